@@ -1,1 +1,2 @@
 export * from "./jsonrpc.js";
+export * from "./exec-events.js";
