@@ -1,0 +1,323 @@
+/**
+ * The seam between the session (turn loop) and the tools.
+ *
+ * The session turns a model output item (function_call / custom_tool_call) into a `ToolCall`,
+ * finds the handler by name in the registry built for the turn, and turns the `ToolResult` into a
+ * `function_call_output` / `custom_tool_call_output` input item for the next request.
+ *
+ * Event and item shapes are kept minimal and local here until @codex-ts/protocol's core event
+ * schemas land; the session maps them onto the wire shapes.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Calls and results
+
+export type ToolPayload =
+  /** A function tool: `arguments` is the raw JSON text the model produced (not yet parsed). */
+  | { type: "function"; arguments: string }
+  /** A custom (freeform) tool: the raw input text. */
+  | { type: "custom"; input: string };
+
+export interface ToolCall {
+  callId: string;
+  name: string;
+  payload: ToolPayload;
+}
+
+export type ImageDetail = "auto" | "low" | "high" | "original";
+
+/** Content items of a function_call_output (Responses API `input_text` / `input_image`). */
+export type ContentItem =
+  | { type: "input_text"; text: string }
+  | { type: "input_image"; image_url: string; detail?: ImageDetail };
+
+export interface ToolResult {
+  /** Text, or content items (text and images) for tools that return images. */
+  output: string | ContentItem[];
+  /** Whether the call succeeded (Codex's `success` flag on function_call_output). */
+  success: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Specs: entries of the Responses API `tools` array
+
+export type JsonSchema = {
+  type?: string | string[];
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: unknown[];
+  additionalProperties?: boolean | JsonSchema;
+  [key: string]: unknown;
+};
+
+export interface FunctionToolSpec {
+  type: "function";
+  name: string;
+  description: string;
+  strict: boolean;
+  parameters: JsonSchema;
+}
+
+export interface FreeformToolSpec {
+  type: "custom";
+  name: string;
+  description: string;
+  format: { type: "grammar"; syntax: "lark" | "regex"; definition: string };
+}
+
+export interface WebSearchToolSpec {
+  type: "web_search";
+  external_web_access?: boolean;
+}
+
+export type ToolSpec = FunctionToolSpec | FreeformToolSpec | WebSearchToolSpec;
+
+/** The name the model calls a spec by (web_search has no name field on the wire). */
+export function toolSpecName(spec: ToolSpec): string {
+  return spec.type === "web_search" ? "web_search" : spec.name;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policies (local mirrors of protocol shapes until @codex-ts/protocol exports them)
+
+export type AskForApproval =
+  | "untrusted"
+  | "on-failure"
+  | "on-request"
+  | "never"
+  | {
+      granular: {
+        sandbox_approval: boolean;
+        rules: boolean;
+        mcp_elicitations: boolean;
+        request_permissions?: boolean;
+        skill_approval?: boolean;
+      };
+    };
+
+export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access";
+
+export interface SandboxPolicy {
+  mode: SandboxMode;
+  /** workspace-write: extra writable roots besides cwd. */
+  writableRoots?: string[];
+  networkAccess?: boolean;
+  excludeTmpdirEnvVar?: boolean;
+  excludeSlashTmp?: boolean;
+}
+
+/** Codex ReviewDecision (snake_case on the core wire). */
+export type ReviewDecision =
+  | "approved"
+  | "approved_for_session"
+  | { approved_execpolicy_amendment: { proposed_execpolicy_amendment: string[] } }
+  | "denied"
+  | "abort";
+
+export type ApprovalRequest =
+  | {
+      kind: "exec";
+      approvalId: string;
+      callId: string;
+      turnId: string;
+      command: string[];
+      cwd: string;
+      reason?: string;
+      /** Proposed execpolicy prefix rule the user may accept for the future. */
+      proposedExecpolicyAmendment?: string[];
+      availableDecisions: ReviewDecision[];
+    }
+  | {
+      kind: "patch";
+      approvalId: string;
+      callId: string;
+      turnId: string;
+      changes: Record<string, FileChangeSummary>;
+      reason?: string;
+      grantRoot?: string;
+      availableDecisions: ReviewDecision[];
+    };
+
+export type FileChangeSummary =
+  | { type: "add"; content: string }
+  | { type: "delete"; content: string }
+  | { type: "update"; unified_diff: string; move_path?: string };
+
+// ---------------------------------------------------------------------------------------------
+// Events the tools emit (the session stamps/forwards them)
+
+export type ItemStatus = "in_progress" | "completed" | "failed" | "declined";
+
+export type ToolItem =
+  | {
+      type: "command_execution";
+      id: string;
+      command: string;
+      cwd: string;
+      processId?: string;
+      status: ItemStatus;
+      aggregatedOutput?: string;
+      exitCode?: number;
+      durationMs?: number;
+    }
+  | {
+      type: "file_change";
+      id: string;
+      changes: Record<string, FileChangeSummary>;
+      status: ItemStatus;
+    }
+  | { type: "plan"; id: string; explanation?: string; plan: PlanStep[] }
+  | { type: "image_view"; id: string; path: string }
+  | { type: "web_search"; id: string; query: string }
+  | {
+      type: "dynamic_tool_call";
+      id: string;
+      tool: string;
+      arguments: unknown;
+      status: ItemStatus;
+      success?: boolean;
+      contentItems?: ContentItem[];
+      durationMs?: number;
+    };
+
+export interface PlanStep {
+  step: string;
+  status: "pending" | "in_progress" | "completed";
+}
+
+export type ToolEvent =
+  | { type: "item_started"; item: ToolItem; started_at_ms: number }
+  | { type: "item_completed"; item: ToolItem; completed_at_ms: number }
+  | {
+      type: "exec_command_output_delta";
+      call_id: string;
+      stream: "stdout" | "stderr";
+      chunk: string;
+    }
+  | { type: "plan_update"; explanation?: string; plan: PlanStep[] }
+  | { type: "warning"; message: string };
+
+// ---------------------------------------------------------------------------------------------
+// The command runner seam (filled by sandboxing; see ./runner.ts for the default)
+
+export interface CommandSpec {
+  /** argv; argv[0] is the program. */
+  argv: string[];
+  cwd: string;
+  env?: Record<string, string>;
+  /** Allocate a pseudo-terminal (node-pty). */
+  tty?: boolean;
+  /** Sandbox the command runs under. */
+  sandbox: SandboxPolicy;
+  /** Request to run outside the sandbox (only after approval). */
+  escalated?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A running process. Output arrives through `onOutput`; `exited` resolves once. */
+export interface RunningProcess {
+  pid: number | undefined;
+  write(data: string): void;
+  closeStdin(): void;
+  /** Kill the whole process group. */
+  kill(signal?: NodeJS.Signals): void;
+  onOutput(listener: (chunk: string, stream: "stdout" | "stderr") => void): void;
+  exited: Promise<{ exitCode: number; signal?: string }>;
+}
+
+export type SpawnResult =
+  | { ok: true; process: RunningProcess }
+  | { ok: false; error: string; kind: "sandbox_unavailable" | "spawn_failed" };
+
+export interface CommandRunner {
+  spawn(spec: CommandSpec): Promise<SpawnResult>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Context and handlers
+
+export interface ToolContext {
+  threadId: string;
+  turnId: string;
+  cwd: string;
+  sandboxPolicy: SandboxPolicy;
+  approvalPolicy: AskForApproval;
+  /** Aborted on interrupt. */
+  signal: AbortSignal;
+  emit(event: ToolEvent): void;
+  requestApproval(request: ApprovalRequest): Promise<ReviewDecision>;
+  /** Client-defined dynamic tools: the session forwards to the client. */
+  runDynamicTool?(call: DynamicToolRequest): Promise<DynamicToolResponse>;
+  /** Plan mode: request_user_input. */
+  requestUserInput?(request: UserInputRequest): Promise<UserInputResponse>;
+  runner: CommandRunner;
+  planMode: boolean;
+  /** Session-scoped memory of "approved for session" keys (shared across turns). */
+  approvedForSession: Set<string>;
+  /** Environment for commands (after shell_environment_policy). Defaults to process.env. */
+  env?: Record<string, string>;
+  /** The user's shell (absolute path). Defaults to $SHELL or /bin/bash. */
+  shell?: string;
+}
+
+export interface DynamicToolRequest {
+  callId: string;
+  turnId: string;
+  tool: string;
+  arguments: unknown;
+}
+
+export interface DynamicToolResponse {
+  contentItems: ({ type: "inputText"; text: string } | { type: "inputImage"; imageUrl: string })[];
+  success: boolean;
+}
+
+export interface UserInputQuestion {
+  id: string;
+  header: string;
+  question: string;
+  options?: { label: string; description: string }[];
+}
+
+export interface UserInputRequest {
+  callId: string;
+  turnId: string;
+  questions: UserInputQuestion[];
+}
+
+export interface UserInputResponse {
+  answers: Record<string, { answers: string[] }>;
+}
+
+export interface ToolHandler {
+  spec: ToolSpec;
+  handle(call: ToolCall, ctx: ToolContext): Promise<ToolResult>;
+}
+
+export interface DynamicToolSpec {
+  name: string;
+  description: string;
+  inputSchema: JsonSchema;
+}
+
+export interface ToolRegistryOptions {
+  planMode?: boolean;
+  /** Include web_search in the tools list (hosted by the model provider; passthrough). */
+  webSearch?: boolean | { externalWebAccess?: boolean };
+  /** Include view_image (on by default). */
+  viewImage?: boolean;
+  /** apply_patch as a freeform (custom) tool with a Lark grammar, or as a JSON function. */
+  applyPatchToolType?: "freeform" | "function" | false;
+  /** Client dynamic tools (routed to ctx.runDynamicTool). */
+  dynamicTools?: DynamicToolSpec[];
+}
+
+export interface ToolRegistry {
+  handlers: Map<string, ToolHandler>;
+  /** The Responses `tools` array entries, in order. */
+  specs: ToolSpec[];
+  /** Look up a handler; web_search calls have no handler (the provider runs them). */
+  get(name: string): ToolHandler | undefined;
+}
