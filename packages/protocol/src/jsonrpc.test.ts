@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyMessage, describeZodError, JSONRPCMessage, JSONRPCRequest } from "./index.js";
+import { classifyMessage, describeZodError, JSONRPCMessage, JSONRPCRequest } from "@codex-ts/protocol";
 
 describe("JSON-RPC framing", () => {
   it("accepts requests without the jsonrpc field", () => {
