@@ -1,0 +1,19 @@
+export {
+  encodeEvent,
+  fail,
+  responseEvents,
+  sse,
+  turn,
+  usage,
+  type CallOptions,
+  type ItemSpec,
+  type JsonObject,
+  type MessageOptions,
+  type ReasoningOptions,
+  type RecordedRequest,
+  type ScriptEntry,
+  type SseEvent,
+  type TurnOptions,
+  type Usage,
+} from "./sse.js";
+export { startFakeResponsesServer, type FakeResponsesServer, type FakeResponsesServerOptions } from "./server.js";
