@@ -1,2 +1,3 @@
 export * from "./jsonrpc.js";
 export * from "./exec-events.js";
+export * from "./responses.js";
