@@ -1,0 +1,488 @@
+import { z } from "zod";
+
+/**
+ * Core (snake_case) permission shapes, as codex-rs writes them in rollouts, core ops and
+ * config-derived state: `PermissionProfile`, `AdditionalPermissionProfile`, filesystem
+ * entries, special paths, network policy, and the legacy `SandboxPolicy` (exported as `CoreSandboxPolicy`) — plus the
+ * conversions between the legacy policy and the profile.
+ *
+ * Reading is tolerant (legacy shapes and aliases are upgraded on read); what a parse returns
+ * is always the canonical shape, so writing it back out is canonical.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// small helpers
+
+type PlainObject = Record<string, unknown>;
+
+function isPlainObject(value: unknown): value is PlainObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Run `upgrade` before `schema`; `upgrade` may validate a legacy shape itself and report
+ * its issues (with their paths) instead of handing it on.
+ */
+function withUpgrade<T extends z.ZodType>(
+  schema: T,
+  upgrade: (value: unknown, report: (issues: readonly z.core.$ZodIssue[]) => void) => unknown,
+) {
+  return z.preprocess((value, ctx) => {
+    let failed = false;
+    const out = upgrade(value, (issues) => {
+      failed = true;
+      for (const issue of issues) ctx.issues.push({ ...issue, input: value } as never);
+    });
+    return failed ? value : out;
+  }, schema);
+}
+
+/** Absolute POSIX (`/x`) or Windows (`C:\x`, `\\server\x`) path. */
+export function isAbsolutePathString(path: string): boolean {
+  return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
+}
+
+/** A path string that must be absolute (app-server payloads; relative → invalid params). */
+export const AbsolutePathString = z
+  .string()
+  .refine(isAbsolutePathString, { message: "path must be absolute" });
+export type AbsolutePathString = z.infer<typeof AbsolutePathString>;
+
+// ---------------------------------------------------------------------------------------------
+// network
+
+/** Network policy of a profile: `restricted` (off, or only through a managed proxy) or `enabled`. */
+export const NetworkSandboxPolicy = z.enum(["restricted", "enabled"]);
+export type NetworkSandboxPolicy = z.infer<typeof NetworkSandboxPolicy>;
+
+/** Legacy `SandboxPolicy::ExternalSandbox` network field (core spelling; v2 has its own `NetworkAccess`). */
+export const CoreNetworkAccess = z.enum(["restricted", "enabled"]);
+export type CoreNetworkAccess = z.infer<typeof CoreNetworkAccess>;
+
+/** Network part of an additional-permission overlay: `{enabled}`; `null` leaves it unchanged. */
+export const NetworkPermissions = z.object({
+  enabled: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
+});
+export type NetworkPermissions = z.infer<typeof NetworkPermissions>;
+
+// ---------------------------------------------------------------------------------------------
+// filesystem entries
+
+/**
+ * Access of one filesystem entry. `none` is read as the legacy spelling of `deny`; `deny` is
+ * what gets written. Between two equally specific entries, deny beats write beats read.
+ */
+export const FileSystemAccessMode = withUpgrade(z.enum(["read", "write", "deny"]), (v) =>
+  v === "none" ? "deny" : v,
+);
+export type FileSystemAccessMode = z.infer<typeof FileSystemAccessMode>;
+
+const SpecialRoot = z.object({ kind: z.literal("root") });
+const SpecialMinimal = z.object({ kind: z.literal("minimal") });
+const SpecialProjectRoots = z.object({
+  kind: z.literal("project_roots"),
+  /** Relative subpath under each project root. */
+  subpath: z.string().optional(),
+});
+const SpecialTmpdir = z.object({ kind: z.literal("tmpdir") });
+const SpecialSlashTmp = z.object({ kind: z.literal("slash_tmp") });
+/** A special-path token from a newer Codex: kept so it round-trips, ignored when enforcing. */
+const SpecialUnknown = z.object({
+  kind: z.literal("unknown"),
+  path: z.string(),
+  subpath: z.string().optional(),
+});
+
+const KNOWN_SPECIAL_KINDS = new Set(["root", "minimal", "project_roots", "tmpdir", "slash_tmp", "unknown"]);
+
+/**
+ * Symbolic paths resolved at enforcement time: `:root` (the filesystem root), `:minimal`
+ * (platform-minimal reads), `:project_roots` (the thread's runtime workspace roots, with an
+ * optional subpath; nothing when there are none), `:tmpdir` ($TMPDIR), `/tmp` (`slash_tmp`).
+ * The old `current_working_directory` tag is read as `project_roots`; other unknown kinds are
+ * kept as `unknown`.
+ */
+export const FileSystemSpecialPath = withUpgrade(
+  z.discriminatedUnion("kind", [
+    SpecialRoot,
+    SpecialMinimal,
+    SpecialProjectRoots,
+    SpecialTmpdir,
+    SpecialSlashTmp,
+    SpecialUnknown,
+  ]),
+  (v) => {
+    if (!isPlainObject(v) || typeof v.kind !== "string") return v;
+    if (v.kind === "current_working_directory" || v.kind === "cwd") {
+      const { kind: _kind, ...rest } = v;
+      return { ...rest, kind: "project_roots" };
+    }
+    if (!KNOWN_SPECIAL_KINDS.has(v.kind)) {
+      const out: PlainObject = { kind: "unknown", path: `:${v.kind}` };
+      if (typeof v.subpath === "string") out.subpath = v.subpath;
+      return out;
+    }
+    return v;
+  },
+);
+export type FileSystemSpecialPath = z.infer<typeof FileSystemSpecialPath>;
+
+/** Where an entry points: a concrete path, a glob pattern (deny-read globs), or a special path. */
+export const FileSystemPath = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("path"), path: z.string().min(1) }),
+  z.object({ type: z.literal("glob_pattern"), pattern: z.string().min(1) }),
+  z.object({ type: z.literal("special"), value: FileSystemSpecialPath }),
+]);
+export type FileSystemPath = z.infer<typeof FileSystemPath>;
+
+export const FileSystemSandboxEntry = z.object({
+  path: FileSystemPath,
+  access: FileSystemAccessMode,
+});
+export type FileSystemSandboxEntry = z.infer<typeof FileSystemSandboxEntry>;
+
+const GlobScanMaxDepth = z.number().int().min(1);
+
+/** Filesystem part of a profile Codex enforces itself. */
+export const ManagedFileSystemPermissions = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("restricted"),
+    entries: z.array(FileSystemSandboxEntry),
+    /** How deep deny-read glob patterns are expanded when scanning (≥ 1). */
+    glob_scan_max_depth: GlobScanMaxDepth.optional(),
+  }),
+  z.object({ type: z.literal("unrestricted") }),
+]);
+export type ManagedFileSystemPermissions = z.infer<typeof ManagedFileSystemPermissions>;
+
+/**
+ * Filesystem part of an additional-permission overlay: `{entries, glob_scan_max_depth?}`.
+ * The legacy `{read: [paths], write: [paths]}` shape is read and upgraded to entries.
+ */
+export const FileSystemPermissions = withUpgrade(
+  z.object({
+    entries: z.array(FileSystemSandboxEntry).default([]),
+    glob_scan_max_depth: GlobScanMaxDepth.optional(),
+  }),
+  (v, report) => {
+    if (!isPlainObject(v) || "entries" in v || !("read" in v || "write" in v)) return v;
+    const r = LegacyFileSystemPermissions.safeParse(v);
+    if (!r.success) {
+      report(r.error.issues);
+      return v;
+    }
+    return { entries: legacyReadWriteEntries(r.data.read ?? [], r.data.write ?? []) };
+  },
+);
+export type FileSystemPermissions = z.infer<typeof FileSystemPermissions>;
+
+const LegacyFileSystemPermissions = z.strictObject({
+  read: z.array(z.string().min(1)).nullish(),
+  write: z.array(z.string().min(1)).nullish(),
+});
+
+function legacyReadWriteEntries(read: string[], write: string[]): FileSystemSandboxEntry[] {
+  return [
+    ...read.map((path) => ({ path: { type: "path" as const, path }, access: "read" as const })),
+    ...write.map((path) => ({ path: { type: "path" as const, path }, access: "write" as const })),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// profiles
+
+const TaggedPermissionProfile = z.discriminatedUnion("type", [
+  /** Codex builds the sandbox for this profile. */
+  z.object({
+    type: z.literal("managed"),
+    file_system: ManagedFileSystemPermissions,
+    network: NetworkSandboxPolicy,
+  }),
+  /** No sandbox at all. */
+  z.object({ type: z.literal("disabled") }),
+  /** Filesystem isolation is enforced by an external caller. */
+  z.object({ type: z.literal("external"), network: NetworkSandboxPolicy }),
+]);
+
+/** The pre-tagged `{network, file_system}` shape older rollouts hold. */
+const LegacyPermissionProfile = z.strictObject({
+  network: NetworkPermissions.nullish(),
+  file_system: FileSystemPermissions.nullish(),
+});
+
+/**
+ * The active runtime permissions of a thread, turn or command: `managed` / `disabled` /
+ * `external`, tagged on `type`. The untagged legacy `{network, file_system}` shape is read
+ * and upgraded to `managed` with a restricted filesystem.
+ */
+export const PermissionProfile = withUpgrade(TaggedPermissionProfile, (v, report) => {
+  if (!isPlainObject(v) || "type" in v) return v;
+  const r = LegacyPermissionProfile.safeParse(v);
+  if (!r.success) {
+    report(r.error.issues);
+    return v;
+  }
+  const fs = r.data.file_system;
+  const file_system: PlainObject = { type: "restricted", entries: fs?.entries ?? [] };
+  if (fs?.glob_scan_max_depth !== undefined) file_system.glob_scan_max_depth = fs.glob_scan_max_depth;
+  return {
+    type: "managed",
+    file_system,
+    network: r.data.network?.enabled === true ? "enabled" : "restricted",
+  };
+});
+export type PermissionProfile = z.infer<typeof PermissionProfile>;
+
+/**
+ * A partial overlay granted per command, turn or session (and what `request_permissions` asks
+ * for). `null` fields leave the base profile unchanged.
+ */
+export const AdditionalPermissionProfile = z.object({
+  network: NetworkPermissions.nullish().transform((v) => v ?? null),
+  file_system: FileSystemPermissions.nullish().transform((v) => v ?? null),
+});
+export type AdditionalPermissionProfile = z.infer<typeof AdditionalPermissionProfile>;
+
+// ---------------------------------------------------------------------------------------------
+// legacy SandboxPolicy (core, kebab-case tags, snake_case fields). Exported as `CoreSandboxPolicy`
+// because the app-server v2 camelCase `SandboxPolicy` (src/v2) owns the plain name.
+
+export const CoreSandboxPolicy = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("danger-full-access") }),
+  z.object({
+    type: z.literal("read-only"),
+    network_access: z.boolean().default(false),
+  }),
+  z.object({
+    type: z.literal("external-sandbox"),
+    network_access: CoreNetworkAccess.default("restricted"),
+  }),
+  z.object({
+    type: z.literal("workspace-write"),
+    writable_roots: z.array(z.string().min(1)).default([]),
+    network_access: z.boolean().default(false),
+    exclude_tmpdir_env_var: z.boolean().default(false),
+    exclude_slash_tmp: z.boolean().default(false),
+  }),
+]);
+export type CoreSandboxPolicy = z.infer<typeof CoreSandboxPolicy>;
+
+/** `sandbox_mode` in config and `-s` on the CLI. */
+export const CoreSandboxMode = z.enum(["read-only", "workspace-write", "danger-full-access"]);
+export type CoreSandboxMode = z.infer<typeof CoreSandboxMode>;
+
+// ---------------------------------------------------------------------------------------------
+// builders
+
+export const PROTECTED_SUBPATH_NAMES = [".git", ".agents", ".codex"] as const;
+
+export function specialEntry(
+  value: FileSystemSpecialPath,
+  access: FileSystemAccessMode,
+): FileSystemSandboxEntry {
+  return { path: { type: "special", value }, access };
+}
+
+export function pathEntry(path: string, access: FileSystemAccessMode): FileSystemSandboxEntry {
+  return { path: { type: "path", path }, access };
+}
+
+export function globEntry(pattern: string, access: FileSystemAccessMode): FileSystemSandboxEntry {
+  return { path: { type: "glob_pattern", pattern }, access };
+}
+
+/** Managed, read-only everywhere, network restricted. */
+export function readOnlyPermissionProfile(network: NetworkSandboxPolicy = "restricted"): PermissionProfile {
+  return {
+    type: "managed",
+    file_system: { type: "restricted", entries: [specialEntry({ kind: "root" }, "read")] },
+    network,
+  };
+}
+
+export interface WorkspaceWriteOptions {
+  writableRoots?: string[];
+  network?: NetworkSandboxPolicy;
+  excludeTmpdirEnvVar?: boolean;
+  excludeSlashTmp?: boolean;
+}
+
+/** Managed workspace-write: read everywhere, write `:project_roots`, /tmp, $TMPDIR and extra roots. */
+export function workspaceWritePermissionProfile(opts: WorkspaceWriteOptions = {}): PermissionProfile {
+  const entries: FileSystemSandboxEntry[] = [
+    specialEntry({ kind: "root" }, "read"),
+    specialEntry({ kind: "project_roots" }, "write"),
+  ];
+  if (!opts.excludeSlashTmp) entries.push(specialEntry({ kind: "slash_tmp" }, "write"));
+  if (!opts.excludeTmpdirEnvVar) entries.push(specialEntry({ kind: "tmpdir" }, "write"));
+  for (const root of opts.writableRoots ?? []) entries.push(pathEntry(root, "write"));
+  return {
+    type: "managed",
+    file_system: { type: "restricted", entries },
+    network: opts.network ?? "restricted",
+  };
+}
+
+/** The network policy a profile runs with (`disabled` means full network). */
+export function profileNetworkPolicy(profile: PermissionProfile): NetworkSandboxPolicy {
+  return profile.type === "disabled" ? "enabled" : profile.network;
+}
+
+// ---------------------------------------------------------------------------------------------
+// config `:special` tokens
+
+/**
+ * Parse a config path token: `:root`, `:minimal`, `:project_roots`, `:cwd` (legacy alias of
+ * `:project_roots`), `:tmpdir`, `:slash_tmp`; other `:x` tokens become `unknown`. Returns null
+ * for a non-token (a plain path).
+ */
+export function parseSpecialPathToken(token: string, subpath?: string): FileSystemSpecialPath | null {
+  if (!token.startsWith(":")) return null;
+  const withSub = subpath === undefined ? {} : { subpath };
+  switch (token) {
+    case ":root":
+      return { kind: "root" };
+    case ":minimal":
+      return { kind: "minimal" };
+    case ":cwd":
+    case ":project_roots":
+      return { kind: "project_roots", ...withSub };
+    case ":tmpdir":
+      return { kind: "tmpdir" };
+    case ":slash_tmp":
+      return { kind: "slash_tmp" };
+    default:
+      return { kind: "unknown", path: token, ...withSub };
+  }
+}
+
+/** The config token for a special path (`/tmp` is written `:slash_tmp`). */
+export function formatSpecialPathToken(value: FileSystemSpecialPath): string {
+  return value.kind === "unknown" ? value.path : `:${value.kind}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// conversions between the legacy SandboxPolicy and PermissionProfile
+
+/**
+ * The cwd-free symbolic projection of a legacy policy: workspace-write becomes
+ * `:project_roots` = write (resolved later against the runtime workspace roots).
+ * danger-full-access ↔ disabled, external-sandbox ↔ external.
+ */
+export function sandboxPolicyToPermissionProfile(policy: CoreSandboxPolicy): PermissionProfile {
+  switch (policy.type) {
+    case "danger-full-access":
+      return { type: "disabled" };
+    case "external-sandbox":
+      return { type: "external", network: policy.network_access };
+    case "read-only":
+      return readOnlyPermissionProfile(policy.network_access ? "enabled" : "restricted");
+    case "workspace-write":
+      return workspaceWritePermissionProfile({
+        writableRoots: policy.writable_roots,
+        network: policy.network_access ? "enabled" : "restricted",
+        excludeTmpdirEnvVar: policy.exclude_tmpdir_env_var,
+        excludeSlashTmp: policy.exclude_slash_tmp,
+      });
+  }
+}
+
+function joinPath(base: string, sub: string): string {
+  return `${base.replace(/\/+$/, "") || ""}/${sub}`.replace(/^\/\//, "/");
+}
+
+/**
+ * The explicit cwd-bound projection: workspace-write writes `cwd` itself (a concrete path
+ * entry) and carries the protected `.git` / `.agents` / `.codex` subpaths of cwd and of every
+ * writable root as explicit read entries.
+ */
+export function sandboxPolicyToPermissionProfileForCwd(policy: CoreSandboxPolicy, cwd: string): PermissionProfile {
+  if (policy.type !== "workspace-write") return sandboxPolicyToPermissionProfile(policy);
+  const entries: FileSystemSandboxEntry[] = [specialEntry({ kind: "root" }, "read"), pathEntry(cwd, "write")];
+  if (!policy.exclude_slash_tmp) entries.push(specialEntry({ kind: "slash_tmp" }, "write"));
+  if (!policy.exclude_tmpdir_env_var) entries.push(specialEntry({ kind: "tmpdir" }, "write"));
+  const roots = [cwd, ...policy.writable_roots.filter((r) => r !== cwd)];
+  for (const root of policy.writable_roots) if (root !== cwd) entries.push(pathEntry(root, "write"));
+  for (const root of roots) {
+    for (const name of PROTECTED_SUBPATH_NAMES) entries.push(pathEntry(joinPath(root, name), "read"));
+  }
+  return {
+    type: "managed",
+    file_system: { type: "restricted", entries },
+    network: policy.network_access ? "enabled" : "restricted",
+  };
+}
+
+export type ToSandboxPolicyResult = { ok: true; policy: CoreSandboxPolicy } | { ok: false; error: string };
+
+/**
+ * Project a profile back onto the legacy policy for `cwd` (for clients that only speak the
+ * legacy shape). `:project_roots` (no subpath) or a write on `cwd` itself marks the workspace
+ * writable; other writes become `writable_roots`. Fails (as a value) when the profile writes
+ * outside any workspace, which the legacy shape cannot express.
+ */
+export function permissionProfileToSandboxPolicy(profile: PermissionProfile, cwd: string): ToSandboxPolicyResult {
+  switch (profile.type) {
+    case "disabled":
+      return { ok: true, policy: { type: "danger-full-access" } };
+    case "external":
+      return { ok: true, policy: { type: "external-sandbox", network_access: profile.network } };
+    case "managed":
+      break;
+  }
+  const network = profile.network === "enabled";
+  const fullAccess = (): ToSandboxPolicyResult =>
+    network
+      ? { ok: true, policy: { type: "danger-full-access" } }
+      : { ok: true, policy: { type: "external-sandbox", network_access: "restricted" } };
+  if (profile.file_system.type === "unrestricted") return fullAccess();
+
+  let workspaceWritable = false;
+  let rootWrite = false;
+  let tmpdirWritable = false;
+  let slashTmpWritable = false;
+  const writableRoots: string[] = [];
+  for (const entry of profile.file_system.entries) {
+    if (entry.access !== "write") continue;
+    const p = entry.path;
+    if (p.type === "path") {
+      if (p.path === cwd) workspaceWritable = true;
+      else if (!writableRoots.includes(p.path)) writableRoots.push(p.path);
+    } else if (p.type === "special") {
+      const v = p.value;
+      if (v.kind === "root") rootWrite = true;
+      else if (v.kind === "project_roots") {
+        if (v.subpath === undefined) workspaceWritable = true;
+        else {
+          const abs = joinPath(cwd, v.subpath);
+          if (!writableRoots.includes(abs)) writableRoots.push(abs);
+        }
+      } else if (v.kind === "tmpdir") tmpdirWritable = true;
+      else if (v.kind === "slash_tmp") slashTmpWritable = true;
+    }
+  }
+  if (rootWrite) return fullAccess();
+  if (workspaceWritable) {
+    return {
+      ok: true,
+      policy: {
+        type: "workspace-write",
+        writable_roots: writableRoots,
+        network_access: network,
+        exclude_tmpdir_env_var: !tmpdirWritable,
+        exclude_slash_tmp: !slashTmpWritable,
+      },
+    };
+  }
+  if (writableRoots.length > 0 || tmpdirWritable || slashTmpWritable) {
+    return {
+      ok: false,
+      error:
+        "permission profile grants filesystem writes outside the workspace root, which a legacy SandboxPolicy cannot express",
+    };
+  }
+  return { ok: true, policy: { type: "read-only", network_access: network } };
+}
