@@ -1,3 +1,4 @@
 export * from "./jsonrpc.js";
 export * from "./exec-events.js";
 export * from "./responses.js";
+export * from "./permissions.js";
