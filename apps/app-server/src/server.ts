@@ -1,0 +1,190 @@
+import os from "node:os";
+import type { Readable, Writable } from "node:stream";
+import { type JSONRPCNotification, type JSONRPCRequest, describeZodError } from "@codex-ts/protocol";
+import type { z } from "zod";
+import { RpcError, errorMessage, invalidParams, invalidRequest, methodNotFound } from "./errors.js";
+import type { Logger } from "./log.js";
+import { JsonRpcConnection, type ServerRequestOutcome } from "./transport.js";
+import { InitializeParams } from "./wire.js";
+
+export const SERVER_NAME = "codex_ts_app_server";
+export const SERVER_VERSION = "0.0.0";
+
+/** Per-request context a method handler receives. */
+export interface MethodContext {
+  readonly server: AppServerConnection;
+  readonly log: Logger;
+}
+
+export interface MethodSpec<S extends z.ZodType = z.ZodType> {
+  /** Params schema; a missing `params` is validated as `{}`. */
+  params: S;
+  /** The whole method needs `capabilities.experimentalApi`. */
+  experimental?: boolean;
+  /** Long-running: handled in the background so later requests are not held up. */
+  concurrent?: boolean;
+  /** Top-level params fields that need `capabilities.experimentalApi` when present and non-null. */
+  experimentalFields?: readonly string[];
+  handler: (params: z.infer<S>, ctx: MethodContext) => unknown | Promise<unknown>;
+}
+
+export function method<S extends z.ZodType>(spec: MethodSpec<S>): MethodSpec {
+  return spec as unknown as MethodSpec;
+}
+
+export interface ClientState {
+  name: string;
+  title: string | null;
+  version: string;
+  experimentalApi: boolean;
+  optOut: ReadonlySet<string>;
+}
+
+export interface AppServerConnectionOptions {
+  input: Readable;
+  output: Writable;
+  log: Logger;
+  codexHome: string;
+  methods: ReadonlyMap<string, MethodSpec>;
+  /** Called once the client disconnects and in-flight requests have finished. */
+  onClientGone?: () => Promise<void> | void;
+}
+
+/**
+ * One client connection: the initialize handshake, experimental gating, dispatch of requests
+ * to method handlers, notifications out (honouring opt-outs), and server requests out.
+ */
+export class AppServerConnection {
+  readonly #rpc: JsonRpcConnection;
+  readonly #methods: ReadonlyMap<string, MethodSpec>;
+  readonly #log: Logger;
+  readonly codexHome: string;
+  #client: ClientState | undefined;
+  #initializeInProgress = false;
+
+  constructor(options: AppServerConnectionOptions) {
+    this.#methods = options.methods;
+    this.#log = options.log;
+    this.codexHome = options.codexHome;
+    this.#rpc = new JsonRpcConnection(
+      options.input,
+      options.output,
+      {
+        onRequest: (request) => this.#onRequest(request),
+        onNotification: (notification) => this.#onNotification(notification),
+        runsConcurrently: (method) => this.#methods.get(method)?.concurrent ?? false,
+      },
+      options.log,
+    );
+  }
+
+  get client(): ClientState | undefined {
+    return this.#client;
+  }
+
+  get experimentalApi(): boolean {
+    return this.#client?.experimentalApi ?? false;
+  }
+
+  /** Resolves once stdin hits EOF. */
+  get closed(): Promise<void> {
+    return this.#rpc.closed;
+  }
+
+  get isClosed(): boolean {
+    return this.#rpc.isClosed;
+  }
+
+  drain(): Promise<void> {
+    return this.#rpc.drain();
+  }
+
+  flush(): Promise<void> {
+    return this.#rpc.flush();
+  }
+
+  notify(method: string, params: unknown): void {
+    if (!this.#client || this.#client.optOut.has(method)) return;
+    this.#rpc.sendNotification(method, params);
+  }
+
+  request(method: string, params: unknown): { id: string | number; outcome: Promise<ServerRequestOutcome> } {
+    return this.#rpc.sendRequest(method, params);
+  }
+
+  cancelRequest(id: string | number): void {
+    this.#rpc.cancelRequest(id);
+  }
+
+  async #onRequest(request: JSONRPCRequest): Promise<unknown> {
+    if (request.method === "initialize") return this.#initialize(request.params);
+    if (!this.#client) throw invalidRequest("Not initialized");
+    const spec = this.#methods.get(request.method);
+    if (!spec) throw methodNotFound(request.method);
+    if (spec.experimental && !this.experimentalApi) {
+      throw invalidRequest(`${request.method} requires experimentalApi capability`);
+    }
+    const raw = request.params ?? {};
+    if (!this.experimentalApi && spec.experimentalFields && typeof raw === "object" && raw !== null) {
+      for (const field of spec.experimentalFields) {
+        const value = (raw as Record<string, unknown>)[field];
+        if (value !== undefined && value !== null) {
+          throw invalidRequest(`${request.method}.${field} requires experimentalApi capability`);
+        }
+      }
+    }
+    const parsed = spec.params.safeParse(raw);
+    if (!parsed.success) {
+      throw invalidParams(`Invalid params for ${request.method}: ${describeZodError(parsed.error)}`);
+    }
+    return spec.handler(parsed.data, { server: this, log: this.#log });
+  }
+
+  #initialize(rawParams: unknown): unknown {
+    if (this.#client || this.#initializeInProgress) throw invalidRequest("Already initialized");
+    const parsed = InitializeParams.safeParse(rawParams ?? {});
+    if (!parsed.success) {
+      throw invalidParams(`Invalid params for initialize: ${describeZodError(parsed.error)}`);
+    }
+    const { clientInfo, capabilities } = parsed.data;
+    this.#client = {
+      name: clientInfo.name,
+      title: clientInfo.title ?? null,
+      version: clientInfo.version,
+      experimentalApi: capabilities?.experimentalApi ?? false,
+      optOut: new Set(capabilities?.optOutNotificationMethods ?? []),
+    };
+    return {
+      userAgent: userAgent(clientInfo.name, clientInfo.version),
+      codexHome: this.codexHome,
+      platformFamily: process.platform === "win32" ? "windows" : "unix",
+      platformOs: platformOs(),
+    };
+  }
+
+  #onNotification(notification: JSONRPCNotification): void {
+    if (notification.method === "initialized") return;
+    this.#log.debug(`ignoring client notification ${notification.method}`);
+  }
+}
+
+function platformOs(): string {
+  switch (process.platform) {
+    case "darwin":
+      return "macos";
+    case "win32":
+      return "windows";
+    default:
+      return process.platform;
+  }
+}
+
+/** `originator/version (OS release; arch) (client; version)`, the shape Codex presents upstream. */
+export function userAgent(clientName: string, clientVersion: string): string {
+  const sanitize = (s: string) => s.replace(/[^\x20-\x7e]/g, "_");
+  return sanitize(
+    `${SERVER_NAME}/${SERVER_VERSION} (${os.type()} ${os.release()}; ${os.arch()}) (${clientName}; ${clientVersion})`,
+  );
+}
+
+export { RpcError, errorMessage };
