@@ -1,0 +1,18 @@
+export { ModelClient, ModelError, backoffMs, type ModelClientOptions, type ModelErrorKind, type ModelEvent, type ResponsesRequest } from "./model-client.js";
+export {
+  DEFAULT_OPENAI_BASE_URL,
+  DEFAULT_REQUEST_MAX_RETRIES,
+  DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+  DEFAULT_STREAM_MAX_RETRIES,
+  builtinOpenAiProvider,
+  builtinProviders,
+  providerHeaders,
+  providerRequestRetries,
+  providerStreamRetries,
+  resolveApiKey,
+  responsesUrl,
+  type Env,
+  type ModelProviderInfo,
+  type ResolvedAuth,
+} from "./provider.js";
+export { parseRateLimitHeaders, type CreditsSnapshot, type RateLimitSnapshot, type RateLimitWindow } from "./rate-limits.js";

@@ -1,0 +1,152 @@
+import { fail, sse, startFakeResponsesServer, turn, usage, type FakeResponsesServer } from "@codex-ts/test-support";
+import { afterEach, describe, expect, it } from "vitest";
+import { ModelClient, ModelError, type ModelEvent, type ResponsesRequest } from "./model-client.js";
+import type { ModelProviderInfo } from "./provider.js";
+import { resolveApiKey } from "./provider.js";
+
+let server: FakeResponsesServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const request: ResponsesRequest = {
+  model: "gpt-test",
+  instructions: "be brief",
+  input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }],
+  tools: [],
+  tool_choice: "auto",
+  parallel_tool_calls: false,
+  reasoning: null,
+  store: false,
+  stream: true,
+  include: [],
+};
+
+function provider(url: string, extra: Partial<ModelProviderInfo> = {}): ModelProviderInfo {
+  return { name: "fake", base_url: url, wire_api: "responses", env_key: "FAKE_KEY", ...extra };
+}
+
+async function collect(client: ModelClient, signal?: AbortSignal): Promise<{ events: ModelEvent[]; error?: ModelError }> {
+  const events: ModelEvent[] = [];
+  try {
+    for await (const event of client.stream(request, signal)) events.push(event);
+    return { events };
+  } catch (error) {
+    if (!(error instanceof ModelError)) throw error;
+    return { events, error };
+  }
+}
+
+describe("ModelClient", () => {
+  it("posts the request with auth, provider headers and query params, and yields parsed events", async () => {
+    server = await startFakeResponsesServer({
+      script: [
+        turn([sse.reasoning("hmm"), sse.message("hello", { phase: "final_answer", deltas: 2 })], {
+          usage: usage(12, 4, { cached: 2 }),
+          headers: {
+            "x-codex-primary-used-percent": "12.5",
+            "x-codex-primary-window-minutes": "300",
+            "x-codex-other-primary-used-percent": "80",
+            "x-codex-other-limit-name": "Other limit",
+          },
+        }),
+      ],
+    });
+    const client = new ModelClient({
+      provider: provider(server.url, {
+        http_headers: { "x-static": "s" },
+        env_http_headers: { "x-from-env": "FROM_ENV" },
+        query_params: { "api-version": "2025-01-01" },
+      }),
+      env: { FAKE_KEY: "sk-test", FROM_ENV: "e" },
+      headers: { session_id: "abc" },
+    });
+    const { events, error } = await collect(client);
+    expect(error).toBeUndefined();
+    const sent = server.responsesRequests()[0]!;
+    expect(sent.query).toEqual({ "api-version": "2025-01-01" });
+    expect(sent.headers.authorization).toBe("Bearer sk-test");
+    expect(sent.headers["x-static"]).toBe("s");
+    expect(sent.headers["x-from-env"]).toBe("e");
+    expect(sent.headers.session_id).toBe("abc");
+    expect(sent.body).toMatchObject({ model: "gpt-test", stream: true, instructions: "be brief" });
+
+    const rateLimits = events.find((e) => e.type === "rate_limits");
+    expect(rateLimits).toEqual({
+      type: "rate_limits",
+      snapshots: {
+        codex: { limit_id: "codex", primary: { used_percent: 12.5, window_minutes: 300 } },
+        codex_other: { limit_id: "codex_other", limit_name: "Other limit", primary: { used_percent: 80 } },
+      },
+    });
+    const deltas = events.flatMap((e) => (e.type === "output_text_delta" ? [e.delta] : []));
+    expect(deltas.join("")).toBe("hello");
+    expect(events.some((e) => e.type === "reasoning_summary_delta" && e.delta === "hmm")).toBe(true);
+    const done = events.flatMap((e) => (e.type === "output_item_done" ? [e.item] : []));
+    expect(done.map((i) => i.type)).toEqual(["reasoning", "message"]);
+    const completed = events.at(-1);
+    expect(completed).toMatchObject({ type: "completed", usage: { input_tokens: 12, output_tokens: 4, total_tokens: 16 } });
+  });
+
+  it("reports HTTP failures as retryable ModelErrors honouring retry-after", async () => {
+    server = await startFakeResponsesServer({ script: [fail.rateLimited(2), fail.status(500), fail.status(400)] });
+    const client = new ModelClient({ provider: provider(server.url), env: { FAKE_KEY: "k" } });
+    const first = await collect(client);
+    expect(first.error).toMatchObject({ kind: "http", status: 429, retryable: true, retryAfterMs: 2000 });
+    const second = await collect(client);
+    expect(second.error).toMatchObject({ kind: "http", status: 500, retryable: true });
+    expect(second.error?.message).toContain("injected 500");
+    const third = await collect(client);
+    expect(third.error).toMatchObject({ kind: "http", status: 400, retryable: false });
+  });
+
+  it("treats a cut stream and malformed SSE as retryable stream errors", async () => {
+    server = await startFakeResponsesServer({ script: [fail.cutStream(sse.message("partial"), 2), fail.malformed()] });
+    const client = new ModelClient({ provider: provider(server.url), env: { FAKE_KEY: "k" } });
+    const cut = await collect(client);
+    expect(cut.error).toMatchObject({ kind: "stream", retryable: true });
+    const malformed = await collect(client);
+    expect(malformed.error).toMatchObject({ kind: "protocol", retryable: true });
+  });
+
+  it("maps response.failed codes", async () => {
+    server = await startFakeResponsesServer({
+      script: [fail.responseFailed("context_length_exceeded", "too long"), fail.responseFailed("rate_limit_exceeded", "Please try again in 1.5s")],
+    });
+    const client = new ModelClient({ provider: provider(server.url), env: { FAKE_KEY: "k" } });
+    expect((await collect(client)).error).toMatchObject({ kind: "context_window_exceeded", retryable: false });
+    expect((await collect(client)).error).toMatchObject({ retryable: true, retryAfterMs: 1500 });
+  });
+
+  it("fails with a clear auth error when the key is missing, without a request", async () => {
+    server = await startFakeResponsesServer();
+    const client = new ModelClient({ provider: provider(server.url), env: {} });
+    const { error } = await collect(client);
+    expect(error).toMatchObject({ kind: "auth", retryable: false });
+    expect(error?.message).toContain("FAKE_KEY");
+    expect(server.requests).toHaveLength(0);
+    expect(resolveApiKey({ name: "OpenAI", wire_api: "responses", requires_openai_auth: true }, { CODEX_API_KEY: "c" })).toEqual({
+      ok: true,
+      apiKey: "c",
+    });
+  });
+
+  it("stops a held stream when aborted", async () => {
+    server = await startFakeResponsesServer({ script: [turn(sse.message("x"), { hold: true })] });
+    const client = new ModelClient({ provider: provider(server.url), env: { FAKE_KEY: "k" } });
+    const controller = new AbortController();
+    const events: ModelEvent[] = [];
+    let error: unknown;
+    try {
+      for await (const event of client.stream(request, controller.signal)) {
+        events.push(event);
+        if (event.type === "output_item_done") controller.abort();
+      }
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ kind: "aborted" });
+    expect(events.some((e) => e.type === "output_item_done")).toBe(true);
+  });
+});
