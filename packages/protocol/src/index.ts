@@ -2,3 +2,4 @@ export * from "./jsonrpc.js";
 export * from "./exec-events.js";
 export * from "./responses.js";
 export * from "./permissions.js";
+export * as v2 from "./v2/index.js";
