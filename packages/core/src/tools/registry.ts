@@ -8,10 +8,14 @@ import type {
   ToolSpec,
 } from "./types.js";
 import { toolSpecName } from "./types.js";
+import { applyPatchHandler } from "./apply-patch/handler.js";
 
 /** The built-in handlers enabled by the options, in `tools` array order. */
-function builtinHandlers(_options: ToolRegistryOptions): ToolHandler[] {
-  return [];
+function builtinHandlers(options: ToolRegistryOptions): ToolHandler[] {
+  const out: ToolHandler[] = [];
+  const applyPatch = options.applyPatchToolType ?? "freeform";
+  if (applyPatch !== false) out.push(applyPatchHandler(applyPatch));
+  return out;
 }
 
 /** The handlers and `tools` array for one turn, chosen by the settings. */

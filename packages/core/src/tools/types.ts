@@ -36,6 +36,11 @@ export interface ToolResult {
   output: string | ContentItem[];
   /** Whether the call succeeded (Codex's `success` flag on function_call_output). */
   success: boolean;
+  /**
+   * The user answered an approval with `abort`: the session should record this output and end
+   * the turn as interrupted instead of sampling the model again.
+   */
+  abortTurn?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

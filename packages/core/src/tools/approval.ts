@@ -1,0 +1,159 @@
+/**
+ * Approval decisions shared by the exec and apply_patch tools: when to ask, what to offer, and
+ * the session-scoped "approved for session" memory.
+ */
+import path from "node:path";
+import { v7 as uuidv7 } from "uuid";
+import type {
+  ApprovalRequest,
+  AskForApproval,
+  FileChangeSummary,
+  ReviewDecision,
+  SandboxPolicy,
+  ToolContext,
+} from "./types.js";
+
+/** What the tool should do after consulting policy (and possibly the user). */
+export type Assessment =
+  | { action: "run"; escalated: boolean }
+  | { action: "ask"; escalated: boolean; reason?: string; proposedAmendment?: string[] }
+  | { action: "reject"; reason: string };
+
+export type ApprovalOutcome =
+  | { kind: "approved"; forSession: boolean; amendment?: string[] }
+  | { kind: "denied" }
+  | { kind: "abort" };
+
+export function isGranular(
+  policy: AskForApproval,
+): policy is Extract<AskForApproval, { granular: unknown }> {
+  return typeof policy === "object" && policy !== null && "granular" in policy;
+}
+
+export function policyName(policy: AskForApproval): string {
+  return isGranular(policy) ? "granular" : policy;
+}
+
+/** Decisions offered for a command approval, in display order (Codex order). */
+export function execDecisions(proposedAmendment?: string[]): ReviewDecision[] {
+  const out: ReviewDecision[] = ["approved", "approved_for_session"];
+  if (proposedAmendment && proposedAmendment.length > 0) {
+    out.push({ approved_execpolicy_amendment: { proposed_execpolicy_amendment: proposedAmendment } });
+  }
+  out.push("abort");
+  return out;
+}
+
+export function patchDecisions(): ReviewDecision[] {
+  return ["approved", "approved_for_session", "denied", "abort"];
+}
+
+function outcomeOf(decision: ReviewDecision): ApprovalOutcome {
+  if (decision === "approved") return { kind: "approved", forSession: false };
+  if (decision === "approved_for_session") return { kind: "approved", forSession: true };
+  if (decision === "denied") return { kind: "denied" };
+  if (decision === "abort") return { kind: "abort" };
+  return {
+    kind: "approved",
+    forSession: false,
+    amendment: decision.approved_execpolicy_amendment.proposed_execpolicy_amendment,
+  };
+}
+
+type RequestBody =
+  | Omit<Extract<ApprovalRequest, { kind: "exec" }>, "approvalId" | "availableDecisions">
+  | Omit<Extract<ApprovalRequest, { kind: "patch" }>, "approvalId" | "availableDecisions">;
+
+/**
+ * Ask the user (through the session callback) unless every key was already approved for this
+ * session. An abort signal during the wait counts as abort.
+ */
+export async function requestApproval(
+  ctx: ToolContext,
+  body: RequestBody,
+  sessionKeys: string[],
+  availableDecisions: ReviewDecision[],
+): Promise<ApprovalOutcome> {
+  if (sessionKeys.length > 0 && sessionKeys.every((k) => ctx.approvedForSession.has(k))) {
+    return { kind: "approved", forSession: true };
+  }
+  if (ctx.signal.aborted) return { kind: "abort" };
+  const request = { ...body, approvalId: uuidv7(), availableDecisions } as ApprovalRequest;
+  let decision: ReviewDecision;
+  try {
+    decision = await new Promise<ReviewDecision>((resolve, reject) => {
+      const onAbort = () => resolve("abort");
+      ctx.signal.addEventListener("abort", onAbort, { once: true });
+      ctx.requestApproval(request).then(
+        (d) => {
+          ctx.signal.removeEventListener("abort", onAbort);
+          resolve(d);
+        },
+        (e: unknown) => {
+          ctx.signal.removeEventListener("abort", onAbort);
+          reject(e);
+        },
+      );
+    });
+  } catch {
+    // A failing approval callback must not run the action.
+    return { kind: "denied" };
+  }
+  const outcome = outcomeOf(decision);
+  if (outcome.kind === "approved" && outcome.forSession) {
+    for (const k of sessionKeys) ctx.approvedForSession.add(k);
+  }
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
+// apply_patch
+
+function isInside(child: string, root: string): boolean {
+  const rel = path.relative(root, child);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/** Roots the sandbox lets tools write to (undefined = everything). */
+export function writableRoots(policy: SandboxPolicy, cwd: string): string[] | undefined {
+  if (policy.mode === "danger-full-access") return undefined;
+  if (policy.mode === "read-only") return [];
+  const roots = [cwd, ...(policy.writableRoots ?? [])];
+  if (!policy.excludeSlashTmp) roots.push("/tmp");
+  if (!policy.excludeTmpdirEnvVar && process.env.TMPDIR) roots.push(process.env.TMPDIR);
+  return roots.map((r) => path.resolve(cwd, r));
+}
+
+export function pathsWritable(paths: string[], policy: SandboxPolicy, cwd: string): boolean {
+  const roots = writableRoots(policy, cwd);
+  if (roots === undefined) return true;
+  return paths.every((p) => roots.some((r) => isInside(path.resolve(cwd, p), r)));
+}
+
+/** Codex's patch safety: auto-apply inside writable roots, otherwise ask (or reject). */
+export function assessPatch(
+  paths: string[],
+  policy: AskForApproval,
+  sandbox: SandboxPolicy,
+  cwd: string,
+): Assessment {
+  if (policy === "untrusted") return { action: "ask", escalated: false };
+  if (pathsWritable(paths, sandbox, cwd)) return { action: "run", escalated: false };
+  const reason = "writing outside of the project; rejected by user approval settings";
+  if (policy === "never") return { action: "reject", reason };
+  if (isGranular(policy) && !policy.granular.sandbox_approval) return { action: "reject", reason };
+  return {
+    action: "ask",
+    escalated: true,
+    reason: "The patch writes outside the writable roots of the sandbox.",
+  };
+}
+
+export function patchSessionKeys(changes: Record<string, FileChangeSummary>): string[] {
+  const keys: string[] = [];
+  for (const [p, c] of Object.entries(changes)) {
+    keys.push(`patch:${p}`);
+    if (c.type === "update" && c.move_path) keys.push(`patch:${c.move_path}`);
+  }
+  return keys;
+}
