@@ -1,0 +1,235 @@
+/**
+ * Splits `bash -lc "<script>"` (also sh/zsh, `-c`/`-lc`) into simple commands with tree-sitter-bash
+ * (the same grammar Codex uses), following Codex's conservative rules: only words, quoted strings
+ * without expansions, and the operators `&&`, `||`, `;`, `|` are accepted. Anything else
+ * (substitutions, expansions, redirections, subshells, control flow, assignments, parse errors)
+ * makes the script unparseable, and the caller must treat it as one opaque command.
+ */
+import { createRequire } from "node:module";
+import { Language, type Node, Parser } from "web-tree-sitter";
+
+const require = createRequire(import.meta.url);
+
+async function loadBashParser(): Promise<Parser> {
+  await Parser.init();
+  const language = await Language.load(require.resolve("tree-sitter-bash/tree-sitter-bash.wasm"));
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return parser;
+}
+
+// Top-level await keeps the public API synchronous; the grammar ships inside the npm package.
+const bashParser: Parser = await loadBashParser();
+
+const ALLOWED_KINDS = new Set([
+  "program",
+  "list",
+  "pipeline",
+  "command",
+  "command_name",
+  "word",
+  "string",
+  "string_content",
+  "raw_string",
+  "number",
+  "concatenation",
+]);
+const ALLOWED_PUNCT = new Set(["&&", "||", ";", "|", '"', "'"]);
+
+const SHELLS = new Set(["bash", "zsh", "sh"]);
+
+function shellName(program: string): string {
+  const base = program.split(/[\\/]/).pop() ?? program;
+  return base.toLowerCase().replace(/\.exe$/, "");
+}
+
+/** `[shell, "-c"|"-lc", script]` with shell one of bash/zsh/sh → the script, else undefined. */
+export function extractShellScript(argv: readonly string[]): string | undefined {
+  if (argv.length !== 3) return undefined;
+  const [shell, flag, script] = argv as [string, string, string];
+  if (flag !== "-lc" && flag !== "-c") return undefined;
+  return SHELLS.has(shellName(shell)) ? script : undefined;
+}
+
+function doubleQuoted(node: Node): string | undefined {
+  for (const part of node.namedChildren) {
+    if (!part || part.type !== "string_content") return undefined;
+  }
+  const raw = node.text;
+  if (raw.length < 2 || !raw.startsWith('"') || !raw.endsWith('"')) return undefined;
+  return raw.slice(1, -1);
+}
+
+function rawString(node: Node): string | undefined {
+  const raw = node.text;
+  if (raw.length < 2 || !raw.startsWith("'") || !raw.endsWith("'")) return undefined;
+  return raw.slice(1, -1);
+}
+
+function commandWords(cmd: Node): string[] | undefined {
+  const words: string[] = [];
+  for (const child of cmd.namedChildren) {
+    if (!child) return undefined;
+    switch (child.type) {
+      case "command_name": {
+        const word = child.namedChild(0);
+        if (!word || word.type !== "word") return undefined;
+        words.push(word.text);
+        break;
+      }
+      case "word":
+      case "number":
+        words.push(child.text);
+        break;
+      case "string": {
+        const s = doubleQuoted(child);
+        if (s === undefined) return undefined;
+        words.push(s);
+        break;
+      }
+      case "raw_string": {
+        const s = rawString(child);
+        if (s === undefined) return undefined;
+        words.push(s);
+        break;
+      }
+      case "concatenation": {
+        let joined = "";
+        for (const part of child.namedChildren) {
+          if (!part) return undefined;
+          let piece: string | undefined;
+          if (part.type === "word" || part.type === "number") piece = part.text;
+          else if (part.type === "string") piece = doubleQuoted(part);
+          else if (part.type === "raw_string") piece = rawString(part);
+          if (piece === undefined) return undefined;
+          joined += piece;
+        }
+        if (joined === "") return undefined;
+        words.push(joined);
+        break;
+      }
+      default:
+        return undefined;
+    }
+  }
+  return words;
+}
+
+function wordOnlySequence(root: Node): string[][] | undefined {
+  if (root.hasError) return undefined;
+  const stack: Node[] = [root];
+  const commands: Node[] = [];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    const kind = node.type;
+    if (node.isNamed) {
+      if (!ALLOWED_KINDS.has(kind)) return undefined;
+      if (kind === "command") commands.push(node);
+    } else if (!(ALLOWED_PUNCT.has(kind) || kind.trim() === "")) {
+      return undefined;
+    }
+    for (const child of node.children) if (child) stack.push(child);
+  }
+  commands.sort((a, b) => a.startIndex - b.startIndex);
+  const out: string[][] = [];
+  for (const node of commands) {
+    const words = commandWords(node);
+    if (!words) return undefined;
+    out.push(words);
+  }
+  return out;
+}
+
+const CACHE_LIMIT = 2048;
+const plainCache = new Map<string, string[][] | null>();
+
+/**
+ * Splits a script made only of plain commands joined by `&&`, `||`, `;`, `|`. Returns null when the
+ * script contains anything else. Results are cached (bounded) since agents repeat scripts.
+ */
+export function parsePlainShellScript(script: string): string[][] | null {
+  const cached = plainCache.get(script);
+  if (cached !== undefined) return cached === null ? null : cached.map((c) => [...c]);
+  const tree = bashParser.parse(script);
+  let result: string[][] | null = null;
+  if (tree) {
+    result = wordOnlySequence(tree.rootNode) ?? null;
+    tree.delete();
+  }
+  if (plainCache.size >= CACHE_LIMIT) plainCache.clear();
+  plainCache.set(script, result);
+  return result ? result.map((c) => [...c]) : null;
+}
+
+/** The plain commands inside `bash -lc "..."` (and sh/zsh, -c), or null. */
+export function parseShellLcPlainCommands(argv: readonly string[]): string[][] | null {
+  const script = extractShellScript(argv);
+  return script === undefined ? null : parsePlainShellScript(script);
+}
+
+const HEREDOC_ATTACHMENTS = new Set([
+  "heredoc_body",
+  "simple_heredoc_body",
+  "heredoc_redirect",
+  "herestring_redirect",
+  "redirected_statement",
+]);
+
+function hasDescendant(node: Node, kind: string): boolean {
+  const stack: Node[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop() as Node;
+    if (n.type === kind) return true;
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return false;
+}
+
+function isLiteralWord(node: Node): boolean {
+  return (node.type === "word" || node.type === "number") && node.namedChildCount === 0;
+}
+
+/**
+ * For a `bash -lc` script that is a single command fed by a here-doc (`cat <<EOF ... EOF`), the
+ * command's literal words; otherwise null. Used so prefix rules still apply to such commands.
+ */
+export function parseShellLcSingleCommandPrefix(argv: readonly string[]): string[] | null {
+  const script = extractShellScript(argv);
+  if (script === undefined) return null;
+  const tree = bashParser.parse(script);
+  if (!tree) return null;
+  try {
+    const root = tree.rootNode;
+    if (root.hasError || !hasDescendant(root, "heredoc_redirect") || hasDescendant(root, "file_redirect")) {
+      return null;
+    }
+    let single: Node | undefined;
+    const stack: Node[] = [root];
+    while (stack.length > 0) {
+      const n = stack.pop() as Node;
+      if (n.type === "command") {
+        if (single) return null;
+        single = n;
+      }
+      for (const c of n.namedChildren) if (c) stack.push(c);
+    }
+    if (!single) return null;
+    const words: string[] = [];
+    for (const child of single.namedChildren) {
+      if (!child) return null;
+      if (child.type === "command_name") {
+        const w = child.namedChild(0);
+        if (!w || !isLiteralWord(w)) return null;
+        words.push(w.text);
+      } else if (child.type === "word" || child.type === "number") {
+        if (!isLiteralWord(child)) return null;
+        words.push(child.text);
+      } else if (child.type !== "comment" && !HEREDOC_ATTACHMENTS.has(child.type)) {
+        return null;
+      }
+    }
+    return words.length > 0 ? words : null;
+  } finally {
+    tree.delete();
+  }
+}

@@ -1,0 +1,399 @@
+/**
+ * Lexer and recursive-descent parser for the Starlark subset used by Codex `.rules` files.
+ *
+ * Grammar (newlines are insignificant inside brackets, as in Python/Starlark):
+ *
+ *   file  := { NEWLINE | ";" | stmt }
+ *   stmt  := IDENT "=" expr | call
+ *   call  := IDENT "(" [ arg { "," arg } [","] ] ")"
+ *   arg   := IDENT "=" expr | expr
+ *   expr  := STRING | INT | IDENT | call | "[" [ expr { "," expr } [","] ] "]"
+ *
+ * The parser never throws: every failure comes back as a `SyntaxFailure` naming the position and
+ * what was expected.
+ */
+
+export interface Position {
+  /** 1-based line. */
+  line: number;
+  /** 1-based column (in UTF-16 code units). */
+  column: number;
+}
+
+export type Expr =
+  | { kind: "string"; value: string; pos: Position }
+  | { kind: "int"; value: number; pos: Position }
+  | { kind: "ident"; name: string; pos: Position }
+  | { kind: "list"; items: Expr[]; pos: Position }
+  | { kind: "call"; call: Call };
+
+export interface Arg {
+  /** Keyword name, or undefined for a positional argument. */
+  name?: string;
+  value: Expr;
+  pos: Position;
+}
+
+export interface Call {
+  callee: string;
+  args: Arg[];
+  pos: Position;
+  /** Position just past the closing parenthesis. */
+  end: Position;
+}
+
+export type Stmt =
+  | { kind: "assign"; target: string; value: Expr; pos: Position }
+  | { kind: "call"; call: Call };
+
+export interface SyntaxFailure {
+  pos: Position;
+  message: string;
+}
+
+type TokenKind = "ident" | "string" | "int" | "punct" | "newline" | "eof";
+
+interface Token {
+  kind: TokenKind;
+  /** For ident/punct: the text; for string: the decoded value; for int: the digits. */
+  text: string;
+  pos: Position;
+}
+
+const MAX_NESTING = 64;
+
+class Failure {
+  constructor(readonly failure: SyntaxFailure) {}
+}
+
+function describe(token: Token): string {
+  switch (token.kind) {
+    case "eof":
+      return "end of file";
+    case "newline":
+      return "end of line";
+    case "string":
+      return "a string";
+    case "int":
+      return `number ${token.text}`;
+    case "ident":
+      return `'${token.text}'`;
+    default:
+      return `'${token.text}'`;
+  }
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+  "\\": "\\",
+  "'": "'",
+  '"': '"',
+};
+
+class Lexer {
+  private i = 0;
+  private line = 1;
+  private lineStart = 0;
+  private depth = 0;
+  readonly tokens: Token[] = [];
+
+  constructor(private readonly src: string) {}
+
+  private pos(at = this.i): Position {
+    return { line: this.line, column: at - this.lineStart + 1 };
+  }
+
+  private fail(message: string, pos = this.pos()): never {
+    throw new Failure({ pos, message });
+  }
+
+  private newline(): void {
+    this.line += 1;
+    this.lineStart = this.i;
+  }
+
+  run(): Token[] {
+    const src = this.src;
+    while (this.i < src.length) {
+      const c = src[this.i] as string;
+      if (c === " " || c === "\t" || c === "\r" || c === "\f") {
+        this.i += 1;
+      } else if (c === "\n") {
+        if (this.depth === 0) this.tokens.push({ kind: "newline", text: "\n", pos: this.pos() });
+        this.i += 1;
+        this.newline();
+      } else if (c === "#") {
+        while (this.i < src.length && src[this.i] !== "\n") this.i += 1;
+      } else if (c === "\\" && src[this.i + 1] === "\n") {
+        // explicit line continuation
+        this.i += 2;
+        this.newline();
+      } else if (/[A-Za-z_]/.test(c)) {
+        const start = this.i;
+        while (this.i < src.length && /[A-Za-z0-9_]/.test(src[this.i] as string)) this.i += 1;
+        const word = src.slice(start, this.i);
+        const next = src[this.i];
+        if ((word === "r" || word === "R") && (next === '"' || next === "'")) {
+          this.string(start, true);
+        } else {
+          this.tokens.push({ kind: "ident", text: word, pos: this.pos(start) });
+        }
+      } else if (c >= "0" && c <= "9") {
+        const start = this.i;
+        while (this.i < src.length && /[0-9]/.test(src[this.i] as string)) this.i += 1;
+        this.tokens.push({ kind: "int", text: src.slice(start, this.i), pos: this.pos(start) });
+      } else if (c === '"' || c === "'") {
+        this.string(this.i, false);
+      } else if ("([".includes(c)) {
+        this.depth += 1;
+        this.tokens.push({ kind: "punct", text: c, pos: this.pos() });
+        this.i += 1;
+      } else if (")]".includes(c)) {
+        if (this.depth > 0) this.depth -= 1;
+        this.tokens.push({ kind: "punct", text: c, pos: this.pos() });
+        this.i += 1;
+      } else if (",=;".includes(c)) {
+        this.tokens.push({ kind: "punct", text: c, pos: this.pos() });
+        this.i += 1;
+      } else {
+        this.fail(`unexpected character ${JSON.stringify(c)}`);
+      }
+    }
+    this.tokens.push({ kind: "newline", text: "\n", pos: this.pos() });
+    this.tokens.push({ kind: "eof", text: "", pos: this.pos() });
+    return this.tokens;
+  }
+
+  /** Lexes a string literal whose token starts at `start` (the prefix `r`, if any, included). */
+  private string(start: number, raw: boolean): void {
+    const src = this.src;
+    const startPos = this.pos(start);
+    if (raw) this.i += 1;
+    const quote = src[this.i] as string;
+    const triple = src.startsWith(quote.repeat(3), this.i);
+    this.i += triple ? 3 : 1;
+    let out = "";
+    for (;;) {
+      if (this.i >= src.length) this.fail("unterminated string literal", startPos);
+      const c = src[this.i] as string;
+      if (c === quote && (!triple || src.startsWith(quote.repeat(3), this.i))) {
+        this.i += triple ? 3 : 1;
+        break;
+      }
+      if (c === "\n") {
+        if (!triple) this.fail("unterminated string literal (newline before closing quote)", startPos);
+        out += c;
+        this.i += 1;
+        this.newline();
+        continue;
+      }
+      if (c !== "\\") {
+        out += c;
+        this.i += 1;
+        continue;
+      }
+      // backslash
+      const e = src[this.i + 1];
+      if (e === undefined) this.fail("unterminated string literal", startPos);
+      if (raw) {
+        // In raw strings a backslash only protects the following quote/backslash from ending the literal.
+        out += c + e;
+        this.i += 2;
+        if (e === "\n") this.newline();
+        continue;
+      }
+      if (e === "\n") {
+        this.i += 2;
+        this.newline();
+        continue;
+      }
+      const simple = SIMPLE_ESCAPES[e];
+      if (simple !== undefined) {
+        out += simple;
+        this.i += 2;
+        continue;
+      }
+      if (e >= "0" && e <= "7") {
+        const m = /^[0-7]{1,3}/.exec(src.slice(this.i + 1, this.i + 4)) as RegExpExecArray;
+        out += String.fromCodePoint(Number.parseInt(m[0], 8));
+        this.i += 1 + m[0].length;
+        continue;
+      }
+      const hexLen = e === "x" ? 2 : e === "u" ? 4 : e === "U" ? 8 : 0;
+      if (hexLen > 0) {
+        const hex = src.slice(this.i + 2, this.i + 2 + hexLen);
+        if (!new RegExp(`^[0-9A-Fa-f]{${hexLen}}$`).test(hex)) {
+          this.fail(`invalid escape sequence \\${e}: expected ${hexLen} hex digits`, this.pos());
+        }
+        const code = Number.parseInt(hex, 16);
+        if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+          this.fail(`invalid escape sequence \\${e}${hex}: not a Unicode scalar value`, this.pos());
+        }
+        out += String.fromCodePoint(code);
+        this.i += 2 + hexLen;
+        continue;
+      }
+      // Unknown escapes keep the backslash, as Starlark does.
+      out += c;
+      this.i += 1;
+    }
+    this.tokens.push({ kind: "string", text: out, pos: startPos });
+  }
+}
+
+class Parser {
+  private k = 0;
+  private nesting = 0;
+
+  constructor(private readonly tokens: Token[]) {}
+
+  private peek(offset = 0): Token {
+    return this.tokens[Math.min(this.k + offset, this.tokens.length - 1)] as Token;
+  }
+
+  private next(): Token {
+    const t = this.peek();
+    if (this.k < this.tokens.length - 1) this.k += 1;
+    return t;
+  }
+
+  private isPunct(text: string, offset = 0): boolean {
+    const t = this.peek(offset);
+    return t.kind === "punct" && t.text === text;
+  }
+
+  private expectPunct(text: string, context: string): Token {
+    const t = this.peek();
+    if (t.kind === "punct" && t.text === text) return this.next();
+    throw new Failure({ pos: t.pos, message: `expected '${text}' ${context}, found ${describe(t)}` });
+  }
+
+  parseFile(): Stmt[] {
+    const stmts: Stmt[] = [];
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === "eof") return stmts;
+      if (t.kind === "newline" || this.isPunct(";")) {
+        this.next();
+        continue;
+      }
+      stmts.push(this.parseStmt());
+      const end = this.peek();
+      if (!(end.kind === "newline" || end.kind === "eof" || this.isPunct(";"))) {
+        throw new Failure({
+          pos: end.pos,
+          message: `expected end of statement (newline or ';'), found ${describe(end)}`,
+        });
+      }
+    }
+  }
+
+  private parseStmt(): Stmt {
+    const t = this.peek();
+    if (t.kind !== "ident") {
+      throw new Failure({
+        pos: t.pos,
+        message: `expected a statement such as prefix_rule(...), found ${describe(t)}`,
+      });
+    }
+    if (this.isPunct("=", 1)) {
+      this.next();
+      this.next();
+      return { kind: "assign", target: t.text, value: this.parseExpr(), pos: t.pos };
+    }
+    if (this.isPunct("(", 1)) return { kind: "call", call: this.parseCall() };
+    const after = this.peek(1);
+    throw new Failure({
+      pos: after.pos,
+      message: `expected '(' or '=' after '${t.text}', found ${describe(after)}`,
+    });
+  }
+
+  private enter(pos: Position): void {
+    this.nesting += 1;
+    if (this.nesting > MAX_NESTING) {
+      throw new Failure({ pos, message: `expression nested more than ${MAX_NESTING} levels deep` });
+    }
+  }
+
+  private parseCall(): Call {
+    const name = this.next();
+    const open = this.expectPunct("(", `after '${name.text}'`);
+    this.enter(open.pos);
+    const args: Arg[] = [];
+    while (!this.isPunct(")")) {
+      const t = this.peek();
+      if (t.kind === "ident" && this.isPunct("=", 1)) {
+        this.next();
+        this.next();
+        args.push({ name: t.text, value: this.parseExpr(), pos: t.pos });
+      } else {
+        args.push({ value: this.parseExpr(), pos: t.pos });
+      }
+      if (!this.isPunct(",")) break;
+      this.next();
+    }
+    const close = this.expectPunct(")", `to close the call to ${name.text}(...)`);
+    this.nesting -= 1;
+    return {
+      callee: name.text,
+      args,
+      pos: name.pos,
+      end: { line: close.pos.line, column: close.pos.column + 1 },
+    };
+  }
+
+  private parseExpr(): Expr {
+    const t = this.peek();
+    switch (t.kind) {
+      case "string":
+        this.next();
+        return { kind: "string", value: t.text, pos: t.pos };
+      case "int":
+        this.next();
+        return { kind: "int", value: Number(t.text), pos: t.pos };
+      case "ident":
+        if (this.isPunct("(", 1)) return { kind: "call", call: this.parseCall() };
+        this.next();
+        return { kind: "ident", name: t.text, pos: t.pos };
+      default:
+        break;
+    }
+    if (this.isPunct("[")) {
+      this.next();
+      this.enter(t.pos);
+      const items: Expr[] = [];
+      while (!this.isPunct("]")) {
+        items.push(this.parseExpr());
+        if (!this.isPunct(",")) break;
+        this.next();
+      }
+      this.expectPunct("]", "to close the list");
+      this.nesting -= 1;
+      return { kind: "list", items, pos: t.pos };
+    }
+    throw new Failure({
+      pos: t.pos,
+      message: `expected a value (string, list, or name), found ${describe(t)}`,
+    });
+  }
+}
+
+export type ParseResult = { ok: true; stmts: Stmt[] } | { ok: false; error: SyntaxFailure };
+
+/** Parses `.rules` source text into statements. Never throws. */
+export function parseSyntax(source: string): ParseResult {
+  try {
+    const tokens = new Lexer(source).run();
+    return { ok: true, stmts: new Parser(tokens).parseFile() };
+  } catch (err) {
+    if (err instanceof Failure) return { ok: false, error: err.failure };
+    throw err;
+  }
+}
