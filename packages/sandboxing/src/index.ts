@@ -1,0 +1,29 @@
+export {
+  accessFor,
+  canReadPath,
+  canWritePath,
+  canonicalPath,
+  hasFullDiskRead,
+  hasFullDiskWrite,
+  isWithin,
+  platformMinimalReads,
+  PROTECTED_NAMES,
+  resolvePolicy,
+  type NetworkMode,
+  type ResolvedEntry,
+  type ResolvedPolicy,
+  type ResolveOptions,
+} from "./policy.js";
+export { expandDenyGlobs, type ExpandOptions } from "./globs.js";
+export { buildBwrapArgv, findOnPath, probeBwrap, type BwrapBuildOptions } from "./linux.js";
+export { buildSeatbeltCommand, SANDBOX_EXEC_PATH, SEATBELT_BASE_POLICY, type SeatbeltCommand } from "./macos.js";
+export {
+  detectSandboxDenial,
+  prepareSandboxedCommand,
+  type PrepareRequest,
+  type PrepareResult,
+  type SandboxError,
+  type SandboxErrorCode,
+  type SandboxPlatform,
+} from "./prepare.js";
+export { runSandboxCommand, SANDBOX_USAGE, type SandboxCliIo } from "./cli.js";

@@ -1,0 +1,141 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { isWithin, type ResolvedPolicy } from "./policy.js";
+
+/**
+ * Linux enforcement with bubblewrap. The argv is built from the resolved rules, shallow → deep,
+ * so a deeper rule re-mounts over a shallower one:
+ *
+ *   --new-session --die-with-parent --unshare-pid --cap-drop ALL
+ *   --ro-bind / /   (or --bind / / for a `:root` write, or --tmpfs / when reads are restricted)
+ *   --dev /dev --proc /proc
+ *   per rule:  read  → --ro-bind P P      write → --bind P P
+ *              deny  → dir: --perms 000 --tmpfs P --remount-ro P;  file: --ro-bind <mode-000 file> P
+ *   --unshare-net   when the network is off
+ *   --chdir CWD -- CMD…
+ *
+ * Rules whose path does not exist are skipped (bwrap cannot mount over nothing); `canWritePath`
+ * still answers for them.
+ */
+export interface BwrapBuildOptions {
+  bwrapPath: string;
+  /** An empty file with mode 000, bound over denied files. */
+  denyFile: string;
+}
+
+export type BuildResult = { ok: true; argv: string[] } | { ok: false; error: string };
+
+export function buildBwrapArgv(policy: ResolvedPolicy, command: string[], options: BwrapBuildOptions): BuildResult {
+  if (policy.kind !== "restricted") return { ok: true, argv: command };
+  if (policy.network.mode === "proxied") {
+    return { ok: false, error: "unsupported: proxy-only networking is not implemented for the Linux sandbox" };
+  }
+  const args: string[] = [options.bwrapPath, "--new-session", "--die-with-parent", "--unshare-pid", "--cap-drop", "ALL"];
+  const rootRule = policy.entries.find((e) => e.path === "/");
+  if (rootRule?.access === "write") args.push("--bind", "/", "/");
+  else if (rootRule?.access === "read") args.push("--ro-bind", "/", "/");
+  else args.push("--tmpfs", "/");
+  args.push("--dev", "/dev", "--proc", "/proc");
+
+  const mounted: { path: string; access: string }[] = [{ path: "/", access: rootRule?.access ?? "none" }];
+  for (const entry of policy.entries) {
+    if (entry.path === "/" || isWithin(entry.path, "/dev") || isWithin(entry.path, "/proc")) continue;
+    // A rule that repeats what its nearest enclosing mount already gives needs no mount of its own.
+    const enclosing = mounted.filter((m) => isWithin(entry.path, m.path)).at(-1);
+    if (enclosing && enclosing.access === entry.access && entry.access !== "deny") continue;
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(entry.path);
+    } catch {
+      continue;
+    }
+    if (entry.access === "deny") {
+      if (st.isDirectory()) args.push("--perms", "000", "--tmpfs", entry.path, "--remount-ro", entry.path);
+      else args.push("--ro-bind", options.denyFile, entry.path);
+      mounted.push({ path: entry.path, access: "deny" });
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      // Only reachable for restricted reads over a tmpfs root (e.g. /bin → usr/bin): recreate the link.
+      if (!rootRule) args.push("--symlink", fs.readlinkSync(entry.path), entry.path);
+      continue;
+    }
+    args.push(entry.access === "write" ? "--bind" : "--ro-bind", entry.path, entry.path);
+    mounted.push({ path: entry.path, access: entry.access });
+  }
+
+  if (policy.network.mode === "disabled") args.push("--unshare-net");
+  args.push("--chdir", policy.cwd, "--", ...command);
+  return { ok: true, argv: args };
+}
+
+/** Find an executable on a PATH string (no fallback: a PATH without bwrap means no bwrap). */
+export function findOnPath(name: string, pathVar: string | undefined): string | null {
+  for (const dir of (pathVar ?? "").split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // keep looking
+    }
+  }
+  return null;
+}
+
+const probeCache = new Map<string, Promise<string | null>>();
+
+/**
+ * Check once per bwrap binary that it can actually build a sandbox here (user namespaces
+ * allowed, mounts permitted…). Resolves to null when usable, else to a readable reason.
+ */
+export function probeBwrap(bwrapPath: string): Promise<string | null> {
+  let cached = probeCache.get(bwrapPath);
+  if (!cached) {
+    cached = runProbe(bwrapPath);
+    probeCache.set(bwrapPath, cached);
+    // A failed probe is retried next time (the machine may get fixed); a good one is kept.
+    cached.then((r) => r !== null && probeCache.delete(bwrapPath));
+  }
+  return cached;
+}
+
+function runProbe(bwrapPath: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    let stderr = "";
+    const child = spawn(
+      bwrapPath,
+      ["--new-session", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-pid", "--unshare-net", "--", "true"],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      resolve(`cannot run ${bwrapPath}: ${err.message}`);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(null);
+      else resolve(`${bwrapPath} cannot create a sandbox here (${signal ?? `exit ${code}`}): ${stderr.trim() || "no output"}`);
+    });
+  });
+}
+
+let denyFile: string | null = null;
+
+/** The shared mode-000 empty file bound over denied files (created once per process). */
+export function denyFilePath(): string {
+  if (denyFile && fs.existsSync(denyFile)) return denyFile;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "codex-ts-sandbox-"));
+  const file = path.join(dir, "denied");
+  fs.writeFileSync(file, "");
+  fs.chmodSync(file, 0o000);
+  denyFile = file;
+  return file;
+}
