@@ -1,0 +1,15 @@
+export {
+  type AppendResult,
+  HISTORY_FILENAME,
+  HISTORY_SOFT_CAP_RATIO,
+  type HistoryEntry,
+  HistoryEntrySchema,
+  type HistoryMetadata,
+  type HistoryPersistence,
+  HistoryPersistenceSchema,
+  type HistorySettings,
+  HistorySettingsSchema,
+  MessageHistory,
+  type MessageHistoryOptions,
+  trimOffset,
+} from "./history.js";
