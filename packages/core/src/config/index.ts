@@ -1,0 +1,28 @@
+export {
+  DEFAULT_MODEL,
+  DEFAULT_PROJECT_DOC_MAX_BYTES,
+  defaultCodexHome,
+  loadConfig,
+  parseOverride,
+  type Config,
+  type ConfigOverride,
+  type LoadConfigOptions,
+  type LoadConfigResult,
+} from "./load.js";
+export {
+  AskForApprovalSchema,
+  ConfigTomlSchema,
+  ModelProviderSchema,
+  ProfileSchema,
+  SandboxModeSchema,
+  ShellEnvironmentPolicySchema,
+  type AskForApproval,
+  type ConfigToml,
+  type ModelProviderToml,
+  type ProfileToml,
+  type ReasoningEffort,
+  type ReasoningSummary,
+  type SandboxMode,
+  type SandboxWorkspaceWrite,
+  type ShellEnvironmentPolicy,
+} from "./schema.js";

@@ -1,0 +1,330 @@
+// loadConfig: config.toml in CODEX_HOME + profile + `-c key=value` overrides → a resolved Config.
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parse as parseToml } from "smol-toml";
+import type { z } from "zod";
+import { builtinProviders, type ModelProviderInfo } from "../client/provider.js";
+import {
+  type AskForApproval,
+  ConfigTomlSchema,
+  type ConfigToml,
+  type ReasoningEffort,
+  type ReasoningSummary,
+  type SandboxMode,
+  type SandboxWorkspaceWrite,
+  type ShellEnvironmentPolicy,
+} from "./schema.js";
+
+export const DEFAULT_MODEL = "gpt-5.1-codex";
+export const DEFAULT_PROJECT_DOC_MAX_BYTES = 32 * 1024;
+
+/** A `-c key=value` override: a dotted key path and its raw value text. */
+export interface ConfigOverride {
+  key: string;
+  value: string;
+}
+
+export interface LoadConfigOptions {
+  /** Defaults to $CODEX_HOME, else ~/.codex. */
+  codexHome?: string;
+  /** `-c key=value` strings or parsed pairs, applied in order on top of config.toml. */
+  overrides?: (string | ConfigOverride)[];
+  /** Profile name (beats the file's `profile = …`). */
+  profile?: string;
+  /** Unknown keys are errors instead of warnings. */
+  strict?: boolean;
+  /** Working directory (project trust lookup). */
+  cwd?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Config {
+  codexHome: string;
+  /** The config file read (it may not exist). */
+  configFile: string;
+  profile?: string;
+  model: string;
+  reviewModel?: string;
+  modelProviderId: string;
+  modelProvider: ModelProviderInfo;
+  modelProviders: Record<string, ModelProviderInfo>;
+  approvalPolicy: AskForApproval;
+  sandboxMode: SandboxMode;
+  sandboxWorkspaceWrite: SandboxWorkspaceWrite;
+  shellEnvironmentPolicy: ShellEnvironmentPolicy;
+  modelReasoningEffort?: ReasoningEffort;
+  modelReasoningSummary?: ReasoningSummary;
+  modelVerbosity?: string;
+  modelContextWindow?: number;
+  modelAutoCompactTokenLimit?: number;
+  features: Record<string, boolean>;
+  projects: Record<string, { trust_level?: "trusted" | "untrusted" }>;
+  /** Trust of `cwd` (or its nearest configured ancestor), when `cwd` was given. */
+  projectTrust?: "trusted" | "untrusted";
+  history: { persistence: "save-all" | "none"; max_bytes?: number };
+  webSearch: "disabled" | "cached" | "live";
+  /** `instructions` / `model_instructions_file` contents: replaces the base instructions. */
+  baseInstructions?: string;
+  developerInstructions?: string;
+  projectDocMaxBytes: number;
+  projectDocFallbackFilenames: string[];
+  /** Sections owned by other packages, passed through unvalidated. */
+  hooks?: unknown;
+  skills?: unknown;
+  mcpServers?: unknown;
+  /** The merged TOML (after overrides), for anything not modelled here. */
+  toml: ConfigToml;
+}
+
+export type LoadConfigResult = { ok: true; config: Config; warnings: string[] } | { ok: false; error: string; warnings: string[] };
+
+/** Split `key=value`; the value is TOML when it parses as a TOML value, else a literal string. */
+export function parseOverride(text: string | ConfigOverride): { key: string[]; value: unknown } | { error: string } {
+  let key: string;
+  let raw: string;
+  if (typeof text === "string") {
+    const eq = text.indexOf("=");
+    if (eq <= 0) return { error: `invalid override "${text}": expected key=value` };
+    key = text.slice(0, eq).trim();
+    raw = text.slice(eq + 1).trim();
+  } else {
+    key = text.key.trim();
+    raw = text.value;
+  }
+  const parts = key.split(".").map((p) => p.trim().replace(/^"(.*)"$/, "$1"));
+  if (parts.some((p) => p.length === 0)) return { error: `invalid override key "${key}"` };
+  let value: unknown = raw;
+  try {
+    value = (parseToml(`value = ${raw}`) as { value: unknown }).value;
+  } catch {
+    value = raw;
+  }
+  return { key: parts, value };
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+function setPath(root: Record<string, unknown>, keys: string[], value: unknown): void {
+  let node = root;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (!isTable(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+function deletePath(root: unknown, keys: (string | number | symbol)[]): void {
+  let node = root;
+  for (const key of keys.slice(0, -1)) {
+    if (!isTable(node) && !Array.isArray(node)) return;
+    node = (node as Record<string | number | symbol, unknown>)[key];
+  }
+  if (isTable(node)) delete node[keys[keys.length - 1] as string];
+}
+
+/** Plain objects (smol-toml returns null-prototype tables) so zod and JSON behave normally. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (isTable(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const json = JSON.stringify(value);
+  return json && json.length > 60 ? `${json.slice(0, 57)}...` : String(json);
+}
+
+function getPath(root: unknown, keys: PropertyKey[]): unknown {
+  let node = root;
+  for (const key of keys) {
+    if (!isTable(node) && !Array.isArray(node)) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+const dotted = (keys: PropertyKey[]) => keys.map(String).join(".");
+
+export function defaultCodexHome(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const fromEnv = env.CODEX_HOME?.trim();
+  return fromEnv ? path.resolve(fromEnv) : path.join(os.homedir(), ".codex");
+}
+
+/**
+ * Load and resolve the configuration. Never throws: problems come back as `{ ok: false, error }`
+ * naming the file (or override), the key and what was expected.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
+  const env = options.env ?? process.env;
+  const codexHome = options.codexHome ? path.resolve(options.codexHome) : defaultCodexHome(env);
+  const configFile = path.join(codexHome, "config.toml");
+  const warnings: string[] = [];
+
+  let root: Record<string, unknown> = {};
+  let text: string | undefined;
+  try {
+    text = readFileSync(configFile, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+      return { ok: false, error: `${configFile}: cannot read: ${(error as Error).message}`, warnings };
+    }
+  }
+  if (text !== undefined) {
+    try {
+      root = plain(parseToml(text)) as Record<string, unknown>;
+    } catch (error) {
+      return { ok: false, error: `${configFile}: invalid TOML: ${(error as Error).message}`, warnings };
+    }
+  }
+
+  // Apply -c overrides on the raw table, remembering which keys came from them.
+  const overrideSources = new Map<string, string>();
+  for (const override of options.overrides ?? []) {
+    const parsed = parseOverride(override);
+    if ("error" in parsed) return { ok: false, error: parsed.error, warnings };
+    setPath(root, parsed.key, parsed.value);
+    const label = typeof override === "string" ? override : `${override.key}=${override.value}`;
+    overrideSources.set(parsed.key.join("."), `-c ${label}`);
+  }
+  const sourceOf = (keys: PropertyKey[]): string => {
+    const full = dotted(keys);
+    for (const [key, label] of overrideSources) {
+      if (full === key || full.startsWith(`${key}.`) || key.startsWith(`${full}.`)) return label;
+    }
+    return configFile;
+  };
+
+  // Validate; unknown keys become warnings (dropped) unless strict.
+  let parsed = ConfigTomlSchema.safeParse(root);
+  if (!parsed.success) {
+    const unknown = parsed.error.issues.filter((i) => i.code === "unrecognized_keys");
+    const invalid = parsed.error.issues.filter((i) => i.code !== "unrecognized_keys");
+    const unknownMessages = unknown.flatMap((issue) =>
+      (issue as z.core.$ZodIssueUnrecognizedKeys).keys.map(
+        (key) => `${sourceOf([...issue.path, key])}: unknown key \`${dotted([...issue.path, key])}\``,
+      ),
+    );
+    if (invalid.length > 0) {
+      const issue = invalid[0]!;
+      const got = describeValue(getPath(root, issue.path));
+      return {
+        ok: false,
+        error: `${sourceOf(issue.path)}: invalid value for \`${dotted(issue.path)}\`: ${issue.message} (got ${got})`,
+        warnings,
+      };
+    }
+    if (options.strict) return { ok: false, error: unknownMessages.join("; "), warnings };
+    warnings.push(...unknownMessages);
+    for (const issue of unknown) {
+      for (const key of (issue as z.core.$ZodIssueUnrecognizedKeys).keys) deletePath(root, [...issue.path, key]);
+    }
+    parsed = ConfigTomlSchema.safeParse(root);
+    if (!parsed.success) return { ok: false, error: `${configFile}: ${parsed.error.issues[0]?.message}`, warnings };
+  }
+  const toml = parsed.data;
+
+  // Profile values beat top-level ones.
+  const profileName = options.profile ?? toml.profile;
+  let profile: NonNullable<ConfigToml["profiles"]>[string] = {};
+  if (profileName !== undefined) {
+    const found = toml.profiles?.[profileName];
+    if (!found) return { ok: false, error: `${configFile}: profile \`${profileName}\` not found in [profiles]`, warnings };
+    profile = found;
+  }
+  const pick = <K extends keyof typeof profile & keyof ConfigToml>(key: K) => (profile[key] ?? toml[key]) as ConfigToml[K];
+
+  // Providers: built-ins, then config entries (which may not replace built-ins).
+  const providers = builtinProviders(toml.openai_base_url ?? env.OPENAI_BASE_URL);
+  for (const [id, entry] of Object.entries(toml.model_providers ?? {})) {
+    if (id in providers) {
+      warnings.push(`${configFile}: model_providers.${id} cannot override the built-in provider; ignored`);
+      continue;
+    }
+    providers[id] = { ...entry, name: entry.name ?? id, wire_api: "responses" };
+  }
+  const modelProviderId = pick("model_provider") ?? "openai";
+  const modelProvider = providers[modelProviderId];
+  if (!modelProvider) {
+    return {
+      ok: false,
+      error: `${sourceOf(["model_provider"])}: model_provider \`${modelProviderId}\` is not defined (known: ${Object.keys(providers).join(", ")})`,
+      warnings,
+    };
+  }
+
+  const approvalPolicy = pick("approval_policy") ?? "on-request";
+  if (approvalPolicy === "on-failure") {
+    warnings.push("approval_policy `on-failure` is deprecated; use `on-request` (interactive) or `never` (non-interactive)");
+  }
+
+  const cwd = options.cwd ? path.resolve(options.cwd) : undefined;
+  const projects = toml.projects ?? {};
+  let projectTrust: "trusted" | "untrusted" | undefined;
+  if (cwd) {
+    let best = -1;
+    for (const [dir, project] of Object.entries(projects)) {
+      const resolved = path.resolve(dir);
+      const rel = path.relative(resolved, cwd);
+      if (project.trust_level && !rel.startsWith("..") && !path.isAbsolute(rel) && resolved.length > best) {
+        best = resolved.length;
+        projectTrust = project.trust_level;
+      }
+    }
+  }
+
+  let baseInstructions = toml.instructions;
+  const instructionsFile = pick("model_instructions_file") ?? pick("experimental_instructions_file");
+  if (instructionsFile) {
+    const file = path.resolve(codexHome, instructionsFile);
+    try {
+      baseInstructions = readFileSync(file, "utf8");
+    } catch (error) {
+      return { ok: false, error: `${configFile}: model_instructions_file ${file}: ${(error as Error).message}`, warnings };
+    }
+  }
+
+  const config: Config = {
+    codexHome,
+    configFile,
+    model: pick("model") ?? DEFAULT_MODEL,
+    modelProviderId,
+    modelProvider,
+    modelProviders: providers,
+    approvalPolicy,
+    sandboxMode: pick("sandbox_mode") ?? (projectTrust === "trusted" ? "workspace-write" : "read-only"),
+    sandboxWorkspaceWrite: profile.sandbox_workspace_write ?? toml.sandbox_workspace_write ?? {},
+    shellEnvironmentPolicy: profile.shell_environment_policy ?? toml.shell_environment_policy ?? {},
+    features: { ...(toml.features ?? {}), ...(profile.features ?? {}) },
+    projects,
+    history: { persistence: toml.history?.persistence ?? "save-all", ...(toml.history?.max_bytes !== undefined ? { max_bytes: toml.history.max_bytes } : {}) },
+    webSearch: pick("web_search") ?? ((pick("tools_web_search") ?? toml.tools?.web_search) ? "live" : "disabled"),
+    projectDocMaxBytes: toml.project_doc_max_bytes ?? DEFAULT_PROJECT_DOC_MAX_BYTES,
+    projectDocFallbackFilenames: toml.project_doc_fallback_filenames ?? [],
+    toml,
+  };
+  if (profileName !== undefined) config.profile = profileName;
+  if (toml.review_model) config.reviewModel = toml.review_model;
+  const effort = pick("model_reasoning_effort");
+  if (effort) config.modelReasoningEffort = effort;
+  const summary = pick("model_reasoning_summary");
+  if (summary) config.modelReasoningSummary = summary;
+  const verbosity = pick("model_verbosity");
+  if (verbosity) config.modelVerbosity = verbosity;
+  const contextWindow = profile.model_context_window ?? toml.model_context_window;
+  if (contextWindow) config.modelContextWindow = contextWindow;
+  const compactLimit = profile.model_auto_compact_token_limit ?? toml.model_auto_compact_token_limit;
+  if (compactLimit) config.modelAutoCompactTokenLimit = compactLimit;
+  if (projectTrust) config.projectTrust = projectTrust;
+  if (baseInstructions !== undefined) config.baseInstructions = baseInstructions;
+  const developerInstructions = pick("developer_instructions");
+  if (developerInstructions !== undefined) config.developerInstructions = developerInstructions;
+  if (toml.hooks !== undefined) config.hooks = toml.hooks;
+  if (toml.skills !== undefined) config.skills = toml.skills;
+  if (toml.mcp_servers !== undefined) config.mcpServers = toml.mcp_servers;
+  return { ok: true, config, warnings };
+}
