@@ -3,3 +3,4 @@ export * from "./exec-events.js";
 export * from "./responses.js";
 export * from "./permissions.js";
 export * as v2 from "./v2/index.js";
+export * from "./core/index.js";

@@ -1,0 +1,4 @@
+export * from "./events.js";
+export * from "./items.js";
+export * from "./ops.js";
+export * from "./policy.js";
