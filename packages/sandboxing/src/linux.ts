@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { isWithin, type ResolvedPolicy } from "./policy.js";
+import { accessFor, canonicalPath, isWithin, type ResolvedPolicy } from "./policy.js";
 
 /**
  * Linux enforcement with bubblewrap. The argv is built from the resolved rules, shallow → deep,
@@ -38,6 +38,7 @@ export function buildBwrapArgv(policy: ResolvedPolicy, command: string[], option
   else if (rootRule?.access === "read") args.push("--ro-bind", "/", "/");
   else args.push("--tmpfs", "/");
   args.push("--dev", "/dev", "--proc", "/proc");
+  if (!rootRule) args.push(...topLevelSymlinks(policy));
 
   const mounted: { path: string; access: string }[] = [{ path: "/", access: rootRule?.access ?? "none" }];
   for (const entry of policy.entries) {
@@ -57,11 +58,6 @@ export function buildBwrapArgv(policy: ResolvedPolicy, command: string[], option
       mounted.push({ path: entry.path, access: "deny" });
       continue;
     }
-    if (st.isSymbolicLink()) {
-      // Only reachable for restricted reads over a tmpfs root (e.g. /bin → usr/bin): recreate the link.
-      if (!rootRule) args.push("--symlink", fs.readlinkSync(entry.path), entry.path);
-      continue;
-    }
     args.push(entry.access === "write" ? "--bind" : "--ro-bind", entry.path, entry.path);
     mounted.push({ path: entry.path, access: entry.access });
   }
@@ -69,6 +65,33 @@ export function buildBwrapArgv(policy: ResolvedPolicy, command: string[], option
   if (policy.network.mode === "disabled") args.push("--unshare-net");
   args.push("--chdir", policy.cwd, "--", ...command);
   return { ok: true, argv: args };
+}
+
+/**
+ * Over a tmpfs root, recreate the host's top-level symlinks (/bin → usr/bin, /lib64 → usr/lib64…)
+ * whose targets the policy lets the command read; rules hold canonical paths, so the links
+ * themselves would otherwise be missing.
+ */
+function topLevelSymlinks(policy: ResolvedPolicy): string[] {
+  const out: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync("/");
+  } catch {
+    return out;
+  }
+  for (const name of names.sort()) {
+    const link = `/${name}`;
+    try {
+      if (!fs.lstatSync(link).isSymbolicLink()) continue;
+      const target = fs.readlinkSync(link);
+      const access = accessFor(policy, canonicalPath(path.resolve("/", target)));
+      if (access === "read" || access === "write") out.push("--symlink", target, link);
+    } catch {
+      // unreadable entry: skip
+    }
+  }
+  return out;
 }
 
 /** Find an executable on a PATH string (no fallback: a PATH without bwrap means no bwrap). */
