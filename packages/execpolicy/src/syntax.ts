@@ -101,6 +101,8 @@ class Lexer {
   private line = 1;
   private lineStart = 0;
   private depth = 0;
+  /** Position just past the last token, where end-of-file problems are reported. */
+  private lastEnd: Position = { line: 1, column: 1 };
   readonly tokens: Token[] = [];
 
   constructor(private readonly src: string) {}
@@ -121,60 +123,67 @@ class Lexer {
   run(): Token[] {
     const src = this.src;
     while (this.i < src.length) {
-      const c = src[this.i] as string;
-      if (c === " " || c === "\t" || c === "\r" || c === "\f") {
-        this.i += 1;
-      } else if (c === "\n") {
-        if (this.depth === 0) this.tokens.push({ kind: "newline", text: "\n", pos: this.pos() });
-        this.i += 1;
-        this.newline();
-      } else if (c === "#") {
-        while (this.i < src.length && src[this.i] !== "\n") this.i += 1;
-      } else if (c === "\\" && src[this.i + 1] === "\n") {
-        // explicit line continuation
-        this.i += 2;
-        this.newline();
-      } else if (/[A-Za-z_]/.test(c)) {
-        const start = this.i;
-        while (this.i < src.length && /[A-Za-z0-9_]/.test(src[this.i] as string)) this.i += 1;
-        const word = src.slice(start, this.i);
-        const next = src[this.i];
-        if ((word === "r" || word === "R") && (next === '"' || next === "'")) {
-          this.string(start, true);
-        } else {
-          this.tokens.push({ kind: "ident", text: word, pos: this.pos(start) });
-        }
-      } else if (c >= "0" && c <= "9") {
-        const start = this.i;
-        while (this.i < src.length && /[0-9]/.test(src[this.i] as string)) this.i += 1;
-        this.tokens.push({ kind: "int", text: src.slice(start, this.i), pos: this.pos(start) });
-      } else if (c === '"' || c === "'") {
-        this.string(this.i, false);
-      } else if ("([".includes(c)) {
-        this.depth += 1;
-        this.tokens.push({ kind: "punct", text: c, pos: this.pos() });
-        this.i += 1;
-      } else if (")]".includes(c)) {
-        if (this.depth > 0) this.depth -= 1;
-        this.tokens.push({ kind: "punct", text: c, pos: this.pos() });
-        this.i += 1;
-      } else if (",=;".includes(c)) {
-        this.tokens.push({ kind: "punct", text: c, pos: this.pos() });
-        this.i += 1;
-      } else {
-        this.fail(`unexpected character ${JSON.stringify(c)}`);
+      const before = this.tokens.length;
+      this.step(src);
+      if (this.tokens.length > before && this.tokens[this.tokens.length - 1]?.kind !== "newline") {
+        this.lastEnd = this.pos();
       }
     }
-    this.tokens.push({ kind: "newline", text: "\n", pos: this.pos() });
-    this.tokens.push({ kind: "eof", text: "", pos: this.pos() });
+    this.tokens.push({ kind: "newline", text: "\n", pos: this.lastEnd });
+    this.tokens.push({ kind: "eof", text: "", pos: this.lastEnd });
     return this.tokens;
+  }
+
+  private step(src: string): void {
+    const c = src[this.i] as string;
+    if (c === " " || c === "\t" || c === "\r" || c === "\f") {
+      this.i += 1;
+    } else if (c === "\n") {
+      if (this.depth === 0) this.tokens.push({ kind: "newline", text: "\n", pos: this.pos() });
+      this.i += 1;
+      this.newline();
+    } else if (c === "#") {
+      while (this.i < src.length && src[this.i] !== "\n") this.i += 1;
+    } else if (c === "\\" && src[this.i + 1] === "\n") {
+      // explicit line continuation
+      this.i += 2;
+      this.newline();
+    } else if (/[A-Za-z_]/.test(c)) {
+      const start = this.i;
+      while (this.i < src.length && /[A-Za-z0-9_]/.test(src[this.i] as string)) this.i += 1;
+      const word = src.slice(start, this.i);
+      const next = src[this.i];
+      if ((word === "r" || word === "R") && (next === '"' || next === "'")) {
+        this.string(start, true);
+      } else {
+        this.tokens.push({ kind: "ident", text: word, pos: this.pos(start) });
+      }
+    } else if (c >= "0" && c <= "9") {
+      const start = this.i;
+      while (this.i < src.length && /[0-9]/.test(src[this.i] as string)) this.i += 1;
+      this.tokens.push({ kind: "int", text: src.slice(start, this.i), pos: this.pos(start) });
+    } else if (c === '"' || c === "'") {
+      this.string(this.i, false);
+    } else if ("([".includes(c)) {
+      this.depth += 1;
+      this.tokens.push({ kind: "punct", text: c, pos: this.pos() });
+      this.i += 1;
+    } else if (")]".includes(c)) {
+      if (this.depth > 0) this.depth -= 1;
+      this.tokens.push({ kind: "punct", text: c, pos: this.pos() });
+      this.i += 1;
+    } else if (",=;".includes(c)) {
+      this.tokens.push({ kind: "punct", text: c, pos: this.pos() });
+      this.i += 1;
+    } else {
+      this.fail(`unexpected character ${JSON.stringify(c)}`);
+    }
   }
 
   /** Lexes a string literal whose token starts at `start` (the prefix `r`, if any, included). */
   private string(start: number, raw: boolean): void {
     const src = this.src;
     const startPos = this.pos(start);
-    if (raw) this.i += 1;
     const quote = src[this.i] as string;
     const triple = src.startsWith(quote.repeat(3), this.i);
     this.i += triple ? 3 : 1;
