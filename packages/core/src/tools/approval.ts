@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from "uuid";
 import type {
   ApprovalRequest,
   AskForApproval,
+  ExecPolicyChecker,
   FileChangeSummary,
   ReviewDecision,
   SandboxPolicy,
@@ -156,4 +157,101 @@ export function patchSessionKeys(changes: Record<string, FileChangeSummary>): st
     if (c.type === "update" && c.move_path) keys.push(`patch:${c.move_path}`);
   }
   return keys;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+export interface CommandAssessmentInput {
+  argv: string[];
+  /** The simple commands argv consists of (see exec/shell.ts `commandsForPolicy`). */
+  commands: string[][];
+  knownSafe: boolean;
+  requestEscalation: boolean;
+  justification?: string;
+  policy: AskForApproval;
+  sandbox: SandboxPolicy;
+  execPolicy?: ExecPolicyChecker;
+}
+
+function combinedPolicyDecision(
+  commands: string[][],
+  checker: ExecPolicyChecker | undefined,
+): { decision: "allow" | "prompt" | "forbidden"; justification?: string } | undefined {
+  if (!checker || commands.length === 0) return undefined;
+  const results = commands.map((c) => checker.check(c));
+  const forbidden = results.find((r) => r?.decision === "forbidden");
+  if (forbidden) return forbidden;
+  const prompt = results.find((r) => r?.decision === "prompt");
+  if (prompt) return prompt;
+  if (results.every((r) => r?.decision === "allow")) return { decision: "allow" };
+  return undefined;
+}
+
+/**
+ * Codex's exec approval requirement: execpolicy rules first (forbidden / prompt / allow), then
+ * the approval policy's heuristics (known-safe commands, escalation requests).
+ */
+export function assessCommand(input: CommandAssessmentInput): Assessment {
+  const { policy } = input;
+  const name = policyName(policy);
+  const byRule = combinedPolicyDecision(input.commands, input.execPolicy);
+  if (byRule?.decision === "forbidden") {
+    return {
+      action: "reject",
+      reason: `execpolicy forbids this command${byRule.justification ? `: ${byRule.justification}` : ""}`,
+    };
+  }
+  if (byRule?.decision === "prompt") {
+    if (policy === "never" || (isGranular(policy) && !policy.granular.rules)) {
+      return {
+        action: "reject",
+        reason: `blocked by policy: this command requires approval, which the approval policy '${name}' does not allow`,
+      };
+    }
+    return {
+      action: "ask",
+      escalated: input.requestEscalation,
+      ...(byRule.justification ? { reason: byRule.justification } : {}),
+    };
+  }
+  if (byRule?.decision === "allow") return { action: "run", escalated: true };
+
+  const proposedAmendment = input.commands.length === 1 ? input.commands[0] : undefined;
+  if (input.requestEscalation && input.sandbox.mode !== "danger-full-access") {
+    const canAsk = policy === "on-request" || (isGranular(policy) && policy.granular.sandbox_approval);
+    if (!canAsk) {
+      return {
+        action: "reject",
+        reason: `approval policy is ${name}; reject command — you should not ask for escalated permissions if the approval policy is ${name}`,
+      };
+    }
+    return {
+      action: "ask",
+      escalated: true,
+      ...(input.justification ? { reason: input.justification } : {}),
+      ...(proposedAmendment ? { proposedAmendment } : {}),
+    };
+  }
+  if (policy === "untrusted" && !input.knownSafe) {
+    return { action: "ask", escalated: false, ...(proposedAmendment ? { proposedAmendment } : {}) };
+  }
+  return { action: "run", escalated: false };
+}
+
+export function execSessionKeys(argv: string[]): string[] {
+  return [`exec:${JSON.stringify(argv)}`];
+}
+
+export function prefixKey(prefix: string[]): string {
+  return `exec-prefix:${JSON.stringify(prefix)}`;
+}
+
+/** Whether a prefix accepted earlier in this session covers every simple command. */
+export function coveredBySessionPrefix(commands: string[][], approved: Set<string>): boolean {
+  if (commands.length === 0) return false;
+  return commands.every((cmd) => {
+    for (let n = 1; n <= cmd.length; n++) if (approved.has(prefixKey(cmd.slice(0, n)))) return true;
+    return false;
+  });
 }

@@ -36,3 +36,20 @@ export {
   type ApprovalOutcome,
   type Assessment,
 } from "./approval.js";
+export {
+  DEFAULT_EXEC_YIELD_MS,
+  DEFAULT_SHELL_TIMEOUT_MS,
+  DEFAULT_WRITE_STDIN_YIELD_MS,
+  MAX_YIELD_MS,
+  MIN_YIELD_MS,
+  execCommandHandler,
+  execCommandSpec,
+  shellCommandHandler,
+  shellCommandSpec,
+  writeStdinHandler,
+  writeStdinSpec,
+} from "./exec/handlers.js";
+export { createLocalRunner, killProcessGroup, type LocalRunnerOptions, type SandboxWrapper } from "./exec/runner.js";
+export { ExecSession, ExecSessionStore, HeadTailBuffer } from "./exec/sessions.js";
+export { commandsForPolicy, isKnownSafeCommand, splitPlainScript } from "./exec/shell.js";
+export { assessCommand, coveredBySessionPrefix, type CommandAssessmentInput } from "./approval.js";

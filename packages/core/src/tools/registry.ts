@@ -9,10 +9,14 @@ import type {
 } from "./types.js";
 import { toolSpecName } from "./types.js";
 import { applyPatchHandler } from "./apply-patch/handler.js";
+import { execCommandHandler, shellCommandHandler, writeStdinHandler } from "./exec/handlers.js";
 
 /** The built-in handlers enabled by the options, in `tools` array order. */
 function builtinHandlers(options: ToolRegistryOptions): ToolHandler[] {
   const out: ToolHandler[] = [];
+  const shell = options.shellTool ?? "unified_exec";
+  if (shell === "unified_exec") out.push(execCommandHandler(), writeStdinHandler());
+  else if (shell === "shell_command") out.push(shellCommandHandler());
   const applyPatch = options.applyPatchToolType ?? "freeform";
   if (applyPatch !== false) out.push(applyPatchHandler(applyPatch));
   return out;

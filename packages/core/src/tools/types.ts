@@ -261,10 +261,28 @@ export interface ToolContext {
   planMode: boolean;
   /** Session-scoped memory of "approved for session" keys (shared across turns). */
   approvedForSession: Set<string>;
+  /** Command rules (@codex-ts/execpolicy); absent = heuristics only. */
+  execPolicy?: ExecPolicyChecker;
+  /** The user accepted a proposed execpolicy prefix rule: persist it (the session decides where). */
+  onExecpolicyAmendment?(prefix: string[]): void | Promise<void>;
+  /** Session-scoped store of running exec_command processes (write_stdin targets). */
+  execSessions?: ExecSessionStoreLike;
   /** Environment for commands (after shell_environment_policy). Defaults to process.env. */
   env?: Record<string, string>;
   /** The user's shell (absolute path). Defaults to $SHELL or /bin/bash. */
   shell?: string;
+}
+
+export type ExecPolicyDecision = "allow" | "prompt" | "forbidden";
+
+export interface ExecPolicyChecker {
+  /** The decision of the first/strictest matching rule for one simple command, or undefined. */
+  check(argv: string[]): { decision: ExecPolicyDecision; justification?: string } | undefined;
+}
+
+/** Opaque handle to the exec session store (see ./exec/sessions.ts `ExecSessionStore`). */
+export interface ExecSessionStoreLike {
+  killAll(): void;
 }
 
 export interface DynamicToolRequest {
@@ -308,6 +326,11 @@ export interface DynamicToolSpec {
 }
 
 export interface ToolRegistryOptions {
+  /**
+   * Which command tool the model gets: `unified_exec` (exec_command + write_stdin, the default),
+   * `shell_command`, or none.
+   */
+  shellTool?: "unified_exec" | "shell_command" | false;
   planMode?: boolean;
   /** Include web_search in the tools list (hosted by the model provider; passthrough). */
   webSearch?: boolean | { externalWebAccess?: boolean };

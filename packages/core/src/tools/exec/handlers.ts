@@ -1,0 +1,519 @@
+/** `exec_command`, `write_stdin` and `shell_command`. */
+import { statSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { parseArguments } from "../args.js";
+import {
+  assessCommand,
+  coveredBySessionPrefix,
+  execDecisions,
+  execSessionKeys,
+  prefixKey,
+  requestApproval,
+} from "../approval.js";
+import { BYTES_PER_TOKEN, DEFAULT_OUTPUT_BYTES, truncateMiddle } from "../truncate.js";
+import type {
+  FunctionToolSpec,
+  RunningProcess,
+  ToolCall,
+  ToolContext,
+  ToolHandler,
+  ToolResult,
+} from "../types.js";
+import { type ExecSession, sessionStoreFor } from "./sessions.js";
+import { commandsForPolicy, isKnownSafeCommand } from "./shell.js";
+
+export const DEFAULT_EXEC_YIELD_MS = 10_000;
+export const DEFAULT_WRITE_STDIN_YIELD_MS = 250;
+export const MIN_YIELD_MS = 250;
+export const MAX_YIELD_MS = 30_000;
+export const DEFAULT_SHELL_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_OUTPUT_TOKENS = 10_000;
+
+// ---------------------------------------------------------------------------------------------
+// Specs
+
+const sandboxPermissionsProp = {
+  type: "string",
+  description:
+    'Sandbox permissions for the command. "require_escalated" asks to run it without sandbox restrictions (needs approval); the default is "use_default".',
+};
+const justificationProp = {
+  type: "string",
+  description:
+    'Only with sandbox_permissions "require_escalated": a one-sentence reason the command needs to run outside the sandbox.',
+};
+const prefixRuleProp = {
+  type: "array",
+  items: { type: "string" },
+  description:
+    'Only with sandbox_permissions "require_escalated": a command prefix (e.g. ["git", "pull"]) the user may allow for future commands.',
+};
+
+export function execCommandSpec(): FunctionToolSpec {
+  return {
+    type: "function",
+    name: "exec_command",
+    description:
+      "Runs a command, optionally in a PTY, and returns its output; if it is still running after the yield time, returns a session ID to continue with write_stdin.",
+    strict: false,
+    parameters: {
+      type: "object",
+      properties: {
+        cmd: { type: "string", description: "The shell command to run." },
+        workdir: {
+          type: "string",
+          description: "Working directory for the command; defaults to the turn's cwd.",
+        },
+        shell: { type: "string", description: "Shell binary to launch; defaults to the user's shell." },
+        login: { type: "boolean", description: "Run the shell with login (-l) semantics. Defaults to true." },
+        tty: {
+          type: "boolean",
+          description:
+            "Allocate a pseudo-terminal for the command. Defaults to false (plain pipes); use true for interactive programs.",
+        },
+        yield_time_ms: {
+          type: "number",
+          description: "How long to wait for output (in milliseconds) before returning.",
+        },
+        max_output_tokens: {
+          type: "number",
+          description: "Maximum number of tokens of output to return; the rest is truncated.",
+        },
+        sandbox_permissions: sandboxPermissionsProp,
+        justification: justificationProp,
+        prefix_rule: prefixRuleProp,
+      },
+      required: ["cmd"],
+      additionalProperties: false,
+    },
+  };
+}
+
+export function writeStdinSpec(): FunctionToolSpec {
+  return {
+    type: "function",
+    name: "write_stdin",
+    description:
+      "Writes characters to the stdin of a running exec_command session and returns the output produced since the last call.",
+    strict: false,
+    parameters: {
+      type: "object",
+      properties: {
+        session_id: { type: "number", description: "ID of the running exec_command session." },
+        chars: { type: "string", description: "Characters to write; may be empty to just poll for output." },
+        yield_time_ms: {
+          type: "number",
+          description: "How long to wait for output (in milliseconds) before returning.",
+        },
+        max_output_tokens: {
+          type: "number",
+          description: "Maximum number of tokens of output to return; the rest is truncated.",
+        },
+      },
+      required: ["session_id"],
+      additionalProperties: false,
+    },
+  };
+}
+
+export function shellCommandSpec(): FunctionToolSpec {
+  return {
+    type: "function",
+    name: "shell_command",
+    description:
+      "Runs a shell script in the user's default shell and returns its output.\n- Always set `workdir`; avoid `cd` unless necessary.",
+    strict: false,
+    parameters: {
+      type: "object",
+      properties: {
+        command: { type: "string", description: "The shell script to run in the user's default shell." },
+        workdir: { type: "string", description: "The working directory to run the command in." },
+        login: { type: "boolean", description: "Run the shell with login shell semantics. Defaults to true." },
+        timeout_ms: { type: "number", description: "Timeout for the command in milliseconds." },
+        sandbox_permissions: sandboxPermissionsProp,
+        justification: justificationProp,
+        prefix_rule: prefixRuleProp,
+      },
+      required: ["command"],
+      additionalProperties: false,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+const SandboxPermissions = z.enum(["use_default", "require_escalated"]).optional();
+const PositiveNumber = z.number().finite().nonnegative().optional();
+
+const ExecArgs = z.object({
+  cmd: z.string().min(1, "cmd must not be empty"),
+  workdir: z.string().optional(),
+  shell: z.string().optional(),
+  login: z.boolean().optional(),
+  tty: z.boolean().optional(),
+  yield_time_ms: PositiveNumber,
+  max_output_tokens: PositiveNumber,
+  sandbox_permissions: SandboxPermissions,
+  justification: z.string().optional(),
+  prefix_rule: z.array(z.string()).optional(),
+});
+
+const WriteStdinArgs = z.object({
+  session_id: z.number().int(),
+  chars: z.string().optional(),
+  yield_time_ms: PositiveNumber,
+  max_output_tokens: PositiveNumber,
+});
+
+const ShellCommandArgs = z.object({
+  command: z.string().min(1, "command must not be empty"),
+  workdir: z.string().optional(),
+  login: z.boolean().optional(),
+  timeout_ms: PositiveNumber,
+  sandbox_permissions: SandboxPermissions,
+  justification: z.string().optional(),
+  prefix_rule: z.array(z.string()).optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Shared: approval, spawn, items
+
+function userShell(ctx: ToolContext, requested?: string): string {
+  return requested ?? ctx.shell ?? process.env.SHELL ?? "/bin/bash";
+}
+
+function commandEnv(ctx: ToolContext, tty: boolean): Record<string, string> {
+  const env: Record<string, string> = {};
+  const source = ctx.env ?? process.env;
+  for (const [k, v] of Object.entries(source)) if (v !== undefined) env[k] = v;
+  // Keep output plain and non-interactive, as Codex does for model-run commands.
+  env.NO_COLOR = "1";
+  env.PAGER = "cat";
+  env.GIT_PAGER = "cat";
+  if (!tty) env.TERM = "dumb";
+  return env;
+}
+
+function clampYield(ms: number | undefined, fallback: number): number {
+  const v = ms ?? fallback;
+  return Math.min(MAX_YIELD_MS, Math.max(MIN_YIELD_MS, v));
+}
+
+function outputBudget(maxOutputTokens: number | undefined): number {
+  if (maxOutputTokens === undefined || maxOutputTokens <= 0) return DEFAULT_MAX_OUTPUT_TOKENS * BYTES_PER_TOKEN;
+  return Math.floor(maxOutputTokens * BYTES_PER_TOKEN);
+}
+
+interface StartRequest {
+  call: ToolCall;
+  ctx: ToolContext;
+  argv: string[];
+  /** What the user sees in items and approvals. */
+  display: string;
+  cwd: string;
+  tty: boolean;
+  requestEscalation: boolean;
+  justification?: string;
+  prefixRule?: string[];
+}
+
+type Started = { ok: true; process: RunningProcess; startedAt: number } | { ok: false; result: ToolResult };
+
+function emitStarted(req: StartRequest, processId?: string): void {
+  req.ctx.emit({
+    type: "item_started",
+    item: {
+      type: "command_execution",
+      id: req.call.callId,
+      command: req.display,
+      cwd: req.cwd,
+      status: "in_progress",
+      ...(processId !== undefined ? { processId } : {}),
+    },
+    started_at_ms: Date.now(),
+  });
+}
+
+function emitCompleted(
+  req: StartRequest,
+  status: "completed" | "failed" | "declined",
+  extra: { aggregatedOutput?: string; exitCode?: number; durationMs?: number; processId?: string } = {},
+): void {
+  req.ctx.emit({
+    type: "item_completed",
+    item: { type: "command_execution", id: req.call.callId, command: req.display, cwd: req.cwd, status, ...extra },
+    completed_at_ms: Date.now(),
+  });
+}
+
+/** Decide (policy + approval), then spawn through the runner. Emits item_started. */
+async function startCommand(req: StartRequest): Promise<Started> {
+  const { ctx } = req;
+  try {
+    if (!statSync(req.cwd).isDirectory()) {
+      return { ok: false, result: { output: `workdir ${req.cwd} is not a directory`, success: false } };
+    }
+  } catch {
+    return { ok: false, result: { output: `workdir ${req.cwd} does not exist`, success: false } };
+  }
+  const commands = commandsForPolicy(req.argv);
+  const assessment = assessCommand({
+    argv: req.argv,
+    commands,
+    knownSafe: isKnownSafeCommand(req.argv),
+    requestEscalation: req.requestEscalation,
+    ...(req.justification !== undefined ? { justification: req.justification } : {}),
+    policy: ctx.approvalPolicy,
+    sandbox: ctx.sandboxPolicy,
+    ...(ctx.execPolicy ? { execPolicy: ctx.execPolicy } : {}),
+  });
+  emitStarted(req);
+  if (assessment.action === "reject") {
+    emitCompleted(req, "declined");
+    return { ok: false, result: { output: assessment.reason, success: false } };
+  }
+  let escalated = assessment.escalated;
+  const ask = async (reason: string | undefined, proposed: string[] | undefined) => {
+    if (coveredBySessionPrefix(commands, ctx.approvedForSession)) return { kind: "approved" as const };
+    const outcome = await requestApproval(
+      ctx,
+      {
+        kind: "exec",
+        callId: req.call.callId,
+        turnId: ctx.turnId,
+        command: req.argv,
+        cwd: req.cwd,
+        ...(reason !== undefined ? { reason } : {}),
+        ...(proposed ? { proposedExecpolicyAmendment: proposed } : {}),
+      },
+      execSessionKeys(req.argv),
+      execDecisions(proposed),
+    );
+    if (outcome.kind === "approved" && outcome.amendment) {
+      ctx.approvedForSession.add(prefixKey(outcome.amendment));
+      await ctx.onExecpolicyAmendment?.(outcome.amendment);
+    }
+    return outcome;
+  };
+  const declined = (kind: "denied" | "abort"): Started => {
+    emitCompleted(req, "declined");
+    return {
+      ok: false,
+      result: {
+        output: "exec command rejected by user",
+        success: false,
+        ...(kind === "abort" ? { abortTurn: true } : {}),
+      },
+    };
+  };
+  if (assessment.action === "ask") {
+    const proposed = req.prefixRule ?? assessment.proposedAmendment;
+    const outcome = await ask(assessment.reason, proposed);
+    if (outcome.kind !== "approved") return declined(outcome.kind);
+  }
+  const spawn = () =>
+    ctx.runner.spawn({
+      argv: req.argv,
+      cwd: req.cwd,
+      env: commandEnv(ctx, req.tty),
+      tty: req.tty,
+      sandbox: ctx.sandboxPolicy,
+      escalated,
+      signal: ctx.signal,
+    });
+  let spawned = await spawn();
+  if (!spawned.ok && spawned.kind === "sandbox_unavailable" && ctx.approvalPolicy === "on-failure") {
+    // on-failure: a command that cannot run in the sandbox may be retried outside it, if approved.
+    const outcome = await ask(`could not run in the sandbox: ${spawned.error}`, undefined);
+    if (outcome.kind !== "approved") return declined(outcome.kind);
+    escalated = true;
+    spawned = await spawn();
+  }
+  if (!spawned.ok) {
+    emitCompleted(req, "failed");
+    return { ok: false, result: { output: spawned.error, success: false } };
+  }
+  const proc = spawned.process;
+  proc.onOutput((chunk, stream) => {
+    ctx.emit({ type: "exec_command_output_delta", call_id: req.call.callId, stream, chunk });
+  });
+  return { ok: true, process: proc, startedAt: Date.now() };
+}
+
+function wallTime(ms: number): string {
+  return `${(ms / 1000).toFixed(4)} seconds`;
+}
+
+function chunkId(): string {
+  return Math.floor(Math.random() * 0xffffff)
+    .toString(16)
+    .padStart(6, "0");
+}
+
+function formatUnifiedOutput(opts: {
+  wallMs: number;
+  output: string;
+  exitCode?: number;
+  sessionId?: number;
+  maxBytes: number;
+}): string {
+  const t = truncateMiddle(opts.output, { maxBytes: opts.maxBytes });
+  const lines = [`Chunk ID: ${chunkId()}`, `Wall time: ${wallTime(opts.wallMs)}`];
+  if (opts.exitCode !== undefined) lines.push(`Process exited with code ${opts.exitCode}`);
+  if (opts.sessionId !== undefined) lines.push(`Process running with session ID ${opts.sessionId}`);
+  lines.push(`Original token count: ${Math.ceil(t.originalBytes / BYTES_PER_TOKEN)}`);
+  lines.push("Output:");
+  return `${lines.join("\n")}\n${t.text}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// exec_command / write_stdin
+
+function watchExit(req: StartRequest, session: ExecSession, onExit: () => void): void {
+  void session.process.exited.then((exit) => {
+    const status = exit.exitCode === 0 ? "completed" : "failed";
+    emitCompleted(req, status, {
+      aggregatedOutput: truncateMiddle(session.aggregated.text(), { maxBytes: DEFAULT_OUTPUT_BYTES }).text,
+      exitCode: exit.exitCode,
+      durationMs: Date.now() - session.startedAt,
+      processId: String(session.id),
+    });
+    onExit();
+  });
+}
+
+async function handleExecCommand(call: ToolCall, ctx: ToolContext): Promise<ToolResult> {
+  const args = parseArguments(call, ExecArgs);
+  if (!args.ok) return { output: args.error, success: false };
+  const a = args.value;
+  const shell = userShell(ctx, a.shell);
+  const argv = [shell, a.login === false ? "-c" : "-lc", a.cmd];
+  const req: StartRequest = {
+    call,
+    ctx,
+    argv,
+    display: a.cmd,
+    cwd: path.resolve(ctx.cwd, a.workdir ?? "."),
+    tty: a.tty ?? false,
+    requestEscalation: a.sandbox_permissions === "require_escalated",
+    ...(a.justification !== undefined ? { justification: a.justification } : {}),
+    ...(a.prefix_rule !== undefined ? { prefixRule: a.prefix_rule } : {}),
+  };
+  const started = await startCommand(req);
+  if (!started.ok) return started.result;
+  const store = sessionStoreFor(ctx);
+  const session = store.add(started.process, a.cmd);
+  watchExit(req, session, () => {
+    // Keep an exited session until its output has been collected.
+  });
+  const { output, exit } = await session.collect(clampYield(a.yield_time_ms, DEFAULT_EXEC_YIELD_MS), ctx.signal);
+  const wallMs = Date.now() - started.startedAt;
+  const maxBytes = outputBudget(a.max_output_tokens);
+  if (exit !== undefined) {
+    store.remove(session.id);
+    return { output: formatUnifiedOutput({ wallMs, output, exitCode: exit.exitCode, maxBytes }), success: true };
+  }
+  return { output: formatUnifiedOutput({ wallMs, output, sessionId: session.id, maxBytes }), success: true };
+}
+
+async function handleWriteStdin(call: ToolCall, ctx: ToolContext): Promise<ToolResult> {
+  const args = parseArguments(call, WriteStdinArgs);
+  if (!args.ok) return { output: args.error, success: false };
+  const a = args.value;
+  const store = sessionStoreFor(ctx);
+  const session = store.get(a.session_id);
+  if (!session) {
+    return { output: `write_stdin failed: unknown session id ${a.session_id} (the process may have exited)`, success: false };
+  }
+  const startedAt = Date.now();
+  if (a.chars && a.chars.length > 0) {
+    if (session.exit !== undefined) {
+      // Still hand back the final output below; the write itself cannot happen.
+    } else {
+      session.process.write(a.chars);
+    }
+  }
+  const { output, exit } = await session.collect(clampYield(a.yield_time_ms, DEFAULT_WRITE_STDIN_YIELD_MS), ctx.signal);
+  const wallMs = Date.now() - startedAt;
+  const maxBytes = outputBudget(a.max_output_tokens);
+  if (exit !== undefined) {
+    store.remove(session.id);
+    return { output: formatUnifiedOutput({ wallMs, output, exitCode: exit.exitCode, maxBytes }), success: true };
+  }
+  return { output: formatUnifiedOutput({ wallMs, output, sessionId: session.id, maxBytes }), success: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// shell_command
+
+async function handleShellCommand(call: ToolCall, ctx: ToolContext): Promise<ToolResult> {
+  const args = parseArguments(call, ShellCommandArgs);
+  if (!args.ok) return { output: args.error, success: false };
+  const a = args.value;
+  const shell = userShell(ctx);
+  const argv = [shell, a.login === false ? "-c" : "-lc", a.command];
+  const req: StartRequest = {
+    call,
+    ctx,
+    argv,
+    display: a.command,
+    cwd: path.resolve(ctx.cwd, a.workdir ?? "."),
+    tty: false,
+    requestEscalation: a.sandbox_permissions === "require_escalated",
+    ...(a.justification !== undefined ? { justification: a.justification } : {}),
+    ...(a.prefix_rule !== undefined ? { prefixRule: a.prefix_rule } : {}),
+  };
+  const started = await startCommand(req);
+  if (!started.ok) return started.result;
+  const proc = started.process;
+  proc.closeStdin();
+  let output = "";
+  proc.onOutput((chunk) => {
+    output += chunk;
+  });
+  const timeoutMs = a.timeout_ms ?? DEFAULT_SHELL_TIMEOUT_MS;
+  let timedOut = false;
+  let interrupted = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    proc.kill("SIGKILL");
+  }, timeoutMs);
+  const onAbort = () => {
+    interrupted = true;
+    proc.kill("SIGKILL");
+  };
+  ctx.signal.addEventListener("abort", onAbort, { once: true });
+  if (ctx.signal.aborted) onAbort();
+  const exit = await proc.exited;
+  clearTimeout(timer);
+  ctx.signal.removeEventListener("abort", onAbort);
+  const durationMs = Date.now() - started.startedAt;
+  const exitCode = timedOut ? 124 : exit.exitCode;
+  let body = output;
+  if (timedOut) body = `command timed out after ${timeoutMs} milliseconds\n${output}`;
+  if (interrupted) body = `command was interrupted\n${output}`;
+  emitCompleted(req, exitCode === 0 && !interrupted ? "completed" : "failed", {
+    aggregatedOutput: truncateMiddle(output).text,
+    exitCode,
+    durationMs,
+  });
+  const text = truncateMiddle(body).text;
+  return {
+    output: `Exit code: ${exitCode}\nWall time: ${(durationMs / 1000).toFixed(1)} seconds\nOutput:\n${text}`,
+    success: exitCode === 0 && !interrupted,
+  };
+}
+
+export function execCommandHandler(): ToolHandler {
+  return { spec: execCommandSpec(), handle: handleExecCommand };
+}
+
+export function writeStdinHandler(): ToolHandler {
+  return { spec: writeStdinSpec(), handle: handleWriteStdin };
+}
+
+export function shellCommandHandler(): ToolHandler {
+  return { spec: shellCommandSpec(), handle: handleShellCommand };
+}
