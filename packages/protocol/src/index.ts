@@ -4,3 +4,4 @@ export * from "./responses.js";
 export * from "./permissions.js";
 export * as v2 from "./v2/index.js";
 export * from "./core/index.js";
+export * from "./rollout.js";
