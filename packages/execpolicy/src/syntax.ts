@@ -71,7 +71,7 @@ function describe(token: Token): string {
     case "eof":
       return "end of file";
     case "newline":
-      return "end of line";
+      return token.text === "" ? "end of file" : "end of line";
     case "string":
       return "a string";
     case "int":
@@ -129,7 +129,8 @@ class Lexer {
         this.lastEnd = this.pos();
       }
     }
-    this.tokens.push({ kind: "newline", text: "\n", pos: this.lastEnd });
+    // A synthetic final newline (empty text) ends the last statement.
+    this.tokens.push({ kind: "newline", text: "", pos: this.lastEnd });
     this.tokens.push({ kind: "eof", text: "", pos: this.lastEnd });
     return this.tokens;
   }
