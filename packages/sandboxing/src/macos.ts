@@ -52,7 +52,12 @@ export function buildSeatbeltCommand(policy: ResolvedPolicy, command: string[]):
   if (policy.kind !== "restricted") {
     lines.push("", "; filesystem: unrestricted", "(allow file-read* file-write*)");
   } else {
-    const reads = policy.entries.filter((e) => e.access !== "deny");
+    // A readable rule inside another readable rule adds nothing to an allow-list.
+    const reads = policy.entries.filter((e) => {
+      if (e.access === "deny") return false;
+      const enclosing = policy.entries.filter((o) => o !== e && isWithin(e.path, o.path)).at(-1);
+      return !enclosing || enclosing.access === "deny";
+    });
     const writes = policy.entries.filter((e) => e.access === "write");
     const root = policy.entries.find((e) => e.path === "/");
 
@@ -66,7 +71,9 @@ export function buildSeatbeltCommand(policy: ResolvedPolicy, command: string[]):
 
     lines.push("", "; writes");
     writes.forEach((w, i) => {
-      const carveouts = policy.entries.filter((e) => e.access !== "write" && e.path !== w.path && isWithin(e.path, w.path));
+      const inside = policy.entries.filter((e) => e.access !== "write" && e.path !== w.path && isWithin(e.path, w.path));
+      // A carve-out inside another carve-out of the same root is already excluded.
+      const carveouts = inside.filter((c) => !inside.some((o) => o !== c && isWithin(c.path, o.path)));
       const rootRef = w.path === "/" ? `(subpath "/")` : `(subpath ${param(`WRITABLE_ROOT_${i}`, w.path)})`;
       if (carveouts.length === 0) {
         lines.push(`(allow file-write* ${rootRef})`);
