@@ -1,2 +1,4 @@
 export * from "./client/index.js";
 export * from "./config/index.js";
+export * from "./session/index.js";
+export * from "./tools/index.js";

@@ -16,13 +16,11 @@ export {
   ProfileSchema,
   SandboxModeSchema,
   ShellEnvironmentPolicySchema,
-  type AskForApproval,
   type ConfigToml,
   type ModelProviderToml,
   type ProfileToml,
   type ReasoningEffort,
   type ReasoningSummary,
-  type SandboxMode,
   type SandboxWorkspaceWrite,
   type ShellEnvironmentPolicy,
 } from "./schema.js";

@@ -12,8 +12,8 @@ export const AskForApprovalSchema = z.union([
       sandbox_approval: z.boolean(),
       rules: z.boolean(),
       mcp_elicitations: z.boolean(),
-      request_permissions: z.boolean().optional(),
-      skill_approval: z.boolean().optional(),
+      request_permissions: z.boolean().default(false),
+      skill_approval: z.boolean().default(false),
     }),
   }),
 ], { error: 'expected one of "untrusted", "on-failure", "on-request", "never" or { granular = { sandbox_approval, rules, mcp_elicitations } }' });

@@ -1,0 +1,221 @@
+// Context assembly: base instructions, the permissions developer message, <environment_context>,
+// AGENTS.md project docs, user input → Responses input items.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import type { AskForApproval, ResponseItem, UserInput } from "@codex-ts/protocol";
+import type { SandboxPolicy } from "../tools/index.js";
+
+export const DEFAULT_BASE_INSTRUCTIONS = `You are Codex, a coding agent running in a terminal-based harness on the user's computer.
+You and the user share one workspace. Work autonomously until the task is resolved: read the code,
+make focused changes with the tools you are given, run the relevant checks, and report briefly what
+you did and what remains. Prefer small, verifiable steps. Do not invent file contents; look first.
+When a command or patch is rejected, do not retry it unchanged; explain or take another route.`;
+
+export const PLAN_MODE_INSTRUCTIONS = `<collaboration_mode>plan</collaboration_mode>
+You are in plan mode: explore and ask questions (request_user_input) to understand the task, then
+produce a plan. Do not change files or run commands that modify state until the user leaves plan mode.`;
+
+export const DEFAULT_MODE_INSTRUCTIONS = `<collaboration_mode>default</collaboration_mode>
+You are in default mode: carry out the task directly.`;
+
+export function developerMessage(text: string): ResponseItem {
+  return { type: "message", role: "developer", content: [{ type: "input_text", text }] };
+}
+
+export function userTextMessage(text: string): ResponseItem {
+  return { type: "message", role: "user", content: [{ type: "input_text", text }] };
+}
+
+function describeApproval(policy: AskForApproval): string {
+  if (typeof policy === "object") {
+    const g = policy.granular;
+    return `Approval policy is granular: sandbox escalations ${g.sandbox_approval ? "may be requested" : "are rejected"}, rule prompts ${g.rules ? "may be requested" : "are rejected"}.`;
+  }
+  switch (policy) {
+    case "untrusted":
+      return "Approval policy is `untrusted`: only known-safe read-only commands run without asking; everything else asks the user first.";
+    case "on-failure":
+      return "Approval policy is `on-failure`: commands run in the sandbox; when one fails because of the sandbox, the user is asked before retrying without it.";
+    case "on-request":
+      return "Approval policy is `on-request`: commands run in the sandbox; request escalated permissions (with a justification) when a command needs more than the sandbox allows.";
+    case "never":
+      return "Approval policy is `never`: never ask the user for approval; work within the sandbox and report what could not be done.";
+  }
+}
+
+function describeSandbox(policy: SandboxPolicy): string {
+  switch (policy.mode) {
+    case "danger-full-access":
+      return "Filesystem sandboxing is disabled (`danger-full-access`): commands can read and write anywhere and use the network.";
+    case "read-only":
+      return `Filesystem sandbox is \`read-only\`: commands can read files but not write them. Network access is ${policy.networkAccess ? "enabled" : "restricted"}.`;
+    case "workspace-write": {
+      const roots = policy.writableRoots?.length ? ` Extra writable roots: ${policy.writableRoots.join(", ")}.` : "";
+      return `Filesystem sandbox is \`workspace-write\`: commands can read everything and write inside the workspace (cwd) and temp directories.${roots} Network access is ${policy.networkAccess ? "enabled" : "restricted"}.`;
+    }
+  }
+}
+
+/** The developer message describing sandbox + approval policy (re-sent when either changes). */
+export function permissionsMessage(sandbox: SandboxPolicy, approval: AskForApproval): ResponseItem {
+  return developerMessage(
+    `<permissions instructions>\n${describeSandbox(sandbox)}\n${describeApproval(approval)}\n</permissions instructions>`,
+  );
+}
+
+export interface EnvironmentContext {
+  cwd: string;
+  shell: string;
+  currentDate: string;
+  timezone: string;
+  workspaceRoots: string[];
+}
+
+const escapeXml = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+
+export function currentEnvironment(cwd: string, workspaceRoots: string[], env: Readonly<Record<string, string | undefined>>): EnvironmentContext {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return {
+    cwd,
+    shell: path.basename(env.SHELL || "/bin/bash"),
+    currentDate: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`,
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC",
+    workspaceRoots,
+  };
+}
+
+export function environmentContextText(ctx: EnvironmentContext): string {
+  const lines = ["<environment_context>", `  <cwd>${escapeXml(ctx.cwd)}</cwd>`, `  <shell>${escapeXml(ctx.shell)}</shell>`];
+  lines.push(`  <current_date>${ctx.currentDate}</current_date>`, `  <timezone>${escapeXml(ctx.timezone)}</timezone>`);
+  if (ctx.workspaceRoots.length > 0) {
+    lines.push("  <workspace_roots>");
+    for (const root of ctx.workspaceRoots) lines.push(`    <root>${escapeXml(root)}</root>`);
+    lines.push("  </workspace_roots>");
+  }
+  lines.push("</environment_context>");
+  return lines.join("\n");
+}
+
+function gitRoot(cwd: string): string | undefined {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    if (existsSync(path.join(dir, ".git"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/**
+ * AGENTS.md files from the git root (or cwd outside git) down to cwd, concatenated in that order,
+ * capped at `maxBytes` in total. AGENTS.override.md wins over AGENTS.md in a directory; fallback
+ * names are tried after both.
+ */
+export function loadProjectDocs(cwd: string, maxBytes: number, fallbackNames: string[] = []): string | undefined {
+  if (maxBytes <= 0) return undefined;
+  const root = gitRoot(cwd) ?? path.resolve(cwd);
+  const dirs: string[] = [];
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    dirs.unshift(dir);
+    if (dir === root || path.dirname(dir) === dir) break;
+  }
+  const parts: string[] = [];
+  let remaining = maxBytes;
+  for (const dir of dirs) {
+    for (const name of ["AGENTS.override.md", "AGENTS.md", ...fallbackNames]) {
+      const file = path.join(dir, name);
+      let text: string;
+      try {
+        if (!statSync(file).isFile()) continue;
+        text = readFileSync(file, "utf8");
+      } catch {
+        continue;
+      }
+      const bytes = Buffer.from(text, "utf8");
+      const kept = bytes.length > remaining ? bytes.subarray(0, remaining).toString("utf8") : text;
+      if (kept.trim()) parts.push(kept);
+      remaining -= Math.min(bytes.length, remaining);
+      break;
+    }
+    if (remaining <= 0) break;
+  }
+  return parts.length > 0 ? parts.join("\n\n") : undefined;
+}
+
+export function projectDocsMessage(cwd: string, docs: string): ResponseItem {
+  return userTextMessage(`# AGENTS.md instructions for ${cwd}\n\n<INSTRUCTIONS>\n${docs}\n</INSTRUCTIONS>`);
+}
+
+export function modelSwitchMessage(instructions: string): ResponseItem {
+  return developerMessage(
+    `<model_switch>\nThe user switched models. Continue the conversation following these instructions:\n\n${instructions}\n</model_switch>`,
+  );
+}
+
+const MIME_BY_MAGIC: Array<[number[], string]> = [
+  [[0x89, 0x50, 0x4e, 0x47], "image/png"],
+  [[0xff, 0xd8, 0xff], "image/jpeg"],
+  [[0x47, 0x49, 0x46, 0x38], "image/gif"],
+];
+
+function sniffImage(bytes: Buffer): string | undefined {
+  for (const [magic, mime] of MIME_BY_MAGIC) if (magic.every((b, i) => bytes[i] === b)) return mime;
+  if (bytes.subarray(0, 4).toString("latin1") === "RIFF" && bytes.subarray(8, 12).toString("latin1") === "WEBP") return "image/webp";
+  return undefined;
+}
+
+/**
+ * User input → one user message. Images come first, each wrapped with its `[Image #N]` label;
+ * text follows. Local images are read and inlined as data URLs; unreadable or non-image files
+ * become a short text note instead (never a crash).
+ */
+export function userInputMessage(items: readonly UserInput[], cwd: string): ResponseItem {
+  const images: Array<{ type: "input_text"; text: string } | { type: "input_image"; image_url: string; detail?: "auto" | "low" | "high" | "original" }> = [];
+  const texts: Array<{ type: "input_text"; text: string }> = [];
+  let n = 0;
+  for (const item of items) {
+    switch (item.type) {
+      case "text":
+        texts.push({ type: "input_text", text: item.text });
+        break;
+      case "image": {
+        n++;
+        images.push({ type: "input_text", text: `<image name=[Image #${n}]>` });
+        images.push({ type: "input_image", image_url: item.image_url, ...(item.detail ? { detail: item.detail } : {}) });
+        images.push({ type: "input_text", text: "</image>" });
+        break;
+      }
+      case "local_image": {
+        n++;
+        const file = path.resolve(cwd, item.path);
+        let bytes: Buffer | undefined;
+        try {
+          bytes = readFileSync(file);
+        } catch {
+          bytes = undefined;
+        }
+        const mime = bytes ? sniffImage(bytes) : undefined;
+        if (!bytes || !mime) {
+          texts.push({ type: "input_text", text: `[Image #${n}: ${file} could not be attached: ${bytes ? "not a supported image" : "unreadable"}]` });
+          break;
+        }
+        images.push({ type: "input_text", text: `<image name=[Image #${n}]>` });
+        images.push({ type: "input_image", image_url: `data:${mime};base64,${bytes.toString("base64")}`, ...(item.detail ? { detail: item.detail } : {}) });
+        images.push({ type: "input_text", text: "</image>" });
+        break;
+      }
+      case "skill":
+      case "mention":
+        texts.push({ type: "input_text", text: `[${item.type} ${item.name}: ${item.path}]` });
+        break;
+    }
+  }
+  return { type: "message", role: "user", content: [...images, ...texts] };
+}
+
+/** Workspace roots: the git root containing `cwd` (else `cwd`) plus extra roots. */
+export function workspaceRootsFor(cwd: string, extra: string[] = []): string[] {
+  const root = gitRoot(cwd);
+  return [...new Set([root ?? cwd, ...extra])];
+}

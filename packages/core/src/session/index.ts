@@ -1,0 +1,20 @@
+export {
+  createSession,
+  sessionOptionsFromConfig,
+  SUMMARIZATION_PROMPT,
+  SUMMARY_PREFIX,
+  type Session,
+  type SessionOptions,
+  type SessionRecorder,
+} from "./session.js";
+export { EventHub, type ModelRerouteEventMsg, type SessionEvent, type SessionEventMsg } from "./events.js";
+export {
+  DEFAULT_BASE_INSTRUCTIONS,
+  currentEnvironment,
+  environmentContextText,
+  loadProjectDocs,
+  permissionsMessage,
+  userInputMessage,
+  workspaceRootsFor,
+  type EnvironmentContext,
+} from "./context.js";

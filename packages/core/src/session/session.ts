@@ -1,0 +1,1171 @@
+// The session: ops in, events out. Owns the history, the thread settings and the turn loop.
+import {
+  type AskForApproval,
+  type CollaborationMode,
+  type CoreSandboxPolicy,
+  type EventMsg,
+  type ModeKind,
+  Op as OpSchema,
+  type Op,
+  permissionProfileToSandboxPolicy,
+  type ResponseItem,
+  type ReviewDecision as WireReviewDecision,
+  sandboxPolicyToPermissionProfileForCwd,
+  type ThreadSettings,
+  type ThreadSettingsOverrides,
+  type TokenUsage,
+  type TurnItem,
+  type UserInput,
+  userInputText,
+} from "@codex-ts/protocol";
+import { v7 as uuidv7 } from "uuid";
+import { backoffMs, ModelClient, ModelError, type ModelEvent, type ResponsesRequest } from "../client/model-client.js";
+import { type Env, type ModelProviderInfo, providerRequestRetries, providerStreamRetries } from "../client/provider.js";
+import type { RateLimitSnapshot } from "../client/rate-limits.js";
+import type { Config } from "../config/load.js";
+import { createLocalRunner } from "../tools/exec/runner.js";
+import { ExecSessionStore } from "../tools/exec/sessions.js";
+import {
+  type ApprovalRequest,
+  buildToolRegistry,
+  type CommandRunner,
+  type DynamicToolRequest,
+  type DynamicToolResponse,
+  type DynamicToolSpec,
+  type ReviewDecision,
+  type SandboxPolicy,
+  type ToolCall,
+  type ToolContext,
+  type ToolEvent,
+  type ToolItem,
+  type ToolRegistry,
+  type ToolRegistryOptions,
+  type ToolResult,
+  type UserInputRequest,
+  type UserInputResponse,
+} from "../tools/index.js";
+import {
+  currentEnvironment,
+  DEFAULT_BASE_INSTRUCTIONS,
+  DEFAULT_MODE_INSTRUCTIONS,
+  developerMessage,
+  environmentContextText,
+  loadProjectDocs,
+  modelSwitchMessage,
+  PLAN_MODE_INSTRUCTIONS,
+  permissionsMessage,
+  projectDocsMessage,
+  userInputMessage,
+  userTextMessage,
+  workspaceRootsFor,
+} from "./context.js";
+import { EventHub, type SessionEvent, type SessionEventMsg } from "./events.js";
+
+export const SUMMARIZATION_PROMPT = `You are performing a CONTEXT CHECKPOINT COMPACTION. Write a handoff summary for another model that
+will continue this task: the user's goals and constraints, what has been done (files touched, commands
+run, results), decisions made, open problems, and the concrete next steps. Be concise and factual.`;
+
+export const SUMMARY_PREFIX = `Another language model started to solve this problem and produced a summary of its thinking process. Use it to continue the task without repeating finished work:`;
+
+/** Where the session records what it did (a RolloutWriter adapter, or a test sink). */
+export interface SessionRecorder {
+  /** History items, in order, as they enter the conversation. */
+  recordItems(items: ResponseItem[]): void;
+  /** Every event the session emits. */
+  recordEvent(msg: SessionEventMsg): void;
+}
+
+export interface SessionOptions {
+  cwd: string;
+  model: string;
+  provider: ModelProviderInfo;
+  providerId?: string;
+  /** Other providers a ThreadSettings override may switch to. */
+  providers?: Record<string, ModelProviderInfo>;
+  approvalPolicy?: AskForApproval;
+  sandboxPolicy?: SandboxPolicy;
+  baseInstructions?: string;
+  developerInstructions?: string;
+  /** Instructions of a model (appended as a developer message on a model switch). */
+  modelInstructions?: (model: string) => string | undefined;
+  reasoningEffort?: string;
+  reasoningSummary?: "auto" | "concise" | "detailed" | "none";
+  collaborationMode?: CollaborationMode;
+  modelContextWindow?: number;
+  /** Compact automatically once a response's total tokens reach this. Default 90% of the window. */
+  autoCompactTokenLimit?: number;
+  projectDocMaxBytes?: number;
+  projectDocFallbackFilenames?: string[];
+  workspaceRoots?: string[];
+  env?: Env;
+  threadId?: string;
+  /** Shared by a root thread and its subagents; defaults to the thread id. */
+  sessionId?: string;
+  /** Resume: the conversation so far. */
+  initialHistory?: ResponseItem[];
+  tools?: Omit<ToolRegistryOptions, "planMode" | "dynamicTools">;
+  dynamicTools?: DynamicToolSpec[];
+  /** Approval seam. Without it, approval requests are emitted as events and answered by ops. */
+  approvalHandler?: (request: ApprovalRequest) => Promise<ReviewDecision>;
+  dynamicToolHandler?: (request: DynamicToolRequest) => Promise<DynamicToolResponse>;
+  userInputHandler?: (request: UserInputRequest) => Promise<UserInputResponse>;
+  /** Command runner seam (sandboxing fills it). Default: local runner, danger-full-access only. */
+  runner?: CommandRunner;
+  onEvent?: (event: SessionEvent) => void;
+  recorder?: SessionRecorder;
+  /** Overrides of the provider's retry counts; `baseDelayMs` scales backoff (tests use small values). */
+  retry?: { requestMaxRetries?: number; streamMaxRetries?: number; baseDelayMs?: number };
+  /** Extra HTTP headers on model requests. */
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+}
+
+/** Session options from a loaded Config (the CLI / app-server path). */
+export function sessionOptionsFromConfig(config: Config, cwd: string, extra: Partial<SessionOptions> = {}): SessionOptions {
+  const ww = config.sandboxWorkspaceWrite;
+  const sandboxPolicy: SandboxPolicy = { mode: config.sandboxMode };
+  if (config.sandboxMode === "workspace-write") {
+    if (ww.writable_roots) sandboxPolicy.writableRoots = ww.writable_roots;
+    if (ww.network_access !== undefined) sandboxPolicy.networkAccess = ww.network_access;
+    if (ww.exclude_tmpdir_env_var !== undefined) sandboxPolicy.excludeTmpdirEnvVar = ww.exclude_tmpdir_env_var;
+    if (ww.exclude_slash_tmp !== undefined) sandboxPolicy.excludeSlashTmp = ww.exclude_slash_tmp;
+  }
+  const options: SessionOptions = {
+    cwd,
+    model: config.model,
+    provider: config.modelProvider,
+    providerId: config.modelProviderId,
+    providers: config.modelProviders,
+    approvalPolicy: config.approvalPolicy,
+    sandboxPolicy,
+    projectDocMaxBytes: config.projectDocMaxBytes,
+    projectDocFallbackFilenames: config.projectDocFallbackFilenames,
+    tools: { webSearch: config.webSearch !== "disabled" },
+  };
+  if (config.baseInstructions !== undefined) options.baseInstructions = config.baseInstructions;
+  if (config.developerInstructions !== undefined) options.developerInstructions = config.developerInstructions;
+  if (config.modelReasoningEffort) options.reasoningEffort = config.modelReasoningEffort;
+  if (config.modelReasoningSummary) options.reasoningSummary = config.modelReasoningSummary;
+  if (config.modelContextWindow) options.modelContextWindow = config.modelContextWindow;
+  if (config.modelAutoCompactTokenLimit) options.autoCompactTokenLimit = config.modelAutoCompactTokenLimit;
+  return { ...options, ...extra };
+}
+
+export interface Session {
+  readonly threadId: string;
+  readonly sessionId: string;
+  /** Queue an op; returns the submission id its events carry. Invalid ops become error events. */
+  submit(op: Op | unknown): string;
+  /** All events in order (a single shared queue; ends after shutdown). */
+  events(): AsyncIterableIterator<SessionEvent>;
+  /** Listen to every event; returns an unsubscribe function. */
+  subscribe(listener: (event: SessionEvent) => void): () => void;
+  /** The effective thread settings. */
+  settings(): ThreadSettings;
+  /** The conversation history (copy). */
+  history(): ResponseItem[];
+  /** Rate-limit snapshots seen so far, keyed by limit id. */
+  rateLimits(): Record<string, RateLimitSnapshot>;
+  /** Cumulative token usage. */
+  tokenUsage(): TokenUsage;
+  /** Whether a turn or compaction is running. */
+  isBusy(): boolean;
+  /** Interrupt anything running, kill processes, emit shutdown_complete, end the event stream. */
+  shutdown(): Promise<void>;
+}
+
+interface Settings {
+  model: string;
+  providerId: string;
+  provider: ModelProviderInfo;
+  approvalPolicy: AskForApproval;
+  sandboxPolicy: SandboxPolicy;
+  cwd: string;
+  workspaceRoots: string[];
+  collaborationMode?: CollaborationMode;
+  reasoningEffort?: string;
+  reasoningSummary?: "auto" | "concise" | "detailed" | "none";
+  personality?: string;
+  serviceTier?: string;
+}
+
+interface ActiveTask {
+  turnId: string;
+  subId: string;
+  controller: AbortController;
+  pendingInput: UserInput[][];
+  done: Promise<void>;
+}
+
+interface PendingApproval {
+  resolve: (decision: ReviewDecision) => void;
+  turnId: string;
+}
+
+class Aborted extends Error {}
+
+const ZERO_USAGE: TokenUsage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 };
+
+function toCoreSandbox(policy: SandboxPolicy): CoreSandboxPolicy {
+  switch (policy.mode) {
+    case "danger-full-access":
+      return { type: "danger-full-access" };
+    case "read-only":
+      return { type: "read-only", network_access: policy.networkAccess ?? false };
+    case "workspace-write":
+      return {
+        type: "workspace-write",
+        writable_roots: policy.writableRoots ?? [],
+        network_access: policy.networkAccess ?? false,
+        exclude_tmpdir_env_var: policy.excludeTmpdirEnvVar ?? false,
+        exclude_slash_tmp: policy.excludeSlashTmp ?? false,
+      };
+  }
+}
+
+function fromCoreSandbox(policy: CoreSandboxPolicy): SandboxPolicy | undefined {
+  switch (policy.type) {
+    case "danger-full-access":
+      return { mode: "danger-full-access" };
+    case "read-only":
+      return { mode: "read-only", networkAccess: policy.network_access };
+    case "workspace-write":
+      return {
+        mode: "workspace-write",
+        writableRoots: policy.writable_roots,
+        networkAccess: policy.network_access,
+        excludeTmpdirEnvVar: policy.exclude_tmpdir_env_var,
+        excludeSlashTmp: policy.exclude_slash_tmp,
+      };
+    case "external-sandbox":
+      return undefined;
+  }
+}
+
+function toWireDecision(decision: WireReviewDecision): ReviewDecision {
+  if (typeof decision === "string") return decision === "timed_out" ? "denied" : decision;
+  if ("approved_execpolicy_amendment" in decision) return decision;
+  return decision.network_policy_amendment.network_policy_amendment.action === "allow" ? "approved" : "denied";
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Aborted());
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Aborted());
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+const isContextMessage = (item: ResponseItem): boolean => {
+  if (item.type !== "message") return true;
+  if (item.role !== "user") return true;
+  const first = item.content[0];
+  const text = first && (first.type === "input_text" || first.type === "output_text") ? first.text : "";
+  return text.startsWith("<environment_context>") || text.startsWith("# AGENTS.md instructions") || text.startsWith(SUMMARY_PREFIX);
+};
+
+/** Create a session. Never throws for bad input: problems surface as `error` events. */
+export function createSession(options: SessionOptions): Session {
+  return new SessionImpl(options);
+}
+
+class SessionImpl implements Session {
+  readonly threadId: string;
+  readonly sessionId: string;
+  private readonly hub = new EventHub();
+  private readonly env: Env;
+  private readonly baseInstructions: string;
+  private settingsState: Settings;
+  private historyItems: ResponseItem[];
+  private active: ActiveTask | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly pendingApprovals = new Map<string, PendingApproval>();
+  private readonly approvedForSession = new Set<string>();
+  private readonly execSessions = new ExecSessionStore();
+  private readonly runner: CommandRunner;
+  private readonly snapshots: Record<string, RateLimitSnapshot> = {};
+  private totalUsage: TokenUsage = { ...ZERO_USAGE };
+  private lastTotalTokens = 0;
+  private shuttingDown = false;
+  private subCounter = 0;
+  /** What the model has been told, to send only changes. */
+  private told: { permissions?: string; environment?: string; model?: string; mode?: ModeKind } = {};
+
+  constructor(private readonly options: SessionOptions) {
+    this.threadId = options.threadId ?? uuidv7();
+    this.sessionId = options.sessionId ?? this.threadId;
+    this.env = options.env ?? process.env;
+    this.baseInstructions = options.baseInstructions ?? DEFAULT_BASE_INSTRUCTIONS;
+    this.runner = options.runner ?? createLocalRunner();
+    this.historyItems = [...(options.initialHistory ?? [])];
+    this.settingsState = {
+      model: options.model,
+      providerId: options.providerId ?? "openai",
+      provider: options.provider,
+      approvalPolicy: options.approvalPolicy ?? "on-request",
+      sandboxPolicy: options.sandboxPolicy ?? { mode: "read-only" },
+      cwd: options.cwd,
+      workspaceRoots: options.workspaceRoots ?? workspaceRootsFor(options.cwd),
+    };
+    if (options.collaborationMode) this.settingsState.collaborationMode = options.collaborationMode;
+    if (options.reasoningEffort) this.settingsState.reasoningEffort = options.reasoningEffort;
+    if (options.reasoningSummary) this.settingsState.reasoningSummary = options.reasoningSummary;
+    if (options.initialHistory?.length) {
+      // Resumed: the model already saw the context of the original settings.
+      this.told = { model: options.model };
+    }
+    if (options.onEvent) this.hub.subscribe(options.onEvent);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // public API
+
+  submit(raw: Op | unknown): string {
+    const subId = `sub-${++this.subCounter}`;
+    const parsed = OpSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.emit(subId, { type: "error", message: `invalid op: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}` });
+      return subId;
+    }
+    if (this.shuttingDown) {
+      this.emit(subId, { type: "error", message: "session is shut down" });
+      return subId;
+    }
+    const op = parsed.data;
+    switch (op.type) {
+      case "user_input": {
+        if (op.thread_settings && !this.applySettings(subId, op.thread_settings)) return subId;
+        if (this.active && !this.active.controller.signal.aborted && this.active.turnId !== "compact") {
+          // Steer: the running turn picks this input up before its next model request.
+          this.active.pendingInput.push(op.items);
+          return subId;
+        }
+        this.enqueue(subId, (turnId) => this.runTurn(subId, turnId, op.items, op.client_id));
+        return subId;
+      }
+      case "thread_settings":
+        this.applySettings(subId, op.settings);
+        return subId;
+      case "interrupt":
+        this.interrupt();
+        return subId;
+      case "exec_approval":
+      case "patch_approval": {
+        const pending = this.pendingApprovals.get(op.id);
+        if (!pending) {
+          this.emit(subId, { type: "warning", message: `no pending approval with id ${op.id}` });
+          return subId;
+        }
+        this.pendingApprovals.delete(op.id);
+        pending.resolve(toWireDecision(op.decision));
+        return subId;
+      }
+      case "compact":
+        this.enqueue(subId, (turnId) => this.runCompactTask(subId, turnId));
+        return subId;
+      case "shutdown":
+        void this.shutdown(subId);
+        return subId;
+      case "thread_rollback":
+      case "set_thread_name":
+      case "add_to_history":
+        this.emit(subId, { type: "warning", message: `op ${op.type} is not supported by this session` });
+        return subId;
+    }
+  }
+
+  events(): AsyncIterableIterator<SessionEvent> {
+    return this.hub.iterator();
+  }
+
+  subscribe(listener: (event: SessionEvent) => void): () => void {
+    return this.hub.subscribe(listener);
+  }
+
+  settings(): ThreadSettings {
+    const s = this.settingsState;
+    const snapshot: ThreadSettings = {
+      model: s.model,
+      model_provider_id: s.providerId,
+      approval_policy: s.approvalPolicy,
+      approvals_reviewer: "user",
+      permission_profile: sandboxPolicyToPermissionProfileForCwd(toCoreSandbox(s.sandboxPolicy), s.cwd),
+      cwd: s.cwd,
+      runtime_workspace_roots: s.workspaceRoots,
+      disabled_plugin_ids: [],
+    };
+    if (s.collaborationMode) snapshot.collaboration_mode = s.collaborationMode;
+    if (s.reasoningEffort) snapshot.reasoning_effort = s.reasoningEffort;
+    if (s.reasoningSummary) snapshot.reasoning_summary = s.reasoningSummary;
+    if (s.personality) snapshot.personality = s.personality;
+    if (s.serviceTier) snapshot.service_tier = s.serviceTier;
+    return snapshot;
+  }
+
+  history(): ResponseItem[] {
+    return [...this.historyItems];
+  }
+
+  rateLimits(): Record<string, RateLimitSnapshot> {
+    return { ...this.snapshots };
+  }
+
+  tokenUsage(): TokenUsage {
+    return { ...this.totalUsage };
+  }
+
+  isBusy(): boolean {
+    return this.active !== undefined;
+  }
+
+  async shutdown(subId = `sub-${++this.subCounter}`): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.interrupt();
+    await this.queue.catch(() => {});
+    this.execSessions.killAll();
+    this.emit(subId, { type: "shutdown_complete" });
+    this.hub.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // plumbing
+
+  private emit(subId: string, msg: SessionEventMsg): void {
+    try {
+      this.options.recorder?.recordEvent(msg);
+    } catch {
+      // recording failures must not break the turn
+    }
+    this.hub.emit({ id: subId, msg });
+  }
+
+  private pushHistory(...items: ResponseItem[]): void {
+    this.historyItems.push(...items);
+    try {
+      this.options.recorder?.recordItems(items);
+    } catch {
+      // ignore
+    }
+  }
+
+  private enqueue(subId: string, task: (turnId: string) => Promise<void>): void {
+    this.queue = this.queue.then(async () => {
+      if (this.shuttingDown) return;
+      const turnId = uuidv7();
+      const controller = new AbortController();
+      let finish!: () => void;
+      const done = new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      this.active = { turnId, subId, controller, pendingInput: [], done };
+      try {
+        await task(turnId);
+      } catch (error) {
+        // Defensive: a bug must surface as an event, never as an unhandled rejection.
+        this.emit(subId, { type: "error", message: `internal error: ${error instanceof Error ? error.message : String(error)}` });
+      } finally {
+        this.active = undefined;
+        finish();
+      }
+    });
+  }
+
+  private interrupt(): void {
+    const active = this.active;
+    if (!active) return;
+    // Resolve pending approvals first so tools waiting on them unwind.
+    for (const [id, pending] of this.pendingApprovals) {
+      this.pendingApprovals.delete(id);
+      pending.resolve("abort");
+    }
+    active.controller.abort();
+  }
+
+  private applySettings(subId: string, overrides: ThreadSettingsOverrides): boolean {
+    const next: Settings = { ...this.settingsState };
+    if (overrides.model !== undefined) next.model = overrides.model;
+    if (overrides.model_provider_id !== undefined) {
+      const provider = this.options.providers?.[overrides.model_provider_id];
+      if (!provider) {
+        this.emit(subId, { type: "error", message: `unknown model provider \`${overrides.model_provider_id}\`` });
+        return false;
+      }
+      next.providerId = overrides.model_provider_id;
+      next.provider = provider;
+    }
+    if (overrides.approval_policy !== undefined) next.approvalPolicy = overrides.approval_policy;
+    if (overrides.cwd !== undefined) {
+      next.cwd = overrides.cwd;
+      if (overrides.runtime_workspace_roots === undefined) next.workspaceRoots = workspaceRootsFor(overrides.cwd);
+    }
+    if (overrides.runtime_workspace_roots !== undefined) next.workspaceRoots = overrides.runtime_workspace_roots;
+    if (overrides.permission_profile !== undefined) {
+      const converted = permissionProfileToSandboxPolicy(overrides.permission_profile, next.cwd);
+      const policy = converted.ok ? fromCoreSandbox(converted.policy) : undefined;
+      if (!policy) {
+        this.emit(subId, {
+          type: "error",
+          message: `unsupported permission profile: ${converted.ok ? "external sandboxes are not supported" : converted.error}`,
+        });
+        return false;
+      }
+      next.sandboxPolicy = policy;
+    }
+    if (overrides.collaboration_mode !== undefined) next.collaborationMode = overrides.collaboration_mode;
+    if (overrides.reasoning_effort !== undefined) next.reasoningEffort = overrides.reasoning_effort;
+    if (overrides.reasoning_summary !== undefined) next.reasoningSummary = overrides.reasoning_summary;
+    if (overrides.personality !== undefined) next.personality = overrides.personality;
+    if (overrides.service_tier !== undefined) next.serviceTier = overrides.service_tier;
+    if (overrides.approval_policy === "on-failure") {
+      this.emit(subId, { type: "warning", message: "approval policy `on-failure` is deprecated; use `on-request` or `never`" });
+    }
+    this.settingsState = next;
+    this.emit(subId, { type: "thread_settings_applied", thread_id: this.threadId, thread_settings: this.settings() });
+    return true;
+  }
+
+  private modeKind(): ModeKind {
+    return this.settingsState.collaborationMode?.mode ?? "default";
+  }
+
+  private emitItem(subId: string, turnId: string, phase: "started" | "completed", item: TurnItem, startedAtMs: number): void {
+    if (phase === "started") {
+      this.emit(subId, { type: "item_started", thread_id: this.threadId, turn_id: turnId, item, started_at_ms: startedAtMs });
+    } else {
+      this.emit(subId, {
+        type: "item_completed",
+        thread_id: this.threadId,
+        turn_id: turnId,
+        item,
+        started_at_ms: startedAtMs,
+        completed_at_ms: Date.now(),
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // context
+
+  /** Context items the model has not seen yet for the current settings. */
+  private contextUpdates(): ResponseItem[] {
+    const s = this.settingsState;
+    const items: ResponseItem[] = [];
+    const fresh = this.told.permissions === undefined && this.told.environment === undefined;
+    const permissions = permissionsMessage(s.sandboxPolicy, s.approvalPolicy);
+    const permissionsKey = JSON.stringify(permissions);
+    if (permissionsKey !== this.told.permissions) {
+      items.push(permissions);
+      this.told.permissions = permissionsKey;
+    }
+    if (fresh && this.options.developerInstructions) items.push(developerMessage(this.options.developerInstructions));
+    const mode = this.modeKind();
+    if (mode !== (this.told.mode ?? "default") || (fresh && mode === "plan")) {
+      const custom = s.collaborationMode?.settings.developer_instructions;
+      items.push(developerMessage(custom ?? (mode === "plan" ? PLAN_MODE_INSTRUCTIONS : DEFAULT_MODE_INSTRUCTIONS)));
+    }
+    this.told.mode = mode;
+    if (this.told.model !== undefined && this.told.model !== s.model) {
+      items.push(modelSwitchMessage(this.options.modelInstructions?.(s.model) ?? this.baseInstructions));
+    }
+    this.told.model = s.model;
+    const environmentKey = JSON.stringify([s.cwd, s.workspaceRoots]);
+    if (environmentKey !== this.told.environment) {
+      if (fresh || this.told.environment === undefined || JSON.parse(this.told.environment)[0] !== s.cwd) {
+        const docs = loadProjectDocs(s.cwd, this.options.projectDocMaxBytes ?? 32 * 1024, this.options.projectDocFallbackFilenames);
+        if (docs) items.push(projectDocsMessage(s.cwd, docs));
+      }
+      items.push(userTextMessage(environmentContextText(currentEnvironment(s.cwd, s.workspaceRoots, this.env))));
+      this.told.environment = environmentKey;
+    }
+    return items;
+  }
+
+  private recordUserInput(subId: string, turnId: string, input: UserInput[], clientId?: string): void {
+    const started = Date.now();
+    const item: TurnItem = { type: "UserMessage", id: uuidv7(), content: input };
+    if (clientId) (item as { client_id?: string }).client_id = clientId;
+    this.emitItem(subId, turnId, "started", item, started);
+    this.pushHistory(userInputMessage(input, this.settingsState.cwd));
+    const images = input.flatMap((i) => (i.type === "image" ? [i.image_url] : []));
+    const localImages = input.flatMap((i) => (i.type === "local_image" ? [i.path] : []));
+    const event: EventMsg = { type: "user_message", message: userInputText(input), local_images: localImages, text_elements: [] };
+    if (images.length) event.images = images;
+    if (clientId) event.client_id = clientId;
+    this.emit(subId, event);
+    this.emitItem(subId, turnId, "completed", item, started);
+  }
+
+  private buildRequest(input: ResponseItem[], tools: unknown[]): ResponsesRequest {
+    const s = this.settingsState;
+    const reasoning = s.reasoningEffort || s.reasoningSummary ? { ...(s.reasoningEffort ? { effort: s.reasoningEffort } : {}), ...(s.reasoningSummary && s.reasoningSummary !== "none" ? { summary: s.reasoningSummary } : {}) } : null;
+    return {
+      model: s.model,
+      instructions: this.baseInstructions,
+      input,
+      tools,
+      tool_choice: "auto",
+      parallel_tool_calls: false,
+      reasoning,
+      store: false,
+      stream: true,
+      include: reasoning ? ["reasoning.encrypted_content"] : [],
+      prompt_cache_key: this.threadId,
+    };
+  }
+
+  private client(): ModelClient {
+    return new ModelClient({
+      provider: this.settingsState.provider,
+      env: this.env,
+      headers: { session_id: this.sessionId, "thread_id": this.threadId, originator: "codex_ts", ...(this.options.headers ?? {}) },
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+    });
+  }
+
+  private registry(): ToolRegistry {
+    const options: ToolRegistryOptions = { ...(this.options.tools ?? {}), planMode: this.modeKind() === "plan" };
+    if (this.options.dynamicTools) options.dynamicTools = this.options.dynamicTools;
+    return buildToolRegistry(options);
+  }
+
+  private autoCompactLimit(): number | undefined {
+    if (this.options.autoCompactTokenLimit) return this.options.autoCompactTokenLimit;
+    return this.options.modelContextWindow ? Math.floor(this.options.modelContextWindow * 0.9) : undefined;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // sampling
+
+  /**
+   * One model request with retries. Returns the completed output items, or a ModelError after
+   * the retries are spent. Throws Aborted on interrupt.
+   */
+  private async sample(
+    subId: string,
+    turnId: string,
+    request: ResponsesRequest,
+    signal: AbortSignal,
+    emitItems: boolean,
+  ): Promise<{ ok: true; items: ResponseItem[] } | { ok: false; error: ModelError }> {
+    const provider = this.settingsState.provider;
+    const requestRetries = this.options.retry?.requestMaxRetries ?? providerRequestRetries(provider);
+    const streamRetries = this.options.retry?.streamMaxRetries ?? providerStreamRetries(provider);
+    let attempt = 0;
+    for (;;) {
+      const result = await this.sampleOnce(subId, turnId, request, signal, emitItems);
+      if (result.ok) return result;
+      const error = result.error;
+      if (signal.aborted || error.kind === "aborted") throw new Aborted();
+      const max = error.kind === "http" ? requestRetries : streamRetries;
+      if (!error.retryable || attempt >= max) return result;
+      attempt++;
+      const delay = backoffMs(attempt, error.retryAfterMs, this.options.retry?.baseDelayMs ?? 200);
+      this.emit(subId, {
+        type: "stream_error",
+        message: `Reconnecting... ${attempt}/${max}`,
+        additional_details: error.message,
+        codex_error_info: error.status ? { response_stream_disconnected: { http_status_code: error.status } } : "response_stream_disconnected",
+      });
+      await sleep(delay, signal);
+    }
+  }
+
+  private async sampleOnce(
+    subId: string,
+    turnId: string,
+    request: ResponsesRequest,
+    signal: AbortSignal,
+    emitItems: boolean,
+  ): Promise<{ ok: true; items: ResponseItem[] } | { ok: false; error: ModelError }> {
+    const items: ResponseItem[] = [];
+    // Items started but not completed yet, by server item id.
+    const open = new Map<string, { item: TurnItem; started: number; text: string[] }>();
+    const keyOf = (item: ResponseItem, fallback: string) => ("id" in item && typeof item.id === "string" ? item.id : fallback);
+    let lastKey: string | undefined;
+    let rerouted = false;
+
+    const startItem = (key: string, item: TurnItem) => {
+      const entry = { item, started: Date.now(), text: [] as string[] };
+      open.set(key, entry);
+      if (emitItems) this.emitItem(subId, turnId, "started", item, entry.started);
+      return entry;
+    };
+    const closeOpen = () => {
+      for (const [key, entry] of open) {
+        open.delete(key);
+        if (entry.item.type === "AgentMessage") entry.item.content = [{ type: "Text", text: entry.text.join("") }];
+        if (emitItems) this.emitItem(subId, turnId, "completed", entry.item, entry.started);
+      }
+    };
+
+    const handle = (event: ModelEvent) => {
+      switch (event.type) {
+        case "rate_limits":
+          Object.assign(this.snapshots, event.snapshots);
+          return;
+        case "server_model":
+          if (!rerouted && event.model !== request.model) {
+            rerouted = true;
+            this.emit(subId, { type: "model_reroute", from_model: request.model, to_model: event.model, reason: "high_risk_cyber_activity" });
+          }
+          return;
+        case "output_item_added": {
+          const key = keyOf(event.item, uuidv7());
+          lastKey = key;
+          if (event.item.type === "message" && event.item.role === "assistant") {
+            const item: TurnItem = { type: "AgentMessage", id: key, content: [] };
+            if (event.item.phase) item.phase = event.item.phase;
+            startItem(key, item);
+          } else if (event.item.type === "reasoning") {
+            startItem(key, { type: "Reasoning", id: key, summary_text: [], raw_content: [] });
+          } else if (event.item.type === "web_search_call") {
+            const query = event.item.action?.type === "search" ? (event.item.action.query ?? "") : "";
+            startItem(key, { type: "WebSearch", id: key, query, action: event.item.action ?? { type: "other" } });
+          }
+          return;
+        }
+        case "output_text_delta": {
+          const entry = open.get(event.itemId ?? lastKey ?? "");
+          entry?.text.push(event.delta);
+          if (emitItems) this.emit(subId, { type: "agent_message_delta", delta: event.delta });
+          return;
+        }
+        case "reasoning_summary_delta":
+          if (emitItems) this.emit(subId, { type: "agent_reasoning_delta", delta: event.delta });
+          return;
+        case "reasoning_summary_part_added":
+          if (emitItems && event.summaryIndex > 0) {
+            const msg: EventMsg = { type: "agent_reasoning_section_break", summary_index: event.summaryIndex };
+            if (event.itemId) msg.item_id = event.itemId;
+            this.emit(subId, msg);
+          }
+          return;
+        case "reasoning_content_delta":
+          if (emitItems) this.emit(subId, { type: "agent_reasoning_raw_content_delta", delta: event.delta });
+          return;
+        case "output_item_done": {
+          const item = event.item;
+          items.push(item);
+          const key = keyOf(item, lastKey ?? uuidv7());
+          const entry = open.get(key);
+          open.delete(key);
+          if (!emitItems) return;
+          if (item.type === "message" && item.role === "assistant") {
+            const text = item.content.flatMap((c) => (c.type === "output_text" ? [c.text] : [])).join("");
+            const turnItem: TurnItem = { type: "AgentMessage", id: key, content: [{ type: "Text", text }] };
+            if (item.phase) turnItem.phase = item.phase;
+            const started = entry?.started ?? Date.now();
+            if (!entry) this.emitItem(subId, turnId, "started", turnItem, started);
+            const msg: EventMsg = { type: "agent_message", message: text };
+            if (item.phase) msg.phase = item.phase;
+            this.emit(subId, msg);
+            this.emitItem(subId, turnId, "completed", turnItem, started);
+          } else if (item.type === "reasoning") {
+            const turnItem: TurnItem = {
+              type: "Reasoning",
+              id: key,
+              summary_text: item.summary.map((s) => s.text),
+              raw_content: (item.content ?? []).map((c) => c.text),
+            };
+            const started = entry?.started ?? Date.now();
+            if (!entry) this.emitItem(subId, turnId, "started", turnItem, started);
+            for (const s of item.summary) this.emit(subId, { type: "agent_reasoning", text: s.text });
+            this.emitItem(subId, turnId, "completed", turnItem, started);
+          } else if (item.type === "web_search_call") {
+            const action = item.action ?? { type: "other" as const };
+            const query = action.type === "search" ? (action.query ?? "") : "";
+            const turnItem: TurnItem = { type: "WebSearch", id: key, query, action };
+            const started = entry?.started ?? Date.now();
+            if (!entry) this.emitItem(subId, turnId, "started", turnItem, started);
+            this.emitItem(subId, turnId, "completed", turnItem, started);
+          }
+          return;
+        }
+        case "completed":
+          if (event.usage) this.recordUsage(subId, event.usage);
+          return;
+        default:
+          return;
+      }
+    };
+
+    try {
+      for await (const event of this.client().stream(request, signal)) handle(event);
+      return { ok: true, items };
+    } catch (error) {
+      closeOpen();
+      if (error instanceof ModelError) return { ok: false, error };
+      return { ok: false, error: new ModelError("stream", error instanceof Error ? error.message : String(error), false) };
+    }
+  }
+
+  private recordUsage(subId: string, usage: NonNullable<Extract<ModelEvent, { type: "completed" }>["usage"]>): void {
+    const last: TokenUsage = {
+      input_tokens: usage.input_tokens,
+      cached_input_tokens: usage.input_tokens_details?.cached_tokens ?? 0,
+      output_tokens: usage.output_tokens,
+      reasoning_output_tokens: usage.output_tokens_details?.reasoning_tokens ?? 0,
+      total_tokens: usage.total_tokens,
+    };
+    const t = this.totalUsage;
+    this.totalUsage = {
+      input_tokens: t.input_tokens + last.input_tokens,
+      cached_input_tokens: t.cached_input_tokens + last.cached_input_tokens,
+      output_tokens: t.output_tokens + last.output_tokens,
+      reasoning_output_tokens: t.reasoning_output_tokens + last.reasoning_output_tokens,
+      total_tokens: t.total_tokens + last.total_tokens,
+    };
+    this.lastTotalTokens = last.total_tokens;
+    const codex = this.snapshots.codex ?? Object.values(this.snapshots)[0];
+    this.emit(subId, {
+      type: "token_count",
+      info: {
+        total_token_usage: { ...this.totalUsage },
+        last_token_usage: last,
+        model_context_window: this.options.modelContextWindow ?? null,
+      },
+      rate_limits: codex ? { ...codex } : null,
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // turns
+
+  private async runTurn(subId: string, turnId: string, input: UserInput[], clientId?: string): Promise<void> {
+    const active = this.active!;
+    const signal = active.controller.signal;
+    const startedAt = Date.now();
+    this.emit(subId, {
+      type: "task_started",
+      turn_id: turnId,
+      model_context_window: this.options.modelContextWindow ?? null,
+      collaboration_mode_kind: this.modeKind(),
+    });
+    let lastAgentMessage: string | null = null;
+    try {
+      this.pushHistory(...this.contextUpdates());
+      this.recordUserInput(subId, turnId, input, clientId);
+      for (;;) {
+        if (signal.aborted) throw new Aborted();
+        const limit = this.autoCompactLimit();
+        if (limit !== undefined && this.lastTotalTokens >= limit) {
+          const ok = await this.compact(subId, turnId, signal);
+          if (!ok) break;
+          this.pushHistory(...this.contextUpdates());
+        }
+        const registry = this.registry();
+        const request = this.buildRequest(this.historyItems, registry.specs);
+        const result = await this.sample(subId, turnId, request, signal, true);
+        if (!result.ok) {
+          this.emitTurnError(subId, result.error);
+          break;
+        }
+        this.pushHistory(...result.items);
+        for (const item of result.items) {
+          if (item.type === "message" && item.role === "assistant") {
+            lastAgentMessage = item.content.flatMap((c) => (c.type === "output_text" ? [c.text] : [])).join("");
+          }
+        }
+        const calls = result.items.filter((i) => i.type === "function_call" || i.type === "custom_tool_call");
+        for (const call of calls) {
+          if (call.type !== "function_call" && call.type !== "custom_tool_call") continue;
+          if (signal.aborted) {
+            this.pushHistory(this.toolOutput(call, { output: "aborted by user", success: false }));
+            continue;
+          }
+          const output = await this.runTool(subId, turnId, call, registry, signal);
+          this.pushHistory(output);
+        }
+        if (signal.aborted) throw new Aborted();
+        const steer = active.pendingInput.splice(0);
+        for (const extra of steer) this.recordUserInput(subId, turnId, extra);
+        if (calls.length === 0 && steer.length === 0) break;
+      }
+      this.emit(subId, {
+        type: "task_complete",
+        turn_id: turnId,
+        last_agent_message: lastAgentMessage,
+        duration_ms: Date.now() - startedAt,
+      });
+    } catch (error) {
+      if (!(error instanceof Aborted)) throw error;
+      this.emit(subId, {
+        type: "turn_aborted",
+        turn_id: turnId,
+        reason: "interrupted",
+        duration_ms: Date.now() - startedAt,
+      });
+    }
+  }
+
+  private emitTurnError(subId: string, error: ModelError): void {
+    const info =
+      error.kind === "context_window_exceeded"
+        ? "context_window_exceeded"
+        : error.kind === "quota_exceeded"
+          ? "usage_limit_exceeded"
+          : error.kind === "auth"
+            ? "unauthorized"
+            : error.status
+              ? { http_connection_failed: { http_status_code: error.status } }
+              : "response_stream_disconnected";
+    this.emit(subId, { type: "error", message: error.message, codex_error_info: info });
+  }
+
+  private toolOutput(
+    call: Extract<ResponseItem, { type: "function_call" | "custom_tool_call" }>,
+    result: ToolResult,
+  ): ResponseItem {
+    const output = typeof result.output === "string" ? result.output : result.output.map((c) => ({ ...c }));
+    return call.type === "function_call"
+      ? { type: "function_call_output", call_id: call.call_id, output }
+      : { type: "custom_tool_call_output", call_id: call.call_id, output };
+  }
+
+  /** The tool router: look up, validate, run; every failure becomes output for the model. */
+  private async runTool(
+    subId: string,
+    turnId: string,
+    item: Extract<ResponseItem, { type: "function_call" | "custom_tool_call" }>,
+    registry: ToolRegistry,
+    signal: AbortSignal,
+  ): Promise<ResponseItem> {
+    const call: ToolCall =
+      item.type === "function_call"
+        ? { callId: item.call_id, name: item.name, payload: { type: "function", arguments: item.arguments } }
+        : { callId: item.call_id, name: item.name, payload: { type: "custom", input: item.input } };
+    const handler = registry.get(item.name);
+    if (!handler) return this.toolOutput(item, { output: `unsupported call: ${item.name}`, success: false });
+    if (item.type === "function_call") {
+      try {
+        JSON.parse(item.arguments || "{}");
+      } catch (error) {
+        return this.toolOutput(item, {
+          output: `failed to parse function arguments for ${item.name}: ${(error as Error).message}`,
+          success: false,
+        });
+      }
+      if (item.arguments.trim() === "") call.payload = { type: "function", arguments: "{}" };
+    }
+    const ctx = this.toolContext(subId, turnId, signal);
+    let result: ToolResult;
+    try {
+      result = await handler.handle(call, ctx);
+    } catch (error) {
+      result = { output: `tool ${item.name} failed: ${error instanceof Error ? error.message : String(error)}`, success: false };
+    }
+    return this.toolOutput(item, result);
+  }
+
+  private toolContext(subId: string, turnId: string, signal: AbortSignal): ToolContext {
+    const s = this.settingsState;
+    const ctx: ToolContext = {
+      threadId: this.threadId,
+      turnId,
+      cwd: s.cwd,
+      sandboxPolicy: s.sandboxPolicy,
+      approvalPolicy: s.approvalPolicy,
+      signal,
+      emit: (event) => this.forwardToolEvent(subId, turnId, event),
+      requestApproval: (request) => this.requestApproval(subId, turnId, request, signal),
+      runner: this.runner,
+      planMode: this.modeKind() === "plan",
+      approvedForSession: this.approvedForSession,
+      execSessions: this.execSessions,
+    };
+    const envRecord: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.env)) if (v !== undefined) envRecord[k] = v;
+    ctx.env = envRecord;
+    if (this.env.SHELL) ctx.shell = this.env.SHELL;
+    if (this.options.dynamicToolHandler) ctx.runDynamicTool = this.options.dynamicToolHandler;
+    if (this.options.userInputHandler) ctx.requestUserInput = this.options.userInputHandler;
+    return ctx;
+  }
+
+  private requestApproval(subId: string, turnId: string, request: ApprovalRequest, signal: AbortSignal): Promise<ReviewDecision> {
+    if (signal.aborted) return Promise.resolve("abort");
+    const id = request.kind === "exec" ? request.approvalId : request.callId;
+    return new Promise<ReviewDecision>((resolve) => {
+      let settled = false;
+      const settle = (decision: ReviewDecision) => {
+        if (settled) return;
+        settled = true;
+        this.pendingApprovals.delete(id);
+        resolve(decision);
+      };
+      this.pendingApprovals.set(id, { resolve: settle, turnId });
+      if (this.options.approvalHandler) {
+        this.options.approvalHandler(request).then(settle, () => settle("denied"));
+        return;
+      }
+      if (request.kind === "exec") {
+        const msg: EventMsg = {
+          type: "exec_approval_request",
+          call_id: request.callId,
+          approval_id: request.approvalId,
+          turn_id: turnId,
+          command: request.command,
+          cwd: request.cwd,
+          available_decisions: request.availableDecisions,
+          parsed_cmd: [],
+        };
+        if (request.reason) msg.reason = request.reason;
+        if (request.proposedExecpolicyAmendment) msg.proposed_execpolicy_amendment = request.proposedExecpolicyAmendment;
+        this.emit(subId, msg);
+      } else {
+        const changes: Record<string, import("@codex-ts/protocol").FileChange> = {};
+        for (const [file, change] of Object.entries(request.changes)) {
+          changes[file] = change.type === "update" ? { type: "update", unified_diff: change.unified_diff, move_path: change.move_path ?? null } : change;
+        }
+        const msg: EventMsg = { type: "apply_patch_approval_request", call_id: request.callId, turn_id: turnId, changes };
+        if (request.reason) msg.reason = request.reason;
+        if (request.grantRoot) msg.grant_root = request.grantRoot;
+        this.emit(subId, msg);
+      }
+    });
+  }
+
+  private forwardToolEvent(subId: string, turnId: string, event: ToolEvent): void {
+    switch (event.type) {
+      case "item_started":
+        this.emit(subId, { type: "item_started", thread_id: this.threadId, turn_id: turnId, item: toTurnItem(event.item), started_at_ms: event.started_at_ms });
+        return;
+      case "item_completed":
+        this.emit(subId, {
+          type: "item_completed",
+          thread_id: this.threadId,
+          turn_id: turnId,
+          item: toTurnItem(event.item),
+          completed_at_ms: event.completed_at_ms,
+        });
+        return;
+      case "exec_command_output_delta":
+        this.emit(subId, {
+          type: "exec_command_output_delta",
+          call_id: event.call_id,
+          stream: event.stream,
+          chunk: Buffer.from(event.chunk, "utf8").toString("base64"),
+        });
+        return;
+      case "plan_update": {
+        const msg: EventMsg = { type: "plan_update", plan: event.plan };
+        if (event.explanation) msg.explanation = event.explanation;
+        this.emit(subId, msg);
+        return;
+      }
+      case "warning":
+        this.emit(subId, { type: "warning", message: event.message });
+        return;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // compaction
+
+  private async runCompactTask(subId: string, turnId: string): Promise<void> {
+    const signal = this.active!.controller.signal;
+    const startedAt = Date.now();
+    this.emit(subId, { type: "task_started", turn_id: turnId, model_context_window: this.options.modelContextWindow ?? null, collaboration_mode_kind: this.modeKind() });
+    try {
+      await this.compact(subId, turnId, signal);
+      this.emit(subId, { type: "task_complete", turn_id: turnId, last_agent_message: null, duration_ms: Date.now() - startedAt });
+    } catch (error) {
+      if (!(error instanceof Aborted)) throw error;
+      this.emit(subId, { type: "turn_aborted", turn_id: turnId, reason: "interrupted", duration_ms: Date.now() - startedAt });
+    }
+  }
+
+  /** Replace the history by a summary (base instructions stay in `instructions`). */
+  private async compact(subId: string, turnId: string, signal: AbortSignal): Promise<boolean> {
+    const item: TurnItem = { type: "ContextCompaction", id: uuidv7() };
+    const started = Date.now();
+    this.emitItem(subId, turnId, "started", item, started);
+    const request = this.buildRequest([...this.historyItems, userTextMessage(SUMMARIZATION_PROMPT)], []);
+    const result = await this.sample(subId, turnId, request, signal, false);
+    if (!result.ok) {
+      this.emitTurnError(subId, result.error);
+      this.emitItem(subId, turnId, "completed", item, started);
+      return false;
+    }
+    const summary = result.items
+      .flatMap((i) => (i.type === "message" && i.role === "assistant" ? [i.content.flatMap((c) => (c.type === "output_text" ? [c.text] : [])).join("")] : []))
+      .join("\n");
+    // Keep the user's own messages (most recent first, up to a budget), then the summary.
+    const userMessages = this.historyItems.filter((i) => i.type === "message" && i.role === "user" && !isContextMessage(i));
+    const kept: ResponseItem[] = [];
+    let budget = 80_000;
+    for (let i = userMessages.length - 1; i >= 0 && budget > 0; i--) {
+      const message = userMessages[i]!;
+      budget -= JSON.stringify(message).length;
+      if (budget >= 0) kept.unshift(message);
+    }
+    this.historyItems = [];
+    this.told = {};
+    this.lastTotalTokens = 0;
+    this.pushHistory(...kept, userTextMessage(`${SUMMARY_PREFIX}\n${summary}`));
+    this.emitItem(subId, turnId, "completed", item, started);
+    this.emit(subId, { type: "context_compacted" });
+    return true;
+  }
+}
+
+function toTurnItem(item: ToolItem): TurnItem {
+  switch (item.type) {
+    case "command_execution": {
+      const out: TurnItem = {
+        type: "CommandExecution",
+        id: item.id,
+        command: [item.command],
+        cwd: item.cwd,
+        parsed_cmd: [],
+        source: "agent",
+        status: item.status,
+      };
+      if (item.processId) out.process_id = item.processId;
+      if (item.aggregatedOutput !== undefined) out.aggregated_output = item.aggregatedOutput;
+      if (item.exitCode !== undefined) out.exit_code = item.exitCode;
+      if (item.durationMs !== undefined) out.duration = { secs: Math.floor(item.durationMs / 1000), nanos: (item.durationMs % 1000) * 1_000_000 };
+      return out;
+    }
+    case "file_change": {
+      const changes: Record<string, import("@codex-ts/protocol").FileChange> = {};
+      for (const [file, change] of Object.entries(item.changes)) {
+        changes[file] = change.type === "update" ? { type: "update", unified_diff: change.unified_diff, move_path: change.move_path ?? null } : change;
+      }
+      return { type: "FileChange", id: item.id, changes, status: item.status };
+    }
+    case "plan":
+      return {
+        type: "Plan",
+        id: item.id,
+        text: [item.explanation, ...item.plan.map((p) => `- [${p.status}] ${p.step}`)].filter(Boolean).join("\n"),
+      };
+    case "image_view":
+      return { type: "ImageView", id: item.id, path: item.path };
+    case "web_search":
+      return { type: "WebSearch", id: item.id, query: item.query, action: { type: "search", query: item.query } };
+    case "dynamic_tool_call": {
+      const out: TurnItem = {
+        type: "DynamicToolCall",
+        id: item.id,
+        tool: item.tool,
+        arguments: item.arguments,
+        status: item.status === "declined" ? "failed" : item.status,
+      };
+      if (item.success !== undefined) out.success = item.success;
+      if (item.contentItems) {
+        out.content_items = item.contentItems.map((c) => (c.type === "input_text" ? { type: "input_text", text: c.text } : { type: "input_image", image_url: c.image_url }));
+      }
+      if (item.durationMs !== undefined) out.duration = { secs: Math.floor(item.durationMs / 1000), nanos: (item.durationMs % 1000) * 1_000_000 };
+      return out;
+    }
+  }
+}
