@@ -27,3 +27,11 @@ export {
   type SandboxPlatform,
 } from "./prepare.js";
 export { runSandboxCommand, SANDBOX_USAGE, type SandboxCliIo } from "./cli.js";
+export {
+  createSandboxWrapper,
+  profileFromLegacySettings,
+  type LegacySandboxSettings,
+  type SandboxWrapperOptions,
+  type SandboxWrapperResult,
+  type SandboxWrapperSpec,
+} from "./wrapper.js";
