@@ -1,0 +1,501 @@
+import { fileURLToPath } from "node:url";
+import {
+  type EventMsg,
+  type FileChange,
+  type ParsedCommand,
+  type ResponseItem,
+  type ResponsesApiWebSearchAction,
+  type RolloutLine,
+  type SerdeDuration,
+  type TurnItem,
+  type UserInput,
+  v2,
+} from "@codex-ts/protocol";
+
+/**
+ * Rebuilds what a rollout describes:
+ * - {@link reconstructThread}: the Thread → Turns → ThreadItems view (thread/read, resume).
+ * - {@link reconstructHistory}: the model-visible history (what a resumed session sends).
+ *
+ * Turn boundaries come from `task_started` / `task_complete` / `turn_aborted`. Rollouts without
+ * them (older Codex) are grouped the way Codex groups them: each user message opens a new
+ * implicit turn, and everything until the next user message belongs to it.
+ *
+ * Items come from `item_started` / `item_completed` events (Codex 0.169 and codex-ts) and from
+ * the legacy per-kind events (`user_message`, `agent_message`, `agent_reasoning`,
+ * `exec_command_end`, `patch_apply_end`, `mcp_tool_call_end`, `web_search_end`,
+ * `view_image_tool_call`, `context_compacted`, review mode). When a turn has item events of a
+ * kind, legacy events of that kind in the same turn are ignored so nothing appears twice.
+ */
+
+export interface ReconstructOptions {
+  /**
+   * The turn that is still running (a loaded thread). A turn left open by the file is reported
+   * `inProgress` only if it is this one; otherwise it was cut short and reads `interrupted`.
+   */
+  activeTurnId?: string | null;
+}
+
+export interface ReconstructedThread {
+  turns: v2.Turn[];
+  /** Items that could not be converted (named, with the reason); the rest is still returned. */
+  warnings: string[];
+}
+
+type Origin = "item" | "legacy";
+
+interface BuildingTurn {
+  id: string;
+  explicit: boolean;
+  items: { item: v2.ThreadItem; origin: Origin }[];
+  hasUserMessage: boolean;
+  status: v2.TurnStatus | null;
+  error: v2.TurnError | null;
+  startedAt: number | null;
+  completedAt: number | null;
+  durationMs: number | null;
+}
+
+function lineTimeMs(line: RolloutLine): number | null {
+  const ms = Date.parse(line.timestamp);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function durationMs(duration: SerdeDuration | undefined): number | null {
+  return duration === undefined ? null : duration.secs * 1000 + Math.floor(duration.nanos / 1_000_000);
+}
+
+const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** Joins argv the way a shell would need it quoted (Codex shows commands this way). */
+export function shellJoin(argv: readonly string[]): string {
+  return argv.map((arg) => (arg !== "" && SHELL_SAFE.test(arg) ? arg : `'${arg.replaceAll("'", `'"'"'`)}'`)).join(" ");
+}
+
+function pathFromUriOrPath(value: string): string {
+  if (!value.startsWith("file://")) return value;
+  try {
+    return fileURLToPath(value);
+  } catch {
+    return value;
+  }
+}
+
+const SOURCE_NAMES: Readonly<Record<string, v2.CommandExecutionSource>> = {
+  agent: "agent",
+  user_shell: "userShell",
+  unified_exec_startup: "unifiedExecStartup",
+  unified_exec_interaction: "unifiedExecInteraction",
+};
+
+function commandAction(parsed: ParsedCommand): v2.CommandAction {
+  if (parsed.type === "read" && parsed.name !== undefined && parsed.path !== undefined) {
+    return { type: "read", command: parsed.cmd, name: parsed.name, path: parsed.path };
+  }
+  if (parsed.type === "list_files") return { type: "listFiles", command: parsed.cmd, path: parsed.path ?? null };
+  if (parsed.type === "search") {
+    return { type: "search", command: parsed.cmd, path: parsed.path ?? null, query: parsed.query ?? null };
+  }
+  return { type: "unknown", command: parsed.cmd };
+}
+
+function webSearchAction(action: ResponsesApiWebSearchAction): v2.WebSearchAction {
+  switch (action.type) {
+    case "search":
+      return { type: "search", query: action.query ?? null, queries: action.queries ?? null };
+    case "open_page":
+      return { type: "openPage", url: action.url ?? null };
+    case "find_in_page":
+      return { type: "findInPage", url: action.url ?? null, pattern: action.pattern ?? null };
+    default:
+      return { type: "other" };
+  }
+}
+
+function fileChanges(changes: Record<string, FileChange>): v2.FileUpdateChange[] {
+  return Object.entries(changes).map(([filePath, change]) => {
+    switch (change.type) {
+      case "add":
+        return { path: filePath, kind: { type: "add" }, diff: change.content };
+      case "delete":
+        return { path: filePath, kind: { type: "delete" }, diff: change.content };
+      case "update":
+        return { path: filePath, kind: { type: "update", move_path: change.move_path }, diff: change.unified_diff };
+    }
+  });
+}
+
+function userInputs(inputs: readonly UserInput[]): unknown[] {
+  return inputs.map((input) => {
+    switch (input.type) {
+      case "text":
+        return {
+          type: "text",
+          text: input.text,
+          text_elements: input.text_elements.map((element) => ({
+            byteRange: element.byte_range,
+            placeholder: element.placeholder ?? null,
+          })),
+        };
+      case "image":
+        return { type: "image", url: input.image_url, detail: input.detail ?? null };
+      case "local_image":
+        return { type: "localImage", path: input.path, detail: input.detail ?? null };
+      default:
+        return input;
+    }
+  });
+}
+
+const camelStatus = <T extends string>(status: T) => (status === "in_progress" ? "inProgress" : status);
+
+/** A core TurnItem as the v2 object to validate, or `null` when it has no v2 form. */
+function turnItemToV2(item: TurnItem, startedAtMs: number | null, completedAtMs: number | null): unknown {
+  const times = { startedAtMs, completedAtMs };
+  switch (item.type) {
+    case "UserMessage":
+      return { type: "userMessage", id: item.id, content: userInputs(item.content), clientId: item.client_id ?? null, ...times };
+    case "AgentMessage":
+      return {
+        type: "agentMessage",
+        id: item.id,
+        text: item.content.map((part) => part.text).join(""),
+        phase: item.phase ?? null,
+        ...times,
+      };
+    case "Plan":
+      return { type: "plan", id: item.id, text: item.text, ...times };
+    case "Reasoning":
+      return { type: "reasoning", id: item.id, summary: item.summary_text, content: item.raw_content, ...times };
+    case "CommandExecution":
+      return {
+        type: "commandExecution",
+        id: item.id,
+        command: shellJoin(item.command),
+        cwd: pathFromUriOrPath(item.cwd),
+        processId: item.process_id ?? null,
+        source: SOURCE_NAMES[item.source] ?? "agent",
+        status: camelStatus(item.status),
+        commandActions: item.parsed_cmd.map(commandAction),
+        aggregatedOutput: item.aggregated_output ?? null,
+        exitCode: item.exit_code ?? null,
+        durationMs: durationMs(item.duration),
+        ...times,
+      };
+    case "FileChange":
+      return {
+        type: "fileChange",
+        id: item.id,
+        changes: fileChanges(item.changes),
+        status: camelStatus(item.status ?? "completed"),
+        ...times,
+      };
+    case "McpToolCall":
+      return {
+        type: "mcpToolCall",
+        id: item.id,
+        server: item.server,
+        tool: item.tool,
+        status: camelStatus(item.status),
+        arguments: item.arguments ?? null,
+        result:
+          item.result === undefined
+            ? null
+            : { content: item.result.content, structuredContent: item.result.structured_content },
+        error: item.error ?? null,
+        durationMs: durationMs(item.duration),
+        ...times,
+      };
+    case "DynamicToolCall":
+      return {
+        type: "dynamicToolCall",
+        id: item.id,
+        namespace: item.namespace ?? null,
+        tool: item.tool,
+        arguments: item.arguments ?? null,
+        status: camelStatus(item.status),
+        contentItems:
+          item.content_items?.map((part) =>
+            part.type === "input_text" ? { type: "inputText", text: part.text } : { type: "inputImage", imageUrl: part.image_url },
+          ) ?? null,
+        success: item.success ?? null,
+        durationMs: durationMs(item.duration),
+        ...times,
+      };
+    case "WebSearch":
+      return { type: "webSearch", id: item.id, query: item.query, action: webSearchAction(item.action), ...times };
+    case "ImageView":
+      return { type: "imageView", id: item.id, path: pathFromUriOrPath(item.path), ...times };
+    case "ImageGeneration":
+      return {
+        type: "imageGeneration",
+        id: item.id,
+        status: item.status,
+        revisedPrompt: item.revised_prompt ?? null,
+        savedPath: item.saved_path ?? null,
+        result: item.result,
+        ...times,
+      };
+    case "HookPrompt":
+      return { type: "hookPrompt", id: item.id, fragments: item.fragments, ...times };
+    case "ContextCompaction":
+      return { type: "contextCompaction", id: item.id, ...times };
+    case "Other":
+      return null;
+  }
+}
+
+/** A legacy event as the v2 object to validate; `null` when the event carries no item. */
+function legacyEventToV2(event: EventMsg, id: string, atMs: number | null): unknown {
+  const times = { startedAtMs: atMs, completedAtMs: atMs };
+  switch (event.type) {
+    case "user_message":
+      return {
+        type: "userMessage",
+        id,
+        clientId: event.client_id ?? null,
+        content: [
+          ...(event.message === ""
+            ? []
+            : [
+                {
+                  type: "text",
+                  text: event.message,
+                  text_elements: event.text_elements.map((element) => ({
+                    byteRange: element.byte_range,
+                    placeholder: element.placeholder ?? null,
+                  })),
+                },
+              ]),
+          ...(event.images ?? []).map((url) => ({ type: "image", url, detail: null })),
+          ...event.local_images.map((localPath) => ({ type: "localImage", path: localPath, detail: null })),
+        ],
+        ...times,
+      };
+    case "agent_message":
+      return { type: "agentMessage", id, text: event.message, phase: event.phase ?? null, ...times };
+    case "exec_command_end": {
+      const ms = durationMs(event.duration);
+      return {
+        type: "commandExecution",
+        id: event.call_id,
+        command: shellJoin(event.command),
+        cwd: pathFromUriOrPath(event.cwd),
+        processId: event.process_id ?? null,
+        source: SOURCE_NAMES[event.source] ?? "agent",
+        status: event.status ?? (event.exit_code === 0 ? "completed" : "failed"),
+        commandActions: event.parsed_cmd.map(commandAction),
+        aggregatedOutput: event.aggregated_output,
+        exitCode: event.exit_code,
+        durationMs: ms,
+        startedAtMs: atMs !== null && ms !== null ? atMs - ms : null,
+        completedAtMs: atMs,
+      };
+    }
+    case "patch_apply_end":
+      return {
+        type: "fileChange",
+        id: event.call_id,
+        changes: fileChanges(event.changes),
+        status: event.status ?? (event.success ? "completed" : "failed"),
+        ...times,
+      };
+    case "mcp_tool_call_end": {
+      const okResult = "Ok" in event.result ? event.result.Ok : null;
+      return {
+        type: "mcpToolCall",
+        id: event.call_id,
+        server: event.invocation.server,
+        tool: event.invocation.tool,
+        arguments: event.invocation.arguments ?? null,
+        status: okResult !== null && okResult.is_error !== true ? "completed" : "failed",
+        result: okResult === null ? null : { content: okResult.content, structuredContent: okResult.structured_content },
+        error: "Err" in event.result ? { message: event.result.Err } : null,
+        durationMs: durationMs(event.duration),
+        ...times,
+      };
+    }
+    case "web_search_end":
+      return { type: "webSearch", id: event.call_id, query: event.query, action: webSearchAction(event.action), ...times };
+    case "view_image_tool_call":
+      return { type: "imageView", id: event.call_id, path: event.path, ...times };
+    case "context_compacted":
+      return { type: "contextCompaction", id, ...times };
+    case "entered_review_mode":
+      return { type: "enteredReviewMode", id, review: event.user_facing_hint ?? "", ...times };
+    case "exited_review_mode":
+      return { type: "exitedReviewMode", id, review: reviewText(event.review_output), ...times };
+    default:
+      return null;
+  }
+}
+
+function reviewText(output: unknown): string {
+  if (typeof output === "object" && output !== null) {
+    const explanation = (output as { overall_explanation?: unknown }).overall_explanation;
+    if (typeof explanation === "string") return explanation;
+  }
+  return "";
+}
+
+/** Rebuilds the turns (and their v2 items) a rollout records. Never throws. */
+export function reconstructThread(lines: readonly RolloutLine[], options: ReconstructOptions = {}): ReconstructedThread {
+  const turns: v2.Turn[] = [];
+  const warnings: string[] = [];
+  let current: BuildingTurn | null = null;
+  let implicitCount = 0;
+
+  const open = (id: string, explicit: boolean, startedAt: number | null): BuildingTurn => ({
+    id,
+    explicit,
+    items: [],
+    hasUserMessage: false,
+    status: null,
+    error: null,
+    startedAt,
+    completedAt: null,
+    durationMs: null,
+  });
+
+  const finish = (turn: BuildingTurn | null, atEnd = false) => {
+    if (turn === null) return;
+    const itemKinds = new Set(turn.items.filter((entry) => entry.origin === "item").map((entry) => entry.item.type));
+    const items = turn.items
+      .filter((entry) => entry.origin === "item" || !itemKinds.has(entry.item.type))
+      .map((entry) => entry.item);
+    let status = turn.status;
+    if (status === null) {
+      if (!turn.explicit) status = "completed";
+      else if (atEnd && options.activeTurnId === turn.id) status = "inProgress";
+      else status = "interrupted";
+    }
+    if (status === "completed" && turn.error !== null) status = "failed";
+    turns.push({
+      id: turn.id,
+      items,
+      status,
+      error: turn.error,
+      startedAt: turn.startedAt,
+      completedAt: turn.completedAt,
+      durationMs: turn.durationMs,
+      rootTurnId: null,
+    });
+  };
+
+  const openImplicit = (line: RolloutLine): BuildingTurn => {
+    implicitCount += 1;
+    const at = lineTimeMs(line);
+    return open(`implicit-turn-${implicitCount}`, false, at === null ? null : Math.floor(at / 1000));
+  };
+
+  /** The turn an item goes into; a user message outside an explicit turn starts a new one. */
+  const turnFor = (line: RolloutLine, isUserMessage: boolean): BuildingTurn => {
+    if (current === null) current = openImplicit(line);
+    else if (isUserMessage && !current.explicit && current.hasUserMessage) {
+      finish(current);
+      current = openImplicit(line);
+    }
+    if (isUserMessage) current.hasUserMessage = true;
+    return current;
+  };
+
+  const addItem = (turn: BuildingTurn, raw: unknown, origin: Origin, where: string) => {
+    const parsed = v2.ThreadItem.safeParse(raw);
+    if (!parsed.success) {
+      warnings.push(`${where}: item not convertible (${parsed.error.issues[0]?.message ?? "invalid"})`);
+      return;
+    }
+    const item = parsed.data;
+    const existing = turn.items.findIndex((entry) => entry.item.id === item.id && entry.item.type === item.type);
+    if (existing >= 0) {
+      const previous = turn.items[existing];
+      // Keep the start time an item_started event recorded when the completion lacks one.
+      if (previous !== undefined && item.startedAtMs === null) item.startedAtMs = previous.item.startedAtMs;
+      turn.items[existing] = { item, origin };
+    } else turn.items.push({ item, origin });
+  };
+
+  /** Appends to the last legacy reasoning item of the turn, or starts one. */
+  const addLegacyReasoning = (turn: BuildingTurn, text: string, raw: boolean, id: string, atMs: number | null) => {
+    const last = turn.items.at(-1);
+    if (last !== undefined && last.origin === "legacy" && last.item.type === "reasoning") {
+      if (raw) last.item.content.push(text);
+      else last.item.summary.push(text);
+      last.item.completedAtMs = atMs;
+      return;
+    }
+    addItem(
+      turn,
+      { type: "reasoning", id, summary: raw ? [] : [text], content: raw ? [text] : [], startedAtMs: atMs, completedAtMs: atMs },
+      "legacy",
+      id,
+    );
+  };
+
+  lines.forEach((line, index) => {
+    if (line.type !== "event_msg") return;
+    const event = line.payload;
+    const where = `line ${index + 1} (${event.type})`;
+    const atMs = lineTimeMs(line);
+    switch (event.type) {
+      case "task_started":
+        finish(current);
+        current = open(event.turn_id, true, event.started_at ?? (atMs === null ? null : Math.floor(atMs / 1000)));
+        return;
+      case "task_complete":
+      case "turn_aborted": {
+        if (current === null || (event.turn_id !== undefined && event.turn_id !== "" && current.id !== event.turn_id)) return;
+        current.status = event.type === "task_complete" ? "completed" : "interrupted";
+        current.completedAt = event.completed_at ?? (atMs === null ? null : Math.floor(atMs / 1000));
+        current.durationMs = event.duration_ms ?? null;
+        finish(current);
+        current = null;
+        return;
+      }
+      case "error":
+        if (current !== null) {
+          current.error = { message: event.message, codexErrorInfo: null, additionalDetails: null, misalignment: null };
+        }
+        return;
+      case "item_started":
+      case "item_completed": {
+        const turn = turnFor(line, event.item.type === "UserMessage");
+        const started = event.started_at_ms ?? null;
+        const completed = event.type === "item_completed" ? (event.completed_at_ms ?? null) : null;
+        const raw = turnItemToV2(event.item, started, completed);
+        if (raw !== null) addItem(turn, raw, "item", where);
+        return;
+      }
+      case "agent_reasoning":
+      case "agent_reasoning_raw_content":
+        addLegacyReasoning(turnFor(line, false), event.text, event.type === "agent_reasoning_raw_content", `item-${index + 1}`, atMs);
+        return;
+      default: {
+        const raw = legacyEventToV2(event, `item-${index + 1}`, atMs);
+        if (raw !== null) addItem(turnFor(line, event.type === "user_message"), raw, "legacy", where);
+      }
+    }
+  });
+  finish(current, true);
+  return { turns, warnings };
+}
+
+/**
+ * The model-visible history a rollout ends with: its response items in order, with each
+ * compaction's `replacement_history` replacing everything before it. A legacy compaction
+ * without one keeps the user messages so far and adds the summary as a user message.
+ */
+export function reconstructHistory(lines: readonly RolloutLine[]): ResponseItem[] {
+  let history: ResponseItem[] = [];
+  for (const line of lines) {
+    if (line.type === "response_item") history.push(line.payload);
+    else if (line.type === "compacted") {
+      if (line.payload.replacement_history !== undefined) history = [...line.payload.replacement_history];
+      else {
+        const users = history.filter((item) => item.type === "message" && item.role === "user");
+        history = [...users, { type: "message", role: "user", content: [{ type: "input_text", text: line.payload.message }] }];
+      }
+    }
+  }
+  return history;
+}
