@@ -1,0 +1,9 @@
+import { packageConfig } from "@codex-ts/vitest-config";
+
+export default packageConfig({
+  test: {
+    globalSetup: ["test/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
