@@ -65,7 +65,7 @@ describe("buildBwrapArgv", () => {
     expect(r.argv.slice(-4)).toEqual(["--chdir", root, "--", "true"]);
   });
 
-  it("keeps the network namespace when the network is enabled and refuses proxy-only networking", () => {
+  it("keeps the network namespace when the network is enabled; proxied needs the bridge", () => {
     const on = resolvePolicy(readOnlyPermissionProfile("enabled"), { cwd: root });
     const r = buildBwrapArgv(on, ["true"], { bwrapPath: "bwrap", denyFile: "/x" });
     expect(r.ok && r.argv.includes("--unshare-net")).toBe(false);
@@ -210,6 +210,29 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
       expect(r.code).toBe(3);
       expect(r.stdout).toContain("conn-failed");
       expect(r.stdout).not.toContain("got:hello");
+    });
+
+    it("proxied: only the proxy is reachable, at the same loopback port, and proxy env vars point at it", async () => {
+      const other = net.createServer((s) => s.end("other\n"));
+      await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+      const otherPort = (other.address() as net.AddressInfo).port;
+      try {
+        const opts = { networkProxy: { host: "127.0.0.1", port } };
+        const viaProxy = await sandboxed(readOnlyPermissionProfile("restricted"), `${probe()}; echo "proxy=$HTTPS_PROXY"`, opts);
+        expect(viaProxy.stdout).toContain("got:hello");
+        expect(viaProxy.stdout).toContain(`proxy=http://127.0.0.1:${port}`);
+        const direct = await sandboxed(
+          readOnlyPermissionProfile("restricted"),
+          probe().replace(String(port), String(otherPort)),
+          opts,
+        );
+        expect(direct.stdout).toContain("conn-failed");
+        expect(direct.stdout).not.toContain("other");
+        const exit = await sandboxed(readOnlyPermissionProfile("restricted"), "exit 5", opts);
+        expect(exit.code).toBe(5);
+      } finally {
+        await new Promise<void>((resolve) => other.close(() => resolve()));
+      }
     });
 
     it("with network on the same connection succeeds", async () => {

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { accessFor, canonicalPath, isWithin, type ResolvedPolicy } from "./policy.js";
+import { hostBridgeSocket, INNER_BRIDGE_SCRIPT } from "./proxy-bridge.js";
 
 /**
  * Linux enforcement with bubblewrap. The argv is built from the resolved rules, shallow → deep,
@@ -13,8 +14,8 @@ import { accessFor, canonicalPath, isWithin, type ResolvedPolicy } from "./polic
  *   --dev /dev --proc /proc
  *   per rule:  read  → --ro-bind P P      write → --bind P P
  *              deny  → dir: --perms 000 --tmpfs P --remount-ro P;  file: --ro-bind <mode-000 file> P
- *   --unshare-net   when the network is off
- *   --chdir CWD -- CMD…
+ *   --unshare-net   when the network is off or proxied
+ *   --chdir CWD -- CMD…       (proxied: -- node -e BRIDGE -- SOCKET PORT CMD…, see proxy-bridge.ts)
  *
  * Rules whose path does not exist are skipped (bwrap cannot mount over nothing); `canWritePath`
  * still answers for them.
@@ -23,14 +24,24 @@ export interface BwrapBuildOptions {
   bwrapPath: string;
   /** An empty file with mode 000, bound over denied files. */
   denyFile: string;
+  /** Proxied network: the host relay's directory and the node binary that runs the inner relay. */
+  proxyBridge?: { dir: string; nodePath: string };
 }
 
 export type BuildResult = { ok: true; argv: string[] } | { ok: false; error: string };
 
 export function buildBwrapArgv(policy: ResolvedPolicy, command: string[], options: BwrapBuildOptions): BuildResult {
   if (policy.kind !== "restricted") return { ok: true, argv: command };
-  if (policy.network.mode === "proxied") {
-    return { ok: false, error: "unsupported: proxy-only networking is not implemented for the Linux sandbox" };
+  const net = policy.network;
+  let inner = command;
+  if (net.mode === "proxied") {
+    const bridge = options.proxyBridge;
+    if (!bridge) return { ok: false, error: "unsupported: proxy-only networking needs the proxy bridge" };
+    const nodeAccess = accessFor(policy, bridge.nodePath);
+    if (nodeAccess !== "read" && nodeAccess !== "write") {
+      return { ok: false, error: `unsupported: proxy-only networking needs ${bridge.nodePath} to be readable in the sandbox` };
+    }
+    inner = [bridge.nodePath, "-e", INNER_BRIDGE_SCRIPT, "--", hostBridgeSocket(bridge.dir), String(net.proxy.port), ...command];
   }
   const args: string[] = [options.bwrapPath, "--new-session", "--die-with-parent", "--unshare-pid", "--cap-drop", "ALL"];
   const rootRule = policy.entries.find((e) => e.path === "/");
@@ -62,8 +73,9 @@ export function buildBwrapArgv(policy: ResolvedPolicy, command: string[], option
     mounted.push({ path: entry.path, access: entry.access });
   }
 
-  if (policy.network.mode === "disabled") args.push("--unshare-net");
-  args.push("--chdir", policy.cwd, "--", ...command);
+  if (net.mode === "proxied" && options.proxyBridge) args.push("--ro-bind", options.proxyBridge.dir, options.proxyBridge.dir);
+  if (net.mode !== "enabled") args.push("--unshare-net");
+  args.push("--chdir", policy.cwd, "--", ...inner);
   return { ok: true, argv: args };
 }
 

@@ -1,5 +1,6 @@
 import { buildBwrapArgv, denyFilePath, findOnPath, probeBwrap } from "./linux.js";
 import { buildSeatbeltCommand } from "./macos.js";
+import { ensureHostBridge } from "./proxy-bridge.js";
 import type { ResolvedPolicy } from "./policy.js";
 
 export type SandboxPlatform = "linux" | "macos" | "windows" | (string & {});
@@ -104,7 +105,11 @@ async function prepare(req: PrepareRequest): Promise<PrepareResult> {
       const missing = /ENOENT|EACCES/.test(problem);
       return { ok: false, error: { code: missing ? "bwrap-missing" : "bwrap-unusable", message: problem } };
     }
-    const built = buildBwrapArgv(policy, req.command, { bwrapPath, denyFile: denyFilePath() });
+    const proxyBridge =
+      policy.network.mode === "proxied"
+        ? { dir: await ensureHostBridge(policy.network.proxy), nodePath: process.execPath }
+        : undefined;
+    const built = buildBwrapArgv(policy, req.command, { bwrapPath, denyFile: denyFilePath(), proxyBridge });
     if (!built.ok) return { ok: false, error: { code: "unsupported", message: built.error } };
     return { ok: true, argv: built.argv, cwd, env, sandbox: "bwrap" };
   }
