@@ -4,9 +4,9 @@
  */
 import path from "node:path";
 import { v7 as uuidv7 } from "uuid";
+import type { AskForApproval } from "@codex-ts/protocol";
 import type {
   ApprovalRequest,
-  AskForApproval,
   ExecPolicyChecker,
   FileChangeSummary,
   ReviewDecision,
@@ -52,8 +52,13 @@ export function patchDecisions(): ReviewDecision[] {
 function outcomeOf(decision: ReviewDecision): ApprovalOutcome {
   if (decision === "approved") return { kind: "approved", forSession: false };
   if (decision === "approved_for_session") return { kind: "approved", forSession: true };
-  if (decision === "denied") return { kind: "denied" };
+  if (decision === "denied" || decision === "timed_out") return { kind: "denied" };
   if (decision === "abort") return { kind: "abort" };
+  if ("network_policy_amendment" in decision) {
+    return decision.network_policy_amendment.network_policy_amendment.action === "allow"
+      ? { kind: "approved", forSession: false }
+      : { kind: "denied" };
+  }
   return {
     kind: "approved",
     forSession: false,

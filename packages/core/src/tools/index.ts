@@ -53,3 +53,9 @@ export { createLocalRunner, killProcessGroup, type LocalRunnerOptions, type Sand
 export { ExecSession, ExecSessionStore, HeadTailBuffer } from "./exec/sessions.js";
 export { commandsForPolicy, isKnownSafeCommand, splitPlainScript } from "./exec/shell.js";
 export { assessCommand, coveredBySessionPrefix, type CommandAssessmentInput } from "./approval.js";
+export { webSearchSpec } from "./registry.js";
+export { updatePlanHandler, updatePlanSpec } from "./plan.js";
+export { MAX_IMAGE_BYTES, sniffImage, viewImageHandler, viewImageSpec, type SniffedImage } from "./view-image.js";
+export { requestUserInputHandler, requestUserInputSpec } from "./user-input.js";
+export { dynamicToolHandler, dynamicToolSpec } from "./dynamic.js";
+export { parseArguments, type ParsedArgs } from "./args.js";

@@ -2,9 +2,9 @@
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { AskForApproval } from "@codex-ts/protocol";
 import type {
   ApprovalRequest,
-  AskForApproval,
   CommandRunner,
   ReviewDecision,
   SandboxPolicy,

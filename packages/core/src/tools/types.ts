@@ -5,9 +5,18 @@
  * finds the handler by name in the registry built for the turn, and turns the `ToolResult` into a
  * `function_call_output` / `custom_tool_call_output` input item for the next request.
  *
- * Event and item shapes are kept minimal and local here until @codex-ts/protocol's core event
- * schemas land; the session maps them onto the wire shapes.
+ * Tools emit small, transport-free `ToolEvent`s; the session stamps thread/turn ids and maps
+ * them onto the core wire events (`item_started` / `item_completed` with protocol `TurnItem`s,
+ * `exec_command_output_delta` with base64 chunks, `plan_update`). Policy and decision types
+ * are @codex-ts/protocol's.
  */
+
+import type {
+  AskForApproval,
+  CoreSandboxMode,
+  FileChange,
+  ReviewDecision as ProtocolReviewDecision,
+} from "@codex-ts/protocol";
 
 // ---------------------------------------------------------------------------------------------
 // Calls and results
@@ -85,41 +94,19 @@ export function toolSpecName(spec: ToolSpec): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Policies (local mirrors of protocol shapes until @codex-ts/protocol exports them)
+// Policies: the wire types come from @codex-ts/protocol (core, snake_case).
 
-export type AskForApproval =
-  | "untrusted"
-  | "on-failure"
-  | "on-request"
-  | "never"
-  | {
-      granular: {
-        sandbox_approval: boolean;
-        rules: boolean;
-        mcp_elicitations: boolean;
-        request_permissions?: boolean;
-        skill_approval?: boolean;
-      };
-    };
-
-export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access";
+/** Codex ReviewDecision (snake_case core wire shape, from @codex-ts/protocol). */
+export type ReviewDecision = ProtocolReviewDecision;
 
 export interface SandboxPolicy {
-  mode: SandboxMode;
+  mode: CoreSandboxMode;
   /** workspace-write: extra writable roots besides cwd. */
   writableRoots?: string[];
   networkAccess?: boolean;
   excludeTmpdirEnvVar?: boolean;
   excludeSlashTmp?: boolean;
 }
-
-/** Codex ReviewDecision (snake_case on the core wire). */
-export type ReviewDecision =
-  | "approved"
-  | "approved_for_session"
-  | { approved_execpolicy_amendment: { proposed_execpolicy_amendment: string[] } }
-  | "denied"
-  | "abort";
 
 export type ApprovalRequest =
   | {
@@ -145,10 +132,8 @@ export type ApprovalRequest =
       availableDecisions: ReviewDecision[];
     };
 
-export type FileChangeSummary =
-  | { type: "add"; content: string }
-  | { type: "delete"; content: string }
-  | { type: "update"; unified_diff: string; move_path?: string };
+/** One file's change (protocol `FileChange`; `move_path` is null unless the file moves). */
+export type FileChangeSummary = FileChange;
 
 // ---------------------------------------------------------------------------------------------
 // Events the tools emit (the session stamps/forwards them)
@@ -159,7 +144,10 @@ export type ToolItem =
   | {
       type: "command_execution";
       id: string;
+      /** The command as the model wrote it. */
       command: string;
+      /** The argv actually run (e.g. ["/bin/bash", "-lc", "…"]): Codex's `command` field. */
+      argv?: string[];
       cwd: string;
       processId?: string;
       status: ItemStatus;
@@ -194,7 +182,7 @@ export interface PlanStep {
 
 export type ToolEvent =
   | { type: "item_started"; item: ToolItem; started_at_ms: number }
-  | { type: "item_completed"; item: ToolItem; completed_at_ms: number }
+  | { type: "item_completed"; item: ToolItem; completed_at_ms: number; started_at_ms?: number }
   | {
       type: "exec_command_output_delta";
       call_id: string;
@@ -301,6 +289,8 @@ export interface UserInputQuestion {
   id: string;
   header: string;
   question: string;
+  /** The client offers a free-form "Other" answer (always true, as in Codex). */
+  isOther?: boolean;
   options?: { label: string; description: string }[];
 }
 

@@ -222,9 +222,7 @@ export function summarizeChanges(changes: PlannedChange[]): Record<string, FileC
     if (c.kind === "add") out[c.path] = { type: "add", content: c.contents };
     else if (c.kind === "delete") out[c.path] = { type: "delete", content: c.originalContents };
     else {
-      const summary: FileChangeSummary = { type: "update", unified_diff: c.unifiedDiff };
-      if (c.movePath !== undefined) summary.move_path = c.movePath;
-      out[c.path] = summary;
+      out[c.path] = { type: "update", unified_diff: c.unifiedDiff, move_path: c.movePath ?? null };
     }
   }
   return out;

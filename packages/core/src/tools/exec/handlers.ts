@@ -217,22 +217,26 @@ interface StartRequest {
   requestEscalation: boolean;
   justification?: string;
   prefixRule?: string[];
+  /** Set when item_started is emitted. */
+  startedAtMs?: number;
 }
 
 type Started = { ok: true; process: RunningProcess; startedAt: number } | { ok: false; result: ToolResult };
 
 function emitStarted(req: StartRequest, processId?: string): void {
+  req.startedAtMs = Date.now();
   req.ctx.emit({
     type: "item_started",
     item: {
       type: "command_execution",
       id: req.call.callId,
       command: req.display,
+      argv: req.argv,
       cwd: req.cwd,
       status: "in_progress",
       ...(processId !== undefined ? { processId } : {}),
     },
-    started_at_ms: Date.now(),
+    started_at_ms: req.startedAtMs,
   });
 }
 
@@ -243,8 +247,17 @@ function emitCompleted(
 ): void {
   req.ctx.emit({
     type: "item_completed",
-    item: { type: "command_execution", id: req.call.callId, command: req.display, cwd: req.cwd, status, ...extra },
+    item: {
+      type: "command_execution",
+      id: req.call.callId,
+      command: req.display,
+      argv: req.argv,
+      cwd: req.cwd,
+      status,
+      ...extra,
+    },
     completed_at_ms: Date.now(),
+    ...(req.startedAtMs !== undefined ? { started_at_ms: req.startedAtMs } : {}),
   });
 }
 
