@@ -1,0 +1,87 @@
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parseRolloutFileName, readRollout, readSessionMeta, reconstructHistory, reconstructThread } from "./index.js";
+
+const FIXTURES = fileURLToPath(new URL("../test/fixtures/codex-0.169", import.meta.url));
+
+function rolloutsUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return rolloutsUnder(full);
+    return name.endsWith(".jsonl") ? [full] : [];
+  });
+}
+
+const fixture = (home: string) => {
+  const [file] = rolloutsUnder(path.join(FIXTURES, home));
+  if (file === undefined) throw new Error(`no fixture in ${home}`);
+  return file;
+};
+
+describe("real Codex 0.169 rollouts", () => {
+  it("every fixture reads with no invalid lines and a matching session_meta", async () => {
+    const files = rolloutsUnder(FIXTURES);
+    expect(files.length).toBe(3);
+    for (const file of files) {
+      const read = await readRollout(file);
+      if (!read.ok) throw new Error(read.error.message);
+      expect(read.value.skipped).toEqual([]);
+      expect(read.value.truncatedTail).toBe(false);
+      const meta = await readSessionMeta(file);
+      if (!meta.ok) throw new Error(meta.error.message);
+      expect(meta.value.id).toBe(read.value.meta?.id);
+      expect(meta.value.cli_version).toBe("0.169.0");
+      expect(meta.value.model_provider).toBe("x");
+      expect(meta.value.base_instructions?.text.length).toBeGreaterThan(0);
+      expect(parseRolloutFileName(file)?.threadId).toBe(meta.value.id);
+    }
+  });
+
+  it("reconstructs a plain answer into one completed turn", async () => {
+    const read = await readRollout(fixture("home1"));
+    if (!read.ok) throw new Error(read.error.message);
+    const { turns, warnings } = reconstructThread(read.value.lines);
+    expect(warnings).toEqual([]);
+    expect(turns).toHaveLength(1);
+    const [turn] = turns;
+    expect(turn?.status).toBe("completed");
+    expect(turn?.durationMs).toBeGreaterThan(0);
+    expect(turn?.items.map((item) => item.type)).toEqual(["userMessage", "agentMessage"]);
+    expect(turn?.items[0]).toMatchObject({ content: [{ type: "text", text: "Say hello" }] });
+    expect(turn?.items[1]).toMatchObject({ text: "Hello! This is a plain answer.", phase: "final_answer" });
+    expect(turn?.items[1]?.completedAtMs).toBeGreaterThan(0);
+  });
+
+  it("reconstructs a tool-call turn and a resumed second turn", async () => {
+    const read = await readRollout(fixture("home3"));
+    if (!read.ok) throw new Error(read.error.message);
+    const { turns } = reconstructThread(read.value.lines);
+    expect(turns.map((turn) => turn.status)).toEqual(["completed", "completed"]);
+    const first = turns[0];
+    expect(first?.items.map((item) => item.type)).toEqual(["userMessage", "reasoning", "commandExecution", "agentMessage"]);
+    expect(first?.items[2]).toMatchObject({
+      type: "commandExecution",
+      command: "/bin/bash -lc 'echo hello-from-tool'",
+      cwd: "/tmp/rollout-fx/work",
+      status: "completed",
+      exitCode: 0,
+      aggregatedOutput: "hello-from-tool\n",
+      source: "unifiedExecStartup",
+    });
+    expect(turns[1]?.items[0]).toMatchObject({ content: [{ type: "text", text: "Second turn, say hello again" }] });
+
+    const history = reconstructHistory(read.value.lines);
+    expect(history.map((item) => item.type)).toContain("function_call_output");
+    const last = history.at(-1);
+    expect(last).toMatchObject({ type: "message", role: "assistant", phase: "final_answer" });
+  });
+
+  it("reconstructs a failed command", async () => {
+    const read = await readRollout(fixture("home2"));
+    if (!read.ok) throw new Error(read.error.message);
+    const command = reconstructThread(read.value.lines).turns[0]?.items.find((item) => item.type === "commandExecution");
+    expect(command).toMatchObject({ status: "failed", exitCode: 1 });
+  });
+});
