@@ -5,3 +5,4 @@ export * from "./permissions.js";
 export * as v2 from "./v2/index.js";
 export * from "./core/index.js";
 export * from "./rollout.js";
+export * from "./generate/index.js";

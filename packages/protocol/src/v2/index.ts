@@ -7,3 +7,4 @@ export * from "./requests.js";
 export * from "./server-requests.js";
 export * from "./thread.js";
 export * from "./tools.js";
+export * from "./conformance.js";

@@ -1,0 +1,160 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsImport from "ajv-formats";
+import { z } from "zod";
+import { clientRequestMethods, isClientRequestMethod, isServerRequestMethod, serverRequestMethods } from "./protocol.js";
+
+/**
+ * Validates JSON-RPC messages against the official Codex app-server JSON Schema (the directory
+ * `codex app-server generate-json-schema --out DIR` writes). Used by conformance tests here and in
+ * the app-server: whatever we write must pass the schema real Codex clients are built from.
+ */
+
+export type OfficialValidation =
+  /** `definition` is the official definition the message was checked against. */
+  | { valid: true; definition: string }
+  /** The official schema has no definition for this message (e.g. responses to server requests). */
+  | { valid: true; definition: null; unchecked: string }
+  | { valid: false; definition: string | null; errors: string };
+
+export interface OfficialSchemaValidator {
+  /**
+   * Validates one JSON-RPC message. Requests and notifications are recognised by `method`;
+   * a response (`{id, result}`) needs the method of the request it answers.
+   */
+  validateMessage(message: unknown, options?: { responseTo?: string }): OfficialValidation;
+  /** Validates a value against one named official definition (e.g. `"Thread"`). */
+  validateDefinition(definition: string, value: unknown): OfficialValidation;
+  /** The definition names the official schema knows. */
+  readonly definitions: ReadonlySet<string>;
+}
+
+const BUNDLE = "codex_app_server_protocol.v2.schemas.json";
+/** Top-level files that carry definitions the v2 bundle does not (checked in this order). */
+const EXTRA_FILES = [
+  "ServerRequest.json",
+  "ClientNotification.json",
+  "InitializeParams.json",
+  "InitializeResponse.json",
+  "JSONRPCError.json",
+];
+
+type JsonSchema = { definitions?: Record<string, unknown>; [key: string]: unknown };
+
+const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (
+  ajv: Ajv,
+) => Ajv;
+
+function readJson(path: string): JsonSchema {
+  return JSON.parse(readFileSync(path, "utf8")) as JsonSchema;
+}
+
+function collectFormats(value: unknown, into: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const entry of value) collectFormats(entry, into);
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, entry] of Object.entries(value)) {
+      if (key === "format" && typeof entry === "string") into.add(entry);
+      else collectFormats(entry, into);
+    }
+  }
+}
+
+function describeAjvErrors(errors: ErrorObject[] | null | undefined): string {
+  if (!errors || errors.length === 0) return "invalid";
+  return errors
+    .slice(0, 8)
+    .map((error) => `${error.instancePath || "(root)"} ${error.message ?? "invalid"}`)
+    .join("; ");
+}
+
+/** The name our schema registry gives a zod schema (`.meta({ id })`). */
+function definitionName(schema: z.ZodType): string | undefined {
+  const meta = z.globalRegistry.get(schema) as { id?: unknown } | undefined;
+  return typeof meta?.id === "string" ? meta.id : undefined;
+}
+
+/**
+ * Loads the official schema from `schemaDir` (throws only if the directory is not a Codex schema
+ * directory — a setup error, not a message error). Validation itself never throws.
+ */
+export function createOfficialSchemaValidator(schemaDir: string): OfficialSchemaValidator {
+  const bundle = readJson(join(schemaDir, BUNDLE));
+  const definitions: Record<string, unknown> = { ...(bundle.definitions ?? {}) };
+  for (const file of EXTRA_FILES) {
+    let extra: JsonSchema;
+    try {
+      extra = readJson(join(schemaDir, file));
+    } catch {
+      continue;
+    }
+    for (const [name, definition] of Object.entries(extra.definitions ?? {})) {
+      if (!(name in definitions)) definitions[name] = definition;
+    }
+    const { definitions: _ignored, $schema: _schema, ...root } = extra;
+    const rootName = file.replace(/\.json$/, "");
+    if (!(rootName in definitions)) definitions[rootName] = root;
+  }
+
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  const formats = new Set<string>();
+  collectFormats(definitions, formats);
+  const numeric = new Set(["int32", "int64", "uint", "uint16", "uint32", "uint64", "uint8", "int8", "int16"]);
+  for (const format of formats) {
+    if (numeric.has(format)) ajv.addFormat(format, { type: "number", validate: (n: number) => Number.isInteger(n) });
+    else if (format === "double" || format === "float") ajv.addFormat(format, { type: "number", validate: () => true });
+  }
+  ajv.addSchema({ $id: "codex-v2", definitions }, "codex-v2");
+
+  const compiled = new Map<string, ValidateFunction>();
+  const names = new Set(Object.keys(definitions));
+
+  function validateDefinition(definition: string, value: unknown): OfficialValidation {
+    if (!names.has(definition)) {
+      return { valid: true, definition: null, unchecked: `the official schema has no definition "${definition}"` };
+    }
+    let validate = compiled.get(definition);
+    if (!validate) {
+      validate = ajv.compile({ $ref: `codex-v2#/definitions/${definition}` });
+      compiled.set(definition, validate);
+    }
+    return validate(value)
+      ? { valid: true, definition }
+      : { valid: false, definition, errors: describeAjvErrors(validate.errors) };
+  }
+
+  function responseDefinition(method: string): string | undefined {
+    if (isClientRequestMethod(method)) return definitionName(clientRequestMethods[method].response);
+    if (isServerRequestMethod(method)) return definitionName(serverRequestMethods[method].response);
+    return undefined;
+  }
+
+  function validateMessage(message: unknown, options: { responseTo?: string } = {}): OfficialValidation {
+    if (typeof message !== "object" || message === null || Array.isArray(message)) {
+      return { valid: false, definition: null, errors: "a JSON-RPC message must be a JSON object" };
+    }
+    const record = message as Record<string, unknown>;
+    if (typeof record.method === "string") {
+      if ("id" in record) {
+        return validateDefinition(isServerRequestMethod(record.method) ? "ServerRequest" : "ClientRequest", message);
+      }
+      return validateDefinition(record.method === "initialized" ? "ClientNotification" : "ServerNotification", message);
+    }
+    if ("error" in record) return validateDefinition("JSONRPCError", message);
+    if ("result" in record) {
+      if (!options.responseTo) {
+        return { valid: false, definition: null, errors: "a response needs the method of its request (responseTo)" };
+      }
+      const definition = responseDefinition(options.responseTo);
+      if (!definition) {
+        return { valid: true, definition: null, unchecked: `no known response definition for ${options.responseTo}` };
+      }
+      return validateDefinition(definition, record.result);
+    }
+    return { valid: false, definition: null, errors: "a JSON-RPC message needs `method`, `result` or `error`" };
+  }
+
+  return { validateMessage, validateDefinition, definitions: names };
+}
