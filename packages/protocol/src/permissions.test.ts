@@ -32,7 +32,9 @@ describe("FileSystemAccessMode", () => {
 
 describe("FileSystemSpecialPath", () => {
   it("reads the old current_working_directory tag as project_roots", () => {
-    expect(FileSystemSpecialPath.parse({ kind: "current_working_directory" })).toEqual({ kind: "project_roots" });
+    expect(FileSystemSpecialPath.parse({ kind: "current_working_directory" })).toEqual({
+      kind: "project_roots",
+    });
     expect(FileSystemSpecialPath.parse({ kind: "project_roots", subpath: "docs" })).toEqual({
       kind: "project_roots",
       subpath: "docs",
@@ -122,9 +124,13 @@ describe("PermissionProfile", () => {
       }),
     ).toEqual(["file_system.entries.0.access"]);
     expect(issuePaths(PermissionProfile, { network: { enabled: "yes" } })).toEqual(["network.enabled"]);
-    expect(issuePaths(PermissionProfile, { type: "managed", network: "on", file_system: { type: "unrestricted" } })).toEqual(
-      ["network"],
-    );
+    expect(
+      issuePaths(PermissionProfile, {
+        type: "managed",
+        network: "on",
+        file_system: { type: "unrestricted" },
+      }),
+    ).toEqual(["network"]);
     expect(issuePaths(z.object({ p: PermissionProfile }), { p: { file_system: { read: [1] } } })).toEqual([
       "p.file_system.read.0",
     ]);
@@ -141,9 +147,9 @@ describe("AdditionalPermissionProfile", () => {
       file_system: { entries: [{ path: { type: "path", path: "/a" }, access: "write" }] },
     });
     expect(FileSystemPermissions.parse({ entries: [] })).toEqual({ entries: [] });
-    expect(issuePaths(AdditionalPermissionProfile, { file_system: { entries: [{ access: "read" }] } })).toEqual([
-      "file_system.entries.0.path",
-    ]);
+    expect(
+      issuePaths(AdditionalPermissionProfile, { file_system: { entries: [{ access: "read" }] } }),
+    ).toEqual(["file_system.entries.0.path"]);
   });
 });
 
@@ -162,7 +168,9 @@ describe("SandboxPolicy conversions", () => {
       type: "external-sandbox",
       network_access: "restricted",
     });
-    expect(issuePaths(CoreSandboxPolicy, { type: "read-only", network_access: "no" })).toEqual(["network_access"]);
+    expect(issuePaths(CoreSandboxPolicy, { type: "read-only", network_access: "no" })).toEqual([
+      "network_access",
+    ]);
   });
 
   it("danger-full-access ↔ disabled and external-sandbox ↔ external", () => {
@@ -173,7 +181,10 @@ describe("SandboxPolicy conversions", () => {
     });
     const ext = CoreSandboxPolicy.parse({ type: "external-sandbox", network_access: "enabled" });
     expect(sandboxPolicyToPermissionProfile(ext)).toEqual({ type: "external", network: "enabled" });
-    expect(permissionProfileToSandboxPolicy({ type: "external", network: "enabled" }, cwd)).toEqual({ ok: true, policy: ext });
+    expect(permissionProfileToSandboxPolicy({ type: "external", network: "enabled" }, cwd)).toEqual({
+      ok: true,
+      policy: ext,
+    });
   });
 
   it("read-only and workspace-write round-trip through the symbolic projection", () => {
@@ -195,7 +206,8 @@ describe("SandboxPolicy conversions", () => {
     expect(JSON.stringify(symbolic)).toContain('"project_roots"');
     expect(JSON.stringify(symbolic)).not.toContain(cwd);
     const bound = sandboxPolicyToPermissionProfileForCwd(policy, cwd);
-    if (bound.type !== "managed" || bound.file_system.type !== "restricted") throw new Error("expected managed");
+    if (bound.type !== "managed" || bound.file_system.type !== "restricted")
+      throw new Error("expected managed");
     const entries = bound.file_system.entries;
     expect(entries).toContainEqual({ path: { type: "path", path: cwd }, access: "write" });
     expect(entries).toContainEqual({ path: { type: "path", path: `${cwd}/.git` }, access: "read" });
@@ -209,7 +221,10 @@ describe("SandboxPolicy conversions", () => {
       {
         type: "managed",
         network: "restricted",
-        file_system: { type: "restricted", entries: [{ path: { type: "path", path: "/elsewhere" }, access: "write" }] },
+        file_system: {
+          type: "restricted",
+          entries: [{ path: { type: "path", path: "/elsewhere" }, access: "write" }],
+        },
       },
       cwd,
     );

@@ -399,7 +399,10 @@ function joinPath(base: string, sub: string): string {
  * entry) and carries the protected `.git` / `.agents` / `.codex` subpaths of cwd and of every
  * writable root as explicit read entries.
  */
-export function sandboxPolicyToPermissionProfileForCwd(policy: CoreSandboxPolicy, cwd: string): PermissionProfile {
+export function sandboxPolicyToPermissionProfileForCwd(
+  policy: CoreSandboxPolicy,
+  cwd: string,
+): PermissionProfile {
   if (policy.type !== "workspace-write") return sandboxPolicyToPermissionProfile(policy);
   const entries: FileSystemSandboxEntry[] = [specialEntry({ kind: "root" }, "read"), pathEntry(cwd, "write")];
   if (!policy.exclude_slash_tmp) entries.push(specialEntry({ kind: "slash_tmp" }, "write"));
@@ -424,7 +427,10 @@ export type ToSandboxPolicyResult = { ok: true; policy: CoreSandboxPolicy } | { 
  * writable; other writes become `writable_roots`. Fails (as a value) when the profile writes
  * outside any workspace, which the legacy shape cannot express.
  */
-export function permissionProfileToSandboxPolicy(profile: PermissionProfile, cwd: string): ToSandboxPolicyResult {
+export function permissionProfileToSandboxPolicy(
+  profile: PermissionProfile,
+  cwd: string,
+): ToSandboxPolicyResult {
   switch (profile.type) {
     case "disabled":
       return { ok: true, policy: { type: "danger-full-access" } };

@@ -40,7 +40,13 @@ function capture(extra: Partial<SandboxCliIo> = {}) {
 
 describe("runSandboxCommand: argument errors", () => {
   it("prints usage and returns 2 for bad arguments", async () => {
-    for (const args of [[], ["windows", "--", "true"], ["linux"], ["linux", "-s", "yolo", "--", "true"], ["linux", "--bogus"]]) {
+    for (const args of [
+      [],
+      ["windows", "--", "true"],
+      ["linux"],
+      ["linux", "-s", "yolo", "--", "true"],
+      ["linux", "--bogus"],
+    ]) {
       const c = capture();
       expect(await runSandboxCommand(args, c.io)).toBe(2);
       expect(c.text().stderr).toContain("Usage: codex-ts sandbox");
@@ -50,19 +56,24 @@ describe("runSandboxCommand: argument errors", () => {
     expect(h.text().stdout).toContain("--add-dir");
   });
 
-  it.skipIf(process.platform === "darwin")("refuses the macOS sandbox off macOS (fail closed, command not run)", async () => {
-    const c = capture();
-    const marker = path.join(dir, "ran");
-    expect(await runSandboxCommand(["macos", "--", "touch", marker], c.io)).toBe(1);
-    expect(c.text().stderr).toContain("unsupported");
-    expect(fs.existsSync(marker)).toBe(false);
-  });
+  it.skipIf(process.platform === "darwin")(
+    "refuses the macOS sandbox off macOS (fail closed, command not run)",
+    async () => {
+      const c = capture();
+      const marker = path.join(dir, "ran");
+      expect(await runSandboxCommand(["macos", "--", "touch", marker], c.io)).toBe(1);
+      expect(c.text().stderr).toContain("unsupported");
+      expect(fs.existsSync(marker)).toBe(false);
+    },
+  );
 });
 
 describe.skipIf(process.platform !== "linux")("runSandboxCommand linux under real bwrap", () => {
   it("returns the command's exit code and passes its output through", async () => {
     const c = capture();
-    expect(await runSandboxCommand(["linux", "--", "sh", "-c", "echo hello; echo oops >&2; exit 7"], c.io)).toBe(7);
+    expect(
+      await runSandboxCommand(["linux", "--", "sh", "-c", "echo hello; echo oops >&2; exit 7"], c.io),
+    ).toBe(7);
     expect(c.text()).toEqual({ stdout: "hello\n", stderr: "oops\n" });
   });
 
@@ -115,7 +126,9 @@ describe.skipIf(process.platform !== "linux")("runSandboxCommand linux under rea
   it("bwrap missing: one readable line, exit 1, the command does not run", async () => {
     const c = capture({ env: { PATH: path.join(other, "empty-bin") } });
     const marker = path.join(dir, "ran");
-    expect(await runSandboxCommand(["linux", "-s", "workspace-write", "--", "/usr/bin/touch", marker], c.io)).toBe(1);
+    expect(
+      await runSandboxCommand(["linux", "-s", "workspace-write", "--", "/usr/bin/touch", marker], c.io),
+    ).toBe(1);
     expect(c.text().stderr).toMatch(/^codex-ts sandbox: bubblewrap \(bwrap\) was not found/);
     expect(fs.existsSync(marker)).toBe(false);
     const c2 = capture({ bwrapPath: "/nonexistent/bwrap" });
@@ -125,7 +138,9 @@ describe.skipIf(process.platform !== "linux")("runSandboxCommand linux under rea
 
   it("danger-full-access runs unsandboxed", async () => {
     const c = capture();
-    expect(await runSandboxCommand(["linux", "-s", "danger-full-access", "--", "sh", "-c", "echo x > f"], c.io)).toBe(0);
+    expect(
+      await runSandboxCommand(["linux", "-s", "danger-full-access", "--", "sh", "-c", "echo x > f"], c.io),
+    ).toBe(0);
     expect(fs.existsSync(path.join(dir, "f"))).toBe(true);
   });
 

@@ -42,7 +42,9 @@ function parseArgs(args: string[]): ParsedArgs | { error: string } | { help: tru
   const [platform, ...rest] = args;
   if (platform === "-h" || platform === "--help") return { help: true };
   if (platform !== "linux" && platform !== "macos") {
-    return { error: `expected \`linux\` or \`macos\`, got ${platform === undefined ? "nothing" : `\`${platform}\``}` };
+    return {
+      error: `expected \`linux\` or \`macos\`, got ${platform === undefined ? "nothing" : `\`${platform}\``}`,
+    };
   }
   const out: ParsedArgs = { platform, mode: "read-only", addDirs: [], cd: undefined, command: [] };
   for (let i = 0; i < rest.length; i++) {

@@ -14,7 +14,10 @@ export interface ExpandOptions {
  * most `maxDepth` directory levels below each pattern's static base. A matching directory is
  * denied as a whole (not descended into). A pattern without glob characters is its own path.
  */
-export function expandDenyGlobs(patterns: string[], options: ExpandOptions): { paths: string[]; warnings: string[] } {
+export function expandDenyGlobs(
+  patterns: string[],
+  options: ExpandOptions,
+): { paths: string[]; warnings: string[] } {
   const maxDepth = Math.max(1, options.maxDepth);
   let budget = options.maxVisited ?? 50_000;
   const paths = new Set<string>();
@@ -51,7 +54,8 @@ export function expandDenyGlobs(patterns: string[], options: ExpandOptions): { p
       }
     };
     walk(base, 1);
-    if (capped) warnings.push(`deny glob ${pattern}: scan stopped after the visit limit; later matches are not denied`);
+    if (capped)
+      warnings.push(`deny glob ${pattern}: scan stopped after the visit limit; later matches are not denied`);
   }
   return { paths: [...paths], warnings };
 }

@@ -16,7 +16,12 @@ export {
 } from "./policy.js";
 export { expandDenyGlobs, type ExpandOptions } from "./globs.js";
 export { buildBwrapArgv, findOnPath, probeBwrap, type BwrapBuildOptions } from "./linux.js";
-export { buildSeatbeltCommand, SANDBOX_EXEC_PATH, SEATBELT_BASE_POLICY, type SeatbeltCommand } from "./macos.js";
+export {
+  buildSeatbeltCommand,
+  SANDBOX_EXEC_PATH,
+  SEATBELT_BASE_POLICY,
+  type SeatbeltCommand,
+} from "./macos.js";
 export {
   detectSandboxDenial,
   prepareSandboxedCommand,

@@ -31,7 +31,12 @@ afterEach(() => {
 
 async function sandboxed(profile: PermissionProfile, script: string, opts: Partial<ResolveOptions> = {}) {
   const policy = resolvePolicy(profile, { cwd: root, workspaceRoots: [root], ...opts });
-  const prepared = await prepareSandboxedCommand({ policy, command: ["sh", "-c", script], env, platform: "linux" });
+  const prepared = await prepareSandboxedCommand({
+    policy,
+    command: ["sh", "-c", script],
+    env,
+    platform: "linux",
+  });
   if (!prepared.ok) throw new Error(`prepare failed: ${prepared.error.message}`);
   expect(prepared.sandbox).toBe("bwrap");
   return run(prepared.argv, { cwd: prepared.cwd, env: prepared.env });
@@ -39,8 +44,14 @@ async function sandboxed(profile: PermissionProfile, script: string, opts: Parti
 
 describe("buildBwrapArgv", () => {
   it("lays out mounts shallow to deep with the fixed isolation flags", () => {
-    const policy = resolvePolicy(workspaceWritePermissionProfile(noTmp), { cwd: root, workspaceRoots: [root] });
-    const r = buildBwrapArgv(policy, ["true"], { bwrapPath: "/usr/bin/bwrap", denyFile: "/nonexistent-deny" });
+    const policy = resolvePolicy(workspaceWritePermissionProfile(noTmp), {
+      cwd: root,
+      workspaceRoots: [root],
+    });
+    const r = buildBwrapArgv(policy, ["true"], {
+      bwrapPath: "/usr/bin/bwrap",
+      denyFile: "/nonexistent-deny",
+    });
     if (!r.ok) throw new Error(r.error);
     expect(r.argv.slice(0, 12)).toEqual([
       "/usr/bin/bwrap",
@@ -58,7 +69,9 @@ describe("buildBwrapArgv", () => {
     ]);
     const s = r.argv.join(" ");
     expect(s).toContain(`--bind ${root} ${root}`);
-    expect(s.indexOf(`--bind ${root} ${root}`)).toBeLessThan(s.indexOf(`--ro-bind ${root}/.git ${root}/.git`));
+    expect(s.indexOf(`--bind ${root} ${root}`)).toBeLessThan(
+      s.indexOf(`--ro-bind ${root}/.git ${root}/.git`),
+    );
     expect(s).toContain(`--ro-bind ${root}/.codex ${root}/.codex`);
     expect(s).toContain(`--ro-bind ${root}/.agents ${root}/.agents`);
     expect(s).toContain("--unshare-net");
@@ -69,7 +82,10 @@ describe("buildBwrapArgv", () => {
     const on = resolvePolicy(readOnlyPermissionProfile("enabled"), { cwd: root });
     const r = buildBwrapArgv(on, ["true"], { bwrapPath: "bwrap", denyFile: "/x" });
     expect(r.ok && r.argv.includes("--unshare-net")).toBe(false);
-    const proxied = resolvePolicy(readOnlyPermissionProfile(), { cwd: root, networkProxy: { host: "127.0.0.1", port: 1 } });
+    const proxied = resolvePolicy(readOnlyPermissionProfile(), {
+      cwd: root,
+      networkProxy: { host: "127.0.0.1", port: 1 },
+    });
     const p = buildBwrapArgv(proxied, ["true"], { bwrapPath: "bwrap", denyFile: "/x" });
     expect(p.ok).toBe(false);
   });
@@ -141,7 +157,10 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
         ],
       },
     });
-    const r = await sandboxed(profile, `cat src/ok.txt; cat src/.env || echo env-hidden; echo y > src/.env || echo env-unwritable`);
+    const r = await sandboxed(
+      profile,
+      `cat src/ok.txt; cat src/.env || echo env-hidden; echo y > src/.env || echo env-unwritable`,
+    );
     expect(r.stdout).toContain("visible");
     expect(r.stdout).toContain("env-hidden");
     expect(r.stdout).toContain("env-unwritable");
@@ -182,9 +201,13 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
       },
     });
     fs.writeFileSync(path.join(outside, "elsewhere.txt"), "nope\n");
-    const r = await sandboxed(profile, `echo w > mine.txt && cat mine.txt; cat "${outside}/elsewhere.txt" || echo outside-invisible`, {
-      platform: "linux",
-    });
+    const r = await sandboxed(
+      profile,
+      `echo w > mine.txt && cat mine.txt; cat "${outside}/elsewhere.txt" || echo outside-invisible`,
+      {
+        platform: "linux",
+      },
+    );
     expect(r.stdout).toContain("w\n");
     expect(r.stdout).toContain("outside-invisible");
     expect(r.stdout).not.toContain("nope");
@@ -218,7 +241,11 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
       const otherPort = (other.address() as net.AddressInfo).port;
       try {
         const opts = { networkProxy: { host: "127.0.0.1", port } };
-        const viaProxy = await sandboxed(readOnlyPermissionProfile("restricted"), `${probe()}; echo "proxy=$HTTPS_PROXY"`, opts);
+        const viaProxy = await sandboxed(
+          readOnlyPermissionProfile("restricted"),
+          `${probe()}; echo "proxy=$HTTPS_PROXY"`,
+          opts,
+        );
         expect(viaProxy.stdout).toContain("got:hello");
         expect(viaProxy.stdout).toContain(`proxy=http://127.0.0.1:${port}`);
         const direct = await sandboxed(
@@ -273,9 +300,19 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
 
   it("an unusable bwrap is reported as such", async () => {
     const fake = path.join(outside, "bwrap");
-    fs.writeFileSync(fake, "#!/bin/sh\necho 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n", { mode: 0o755 });
+    fs.writeFileSync(
+      fake,
+      "#!/bin/sh\necho 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n",
+      { mode: 0o755 },
+    );
     const policy = resolvePolicy(readOnlyPermissionProfile(), { cwd: root });
-    const r = await prepareSandboxedCommand({ policy, command: ["true"], env, platform: "linux", bwrapPath: fake });
+    const r = await prepareSandboxedCommand({
+      policy,
+      command: ["true"],
+      env,
+      platform: "linux",
+      bwrapPath: fake,
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe("bwrap-unusable");
@@ -312,7 +349,10 @@ describe("prepareSandboxedCommand", () => {
       env,
     });
     expect(e.ok && e.env.CODEX_SANDBOX_NETWORK_DISABLED).toBe("1");
-    const empty = await prepareSandboxedCommand({ policy: resolvePolicy({ type: "disabled" }, { cwd: root }), command: [] });
+    const empty = await prepareSandboxedCommand({
+      policy: resolvePolicy({ type: "disabled" }, { cwd: root }),
+      command: [],
+    });
     expect(empty.ok).toBe(false);
   });
 

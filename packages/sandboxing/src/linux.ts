@@ -30,7 +30,11 @@ export interface BwrapBuildOptions {
 
 export type BuildResult = { ok: true; argv: string[] } | { ok: false; error: string };
 
-export function buildBwrapArgv(policy: ResolvedPolicy, command: string[], options: BwrapBuildOptions): BuildResult {
+export function buildBwrapArgv(
+  policy: ResolvedPolicy,
+  command: string[],
+  options: BwrapBuildOptions,
+): BuildResult {
   if (policy.kind !== "restricted") return { ok: true, argv: command };
   const net = policy.network;
   let inner = command;
@@ -39,11 +43,29 @@ export function buildBwrapArgv(policy: ResolvedPolicy, command: string[], option
     if (!bridge) return { ok: false, error: "unsupported: proxy-only networking needs the proxy bridge" };
     const nodeAccess = accessFor(policy, bridge.nodePath);
     if (nodeAccess !== "read" && nodeAccess !== "write") {
-      return { ok: false, error: `unsupported: proxy-only networking needs ${bridge.nodePath} to be readable in the sandbox` };
+      return {
+        ok: false,
+        error: `unsupported: proxy-only networking needs ${bridge.nodePath} to be readable in the sandbox`,
+      };
     }
-    inner = [bridge.nodePath, "-e", INNER_BRIDGE_SCRIPT, "--", hostBridgeSocket(bridge.dir), String(net.proxy.port), ...command];
+    inner = [
+      bridge.nodePath,
+      "-e",
+      INNER_BRIDGE_SCRIPT,
+      "--",
+      hostBridgeSocket(bridge.dir),
+      String(net.proxy.port),
+      ...command,
+    ];
   }
-  const args: string[] = [options.bwrapPath, "--new-session", "--die-with-parent", "--unshare-pid", "--cap-drop", "ALL"];
+  const args: string[] = [
+    options.bwrapPath,
+    "--new-session",
+    "--die-with-parent",
+    "--unshare-pid",
+    "--cap-drop",
+    "ALL",
+  ];
   const rootRule = policy.entries.find((e) => e.path === "/");
   if (rootRule?.access === "write") args.push("--bind", "/", "/");
   else if (rootRule?.access === "read") args.push("--ro-bind", "/", "/");
@@ -73,7 +95,8 @@ export function buildBwrapArgv(policy: ResolvedPolicy, command: string[], option
     mounted.push({ path: entry.path, access: entry.access });
   }
 
-  if (net.mode === "proxied" && options.proxyBridge) args.push("--ro-bind", options.proxyBridge.dir, options.proxyBridge.dir);
+  if (net.mode === "proxied" && options.proxyBridge)
+    args.push("--ro-bind", options.proxyBridge.dir, options.proxyBridge.dir);
   if (net.mode !== "enabled") args.push("--unshare-net");
   args.push("--chdir", policy.cwd, "--", ...inner);
   return { ok: true, argv: args };
@@ -143,7 +166,21 @@ function runProbe(bwrapPath: string): Promise<string | null> {
     let stderr = "";
     const child = spawn(
       bwrapPath,
-      ["--new-session", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-pid", "--unshare-net", "--", "true"],
+      [
+        "--new-session",
+        "--die-with-parent",
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--",
+        "true",
+      ],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
@@ -157,7 +194,10 @@ function runProbe(bwrapPath: string): Promise<string | null> {
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(null);
-      else resolve(`${bwrapPath} cannot create a sandbox here (${signal ?? `exit ${code}`}): ${stderr.trim() || "no output"}`);
+      else
+        resolve(
+          `${bwrapPath} cannot create a sandbox here (${signal ?? `exit ${code}`}): ${stderr.trim() || "no output"}`,
+        );
     });
   });
 }

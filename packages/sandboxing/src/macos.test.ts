@@ -1,4 +1,8 @@
-import { PermissionProfile, readOnlyPermissionProfile, workspaceWritePermissionProfile } from "@codex-ts/protocol";
+import {
+  PermissionProfile,
+  readOnlyPermissionProfile,
+  workspaceWritePermissionProfile,
+} from "@codex-ts/protocol";
 import { describe, expect, it } from "vitest";
 import { buildSeatbeltCommand, SANDBOX_EXEC_PATH, SEATBELT_BASE_POLICY } from "./macos.js";
 import { resolvePolicy } from "./policy.js";
@@ -33,7 +37,11 @@ describe("Seatbelt profile generation (golden text)", () => {
 
   it("workspace-write: full reads, writable roots minus protected subpaths, network off", () => {
     const policy = resolvePolicy(
-      workspaceWritePermissionProfile({ excludeTmpdirEnvVar: true, excludeSlashTmp: true, writableRoots: ["/Users/dev/cache"] }),
+      workspaceWritePermissionProfile({
+        excludeTmpdirEnvVar: true,
+        excludeSlashTmp: true,
+        writableRoots: ["/Users/dev/cache"],
+      }),
       { cwd, workspaceRoots: [cwd], platform: "darwin" },
     );
     const cmd = buildSeatbeltCommand(policy, ["ls", "-la"]);
@@ -90,7 +98,10 @@ describe("Seatbelt profile generation (golden text)", () => {
         entries: [
           { path: { type: "path", path: "/usr/lib" }, access: "read" },
           { path: { type: "special", value: { kind: "project_roots" } }, access: "write" },
-          { path: { type: "special", value: { kind: "project_roots", subpath: ".git/hooks" } }, access: "write" },
+          {
+            path: { type: "special", value: { kind: "project_roots", subpath: ".git/hooks" } },
+            access: "write",
+          },
           { path: { type: "special", value: { kind: "project_roots", subpath: "secrets" } }, access: "deny" },
         ],
       },
@@ -158,7 +169,8 @@ describe("Seatbelt profile generation (golden text)", () => {
       ),
       ["true"],
     );
-    expect(full.profile.endsWith(`
+    expect(
+      full.profile.endsWith(`
 ; reads
 (allow file-read*)
 
@@ -169,10 +181,14 @@ describe("Seatbelt profile generation (golden text)", () => {
 (allow network-outbound)
 (allow network-inbound)
 (allow system-socket)
-`)).toBe(true);
+`),
+    ).toBe(true);
     expect(full.params).toEqual([]);
 
-    const ro = buildSeatbeltCommand(resolvePolicy(readOnlyPermissionProfile("enabled"), { cwd, platform: "darwin" }), ["true"]);
+    const ro = buildSeatbeltCommand(
+      resolvePolicy(readOnlyPermissionProfile("enabled"), { cwd, platform: "darwin" }),
+      ["true"],
+    );
     expect(ro.profile).toBe(`${BASE}
 
 ; reads

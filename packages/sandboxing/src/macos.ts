@@ -65,13 +65,15 @@ export function buildSeatbeltCommand(policy: ResolvedPolicy, command: string[]):
     if (root && root.access !== "deny") lines.push("(allow file-read*)");
     else if (reads.length > 0) {
       lines.push("(allow file-read*");
-      reads.forEach((e, i) => lines.push(`  (subpath ${param(`READABLE_ROOT_${i}`, e.path)})`));
+      for (const [i, e] of reads.entries()) lines.push(`  (subpath ${param(`READABLE_ROOT_${i}`, e.path)})`);
       lines.push(")");
     }
 
     lines.push("", "; writes");
     writes.forEach((w, i) => {
-      const inside = policy.entries.filter((e) => e.access !== "write" && e.path !== w.path && isWithin(e.path, w.path));
+      const inside = policy.entries.filter(
+        (e) => e.access !== "write" && e.path !== w.path && isWithin(e.path, w.path),
+      );
       // A carve-out inside another carve-out of the same root is already excluded.
       const carveouts = inside.filter((c) => !inside.some((o) => o !== c && isWithin(c.path, o.path)));
       const rootRef = w.path === "/" ? `(subpath "/")` : `(subpath ${param(`WRITABLE_ROOT_${i}`, w.path)})`;
@@ -80,14 +82,18 @@ export function buildSeatbeltCommand(policy: ResolvedPolicy, command: string[]):
         return;
       }
       lines.push(`(allow file-write*`, `  (require-all`, `    ${rootRef}`);
-      carveouts.forEach((c, j) => lines.push(`    (require-not (subpath ${param(`WRITABLE_ROOT_${i}_RO_${j}`, c.path)}))`));
+      for (const [j, c] of carveouts.entries()) {
+        lines.push(`    (require-not (subpath ${param(`WRITABLE_ROOT_${i}_RO_${j}`, c.path)}))`);
+      }
       lines.push("  )", ")");
     });
 
     const denies = policy.entries.filter((e) => e.access === "deny");
     if (denies.length > 0) {
       lines.push("", "; denied paths");
-      denies.forEach((d, i) => lines.push(`(deny file-read* file-write* (subpath ${param(`DENIED_${i}`, d.path)}))`));
+      for (const [i, d] of denies.entries()) {
+        lines.push(`(deny file-read* file-write* (subpath ${param(`DENIED_${i}`, d.path)}))`);
+      }
     }
   }
 

@@ -8,13 +8,21 @@ import {
 } from "@codex-ts/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expandDenyGlobs } from "./globs.js";
-import { accessFor, canReadPath, canWritePath, hasFullDiskRead, hasFullDiskWrite, resolvePolicy } from "./policy.js";
+import {
+  accessFor,
+  canReadPath,
+  canWritePath,
+  hasFullDiskRead,
+  hasFullDiskWrite,
+  resolvePolicy,
+} from "./policy.js";
 import { removeDir, tempDir } from "./test-util.js";
 
 let root: string;
 beforeEach(() => {
   root = tempDir();
-  for (const d of [".git", ".codex", ".agents", "src", "deep/a/b/c"]) fs.mkdirSync(path.join(root, d), { recursive: true });
+  for (const d of [".git", ".codex", ".agents", "src", "deep/a/b/c"])
+    fs.mkdirSync(path.join(root, d), { recursive: true });
   fs.writeFileSync(path.join(root, "secret.env"), "S=1");
   fs.writeFileSync(path.join(root, "deep/a/b/c/far.env"), "F=1");
 });
@@ -60,7 +68,9 @@ describe("resolvePolicy", () => {
         network: "restricted",
         file_system: {
           type: "restricted",
-          entries: [{ path: { type: "special", value: { kind: "project_roots", subpath: "src" } }, access: "write" }],
+          entries: [
+            { path: { type: "special", value: { kind: "project_roots", subpath: "src" } }, access: "write" },
+          ],
         },
       });
       const p = resolvePolicy(profile, { cwd: root, workspaceRoots: [root, other] });
@@ -154,7 +164,10 @@ describe("resolvePolicy", () => {
   });
 
   it("a restricted network goes through the proxy when one is configured", () => {
-    const p = resolvePolicy(readOnlyPermissionProfile(), { cwd: root, networkProxy: { host: "127.0.0.1", port: 3128 } });
+    const p = resolvePolicy(readOnlyPermissionProfile(), {
+      cwd: root,
+      networkProxy: { host: "127.0.0.1", port: 3128 },
+    });
     expect(p.network).toEqual({ mode: "proxied", proxy: { host: "127.0.0.1", port: 3128 } });
   });
 

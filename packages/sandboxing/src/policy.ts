@@ -60,7 +60,18 @@ export interface ResolveOptions {
 export const PROTECTED_NAMES = [".git", ".agents", ".codex"] as const;
 
 const PLATFORM_MINIMAL_READS: Partial<Record<NodeJS.Platform, string[]>> = {
-  linux: ["/bin", "/sbin", "/usr", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/nix/store", "/run/current-system/sw"],
+  linux: [
+    "/bin",
+    "/sbin",
+    "/usr",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/etc",
+    "/nix/store",
+    "/run/current-system/sw",
+  ],
   darwin: [
     "/bin",
     "/sbin",
@@ -125,7 +136,8 @@ export function resolvePolicy(profile: PermissionProfile, options: ResolveOption
   const cwd = canonicalPath(options.cwd);
   const overlays = (options.overlays ?? []).filter((o): o is AdditionalPermissionProfile => o != null);
   const networkWanted =
-    (profile.type === "disabled" || profile.network === "enabled") ||
+    profile.type === "disabled" ||
+    profile.network === "enabled" ||
     overlays.some((o) => o.network?.enabled === true);
   const network: NetworkMode = networkWanted
     ? { mode: "enabled" }
@@ -143,14 +155,19 @@ export function resolvePolicy(profile: PermissionProfile, options: ResolveOption
   const raw: RawEntry[] = [];
   const denyGlobs: string[] = [];
 
-  const addSpecial = (value: FileSystemSpecialPath, access: FileSystemAccessMode, origin: RawEntry["origin"]) => {
+  const addSpecial = (
+    value: FileSystemSpecialPath,
+    access: FileSystemAccessMode,
+    origin: RawEntry["origin"],
+  ) => {
     switch (value.kind) {
       case "root":
         raw.push({ path: "/", access, origin });
         return;
       case "minimal":
         if (access === "deny") return;
-        for (const p of platformMinimalReads(platform)) raw.push({ path: p, access: "read", origin: "platform" });
+        for (const p of platformMinimalReads(platform))
+          raw.push({ path: p, access: "read", origin: "platform" });
         return;
       case "project_roots":
         for (const root of workspaceRoots) {
@@ -174,16 +191,19 @@ export function resolvePolicy(profile: PermissionProfile, options: ResolveOption
       const p = entry.path;
       if (p.type === "path") raw.push({ path: path.resolve(cwd, p.path), access: entry.access, origin });
       else if (p.type === "special") addSpecial(p.value, entry.access, origin);
-      else if (entry.access === "deny") denyGlobs.push(path.isAbsolute(p.pattern) ? p.pattern : path.join(cwd, p.pattern));
+      else if (entry.access === "deny")
+        denyGlobs.push(path.isAbsolute(p.pattern) ? p.pattern : path.join(cwd, p.pattern));
       else warnings.push(`ignored ${entry.access} glob ${p.pattern}: only deny globs are supported`);
     }
   };
 
   let globDepth = options.defaultGlobScanMaxDepth ?? 8;
-  if (profile.file_system.type === "unrestricted") raw.push({ path: "/", access: "write", origin: "profile" });
+  if (profile.file_system.type === "unrestricted")
+    raw.push({ path: "/", access: "write", origin: "profile" });
   else {
     addEntries(profile.file_system.entries, "profile");
-    if (profile.file_system.glob_scan_max_depth !== undefined) globDepth = profile.file_system.glob_scan_max_depth;
+    if (profile.file_system.glob_scan_max_depth !== undefined)
+      globDepth = profile.file_system.glob_scan_max_depth;
   }
   for (const overlay of overlays) {
     if (overlay.file_system) {
@@ -214,16 +234,19 @@ export function resolvePolicy(profile: PermissionProfile, options: ResolveOption
   for (const e of [...byPath.values()]) {
     if (e.access !== "write" || e.path === "/") continue;
     for (const name of PROTECTED_NAMES) {
-      const p = path.join(e.path, name);
+      const p = canonicalPath(path.join(e.path, name));
       if (!byPath.has(p)) byPath.set(p, { path: p, access: "read", origin: "protected" });
       if (name === ".git") {
         const gitdir = worktreeGitDir(p);
-        if (gitdir && !byPath.has(gitdir)) byPath.set(gitdir, { path: gitdir, access: "read", origin: "protected" });
+        if (gitdir && !byPath.has(gitdir))
+          byPath.set(gitdir, { path: gitdir, access: "read", origin: "protected" });
       }
     }
   }
 
-  const entries = [...byPath.values()].sort((a, b) => depth(a.path) - depth(b.path) || a.path.localeCompare(b.path));
+  const entries = [...byPath.values()].sort(
+    (a, b) => depth(a.path) - depth(b.path) || a.path.localeCompare(b.path),
+  );
   return { kind: "restricted", cwd, entries, network, warnings };
 }
 

@@ -67,7 +67,10 @@ export async function prepareSandboxedCommand(req: PrepareRequest): Promise<Prep
   try {
     return await prepare(req);
   } catch (err) {
-    return { ok: false, error: { code: "unsupported", message: `cannot prepare the sandbox: ${String(err)}` } };
+    return {
+      ok: false,
+      error: { code: "unsupported", message: `cannot prepare the sandbox: ${String(err)}` },
+    };
   }
 }
 
@@ -81,7 +84,8 @@ async function prepare(req: PrepareRequest): Promise<PrepareResult> {
   if (policy.network.mode !== "enabled") env.CODEX_SANDBOX_NETWORK_DISABLED = "1";
   if (policy.network.mode === "proxied") {
     const url = `http://${policy.network.proxy.host}:${policy.network.proxy.port}`;
-    for (const k of ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"]) env[k] = url;
+    for (const k of ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"])
+      env[k] = url;
   }
 
   if (policy.kind === "disabled" || policy.kind === "external") {
@@ -96,7 +100,8 @@ async function prepare(req: PrepareRequest): Promise<PrepareResult> {
         ok: false,
         error: {
           code: "bwrap-missing",
-          message: "bubblewrap (bwrap) was not found on PATH; install the `bubblewrap` package to run sandboxed commands",
+          message:
+            "bubblewrap (bwrap) was not found on PATH; install the `bubblewrap` package to run sandboxed commands",
         },
       };
     }
@@ -120,7 +125,10 @@ async function prepare(req: PrepareRequest): Promise<PrepareResult> {
   }
   return {
     ok: false,
-    error: { code: "unsupported", message: `unsupported: no sandbox backend for platform ${platform}; refusing to run unsandboxed` },
+    error: {
+      code: "unsupported",
+      message: `unsupported: no sandbox backend for platform ${platform}; refusing to run unsandboxed`,
+    },
   };
 }
 
@@ -148,7 +156,11 @@ const DENIAL_MARKERS = [
  * Core uses it for the on-failure / on-request flow: denial → ask for approval → retry
  * escalated (unsandboxed) with the model's justification.
  */
-export function detectSandboxDenial(exitCode: number | null, output: string, signal?: string | null): boolean {
+export function detectSandboxDenial(
+  exitCode: number | null,
+  output: string,
+  signal?: string | null,
+): boolean {
   if (signal === "SIGSYS") return true;
   if (exitCode === 0) return false;
   if (exitCode !== null && QUICK_REJECT_EXIT_CODES.has(exitCode)) return false;

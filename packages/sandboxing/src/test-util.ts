@@ -20,7 +20,10 @@ export interface RunOutput {
   stderr: string;
 }
 
-export function run(argv: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunOutput> {
+export function run(
+  argv: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<RunOutput> {
   return new Promise((resolve, reject) => {
     const [file, ...args] = argv;
     const child = spawn(file!, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });

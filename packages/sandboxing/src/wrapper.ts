@@ -49,7 +49,10 @@ export function profileFromLegacySettings(s: LegacySandboxSettings): PermissionP
     case "danger-full-access":
       return sandboxPolicyToPermissionProfile({ type: "danger-full-access" });
     case "read-only":
-      return sandboxPolicyToPermissionProfile({ type: "read-only", network_access: s.networkAccess ?? false });
+      return sandboxPolicyToPermissionProfile({
+        type: "read-only",
+        network_access: s.networkAccess ?? false,
+      });
     case "workspace-write":
       return sandboxPolicyToPermissionProfile({
         type: "workspace-write",
@@ -88,6 +91,8 @@ export function createSandboxWrapper(options: SandboxWrapperOptions = {}) {
       platform: options.platform,
       bwrapPath: options.bwrapPath,
     });
-    return prepared.ok ? { ok: true, argv: prepared.argv, env: prepared.env } : { ok: false, error: prepared.error.message };
+    return prepared.ok
+      ? { ok: true, argv: prepared.argv, env: prepared.env }
+      : { ok: false, error: prepared.error.message };
   };
 }
