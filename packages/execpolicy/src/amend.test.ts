@@ -23,7 +23,9 @@ describe("allow-prefix amendments", () => {
     const path = defaultRulesPath(home);
     const res = await appendAllowPrefixRule(path, ["echo", 'Hello, "world"!']);
     expect(res).toEqual({ ok: true, added: true, path });
-    expect(await readFile(path, "utf8")).toBe('prefix_rule(pattern=["echo", "Hello, \\"world\\"!"], decision="allow")\n');
+    expect(await readFile(path, "utf8")).toBe(
+      'prefix_rule(pattern=["echo", "Hello, \\"world\\"!"], decision="allow")\n',
+    );
     const loaded = await loadPolicyFiles([path]);
     expect(loaded.ok && loaded.policy.checkTokens(["echo", 'Hello, "world"!', "x"]).decision).toBe("allow");
   });
@@ -85,7 +87,12 @@ describe("network amendments", () => {
     expect(await readFile(path, "utf8")).toBe(
       'network_rule(host="api.example.com", protocol="https", decision="allow", justification="Allow API calls")\n',
     );
-    await appendNetworkRule(path, { host: "api.example.com", protocol: "https", decision: "allow", justification: "Allow API calls" });
+    await appendNetworkRule(path, {
+      host: "api.example.com",
+      protocol: "https",
+      decision: "allow",
+      justification: "Allow API calls",
+    });
     await appendNetworkRule(path, { host: "evil.example.com", protocol: "http", decision: "deny" });
     const loaded = await loadPolicyFiles([path]);
     expect(loaded.ok).toBe(true);

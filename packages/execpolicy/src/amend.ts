@@ -120,7 +120,10 @@ export async function appendRuleLine(path: string, line: string): Promise<AmendR
           return { ok: true as const, added: false, path };
         }
         const separator = contents === "" || contents.endsWith("\n") ? "" : "\n";
-        const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+        const tmp = join(
+          dirname(path),
+          `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
+        );
         try {
           await writeFile(tmp, `${contents}${separator}${line}\n`, { encoding: "utf8", flush: true });
           await rename(tmp, path);

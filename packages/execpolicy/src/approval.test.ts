@@ -41,19 +41,27 @@ describe("evaluateExecApproval", () => {
   });
 
   it("prompt rules ask, with the most specific justification", () => {
-    expect(evaluateExecApproval(policy, ["bash", "-lc", "git status && git push origin"], onRequest)).toEqual({
-      type: "needs-approval",
-      reason: "`bash -lc 'git status && git push origin'` requires approval: publishes work",
-    });
+    expect(evaluateExecApproval(policy, ["bash", "-lc", "git status && git push origin"], onRequest)).toEqual(
+      {
+        type: "needs-approval",
+        reason: "`bash -lc 'git status && git push origin'` requires approval: publishes work",
+      },
+    );
   });
 
   it("prompts become refusals when the approval policy forbids asking", () => {
-    expect(evaluateExecApproval(policy, ["deploy"], never)).toEqual({ type: "forbidden", reason: PROMPT_CONFLICT_REASON });
+    expect(evaluateExecApproval(policy, ["deploy"], never)).toEqual({
+      type: "forbidden",
+      reason: PROMPT_CONFLICT_REASON,
+    });
     const granular: ExecApprovalContext = {
       approvalPolicy: { granular: { sandbox_approval: true, rules: false, mcp_elicitations: false } },
       sandbox: "restricted",
     };
-    expect(evaluateExecApproval(policy, ["deploy"], granular)).toEqual({ type: "forbidden", reason: REJECT_RULES_APPROVAL_REASON });
+    expect(evaluateExecApproval(policy, ["deploy"], granular)).toEqual({
+      type: "forbidden",
+      reason: REJECT_RULES_APPROVAL_REASON,
+    });
     const noSandboxApproval: ExecApprovalContext = {
       approvalPolicy: { granular: { sandbox_approval: false, rules: true, mcp_elicitations: false } },
       sandbox: "restricted",
@@ -66,7 +74,10 @@ describe("evaluateExecApproval", () => {
   });
 
   it("explicitly allowed commands run outside the sandbox; known-safe ones run sandboxed", () => {
-    expect(evaluateExecApproval(policy, ["git", "status"], untrusted)).toEqual({ type: "skip", bypassSandbox: true });
+    expect(evaluateExecApproval(policy, ["git", "status"], untrusted)).toEqual({
+      type: "skip",
+      bypassSandbox: true,
+    });
     expect(evaluateExecApproval(policy, ["ls", "-la"], untrusted)).toEqual({
       type: "skip",
       bypassSandbox: false,
@@ -91,7 +102,9 @@ describe("evaluateExecApproval", () => {
     expect(evaluateExecApproval(policy, ["sudo", "rm", "-rf", "/"], onRequest).type).toBe("needs-approval");
     const empty = policyFromSources([]);
     if (!empty.ok) throw new Error("unreachable");
-    expect(evaluateExecApproval(empty.policy, ["rm", "-rf", "/tmp/x"], onRequest).type).toBe("needs-approval");
+    expect(evaluateExecApproval(empty.policy, ["rm", "-rf", "/tmp/x"], onRequest).type).toBe(
+      "needs-approval",
+    );
     expect(evaluateExecApproval(empty.policy, ["rm", "-rf", "/tmp/x"], never).type).toBe("forbidden");
     expect(evaluateExecApproval(empty.policy, ["make"], never)).toEqual({
       type: "skip",
@@ -102,14 +115,19 @@ describe("evaluateExecApproval", () => {
 
   it("a model-suggested prefix is offered when it would approve every command", () => {
     expect(
-      evaluateExecApproval(policy, ["bash", "-lc", "make test && make lint"], { ...untrusted, prefixRule: ["make"] }),
+      evaluateExecApproval(policy, ["bash", "-lc", "make test && make lint"], {
+        ...untrusted,
+        prefixRule: ["make"],
+      }),
     ).toEqual({ type: "needs-approval", proposedAmendment: ["make"] });
     // banned suggestions fall back to the first unmatched command
     expect(
       evaluateExecApproval(policy, ["python3", "-c", "print(1)"], { ...untrusted, prefixRule: ["python3"] }),
     ).toEqual({ type: "needs-approval", proposedAmendment: ["python3", "-c", "print(1)"] });
     // no amendment when a prompt rule matched
-    expect(evaluateExecApproval(policy, ["deploy", "prod"], { ...untrusted, prefixRule: ["deploy"] })).toEqual({
+    expect(
+      evaluateExecApproval(policy, ["deploy", "prod"], { ...untrusted, prefixRule: ["deploy"] }),
+    ).toEqual({
       type: "needs-approval",
       reason: "`deploy prod` requires approval by policy",
     });

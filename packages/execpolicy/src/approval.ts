@@ -5,7 +5,7 @@
  */
 import { join as shlexJoin } from "shlex";
 import { z } from "zod";
-import type { Evaluation, Policy, RuleMatch } from "./policy.js";
+import type { Evaluation, Policy } from "./policy.js";
 import type { Decision } from "./rules.js";
 import { commandMightBeDangerous, isKnownSafeCommand } from "./safety.js";
 import { parseShellLcPlainCommands, parseShellLcSingleCommandPrefix } from "./shell.js";
@@ -50,13 +50,52 @@ export const REJECT_RULES_APPROVAL_REASON =
 
 /** Prefixes never offered as "always allow": interpreters and shells would allow anything. */
 export const BANNED_PREFIX_SUGGESTIONS: readonly (readonly string[])[] = [
-  ["python3"], ["python3", "-"], ["python3", "-c"], ["python"], ["python", "-"], ["python", "-c"],
-  ["py"], ["py", "-3"], ["pythonw"], ["pyw"], ["pypy"], ["pypy3"], ["git"], ["bash"], ["bash", "-lc"],
-  ["sh"], ["sh", "-c"], ["sh", "-lc"], ["zsh"], ["zsh", "-lc"], ["/bin/zsh"], ["/bin/zsh", "-lc"],
-  ["/bin/bash"], ["/bin/bash", "-lc"], ["pwsh"], ["pwsh", "-Command"], ["pwsh", "-c"], ["powershell"],
-  ["powershell", "-Command"], ["powershell", "-c"], ["powershell.exe"], ["powershell.exe", "-Command"],
-  ["powershell.exe", "-c"], ["env"], ["sudo"], ["node"], ["node", "-e"], ["perl"], ["perl", "-e"],
-  ["ruby"], ["ruby", "-e"], ["php"], ["php", "-r"], ["lua"], ["lua", "-e"], ["osascript"],
+  ["python3"],
+  ["python3", "-"],
+  ["python3", "-c"],
+  ["python"],
+  ["python", "-"],
+  ["python", "-c"],
+  ["py"],
+  ["py", "-3"],
+  ["pythonw"],
+  ["pyw"],
+  ["pypy"],
+  ["pypy3"],
+  ["git"],
+  ["bash"],
+  ["bash", "-lc"],
+  ["sh"],
+  ["sh", "-c"],
+  ["sh", "-lc"],
+  ["zsh"],
+  ["zsh", "-lc"],
+  ["/bin/zsh"],
+  ["/bin/zsh", "-lc"],
+  ["/bin/bash"],
+  ["/bin/bash", "-lc"],
+  ["pwsh"],
+  ["pwsh", "-Command"],
+  ["pwsh", "-c"],
+  ["powershell"],
+  ["powershell", "-Command"],
+  ["powershell", "-c"],
+  ["powershell.exe"],
+  ["powershell.exe", "-Command"],
+  ["powershell.exe", "-c"],
+  ["env"],
+  ["sudo"],
+  ["node"],
+  ["node", "-e"],
+  ["perl"],
+  ["perl", "-e"],
+  ["ruby"],
+  ["ruby", "-e"],
+  ["php"],
+  ["php", "-r"],
+  ["lua"],
+  ["lua", "-e"],
+  ["osascript"],
 ];
 
 export interface ExecPolicyCommands {
@@ -174,7 +213,9 @@ export function evaluateExecApproval(
   const autoAmendment = !usedComplexParsing;
   const fallback = (cmd: readonly string[]) => decisionForUnmatchedCommand(cmd, ctx, usedComplexParsing);
   const evaluation = policy.checkCommands(commands, { resolveHostExecutables: true, fallback });
-  const requested = autoAmendment ? requestedAmendment(policy, ctx, evaluation, commands, fallback) : undefined;
+  const requested = autoAmendment
+    ? requestedAmendment(policy, ctx, evaluation, commands, fallback)
+    : undefined;
   const hasPolicyMatch = evaluation.matchedRules.some((m) => "prefixRuleMatch" in m);
 
   if (evaluation.decision === "forbidden") {
@@ -189,7 +230,8 @@ export function evaluateExecApproval(
     const out: ExecApprovalRequirement = { type: "needs-approval" };
     const reason = promptReason(argv, evaluation);
     if (reason !== undefined) out.reason = reason;
-    const amendment = requested ?? (autoAmendment && !promptIsRule ? firstHeuristicCommand(evaluation, "prompt") : undefined);
+    const amendment =
+      requested ?? (autoAmendment && !promptIsRule ? firstHeuristicCommand(evaluation, "prompt") : undefined);
     if (amendment) out.proposedAmendment = amendment;
     return out;
   }
@@ -203,4 +245,3 @@ export function evaluateExecApproval(
   }
   return out;
 }
-

@@ -126,7 +126,11 @@ describe("check(): strictest wins across the simple commands of a script", () =>
   });
 
   it("allowPrefixes renders alternatives and de-duplicates", () => {
-    expect(p.allowPrefixes()).toEqual([["echo", "hello world"], ["git", "[status|log|diff]"], ["npm", "test"]]);
+    expect(p.allowPrefixes()).toEqual([
+      ["echo", "hello world"],
+      ["git", "[status|log|diff]"],
+      ["npm", "test"],
+    ]);
   });
 });
 

@@ -9,7 +9,10 @@ let rules: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "execpolicy-cli-"));
   rules = join(dir, "p.rules");
-  await writeFile(rules, 'prefix_rule(pattern=["git", "status"], decision="allow")\nprefix_rule(pattern=["rm"], decision="forbidden", justification="no")\n');
+  await writeFile(
+    rules,
+    'prefix_rule(pattern=["git", "status"], decision="allow")\nprefix_rule(pattern=["rm"], decision="forbidden", justification="no")\n',
+  );
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -29,7 +32,8 @@ describe("runExecpolicyCheckCommand", () => {
   it("prints the JSON real codex prints", async () => {
     expect(await run(["--rules", rules, "--", "git", "status", "-s"])).toEqual({
       code: 0,
-      stdout: '{"matchedRules":[{"prefixRuleMatch":{"matchedPrefix":["git","status"],"decision":"allow"}}],"decision":"allow"}\n',
+      stdout:
+        '{"matchedRules":[{"prefixRuleMatch":{"matchedPrefix":["git","status"],"decision":"allow"}}],"decision":"allow"}\n',
       stderr: "",
     });
     expect((await run(["--rules", rules, "ls"])).stdout).toBe('{"matchedRules":[]}\n');
@@ -63,7 +67,9 @@ describe("runExecpolicyCheckCommand", () => {
   it("a missing file exits 1", async () => {
     const res = await run(["--rules", join(dir, "missing.rules"), "--", "a"]);
     expect(res.code).toBe(1);
-    expect(res.stderr).toBe(`Error: failed to read rules at ${join(dir, "missing.rules")}: no such file or directory\n`);
+    expect(res.stderr).toBe(
+      `Error: failed to read rules at ${join(dir, "missing.rules")}: no such file or directory\n`,
+    );
   });
 
   it("usage errors exit 2", async () => {

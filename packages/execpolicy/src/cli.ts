@@ -31,7 +31,9 @@ interface ParsedArgs {
   command: string[];
 }
 
-function parseArgs(args: readonly string[]): { ok: true; value: ParsedArgs } | { ok: false; help?: true; message?: string } {
+function parseArgs(
+  args: readonly string[],
+): { ok: true; value: ParsedArgs } | { ok: false; help?: true; message?: string } {
   const out: ParsedArgs = { rules: [], pretty: false, resolveHostExecutables: false, command: [] };
   let i = 0;
   while (i < args.length) {
@@ -47,7 +49,8 @@ function parseArgs(args: readonly string[]): { ok: true; value: ParsedArgs } | {
       out.resolveHostExecutables = true;
     } else if (a === "--rules" || a === "-r") {
       const v = args[i + 1];
-      if (v === undefined) return { ok: false, message: `a value is required for '--rules <PATH>' but none was supplied` };
+      if (v === undefined)
+        return { ok: false, message: `a value is required for '--rules <PATH>' but none was supplied` };
       out.rules.push(v);
       i += 1;
     } else if (a.startsWith("--rules=")) {

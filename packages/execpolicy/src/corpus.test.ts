@@ -60,7 +60,9 @@ describe("rules files real Codex rejects are rejected with file:line:col", () =>
       const res = await run(["--rules", path, "--", "a"]);
       expect(res.code).toBe(b.exitCode);
       expect(res.stdout).toBe("");
-      const m = new RegExp(`^Error: ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):(\\d+): (.+)\\n$`).exec(res.stderr);
+      const m = new RegExp(
+        `^Error: ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):(\\d+): (.+)\\n$`,
+      ).exec(res.stderr);
       expect(m, res.stderr).not.toBeNull();
       if (b.codexLine !== null) expect(Number(m?.[1])).toBe(b.codexLine);
     });

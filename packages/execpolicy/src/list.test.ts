@@ -12,7 +12,9 @@ describe("formatAllowPrefixes", () => {
   });
 
   it("caps the number of prefixes and counts the rest", () => {
-    const prefixes = Array.from({ length: MAX_RENDERED_PREFIXES + 5 }, (_, i) => [String(i).padStart(3, "0")]);
+    const prefixes = Array.from({ length: MAX_RENDERED_PREFIXES + 5 }, (_, i) => [
+      String(i).padStart(3, "0"),
+    ]);
     const out = formatAllowPrefixes(prefixes);
     expect(out?.text.endsWith(TRUNCATED_MARKER)).toBe(true);
     expect(out?.text.split("\n")).toHaveLength(MAX_RENDERED_PREFIXES + 1);

@@ -19,7 +19,10 @@ async function put(path: string, contents: string) {
 
 function requirements() {
   const res = policyFromSources([
-    { file: "requirements.toml", contents: 'prefix_rule(pattern=["curl"], decision="forbidden", justification="managed")' },
+    {
+      file: "requirements.toml",
+      contents: 'prefix_rule(pattern=["curl"], decision="forbidden", justification="managed")',
+    },
   ]);
   if (!res.ok) throw new Error("bad requirements");
   return res.policy;
@@ -33,8 +36,15 @@ describe("loadExecPolicy", () => {
     await put(join(home, "rules", "a.rules"), 'prefix_rule(pattern=["ls"], decision="allow")');
     await put(join(home, "rules", "notes.txt"), "not rules");
     await mkdir(join(home, "rules", "dir.rules"));
-    await put(join(project, "rules", "p.rules"), 'prefix_rule(pattern=["git", "status"], decision="prompt")\nprefix_rule(pattern=["curl"])');
-    const res = await loadExecPolicy({ codexHome: home, projectConfigFolders: [project], requirements: requirements() });
+    await put(
+      join(project, "rules", "p.rules"),
+      'prefix_rule(pattern=["git", "status"], decision="prompt")\nprefix_rule(pattern=["curl"])',
+    );
+    const res = await loadExecPolicy({
+      codexHome: home,
+      projectConfigFolders: [project],
+      requirements: requirements(),
+    });
     expect(res.ok).toBe(true);
     if (!res.ok) return;
     expect(res.value.files).toEqual([
@@ -57,7 +67,10 @@ describe("loadExecPolicy", () => {
 
   it("a parse error degrades to the requirements-only policy with a warning", async () => {
     const home = join(root, "home");
-    await put(join(home, "rules", "default.rules"), 'prefix_rule(pattern=["ls"])\nprefix_rule(pattern=["x"], decision="nope")\n');
+    await put(
+      join(home, "rules", "default.rules"),
+      'prefix_rule(pattern=["ls"])\nprefix_rule(pattern=["x"], decision="nope")\n',
+    );
     const res = await loadExecPolicy({ codexHome: home, requirements: requirements() });
     expect(res.ok).toBe(true);
     if (!res.ok) return;
@@ -70,7 +83,11 @@ describe("loadExecPolicy", () => {
   it("ignoreUserAndProjectRules keeps only requirements", async () => {
     const home = join(root, "home");
     await put(join(home, "rules", "default.rules"), 'prefix_rule(pattern=["ls"])');
-    const res = await loadExecPolicy({ codexHome: home, requirements: requirements(), ignoreUserAndProjectRules: true });
+    const res = await loadExecPolicy({
+      codexHome: home,
+      requirements: requirements(),
+      ignoreUserAndProjectRules: true,
+    });
     expect(res.ok && res.value.files).toEqual([]);
   });
 

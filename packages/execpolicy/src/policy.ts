@@ -178,7 +178,8 @@ export class Policy {
     }));
     let decision: Decision | undefined;
     for (const m of matchedRules) {
-      decision = decision === undefined ? ruleMatchDecision(m) : stricterDecision(decision, ruleMatchDecision(m));
+      decision =
+        decision === undefined ? ruleMatchDecision(m) : stricterDecision(decision, ruleMatchDecision(m));
     }
     return decision === undefined ? { matchedRules } : { matchedRules, decision };
   }
@@ -255,7 +256,11 @@ export interface RulesSource {
   contents: string;
 }
 
-function validateExamples(parsed: ParsedRulesFile, file: string, hostExecutables: readonly HostExecutable[]): RulesError | undefined {
+function validateExamples(
+  parsed: ParsedRulesFile,
+  file: string,
+  hostExecutables: readonly HostExecutable[],
+): RulesError | undefined {
   for (const ex of parsed.examples) {
     const local = Policy.fromRules(ex.rules, [], hostExecutables);
     const where = { file, line: ex.pos.line, column: ex.pos.column };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Policy, formatRulesError, parseRulesFile, policyFromSources } from "./index.js";
+import { type Policy, formatRulesError, parseRulesFile, policyFromSources } from "./index.js";
 
 function errorOf(source: string) {
   const res = parseRulesFile("t.rules", source);
@@ -15,12 +15,27 @@ function policyOf(source: string): Policy {
 
 describe("syntax errors name file:line:col and what was expected", () => {
   it.each([
-    ['prefix_rule(pattern=["a"], decision="allow"\n', 't.rules:1:44: expected \')\' to close the call to prefix_rule(...), found end of file'],
-    ['prefix_rule(pattern=["a"]\n\nprefix_rule(pattern=["b"])', "t.rules:3:1: expected ')' to close the call to prefix_rule(...), found 'prefix_rule'"],
-    ['prefix_rule(pattern=["a", "b"]', "t.rules:1:31: expected ')' to close the call to prefix_rule(...), found end of file"],
+    [
+      'prefix_rule(pattern=["a"], decision="allow"\n',
+      "t.rules:1:44: expected ')' to close the call to prefix_rule(...), found end of file",
+    ],
+    [
+      'prefix_rule(pattern=["a"]\n\nprefix_rule(pattern=["b"])',
+      "t.rules:3:1: expected ')' to close the call to prefix_rule(...), found 'prefix_rule'",
+    ],
+    [
+      'prefix_rule(pattern=["a", "b"]',
+      "t.rules:1:31: expected ')' to close the call to prefix_rule(...), found end of file",
+    ],
     ['prefix_rule(pattern=["a" "b"])', "t.rules:1:26: expected ']' to close the list, found a string"],
-    ['prefix_rule(pattern=["a"]) prefix_rule(pattern=["b"])', "t.rules:1:28: expected end of statement (newline or ';'), found 'prefix_rule'"],
-    ['\n  prefix_rule(pattern=["a\n"])', "t.rules:2:24: unterminated string literal (newline before closing quote)"],
+    [
+      'prefix_rule(pattern=["a"]) prefix_rule(pattern=["b"])',
+      "t.rules:1:28: expected end of statement (newline or ';'), found 'prefix_rule'",
+    ],
+    [
+      '\n  prefix_rule(pattern=["a\n"])',
+      "t.rules:2:24: unterminated string literal (newline before closing quote)",
+    ],
     ['prefix_rule(pattern=["\\xZZ"])', "t.rules:1:23: invalid escape sequence \\x: expected 2 hex digits"],
     ["prefix_rule(pattern=[@])", 't.rules:1:22: unexpected character "@"'],
     ["prefix_rule", "t.rules:1:12: expected '(' or '=' after 'prefix_rule', found end of file"],
@@ -31,33 +46,80 @@ describe("syntax errors name file:line:col and what was expected", () => {
   });
 
   it("bounds nesting depth instead of overflowing the stack", () => {
-    expect(errorOf(`x = ${"[".repeat(10_000)}`)).toMatch(/^t\.rules:1:\d+: expression nested more than 64 levels deep$/);
+    expect(errorOf(`x = ${"[".repeat(10_000)}`)).toMatch(
+      /^t\.rules:1:\d+: expression nested more than 64 levels deep$/,
+    );
   });
 });
 
 describe("evaluation errors point at the offending argument", () => {
   it.each([
-    ['prefix_rule(pattern=["a"], decision="maybe")', "t.rules:1:28: invalid decision: maybe (expected allow, prompt, or forbidden)"],
-    ['prefix_rule(pattern=["a"],\n  foo="x")', "t.rules:2:3: unexpected parameter 'foo' for prefix_rule() (expected one of pattern, decision, match, not_match, justification)"],
+    [
+      'prefix_rule(pattern=["a"], decision="maybe")',
+      "t.rules:1:28: invalid decision: maybe (expected allow, prompt, or forbidden)",
+    ],
+    [
+      'prefix_rule(pattern=["a"],\n  foo="x")',
+      "t.rules:2:3: unexpected parameter 'foo' for prefix_rule() (expected one of pattern, decision, match, not_match, justification)",
+    ],
     ["prefix_rule(pattern=[])", "t.rules:1:13: pattern cannot be empty"],
     ['prefix_rule(pattern=["a", []])', "t.rules:1:13: pattern alternatives cannot be empty"],
-    ['prefix_rule(pattern=["a", 1])', "t.rules:1:13: pattern element must be a string or list of strings (got int)"],
-    ['prefix_rule(pattern="a")', "t.rules:1:13: parameter 'pattern' of prefix_rule() must be a list, got string"],
+    [
+      'prefix_rule(pattern=["a", 1])',
+      "t.rules:1:13: pattern element must be a string or list of strings (got int)",
+    ],
+    [
+      'prefix_rule(pattern="a")',
+      "t.rules:1:13: parameter 'pattern' of prefix_rule() must be a list, got string",
+    ],
     ['prefix_rule(decision="allow")', "t.rules:1:1: missing parameter 'pattern' for call to prefix_rule()"],
-    ['prefix_rule(pattern=["a"], decision=None)', "t.rules:1:28: parameter 'decision' of prefix_rule() must be a string, got NoneType"],
+    [
+      'prefix_rule(pattern=["a"], decision=None)',
+      "t.rules:1:28: parameter 'decision' of prefix_rule() must be a string, got NoneType",
+    ],
     ['prefix_rule(pattern=["a"], justification=" ")', "t.rules:1:28: justification cannot be empty"],
-    ['prefix_rule(pattern=["a"], pattern=["b"])', "t.rules:1:28: parameter 'pattern' given more than once to prefix_rule()"],
+    [
+      'prefix_rule(pattern=["a"], pattern=["b"])',
+      "t.rules:1:28: parameter 'pattern' given more than once to prefix_rule()",
+    ],
     ['prefix_rule(pattern=["a"], "allow")', "t.rules:1:28: positional argument follows keyword argument"],
-    ['frob(x="y")', "t.rules:1:1: unknown function 'frob' (expected one of prefix_rule, network_rule, host_executable)"],
+    [
+      'frob(x="y")',
+      "t.rules:1:1: unknown function 'frob' (expected one of prefix_rule, network_rule, host_executable)",
+    ],
     ["prefix_rule(pattern=[X])", "t.rules:1:22: variable 'X' not found"],
-    ['network_rule(host="*.example.com", protocol="https", decision="allow")', "t.rules:1:14: network_rule host must be a specific host; wildcards are not allowed"],
-    ['network_rule(host="https://a.com", protocol="https", decision="allow")', "t.rules:1:14: network_rule host must be a hostname or IP literal (without scheme or path)"],
-    ['network_rule(host="a.com", protocol="ftp", decision="allow")', "t.rules:1:28: network_rule protocol must be one of http, https, socks5_tcp, socks5_udp (got ftp)"],
-    ['network_rule(host="a.com", protocol="https", decision="ask")', "t.rules:1:46: invalid decision: ask (expected allow, deny, prompt, or forbidden)"],
-    ['prefix_rule(pattern=["a"], match=[[]])', "t.rules:1:28: invalid example in match: example cannot be an empty list"],
-    ['prefix_rule(pattern=["a"], match=["a \\"x"])', "t.rules:1:28: invalid example in match: example string has invalid shell syntax"],
-    ['host_executable(name="git", paths=["git"])', "t.rules:1:29: host_executable paths must be absolute or use `~/...` home-relative syntax (got git)"],
-    ['host_executable(name="git", paths=["/usr/bin/gitx"])', "t.rules:1:29: host_executable path `/usr/bin/gitx` must have basename `git`"],
+    [
+      'network_rule(host="*.example.com", protocol="https", decision="allow")',
+      "t.rules:1:14: network_rule host must be a specific host; wildcards are not allowed",
+    ],
+    [
+      'network_rule(host="https://a.com", protocol="https", decision="allow")',
+      "t.rules:1:14: network_rule host must be a hostname or IP literal (without scheme or path)",
+    ],
+    [
+      'network_rule(host="a.com", protocol="ftp", decision="allow")',
+      "t.rules:1:28: network_rule protocol must be one of http, https, socks5_tcp, socks5_udp (got ftp)",
+    ],
+    [
+      'network_rule(host="a.com", protocol="https", decision="ask")',
+      "t.rules:1:46: invalid decision: ask (expected allow, deny, prompt, or forbidden)",
+    ],
+    [
+      'prefix_rule(pattern=["a"], match=[[]])',
+      "t.rules:1:28: invalid example in match: example cannot be an empty list",
+    ],
+    [
+      'prefix_rule(pattern=["a"], match=["a \\"x"])',
+      "t.rules:1:28: invalid example in match: example string has invalid shell syntax",
+    ],
+    [
+      'host_executable(name="git", paths=["git"])',
+      "t.rules:1:29: host_executable paths must be absolute or use `~/...` home-relative syntax (got git)",
+    ],
+    [
+      'host_executable(name="git", paths=["/usr/bin/gitx"])',
+      "t.rules:1:29: host_executable path `/usr/bin/gitx` must have basename `git`",
+    ],
   ])("%j", (source, message) => {
     expect(errorOf(source)).toBe(message);
   });
@@ -66,7 +128,11 @@ describe("evaluation errors point at the offending argument", () => {
 describe("match / not_match examples are validated at load time", () => {
   it("a match example that fails names the rule and the example", () => {
     const res = policyFromSources([
-      { file: "a.rules", contents: 'prefix_rule(pattern=["ls"])\n\nprefix_rule(\n  pattern=["git", ["status", "log"]],\n  match=[["git", "diff"], "git status"],\n)\n' },
+      {
+        file: "a.rules",
+        contents:
+          'prefix_rule(pattern=["ls"])\n\nprefix_rule(\n  pattern=["git", ["status", "log"]],\n  match=[["git", "diff"], "git status"],\n)\n',
+      },
     ]);
     expect(res.ok).toBe(false);
     if (res.ok) return;
@@ -79,7 +145,10 @@ describe("match / not_match examples are validated at load time", () => {
 
   it("a not_match example that matches fails the load", () => {
     const res = policyFromSources([
-      { file: "b.rules", contents: 'prefix_rule(pattern=["rm"], decision="forbidden", not_match=["rm -rf /"])' },
+      {
+        file: "b.rules",
+        contents: 'prefix_rule(pattern=["rm"], decision="forbidden", not_match=["rm -rf /"])',
+      },
     ]);
     expect(res.ok).toBe(false);
     if (!res.ok) {
@@ -91,7 +160,10 @@ describe("match / not_match examples are validated at load time", () => {
 
   it("examples are checked against the rule itself, not other rules", () => {
     const res = policyFromSources([
-      { file: "c.rules", contents: 'prefix_rule(pattern=["git"])\nprefix_rule(pattern=["git", "push"], match=["git status"])' },
+      {
+        file: "c.rules",
+        contents: 'prefix_rule(pattern=["git"])\nprefix_rule(pattern=["git", "push"], match=["git status"])',
+      },
     ]);
     expect(res.ok).toBe(false);
   });

@@ -77,7 +77,7 @@ export interface ParsedRulesFile {
   examples: PendingExamples[];
 }
 
-class EvalError {
+class RuleEvalError {
   constructor(
     readonly pos: Position,
     readonly message: string,
@@ -182,7 +182,7 @@ function bindArgs(call: Call, values: Value[]): Map<string, { value: Value; pos:
   const sig = SIGNATURES[call.callee];
   if (!sig) {
     const known = Object.keys(SIGNATURES).join(", ");
-    throw new EvalError(call.pos, `unknown function '${call.callee}' (expected one of ${known})`);
+    throw new RuleEvalError(call.pos, `unknown function '${call.callee}' (expected one of ${known})`);
   }
   const bound = new Map<string, { value: Value; pos: Position }>();
   let positional = 0;
@@ -191,30 +191,30 @@ function bindArgs(call: Call, values: Value[]): Map<string, { value: Value; pos:
     let name = arg.name;
     if (name === undefined) {
       if (bound.size > positional) {
-        throw new EvalError(arg.pos, "positional argument follows keyword argument");
+        throw new RuleEvalError(arg.pos, "positional argument follows keyword argument");
       }
       name = sig.params[positional];
       positional += 1;
       if (name === undefined) {
-        throw new EvalError(
+        throw new RuleEvalError(
           arg.pos,
           `too many positional arguments for ${call.callee}() (expected at most ${sig.params.length})`,
         );
       }
     } else if (!sig.params.includes(name)) {
-      throw new EvalError(
+      throw new RuleEvalError(
         arg.pos,
         `unexpected parameter '${name}' for ${call.callee}() (expected one of ${sig.params.join(", ")})`,
       );
     }
     if (bound.has(name)) {
-      throw new EvalError(arg.pos, `parameter '${name}' given more than once to ${call.callee}()`);
+      throw new RuleEvalError(arg.pos, `parameter '${name}' given more than once to ${call.callee}()`);
     }
     bound.set(name, { value, pos: arg.pos });
   });
   for (const req of sig.required) {
     if (!bound.has(req)) {
-      throw new EvalError(call.pos, `missing parameter '${req}' for call to ${call.callee}()`);
+      throw new RuleEvalError(call.pos, `missing parameter '${req}' for call to ${call.callee}()`);
     }
   }
   return bound;
@@ -226,7 +226,7 @@ function optString(args: Bound, name: string, fn: string): { value: string; pos:
   const a = args.get(name);
   if (!a) return undefined;
   if (a.value.type !== "string") {
-    throw new EvalError(
+    throw new RuleEvalError(
       a.pos,
       `parameter '${name}' of ${fn}() must be a string, got ${typeName(a.value)}`,
     );
@@ -238,14 +238,14 @@ function optList(args: Bound, name: string, fn: string): { items: Value[]; pos: 
   const a = args.get(name);
   if (!a) return undefined;
   if (a.value.type !== "list") {
-    throw new EvalError(a.pos, `parameter '${name}' of ${fn}() must be a list, got ${typeName(a.value)}`);
+    throw new RuleEvalError(a.pos, `parameter '${name}' of ${fn}() must be a list, got ${typeName(a.value)}`);
   }
   return { items: a.value.items, pos: a.pos };
 }
 
 function justificationOf(args: Bound, fn: string): string | undefined {
   const j = optString(args, "justification", fn);
-  if (j && j.value.trim() === "") throw new EvalError(j.pos, "justification cannot be empty");
+  if (j && j.value.trim() === "") throw new RuleEvalError(j.pos, "justification cannot be empty");
   return j?.value;
 }
 
@@ -257,17 +257,20 @@ function parseExamples(list: { items: Value[]; pos: Position } | undefined, name
       try {
         tokens = shlexSplit(item.value);
       } catch {
-        throw new EvalError(list.pos, `invalid example in ${name}: example string has invalid shell syntax`);
+        throw new RuleEvalError(
+          list.pos,
+          `invalid example in ${name}: example string has invalid shell syntax`,
+        );
       }
       if (tokens.length === 0) {
-        throw new EvalError(list.pos, `invalid example in ${name}: example cannot be an empty string`);
+        throw new RuleEvalError(list.pos, `invalid example in ${name}: example cannot be an empty string`);
       }
       return tokens;
     }
     if (item.type === "list") {
       const tokens = item.items.map((t) => {
         if (t.type !== "string") {
-          throw new EvalError(
+          throw new RuleEvalError(
             list.pos,
             `invalid example in ${name}: example tokens must be strings (got ${typeName(t)})`,
           );
@@ -275,11 +278,11 @@ function parseExamples(list: { items: Value[]; pos: Position } | undefined, name
         return t.value;
       });
       if (tokens.length === 0) {
-        throw new EvalError(list.pos, `invalid example in ${name}: example cannot be an empty list`);
+        throw new RuleEvalError(list.pos, `invalid example in ${name}: example cannot be an empty list`);
       }
       return tokens;
     }
-    throw new EvalError(
+    throw new RuleEvalError(
       list.pos,
       `invalid example in ${name}: example must be a string or list of strings (got ${typeName(item)})`,
     );
@@ -291,14 +294,14 @@ function parsePatternToken(v: Value, pos: Position): PatternToken {
   if (v.type === "list") {
     const alts = v.items.map((a) => {
       if (a.type !== "string") {
-        throw new EvalError(pos, `pattern alternative must be a string (got ${typeName(a)})`);
+        throw new RuleEvalError(pos, `pattern alternative must be a string (got ${typeName(a)})`);
       }
       return a.value;
     });
-    if (alts.length === 0) throw new EvalError(pos, "pattern alternatives cannot be empty");
+    if (alts.length === 0) throw new RuleEvalError(pos, "pattern alternatives cannot be empty");
     return alts.length === 1 ? (alts[0] as string) : alts;
   }
-  throw new EvalError(pos, `pattern element must be a string or list of strings (got ${typeName(v)})`);
+  throw new RuleEvalError(pos, `pattern element must be a string or list of strings (got ${typeName(v)})`);
 }
 
 /** Parses and evaluates one `.rules` file. Never throws. */
@@ -323,7 +326,7 @@ export function parseRulesFile(
         return { type: "list", items: expr.items.map(evaluate) };
       case "ident": {
         const v = vars.get(expr.name) ?? BUILTIN_CONSTANTS[expr.name];
-        if (!v) throw new EvalError(expr.pos, `variable '${expr.name}' not found`);
+        if (!v) throw new RuleEvalError(expr.pos, `variable '${expr.name}' not found`);
         return v;
       }
       case "call":
@@ -343,7 +346,7 @@ export function parseRulesFile(
       if (decisionArg) {
         const d = parseDecision(decisionArg.value);
         if (!d) {
-          throw new EvalError(
+          throw new RuleEvalError(
             decisionArg.pos,
             `invalid decision: ${decisionArg.value} (expected allow, prompt, or forbidden)`,
           );
@@ -353,7 +356,7 @@ export function parseRulesFile(
       const justification = justificationOf(args, fn);
       const pattern = optList(args, "pattern", fn) as { items: Value[]; pos: Position };
       const tokens = pattern.items.map((v) => parsePatternToken(v, pattern.pos));
-      if (tokens.length === 0) throw new EvalError(pattern.pos, "pattern cannot be empty");
+      if (tokens.length === 0) throw new RuleEvalError(pattern.pos, "pattern cannot be empty");
       const matches = parseExamples(optList(args, "match", fn), "match");
       const notMatches = parseExamples(optList(args, "not_match", fn), "not_match");
       const [first, ...rest] = tokens as [PatternToken, ...PatternToken[]];
@@ -378,21 +381,21 @@ export function parseRulesFile(
       const decisionArg = optString(args, "decision", fn) as { value: string; pos: Position };
       const protocol = parseNetworkProtocol(protocolArg.value);
       if (!protocol) {
-        throw new EvalError(
+        throw new RuleEvalError(
           protocolArg.pos,
           `network_rule protocol must be one of http, https, socks5_tcp, socks5_udp (got ${protocolArg.value})`,
         );
       }
       const decision = decisionArg.value === "deny" ? "forbidden" : parseDecision(decisionArg.value);
       if (!decision) {
-        throw new EvalError(
+        throw new RuleEvalError(
           decisionArg.pos,
           `invalid decision: ${decisionArg.value} (expected allow, deny, prompt, or forbidden)`,
         );
       }
       const justification = justificationOf(args, fn);
       const normalized = normalizeNetworkHost(host.value);
-      if ("error" in normalized) throw new EvalError(host.pos, normalized.error);
+      if ("error" in normalized) throw new RuleEvalError(host.pos, normalized.error);
       out.networkRules.push({
         host: normalized.host,
         protocol,
@@ -404,9 +407,9 @@ export function parseRulesFile(
       const fn = "host_executable";
       const name = optString(args, "name", fn) as { value: string; pos: Position };
       const paths = optList(args, "paths", fn) as { items: Value[]; pos: Position };
-      if (name.value === "") throw new EvalError(name.pos, "host_executable name cannot be empty");
+      if (name.value === "") throw new RuleEvalError(name.pos, "host_executable name cannot be empty");
       if (name.value.includes("/") || name.value === "." || name.value === "..") {
-        throw new EvalError(
+        throw new RuleEvalError(
           name.pos,
           `host_executable name must be a bare executable name (got ${name.value})`,
         );
@@ -414,18 +417,21 @@ export function parseRulesFile(
       const resolved: string[] = [];
       for (const p of paths.items) {
         if (p.type !== "string") {
-          throw new EvalError(paths.pos, `host_executable paths must be strings (got ${typeName(p)})`);
+          throw new RuleEvalError(paths.pos, `host_executable paths must be strings (got ${typeName(p)})`);
         }
         const raw = p.value;
         const abs = raw.startsWith("~/") ? `${process.env.HOME ?? ""}/${raw.slice(2)}` : raw;
         if (!abs.startsWith("/")) {
-          throw new EvalError(
+          throw new RuleEvalError(
             paths.pos,
             `host_executable paths must be absolute or use \`~/...\` home-relative syntax (got ${raw})`,
           );
         }
         if (abs.split("/").pop() !== name.value) {
-          throw new EvalError(paths.pos, `host_executable path \`${raw}\` must have basename \`${name.value}\``);
+          throw new RuleEvalError(
+            paths.pos,
+            `host_executable path \`${raw}\` must have basename \`${name.value}\``,
+          );
         }
         if (!resolved.includes(abs)) resolved.push(abs);
       }
@@ -437,7 +443,7 @@ export function parseRulesFile(
     for (const stmt of syntax.stmts) {
       if (stmt.kind === "assign") {
         if (stmt.target in BUILTIN_CONSTANTS || stmt.target in SIGNATURES) {
-          throw new EvalError(stmt.pos, `cannot assign to '${stmt.target}'`);
+          throw new RuleEvalError(stmt.pos, `cannot assign to '${stmt.target}'`);
         }
         vars.set(stmt.target, evaluate(stmt.value));
       } else {
@@ -445,7 +451,7 @@ export function parseRulesFile(
       }
     }
   } catch (err) {
-    if (err instanceof EvalError) {
+    if (err instanceof RuleEvalError) {
       return { ok: false, error: { file, ...err.pos, message: err.message } };
     }
     throw err;

@@ -66,7 +66,8 @@ export function isSafeToCallWithExec(argv: readonly string[]): boolean {
   switch (cmd) {
     case "base64":
       return !args.some(
-        (a) => a === "-o" || a === "--output" || a.startsWith("--output=") || (a.startsWith("-o") && a !== "-o"),
+        (a) =>
+          a === "-o" || a === "--output" || a.startsWith("--output=") || (a.startsWith("-o") && a !== "-o"),
       );
     case "find":
       return !argv.some((a) => UNSAFE_FIND_OPTIONS.has(a));
@@ -112,5 +113,5 @@ function dangerousForExec(argv: readonly string[]): boolean {
 export function commandMightBeDangerous(argv: readonly string[]): boolean {
   if (dangerousForExec(argv)) return true;
   const commands = parseShellLcPlainCommands(argv);
-  return commands !== null && commands.some(dangerousForExec);
+  return commands?.some(dangerousForExec) ?? false;
 }

@@ -53,7 +53,7 @@ export function extractShellScript(argv: readonly string[]): string | undefined 
 
 function doubleQuoted(node: Node): string | undefined {
   for (const part of node.namedChildren) {
-    if (!part || part.type !== "string_content") return undefined;
+    if (part?.type !== "string_content") return undefined;
   }
   const raw = node.text;
   if (raw.length < 2 || !raw.startsWith('"') || !raw.endsWith('"')) return undefined;
@@ -73,7 +73,7 @@ function commandWords(cmd: Node): string[] | undefined {
     switch (child.type) {
       case "command_name": {
         const word = child.namedChild(0);
-        if (!word || word.type !== "word") return undefined;
+        if (word?.type !== "word") return undefined;
         words.push(word.text);
         break;
       }
