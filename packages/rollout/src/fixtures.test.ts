@@ -23,7 +23,7 @@ const fixture = (home: string) => {
 describe("real Codex 0.169 rollouts", () => {
   it("every fixture reads with no invalid lines and a matching session_meta", async () => {
     const files = rolloutsUnder(FIXTURES);
-    expect(files.length).toBe(3);
+    expect(files.length).toBe(4);
     for (const file of files) {
       const read = await readRollout(file);
       if (!read.ok) throw new Error(read.error.message);
@@ -32,7 +32,7 @@ describe("real Codex 0.169 rollouts", () => {
       const meta = await readSessionMeta(file);
       if (!meta.ok) throw new Error(meta.error.message);
       expect(meta.value.id).toBe(read.value.meta?.id);
-      expect(meta.value.cli_version).toBe("0.169.0");
+      expect(meta.value.cli_version).toBe(file.includes("home-ours") ? "0.0.0" : "0.169.0");
       expect(meta.value.model_provider).toBe("x");
       expect(meta.value.base_instructions?.text.length).toBeGreaterThan(0);
       expect(parseRolloutFileName(file)?.threadId).toBe(meta.value.id);
@@ -83,5 +83,15 @@ describe("real Codex 0.169 rollouts", () => {
     if (!read.ok) throw new Error(read.error.message);
     const command = reconstructThread(read.value.lines).turns[0]?.items.find((item) => item.type === "commandExecution");
     expect(command).toMatchObject({ status: "failed", exitCode: 1 });
+  });
+
+  it("reads a rollout codex-ts wrote that real Codex then resumed and appended to", async () => {
+    const read = await readRollout(fixture("home-ours"));
+    if (!read.ok) throw new Error(read.error.message);
+    expect(read.value.meta?.originator).toBe("codex-ts");
+    const { turns } = reconstructThread(read.value.lines);
+    expect(turns.map((turn) => turn.status)).toEqual(["completed", "completed"]);
+    expect(turns[0]?.items.map((item) => item.type)).toEqual(["userMessage", "agentMessage"]);
+    expect(turns[1]?.items[0]).toMatchObject({ content: [{ type: "text", text: "What was my secret word?" }] });
   });
 });
