@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runExecpolicyCheckCommand } from "./index.js";
+import { loadPolicyFiles, runExecpolicyCheckCommand } from "./index.js";
 
 const corpusDir = join(dirname(fileURLToPath(import.meta.url)), "..", "corpus");
 
@@ -65,6 +65,19 @@ describe("rules files real Codex rejects are rejected with file:line:col", () =>
       ).exec(res.stderr);
       expect(m, res.stderr).not.toBeNull();
       if (b.codexLine !== null) expect(Number(m?.[1])).toBe(b.codexLine);
+    });
+  }
+});
+
+describe("Policy.check() decisions on the corpus (compound scripts, quoting, fallbacks)", () => {
+  const checkCases = JSON.parse(readFileSync(join(corpusDir, "check-cases.json"), "utf8")) as {
+    cases: { rules: string[]; argv: string[]; decision: string }[];
+  };
+  for (const c of checkCases.cases) {
+    it(`${JSON.stringify(c.argv)} with ${c.rules.join("+")} → ${c.decision}`, async () => {
+      const loaded = await loadPolicyFiles(c.rules.map((r) => join(corpusDir, "rules", `${r}.rules`)));
+      expect(loaded.ok).toBe(true);
+      if (loaded.ok) expect(loaded.policy.check(c.argv).decision).toBe(c.decision);
     });
   }
 });
