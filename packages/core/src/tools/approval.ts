@@ -4,10 +4,10 @@
  */
 import path from "node:path";
 import { v7 as uuidv7 } from "uuid";
+import { Policy, commandsForExecPolicy, evaluateExecApproval } from "@codex-ts/execpolicy";
 import type { AskForApproval } from "@codex-ts/protocol";
 import type {
   ApprovalRequest,
-  ExecPolicyChecker,
   FileChangeSummary,
   ReviewDecision,
   SandboxPolicy,
@@ -167,81 +167,44 @@ export function patchSessionKeys(changes: Record<string, FileChangeSummary>): st
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-export interface CommandAssessmentInput {
+/**
+ * Codex's exec approval requirement, computed by @codex-ts/execpolicy (rules first, then the
+ * approval policy's heuristics: known-safe commands, dangerous commands, escalation requests).
+ */
+export function assessCommand(input: {
   argv: string[];
-  /** The simple commands argv consists of (see exec/shell.ts `commandsForPolicy`). */
-  commands: string[][];
-  knownSafe: boolean;
   requestEscalation: boolean;
+  /** The model's one-sentence reason for an escalation request (shown as the approval reason). */
   justification?: string;
+  prefixRule?: string[];
   policy: AskForApproval;
   sandbox: SandboxPolicy;
-  execPolicy?: ExecPolicyChecker;
-}
-
-function combinedPolicyDecision(
-  commands: string[][],
-  checker: ExecPolicyChecker | undefined,
-): { decision: "allow" | "prompt" | "forbidden"; justification?: string } | undefined {
-  if (!checker || commands.length === 0) return undefined;
-  const results = commands.map((c) => checker.check(c));
-  const forbidden = results.find((r) => r?.decision === "forbidden");
-  if (forbidden) return forbidden;
-  const prompt = results.find((r) => r?.decision === "prompt");
-  if (prompt) return prompt;
-  if (results.every((r) => r?.decision === "allow")) return { decision: "allow" };
-  return undefined;
-}
-
-/**
- * Codex's exec approval requirement: execpolicy rules first (forbidden / prompt / allow), then
- * the approval policy's heuristics (known-safe commands, escalation requests).
- */
-export function assessCommand(input: CommandAssessmentInput): Assessment {
-  const { policy } = input;
-  const name = policyName(policy);
-  const byRule = combinedPolicyDecision(input.commands, input.execPolicy);
-  if (byRule?.decision === "forbidden") {
-    return {
-      action: "reject",
-      reason: `execpolicy forbids this command${byRule.justification ? `: ${byRule.justification}` : ""}`,
-    };
-  }
-  if (byRule?.decision === "prompt") {
-    if (policy === "never" || (isGranular(policy) && !policy.granular.rules)) {
+  execPolicy?: Policy;
+}): Assessment {
+  // on-failure (deprecated) asks the same questions up front as on-request; its extra
+  // behaviour — retrying outside the sandbox after a denial — lives in the exec handlers.
+  const approvalPolicy = input.policy === "on-failure" ? "on-request" : input.policy;
+  const requirement = evaluateExecApproval(input.execPolicy ?? Policy.empty(), input.argv, {
+    approvalPolicy,
+    sandbox: input.sandbox.mode === "danger-full-access" ? "unrestricted" : "restricted",
+    requestsSandboxOverride: input.requestEscalation,
+    ...(input.prefixRule ? { prefixRule: input.prefixRule } : {}),
+  });
+  switch (requirement.type) {
+    case "forbidden":
+      return { action: "reject", reason: requirement.reason };
+    case "needs-approval": {
+      const reason = requirement.reason ?? (input.requestEscalation ? input.justification : undefined);
       return {
-        action: "reject",
-        reason: `blocked by policy: this command requires approval, which the approval policy '${name}' does not allow`,
+        action: "ask",
+        escalated: input.requestEscalation,
+        ...(reason !== undefined ? { reason } : {}),
+        ...(requirement.proposedAmendment ? { proposedAmendment: requirement.proposedAmendment } : {}),
       };
     }
-    return {
-      action: "ask",
-      escalated: input.requestEscalation,
-      ...(byRule.justification ? { reason: byRule.justification } : {}),
-    };
+    case "skip":
+      return { action: "run", escalated: requirement.bypassSandbox };
   }
-  if (byRule?.decision === "allow") return { action: "run", escalated: true };
-
-  const proposedAmendment = input.commands.length === 1 ? input.commands[0] : undefined;
-  if (input.requestEscalation && input.sandbox.mode !== "danger-full-access") {
-    const canAsk = policy === "on-request" || (isGranular(policy) && policy.granular.sandbox_approval);
-    if (!canAsk) {
-      return {
-        action: "reject",
-        reason: `approval policy is ${name}; reject command — you should not ask for escalated permissions if the approval policy is ${name}`,
-      };
-    }
-    return {
-      action: "ask",
-      escalated: true,
-      ...(input.justification ? { reason: input.justification } : {}),
-      ...(proposedAmendment ? { proposedAmendment } : {}),
-    };
-  }
-  if (policy === "untrusted" && !input.knownSafe) {
-    return { action: "ask", escalated: false, ...(proposedAmendment ? { proposedAmendment } : {}) };
-  }
-  return { action: "run", escalated: false };
 }
 
 export function execSessionKeys(argv: string[]): string[] {
@@ -252,8 +215,9 @@ export function prefixKey(prefix: string[]): string {
   return `exec-prefix:${JSON.stringify(prefix)}`;
 }
 
-/** Whether a prefix accepted earlier in this session covers every simple command. */
-export function coveredBySessionPrefix(commands: string[][], approved: Set<string>): boolean {
+/** Whether prefixes accepted earlier in this session cover every simple command of argv. */
+export function coveredBySessionPrefix(argv: string[], approved: Set<string>): boolean {
+  const { commands } = commandsForExecPolicy(argv);
   if (commands.length === 0) return false;
   return commands.every((cmd) => {
     for (let n = 1; n <= cmd.length; n++) if (approved.has(prefixKey(cmd.slice(0, n)))) return true;

@@ -51,8 +51,7 @@ export {
 } from "./exec/handlers.js";
 export { createLocalRunner, killProcessGroup, type LocalRunnerOptions, type SandboxWrapper } from "./exec/runner.js";
 export { ExecSession, ExecSessionStore, HeadTailBuffer } from "./exec/sessions.js";
-export { commandsForPolicy, isKnownSafeCommand, splitPlainScript } from "./exec/shell.js";
-export { assessCommand, coveredBySessionPrefix, type CommandAssessmentInput } from "./approval.js";
+export { assessCommand, coveredBySessionPrefix } from "./approval.js";
 export { webSearchSpec } from "./registry.js";
 export { updatePlanHandler, updatePlanSpec } from "./plan.js";
 export { MAX_IMAGE_BYTES, sniffImage, viewImageHandler, viewImageSpec, type SniffedImage } from "./view-image.js";

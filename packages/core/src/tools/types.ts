@@ -17,6 +17,7 @@ import type {
   FileChange,
   ReviewDecision as ProtocolReviewDecision,
 } from "@codex-ts/protocol";
+import type { Policy } from "@codex-ts/execpolicy";
 
 // ---------------------------------------------------------------------------------------------
 // Calls and results
@@ -249,8 +250,8 @@ export interface ToolContext {
   planMode: boolean;
   /** Session-scoped memory of "approved for session" keys (shared across turns). */
   approvedForSession: Set<string>;
-  /** Command rules (@codex-ts/execpolicy); absent = heuristics only. */
-  execPolicy?: ExecPolicyChecker;
+  /** Command rules loaded with @codex-ts/execpolicy; absent = no rules (heuristics only). */
+  execPolicy?: Policy;
   /** The user accepted a proposed execpolicy prefix rule: persist it (the session decides where). */
   onExecpolicyAmendment?(prefix: string[]): void | Promise<void>;
   /** Session-scoped store of running exec_command processes (write_stdin targets). */
@@ -259,13 +260,6 @@ export interface ToolContext {
   env?: Record<string, string>;
   /** The user's shell (absolute path). Defaults to $SHELL or /bin/bash. */
   shell?: string;
-}
-
-export type ExecPolicyDecision = "allow" | "prompt" | "forbidden";
-
-export interface ExecPolicyChecker {
-  /** The decision of the first/strictest matching rule for one simple command, or undefined. */
-  check(argv: string[]): { decision: ExecPolicyDecision; justification?: string } | undefined;
 }
 
 /** Opaque handle to the exec session store (see ./exec/sessions.ts `ExecSessionStore`). */

@@ -6,7 +6,7 @@ import type { ToolEvent } from "../types.js";
 import { execCommandHandler, shellCommandHandler, writeStdinHandler } from "./handlers.js";
 import { createLocalRunner, killProcessGroup } from "./runner.js";
 import { ExecSessionStore } from "./sessions.js";
-import { isKnownSafeCommand, splitPlainScript } from "./shell.js";
+import { policyFromSources } from "@codex-ts/execpolicy";
 
 const full = { mode: "danger-full-access" as const };
 
@@ -23,34 +23,9 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-describe("shell parsing for approvals", () => {
-  it("splits plain scripts and refuses anything else", () => {
-    expect(splitPlainScript("ls -la && git status | head -n 5; echo 'a b' \"c d\"")).toEqual([
-      ["ls", "-la"],
-      ["git", "status"],
-      ["head", "-n", "5"],
-      ["echo", "a b", "c d"],
-    ]);
-    expect(splitPlainScript("echo $HOME")).toBeUndefined();
-    expect(splitPlainScript("cat x > y")).toBeUndefined();
-    expect(splitPlainScript("echo $(rm -rf /)")).toBeUndefined();
-    expect(splitPlainScript("echo 'unterminated")).toBeUndefined();
-  });
-
-  it("recognises known-safe commands", () => {
-    expect(isKnownSafeCommand(["bash", "-lc", "ls -la && cat README.md"])).toBe(true);
-    expect(isKnownSafeCommand(["bash", "-lc", "git status"])).toBe(true);
-    expect(isKnownSafeCommand(["bash", "-lc", "git push"])).toBe(false);
-    expect(isKnownSafeCommand(["bash", "-lc", "find . -delete"])).toBe(false);
-    expect(isKnownSafeCommand(["bash", "-lc", "rm -rf x"])).toBe(false);
-    expect(isKnownSafeCommand(["bash", "-lc", "ls > out"])).toBe(false);
-    expect(isKnownSafeCommand(["sed", "-n", "1,5p", "f"])).toBe(true);
-  });
-});
-
 describe("local runner", () => {
   it("fails closed for sandboxed modes without a sandbox backend", async () => {
-    const runner = createLocalRunner();
+    const runner = createLocalRunner({ sandbox: null });
     const r = await runner.spawn({ argv: ["touch", "/tmp/never"], cwd: "/tmp", sandbox: { mode: "workspace-write" } });
     expect(r.ok).toBe(false);
     if (!r.ok) {
@@ -151,7 +126,7 @@ describe("shell_command", () => {
   });
 
   it("fails closed (clear error, nothing run) in workspace-write without a sandbox backend", async () => {
-    t = makeContext({ sandboxPolicy: { mode: "workspace-write" }, runner: createLocalRunner() });
+    t = makeContext({ sandboxPolicy: { mode: "workspace-write" }, runner: createLocalRunner({ sandbox: null }) });
     const marker = path.join(t.dir, "ran");
     const r = await shellCommandHandler().handle(fnCall("shell_command", { command: `touch ${marker}` }), t.ctx);
     expect(r.success).toBe(false);
@@ -231,35 +206,86 @@ describe("exec approvals", () => {
     expect(t.approvals.length).toBe(before);
   });
 
-  it("escalation requests: asked under on-request, rejected under never", async () => {
-    t = makeContext({ sandboxPolicy: { mode: "workspace-write" }, runner: createLocalRunner(), approvalPolicy: "never" });
-    const h = shellCommandHandler();
-    const rejected = await h.handle(
-      fnCall("shell_command", { command: "echo hi", sandbox_permissions: "require_escalated", justification: "x" }),
-      t.ctx,
-    );
-    expect(rejected.success).toBe(false);
-    expect(rejected.output).toContain("approval policy is never");
-    t.cleanup();
+  // workspace-write without /tmp, so a second temp dir is outside the writable roots.
+  const ws = { mode: "workspace-write" as const, excludeSlashTmp: true, excludeTmpdirEnvVar: true };
 
-    t = makeContext({
-      sandboxPolicy: { mode: "workspace-write" },
-      runner: createLocalRunner(),
-      approvalPolicy: "on-request",
-      decide: () => "approved",
-    });
-    const ok = await h.handle(
-      fnCall("shell_command", {
-        command: "echo escalated",
-        login: false,
-        sandbox_permissions: "require_escalated",
-        justification: "needs network",
-      }),
-      t.ctx,
-    );
-    expect(ok.success).toBe(true);
-    expect(ok.output).toContain("escalated\n");
-    expect(t.approvals[0]).toMatchObject({ kind: "exec", reason: "needs network" });
+  it("real sandbox: writes inside the workspace work, outside are blocked; read-only blocks all", async () => {
+    const outside = makeContext();
+    try {
+      t = makeContext({ sandboxPolicy: ws, runner: createLocalRunner(), approvalPolicy: "never" });
+      const h = shellCommandHandler();
+      const inside = await h.handle(fnCall("shell_command", { command: "echo in > inside.txt", login: false }), t.ctx);
+      expect(inside.success).toBe(true);
+      expect(readFileSync(path.join(t.dir, "inside.txt"), "utf8")).toBe("in\n");
+      const target = path.join(outside.dir, "escape.txt");
+      const blocked = await h.handle(fnCall("shell_command", { command: `echo out > ${target}`, login: false }), t.ctx);
+      expect(blocked.success).toBe(false);
+      expect(existsSync(target)).toBe(false);
+      t.cleanup();
+
+      t = makeContext({ sandboxPolicy: { mode: "read-only" }, runner: createLocalRunner(), approvalPolicy: "never" });
+      const ro = await h.handle(fnCall("shell_command", { command: "echo x > f.txt", login: false }), t.ctx);
+      expect(ro.success).toBe(false);
+      expect(existsSync(path.join(t.dir, "f.txt"))).toBe(false);
+    } finally {
+      outside.cleanup();
+    }
+  });
+
+  it("escalation requests: asked under on-request and run outside the sandbox; never stays sandboxed", async () => {
+    const outside = makeContext();
+    const target = path.join(outside.dir, "escalated.txt");
+    try {
+      t = makeContext({ sandboxPolicy: ws, runner: createLocalRunner(), approvalPolicy: "never" });
+      const h = shellCommandHandler();
+      const stillSandboxed = await h.handle(
+        fnCall("shell_command", {
+          command: `echo hi > ${target}`,
+          login: false,
+          sandbox_permissions: "require_escalated",
+          justification: "write elsewhere",
+        }),
+        t.ctx,
+      );
+      expect(stillSandboxed.success).toBe(false);
+      expect(t.approvals).toHaveLength(0);
+      expect(existsSync(target)).toBe(false);
+      t.cleanup();
+
+      t = makeContext({ sandboxPolicy: ws, runner: createLocalRunner(), approvalPolicy: "on-request", decide: () => "approved" });
+      const ok = await h.handle(
+        fnCall("shell_command", {
+          command: `echo escalated > ${target}`,
+          login: false,
+          sandbox_permissions: "require_escalated",
+          justification: "write elsewhere",
+        }),
+        t.ctx,
+      );
+      expect(ok.success).toBe(true);
+      expect(readFileSync(target, "utf8")).toBe("escalated\n");
+      expect(t.approvals[0]).toMatchObject({ kind: "exec", reason: "write elsewhere" });
+    } finally {
+      outside.cleanup();
+    }
+  });
+
+  it("on-failure: a sandbox denial offers a retry outside the sandbox", async () => {
+    const outside = makeContext();
+    const target = path.join(outside.dir, "retry.txt");
+    try {
+      t = makeContext({ sandboxPolicy: ws, runner: createLocalRunner(), approvalPolicy: "on-failure", decide: () => "approved" });
+      const r = await shellCommandHandler().handle(
+        fnCall("shell_command", { command: `echo retried > ${target}`, login: false }),
+        t.ctx,
+      );
+      expect(t.approvals).toHaveLength(1);
+      expect(t.approvals[0]?.kind === "exec" && t.approvals[0].reason).toContain("retry without sandbox");
+      expect(r.success).toBe(true);
+      expect(readFileSync(target, "utf8")).toBe("retried\n");
+    } finally {
+      outside.cleanup();
+    }
   });
 
   it("execpolicy decides forbidden / prompt / allow", async () => {
@@ -269,17 +295,22 @@ describe("exec approvals", () => {
       approvalPolicy: "on-request",
       decide: () => "approved",
     });
-    t.ctx.execPolicy = {
-      check: (argv) => {
-        if (argv[0] === "rm") return { decision: "forbidden", justification: "no deleting" };
-        if (argv[0] === "touch") return { decision: "prompt" };
-        if (argv[0] === "echo") return { decision: "allow" };
-        return undefined;
+    const loaded = policyFromSources([
+      {
+        file: "test.rules",
+        contents: [
+          'prefix_rule(pattern=["rm"], decision="forbidden", justification="no deleting")',
+          'prefix_rule(pattern=["touch"], decision="prompt")',
+          'prefix_rule(pattern=["echo"], decision="allow")',
+        ].join("\n"),
       },
-    };
+    ]);
+    if (!loaded.ok) throw new Error("rules did not load");
+    t.ctx.execPolicy = loaded.policy;
     const h = shellCommandHandler();
     const forbidden = await h.handle(fnCall("shell_command", { command: "rm -rf x", login: false }), t.ctx);
-    expect(forbidden).toEqual({ output: "execpolicy forbids this command: no deleting", success: false });
+    expect(forbidden.success).toBe(false);
+    expect(forbidden.output).toContain("no deleting");
     const prompted = await h.handle(
       fnCall("shell_command", { command: `touch ${path.join(t.dir, "p")}`, login: false }),
       t.ctx,
@@ -294,7 +325,7 @@ describe("exec approvals", () => {
   it("on-failure offers to run outside an unavailable sandbox, only with approval", async () => {
     t = makeContext({
       sandboxPolicy: { mode: "workspace-write" },
-      runner: createLocalRunner(),
+      runner: createLocalRunner({ sandbox: null }),
       approvalPolicy: "on-failure",
       decide: () => "approved",
     });

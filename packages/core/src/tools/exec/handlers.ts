@@ -2,6 +2,7 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { detectSandboxDenial } from "@codex-ts/sandboxing";
 import { parseArguments } from "../args.js";
 import {
   assessCommand,
@@ -15,13 +16,13 @@ import { BYTES_PER_TOKEN, DEFAULT_OUTPUT_BYTES, truncateMiddle } from "../trunca
 import type {
   FunctionToolSpec,
   RunningProcess,
+  SpawnResult,
   ToolCall,
   ToolContext,
   ToolHandler,
   ToolResult,
 } from "../types.js";
 import { type ExecSession, sessionStoreFor } from "./sessions.js";
-import { commandsForPolicy, isKnownSafeCommand } from "./shell.js";
 
 export const DEFAULT_EXEC_YIELD_MS = 10_000;
 export const DEFAULT_WRITE_STDIN_YIELD_MS = 250;
@@ -221,7 +222,9 @@ interface StartRequest {
   startedAtMs?: number;
 }
 
-type Started = { ok: true; process: RunningProcess; startedAt: number } | { ok: false; result: ToolResult };
+type Started =
+  | { ok: true; process: RunningProcess; startedAt: number; escalated: boolean }
+  | { ok: false; result: ToolResult };
 
 function emitStarted(req: StartRequest, processId?: string): void {
   req.startedAtMs = Date.now();
@@ -261,6 +264,58 @@ function emitCompleted(
   });
 }
 
+type AskOutcome = { kind: "approved" } | { kind: "denied" } | { kind: "abort" };
+
+/** Ask the user about a command (unless a session approval covers it). */
+async function askExecApproval(req: StartRequest, reason: string | undefined, proposed: string[] | undefined): Promise<AskOutcome> {
+  const { ctx } = req;
+  if (coveredBySessionPrefix(req.argv, ctx.approvedForSession)) return { kind: "approved" };
+  const outcome = await requestApproval(
+    ctx,
+    {
+      kind: "exec",
+      callId: req.call.callId,
+      turnId: ctx.turnId,
+      command: req.argv,
+      cwd: req.cwd,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(proposed ? { proposedExecpolicyAmendment: proposed } : {}),
+    },
+    execSessionKeys(req.argv),
+    execDecisions(proposed),
+  );
+  if (outcome.kind === "approved" && outcome.amendment) {
+    ctx.approvedForSession.add(prefixKey(outcome.amendment));
+    await ctx.onExecpolicyAmendment?.(outcome.amendment);
+  }
+  return outcome.kind === "approved" ? { kind: "approved" } : outcome;
+}
+
+function declined(req: StartRequest, kind: "denied" | "abort"): ToolResult {
+  emitCompleted(req, "declined");
+  return { output: "exec command rejected by user", success: false, ...(kind === "abort" ? { abortTurn: true } : {}) };
+}
+
+/** Spawn through the runner and stream output deltas. */
+async function spawnCommand(req: StartRequest, escalated: boolean): Promise<SpawnResult> {
+  const { ctx } = req;
+  const spawned = await ctx.runner.spawn({
+    argv: req.argv,
+    cwd: req.cwd,
+    env: commandEnv(ctx, req.tty),
+    tty: req.tty,
+    sandbox: ctx.sandboxPolicy,
+    escalated,
+    signal: ctx.signal,
+  });
+  if (spawned.ok) {
+    spawned.process.onOutput((chunk, stream) => {
+      ctx.emit({ type: "exec_command_output_delta", call_id: req.call.callId, stream, chunk });
+    });
+  }
+  return spawned;
+}
+
 /** Decide (policy + approval), then spawn through the runner. Emits item_started. */
 async function startCommand(req: StartRequest): Promise<Started> {
   const { ctx } = req;
@@ -271,13 +326,11 @@ async function startCommand(req: StartRequest): Promise<Started> {
   } catch {
     return { ok: false, result: { output: `workdir ${req.cwd} does not exist`, success: false } };
   }
-  const commands = commandsForPolicy(req.argv);
   const assessment = assessCommand({
     argv: req.argv,
-    commands,
-    knownSafe: isKnownSafeCommand(req.argv),
     requestEscalation: req.requestEscalation,
     ...(req.justification !== undefined ? { justification: req.justification } : {}),
+    ...(req.prefixRule !== undefined ? { prefixRule: req.prefixRule } : {}),
     policy: ctx.approvalPolicy,
     sandbox: ctx.sandboxPolicy,
     ...(ctx.execPolicy ? { execPolicy: ctx.execPolicy } : {}),
@@ -288,71 +341,23 @@ async function startCommand(req: StartRequest): Promise<Started> {
     return { ok: false, result: { output: assessment.reason, success: false } };
   }
   let escalated = assessment.escalated;
-  const ask = async (reason: string | undefined, proposed: string[] | undefined) => {
-    if (coveredBySessionPrefix(commands, ctx.approvedForSession)) return { kind: "approved" as const };
-    const outcome = await requestApproval(
-      ctx,
-      {
-        kind: "exec",
-        callId: req.call.callId,
-        turnId: ctx.turnId,
-        command: req.argv,
-        cwd: req.cwd,
-        ...(reason !== undefined ? { reason } : {}),
-        ...(proposed ? { proposedExecpolicyAmendment: proposed } : {}),
-      },
-      execSessionKeys(req.argv),
-      execDecisions(proposed),
-    );
-    if (outcome.kind === "approved" && outcome.amendment) {
-      ctx.approvedForSession.add(prefixKey(outcome.amendment));
-      await ctx.onExecpolicyAmendment?.(outcome.amendment);
-    }
-    return outcome;
-  };
-  const declined = (kind: "denied" | "abort"): Started => {
-    emitCompleted(req, "declined");
-    return {
-      ok: false,
-      result: {
-        output: "exec command rejected by user",
-        success: false,
-        ...(kind === "abort" ? { abortTurn: true } : {}),
-      },
-    };
-  };
   if (assessment.action === "ask") {
-    const proposed = req.prefixRule ?? assessment.proposedAmendment;
-    const outcome = await ask(assessment.reason, proposed);
-    if (outcome.kind !== "approved") return declined(outcome.kind);
+    const outcome = await askExecApproval(req, assessment.reason, assessment.proposedAmendment);
+    if (outcome.kind !== "approved") return { ok: false, result: declined(req, outcome.kind) };
   }
-  const spawn = () =>
-    ctx.runner.spawn({
-      argv: req.argv,
-      cwd: req.cwd,
-      env: commandEnv(ctx, req.tty),
-      tty: req.tty,
-      sandbox: ctx.sandboxPolicy,
-      escalated,
-      signal: ctx.signal,
-    });
-  let spawned = await spawn();
+  let spawned = await spawnCommand(req, escalated);
   if (!spawned.ok && spawned.kind === "sandbox_unavailable" && ctx.approvalPolicy === "on-failure") {
     // on-failure: a command that cannot run in the sandbox may be retried outside it, if approved.
-    const outcome = await ask(`could not run in the sandbox: ${spawned.error}`, undefined);
-    if (outcome.kind !== "approved") return declined(outcome.kind);
+    const outcome = await askExecApproval(req, `could not run in the sandbox: ${spawned.error}`, undefined);
+    if (outcome.kind !== "approved") return { ok: false, result: declined(req, outcome.kind) };
     escalated = true;
-    spawned = await spawn();
+    spawned = await spawnCommand(req, escalated);
   }
   if (!spawned.ok) {
     emitCompleted(req, "failed");
     return { ok: false, result: { output: spawned.error, success: false } };
   }
-  const proc = spawned.process;
-  proc.onOutput((chunk, stream) => {
-    ctx.emit({ type: "exec_command_output_delta", call_id: req.call.callId, stream, chunk });
-  });
-  return { ok: true, process: proc, startedAt: Date.now() };
+  return { ok: true, process: spawned.process, startedAt: Date.now(), escalated };
 }
 
 function wallTime(ms: number): string {
@@ -461,6 +466,35 @@ async function handleWriteStdin(call: ToolCall, ctx: ToolContext): Promise<ToolR
 // ---------------------------------------------------------------------------------------------
 // shell_command
 
+/** Collect a process's output until it exits, the timeout passes, or the turn is interrupted. */
+async function waitForCommand(
+  proc: RunningProcess,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ output: string; exit: { exitCode: number; signal?: string }; timedOut: boolean; interrupted: boolean }> {
+  proc.closeStdin();
+  let output = "";
+  proc.onOutput((chunk) => {
+    output += chunk;
+  });
+  let timedOut = false;
+  let interrupted = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    proc.kill("SIGKILL");
+  }, timeoutMs);
+  const onAbort = () => {
+    interrupted = true;
+    proc.kill("SIGKILL");
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  const exit = await proc.exited;
+  clearTimeout(timer);
+  signal.removeEventListener("abort", onAbort);
+  return { output, exit, timedOut, interrupted };
+}
+
 async function handleShellCommand(call: ToolCall, ctx: ToolContext): Promise<ToolResult> {
   const args = parseArguments(call, ShellCommandArgs);
   if (!args.ok) return { output: args.error, success: false };
@@ -480,28 +514,27 @@ async function handleShellCommand(call: ToolCall, ctx: ToolContext): Promise<Too
   };
   const started = await startCommand(req);
   if (!started.ok) return started.result;
-  const proc = started.process;
-  proc.closeStdin();
-  let output = "";
-  proc.onOutput((chunk) => {
-    output += chunk;
-  });
   const timeoutMs = a.timeout_ms ?? DEFAULT_SHELL_TIMEOUT_MS;
-  let timedOut = false;
-  let interrupted = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    proc.kill("SIGKILL");
-  }, timeoutMs);
-  const onAbort = () => {
-    interrupted = true;
-    proc.kill("SIGKILL");
-  };
-  ctx.signal.addEventListener("abort", onAbort, { once: true });
-  if (ctx.signal.aborted) onAbort();
-  const exit = await proc.exited;
-  clearTimeout(timer);
-  ctx.signal.removeEventListener("abort", onAbort);
+  let run = await waitForCommand(started.process, timeoutMs, ctx.signal);
+  if (
+    ctx.approvalPolicy === "on-failure" &&
+    !started.escalated &&
+    ctx.sandboxPolicy.mode !== "danger-full-access" &&
+    !run.timedOut &&
+    !run.interrupted &&
+    detectSandboxDenial(run.exit.exitCode, run.output, run.exit.signal ?? null)
+  ) {
+    // on-failure: the sandbox blocked the command; offer to run it again without the sandbox.
+    const outcome = await askExecApproval(req, "command failed in the sandbox; retry without sandbox?", undefined);
+    if (outcome.kind !== "approved") return declined(req, outcome.kind);
+    const retried = await spawnCommand(req, true);
+    if (!retried.ok) {
+      emitCompleted(req, "failed");
+      return { output: retried.error, success: false };
+    }
+    run = await waitForCommand(retried.process, timeoutMs, ctx.signal);
+  }
+  const { output, exit, timedOut, interrupted } = run;
   const durationMs = Date.now() - started.startedAt;
   const exitCode = timedOut ? 124 : exit.exitCode;
   let body = output;

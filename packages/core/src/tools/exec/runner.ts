@@ -1,12 +1,14 @@
 /**
  * The command runner seam and its local implementation.
  *
- * Every command a tool runs goes through a `CommandRunner`. The sandboxing package fills the
- * sandboxed modes by passing a `SandboxWrapper` (turning argv into a bwrap/seatbelt invocation).
- * Without one, only `danger-full-access` (or a user-approved escalation) runs; every other mode
- * fails closed with a clear error — a command is never silently run unsandboxed.
+ * Every command a tool runs goes through a `CommandRunner`. Sandboxed modes go through a
+ * `SandboxWrapper` (by default @codex-ts/sandboxing's, turning argv into a bwrap/Seatbelt
+ * invocation). When the wrapper cannot build a sandbox, or none is configured, only
+ * `danger-full-access` (or a user-approved escalation) runs; every other mode fails closed with a
+ * clear error — a command is never silently run unsandboxed.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { createSandboxWrapper } from "@codex-ts/sandboxing";
 import type { CommandRunner, CommandSpec, RunningProcess, SpawnResult } from "../types.js";
 
 /** Turns a command into its sandboxed form, or explains why it cannot. */
@@ -15,8 +17,12 @@ export type SandboxWrapper = (
 ) => Promise<{ ok: true; argv: string[]; env?: Record<string, string> } | { ok: false; error: string }>;
 
 export interface LocalRunnerOptions {
-  /** Provided by @codex-ts/sandboxing once available. */
-  sandbox?: SandboxWrapper;
+  /**
+   * Wraps commands for the sandboxed modes. Defaults to @codex-ts/sandboxing's
+   * `createSandboxWrapper()` (bubblewrap on Linux, Seatbelt on macOS); `null` means no backend,
+   * so every sandboxed mode fails closed.
+   */
+  sandbox?: SandboxWrapper | null;
 }
 
 type Listener = (chunk: string, stream: "stdout" | "stderr") => void;
@@ -168,6 +174,7 @@ function baseEnv(spec: CommandSpec): Record<string, string> {
 
 /** Runs commands on this machine; sandboxed modes need a `SandboxWrapper`. */
 export function createLocalRunner(options: LocalRunnerOptions = {}): CommandRunner {
+  const sandbox = options.sandbox === undefined ? createSandboxWrapper() : options.sandbox;
   return {
     async spawn(spec) {
       if (spec.signal?.aborted) return { ok: false, kind: "spawn_failed", error: "aborted before start" };
@@ -175,7 +182,7 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): CommandRunn
       let env = baseEnv(spec);
       const unsandboxed = spec.sandbox.mode === "danger-full-access" || spec.escalated === true;
       if (!unsandboxed) {
-        if (!options.sandbox) {
+        if (!sandbox) {
           return {
             ok: false,
             kind: "sandbox_unavailable",
@@ -184,7 +191,7 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): CommandRunn
               "backend is configured); the command was not run. Only danger-full-access runs commands without a sandbox.",
           };
         }
-        const wrapped = await options.sandbox(spec);
+        const wrapped = await sandbox(spec);
         if (!wrapped.ok) return { ok: false, kind: "sandbox_unavailable", error: wrapped.error };
         argv = wrapped.argv;
         if (wrapped.env) env = { ...env, ...wrapped.env };
