@@ -190,6 +190,7 @@ interface Settings {
 }
 
 interface ActiveTask {
+  kind: "turn" | "compact";
   turnId: string;
   subId: string;
   controller: AbortController;
@@ -342,12 +343,12 @@ class SessionImpl implements Session {
     switch (op.type) {
       case "user_input": {
         if (op.thread_settings && !this.applySettings(subId, op.thread_settings)) return subId;
-        if (this.active && !this.active.controller.signal.aborted && this.active.turnId !== "compact") {
+        if (this.active?.kind === "turn" && !this.active.controller.signal.aborted) {
           // Steer: the running turn picks this input up before its next model request.
           this.active.pendingInput.push(op.items);
           return subId;
         }
-        this.enqueue(subId, (turnId) => this.runTurn(subId, turnId, op.items, op.client_id));
+        this.enqueue(subId, "turn", (turnId) => this.runTurn(subId, turnId, op.items, op.client_id));
         return subId;
       }
       case "thread_settings":
@@ -368,7 +369,7 @@ class SessionImpl implements Session {
         return subId;
       }
       case "compact":
-        this.enqueue(subId, (turnId) => this.runCompactTask(subId, turnId));
+        this.enqueue(subId, "compact", (turnId) => this.runCompactTask(subId, turnId));
         return subId;
       case "shutdown":
         void this.shutdown(subId);
@@ -456,7 +457,7 @@ class SessionImpl implements Session {
     }
   }
 
-  private enqueue(subId: string, task: (turnId: string) => Promise<void>): void {
+  private enqueue(subId: string, kind: ActiveTask["kind"], task: (turnId: string) => Promise<void>): void {
     this.queue = this.queue.then(async () => {
       if (this.shuttingDown) return;
       const turnId = uuidv7();
@@ -465,7 +466,7 @@ class SessionImpl implements Session {
       const done = new Promise<void>((resolve) => {
         finish = resolve;
       });
-      this.active = { turnId, subId, controller, pendingInput: [], done };
+      this.active = { kind, turnId, subId, controller, pendingInput: [], done };
       try {
         await task(turnId);
       } catch (error) {
@@ -889,6 +890,7 @@ class SessionImpl implements Session {
         for (const extra of steer) this.recordUserInput(subId, turnId, extra);
         if (calls.length === 0 && steer.length === 0) break;
       }
+      this.active = undefined;
       this.emit(subId, {
         type: "task_complete",
         turn_id: turnId,
@@ -897,6 +899,7 @@ class SessionImpl implements Session {
       });
     } catch (error) {
       if (!(error instanceof Aborted)) throw error;
+      this.active = undefined;
       this.emit(subId, {
         type: "turn_aborted",
         turn_id: turnId,
@@ -975,7 +978,12 @@ class SessionImpl implements Session {
       approvalPolicy: s.approvalPolicy,
       signal,
       emit: (event) => this.forwardToolEvent(subId, turnId, event),
-      requestApproval: (request) => this.requestApproval(subId, turnId, request, signal),
+      requestApproval: async (request) => {
+        const decision = await this.requestApproval(subId, turnId, request, signal);
+        // "abort" denies and ends the turn as interrupted (Codex semantics).
+        if (decision === "abort") this.active?.controller.abort();
+        return decision;
+      },
       runner: this.runner,
       planMode: this.modeKind() === "plan",
       approvedForSession: this.approvedForSession,
@@ -1076,9 +1084,11 @@ class SessionImpl implements Session {
     this.emit(subId, { type: "task_started", turn_id: turnId, model_context_window: this.options.modelContextWindow ?? null, collaboration_mode_kind: this.modeKind() });
     try {
       await this.compact(subId, turnId, signal);
+      this.active = undefined;
       this.emit(subId, { type: "task_complete", turn_id: turnId, last_agent_message: null, duration_ms: Date.now() - startedAt });
     } catch (error) {
       if (!(error instanceof Aborted)) throw error;
+      this.active = undefined;
       this.emit(subId, { type: "turn_aborted", turn_id: turnId, reason: "interrupted", duration_ms: Date.now() - startedAt });
     }
   }

@@ -1,0 +1,413 @@
+import { appendFileSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { EventMsg, type ResponseItem } from "@codex-ts/protocol";
+import { fail, sse, startFakeResponsesServer, turn, usage, type FakeResponsesServer } from "@codex-ts/test-support";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ModelProviderInfo } from "../client/provider.js";
+import { createLocalRunner } from "../tools/exec/runner.js";
+import type { ApprovalRequest, ReviewDecision } from "../tools/index.js";
+import type { SessionEvent } from "./events.js";
+import { createSession, type Session, type SessionOptions, SUMMARY_PREFIX } from "./session.js";
+
+let server: FakeResponsesServer;
+let dir: string;
+let session: Session | undefined;
+
+beforeEach(async () => {
+  server = await startFakeResponsesServer();
+  dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), "codex-session-")));
+});
+afterEach(async () => {
+  await session?.shutdown();
+  session = undefined;
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function provider(): ModelProviderInfo {
+  return { name: "fake", base_url: server.url, wire_api: "responses", env_key: "FAKE_KEY" };
+}
+
+interface Harness {
+  session: Session;
+  events: SessionEvent[];
+  /** Resolves with all events once `predicate` matched one (waits, never sleeps a fixed time). */
+  waitFor(predicate: (e: SessionEvent) => boolean, timeoutMs?: number): Promise<SessionEvent>;
+  turnEnd(): Promise<SessionEvent>;
+}
+
+function start(extra: Partial<SessionOptions> = {}): Harness {
+  const events: SessionEvent[] = [];
+  const waiters: Array<() => void> = [];
+  const s = createSession({
+    cwd: dir,
+    model: "gpt-test",
+    provider: provider(),
+    providerId: "fake",
+    approvalPolicy: "never",
+    sandboxPolicy: { mode: "danger-full-access" },
+    env: { FAKE_KEY: "k", PATH: process.env.PATH, SHELL: "/bin/bash", HOME: dir },
+    retry: { baseDelayMs: 1 },
+    tools: { shellTool: "shell_command" },
+    ...extra,
+  });
+  session = s;
+  s.subscribe((e) => {
+    if (process.env.DEBUG_EVENTS) appendFileSync(process.env.DEBUG_EVENTS, `${e.id} ${e.msg.type} ${JSON.stringify(e.msg).slice(0, 200)}\n`);
+    events.push(e);
+    for (const w of waiters.splice(0)) w();
+  });
+  const waitFor = (predicate: (e: SessionEvent) => boolean, timeoutMs = 25_000) =>
+    new Promise<SessionEvent>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`event not seen; got: ${events.map((e) => e.msg.type).join(", ")}`)), timeoutMs);
+      const check = () => {
+        const found = events.find(predicate);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+        } else waiters.push(check);
+      };
+      check();
+    });
+  const turnEnd = () => waitFor((e) => e.msg.type === "task_complete" || e.msg.type === "turn_aborted");
+  return { session: s, events, waitFor, turnEnd };
+}
+
+const say = (text: string) => ({ type: "user_input" as const, items: [{ type: "text" as const, text, text_elements: [] }] });
+const types = (events: SessionEvent[]) => events.map((e) => e.msg.type);
+const inputOf = (n: number): any[] => server.responsesRequests()[n]!.body.input;
+
+/** Every emitted event must parse with the protocol schema (model_reroute is not there yet). */
+function expectWellFormed(events: SessionEvent[]) {
+  for (const e of events) {
+    if (e.msg.type === "model_reroute") continue;
+    const parsed = EventMsg.safeParse(e.msg);
+    expect(parsed.success, `${e.msg.type}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+  }
+  const started = events.filter((e) => e.msg.type === "item_started").map((e) => (e.msg as any).item.id);
+  const completed = events.filter((e) => e.msg.type === "item_completed").map((e) => (e.msg as any).item.id);
+  expect(new Set(completed)).toEqual(new Set(started));
+}
+
+describe("session turn loop against the fake Responses server", () => {
+  it("answers plainly, with items, deltas, usage and a request carrying context and tools", async () => {
+    writeFileSync(path.join(dir, "AGENTS.md"), "Always run the tests.");
+    server.enqueue(
+      turn([sse.reasoning("thinking"), sse.message("Hello there", { phase: "final_answer", deltas: 3 })], { usage: usage(100, 20) }),
+    );
+    const h = start({ approvalPolicy: "on-request", sandboxPolicy: { mode: "workspace-write" } });
+    h.session.submit(say("hi"));
+    const end = await h.turnEnd();
+    expect(end.msg).toMatchObject({ type: "task_complete", last_agent_message: "Hello there" });
+    expect(types(h.events)).toEqual(
+      expect.arrayContaining(["task_started", "user_message", "agent_message_delta", "agent_reasoning", "agent_message", "token_count"]),
+    );
+    const agentItem = h.events.find((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "AgentMessage");
+    expect(agentItem?.msg).toMatchObject({ item: { content: [{ type: "Text", text: "Hello there" }], phase: "final_answer" } });
+    expect((agentItem?.msg as any).completed_at_ms).toBeGreaterThanOrEqual((agentItem?.msg as any).started_at_ms);
+    const deltas = h.events.flatMap((e) => (e.msg.type === "agent_message_delta" ? [e.msg.delta] : []));
+    expect(deltas.join("")).toBe("Hello there");
+    expect(h.session.tokenUsage()).toMatchObject({ input_tokens: 100, output_tokens: 20, total_tokens: 120 });
+
+    const body = server.responsesRequests()[0]!.body;
+    expect(body).toMatchObject({ model: "gpt-test", stream: true, store: false, tool_choice: "auto" });
+    expect(typeof body.instructions).toBe("string");
+    const texts = (body.input as any[]).map((i) => `${i.role}:${i.content?.[0]?.text ?? ""}`);
+    expect(texts.some((t) => t.startsWith("developer:<permissions instructions>") && t.includes("workspace-write") && t.includes("on-request"))).toBe(true);
+    expect(texts.some((t) => t.startsWith("user:# AGENTS.md instructions") && t.includes("Always run the tests."))).toBe(true);
+    const env = texts.find((t) => t.startsWith("user:<environment_context>"))!;
+    expect(env).toContain(`<cwd>${dir}</cwd>`);
+    expect(env).toContain("<shell>bash</shell>");
+    expect(env).toMatch(/<current_date>\d{4}-\d{2}-\d{2}<\/current_date>/);
+    expect(env).toContain("<timezone>");
+    expect(texts.at(-1)).toBe("user:hi");
+    const toolNames = (body.tools as any[]).map((t) => t.name ?? t.type);
+    expect(toolNames).toEqual(expect.arrayContaining(["shell_command", "apply_patch"]));
+    expectWellFormed(h.events);
+  });
+
+  it("runs a tool call and sends function_call_output in the next request", async () => {
+    server.enqueue(
+      turn(sse.functionCall("shell_command", { command: "echo from-tool" }, { callId: "call-1" })),
+      turn(sse.message("done", { phase: "final_answer" })),
+    );
+    const h = start();
+    h.session.submit(say("run it"));
+    expect((await h.turnEnd()).msg).toMatchObject({ type: "task_complete", last_agent_message: "done" });
+    const second = inputOf(1);
+    expect(second).toContainEqual(expect.objectContaining({ type: "function_call", call_id: "call-1" }));
+    const output = second.find((i) => i.type === "function_call_output");
+    expect(output.call_id).toBe("call-1");
+    expect(JSON.stringify(output.output)).toContain("from-tool");
+    const exec = h.events.find((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "CommandExecution");
+    expect(exec?.msg).toMatchObject({ item: { status: "completed" } });
+    expectWellFormed(h.events);
+  });
+
+  it("feeds unknown tools and invalid JSON arguments back to the model as errors", async () => {
+    server.enqueue(
+      turn([sse.functionCall("no_such_tool", {}, { callId: "u1" }), sse.functionCall("shell_command", "{not json", { callId: "j1" })]),
+      turn(sse.message("recovered")),
+    );
+    const h = start();
+    h.session.submit(say("go"));
+    expect((await h.turnEnd()).msg).toMatchObject({ type: "task_complete", last_agent_message: "recovered" });
+    const outputs = inputOf(1).filter((i) => i.type === "function_call_output");
+    expect(outputs.find((o) => o.call_id === "u1").output).toContain("unsupported call: no_such_tool");
+    expect(outputs.find((o) => o.call_id === "j1").output).toContain("failed to parse function arguments");
+  });
+
+  it("asks for approval and honours accept, decline and abort", async () => {
+    const decisions: ReviewDecision[] = ["approved", "denied", "abort"];
+    const requests: ApprovalRequest[] = [];
+    server.enqueue(
+      turn(sse.functionCall("shell_command", { command: "touch approved.txt" }, { callId: "a1" })),
+      turn(sse.message("ok1")),
+      turn(sse.functionCall("shell_command", { command: "touch denied.txt" }, { callId: "a2" })),
+      turn(sse.message("ok2")),
+      turn(sse.functionCall("shell_command", { command: "touch aborted.txt" }, { callId: "a3" })),
+    );
+    const h = start({
+      approvalPolicy: "untrusted",
+      approvalHandler: async (request) => {
+        requests.push(request);
+        return decisions.shift()!;
+      },
+    });
+    h.session.submit(say("one"));
+    await h.turnEnd();
+    expect(existsSync(path.join(dir, "approved.txt"))).toBe(true);
+    expect(requests[0]).toMatchObject({ kind: "exec", callId: "a1" });
+    expect(requests[0]!.availableDecisions).toContain("approved");
+
+    h.events.length = 0;
+    h.session.submit(say("two"));
+    expect((await h.turnEnd()).msg.type).toBe("task_complete");
+    expect(existsSync(path.join(dir, "denied.txt"))).toBe(false);
+    const declined = inputOf(3).find((i) => i.type === "function_call_output" && i.call_id === "a2");
+    expect(declined).toBeDefined();
+    const cmd = h.events.find((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "CommandExecution");
+    expect((cmd?.msg as any)?.item.status).toBe("declined");
+
+    h.events.length = 0;
+    h.session.submit(say("three"));
+    expect((await h.turnEnd()).msg).toMatchObject({ type: "turn_aborted", reason: "interrupted" });
+    expect(existsSync(path.join(dir, "aborted.txt"))).toBe(false);
+    expect(server.responsesRequests()).toHaveLength(5);
+    expectWellFormed(h.events);
+  });
+
+  it("emits approval requests as events and takes the decision from an op when no handler is set", async () => {
+    server.enqueue(turn(sse.functionCall("shell_command", { command: "touch via-op.txt" }, { callId: "o1" })), turn(sse.message("fine")));
+    const h = start({ approvalPolicy: "untrusted" });
+    h.session.submit(say("go"));
+    const request = await h.waitFor((e) => e.msg.type === "exec_approval_request");
+    const approvalId = (request.msg as any).approval_id ?? (request.msg as any).call_id;
+    h.session.submit({ type: "exec_approval", id: approvalId, decision: "approved" });
+    expect((await h.turnEnd()).msg.type).toBe("task_complete");
+    expect(existsSync(path.join(dir, "via-op.txt"))).toBe(true);
+  });
+
+  it("interrupts a running sleep: kills it and ends the turn interrupted", async () => {
+    server.enqueue(turn(sse.functionCall("shell_command", { command: "sleep 30; touch late.txt", timeout_ms: 60_000 }, { callId: "s1" })));
+    const h = start();
+    h.session.submit(say("sleep"));
+    await h.waitFor((e) => e.msg.type === "item_started" && (e.msg as any).item.type === "CommandExecution");
+    h.session.submit({ type: "interrupt" });
+    const end = await h.turnEnd();
+    expect(end.msg).toMatchObject({ type: "turn_aborted", reason: "interrupted" });
+    expect(server.responsesRequests()).toHaveLength(1);
+    expect(h.session.isBusy()).toBe(false);
+    // The history stays consistent: the call has an output.
+    expect(h.session.history().some((i) => i.type === "function_call_output" && i.call_id === "s1")).toBe(true);
+    expectWellFormed(h.events);
+  });
+
+  it("interrupts while the model is still streaming", async () => {
+    server.enqueue(turn(sse.message("partial", { phase: "commentary" }), { hold: true }));
+    const h = start();
+    h.session.submit(say("talk"));
+    await h.waitFor((e) => e.msg.type === "agent_message");
+    h.session.submit({ type: "interrupt" });
+    expect((await h.turnEnd()).msg).toMatchObject({ type: "turn_aborted", reason: "interrupted" });
+    expectWellFormed(h.events);
+  });
+
+  it("retries after a 500 and a dropped stream, then succeeds", async () => {
+    server.enqueue(fail.status(500), fail.cutStream(sse.message("lost"), 3), turn(sse.message("third time")));
+    const h = start();
+    h.session.submit(say("hi"));
+    expect((await h.turnEnd()).msg).toMatchObject({ type: "task_complete", last_agent_message: "third time" });
+    const streamErrors = h.events.filter((e) => e.msg.type === "stream_error");
+    expect(streamErrors.map((e) => (e.msg as any).message)).toEqual(["Reconnecting... 1/4", "Reconnecting... 2/5"]);
+    expect(server.responsesRequests()).toHaveLength(3);
+    expect(h.events.some((e) => e.msg.type === "error")).toBe(false);
+    expectWellFormed(h.events);
+  });
+
+  it("ends the turn with an error event after the retries are spent, throwing nothing", async () => {
+    server.enqueue(fail.rateLimited(0), fail.status(503), fail.status(502));
+    const h = start({ retry: { requestMaxRetries: 2, baseDelayMs: 1 } });
+    h.session.submit(say("hi"));
+    const end = await h.turnEnd();
+    expect(end.msg).toMatchObject({ type: "task_complete", last_agent_message: null });
+    const error = h.events.find((e) => e.msg.type === "error");
+    expect((error?.msg as any).message).toContain("502");
+    expect(server.responsesRequests()).toHaveLength(3);
+    expect(h.session.isBusy()).toBe(false);
+    expectWellFormed(h.events);
+    // The session is still usable.
+    server.enqueue(turn(sse.message("back")));
+    h.events.length = 0;
+    h.session.submit(say("again"));
+    expect((await h.turnEnd()).msg).toMatchObject({ last_agent_message: "back" });
+  });
+
+  it("compacts manually: history becomes user messages + summary, base instructions kept", async () => {
+    server.enqueue(turn(sse.message("first answer")), turn(sse.message("SUMMARY: did things")), turn(sse.message("after")));
+    const h = start();
+    h.session.submit(say("first question"));
+    await h.turnEnd();
+    h.events.length = 0;
+    h.session.submit({ type: "compact" });
+    await h.waitFor((e) => e.msg.type === "context_compacted");
+    await h.turnEnd();
+    const compactBody = server.responsesRequests()[1]!.body;
+    expect(JSON.stringify(compactBody.input.at(-1))).toContain("CONTEXT CHECKPOINT COMPACTION");
+    expect(compactBody.tools).toEqual([]);
+    const history = h.session.history();
+    expect(history.some((i) => i.type === "message" && i.role === "assistant")).toBe(false);
+    expect(JSON.stringify(history)).toContain("first question");
+    expect(JSON.stringify(history.at(-1))).toContain("SUMMARY: did things");
+    expect(h.events.some((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "ContextCompaction")).toBe(true);
+
+    h.events.length = 0;
+    h.session.submit(say("next"));
+    await h.turnEnd();
+    const next = server.responsesRequests()[2]!.body;
+    expect(next.instructions).toBe(server.responsesRequests()[0]!.body.instructions);
+    const texts = next.input.map((i: any) => i.content?.[0]?.text ?? "");
+    expect(texts.some((t: string) => t.startsWith(SUMMARY_PREFIX))).toBe(true);
+    expect(texts.some((t: string) => t.startsWith("<permissions instructions>"))).toBe(true);
+    expect(texts.some((t: string) => t === "first answer")).toBe(false);
+    expectWellFormed(h.events);
+  });
+
+  it("compacts automatically when usage passes the limit, mid-turn", async () => {
+    server.enqueue(
+      turn(sse.functionCall("shell_command", { command: "echo hi" }, { callId: "c1" }), { usage: usage(900, 200) }),
+      turn(sse.message("summary text")),
+      turn(sse.message("finished")),
+    );
+    const h = start({ autoCompactTokenLimit: 1000 });
+    h.session.submit(say("big task"));
+    expect((await h.turnEnd()).msg).toMatchObject({ type: "task_complete", last_agent_message: "finished" });
+    expect(h.events.some((e) => e.msg.type === "context_compacted")).toBe(true);
+    const last = JSON.stringify(server.responsesRequests()[2]!.body.input);
+    expect(last).toContain("summary text");
+    expect(last).toContain("big task");
+  });
+
+  it("re-sends the permissions message when policies change and applies thread settings", async () => {
+    server.enqueue(turn(sse.message("a")), turn(sse.message("b")));
+    const h = start();
+    h.session.submit(say("one"));
+    await h.turnEnd();
+    h.session.submit({ type: "thread_settings", settings: { approval_policy: "untrusted", model: "gpt-other" } });
+    const applied = await h.waitFor((e) => e.msg.type === "thread_settings_applied");
+    expect(applied.msg).toMatchObject({ thread_settings: { approval_policy: "untrusted", model: "gpt-other", cwd: dir } });
+    h.events.length = 0;
+    h.session.submit(say("two"));
+    await h.turnEnd();
+    const second = server.responsesRequests()[1]!.body;
+    expect(second.model).toBe("gpt-other");
+    const texts = second.input.map((i: any) => `${i.role}:${i.content?.[0]?.text ?? ""}`);
+    expect(texts.filter((t: string) => t.startsWith("developer:<permissions instructions>"))).toHaveLength(2);
+    expect(texts.some((t: string) => t.startsWith("developer:<model_switch>"))).toBe(true);
+    expect(texts.filter((t: string) => t.startsWith("user:<environment_context>"))).toHaveLength(1);
+  });
+
+  it("puts images before text with [Image #N] labels", async () => {
+    const png = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
+    writeFileSync(path.join(dir, "pic.png"), png);
+    server.enqueue(turn(sse.message("seen")));
+    const h = start();
+    h.session.submit({
+      type: "user_input",
+      items: [
+        { type: "text", text: "look", text_elements: [] },
+        { type: "local_image", path: "pic.png" },
+      ],
+    });
+    await h.turnEnd();
+    const user = inputOf(0).at(-1);
+    expect(user.content.map((c: any) => c.type)).toEqual(["input_text", "input_image", "input_text", "input_text"]);
+    expect(user.content[0].text).toBe("<image name=[Image #1]>");
+    expect(user.content[1].image_url).toMatch(/^data:image\/png;base64,/);
+    expect(user.content[3].text).toBe("look");
+  });
+
+  it("steers a running turn with extra input", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server.enqueue(turn(sse.message("working"), { gate }), turn(sse.message("saw the steer")));
+    const h = start();
+    h.session.submit(say("start"));
+    await server.waitForResponsesRequests(1);
+    h.session.submit(say("also this"));
+    release();
+    expect((await h.turnEnd()).msg).toMatchObject({ last_agent_message: "saw the steer" });
+    expect(JSON.stringify(inputOf(1))).toContain("also this");
+    expect(h.events.filter((e) => e.msg.type === "task_started")).toHaveLength(1);
+  });
+
+  it("records rate limits, reports a reroute, and reports invalid ops as errors", async () => {
+    server.enqueue(turn(sse.message("x"), { headers: { "x-codex-primary-used-percent": "40", "openai-model": "gpt-safer" } }));
+    const recorded: ResponseItem[] = [];
+    const h = start({ recorder: { recordItems: (items) => recorded.push(...items), recordEvent: () => {} } });
+    h.session.submit({ type: "bogus" });
+    await h.waitFor((e) => e.msg.type === "error" && (e.msg as any).message.includes("invalid op"));
+    h.session.submit(say("hi"));
+    await h.turnEnd();
+    expect(h.session.rateLimits().codex).toMatchObject({ primary: { used_percent: 40 } });
+    expect(h.events.find((e) => e.msg.type === "model_reroute")?.msg).toMatchObject({ from_model: "gpt-test", to_model: "gpt-safer" });
+    const tokenCount = h.events.find((e) => e.msg.type === "token_count");
+    expect((tokenCount?.msg as any).rate_limits).toMatchObject({ limit_id: "codex" });
+    expect(recorded.some((i) => i.type === "message" && i.role === "assistant")).toBe(true);
+  });
+
+  it("fails closed when a sandboxed mode has no sandbox backend", async () => {
+    server.enqueue(turn(sse.functionCall("shell_command", { command: "touch nope.txt" }, { callId: "r1" })), turn(sse.message("ok")));
+    const h = start({ sandboxPolicy: { mode: "workspace-write" }, approvalPolicy: "never", runner: createLocalRunner({ sandbox: null }) });
+    h.session.submit(say("try"));
+    await h.turnEnd();
+    expect(existsSync(path.join(dir, "nope.txt"))).toBe(false);
+    const output = inputOf(1).find((i) => i.type === "function_call_output");
+    expect(JSON.stringify(output.output)).toContain("not available");
+  });
+
+  it("does not let a read-only session write files", async () => {
+    server.enqueue(turn(sse.functionCall("shell_command", { command: "touch ro.txt" }, { callId: "r2" })), turn(sse.message("ok")));
+    const h = start({ sandboxPolicy: { mode: "read-only" }, approvalPolicy: "never" });
+    h.session.submit(say("try"));
+    expect((await h.turnEnd()).msg.type).toBe("task_complete");
+    expect(existsSync(path.join(dir, "ro.txt"))).toBe(false);
+    expect(inputOf(1).some((i) => i.type === "function_call_output" && i.call_id === "r2")).toBe(true);
+  });
+
+  it("shuts down: ends the event iterator after shutdown_complete", async () => {
+    const h = start();
+    const seen: string[] = [];
+    const consumer = (async () => {
+      for await (const e of h.session.events()) seen.push(e.msg.type);
+    })();
+    await h.session.shutdown();
+    await consumer;
+    expect(seen).toEqual(["shutdown_complete"]);
+    session = undefined;
+  });
+});
+
