@@ -8,6 +8,10 @@ import {
   PermissionProfile,
   CoreSandboxPolicy,
   formatSpecialPathToken,
+  intersectAdditionalPermissions,
+  materializeAdditionalPermissions,
+  mergeAdditionalPermissions,
+  relativeOverlayPaths,
   parseSpecialPathToken,
   permissionProfileToSandboxPolicy,
   sandboxPolicyToPermissionProfile,
@@ -229,5 +233,78 @@ describe("SandboxPolicy conversions", () => {
       cwd,
     );
     expect(r.ok).toBe(false);
+  });
+});
+
+describe("additional-permission overlays", () => {
+  const cwd = "/home/u/proj";
+  const overlay = AdditionalPermissionProfile.parse({
+    network: { enabled: true },
+    file_system: {
+      entries: [
+        { path: { type: "path", path: "build" }, access: "write" },
+        { path: { type: "path", path: "/etc/ssl" }, access: "read" },
+        { path: { type: "special", value: { kind: "project_roots", subpath: "docs" } }, access: "read" },
+      ],
+    },
+  });
+
+  it("finds relative paths and materializes them against the workdir", () => {
+    expect(relativeOverlayPaths(overlay)).toEqual(["build"]);
+    const m = materializeAdditionalPermissions(overlay, cwd);
+    expect(m.file_system?.entries.map((e) => e.path)).toEqual([
+      { type: "path", path: `${cwd}/build` },
+      { type: "path", path: "/etc/ssl" },
+      { type: "path", path: `${cwd}/docs` },
+    ]);
+    expect(relativeOverlayPaths(m)).toEqual([]);
+  });
+
+  it("merges overlays as a union", () => {
+    const a = AdditionalPermissionProfile.parse({ file_system: { read: ["/a"] } });
+    const b = AdditionalPermissionProfile.parse({
+      network: { enabled: false },
+      file_system: { read: ["/a"], write: ["/b"] },
+    });
+    const c = AdditionalPermissionProfile.parse({ network: { enabled: true } });
+    expect(mergeAdditionalPermissions(a, null, b, c)).toEqual({
+      network: { enabled: true },
+      file_system: {
+        entries: [
+          { path: { type: "path", path: "/a" }, access: "read" },
+          { path: { type: "path", path: "/b" }, access: "write" },
+        ],
+      },
+    });
+    expect(mergeAdditionalPermissions()).toEqual({ network: null, file_system: null });
+  });
+
+  it("intersects a client's grant with the request: no more than asked", () => {
+    const granted = AdditionalPermissionProfile.parse({
+      network: { enabled: true },
+      file_system: {
+        entries: [
+          { path: { type: "path", path: `${cwd}/build` }, access: "read" }, // weaker than asked: kept
+          { path: { type: "path", path: "/etc/ssl" }, access: "write" }, // stronger than asked: dropped
+          { path: { type: "path", path: "/root" }, access: "write" }, // never asked: dropped
+          { path: { type: "path", path: "/secret" }, access: "deny" }, // narrows: kept
+        ],
+      },
+    });
+    expect(intersectAdditionalPermissions(overlay, granted, cwd)).toEqual({
+      network: { enabled: true },
+      file_system: {
+        entries: [
+          { path: { type: "path", path: `${cwd}/build` }, access: "read" },
+          { path: { type: "path", path: "/secret" }, access: "deny" },
+        ],
+      },
+    });
+    const noNet = intersectAdditionalPermissions(
+      AdditionalPermissionProfile.parse({}),
+      AdditionalPermissionProfile.parse({ network: { enabled: true } }),
+      cwd,
+    );
+    expect(noNet.network).toEqual({ enabled: false });
   });
 });
