@@ -62,10 +62,7 @@ export type CoreNetworkAccess = z.infer<typeof CoreNetworkAccess>;
 
 /** Network part of an additional-permission overlay: `{enabled}`; `null` leaves it unchanged. */
 export const NetworkPermissions = z.object({
-  enabled: z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? null),
+  enabled: z.boolean().nullable().default(null),
 });
 export type NetworkPermissions = z.infer<typeof NetworkPermissions>;
 
@@ -242,8 +239,8 @@ export type PermissionProfile = z.infer<typeof PermissionProfile>;
  * for). `null` fields leave the base profile unchanged.
  */
 export const AdditionalPermissionProfile = z.object({
-  network: NetworkPermissions.nullish().transform((v) => v ?? null),
-  file_system: FileSystemPermissions.nullish().transform((v) => v ?? null),
+  network: NetworkPermissions.nullable().default(null),
+  file_system: FileSystemPermissions.nullable().default(null),
 });
 export type AdditionalPermissionProfile = z.infer<typeof AdditionalPermissionProfile>;
 
