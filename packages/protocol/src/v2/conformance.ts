@@ -111,18 +111,51 @@ export function createOfficialSchemaValidator(schemaDir: string): OfficialSchema
   const compiled = new Map<string, ValidateFunction>();
   const names = new Set(Object.keys(definitions));
 
+  function compiledFor(pointer: string): ValidateFunction {
+    let validate = compiled.get(pointer);
+    if (!validate) {
+      validate = ajv.compile({ $ref: `codex-v2#${pointer}` });
+      compiled.set(pointer, validate);
+    }
+    return validate;
+  }
+
   function validateDefinition(definition: string, value: unknown): OfficialValidation {
     if (!names.has(definition)) {
       return { valid: true, definition: null, unchecked: `the official schema has no definition "${definition}"` };
     }
-    let validate = compiled.get(definition);
-    if (!validate) {
-      validate = ajv.compile({ $ref: `codex-v2#/definitions/${definition}` });
-      compiled.set(definition, validate);
-    }
+    const validate = compiledFor(`/definitions/${definition}`);
     return validate(value)
       ? { valid: true, definition }
       : { valid: false, definition, errors: describeAjvErrors(validate.errors) };
+  }
+
+  /** For the method unions: which `oneOf` branch carries which method, so errors are about that branch. */
+  const branches = new Map<string, Map<string, number>>();
+  function branchOf(union: string, method: string): number | undefined {
+    let table = branches.get(union);
+    if (!table) {
+      table = new Map();
+      const variants = (definitions[union] as { oneOf?: unknown[] } | undefined)?.oneOf ?? [];
+      variants.forEach((variant, index) => {
+        const methods = (variant as { properties?: { method?: { enum?: unknown[] } } }).properties?.method?.enum ?? [];
+        for (const name of methods) if (typeof name === "string") table?.set(name, index);
+      });
+      branches.set(union, table);
+    }
+    return table.get(method);
+  }
+
+  function validateInUnion(union: string, method: string, message: unknown): OfficialValidation {
+    if (!names.has(union)) return validateDefinition(union, message);
+    const index = branchOf(union, method);
+    if (index === undefined) {
+      return { valid: false, definition: union, errors: `the official ${union} has no method "${method}"` };
+    }
+    const validate = compiledFor(`/definitions/${union}/oneOf/${index}`);
+    return validate(message)
+      ? { valid: true, definition: union }
+      : { valid: false, definition: union, errors: describeAjvErrors(validate.errors) };
   }
 
   function responseDefinition(method: string): string | undefined {
@@ -137,10 +170,11 @@ export function createOfficialSchemaValidator(schemaDir: string): OfficialSchema
     }
     const record = message as Record<string, unknown>;
     if (typeof record.method === "string") {
+      const method = record.method;
       if ("id" in record) {
-        return validateDefinition(isServerRequestMethod(record.method) ? "ServerRequest" : "ClientRequest", message);
+        return validateInUnion(isServerRequestMethod(method) ? "ServerRequest" : "ClientRequest", method, message);
       }
-      return validateDefinition(record.method === "initialized" ? "ClientNotification" : "ServerNotification", message);
+      return validateInUnion(method === "initialized" ? "ClientNotification" : "ServerNotification", method, message);
     }
     if ("error" in record) return validateDefinition("JSONRPCError", message);
     if ("result" in record) {
