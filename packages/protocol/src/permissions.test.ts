@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import * as Permissions from "./permissions.js";
 import {
   AdditionalPermissionProfile,
   FileSystemAccessMode,
@@ -306,5 +307,19 @@ describe("additional-permission overlays", () => {
       cwd,
     );
     expect(noNet.network).toEqual({ enabled: false });
+  });
+});
+
+describe("JSON Schema", () => {
+  it("every permission schema has one, for input and for output", () => {
+    const schemas = Object.entries(Permissions).filter(([, v]) => v instanceof z.ZodType);
+    expect(schemas.length).toBeGreaterThan(10);
+    for (const [name, schema] of schemas) {
+      for (const io of ["input", "output"] as const) {
+        expect(() => z.toJSONSchema(schema as z.ZodType, { io }), `${name} (${io})`).not.toThrow();
+      }
+    }
+    const out = z.toJSONSchema(PermissionProfile, { io: "output" }) as { oneOf?: unknown[] };
+    expect(out.oneOf).toHaveLength(3);
   });
 });
