@@ -5,6 +5,7 @@
 import path from "node:path";
 import { v7 as uuidv7 } from "uuid";
 import { Policy, commandsForExecPolicy, evaluateExecApproval } from "@codex-ts/execpolicy";
+import { canWritePath, profileFromLegacySettings, resolvePolicy } from "@codex-ts/sandboxing";
 import type { AskForApproval } from "@codex-ts/protocol";
 import type {
   ApprovalRequest,
@@ -115,25 +116,18 @@ export async function requestApproval(
 // ---------------------------------------------------------------------------------------------
 // apply_patch
 
-function isInside(child: string, root: string): boolean {
-  const rel = path.relative(root, child);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-}
-
-/** Roots the sandbox lets tools write to (undefined = everything). */
-export function writableRoots(policy: SandboxPolicy, cwd: string): string[] | undefined {
-  if (policy.mode === "danger-full-access") return undefined;
-  if (policy.mode === "read-only") return [];
-  const roots = [cwd, ...(policy.writableRoots ?? [])];
-  if (!policy.excludeSlashTmp) roots.push("/tmp");
-  if (!policy.excludeTmpdirEnvVar && process.env.TMPDIR) roots.push(process.env.TMPDIR);
-  return roots.map((r) => path.resolve(cwd, r));
-}
-
+/**
+ * Whether the sandbox lets tools write every path (resolved by @codex-ts/sandboxing, so protected
+ * names like `.git` inside a writable root stay read-only, as in Codex).
+ */
 export function pathsWritable(paths: string[], policy: SandboxPolicy, cwd: string): boolean {
-  const roots = writableRoots(policy, cwd);
-  if (roots === undefined) return true;
-  return paths.every((p) => roots.some((r) => isInside(path.resolve(cwd, p), r)));
+  if (policy.mode === "danger-full-access") return true;
+  const resolved = resolvePolicy(profileFromLegacySettings(policy), {
+    cwd,
+    workspaceRoots: [cwd],
+    ...(process.env.TMPDIR ? { tmpdir: process.env.TMPDIR } : {}),
+  });
+  return paths.every((p) => canWritePath(resolved, path.resolve(cwd, p)));
 }
 
 /** Codex's patch safety: auto-apply inside writable roots, otherwise ask (or reject). */

@@ -32,7 +32,6 @@ export {
   patchDecisions,
   pathsWritable,
   requestApproval,
-  writableRoots,
   type ApprovalOutcome,
   type Assessment,
 } from "./approval.js";

@@ -299,6 +299,18 @@ describe("apply_patch approvals", () => {
     expect(readFileSync(path.join(t.dir, "out.txt"), "utf8")).toBe("bye\n");
   });
 
+  it("protected .git inside the workspace needs approval", async () => {
+    t = makeContext({ approvalPolicy: "on-request", decide: () => "denied" });
+    mkdirSync(path.join(t.dir, ".git"));
+    const r = await applyPatchHandler("function").handle(
+      fnCall("apply_patch", { input: wrap("*** Add File: .git/hooks-evil\n+x") }),
+      t.ctx,
+    );
+    expect(r.success).toBe(false);
+    expect(t.approvals).toHaveLength(1);
+    expect(existsSync(path.join(t.dir, ".git/hooks-evil"))).toBe(false);
+  });
+
   it("outside writable roots: asks under on-request, rejects under never, always asks in read-only", async () => {
     const outside = makeContext();
     const outsidePath = path.join(outside.dir, "x.txt");
