@@ -44,4 +44,30 @@ describe("conformance with the official Codex 0.169 schema", () => {
     expect(covered).toContain("response:item/commandExecution/requestApproval");
     expect(covered).toContain("serverNotification:item/completed");
   });
+
+  it("second real session: approvals declined, user input, dynamic tool, steer/interrupt, goals, compaction, config, command/exec", () => {
+    const entries = readTranscript("codex-0.169/app-server-session-2.jsonl");
+    const { covered, problems } = check(entries);
+    expect(problems).toEqual([]);
+    for (const method of [
+      "thread/fork",
+      "thread/resume",
+      "thread/archive",
+      "thread/unarchive",
+      "thread/goal/set",
+      "thread/goal/clear",
+      "thread/compact/start",
+      "turn/steer",
+      "turn/interrupt",
+      "config/value/write",
+      "config/batchWrite",
+      "command/exec/write",
+      "command/exec/terminate",
+    ]) {
+      expect(covered, method).toContain(`response:${method}`);
+    }
+    expect(covered).toContain("serverRequest:item/tool/call");
+    expect(covered).toContain("serverRequest:item/tool/requestUserInput");
+    expect(covered).toContain("response:item/tool/requestUserInput");
+  });
 });
