@@ -27,6 +27,7 @@ export class EventHub {
   private readonly buffer: SessionEvent[] = [];
   private readonly waiters: Array<(result: IteratorResult<SessionEvent>) => void> = [];
   private closed = false;
+  private iterating = false;
 
   emit(event: SessionEvent): void {
     for (const listener of this.listeners) {
@@ -38,7 +39,8 @@ export class EventHub {
     }
     const waiter = this.waiters.shift();
     if (waiter) waiter({ value: event, done: false });
-    else this.buffer.push(event);
+    // Buffer for the iterator, unless only listeners consume events (no unbounded growth then).
+    else if (this.iterating || this.listeners.size === 0) this.buffer.push(event);
   }
 
   subscribe(listener: (event: SessionEvent) => void): () => void {
@@ -61,6 +63,7 @@ export class EventHub {
 
   iterator(): AsyncIterableIterator<SessionEvent> {
     const self = this;
+    this.iterating = true;
     return {
       next: () => self.next(),
       [Symbol.asyncIterator]() {

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { EventMsg, type ResponseItem } from "@codex-ts/protocol";
@@ -398,6 +398,89 @@ describe("session turn loop against the fake Responses server", () => {
     expect(inputOf(1).some((i) => i.type === "function_call_output" && i.call_id === "r2")).toBe(true);
   });
 
+  it("applies patches to real files: add, update, delete (freeform apply_patch)", async () => {
+    writeFileSync(path.join(dir, "keep.txt"), "one\ntwo\nthree\n");
+    writeFileSync(path.join(dir, "gone.txt"), "bye\n");
+    const patch = [
+      "*** Begin Patch",
+      "*** Add File: new.txt",
+      "+hello",
+      "*** Update File: keep.txt",
+      "@@",
+      " one",
+      "-two",
+      "+TWO",
+      " three",
+      "*** Delete File: gone.txt",
+      "*** End Patch",
+    ].join("\n");
+    server.enqueue(turn(sse.customToolCall("apply_patch", patch, { callId: "p1" })), turn(sse.message("patched")));
+    const h = start();
+    h.session.submit(say("edit"));
+    expect((await h.turnEnd()).msg).toMatchObject({ last_agent_message: "patched" });
+    expect(readFileSync(path.join(dir, "new.txt"), "utf8")).toBe("hello\n");
+    expect(readFileSync(path.join(dir, "keep.txt"), "utf8")).toBe("one\nTWO\nthree\n");
+    expect(existsSync(path.join(dir, "gone.txt"))).toBe(false);
+    const output = inputOf(1).find((i) => i.type === "custom_tool_call_output");
+    expect(output.call_id).toBe("p1");
+    const change = h.events.find((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "FileChange");
+    expect((change?.msg as any).item.status).toBe("completed");
+    expectWellFormed(h.events);
+  });
+
+  it("hands dynamic tool calls to the callback and returns its content to the model", async () => {
+    server.enqueue(turn(sse.functionCall("lookup", { key: "k1" }, { callId: "d1" })), turn(sse.message("thanks")));
+    const seen: unknown[] = [];
+    const h = start({
+      dynamicTools: [{ name: "lookup", description: "Look a key up", inputSchema: { type: "object", properties: { key: { type: "string" } } } }],
+      dynamicToolHandler: async (request) => {
+        seen.push(request.arguments);
+        return { contentItems: [{ type: "inputText", text: "value-42" }], success: true };
+      },
+    });
+    h.session.submit(say("look"));
+    await h.turnEnd();
+    expect(seen).toEqual([{ key: "k1" }]);
+    expect((server.responsesRequests()[0]!.body.tools as any[]).some((t) => t.name === "lookup")).toBe(true);
+    const output = inputOf(1).find((i) => i.type === "function_call_output");
+    expect(JSON.stringify(output.output)).toContain("value-42");
+    expect(h.events.some((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "DynamicToolCall")).toBe(true);
+    expectWellFormed(h.events);
+  });
+
+  it("plan mode offers request_user_input and tells the model", async () => {
+    server.enqueue(turn(sse.message("plan")));
+    const h = start({ collaborationMode: { mode: "plan", settings: { model: "gpt-test", reasoning_effort: null, developer_instructions: null } } });
+    h.session.submit(say("plan it"));
+    await h.turnEnd();
+    const body = server.responsesRequests()[0]!.body;
+    expect((body.tools as any[]).map((t) => t.name)).toContain("request_user_input");
+    expect(JSON.stringify(body.input)).toContain("<collaboration_mode>plan</collaboration_mode>");
+    expect(h.events.find((e) => e.msg.type === "task_started")?.msg).toMatchObject({ collaboration_mode_kind: "plan" });
+  });
+
+  it("resolves a pending approval when interrupted, and accepts a call id as the approval id", async () => {
+    server.enqueue(
+      turn(sse.functionCall("shell_command", { command: "touch wait.txt" }, { callId: "w1" })),
+      turn(sse.functionCall("shell_command", { command: "touch by-call-id.txt" }, { callId: "w2" })),
+      turn(sse.message("done")),
+    );
+    const h = start({ approvalPolicy: "untrusted" });
+    h.session.submit(say("one"));
+    await h.waitFor((e) => e.msg.type === "exec_approval_request");
+    h.session.submit({ type: "interrupt" });
+    expect((await h.turnEnd()).msg).toMatchObject({ type: "turn_aborted", reason: "interrupted" });
+    expect(existsSync(path.join(dir, "wait.txt"))).toBe(false);
+
+    h.events.length = 0;
+    h.session.submit(say("two"));
+    await h.waitFor((e) => e.msg.type === "exec_approval_request");
+    h.session.submit({ type: "exec_approval", id: "w2", decision: "approved" });
+    expect((await h.turnEnd()).msg.type).toBe("task_complete");
+    expect(existsSync(path.join(dir, "by-call-id.txt"))).toBe(true);
+    expectWellFormed(h.events);
+  });
+
   it("shuts down: ends the event iterator after shutdown_complete", async () => {
     const h = start();
     const seen: string[] = [];
@@ -406,7 +489,7 @@ describe("session turn loop against the fake Responses server", () => {
     })();
     await h.session.shutdown();
     await consumer;
-    expect(seen).toEqual(["shutdown_complete"]);
+    expect(seen).toEqual(["session_configured", "shutdown_complete"]);
     session = undefined;
   });
 });

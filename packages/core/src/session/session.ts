@@ -323,6 +323,20 @@ class SessionImpl implements Session {
       this.told = { model: options.model };
     }
     if (options.onEvent) this.hub.subscribe(options.onEvent);
+    const configured: EventMsg = {
+      type: "session_configured",
+      session_id: this.sessionId,
+      thread_id: this.threadId,
+      model: this.settingsState.model,
+      model_provider_id: this.settingsState.providerId,
+      approval_policy: this.settingsState.approvalPolicy,
+      permission_profile: this.settings().permission_profile,
+      cwd: this.settingsState.cwd,
+      history_log_id: 0,
+      history_entry_count: 0,
+    };
+    if (this.settingsState.reasoningEffort) configured.reasoning_effort = this.settingsState.reasoningEffort;
+    this.emit("session", configured);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -483,10 +497,8 @@ class SessionImpl implements Session {
     const active = this.active;
     if (!active) return;
     // Resolve pending approvals first so tools waiting on them unwind.
-    for (const [id, pending] of this.pendingApprovals) {
-      this.pendingApprovals.delete(id);
-      pending.resolve("abort");
-    }
+    for (const pending of [...this.pendingApprovals.values()]) pending.resolve("abort");
+    this.pendingApprovals.clear();
     active.controller.abort();
   }
 
@@ -1007,9 +1019,12 @@ class SessionImpl implements Session {
         if (settled) return;
         settled = true;
         this.pendingApprovals.delete(id);
+        this.pendingApprovals.delete(request.callId);
         resolve(decision);
       };
       this.pendingApprovals.set(id, { resolve: settle, turnId });
+      // An exec approval may be answered by its approval id or its call id.
+      if (request.kind === "exec" && request.callId !== id) this.pendingApprovals.set(request.callId, { resolve: settle, turnId });
       if (this.options.approvalHandler) {
         this.options.approvalHandler(request).then(settle, () => settle("denied"));
         return;
