@@ -22,6 +22,12 @@ describe("formatAllowPrefixes", () => {
     expect(out?.omitted).toBe(5);
   });
 
+  it("can say how many were left out", () => {
+    const prefixes = Array.from({ length: MAX_RENDERED_PREFIXES + 5 }, (_, i) => [`p${i}`]);
+    const out = formatAllowPrefixes(prefixes, { countOmitted: true });
+    expect(out?.text.endsWith("...\n[5 more command prefixes were not listed]")).toBe(true);
+  });
+
   it("caps the text length", () => {
     let policy = Policy.empty();
     for (let i = 0; i < 200; i++) policy = policy.withPrefixRule([`tool-${i}`, "x".repeat(500)], "allow");

@@ -43,10 +43,13 @@ export function renderCommandPrefix(prefix: readonly string[]): string {
   return `[${prefix.map((t) => JSON.stringify(t)).join(", ")}]`;
 }
 
-/** Returns undefined when there is nothing to list. */
+/**
+ * Returns undefined when there is nothing to list. With `countOmitted`, the truncation marker says
+ * how many prefixes were left out instead of Codex's generic marker.
+ */
 export function formatAllowPrefixes(
   prefixes: readonly (readonly string[])[],
-  limits: { maxPrefixes?: number; maxChars?: number } = {},
+  limits: { maxPrefixes?: number; maxChars?: number; countOmitted?: boolean } = {},
 ): RenderedPrefixes | undefined {
   if (prefixes.length === 0) return undefined;
   const maxPrefixes = limits.maxPrefixes ?? MAX_RENDERED_PREFIXES;
@@ -70,9 +73,13 @@ export function formatAllowPrefixes(
     }
     shown = kept;
   }
+  const omitted = sorted.length - shown;
+  const marker = limits.countOmitted
+    ? `...\n[${omitted} more command prefix${omitted === 1 ? " was" : "es were"} not listed]`
+    : TRUNCATED_MARKER;
   return {
-    text: truncated ? `${text}${TRUNCATED_MARKER}` : text,
+    text: truncated ? `${text}${marker}` : text,
     shown,
-    omitted: sorted.length - shown,
+    omitted,
   };
 }
