@@ -1,0 +1,430 @@
+import { rmSync } from "node:fs";
+import Database from "better-sqlite3";
+import { z } from "zod";
+import type { RolloutSummary } from "./rollout-scan.js";
+import type { SortDirection, StoredGitInfo, StoredThread, ThreadSortKey, ThreadSourceKind } from "./types.js";
+
+/** Bump when the schema changes: an index with another version is dropped and rebuilt. */
+export const INDEX_SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE threads (
+  id TEXT PRIMARY KEY,
+  path TEXT NOT NULL,
+  dir TEXT NOT NULL,
+  archived INTEGER NOT NULL,
+  archived_at_ms INTEGER,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  file_mtime_ms INTEGER NOT NULL,
+  file_size INTEGER NOT NULL,
+  session_id TEXT NOT NULL,
+  cwd TEXT NOT NULL,
+  preview TEXT NOT NULL,
+  model_provider TEXT NOT NULL,
+  model TEXT,
+  reasoning_effort TEXT,
+  cli_version TEXT NOT NULL,
+  originator TEXT,
+  source_json TEXT NOT NULL,
+  source_kind TEXT NOT NULL,
+  thread_source TEXT,
+  forked_from_id TEXT,
+  parent_thread_id TEXT,
+  agent_nickname TEXT,
+  agent_role TEXT,
+  git_json TEXT
+);
+CREATE INDEX threads_by_created ON threads(archived, created_at_ms, id);
+CREATE INDEX threads_by_updated ON threads(archived, updated_at_ms, id);
+CREATE INDEX threads_by_dir ON threads(dir);
+CREATE INDEX threads_by_cwd ON threads(cwd);
+CREATE INDEX threads_by_mtime ON threads(file_mtime_ms);
+-- Metadata owned by the store (not in rollout files): the name and caller overrides.
+CREATE TABLE thread_meta (
+  thread_id TEXT PRIMARY KEY,
+  name TEXT,
+  preview TEXT,
+  model TEXT,
+  reasoning_effort TEXT,
+  git_json TEXT
+);
+-- Directories already reconciled, with the mtime they had then.
+CREATE TABLE scan_dirs (
+  dir TEXT PRIMARY KEY,
+  mtime_ms INTEGER NOT NULL
+);
+`;
+
+export interface FileFacts {
+  path: string;
+  dir: string;
+  archived: boolean;
+  mtimeMs: number;
+  size: number;
+}
+
+export interface IndexedFile {
+  id: string;
+  path: string;
+  fileMtimeMs: number;
+  fileSize: number;
+}
+
+export interface ListQuery {
+  sortKey: ThreadSortKey;
+  direction: SortDirection;
+  archived: boolean;
+  cwds: string[] | null;
+  searchTerm: string | null;
+  modelProviders: string[] | null;
+  sourceKinds: ThreadSourceKind[] | null;
+  excludedIds: string[] | null;
+  after: { value: number; id: string } | null;
+  limit: number;
+}
+
+export interface MetaOverrides {
+  name?: string | null;
+  preview?: string | null;
+  model?: string | null;
+  reasoningEffort?: string | null;
+  gitInfo?: StoredGitInfo | null;
+}
+
+const GitJson = z.object({ sha: z.string().nullable(), branch: z.string().nullable(), originUrl: z.string().nullable() });
+
+/**
+ * The sqlite index (better-sqlite3, WAL). Opening recreates the database when it is missing,
+ * unreadable, corrupt or of another schema version; `fresh` tells the caller to rebuild from files.
+ */
+export class ThreadIndex {
+  readonly db: Database.Database;
+  readonly fresh: boolean;
+
+  private constructor(db: Database.Database, fresh: boolean) {
+    this.db = db;
+    this.fresh = fresh;
+    db.function("fold", { deterministic: true }, (s: unknown) => (typeof s === "string" ? s.toLowerCase() : ""));
+  }
+
+  static open(file: string): ThreadIndex {
+    try {
+      return ThreadIndex.openOrThrow(file);
+    } catch {
+      // Corrupt or unreadable: start over (the files are the source of truth).
+      for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
+      return ThreadIndex.openOrThrow(file);
+    }
+  }
+
+  private static openOrThrow(file: string): ThreadIndex {
+    const db = new Database(file);
+    try {
+      db.pragma("busy_timeout = 10000");
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      const check = db.pragma("quick_check", { simple: true });
+      if (check !== "ok") throw new Error(`index failed quick_check: ${String(check)}`);
+      const version = db.pragma("user_version", { simple: true });
+      if (version === INDEX_SCHEMA_VERSION) return new ThreadIndex(db, false);
+      db.transaction(() => {
+        for (const table of ["threads", "thread_meta", "scan_dirs"]) db.exec(`DROP TABLE IF EXISTS ${table}`);
+        db.exec(SCHEMA);
+        db.pragma(`user_version = ${INDEX_SCHEMA_VERSION}`);
+      })();
+      return new ThreadIndex(db, true);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Insert or refresh a thread from its rollout file; a model/effort seen before is kept if the file has none. */
+  upsertFromFile(summary: RolloutSummary, file: FileFacts, archivedAtMs: number | null): void {
+    this.db
+      .prepare(
+        `INSERT INTO threads (id, path, dir, archived, archived_at_ms, created_at_ms, updated_at_ms, file_mtime_ms,
+           file_size, session_id, cwd, preview, model_provider, model, reasoning_effort, cli_version, originator,
+           source_json, source_kind, thread_source, forked_from_id, parent_thread_id, agent_nickname, agent_role, git_json)
+         VALUES (@id, @path, @dir, @archived, @archivedAtMs, @createdAtMs, @updatedAtMs, @mtimeMs, @size, @sessionId,
+           @cwd, @preview, @modelProvider, @model, @reasoningEffort, @cliVersion, @originator, @sourceJson, @sourceKind,
+           @threadSource, @forkedFromId, @parentThreadId, @agentNickname, @agentRole, @gitJson)
+         ON CONFLICT(id) DO UPDATE SET
+           path = excluded.path, dir = excluded.dir, archived = excluded.archived,
+           archived_at_ms = CASE WHEN excluded.archived = 0 THEN NULL
+                                 ELSE COALESCE(threads.archived_at_ms, excluded.archived_at_ms) END,
+           created_at_ms = excluded.created_at_ms, updated_at_ms = excluded.updated_at_ms,
+           file_mtime_ms = excluded.file_mtime_ms, file_size = excluded.file_size,
+           session_id = excluded.session_id, cwd = excluded.cwd,
+           preview = CASE WHEN excluded.preview <> '' THEN excluded.preview ELSE threads.preview END,
+           model_provider = excluded.model_provider,
+           model = COALESCE(excluded.model, threads.model),
+           reasoning_effort = COALESCE(excluded.reasoning_effort, threads.reasoning_effort),
+           cli_version = excluded.cli_version, originator = excluded.originator,
+           source_json = excluded.source_json, source_kind = excluded.source_kind,
+           thread_source = excluded.thread_source, forked_from_id = excluded.forked_from_id,
+           parent_thread_id = excluded.parent_thread_id, agent_nickname = excluded.agent_nickname,
+           agent_role = excluded.agent_role, git_json = excluded.git_json`,
+      )
+      .run({
+        id: summary.id,
+        path: file.path,
+        dir: file.dir,
+        archived: file.archived ? 1 : 0,
+        archivedAtMs: file.archived ? (archivedAtMs ?? file.mtimeMs) : null,
+        createdAtMs: Math.trunc(summary.createdAtMs),
+        updatedAtMs: Math.trunc(file.mtimeMs),
+        mtimeMs: Math.trunc(file.mtimeMs),
+        size: file.size,
+        sessionId: summary.sessionId,
+        cwd: summary.cwd,
+        preview: summary.preview,
+        modelProvider: summary.modelProvider,
+        model: summary.model,
+        reasoningEffort: summary.reasoningEffort,
+        cliVersion: summary.cliVersion,
+        originator: summary.originator,
+        sourceJson: JSON.stringify(summary.source ?? null),
+        sourceKind: summary.sourceKind,
+        threadSource: summary.threadSource,
+        forkedFromId: summary.forkedFromId,
+        parentThreadId: summary.parentThreadId,
+        agentNickname: summary.agentNickname,
+        agentRole: summary.agentRole,
+        gitJson: summary.gitInfo ? JSON.stringify(summary.gitInfo) : null,
+      });
+  }
+
+  /** After appending to a thread's file ourselves. */
+  touchFile(id: string, mtimeMs: number, size: number, fields: { preview: string; model: string | null; reasoningEffort: string | null }): void {
+    this.db
+      .prepare(
+        `UPDATE threads SET updated_at_ms = @mtime, file_mtime_ms = @mtime, file_size = @size,
+           preview = CASE WHEN preview = '' THEN @preview ELSE preview END,
+           model = COALESCE(@model, model), reasoning_effort = COALESCE(@effort, reasoning_effort)
+         WHERE id = @id`,
+      )
+      .run({ id, mtime: Math.trunc(mtimeMs), size, preview: fields.preview, model: fields.model, effort: fields.reasoningEffort });
+  }
+
+  /** The thread moved between `sessions/` and `archived_sessions/`. */
+  moveFile(id: string, file: FileFacts, archivedAtMs: number | null): void {
+    this.db
+      .prepare(
+        `UPDATE threads SET path = @path, dir = @dir, archived = @archived, archived_at_ms = @archivedAtMs,
+           file_mtime_ms = @mtime, file_size = @size WHERE id = @id`,
+      )
+      .run({
+        id,
+        path: file.path,
+        dir: file.dir,
+        archived: file.archived ? 1 : 0,
+        archivedAtMs: file.archived ? archivedAtMs : null,
+        mtime: Math.trunc(file.mtimeMs),
+        size: file.size,
+      });
+  }
+
+  deleteThread(id: string): void {
+    this.db.transaction(() => {
+      this.db.prepare("DELETE FROM threads WHERE id = ?").run(id);
+      this.db.prepare("DELETE FROM thread_meta WHERE thread_id = ?").run(id);
+    })();
+  }
+
+  /** Forget rows whose file disappeared from `dir` (their names stay in thread_meta). */
+  deleteMissingInDir(dir: string, presentPaths: Set<string>): void {
+    const rows = this.db.prepare("SELECT id, path FROM threads WHERE dir = ?").all(dir) as { id: string; path: string }[];
+    const del = this.db.prepare("DELETE FROM threads WHERE id = ?");
+    for (const row of rows) if (!presentPaths.has(row.path)) del.run(row.id);
+  }
+
+  filesInDir(dir: string): Map<string, IndexedFile> {
+    const rows = this.db
+      .prepare("SELECT id, path, file_mtime_ms AS fileMtimeMs, file_size AS fileSize FROM threads WHERE dir = ?")
+      .all(dir) as IndexedFile[];
+    return new Map(rows.map((r) => [r.path, r]));
+  }
+
+  /** Indexed files whose last seen mtime is at or after `sinceMs`. */
+  filesModifiedSince(sinceMs: number): { path: string; dir: string; archived: boolean; fileMtimeMs: number; fileSize: number }[] {
+    const rows = this.db
+      .prepare(
+        "SELECT path, dir, archived, file_mtime_ms AS fileMtimeMs, file_size AS fileSize FROM threads WHERE file_mtime_ms >= ?",
+      )
+      .all(Math.trunc(Math.max(sinceMs, Number.MIN_SAFE_INTEGER))) as {
+      path: string;
+      dir: string;
+      archived: number;
+      fileMtimeMs: number;
+      fileSize: number;
+    }[];
+    return rows.map((r) => ({ ...r, archived: r.archived === 1 }));
+  }
+
+  scannedDirs(): Map<string, number> {
+    const rows = this.db.prepare("SELECT dir, mtime_ms AS mtimeMs FROM scan_dirs").all() as { dir: string; mtimeMs: number }[];
+    return new Map(rows.map((r) => [r.dir, r.mtimeMs]));
+  }
+
+  setScannedDir(dir: string, mtimeMs: number): void {
+    this.db
+      .prepare("INSERT INTO scan_dirs (dir, mtime_ms) VALUES (?, ?) ON CONFLICT(dir) DO UPDATE SET mtime_ms = excluded.mtime_ms")
+      .run(dir, Math.trunc(mtimeMs));
+  }
+
+  forgetDir(dir: string): void {
+    this.db.transaction(() => {
+      this.db.prepare("DELETE FROM threads WHERE dir = ?").run(dir);
+      this.db.prepare("DELETE FROM scan_dirs WHERE dir = ?").run(dir);
+    })();
+  }
+
+  setMeta(id: string, overrides: MetaOverrides): void {
+    const current = (this.db.prepare("SELECT * FROM thread_meta WHERE thread_id = ?").get(id) ?? {}) as Record<
+      string,
+      string | null
+    >;
+    const pick = <K extends keyof MetaOverrides>(key: K, column: string, encode: (v: NonNullable<MetaOverrides[K]>) => string) => {
+      if (!(key in overrides)) return current[column] ?? null;
+      const value = overrides[key];
+      return value === null || value === undefined || value === "" ? null : encode(value as NonNullable<MetaOverrides[K]>);
+    };
+    this.db
+      .prepare(
+        `INSERT INTO thread_meta (thread_id, name, preview, model, reasoning_effort, git_json)
+         VALUES (@id, @name, @preview, @model, @effort, @git)
+         ON CONFLICT(thread_id) DO UPDATE SET name = excluded.name, preview = excluded.preview, model = excluded.model,
+           reasoning_effort = excluded.reasoning_effort, git_json = excluded.git_json`,
+      )
+      .run({
+        id,
+        name: pick("name", "name", (v) => v),
+        preview: pick("preview", "preview", (v) => v),
+        model: pick("model", "model", (v) => v),
+        effort: pick("reasoningEffort", "reasoning_effort", (v) => v),
+        git: pick("gitInfo", "git_json", (v) => JSON.stringify(v)),
+      });
+  }
+
+  get(id: string): StoredThread | null {
+    const row = this.db.prepare(`${SELECT_THREAD} WHERE t.id = ?`).get(id) as ThreadRow | undefined;
+    return row ? rowToThread(row) : null;
+  }
+
+  count(): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM threads").get() as { n: number }).n;
+  }
+
+  /** One page in keyset order: (sort value, id), strictly after `after`. Returns up to `limit + 1` rows. */
+  list(q: ListQuery): StoredThread[] {
+    const column = q.sortKey === "updated_at" ? "t.updated_at_ms" : "t.created_at_ms";
+    const where: string[] = ["t.archived = @archived"];
+    const params: Record<string, unknown> = { archived: q.archived ? 1 : 0, limit: q.limit + 1 };
+    const inList = (name: string, values: string[]) => {
+      values.forEach((v, i) => {
+        params[`${name}${i}`] = v;
+      });
+      return values.map((_, i) => `@${name}${i}`).join(", ");
+    };
+    if (q.cwds && q.cwds.length > 0) where.push(`t.cwd IN (${inList("cwd", q.cwds)})`);
+    if (q.modelProviders && q.modelProviders.length > 0) where.push(`t.model_provider IN (${inList("mp", q.modelProviders)})`);
+    if (q.sourceKinds && q.sourceKinds.length > 0) where.push(`t.source_kind IN (${inList("sk", q.sourceKinds)})`);
+    if (q.excludedIds && q.excludedIds.length > 0) where.push(`t.id NOT IN (${inList("ex", q.excludedIds)})`);
+    if (q.searchTerm) {
+      params.term = q.searchTerm.toLowerCase();
+      where.push(`instr(fold(COALESCE(m.name, '') || char(10) || COALESCE(m.preview, t.preview)), @term) > 0`);
+    }
+    const op = q.direction === "desc" ? "<" : ">";
+    if (q.after) {
+      params.afterValue = q.after.value;
+      params.afterId = q.after.id;
+      where.push(`(${column}, t.id) ${op} (@afterValue, @afterId)`);
+    }
+    const dir = q.direction === "desc" ? "DESC" : "ASC";
+    const sql = `${SELECT_THREAD} WHERE ${where.join(" AND ")} ORDER BY ${column} ${dir}, t.id ${dir} LIMIT @limit`;
+    return (this.db.prepare(sql).all(params) as ThreadRow[]).map(rowToThread);
+  }
+}
+
+const SELECT_THREAD = `
+SELECT t.*, m.name AS meta_name, m.preview AS meta_preview, m.model AS meta_model,
+       m.reasoning_effort AS meta_effort, m.git_json AS meta_git
+FROM threads t LEFT JOIN thread_meta m ON m.thread_id = t.id`;
+
+interface ThreadRow {
+  id: string;
+  path: string;
+  archived: number;
+  archived_at_ms: number | null;
+  created_at_ms: number;
+  updated_at_ms: number;
+  session_id: string;
+  cwd: string;
+  preview: string;
+  model_provider: string;
+  model: string | null;
+  reasoning_effort: string | null;
+  cli_version: string;
+  originator: string | null;
+  source_json: string;
+  source_kind: string;
+  thread_source: string | null;
+  forked_from_id: string | null;
+  parent_thread_id: string | null;
+  agent_nickname: string | null;
+  agent_role: string | null;
+  git_json: string | null;
+  meta_name: string | null;
+  meta_preview: string | null;
+  meta_model: string | null;
+  meta_effort: string | null;
+  meta_git: string | null;
+}
+
+function rowToThread(row: ThreadRow): StoredThread {
+  return {
+    id: row.id,
+    sessionId: row.session_id,
+    forkedFromId: row.forked_from_id,
+    parentThreadId: row.parent_thread_id,
+    preview: row.meta_preview ?? row.preview,
+    modelProvider: row.model_provider,
+    model: row.meta_model ?? row.model,
+    reasoningEffort: row.meta_effort ?? row.reasoning_effort,
+    createdAtMs: row.created_at_ms,
+    updatedAtMs: row.updated_at_ms,
+    path: row.path,
+    cwd: row.cwd,
+    cliVersion: row.cli_version,
+    source: safeJson(row.source_json),
+    sourceKind: row.source_kind as ThreadSourceKind,
+    threadSource: row.thread_source,
+    originator: row.originator,
+    agentNickname: row.agent_nickname,
+    agentRole: row.agent_role,
+    gitInfo: parseGit(row.meta_git ?? row.git_json),
+    name: row.meta_name,
+    archived: row.archived === 1,
+    archivedAtMs: row.archived_at_ms,
+  };
+}
+
+function parseGit(json: string | null): StoredGitInfo | null {
+  if (json === null) return null;
+  const parsed = GitJson.safeParse(safeJson(json));
+  return parsed.success ? parsed.data : null;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,75 @@
+// Test helpers: write rollout files the way another process (or real Codex) would.
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+export interface FakeRollout {
+  id: string;
+  createdMs: number;
+  cwd?: string;
+  preview?: string;
+  provider?: string;
+  source?: unknown;
+  archived?: boolean;
+  model?: string;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+export function rolloutFileName(id: string, createdMs: number): string {
+  const d = new Date(createdMs);
+  return `rollout-${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}-${pad(
+    d.getUTCMinutes(),
+  )}-${pad(d.getUTCSeconds())}-${id}.jsonl`;
+}
+
+/** Write a Codex-shaped rollout file directly; returns its path. */
+export function writeRollout(codexHome: string, r: FakeRollout): string {
+  const d = new Date(r.createdMs);
+  const dir = r.archived
+    ? path.join(codexHome, "archived_sessions")
+    : path.join(codexHome, "sessions", String(d.getUTCFullYear()), pad(d.getUTCMonth() + 1), pad(d.getUTCDate()));
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, rolloutFileName(r.id, r.createdMs));
+  const ts = d.toISOString();
+  const lines: unknown[] = [
+    {
+      timestamp: ts,
+      type: "session_meta",
+      payload: {
+        id: r.id,
+        timestamp: ts,
+        cwd: r.cwd ?? "/work/a",
+        originator: "codex_cli_rs",
+        cli_version: "0.169.0",
+        source: r.source ?? "cli",
+        model_provider: r.provider ?? "openai",
+        base_instructions: { text: "be helpful" },
+      },
+    },
+    {
+      timestamp: ts,
+      type: "response_item",
+      payload: {
+        type: "message",
+        role: "user",
+        content: [{ type: "input_text", text: "<environment_context>\n  <cwd>/x</cwd>\n</environment_context>" }],
+      },
+    },
+  ];
+  if (r.model) lines.push({ timestamp: ts, type: "turn_context", payload: { cwd: r.cwd ?? "/work/a", model: r.model } });
+  if (r.preview !== undefined) {
+    lines.push({ timestamp: ts, type: "event_msg", payload: { type: "user_message", message: r.preview, images: [] } });
+  }
+  writeFileSync(file, lines.map((l) => `${JSON.stringify(l)}\n`).join(""));
+  return file;
+}
+
+export function appendRaw(file: string, text: string): void {
+  appendFileSync(file, text);
+}
+
+/** A deterministic UUID-looking id from a number. */
+export function idFor(n: number): string {
+  const hex = n.toString(16).padStart(12, "0");
+  return `0199aaaa-0000-7000-8000-${hex}`;
+}

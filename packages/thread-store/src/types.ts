@@ -1,0 +1,194 @@
+import { z } from "zod";
+
+/**
+ * Storage-neutral types of the thread store. Nothing here knows about files or sqlite, so a
+ * server-backed implementation (Postgres for app-server fleets) can implement {@link ThreadStore}.
+ */
+
+/** Git facts recorded at thread creation (v2 `GitInfo` shape). */
+export interface StoredGitInfo {
+  sha: string | null;
+  branch: string | null;
+  originUrl: string | null;
+}
+
+/**
+ * One thread's metadata as the store knows it. Field names follow the v2 `Thread` (camelCase);
+ * times are unix milliseconds here (v2 wants seconds: see `toV2Thread`).
+ */
+export interface StoredThread {
+  id: string;
+  /** `session_id` from session_meta (equals `id` for root threads). */
+  sessionId: string;
+  forkedFromId: string | null;
+  parentThreadId: string | null;
+  /** Usually the first user message; "" when there is none yet. */
+  preview: string;
+  modelProvider: string;
+  model: string | null;
+  reasoningEffort: string | null;
+  createdAtMs: number;
+  updatedAtMs: number;
+  /** Where the history lives (a rollout file path for the local store), if on disk. */
+  path: string | null;
+  cwd: string;
+  cliVersion: string;
+  /** Session source as recorded in the rollout (core shape, e.g. `"cli"`, `{"subagent":"review"}`). */
+  source: unknown;
+  /** Coarse source kind for filtering (v2 `ThreadSourceKind`). */
+  sourceKind: ThreadSourceKind;
+  threadSource: string | null;
+  originator: string | null;
+  agentNickname: string | null;
+  agentRole: string | null;
+  gitInfo: StoredGitInfo | null;
+  /** User-facing title (set with `setName`); store metadata, never written into the rollout. */
+  name: string | null;
+  archived: boolean;
+  archivedAtMs: number | null;
+}
+
+export const THREAD_SOURCE_KINDS = [
+  "cli",
+  "vscode",
+  "exec",
+  "appServer",
+  "subAgent",
+  "subAgentReview",
+  "subAgentCompact",
+  "subAgentThreadSpawn",
+  "subAgentOther",
+  "unknown",
+] as const;
+export type ThreadSourceKind = (typeof THREAD_SOURCE_KINDS)[number];
+
+export type ThreadSortKey = "created_at" | "updated_at";
+export type SortDirection = "asc" | "desc";
+
+/**
+ * List parameters. Mirrors v2 `ThreadListParams` (the app-server can pass its params through after
+ * validating them), restricted to what a store can answer.
+ */
+export const ListThreadsParamsSchema = z.object({
+  /** Opaque cursor from a previous page's `nextCursor` (or `backwardsCursor` with the opposite direction). */
+  cursor: z.string().nullish(),
+  /** Page size; default 25, at most 1,000. */
+  limit: z.number().int().min(0).nullish(),
+  sortKey: z.enum(["created_at", "updated_at"]).nullish(),
+  sortDirection: z.enum(["asc", "desc"]).nullish(),
+  /** `true`: only archived threads; `false`/unset: only non-archived ones (as Codex). */
+  archived: z.boolean().nullish(),
+  /** Exact match on the session cwd; a list matches any of its entries. */
+  cwd: z.union([z.string(), z.array(z.string())]).nullish(),
+  /** Case-insensitive substring of the thread name or preview. */
+  searchTerm: z.string().nullish(),
+  /** Empty or unset: all providers. */
+  modelProviders: z.array(z.string()).nullish(),
+  /** Empty or unset: all sources (the app-server applies Codex's "interactive only" default). */
+  sourceKinds: z.array(z.enum(THREAD_SOURCE_KINDS)).nullish(),
+  excludedThreadIds: z.array(z.string()).max(100).nullish(),
+});
+export type ListThreadsParams = z.input<typeof ListThreadsParamsSchema>;
+
+/** One page. Same field names as v2 `ThreadListResponse`, so the app-server maps `data` and passes the cursors. */
+export interface ThreadPage {
+  data: StoredThread[];
+  /** Pass as `cursor` to continue after the last item; `null` when there are no more. */
+  nextCursor: string | null;
+  /** Pass as `cursor` with the opposite `sortDirection` to walk back from this page's first item. */
+  backwardsCursor: string | null;
+}
+
+/** What a caller supplies to create a thread; the store writes the `session_meta` line. */
+export const CreateThreadParamsSchema = z.object({
+  /** Thread id; a UUIDv7 is generated when omitted. */
+  id: z.string().min(1).optional(),
+  sessionId: z.string().min(1).optional(),
+  cwd: z.string().min(1),
+  modelProvider: z.string(),
+  model: z.string().nullish(),
+  reasoningEffort: z.string().nullish(),
+  cliVersion: z.string(),
+  originator: z.string().nullish(),
+  /** Core session source (`"cli"`, `"vscode"`, `"exec"`, `{"subagent": …}`…); default `"vscode"` like Codex. */
+  source: z.unknown().optional(),
+  threadSource: z.string().nullish(),
+  forkedFromId: z.string().nullish(),
+  parentThreadId: z.string().nullish(),
+  agentNickname: z.string().nullish(),
+  agentRole: z.string().nullish(),
+  gitInfo: z
+    .object({ sha: z.string().nullable(), branch: z.string().nullable(), originUrl: z.string().nullable() })
+    .nullish(),
+  baseInstructions: z.string().nullish(),
+  /** Creation time (unix ms); default now. */
+  createdAtMs: z.number().int().nonnegative().optional(),
+  /** Extra `session_meta` payload fields written as given (snake_case, Codex's names). */
+  extraMeta: z.record(z.string(), z.unknown()).optional(),
+});
+export type CreateThreadParams = z.input<typeof CreateThreadParamsSchema>;
+
+/** A history line as persisted (`{"timestamp","type","payload"}`; Codex 0.169 also writes `ordinal`). */
+export const HistoryLineSchema = z.looseObject({
+  timestamp: z.string(),
+  type: z.string(),
+  payload: z.unknown(),
+});
+export type HistoryLine = z.infer<typeof HistoryLineSchema>;
+
+/** Metadata a caller may change after creation. `null` clears an override. */
+export const ThreadMetadataPatchSchema = z.object({
+  name: z.string().nullish(),
+  preview: z.string().nullish(),
+  model: z.string().nullish(),
+  reasoningEffort: z.string().nullish(),
+  gitInfo: z
+    .object({ sha: z.string().nullable(), branch: z.string().nullable(), originUrl: z.string().nullable() })
+    .nullish(),
+});
+export type ThreadMetadataPatch = z.input<typeof ThreadMetadataPatchSchema>;
+
+/** Everything needed to resume or fork: the metadata and every parsed history line in order. */
+export interface LoadedThread {
+  thread: StoredThread;
+  lines: HistoryLine[];
+}
+
+export type ThreadStoreErrorCode = "not_found" | "invalid_argument" | "already_exists" | "io";
+export interface ThreadStoreError {
+  code: ThreadStoreErrorCode;
+  message: string;
+}
+export type StoreResult<T> = { ok: true; value: T } | { ok: false; error: ThreadStoreError };
+
+export const ok = <T>(value: T): StoreResult<T> => ({ ok: true, value });
+export const fail = <T = never>(code: ThreadStoreErrorCode, message: string): StoreResult<T> => ({
+  ok: false,
+  error: { code, message },
+});
+
+/**
+ * The seam between the app-server/core and thread persistence. Every method returns an error value
+ * instead of throwing.
+ */
+export interface ThreadStore {
+  /** Create a thread and persist its header (`session_meta`). */
+  create(params: CreateThreadParams): Promise<StoreResult<StoredThread>>;
+  /** Append history lines (already in rollout shape) and refresh `updatedAt`/preview. */
+  append(threadId: string, lines: HistoryLine[]): Promise<StoreResult<StoredThread>>;
+  /** Metadata of one thread (archived or not). */
+  read(threadId: string): Promise<StoreResult<StoredThread>>;
+  /** A page of threads; see {@link ListThreadsParams}. */
+  list(params?: ListThreadsParams): Promise<StoreResult<ThreadPage>>;
+  /** Set (or clear with `null`/"") the user-facing name. */
+  setName(threadId: string, name: string | null): Promise<StoreResult<StoredThread>>;
+  archive(threadId: string): Promise<StoreResult<StoredThread>>;
+  unarchive(threadId: string): Promise<StoreResult<StoredThread>>;
+  /** Remove the thread and its history. */
+  delete(threadId: string): Promise<StoreResult<void>>;
+  updateMetadata(threadId: string, patch: ThreadMetadataPatch): Promise<StoreResult<StoredThread>>;
+  /** Metadata plus full history, for resume and fork. */
+  load(threadId: string): Promise<StoreResult<LoadedThread>>;
+  /** Release resources (database handles). */
+  close(): Promise<void>;
+}
