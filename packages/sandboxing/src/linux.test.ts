@@ -188,6 +188,34 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
     expect(r.stdout).not.toContain("k3y");
   });
 
+  it("a write grant inside a denied directory still works, the rest of it stays hidden", async () => {
+    fs.mkdirSync(path.join(root, "private/pub"), { recursive: true });
+    fs.writeFileSync(path.join(root, "private/key"), "k3y\n");
+    const profile = PermissionProfile.parse({
+      type: "managed",
+      network: "restricted",
+      file_system: {
+        type: "restricted",
+        entries: [
+          { path: { type: "special", value: { kind: "root" } }, access: "read" },
+          { path: { type: "special", value: { kind: "project_roots", subpath: "private" } }, access: "deny" },
+          {
+            path: { type: "special", value: { kind: "project_roots", subpath: "private/pub" } },
+            access: "write",
+          },
+        ],
+      },
+    });
+    const r = await sandboxed(
+      profile,
+      `echo p > private/pub/out && echo pub-ok; cat private/key || echo key-hidden`,
+    );
+    expect(r.stdout).toContain("pub-ok");
+    expect(r.stdout).toContain("key-hidden");
+    expect(r.stdout).not.toContain("k3y");
+    expect(fs.readFileSync(path.join(root, "private/pub/out"), "utf8")).toBe("p\n");
+  });
+
   it("restricted reads expose only the listed roots", async () => {
     const profile = PermissionProfile.parse({
       type: "managed",

@@ -13,7 +13,8 @@ import { hostBridgeSocket, INNER_BRIDGE_SCRIPT } from "./proxy-bridge.js";
  *   --ro-bind / /   (or --bind / / for a `:root` write, or --tmpfs / when reads are restricted)
  *   --dev /dev --proc /proc
  *   per rule:  read  → --ro-bind P P      write → --bind P P
- *              deny  → dir: --perms 000 --tmpfs P --remount-ro P;  file: --ro-bind <mode-000 file> P
+ *              deny  → dir: --perms 0111 --tmpfs P (… --remount-ro P after all mounts);
+ *                      file: --ro-bind <mode-000 file> P
  *   --unshare-net   when the network is off or proxied
  *   --chdir CWD -- CMD…       (proxied: -- node -e BRIDGE -- SOCKET PORT CMD…, see proxy-bridge.ts)
  *
@@ -73,6 +74,7 @@ export function buildBwrapArgv(
   args.push("--dev", "/dev", "--proc", "/proc");
   if (!rootRule) args.push(...topLevelSymlinks(policy));
 
+  const remountReadOnly: string[] = [];
   const mounted: { path: string; access: string }[] = [{ path: "/", access: rootRule?.access ?? "none" }];
   for (const entry of policy.entries) {
     if (entry.path === "/" || isWithin(entry.path, "/dev") || isWithin(entry.path, "/proc")) continue;
@@ -86,8 +88,11 @@ export function buildBwrapArgv(
       continue;
     }
     if (entry.access === "deny") {
-      if (st.isDirectory()) args.push("--perms", "000", "--tmpfs", entry.path, "--remount-ro", entry.path);
-      else args.push("--ro-bind", options.denyFile, entry.path);
+      if (st.isDirectory()) {
+        // Made read-only only after every deeper mount exists (a grant inside a denied dir needs a mount point).
+        args.push("--perms", "0111", "--tmpfs", entry.path);
+        remountReadOnly.push(entry.path);
+      } else args.push("--ro-bind", options.denyFile, entry.path);
       mounted.push({ path: entry.path, access: "deny" });
       continue;
     }
@@ -97,6 +102,7 @@ export function buildBwrapArgv(
 
   if (net.mode === "proxied" && options.proxyBridge)
     args.push("--ro-bind", options.proxyBridge.dir, options.proxyBridge.dir);
+  for (const p of remountReadOnly.reverse()) args.push("--remount-ro", p);
   if (net.mode !== "enabled") args.push("--unshare-net");
   args.push("--chdir", policy.cwd, "--", ...inner);
   return { ok: true, argv: args };
