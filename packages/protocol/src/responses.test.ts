@@ -136,9 +136,10 @@ describe("ResponseItem", () => {
     expect(ResponseItem.safeParse({ role: "user" }).success).toBe(false);
   });
 
-  it("generates a JSON Schema (no transforms leak into the schema)", () => {
-    const schema = z.toJSONSchema(ResponseItem) as { oneOf?: unknown[]; anyOf?: unknown[] };
-    expect((schema.oneOf ?? schema.anyOf)?.length).toBe(18);
+  it("generates a JSON Schema under its own definition names", () => {
+    const schema = z.toJSONSchema(ResponseItem) as { $defs?: Record<string, { oneOf?: unknown[] }> };
+    expect(schema.$defs?.ResponseItem?.oneOf?.length).toBe(18);
+    expect(schema.$defs?.ResponsesApiWebSearchAction).toBeDefined();
   });
 });
 

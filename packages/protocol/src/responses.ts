@@ -170,7 +170,7 @@ export const ResponsesApiWebSearchAction = withUnknownTypeFallback(
     z.object({ type: z.literal("find_in_page"), url: omittableField(z.string()), pattern: omittableField(z.string()) }),
     z.object({ type: z.literal("other") }),
   ]),
-);
+).meta({ id: "ResponsesApiWebSearchAction" });
 export type ResponsesApiWebSearchAction = z.infer<typeof ResponsesApiWebSearchAction>;
 
 /** Metadata the Responses API passes through on history items (`turn_id`). */
@@ -378,7 +378,7 @@ export const ResponseItem = withUnknownTypeFallback(
     OtherResponseItem,
   ]),
   { compaction_summary: "compaction" },
-);
+).meta({ id: "ResponseItem" });
 export type ResponseItem = z.infer<typeof ResponseItem>;
 
 /** Text of a message item's text parts (`input_text`/`output_text`), concatenated. */
