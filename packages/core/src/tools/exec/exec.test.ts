@@ -459,3 +459,24 @@ describe("killProcessGroup", () => {
     expect(() => killProcessGroup(2 ** 22 + 12345)).not.toThrow();
   });
 });
+
+describe("apply_patch through the shell", () => {
+  let t: TestContext;
+  afterEach(() => t?.cleanup());
+
+  it("applies an `apply_patch <<'EOF'` heredoc through the patch path (with cd)", async () => {
+    t = makeContext({ sandboxPolicy: full, runner: createLocalRunner() });
+    mkdirSync(path.join(t.dir, "pkg"));
+    const script = "cd pkg && apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: hello.txt\n+hi\n*** End Patch\nEOF\n";
+    const r = await shellCommandHandler().handle(fnCall("shell_command", { command: script }), t.ctx);
+    expect(r).toEqual({ output: "Success. Updated the following files:\nA hello.txt\n", success: true });
+    expect(readFileSync(path.join(t.dir, "pkg/hello.txt"), "utf8")).toBe("hi\n");
+    expect(t.events[0]).toMatchObject({ type: "warning" });
+    const viaExec = await execCommandHandler().handle(
+      fnCall("exec_command", { cmd: 'apply_patch <<"PATCH"\n*** Begin Patch\n*** Delete File: pkg/hello.txt\n*** End Patch\nPATCH' }),
+      t.ctx,
+    );
+    expect(viaExec.success).toBe(true);
+    expect(existsSync(path.join(t.dir, "pkg/hello.txt"))).toBe(false);
+  });
+});

@@ -3,6 +3,8 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { detectSandboxDenial } from "@codex-ts/sandboxing";
+import { runApplyPatch } from "../apply-patch/handler.js";
+import { extractApplyPatchInvocation } from "../apply-patch/intercept.js";
 import { parseArguments } from "../args.js";
 import {
   assessCommand,
@@ -402,10 +404,28 @@ function watchExit(req: StartRequest, session: ExecSession, onExit: () => void):
   });
 }
 
+/** Route a shell `apply_patch` heredoc through the apply_patch tool, as Codex does. */
+async function maybeInterceptApplyPatch(
+  call: ToolCall,
+  ctx: ToolContext,
+  script: string,
+  workdir: string | undefined,
+): Promise<ToolResult | undefined> {
+  const invocation = extractApplyPatchInvocation(script, path.resolve(ctx.cwd, workdir ?? "."));
+  if (!invocation) return undefined;
+  ctx.emit({
+    type: "warning",
+    message: "apply_patch was requested via a shell command; use the apply_patch tool instead.",
+  });
+  return runApplyPatch(call, { ...ctx, cwd: invocation.cwd }, invocation.patch);
+}
+
 async function handleExecCommand(call: ToolCall, ctx: ToolContext): Promise<ToolResult> {
   const args = parseArguments(call, ExecArgs);
   if (!args.ok) return { output: args.error, success: false };
   const a = args.value;
+  const intercepted = await maybeInterceptApplyPatch(call, ctx, a.cmd, a.workdir);
+  if (intercepted) return intercepted;
   const shell = userShell(ctx, a.shell);
   const argv = [shell, a.login === false ? "-c" : "-lc", a.cmd];
   const req: StartRequest = {
@@ -499,6 +519,8 @@ async function handleShellCommand(call: ToolCall, ctx: ToolContext): Promise<Too
   const args = parseArguments(call, ShellCommandArgs);
   if (!args.ok) return { output: args.error, success: false };
   const a = args.value;
+  const intercepted = await maybeInterceptApplyPatch(call, ctx, a.command, a.workdir);
+  if (intercepted) return intercepted;
   const shell = userShell(ctx);
   const argv = [shell, a.login === false ? "-c" : "-lc", a.command];
   const req: StartRequest = {
