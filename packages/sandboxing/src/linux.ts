@@ -217,6 +217,7 @@ export function denyFilePath(): string {
   const file = path.join(dir, "denied");
   fs.writeFileSync(file, "");
   fs.chmodSync(file, 0o000);
+  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   denyFile = file;
   return file;
 }
