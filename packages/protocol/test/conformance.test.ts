@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { describeZodError } from "../src/jsonrpc.js";
 import { createOfficialSchemaValidator } from "../src/v2/conformance.js";
+import { clientRequestMethods, serverNotificationMethods, serverRequestMethods } from "../src/v2/protocol.js";
+import { ThreadItem } from "../src/v2/thread.js";
 import { OFFICIAL_SCHEMA_DIR, type TranscriptEntry, classify, readTranscript } from "./harness.js";
 
 const validator = createOfficialSchemaValidator(OFFICIAL_SCHEMA_DIR);
@@ -31,7 +33,61 @@ function check(entries: TranscriptEntry[]): { covered: Set<string>; problems: st
   return { covered, problems };
 }
 
+const FIXTURES = [
+  "codex-0.169/app-server-session.jsonl",
+  "codex-0.169/app-server-session-2.jsonl",
+  "handwritten/messages.jsonl",
+];
+
 describe("conformance with the official Codex 0.169 schema", () => {
+  it("hand-written messages for what the captures do not show (every item kind, hooks, deltas, approvals)", () => {
+    const { covered, problems } = check(readTranscript("handwritten/messages.jsonl"));
+    expect(problems).toEqual([]);
+    expect(covered).toContain("serverRequest:mcpServer/elicitation/request");
+    expect(covered).toContain("response:item/permissions/requestApproval");
+  });
+
+  it("every method we cover appears in some fixture, and every ThreadItem kind too", () => {
+    const covered = new Set<string>();
+    const itemTypes = new Set<string>();
+    for (const fixture of FIXTURES) {
+      const entries = readTranscript(fixture);
+      for (const key of check(entries).covered) covered.add(key);
+      for (const { message } of entries) {
+        const params = message.params as { item?: { type?: string } } | undefined;
+        if (typeof params?.item?.type === "string") itemTypes.add(params.item.type);
+      }
+    }
+    const missing: string[] = [];
+    for (const method of Object.keys(clientRequestMethods)) {
+      if (!covered.has(`clientRequest:${method}`)) missing.push(`request ${method}`);
+      if (!covered.has(`response:${method}`)) missing.push(`response ${method}`);
+    }
+    for (const method of Object.keys(serverRequestMethods)) {
+      if (!covered.has(`serverRequest:${method}`)) missing.push(`server request ${method}`);
+      if (!covered.has(`response:${method}`)) missing.push(`response ${method}`);
+    }
+    for (const method of Object.keys(serverNotificationMethods)) {
+      if (!covered.has(`serverNotification:${method}`)) missing.push(`notification ${method}`);
+    }
+    expect(missing).toEqual([]);
+    const kinds = ThreadItem.options.flatMap((option) => [...(option._zod.propValues?.type ?? [])].map(String));
+    expect(kinds.filter((kind) => !itemTypes.has(kind))).toEqual([]);
+  });
+
+  it("the check catches a broken fixture and a message our schema cannot read", () => {
+    const broken: TranscriptEntry[] = [
+      { dir: "server", message: { method: "item/agentMessage/delta", params: { threadId: "t", turnId: "u", itemId: "i", delta: 5 } } },
+      { dir: "server", message: { method: "turn/plan/updated", params: { threadId: "t", turnId: "u", plan: [{ step: "x", status: "done" }] } } },
+    ];
+    const { problems } = check(broken);
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toContain("fixture fails the official schema");
+    expect(problems[1]).toContain("our schema rejects it");
+    expect(problems[1]).toContain("delta");
+    expect(problems[3]).toContain("plan.0.status");
+  });
+
   it("real app-server session captured from codex 0.169.0", () => {
     const entries = readTranscript("codex-0.169/app-server-session.jsonl");
     const { covered, problems } = check(entries);
