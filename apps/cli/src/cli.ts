@@ -1,0 +1,84 @@
+import { completionScript, SHELLS, type Shell } from "./completion.js";
+import { type CliIO, EXIT_OK, usageError } from "./io.js";
+import { parseCommandArgs, stringList } from "./parse.js";
+import { type CommandSpec, findSubcommand, renderHelp, ROOT } from "./spec.js";
+import { VERSION } from "./version.js";
+
+/**
+ * Runs the codex-ts command line with `argv` (without node and script) and returns the exit code.
+ * Heavy subcommands are loaded lazily so `--version`, `--help` and `completion` start fast.
+ */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  // Top-level options (-c/--enable/--disable/--version/--help) stand before the subcommand.
+  const split = argv.findIndex((token) => findSubcommand(ROOT, token) !== undefined);
+  const head = split === -1 ? argv : argv.slice(0, split);
+  const rootParsed = parseCommandArgs(ROOT, head);
+  if (!rootParsed.ok) return usageError(io, rootParsed.error);
+  const rootValues = rootParsed.values;
+  if (rootValues.version) {
+    io.stdout.write(`codex-ts ${VERSION}\n`);
+    return EXIT_OK;
+  }
+  if (split === -1) {
+    if (rootParsed.positionals.length > 0) {
+      return usageError(io, `unrecognized subcommand '${rootParsed.positionals[0]}'`);
+    }
+    io.stdout.write(renderHelp(ROOT));
+    return EXIT_OK;
+  }
+  const command = findSubcommand(ROOT, argv[split]!)!;
+  const rest = argv.slice(split + 1);
+  const globalOverrides = {
+    config: stringList(rootValues, "config"),
+    enable: stringList(rootValues, "enable"),
+    disable: stringList(rootValues, "disable"),
+  };
+
+  switch (command.name) {
+    case "completion":
+      return runCompletion(command, rest, io);
+    case "exec": {
+      const { runExecCommand } = await import("./exec/command.js");
+      return runExecCommand(rest, io, globalOverrides);
+    }
+    case "app-server": {
+      const { runAppServerCommand } = await import("./commands/app-server.js");
+      return runAppServerCommand(rest, io, globalOverrides);
+    }
+    case "execpolicy": {
+      const { runExecpolicyCommand } = await import("./commands/execpolicy.js");
+      return runExecpolicyCommand(rest, io);
+    }
+    case "sandbox": {
+      const { runSandboxSubcommand } = await import("./commands/sandbox.js");
+      return runSandboxSubcommand(rest, io, globalOverrides);
+    }
+    default:
+      return usageError(io, `unrecognized subcommand '${command.name}'`);
+  }
+}
+
+export interface GlobalOverrides {
+  config: string[];
+  enable: string[];
+  disable: string[];
+}
+
+function runCompletion(spec: CommandSpec, argv: readonly string[], io: CliIO): number {
+  const parsed = parseCommandArgs(spec, argv);
+  if (!parsed.ok) return usageError(io, parsed.error, "codex-ts completion");
+  if (parsed.values.help) {
+    io.stdout.write(renderHelp(spec));
+    return EXIT_OK;
+  }
+  const shell = parsed.positionals[0];
+  if (parsed.positionals.length !== 1 || !SHELLS.includes(shell as Shell)) {
+    return usageError(
+      io,
+      shell ? `unsupported shell '${shell}' (possible values: ${SHELLS.join(", ")})` : "a shell is required (bash, zsh or fish)",
+      "codex-ts completion",
+    );
+  }
+  io.stdout.write(completionScript(shell as Shell));
+  return EXIT_OK;
+}

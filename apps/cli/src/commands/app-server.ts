@@ -1,0 +1,34 @@
+import path from "node:path";
+import { runAppServer } from "@codex-ts/app-server";
+import { generateJsonSchemaBundle, generateTsBindings } from "@codex-ts/protocol";
+import type { GlobalOverrides } from "../cli.js";
+import { type CliIO, EXIT_OK, failure, usageError } from "../io.js";
+import { parseCommandArgs, stringValue } from "../parse.js";
+import { APP_SERVER, findSubcommand, renderHelp } from "../spec.js";
+
+/** `codex-ts app-server [generate-json-schema|generate-ts --out DIR]`. */
+export async function runAppServerCommand(argv: readonly string[], io: CliIO, _globals: GlobalOverrides): Promise<number> {
+  const sub = argv[0] !== undefined ? findSubcommand(APP_SERVER, argv[0]) : undefined;
+  if (sub) {
+    const parsed = parseCommandArgs(sub, argv.slice(1));
+    if (!parsed.ok) return usageError(io, parsed.error, `codex-ts app-server ${sub.name}`);
+    if (parsed.values.help) {
+      io.stdout.write(renderHelp(sub));
+      return EXIT_OK;
+    }
+    const out = stringValue(parsed.values, "out");
+    if (!out) return usageError(io, "the following required argument was not provided: --out <DIR>", `codex-ts app-server ${sub.name}`);
+    const dir = path.resolve(io.cwd, out);
+    const result = sub.name === "generate-ts" ? await generateTsBindings(dir) : await generateJsonSchemaBundle(dir);
+    if (!result.ok) return failure(io, result.error);
+    return EXIT_OK;
+  }
+  const parsed = parseCommandArgs(APP_SERVER, argv);
+  if (!parsed.ok) return usageError(io, parsed.error, "codex-ts app-server");
+  if (parsed.values.help) {
+    io.stdout.write(renderHelp(APP_SERVER));
+    return EXIT_OK;
+  }
+  if (parsed.positionals.length > 0) return usageError(io, `unrecognized subcommand '${parsed.positionals[0]}'`, "codex-ts app-server");
+  return runAppServer({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, env: io.env });
+}

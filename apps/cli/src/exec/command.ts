@@ -1,0 +1,22 @@
+import type { GlobalOverrides } from "../cli.js";
+import { type CliIO, EXIT_OK, failure, usageError } from "../io.js";
+import { parseCommandArgs } from "../parse.js";
+import { EXEC, renderHelp } from "../spec.js";
+import { buildExecRequest, insideGitRepo } from "./request.js";
+
+export async function runExecCommand(argv: readonly string[], io: CliIO, globals: GlobalOverrides): Promise<number> {
+  const parsed = parseCommandArgs(EXEC, argv);
+  if (!parsed.ok) return usageError(io, parsed.error, "codex-ts exec");
+  if (parsed.values.help) {
+    io.stdout.write(renderHelp(parsed.positionals[0] === "resume" ? EXEC.subcommands![0]! : EXEC));
+    return EXIT_OK;
+  }
+  const built = await buildExecRequest(parsed.values, [...parsed.positionals, ...parsed.afterDoubleDash], io, globals);
+  if (!built.ok) return built.usage ? usageError(io, built.error, "codex-ts exec") : failure(io, built.error);
+  const request = built.request;
+  if (!request.skipGitRepoCheck && !insideGitRepo(request.cwd)) {
+    return failure(io, "Not inside a trusted directory and --skip-git-repo-check was not specified.");
+  }
+  const { runExec } = await import("./run.js");
+  return runExec(request, io);
+}

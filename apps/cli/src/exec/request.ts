@@ -1,0 +1,181 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import type { GlobalOverrides } from "../cli.js";
+import type { CliIO } from "../io.js";
+import { type OptionValues, stringList, stringValue } from "../parse.js";
+import type { SANDBOX_MODES } from "../spec.js";
+
+/** Everything `exec` was asked to do, normalised from argv and stdin. */
+export interface ExecRequest {
+  prompt: string;
+  images: string[];
+  resume: { kind: "id"; id: string } | { kind: "last"; all: boolean } | null;
+  cwd: string;
+  addDirs: string[];
+  model?: string;
+  profile?: string;
+  sandbox?: (typeof SANDBOX_MODES)[number];
+  /** `-c key=value` overrides in order (global ones first), plus --enable/--disable as features.*. */
+  configOverrides: string[];
+  json: boolean;
+  outputSchema?: unknown;
+  outputLastMessage?: string;
+  skipGitRepoCheck: boolean;
+  ephemeral: boolean;
+  bypassApprovalsAndSandbox: boolean;
+  bypassHookTrust: boolean;
+  threadSource?: string;
+  color: "always" | "never" | "auto";
+}
+
+export type RequestResult = { ok: true; request: ExecRequest } | { ok: false; usage: boolean; error: string };
+
+/** Builds an ExecRequest; reads stdin when the prompt says so. Never throws. */
+export async function buildExecRequest(
+  values: OptionValues,
+  positionals: string[],
+  io: CliIO,
+  globals: GlobalOverrides,
+): Promise<RequestResult> {
+  let resume: ExecRequest["resume"] = null;
+  let promptArg: string | undefined;
+  if (positionals[0] === "resume") {
+    const [, first, second, ...extra] = positionals;
+    if (extra.length > 0) return { ok: false, usage: true, error: `unexpected argument '${extra[0]}'` };
+    if (values.last) {
+      if (second !== undefined) return { ok: false, usage: true, error: `unexpected argument '${second}'` };
+      resume = { kind: "last", all: values.all === true };
+      promptArg = first;
+    } else {
+      if (first === undefined) {
+        return { ok: false, usage: true, error: "resume needs a SESSION_ID or --last" };
+      }
+      resume = { kind: "id", id: first };
+      promptArg = second;
+    }
+  } else {
+    if (positionals.length > 1) return { ok: false, usage: true, error: `unexpected argument '${positionals[1]}'` };
+    if (values.last || values.all) {
+      return { ok: false, usage: true, error: "--last and --all only apply to `exec resume`" };
+    }
+    promptArg = positionals[0];
+  }
+
+  const cwdArg = stringValue(values, "cd");
+  const cwd = cwdArg ? path.resolve(io.cwd, cwdArg) : io.cwd;
+  if (cwdArg && !isDirectory(cwd)) return { ok: false, usage: false, error: `--cd: no such directory: ${cwd}` };
+
+  const prompt = await resolvePrompt(promptArg, io, resume !== null);
+  if (!prompt.ok) return { ok: false, usage: false, error: prompt.error };
+
+  let outputSchema: unknown;
+  const schemaPath = stringValue(values, "output-schema");
+  if (schemaPath) {
+    const file = path.resolve(io.cwd, schemaPath);
+    try {
+      outputSchema = JSON.parse(readFileSync(file, "utf8"));
+    } catch (error) {
+      const reason = error instanceof SyntaxError ? `not valid JSON (${error.message})` : "cannot be read";
+      return { ok: false, usage: false, error: `--output-schema ${schemaPath}: ${reason}` };
+    }
+    if (typeof outputSchema !== "object" || outputSchema === null || Array.isArray(outputSchema)) {
+      return { ok: false, usage: false, error: `--output-schema ${schemaPath}: a JSON Schema must be an object` };
+    }
+  }
+
+  const images = stringList(values, "image")
+    .flatMap((v) => v.split(","))
+    .filter((v) => v.length > 0)
+    .map((v) => path.resolve(io.cwd, v));
+  for (const image of images) {
+    if (!existsSync(image)) return { ok: false, usage: false, error: `--image: no such file: ${image}` };
+  }
+
+  const configOverrides = [
+    ...globals.config,
+    ...stringList(values, "config"),
+    ...[...globals.enable, ...stringList(values, "enable")].map((f) => `features.${f}=true`),
+    ...[...globals.disable, ...stringList(values, "disable")].map((f) => `features.${f}=false`),
+  ];
+  for (const override of configOverrides) {
+    if (!/^[^=\s][^=]*=/.test(override)) {
+      return { ok: false, usage: true, error: `invalid --config value '${override}': expected key=value` };
+    }
+  }
+
+  const request: ExecRequest = {
+    prompt: prompt.text,
+    images,
+    resume,
+    cwd,
+    addDirs: stringList(values, "add-dir").map((d) => path.resolve(io.cwd, d)),
+    configOverrides,
+    json: values.json === true,
+    skipGitRepoCheck: values["skip-git-repo-check"] === true,
+    ephemeral: values.ephemeral === true,
+    bypassApprovalsAndSandbox: values["dangerously-bypass-approvals-and-sandbox"] === true,
+    bypassHookTrust: values["dangerously-bypass-hook-trust"] === true,
+    color: (stringValue(values, "color") as ExecRequest["color"] | undefined) ?? "auto",
+  };
+  const model = stringValue(values, "model");
+  if (model) request.model = model;
+  const profile = stringValue(values, "profile");
+  if (profile) request.profile = profile;
+  const sandbox = stringValue(values, "sandbox");
+  if (sandbox) request.sandbox = sandbox as ExecRequest["sandbox"];
+  if (outputSchema !== undefined) request.outputSchema = outputSchema;
+  const last = stringValue(values, "output-last-message");
+  if (last) request.outputLastMessage = path.resolve(io.cwd, last);
+  const source = stringValue(values, "thread-source");
+  if (source) request.threadSource = source;
+  return { ok: true, request };
+}
+
+async function resolvePrompt(
+  arg: string | undefined,
+  io: CliIO,
+  resuming: boolean,
+): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
+  if (arg !== undefined && arg !== "-") {
+    // A prompt on argv plus piped stdin: stdin is appended as a <stdin> block.
+    if (io.stdin.isTTY) return { ok: true, text: arg };
+    const piped = await readAll(io.stdin);
+    if (piped.trim().length === 0) return { ok: true, text: arg };
+    return { ok: true, text: `${arg}\n\n<stdin>\n${piped.replace(/\n$/, "")}\n</stdin>` };
+  }
+  if (io.stdin.isTTY) {
+    if (arg === undefined && resuming) return { ok: true, text: "" };
+    return { ok: false, error: "no prompt provided: pass PROMPT as an argument or pipe it on stdin" };
+  }
+  const text = await readAll(io.stdin);
+  if (text.trim().length === 0) {
+    if (resuming && arg === undefined) return { ok: true, text: "" };
+    return { ok: false, error: "no prompt provided via stdin" };
+  }
+  return { ok: true, text };
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** True when `dir` or one of its parents holds a `.git` entry. */
+export function insideGitRepo(dir: string): boolean {
+  let current = path.resolve(dir);
+  for (;;) {
+    if (existsSync(path.join(current, ".git"))) return true;
+    const parent = path.dirname(current);
+    if (parent === current) return false;
+    current = parent;
+  }
+}

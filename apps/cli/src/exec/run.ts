@@ -1,0 +1,189 @@
+import { writeFileSync } from "node:fs";
+import { createSession, defaultCodexHome, loadConfig, parseOverride, resolveApiKey, sessionOptionsFromConfig } from "@codex-ts/core";
+import type { ResponseItem, RolloutItem, UserInput } from "@codex-ts/protocol";
+import { readRollout, reconstructHistory, RolloutWriter, newThreadId } from "@codex-ts/rollout";
+import { LocalThreadStore } from "@codex-ts/thread-store";
+import { type CliIO, EXIT_FAILURE, EXIT_OK, failure, usageError } from "../io.js";
+import { VERSION } from "../version.js";
+import { HumanRenderer } from "./human.js";
+import { ExecEventMapper } from "./jsonl.js";
+import type { ExecRequest } from "./request.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Runs one `exec` turn (new or resumed thread) and returns the exit code. */
+export async function runExec(request: ExecRequest, io: CliIO): Promise<number> {
+  const codexHome = io.env.CODEX_HOME || defaultCodexHome(io.env);
+
+  for (const override of request.configOverrides) {
+    const parsed = parseOverride(override);
+    if ("error" in parsed) return usageError(io, `invalid --config value '${override}': ${parsed.error}`, "codex-ts exec");
+  }
+  // Flags beat -c overrides, which beat config.toml.
+  const overrides = [...request.configOverrides];
+  if (request.model) overrides.push(`model=${JSON.stringify(request.model)}`);
+  if (request.sandbox) overrides.push(`sandbox_mode=${JSON.stringify(request.sandbox)}`);
+  if (request.bypassApprovalsAndSandbox) overrides.push('approval_policy="never"', 'sandbox_mode="danger-full-access"');
+  if (request.addDirs.length) overrides.push(`sandbox_workspace_write.writable_roots=${JSON.stringify(request.addDirs)}`);
+
+  const loaded = loadConfig({ codexHome, overrides, cwd: request.cwd, env: io.env, ...(request.profile ? { profile: request.profile } : {}) });
+  for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
+  if (!loaded.ok) return failure(io, loaded.error);
+  const config = loaded.config;
+  // exec is non-interactive: nobody can answer an approval, so the default policy is `never`.
+  const approvalPolicy = config.toml.approval_policy === undefined ? "never" : config.approvalPolicy;
+
+  const auth = resolveApiKey(config.modelProvider, io.env);
+  if (!auth.ok) {
+    return failure(io, `${auth.error} Or configure a model provider in ${config.configFile} and pass -c model_provider=<id>.`);
+  }
+
+  // Resume: find the rollout and rebuild the conversation.
+  let initialHistory: ResponseItem[] | undefined;
+  let writer: RolloutWriter | null = null;
+  let threadId: string;
+  if (request.resume) {
+    const found = await findRollout(codexHome, request.resume, request.cwd);
+    if (!found.ok) return failure(io, found.error);
+    const contents = await readRollout(found.path);
+    if (!contents.ok) return failure(io, contents.error.message);
+    initialHistory = reconstructHistory(contents.value.lines);
+    threadId = found.threadId;
+    if (!request.ephemeral) {
+      const resumed = await RolloutWriter.resume(found.path);
+      if (!resumed.ok) return failure(io, resumed.error.message);
+      writer = resumed.value;
+    }
+  } else {
+    threadId = newThreadId();
+  }
+
+  const extra: Parameters<typeof sessionOptionsFromConfig>[2] = { threadId, approvalPolicy, env: io.env };
+  if (initialHistory) extra.initialHistory = initialHistory;
+  const options = sessionOptionsFromConfig(config, request.cwd, extra);
+  if (request.addDirs.length) options.workspaceRoots = [request.cwd, ...request.addDirs];
+
+  if (!writer && !request.ephemeral) {
+    const meta: Parameters<typeof RolloutWriter.create>[0]["meta"] = {
+      cwd: request.cwd,
+      originator: "codex_exec",
+      cli_version: VERSION,
+      source: "exec",
+      model_provider: config.modelProviderId,
+    };
+    if (request.threadSource) meta.thread_source = request.threadSource;
+    if (options.baseInstructions) meta.base_instructions = { text: options.baseInstructions };
+    const created = await RolloutWriter.create({ codexHome, threadId, meta });
+    if (!created.ok) return failure(io, created.error.message);
+    writer = created.value;
+  }
+  if (writer) {
+    const w = writer;
+    options.recorder = {
+      recordItems: (items) => {
+        w.record(items.map((payload): RolloutItem => ({ type: "response_item", payload })));
+      },
+      recordEvent: (msg) => {
+        w.record({ type: "event_msg", payload: msg } as RolloutItem);
+      },
+    };
+  }
+
+  const session = createSession(options);
+  const mapper = new ExecEventMapper();
+  const color = request.color === "always" || (request.color === "auto" && io.stderr === process.stderr && process.stderr.isTTY === true);
+  const human = request.json ? null : new HumanRenderer(io.stderr, color);
+  const emit = (event: object) => io.stdout.write(`${JSON.stringify(event)}\n`);
+
+  if (request.json) emit({ type: "thread.started", thread_id: session.threadId });
+  else {
+    human!.header({
+      version: VERSION,
+      cwd: request.cwd,
+      model: config.model,
+      provider: config.modelProviderId,
+      approval: typeof approvalPolicy === "string" ? approvalPolicy : "granular",
+      sandbox: config.sandboxMode,
+      threadId: session.threadId,
+    });
+    human!.prompt(request.prompt);
+  }
+
+  const items: UserInput[] = [
+    ...request.images.map((path): UserInput => ({ type: "local_image", path })),
+    ...(request.prompt ? [{ type: "text" as const, text: request.prompt, text_elements: [] }] : []),
+  ];
+  const onAbort = () => session.submit({ type: "interrupt" });
+  io.signal?.addEventListener("abort", onAbort, { once: true });
+
+  let succeeded = false;
+  let sawTurnEnd = false;
+  if (items.length === 0) {
+    await session.shutdown();
+    await writer?.close();
+    return failure(io, "nothing to send: give a prompt or an image");
+  }
+  const op: Record<string, unknown> = { type: "user_input", items };
+  if (request.outputSchema !== undefined) op.final_output_json_schema = request.outputSchema;
+  session.submit(op);
+
+  for await (const event of session.events()) {
+    const msg = event.msg;
+    if (request.json) for (const out of mapper.map(msg)) emit(out);
+    else {
+      mapper.map(msg);
+      human!.event(msg);
+    }
+    if (msg.type === "task_complete" || msg.type === "turn_aborted") {
+      sawTurnEnd = true;
+      succeeded = msg.type === "task_complete" && mapper.turnFailed === null;
+      break;
+    }
+  }
+  io.signal?.removeEventListener("abort", onAbort);
+  await session.shutdown();
+  const flushed = await writer?.close();
+  if (flushed && !flushed.ok) io.stderr.write(`warning: could not write the session file: ${flushed.error.message}\n`);
+
+  const last = mapper.lastAgentMessage;
+  if (request.outputLastMessage) {
+    try {
+      writeFileSync(request.outputLastMessage, last ?? "");
+    } catch (error) {
+      io.stderr.write(`warning: could not write ${request.outputLastMessage}: ${(error as Error).message}\n`);
+    }
+  }
+  if (human) {
+    human.finish();
+    if (last !== null) io.stdout.write(`${last}\n`);
+  }
+  if (!sawTurnEnd) return EXIT_FAILURE;
+  return succeeded ? EXIT_OK : EXIT_FAILURE;
+}
+
+type Found = { ok: true; path: string; threadId: string } | { ok: false; error: string };
+
+async function findRollout(codexHome: string, resume: NonNullable<ExecRequest["resume"]>, cwd: string): Promise<Found> {
+  const opened = await LocalThreadStore.open({ codexHome });
+  if (!opened.ok) return { ok: false, error: opened.error.message };
+  const store = opened.value;
+  try {
+    if (resume.kind === "id") {
+      if (UUID.test(resume.id)) {
+        const read = await store.read(resume.id);
+        if (read.ok && read.value.path) return { ok: true, path: read.value.path, threadId: read.value.id };
+      }
+      // Not a UUID (or not found by id): try it as a thread name.
+      const byName = await store.list({ searchTerm: resume.id, limit: 50, sortKey: "updated_at" });
+      const match = byName.ok ? byName.value.data.find((t) => t.name === resume.id && t.path) : undefined;
+      if (match?.path) return { ok: true, path: match.path, threadId: match.id };
+      return { ok: false, error: `no session found with id or name '${resume.id}'` };
+    }
+    const page = await store.list({ limit: 1, sortKey: "updated_at", sortDirection: "desc", ...(resume.all ? {} : { cwd }) });
+    const newest = page.ok ? page.value.data[0] : undefined;
+    if (!newest?.path) return { ok: false, error: resume.all ? "no recorded session to resume" : `no recorded session for ${cwd} (use --all to search everywhere)` };
+    return { ok: true, path: newest.path, threadId: newest.id };
+  } finally {
+    await store.close();
+  }
+}

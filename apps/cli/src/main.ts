@@ -1,0 +1,29 @@
+import { runCli } from "./cli.js";
+
+const controller = new AbortController();
+let interrupts = 0;
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    interrupts += 1;
+    // The first signal asks the running command to stop cleanly; a second one exits at once.
+    if (interrupts > 1) process.exit(130);
+    controller.abort(sig);
+  });
+}
+
+runCli(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  signal: controller.signal,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
