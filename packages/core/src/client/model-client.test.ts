@@ -132,6 +132,15 @@ describe("ModelClient", () => {
     });
   });
 
+  it("drops a stalled stream after the idle timeout as a retryable error", async () => {
+    server = await startFakeResponsesServer({ script: [turn(sse.message("x"), { hold: true })] });
+    const client = new ModelClient({ provider: provider(server.url, { stream_idle_timeout_ms: 300 }), env: { FAKE_KEY: "k" } });
+    const { events, error } = await collect(client);
+    expect(error).toMatchObject({ kind: "stream", retryable: true });
+    expect(error?.message).toContain("idle");
+    expect(events.some((e) => e.type === "output_item_done")).toBe(true);
+  });
+
   it("stops a held stream when aborted", async () => {
     server = await startFakeResponsesServer({ script: [turn(sse.message("x"), { hold: true })] });
     const client = new ModelClient({ provider: provider(server.url), env: { FAKE_KEY: "k" } });

@@ -18,3 +18,4 @@ export {
   workspaceRootsFor,
   type EnvironmentContext,
 } from "./context.js";
+export { applyShellEnvironmentPolicy, CORE_ENV_VARS, DEFAULT_ENV_EXCLUDES } from "./env.js";

@@ -481,6 +481,30 @@ describe("session turn loop against the fake Responses server", () => {
     expectWellFormed(h.events);
   });
 
+  it("sends the output schema, strips item ids, reports web searches, and filters the command environment", async () => {
+    server.enqueue(
+      turn([sse.webSearch("codex docs"), sse.functionCall("shell_command", { command: "echo \"[$VISIBLE][$SECRET_TOKEN]\"" }, { callId: "e1" })]),
+      turn(sse.message('{"ok":true}')),
+    );
+    const h = start({
+      env: { FAKE_KEY: "k", PATH: process.env.PATH, SHELL: "/bin/bash", HOME: dir, SECRET_TOKEN: "hidden" },
+      shellEnvironmentPolicy: { ignore_default_excludes: false, set: { VISIBLE: "yes" } },
+    });
+    const schema = { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"] };
+    h.session.submit({ ...say("json please"), final_output_json_schema: schema });
+    await h.turnEnd();
+    const first = server.responsesRequests()[0]!.body;
+    expect(first.text).toEqual({ format: { type: "json_schema", name: "codex_output_schema", schema, strict: true } });
+    const second = inputOf(1);
+    expect(second.some((i: any) => "id" in i)).toBe(false);
+    expect(second).toContainEqual(expect.objectContaining({ type: "web_search_call" }));
+    const output = JSON.stringify(second.find((i: any) => i.type === "function_call_output").output);
+    expect(output).toContain("[yes][]");
+    const search = h.events.find((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "WebSearch");
+    expect(search?.msg).toMatchObject({ item: { query: "codex docs", action: { type: "search", query: "codex docs" } } });
+    expectWellFormed(h.events);
+  });
+
   it("shuts down: ends the event iterator after shutdown_complete", async () => {
     const h = start();
     const seen: string[] = [];

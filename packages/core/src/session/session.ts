@@ -23,6 +23,7 @@ import { backoffMs, ModelClient, ModelError, type ModelEvent, type ResponsesRequ
 import { type Env, type ModelProviderInfo, providerRequestRetries, providerStreamRetries } from "../client/provider.js";
 import type { RateLimitSnapshot } from "../client/rate-limits.js";
 import type { Config } from "../config/load.js";
+import type { ShellEnvironmentPolicy } from "../config/schema.js";
 import { createLocalRunner } from "../tools/exec/runner.js";
 import { ExecSessionStore } from "../tools/exec/sessions.js";
 import {
@@ -59,6 +60,7 @@ import {
   userTextMessage,
   workspaceRootsFor,
 } from "./context.js";
+import { applyShellEnvironmentPolicy } from "./env.js";
 import { EventHub, type SessionEvent, type SessionEventMsg } from "./events.js";
 
 export const SUMMARIZATION_PROMPT = `You are performing a CONTEXT CHECKPOINT COMPACTION. Write a handoff summary for another model that
@@ -97,7 +99,10 @@ export interface SessionOptions {
   projectDocMaxBytes?: number;
   projectDocFallbackFilenames?: string[];
   workspaceRoots?: string[];
+  /** Environment of the session (API keys, $SHELL, and the base of commands' environment). */
   env?: Env;
+  /** Which variables commands get (config `shell_environment_policy`). */
+  shellEnvironmentPolicy?: ShellEnvironmentPolicy;
   threadId?: string;
   /** Shared by a root thread and its subagents; defaults to the thread id. */
   sessionId?: string;
@@ -141,6 +146,7 @@ export function sessionOptionsFromConfig(config: Config, cwd: string, extra: Par
     projectDocMaxBytes: config.projectDocMaxBytes,
     projectDocFallbackFilenames: config.projectDocFallbackFilenames,
     tools: { webSearch: config.webSearch !== "disabled" },
+    shellEnvironmentPolicy: config.shellEnvironmentPolicy,
   };
   if (config.baseInstructions !== undefined) options.baseInstructions = config.baseInstructions;
   if (config.developerInstructions !== undefined) options.developerInstructions = config.developerInstructions;
@@ -362,7 +368,7 @@ class SessionImpl implements Session {
           this.active.pendingInput.push(op.items);
           return subId;
         }
-        this.enqueue(subId, "turn", (turnId) => this.runTurn(subId, turnId, op.items, op.client_id));
+        this.enqueue(subId, "turn", (turnId) => this.runTurn(subId, turnId, op.items, op.client_id, op.final_output_json_schema));
         return subId;
       }
       case "thread_settings":
@@ -616,13 +622,14 @@ class SessionImpl implements Session {
     this.emitItem(subId, turnId, "completed", item, started);
   }
 
-  private buildRequest(input: ResponseItem[], tools: unknown[]): ResponsesRequest {
+  private buildRequest(input: ResponseItem[], tools: unknown[], outputSchema?: unknown): ResponsesRequest {
     const s = this.settingsState;
     const reasoning = s.reasoningEffort || s.reasoningSummary ? { ...(s.reasoningEffort ? { effort: s.reasoningEffort } : {}), ...(s.reasoningSummary && s.reasoningSummary !== "none" ? { summary: s.reasoningSummary } : {}) } : null;
-    return {
+    const request: ResponsesRequest = {
       model: s.model,
       instructions: this.baseInstructions,
-      input,
+      // Item ids are not sent back (with store: false the server does not know them).
+      input: input.map(withoutId),
       tools,
       tool_choice: "auto",
       parallel_tool_calls: false,
@@ -632,6 +639,10 @@ class SessionImpl implements Session {
       include: reasoning ? ["reasoning.encrypted_content"] : [],
       prompt_cache_key: this.threadId,
     };
+    if (outputSchema !== undefined) {
+      request.text = { format: { type: "json_schema", name: "codex_output_schema", schema: outputSchema, strict: true } };
+    }
+    return request;
   }
 
   private client(): ModelClient {
@@ -852,7 +863,7 @@ class SessionImpl implements Session {
   // ---------------------------------------------------------------------------------------------
   // turns
 
-  private async runTurn(subId: string, turnId: string, input: UserInput[], clientId?: string): Promise<void> {
+  private async runTurn(subId: string, turnId: string, input: UserInput[], clientId?: string, outputSchema?: unknown): Promise<void> {
     const active = this.active!;
     const signal = active.controller.signal;
     const startedAt = Date.now();
@@ -875,7 +886,7 @@ class SessionImpl implements Session {
           this.pushHistory(...this.contextUpdates());
         }
         const registry = this.registry();
-        const request = this.buildRequest(this.historyItems, registry.specs);
+        const request = this.buildRequest(this.historyItems, registry.specs, outputSchema);
         const result = await this.sample(subId, turnId, request, signal, true);
         if (!result.ok) {
           this.emitTurnError(subId, result.error);
@@ -1001,9 +1012,7 @@ class SessionImpl implements Session {
       approvedForSession: this.approvedForSession,
       execSessions: this.execSessions,
     };
-    const envRecord: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.env)) if (v !== undefined) envRecord[k] = v;
-    ctx.env = envRecord;
+    ctx.env = applyShellEnvironmentPolicy(this.options.shellEnvironmentPolicy ?? {}, this.env);
     if (this.env.SHELL) ctx.shell = this.env.SHELL;
     if (this.options.dynamicToolHandler) ctx.runDynamicTool = this.options.dynamicToolHandler;
     if (this.options.userInputHandler) ctx.requestUserInput = this.options.userInputHandler;
@@ -1140,6 +1149,12 @@ class SessionImpl implements Session {
     this.emit(subId, { type: "context_compacted" });
     return true;
   }
+}
+
+function withoutId(item: ResponseItem): unknown {
+  if (!("id" in item) || item.id === undefined) return item;
+  const { id: _id, ...rest } = item;
+  return rest;
 }
 
 function toTurnItem(item: ToolItem): TurnItem {

@@ -1,0 +1,52 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { environmentContextText, loadProjectDocs, permissionsMessage, userInputMessage } from "./context.js";
+
+let root: string;
+beforeEach(() => {
+  root = realpathSync(mkdtempSync(path.join(os.tmpdir(), "codex-ctx-")));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe("context assembly", () => {
+  it("reads AGENTS.md from the git root down to cwd, override first, capped", () => {
+    mkdirSync(path.join(root, ".git"));
+    mkdirSync(path.join(root, "a", "b"), { recursive: true });
+    writeFileSync(path.join(root, "AGENTS.md"), "root rules");
+    writeFileSync(path.join(root, "a", "AGENTS.md"), "a rules");
+    writeFileSync(path.join(root, "a", "AGENTS.override.md"), "a override");
+    writeFileSync(path.join(root, "a", "b", "AGENTS.md"), "b rules");
+    expect(loadProjectDocs(path.join(root, "a", "b"), 1000)).toBe("root rules\n\na override\n\nb rules");
+    expect(loadProjectDocs(path.join(root, "a", "b"), 12)).toBe("root rules\n\na ");
+    expect(loadProjectDocs(path.join(root, "a", "b"), 0)).toBeUndefined();
+    // Outside the git root nothing above is read.
+    expect(loadProjectDocs(os.tmpdir(), 1000)).toBeUndefined();
+  });
+
+  it("renders environment context and permissions", () => {
+    const text = environmentContextText({ cwd: "/w<x>", shell: "zsh", currentDate: "2026-01-02", timezone: "UTC", workspaceRoots: ["/w"] });
+    expect(text).toContain("<cwd>/w&lt;x&gt;</cwd>");
+    expect(text).toContain("<root>/w</root>");
+    const msg = permissionsMessage({ mode: "read-only" }, "never");
+    expect(JSON.stringify(msg)).toContain("read-only");
+    expect(JSON.stringify(msg)).toContain("`never`");
+  });
+
+  it("turns unreadable and non-image local files into notes", () => {
+    writeFileSync(path.join(root, "notes.txt"), "plain text");
+    const msg = userInputMessage(
+      [
+        { type: "local_image", path: "notes.txt" },
+        { type: "local_image", path: "missing.png" },
+        { type: "image", image_url: "https://x/y.png" },
+      ],
+      root,
+    ) as any;
+    const texts = msg.content.map((c: any) => c.text ?? c.image_url);
+    expect(texts.slice(0, 3)).toEqual(["<image name=[Image #3]>", "https://x/y.png", "</image>"]);
+    expect(texts[3]).toContain("not a supported image");
+    expect(texts[4]).toContain("unreadable");
+  });
+});
