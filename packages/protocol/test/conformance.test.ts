@@ -1,20 +1,28 @@
 import { describe, expect, it } from "vitest";
 import { describeZodError } from "../src/jsonrpc.js";
-import { createOfficialSchemaValidator } from "../src/v2/conformance.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateJsonSchemaBundle } from "../src/generate/bundle.js";
+import { type OfficialSchemaValidator, createOfficialSchemaValidator } from "../src/v2/conformance.js";
 import { clientRequestMethods, serverNotificationMethods, serverRequestMethods } from "../src/v2/protocol.js";
 import { ThreadItem } from "../src/v2/thread.js";
 import { OFFICIAL_SCHEMA_DIR, type TranscriptEntry, classify, readTranscript } from "./harness.js";
 
 const validator = createOfficialSchemaValidator(OFFICIAL_SCHEMA_DIR);
 
-function check(entries: TranscriptEntry[]): { covered: Set<string>; problems: string[] } {
+function check(
+  entries: TranscriptEntry[],
+  against: OfficialSchemaValidator = validator,
+): { covered: Set<string>; problems: string[] } {
   const covered = new Set<string>();
   const problems: string[] = [];
   entries.forEach((entry, index) => {
     const where = `#${index} ${String(entry.message.method ?? `response to ${entry.responseTo}`)}`;
     const options = entry.responseTo ? { responseTo: entry.responseTo } : {};
     // 1. the fixture itself is a valid official message
-    const official = validator.validateMessage(entry.message, options);
+    // (our generated bundle describes what we write, so only the canonical form is checked against it)
+    const official = against === validator ? validator.validateMessage(entry.message, options) : { valid: true as const };
     if (!official.valid) problems.push(`${where}: fixture fails the official schema: ${official.errors}`);
     const c = classify(entry);
     if (c.kind === "other" || c.kind === "uncovered") return;
@@ -27,7 +35,7 @@ function check(entries: TranscriptEntry[]): { covered: Set<string>; problems: st
     covered.add(`${c.kind}:${c.method}`);
     // 3. what we write back (canonical form) is valid too
     const written = JSON.parse(JSON.stringify(c.frame(parsed.data))) as unknown;
-    const again = validator.validateMessage(written, options);
+    const again = against.validateMessage(written, options);
     if (!again.valid) problems.push(`${where}: our canonical form fails the official schema: ${again.errors}`);
   });
   return { covered, problems };
@@ -126,4 +134,22 @@ describe("conformance with the official Codex 0.169 schema", () => {
     expect(covered).toContain("serverRequest:item/tool/requestUserInput");
     expect(covered).toContain("response:item/tool/requestUserInput");
   });
+
+  it("the bundle we generate accepts the canonical form of every fixture", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "codex-ts-protocol-conf-"));
+    try {
+      const written = await generateJsonSchemaBundle(dir);
+      if (!written.ok) throw new Error(written.error);
+      const ours = createOfficialSchemaValidator(dir);
+      for (const fixture of FIXTURES) {
+        const entries = readTranscript(fixture).filter((entry) => {
+          const c = classify(entry);
+          return c.kind !== "other" && c.kind !== "uncovered";
+        });
+        expect(check(entries, ours).problems, fixture).toEqual([]);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -131,15 +131,19 @@ export function createOfficialSchemaValidator(schemaDir: string): OfficialSchema
   }
 
   /** For the method unions: which `oneOf` branch carries which method, so errors are about that branch. */
-  const branches = new Map<string, Map<string, number>>();
-  function branchOf(union: string, method: string): number | undefined {
+  const branches = new Map<string, Map<string, { keyword: string; index: number }>>();
+  function branchOf(union: string, method: string): { keyword: string; index: number } | undefined {
     let table = branches.get(union);
     if (!table) {
       table = new Map();
-      const variants = (definitions[union] as { oneOf?: unknown[] } | undefined)?.oneOf ?? [];
+      const schema = definitions[union] as { oneOf?: unknown[]; anyOf?: unknown[] } | undefined;
+      const keyword = schema?.oneOf ? "oneOf" : "anyOf";
+      const variants = schema?.[keyword] ?? [];
       variants.forEach((variant, index) => {
-        const methods = (variant as { properties?: { method?: { enum?: unknown[] } } }).properties?.method?.enum ?? [];
-        for (const name of methods) if (typeof name === "string") table?.set(name, index);
+        const method = (variant as { properties?: { method?: { enum?: unknown[]; const?: unknown } } }).properties?.method;
+        for (const name of [...(method?.enum ?? []), method?.const]) {
+          if (typeof name === "string") table?.set(name, { keyword, index });
+        }
       });
       branches.set(union, table);
     }
@@ -148,11 +152,11 @@ export function createOfficialSchemaValidator(schemaDir: string): OfficialSchema
 
   function validateInUnion(union: string, method: string, message: unknown): OfficialValidation {
     if (!names.has(union)) return validateDefinition(union, message);
-    const index = branchOf(union, method);
-    if (index === undefined) {
-      return { valid: false, definition: union, errors: `the official ${union} has no method "${method}"` };
+    const branch = branchOf(union, method);
+    if (branch === undefined) {
+      return { valid: false, definition: union, errors: `${union} has no method "${method}"` };
     }
-    const validate = compiledFor(`/definitions/${union}/oneOf/${index}`);
+    const validate = compiledFor(`/definitions/${union}/${branch.keyword}/${branch.index}`);
     return validate(message)
       ? { valid: true, definition: union }
       : { valid: false, definition: union, errors: describeAjvErrors(validate.errors) };
