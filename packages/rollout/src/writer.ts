@@ -67,6 +67,8 @@ export class RolloutWriter {
   private buffer: string[] = [];
   private nextOrdinal: number;
   private queue: Promise<RolloutResult<void>> = Promise.resolve(ok(undefined));
+  /** A failed automatic (turn-end) flush, reported by the next `flush()` / `close()`. */
+  private pendingFailure: RolloutResult<void> | null = null;
   private readonly now: () => Date;
 
   private constructor(filePath: string, threadId: string, handle: FileHandle, mode: PersistenceMode, nextOrdinal: number, now: () => Date) {
@@ -166,7 +168,11 @@ export class RolloutWriter {
       kept += 1;
       if (isTurnEnd(item)) turnEnded = true;
     }
-    if (turnEnded) void this.flush();
+    if (turnEnded) {
+      void this.flush().then((result) => {
+        if (!result.ok) this.pendingFailure = result;
+      });
+    }
     return kept;
   }
 
@@ -177,6 +183,11 @@ export class RolloutWriter {
   }
 
   private async writeBuffered(): Promise<RolloutResult<void>> {
+    const failure = this.pendingFailure;
+    if (failure !== null) {
+      this.pendingFailure = null;
+      if (this.buffer.length === 0) return failure;
+    }
     if (this.buffer.length === 0) return ok(undefined);
     const handle = this.handle;
     if (handle === null) return err("closed", `${this.path}: writer is closed`);
