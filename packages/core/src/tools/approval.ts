@@ -32,10 +32,6 @@ export function isGranular(
   return typeof policy === "object" && policy !== null && "granular" in policy;
 }
 
-export function policyName(policy: AskForApproval): string {
-  return isGranular(policy) ? "granular" : policy;
-}
-
 /** Decisions offered for a command approval, in display order (Codex order). */
 export function execDecisions(proposedAmendment?: string[]): ReviewDecision[] {
   const out: ReviewDecision[] = ["approved", "approved_for_session"];

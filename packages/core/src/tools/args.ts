@@ -24,7 +24,3 @@ export function parseArguments<S extends z.ZodType>(call: ToolCall, schema: S): 
   }
   return { ok: true, value: parsed.data };
 }
-
-export function now(): number {
-  return Date.now();
-}

@@ -1,5 +1,10 @@
+// The tools of @codex-ts/core: seam types, the per-turn registry, and each tool.
+
 export * from "./types.js";
-export { buildToolRegistry, dispatchToolCall } from "./registry.js";
+export { buildToolRegistry, dispatchToolCall, webSearchSpec } from "./registry.js";
+export { parseArguments, type ParsedArgs } from "./args.js";
+
+// Output truncation shared by every tool.
 export {
   BYTES_PER_TOKEN,
   DEFAULT_OUTPUT_BYTES,
@@ -9,6 +14,21 @@ export {
   type TruncateOptions,
   type TruncatedText,
 } from "./truncate.js";
+
+// Approvals.
+export {
+  assessCommand,
+  assessPatch,
+  coveredBySessionPrefix,
+  execDecisions,
+  patchDecisions,
+  pathsWritable,
+  requestApproval,
+  type ApprovalOutcome,
+  type Assessment,
+} from "./approval.js";
+
+// apply_patch.
 export {
   APPLY_PATCH_LARK_GRAMMAR,
   applyPatchFreeformSpec,
@@ -26,17 +46,12 @@ export {
   unifiedDiff,
   type PlannedChange,
 } from "./apply-patch/apply.js";
-export {
-  assessPatch,
-  execDecisions,
-  patchDecisions,
-  pathsWritable,
-  requestApproval,
-  type ApprovalOutcome,
-  type Assessment,
-} from "./approval.js";
+export { extractApplyPatchInvocation } from "./apply-patch/intercept.js";
+
+// exec_command / write_stdin / shell_command and the command runner.
 export {
   DEFAULT_EXEC_YIELD_MS,
+  DEFAULT_MAX_OUTPUT_TOKENS,
   DEFAULT_SHELL_TIMEOUT_MS,
   DEFAULT_WRITE_STDIN_YIELD_MS,
   MAX_YIELD_MS,
@@ -49,11 +64,10 @@ export {
   writeStdinSpec,
 } from "./exec/handlers.js";
 export { createLocalRunner, killProcessGroup, type LocalRunnerOptions, type SandboxWrapper } from "./exec/runner.js";
-export { ExecSession, ExecSessionStore, HeadTailBuffer } from "./exec/sessions.js";
-export { assessCommand, coveredBySessionPrefix } from "./approval.js";
-export { webSearchSpec } from "./registry.js";
+export { ExecSession, ExecSessionStore, HeadTailBuffer, sessionStoreFor } from "./exec/sessions.js";
+
+// The other built-in tools.
 export { updatePlanHandler, updatePlanSpec } from "./plan.js";
 export { MAX_IMAGE_BYTES, sniffImage, viewImageHandler, viewImageSpec, type SniffedImage } from "./view-image.js";
 export { requestUserInputHandler, requestUserInputSpec } from "./user-input.js";
 export { dynamicToolHandler, dynamicToolSpec } from "./dynamic.js";
-export { parseArguments, type ParsedArgs } from "./args.js";
