@@ -15,6 +15,7 @@ export {
   type ResolveOptions,
 } from "./policy.js";
 export { expandDenyGlobs, type ExpandOptions } from "./globs.js";
+export { closeHostBridges } from "./proxy-bridge.js";
 export { buildBwrapArgv, findOnPath, probeBwrap, type BwrapBuildOptions } from "./linux.js";
 export {
   buildSeatbeltCommand,

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { buildBwrapArgv } from "./linux.js";
 import { type ResolveOptions, resolvePolicy } from "./policy.js";
 import { prepareSandboxedCommand } from "./prepare.js";
+import { closeHostBridges } from "./proxy-bridge.js";
 import { removeDir, run, tempDir } from "./test-util.js";
 
 const onLinux = process.platform === "linux";
@@ -250,6 +251,7 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
       port = (server.address() as net.AddressInfo).port;
     });
     afterAll(async () => {
+      await closeHostBridges();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
 

@@ -210,14 +210,34 @@ function runProbe(bwrapPath: string): Promise<string | null> {
 
 let denyFile: string | null = null;
 
-/** The shared mode-000 empty file bound over denied files (created once per process). */
+function isUsableDenyFile(file: string): boolean {
+  try {
+    const st = fs.lstatSync(file);
+    const uid = process.getuid?.();
+    return st.isFile() && st.size === 0 && (st.mode & 0o777) === 0 && (uid === undefined || st.uid === uid);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The empty mode-000 file bound over denied files. One per user in the temp dir, shared by every
+ * process (created atomically, checked before use: a regular, empty, mode-000 file we own).
+ */
 export function denyFilePath(): string {
-  if (denyFile && fs.existsSync(denyFile)) return denyFile;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "codex-ts-sandbox-"));
-  const file = path.join(dir, "denied");
-  fs.writeFileSync(file, "");
-  fs.chmodSync(file, 0o000);
-  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  if (denyFile && isUsableDenyFile(denyFile)) return denyFile;
+  const file = path.join(os.tmpdir(), `codex-ts-sandbox-denied-${process.getuid?.() ?? "user"}`);
+  if (!isUsableDenyFile(file)) {
+    const tmp = `${file}.${process.pid}.${Date.now()}`;
+    fs.writeFileSync(tmp, "", { mode: 0o600, flag: "wx" });
+    fs.chmodSync(tmp, 0o000);
+    try {
+      fs.renameSync(tmp, file);
+    } catch {
+      fs.rmSync(tmp, { force: true });
+    }
+    if (!isUsableDenyFile(file)) throw new Error(`cannot create the deny placeholder ${file}`);
+  }
   denyFile = file;
   return file;
 }

@@ -14,6 +14,22 @@ import path from "node:path";
  */
 
 const hostBridges = new Map<string, Promise<string>>();
+const running: { server: net.Server; dir: string }[] = [];
+
+/** Stop every host relay and remove its directory (tests, shutdown). */
+export async function closeHostBridges(): Promise<void> {
+  hostBridges.clear();
+  const all = running.splice(0);
+  await Promise.all(
+    all.map(
+      ({ server, dir }) =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          fs.rmSync(dir, { recursive: true, force: true });
+        }),
+    ),
+  );
+}
 
 /** Start (once per proxy address) the host-side unix-socket relay; resolves to its directory. */
 export function ensureHostBridge(proxy: { host: string; port: number }): Promise<string> {
@@ -41,6 +57,7 @@ function startHostBridge(proxy: { host: string; port: number }): Promise<string>
     server.once("error", reject);
     server.listen(socketPath, () => {
       server.unref();
+      running.push({ server, dir });
       process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
       resolve(dir);
     });
