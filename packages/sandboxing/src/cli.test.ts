@@ -136,6 +136,12 @@ describe.skipIf(process.platform !== "linux")("runSandboxCommand linux under rea
     expect(fs.existsSync(marker)).toBe(false);
   });
 
+  it("--full-auto means workspace-write", async () => {
+    const c = capture();
+    expect(await runSandboxCommand(["linux", "--full-auto", "--", "sh", "-c", "echo x > f"], c.io)).toBe(0);
+    expect(fs.existsSync(path.join(dir, "f"))).toBe(true);
+  });
+
   it("danger-full-access runs unsandboxed", async () => {
     const c = capture();
     expect(

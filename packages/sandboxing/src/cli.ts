@@ -26,6 +26,7 @@ export const SANDBOX_USAGE = `Usage: codex-ts sandbox <linux|macos> [-s read-onl
 
 Runs one command under the sandbox Codex would use and exits with its exit code.
   -s, --sandbox MODE   read-only (default), workspace-write or danger-full-access
+      --full-auto      same as -s workspace-write
       --add-dir DIR    extra writable root (workspace-write; repeatable)
   -C, --cd DIR         working directory and workspace root (default: current directory)
 `;
