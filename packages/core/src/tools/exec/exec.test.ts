@@ -98,14 +98,15 @@ describe("shell_command", () => {
     const r = await shellCommandHandler().handle(
       fnCall("shell_command", {
         command: `sleep 30 & echo $! > ${pidFile}; wait`,
-        timeout_ms: 500,
+        // Generous, so the shell has written the pid file before the timeout fires on a busy machine.
+        timeout_ms: 4000,
         login: false,
       }),
       t.ctx,
     );
     expect(r.success).toBe(false);
     expect(r.output).toContain("Exit code: 124");
-    expect(r.output).toContain("command timed out after 500 milliseconds");
+    expect(r.output).toContain("command timed out after 4000 milliseconds");
     const childPid = Number(readFileSync(pidFile, "utf8"));
     await waitFor(() => !pidAlive(childPid));
   });
@@ -414,6 +415,26 @@ describe("exec_command + write_stdin", () => {
       t.ctx,
     );
     expect(pipes.output).toContain("not-a-tty");
+  });
+
+  it("talks to an interactive program in a PTY", async () => {
+    ctx();
+    const started = await execCommandHandler().handle(
+      fnCall("exec_command", { cmd: 'read -r name; echo "hello $name"', login: false, tty: true, yield_time_ms: 250 }),
+      t.ctx,
+    );
+    const id = Number(/session ID (\d+)/.exec(started.output as string)?.[1]);
+    expect(id).toBeGreaterThan(0);
+    let out = "";
+    for (let i = 0; i < 50 && !out.includes("Process exited"); i++) {
+      const r = await writeStdinHandler().handle(
+        fnCall("write_stdin", { session_id: id, chars: i === 0 ? "pty\n" : "", yield_time_ms: 500 }),
+        t.ctx,
+      );
+      out += r.output as string;
+    }
+    expect(out).toContain("hello pty");
+    expect(out).toContain("Process exited with code 0");
   });
 
   it("caps output with max_output_tokens", async () => {
