@@ -72,7 +72,8 @@ function parseArgs(args: string[]): ParsedArgs | { error: string } | { help: tru
           return { error: `unknown sandbox mode \`${m}\`` };
         }
         out.mode = m;
-      } else if (a === "--add-dir") out.addDirs.push(value());
+      } else if (a === "--full-auto") out.mode = "workspace-write";
+      else if (a === "--add-dir") out.addDirs.push(value());
       else if (a === "-C" || a === "--cd") out.cd = value();
       else if (a.startsWith("-")) return { error: `unknown option \`${a}\`` };
       else {
