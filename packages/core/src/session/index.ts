@@ -1,5 +1,6 @@
 export {
   createSession,
+  rolloutRecorder,
   sessionOptionsFromConfig,
   SUMMARIZATION_PROMPT,
   SUMMARY_PREFIX,

@@ -1,14 +1,14 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { EventMsg, type ResponseItem } from "@codex-ts/protocol";
+import { EventMsg, type ResponseItem, type RolloutItem, RolloutLine } from "@codex-ts/protocol";
 import { fail, sse, startFakeResponsesServer, turn, usage, type FakeResponsesServer } from "@codex-ts/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ModelProviderInfo } from "../client/provider.js";
 import { createLocalRunner } from "../tools/exec/runner.js";
 import type { ApprovalRequest, ReviewDecision } from "../tools/index.js";
 import type { SessionEvent } from "./events.js";
-import { createSession, type Session, type SessionOptions, SUMMARY_PREFIX } from "./session.js";
+import { createSession, rolloutRecorder, type Session, type SessionOptions, SUMMARY_PREFIX } from "./session.js";
 
 let server: FakeResponsesServer;
 let dir: string;
@@ -503,6 +503,34 @@ describe("session turn loop against the fake Responses server", () => {
     const search = h.events.find((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "WebSearch");
     expect(search?.msg).toMatchObject({ item: { query: "codex docs", action: { type: "search", query: "codex docs" } } });
     expectWellFormed(h.events);
+  });
+
+  it("records rollout items that parse as rollout lines, and resumes from them", async () => {
+    server.enqueue(turn(sse.message("remember 7")), turn(sse.message("summary: 7")), turn(sse.message("it was 7")));
+    const items: RolloutItem[] = [];
+    const h = start({ recorder: rolloutRecorder({ record: (i) => items.push(...(Array.isArray(i) ? i : [i as RolloutItem])) }) });
+    h.session.submit(say("the number is 7"));
+    await h.turnEnd();
+    h.events.length = 0;
+    h.session.submit({ type: "compact" });
+    await h.turnEnd();
+    for (const item of items) {
+      const parsed = RolloutLine.safeParse({ timestamp: "2026-01-01T00:00:00.000Z", ...item });
+      expect(parsed.success, `${item.type}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+    }
+    expect(items.map((i) => i.type)).toEqual(expect.arrayContaining(["turn_context", "response_item", "event_msg", "compacted"]));
+    const compacted = items.find((i) => i.type === "compacted")!.payload as any;
+    expect(compacted.message).toBe("summary: 7");
+
+    // Resume: a new session continues from the replacement history.
+    await h.session.shutdown();
+    const resumed = start({ initialHistory: compacted.replacement_history, threadId: h.session.threadId });
+    resumed.session.submit(say("what was it?"));
+    expect((await resumed.turnEnd()).msg).toMatchObject({ last_agent_message: "it was 7" });
+    expect(resumed.session.threadId).toBe(h.session.threadId);
+    const body = JSON.stringify(server.responsesRequests()[2]!.body.input);
+    expect(body).toContain("summary: 7");
+    expect(body).toContain("what was it?");
   });
 
   it("shuts down: ends the event iterator after shutdown_complete", async () => {

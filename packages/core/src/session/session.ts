@@ -10,6 +10,9 @@ import {
   permissionProfileToSandboxPolicy,
   type ResponseItem,
   type ReviewDecision as WireReviewDecision,
+  type RolloutItem,
+  type TurnContextItem,
+  type CompactedItem,
   sandboxPolicyToPermissionProfileForCwd,
   type ThreadSettings,
   type ThreadSettingsOverrides,
@@ -69,12 +72,32 @@ run, results), decisions made, open problems, and the concrete next steps. Be co
 
 export const SUMMARY_PREFIX = `Another language model started to solve this problem and produced a summary of its thinking process. Use it to continue the task without repeating finished work:`;
 
-/** Where the session records what it did (a RolloutWriter adapter, or a test sink). */
+/** Where the session records what it did (see `rolloutRecorder` for the rollout-line mapping). */
 export interface SessionRecorder {
   /** History items, in order, as they enter the conversation. */
   recordItems(items: ResponseItem[]): void;
   /** Every event the session emits. */
   recordEvent(msg: SessionEventMsg): void;
+  /** The settings a turn runs with (before its items). */
+  recordTurnContext?(context: TurnContextItem): void;
+  /** A compaction: the summary and the whole history that replaced the old one. */
+  recordCompacted?(item: CompactedItem): void;
+}
+
+/**
+ * A recorder that turns everything into rollout items (`response_item`, `event_msg`,
+ * `turn_context`, `compacted`) for a sink such as @codex-ts/rollout's `RolloutWriter`.
+ * Events not in the protocol's EventMsg (e.g. `model_reroute`) are not recorded.
+ */
+export function rolloutRecorder(sink: { record(items: RolloutItem | readonly RolloutItem[]): unknown }): SessionRecorder {
+  return {
+    recordItems: (items) => sink.record(items.map((payload) => ({ type: "response_item" as const, payload }))),
+    recordEvent: (msg) => {
+      if (msg.type !== "model_reroute") sink.record({ type: "event_msg", payload: msg });
+    },
+    recordTurnContext: (payload) => sink.record({ type: "turn_context", payload }),
+    recordCompacted: (payload) => sink.record({ type: "compacted", payload }),
+  };
 }
 
 export interface SessionOptions {
@@ -466,6 +489,34 @@ class SessionImpl implements Session {
       // recording failures must not break the turn
     }
     this.hub.emit({ id: subId, msg });
+  }
+
+  private record(action: (recorder: SessionRecorder) => void): void {
+    if (!this.options.recorder) return;
+    try {
+      action(this.options.recorder);
+    } catch {
+      // recording failures must not break the turn
+    }
+  }
+
+  private turnContext(turnId: string): TurnContextItem {
+    const s = this.settingsState;
+    const sandbox = toCoreSandbox(s.sandboxPolicy);
+    const context: TurnContextItem = {
+      turn_id: turnId,
+      cwd: s.cwd,
+      approval_policy: s.approvalPolicy,
+      sandbox_policy: sandbox,
+      permission_profile: sandboxPolicyToPermissionProfileForCwd(sandbox, s.cwd),
+      model: s.model,
+    };
+    if (s.reasoningEffort) context.effort = s.reasoningEffort;
+    if (s.reasoningSummary) context.summary = s.reasoningSummary;
+    if (s.collaborationMode) context.collaboration_mode = s.collaborationMode;
+    if (s.personality) context.personality = s.personality;
+    if (this.options.developerInstructions) context.developer_instructions = this.options.developerInstructions;
+    return context;
   }
 
   private pushHistory(...items: ResponseItem[]): void {
@@ -874,6 +925,7 @@ class SessionImpl implements Session {
       collaboration_mode_kind: this.modeKind(),
     });
     let lastAgentMessage: string | null = null;
+    this.record((r) => r.recordTurnContext?.(this.turnContext(turnId)));
     try {
       this.pushHistory(...this.contextUpdates());
       this.recordUserInput(subId, turnId, input, clientId);
@@ -1145,6 +1197,7 @@ class SessionImpl implements Session {
     this.told = {};
     this.lastTotalTokens = 0;
     this.pushHistory(...kept, userTextMessage(`${SUMMARY_PREFIX}\n${summary}`));
+    this.record((r) => r.recordCompacted?.({ message: summary, replacement_history: [...this.historyItems] }));
     this.emitItem(subId, turnId, "completed", item, started);
     this.emit(subId, { type: "context_compacted" });
     return true;
