@@ -1,0 +1,415 @@
+/**
+ * The started proxy: one HTTP listener (absolute-form requests + CONNECT) and one SOCKS5 listener
+ * (CONNECT, no-auth), both on loopback, sharing one policy reference that `updatePolicy` swaps.
+ * Every attempt is authorised the same way (see `authorize`): name check → optional approval →
+ * resolve once → address check → dial exactly the checked address.
+ */
+import { lookup as dnsLookup } from "node:dns/promises";
+import http from "node:http";
+import net from "node:net";
+import { CompiledNetworkPolicy, type BlockReason, isIpLiteral, type NetworkPolicySpec, PROXY_ERROR_HEADER_VALUES } from "./policy.js";
+import { pipeBoth } from "./relay.js";
+import { handleSocksConnection } from "./socks5.js";
+
+/** The protocol an attempt used (the app-server's `NetworkApprovalProtocol` values). */
+export type NetworkAttemptProtocol = "http" | "https" | "socks5Tcp";
+
+export interface SocketAddress {
+  host: string;
+  port: number;
+}
+
+export interface LookupAddress {
+  address: string;
+  family: number;
+}
+
+/** Resolves a name to its addresses (default: `dns.promises.lookup(name, { all: true })`). */
+export type LookupFn = (hostname: string) => Promise<LookupAddress[]>;
+
+export interface NetworkAccessRequest {
+  host: string;
+  port: number;
+  protocol: NetworkAttemptProtocol;
+}
+
+export interface BlockedAttempt extends NetworkAccessRequest {
+  reason: BlockReason;
+  /** The resolved address that tripped the local guard (`not_allowed_local` after DNS). */
+  address?: string;
+}
+
+/**
+ * Asked, while the connection waits, about a host the allow list does not cover (never about a
+ * denied host or a local address). Resolve `true` to let this one attempt through; to let later
+ * attempts through too, update the policy before resolving (see `createNetworkApprovalBroker`).
+ */
+export type NetworkApprover = (request: NetworkAccessRequest) => Promise<boolean>;
+
+export interface NetworkProxySpec {
+  policy: NetworkPolicySpec | CompiledNetworkPolicy;
+  /** Loopback address to listen on (default `127.0.0.1`). Non-loopback addresses are refused. */
+  listenHost?: string;
+  /** Ports (default 0: ephemeral). */
+  httpPort?: number;
+  socksPort?: number;
+  /** Name resolution override (tests map names to 127.0.0.1). */
+  lookup?: LookupFn;
+  approver?: NetworkApprover;
+  /** Give up dialling an upstream after this long (default 30 s). */
+  connectTimeoutMs?: number;
+}
+
+export type StartError = { code: "invalid-spec" | "listen-failed"; message: string };
+export type StartResult = { ok: true; proxy: NetworkProxy } | { ok: false; error: StartError };
+export type UpdateResult = { ok: true } | { ok: false; error: { message: string } };
+
+export interface NetworkProxy {
+  readonly httpAddress: SocketAddress;
+  readonly socksAddress: SocketAddress;
+  /** The policy new connections are checked against. */
+  readonly policy: CompiledNetworkPolicy;
+  /** Swap the policy for new connections; open connections are not touched. */
+  updatePolicy(policy: NetworkPolicySpec | CompiledNetworkPolicy): UpdateResult;
+  /** Subscribe to refused attempts; returns the unsubscribe function. */
+  onBlocked(listener: (attempt: BlockedAttempt) => void): () => void;
+  setApprover(approver: NetworkApprover | undefined): void;
+  /** Free every listener and socket (idempotent). */
+  close(): Promise<void>;
+}
+
+/** The outcome of authorising one attempt. */
+type Authorization =
+  | { ok: true; address: string; family: number }
+  | { ok: false; kind: "blocked"; reason: BlockReason }
+  | { ok: false; kind: "resolve-failed"; message: string };
+
+const HOP_BY_HOP = new Set([
+  "connection",
+  "proxy-connection",
+  "keep-alive",
+  "proxy-authorization",
+  "proxy-authenticate",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+function toCompiled(policy: NetworkPolicySpec | CompiledNetworkPolicy): UpdateResult & { policy?: CompiledNetworkPolicy } {
+  if (policy instanceof CompiledNetworkPolicy) return { ok: true, policy };
+  const built = CompiledNetworkPolicy.build(policy);
+  return built.ok ? { ok: true, policy: built.policy } : { ok: false, error: built.error };
+}
+
+const defaultLookup: LookupFn = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+
+function isLoopbackListenHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Start the proxy. Never throws: a bad spec or a failed bind is an error value. */
+export async function startNetworkProxy(spec: NetworkProxySpec): Promise<StartResult> {
+  const compiled = toCompiled(spec.policy);
+  if (!compiled.ok || !compiled.policy) {
+    return { ok: false, error: { code: "invalid-spec", message: compiled.ok ? "invalid policy" : compiled.error.message } };
+  }
+  const listenHost = spec.listenHost ?? "127.0.0.1";
+  if (!isLoopbackListenHost(listenHost)) {
+    return { ok: false, error: { code: "invalid-spec", message: `refusing to listen on non-loopback address ${listenHost}` } };
+  }
+  for (const [name, port] of [
+    ["httpPort", spec.httpPort],
+    ["socksPort", spec.socksPort],
+  ] as const) {
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+      return { ok: false, error: { code: "invalid-spec", message: `${name} must be an integer 0–65535 (got ${port})` } };
+    }
+  }
+  const proxy = new Proxy(compiled.policy, spec);
+  try {
+    await proxy.listen(listenHost, spec.httpPort ?? 0, spec.socksPort ?? 0);
+  } catch (err) {
+    await proxy.close();
+    return { ok: false, error: { code: "listen-failed", message: `cannot listen on ${listenHost}: ${(err as Error).message}` } };
+  }
+  return { ok: true, proxy };
+}
+
+class Proxy implements NetworkProxy {
+  httpAddress: SocketAddress = { host: "", port: 0 };
+  socksAddress: SocketAddress = { host: "", port: 0 };
+  private current: CompiledNetworkPolicy;
+  private approver: NetworkApprover | undefined;
+  private readonly lookup: LookupFn;
+  private readonly connectTimeoutMs: number;
+  private readonly listeners = new Set<(attempt: BlockedAttempt) => void>();
+  private readonly sockets = new Set<net.Socket>();
+  private readonly pendingApprovals = new Map<string, Promise<boolean>>();
+  private readonly httpServer: http.Server;
+  private readonly socksServer: net.Server;
+  private readonly agent = new http.Agent({ keepAlive: true });
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(policy: CompiledNetworkPolicy, spec: NetworkProxySpec) {
+    this.current = policy;
+    this.approver = spec.approver;
+    this.lookup = spec.lookup ?? defaultLookup;
+    this.connectTimeoutMs = spec.connectTimeoutMs ?? 30_000;
+    this.httpServer = http.createServer((req, res) => void this.onHttpRequest(req, res));
+    this.httpServer.on("connection", (s: net.Socket) => this.track(s));
+    this.httpServer.on("connect", (req: http.IncomingMessage, socket: net.Socket, head: Buffer) =>
+      void this.onConnect(req, socket, head),
+    );
+    this.httpServer.on("clientError", (_err, socket) => {
+      if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+      else socket.destroy();
+    });
+    this.socksServer = net.createServer((s) => {
+      this.track(s);
+      void handleSocksConnection(s, this);
+    });
+  }
+
+  get policy(): CompiledNetworkPolicy {
+    return this.current;
+  }
+
+  async listen(host: string, httpPort: number, socksPort: number): Promise<void> {
+    const listenOn = (server: net.Server, port: number) =>
+      new Promise<SocketAddress>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          const a = server.address() as net.AddressInfo;
+          resolve({ host: a.address, port: a.port });
+        });
+      });
+    this.httpAddress = await listenOn(this.httpServer, httpPort);
+    this.socksAddress = await listenOn(this.socksServer, socksPort);
+  }
+
+  updatePolicy(policy: NetworkPolicySpec | CompiledNetworkPolicy): UpdateResult {
+    const compiled = toCompiled(policy);
+    if (!compiled.ok || !compiled.policy) return compiled.ok ? { ok: false, error: { message: "invalid policy" } } : compiled;
+    this.current = compiled.policy;
+    return { ok: true };
+  }
+
+  onBlocked(listener: (attempt: BlockedAttempt) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setApprover(approver: NetworkApprover | undefined): void {
+    this.approver = approver;
+  }
+
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.closed = true;
+      const closeServer = (server: net.Server) =>
+        new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+      const done = Promise.all([closeServer(this.httpServer), closeServer(this.socksServer)]);
+      for (const s of this.sockets) s.destroy();
+      this.sockets.clear();
+      this.agent.destroy();
+      this.closing = done.then(() => undefined);
+    }
+    return this.closing;
+  }
+
+  /** Remember a socket so `close()` can destroy it. */
+  track(socket: net.Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.add(socket);
+    socket.once("close", () => this.sockets.delete(socket));
+  }
+
+  private emitBlocked(attempt: BlockedAttempt): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(attempt);
+      } catch {
+        // A listener's failure must not break the proxy.
+      }
+    }
+  }
+
+  /** Decide one attempt and pick the address to dial (resolved once; the checked address is dialled). */
+  async authorize(request: NetworkAccessRequest): Promise<Authorization> {
+    const block = (reason: BlockReason, host: string, address?: string): Authorization => {
+      this.emitBlocked({ host, port: request.port, protocol: request.protocol, reason, ...(address ? { address } : {}) });
+      return { ok: false, kind: "blocked", reason };
+    };
+    let policy = this.current;
+    let verdict = policy.evaluateHost(request.host);
+    if (!verdict.allowed && verdict.reason === "not_allowed" && this.approver && !this.closed) {
+      const host = verdict.host;
+      const approved = await this.askApprover({ ...request, host });
+      if (!approved || this.closed) return block("not_allowed", host);
+      policy = this.current;
+      const again = policy.evaluateHost(host);
+      // An approval never overrides a deny rule or the local guard; "once" passes the allow list.
+      if (!again.allowed && again.reason !== "not_allowed") return block(again.reason, again.host);
+      verdict = again.allowed ? again : { allowed: true, host, ipLiteral: isIpLiteral(host), explicitLocal: false };
+    }
+    if (!verdict.allowed) return block(verdict.reason, verdict.host);
+    let addresses: LookupAddress[];
+    if (verdict.ipLiteral) {
+      addresses = [{ address: verdict.host.split("%")[0] ?? verdict.host, family: verdict.host.includes(":") ? 6 : 4 }];
+    } else {
+      try {
+        addresses = await this.lookup(verdict.host);
+      } catch (err) {
+        return { ok: false, kind: "resolve-failed", message: (err as Error).message };
+      }
+      if (addresses.length === 0) return { ok: false, kind: "resolve-failed", message: `no addresses for ${verdict.host}` };
+    }
+    const refused = addresses.find((a) => !policy.checkAddress(verdict, a.address));
+    if (refused) return block("not_allowed_local", verdict.host, refused.address);
+    const first = addresses[0] as LookupAddress;
+    return { ok: true, address: first.address, family: first.family };
+  }
+
+  private askApprover(request: NetworkAccessRequest): Promise<boolean> {
+    const key = `${request.protocol} ${request.host}:${request.port}`;
+    let pending = this.pendingApprovals.get(key);
+    if (!pending) {
+      const approver = this.approver as NetworkApprover;
+      pending = approver(request)
+        .catch(() => false)
+        .finally(() => this.pendingApprovals.delete(key));
+      this.pendingApprovals.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Dial `address:port`, resolving once connected; a timeout or error rejects. */
+  dial(address: string, port: number): Promise<net.Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: address, port });
+      this.track(socket);
+      const timer = setTimeout(() => {
+        const err = Object.assign(new Error(`connect to ${address}:${port} timed out`), { code: "ETIMEDOUT" });
+        socket.destroy(err);
+      }, this.connectTimeoutMs);
+      socket.once("connect", () => {
+        clearTimeout(timer);
+        socket.off("error", onError);
+        resolve(socket);
+      });
+      const onError = (err: Error) => {
+        clearTimeout(timer);
+        reject(err);
+      };
+      socket.once("error", onError);
+    });
+  }
+
+  private async onHttpRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const fail = (status: number, message: string, proxyError?: string) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(status, {
+        "content-type": "text/plain; charset=utf-8",
+        connection: "close",
+        ...(proxyError ? { "x-proxy-error": proxyError } : {}),
+      });
+      res.end(`${message}\n`);
+    };
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "");
+    } catch {
+      fail(400, "this is a proxy: send absolute-form requests (GET http://host/path) or CONNECT");
+      return;
+    }
+    if (url.protocol !== "http:") {
+      fail(400, `unsupported scheme ${url.protocol} (use CONNECT for https)`);
+      return;
+    }
+    const port = url.port === "" ? 80 : Number(url.port);
+    const auth = await this.authorize({ host: url.hostname, port, protocol: "http" });
+    if (!auth.ok) {
+      if (auth.kind === "blocked") fail(403, `blocked by network policy (${auth.reason})`, PROXY_ERROR_HEADER_VALUES[auth.reason]);
+      else fail(502, `cannot resolve ${url.hostname}: ${auth.message}`);
+      return;
+    }
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
+    }
+    if (!headers.host) headers.host = url.host;
+    const upstream = http.request({
+      host: auth.address,
+      family: auth.family,
+      port,
+      method: req.method,
+      path: `${url.pathname}${url.search}`,
+      headers,
+      agent: this.agent,
+      setHost: false,
+      timeout: this.connectTimeoutMs,
+    });
+    upstream.on("socket", (s) => this.track(s));
+    upstream.on("timeout", () => upstream.destroy(new Error("upstream timed out")));
+    upstream.on("response", (up) => {
+      const out: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(up.headers)) {
+        if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+      }
+      res.writeHead(up.statusCode ?? 502, up.statusMessage, out);
+      up.pipe(res);
+      up.on("error", () => res.destroy());
+    });
+    upstream.on("error", (err) => fail(502, `upstream error: ${err.message}`));
+    req.on("error", () => upstream.destroy());
+    res.on("close", () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    req.pipe(upstream);
+  }
+
+  private async onConnect(req: http.IncomingMessage, client: net.Socket, head: Buffer): Promise<void> {
+    client.on("error", () => client.destroy());
+    const reply = (status: string, extra = "") =>
+      client.end(`HTTP/1.1 ${status}\r\n${extra}content-length: 0\r\nconnection: close\r\n\r\n`);
+    let target: URL;
+    try {
+      target = new URL(`http://${req.url ?? ""}`);
+      if (target.port === "" || target.pathname !== "/" || target.username !== "") throw new Error("bad authority");
+    } catch {
+      reply("400 Bad Request");
+      return;
+    }
+    const port = Number(target.port);
+    const auth = await this.authorize({ host: target.hostname, port, protocol: "https" });
+    if (!auth.ok) {
+      if (auth.kind === "blocked") reply("403 Forbidden", `x-proxy-error: ${PROXY_ERROR_HEADER_VALUES[auth.reason]}\r\n`);
+      else reply("502 Bad Gateway");
+      return;
+    }
+    let upstream: net.Socket;
+    try {
+      upstream = await this.dial(auth.address, port);
+    } catch {
+      reply("502 Bad Gateway");
+      return;
+    }
+    if (client.destroyed) {
+      upstream.destroy();
+      return;
+    }
+    client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+    if (head.length > 0) upstream.write(head);
+    pipeBoth(client, upstream);
+  }
+}
+
