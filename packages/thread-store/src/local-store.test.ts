@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { v2 } from "@codex-ts/protocol";
+import { rolloutPath } from "@codex-ts/rollout";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   INDEX_FILENAME,
@@ -75,9 +76,8 @@ describe("create / append / read / load", () => {
       }),
     );
     expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(created.path).toBe(
-      path.join(home, "sessions", "2026", "11", "21", `rollout-2026-11-21T09-08-07-${created.id}.jsonl`),
-    );
+    expect(created.path).toBe(rolloutPath(home, created.id, new Date(Date.UTC(2026, 10, 21, 9, 8, 7))));
+    expect(path.relative(home, created.path!)).toMatch(/^sessions\/\d{4}\/\d{2}\/\d{2}\/rollout-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-/);
     const meta = JSON.parse(readFileSync(created.path!, "utf8").trim());
     expect(meta).toMatchObject({
       type: "session_meta",
@@ -88,16 +88,16 @@ describe("create / append / read / load", () => {
         source: "cli",
         model_provider: "openai",
         base_instructions: { text: "be brief" },
-        git: { commit_hash: "abc", branch: "main", repository_url: null },
+        git: { commit_hash: "abc", branch: "main" },
       },
     });
     expect(created).toMatchObject({ preview: "", model: "gpt-5.1-codex", sourceKind: "cli", archived: false, name: null });
 
     const after = unwrap(
       await store.append(created.id, [
-        { timestamp: "2026-11-21T09:08:08.000Z", type: "turn_context", payload: { model: "gpt-5.2", effort: "high" } },
-        { timestamp: "2026-11-21T09:08:08.000Z", type: "event_msg", payload: { type: "user_message", message: "Fix the bug" } },
-        { timestamp: "2026-11-21T09:08:09.000Z", type: "event_msg", payload: { type: "user_message", message: "second" } },
+        { type: "turn_context", payload: { cwd: "/work/proj", approval_policy: "never", model: "gpt-5.2", effort: "high" } },
+        { type: "event_msg", payload: { type: "user_message", message: "Fix the bug", local_images: [], text_elements: [] } },
+        { type: "event_msg", payload: { type: "user_message", message: "second", local_images: [], text_elements: [] } },
       ]),
     );
     expect(after).toMatchObject({ preview: "Fix the bug", model: "gpt-5.2", reasoningEffort: "high" });
@@ -128,10 +128,13 @@ describe("create / append / read / load", () => {
       ok: false,
       error: { code: "already_exists" },
     });
-    // @ts-expect-error: a line without type
-    expect(await store.append(t.id, [{ timestamp: "x", payload: {} }])).toMatchObject({
+    // @ts-expect-error: an item without type
+    expect(await store.append(t.id, [{ payload: {} }])).toMatchObject({ ok: false, error: { code: "invalid_argument" } });
+    // A turn_context without its required fields is rejected by the protocol schema.
+    // @ts-expect-error: payload misses cwd/approval_policy
+    expect(await store.append(t.id, [{ type: "turn_context", payload: { model: "m" } }])).toMatchObject({
       ok: false,
-      error: { code: "invalid_argument" },
+      error: { code: "invalid_argument", message: expect.stringContaining("turn_context") },
     });
   });
 
@@ -143,6 +146,8 @@ describe("create / append / read / load", () => {
     expect(t.preview).toBe("hello");
     const loaded = unwrap(await store.load(idFor(1)));
     expect(loaded.lines.map((l) => l.type)).toEqual(["session_meta", "response_item", "event_msg"]);
+    expect(loaded.truncatedTail).toBe(true);
+    expect(loaded.skippedLines).toBe(1);
   });
 
   it("lists and reads rollouts written by real Codex 0.169", async () => {
@@ -269,12 +274,11 @@ describe("filters, search, names and archive", () => {
     expect(ids(await store.list())).toEqual([idFor(3), idFor(2)]);
 
     const back = unwrap(await store.unarchive(idFor(1)));
-    expect(back.path).toBe(path.join(home, "sessions", "2026", "05", "01", path.basename(archived.path!)));
+    expect(back.path).toBe(rolloutPath(home, idFor(1), new Date(Date.UTC(2026, 4, 1) + 1000)));
     expect(back).toMatchObject({ archived: false, name: "My thread" });
     await expect(store.append(idFor(4), [])).resolves.toMatchObject({ ok: false });
 
     unwrap(await store.delete(idFor(2)));
-    expect(existsSync(path.join(home, "sessions", "2026", "05", "01"))).toBe(true);
     expect(await store.read(idFor(2))).toMatchObject({ ok: false, error: { code: "not_found" } });
     expect(ids(await store.list())).toEqual([idFor(3), idFor(1)]);
   });
@@ -323,7 +327,7 @@ describe("index rebuild and other writers", () => {
     // Another process appends a user message to the newest thread: the list notices (recent day dir).
     unwrap(
       await other.append(made.id, [
-        { timestamp: new Date().toISOString(), type: "event_msg", payload: { type: "user_message", message: "late prompt" } },
+        { type: "event_msg", payload: { type: "user_message", message: "late prompt", local_images: [], text_elements: [] } },
       ]),
     );
     expect(unwrap(await store.list({ searchTerm: "late prompt" })).data.map((t) => t.id)).toEqual([made.id]);

@@ -1,19 +1,26 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { mkdir, readdir, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
+import { parseRolloutLine, type RolloutItem, type SessionMeta } from "@codex-ts/protocol";
+import {
+  ARCHIVED_SESSIONS_SUBDIR,
+  parseRolloutFileName,
+  RolloutWriter,
+  readRollout,
+  rolloutPath,
+  SESSIONS_SUBDIR,
+} from "@codex-ts/rollout";
 import { z } from "zod";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { type FileFacts, ThreadIndex } from "./index-db.js";
-import { applyLines, parseRolloutFileName, summarizeRolloutFile } from "./rollout-scan.js";
+import { applyLines, summarizeRolloutFile } from "./rollout-scan.js";
 import {
   CreateThreadParamsSchema,
   fail,
-  type HistoryLine,
-  HistoryLineSchema,
   type ListThreadsParams,
   ListThreadsParamsSchema,
   type LoadedThread,
   ok,
+  type PersistenceMode,
   type StoredThread,
   type StoreResult,
   type ThreadMetadataPatch,
@@ -25,8 +32,6 @@ import {
 
 /** Our index file in CODEX_HOME. Codex's own `state_*.sqlite` is never opened. */
 export const INDEX_FILENAME = "codex-ts-threads.sqlite";
-export const SESSIONS_DIR = "sessions";
-export const ARCHIVED_SESSIONS_DIR = "archived_sessions";
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 1000;
@@ -65,8 +70,8 @@ export class LocalThreadStore implements ThreadStore {
 
   private constructor(options: LocalThreadStoreOptions, index: ThreadIndex) {
     this.codexHome = options.codexHome;
-    this.sessionsDir = path.join(options.codexHome, SESSIONS_DIR);
-    this.archivedDir = path.join(options.codexHome, ARCHIVED_SESSIONS_DIR);
+    this.sessionsDir = path.join(options.codexHome, SESSIONS_SUBDIR);
+    this.archivedDir = path.join(options.codexHome, ARCHIVED_SESSIONS_SUBDIR);
     this.indexPath = options.indexPath ?? path.join(options.codexHome, INDEX_FILENAME);
     this.index = index;
     this.fullRestatIntervalMs = options.fullRestatIntervalMs ?? 60_000;
@@ -100,43 +105,39 @@ export class LocalThreadStore implements ThreadStore {
     if (!parsed.success) return fail("invalid_argument", `invalid create params: ${z.prettifyError(parsed.error)}`);
     const p = parsed.data;
     return this.guard(async () => {
-      const id = p.id ?? uuidv7();
-      if (this.index.get(id)) return fail("already_exists", `thread ${id} already exists`);
-      const createdAtMs = p.createdAtMs ?? Date.now();
-      const created = new Date(createdAtMs);
-      const dir = dayDir(this.sessionsDir, created);
-      await mkdir(dir, { recursive: true });
-      const file = path.join(dir, `rollout-${fileStamp(created)}-${id}.jsonl`);
-      const iso = created.toISOString();
-      const payload: Record<string, unknown> = {
-        id,
-        ...(p.sessionId ? { session_id: p.sessionId } : {}),
-        ...(p.forkedFromId ? { forked_from_id: p.forkedFromId } : {}),
-        timestamp: iso,
+      if (p.id && this.index.get(p.id)) return fail("already_exists", `thread ${p.id} already exists`);
+      const meta: Partial<SessionMeta> & { cwd: string } = {
         cwd: p.cwd,
         originator: p.originator ?? "codex-ts",
         cli_version: p.cliVersion,
-        source: p.source ?? "vscode",
+        source: (p.source as SessionMeta["source"] | undefined) ?? "vscode",
+        model_provider: p.modelProvider,
+        ...(p.sessionId ? { session_id: p.sessionId } : {}),
+        ...(p.forkedFromId ? { forked_from_id: p.forkedFromId } : {}),
+        ...(p.parentThreadId ? { parent_thread_id: p.parentThreadId } : {}),
         ...(p.threadSource ? { thread_source: p.threadSource } : {}),
         ...(p.agentNickname ? { agent_nickname: p.agentNickname } : {}),
         ...(p.agentRole ? { agent_role: p.agentRole } : {}),
-        model_provider: p.modelProvider,
         ...(p.baseInstructions != null ? { base_instructions: { text: p.baseInstructions } } : {}),
-        ...(p.gitInfo
-          ? { git: { commit_hash: p.gitInfo.sha, branch: p.gitInfo.branch, repository_url: p.gitInfo.originUrl } }
-          : {}),
-        ...p.extraMeta,
+        ...(p.gitInfo ? { git: gitMeta(p.gitInfo) } : {}),
+        ...(p.extraMeta as Partial<SessionMeta> | undefined),
       };
-      const line = `${JSON.stringify({ timestamp: iso, type: "session_meta", payload })}\n`;
-      const fh = await open(file, "wx", 0o600);
-      try {
-        await fh.writeFile(line);
-      } finally {
-        await fh.close();
+      const created = await RolloutWriter.create({
+        codexHome: this.codexHome,
+        meta,
+        ...(p.id ? { threadId: p.id } : {}),
+        createdAt: new Date(p.createdAtMs ?? Date.now()),
+      });
+      if (!created.ok) {
+        return fail(created.error.code === "exists" ? "already_exists" : "io", created.error.message);
       }
-      await this.indexFile(file, dir, false);
+      const writer = created.value;
+      const closed = await writer.close();
+      if (!closed.ok) return fail("io", closed.error.message);
+      const id = writer.threadId;
+      await this.indexFile(writer.path, path.dirname(writer.path), false);
       if (p.model != null || p.reasoningEffort != null) {
-        const st = await stat(file);
+        const st = await stat(writer.path);
         this.index.touchFile(id, st.mtimeMs, st.size, {
           preview: "",
           model: p.model ?? null,
@@ -147,25 +148,36 @@ export class LocalThreadStore implements ThreadStore {
     });
   }
 
-  async append(threadId: string, lines: HistoryLine[]): Promise<StoreResult<StoredThread>> {
-    const parsed = z.array(HistoryLineSchema).safeParse(lines);
-    if (!parsed.success) return fail("invalid_argument", `invalid history lines: ${z.prettifyError(parsed.error)}`);
+  async append(
+    threadId: string,
+    items: RolloutItem[],
+    options: { mode?: PersistenceMode } = {},
+  ): Promise<StoreResult<StoredThread>> {
+    if (!Array.isArray(items)) return fail("invalid_argument", "items must be an array");
+    const valid: RolloutItem[] = [];
+    for (const [i, item] of items.entries()) {
+      const parsed = parseRolloutLine({ timestamp: "1970-01-01T00:00:00.000Z", ...(item as object) });
+      if (parsed.kind !== "line") {
+        const reason = parsed.kind === "skipped" ? parsed.reason : parsed.reason;
+        return fail("invalid_argument", `items[${i}]: ${reason}`);
+      }
+      if (parsed.line.type === "session_meta") return fail("invalid_argument", `items[${i}]: session_meta is written by create`);
+      valid.push({ type: parsed.line.type, payload: parsed.line.payload } as RolloutItem);
+    }
     return this.guard(async () => {
       const thread = await this.resolve(threadId);
       if (!thread.ok) return thread;
       const t = thread.value;
       if (t.archived || !t.path) return fail("invalid_argument", `thread ${threadId} is archived; unarchive it first`);
-      if (parsed.data.length === 0) return ok(t);
-      const text = parsed.data.map((l) => `${JSON.stringify(l)}\n`).join("");
-      const fh = await open(t.path, "a");
-      try {
-        await fh.writeFile(text);
-      } finally {
-        await fh.close();
-      }
+      if (valid.length === 0) return ok(t);
+      const resumed = await RolloutWriter.resume(t.path, { mode: options.mode ?? "limited" });
+      if (!resumed.ok) return fail("io", resumed.error.message);
+      resumed.value.record(valid);
+      const closed = await resumed.value.close();
+      if (!closed.ok) return fail("io", closed.error.message);
       const st = await stat(t.path);
       const fields = { preview: "", model: null as string | null, reasoningEffort: null as string | null };
-      applyLines(fields, parsed.data);
+      applyLines(fields, valid);
       this.index.touchFile(t.id, st.mtimeMs, st.size, fields);
       return this.found(t.id);
     });
@@ -209,18 +221,18 @@ export class LocalThreadStore implements ThreadStore {
         limit,
       });
       const data = rows.slice(0, limit);
-      const valueOf = (t: StoredThread) => (sortKey === "updated_at" ? t.updatedAtMs : t.createdAtMs);
+      const sortValue = (t: StoredThread) => (sortKey === "updated_at" ? t.updatedAtMs : t.createdAtMs);
       const last = data.at(-1);
       const first = data[0];
       return ok({
         data,
         nextCursor:
-          rows.length > limit && last ? encodeCursor({ sortKey, direction, value: valueOf(last), id: last.id }) : null,
+          rows.length > limit && last ? encodeCursor({ sortKey, direction, value: sortValue(last), id: last.id }) : null,
         backwardsCursor: first
           ? encodeCursor({
               sortKey,
               direction: direction === "desc" ? "asc" : "desc",
-              value: valueOf(first),
+              value: sortValue(first),
               id: first.id,
             })
           : null,
@@ -267,11 +279,12 @@ export class LocalThreadStore implements ThreadStore {
       if (!thread.ok) return thread;
       const t = thread.value;
       if (!t.archived) return ok(t);
-      const name = path.basename(t.path!);
-      const stamp = parseRolloutFileName(name)?.timestampMs ?? t.createdAtMs;
-      const dir = dayDir(this.sessionsDir, new Date(stamp));
+      const name = parseRolloutFileName(t.path!);
+      const target = name
+        ? rolloutPath(this.codexHome, name.threadId, name.createdAt)
+        : rolloutPath(this.codexHome, t.id, new Date(t.createdAtMs));
+      const dir = path.dirname(target);
       await mkdir(dir, { recursive: true });
-      const target = path.join(dir, name);
       await rename(t.path!, target);
       const st = await stat(target);
       this.index.moveFile(t.id, facts(target, dir, false, st), null);
@@ -293,15 +306,14 @@ export class LocalThreadStore implements ThreadStore {
     return this.guard(async () => {
       const thread = await this.resolve(threadId);
       if (!thread.ok) return thread;
-      const text = await readFile(thread.value.path!, "utf8");
-      const lines: HistoryLine[] = [];
-      for (const raw of text.split("\n")) {
-        if (raw.trim() === "") continue;
-        const line = HistoryLineSchema.safeParse(safeJson(raw));
-        // A truncated last line or a garbled one is skipped, never fatal.
-        if (line.success) lines.push(line.data);
-      }
-      return ok({ thread: thread.value, lines });
+      const read = await readRollout(thread.value.path!);
+      if (!read.ok) return fail(read.error.code === "not_found" ? "not_found" : "io", read.error.message);
+      return ok({
+        thread: thread.value,
+        lines: read.value.lines,
+        skippedLines: read.value.skipped.length,
+        truncatedTail: read.value.truncatedTail,
+      });
     });
   }
 
@@ -423,29 +435,13 @@ async function listDayDirs(root: string): Promise<string[]> {
   return out;
 }
 
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, "0");
-}
-
-function dayDir(root: string, date: Date): string {
-  return path.join(root, String(date.getUTCFullYear()), pad(date.getUTCMonth() + 1), pad(date.getUTCDate()));
-}
-
-/** `YYYY-MM-DDThh-mm-ss` as in rollout file names. */
-function fileStamp(date: Date): string {
-  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}T${pad(
-    date.getUTCHours(),
-  )}-${pad(date.getUTCMinutes())}-${pad(date.getUTCSeconds())}`;
-}
-
-/** A UUIDv7 (time-ordered, as Codex thread ids). */
-export function uuidv7(now = Date.now()): string {
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+/** v2 git info → session_meta `git` (absent fields omitted, as Codex writes them). */
+function gitMeta(git: { sha: string | null; branch: string | null; originUrl: string | null }): SessionMeta["git"] {
+  return {
+    ...(git.sha !== null ? { commit_hash: git.sha } : {}),
+    ...(git.branch !== null ? { branch: git.branch } : {}),
+    ...(git.originUrl !== null ? { repository_url: git.originUrl } : {}),
+  };
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -454,14 +450,6 @@ async function exists(file: string): Promise<boolean> {
 
 function ignoreMissing(err: unknown): void {
   if ((err as NodeJS.ErrnoException)?.code !== "ENOENT") throw err;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function message(err: unknown): string {

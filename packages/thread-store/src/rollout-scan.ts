@@ -1,4 +1,6 @@
 import { open } from "node:fs/promises";
+import { parseRolloutLine, type SessionMeta } from "@codex-ts/protocol";
+import { parseRolloutFileName } from "@codex-ts/rollout";
 import { z } from "zod";
 import type { StoredGitInfo, ThreadSourceKind } from "./types.js";
 
@@ -6,49 +8,9 @@ import type { StoredGitInfo, ThreadSourceKind } from "./types.js";
  * Reading what the index needs from a rollout file: the `session_meta` header, the first user
  * message (preview) and the latest model/effort from `turn_context` lines.
  *
- * Local, tolerant schemas: only the fields the index uses are checked, everything else passes.
+ * The header is parsed with the protocol's `SessionMeta` schema (legacy upgrades included); the
+ * rest is skimmed cheaply for the preview and model without validating every line.
  */
-
-const RolloutFileName = /^rollout-(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})-(.+)\.jsonl$/;
-
-/** `rollout-<YYYY-MM-DDThh-mm-ss>-<thread id>.jsonl` → id and timestamp, or null if not a rollout name. */
-export function parseRolloutFileName(name: string): { id: string; timestampMs: number } | null {
-  const m = RolloutFileName.exec(name);
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s, id] = m;
-  const timestampMs = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  if (!id || Number.isNaN(timestampMs)) return null;
-  return { id, timestampMs };
-}
-
-const nullableString = z.string().nullish().catch(null);
-
-const GitSchema = z
-  .looseObject({
-    commit_hash: nullableString,
-    branch: nullableString,
-    repository_url: nullableString,
-  })
-  .nullish()
-  .catch(null);
-
-/** The `session_meta` payload fields the index reads (Codex's snake_case names). */
-export const SessionMetaPayloadSchema = z.looseObject({
-  id: z.string().min(1),
-  session_id: nullableString,
-  timestamp: nullableString,
-  cwd: z.string(),
-  originator: nullableString,
-  cli_version: z.string().nullish().catch(null),
-  source: z.unknown().optional(),
-  thread_source: nullableString,
-  model_provider: nullableString,
-  forked_from_id: nullableString,
-  agent_nickname: nullableString,
-  agent_role: nullableString,
-  git: GitSchema,
-});
-export type SessionMetaPayload = z.infer<typeof SessionMetaPayloadSchema>;
 
 const LineEnvelope = z.looseObject({ timestamp: z.string().optional(), type: z.string(), payload: z.unknown() });
 
@@ -96,17 +58,15 @@ export async function summarizeRolloutFile(
   } finally {
     await fh.close();
   }
-  return summarizeRolloutText(text, parseRolloutFileName(fileName)?.timestampMs ?? null);
+  return summarizeRolloutText(text, parseRolloutFileName(fileName)?.createdAt.getTime() ?? null);
 }
 
 /** Summarize rollout text (whole lines only; a truncated or garbled line is skipped). */
 export function summarizeRolloutText(text: string, fallbackCreatedMs: number | null): RolloutSummary | null {
   const lines = text.split("\n");
-  const first = parseLine(lines[0] ?? "");
-  if (!first || first.type !== "session_meta") return null;
-  const meta = SessionMetaPayloadSchema.safeParse(first.payload);
-  if (!meta.success) return null;
-  const summary = summaryFromMeta(meta.data, first.timestamp, fallbackCreatedMs);
+  const first = parseRolloutLine(lines[0] ?? "");
+  if (first.kind !== "line" || first.line.type !== "session_meta") return null;
+  const summary = summaryFromMeta(first.line.payload, first.line.timestamp, fallbackCreatedMs);
   applyLines(
     summary,
     lines.slice(1).map((l) => parseLine(l)),
@@ -115,12 +75,11 @@ export function summarizeRolloutText(text: string, fallbackCreatedMs: number | n
 }
 
 export function summaryFromMeta(
-  meta: SessionMetaPayload,
+  meta: SessionMeta,
   lineTimestamp: string | undefined,
   fallbackCreatedMs: number | null,
 ): RolloutSummary {
-  const created =
-    parseTime(meta.timestamp ?? undefined) ?? parseTime(lineTimestamp) ?? fallbackCreatedMs ?? Date.now();
+  const created = parseTime(meta.timestamp) ?? parseTime(lineTimestamp) ?? fallbackCreatedMs ?? Date.now();
   const source = meta.source ?? "vscode";
   return {
     id: meta.id,
@@ -134,7 +93,7 @@ export function summaryFromMeta(
     sourceKind: sourceKindOf(source),
     threadSource: meta.thread_source ?? null,
     forkedFromId: meta.forked_from_id ?? null,
-    parentThreadId: parentThreadIdOf(source),
+    parentThreadId: meta.parent_thread_id ?? parentThreadIdOf(source),
     agentNickname: meta.agent_nickname ?? null,
     agentRole: meta.agent_role ?? null,
     gitInfo: meta.git

@@ -1,6 +1,7 @@
 // Test helpers: write rollout files the way another process (or real Codex) would.
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { rolloutPath } from "@codex-ts/rollout";
 
 export interface FakeRollout {
   id: string;
@@ -13,23 +14,12 @@ export interface FakeRollout {
   model?: string;
 }
 
-const pad = (n: number) => String(n).padStart(2, "0");
-
-export function rolloutFileName(id: string, createdMs: number): string {
-  const d = new Date(createdMs);
-  return `rollout-${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}-${pad(
-    d.getUTCMinutes(),
-  )}-${pad(d.getUTCSeconds())}-${id}.jsonl`;
-}
-
 /** Write a Codex-shaped rollout file directly; returns its path. */
 export function writeRollout(codexHome: string, r: FakeRollout): string {
   const d = new Date(r.createdMs);
-  const dir = r.archived
-    ? path.join(codexHome, "archived_sessions")
-    : path.join(codexHome, "sessions", String(d.getUTCFullYear()), pad(d.getUTCMonth() + 1), pad(d.getUTCDate()));
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, rolloutFileName(r.id, r.createdMs));
+  const live = rolloutPath(codexHome, r.id, d);
+  const file = r.archived ? path.join(codexHome, "archived_sessions", path.basename(live)) : live;
+  mkdirSync(path.dirname(file), { recursive: true });
   const ts = d.toISOString();
   const lines: unknown[] = [
     {

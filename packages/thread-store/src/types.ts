@@ -1,3 +1,4 @@
+import type { RolloutItem, RolloutLine } from "@codex-ts/protocol";
 import { z } from "zod";
 
 /**
@@ -128,13 +129,8 @@ export const CreateThreadParamsSchema = z.object({
 });
 export type CreateThreadParams = z.input<typeof CreateThreadParamsSchema>;
 
-/** A history line as persisted (`{"timestamp","type","payload"}`; Codex 0.169 also writes `ordinal`). */
-export const HistoryLineSchema = z.looseObject({
-  timestamp: z.string(),
-  type: z.string(),
-  payload: z.unknown(),
-});
-export type HistoryLine = z.infer<typeof HistoryLineSchema>;
+/** How much an append persists (the rollout persistence policy); default `limited`, as Codex. */
+export type PersistenceMode = "limited" | "extended";
 
 /** Metadata a caller may change after creation. `null` clears an override. */
 export const ThreadMetadataPatchSchema = z.object({
@@ -148,10 +144,18 @@ export const ThreadMetadataPatchSchema = z.object({
 });
 export type ThreadMetadataPatch = z.input<typeof ThreadMetadataPatchSchema>;
 
-/** Everything needed to resume or fork: the metadata and every parsed history line in order. */
+/**
+ * Everything needed to resume or fork: the metadata and every known history line in order
+ * (unknown line types and garbled lines skipped, a torn last line ignored). Feed `lines` to
+ * `@codex-ts/rollout`'s `reconstructThread` / `reconstructHistory`.
+ */
 export interface LoadedThread {
   thread: StoredThread;
-  lines: HistoryLine[];
+  lines: RolloutLine[];
+  /** Lines that were not understood (counted, not fatal). */
+  skippedLines: number;
+  /** True when the last line was cut off by a crash and ignored. */
+  truncatedTail: boolean;
 }
 
 export type ThreadStoreErrorCode = "not_found" | "invalid_argument" | "already_exists" | "io";
@@ -174,8 +178,11 @@ export const fail = <T = never>(code: ThreadStoreErrorCode, message: string): St
 export interface ThreadStore {
   /** Create a thread and persist its header (`session_meta`). */
   create(params: CreateThreadParams): Promise<StoreResult<StoredThread>>;
-  /** Append history lines (already in rollout shape) and refresh `updatedAt`/preview. */
-  append(threadId: string, lines: HistoryLine[]): Promise<StoreResult<StoredThread>>;
+  /**
+   * Append rollout items (`{type, payload}`, validated against the protocol's rollout schemas;
+   * filtered by the persistence `mode`) and refresh `updatedAt`/preview/model.
+   */
+  append(threadId: string, items: RolloutItem[], options?: { mode?: PersistenceMode }): Promise<StoreResult<StoredThread>>;
   /** Metadata of one thread (archived or not). */
   read(threadId: string): Promise<StoreResult<StoredThread>>;
   /** A page of threads; see {@link ListThreadsParams}. */
