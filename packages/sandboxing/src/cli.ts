@@ -146,21 +146,33 @@ export async function runSandboxCommand(args: string[], io: SandboxCliIo): Promi
 
   return new Promise<number>((resolve) => {
     const [file, ...rest] = prepared.argv;
+    // The process's own streams are handed over as they are (TTYs stay TTYs); others are piped.
+    const stdinMode = io.stdin === undefined ? "ignore" : io.stdin === process.stdin ? "inherit" : "pipe";
+    const outMode = io.stdout === process.stdout ? "inherit" : "pipe";
+    const errMode = io.stderr === process.stderr ? "inherit" : "pipe";
     const child = spawn(file!, rest, {
       cwd: prepared.cwd,
       env: prepared.env,
-      stdio: [io.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+      stdio: [stdinMode, outMode, errMode],
     });
-    if (io.stdin && child.stdin) io.stdin.pipe(child.stdin);
+    if (stdinMode === "pipe" && io.stdin && child.stdin) {
+      child.stdin.on("error", () => {}); // EPIPE when the command does not read its input
+      io.stdin.pipe(child.stdin);
+    }
     child.stdout?.on("data", (d: Buffer) => io.stdout.write(d));
     child.stderr?.on("data", (d: Buffer) => io.stderr.write(d));
+    const finish = (code: number) => {
+      // Stop feeding the command so a still-open input stream does not keep the process alive.
+      if (stdinMode === "pipe" && io.stdin && child.stdin) io.stdin.unpipe(child.stdin);
+      resolve(code);
+    };
     child.on("error", (err) => {
       line(io.stderr, `codex-ts sandbox: cannot run ${file}: ${err.message}`);
-      resolve(1);
+      finish(1);
     });
     child.on("close", (code, signal) => {
-      if (signal) resolve(128 + (os.constants.signals[signal] ?? 0));
-      else resolve(code ?? 1);
+      if (signal) finish(128 + (os.constants.signals[signal] ?? 0));
+      else finish(code ?? 1);
     });
   });
 }
