@@ -9,7 +9,8 @@ import { generateJsonSchemaBundle, generateTsBindings } from "../dist/index.js";
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
 const outFlag = args.indexOf("--out");
-const outDir = outFlag >= 0 && args[outFlag + 1] ? resolve(args[outFlag + 1]) : join(packageDir, "dist", "schema");
+const outDir =
+  outFlag >= 0 && args[outFlag + 1] ? resolve(args[outFlag + 1]) : join(packageDir, "dist", "schema");
 
 const json = await generateJsonSchemaBundle(join(outDir, "json"));
 if (!json.ok) {
@@ -21,4 +22,6 @@ if (!ts.ok) {
   console.error(`generate: ${ts.error}`);
   process.exit(1);
 }
-console.log(`generate: wrote ${json.value.length} JSON Schema files and ${ts.value.length} TypeScript files under ${outDir}`);
+console.log(
+  `generate: wrote ${json.value.length} JSON Schema files and ${ts.value.length} TypeScript files under ${outDir}`,
+);

@@ -22,7 +22,8 @@ function check(
     const options = entry.responseTo ? { responseTo: entry.responseTo } : {};
     // 1. the fixture itself is a valid official message
     // (our generated bundle describes what we write, so only the canonical form is checked against it)
-    const official = against === validator ? validator.validateMessage(entry.message, options) : { valid: true as const };
+    const official =
+      against === validator ? validator.validateMessage(entry.message, options) : { valid: true as const };
     if (!official.valid) problems.push(`${where}: fixture fails the official schema: ${official.errors}`);
     const c = classify(entry);
     if (c.kind === "other" || c.kind === "uncovered") return;
@@ -36,7 +37,8 @@ function check(
     // 3. what we write back (canonical form) is valid too
     const written = JSON.parse(JSON.stringify(c.frame(parsed.data))) as unknown;
     const again = against.validateMessage(written, options);
-    if (!again.valid) problems.push(`${where}: our canonical form fails the official schema: ${again.errors}`);
+    if (!again.valid)
+      problems.push(`${where}: our canonical form fails the official schema: ${again.errors}`);
   });
   return { covered, problems };
 }
@@ -79,14 +81,28 @@ describe("conformance with the official Codex 0.169 schema", () => {
       if (!covered.has(`serverNotification:${method}`)) missing.push(`notification ${method}`);
     }
     expect(missing).toEqual([]);
-    const kinds = ThreadItem.options.flatMap((option) => [...(option._zod.propValues?.type ?? [])].map(String));
+    const kinds = ThreadItem.options.flatMap((option) =>
+      [...(option._zod.propValues?.type ?? [])].map(String),
+    );
     expect(kinds.filter((kind) => !itemTypes.has(kind))).toEqual([]);
   });
 
   it("the check catches a broken fixture and a message our schema cannot read", () => {
     const broken: TranscriptEntry[] = [
-      { dir: "server", message: { method: "item/agentMessage/delta", params: { threadId: "t", turnId: "u", itemId: "i", delta: 5 } } },
-      { dir: "server", message: { method: "turn/plan/updated", params: { threadId: "t", turnId: "u", plan: [{ step: "x", status: "done" }] } } },
+      {
+        dir: "server",
+        message: {
+          method: "item/agentMessage/delta",
+          params: { threadId: "t", turnId: "u", itemId: "i", delta: 5 },
+        },
+      },
+      {
+        dir: "server",
+        message: {
+          method: "turn/plan/updated",
+          params: { threadId: "t", turnId: "u", plan: [{ step: "x", status: "done" }] },
+        },
+      },
     ];
     const { problems } = check(broken);
     expect(problems).toHaveLength(4);

@@ -30,7 +30,8 @@ export function readTranscript(relativePath: string): TranscriptEntry[] {
   const pending = { client: new Map<unknown, string>(), server: new Map<unknown, string>() };
   for (const entry of entries) {
     const { message } = entry;
-    if (typeof message.method === "string" && "id" in message) pending[entry.dir].set(message.id, message.method);
+    if (typeof message.method === "string" && "id" in message)
+      pending[entry.dir].set(message.id, message.method);
     else if (!("method" in message) && "id" in message && entry.responseTo === undefined) {
       const asker = entry.dir === "client" ? "server" : "client";
       entry.responseTo = pending[asker].get(message.id);
@@ -40,8 +41,20 @@ export function readTranscript(relativePath: string): TranscriptEntry[] {
 }
 
 export type Classified =
-  | { kind: "clientRequest" | "serverRequest" | "serverNotification"; method: string; schema: z.ZodType; value: unknown; frame: (parsed: unknown) => unknown }
-  | { kind: "response"; method: string; schema: z.ZodType; value: unknown; frame: (parsed: unknown) => unknown }
+  | {
+      kind: "clientRequest" | "serverRequest" | "serverNotification";
+      method: string;
+      schema: z.ZodType;
+      value: unknown;
+      frame: (parsed: unknown) => unknown;
+    }
+  | {
+      kind: "response";
+      method: string;
+      schema: z.ZodType;
+      value: unknown;
+      frame: (parsed: unknown) => unknown;
+    }
   | { kind: "uncovered"; method: string }
   | { kind: "other" };
 
@@ -53,23 +66,55 @@ export function classify(entry: TranscriptEntry): Classified {
     const withParams = (parsed: unknown) => ({ ...message, params: parsed });
     if ("id" in message) {
       if (entry.dir === "client" && isClientRequestMethod(method)) {
-        return { kind: "clientRequest", method, schema: clientRequestMethods[method].params, value: message.params, frame: withParams };
+        return {
+          kind: "clientRequest",
+          method,
+          schema: clientRequestMethods[method].params,
+          value: message.params,
+          frame: withParams,
+        };
       }
       if (entry.dir === "server" && isServerRequestMethod(method)) {
-        return { kind: "serverRequest", method, schema: serverRequestMethods[method].params, value: message.params, frame: withParams };
+        return {
+          kind: "serverRequest",
+          method,
+          schema: serverRequestMethods[method].params,
+          value: message.params,
+          frame: withParams,
+        };
       }
       return { kind: "uncovered", method };
     }
     if (entry.dir === "server" && isServerNotificationMethod(method)) {
-      return { kind: "serverNotification", method, schema: serverNotificationMethods[method], value: message.params, frame: withParams };
+      return {
+        kind: "serverNotification",
+        method,
+        schema: serverNotificationMethods[method],
+        value: message.params,
+        frame: withParams,
+      };
     }
     return method === "initialized" ? { kind: "other" } : { kind: "uncovered", method };
   }
   if ("result" in message && entry.responseTo) {
     const frame = (parsed: unknown) => ({ ...message, result: parsed });
     const to = entry.responseTo;
-    if (isClientRequestMethod(to)) return { kind: "response", method: to, schema: clientRequestMethods[to].response, value: message.result, frame };
-    if (isServerRequestMethod(to)) return { kind: "response", method: to, schema: serverRequestMethods[to].response, value: message.result, frame };
+    if (isClientRequestMethod(to))
+      return {
+        kind: "response",
+        method: to,
+        schema: clientRequestMethods[to].response,
+        value: message.result,
+        frame,
+      };
+    if (isServerRequestMethod(to))
+      return {
+        kind: "response",
+        method: to,
+        schema: serverRequestMethods[to].response,
+        value: message.result,
+        frame,
+      };
     return { kind: "uncovered", method: to };
   }
   return { kind: "other" };

@@ -1,7 +1,14 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { JSONRPCError, JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, JSONRPCResponse, RequestId } from "../jsonrpc.js";
+import {
+  JSONRPCError,
+  JSONRPCMessage,
+  JSONRPCNotification,
+  JSONRPCRequest,
+  JSONRPCResponse,
+  RequestId,
+} from "../jsonrpc.js";
 import {
   ClientNotification,
   ClientRequest,
@@ -59,7 +66,10 @@ export function defaultRoots(): Record<string, z.ZodType> {
     JSONRPCError,
     RequestId,
   };
-  for (const [method, entry] of [...Object.entries(clientRequestMethods), ...Object.entries(serverRequestMethods)]) {
+  for (const [method, entry] of [
+    ...Object.entries(clientRequestMethods),
+    ...Object.entries(serverRequestMethods),
+  ]) {
     roots[`${method} response`] = entry.response;
   }
   return roots;
@@ -78,7 +88,9 @@ function relax(value: unknown): unknown {
 }
 
 /** Builds the bundle in memory. Fails (as a value) when two different schemas share a name. */
-export function buildJsonSchemaBundle(roots: Record<string, z.ZodType> = defaultRoots()): GenerateResult<JsonSchemaBundle> {
+export function buildJsonSchemaBundle(
+  roots: Record<string, z.ZodType> = defaultRoots(),
+): GenerateResult<JsonSchemaBundle> {
   const collected = collectDefinitions(roots);
   if (!collected.ok) return collected;
   const registry = z.registry<{ id: string }>();
@@ -96,7 +108,10 @@ export function buildJsonSchemaBundle(roots: Record<string, z.ZodType> = default
       uri: (id) => `#/definitions/${id}`,
     }) as { schemas: Record<string, JsonSchema> };
   } catch (cause) {
-    return { ok: false, error: `JSON Schema generation failed: ${cause instanceof Error ? cause.message : String(cause)}` };
+    return {
+      ok: false,
+      error: `JSON Schema generation failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+    };
   }
   const definitions: Record<string, JsonSchema> = {};
   for (const name of Object.keys(generated.schemas).sort()) {
@@ -135,6 +150,9 @@ export async function generateJsonSchemaBundle(
     }
     return { ok: true, value: written };
   } catch (cause) {
-    return { ok: false, error: `cannot write ${outDir}: ${cause instanceof Error ? cause.message : String(cause)}` };
+    return {
+      ok: false,
+      error: `cannot write ${outDir}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    };
   }
 }

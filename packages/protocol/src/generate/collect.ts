@@ -12,7 +12,9 @@ export interface NamedDefinition {
   path: string;
 }
 
-export type CollectResult = { ok: true; definitions: Map<string, NamedDefinition> } | { ok: false; error: string };
+export type CollectResult =
+  | { ok: true; definitions: Map<string, NamedDefinition> }
+  | { ok: false; error: string };
 
 type AnyDef = Record<string, unknown> & { type: string };
 
@@ -74,7 +76,8 @@ export function collectDefinitions(roots: Record<string, z.ZodType>): CollectRes
     const def = defOf(schema);
     switch (def.type) {
       case "object": {
-        for (const [key, value] of Object.entries(def.shape as Record<string, z.ZodType>)) walk(value, `${here}.${key}`);
+        for (const [key, value] of Object.entries(def.shape as Record<string, z.ZodType>))
+          walk(value, `${here}.${key}`);
         if (def.catchall) walk(def.catchall as z.ZodType, `${here}.*`);
         break;
       }
@@ -82,7 +85,9 @@ export function collectDefinitions(roots: Record<string, z.ZodType>): CollectRes
         walk(def.element as z.ZodType, `${here}[]`);
         break;
       case "union":
-        (def.options as z.ZodType[]).forEach((option, index) => walk(option, `${here}${optionLabel(option, index)}`));
+        (def.options as z.ZodType[]).forEach((option, index) => {
+          walk(option, `${here}${optionLabel(option, index)}`);
+        });
         break;
       case "intersection":
         walk(def.left as z.ZodType, `${here}&0`);
@@ -93,7 +98,9 @@ export function collectDefinitions(roots: Record<string, z.ZodType>): CollectRes
         walk(def.valueType as z.ZodType, `${here}{value}`);
         break;
       case "tuple":
-        (def.items as z.ZodType[]).forEach((item, index) => walk(item, `${here}[${index}]`));
+        (def.items as z.ZodType[]).forEach((item, index) => {
+          walk(item, `${here}[${index}]`);
+        });
         if (def.rest) walk(def.rest as z.ZodType, `${here}[...]`);
         break;
       case "pipe":

@@ -89,7 +89,12 @@ describe("JSON Schema bundle", () => {
   });
 
   it("does not collide with the Responses API items", () => {
-    const result = collectDefinitions({ ThreadItem, ResponseItem, WebSearchAction, ResponsesApiWebSearchAction });
+    const result = collectDefinitions({
+      ThreadItem,
+      ResponseItem,
+      WebSearchAction,
+      ResponsesApiWebSearchAction,
+    });
     if (!result.ok) throw new Error(result.error);
   });
 });
@@ -103,14 +108,24 @@ describe("TypeScript bindings", () => {
     expect(files).toContain("ThreadItem.ts");
     expect(files).toContain("index.ts");
     const offenders: string[] = [];
-    for (const file of files) offenders.push(...optionalNullable(file, await readFile(join(dir, file), "utf8")));
+    for (const file of files)
+      offenders.push(...optionalNullable(file, await readFile(join(dir, file), "utf8")));
     expect(offenders).toEqual([]);
 
     const program = ts.createProgram(
       files.map((file) => join(dir, file)),
-      { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, skipLibCheck: true },
+      {
+        strict: true,
+        noEmit: true,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        target: ts.ScriptTarget.ES2022,
+        skipLibCheck: true,
+      },
     );
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
     expect(diagnostics).toEqual([]);
   }, 120_000);
 
@@ -128,7 +143,9 @@ describe("TypeScript bindings", () => {
     const built = buildJsonSchemaBundle();
     if (!built.ok) throw new Error(built.error);
     const files = renderTsBindings(built.value);
-    expect(files["TurnStatus.ts"]).toContain('export type TurnStatus = "completed" | "interrupted" | "failed" | "inProgress";');
+    expect(files["TurnStatus.ts"]).toContain(
+      'export type TurnStatus = "completed" | "interrupted" | "failed" | "inProgress";',
+    );
     expect(files["Thread.ts"]).toContain("name: string | null;");
     expect(files["ThreadStartParams.ts"]).toContain("model?: string;");
   });

@@ -1,7 +1,13 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { z } from "zod";
-import { type GenerateResult, type JsonSchema, type JsonSchemaBundle, buildJsonSchemaBundle, defaultRoots } from "./bundle.js";
+import {
+  type GenerateResult,
+  type JsonSchema,
+  type JsonSchemaBundle,
+  buildJsonSchemaBundle,
+  defaultRoots,
+} from "./bundle.js";
 
 /**
  * TypeScript bindings from the generated JSON Schema: one `Name.ts` per definition
@@ -89,7 +95,8 @@ class Emitter {
     const lines: string[] = [];
     for (const [key, value] of Object.entries(properties)) {
       const description = (value as JsonSchema | undefined)?.description;
-      if (typeof description === "string") lines.push(`${inner}/** ${description.replace(/\*\//g, "* /")} */`);
+      if (typeof description === "string")
+        lines.push(`${inner}/** ${description.replace(/\*\//g, "* /")} */`);
       lines.push(`${inner}${propertyKey(key)}${required.has(key) ? "" : "?"}: ${this.type(value, inner)};`);
     }
     const extra = s.additionalProperties;
@@ -136,6 +143,9 @@ export async function generateTsBindings(
     for (const [file, contents] of Object.entries(files)) await writeFile(join(outDir, file), contents);
     return { ok: true, value: Object.keys(files) };
   } catch (cause) {
-    return { ok: false, error: `cannot write ${outDir}: ${cause instanceof Error ? cause.message : String(cause)}` };
+    return {
+      ok: false,
+      error: `cannot write ${outDir}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    };
   }
 }

@@ -21,27 +21,45 @@ describe("createOfficialSchemaValidator", () => {
   });
 
   it("checks responses by the method they answer", () => {
-    expect(validator.validateMessage({ id: 1, result: { status: "unsubscribed" } }, { responseTo: "thread/unsubscribe" })).toEqual({
+    expect(
+      validator.validateMessage(
+        { id: 1, result: { status: "unsubscribed" } },
+        { responseTo: "thread/unsubscribe" },
+      ),
+    ).toEqual({
       valid: true,
       definition: "ThreadUnsubscribeResponse",
     });
-    const bad = validator.validateMessage({ id: 1, result: { status: "gone" } }, { responseTo: "thread/unsubscribe" });
+    const bad = validator.validateMessage(
+      { id: 1, result: { status: "gone" } },
+      { responseTo: "thread/unsubscribe" },
+    );
     expect(bad.valid).toBe(false);
     expect(validator.validateMessage({ id: 1, result: {} }).valid).toBe(false);
-    const initialize = validator.validateMessage({ id: 0, result: { userAgent: "x" } }, { responseTo: "initialize" });
+    const initialize = validator.validateMessage(
+      { id: 0, result: { userAgent: "x" } },
+      { responseTo: "initialize" },
+    );
     expect(initialize).toMatchObject({ valid: false, definition: "InitializeResponse" });
   });
 
   it("checks requests in both directions and errors", () => {
-    expect(validator.validateMessage({ id: 3, method: "thread/read", params: { threadId: "t" } })).toMatchObject({
+    expect(
+      validator.validateMessage({ id: 3, method: "thread/read", params: { threadId: "t" } }),
+    ).toMatchObject({
       valid: true,
       definition: "ClientRequest",
     });
     expect(
       validator.validateMessage({ id: 3, method: "item/tool/call", params: { threadId: "t" } }),
     ).toMatchObject({ valid: false, definition: "ServerRequest" });
-    expect(validator.validateMessage({ id: 3, error: { code: -32600, message: "bad" } })).toMatchObject({ valid: true });
-    expect(validator.validateMessage({ method: "initialized" })).toMatchObject({ valid: true, definition: "ClientNotification" });
+    expect(validator.validateMessage({ id: 3, error: { code: -32600, message: "bad" } })).toMatchObject({
+      valid: true,
+    });
+    expect(validator.validateMessage({ method: "initialized" })).toMatchObject({
+      valid: true,
+      definition: "ClientNotification",
+    });
     expect(validator.validateMessage("nope")).toMatchObject({ valid: false });
   });
 

@@ -3,7 +3,12 @@ import { join } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsImport from "ajv-formats";
 import { z } from "zod";
-import { clientRequestMethods, isClientRequestMethod, isServerRequestMethod, serverRequestMethods } from "./protocol.js";
+import {
+  clientRequestMethods,
+  isClientRequestMethod,
+  isServerRequestMethod,
+  serverRequestMethods,
+} from "./protocol.js";
 
 /**
  * Validates JSON-RPC messages against the official Codex app-server JSON Schema (the directory
@@ -103,8 +108,10 @@ export function createOfficialSchemaValidator(schemaDir: string): OfficialSchema
   collectFormats(definitions, formats);
   const numeric = new Set(["int32", "int64", "uint", "uint16", "uint32", "uint64", "uint8", "int8", "int16"]);
   for (const format of formats) {
-    if (numeric.has(format)) ajv.addFormat(format, { type: "number", validate: (n: number) => Number.isInteger(n) });
-    else if (format === "double" || format === "float") ajv.addFormat(format, { type: "number", validate: () => true });
+    if (numeric.has(format))
+      ajv.addFormat(format, { type: "number", validate: (n: number) => Number.isInteger(n) });
+    else if (format === "double" || format === "float")
+      ajv.addFormat(format, { type: "number", validate: () => true });
   }
   ajv.addSchema({ $id: "codex-v2", definitions }, "codex-v2");
 
@@ -122,7 +129,11 @@ export function createOfficialSchemaValidator(schemaDir: string): OfficialSchema
 
   function validateDefinition(definition: string, value: unknown): OfficialValidation {
     if (!names.has(definition)) {
-      return { valid: true, definition: null, unchecked: `the official schema has no definition "${definition}"` };
+      return {
+        valid: true,
+        definition: null,
+        unchecked: `the official schema has no definition "${definition}"`,
+      };
     }
     const validate = compiledFor(`/definitions/${definition}`);
     return validate(value)
@@ -140,7 +151,8 @@ export function createOfficialSchemaValidator(schemaDir: string): OfficialSchema
       const keyword = schema?.oneOf ? "oneOf" : "anyOf";
       const variants = schema?.[keyword] ?? [];
       variants.forEach((variant, index) => {
-        const method = (variant as { properties?: { method?: { enum?: unknown[]; const?: unknown } } }).properties?.method;
+        const method = (variant as { properties?: { method?: { enum?: unknown[]; const?: unknown } } })
+          .properties?.method;
         for (const name of [...(method?.enum ?? []), method?.const]) {
           if (typeof name === "string") table?.set(name, { keyword, index });
         }
@@ -176,22 +188,42 @@ export function createOfficialSchemaValidator(schemaDir: string): OfficialSchema
     if (typeof record.method === "string") {
       const method = record.method;
       if ("id" in record) {
-        return validateInUnion(isServerRequestMethod(method) ? "ServerRequest" : "ClientRequest", method, message);
+        return validateInUnion(
+          isServerRequestMethod(method) ? "ServerRequest" : "ClientRequest",
+          method,
+          message,
+        );
       }
-      return validateInUnion(method === "initialized" ? "ClientNotification" : "ServerNotification", method, message);
+      return validateInUnion(
+        method === "initialized" ? "ClientNotification" : "ServerNotification",
+        method,
+        message,
+      );
     }
     if ("error" in record) return validateDefinition("JSONRPCError", message);
     if ("result" in record) {
       if (!options.responseTo) {
-        return { valid: false, definition: null, errors: "a response needs the method of its request (responseTo)" };
+        return {
+          valid: false,
+          definition: null,
+          errors: "a response needs the method of its request (responseTo)",
+        };
       }
       const definition = responseDefinition(options.responseTo);
       if (!definition) {
-        return { valid: true, definition: null, unchecked: `no known response definition for ${options.responseTo}` };
+        return {
+          valid: true,
+          definition: null,
+          unchecked: `no known response definition for ${options.responseTo}`,
+        };
       }
       return validateDefinition(definition, record.result);
     }
-    return { valid: false, definition: null, errors: "a JSON-RPC message needs `method`, `result` or `error`" };
+    return {
+      valid: false,
+      definition: null,
+      errors: "a JSON-RPC message needs `method`, `result` or `error`",
+    };
   }
 
   return { validateMessage, validateDefinition, definitions: names };

@@ -17,8 +17,14 @@ export const ThreadStatusChangedNotification = named(
   "ThreadStatusChangedNotification",
   z.object({ threadId: z.string(), status: ThreadStatus }),
 );
-export const ThreadArchivedNotification = named("ThreadArchivedNotification", z.object({ threadId: z.string() }));
-export const ThreadUnarchivedNotification = named("ThreadUnarchivedNotification", z.object({ threadId: z.string() }));
+export const ThreadArchivedNotification = named(
+  "ThreadArchivedNotification",
+  z.object({ threadId: z.string() }),
+);
+export const ThreadUnarchivedNotification = named(
+  "ThreadUnarchivedNotification",
+  z.object({ threadId: z.string() }),
+);
 export const ThreadClosedNotification = named("ThreadClosedNotification", z.object({ threadId: z.string() }));
 export const ThreadNameUpdatedNotification = named(
   "ThreadNameUpdatedNotification",
@@ -28,7 +34,10 @@ export const ThreadGoalUpdatedNotification = named(
   "ThreadGoalUpdatedNotification",
   z.object({ threadId: z.string(), turnId: nul(z.string()), goal: ThreadGoal }),
 );
-export const ThreadGoalClearedNotification = named("ThreadGoalClearedNotification", z.object({ threadId: z.string() }));
+export const ThreadGoalClearedNotification = named(
+  "ThreadGoalClearedNotification",
+  z.object({ threadId: z.string() }),
+);
 
 export const TokenUsageBreakdown = named(
   "TokenUsageBreakdown",
@@ -55,7 +64,10 @@ export const ContextCompactedNotification = named("ContextCompactedNotification"
 
 /* ---------------------------------------------------------------- turn/* */
 
-export const TurnStartedNotification = named("TurnStartedNotification", z.object({ threadId: z.string(), turn: Turn }));
+export const TurnStartedNotification = named(
+  "TurnStartedNotification",
+  z.object({ threadId: z.string(), turn: Turn }),
+);
 export const TurnCompletedNotification = named(
   "TurnCompletedNotification",
   z.object({ threadId: z.string(), turn: Turn }),
@@ -125,7 +137,10 @@ export const CommandExecOutputDeltaNotification = named(
 
 /* ---------------------------------------------------------------- hooks */
 
-export const HookRunStatus = named("HookRunStatus", z.enum(["running", "completed", "failed", "blocked", "stopped"]));
+export const HookRunStatus = named(
+  "HookRunStatus",
+  z.enum(["running", "completed", "failed", "blocked", "stopped"]),
+);
 export const HookOutputEntry = named(
   "HookOutputEntry",
   z.object({ kind: z.enum(["warning", "stop", "feedback", "context", "error"]), text: z.string() }),
@@ -182,5 +197,10 @@ export const ConfigWarningNotification = named(
 );
 export const ModelReroutedNotification = named(
   "ModelReroutedNotification",
-  z.object({ ...inTurn, fromModel: z.string(), toModel: z.string(), reason: z.enum(["highRiskCyberActivity"]) }),
+  z.object({
+    ...inTurn,
+    fromModel: z.string(),
+    toModel: z.string(),
+    reason: z.enum(["highRiskCyberActivity"]),
+  }),
 );

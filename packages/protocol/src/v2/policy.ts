@@ -20,10 +20,16 @@ export const AskForApproval = named(
 );
 export type AskForApproval = z.infer<typeof AskForApproval>;
 
-export const ApprovalsReviewer = named("ApprovalsReviewer", z.enum(["user", "auto_review", "guardian_subagent"]));
+export const ApprovalsReviewer = named(
+  "ApprovalsReviewer",
+  z.enum(["user", "auto_review", "guardian_subagent"]),
+);
 export type ApprovalsReviewer = z.infer<typeof ApprovalsReviewer>;
 
-export const SandboxMode = named("SandboxMode", z.enum(["read-only", "workspace-write", "danger-full-access"]));
+export const SandboxMode = named(
+  "SandboxMode",
+  z.enum(["read-only", "workspace-write", "danger-full-access"]),
+);
 export type SandboxMode = z.infer<typeof SandboxMode>;
 
 export const NetworkAccess = named("NetworkAccess", z.enum(["restricted", "enabled"]));

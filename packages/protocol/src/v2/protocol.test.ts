@@ -17,7 +17,11 @@ import { CommandExecutionApprovalDecision } from "./server-requests.js";
 
 describe("ClientRequest", () => {
   it("parses by method and types params", () => {
-    const request = ClientRequest.parse({ id: 1, method: "thread/read", params: { threadId: "t", includeTurns: true } });
+    const request = ClientRequest.parse({
+      id: 1,
+      method: "thread/read",
+      params: { threadId: "t", includeTurns: true },
+    });
     expect(request.method).toBe("thread/read");
     if (request.method === "thread/read") expect(request.params.includeTurns).toBe(true);
   });
@@ -41,7 +45,12 @@ describe("ClientRequest", () => {
       expect(typeof entry.response.safeParse, method).toBe("function");
     }
     expect(Object.keys(clientRequestMethods)).toEqual(
-      expect.arrayContaining(["initialize", "thread/goal/clear", "config/batchWrite", "command/exec/terminate"]),
+      expect.arrayContaining([
+        "initialize",
+        "thread/goal/clear",
+        "config/batchWrite",
+        "command/exec/terminate",
+      ]),
     );
   });
 });
@@ -73,7 +82,11 @@ describe("ServerNotification / ServerRequest", () => {
         itemId: "c",
         startedAtMs: 3,
         approvalId: "a1",
-        availableDecisions: ["accept", { acceptWithExecpolicyAmendment: { execpolicy_amendment: ["ls"] } }, "cancel"],
+        availableDecisions: [
+          "accept",
+          { acceptWithExecpolicyAmendment: { execpolicy_amendment: ["ls"] } },
+          "cancel",
+        ],
       },
     });
     if (r.method !== "item/commandExecution/requestApproval") throw new Error("wrong method");
@@ -107,7 +120,9 @@ describe("ReviewDecision <-> CommandExecutionApprovalDecision", () => {
   it("reads timed_out as decline, and amendments as accept for file changes", () => {
     expect(reviewDecisionToCommandDecision("timed_out")).toBe("decline");
     expect(
-      reviewDecisionToFileChangeDecision({ approved_execpolicy_amendment: { proposed_execpolicy_amendment: [] } }),
+      reviewDecisionToFileChangeDecision({
+        approved_execpolicy_amendment: { proposed_execpolicy_amendment: [] },
+      }),
     ).toBe("accept");
   });
 });

@@ -55,11 +55,20 @@ export const serverRequestMethods = {
     S.CommandExecutionRequestApprovalParams,
     S.CommandExecutionRequestApprovalResponse,
   ),
-  "item/fileChange/requestApproval": spec(S.FileChangeRequestApprovalParams, S.FileChangeRequestApprovalResponse),
-  "item/permissions/requestApproval": spec(S.PermissionsRequestApprovalParams, S.PermissionsRequestApprovalResponse),
+  "item/fileChange/requestApproval": spec(
+    S.FileChangeRequestApprovalParams,
+    S.FileChangeRequestApprovalResponse,
+  ),
+  "item/permissions/requestApproval": spec(
+    S.PermissionsRequestApprovalParams,
+    S.PermissionsRequestApprovalResponse,
+  ),
   "item/tool/call": spec(S.DynamicToolCallParams, S.DynamicToolCallResponse),
   "item/tool/requestUserInput": spec(S.ToolRequestUserInputParams, S.ToolRequestUserInputResponse),
-  "mcpServer/elicitation/request": spec(S.McpServerElicitationRequestParams, S.McpServerElicitationRequestResponse),
+  "mcpServer/elicitation/request": spec(
+    S.McpServerElicitationRequestParams,
+    S.McpServerElicitationRequestResponse,
+  ),
 } satisfies Record<string, MethodSpec>;
 export type ServerRequestMethod = keyof typeof serverRequestMethods;
 
@@ -150,11 +159,15 @@ export const ClientNotification = named(
 );
 export type ClientNotification = z.infer<typeof ClientNotification>;
 
-export type ClientRequestParams<M extends ClientRequestMethod> = z.output<(typeof clientRequestMethods)[M]["params"]>;
+export type ClientRequestParams<M extends ClientRequestMethod> = z.output<
+  (typeof clientRequestMethods)[M]["params"]
+>;
 export type ClientRequestResponse<M extends ClientRequestMethod> = z.output<
   (typeof clientRequestMethods)[M]["response"]
 >;
-export type ServerRequestParams<M extends ServerRequestMethod> = z.output<(typeof serverRequestMethods)[M]["params"]>;
+export type ServerRequestParams<M extends ServerRequestMethod> = z.output<
+  (typeof serverRequestMethods)[M]["params"]
+>;
 export type ServerRequestResponse<M extends ServerRequestMethod> = z.output<
   (typeof serverRequestMethods)[M]["response"]
 >;
@@ -183,12 +196,18 @@ export function parseClientRequest(
   const method =
     typeof value === "object" && value !== null ? (value as { method?: unknown }).method : undefined;
   if (typeof method === "string" && !isClientRequestMethod(method)) {
-    return { ok: false, error: { code: JSONRPCErrorCode.MethodNotFound, message: `unknown method: ${method}` } };
+    return {
+      ok: false,
+      error: { code: JSONRPCErrorCode.MethodNotFound, message: `unknown method: ${method}` },
+    };
   }
   const parsed = ClientRequest.safeParse(value);
   if (parsed.success) return { ok: true, request: parsed.data };
   return {
     ok: false,
-    error: { code: JSONRPCErrorCode.InvalidParams, message: `invalid request: ${describeZodError(parsed.error)}` },
+    error: {
+      code: JSONRPCErrorCode.InvalidParams,
+      message: `invalid request: ${describeZodError(parsed.error)}`,
+    },
   };
 }

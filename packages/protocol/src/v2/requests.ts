@@ -84,6 +84,29 @@ const threadSessionFields = {
   disabledPluginIds: z.array(z.string()).default([]),
 };
 
+const DynamicToolFunction = z.object({
+  type: z.literal("function"),
+  name: z.string(),
+  description: z.string(),
+  inputSchema: JsonValue,
+  deferLoading: opt(z.boolean()),
+});
+
+/** A client-provided tool (experimental): calls come back as `item/tool/call` server requests. */
+export const DynamicToolSpec = named(
+  "DynamicToolSpec",
+  z.discriminatedUnion("type", [
+    DynamicToolFunction,
+    z.object({
+      type: z.literal("namespace"),
+      name: z.string(),
+      description: z.string(),
+      tools: z.array(DynamicToolFunction),
+    }),
+  ]),
+);
+export type DynamicToolSpec = z.infer<typeof DynamicToolSpec>;
+
 export const ThreadStartParams = named(
   "ThreadStartParams",
   z.object({
@@ -93,6 +116,8 @@ export const ThreadStartParams = named(
     serviceName: opt(z.string()),
     sessionStartSource: opt(z.enum(["startup", "clear"])),
     threadSource: opt(z.string()),
+    /** Experimental (needs `capabilities.experimentalApi`). */
+    dynamicTools: opt(z.array(DynamicToolSpec)),
   }),
 );
 export type ThreadStartParams = z.infer<typeof ThreadStartParams>;
@@ -107,6 +132,8 @@ export const ThreadResumeParams = named(
     ...threadOverrides,
     personality: opt(Personality),
     excludeTurns: opt(z.boolean()),
+    /** Experimental: resume from this rollout file. */
+    path: opt(z.string()),
   }),
 );
 export type ThreadResumeParams = z.infer<typeof ThreadResumeParams>;
@@ -143,6 +170,8 @@ export const ThreadForkParams = named(
     ephemeral: opt(z.boolean()),
     excludeTurns: opt(z.boolean()),
     lastTurnId: opt(z.string()),
+    /** Experimental: fork from this rollout file. */
+    path: opt(z.string()),
     threadSource: opt(z.string()),
   }),
 );
@@ -227,7 +256,10 @@ export const ThreadArchiveParams = named("ThreadArchiveParams", threadIdOnly());
 export const ThreadArchiveResponse = named("ThreadArchiveResponse", EmptyResponse());
 export const ThreadUnarchiveParams = named("ThreadUnarchiveParams", threadIdOnly());
 export const ThreadUnarchiveResponse = named("ThreadUnarchiveResponse", z.object({ thread: Thread }));
-export const ThreadSetNameParams = named("ThreadSetNameParams", z.object({ threadId: z.string(), name: z.string() }));
+export const ThreadSetNameParams = named(
+  "ThreadSetNameParams",
+  z.object({ threadId: z.string(), name: z.string() }),
+);
 export const ThreadSetNameResponse = named("ThreadSetNameResponse", EmptyResponse());
 export const ThreadUnsubscribeParams = named("ThreadUnsubscribeParams", threadIdOnly());
 export const ThreadUnsubscribeStatus = named(
@@ -335,6 +367,8 @@ export const TurnStartParams = named(
     rootTurnId: opt(z.string()),
     toolOutput: opt(TurnToolOutput),
     turnTrigger: opt(z.string()),
+    /** Experimental: a preset collaboration mode; wins over model/effort/developer instructions. */
+    collaborationMode: opt(CollaborationMode),
   }),
 );
 export type TurnStartParams = z.infer<typeof TurnStartParams>;
@@ -395,7 +429,9 @@ export const Model = named(
     inputModalities: z.array(InputModality).default(["text", "image"]),
     supportsPersonality: z.boolean().default(false),
     additionalSpeedTiers: z.array(z.string()).default([]),
-    serviceTiers: z.array(z.object({ id: z.string(), name: z.string(), description: z.string() })).default([]),
+    serviceTiers: z
+      .array(z.object({ id: z.string(), name: z.string(), description: z.string() }))
+      .default([]),
     defaultServiceTier: nul(z.string()),
     modelSpecialty: nul(z.string()),
     upgrade: nul(z.string()),

@@ -20,7 +20,9 @@ export const FileSystemSpecialPath = named(
   "FileSystemSpecialPath",
   z.preprocess(
     (value) =>
-      typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "current_working_directory"
+      typeof value === "object" &&
+      value !== null &&
+      (value as { kind?: unknown }).kind === "current_working_directory"
         ? { ...value, kind: "project_roots" }
         : value,
     z.discriminatedUnion("kind", [
@@ -298,9 +300,16 @@ export const McpServerElicitationRequestParams = named(
 );
 export type McpServerElicitationRequestParams = z.infer<typeof McpServerElicitationRequestParams>;
 
-export const McpServerElicitationAction = named("McpServerElicitationAction", z.enum(["accept", "decline", "cancel"]));
+export const McpServerElicitationAction = named(
+  "McpServerElicitationAction",
+  z.enum(["accept", "decline", "cancel"]),
+);
 export const McpServerElicitationRequestResponse = named(
   "McpServerElicitationRequestResponse",
-  z.object({ action: McpServerElicitationAction, content: JsonValue.optional(), _meta: JsonValue.optional() }),
+  z.object({
+    action: McpServerElicitationAction,
+    content: JsonValue.optional(),
+    _meta: JsonValue.optional(),
+  }),
 );
 export type McpServerElicitationRequestResponse = z.infer<typeof McpServerElicitationRequestResponse>;

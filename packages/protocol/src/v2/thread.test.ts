@@ -30,7 +30,12 @@ describe("v2 Thread / ThreadItem", () => {
 
   it("parses every item kind by its type and fills the timing fields", () => {
     const item = ThreadItem.parse({ type: "agentMessage", id: "i1", text: "done", phase: "final_answer" });
-    expect(item).toMatchObject({ type: "agentMessage", phase: "final_answer", startedAtMs: null, completedAtMs: null });
+    expect(item).toMatchObject({
+      type: "agentMessage",
+      phase: "final_answer",
+      startedAtMs: null,
+      completedAtMs: null,
+    });
     const reasoning = ThreadItem.parse({ type: "reasoning", id: "r" });
     expect(reasoning).toMatchObject({ summary: [], content: [] });
     const cmd = ThreadItem.parse({
@@ -75,5 +80,21 @@ describe("v2 params", () => {
     const bad = TurnStartParams.safeParse({ threadId: "t", input: [{ type: "text" }] });
     expect(bad.success).toBe(false);
     if (!bad.success) expect(describeZodError(bad.error)).toMatch(/^input\.0\.text: /);
+  });
+});
+
+describe("experimental params the app-server needs", () => {
+  it("keeps dynamicTools and collaborationMode", async () => {
+    const { TurnStartParams: Turn, ThreadStartParams: Start } = await import("./requests.js");
+    const start = Start.parse({
+      dynamicTools: [{ type: "function", name: "lookup", description: "d", inputSchema: { type: "object" } }],
+    });
+    expect(start.dynamicTools?.[0]?.name).toBe("lookup");
+    const turn = Turn.parse({
+      threadId: "t",
+      input: [],
+      collaborationMode: { mode: "plan", settings: { model: "m", reasoning_effort: null, developer_instructions: null } },
+    });
+    expect(turn.collaborationMode?.mode).toBe("plan");
   });
 });

@@ -15,7 +15,10 @@ export type MessagePhase = z.infer<typeof MessagePhase>;
 export const ByteRange = named("ByteRange", z.object({ start: UInt, end: UInt }));
 export type ByteRange = z.infer<typeof ByteRange>;
 
-export const TextElement = named("TextElement", z.object({ byteRange: ByteRange, placeholder: nul(z.string()) }));
+export const TextElement = named(
+  "TextElement",
+  z.object({ byteRange: ByteRange, placeholder: nul(z.string()) }),
+);
 export type TextElement = z.infer<typeof TextElement>;
 
 /* ---------------------------------------------------------------- UserInput */
@@ -26,11 +29,16 @@ export type TextElement = z.infer<typeof TextElement>;
  */
 function oneOfKeys<S extends z.ZodRawShape, A extends string, B extends string>(shape: S, a: A, b: B) {
   return z
-    .object({ ...shape, [a]: z.string().optional(), [b]: z.string().optional() } as S & Record<A | B, z.ZodOptional<z.ZodString>>)
+    .object({ ...shape, [a]: z.string().optional(), [b]: z.string().optional() } as S &
+      Record<A | B, z.ZodOptional<z.ZodString>>)
     .superRefine((value, ctx) => {
       const record = value as Record<string, unknown>;
       if ((record[a] === undefined) === (record[b] === undefined)) {
-        ctx.addIssue({ code: "custom", path: [a], message: `exactly one of \`${a}\` and \`${b}\` is required` });
+        ctx.addIssue({
+          code: "custom",
+          path: [a],
+          message: `exactly one of \`${a}\` and \`${b}\` is required`,
+        });
       }
     });
 }
@@ -57,7 +65,12 @@ export const CommandAction = named(
   z.discriminatedUnion("type", [
     z.object({ type: z.literal("read"), command: z.string(), name: z.string(), path: LegacyAppPathString }),
     z.object({ type: z.literal("listFiles"), command: z.string(), path: nul(z.string()) }),
-    z.object({ type: z.literal("search"), command: z.string(), path: nul(z.string()), query: nul(z.string()) }),
+    z.object({
+      type: z.literal("search"),
+      command: z.string(),
+      path: nul(z.string()),
+      query: nul(z.string()),
+    }),
     z.object({ type: z.literal("unknown"), command: z.string() }),
   ]),
 );
@@ -91,7 +104,10 @@ export const FileUpdateChange = named(
 );
 export type FileUpdateChange = z.infer<typeof FileUpdateChange>;
 
-export const PatchApplyStatus = named("PatchApplyStatus", z.enum(["inProgress", "completed", "failed", "declined"]));
+export const PatchApplyStatus = named(
+  "PatchApplyStatus",
+  z.enum(["inProgress", "completed", "failed", "declined"]),
+);
 export type PatchApplyStatus = z.infer<typeof PatchApplyStatus>;
 
 export const McpToolCallStatus = named("McpToolCallStatus", z.enum(["inProgress", "completed", "failed"]));
@@ -99,7 +115,11 @@ export type McpToolCallStatus = z.infer<typeof McpToolCallStatus>;
 
 export const McpToolCallResult = named(
   "McpToolCallResult",
-  z.object({ content: z.array(JsonValue), structuredContent: JsonValue.optional(), _meta: JsonValue.optional() }),
+  z.object({
+    content: z.array(JsonValue),
+    structuredContent: JsonValue.optional(),
+    _meta: JsonValue.optional(),
+  }),
 );
 export type McpToolCallResult = z.infer<typeof McpToolCallResult>;
 
@@ -124,7 +144,10 @@ export const McpAppUi = named(
 );
 export type McpAppUi = z.infer<typeof McpAppUi>;
 
-export const DynamicToolCallStatus = named("DynamicToolCallStatus", z.enum(["inProgress", "completed", "failed"]));
+export const DynamicToolCallStatus = named(
+  "DynamicToolCallStatus",
+  z.enum(["inProgress", "completed", "failed"]),
+);
 export type DynamicToolCallStatus = z.infer<typeof DynamicToolCallStatus>;
 
 export const DynamicToolCallOutputContentItem = named(
@@ -149,7 +172,10 @@ export const WebSearchAction = named(
 );
 export type WebSearchAction = z.infer<typeof WebSearchAction>;
 
-export const HookPromptFragment = named("HookPromptFragment", z.object({ text: z.string(), hookRunId: z.string() }));
+export const HookPromptFragment = named(
+  "HookPromptFragment",
+  z.object({ text: z.string(), hookRunId: z.string() }),
+);
 export type HookPromptFragment = z.infer<typeof HookPromptFragment>;
 
 export const MemoryCitationEntry = named(
@@ -242,7 +268,10 @@ const itemTimes = { startedAtMs: nul(Int), completedAtMs: nul(Int) };
 const item = <L extends string, S extends z.ZodRawShape>(type: L, shape: S) =>
   z.object({ type: z.literal(type), id: z.string(), ...shape, ...itemTimes });
 
-export const UserMessageItem = item("userMessage", { content: z.array(UserInput), clientId: nul(z.string()) });
+export const UserMessageItem = item("userMessage", {
+  content: z.array(UserInput),
+  clientId: nul(z.string()),
+});
 export const HookPromptItem = item("hookPrompt", { fragments: z.array(HookPromptFragment) });
 export const AgentMessageItem = item("agentMessage", {
   text: z.string(),
@@ -275,7 +304,10 @@ export const CommandExecutionItem = item("commandExecution", {
   pluginId: nul(z.string()),
   scriptPath: nul(z.string()),
 });
-export const FileChangeItem = item("fileChange", { changes: z.array(FileUpdateChange), status: PatchApplyStatus });
+export const FileChangeItem = item("fileChange", {
+  changes: z.array(FileUpdateChange),
+  status: PatchApplyStatus,
+});
 export const McpToolCallItem = item("mcpToolCall", {
   server: z.string(),
   tool: z.string(),
@@ -444,7 +476,10 @@ export type Turn = z.infer<typeof Turn>;
 
 /* ---------------------------------------------------------------- Thread */
 
-export const ThreadActiveFlag = named("ThreadActiveFlag", z.enum(["waitingOnApproval", "waitingOnUserInput"]));
+export const ThreadActiveFlag = named(
+  "ThreadActiveFlag",
+  z.enum(["waitingOnApproval", "waitingOnUserInput"]),
+);
 export const ThreadStatus = named(
   "ThreadStatus",
   z.discriminatedUnion("type", [

@@ -31,7 +31,12 @@ export type ConfigLayerMetadata = z.infer<typeof ConfigLayerMetadata>;
 
 export const ConfigLayer = named(
   "ConfigLayer",
-  z.object({ name: ConfigLayerSource, version: z.string(), config: JsonValue, disabledReason: nul(z.string()) }),
+  z.object({
+    name: ConfigLayerSource,
+    version: z.string(),
+    config: JsonValue,
+    disabledReason: nul(z.string()),
+  }),
 );
 export type ConfigLayer = z.infer<typeof ConfigLayer>;
 
@@ -226,7 +231,10 @@ export const HookSource = named(
 );
 export type HookSource = z.infer<typeof HookSource>;
 
-export const HookTrustStatus = named("HookTrustStatus", z.enum(["managed", "untrusted", "trusted", "modified"]));
+export const HookTrustStatus = named(
+  "HookTrustStatus",
+  z.enum(["managed", "untrusted", "trusted", "modified"]),
+);
 
 const hookMetadataShape = {
   key: z.string(),
@@ -254,7 +262,12 @@ export const HookMetadata = named(
       command: z.string(),
       async: z.boolean().default(false),
     }),
-    z.object({ ...hookMetadataShape, handlerType: z.literal("mcpTool"), server: z.string(), tool: z.string() }),
+    z.object({
+      ...hookMetadataShape,
+      handlerType: z.literal("mcpTool"),
+      server: z.string(),
+      tool: z.string(),
+    }),
     z.object({ ...hookMetadataShape, handlerType: z.literal("prompt") }),
     z.object({ ...hookMetadataShape, handlerType: z.literal("agent") }),
   ]),
@@ -315,7 +328,10 @@ export const CommandExecWriteParams = named(
 export type CommandExecWriteParams = z.infer<typeof CommandExecWriteParams>;
 export const CommandExecWriteResponse = named("CommandExecWriteResponse", z.object({}));
 
-export const CommandExecTerminateParams = named("CommandExecTerminateParams", z.object({ processId: z.string() }));
+export const CommandExecTerminateParams = named(
+  "CommandExecTerminateParams",
+  z.object({ processId: z.string() }),
+);
 export type CommandExecTerminateParams = z.infer<typeof CommandExecTerminateParams>;
 export const CommandExecTerminateResponse = named("CommandExecTerminateResponse", z.object({}));
 
