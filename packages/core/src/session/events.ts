@@ -1,5 +1,5 @@
 // The session's outgoing event stream: listeners + an async iterator, in emission order.
-import type { CoreEvent, EventMsg } from "@codex-ts/protocol";
+import type { EventMsg } from "@codex-ts/protocol";
 
 /**
  * `model_reroute` (Codex's ModelRerouteEvent) is not in @codex-ts/protocol's EventMsg yet; it is
@@ -20,7 +20,6 @@ export interface SessionEvent {
   msg: SessionEventMsg;
 }
 
-export type { CoreEvent };
 
 export class EventHub {
   private readonly listeners = new Set<(event: SessionEvent) => void>();

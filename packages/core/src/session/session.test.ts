@@ -254,6 +254,7 @@ describe("session turn loop against the fake Responses server", () => {
     expect(end.msg).toMatchObject({ type: "task_complete", last_agent_message: null });
     const error = h.events.find((e) => e.msg.type === "error");
     expect((error?.msg as any).message).toContain("502");
+    expect((error?.msg as any).codex_error_info).toEqual({ response_too_many_failed_attempts: { http_status_code: 502 } });
     expect(server.responsesRequests()).toHaveLength(3);
     expect(h.session.isBusy()).toBe(false);
     expectWellFormed(h.events);

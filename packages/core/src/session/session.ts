@@ -729,7 +729,7 @@ class SessionImpl implements Session {
     request: ResponsesRequest,
     signal: AbortSignal,
     emitItems: boolean,
-  ): Promise<{ ok: true; items: ResponseItem[] } | { ok: false; error: ModelError }> {
+  ): Promise<{ ok: true; items: ResponseItem[] } | { ok: false; error: ModelError; retriesSpent: boolean }> {
     const provider = this.settingsState.provider;
     const requestRetries = this.options.retry?.requestMaxRetries ?? providerRequestRetries(provider);
     const streamRetries = this.options.retry?.streamMaxRetries ?? providerStreamRetries(provider);
@@ -740,14 +740,14 @@ class SessionImpl implements Session {
       const error = result.error;
       if (signal.aborted || error.kind === "aborted") throw new Aborted();
       const max = error.kind === "http" ? requestRetries : streamRetries;
-      if (!error.retryable || attempt >= max) return result;
+      if (!error.retryable || attempt >= max) return { ok: false, error, retriesSpent: error.retryable };
       attempt++;
       const delay = backoffMs(attempt, error.retryAfterMs, this.options.retry?.baseDelayMs ?? 200);
       this.emit(subId, {
         type: "stream_error",
         message: `Reconnecting... ${attempt}/${max}`,
         additional_details: error.message,
-        codex_error_info: error.status ? { response_stream_disconnected: { http_status_code: error.status } } : "response_stream_disconnected",
+        codex_error_info: { response_stream_disconnected: { http_status_code: error.status ?? null } },
       });
       await sleep(delay, signal);
     }
@@ -941,7 +941,7 @@ class SessionImpl implements Session {
         const request = this.buildRequest(this.historyItems, registry.specs, outputSchema);
         const result = await this.sample(subId, turnId, request, signal, true);
         if (!result.ok) {
-          this.emitTurnError(subId, result.error);
+          this.emitTurnError(subId, result.error, result.retriesSpent);
           break;
         }
         this.pushHistory(...result.items);
@@ -984,18 +984,20 @@ class SessionImpl implements Session {
     }
   }
 
-  private emitTurnError(subId: string, error: ModelError): void {
-    const info =
-      error.kind === "context_window_exceeded"
-        ? "context_window_exceeded"
-        : error.kind === "quota_exceeded"
-          ? "usage_limit_exceeded"
-          : error.kind === "auth"
-            ? "unauthorized"
-            : error.status
-              ? { http_connection_failed: { http_status_code: error.status } }
-              : "response_stream_disconnected";
-    this.emit(subId, { type: "error", message: error.message, codex_error_info: info });
+  private emitTurnError(subId: string, error: ModelError, retriesSpent: boolean): void {
+    const status = error.status ?? null;
+    let info: import("@codex-ts/protocol").CodexErrorInfo;
+    let message = error.message;
+    if (error.kind === "context_window_exceeded") info = "context_window_exceeded";
+    else if (error.kind === "quota_exceeded") info = "usage_limit_exceeded";
+    else if (error.kind === "auth") info = "unauthorized";
+    else if (error.kind === "http" && retriesSpent) {
+      info = { response_too_many_failed_attempts: { http_status_code: status } };
+      message = `exceeded retry limit, last error: ${error.message}`;
+    } else if (error.kind === "http") info = status === 400 ? "bad_request" : { http_connection_failed: { http_status_code: status } };
+    else if (error.kind === "stream" || error.kind === "protocol") info = { response_stream_disconnected: { http_status_code: status } };
+    else info = "other";
+    this.emit(subId, { type: "error", message, codex_error_info: info });
   }
 
   private toolOutput(
@@ -1177,7 +1179,7 @@ class SessionImpl implements Session {
     const request = this.buildRequest([...this.historyItems, userTextMessage(SUMMARIZATION_PROMPT)], []);
     const result = await this.sample(subId, turnId, request, signal, false);
     if (!result.ok) {
-      this.emitTurnError(subId, result.error);
+      this.emitTurnError(subId, result.error, result.retriesSpent);
       this.emitItem(subId, turnId, "completed", item, started);
       return false;
     }
