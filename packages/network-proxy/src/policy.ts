@@ -49,9 +49,10 @@ export function normalizeHost(raw: string): string | undefined {
   h = h.toLowerCase().replace(/\.+$/, "");
   if (h === "") return undefined;
   if (h.includes(":")) return canonicalIPv6(h);
+  if (/[\s/?#@\\%]/.test(h)) return undefined;
   // domainToASCII applies IDNA and the WHATWG IPv4 parser (`127.1`, `0x7f.0.0.1` → `127.0.0.1`).
   const ascii = domainToASCII(h);
-  if (ascii === "" || /[\s/?#@\\]/.test(ascii)) return undefined;
+  if (ascii === "") return undefined;
   return ascii;
 }
 
