@@ -9,6 +9,7 @@ export {
   providerHeaders,
   providerRequestRetries,
   providerStreamRetries,
+  readStoredApiKey,
   resolveApiKey,
   responsesUrl,
   type Env,

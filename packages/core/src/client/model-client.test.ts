@@ -126,10 +126,11 @@ describe("ModelClient", () => {
     expect(error).toMatchObject({ kind: "auth", retryable: false });
     expect(error?.message).toContain("FAKE_KEY");
     expect(server.requests).toHaveLength(0);
-    expect(resolveApiKey({ name: "OpenAI", wire_api: "responses", requires_openai_auth: true }, { CODEX_API_KEY: "c" })).toEqual({
-      ok: true,
-      apiKey: "c",
-    });
+    const openai: ModelProviderInfo = { name: "OpenAI", wire_api: "responses", requires_openai_auth: true };
+    expect(resolveApiKey(openai, { CODEX_API_KEY: "c" })).toEqual({ ok: true, apiKey: "c" });
+    expect(resolveApiKey(openai, { OPENAI_API_KEY: "o", CODEX_API_KEY: "c" })).toEqual({ ok: true, apiKey: "o" });
+    expect(resolveApiKey(openai, {}, "stored")).toEqual({ ok: true, apiKey: "stored" });
+    expect(resolveApiKey(openai, {})).toMatchObject({ ok: false, error: expect.stringContaining("OPENAI_API_KEY") });
   });
 
   it("drops a stalled stream after the idle timeout as a retryable error", async () => {

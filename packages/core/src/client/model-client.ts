@@ -77,6 +77,8 @@ export interface ModelClientOptions {
   env?: Env;
   /** Extra headers on every request (originator, session id, …). */
   headers?: Record<string, string>;
+  /** API key from auth.json, used when the environment has none (OpenAI-auth providers). */
+  storedApiKey?: string;
   fetch?: typeof fetch;
 }
 
@@ -115,12 +117,14 @@ export class ModelClient {
   private readonly env: Env;
   private readonly headers: Record<string, string>;
   private readonly fetchImpl: typeof fetch;
+  private readonly storedApiKey: string | undefined;
 
   constructor(options: ModelClientOptions) {
     this.provider = options.provider;
     this.env = options.env ?? process.env;
     this.headers = options.headers ?? {};
     this.fetchImpl = options.fetch ?? fetch;
+    this.storedApiKey = options.storedApiKey;
   }
 
   /**
@@ -128,7 +132,7 @@ export class ModelClient {
    * decides about retries. `signal` aborts the request and the stream.
    */
   async *stream(request: ResponsesRequest, signal?: AbortSignal): AsyncGenerator<ModelEvent, void, undefined> {
-    const auth = resolveApiKey(this.provider, this.env);
+    const auth = resolveApiKey(this.provider, this.env, this.storedApiKey);
     if (!auth.ok) throw new ModelError("auth", auth.error, false);
     const headers: Record<string, string> = {
       "content-type": "application/json",

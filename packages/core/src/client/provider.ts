@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
 // Model providers: where requests go and how they authenticate.
 
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -50,8 +53,11 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export type ResolvedAuth = { ok: true; apiKey: string | undefined } | { ok: false; error: string };
 
-/** The API key for a provider, or a clear error when a required one is missing. */
-export function resolveApiKey(provider: ModelProviderInfo, env: Env): ResolvedAuth {
+/**
+ * The API key for a provider, or a clear error when a required one is missing. `storedApiKey`
+ * (auth.json's OPENAI_API_KEY) is the last resort for providers using OpenAI auth.
+ */
+export function resolveApiKey(provider: ModelProviderInfo, env: Env, storedApiKey?: string): ResolvedAuth {
   if (provider.experimental_bearer_token) return { ok: true, apiKey: provider.experimental_bearer_token };
   if (provider.env_key) {
     const value = env[provider.env_key]?.trim();
@@ -63,9 +69,12 @@ export function resolveApiKey(provider: ModelProviderInfo, env: Env): ResolvedAu
     };
   }
   if (provider.requires_openai_auth) {
-    const value = env.OPENAI_API_KEY?.trim() || env.CODEX_API_KEY?.trim();
+    const value = env.OPENAI_API_KEY?.trim() || env.CODEX_API_KEY?.trim() || storedApiKey?.trim();
     if (value) return { ok: true, apiKey: value };
-    return { ok: false, error: "No API key: set OPENAI_API_KEY (or CODEX_API_KEY) to use the OpenAI provider." };
+    return {
+      ok: false,
+      error: "No API key: set OPENAI_API_KEY (or CODEX_API_KEY), or log in with an API key, to use the OpenAI provider.",
+    };
   }
   return { ok: true, apiKey: undefined };
 }
@@ -94,4 +103,18 @@ export function providerHeaders(provider: ModelProviderInfo, env: Env): Record<s
     if (value) headers[header] = value;
   }
   return headers;
+}
+
+/** OPENAI_API_KEY stored in `<codexHome>/auth.json` (written by `codex login --with-api-key`), if any. */
+export function readStoredApiKey(codexHome: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path.join(codexHome, "auth.json"), "utf8"));
+    if (typeof parsed === "object" && parsed !== null && "OPENAI_API_KEY" in parsed) {
+      const key = (parsed as { OPENAI_API_KEY?: unknown }).OPENAI_API_KEY;
+      return typeof key === "string" && key.trim() ? key.trim() : undefined;
+    }
+  } catch {
+    // missing or unreadable: no stored key
+  }
+  return undefined;
 }

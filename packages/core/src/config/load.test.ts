@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readStoredApiKey } from "../client/provider.js";
 import { loadConfig, parseOverride } from "./load.js";
 
 let home: string;
@@ -149,5 +150,13 @@ persistence = "none"
     const result = loadConfig({ env: { CODEX_HOME: home } });
     expect(result.ok).toBe(true);
     expect(result.warnings.join("\n")).toContain("deprecated");
+  });
+
+  it("reads an API key stored in auth.json", () => {
+    expect(readStoredApiKey(home)).toBeUndefined();
+    writeFileSync(path.join(home, "auth.json"), JSON.stringify({ OPENAI_API_KEY: " sk-stored " }));
+    expect(readStoredApiKey(home)).toBe("sk-stored");
+    writeFileSync(path.join(home, "auth.json"), "{broken");
+    expect(readStoredApiKey(home)).toBeUndefined();
   });
 });

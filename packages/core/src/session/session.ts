@@ -23,7 +23,13 @@ import {
 } from "@codex-ts/protocol";
 import { v7 as uuidv7 } from "uuid";
 import { backoffMs, ModelClient, ModelError, type ModelEvent, type ResponsesRequest } from "../client/model-client.js";
-import { type Env, type ModelProviderInfo, providerRequestRetries, providerStreamRetries } from "../client/provider.js";
+import {
+  type Env,
+  type ModelProviderInfo,
+  providerRequestRetries,
+  providerStreamRetries,
+  readStoredApiKey,
+} from "../client/provider.js";
 import type { RateLimitSnapshot } from "../client/rate-limits.js";
 import type { Config } from "../config/load.js";
 import type { ShellEnvironmentPolicy } from "../config/schema.js";
@@ -145,6 +151,8 @@ export interface SessionOptions {
   retry?: { requestMaxRetries?: number; streamMaxRetries?: number; baseDelayMs?: number };
   /** Extra HTTP headers on model requests. */
   headers?: Record<string, string>;
+  /** API key stored by a login (auth.json); environment keys win. */
+  storedApiKey?: string;
   fetch?: typeof fetch;
 }
 
@@ -171,6 +179,8 @@ export function sessionOptionsFromConfig(config: Config, cwd: string, extra: Par
     tools: { webSearch: config.webSearch !== "disabled" },
     shellEnvironmentPolicy: config.shellEnvironmentPolicy,
   };
+  const storedApiKey = readStoredApiKey(config.codexHome);
+  if (storedApiKey) options.storedApiKey = storedApiKey;
   if (config.baseInstructions !== undefined) options.baseInstructions = config.baseInstructions;
   if (config.developerInstructions !== undefined) options.developerInstructions = config.developerInstructions;
   if (config.modelReasoningEffort) options.reasoningEffort = config.modelReasoningEffort;
@@ -702,6 +712,7 @@ class SessionImpl implements Session {
       env: this.env,
       headers: { session_id: this.sessionId, "thread_id": this.threadId, originator: "codex_ts", ...(this.options.headers ?? {}) },
       ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      ...(this.options.storedApiKey ? { storedApiKey: this.options.storedApiKey } : {}),
     });
   }
 
