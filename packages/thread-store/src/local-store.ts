@@ -12,7 +12,7 @@ import {
 import { z } from "zod";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { type FileFacts, ThreadIndex } from "./index-db.js";
-import { applyLines, summarizeRolloutFile } from "./rollout-scan.js";
+import { applyLines, type RolloutSummary, summarizeRolloutFile } from "./rollout-scan.js";
 import {
   CreateThreadParamsSchema,
   fail,
@@ -35,6 +35,9 @@ export const INDEX_FILENAME = "codex-ts-threads.sqlite";
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 1000;
+
+/** Parallel file reads while reconciling. */
+const IO_CONCURRENCY = 16;
 
 /** Files modified this recently (per the index) are re-stat'ed on every sync to notice appends. */
 const ACTIVE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -352,13 +355,14 @@ export class LocalThreadStore implements ThreadStore {
     const now = Date.now();
     const full = now - this.lastFullRestat >= this.fullRestatIntervalMs;
     if (full) this.lastFullRestat = now;
-    for (const row of this.index.filesModifiedSince(full ? Number.MIN_SAFE_INTEGER : now - ACTIVE_WINDOW_MS)) {
+    const rows = this.index.filesModifiedSince(full ? Number.MIN_SAFE_INTEGER : now - ACTIVE_WINDOW_MS);
+    await forEachLimited(rows, IO_CONCURRENCY, async (row) => {
       const st = await stat(row.path).catch(() => null);
-      if (!st) continue; // moved or deleted: the directory pass handles it next time its mtime changes
+      if (!st) return; // moved or deleted: the directory pass handles it when its mtime changes
       if (row.fileMtimeMs !== Math.trunc(st.mtimeMs) || row.fileSize !== st.size) {
         await this.indexFile(row.path, row.dir, row.archived, st);
       }
-    }
+    });
   }
 
   /** Index new/changed rollout files in `dir` and drop rows whose file is gone. */
@@ -366,16 +370,27 @@ export class LocalThreadStore implements ThreadStore {
     const known = this.index.filesInDir(dir);
     const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => parseRolloutFileName(n) !== null);
     const present = new Set<string>();
-    for (const name of names) {
+    const changed: { file: string; st: { mtimeMs: number; size: number } }[] = [];
+    await forEachLimited(names, IO_CONCURRENCY, async (name) => {
       const file = path.join(dir, name);
       const st = await stat(file).catch(() => null);
-      if (!st?.isFile()) continue;
+      if (!st?.isFile()) return;
       present.add(file);
       const row = known.get(file);
-      if (row && row.fileMtimeMs === Math.trunc(st.mtimeMs) && row.fileSize === st.size) continue;
-      await this.indexFile(file, dir, archived, st);
-    }
-    this.index.deleteMissingInDir(dir, present);
+      if (row && row.fileMtimeMs === Math.trunc(st.mtimeMs) && row.fileSize === st.size) return;
+      changed.push({ file, st });
+    });
+    const summaries: { summary: RolloutSummary; facts: FileFacts }[] = [];
+    await forEachLimited(changed, IO_CONCURRENCY, async ({ file, st }) => {
+      const summary = await summarizeRolloutFile(file, path.basename(file)).catch(() => null);
+      if (summary) summaries.push({ summary, facts: facts(file, dir, archived, st) });
+    });
+    this.index.db.transaction(() => {
+      for (const { summary, facts: f } of summaries) {
+        this.index.upsertFromFile(summary, f, archived ? f.mtimeMs : null);
+      }
+      this.index.deleteMissingInDir(dir, present);
+    })();
   }
 
   private async indexFile(
@@ -442,6 +457,17 @@ function gitMeta(git: { sha: string | null; branch: string | null; originUrl: st
     ...(git.branch !== null ? { branch: git.branch } : {}),
     ...(git.originUrl !== null ? { repository_url: git.originUrl } : {}),
   };
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await run(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 async function exists(file: string): Promise<boolean> {
