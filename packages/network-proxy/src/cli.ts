@@ -5,13 +5,15 @@
  * when no signal is given).
  */
 import { parseArgs } from "node:util";
-import { startNetworkProxy } from "./proxy.js";
+import { type LookupFn, startNetworkProxy } from "./proxy.js";
 
 export interface NetworkProxyCliIo {
   stdout: { write(chunk: string): unknown };
   stderr: { write(chunk: string): unknown };
   /** Stops the proxy when aborted. Without it, SIGINT/SIGTERM stop it. */
   signal?: AbortSignal;
+  /** Name resolution override (tests); default: the system resolver. */
+  lookup?: LookupFn;
 }
 
 export const NETWORK_PROXY_USAGE = `Usage: codex-ts network-proxy [--allow DOMAIN]... [--deny DOMAIN]... [--allow-local] [--http-port N] [--socks-port N]
@@ -75,6 +77,7 @@ export async function runNetworkProxyCommand(args: string[], io: NetworkProxyCli
     policy: { allowedDomains: values.allow ?? [], deniedDomains: values.deny ?? [], allowLocal: values["allow-local"] ?? false },
     ...(typeof httpPort === "number" ? { httpPort } : {}),
     ...(typeof socksPort === "number" ? { socksPort } : {}),
+    ...(io.lookup ? { lookup: io.lookup } : {}),
   });
   if (!started.ok) {
     io.stderr.write(`codex-ts network-proxy: ${started.error.message}\n`);
