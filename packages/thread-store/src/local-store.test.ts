@@ -113,6 +113,31 @@ describe("create / append / read / load", () => {
     expect(thread).toMatchObject({ createdAt: Math.floor(created.createdAtMs / 1000), status: { type: "notLoaded" }, source: "cli" });
   });
 
+  it("forks a thread up to a turn into a new indexed thread", async () => {
+    const store = await openStore();
+    const source = unwrap(await store.create({ cwd: "/w", modelProvider: "openai", cliVersion: "1", source: "cli" }));
+    const turn = (id: string, text: string) => [
+      { type: "event_msg", payload: { type: "task_started", turn_id: id, model_context_window: null, collaboration_mode_kind: "default" } },
+      { type: "event_msg", payload: { type: "user_message", message: text, local_images: [], text_elements: [] } },
+      { type: "event_msg", payload: { type: "task_complete", turn_id: id, last_agent_message: null } },
+    ];
+    unwrap(await store.append(source.id, [...turn("t1", "first ask"), ...turn("t2", "second ask")] as never));
+    unwrap(await store.setName(source.id, "source name"));
+
+    const fork = unwrap(await store.fork(source.id, { upTo: { turns: 1 } }));
+    expect(fork.id).not.toBe(source.id);
+    expect(fork).toMatchObject({ forkedFromId: source.id, preview: "first ask", name: null, cwd: "/w", archived: false });
+    const loaded = unwrap(await store.load(fork.id));
+    const messages = loaded.lines.flatMap((l) => (l.type === "event_msg" && l.payload.type === "user_message" ? [l.payload.message] : []));
+    expect(messages).toEqual(["first ask"]);
+    expect(unwrap(await store.list()).data.map((t) => t.id)).toContain(fork.id);
+    expect(await store.fork(source.id, { upTo: { throughTurnId: "nope" } })).toMatchObject({
+      ok: false,
+      error: { code: "invalid_argument" },
+    });
+    expect(await store.fork("missing")).toMatchObject({ ok: false, error: { code: "not_found" } });
+  });
+
   it("returns error values for bad input and unknown threads", async () => {
     const store = await openStore();
     const missing = await store.read("nope");

@@ -3,6 +3,7 @@ import path from "node:path";
 import { parseRolloutLine, type RolloutItem, type SessionMeta } from "@codex-ts/protocol";
 import {
   ARCHIVED_SESSIONS_SUBDIR,
+  forkRollout,
   parseRolloutFileName,
   RolloutWriter,
   readRollout,
@@ -16,6 +17,7 @@ import { applyLines, type RolloutSummary, summarizeRolloutFile } from "./rollout
 import {
   CreateThreadParamsSchema,
   fail,
+  type ForkThreadOptions,
   type ListThreadsParams,
   ListThreadsParamsSchema,
   type LoadedThread,
@@ -317,6 +319,28 @@ export class LocalThreadStore implements ThreadStore {
         skippedLines: read.value.skipped.length,
         truncatedTail: read.value.truncatedTail,
       });
+    });
+  }
+
+  async fork(threadId: string, options: ForkThreadOptions = {}): Promise<StoreResult<StoredThread>> {
+    return this.guard(async () => {
+      const source = await this.resolve(threadId);
+      if (!source.ok) return source;
+      if (options.newThreadId && this.index.get(options.newThreadId)) {
+        return fail("already_exists", `thread ${options.newThreadId} already exists`);
+      }
+      const forked = await forkRollout({
+        sourcePath: source.value.path!,
+        codexHome: this.codexHome,
+        ...(options.upTo ? { upTo: options.upTo } : {}),
+        ...(options.newThreadId ? { newThreadId: options.newThreadId } : {}),
+      });
+      if (!forked.ok) {
+        const code = forked.error.code === "invalid" ? "invalid_argument" : forked.error.code === "exists" ? "already_exists" : "io";
+        return fail(code, forked.error.message);
+      }
+      await this.indexFile(forked.value.path, path.dirname(forked.value.path), false);
+      return this.found(forked.value.threadId);
     });
   }
 

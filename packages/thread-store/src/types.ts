@@ -129,6 +129,16 @@ export const CreateThreadParamsSchema = z.object({
 });
 export type CreateThreadParams = z.input<typeof CreateThreadParamsSchema>;
 
+/** Where a fork stops copying history: the first `turns` turns, through a turn id, or the first `lines` history lines. */
+export type ForkPoint = { turns: number } | { throughTurnId: string } | { lines: number };
+
+export interface ForkThreadOptions {
+  /** Default: the whole history. */
+  upTo?: ForkPoint;
+  /** Id for the new thread; a UUIDv7 is generated when omitted. */
+  newThreadId?: string;
+}
+
 /** How much an append persists (the rollout persistence policy); default `limited`, as Codex. */
 export type PersistenceMode = "limited" | "extended";
 
@@ -196,6 +206,8 @@ export interface ThreadStore {
   updateMetadata(threadId: string, patch: ThreadMetadataPatch): Promise<StoreResult<StoredThread>>;
   /** Metadata plus full history, for resume and fork. */
   load(threadId: string): Promise<StoreResult<LoadedThread>>;
+  /** A new thread whose history is a copy of the source's up to `upTo` (`forkedFromId` set; name not copied). */
+  fork(threadId: string, options?: ForkThreadOptions): Promise<StoreResult<StoredThread>>;
   /** Release resources (database handles). */
   close(): Promise<void>;
 }
