@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -94,4 +94,20 @@ describe("real Codex 0.169 rollouts", () => {
     expect(turns[0]?.items.map((item) => item.type)).toEqual(["userMessage", "agentMessage"]);
     expect(turns[1]?.items[0]).toMatchObject({ content: [{ type: "text", text: "What was my secret word?" }] });
   });
+
+  it.each(["home1", "home2", "home3", "home-ours"])(
+    "reconstructs %s into exactly the turns real Codex 0.169 thread/read returns",
+    async (home) => {
+      const read = await readRollout(fixture(home));
+      if (!read.ok) throw new Error(read.error.message);
+      const expected = JSON.parse(readFileSync(path.join(FIXTURES, `${home}-thread-read.json`), "utf8")) as {
+        threadId: string;
+        turns: unknown[];
+      };
+      expect(read.value.meta?.id).toBe(expected.threadId);
+      const { turns, warnings } = reconstructThread(read.value.lines);
+      expect(warnings).toEqual([]);
+      expect(JSON.parse(JSON.stringify(turns))).toEqual(expected.turns);
+    },
+  );
 });

@@ -21,11 +21,15 @@ import {
  * them (older Codex) are grouped the way Codex groups them: each user message opens a new
  * implicit turn, and everything until the next user message belongs to it.
  *
- * Items come from `item_started` / `item_completed` events (Codex 0.169 and codex-ts) and from
- * the legacy per-kind events (`user_message`, `agent_message`, `agent_reasoning`,
+ * Items come from `item_started` / `item_completed` events (Codex 0.169 "paginated" rollouts)
+ * and from the legacy per-kind events (`user_message`, `agent_message`, `agent_reasoning`,
  * `exec_command_end`, `patch_apply_end`, `mcp_tool_call_end`, `web_search_end`,
- * `view_image_tool_call`, `context_compacted`, review mode). When a turn has item events of a
- * kind, legacy events of that kind in the same turn are ignored so nothing appears twice.
+ * `view_image_tool_call`, `context_compacted`, review mode). When a turn has both for one kind,
+ * the legacy events win and the item events of that kind are ignored, so nothing appears twice —
+ * this is what real Codex 0.169 `thread/read` returns for such rollouts. As in Codex, items built
+ * from legacy events are numbered `item-1`, `item-2`, … across the thread and carry no times.
+ *
+ * The output is checked against real Codex 0.169 `thread/read` responses in the tests.
  */
 
 export interface ReconstructOptions {
@@ -51,14 +55,10 @@ interface BuildingTurn {
   hasUserMessage: boolean;
   status: v2.TurnStatus | null;
   error: v2.TurnError | null;
+  rootTurnId: string | null;
   startedAt: number | null;
   completedAt: number | null;
   durationMs: number | null;
-}
-
-function lineTimeMs(line: RolloutLine): number | null {
-  const ms = Date.parse(line.timestamp);
-  return Number.isNaN(ms) ? null : ms;
 }
 
 function durationMs(duration: SerdeDuration | undefined): number | null {
@@ -246,8 +246,8 @@ function turnItemToV2(item: TurnItem, startedAtMs: number | null, completedAtMs:
 }
 
 /** A legacy event as the v2 object to validate; `null` when the event carries no item. */
-function legacyEventToV2(event: EventMsg, id: string, atMs: number | null): unknown {
-  const times = { startedAtMs: atMs, completedAtMs: atMs };
+function legacyEventToV2(event: EventMsg, id: string): unknown {
+  const times = { startedAtMs: null, completedAtMs: null };
   switch (event.type) {
     case "user_message":
       return {
@@ -274,8 +274,7 @@ function legacyEventToV2(event: EventMsg, id: string, atMs: number | null): unkn
       };
     case "agent_message":
       return { type: "agentMessage", id, text: event.message, phase: event.phase ?? null, ...times };
-    case "exec_command_end": {
-      const ms = durationMs(event.duration);
+    case "exec_command_end":
       return {
         type: "commandExecution",
         id: event.call_id,
@@ -287,11 +286,9 @@ function legacyEventToV2(event: EventMsg, id: string, atMs: number | null): unkn
         commandActions: event.parsed_cmd.map(commandAction),
         aggregatedOutput: event.aggregated_output,
         exitCode: event.exit_code,
-        durationMs: ms,
-        startedAtMs: atMs !== null && ms !== null ? atMs - ms : null,
-        completedAtMs: atMs,
+        durationMs: durationMs(event.duration),
+        ...times,
       };
-    }
     case "patch_apply_end":
       return {
         type: "fileChange",
@@ -338,20 +335,39 @@ function reviewText(output: unknown): string {
   return "";
 }
 
+const LEGACY_ITEM_EVENTS: ReadonlySet<string> = new Set([
+  "user_message",
+  "agent_message",
+  "exec_command_end",
+  "patch_apply_end",
+  "mcp_tool_call_end",
+  "web_search_end",
+  "view_image_tool_call",
+  "context_compacted",
+  "entered_review_mode",
+  "exited_review_mode",
+]);
+
 /** Rebuilds the turns (and their v2 items) a rollout records. Never throws. */
 export function reconstructThread(lines: readonly RolloutLine[], options: ReconstructOptions = {}): ReconstructedThread {
   const turns: v2.Turn[] = [];
   const warnings: string[] = [];
   let current: BuildingTurn | null = null;
   let implicitCount = 0;
+  let legacyCount = 0;
+  const nextLegacyId = () => {
+    legacyCount += 1;
+    return `item-${legacyCount}`;
+  };
 
-  const open = (id: string, explicit: boolean, startedAt: number | null): BuildingTurn => ({
+  const open = (id: string, explicit: boolean, startedAt: number | null, rootTurnId: string | null = null): BuildingTurn => ({
     id,
     explicit,
     items: [],
     hasUserMessage: false,
     status: null,
     error: null,
+    rootTurnId,
     startedAt,
     completedAt: null,
     durationMs: null,
@@ -359,9 +375,9 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
 
   const finish = (turn: BuildingTurn | null, atEnd = false) => {
     if (turn === null) return;
-    const itemKinds = new Set(turn.items.filter((entry) => entry.origin === "item").map((entry) => entry.item.type));
+    const legacyKinds = new Set(turn.items.filter((entry) => entry.origin === "legacy").map((entry) => entry.item.type));
     const items = turn.items
-      .filter((entry) => entry.origin === "item" || !itemKinds.has(entry.item.type))
+      .filter((entry) => entry.origin === "legacy" || !legacyKinds.has(entry.item.type))
       .map((entry) => entry.item);
     let status = turn.status;
     if (status === null) {
@@ -373,27 +389,27 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
     turns.push({
       id: turn.id,
       items,
+      itemsView: "full",
       status,
       error: turn.error,
       startedAt: turn.startedAt,
       completedAt: turn.completedAt,
       durationMs: turn.durationMs,
-      rootTurnId: null,
+      rootTurnId: turn.rootTurnId,
     });
   };
 
-  const openImplicit = (line: RolloutLine): BuildingTurn => {
+  const openImplicit = (): BuildingTurn => {
     implicitCount += 1;
-    const at = lineTimeMs(line);
-    return open(`implicit-turn-${implicitCount}`, false, at === null ? null : Math.floor(at / 1000));
+    return open(`implicit-turn-${implicitCount}`, false, null);
   };
 
   /** The turn an item goes into; a user message outside an explicit turn starts a new one. */
-  const turnFor = (line: RolloutLine, isUserMessage: boolean): BuildingTurn => {
-    if (current === null) current = openImplicit(line);
+  const turnFor = (isUserMessage: boolean): BuildingTurn => {
+    if (current === null) current = openImplicit();
     else if (isUserMessage && !current.explicit && current.hasUserMessage) {
       finish(current);
-      current = openImplicit(line);
+      current = openImplicit();
     }
     if (isUserMessage) current.hasUserMessage = true;
     return current;
@@ -416,17 +432,17 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
   };
 
   /** Appends to the last legacy reasoning item of the turn, or starts one. */
-  const addLegacyReasoning = (turn: BuildingTurn, text: string, raw: boolean, id: string, atMs: number | null) => {
+  const addLegacyReasoning = (turn: BuildingTurn, text: string, raw: boolean) => {
     const last = turn.items.at(-1);
     if (last !== undefined && last.origin === "legacy" && last.item.type === "reasoning") {
       if (raw) last.item.content.push(text);
       else last.item.summary.push(text);
-      last.item.completedAtMs = atMs;
       return;
     }
+    const id = nextLegacyId();
     addItem(
       turn,
-      { type: "reasoning", id, summary: raw ? [] : [text], content: raw ? [text] : [], startedAtMs: atMs, completedAtMs: atMs },
+      { type: "reasoning", id, summary: raw ? [] : [text], content: raw ? [text] : [], startedAtMs: null, completedAtMs: null },
       "legacy",
       id,
     );
@@ -436,17 +452,16 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
     if (line.type !== "event_msg") return;
     const event = line.payload;
     const where = `line ${index + 1} (${event.type})`;
-    const atMs = lineTimeMs(line);
     switch (event.type) {
       case "task_started":
         finish(current);
-        current = open(event.turn_id, true, event.started_at ?? (atMs === null ? null : Math.floor(atMs / 1000)));
+        current = open(event.turn_id, true, event.started_at ?? null, event.root_turn_id ?? null);
         return;
       case "task_complete":
       case "turn_aborted": {
         if (current === null || (event.turn_id !== undefined && event.turn_id !== "" && current.id !== event.turn_id)) return;
         current.status = event.type === "task_complete" ? "completed" : "interrupted";
-        current.completedAt = event.completed_at ?? (atMs === null ? null : Math.floor(atMs / 1000));
+        current.completedAt = event.completed_at ?? null;
         current.durationMs = event.duration_ms ?? null;
         finish(current);
         current = null;
@@ -459,7 +474,7 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
         return;
       case "item_started":
       case "item_completed": {
-        const turn = turnFor(line, event.item.type === "UserMessage");
+        const turn = turnFor(event.item.type === "UserMessage");
         const started = event.started_at_ms ?? null;
         const completed = event.type === "item_completed" ? (event.completed_at_ms ?? null) : null;
         const raw = turnItemToV2(event.item, started, completed);
@@ -468,11 +483,13 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
       }
       case "agent_reasoning":
       case "agent_reasoning_raw_content":
-        addLegacyReasoning(turnFor(line, false), event.text, event.type === "agent_reasoning_raw_content", `item-${index + 1}`, atMs);
+        addLegacyReasoning(turnFor(false), event.text, event.type === "agent_reasoning_raw_content");
         return;
       default: {
-        const raw = legacyEventToV2(event, `item-${index + 1}`, atMs);
-        if (raw !== null) addItem(turnFor(line, event.type === "user_message"), raw, "legacy", where);
+        if (!LEGACY_ITEM_EVENTS.has(event.type)) return;
+        const turn = turnFor(event.type === "user_message");
+        const raw = legacyEventToV2(event, nextLegacyId());
+        if (raw !== null) addItem(turn, raw, "legacy", where);
       }
     }
   });

@@ -89,6 +89,8 @@ const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
 
 export const TaskStartedEvent = ev("task_started", {
   turn_id: z.string(),
+  /** The turn this one descends from (sub-agent turns); equals `turn_id` for a root turn. */
+  root_turn_id: omittableField(z.string()),
   started_at: omittableField(z.number().int()),
   model_context_window: z.number().int().nullable().default(null),
   collaboration_mode_kind: ModeKind.default("default"),
