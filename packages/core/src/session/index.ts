@@ -1,5 +1,6 @@
 export {
   createSession,
+  knownContextWindow,
   rolloutRecorder,
   sessionOptionsFromConfig,
   SUMMARIZATION_PROMPT,

@@ -224,6 +224,17 @@ describe("session turn loop against the fake Responses server", () => {
     expectWellFormed(h.events);
   });
 
+  it("interrupts a running exec_command (unified exec) and reports the model context window", async () => {
+    server.enqueue(turn(sse.functionCall("exec_command", { cmd: "sleep 30", yield_time_ms: 25_000 }, { callId: "x1" })));
+    const h = start({ tools: { shellTool: "unified_exec" }, model: "gpt-5.1-codex" });
+    h.session.submit(say("sleep"));
+    expect((await h.waitFor((e) => e.msg.type === "task_started")).msg).toMatchObject({ model_context_window: 272_000 });
+    await h.waitFor((e) => e.msg.type === "item_started" && (e.msg as any).item.type === "CommandExecution");
+    h.session.submit({ type: "interrupt" });
+    expect((await h.turnEnd()).msg).toMatchObject({ type: "turn_aborted", reason: "interrupted" });
+    expectWellFormed(h.events);
+  });
+
   it("interrupts while the model is still streaming", async () => {
     server.enqueue(turn(sse.message("partial", { phase: "commentary" }), { hold: true }));
     const h = start();

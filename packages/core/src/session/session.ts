@@ -722,9 +722,15 @@ class SessionImpl implements Session {
     return buildToolRegistry(options);
   }
 
+  /** The configured context window, else the known window of the current model. */
+  private contextWindow(): number | undefined {
+    return this.options.modelContextWindow ?? knownContextWindow(this.settingsState.model);
+  }
+
   private autoCompactLimit(): number | undefined {
     if (this.options.autoCompactTokenLimit) return this.options.autoCompactTokenLimit;
-    return this.options.modelContextWindow ? Math.floor(this.options.modelContextWindow * 0.9) : undefined;
+    const window = this.contextWindow();
+    return window ? Math.floor(window * 0.9) : undefined;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -916,7 +922,7 @@ class SessionImpl implements Session {
       info: {
         total_token_usage: { ...this.totalUsage },
         last_token_usage: last,
-        model_context_window: this.options.modelContextWindow ?? null,
+        model_context_window: this.contextWindow() ?? null,
       },
       rate_limits: codex ? { ...codex } : null,
     });
@@ -932,7 +938,7 @@ class SessionImpl implements Session {
     this.emit(subId, {
       type: "task_started",
       turn_id: turnId,
-      model_context_window: this.options.modelContextWindow ?? null,
+      model_context_window: this.contextWindow() ?? null,
       collaboration_mode_kind: this.modeKind(),
     });
     let lastAgentMessage: string | null = null;
@@ -1170,7 +1176,7 @@ class SessionImpl implements Session {
   private async runCompactTask(subId: string, turnId: string): Promise<void> {
     const signal = this.active!.controller.signal;
     const startedAt = Date.now();
-    this.emit(subId, { type: "task_started", turn_id: turnId, model_context_window: this.options.modelContextWindow ?? null, collaboration_mode_kind: this.modeKind() });
+    this.emit(subId, { type: "task_started", turn_id: turnId, model_context_window: this.contextWindow() ?? null, collaboration_mode_kind: this.modeKind() });
     try {
       await this.compact(subId, turnId, signal);
       this.active = undefined;
@@ -1215,6 +1221,16 @@ class SessionImpl implements Session {
     this.emit(subId, { type: "context_compacted" });
     return true;
   }
+}
+
+/** Context windows (tokens) of well-known OpenAI model families; undefined when unknown. */
+export function knownContextWindow(model: string): number | undefined {
+  const m = model.toLowerCase();
+  if (m.startsWith("gpt-5")) return 272_000;
+  if (m.startsWith("gpt-4.1")) return 1_047_576;
+  if (m.startsWith("o3") || m.startsWith("o4-mini")) return 200_000;
+  if (m.startsWith("gpt-4o")) return 128_000;
+  return undefined;
 }
 
 function withoutId(item: ResponseItem): unknown {
