@@ -14,6 +14,8 @@ export const SERVER_VERSION = "0.0.0";
 export interface MethodContext {
   readonly server: AppServerConnection;
   readonly log: Logger;
+  /** Runs `step` right after this request's response is written (e.g. `thread/started` after `thread/start`). */
+  afterResponse(step: () => void): void;
 }
 
 export interface MethodSpec<S extends z.ZodType = z.ZodType> {
@@ -61,6 +63,7 @@ export class AppServerConnection {
   readonly codexHome: string;
   #client: ClientState | undefined;
   #initializeInProgress = false;
+  readonly #afterResponse = new Map<JSONRPCRequest, (() => void)[]>();
 
   constructor(options: AppServerConnectionOptions) {
     this.#methods = options.methods;
@@ -73,6 +76,11 @@ export class AppServerConnection {
         onRequest: (request) => this.#onRequest(request),
         onNotification: (notification) => this.#onNotification(notification),
         runsConcurrently: (method) => this.#methods.get(method)?.concurrent ?? false,
+        onResponded: (request) => {
+          const steps = this.#afterResponse.get(request);
+          this.#afterResponse.delete(request);
+          for (const step of steps ?? []) step();
+        },
       },
       options.log,
     );
@@ -137,7 +145,12 @@ export class AppServerConnection {
     if (!parsed.success) {
       throw invalidParams(`Invalid params for ${request.method}: ${describeZodError(parsed.error)}`);
     }
-    return spec.handler(parsed.data, { server: this, log: this.#log });
+    const afterResponse = (step: () => void) => {
+      const steps = this.#afterResponse.get(request) ?? [];
+      steps.push(step);
+      this.#afterResponse.set(request, steps);
+    };
+    return spec.handler(parsed.data, { server: this, log: this.#log, afterResponse });
   }
 
   #initialize(rawParams: unknown): unknown {

@@ -18,6 +18,8 @@ export interface MessageHandler {
    * such as `command/exec`), letting later requests proceed.
    */
   runsConcurrently?(method: string): boolean;
+  /** Called right after the response (or error) to `request` was written. */
+  onResponded?(request: JSONRPCRequest): void;
   onNotification(notification: JSONRPCNotification): void;
 }
 
@@ -214,6 +216,11 @@ export class JsonRpcConnection {
         this.#log.error(`request ${request.method} failed: ${errorMessage(error)}`);
         this.#sendError(request.id, new RpcError(ErrorCode.InternalError, errorMessage(error)));
       }
+    }
+    try {
+      handler.onResponded?.(request);
+    } catch (error) {
+      this.#log.error(`after-response step of ${request.method} failed: ${errorMessage(error)}`);
     }
   }
 

@@ -1,27 +1,57 @@
 /**
- * Wire shapes for the app-server v2 params this server accepts.
+ * Params schemas for the methods this server implements.
  *
- * Adapter module: these local zod schemas stand in until `@codex-ts/protocol` exports its `v2`
- * namespace; switching means re-exporting from there. Objects are non-strict (unknown keys are
- * dropped, as the Rust server ignores them) and every optional field also accepts `null`.
+ * The stable v2 shapes come from `@codex-ts/protocol` (`v2.clientRequestMethods`). Experimental
+ * fields (gated by `capabilities.experimentalApi`, absent from the stable schema) are added here
+ * until the protocol package models them; switching means deleting the `.extend` calls.
  */
+import { v2 } from "@codex-ts/protocol";
 import { z } from "zod";
 
 const opt = <T extends z.ZodType>(schema: T) => schema.nullish();
 
-export const ClientInfo = z.object({
-  name: z.string(),
-  title: opt(z.string()),
-  version: z.string(),
-});
-
-export const InitializeCapabilities = z.object({
-  experimentalApi: opt(z.boolean()),
-  optOutNotificationMethods: opt(z.array(z.string())),
-});
-
-export const InitializeParams = z.object({
-  clientInfo: ClientInfo,
-  capabilities: opt(InitializeCapabilities),
-});
+export const InitializeParams = v2.InitializeParams;
 export type InitializeParams = z.infer<typeof InitializeParams>;
+
+/** A client-defined tool the model may call (experimental `dynamicTools`). */
+export const DynamicToolSpec = z.object({
+  name: z.string().min(1),
+  description: z.string().default(""),
+  inputSchema: z.record(z.string(), z.unknown()).default({ type: "object", properties: {} }),
+  namespace: opt(z.string()),
+  deferLoading: opt(z.boolean()),
+});
+export type DynamicToolSpec = z.infer<typeof DynamicToolSpec>;
+
+const experimentalThreadFields = {
+  dynamicTools: opt(z.array(DynamicToolSpec)),
+  persistExtendedHistory: opt(z.boolean()),
+  runtimeWorkspaceRoots: opt(z.array(z.string())),
+};
+
+export const ThreadStartParams = v2.ThreadStartParams.extend(experimentalThreadFields);
+export const ThreadResumeParams = v2.ThreadResumeParams.extend({
+  ...experimentalThreadFields,
+  path: opt(z.string()),
+});
+export const ThreadForkParams = v2.ThreadForkParams.extend({
+  persistExtendedHistory: opt(z.boolean()),
+  path: opt(z.string()),
+});
+export const TurnStartParams = v2.TurnStartParams.extend({
+  runtimeWorkspaceRoots: opt(z.array(z.string())),
+  collaborationMode: opt(v2.CollaborationMode),
+});
+
+/** Params fields that need `capabilities.experimentalApi`, per method. */
+export const EXPERIMENTAL_FIELDS: Record<string, readonly string[]> = {
+  "thread/start": ["dynamicTools", "persistExtendedHistory", "runtimeWorkspaceRoots"],
+  "thread/resume": ["dynamicTools", "persistExtendedHistory", "runtimeWorkspaceRoots", "path"],
+  "thread/fork": ["persistExtendedHistory", "path"],
+  "turn/start": ["runtimeWorkspaceRoots", "collaborationMode"],
+};
+
+export type ThreadStartParams = z.infer<typeof ThreadStartParams>;
+export type ThreadResumeParams = z.infer<typeof ThreadResumeParams>;
+export type ThreadForkParams = z.infer<typeof ThreadForkParams>;
+export type TurnStartParams = z.infer<typeof TurnStartParams>;

@@ -46,6 +46,12 @@ export default function setup(): void {
   const stale = runtimeWorkspacePackages(PACKAGE_DIR).filter((dir) => existsSync(path.join(dir, "src", "index.ts")) && isStale(dir));
   for (const dir of stale) {
     process.stderr.write(`app-server tests: building stale ${path.relative(path.dirname(PACKAGE_DIR), dir)}\n`);
-    execFileSync("pnpm", ["run", "build"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"], timeout: 600_000 });
+    // JavaScript only (no .d.ts, no clean): the subprocess needs runnable code, and a sibling's
+    // in-progress types must not block this package's tests.
+    execFileSync("pnpm", ["exec", "tsup", "--no-dts", "--no-clean", "--silent"], {
+      cwd: dir,
+      stdio: ["ignore", "ignore", "inherit"],
+      timeout: 600_000,
+    });
   }
 }

@@ -74,11 +74,12 @@ export function validateServerMessage(message: unknown, methodOfId: (id: unknown
   if (!envelope(message)) return [`not a JSON-RPC message: ${describe(envelope)}`];
   const m = message as Record<string, unknown>;
   if ("jsonrpc" in m) problems.push("Codex never writes a `jsonrpc` field");
-  if (typeof m.method === "string") {
-    if ("id" in m) {
-      if (!serverRequest(m)) problems.push(`server request ${m.method}: ${describe(serverRequest)}`);
+  const method = typeof m.method === "string" ? m.method : undefined;
+  if (method !== undefined) {
+    if (m.id !== undefined) {
+      if (!serverRequest(m)) problems.push(`server request ${method}: ${describe(serverRequest)}`);
     } else if (!serverNotification(m)) {
-      problems.push(`notification ${m.method}: ${describe(serverNotification)}`);
+      problems.push(`notification ${method}: ${describe(serverNotification)}`);
     }
     return problems;
   }

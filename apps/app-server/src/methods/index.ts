@@ -1,9 +1,345 @@
+import { v2 } from "@codex-ts/protocol";
+import { z } from "zod";
+import { CommandExecParams, CommandExecTerminateParams, CommandExecWriteParams } from "../command-exec.js";
+import { ConfigEdit, MergeStrategy, loadEffectiveConfig, readConfig, writeConfigEdits } from "../config.js";
+import { invalidParams, invalidRequest } from "../errors.js";
+import { sandboxPolicyToProfile, toCoreUserInput } from "../mapping.js";
 import type { Runtime } from "../runtime.js";
-import type { MethodSpec } from "../server.js";
+import { type MethodContext, type MethodSpec, method } from "../server.js";
+import type { LiveThread } from "../thread.js";
+import { EXPERIMENTAL_FIELDS, ThreadForkParams, ThreadResumeParams, ThreadStartParams, TurnStartParams } from "../wire.js";
+
+/** How long turn/start waits for core to begin the turn before answering with an error. */
+const TURN_START_TIMEOUT_MS = 60_000;
+
+function coreInputs(input: v2.UserInput[]): unknown[] {
+  return input.map((item, index) => {
+    const converted = toCoreUserInput(item);
+    if ("error" in converted) throw invalidParams(`input.${index}: ${converted.error}`);
+    return converted;
+  });
+}
+
+/** Announces a thread after its start/fork response, then lets its held notifications through. */
+function announce(ctx: MethodContext, thread: LiveThread, thread_v2: v2.Thread, started: boolean): void {
+  ctx.afterResponse(() => {
+    if (started) ctx.server.notify("thread/started", { thread: thread_v2 });
+    thread.release();
+  });
+}
 
 /** Every method this server implements, keyed by JSON-RPC method name. */
 export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
   const methods = new Map<string, MethodSpec>();
-  void runtime;
+  const add = (name: string, spec: MethodSpec) => {
+    const experimentalFields = EXPERIMENTAL_FIELDS[name];
+    methods.set(name, experimentalFields ? { ...spec, experimentalFields } : spec);
+  };
+  const threads = runtime.threads;
+
+  /* ---------------------------------------------------------------- threads */
+
+  add(
+    "thread/start",
+    method({
+      params: ThreadStartParams,
+      handler: async (p, ctx) => {
+        const { response, thread } = await threads.start(p);
+        announce(ctx, thread, response.thread, true);
+        return response;
+      },
+    }),
+  );
+
+  add(
+    "thread/resume",
+    method({
+      params: ThreadResumeParams.extend({ threadId: z.string().default("") }).refine((p) => p.threadId !== "" || !!p.path, {
+        message: "threadId or path is required",
+        path: ["threadId"],
+      }),
+      handler: async (p, ctx) => {
+        const { response, thread } = await threads.resume(p);
+        announce(ctx, thread, response.thread, false);
+        return response;
+      },
+    }),
+  );
+
+  add(
+    "thread/fork",
+    method({
+      params: ThreadForkParams.extend({ threadId: z.string().default("") }).refine((p) => p.threadId !== "" || !!p.path, {
+        message: "threadId or path is required",
+        path: ["threadId"],
+      }),
+      handler: async (p, ctx) => {
+        const { response, thread } = await threads.fork(p);
+        announce(ctx, thread, response.thread, true);
+        return response;
+      },
+    }),
+  );
+
+  add(
+    "thread/read",
+    method({
+      params: v2.ThreadReadParams,
+      handler: async (p) => ({ thread: await threads.read(p.threadId, p.includeTurns ?? false) }),
+    }),
+  );
+
+  add("thread/list", method({ params: v2.ThreadListParams, handler: (p) => threads.list(p) }));
+
+  add(
+    "thread/loaded/list",
+    method({
+      params: v2.ThreadLoadedListParams,
+      handler: (p) => {
+        const ids = [...threads.threads.keys()].sort();
+        const start = p.cursor ? Number.parseInt(p.cursor, 10) : 0;
+        if (!Number.isSafeInteger(start) || start < 0) throw invalidParams("cursor: invalid cursor");
+        const end = p.limit ? start + p.limit : ids.length;
+        return { data: ids.slice(start, end), nextCursor: end < ids.length ? String(end) : null };
+      },
+    }),
+  );
+
+  add(
+    "thread/archive",
+    method({
+      params: v2.ThreadArchiveParams,
+      handler: async (p, ctx) => {
+        await threads.archive(p.threadId);
+        ctx.afterResponse(() => ctx.server.notify("thread/archived", { threadId: p.threadId }));
+        return {};
+      },
+    }),
+  );
+
+  add(
+    "thread/unarchive",
+    method({
+      params: v2.ThreadUnarchiveParams,
+      handler: async (p, ctx) => {
+        const thread = await threads.unarchive(p.threadId);
+        ctx.afterResponse(() => ctx.server.notify("thread/unarchived", { threadId: p.threadId }));
+        return { thread };
+      },
+    }),
+  );
+
+  add(
+    "thread/name/set",
+    method({
+      params: v2.ThreadSetNameParams,
+      handler: async (p, ctx) => {
+        const loaded = threads.threads.has(p.threadId);
+        await threads.setName(p.threadId, p.name);
+        if (!loaded) {
+          const name = p.name.trim() === "" ? null : p.name.trim();
+          ctx.afterResponse(() => ctx.server.notify("thread/name/updated", { threadId: p.threadId, threadName: name }));
+        }
+        return {};
+      },
+    }),
+  );
+
+  add(
+    "thread/unsubscribe",
+    method({
+      params: v2.ThreadUnsubscribeParams,
+      handler: (p) => {
+        const thread = threads.threads.get(p.threadId);
+        if (!thread) return { status: "notLoaded" };
+        if (!thread.subscribed) return { status: "notSubscribed" };
+        thread.subscribed = false;
+        return { status: "unsubscribed" };
+      },
+    }),
+  );
+
+  add(
+    "thread/compact/start",
+    method({
+      params: v2.ThreadCompactStartParams,
+      handler: (p) => {
+        threads.loaded(p.threadId).compact();
+        return {};
+      },
+    }),
+  );
+
+  /* ---------------------------------------------------------------- turns */
+
+  add(
+    "turn/start",
+    method({
+      params: TurnStartParams,
+      handler: async (p, ctx) => {
+        const thread = threads.loaded(p.threadId);
+        const items = coreInputs(p.input);
+        const settings: Record<string, unknown> = {};
+        const cwd = p.cwd ?? undefined;
+        if (p.model) settings.model = p.model;
+        if (cwd) settings.cwd = cwd;
+        if (p.approvalPolicy) settings.approval_policy = p.approvalPolicy;
+        if (p.sandboxPolicy) settings.permission_profile = sandboxPolicyToProfile(p.sandboxPolicy, cwd ?? thread.session.settings().cwd);
+        if (p.effort) settings.reasoning_effort = p.effort;
+        if (p.summary) settings.reasoning_summary = p.summary;
+        if (p.serviceTier) settings.service_tier = p.serviceTier;
+        if (p.runtimeWorkspaceRoots) settings.runtime_workspace_roots = p.runtimeWorkspaceRoots;
+        if (p.collaborationMode) settings.collaboration_mode = p.collaborationMode;
+        const op: Record<string, unknown> = { type: "user_input", items };
+        if (Object.keys(settings).length > 0) op.thread_settings = settings;
+        if (p.outputSchema !== undefined && p.outputSchema !== null) op.final_output_json_schema = p.outputSchema;
+        if (p.clientUserMessageId) op.client_id = p.clientUserMessageId;
+        thread.hold();
+        ctx.afterResponse(() => thread.release());
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(invalidRequest("the turn did not start in time")), TURN_START_TIMEOUT_MS);
+        });
+        try {
+          const turn = await Promise.race([thread.startTurn(op), timeout]);
+          return { turn };
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    }),
+  );
+
+  add(
+    "turn/steer",
+    method({
+      params: v2.TurnSteerParams,
+      handler: (p) => ({ turnId: threads.loaded(p.threadId).steer(p.expectedTurnId, coreInputs(p.input)) }),
+    }),
+  );
+
+  add(
+    "turn/interrupt",
+    method({
+      params: v2.TurnInterruptParams,
+      handler: (p) => {
+        threads.loaded(p.threadId).interrupt(p.turnId);
+        return {};
+      },
+    }),
+  );
+
+  /* ---------------------------------------------------------------- models */
+
+  add(
+    "model/list",
+    method({
+      params: v2.ModelListParams,
+      handler: (p) => {
+        const { config } = loadEffectiveConfig({ codexHome: runtime.codexHome, env: runtime.env });
+        const efforts = ["low", "medium", "high"].map((effort) => ({ reasoningEffort: effort, description: `${effort} reasoning effort` }));
+        const catalog = [...new Set([config.model, "gpt-5.1-codex", "gpt-5.1-codex-mini", "gpt-5.1"])].map((model) => ({
+          id: model,
+          model,
+          displayName: model,
+          description: model === config.model ? "The configured default model" : `OpenAI ${model}`,
+          hidden: false,
+          isDefault: model === config.model,
+          supportedReasoningEfforts: efforts,
+          defaultReasoningEffort: config.modelReasoningEffort ?? "medium",
+          inputModalities: ["text", "image"],
+        }));
+        const start = p.cursor ? Number.parseInt(p.cursor, 10) : 0;
+        if (!Number.isSafeInteger(start) || start < 0) throw invalidParams("cursor: invalid cursor");
+        const end = p.limit ? start + p.limit : catalog.length;
+        return { data: catalog.slice(start, end), nextCursor: end < catalog.length ? String(end) : null };
+      },
+    }),
+  );
+
+  /* ---------------------------------------------------------------- config */
+
+  add(
+    "config/read",
+    method({
+      params: v2.ConfigReadParams,
+      handler: (p, ctx) => {
+        const { warnings, ...rest } = readConfig({
+          codexHome: runtime.codexHome,
+          env: runtime.env,
+          cwd: p.cwd ?? null,
+          includeLayers: p.includeLayers ?? false,
+        });
+        for (const summary of warnings) ctx.server.notify("configWarning", { summary, details: null, path: null });
+        return rest;
+      },
+    }),
+  );
+
+  add(
+    "config/value/write",
+    method({
+      params: z.object({
+        keyPath: z.string().min(1),
+        value: z.unknown(),
+        mergeStrategy: MergeStrategy,
+        filePath: z.string().nullish(),
+        expectedVersion: z.string().nullish(),
+      }),
+      handler: (p) =>
+        writeConfigEdits({
+          codexHome: runtime.codexHome,
+          env: runtime.env,
+          filePath: p.filePath ?? null,
+          expectedVersion: p.expectedVersion ?? null,
+          edits: [{ keyPath: p.keyPath, value: p.value, mergeStrategy: p.mergeStrategy }],
+        }),
+    }),
+  );
+
+  add(
+    "config/batchWrite",
+    method({
+      params: z.object({
+        edits: z.array(ConfigEdit),
+        filePath: z.string().nullish(),
+        expectedVersion: z.string().nullish(),
+        reloadUserConfig: z.boolean().nullish(),
+      }),
+      handler: (p) =>
+        writeConfigEdits({
+          codexHome: runtime.codexHome,
+          env: runtime.env,
+          filePath: p.filePath ?? null,
+          expectedVersion: p.expectedVersion ?? null,
+          edits: p.edits,
+        }),
+    }),
+  );
+
+  /* ---------------------------------------------------------------- command/exec */
+
+  add("command/exec", { ...method({ params: CommandExecParams, handler: (p) => runtime.commands.exec(p) }), concurrent: true });
+  add(
+    "command/exec/write",
+    method({
+      params: CommandExecWriteParams,
+      handler: (p) => {
+        runtime.commands.write(p.processId, p.deltaBase64 ?? null, p.closeStdin ?? false);
+        return {};
+      },
+    }),
+  );
+  add(
+    "command/exec/terminate",
+    method({
+      params: CommandExecTerminateParams,
+      handler: (p) => {
+        runtime.commands.terminate(p.processId);
+        return {};
+      },
+    }),
+  );
+
   return methods;
 }

@@ -1,0 +1,223 @@
+import { createHash } from "node:crypto";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { type Config, type ConfigOverride, loadConfig } from "@codex-ts/core";
+import { parse as parseTomlPreserving, patch as patchToml } from "@decimalturn/toml-patch";
+import { z } from "zod";
+import { errorMessage, invalidParams, invalidRequest, RpcError, ErrorCode } from "./errors.js";
+
+/** A JSON value as a TOML value literal (what `-c key=value` overrides expect after the `=`). */
+export function tomlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return '""';
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `[${value.map(tomlLiteral).join(", ")}]`;
+  if (typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)} = ${tomlLiteral(v)}`);
+    return `{ ${entries.join(", ")} }`;
+  }
+  return JSON.stringify(String(value));
+}
+
+/** `config` params (`{"a.b": value}`) as core config overrides. */
+export function overridesFromJson(config: Record<string, unknown> | null | undefined): ConfigOverride[] {
+  if (!config) return [];
+  return Object.entries(config).map(([key, value]) => ({ key, value: tomlLiteral(value) }));
+}
+
+export interface EffectiveConfig {
+  config: Config;
+  warnings: string[];
+}
+
+/** Loads config.toml plus overrides; a broken config is an invalid-request error naming the problem. */
+export function loadEffectiveConfig(options: {
+  codexHome: string;
+  env: Record<string, string | undefined>;
+  cwd?: string;
+  overrides?: ConfigOverride[];
+}): EffectiveConfig {
+  const result = loadConfig({
+    codexHome: options.codexHome,
+    env: options.env,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    overrides: options.overrides ?? [],
+  });
+  if (!result.ok) throw invalidRequest(`invalid configuration: ${result.error}`);
+  return { config: result.config, warnings: result.warnings };
+}
+
+/* ------------------------------------------------------------------ config/read, config/*Write */
+
+export const MergeStrategy = z.enum(["replace", "upsert"]);
+export const ConfigEdit = z.object({ keyPath: z.string().min(1), value: z.unknown(), mergeStrategy: MergeStrategy });
+export type ConfigEdit = z.infer<typeof ConfigEdit>;
+
+export function configVersion(text: string): string {
+  return `sha256:${createHash("sha256").update(text).digest("hex")}`;
+}
+
+export function userConfigPath(codexHome: string): string {
+  return path.join(codexHome, "config.toml");
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
+    throw new RpcError(ErrorCode.InternalError, `cannot read ${file}: ${errorMessage(error)}`);
+  }
+}
+
+/** Splits `a.b."c.d"` into `["a", "b", "c.d"]`. */
+export function splitKeyPath(keyPath: string): string[] {
+  const parts: string[] = [];
+  let current = "";
+  let quoted = false;
+  for (let i = 0; i < keyPath.length; i++) {
+    const ch = keyPath[i] as string;
+    if (ch === '"') quoted = !quoted;
+    else if (ch === "." && !quoted) {
+      parts.push(current);
+      current = "";
+    } else current += ch;
+  }
+  parts.push(current);
+  if (quoted || parts.some((p) => p.trim() === "")) throw invalidParams(`invalid keyPath: ${JSON.stringify(keyPath)}`);
+  return parts.map((p) => p.trim());
+}
+
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+
+function deepMerge(base: unknown, patch: unknown): unknown {
+  if (!isTable(base) || !isTable(patch)) return patch;
+  const out: Table = { ...base };
+  for (const [key, value] of Object.entries(patch)) out[key] = deepMerge(out[key], value);
+  return out;
+}
+
+/** Drops `null`s (TOML has no null): a null leaf means "remove this key". */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls);
+  if (isTable(value)) {
+    const out: Table = {};
+    for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = withoutNulls(v);
+    return out;
+  }
+  return value;
+}
+
+function applyEdit(doc: Table, edit: ConfigEdit): void {
+  const keys = splitKeyPath(edit.keyPath);
+  let table = doc;
+  for (const key of keys.slice(0, -1)) {
+    const next = table[key];
+    if (next === undefined) table[key] = {};
+    else if (!isTable(next)) throw invalidParams(`cannot write ${edit.keyPath}: ${key} is not a table`);
+    table = table[key] as Table;
+  }
+  const leaf = keys[keys.length - 1] as string;
+  if (edit.value === null || edit.value === undefined) {
+    delete table[leaf];
+    return;
+  }
+  const value = withoutNulls(edit.value);
+  table[leaf] = edit.mergeStrategy === "upsert" ? deepMerge(table[leaf], value) : value;
+}
+
+export interface WriteResult {
+  status: "ok" | "okOverridden";
+  version: string;
+  filePath: string;
+}
+
+/**
+ * Applies edits to a config file atomically (all or none; temp file + rename), keeping the user's
+ * comments and formatting. The result must still load as a valid Codex config.
+ */
+export function writeConfigEdits(options: {
+  codexHome: string;
+  env: Record<string, string | undefined>;
+  filePath?: string | null;
+  expectedVersion?: string | null;
+  edits: ConfigEdit[];
+}): WriteResult {
+  const file = path.resolve(options.filePath ?? userConfigPath(options.codexHome));
+  const original = readText(file);
+  const currentVersion = configVersion(original);
+  if (options.expectedVersion && options.expectedVersion !== currentVersion) {
+    throw invalidRequest(`config version conflict: expected ${options.expectedVersion}, found ${currentVersion}`, {
+      currentVersion,
+    });
+  }
+  let doc: Table;
+  try {
+    doc = (original.trim() === "" ? {} : parseTomlPreserving(original)) as Table;
+  } catch (error) {
+    throw invalidRequest(`${file} is not valid TOML: ${errorMessage(error)}`);
+  }
+  for (const edit of options.edits) applyEdit(doc, edit);
+  let updated: string;
+  try {
+    updated = patchToml(original, doc);
+  } catch (error) {
+    throw invalidParams(`cannot write the edits as TOML: ${errorMessage(error)}`);
+  }
+  const problem = validateConfigText(updated);
+  if (problem) throw invalidParams(`the edited config would be invalid: ${problem}`);
+  const staged = `${file}.codex-ts-${process.pid}-${Date.now()}.tmp`;
+  try {
+    writeFileSync(staged, updated, { mode: 0o600 });
+    renameSync(staged, file);
+  } catch (error) {
+    throw new RpcError(ErrorCode.InternalError, `cannot write ${file}: ${errorMessage(error)}`);
+  }
+  return { status: "ok", version: configVersion(updated), filePath: file };
+}
+
+/** A parse-level check of the new text (core's loader checks keys/values when the config is used). */
+function validateConfigText(text: string): string | undefined {
+  try {
+    parseTomlPreserving(text);
+    return undefined;
+  } catch (error) {
+    return errorMessage(error);
+  }
+}
+
+/** `config/read`: the merged user config (snake_case, as config.toml spells it) and its origin. */
+export function readConfig(options: {
+  codexHome: string;
+  env: Record<string, string | undefined>;
+  cwd?: string | null;
+  includeLayers?: boolean | null;
+}): { config: unknown; origins: Record<string, unknown>; layers: unknown[] | null; warnings: string[] } {
+  const { config, warnings } = loadEffectiveConfig({
+    codexHome: options.codexHome,
+    env: options.env,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  const file = userConfigPath(options.codexHome);
+  const version = configVersion(readText(file));
+  const layer = { type: "user", file };
+  const merged = jsonSafe(config.toml) as Table;
+  const origins: Record<string, unknown> = {};
+  for (const key of Object.keys(merged)) origins[key] = { name: layer, version };
+  return {
+    config: merged,
+    origins,
+    layers: options.includeLayers ? [{ name: layer, version, config: merged, disabledReason: null }] : null,
+    warnings,
+  };
+}
+
+/** TOML dates and bigints as JSON-friendly values. */
+function jsonSafe(value: unknown): unknown {
+  if (typeof value === "bigint") return Number(value);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (isTable(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
+  return value;
+}

@@ -1,0 +1,182 @@
+/**
+ * Conversions between core shapes (snake_case events, items, settings) and app-server v2 shapes.
+ */
+import {
+  type CoreSandboxPolicy,
+  type EventMsg,
+  type PermissionProfile,
+  type RolloutLine,
+  permissionProfileToSandboxPolicy,
+  sandboxPolicyToPermissionProfileForCwd,
+  v2,
+} from "@codex-ts/protocol";
+import { reconstructThread } from "@codex-ts/rollout";
+
+type CoreThreadSettings = Extract<EventMsg, { type: "thread_settings_applied" }>["thread_settings"];
+type CoreUserInput = Extract<EventMsg, { type: "item_started" }>["item"] extends infer I
+  ? I extends { type: "UserMessage"; content: infer C }
+    ? C extends (infer U)[]
+      ? U
+      : never
+    : never
+  : never;
+
+/** v2 `UserInput` (camelCase) → core `UserInput` (snake_case). Audio inputs are not supported. */
+export function toCoreUserInput(input: v2.UserInput): CoreUserInput | { error: string } {
+  switch (input.type) {
+    case "text":
+      return {
+        type: "text",
+        text: input.text,
+        text_elements: (input.text_elements ?? []).map((element) => ({
+          byte_range: element.byteRange,
+          ...(element.placeholder ? { placeholder: element.placeholder } : {}),
+        })),
+      } as CoreUserInput;
+    case "image": {
+      const url = (input as { url?: string | null }).url;
+      if (!url) return { error: "image input needs a url" };
+      return { type: "image", image_url: url, ...(input.detail ? { detail: input.detail } : {}) } as CoreUserInput;
+    }
+    case "localImage":
+      return { type: "local_image", path: input.path, ...(input.detail ? { detail: input.detail } : {}) } as CoreUserInput;
+    case "skill":
+      return { type: "skill", name: input.name, path: input.path } as CoreUserInput;
+    case "mention":
+      return { type: "mention", name: input.name, path: input.path } as CoreUserInput;
+    default:
+      return { error: `input type ${input.type} is not supported by this server` };
+  }
+}
+
+/** Core sandbox policy → v2 `SandboxPolicy`. */
+export function toV2SandboxPolicy(policy: CoreSandboxPolicy): v2.SandboxPolicy {
+  switch (policy.type) {
+    case "danger-full-access":
+      return { type: "dangerFullAccess" };
+    case "read-only":
+      return { type: "readOnly", networkAccess: policy.network_access ?? false };
+    case "external-sandbox":
+      return { type: "externalSandbox", networkAccess: policy.network_access === "enabled" ? "enabled" : "restricted" };
+    case "workspace-write":
+      return {
+        type: "workspaceWrite",
+        writableRoots: policy.writable_roots ?? [],
+        networkAccess: policy.network_access ?? false,
+        excludeTmpdirEnvVar: policy.exclude_tmpdir_env_var ?? false,
+        excludeSlashTmp: policy.exclude_slash_tmp ?? false,
+      };
+  }
+}
+
+/** v2 `SandboxPolicy` → core sandbox policy. */
+export function toCoreSandboxPolicy(policy: v2.SandboxPolicy): CoreSandboxPolicy {
+  switch (policy.type) {
+    case "dangerFullAccess":
+      return { type: "danger-full-access" };
+    case "readOnly":
+      return { type: "read-only", network_access: policy.networkAccess ?? false } as CoreSandboxPolicy;
+    case "externalSandbox":
+      return { type: "external-sandbox", network_access: policy.networkAccess ?? "restricted" } as CoreSandboxPolicy;
+    case "workspaceWrite":
+      return {
+        type: "workspace-write",
+        writable_roots: policy.writableRoots ?? [],
+        network_access: policy.networkAccess ?? false,
+        exclude_tmpdir_env_var: policy.excludeTmpdirEnvVar ?? false,
+        exclude_slash_tmp: policy.excludeSlashTmp ?? false,
+      } as CoreSandboxPolicy;
+  }
+}
+
+export function sandboxPolicyToProfile(policy: v2.SandboxPolicy, cwd: string): PermissionProfile {
+  return sandboxPolicyToPermissionProfileForCwd(toCoreSandboxPolicy(policy), cwd);
+}
+
+export function profileToV2SandboxPolicy(profile: PermissionProfile, cwd: string): v2.SandboxPolicy {
+  const result = permissionProfileToSandboxPolicy(profile, cwd);
+  return result.ok ? toV2SandboxPolicy(result.policy) : { type: "readOnly", networkAccess: false };
+}
+
+/** Core approval policy → the stable v2 set (`on-failure` is deprecated and reads as `on-request`). */
+export function toV2ApprovalPolicy(policy: unknown): v2.AskForApproval {
+  if (policy === "on-failure") return "on-request";
+  if (policy === "untrusted" || policy === "on-request" || policy === "never") return policy;
+  if (typeof policy === "object" && policy !== null && "granular" in policy) return policy as v2.AskForApproval;
+  return "on-request";
+}
+
+/** Core thread settings → v2 `ThreadSettings`. */
+export function toV2ThreadSettings(settings: CoreThreadSettings): Record<string, unknown> {
+  const mode = settings.collaboration_mode;
+  return {
+    model: settings.model,
+    modelProvider: settings.model_provider_id,
+    serviceTier: settings.service_tier ?? null,
+    cwd: settings.cwd,
+    approvalPolicy: toV2ApprovalPolicy(settings.approval_policy),
+    approvalsReviewer: settings.approvals_reviewer ?? "user",
+    sandboxPolicy: profileToV2SandboxPolicy(settings.permission_profile, settings.cwd),
+    collaborationMode: mode
+      ? (mode as unknown as unknown)
+      : {
+          mode: "default",
+          settings: { model: settings.model, reasoning_effort: settings.reasoning_effort ?? null, developer_instructions: null },
+        },
+    effort: settings.reasoning_effort ?? null,
+    summary: (settings.reasoning_summary as string) ?? null,
+    personality: null,
+    disabledPluginIds: settings.disabled_plugin_ids ?? [],
+    activePermissionProfile: null,
+  };
+}
+
+/**
+ * One core item event as a v2 `ThreadItem`, using the rollout package's reconstruction so live
+ * notifications and `thread/read` agree. `null` when the item has no v2 form.
+ */
+export function itemEventToV2(event: Extract<EventMsg, { type: "item_started" | "item_completed" }>): v2.ThreadItem | null {
+  const timestamp = new Date().toISOString();
+  const lines = [
+    { timestamp, type: "event_msg", payload: { type: "task_started", turn_id: event.turn_id, model_context_window: null, collaboration_mode_kind: "default" } },
+    { timestamp, type: "event_msg", payload: event },
+  ] as unknown as RolloutLine[];
+  const { turns } = reconstructThread(lines, { activeTurnId: event.turn_id });
+  return turns[0]?.items[0] ?? null;
+}
+
+type TokenUsage = { input_tokens: number; cached_input_tokens: number; output_tokens: number; reasoning_output_tokens: number; total_tokens: number };
+
+export function toV2TokenBreakdown(usage: Partial<TokenUsage> | undefined | null): v2.TokenUsageBreakdown {
+  return {
+    inputTokens: usage?.input_tokens ?? 0,
+    cachedInputTokens: usage?.cached_input_tokens ?? 0,
+    outputTokens: usage?.output_tokens ?? 0,
+    reasoningOutputTokens: usage?.reasoning_output_tokens ?? 0,
+    totalTokens: usage?.total_tokens ?? 0,
+  } as v2.TokenUsageBreakdown;
+}
+
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** A core rate-limit snapshot (snake_case) → v2 `RateLimitSnapshot` (camelCase keys, recursively). */
+export function toV2RateLimits(snapshot: unknown): Record<string, unknown> {
+  const convert = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(convert);
+    if (typeof value === "object" && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), convert(v)]));
+    }
+    return value;
+  };
+  const out = convert(snapshot) as Record<string, unknown>;
+  return {
+    limitId: out.limitId ?? null,
+    limitName: out.limitName ?? null,
+    primary: out.primary ?? null,
+    secondary: out.secondary ?? null,
+    credits: out.credits ?? null,
+    planType: out.planType ?? null,
+  };
+}
+
+export const planStatus = (status: string): string => (status === "in_progress" ? "inProgress" : status);

@@ -1,0 +1,570 @@
+/**
+ * One loaded thread: a core session, its recorded history (rollout lines, persisted through the
+ * thread store), the running turn, and the mapping of core events to v2 notifications and server
+ * requests.
+ */
+import {
+  type EventMsg,
+  type RequestId,
+  type ResponseItem,
+  type RolloutItem,
+  type RolloutLine,
+  v2,
+} from "@codex-ts/protocol";
+import type { ApprovalRequest, DynamicToolRequest, DynamicToolResponse, ReviewDecision, Session, SessionEvent, SessionEventMsg, UserInputRequest, UserInputResponse } from "@codex-ts/core";
+import { type PersistenceMode, prepareForPersistence, reconstructThread, shellJoin, shouldPersistRolloutItem } from "@codex-ts/rollout";
+import { type StoredThread, type ThreadStore, toV2Thread } from "@codex-ts/thread-store";
+import { errorMessage, invalidRequest } from "./errors.js";
+import type { Logger } from "./log.js";
+import {
+  itemEventToV2,
+  planStatus,
+  toV2RateLimits,
+  toV2ThreadSettings,
+  toV2TokenBreakdown,
+} from "./mapping.js";
+import type { ServerRequestOutcome } from "./transport.js";
+
+/** What a thread needs from the connection. */
+export interface ThreadOutlet {
+  notify(method: string, params: unknown): void;
+  request(method: string, params: unknown): { id: RequestId; outcome: Promise<ServerRequestOutcome> };
+  cancelRequest(id: RequestId): void;
+}
+
+interface PendingServerRequest {
+  id: RequestId;
+  kind: "approval" | "userInput" | "tool";
+  /** Set once `serverRequest/resolved` was sent (an answer, or an interrupt). */
+  resolved: boolean;
+}
+
+interface TurnState {
+  id: string;
+  items: v2.ThreadItem[];
+  startedAt: number;
+  startedAtMs: number;
+  error: v2.TurnError | null;
+  agentItemId: string | null;
+  reasoningItemId: string | null;
+  summaryIndex: number;
+  pending: Map<RequestId, PendingServerRequest>;
+}
+
+interface StartWaiter {
+  subId: string;
+  resolve: (turn: v2.Turn) => void;
+  reject: (error: Error) => void;
+}
+
+export interface LiveThreadInit {
+  id: string;
+  stored: StoredThread;
+  ephemeral: boolean;
+  mode: PersistenceMode;
+  store: ThreadStore | null;
+  outlet: ThreadOutlet;
+  log: Logger;
+  history: RolloutLine[];
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+export class LiveThread {
+  readonly id: string;
+  stored: StoredThread;
+  readonly ephemeral: boolean;
+  readonly mode: PersistenceMode;
+  readonly #store: ThreadStore | null;
+  readonly #outlet: ThreadOutlet;
+  readonly #log: Logger;
+  readonly #lines: RolloutLine[];
+  #unflushed: RolloutLine[] = [];
+  #writes: Promise<void> = Promise.resolve();
+  #session: Session | undefined;
+  #turn: TurnState | null = null;
+  #startWaiter: StartWaiter | null = null;
+  // Held until the response that created or loaded the thread is written (see `release`).
+  #held: [string, unknown][] | null = [];
+  #closed = false;
+  subscribed = true;
+  /** Called whenever the preview/name/updatedAt might have changed. */
+  onMetadata: (() => void) | undefined;
+
+  constructor(init: LiveThreadInit) {
+    this.id = init.id;
+    this.stored = init.stored;
+    this.ephemeral = init.ephemeral;
+    this.mode = init.mode;
+    this.#store = init.store;
+    this.#outlet = init.outlet;
+    this.#log = init.log;
+    this.#lines = [...init.history];
+  }
+
+  /** Connects the core session (created with this thread's recorder and callbacks). */
+  attach(session: Session): void {
+    this.#session = session;
+    session.subscribe((event) => {
+      try {
+        this.#onEvent(event);
+      } catch (error) {
+        this.#log.error(`thread ${this.id}: event ${event.msg.type} failed to map: ${errorMessage(error)}`);
+      }
+    });
+  }
+
+  get session(): Session {
+    if (!this.#session) throw new Error(`thread ${this.id} has no session`);
+    return this.#session;
+  }
+
+  get activeTurnId(): string | null {
+    return this.#turn?.id ?? null;
+  }
+
+  /* -------------------------------------------------------------- recorder (core → rollout lines) */
+
+  recorder = {
+    recordItems: (items: ResponseItem[]) => {
+      for (const item of items) this.#record({ type: "response_item", payload: item } as RolloutItem);
+    },
+    recordEvent: (msg: SessionEventMsg) => {
+      if (msg.type === "model_reroute") return;
+      this.#record({ type: "event_msg", payload: msg } as RolloutItem);
+    },
+  };
+
+  #record(item: RolloutItem): void {
+    if (!shouldPersistRolloutItem(item, this.mode)) return;
+    const prepared = prepareForPersistence(item);
+    const line = { timestamp: new Date().toISOString(), ...prepared } as RolloutLine;
+    this.#lines.push(line);
+    if (!this.ephemeral) this.#unflushed.push(line);
+  }
+
+  /** Writes recorded lines to the store (in order); resolves when they are on disk. */
+  flush(): Promise<void> {
+    if (this.ephemeral || !this.#store) return Promise.resolve();
+    const batch = this.#unflushed;
+    this.#unflushed = [];
+    if (batch.length === 0) return this.#writes;
+    const store = this.#store;
+    this.#writes = this.#writes.then(async () => {
+      const result = await store.append(this.id, batch as unknown as Parameters<ThreadStore["append"]>[1]);
+      if (result.ok) {
+        this.stored = result.value;
+        this.onMetadata?.();
+      } else this.#log.error(`thread ${this.id}: cannot persist history: ${result.error.message}`);
+    });
+    return this.#writes;
+  }
+
+  /* -------------------------------------------------------------- v2 views */
+
+  status(): v2.ThreadStatus {
+    const turn = this.#turn;
+    if (!turn) return { type: "idle" };
+    const flags: ("waitingOnApproval" | "waitingOnUserInput")[] = [];
+    for (const pending of turn.pending.values()) {
+      if (pending.kind === "approval" && !flags.includes("waitingOnApproval")) flags.push("waitingOnApproval");
+      if (pending.kind === "userInput" && !flags.includes("waitingOnUserInput")) flags.push("waitingOnUserInput");
+    }
+    return { type: "active", activeFlags: flags };
+  }
+
+  turns(): v2.Turn[] {
+    const { turns, warnings } = reconstructThread(this.#lines, { activeTurnId: this.#turn?.id ?? null });
+    for (const warning of warnings) this.#log.debug(`thread ${this.id}: ${warning}`);
+    return turns;
+  }
+
+  toV2(includeTurns: boolean): v2.Thread {
+    return toV2Thread(this.stored, {
+      status: this.status(),
+      turns: includeTurns ? this.turns() : [],
+      ephemeral: this.ephemeral,
+    });
+  }
+
+  /* -------------------------------------------------------------- notifications */
+
+  #emit(method: string, params: unknown): void {
+    if (this.#held) {
+      this.#held.push([method, params]);
+      return;
+    }
+    if (!this.subscribed && method !== "serverRequest/resolved") return;
+    this.#outlet.notify(method, params);
+  }
+
+  /** Buffers this thread's notifications until `release` (so a response goes out first). */
+  hold(): void {
+    if (!this.#held) this.#held = [];
+  }
+
+  release(): void {
+    const held = this.#held;
+    this.#held = null;
+    for (const [method, params] of held ?? []) this.#emit(method, params);
+  }
+
+  emitStatus(): void {
+    this.#emit("thread/status/changed", { threadId: this.id, status: this.status() });
+  }
+
+  notifyNameUpdated(): void {
+    this.#emit("thread/name/updated", { threadId: this.id, threadName: this.stored.name ?? null });
+  }
+
+  /* -------------------------------------------------------------- turns */
+
+  /** Submits user input as a new turn; resolves with the turn once core started it. */
+  startTurn(op: Record<string, unknown>): Promise<v2.Turn> {
+    if (this.#closed) return Promise.reject(invalidRequest(`thread ${this.id} is closed`));
+    if (this.#turn || this.#startWaiter) {
+      return Promise.reject(
+        invalidRequest(`thread ${this.id} already has a turn in progress (${this.#turn?.id ?? "starting"}); use turn/steer or turn/interrupt`),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      const subId = this.session.submit(op);
+      this.#startWaiter = { subId, resolve, reject };
+    });
+  }
+
+  /** Starts a manual compaction turn. */
+  compact(): void {
+    if (this.#turn || this.#startWaiter) throw invalidRequest(`thread ${this.id} already has a turn in progress`);
+    this.session.submit({ type: "compact" });
+  }
+
+  steer(expectedTurnId: string, items: unknown[]): string {
+    const turn = this.#turn;
+    if (!turn) throw invalidRequest("no active turn to steer");
+    if (turn.id !== expectedTurnId) throw invalidRequest(`expected active turn id \`${expectedTurnId}\` but found \`${turn.id}\``);
+    this.session.submit({ type: "user_input", items });
+    return turn.id;
+  }
+
+  /** Resolves pending server requests of the turn (each with `serverRequest/resolved`), then interrupts it. */
+  interrupt(turnId: string): void {
+    const turn = this.#turn;
+    if (!turn) throw invalidRequest(`no active turn to interrupt in thread ${this.id}`);
+    if (turn.id !== turnId) throw invalidRequest(`expected active turn id \`${turnId}\` but found \`${turn.id}\``);
+    this.#resolvePending(turn);
+    this.session.submit({ type: "interrupt" });
+  }
+
+  #resolvePending(turn: TurnState): void {
+    for (const pending of turn.pending.values()) {
+      if (pending.resolved) continue;
+      pending.resolved = true;
+      this.#emit("serverRequest/resolved", { threadId: this.id, requestId: pending.id });
+      this.#outlet.cancelRequest(pending.id);
+    }
+  }
+
+  /** Stops the session and writes everything recorded. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const turn = this.#turn;
+    if (turn) this.#resolvePending(turn);
+    try {
+      await this.#session?.shutdown();
+    } catch (error) {
+      this.#log.error(`thread ${this.id}: shutdown failed: ${errorMessage(error)}`);
+    }
+    await this.flush();
+  }
+
+  /* -------------------------------------------------------------- server requests (core callbacks) */
+
+  async #serverRequest(
+    kind: PendingServerRequest["kind"],
+    method: string,
+    params: unknown,
+  ): Promise<ServerRequestOutcome> {
+    const turn = this.#turn;
+    const { id, outcome } = this.#outlet.request(method, params);
+    const pending: PendingServerRequest = { id, kind, resolved: false };
+    turn?.pending.set(id, pending);
+    if (turn && kind !== "tool") this.emitStatus();
+    const result = await outcome;
+    turn?.pending.delete(id);
+    if (!pending.resolved) {
+      pending.resolved = true;
+      this.#emit("serverRequest/resolved", { threadId: this.id, requestId: id });
+      if (turn && kind !== "tool" && this.#turn === turn) this.emitStatus();
+    }
+    return result;
+  }
+
+  approvalHandler = async (request: ApprovalRequest): Promise<ReviewDecision> => {
+    const startedAtMs = Date.now();
+    if (request.kind === "exec") {
+      const params = {
+        threadId: this.id,
+        turnId: request.turnId,
+        itemId: request.callId,
+        approvalId: request.approvalId,
+        startedAtMs,
+        command: shellJoin(request.command),
+        cwd: request.cwd,
+        reason: request.reason ?? null,
+        networkApprovalContext: null,
+        proposedExecpolicyAmendment: request.proposedExecpolicyAmendment ?? null,
+        additionalPermissions: null,
+        availableDecisions: request.availableDecisions.map((d) => v2.reviewDecisionToCommandDecision(d)),
+      };
+      const outcome = await this.#serverRequest("approval", "item/commandExecution/requestApproval", params);
+      if (outcome.kind !== "result") return "abort";
+      const parsed = v2.CommandExecutionRequestApprovalResponse.safeParse(outcome.result);
+      if (!parsed.success) {
+        this.#log.warn(`thread ${this.id}: invalid approval response; treating it as cancel`);
+        return "abort";
+      }
+      return v2.commandDecisionToReviewDecision(parsed.data.decision);
+    }
+    const params = {
+      threadId: this.id,
+      turnId: request.turnId,
+      itemId: request.callId,
+      startedAtMs,
+      reason: request.reason ?? null,
+      grantRoot: request.grantRoot ?? null,
+    };
+    const outcome = await this.#serverRequest("approval", "item/fileChange/requestApproval", params);
+    if (outcome.kind !== "result") return "abort";
+    const parsed = v2.FileChangeRequestApprovalResponse.safeParse(outcome.result);
+    if (!parsed.success) return "abort";
+    return v2.fileChangeDecisionToReviewDecision(parsed.data.decision);
+  };
+
+  dynamicToolHandler = async (request: DynamicToolRequest): Promise<DynamicToolResponse> => {
+    const params = {
+      threadId: this.id,
+      turnId: request.turnId,
+      callId: request.callId,
+      namespace: null,
+      tool: request.tool,
+      arguments: request.arguments ?? null,
+    };
+    const outcome = await this.#serverRequest("tool", "item/tool/call", params);
+    const failure = (text: string): DynamicToolResponse => ({ contentItems: [{ type: "inputText", text }], success: false });
+    if (outcome.kind === "closed") return failure("the dynamic tool call was cancelled");
+    if (outcome.kind === "error") return failure(`the client failed the tool call: ${outcome.error.message}`);
+    const parsed = v2.DynamicToolCallResponse.safeParse(outcome.result);
+    if (!parsed.success) return failure("the client answered the tool call with an invalid response");
+    const contentItems: DynamicToolResponse["contentItems"] = [];
+    for (const item of parsed.data.contentItems) {
+      if (item.type === "inputText") contentItems.push({ type: "inputText", text: item.text });
+      else if (item.type === "inputImage") contentItems.push({ type: "inputImage", imageUrl: item.imageUrl });
+    }
+    return { contentItems, success: parsed.data.success };
+  };
+
+  userInputHandler = async (request: UserInputRequest): Promise<UserInputResponse> => {
+    const params = {
+      threadId: this.id,
+      turnId: request.turnId,
+      itemId: request.callId,
+      isBlocking: true,
+      autoResolutionMs: null,
+      questions: request.questions.map((q) => ({
+        id: q.id,
+        header: q.header,
+        question: q.question,
+        isOther: q.isOther ?? true,
+        isSecret: false,
+        options: q.options ?? null,
+      })),
+    };
+    const outcome = await this.#serverRequest("userInput", "item/tool/requestUserInput", params);
+    if (outcome.kind !== "result") return { answers: {} };
+    const parsed = v2.ToolRequestUserInputResponse.safeParse(outcome.result);
+    return parsed.success ? { answers: parsed.data.answers } : { answers: {} };
+  };
+
+  /* -------------------------------------------------------------- core events → notifications */
+
+  #onEvent(event: SessionEvent): void {
+    const msg = event.msg;
+    const waiter = this.#startWaiter;
+    if (waiter && event.id === waiter.subId && msg.type === "error" && !this.#turn) {
+      this.#startWaiter = null;
+      waiter.reject(invalidRequest(msg.message));
+      return;
+    }
+    const turn = this.#turn;
+    const base = turn ? { threadId: this.id, turnId: turn.id } : null;
+    switch (msg.type) {
+      case "task_started": {
+        const state: TurnState = {
+          id: msg.turn_id,
+          items: [],
+          startedAt: nowSeconds(),
+          startedAtMs: Date.now(),
+          error: null,
+          agentItemId: null,
+          reasoningItemId: null,
+          summaryIndex: 0,
+          pending: new Map(),
+        };
+        this.#turn = state;
+        const v2turn = this.#turnView(state, "inProgress");
+        if (waiter && event.id === waiter.subId) {
+          this.#startWaiter = null;
+          waiter.resolve(v2turn);
+        }
+        this.emitStatus();
+        this.#emit("turn/started", { threadId: this.id, turn: v2turn });
+        return;
+      }
+      case "task_complete":
+      case "turn_aborted": {
+        if (!turn) return;
+        this.#resolvePending(turn);
+        const status: v2.TurnStatus =
+          msg.type === "turn_aborted" ? "interrupted" : turn.error ? "failed" : "completed";
+        this.#turn = null;
+        const view = this.#turnView(turn, status);
+        view.completedAt = nowSeconds();
+        view.durationMs = Date.now() - turn.startedAtMs;
+        this.#emit("turn/completed", { threadId: this.id, turn: view });
+        this.emitStatus();
+        void this.flush();
+        return;
+      }
+      case "item_started":
+      case "item_completed": {
+        const item = itemEventToV2(msg);
+        if (!item) return;
+        const turnId = msg.turn_id;
+        if (msg.type === "item_started") {
+          if (turn && item.type === "agentMessage") turn.agentItemId = item.id;
+          if (turn && item.type === "reasoning") {
+            turn.reasoningItemId = item.id;
+            turn.summaryIndex = 0;
+          }
+          this.#emit("item/started", { threadId: this.id, turnId, item, startedAtMs: msg.started_at_ms ?? Date.now() });
+        } else {
+          if (turn) {
+            const index = turn.items.findIndex((existing) => existing.id === item.id && existing.type === item.type);
+            if (index >= 0) turn.items[index] = item;
+            else turn.items.push(item);
+          }
+          this.#emit("item/completed", { threadId: this.id, turnId, item, completedAtMs: msg.completed_at_ms ?? Date.now() });
+        }
+        return;
+      }
+      case "agent_message_delta":
+        if (base && turn?.agentItemId) this.#emit("item/agentMessage/delta", { ...base, itemId: turn.agentItemId, delta: msg.delta });
+        return;
+      case "agent_reasoning_delta":
+        if (base && turn?.reasoningItemId) {
+          this.#emit("item/reasoning/summaryTextDelta", {
+            ...base,
+            itemId: turn.reasoningItemId,
+            delta: msg.delta,
+            summaryIndex: turn.summaryIndex,
+          });
+        }
+        return;
+      case "agent_reasoning_raw_content_delta":
+        if (base && turn?.reasoningItemId) {
+          this.#emit("item/reasoning/textDelta", { ...base, itemId: turn.reasoningItemId, delta: msg.delta, contentIndex: 0 });
+        }
+        return;
+      case "agent_reasoning_section_break":
+        if (turn) turn.summaryIndex += 1;
+        return;
+      case "exec_command_output_delta":
+        if (base) {
+          this.#emit("item/commandExecution/outputDelta", {
+            ...base,
+            itemId: msg.call_id,
+            delta: Buffer.from(msg.chunk, "base64").toString("utf8"),
+          });
+        }
+        return;
+      case "turn_diff":
+        if (base) this.#emit("turn/diff/updated", { ...base, diff: msg.unified_diff });
+        return;
+      case "plan_update":
+        if (base) {
+          this.#emit("turn/plan/updated", {
+            ...base,
+            explanation: msg.explanation ?? null,
+            plan: msg.plan.map((step) => ({ step: step.step, status: planStatus(step.status) })),
+          });
+        }
+        return;
+      case "token_count":
+        if (msg.info && base) {
+          this.#emit("thread/tokenUsage/updated", {
+            ...base,
+            tokenUsage: {
+              total: toV2TokenBreakdown(msg.info.total_token_usage),
+              last: toV2TokenBreakdown(msg.info.last_token_usage),
+              modelContextWindow: msg.info.model_context_window ?? null,
+            },
+          });
+        }
+        if (msg.rate_limits) this.#emit("account/rateLimits/updated", { rateLimits: toV2RateLimits(msg.rate_limits) });
+        return;
+      case "model_reroute":
+        if (base) {
+          this.#emit("model/rerouted", { ...base, fromModel: msg.from_model, toModel: msg.to_model, reason: "highRiskCyberActivity" });
+        }
+        return;
+      case "thread_name_updated":
+        this.stored = { ...this.stored, name: msg.thread_name ?? null };
+        this.notifyNameUpdated();
+        return;
+      case "thread_settings_applied":
+        this.#emit("thread/settings/updated", { threadId: this.id, threadSettings: toV2ThreadSettings(msg.thread_settings) });
+        return;
+      case "context_compacted":
+        if (base) this.#emit("thread/compacted", base);
+        return;
+      case "warning":
+        this.#emit("warning", { threadId: this.id, message: msg.message });
+        return;
+      case "error":
+      case "stream_error": {
+        const error: v2.TurnError = {
+          message: msg.message,
+          codexErrorInfo: null,
+          additionalDetails: msg.type === "stream_error" ? (msg.additional_details ?? null) : null,
+        } as v2.TurnError;
+        if (!base || !turn) {
+          this.#emit("warning", { threadId: this.id, message: msg.message });
+          return;
+        }
+        const willRetry = msg.type === "stream_error";
+        if (!willRetry) turn.error = error;
+        this.#emit("error", { ...base, error, willRetry });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  #turnView(turn: TurnState, status: v2.TurnStatus): v2.Turn {
+    return {
+      id: turn.id,
+      items: status === "inProgress" ? [] : [...turn.items],
+      status,
+      error: status === "failed" ? turn.error : null,
+      startedAt: turn.startedAt,
+      completedAt: null,
+      durationMs: null,
+      rootTurnId: null,
+    } as v2.Turn;
+  }
+}
+
+export type { EventMsg };

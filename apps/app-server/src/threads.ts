@@ -1,0 +1,427 @@
+/**
+ * The thread registry: creates, loads, forks, lists and archives threads through the thread
+ * store and rollout packages, and owns every loaded thread's core session.
+ */
+import path from "node:path";
+import { type Config, type ConfigOverride, createSession, sessionOptionsFromConfig } from "@codex-ts/core";
+import { type RolloutLine, parseRolloutLine, v2 } from "@codex-ts/protocol";
+import { forkRollout, newThreadId, parseRolloutFileName, reconstructHistory, reconstructThread } from "@codex-ts/rollout";
+import {
+  LocalThreadStore,
+  type StoredThread,
+  type StoreResult,
+  type ThreadStore,
+  toV2Thread,
+
+} from "@codex-ts/thread-store";
+import { loadEffectiveConfig, overridesFromJson } from "./config.js";
+import { ErrorCode, RpcError, errorMessage, invalidParams, invalidRequest, threadNotFound } from "./errors.js";
+import type { Logger } from "./log.js";
+import { profileToV2SandboxPolicy, toV2ApprovalPolicy } from "./mapping.js";
+import { LiveThread, type ThreadOutlet } from "./thread.js";
+import type { DynamicToolSpec, ThreadForkParams, ThreadResumeParams, ThreadStartParams } from "./wire.js";
+
+export const CLI_VERSION = "0.0.0";
+
+export interface ThreadManagerOptions {
+  codexHome: string;
+  env: Record<string, string | undefined>;
+  log: Logger;
+  outlet: () => ThreadOutlet;
+  /** Reports config warnings to the client (`configWarning`). */
+  configWarning: (summary: string) => void;
+  /** Name recorded as `originator` in new rollouts. */
+  originator: () => string;
+}
+
+type SessionSettingsParams = {
+  cwd?: string | null | undefined;
+  model?: string | null | undefined;
+  modelProvider?: string | null | undefined;
+  approvalPolicy?: unknown;
+  sandbox?: string | null | undefined;
+  config?: Record<string, unknown> | null | undefined;
+  baseInstructions?: string | null | undefined;
+  developerInstructions?: string | null | undefined;
+  dynamicTools?: DynamicToolSpec[] | null | undefined;
+  runtimeWorkspaceRoots?: string[] | null | undefined;
+};
+
+/** The v2 response fields shared by thread/start, thread/resume and thread/fork. */
+export interface ThreadSessionResponse {
+  thread: v2.Thread;
+  model: string;
+  modelProvider: string;
+  serviceTier: string | null;
+  cwd: string;
+  instructionSources: string[];
+  approvalPolicy: v2.AskForApproval;
+  approvalsReviewer: "user";
+  sandbox: v2.SandboxPolicy;
+  reasoningEffort: string | null;
+  disabledPluginIds: string[];
+}
+
+function unwrap<T>(result: StoreResult<T>, what: string): T {
+  if (result.ok) return result.value;
+  switch (result.error.code) {
+    case "not_found":
+      throw invalidRequest(result.error.message);
+    case "invalid_argument":
+    case "already_exists":
+      throw invalidRequest(`${what}: ${result.error.message}`);
+    default:
+      throw new RpcError(ErrorCode.InternalError, `${what}: ${result.error.message}`);
+  }
+}
+
+export class ThreadManager {
+  readonly #options: ThreadManagerOptions;
+  readonly threads = new Map<string, LiveThread>();
+  #store: Promise<ThreadStore> | undefined;
+
+  constructor(options: ThreadManagerOptions) {
+    this.#options = options;
+  }
+
+  store(): Promise<ThreadStore> {
+    if (!this.#store) {
+      this.#store = LocalThreadStore.open({ codexHome: this.#options.codexHome }).then((result) => {
+        if (!result.ok) {
+          this.#store = undefined;
+          throw new RpcError(ErrorCode.InternalError, result.error.message);
+        }
+        return result.value;
+      });
+    }
+    return this.#store;
+  }
+
+  loaded(threadId: string): LiveThread {
+    const thread = this.threads.get(threadId);
+    if (!thread) throw threadNotFound(threadId);
+    return thread;
+  }
+
+  /* ------------------------------------------------------------------ sessions */
+
+  #resolveCwd(cwd: string | null | undefined, fallback?: string): string {
+    return path.resolve(cwd ?? fallback ?? process.cwd());
+  }
+
+  #config(params: SessionSettingsParams, cwd: string): Config {
+    const overrides: ConfigOverride[] = overridesFromJson(params.config ?? null);
+    const add = (key: string, value: unknown) => {
+      if (value !== undefined && value !== null) overrides.push({ key, value: JSON.stringify(value) });
+    };
+    add("model", params.model);
+    add("model_provider", params.modelProvider);
+    if (typeof params.approvalPolicy === "string") add("approval_policy", params.approvalPolicy);
+    add("sandbox_mode", params.sandbox);
+    const { config, warnings } = loadEffectiveConfig({ codexHome: this.#options.codexHome, env: this.#options.env, cwd, overrides });
+    for (const warning of warnings) this.#options.configWarning(warning);
+    return config;
+  }
+
+  #createSession(
+    thread: LiveThread,
+    config: Config,
+    cwd: string,
+    params: SessionSettingsParams,
+    initialHistory: ReturnType<typeof reconstructHistory> | undefined,
+    baseInstructions: string | undefined,
+  ): void {
+    const extra: Parameters<typeof sessionOptionsFromConfig>[2] = {
+      threadId: thread.id,
+      env: this.#options.env,
+      recorder: thread.recorder,
+      approvalHandler: thread.approvalHandler,
+      dynamicToolHandler: thread.dynamicToolHandler,
+      userInputHandler: thread.userInputHandler,
+    };
+    if (typeof params.approvalPolicy === "object" && params.approvalPolicy !== null) {
+      extra.approvalPolicy = params.approvalPolicy as never;
+    }
+    const base = params.baseInstructions ?? baseInstructions;
+    if (base) extra.baseInstructions = base;
+    if (params.developerInstructions) extra.developerInstructions = params.developerInstructions;
+    if (params.dynamicTools?.length) {
+      extra.dynamicTools = params.dynamicTools.map((tool) => ({
+        name: tool.name,
+        description: tool.description,
+        inputSchema: tool.inputSchema as never,
+      }));
+    }
+    if (params.runtimeWorkspaceRoots?.length) extra.workspaceRoots = params.runtimeWorkspaceRoots.map((root) => path.resolve(cwd, root));
+    if (initialHistory?.length) extra.initialHistory = initialHistory;
+    thread.attach(createSession(sessionOptionsFromConfig(config, cwd, extra)));
+  }
+
+  #sessionResponse(thread: LiveThread, includeTurns: boolean): ThreadSessionResponse {
+    const settings = thread.session.settings();
+    const sandbox = settings.permission_profile;
+    const sandboxPolicy = profileToV2SandboxPolicy(sandbox, settings.cwd);
+    return {
+      thread: thread.toV2(includeTurns),
+      model: settings.model,
+      modelProvider: settings.model_provider_id,
+      serviceTier: settings.service_tier ?? null,
+      cwd: settings.cwd,
+      instructionSources: [],
+      approvalPolicy: toV2ApprovalPolicy(settings.approval_policy),
+      approvalsReviewer: "user",
+      sandbox: sandboxPolicy,
+      reasoningEffort: settings.reasoning_effort ?? null,
+      disabledPluginIds: [],
+    };
+  }
+
+  #register(thread: LiveThread): void {
+    this.threads.set(thread.id, thread);
+  }
+
+  /* ------------------------------------------------------------------ thread/start */
+
+  async start(params: ThreadStartParams): Promise<{ response: ThreadSessionResponse; thread: LiveThread }> {
+    const cwd = this.#resolveCwd(params.cwd);
+    const config = this.#config(params, cwd);
+    const ephemeral = params.ephemeral ?? false;
+    const id = newThreadId();
+    let stored: StoredThread;
+    let store: ThreadStore | null = null;
+    const base = params.baseInstructions ?? config.baseInstructions;
+    if (ephemeral) {
+      const now = Date.now();
+      stored = {
+        id,
+        sessionId: id,
+        forkedFromId: null,
+        parentThreadId: null,
+        preview: "",
+        modelProvider: config.modelProviderId,
+        model: config.model,
+        reasoningEffort: config.modelReasoningEffort ?? null,
+        createdAtMs: now,
+        updatedAtMs: now,
+        path: null,
+        cwd,
+        cliVersion: CLI_VERSION,
+        source: "vscode",
+        sourceKind: "vscode",
+        threadSource: params.threadSource ?? null,
+        originator: this.#options.originator(),
+        agentNickname: null,
+        agentRole: null,
+        gitInfo: null,
+        name: null,
+        archived: false,
+        archivedAtMs: null,
+      };
+    } else {
+      store = await this.store();
+      stored = unwrap(
+        await store.create({
+          id,
+          cwd,
+          modelProvider: config.modelProviderId,
+          model: config.model,
+          reasoningEffort: config.modelReasoningEffort ?? null,
+          cliVersion: CLI_VERSION,
+          originator: this.#options.originator(),
+          source: "vscode",
+          threadSource: params.threadSource ?? null,
+          baseInstructions: base ?? null,
+        }),
+        "cannot create the thread",
+      );
+    }
+    const thread = new LiveThread({
+      id,
+      stored,
+      ephemeral,
+      mode: params.persistExtendedHistory ? "extended" : "limited",
+      store,
+      outlet: this.#options.outlet(),
+      log: this.#options.log,
+      history: [],
+    });
+    this.#createSession(thread, config, cwd, params, undefined, base);
+    this.#register(thread);
+    return { response: this.#sessionResponse(thread, false), thread };
+  }
+
+  /* ------------------------------------------------------------------ thread/resume, thread/fork */
+
+  async #loadLines(threadId: string): Promise<{ stored: StoredThread; lines: RolloutLine[] }> {
+    const store = await this.store();
+    const loaded = unwrap(await store.load(threadId), "cannot load the thread");
+    const lines: RolloutLine[] = [];
+    for (const raw of loaded.lines) {
+      const parsed = parseRolloutLine(raw);
+      if (parsed.kind === "line") lines.push(parsed.line);
+    }
+    return { stored: loaded.thread, lines };
+  }
+
+  #idFromPath(file: string): string {
+    const parsed = parseRolloutFileName(file);
+    if (!parsed) throw invalidParams(`path: not a rollout file name: ${file}`);
+    return parsed.threadId;
+  }
+
+  async resume(params: ThreadResumeParams): Promise<{ response: ThreadSessionResponse; thread: LiveThread }> {
+    const threadId = params.path ? this.#idFromPath(params.path) : params.threadId;
+    const existing = this.threads.get(threadId);
+    if (existing) {
+      existing.subscribed = true;
+      return { response: this.#sessionResponse(existing, !params.excludeTurns), thread: existing };
+    }
+    const { stored, lines } = await this.#loadLines(threadId);
+    if (stored.archived) throw invalidRequest(`thread ${threadId} is archived; unarchive it first`);
+    return this.#open(stored, lines, params, !params.excludeTurns);
+  }
+
+  async #open(
+    stored: StoredThread,
+    lines: RolloutLine[],
+    params: SessionSettingsParams & { persistExtendedHistory?: boolean | null | undefined },
+    includeTurns: boolean,
+  ): Promise<{ response: ThreadSessionResponse; thread: LiveThread }> {
+    const cwd = this.#resolveCwd(params.cwd, stored.cwd);
+    const settings: SessionSettingsParams = {
+      ...params,
+      model: params.model ?? stored.model,
+      modelProvider: params.modelProvider ?? stored.modelProvider,
+    };
+    const config = this.#config(settings, cwd);
+    const meta = lines.find((line) => line.type === "session_meta");
+    const recordedBase =
+      meta && meta.type === "session_meta"
+        ? ((meta.payload as { base_instructions?: { text?: string } | null }).base_instructions?.text ?? undefined)
+        : undefined;
+    const extendedOnDisk = lines.some(
+      (line) => line.type === "event_msg" && (line.payload.type === "item_completed" || line.payload.type === "exec_command_end"),
+    );
+    const store = await this.store();
+    const thread = new LiveThread({
+      id: stored.id,
+      stored,
+      ephemeral: false,
+      mode: (params.persistExtendedHistory ?? extendedOnDisk) ? "extended" : "limited",
+      store,
+      outlet: this.#options.outlet(),
+      log: this.#options.log,
+      history: lines,
+    });
+    this.#createSession(thread, config, cwd, settings, reconstructHistory(lines), recordedBase ?? config.baseInstructions);
+    this.#register(thread);
+    return { response: this.#sessionResponse(thread, includeTurns), thread };
+  }
+
+  async fork(params: ThreadForkParams): Promise<{ response: ThreadSessionResponse; thread: LiveThread }> {
+    const sourceId = params.path ? this.#idFromPath(params.path) : params.threadId;
+    const live = this.threads.get(sourceId);
+    if (live) await live.flush();
+    const store = await this.store();
+    const source = unwrap(await store.read(sourceId), "cannot fork the thread");
+    if (!source.path) throw invalidRequest(`thread ${sourceId} has no stored history to fork`);
+    const forked = await forkRollout({
+      sourcePath: source.path,
+      codexHome: this.#options.codexHome,
+      ...(params.lastTurnId ? { upTo: { throughTurnId: params.lastTurnId } } : {}),
+    });
+    if (!forked.ok) throw invalidRequest(`cannot fork thread ${sourceId}: ${forked.error.message}`);
+    const { stored, lines } = await this.#loadLines(forked.value.threadId);
+    const result = await this.#open(stored, lines, params, !params.excludeTurns);
+    return result;
+  }
+
+  /* ------------------------------------------------------------------ read, list, metadata */
+
+  async read(threadId: string, includeTurns: boolean): Promise<v2.Thread> {
+    const live = this.threads.get(threadId);
+    if (live) return live.toV2(includeTurns);
+    const store = await this.store();
+    if (!includeTurns) return toV2Thread(unwrap(await store.read(threadId), "cannot read the thread"));
+    const { stored, lines } = await this.#loadLines(threadId);
+    return toV2Thread(stored, { turns: reconstructThread(lines).turns });
+  }
+
+  async list(params: v2.ThreadListParams): Promise<v2.ThreadListResponse> {
+    const store = await this.store();
+    const sortKey = params.sortKey === "updated_at" ? "updated_at" : "created_at";
+    const page = unwrap(
+      await store.list({
+        cursor: params.cursor ?? null,
+        limit: params.limit ?? null,
+        sortKey,
+        sortDirection: params.sortDirection ?? null,
+        archived: params.archived ?? null,
+        cwd: (params.cwd as string | string[] | null | undefined) ?? null,
+        searchTerm: params.searchTerm ?? null,
+        modelProviders: params.modelProviders ?? null,
+        sourceKinds: (params.sourceKinds as never) ?? null,
+        excludedThreadIds: params.excludedThreadIds ?? null,
+      }),
+      "cannot list threads",
+    );
+    return {
+      data: page.data.map((stored) => {
+        const live = this.threads.get(stored.id);
+        return live ? { ...live.toV2(false), name: stored.name } : toV2Thread(stored);
+      }),
+      nextCursor: page.nextCursor,
+      backwardsCursor: page.backwardsCursor,
+    } as v2.ThreadListResponse;
+  }
+
+  async setName(threadId: string, name: string): Promise<void> {
+    const trimmed = name.trim();
+    const live = this.threads.get(threadId);
+    if (live?.ephemeral) {
+      live.stored = { ...live.stored, name: trimmed === "" ? null : trimmed };
+      live.notifyNameUpdated();
+      return;
+    }
+    const store = await this.store();
+    const stored = unwrap(await store.setName(threadId, trimmed === "" ? null : trimmed), "cannot rename the thread");
+    if (live) {
+      live.stored = stored;
+      live.notifyNameUpdated();
+    }
+    return;
+  }
+
+  async archive(threadId: string): Promise<void> {
+    const live = this.threads.get(threadId);
+    if (live) {
+      if (live.activeTurnId) throw invalidRequest(`thread ${threadId} has a turn in progress; interrupt it before archiving`);
+      if (live.ephemeral) throw invalidRequest(`thread ${threadId} is ephemeral and cannot be archived`);
+      await live.close();
+      this.threads.delete(threadId);
+    }
+    const store = await this.store();
+    unwrap(await store.archive(threadId), "cannot archive the thread");
+  }
+
+  async unarchive(threadId: string): Promise<v2.Thread> {
+    const store = await this.store();
+    return toV2Thread(unwrap(await store.unarchive(threadId), "cannot unarchive the thread"));
+  }
+
+  /** Stops every session and flushes every rollout. */
+  async shutdown(): Promise<void> {
+    const threads = [...this.threads.values()];
+    this.threads.clear();
+    await Promise.allSettled(threads.map((thread) => thread.close()));
+    if (this.#store) {
+      try {
+        const store = await this.#store;
+        await store.close();
+      } catch (error) {
+        this.#options.log.warn(`closing the thread store failed: ${errorMessage(error)}`);
+      }
+    }
+  }
+}
+
