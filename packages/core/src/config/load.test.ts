@@ -97,6 +97,8 @@ persistence = "none"
     expect(parseOverride("a.b=hello world")).toEqual({ key: ["a", "b"], value: "hello world" });
     expect(parseOverride("a=1")).toEqual({ key: ["a"], value: 1 });
     expect(parseOverride("novalue")).toHaveProperty("error");
+    expect(parseOverride('projects."/a.b/c".trust_level="trusted"')).toEqual({ key: ["projects", "/a.b/c", "trust_level"], value: "trusted" });
+    expect(parseOverride('a."b=1')).toHaveProperty("error");
   });
 
   it("warns on unknown keys, and errors on them in strict mode", () => {

@@ -92,8 +92,8 @@ export function parseOverride(text: string | ConfigOverride): { key: string[]; v
     key = text.key.trim();
     raw = text.value;
   }
-  const parts = key.split(".").map((p) => p.trim().replace(/^"(.*)"$/, "$1"));
-  if (parts.some((p) => p.length === 0)) return { error: `invalid override key "${key}"` };
+  const parts = splitDottedKey(key);
+  if (!parts || parts.some((p) => p.length === 0)) return { error: `invalid override key "${key}"` };
   let value: unknown = raw;
   try {
     value = (parseToml(`value = ${raw}`) as { value: unknown }).value;
@@ -101,6 +101,26 @@ export function parseOverride(text: string | ConfigOverride): { key: string[]; v
     value = raw;
   }
   return { key: parts, value };
+}
+
+/** `a.b."c.d"` → ["a", "b", "c.d"]; undefined when a quote is unterminated. */
+function splitDottedKey(key: string): string[] | undefined {
+  const parts: string[] = [];
+  let current = "";
+  let quote: string | undefined;
+  for (const ch of key) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else current += ch;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === ".") {
+      parts.push(current.trim());
+      current = "";
+    } else current += ch;
+  }
+  if (quote) return undefined;
+  parts.push(current.trim());
+  return parts;
 }
 
 function isTable(value: unknown): value is Record<string, unknown> {
