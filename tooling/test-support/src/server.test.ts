@@ -123,4 +123,13 @@ describe("fake Responses server", () => {
     const text = await (await post(server.url, { input: "ping" })).text();
     expect(text).toContain("echo ping");
   });
+
+  it("renders a config.toml provider pointing at itself", async () => {
+    server = await startFakeResponsesServer();
+    const toml = server.configToml({ envKey: "MOCK_KEY", model: "gpt-test" });
+    expect(toml).toContain('model_provider = "mock"');
+    expect(toml).toContain(`base_url = "${server.url}"`);
+    expect(toml).toContain('env_key = "MOCK_KEY"');
+    expect(toml).toContain('model = "gpt-test"');
+  });
 });

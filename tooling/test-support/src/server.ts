@@ -26,6 +26,11 @@ export interface FakeResponsesServer {
   readonly unscripted: RecordedRequest[];
   /** Resolves once at least `count` POST /v1/responses requests arrived (rejects after `timeoutMs`). */
   waitForResponsesRequests(count: number, timeoutMs?: number): Promise<RecordedRequest[]>;
+  /**
+   * config.toml text pointing Codex at this server: `model_provider = "<id>"` plus a
+   * `[model_providers.<id>]` table (base_url, wire_api, small retry counts; `env_key` when given).
+   */
+  configToml(options?: { providerId?: string; envKey?: string; model?: string; retries?: number }): string;
   /** Stop listening and drop open connections. */
   close(): Promise<void>;
 }
@@ -178,6 +183,23 @@ export async function startFakeResponsesServer(options: FakeResponsesServerOptio
         waiters.add(check);
         check();
       });
+    },
+    configToml(opts = {}) {
+      const id = opts.providerId ?? "mock";
+      const retries = opts.retries ?? 0;
+      const lines = [`model_provider = "${id}"`];
+      if (opts.model) lines.push(`model = ${JSON.stringify(opts.model)}`);
+      lines.push(
+        "",
+        `[model_providers.${id}]`,
+        `name = "fake Responses server"`,
+        `base_url = "http://127.0.0.1:${port}/v1"`,
+        `wire_api = "responses"`,
+        `request_max_retries = ${retries}`,
+        `stream_max_retries = ${retries}`,
+      );
+      if (opts.envKey) lines.push(`env_key = ${JSON.stringify(opts.envKey)}`);
+      return `${lines.join("\n")}\n`;
     },
     async close() {
       for (const socket of sockets) socket.destroy();
