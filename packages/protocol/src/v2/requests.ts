@@ -445,6 +445,10 @@ export const Model = named(
       }),
     ),
     availabilityNux: nul(z.object({ message: z.string() })),
+    availableAccessPrograms: nul(
+      z.object({ cyber: z.array(z.enum(["standard", "daybreakBlue", "daybreakRed"])) }),
+    ),
+    multiAgentVersion: nul(z.enum(["disabled", "v1", "v2"])),
   }),
 );
 export type Model = z.infer<typeof Model>;
