@@ -8,7 +8,8 @@ import type { ModelProviderInfo } from "../client/provider.js";
 import { createLocalRunner } from "../tools/exec/runner.js";
 import type { ApprovalRequest, ReviewDecision } from "../tools/index.js";
 import type { SessionEvent } from "./events.js";
-import { createSession, rolloutRecorder, type Session, type SessionOptions, SUMMARY_PREFIX } from "./session.js";
+import { loadConfig } from "../config/load.js";
+import { createSession, rolloutRecorder, sessionOptionsFromConfig, type Session, type SessionOptions, SUMMARY_PREFIX } from "./session.js";
 
 let server: FakeResponsesServer;
 let dir: string;
@@ -543,6 +544,23 @@ describe("session turn loop against the fake Responses server", () => {
     const body = JSON.stringify(server.responsesRequests()[2]!.body.input);
     expect(body).toContain("summary: 7");
     expect(body).toContain("what was it?");
+  });
+
+  it("runs from a loaded config.toml (config → session → fake server)", async () => {
+    // Top-level keys go before the provider table configToml() ends with.
+    writeFileSync(path.join(dir, "config.toml"), `approval_policy = "never"\nsandbox_mode = "danger-full-access"\n${server.configToml({ envKey: "MOCK_KEY", model: "gpt-from-config" })}`);
+    const loaded = loadConfig({ codexHome: dir, env: {} });
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    expect(loaded.warnings).toEqual([]);
+    server.enqueue(turn(sse.message("configured")));
+    const h = start(sessionOptionsFromConfig(loaded.config, dir, { env: { MOCK_KEY: "mk", PATH: process.env.PATH } }));
+    h.session.submit(say("hi"));
+    expect((await h.turnEnd()).msg).toMatchObject({ last_agent_message: "configured" });
+    const request = server.responsesRequests()[0]!;
+    expect(request.body.model).toBe("gpt-from-config");
+    expect(request.headers.authorization).toBe("Bearer mk");
+    expect(h.session.settings()).toMatchObject({ model_provider_id: "mock", approval_policy: "never", permission_profile: { type: "disabled" } });
   });
 
   it("shuts down: ends the event iterator after shutdown_complete", async () => {
