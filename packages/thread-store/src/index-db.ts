@@ -92,6 +92,14 @@ export interface MetaOverrides {
   gitInfo?: StoredGitInfo | null;
 }
 
+class CorruptIndexError extends Error {}
+
+function isCorruption(err: unknown): boolean {
+  if (err instanceof CorruptIndexError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CORRUPT" || code === "SQLITE_NOTADB" || code === "SQLITE_CANTOPEN_ISDIR";
+}
+
 const GitJson = z.object({ sha: z.string().nullable(), branch: z.string().nullable(), originUrl: z.string().nullable() });
 
 /**
@@ -111,8 +119,10 @@ export class ThreadIndex {
   static open(file: string): ThreadIndex {
     try {
       return ThreadIndex.openOrThrow(file);
-    } catch {
-      // Corrupt or unreadable: start over (the files are the source of truth).
+    } catch (err) {
+      // Only a damaged file is thrown away (the rollouts are the source of truth); anything else
+      // (busy, permissions) is reported.
+      if (!isCorruption(err)) throw err;
       for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
       return ThreadIndex.openOrThrow(file);
     }
@@ -125,15 +135,19 @@ export class ThreadIndex {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
       const check = db.pragma("quick_check", { simple: true });
-      if (check !== "ok") throw new Error(`index failed quick_check: ${String(check)}`);
-      const version = db.pragma("user_version", { simple: true });
-      if (version === INDEX_SCHEMA_VERSION) return new ThreadIndex(db, false);
-      db.transaction(() => {
-        for (const table of ["threads", "thread_meta", "scan_dirs"]) db.exec(`DROP TABLE IF EXISTS ${table}`);
-        db.exec(SCHEMA);
-        db.pragma(`user_version = ${INDEX_SCHEMA_VERSION}`);
-      })();
-      return new ThreadIndex(db, true);
+      if (check !== "ok") throw new CorruptIndexError(`index failed quick_check: ${String(check)}`);
+      if (db.pragma("user_version", { simple: true }) === INDEX_SCHEMA_VERSION) return new ThreadIndex(db, false);
+      // Create (or replace an older schema) once, even if several processes open at the same time.
+      const created = db
+        .transaction(() => {
+          if (db.pragma("user_version", { simple: true }) === INDEX_SCHEMA_VERSION) return false;
+          for (const table of ["threads", "thread_meta", "scan_dirs"]) db.exec(`DROP TABLE IF EXISTS ${table}`);
+          db.exec(SCHEMA);
+          db.pragma(`user_version = ${INDEX_SCHEMA_VERSION}`);
+          return true;
+        })
+        .immediate();
+      return new ThreadIndex(db, created);
     } catch (err) {
       db.close();
       throw err;
@@ -237,11 +251,9 @@ export class ThreadIndex {
     })();
   }
 
-  /** Forget rows whose file disappeared from `dir` (their names stay in thread_meta). */
-  deleteMissingInDir(dir: string, presentPaths: Set<string>): void {
-    const rows = this.db.prepare("SELECT id, path FROM threads WHERE dir = ?").all(dir) as { id: string; path: string }[];
-    const del = this.db.prepare("DELETE FROM threads WHERE id = ?");
-    for (const row of rows) if (!presentPaths.has(row.path)) del.run(row.id);
+  /** Forget a row whose file disappeared (only if it still points there; its name stays in thread_meta). */
+  deleteRowAt(id: string, path: string): void {
+    this.db.prepare("DELETE FROM threads WHERE id = ? AND path = ?").run(id, path);
   }
 
   filesInDir(dir: string): Map<string, IndexedFile> {

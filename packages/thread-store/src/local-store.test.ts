@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { cpSync, existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -17,7 +18,8 @@ import {
 } from "./index.js";
 import { appendRaw, idFor, writeRollout } from "./test-helpers.js";
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "codex-0.169");
+const srcDir = path.dirname(fileURLToPath(import.meta.url));
+const fixtures = path.join(srcDir, "fixtures", "codex-0.169");
 
 let home: string;
 const open: LocalThreadStore[] = [];
@@ -362,4 +364,50 @@ describe("index rebuild and other writers", () => {
     expect(unwrap(await store.list()).data.map((t) => t.id)).toEqual([made.id]);
     expect(await store.read(idFor(5))).toMatchObject({ ok: false, error: { code: "not_found" } });
   });
+
+  it("several processes create and name threads concurrently in one CODEX_HOME", async () => {
+    const workers = 3;
+    const perWorker = 40;
+    // Nobody has created the index yet: the children and this process race to open it.
+    const runs = Array.from({ length: workers }, (_, id) =>
+      runChild(path.join(srcDir, "fixtures", "create-worker.ts"), [home, String(id), String(perWorker)]),
+    );
+    const store = await openStore();
+    // List while they write: every listing must succeed.
+    let listings = 0;
+    let done = false;
+    const all = Promise.all(runs).finally(() => {
+      done = true;
+    });
+    while (!done) {
+      unwrap(await store.list({ limit: 10 }));
+      listings++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const outcome of await all) expect(outcome).toEqual({ code: 0, stderr: "" });
+    expect(listings).toBeGreaterThan(0);
+
+    const { threads } = await listAll(store, { limit: 50 });
+    expect(threads).toHaveLength(workers * perWorker);
+    const names = new Set(threads.map((t) => t.name));
+    for (let w = 0; w < workers; w++) {
+      expect(threads.filter((t) => t.cwd === `/proc/${w}`)).toHaveLength(perWorker);
+      for (let i = 0; i < perWorker; i++) expect(names.has(`w${w}-${i}`)).toBe(true);
+    }
+  }, 300_000);
 });
+
+function runChild(script: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+      cwd: path.resolve(srcDir, ".."),
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr }));
+  });
+}

@@ -12,7 +12,7 @@ import {
 } from "@codex-ts/rollout";
 import { z } from "zod";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { type FileFacts, ThreadIndex } from "./index-db.js";
+import { type FileFacts, type IndexedFile, ThreadIndex } from "./index-db.js";
 import { applyLines, type RolloutSummary, summarizeRolloutFile } from "./rollout-scan.js";
 import {
   CreateThreadParamsSchema,
@@ -409,11 +409,14 @@ export class LocalThreadStore implements ThreadStore {
       const summary = await summarizeRolloutFile(file, path.basename(file)).catch(() => null);
       if (summary) summaries.push({ summary, facts: facts(file, dir, archived, st) });
     });
+    // Rows whose file was not listed: gone, unless another process created it after our readdir.
+    const gone: IndexedFile[] = [];
+    for (const [file, row] of known) if (!present.has(file) && !(await exists(file))) gone.push(row);
     this.index.db.transaction(() => {
       for (const { summary, facts: f } of summaries) {
         this.index.upsertFromFile(summary, f, archived ? f.mtimeMs : null);
       }
-      this.index.deleteMissingInDir(dir, present);
+      for (const row of gone) this.index.deleteRowAt(row.id, row.path);
     })();
   }
 
