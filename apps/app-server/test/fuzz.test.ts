@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, startServer } from "./harness.js";
+import { rmSync } from "node:fs";
+import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
+import { type AppServerProcess, makeTempDir, startServer, writeFakeProviderConfig } from "./harness.js";
 
 /** Small deterministic PRNG (mulberry32) so every run fuzzes the same lines. */
 function rng(seed: number): () => number {
@@ -40,7 +42,7 @@ function randomValue(next: () => number, depth = 0): unknown {
 }
 
 /** One malformed (or at least suspicious) line, and whether it carries an id we must answer. */
-function malformedLine(next: () => number, n: number): { line: string; id?: number } {
+function malformedLine(next: () => number, n: number): { line: string; id?: number; method?: string } {
   const id = 100_000 + n;
   const method = METHODS[Math.floor(next() * METHODS.length)];
   switch (Math.floor(next() * 10)) {
@@ -53,7 +55,7 @@ function malformedLine(next: () => number, n: number): { line: string; id?: numb
     case 3: // wrong types for method / id
       return { line: JSON.stringify({ id, method: randomValue(next, 3), params: randomValue(next) }), id: undefined };
     case 4: // valid envelope, random params (a real request, needs a reply)
-      return { line: JSON.stringify({ id, method, params: randomValue(next) }), id };
+      return { line: JSON.stringify({ id, method, params: randomValue(next) }), id, method };
     case 5: // notification with random params (ignored)
       return { line: JSON.stringify({ method, params: randomValue(next) }) };
     case 6: // response to a server request that never existed (ignored)
@@ -68,21 +70,29 @@ function malformedLine(next: () => number, n: number): { line: string; id?: numb
 }
 
 let server: AppServerProcess | undefined;
+let fake: FakeResponsesServer | undefined;
+let home: string | undefined;
 afterEach(async () => {
   await server?.dispose();
   server = undefined;
+  await fake?.close();
+  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 describe("fuzzing the transport", () => {
   it("survives 10,000 malformed lines, answers every request id, then still works", { timeout: 180_000 }, async () => {
-    server = await startServer();
+    fake = await startFakeResponsesServer();
+    home = makeTempDir("codex-home-");
+    writeFakeProviderConfig(home, fake.url);
+    server = await startServer({ codexHome: home });
     await server.initialize();
     const next = rng(0xc0dec5);
     const expectAnswer: number[] = [];
     const chunk: string[] = [];
     for (let n = 0; n < 10_000; n++) {
-      const { line, id } = malformedLine(next, n);
+      const { line, id, method } = malformedLine(next, n);
       if (id !== undefined) expectAnswer.push(id);
+      if (id !== undefined && method !== undefined) server.trackRequest(id, method);
       chunk.push(line);
       if (chunk.length === 500) {
         server.sendRaw(chunk.join("\n"));
@@ -103,7 +113,12 @@ describe("fuzzing the transport", () => {
     expect([...answered.values()].every((count) => count === 1)).toBe(true);
     expect(server.child.exitCode).toBeNull();
 
-    const list = await server.call("thread/loaded/list", {});
-    expect(Array.isArray(list.data)).toBe(true);
+    // A normal turn still works afterwards.
+    fake.enqueue(turn([sse.message("still alive")]));
+    const { thread } = await server.call("thread/start", { cwd: home });
+    const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "ping" }] });
+    const done = await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
+    expect(done.params.turn.status).toBe("completed");
+    expect(done.params.turn.items.some((i: { type: string; text?: string }) => i.type === "agentMessage" && i.text === "still alive")).toBe(true);
   });
 });

@@ -88,7 +88,12 @@ export class AppServerProcess {
       this.stderr += chunk;
     });
     this.child.stdin.on("error", () => {});
-    this.#exit = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));
+    this.#exit = new Promise((resolve) =>
+      this.child.on("exit", (code) => {
+        resolve(code);
+        for (const wake of [...this.#waiters]) wake();
+      }),
+    );
     const lines = createInterface({ input: this.child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
     lines.on("line", (line) => this.#onLine(line));
   }
@@ -109,6 +114,11 @@ export class AppServerProcess {
       if (answer !== undefined) this.respond(message.id, answer);
     }
     for (const wake of [...this.#waiters]) wake();
+  }
+
+  /** Tells the validator which method an id sent through `sendRaw` belongs to. */
+  trackRequest(id: unknown, method: string): void {
+    this.#methodOfId.set(id, method);
   }
 
   sendRaw(line: string): void {
