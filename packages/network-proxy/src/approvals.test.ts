@@ -13,9 +13,21 @@ import {
   proposedNetworkPolicyAmendments,
 } from "./approvals.js";
 import { compileNetworkPolicy } from "./policy.js";
-import { type BlockedAttempt, type NetworkAccessRequest, type NetworkProxy, startNetworkProxy } from "./proxy.js";
+import {
+  type BlockedAttempt,
+  type NetworkAccessRequest,
+  type NetworkProxy,
+  startNetworkProxy,
+} from "./proxy.js";
 import { SOCKS_REPLY } from "./socks5.js";
-import { curl, type Origin, socksConnect, startEchoOrigin, startHttpOrigin, testLookup } from "./test-util.js";
+import {
+  curl,
+  type Origin,
+  socksConnect,
+  startEchoOrigin,
+  startHttpOrigin,
+  testLookup,
+} from "./test-util.js";
 
 let origin: Origin;
 let echo: Origin;
@@ -69,11 +81,21 @@ const status = (out: string) => Number(/^HTTP\/1\.1 (\d+)/.exec(out)?.[1]);
 
 describe("config and execpolicy compile into the proxy policy", () => {
   it("networkPolicyFromConfig reads Codex's [network] keys and names bad ones", () => {
-    expect(networkPolicyFromConfig({ allowed_domains: ["*.openai.com"], denied_domains: ["evil.example"], allow_local_binding: true, mode: "full" })).toEqual({
+    expect(
+      networkPolicyFromConfig({
+        allowed_domains: ["*.openai.com"],
+        denied_domains: ["evil.example"],
+        allow_local_binding: true,
+        mode: "full",
+      }),
+    ).toEqual({
       ok: true,
       spec: { allowedDomains: ["*.openai.com"], deniedDomains: ["evil.example"], allowLocal: true },
     });
-    expect(networkPolicyFromConfig(undefined)).toEqual({ ok: true, spec: { allowedDomains: [], deniedDomains: [], allowLocal: false } });
+    expect(networkPolicyFromConfig(undefined)).toEqual({
+      ok: true,
+      spec: { allowedDomains: [], deniedDomains: [], allowLocal: false },
+    });
     const bad = networkPolicyFromConfig({ allowed_domains: "x" });
     expect(!bad.ok && bad.error.message).toContain("allowed_domains");
   });
@@ -87,9 +109,13 @@ describe("config and execpolicy compile into the proxy policy", () => {
         'network_rule(host = "ask.rules.test", protocol = "https", decision = "prompt")',
       ].join("\n"),
     );
-    const spec = composeNetworkPolicy({ allowedDomains: ["**.rules.test"], allowLocal: true }, await loadRules(), {
-      allowed: ["session.test"],
-    });
+    const spec = composeNetworkPolicy(
+      { allowedDomains: ["**.rules.test"], allowLocal: true },
+      await loadRules(),
+      {
+        allowed: ["session.test"],
+      },
+    );
     expect(spec).toEqual({
       allowedDomains: ["**.rules.test", "api.rules.test", "session.test"],
       deniedDomains: ["blocked.rules.test"],
@@ -97,7 +123,10 @@ describe("config and execpolicy compile into the proxy policy", () => {
     });
     const compiled = compileNetworkPolicy(spec);
     if (!compiled.ok) throw new Error(compiled.error.message);
-    expect(compiled.policy.evaluateHost("blocked.rules.test")).toMatchObject({ allowed: false, reason: "denied" });
+    expect(compiled.policy.evaluateHost("blocked.rules.test")).toMatchObject({
+      allowed: false,
+      reason: "denied",
+    });
     expect(compiled.policy.evaluateHost("ask.rules.test").allowed).toBe(true); // the wildcard covers it
   });
 
@@ -165,7 +194,9 @@ describe("approvals through the broker", () => {
     const text = fs.readFileSync(defaultRulesPath(codexHome), "utf8");
     expect(text).toContain('network_rule(host="always.test", protocol="https", decision="allow")');
     expect(broker.execPolicy?.checkNetwork("always.test", "https")).toBe("allow");
-    expect(status((await curl(["-x", httpProxy, `http://always.test:${origin.port}/again`])).stdout)).toBe(200);
+    expect(status((await curl(["-x", httpProxy, `http://always.test:${origin.port}/again`])).stdout)).toBe(
+      200,
+    );
     expect(core.asked).toHaveLength(1);
 
     // A new session: the rules file alone now allows the host (no approver at all).
@@ -175,7 +206,11 @@ describe("approvals through the broker", () => {
     });
     if (!next.ok) throw new Error(next.error.message);
     proxies.push(next.proxy);
-    const retry = await curl(["-x", `http://127.0.0.1:${next.proxy.httpAddress.port}`, `http://always.test:${origin.port}/retry`]);
+    const retry = await curl([
+      "-x",
+      `http://127.0.0.1:${next.proxy.httpAddress.port}`,
+      `http://always.test:${origin.port}/retry`,
+    ]);
     expect(retry.stdout).toContain("path=/retry");
   });
 
@@ -232,7 +267,11 @@ describe("approvals through the broker", () => {
   it("denied hosts and local addresses never reach the approver; an approval does not lift the local guard", async () => {
     const { proxy, httpProxy } = await start();
     const core = scriptedApprovals("approved");
-    createNetworkApprovalBroker({ proxy, base: { deniedDomains: ["denied.test"] }, requestApproval: core.requestApproval });
+    createNetworkApprovalBroker({
+      proxy,
+      base: { deniedDomains: ["denied.test"] },
+      requestApproval: core.requestApproval,
+    });
     const denied = await curl(["-x", httpProxy, `http://denied.test:${origin.port}/`]);
     expect(status(denied.stdout)).toBe(403);
     const local = await curl(["-x", httpProxy, `http://127.0.0.1:${origin.port}/`]);

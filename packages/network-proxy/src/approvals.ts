@@ -38,7 +38,9 @@ export function networkPolicyFromConfig(
     const issue = parsed.error.issues[0];
     return {
       ok: false,
-      error: { message: `invalid [network] config: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}` },
+      error: {
+        message: `invalid [network] config: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`,
+      },
     };
   }
   return {
@@ -79,7 +81,10 @@ function dedupe(xs: string[]): string[] {
 }
 
 /** The app-server's `networkApprovalContext` for a blocked attempt. */
-export function networkApprovalContext(request: NetworkAccessRequest): { host: string; protocol: NetworkAccessRequest["protocol"] } {
+export function networkApprovalContext(request: NetworkAccessRequest): {
+  host: string;
+  protocol: NetworkAccessRequest["protocol"];
+} {
   return { host: request.host, protocol: request.protocol };
 }
 

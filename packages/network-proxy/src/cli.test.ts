@@ -16,7 +16,13 @@ afterAll(async () => {
 });
 
 function sink() {
-  const s = { text: "", write: (chunk: string) => ((s.text += chunk), true) };
+  const s = {
+    text: "",
+    write(chunk: string) {
+      s.text += chunk;
+      return true;
+    },
+  };
   return s;
 }
 
@@ -41,14 +47,21 @@ describe("runNetworkProxyCommand", () => {
 
     const ok = await curl(["-x", `http://${ready.http}`, `http://cli.test:${origin.port}/cli`]);
     expect(ok.stdout).toContain("path=/cli");
-    const viaSocks = await curl(["--socks5-hostname", ready.socks, `http://www.cli.test:${origin.port}/socks`]);
+    const viaSocks = await curl([
+      "--socks5-hostname",
+      ready.socks,
+      `http://www.cli.test:${origin.port}/socks`,
+    ]);
     expect(viaSocks.stdout).toContain("path=/socks");
     const refused = await curl(["-x", `http://${ready.http}`, `http://x.bad.cli.test:${origin.port}/`]);
     expect(refused.stdout).toMatch(/^HTTP\/1\.1 403/);
     await waitFor(() => stderr.text.includes("\n"));
-    expect(stderr.text.trim().split("\n").map((l) => JSON.parse(l))).toEqual([
-      { host: "x.bad.cli.test", port: origin.port, protocol: "http", reason: "denied" },
-    ]);
+    expect(
+      stderr.text
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([{ host: "x.bad.cli.test", port: origin.port, protocol: "http", reason: "denied" }]);
 
     controller.abort();
     expect(await exit).toBe(0);
@@ -97,7 +110,10 @@ process.exitCode = await runNetworkProxyCommand(JSON.parse(process.env.NP_ARGS),
       const child = spawn(
         process.execPath,
         ["--conditions=@codex-ts/source", "--import", "tsx", "--input-type=module", "-e", script],
-        { cwd: path.join(here, ".."), env: { ...process.env, NP_ARGS: JSON.stringify(["--allow", "example.com"]) } },
+        {
+          cwd: path.join(here, ".."),
+          env: { ...process.env, NP_ARGS: JSON.stringify(["--allow", "example.com"]) },
+        },
       );
       let out = "";
       let err = "";

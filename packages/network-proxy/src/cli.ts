@@ -74,7 +74,11 @@ export async function runNetworkProxyCommand(args: string[], io: NetworkProxyCli
   if (io.signal?.aborted) return 0;
 
   const started = await startNetworkProxy({
-    policy: { allowedDomains: values.allow ?? [], deniedDomains: values.deny ?? [], allowLocal: values["allow-local"] ?? false },
+    policy: {
+      allowedDomains: values.allow ?? [],
+      deniedDomains: values.deny ?? [],
+      allowLocal: values["allow-local"] ?? false,
+    },
     ...(typeof httpPort === "number" ? { httpPort } : {}),
     ...(typeof socksPort === "number" ? { socksPort } : {}),
     ...(io.lookup ? { lookup: io.lookup } : {}),
@@ -85,7 +89,9 @@ export async function runNetworkProxyCommand(args: string[], io: NetworkProxyCli
   }
   const { proxy } = started;
   proxy.onBlocked((attempt) => {
-    io.stderr.write(`${JSON.stringify({ host: attempt.host, port: attempt.port, protocol: attempt.protocol, reason: attempt.reason })}\n`);
+    io.stderr.write(
+      `${JSON.stringify({ host: attempt.host, port: attempt.port, protocol: attempt.protocol, reason: attempt.reason })}\n`,
+    );
   });
 
   await new Promise<void>((resolve) => {

@@ -11,7 +11,10 @@ function hostPort(a: SocketAddress): string {
  * The variables a command needs to use the proxy, upper and lower case: HTTP(S)_PROXY → the HTTP
  * proxy, ALL_PROXY → the SOCKS5 proxy (`socks5h://`, names resolved by the proxy), NO_PROXY.
  */
-export function proxyEnvironment(proxy: { httpAddress: SocketAddress; socksAddress?: SocketAddress }): Record<string, string> {
+export function proxyEnvironment(proxy: {
+  httpAddress: SocketAddress;
+  socksAddress?: SocketAddress;
+}): Record<string, string> {
   const http = `http://${hostPort(proxy.httpAddress)}`;
   const all = proxy.socksAddress ? `socks5h://${hostPort(proxy.socksAddress)}` : http;
   const env: Record<string, string> = {};

@@ -81,7 +81,10 @@ describe("evaluateHost", () => {
   });
 
   it("deny wins over allow, including wildcards and the global allow", () => {
-    const p = compile({ allowedDomains: ["*", "**.example.com"], deniedDomains: ["*.bad.example.com", "evil.com"] });
+    const p = compile({
+      allowedDomains: ["*", "**.example.com"],
+      deniedDomains: ["*.bad.example.com", "evil.com"],
+    });
     expect(p.evaluateHost("ok.example.com").allowed).toBe(true);
     expect(p.evaluateHost("x.bad.example.com")).toMatchObject({ allowed: false, reason: "denied" });
     expect(p.evaluateHost("EVIL.com.")).toMatchObject({ allowed: false, reason: "denied", host: "evil.com" });
@@ -99,7 +102,10 @@ describe("evaluateHost", () => {
     const wild = compile({ allowedDomains: ["*"] });
     expect(wild.evaluateHost("127.0.0.1")).toMatchObject({ allowed: false, reason: "not_allowed_local" });
     expect(wild.evaluateHost("[::1]")).toMatchObject({ allowed: false, reason: "not_allowed_local" });
-    expect(wild.evaluateHost("169.254.169.254")).toMatchObject({ allowed: false, reason: "not_allowed_local" });
+    expect(wild.evaluateHost("169.254.169.254")).toMatchObject({
+      allowed: false,
+      reason: "not_allowed_local",
+    });
     expect(wild.evaluateHost("8.8.8.8").allowed).toBe(true);
     const explicit = compile({ allowedDomains: ["127.0.0.1"] });
     expect(explicit.evaluateHost("127.1")).toMatchObject({ allowed: true, explicitLocal: true });

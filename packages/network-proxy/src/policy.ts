@@ -132,12 +132,19 @@ interface PatternSet {
 }
 
 function compilePatterns(patterns: readonly string[], list: "allow" | "deny"): PatternSet | PolicyError {
-  const set: PatternSet = { all: false, exact: new Set(), subdomains: new Set(), apexAndSubdomains: new Set() };
+  const set: PatternSet = {
+    all: false,
+    exact: new Set(),
+    subdomains: new Set(),
+    apexAndSubdomains: new Set(),
+  };
   for (const raw of patterns) {
     const p = raw.trim();
     if (p === "*" || p === "**") {
       if (list === "deny") {
-        return { message: `denied domain "${raw}": a global wildcard cannot be denied (use exact hosts or *.domain)` };
+        return {
+          message: `denied domain "${raw}": a global wildcard cannot be denied (use exact hosts or *.domain)`,
+        };
       }
       set.all = true;
       continue;
@@ -149,7 +156,9 @@ function compilePatterns(patterns: readonly string[], list: "allow" | "deny"): P
         : [set.exact, p];
     const host = rest.includes("*") ? undefined : normalizeHost(rest);
     if (host === undefined) {
-      return { message: `${list === "allow" ? "allowed" : "denied"} domain "${raw}" is not a valid host or pattern` };
+      return {
+        message: `${list === "allow" ? "allowed" : "denied"} domain "${raw}" is not a valid host or pattern`,
+      };
     }
     target.add(host);
   }
@@ -178,13 +187,17 @@ export class CompiledNetworkPolicy {
   ) {}
 
   /** @internal use `compileNetworkPolicy`. */
-  static build(spec: unknown): { ok: true; policy: CompiledNetworkPolicy } | { ok: false; error: PolicyError } {
+  static build(
+    spec: unknown,
+  ): { ok: true; policy: CompiledNetworkPolicy } | { ok: false; error: PolicyError } {
     const parsed = NetworkPolicySpecSchema.safeParse(spec);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return {
         ok: false,
-        error: { message: `invalid network policy: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}` },
+        error: {
+          message: `invalid network policy: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`,
+        },
       };
     }
     const allow = compilePatterns(parsed.data.allowedDomains, "allow");

@@ -38,11 +38,27 @@ beforeAll(async () => {
   origin6 = await startHttpOrigin("::1");
   echo = await startEchoOrigin();
   certDir = fs.mkdtempSync(path.join(os.tmpdir(), "np-cert-"));
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=secure.test",
-    "-addext", "subjectAltName=DNS:secure.test",
-    "-keyout", path.join(certDir, "key.pem"), "-out", path.join(certDir, "cert.pem"),
-  ], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=secure.test",
+      "-addext",
+      "subjectAltName=DNS:secure.test",
+      "-keyout",
+      path.join(certDir, "key.pem"),
+      "-out",
+      path.join(certDir, "cert.pem"),
+    ],
+    { stdio: "ignore" },
+  );
   certPem = fs.readFileSync(path.join(certDir, "cert.pem"), "utf8");
   const server = https.createServer(
     { key: fs.readFileSync(path.join(certDir, "key.pem")), cert: certPem },
@@ -72,16 +88,22 @@ async function start(policy: NetworkPolicySpec, lookup: LookupFn = testLookup())
 }
 
 /** GET through the HTTP proxy with node's http client (absolute-form). */
-function nodeGetViaProxy(proxyPort: number, url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function nodeGetViaProxy(
+  proxyPort: number,
+  url: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const host = url.startsWith("http") ? new URL(url).host : "127.0.0.1";
-    const req = http.request({ host: "127.0.0.1", port: proxyPort, method: "GET", path: url, headers: { host } }, (res) => {
-      let body = "";
-      res.on("data", (c: Buffer) => {
-        body += c.toString();
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port: proxyPort, method: "GET", path: url, headers: { host } },
+      (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => {
+          body += c.toString();
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -102,7 +124,9 @@ describe("allowed hosts pass", () => {
     expect(viaNode.headers["x-origin"]).toBe("yes");
     const viaCurl = await curl(["-x", httpProxy, "-d", "hello", `http://allowed.test:${origin.port}/post`]);
     expect(viaCurl.code).toBe(0);
-    expect(viaCurl.stdout).toContain(`origin host=allowed.test:${origin.port} path=/post method=POST body=hello`);
+    expect(viaCurl.stdout).toContain(
+      `origin host=allowed.test:${origin.port} path=/post method=POST body=hello`,
+    );
   });
 
   it("CONNECT: curl tunnels plain HTTP (-p) and HTTPS; node https over a CONNECT socket", async () => {
@@ -113,7 +137,13 @@ describe("allowed hosts pass", () => {
     expect(tunnelled.stdout).toContain(`origin host=allowed.test:${origin.port} path=/t`);
 
     const caFile = path.join(certDir, "cert.pem");
-    const secure = await curl(["--cacert", caFile, "-x", httpProxy, `https://secure.test:${tlsOrigin.port}/s`]);
+    const secure = await curl([
+      "--cacert",
+      caFile,
+      "-x",
+      httpProxy,
+      `https://secure.test:${tlsOrigin.port}/s`,
+    ]);
     expect(secure.code).toBe(0);
     expect(secure.stdout).toContain(`tls origin host=secure.test:${tlsOrigin.port} path=/s`);
 
@@ -143,7 +173,10 @@ describe("allowed hosts pass", () => {
   });
 
   it("SOCKS5 with a domain (curl --socks5-hostname), IPv4 and IPv6 addresses (curl --socks5)", async () => {
-    const { proxy } = await start({ ...allowLocalTests, allowedDomains: ["allowed.test", "127.0.0.1", "::1"] });
+    const { proxy } = await start({
+      ...allowLocalTests,
+      allowedDomains: ["allowed.test", "127.0.0.1", "::1"],
+    });
     const socks = `127.0.0.1:${proxy.socksAddress.port}`;
     const byName = await curl(["--socks5-hostname", socks, `http://allowed.test:${origin.port}/n`]);
     expect(byName.code).toBe(0);
@@ -158,7 +191,11 @@ describe("allowed hosts pass", () => {
 
   it("a SOCKS5 tunnel carries bytes both ways after a successful reply", async () => {
     const { proxy } = await start(allowLocalTests);
-    const { code, socket } = await socksConnect(proxy.socksAddress.port, { type: "domain", host: "allowed.test" }, echo.port);
+    const { code, socket } = await socksConnect(
+      proxy.socksAddress.port,
+      { type: "domain", host: "allowed.test" },
+      echo.port,
+    );
     expect(code).toBe(SOCKS_REPLY.succeeded);
     expect(await echoRoundTrip(socket, "ping over socks")).toContain("ping over socks");
     socket.destroy();
@@ -189,7 +226,11 @@ describe("denied and unlisted hosts are refused", () => {
       expect(r.code).toBe(SOCKS_REPLY.notAllowedByRuleset);
       r.socket.destroy();
     }
-    const viaCurl = await curl(["--socks5-hostname", `127.0.0.1:${proxy.socksAddress.port}`, `http://other.test:${origin.port}/`]);
+    const viaCurl = await curl([
+      "--socks5-hostname",
+      `127.0.0.1:${proxy.socksAddress.port}`,
+      `http://other.test:${origin.port}/`,
+    ]);
     expect(viaCurl.code).not.toBe(0);
     expect(viaCurl.stdout).not.toContain("origin host=");
 
@@ -231,13 +272,25 @@ describe("denied and unlisted hosts are refused", () => {
     expect(await raw(`http://ALLOWED.Test.:${origin.port}/case`)).toContain("200 OK");
     // The pattern was written in Unicode; clients send the punycode form.
     expect(await raw(`http://xn--bcher-kva.test:${origin.port}/idn`)).toContain("200 OK");
-    const socksIdn = await socksConnect(proxy.socksAddress.port, { type: "domain", host: "xn--bcher-kva.test" }, echo.port);
+    const socksIdn = await socksConnect(
+      proxy.socksAddress.port,
+      { type: "domain", host: "xn--bcher-kva.test" },
+      echo.port,
+    );
     expect(socksIdn.code).toBe(SOCKS_REPLY.succeeded);
     socksIdn.socket.destroy();
-    const socksUnicode = await socksConnect(proxy.socksAddress.port, { type: "domain", host: "BÜCHER.test." }, echo.port);
+    const socksUnicode = await socksConnect(
+      proxy.socksAddress.port,
+      { type: "domain", host: "BÜCHER.test." },
+      echo.port,
+    );
     expect(socksUnicode.code).toBe(SOCKS_REPLY.succeeded);
     socksUnicode.socket.destroy();
-    const denied = await socksConnect(proxy.socksAddress.port, { type: "domain", host: "DENIED.test." }, echo.port);
+    const denied = await socksConnect(
+      proxy.socksAddress.port,
+      { type: "domain", host: "DENIED.test." },
+      echo.port,
+    );
     expect(denied.code).toBe(SOCKS_REPLY.notAllowedByRuleset);
     denied.socket.destroy();
   });
@@ -280,8 +333,20 @@ describe("local addresses and rebinding", () => {
     expect(s.code).toBe(SOCKS_REPLY.notAllowedByRuleset);
     s.socket.destroy();
     expect(blocked).toEqual([
-      { host: "rebind.test", port: origin.port, protocol: "http", reason: "not_allowed_local", address: "127.0.0.1" },
-      { host: "rebind.test", port: echo.port, protocol: "socks5Tcp", reason: "not_allowed_local", address: "127.0.0.1" },
+      {
+        host: "rebind.test",
+        port: origin.port,
+        protocol: "http",
+        reason: "not_allowed_local",
+        address: "127.0.0.1",
+      },
+      {
+        host: "rebind.test",
+        port: echo.port,
+        protocol: "socks5Tcp",
+        reason: "not_allowed_local",
+        address: "127.0.0.1",
+      },
     ]);
     expect(calls).toEqual(["rebind.test", "rebind.test"]);
   });
@@ -315,14 +380,20 @@ describe("live policy updates and lifecycle", () => {
     expect(open.head).toMatch(/^HTTP\/1\.1 200/);
     expect(await echoRoundTrip(open.socket, "before")).toContain("before");
 
-    expect(proxy.updatePolicy({ allowedDomains: [], deniedDomains: ["allowed.test"], allowLocal: true })).toEqual({ ok: true });
+    expect(
+      proxy.updatePolicy({ allowedDomains: [], deniedDomains: ["allowed.test"], allowLocal: true }),
+    ).toEqual({ ok: true });
     const refused = await httpConnect(proxy.httpAddress.port, `allowed.test:${echo.port}`);
     expect(refused.head).toMatch(/^HTTP\/1\.1 403/);
     refused.socket.destroy();
     expect(await echoRoundTrip(open.socket, "after-update")).toContain("after-update");
 
     expect(proxy.updatePolicy({ allowedDomains: ["allowed.test"], allowLocal: true }).ok).toBe(true);
-    const again = await socksConnect(proxy.socksAddress.port, { type: "domain", host: "allowed.test" }, echo.port);
+    const again = await socksConnect(
+      proxy.socksAddress.port,
+      { type: "domain", host: "allowed.test" },
+      echo.port,
+    );
     expect(again.code).toBe(SOCKS_REPLY.succeeded);
     again.socket.destroy();
     open.socket.destroy();
@@ -333,11 +404,18 @@ describe("live policy updates and lifecycle", () => {
   });
 
   it("close() frees both listeners and ends open tunnels", async () => {
-    const r = await startNetworkProxy({ policy: { allowedDomains: ["allowed.test"], allowLocal: true }, lookup: testLookup() });
+    const r = await startNetworkProxy({
+      policy: { allowedDomains: ["allowed.test"], allowLocal: true },
+      lookup: testLookup(),
+    });
     if (!r.ok) throw new Error(r.error.message);
     const { proxy } = r;
     const tunnel = await httpConnect(proxy.httpAddress.port, `allowed.test:${echo.port}`);
-    const socks = await socksConnect(proxy.socksAddress.port, { type: "domain", host: "allowed.test" }, echo.port);
+    const socks = await socksConnect(
+      proxy.socksAddress.port,
+      { type: "domain", host: "allowed.test" },
+      echo.port,
+    );
     let tunnelClosed = false;
     let socksClosed = false;
     tunnel.socket.on("close", () => {

@@ -7,7 +7,13 @@
 import { lookup as dnsLookup } from "node:dns/promises";
 import http from "node:http";
 import net from "node:net";
-import { CompiledNetworkPolicy, type BlockReason, isIpLiteral, type NetworkPolicySpec, PROXY_ERROR_HEADER_VALUES } from "./policy.js";
+import {
+  CompiledNetworkPolicy,
+  type BlockReason,
+  isIpLiteral,
+  type NetworkPolicySpec,
+  PROXY_ERROR_HEADER_VALUES,
+} from "./policy.js";
 import { pipeBoth } from "./relay.js";
 import { handleSocksConnection } from "./socks5.js";
 
@@ -96,7 +102,9 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
-function toCompiled(policy: NetworkPolicySpec | CompiledNetworkPolicy): UpdateResult & { policy?: CompiledNetworkPolicy } {
+function toCompiled(
+  policy: NetworkPolicySpec | CompiledNetworkPolicy,
+): UpdateResult & { policy?: CompiledNetworkPolicy } {
   if (policy instanceof CompiledNetworkPolicy) return { ok: true, policy };
   const built = CompiledNetworkPolicy.build(policy);
   return built.ok ? { ok: true, policy: built.policy } : { ok: false, error: built.error };
@@ -112,31 +120,43 @@ function isLoopbackListenHost(host: string): boolean {
 export async function startNetworkProxy(spec: NetworkProxySpec): Promise<StartResult> {
   const compiled = toCompiled(spec.policy);
   if (!compiled.ok || !compiled.policy) {
-    return { ok: false, error: { code: "invalid-spec", message: compiled.ok ? "invalid policy" : compiled.error.message } };
+    return {
+      ok: false,
+      error: { code: "invalid-spec", message: compiled.ok ? "invalid policy" : compiled.error.message },
+    };
   }
   const listenHost = spec.listenHost ?? "127.0.0.1";
   if (!isLoopbackListenHost(listenHost)) {
-    return { ok: false, error: { code: "invalid-spec", message: `refusing to listen on non-loopback address ${listenHost}` } };
+    return {
+      ok: false,
+      error: { code: "invalid-spec", message: `refusing to listen on non-loopback address ${listenHost}` },
+    };
   }
   for (const [name, port] of [
     ["httpPort", spec.httpPort],
     ["socksPort", spec.socksPort],
   ] as const) {
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-      return { ok: false, error: { code: "invalid-spec", message: `${name} must be an integer 0–65535 (got ${port})` } };
+      return {
+        ok: false,
+        error: { code: "invalid-spec", message: `${name} must be an integer 0–65535 (got ${port})` },
+      };
     }
   }
-  const proxy = new Proxy(compiled.policy, spec);
+  const proxy = new ProxyServer(compiled.policy, spec);
   try {
     await proxy.listen(listenHost, spec.httpPort ?? 0, spec.socksPort ?? 0);
   } catch (err) {
     await proxy.close();
-    return { ok: false, error: { code: "listen-failed", message: `cannot listen on ${listenHost}: ${(err as Error).message}` } };
+    return {
+      ok: false,
+      error: { code: "listen-failed", message: `cannot listen on ${listenHost}: ${(err as Error).message}` },
+    };
   }
   return { ok: true, proxy };
 }
 
-class Proxy implements NetworkProxy {
+class ProxyServer implements NetworkProxy {
   httpAddress: SocketAddress = { host: "", port: 0 };
   socksAddress: SocketAddress = { host: "", port: 0 };
   private current: CompiledNetworkPolicy;
@@ -159,11 +179,13 @@ class Proxy implements NetworkProxy {
     this.connectTimeoutMs = spec.connectTimeoutMs ?? 30_000;
     this.httpServer = http.createServer((req, res) => void this.onHttpRequest(req, res));
     this.httpServer.on("connection", (s: net.Socket) => this.track(s));
-    this.httpServer.on("connect", (req: http.IncomingMessage, socket: net.Socket, head: Buffer) =>
-      void this.onConnect(req, socket, head),
+    this.httpServer.on(
+      "connect",
+      (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => void this.onConnect(req, socket, head),
     );
     this.httpServer.on("clientError", (_err, socket) => {
-      if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+      if (socket.writable)
+        socket.end("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
       else socket.destroy();
     });
     this.socksServer = net.createServer((s) => {
@@ -192,7 +214,8 @@ class Proxy implements NetworkProxy {
 
   updatePolicy(policy: NetworkPolicySpec | CompiledNetworkPolicy): UpdateResult {
     const compiled = toCompiled(policy);
-    if (!compiled.ok || !compiled.policy) return compiled.ok ? { ok: false, error: { message: "invalid policy" } } : compiled;
+    if (!compiled.ok || !compiled.policy)
+      return compiled.ok ? { ok: false, error: { message: "invalid policy" } } : compiled;
     this.current = compiled.policy;
     return { ok: true };
   }
@@ -243,7 +266,13 @@ class Proxy implements NetworkProxy {
   /** Decide one attempt and pick the address to dial (resolved once; the checked address is dialled). */
   async authorize(request: NetworkAccessRequest): Promise<Authorization> {
     const block = (reason: BlockReason, host: string, address?: string): Authorization => {
-      this.emitBlocked({ host, port: request.port, protocol: request.protocol, reason, ...(address ? { address } : {}) });
+      this.emitBlocked({
+        host,
+        port: request.port,
+        protocol: request.protocol,
+        reason,
+        ...(address ? { address } : {}),
+      });
       return { ok: false, kind: "blocked", reason };
     };
     let policy = this.current;
@@ -256,19 +285,24 @@ class Proxy implements NetworkProxy {
       const again = policy.evaluateHost(host);
       // An approval never overrides a deny rule or the local guard; "once" passes the allow list.
       if (!again.allowed && again.reason !== "not_allowed") return block(again.reason, again.host);
-      verdict = again.allowed ? again : { allowed: true, host, ipLiteral: isIpLiteral(host), explicitLocal: false };
+      verdict = again.allowed
+        ? again
+        : { allowed: true, host, ipLiteral: isIpLiteral(host), explicitLocal: false };
     }
     if (!verdict.allowed) return block(verdict.reason, verdict.host);
     let addresses: LookupAddress[];
     if (verdict.ipLiteral) {
-      addresses = [{ address: verdict.host.split("%")[0] ?? verdict.host, family: verdict.host.includes(":") ? 6 : 4 }];
+      addresses = [
+        { address: verdict.host.split("%")[0] ?? verdict.host, family: verdict.host.includes(":") ? 6 : 4 },
+      ];
     } else {
       try {
         addresses = await this.lookup(verdict.host);
       } catch (err) {
         return { ok: false, kind: "resolve-failed", message: (err as Error).message };
       }
-      if (addresses.length === 0) return { ok: false, kind: "resolve-failed", message: `no addresses for ${verdict.host}` };
+      if (addresses.length === 0)
+        return { ok: false, kind: "resolve-failed", message: `no addresses for ${verdict.host}` };
     }
     const refused = addresses.find((a) => !policy.checkAddress(verdict, a.address));
     if (refused) return block("not_allowed_local", verdict.host, refused.address);
@@ -295,7 +329,9 @@ class Proxy implements NetworkProxy {
       const socket = net.connect({ host: address, port });
       this.track(socket);
       const timer = setTimeout(() => {
-        const err = Object.assign(new Error(`connect to ${address}:${port} timed out`), { code: "ETIMEDOUT" });
+        const err = Object.assign(new Error(`connect to ${address}:${port} timed out`), {
+          code: "ETIMEDOUT",
+        });
         socket.destroy(err);
       }, this.connectTimeoutMs);
       socket.once("connect", () => {
@@ -338,7 +374,8 @@ class Proxy implements NetworkProxy {
     const port = url.port === "" ? 80 : Number(url.port);
     const auth = await this.authorize({ host: url.hostname, port, protocol: "http" });
     if (!auth.ok) {
-      if (auth.kind === "blocked") fail(403, `blocked by network policy (${auth.reason})`, PROXY_ERROR_HEADER_VALUES[auth.reason]);
+      if (auth.kind === "blocked")
+        fail(403, `blocked by network policy (${auth.reason})`, PROXY_ERROR_HEADER_VALUES[auth.reason]);
       else fail(502, `cannot resolve ${url.hostname}: ${auth.message}`);
       return;
     }
@@ -384,7 +421,8 @@ class Proxy implements NetworkProxy {
     let target: URL;
     try {
       target = new URL(`http://${req.url ?? ""}`);
-      if (target.port === "" || target.pathname !== "/" || target.username !== "") throw new Error("bad authority");
+      if (target.port === "" || target.pathname !== "/" || target.username !== "")
+        throw new Error("bad authority");
     } catch {
       reply("400 Bad Request");
       return;
@@ -392,7 +430,8 @@ class Proxy implements NetworkProxy {
     const port = Number(target.port);
     const auth = await this.authorize({ host: target.hostname, port, protocol: "https" });
     if (!auth.ok) {
-      if (auth.kind === "blocked") reply("403 Forbidden", `x-proxy-error: ${PROXY_ERROR_HEADER_VALUES[auth.reason]}\r\n`);
+      if (auth.kind === "blocked")
+        reply("403 Forbidden", `x-proxy-error: ${PROXY_ERROR_HEADER_VALUES[auth.reason]}\r\n`);
       else reply("502 Bad Gateway");
       return;
     }
@@ -412,4 +451,3 @@ class Proxy implements NetworkProxy {
     pipeBoth(client, upstream);
   }
 }
-

@@ -28,7 +28,9 @@ export const SOCKS_REPLY = {
 export interface SocksHost {
   authorize(
     request: NetworkAccessRequest,
-  ): Promise<{ ok: true; address: string; family: number } | { ok: false; kind: "blocked" | "resolve-failed" }>;
+  ): Promise<
+    { ok: true; address: string; family: number } | { ok: false; kind: "blocked" | "resolve-failed" }
+  >;
   dial(address: string, port: number): Promise<net.Socket>;
 }
 
@@ -51,6 +53,10 @@ function readBytes(socket: net.Socket, n: number): Promise<Buffer | undefined> {
       cleanup();
       resolve(chunk.length === n ? chunk : undefined);
       return true;
+    }
+    if (n === 0) {
+      resolve(Buffer.alloc(0));
+      return;
     }
     if (socket.destroyed) {
       resolve(undefined);
@@ -87,7 +93,7 @@ function ipv6Bytes(address: string): Buffer {
   const left = parse(head);
   const right = parse(tail);
   const groups = [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
-  groups.slice(0, 8).forEach((g, i) => out.writeUInt16BE(Number.parseInt(g, 16) & 0xffff, i * 2));
+  for (const [i, g] of groups.slice(0, 8).entries()) out.writeUInt16BE(Number.parseInt(g, 16) & 0xffff, i * 2);
   return out;
 }
 
@@ -117,7 +123,7 @@ export async function handleSocksConnection(client: net.Socket, host: SocksHost)
   client.on("error", () => client.destroy());
   try {
     const greeting = await readBytes(client, 2);
-    if (!greeting || greeting[0] !== 5) {
+    if (greeting?.[0] !== 5) {
       client.destroy();
       return;
     }
@@ -133,7 +139,7 @@ export async function handleSocksConnection(client: net.Socket, host: SocksHost)
     client.write(Buffer.from([5, 0x00]));
 
     const request = await readBytes(client, 4);
-    if (!request || request[0] !== 5) {
+    if (request?.[0] !== 5) {
       client.destroy();
       return;
     }
@@ -146,7 +152,7 @@ export async function handleSocksConnection(client: net.Socket, host: SocksHost)
       targetHost = Array.from(b).join(".");
     } else if (atyp === 3) {
       const len = await readBytes(client, 1);
-      const name = len && len[0] ? await readBytes(client, len[0]) : undefined;
+      const name = len?.[0] ? await readBytes(client, len[0]) : undefined;
       if (!name) return void client.destroy();
       targetHost = name.toString("utf8");
     } else if (atyp === 4) {
@@ -167,7 +173,9 @@ export async function handleSocksConnection(client: net.Socket, host: SocksHost)
 
     const auth = await host.authorize({ host: targetHost, port, protocol: "socks5Tcp" });
     if (!auth.ok) {
-      client.end(reply(auth.kind === "blocked" ? SOCKS_REPLY.notAllowedByRuleset : SOCKS_REPLY.hostUnreachable));
+      client.end(
+        reply(auth.kind === "blocked" ? SOCKS_REPLY.notAllowedByRuleset : SOCKS_REPLY.hostUnreachable),
+      );
       return;
     }
     let upstream: net.Socket;
@@ -181,7 +189,12 @@ export async function handleSocksConnection(client: net.Socket, host: SocksHost)
       upstream.destroy();
       return;
     }
-    client.write(reply(SOCKS_REPLY.succeeded, { address: upstream.localAddress ?? "0.0.0.0", port: upstream.localPort ?? 0 }));
+    client.write(
+      reply(SOCKS_REPLY.succeeded, {
+        address: upstream.localAddress ?? "0.0.0.0",
+        port: upstream.localPort ?? 0,
+      }),
+    );
     pipeBoth(client, upstream);
   } catch {
     client.destroy();

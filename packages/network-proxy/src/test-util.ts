@@ -32,7 +32,9 @@ export async function startHttpOrigin(host = "127.0.0.1"): Promise<Origin> {
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString();
       res.setHeader("x-origin", "yes");
-      res.end(`origin host=${req.headers.host} path=${req.url} method=${req.method}${body ? ` body=${body}` : ""}`);
+      res.end(
+        `origin host=${req.headers.host} path=${req.url} method=${req.method}${body ? ` body=${body}` : ""}`,
+      );
     });
   });
   return listen(server, host);
@@ -40,7 +42,10 @@ export async function startHttpOrigin(host = "127.0.0.1"): Promise<Origin> {
 
 /** A TCP echo server (for tunnels). */
 export async function startEchoOrigin(host = "127.0.0.1"): Promise<Origin> {
-  return listen(net.createServer((s) => s.pipe(s).on("error", () => s.destroy())), host);
+  return listen(
+    net.createServer((s) => s.pipe(s).on("error", () => s.destroy())),
+    host,
+  );
 }
 
 export async function listen(server: net.Server, host: string): Promise<Origin> {
@@ -116,7 +121,10 @@ export function readUntil(socket: net.Socket, predicate: (data: Buffer) => boole
     const onClose = () => {
       cleanup();
       if (predicate(data)) resolve(data);
-      else reject(new Error(`socket closed after ${data.length} bytes: ${JSON.stringify(data.toString("latin1"))}`));
+      else
+        reject(
+          new Error(`socket closed after ${data.length} bytes: ${JSON.stringify(data.toString("latin1"))}`),
+        );
     };
     const cleanup = () => {
       socket.off("data", onData);
@@ -154,7 +162,10 @@ export async function socksConnect(
 }
 
 /** Raw CONNECT through the HTTP proxy; resolves with the status line/headers and the socket. */
-export async function httpConnect(proxyPort: number, authority: string): Promise<{ head: string; socket: net.Socket }> {
+export async function httpConnect(
+  proxyPort: number,
+  authority: string,
+): Promise<{ head: string; socket: net.Socket }> {
   const socket = await connect(proxyPort);
   socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
   const data = await readUntil(socket, (d) => d.includes("\r\n\r\n"));
