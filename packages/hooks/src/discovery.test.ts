@@ -3,7 +3,7 @@ import { v2 } from "@codex-ts/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { discoverHooks, standardLayers } from "./discovery.js";
 import { hooksListEntry, listHooks } from "./list.js";
-import { type Fixture, hooksJson, makeFixture } from "./test/fixture.js";
+import { type Fixture, hooksJson, makeFixture, SCHEMA_DIR } from "./test/fixture.js";
 
 let fx: Fixture;
 beforeEach(() => {
@@ -224,7 +224,7 @@ describe("listHooks", () => {
     ]);
     const response = { data: [hooksListEntry(fx.project, registry)] };
     expect(v2.HooksListResponse.parse(response)).toBeTruthy();
-    const official = v2.createOfficialSchemaValidator("/work/shared/codex-schema");
+    const official = v2.createOfficialSchemaValidator(SCHEMA_DIR);
     const checked = official.validateDefinition("HooksListResponse", response);
     expect(checked).toMatchObject({ valid: true });
   });
