@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { EventMsg, type ResponseItem, type RolloutItem, RolloutLine } from "@codex-ts/protocol";
 import { fail, sse, startFakeResponsesServer, turn, usage, type FakeResponsesServer } from "@codex-ts/test-support";
+import { policyFromSources } from "@codex-ts/execpolicy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ModelProviderInfo } from "../client/provider.js";
 import { createLocalRunner } from "../tools/exec/runner.js";
@@ -561,6 +562,17 @@ describe("session turn loop against the fake Responses server", () => {
     expect(request.body.model).toBe("gpt-from-config");
     expect(request.headers.authorization).toBe("Bearer mk");
     expect(h.session.settings()).toMatchObject({ model_provider_id: "mock", approval_policy: "never", permission_profile: { type: "disabled" } });
+  });
+
+  it("passes execpolicy rules to the tools: a forbidden command never runs", async () => {
+    const loaded = policyFromSources([{ file: "t.rules", contents: 'prefix_rule(pattern=["touch"], decision="forbidden", justification="no touching")' }]);
+    if (!loaded.ok) throw new Error("rules did not load");
+    server.enqueue(turn(sse.functionCall("shell_command", { command: "touch forbidden.txt" }, { callId: "f1" })), turn(sse.message("ok")));
+    const h = start({ execPolicy: loaded.policy });
+    h.session.submit(say("try"));
+    await h.turnEnd();
+    expect(existsSync(path.join(dir, "forbidden.txt"))).toBe(false);
+    expect(JSON.stringify(inputOf(1).find((i) => i.type === "function_call_output").output)).toContain("no touching");
   });
 
   it("shuts down: ends the event iterator after shutdown_complete", async () => {

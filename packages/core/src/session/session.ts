@@ -143,6 +143,10 @@ export interface SessionOptions {
   approvalHandler?: (request: ApprovalRequest) => Promise<ReviewDecision>;
   dynamicToolHandler?: (request: DynamicToolRequest) => Promise<DynamicToolResponse>;
   userInputHandler?: (request: UserInputRequest) => Promise<UserInputResponse>;
+  /** Command rules (@codex-ts/execpolicy) consulted before running commands. */
+  execPolicy?: ToolContext["execPolicy"];
+  /** Called when the user accepts a proposed execpolicy prefix rule (persist it). */
+  onExecpolicyAmendment?: (prefix: string[]) => void | Promise<void>;
   /** Command runner seam (sandboxing fills it). Default: local runner, danger-full-access only. */
   runner?: CommandRunner;
   onEvent?: (event: SessionEvent) => void;
@@ -1085,6 +1089,8 @@ class SessionImpl implements Session {
     };
     ctx.env = applyShellEnvironmentPolicy(this.options.shellEnvironmentPolicy ?? {}, this.env);
     if (this.env.SHELL) ctx.shell = this.env.SHELL;
+    if (this.options.execPolicy) ctx.execPolicy = this.options.execPolicy;
+    if (this.options.onExecpolicyAmendment) ctx.onExecpolicyAmendment = this.options.onExecpolicyAmendment;
     if (this.options.dynamicToolHandler) ctx.runDynamicTool = this.options.dynamicToolHandler;
     if (this.options.userInputHandler) ctx.requestUserInput = this.options.userInputHandler;
     return ctx;
