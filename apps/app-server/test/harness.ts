@@ -56,7 +56,7 @@ export interface SpawnOptions {
 export class AppServerProcess {
   readonly child: ChildProcessWithoutNullStreams;
   readonly codexHome: string;
-  readonly ownsCodexHome: boolean;
+  ownsCodexHome: boolean;
   /** Every message received, in order. */
   readonly messages: Message[] = [];
   readonly schemaProblems: string[] = [];
@@ -246,4 +246,32 @@ export class AppServerProcess {
 
 export async function startServer(options: SpawnOptions = {}): Promise<AppServerProcess> {
   return new AppServerProcess(options);
+}
+
+/**
+ * A server whose config points at `fakeUrl`, initialized with experimentalApi. The returned
+ * process owns its CODEX_HOME unless `codexHome` is given.
+ */
+export async function startWithFakeModel(
+  fakeUrl: string,
+  options: { codexHome?: string; extraConfig?: string; capabilities?: Record<string, unknown> } = {},
+): Promise<AppServerProcess> {
+  const home = options.codexHome ?? makeTempDir("codex-home-");
+  writeFakeProviderConfig(home, fakeUrl, options.extraConfig ?? "");
+  const server = new AppServerProcess({ codexHome: home });
+  if (!options.codexHome) server.ownsCodexHome = true;
+  await server.initialize(options.capabilities ?? { experimentalApi: true });
+  return server;
+}
+
+/** Starts a thread and one turn; resolves with their ids once the turn completed. */
+export async function runTurn(
+  server: AppServerProcess,
+  threadId: string,
+  text: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ turnId: string; completed: Message }> {
+  const { turn } = await server.call("turn/start", { threadId, input: [{ type: "text", text }], ...extra });
+  const completed = await server.waitForNotification("turn/completed", (p) => p.turn.id === turn.id);
+  return { turnId: turn.id, completed };
 }
