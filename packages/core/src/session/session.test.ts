@@ -323,6 +323,28 @@ describe("session turn loop against the fake Responses server", () => {
     expect(last).toContain("big task");
   });
 
+  it("compacts and retries when the server says the context window is exceeded", async () => {
+    server.enqueue(
+      turn(sse.message("earlier answer")),
+      fail.responseFailed("context_length_exceeded", "Your input exceeds the context window"),
+      fail.responseFailed("context_length_exceeded", "still too long"),
+      turn(sse.message("short summary")),
+      turn(sse.message("answer after compaction")),
+    );
+    const h = start();
+    h.session.submit(say("first"));
+    await h.turnEnd();
+    h.events.length = 0;
+    h.session.submit(say("second"));
+    expect((await h.turnEnd()).msg).toMatchObject({ type: "task_complete", last_agent_message: "answer after compaction" });
+    expect(h.events.some((e) => e.msg.type === "context_compacted")).toBe(true);
+    expect(h.events.some((e) => e.msg.type === "error")).toBe(false);
+    // The second summarization attempt dropped the oldest item.
+    const [tooLong, trimmed] = [server.responsesRequests()[2]!.body.input, server.responsesRequests()[3]!.body.input];
+    expect(trimmed.length).toBe(tooLong.length - 1);
+    expect(JSON.stringify(server.responsesRequests()[4]!.body.input)).toContain("short summary");
+  });
+
   it("re-sends the permissions message when policies change and applies thread settings", async () => {
     server.enqueue(turn(sse.message("a")), turn(sse.message("b")));
     const h = start();

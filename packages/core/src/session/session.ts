@@ -946,6 +946,7 @@ class SessionImpl implements Session {
       collaboration_mode_kind: this.modeKind(),
     });
     let lastAgentMessage: string | null = null;
+    let compactedForOverflow = false;
     this.record((r) => r.recordTurnContext?.(this.turnContext(turnId)));
     try {
       this.pushHistory(...this.contextUpdates());
@@ -962,6 +963,15 @@ class SessionImpl implements Session {
         const request = this.buildRequest(this.historyItems, registry.specs, outputSchema);
         const result = await this.sample(subId, turnId, request, signal, true);
         if (!result.ok) {
+          // Over the context window: compact once and try again before giving up.
+          if (result.error.kind === "context_window_exceeded" && !compactedForOverflow) {
+            compactedForOverflow = true;
+            if (await this.compact(subId, turnId, signal)) {
+              this.pushHistory(...this.contextUpdates());
+              continue;
+            }
+            break;
+          }
           this.emitTurnError(subId, result.error, result.retriesSpent);
           break;
         }
@@ -1199,8 +1209,15 @@ class SessionImpl implements Session {
     const item: TurnItem = { type: "ContextCompaction", id: uuidv7() };
     const started = Date.now();
     this.emitItem(subId, turnId, "started", item, started);
-    const request = this.buildRequest([...this.historyItems, userTextMessage(SUMMARIZATION_PROMPT)], []);
-    const result = await this.sample(subId, turnId, request, signal, false);
+    // When even the summarization request is too long, drop the oldest items until it fits.
+    let source = [...this.historyItems];
+    let result: Awaited<ReturnType<SessionImpl["sample"]>>;
+    for (;;) {
+      const request = this.buildRequest([...source, userTextMessage(SUMMARIZATION_PROMPT)], []);
+      result = await this.sample(subId, turnId, request, signal, false);
+      if (result.ok || result.error.kind !== "context_window_exceeded" || source.length <= 1) break;
+      source = source.slice(1);
+    }
     if (!result.ok) {
       this.emitTurnError(subId, result.error, result.retriesSpent);
       this.emitItem(subId, turnId, "completed", item, started);
