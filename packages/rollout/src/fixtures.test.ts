@@ -23,7 +23,7 @@ const fixture = (home: string) => {
 describe("real Codex 0.169 rollouts", () => {
   it("every fixture reads with no invalid lines and a matching session_meta", async () => {
     const files = rolloutsUnder(FIXTURES);
-    expect(files.length).toBe(4);
+    expect(files.length).toBe(6);
     for (const file of files) {
       const read = await readRollout(file);
       if (!read.ok) throw new Error(read.error.message);
@@ -32,7 +32,7 @@ describe("real Codex 0.169 rollouts", () => {
       const meta = await readSessionMeta(file);
       if (!meta.ok) throw new Error(meta.error.message);
       expect(meta.value.id).toBe(read.value.meta?.id);
-      expect(meta.value.cli_version).toBe(file.includes("home-ours") ? "0.0.0" : "0.169.0");
+      expect(meta.value.cli_version).toBe(/home-(ours|ext)/.test(file) ? "0.0.0" : "0.169.0");
       expect(meta.value.model_provider).toBe("x");
       expect(meta.value.base_instructions?.text.length).toBeGreaterThan(0);
       expect(parseRolloutFileName(file)?.threadId).toBe(meta.value.id);
@@ -110,4 +110,42 @@ describe("real Codex 0.169 rollouts", () => {
       expect(JSON.parse(JSON.stringify(turns))).toEqual(expected.turns);
     },
   );
+
+  it("matches Codex on legacy extended events, and adds what Codex 0.169 drops", async () => {
+    // Written by RolloutWriter in extended mode (legacy events + item_completed), then read by
+    // real Codex 0.169 `thread/read`. Codex ignores exec_command_end, view_image_tool_call,
+    // non-Plan item_completed and error events in such rollouts; codex-ts keeps them. Everything
+    // else must be identical.
+    for (const home of ["home-ext", "home-ext2"]) {
+      const read = await readRollout(fixture(home));
+      if (!read.ok) throw new Error(read.error.message);
+      const expected = JSON.parse(readFileSync(path.join(FIXTURES, `${home}-thread-read.json`), "utf8")) as {
+        turns: { items: unknown[] }[];
+      };
+      const { turns } = reconstructThread(read.value.lines);
+      const extras = turns.flatMap((turn) =>
+        turn.items.filter((item) => item.type === "commandExecution" || item.type === "imageView"),
+      );
+      expect(extras.length).toBeGreaterThan(0);
+      const codexView = turns.map((turn) => ({
+        ...turn,
+        status: turn.error !== null && turn.status === "failed" ? "completed" : turn.status,
+        error: null,
+        items: turn.items.filter((item) => item.type !== "commandExecution" && item.type !== "imageView"),
+      }));
+      // The v2 McpToolCall schema always writes `mcpAppResourceUri: null`; Codex omits it when null.
+      const normalized = JSON.parse(JSON.stringify(codexView, (key, value) => (key === "mcpAppResourceUri" && value === null ? undefined : value)));
+      expect(normalized).toEqual(expected.turns);
+    }
+  });
+
+  it("keeps extended-mode items real Codex 0.169 would drop", async () => {
+    const read = await readRollout(fixture("home-ext2"));
+    if (!read.ok) throw new Error(read.error.message);
+    const [first] = reconstructThread(read.value.lines).turns;
+    expect(first?.status).toBe("failed");
+    expect(first?.error?.message).toBe("context window exceeded");
+    expect(first?.items.map((item) => item.type)).toEqual(["userMessage", "commandExecution", "plan", "imageView", "agentMessage"]);
+    expect(first?.items[1]).toMatchObject({ id: "call_item", command: "bash -lc pwd", startedAtMs: 1795268000100 });
+  });
 });

@@ -26,8 +26,8 @@ describe("reconstructThread", () => {
       ),
     );
     expect(turns.map((turn) => [turn.id, turn.status])).toEqual([
-      ["implicit-turn-1", "completed"],
-      ["implicit-turn-2", "completed"],
+      ["rollout-0", "completed"],
+      ["rollout-4", "completed"],
     ]);
     expect(turns[0]?.items.map((item) => item.type)).toEqual(["userMessage", "reasoning", "agentMessage"]);
     expect(turns[0]?.items[1]).toMatchObject({ summary: ["thinking a", "thinking b"] });

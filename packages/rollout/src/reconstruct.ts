@@ -19,7 +19,8 @@ import {
  *
  * Turn boundaries come from `task_started` / `task_complete` / `turn_aborted`. Rollouts without
  * them (older Codex) are grouped the way Codex groups them: each user message opens a new
- * implicit turn, and everything until the next user message belongs to it.
+ * implicit turn (`rollout-<index of that event among the event_msg lines>`), and everything until
+ * the next user message belongs to it.
  *
  * Items come from `item_started` / `item_completed` events (Codex 0.169 "paginated" rollouts)
  * and from the legacy per-kind events (`user_message`, `agent_message`, `agent_reasoning`,
@@ -201,7 +202,7 @@ function turnItemToV2(item: TurnItem, startedAtMs: number | null, completedAtMs:
         result:
           item.result === undefined
             ? null
-            : { content: item.result.content, structuredContent: item.result.structured_content },
+            : { content: item.result.content, structuredContent: item.result.structured_content ?? null, _meta: null },
         error: item.error ?? null,
         durationMs: durationMs(item.duration),
         ...times,
@@ -306,7 +307,10 @@ function legacyEventToV2(event: EventMsg, id: string): unknown {
         tool: event.invocation.tool,
         arguments: event.invocation.arguments ?? null,
         status: okResult !== null && okResult.is_error !== true ? "completed" : "failed",
-        result: okResult === null ? null : { content: okResult.content, structuredContent: okResult.structured_content },
+        result:
+          okResult === null
+            ? null
+            : { content: okResult.content, structuredContent: okResult.structured_content ?? null, _meta: null },
         error: "Err" in event.result ? { message: event.result.Err } : null,
         durationMs: durationMs(event.duration),
         ...times,
@@ -348,12 +352,30 @@ const LEGACY_ITEM_EVENTS: ReadonlySet<string> = new Set([
   "exited_review_mode",
 ]);
 
+/** Legacy events whose items have no id of their own (Codex numbers them `item-N`). */
+const GENERATED_ID_EVENTS: ReadonlySet<string> = new Set([
+  "user_message",
+  "agent_message",
+  "context_compacted",
+  "entered_review_mode",
+  "exited_review_mode",
+]);
+
+/**
+ * Kinds where an `item_completed` beats the legacy event. Codex 0.169's `thread/read` ignores
+ * both `exec_command_end` / `view_image_tool_call` and non-Plan `item_completed` in legacy-mode
+ * rollouts; codex-ts shows them (extended persistence exists to rebuild them), preferring the
+ * richer item event.
+ */
+const ITEM_PREFERRED_KINDS: ReadonlySet<string> = new Set(["commandExecution", "imageView"]);
+
 /** Rebuilds the turns (and their v2 items) a rollout records. Never throws. */
 export function reconstructThread(lines: readonly RolloutLine[], options: ReconstructOptions = {}): ReconstructedThread {
   const turns: v2.Turn[] = [];
   const warnings: string[] = [];
   let current: BuildingTurn | null = null;
-  let implicitCount = 0;
+  /** Index of the current line among the `event_msg` lines. */
+  let eventIndex = -1;
   let legacyCount = 0;
   const nextLegacyId = () => {
     legacyCount += 1;
@@ -375,9 +397,15 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
 
   const finish = (turn: BuildingTurn | null, atEnd = false) => {
     if (turn === null) return;
-    const legacyKinds = new Set(turn.items.filter((entry) => entry.origin === "legacy").map((entry) => entry.item.type));
+    const kinds = (origin: Origin) =>
+      new Set(turn.items.filter((entry) => entry.origin === origin).map((entry) => entry.item.type));
+    const legacyKinds = kinds("legacy");
+    const itemKinds = kinds("item");
     const items = turn.items
-      .filter((entry) => entry.origin === "legacy" || !legacyKinds.has(entry.item.type))
+      .filter((entry) => {
+        const itemWins = ITEM_PREFERRED_KINDS.has(entry.item.type);
+        return entry.origin === "legacy" ? !(itemWins && itemKinds.has(entry.item.type)) : itemWins || !legacyKinds.has(entry.item.type);
+      })
       .map((entry) => entry.item);
     let status = turn.status;
     if (status === null) {
@@ -399,10 +427,8 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
     });
   };
 
-  const openImplicit = (): BuildingTurn => {
-    implicitCount += 1;
-    return open(`implicit-turn-${implicitCount}`, false, null);
-  };
+  /** Codex names an implicit turn after the index of the event that opened it. */
+  const openImplicit = (): BuildingTurn => open(`rollout-${eventIndex}`, false, null);
 
   /** The turn an item goes into; a user message outside an explicit turn starts a new one. */
   const turnFor = (isUserMessage: boolean): BuildingTurn => {
@@ -450,6 +476,7 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
 
   lines.forEach((line, index) => {
     if (line.type !== "event_msg") return;
+    eventIndex += 1;
     const event = line.payload;
     const where = `line ${index + 1} (${event.type})`;
     switch (event.type) {
@@ -488,7 +515,7 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
       default: {
         if (!LEGACY_ITEM_EVENTS.has(event.type)) return;
         const turn = turnFor(event.type === "user_message");
-        const raw = legacyEventToV2(event, nextLegacyId());
+        const raw = legacyEventToV2(event, GENERATED_ID_EVENTS.has(event.type) ? nextLegacyId() : "");
         if (raw !== null) addItem(turn, raw, "legacy", where);
       }
     }
