@@ -347,7 +347,13 @@ export class ThreadManager {
     return toV2Thread(stored, { turns: reconstructThread(lines).turns });
   }
 
+  /** Waits until every loaded thread's recorded lines are in the store (list/read see them). */
+  async #flushAll(): Promise<void> {
+    await Promise.allSettled([...this.threads.values()].map((thread) => thread.flush()));
+  }
+
   async list(params: v2.ThreadListParams): Promise<v2.ThreadListResponse> {
+    await this.#flushAll();
     const store = await this.store();
     const sortKey = params.sortKey === "updated_at" ? "updated_at" : "created_at";
     const page = unwrap(

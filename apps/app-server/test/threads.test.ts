@@ -1,0 +1,176 @@
+import { rmSync } from "node:fs";
+import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type AppServerProcess, makeTempDir, runTurn, startWithFakeModel } from "./harness.js";
+
+let fake: FakeResponsesServer;
+let servers: AppServerProcess[] = [];
+let workDir: string;
+let home: string;
+
+beforeEach(async () => {
+  fake = await startFakeResponsesServer();
+  workDir = makeTempDir("codex-work-");
+  home = makeTempDir("codex-home-");
+});
+afterEach(async () => {
+  for (const s of servers) await s.dispose();
+  servers = [];
+  await fake.close();
+  rmSync(workDir, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function boot(): Promise<AppServerProcess> {
+  const s = await startWithFakeModel(fake.url, { codexHome: home });
+  servers.push(s);
+  return s;
+}
+
+const shape = (turns: { id: string; status: string; items: { type: string; text?: string }[] }[]) =>
+  turns.map((t) => ({ id: t.id, status: t.status, items: t.items.map((i) => [i.type, i.text ?? null]) }));
+
+describe("thread lifecycle", () => {
+  it("resume after a server restart returns the same turns", async () => {
+    fake.enqueue(turn([sse.message("first answer")]), turn([sse.message("second answer")]));
+    const first = await boot();
+    const { thread } = await first.call("thread/start", { cwd: workDir });
+    await runTurn(first, thread.id, "one");
+    await runTurn(first, thread.id, "two");
+    const before = (await first.call("thread/read", { threadId: thread.id, includeTurns: true })).thread.turns;
+    expect(before).toHaveLength(2);
+    expect(await first.close()).toBe(0);
+
+    fake.enqueue(turn([sse.message("third answer")]));
+    const second = await boot();
+    const resumed = await second.call("thread/resume", { threadId: thread.id });
+    expect(resumed.thread.id).toBe(thread.id);
+    expect(shape(resumed.thread.turns)).toEqual(shape(before));
+    const read = await second.call("thread/read", { threadId: thread.id, includeTurns: true });
+    expect(shape(read.thread.turns)).toEqual(shape(before));
+
+    // The resumed session carries the history to the model.
+    await runTurn(second, thread.id, "three");
+    const body = JSON.stringify(fake.responsesRequests().at(-1)?.body.input);
+    expect(body).toContain("first answer");
+    expect(body).toContain("second answer");
+  });
+
+  it("resumes by rollout path (experimental)", async () => {
+    fake.enqueue(turn([sse.message("answer")]));
+    const s = await boot();
+    const { thread } = await s.call("thread/start", { cwd: workDir });
+    await runTurn(s, thread.id, "hello");
+    expect(await s.close()).toBe(0);
+    const again = await boot();
+    const resumed = await again.call("thread/resume", { threadId: "", path: thread.path });
+    expect(resumed.thread.id).toBe(thread.id);
+    expect(resumed.thread.turns).toHaveLength(1);
+  });
+
+  it("forks a thread into a new id with the copied turns", async () => {
+    fake.enqueue(turn([sse.message("a1")]), turn([sse.message("a2")]));
+    const s = await boot();
+    const { thread } = await s.call("thread/start", { cwd: workDir });
+    const { turnId: firstTurn } = await runTurn(s, thread.id, "q1");
+    await runTurn(s, thread.id, "q2");
+    const forked = await s.call("thread/fork", { threadId: thread.id });
+    expect(forked.thread.id).not.toBe(thread.id);
+    expect(forked.thread.forkedFromId).toBe(thread.id);
+    expect(forked.thread.turns).toHaveLength(2);
+    await s.waitForNotification("thread/started", (p) => p.thread.id === forked.thread.id);
+
+    const partial = await s.call("thread/fork", { threadId: thread.id, lastTurnId: firstTurn });
+    expect(partial.thread.turns).toHaveLength(1);
+    const loaded = await s.call("thread/loaded/list", {});
+    expect(loaded.data).toEqual(expect.arrayContaining([thread.id, forked.thread.id, partial.thread.id]));
+  });
+
+  it("lists, names (loaded and unloaded), archives and unarchives", async () => {
+    fake.enqueue(turn([sse.message("hi")]));
+    const s = await boot();
+    const { thread } = await s.call("thread/start", { cwd: workDir });
+    await runTurn(s, thread.id, "hello list");
+    const other = (await s.call("thread/start", { cwd: workDir, ephemeral: true })).thread;
+    expect(other.ephemeral).toBe(true);
+    expect(other.path).toBeNull();
+
+    await s.call("thread/name/set", { threadId: thread.id, name: "My thread" });
+    const named = await s.waitForNotification("thread/name/updated", (p) => p.threadId === thread.id);
+    expect(named.params.threadName).toBe("My thread");
+
+    const list = await s.call("thread/list", {});
+    const entry = list.data.find((t: { id: string }) => t.id === thread.id);
+    expect(entry?.name).toBe("My thread");
+    expect(entry?.preview).toContain("hello list");
+    expect(list.data.some((t: { id: string }) => t.id === other.id)).toBe(false);
+
+    await s.call("thread/archive", { threadId: thread.id });
+    await s.waitForNotification("thread/archived", (p) => p.threadId === thread.id);
+    expect((await s.call("thread/list", {})).data.some((t: { id: string }) => t.id === thread.id)).toBe(false);
+    const archived = await s.call("thread/list", { archived: true });
+    expect(archived.data.map((t: { id: string }) => t.id)).toContain(thread.id);
+    expect((await s.call("thread/loaded/list", {})).data).not.toContain(thread.id);
+
+    // Renaming an unloaded thread works too.
+    await s.call("thread/name/set", { threadId: thread.id, name: "Renamed while archived" });
+    await s.waitForNotification("thread/name/updated", (p) => p.threadName === "Renamed while archived");
+
+    const restored = await s.call("thread/unarchive", { threadId: thread.id });
+    expect(restored.thread.id).toBe(thread.id);
+    expect(restored.thread.name).toBe("Renamed while archived");
+    await s.waitForNotification("thread/unarchived", (p) => p.threadId === thread.id);
+    expect((await s.call("thread/list", {})).data.map((t: { id: string }) => t.id)).toContain(thread.id);
+  });
+
+  it("keeps per-turn overrides for later turns", async () => {
+    fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]), turn([sse.message("three")]));
+    const s = await boot();
+    const { thread } = await s.call("thread/start", { cwd: workDir });
+    await runTurn(s, thread.id, "default model");
+    await runTurn(s, thread.id, "switch", { model: "gpt-override", effort: "high" });
+    const settings = await s.waitForNotification("thread/settings/updated", (p) => p.threadId === thread.id);
+    expect(settings.params.threadSettings.model).toBe("gpt-override");
+    await runTurn(s, thread.id, "still switched");
+    const models = fake.responsesRequests().map((r) => r.body.model);
+    expect(models).toEqual(["gpt-test", "gpt-override", "gpt-override"]);
+  });
+
+  it("unsubscribe stops notifications for that thread", async () => {
+    const s = await boot();
+    const { thread } = await s.call("thread/start", { cwd: workDir });
+    expect((await s.call("thread/unsubscribe", { threadId: thread.id })).status).toBe("unsubscribed");
+    expect((await s.call("thread/unsubscribe", { threadId: thread.id })).status).toBe("notSubscribed");
+    expect((await s.call("thread/unsubscribe", { threadId: "01900000-0000-7000-8000-000000000000" })).status).toBe("notLoaded");
+  });
+});
+
+describe("wrong ids and wrong states", () => {
+  it("answers clear errors", async () => {
+    fake.enqueue(turn([sse.functionCall("exec_command", { cmd: "sleep 30", yield_time_ms: 60_000 })]));
+    const s = await boot();
+    const missing = "01900000-0000-7000-8000-000000000000";
+    const unknownTurn = await s.request("turn/start", { threadId: missing, input: [{ type: "text", text: "x" }] });
+    expect(unknownTurn.error).toEqual({ code: -32600, message: `thread not found: ${missing}` });
+    const readMissing = await s.request("thread/read", { threadId: missing });
+    expect(readMissing.error?.code).toBe(-32600);
+
+    const { thread } = await s.call("thread/start", { cwd: workDir });
+    const steer = await s.request("turn/steer", { threadId: thread.id, expectedTurnId: "t", input: [{ type: "text", text: "x" }] });
+    expect(steer.error).toEqual({ code: -32600, message: "no active turn to steer" });
+    const badParams = await s.request("turn/start", { threadId: thread.id, input: [{ type: "text", text: 5 }] });
+    expect(badParams.error?.code).toBe(-32602);
+    expect(badParams.error?.message).toContain("input.0.text");
+
+    const { turn: t } = await s.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "sleep" }] });
+    const busy = await s.request("turn/start", { threadId: thread.id, input: [{ type: "text", text: "again" }] });
+    expect(busy.error?.code).toBe(-32600);
+    expect(busy.error?.message).toContain("already has a turn in progress");
+    const wrongTurn = await s.request("turn/interrupt", { threadId: thread.id, turnId: "nope" });
+    expect(wrongTurn.error?.message).toContain("expected active turn id");
+    const steered = await s.call("turn/steer", { threadId: thread.id, expectedTurnId: t.id, input: [{ type: "text", text: "more" }] });
+    expect(steered.turnId).toBe(t.id);
+    await s.call("turn/interrupt", { threadId: thread.id, turnId: t.id });
+    await s.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
+  });
+});
