@@ -161,7 +161,7 @@ export function writeConfigEdits(options: {
   for (const edit of options.edits) applyEdit(doc, edit);
   let updated: string;
   try {
-    updated = patchToml(original, doc);
+    updated = patchToml(original, doc, { inlineTableStart: 3 });
   } catch (error) {
     throw invalidParams(`cannot write the edits as TOML: ${errorMessage(error)}`);
   }

@@ -1,0 +1,150 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type AppServerProcess, makeTempDir, startServer } from "./harness.js";
+
+let server: AppServerProcess | undefined;
+afterEach(async () => {
+  await server?.dispose();
+  server = undefined;
+});
+
+const USER_CONFIG = `# My Codex settings — keep this comment
+model = "gpt-5.1-codex" # trailing comment
+
+# sandbox choice
+sandbox_mode = "danger-full-access"
+
+[features]
+# a feature I like
+web_search_request = true
+`;
+
+async function bootWithConfig(text = USER_CONFIG): Promise<AppServerProcess> {
+  const home = makeTempDir("codex-home-");
+  writeFileSync(path.join(home, "config.toml"), text);
+  const s = await startServer({ codexHome: home });
+  s.ownsCodexHome = true;
+  await s.initialize();
+  return s;
+}
+
+describe("config", () => {
+  it("reads the merged config", async () => {
+    server = await bootWithConfig();
+    const result = await server.call("config/read", { includeLayers: true });
+    expect(result.config.model).toBe("gpt-5.1-codex");
+    expect(result.config.sandbox_mode).toBe("danger-full-access");
+    expect(result.origins.model.name).toEqual({ type: "user", file: path.join(server.codexHome, "config.toml") });
+    expect(result.layers).toHaveLength(1);
+  });
+
+  it("writes values and batches atomically, keeping comments and formatting", async () => {
+    server = await bootWithConfig();
+    const file = path.join(server.codexHome, "config.toml");
+    const one = await server.call("config/value/write", { keyPath: "model", value: "gpt-5.1", mergeStrategy: "replace" });
+    expect(one.status).toBe("ok");
+    expect(one.filePath).toBe(file);
+    let text = readFileSync(file, "utf8");
+    expect(text).toContain("# My Codex settings — keep this comment");
+    expect(text).toContain('model = "gpt-5.1" # trailing comment');
+    expect(text).toContain("# a feature I like");
+
+    const batch = await server.call("config/batchWrite", {
+      expectedVersion: one.version,
+      edits: [
+        { keyPath: "features.web_search_request", value: false, mergeStrategy: "replace" },
+        { keyPath: "model_providers.local", value: { name: "Local", base_url: "http://127.0.0.1:1/v1" }, mergeStrategy: "upsert" },
+        { keyPath: "sandbox_mode", value: null, mergeStrategy: "replace" },
+      ],
+    });
+    expect(batch.version).not.toBe(one.version);
+    text = readFileSync(file, "utf8");
+    expect(text).toContain("# a feature I like\nweb_search_request = false");
+    expect(text).toContain("[model_providers.local]");
+    expect(text).not.toContain("sandbox_mode");
+    expect((await server.call("config/read", {})).config.model_providers.local.name).toBe("Local");
+
+    // A stale version is refused and nothing changes.
+    const stale = await server.request("config/value/write", { keyPath: "model", value: "x", mergeStrategy: "replace", expectedVersion: one.version });
+    expect(stale.error?.code).toBe(-32600);
+    expect(stale.error?.message).toContain("version conflict");
+    expect(readFileSync(file, "utf8")).toBe(text);
+
+    // One bad edit in a batch leaves the file untouched.
+    const bad = await server.request("config/batchWrite", {
+      edits: [
+        { keyPath: "model", value: "y", mergeStrategy: "replace" },
+        { keyPath: "model.inner", value: 1, mergeStrategy: "replace" },
+      ],
+    });
+    expect(bad.error?.code).toBe(-32602);
+    expect(readFileSync(file, "utf8")).toBe(text);
+  });
+
+  it("creates config.toml when it does not exist", async () => {
+    const home = makeTempDir("codex-home-");
+    server = await startServer({ codexHome: home });
+    server.ownsCodexHome = true;
+    await server.initialize();
+    await server.call("config/value/write", { keyPath: "profiles.fast.model", value: "gpt-5.1-codex-mini", mergeStrategy: "upsert" });
+    expect(readFileSync(path.join(home, "config.toml"), "utf8")).toContain("[profiles.fast]");
+  });
+});
+
+describe("model/list", () => {
+  it("lists the configured model as default", async () => {
+    server = await bootWithConfig();
+    const result = await server.call("model/list", {});
+    const def = result.data.find((m: { isDefault: boolean }) => m.isDefault);
+    expect(def.model).toBe("gpt-5.1-codex");
+    const page = await server.call("model/list", { limit: 1 });
+    expect(page.data).toHaveLength(1);
+    expect(page.nextCursor).toBe("1");
+  });
+});
+
+describe("command/exec", () => {
+  it("runs a buffered command", async () => {
+    server = await bootWithConfig();
+    const result = await server.call("command/exec", { command: ["sh", "-c", "echo out; echo err >&2; exit 3"] });
+    expect(result).toEqual({ exitCode: 3, stdout: "out\n", stderr: "err\n" });
+    const empty = await server.request("command/exec", { command: [] });
+    expect(empty.error?.code).toBe(-32602);
+  });
+
+  it("streams output, accepts stdin writes and terminates by processId", async () => {
+    server = await bootWithConfig();
+    const pending = server.request("command/exec", {
+      command: ["cat"],
+      processId: "p1",
+      streamStdin: true,
+      streamStdoutStderr: true,
+      disableTimeout: true,
+    });
+    // Other requests are not held up by the running command.
+    await server.call("model/list", {});
+    await server.call("command/exec/write", { processId: "p1", deltaBase64: Buffer.from("hello\n").toString("base64") });
+    const delta = await server.waitForNotification("command/exec/outputDelta", (p) => p.processId === "p1");
+    expect(Buffer.from(delta.params.deltaBase64, "base64").toString()).toBe("hello\n");
+    await server.call("command/exec/terminate", { processId: "p1" });
+    const result = await pending;
+    expect(result.result.exitCode).not.toBe(0);
+    expect(result.result.stdout).toBe("");
+    const gone = await server.request("command/exec/terminate", { processId: "p1" });
+    expect(gone.error?.code).toBe(-32600);
+  });
+
+  it("times out a long command", async () => {
+    server = await bootWithConfig();
+    const result = await server.call("command/exec", { command: ["sleep", "30"], timeoutMs: 200 });
+    expect(result.exitCode).toBe(124);
+  });
+
+  it("refuses to run unsandboxed when the sandbox is not full access", async () => {
+    server = await bootWithConfig('sandbox_mode = "read-only"\n');
+    const refused = await server.request("command/exec", { command: ["true"] });
+    expect(refused.error?.code).toBe(-32600);
+    expect(refused.error?.message).toContain("refusing to run unsandboxed");
+  });
+});
