@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
-  FunctionCallOutputBody,
+  type FunctionCallOutputBody,
   functionCallOutputText,
   messageText,
   parseResponsesStreamEvent,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseRolloutLine, RolloutLine, serializeRolloutLine } from "./rollout.js";
+import { parseRolloutLine, type RolloutLine, serializeRolloutLine } from "./rollout.js";
 
 const realLines = readFileSync(new URL("./core/fixtures/codex-0.169-rollout.jsonl", import.meta.url), "utf8")
   .split("\n")

@@ -24,7 +24,7 @@ export {
 } from "./reader.js";
 export { type ReconstructedThread, type ReconstructOptions, reconstructHistory, reconstructThread, shellJoin } from "./reconstruct.js";
 export { type ForkedRollout, type ForkPoint, type ForkRolloutOptions, forkRollout } from "./fork.js";
-export { type RolloutError, type RolloutResult } from "./result.js";
+export type { RolloutError, RolloutResult } from "./result.js";
 export {
   type CreateRolloutOptions,
   newThreadId,

@@ -115,14 +115,10 @@ function webSearchAction(action: ResponsesApiWebSearchAction): v2.WebSearchActio
 
 function fileChanges(changes: Record<string, FileChange>): v2.FileUpdateChange[] {
   return Object.entries(changes).map(([filePath, change]) => {
-    switch (change.type) {
-      case "add":
-        return { path: filePath, kind: { type: "add" }, diff: change.content };
-      case "delete":
-        return { path: filePath, kind: { type: "delete" }, diff: change.content };
-      case "update":
-        return { path: filePath, kind: { type: "update", move_path: change.move_path }, diff: change.unified_diff };
+    if (change.type === "update") {
+      return { path: filePath, kind: { type: "update", move_path: change.move_path }, diff: change.unified_diff };
     }
+    return { path: filePath, kind: { type: change.type }, diff: change.content };
   });
 }
 
