@@ -10,7 +10,13 @@ export function tempDir(prefix = "skills-"): { dir: string; cleanup: () => void 
 }
 
 /** Writes `<root>/<folder>/SKILL.md` with frontmatter and body; returns the file path. */
-export function writeSkill(root: string, folder: string, name: string, description: string, body = "# Body\n"): string {
+export function writeSkill(
+  root: string,
+  folder: string,
+  name: string,
+  description: string,
+  body = "# Body\n",
+): string {
   const dir = path.join(root, folder);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "SKILL.md");
@@ -26,7 +32,11 @@ export function writeFile(file: string, contents: string): string {
 }
 
 /** Polls `check` until it returns true (or throws after `timeoutMs`). */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = "condition"): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  what = "condition",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

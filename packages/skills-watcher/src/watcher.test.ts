@@ -71,7 +71,9 @@ describe("SkillsWatcher", () => {
     writeFileSync(file, "---\nname: new-skill\ndescription: second version\n---\n");
     writeFileSync(file, "---\nname: renamed-skill\ndescription: third version\n---\n");
     await expectOneNotification(1);
-    expect((await cache.get(cwd)).skills.map((s) => [s.name, s.description])).toEqual([["renamed-skill", "third version"]]);
+    expect((await cache.get(cwd)).skills.map((s) => [s.name, s.description])).toEqual([
+      ["renamed-skill", "third version"],
+    ]);
 
     // Burst 3: delete the folder.
     rmSync(path.dirname(file), { recursive: true });
@@ -118,7 +120,11 @@ describe("SkillsWatcher", () => {
     await sleep(SETTLE_MS); // `.codex` alone is not a skills change
     expect(events).toEqual([]);
     writeSkill(repoRoot, "r", "repo-skill", "from the repo");
-    await waitFor(async () => (await names()).includes("repo-skill"), 20_000, "repo-skill after the root appeared");
+    await waitFor(
+      async () => (await names()).includes("repo-skill"),
+      20_000,
+      "repo-skill after the root appeared",
+    );
     // Once the root exists, changes inside it are watched normally.
     const seen = events.length;
     writeSkill(repoRoot, "r2", "repo-skill-2", "second");

@@ -138,7 +138,9 @@ class RootWatch {
         ignorePermissionErrors: true,
         ignored: (p: string) => {
           const rel = path.relative(root, p);
-          return rel !== "" && !rel.startsWith("..") && rel.split(path.sep).some((part) => part.startsWith("."));
+          return (
+            rel !== "" && !rel.startsWith("..") && rel.split(path.sep).some((part) => part.startsWith("."))
+          );
         },
       });
       watcher.on("all", (event, changed) => {

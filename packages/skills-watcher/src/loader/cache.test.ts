@@ -49,6 +49,8 @@ describe("SkillsCache", () => {
     expect(entry.cwd).toBe(cwd);
     expect(entry.skills.map((s) => [s.name, s.enabled])).toEqual([["extra-skill", true]]);
     cache.setConfig({ config: [{ path: file, enabled: false }] });
-    expect((await cache.listEntry(cwd)).skills.map((s) => [s.name, s.enabled])).toEqual([["extra-skill", false]]);
+    expect((await cache.listEntry(cwd)).skills.map((s) => [s.name, s.enabled])).toEqual([
+      ["extra-skill", false],
+    ]);
   });
 });

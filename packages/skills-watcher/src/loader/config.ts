@@ -47,7 +47,11 @@ export function skillConfigEntries(config: unknown, warnings: string[] = []): Sk
  * Sets `enabled` on each skill from the config entries. A path entry (compared after resolving
  * symlinks) beats a name entry; among entries of one kind the last one wins; no entry: enabled.
  */
-export async function applySkillsConfig(skills: readonly Skill[], config: unknown, warnings: string[] = []): Promise<Skill[]> {
+export async function applySkillsConfig(
+  skills: readonly Skill[],
+  config: unknown,
+  warnings: string[] = [],
+): Promise<Skill[]> {
   const entries = skillConfigEntries(config, warnings);
   if (entries.length === 0) return skills.map((s) => ({ ...s, enabled: true }));
   const byPath = new Map<string, boolean>();
@@ -56,7 +60,10 @@ export async function applySkillsConfig(skills: readonly Skill[], config: unknow
     if (entry.path !== undefined) byPath.set(await canonical(entry.path), entry.enabled);
     else if (entry.name !== undefined) byName.set(entry.name, entry.enabled);
   }
-  return skills.map((skill) => ({ ...skill, enabled: byPath.get(skill.path) ?? byName.get(skill.name) ?? true }));
+  return skills.map((skill) => ({
+    ...skill,
+    enabled: byPath.get(skill.path) ?? byName.get(skill.name) ?? true,
+  }));
 }
 
 export type SkillsConfigWrite = { enabled: boolean; name?: string | null; path?: string | null };
@@ -73,7 +80,8 @@ export function writeSkillsConfigEntry(
   const hasName = params.name != null;
   const hasPath = params.path != null;
   if (hasName === hasPath) return { ok: false, error: "exactly one of `name` and `path` is required" };
-  if (hasPath && !path.isAbsolute(params.path as string)) return { ok: false, error: "`path` must be absolute" };
+  if (hasPath && !path.isAbsolute(params.path as string))
+    return { ok: false, error: "`path` must be absolute" };
   const table = SkillsConfig.safeParse(current ?? {});
   const base = table.success ? table.data : {};
   const kept = (table.success ? (table.data.config ?? []) : []).filter((raw) => {

@@ -3,7 +3,12 @@ import path from "node:path";
 import { MessageItem, UserInput } from "@codex-ts/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir, writeSkill } from "../test-helpers.js";
-import { buildSkillInjections, extractSkillMentions, resolveSkillMentions, skillInjection } from "./inject.js";
+import {
+  buildSkillInjections,
+  extractSkillMentions,
+  resolveSkillMentions,
+  skillInjection,
+} from "./inject.js";
 import { loadSkills } from "./load.js";
 import type { Skill } from "./model.js";
 import { renderSkillsSection, skillsSectionMessage } from "./render.js";
@@ -73,7 +78,9 @@ describe("resolveSkillMentions", () => {
 
   it("never selects disabled skills", () => {
     const off = { ...alpha, enabled: false };
-    expect(resolveSkillMentions([text("$alpha"), { type: "skill", name: "alpha", path: alpha.path }], [off])).toEqual([]);
+    expect(
+      resolveSkillMentions([text("$alpha"), { type: "skill", name: "alpha", path: alpha.path }], [off]),
+    ).toEqual([]);
   });
 
   it("skips an ambiguous plain name but honours a linked path", () => {
@@ -103,7 +110,13 @@ describe("injection and the skills section", () => {
 
   it("a $mention puts that SKILL.md's content into a user message shaped like Codex's", async () => {
     const codexHome = path.join(tmp.dir, "home");
-    const file = writeSkill(path.join(codexHome, "skills"), "deploy", "deploy", "ships it", "# Deploy\nRun ./ship.sh\n");
+    const file = writeSkill(
+      path.join(codexHome, "skills"),
+      "deploy",
+      "deploy",
+      "ships it",
+      "# Deploy\nRun ./ship.sh\n",
+    );
     writeSkill(path.join(codexHome, "skills"), "other", "other", "not mentioned", "OTHER BODY\n");
     const { skills } = await loadSkills({ codexHome, cwd: tmp.dir, homeDir: null, adminSkillsRoot: null });
     const selected = resolveSkillMentions("please $deploy now", skills);

@@ -8,7 +8,19 @@ const APP_PATH_PREFIX = "app://";
 const MCP_PATH_PREFIX = "mcp://";
 
 /** `$NAME`s that are shell variables, not skill mentions. */
-const COMMON_ENV_VARS = new Set(["PATH", "HOME", "USER", "SHELL", "PWD", "TMPDIR", "TEMP", "TMP", "LANG", "TERM", "XDG_CONFIG_HOME"]);
+const COMMON_ENV_VARS = new Set([
+  "PATH",
+  "HOME",
+  "USER",
+  "SHELL",
+  "PWD",
+  "TMPDIR",
+  "TEMP",
+  "TMP",
+  "LANG",
+  "TERM",
+  "XDG_CONFIG_HOME",
+]);
 
 const isNameChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_-]/.test(c);
 const isEnvVar = (name: string) => COMMON_ENV_VARS.has(name.toUpperCase());
@@ -48,7 +60,9 @@ export function extractSkillMentions(text: string): SkillMentions {
               const isTool = target.startsWith(APP_PATH_PREFIX) || target.startsWith(MCP_PATH_PREFIX);
               if (!isTool) {
                 out.names.add(name);
-                out.paths.add(target.startsWith(SKILL_PATH_PREFIX) ? target.slice(SKILL_PATH_PREFIX.length) : target);
+                out.paths.add(
+                  target.startsWith(SKILL_PATH_PREFIX) ? target.slice(SKILL_PATH_PREFIX.length) : target,
+                );
               }
             }
             i = close + 1;
@@ -81,7 +95,10 @@ export type MentionInput = { type: string; text?: string; name?: string; path?: 
  * enabled skill has that name and no structured input already used the name. Disabled skills
  * are never selected; each skill at most once. A plain string counts as one text input.
  */
-export function resolveSkillMentions(input: string | readonly MentionInput[], skills: readonly Skill[]): Skill[] {
+export function resolveSkillMentions(
+  input: string | readonly MentionInput[],
+  skills: readonly Skill[],
+): Skill[] {
   const inputs: readonly MentionInput[] = typeof input === "string" ? [{ type: "text", text: input }] : input;
   const enabled = skills.filter((s) => s.enabled);
   const nameCounts = new Map<string, number>();
@@ -135,15 +152,24 @@ export async function skillInjection(skill: Pick<Skill, "name" | "path">): Promi
     const contents = await readFile(skill.path, "utf8");
     return {
       ok: true,
-      item: { type: "message", role: "user", content: [{ type: "input_text", text: skillInstructionsText(skill, contents) }] },
+      item: {
+        type: "message",
+        role: "user",
+        content: [{ type: "input_text", text: skillInstructionsText(skill, contents) }],
+      },
     };
   } catch (error) {
-    return { ok: false, warning: `Failed to load skill ${skill.name} at ${skill.path}: ${(error as Error).message}` };
+    return {
+      ok: false,
+      warning: `Failed to load skill ${skill.name} at ${skill.path}: ${(error as Error).message}`,
+    };
   }
 }
 
 /** `skillInjection` for each selected skill: the items to add to the turn plus any warnings. */
-export async function buildSkillInjections(selected: readonly Skill[]): Promise<{ items: MessageItem[]; warnings: string[] }> {
+export async function buildSkillInjections(
+  selected: readonly Skill[],
+): Promise<{ items: MessageItem[]; warnings: string[] }> {
   const items: MessageItem[] = [];
   const warnings: string[] = [];
   for (const skill of selected) {

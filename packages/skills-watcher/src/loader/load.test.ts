@@ -1,5 +1,6 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { v2 } from "@codex-ts/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir, writeFile, writeSkill } from "../test-helpers.js";
@@ -64,7 +65,12 @@ describe("skillRoots", () => {
 
 describe("loadSkills", () => {
   it("loads a valid skill with sanitized fields and a canonical path", async () => {
-    const file = writeSkill(path.join(codexHome, "skills"), "demo", "demo-skill", "|-\n  does things\n  carefully");
+    const file = writeSkill(
+      path.join(codexHome, "skills"),
+      "demo",
+      "demo-skill",
+      "|-\n  does things\n  carefully",
+    );
     const out = await loadSkills({ ...base(), cwd: repo });
     expect(out.errors).toEqual([]);
     expect(out.skills).toEqual([
@@ -101,14 +107,22 @@ describe("loadSkills", () => {
     writeSkill(root, "good", "good", "fine");
     const noFront = writeFile(path.join(root, "no-front", "SKILL.md"), "# just markdown\n");
     const unclosed = writeFile(path.join(root, "unclosed", "SKILL.md"), "---\nname: bad");
-    const badYaml = writeFile(path.join(root, "bad-yaml", "SKILL.md"), "---\nname: [unclosed\ndescription: x\n---\n");
-    const wrongType = writeFile(path.join(root, "wrong-type", "SKILL.md"), "---\nname: x\ndescription: [1, 2]\n---\n");
+    const badYaml = writeFile(
+      path.join(root, "bad-yaml", "SKILL.md"),
+      "---\nname: [unclosed\ndescription: x\n---\n",
+    );
+    const wrongType = writeFile(
+      path.join(root, "wrong-type", "SKILL.md"),
+      "---\nname: x\ndescription: [1, 2]\n---\n",
+    );
     const noDesc = writeFile(path.join(root, "no-desc", "SKILL.md"), "---\nname: nodesc\n---\n");
     const longName = writeSkill(root, "long", "x".repeat(65), "d");
     const out = await loadSkills({ ...base(), cwd: repo });
     expect(out.skills.map((s) => s.name)).toEqual(["good"]);
     const byPath = Object.fromEntries(out.errors.map((e) => [e.path, e.message]));
-    expect(Object.keys(byPath).sort()).toEqual([noFront, unclosed, badYaml, wrongType, noDesc, longName].sort());
+    expect(Object.keys(byPath).sort()).toEqual(
+      [noFront, unclosed, badYaml, wrongType, noDesc, longName].sort(),
+    );
     expect(byPath[noFront]).toBe("missing YAML frontmatter delimited by ---");
     expect(byPath[unclosed]).toBe("missing YAML frontmatter delimited by ---");
     expect(byPath[badYaml]).toMatch(/^invalid YAML: /);
@@ -240,8 +254,22 @@ describe("loadSkills", () => {
     });
     expect(skill?.dependencies).toEqual({
       tools: [
-        { type: "env_var", value: "GITHUB_TOKEN", description: "token", transport: null, command: null, url: null },
-        { type: "mcp", value: "github", description: null, transport: "streamable_http", command: null, url: "https://example.com/mcp" },
+        {
+          type: "env_var",
+          value: "GITHUB_TOKEN",
+          description: "token",
+          transport: null,
+          command: null,
+          url: null,
+        },
+        {
+          type: "mcp",
+          value: "github",
+          description: null,
+          transport: "streamable_http",
+          command: null,
+          url: "https://example.com/mcp",
+        },
       ],
     });
     expect(skill?.policy).toEqual({ allowImplicitInvocation: false, products: [] });
@@ -290,7 +318,9 @@ describe("loadSkills", () => {
     expect(first).toEqual({ ok: true, config: { config: [{ path: "/x/SKILL.md", enabled: false }] } });
     if (!first.ok) return;
     const second = writeSkillsConfigEntry(first.config, { name: "beta", enabled: false });
-    const third = second.ok ? writeSkillsConfigEntry(second.config, { path: "/x/SKILL.md", enabled: true }) : second;
+    const third = second.ok
+      ? writeSkillsConfigEntry(second.config, { path: "/x/SKILL.md", enabled: true })
+      : second;
     expect(third).toEqual({
       ok: true,
       config: {
@@ -300,9 +330,39 @@ describe("loadSkills", () => {
         ],
       },
     });
-    expect(writeSkillsConfigEntry({}, { enabled: true })).toEqual({ ok: false, error: "exactly one of `name` and `path` is required" });
+    expect(writeSkillsConfigEntry({}, { enabled: true })).toEqual({
+      ok: false,
+      error: "exactly one of `name` and `path` is required",
+    });
     expect(writeSkillsConfigEntry({}, { enabled: true, name: "a", path: "/a" }).ok).toBe(false);
-    expect(writeSkillsConfigEntry({}, { enabled: true, path: "rel/SKILL.md" })).toEqual({ ok: false, error: "`path` must be absolute" });
+    expect(writeSkillsConfigEntry({}, { enabled: true, path: "rel/SKILL.md" })).toEqual({
+      ok: false,
+      error: "`path` must be absolute",
+    });
+  });
+
+  it("produces skills/list entries the official Codex schema accepts", async () => {
+    const file = writeSkill(path.join(codexHome, "skills"), "full", "full", "d");
+    writeFile(
+      path.join(path.dirname(file), "agents", "openai.yaml"),
+      "interface:\n  display_name: Full\n  icon_small: assets/i.png\ndependencies:\n  tools:\n    - type: cli\n      value: gh\n",
+    );
+    writeFile(path.join(codexHome, "skills", "bad", "SKILL.md"), "no frontmatter");
+    const out = await loadSkills({
+      ...base(),
+      cwd: repo,
+      config: { config: [{ name: "full", enabled: false }] },
+    });
+    const schemaDir = fileURLToPath(new URL("../../../../../shared/codex-schema", import.meta.url));
+    const validator = v2.createOfficialSchemaValidator(schemaDir);
+    const response = { data: [toSkillsListEntry(repo, out)] };
+    expect(response.data[0]?.skills).toHaveLength(1);
+    expect(response.data[0]?.errors).toHaveLength(1);
+    expect(validator.validateDefinition("SkillsListResponse", response)).toEqual({
+      valid: true,
+      definition: "SkillsListResponse",
+    });
+    expect(validator.validateDefinition("SkillsListResponse", { data: [{ cwd: repo }] }).valid).toBe(false);
   });
 
   it("returns an empty outcome when no root exists", async () => {

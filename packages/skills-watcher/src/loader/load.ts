@@ -34,7 +34,10 @@ async function canonical(p: string): Promise<string | undefined> {
  * skipped; symlinked folders are followed except in system roots (Codex writes those itself).
  * Parse failures become error entries, except in system roots.
  */
-async function discoverUnderRoot(root: SkillRoot, out: { skills: Skill[]; errors: SkillsLoadOutcome["errors"]; warnings: string[] }): Promise<void> {
+async function discoverUnderRoot(
+  root: SkillRoot,
+  out: { skills: Skill[]; errors: SkillsLoadOutcome["errors"]; warnings: string[] },
+): Promise<void> {
   const start = await canonical(root.path);
   if (!start) return;
   try {
@@ -97,7 +100,8 @@ async function discoverUnderRoot(root: SkillRoot, out: { skills: Skill[]; errors
       }
     }
   }
-  if (truncated) out.warnings.push(`skills scan truncated after ${MAX_DIRS_PER_ROOT} directories (root: ${start})`);
+  if (truncated)
+    out.warnings.push(`skills scan truncated after ${MAX_DIRS_PER_ROOT} directories (root: ${start})`);
 }
 
 /**
@@ -108,7 +112,11 @@ async function discoverUnderRoot(root: SkillRoot, out: { skills: Skill[]; errors
  */
 export async function loadSkills(options: LoadSkillsOptions): Promise<SkillsLoadOutcome> {
   const roots = await skillRoots(options);
-  const found = { skills: [] as Skill[], errors: [] as SkillsLoadOutcome["errors"], warnings: [] as string[] };
+  const found = {
+    skills: [] as Skill[],
+    errors: [] as SkillsLoadOutcome["errors"],
+    warnings: [] as string[],
+  };
   for (const root of roots) await discoverUnderRoot(root, found);
 
   const seen = new Set<string>();

@@ -41,10 +41,7 @@ export function singleLine(raw: string): string {
 const Frontmatter = z.object({
   name: z.string().nullish(),
   description: z.string().nullish(),
-  metadata: z
-    .object({ "short-description": z.string().nullish() })
-    .loose()
-    .nullish(),
+  metadata: z.object({ "short-description": z.string().nullish() }).loose().nullish(),
 });
 
 function issueText(error: z.ZodError): string {
@@ -56,7 +53,8 @@ function issueText(error: z.ZodError): string {
 
 function checkLength(value: string, max: number, field: string): void {
   if (value.length === 0) throw new SkillParseError(`missing field \`${field}\``);
-  if ([...value].length > max) throw new SkillParseError(`invalid ${field}: exceeds maximum length of ${max} characters`);
+  if ([...value].length > max)
+    throw new SkillParseError(`invalid ${field}: exceeds maximum length of ${max} characters`);
 }
 
 /** The folder name of a SKILL.md, used when the frontmatter has no `name`. */
@@ -109,7 +107,8 @@ export async function parseSkillFile(skillPath: string, root: SkillRoot, warning
 
   checkLength(name, MAX_NAME_LEN, "name");
   checkLength(description, MAX_DESCRIPTION_LEN, "description");
-  if (shortDescription !== null) checkLength(shortDescription, MAX_DESCRIPTION_LEN, "metadata.short-description");
+  if (shortDescription !== null)
+    checkLength(shortDescription, MAX_DESCRIPTION_LEN, "metadata.short-description");
 
   const resolved = await canonical(skillPath);
   const meta = await loadSkillMetadata(path.dirname(resolved), root.pluginRoot, warnings);
@@ -191,7 +190,11 @@ interface LoadedMetadata {
 
 const NO_METADATA: LoadedMetadata = { interface: null, dependencies: null, permissions: null, policy: null };
 
-async function loadSkillMetadata(skillDir: string, pluginRoot: string | undefined, warnings: string[]): Promise<LoadedMetadata> {
+async function loadSkillMetadata(
+  skillDir: string,
+  pluginRoot: string | undefined,
+  warnings: string[],
+): Promise<LoadedMetadata> {
   const file = path.join(skillDir, METADATA_DIR, METADATA_FILENAME);
   try {
     if (!(await stat(file)).isFile()) return NO_METADATA;
@@ -228,7 +231,12 @@ async function loadSkillMetadata(skillDir: string, pluginRoot: string | undefine
 }
 
 /** Optional single-line string of bounded length; anything else is dropped with a warning. */
-function optionalText(value: string | null | undefined, max: number, field: string, warn: (m: string) => void): string | null {
+function optionalText(
+  value: string | null | undefined,
+  max: number,
+  field: string,
+  warn: (m: string) => void,
+): string | null {
   if (value == null) return null;
   const text = singleLine(value);
   if (text.length === 0) {
@@ -257,7 +265,12 @@ function resolveInterface(
   }
   const out: SkillInterface = {
     displayName: optionalText(iface.display_name, MAX_NAME_LEN, "interface.display_name", warn),
-    shortDescription: optionalText(iface.short_description, MAX_DESCRIPTION_LEN, "interface.short_description", warn),
+    shortDescription: optionalText(
+      iface.short_description,
+      MAX_DESCRIPTION_LEN,
+      "interface.short_description",
+      warn,
+    ),
     brandColor,
     defaultPrompt: optionalText(iface.default_prompt, MAX_DESCRIPTION_LEN, "interface.default_prompt", warn),
     iconSmall: resolveAssetPath(iface.icon_small, skillDir, pluginRoot, "interface.icon_small", warn),
@@ -318,7 +331,12 @@ function resolveDependencies(
     out.push({
       type,
       value,
-      description: optionalText(tool.description, MAX_DESCRIPTION_LEN, "dependencies.tools.description", warn),
+      description: optionalText(
+        tool.description,
+        MAX_DESCRIPTION_LEN,
+        "dependencies.tools.description",
+        warn,
+      ),
       transport: optionalText(tool.transport, MAX_NAME_LEN, "dependencies.tools.transport", warn),
       command: optionalText(tool.command, MAX_DESCRIPTION_LEN, "dependencies.tools.command", warn),
       url: optionalText(tool.url, MAX_DESCRIPTION_LEN, "dependencies.tools.url", warn),
@@ -332,8 +350,18 @@ async function resolvePermissions(
   skillDir: string,
   warn: (m: string) => void,
 ): Promise<SkillPermissions> {
-  const read = await resolvePermissionPaths(perms.file_system?.read ?? [], skillDir, "permissions.file_system.read", warn);
-  const write = await resolvePermissionPaths(perms.file_system?.write ?? [], skillDir, "permissions.file_system.write", warn);
+  const read = await resolvePermissionPaths(
+    perms.file_system?.read ?? [],
+    skillDir,
+    "permissions.file_system.read",
+    warn,
+  );
+  const write = await resolvePermissionPaths(
+    perms.file_system?.write ?? [],
+    skillDir,
+    "permissions.file_system.write",
+    warn,
+  );
   const out: SkillPermissions = {};
   if (perms.network != null) out.network = perms.network;
   if (read.length > 0 || write.length > 0) {

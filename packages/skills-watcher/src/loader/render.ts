@@ -39,5 +39,7 @@ export function renderSkillsSection(skills: readonly Skill[]): string | undefine
 /** The skills section as a developer message, ready for the prompt; undefined when empty. */
 export function skillsSectionMessage(skills: readonly Skill[]): MessageItem | undefined {
   const text = renderSkillsSection(skills);
-  return text === undefined ? undefined : { type: "message", role: "developer", content: [{ type: "input_text", text }] };
+  return text === undefined
+    ? undefined
+    : { type: "message", role: "developer", content: [{ type: "input_text", text }] };
 }

@@ -103,7 +103,8 @@ export async function skillRoots(options: SkillRootsOptions): Promise<SkillRoot[
     });
   }
   for (const extra of options.extraRoots ?? []) roots.push({ path: await canonical(extra), scope: "user" });
-  for (const dir of [...projectDirs].reverse()) roots.push({ path: path.join(dir, ".agents", "skills"), scope: "repo" });
+  for (const dir of [...projectDirs].reverse())
+    roots.push({ path: path.join(dir, ".agents", "skills"), scope: "repo" });
 
   const seen = new Set<string>();
   return roots.filter((root) => {
