@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { v2 } from "@codex-ts/protocol";
+import { HookCommandInput, v2 } from "@codex-ts/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HookEngine, type HookContext, type HookRequest } from "./engine.js";
 import { hookToolName, shellToolInput } from "./tools.js";
@@ -22,8 +22,11 @@ function engineFor(entries: Parameters<typeof hooksJson>[0]): HookEngine {
   return engine;
 }
 
+/** Read a hook's dumped stdin, checking it against the protocol's hook input schema. */
 function readJson(path: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  const value = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  expect(HookCommandInput.safeParse(value).success).toBe(true);
+  return value;
 }
 
 const dump = (name: string) => `cat > "${"$"}OUT_DIR/${name}.json"`;

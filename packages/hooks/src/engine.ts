@@ -1,4 +1,4 @@
-import type { v2 } from "@codex-ts/protocol";
+import type { HookCommandInput, v2 } from "@codex-ts/protocol";
 import type { HookState } from "./config.js";
 import {
   applyHookStates,
@@ -121,38 +121,50 @@ function matcherInputs(request: HookRequest): string[] | null {
 }
 
 /** The JSON a hook reads on stdin (snake_case, as Codex and Claude Code write it). */
-export function hookInput(request: HookRequest): Record<string, unknown> {
-  const base: Record<string, unknown> = {
+export function hookInput(request: HookRequest): HookCommandInput {
+  const base = {
     session_id: request.sessionId,
     turn_id: request.turnId,
     transcript_path: request.transcriptPath,
     cwd: request.cwd,
-    hook_event_name: request.event,
     model: request.model,
   };
-  if (EVENT_TRAITS[request.event].hasPermissionMode) base.permission_mode = request.permissionMode;
+  const withMode = { ...base, permission_mode: request.permissionMode };
   switch (request.event) {
     case "SessionStart":
-      return { ...base, source: request.source };
+      return { ...withMode, hook_event_name: request.event, source: request.source };
     case "UserPromptSubmit":
-      return { ...base, prompt: request.prompt };
+      return { ...withMode, hook_event_name: request.event, prompt: request.prompt };
     case "PreToolUse":
-      return { ...base, tool_name: request.toolName, tool_input: request.toolInput, tool_use_id: request.toolUseId };
+      return {
+        ...withMode,
+        hook_event_name: request.event,
+        tool_name: request.toolName,
+        tool_input: request.toolInput,
+        tool_use_id: request.toolUseId,
+      };
     case "PostToolUse":
       return {
-        ...base,
+        ...withMode,
+        hook_event_name: request.event,
         tool_name: request.toolName,
         tool_input: request.toolInput,
         tool_use_id: request.toolUseId,
         tool_response: request.toolResponse,
       };
     case "Stop":
-      return { ...base, stop_hook_active: request.stopHookActive, last_assistant_message: request.lastAssistantMessage };
+      return {
+        ...withMode,
+        hook_event_name: request.event,
+        stop_hook_active: request.stopHookActive,
+        last_assistant_message: request.lastAssistantMessage,
+      };
     case "SubagentStart":
-      return { ...base, agent_id: request.agentId, agent_type: request.agentType };
+      return { ...withMode, hook_event_name: request.event, agent_id: request.agentId, agent_type: request.agentType };
     case "SubagentStop":
       return {
-        ...base,
+        ...withMode,
+        hook_event_name: request.event,
         agent_id: request.agentId,
         agent_type: request.agentType,
         agent_transcript_path: request.agentTranscriptPath,
@@ -161,7 +173,7 @@ export function hookInput(request: HookRequest): Record<string, unknown> {
       };
     case "PreCompact":
     case "PostCompact":
-      return { ...base, trigger: request.trigger };
+      return { ...base, hook_event_name: request.event, trigger: request.trigger };
   }
 }
 

@@ -32,8 +32,6 @@ interface EventTraits {
   plainTextIsContext: boolean;
   /** Whether `hookSpecificOutput.additionalContext` is honoured. */
   acceptsAdditionalContext: boolean;
-  /** Whether the stdin payload carries `permission_mode`. */
-  hasPermissionMode: boolean;
   scope: "thread" | "turn";
 }
 
@@ -45,7 +43,6 @@ export const EVENT_TRAITS: Record<HookEvent, EventTraits> = {
     canBlock: false,
     plainTextIsContext: true,
     acceptsAdditionalContext: true,
-    hasPermissionMode: true,
     scope: "thread",
   },
   UserPromptSubmit: {
@@ -55,7 +52,6 @@ export const EVENT_TRAITS: Record<HookEvent, EventTraits> = {
     canBlock: true,
     plainTextIsContext: true,
     acceptsAdditionalContext: true,
-    hasPermissionMode: true,
     scope: "turn",
   },
   PreToolUse: {
@@ -65,7 +61,6 @@ export const EVENT_TRAITS: Record<HookEvent, EventTraits> = {
     canBlock: true,
     plainTextIsContext: false,
     acceptsAdditionalContext: true,
-    hasPermissionMode: true,
     scope: "turn",
   },
   PostToolUse: {
@@ -75,7 +70,6 @@ export const EVENT_TRAITS: Record<HookEvent, EventTraits> = {
     canBlock: true,
     plainTextIsContext: false,
     acceptsAdditionalContext: true,
-    hasPermissionMode: true,
     scope: "turn",
   },
   Stop: {
@@ -85,7 +79,6 @@ export const EVENT_TRAITS: Record<HookEvent, EventTraits> = {
     canBlock: true,
     plainTextIsContext: false,
     acceptsAdditionalContext: false,
-    hasPermissionMode: true,
     scope: "turn",
   },
   SubagentStart: {
@@ -95,7 +88,6 @@ export const EVENT_TRAITS: Record<HookEvent, EventTraits> = {
     canBlock: false,
     plainTextIsContext: false,
     acceptsAdditionalContext: true,
-    hasPermissionMode: true,
     scope: "thread",
   },
   SubagentStop: {
@@ -105,7 +97,6 @@ export const EVENT_TRAITS: Record<HookEvent, EventTraits> = {
     canBlock: true,
     plainTextIsContext: false,
     acceptsAdditionalContext: false,
-    hasPermissionMode: true,
     scope: "turn",
   },
   PreCompact: {
@@ -115,7 +106,6 @@ export const EVENT_TRAITS: Record<HookEvent, EventTraits> = {
     canBlock: false,
     plainTextIsContext: false,
     acceptsAdditionalContext: false,
-    hasPermissionMode: false,
     scope: "turn",
   },
   PostCompact: {
@@ -125,7 +115,6 @@ export const EVENT_TRAITS: Record<HookEvent, EventTraits> = {
     canBlock: false,
     plainTextIsContext: false,
     acceptsAdditionalContext: false,
-    hasPermissionMode: false,
     scope: "turn",
   },
 };

@@ -35,6 +35,6 @@ export {
 export { EVENT_TRAITS, HOOK_EVENTS, type HookEvent, isHookEvent, matcherMatches, validateMatcher } from "./events.js";
 export { DEFAULT_TIMEOUT_SEC, hookHash, hookKey, type NormalizedCommand } from "./identity.js";
 export { hookMetadata, type HooksListEntry, hooksListEntry, listHooks } from "./list.js";
-export { HookCommandOutput, type InterpretedRun, interpretRun } from "./output.js";
+export { type InterpretedRun, interpretRun } from "./output.js";
 export { type CommandRunResult, type RunCommandOptions, runCommand } from "./runner.js";
 export { hookToolName, shellToolInput } from "./tools.js";

@@ -1,30 +1,11 @@
-import type { v2 } from "@codex-ts/protocol";
-import { z } from "zod";
+import { HookCommandOutput, type v2 } from "@codex-ts/protocol";
+import type { z } from "zod";
 import { EVENT_TRAITS, type HookEvent } from "./events.js";
 import type { CommandRunResult } from "./runner.js";
 
 type Entry = z.infer<typeof v2.HookOutputEntry>;
 type Status = z.infer<typeof v2.HookRunStatus>;
 
-/** What a hook's stdout may carry (Claude Code / Codex command output); unknown fields are ignored. */
-export const HookCommandOutput = z.object({
-  continue: z.boolean().optional(),
-  stopReason: z.string().nullish(),
-  suppressOutput: z.boolean().optional(),
-  systemMessage: z.string().nullish(),
-  decision: z.enum(["block", "approve"]).nullish(),
-  reason: z.string().nullish(),
-  hookSpecificOutput: z
-    .object({
-      hookEventName: z.string().optional(),
-      additionalContext: z.string().nullish(),
-      permissionDecision: z.enum(["allow", "deny", "ask"]).nullish(),
-      permissionDecisionReason: z.string().nullish(),
-      updatedInput: z.unknown().optional(),
-    })
-    .nullish(),
-});
-export type HookCommandOutput = z.infer<typeof HookCommandOutput>;
 
 /** How one handler's run turned out. */
 export interface InterpretedRun {

@@ -6,3 +6,4 @@ export * as v2 from "./v2/index.js";
 export * from "./core/index.js";
 export * from "./rollout.js";
 export * from "./generate/index.js";
+export * from "./hooks.js";
