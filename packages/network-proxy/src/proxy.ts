@@ -90,8 +90,12 @@ type Authorization =
   | { ok: false; kind: "blocked"; reason: BlockReason }
   | { ok: false; kind: "resolve-failed"; message: string };
 
+/** Stream buffer size for relayed sockets (fewer pause/resume cycles than the 16 KiB default). */
+const RELAY_HIGH_WATER_MARK = 256 * 1024;
+
 const HOP_BY_HOP = new Set([
   "connection",
+  "expect",
   "proxy-connection",
   "keep-alive",
   "proxy-authorization",
@@ -168,7 +172,11 @@ class ProxyServer implements NetworkProxy {
   private readonly pendingApprovals = new Map<string, Promise<boolean>>();
   private readonly httpServer: http.Server;
   private readonly socksServer: net.Server;
-  private readonly agent = new http.Agent({ keepAlive: true });
+  // `highWaterMark` is handed to the agent's sockets at runtime; @types/node does not list it.
+  private readonly agent = new http.Agent({
+    keepAlive: true,
+    highWaterMark: RELAY_HIGH_WATER_MARK,
+  } as http.AgentOptions);
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -177,7 +185,10 @@ class ProxyServer implements NetworkProxy {
     this.approver = spec.approver;
     this.lookup = spec.lookup ?? defaultLookup;
     this.connectTimeoutMs = spec.connectTimeoutMs ?? 30_000;
-    this.httpServer = http.createServer((req, res) => void this.onHttpRequest(req, res));
+    this.httpServer = http.createServer(
+      { highWaterMark: RELAY_HIGH_WATER_MARK },
+      (req, res) => void this.onHttpRequest(req, res),
+    );
     this.httpServer.on("connection", (s: net.Socket) => this.track(s));
     this.httpServer.on(
       "connect",
@@ -188,10 +199,13 @@ class ProxyServer implements NetworkProxy {
         socket.end("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
       else socket.destroy();
     });
-    this.socksServer = net.createServer((s) => {
-      this.track(s);
-      void handleSocksConnection(s, this);
-    });
+    this.socksServer = net.createServer(
+      { allowHalfOpen: true, highWaterMark: RELAY_HIGH_WATER_MARK },
+      (s) => {
+        this.track(s);
+        void handleSocksConnection(s, this);
+      },
+    );
   }
 
   get policy(): CompiledNetworkPolicy {
@@ -249,6 +263,7 @@ class ProxyServer implements NetworkProxy {
       socket.destroy();
       return;
     }
+    if (this.sockets.has(socket)) return;
     this.sockets.add(socket);
     socket.once("close", () => this.sockets.delete(socket));
   }
@@ -326,7 +341,14 @@ class ProxyServer implements NetworkProxy {
   /** Dial `address:port`, resolving once connected; a timeout or error rejects. */
   dial(address: string, port: number): Promise<net.Socket> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: address, port });
+      // `highWaterMark` reaches the socket's streams at runtime; @types/node does not list it here.
+      const options: net.NetConnectOpts & { highWaterMark: number } = {
+        host: address,
+        port,
+        allowHalfOpen: true,
+        highWaterMark: RELAY_HIGH_WATER_MARK,
+      };
+      const socket = net.connect(options);
       this.track(socket);
       const timer = setTimeout(() => {
         const err = Object.assign(new Error(`connect to ${address}:${port} timed out`), {

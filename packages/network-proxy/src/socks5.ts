@@ -93,7 +93,8 @@ function ipv6Bytes(address: string): Buffer {
   const left = parse(head);
   const right = parse(tail);
   const groups = [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
-  for (const [i, g] of groups.slice(0, 8).entries()) out.writeUInt16BE(Number.parseInt(g, 16) & 0xffff, i * 2);
+  for (const [i, g] of groups.slice(0, 8).entries())
+    out.writeUInt16BE(Number.parseInt(g, 16) & 0xffff, i * 2);
   return out;
 }
 
