@@ -57,7 +57,9 @@ export function parseHookEvents(
 ): ParsedHandler[] {
   if (value === undefined || value === null) return [];
   if (typeof value !== "object" || Array.isArray(value)) {
-    warnings.push(`hooks in ${where} must be a table of events, got ${Array.isArray(value) ? "array" : typeof value}`);
+    warnings.push(
+      `hooks in ${where} must be a table of events, got ${Array.isArray(value) ? "array" : typeof value}`,
+    );
     return [];
   }
   const out: ParsedHandler[] = [];
@@ -74,12 +76,16 @@ export function parseHookEvents(
     groups.forEach((rawGroup, groupIndex) => {
       const group = MatcherGroupShape.safeParse(rawGroup);
       if (!group.success) {
-        warnings.push(`invalid ${eventName} matcher group #${groupIndex} in ${where}: ${describe(group.error)}`);
+        warnings.push(
+          `invalid ${eventName} matcher group #${groupIndex} in ${where}: ${describe(group.error)}`,
+        );
         return;
       }
       group.data.hooks.forEach((rawHandler, handlerIndex) => {
         const type =
-          typeof rawHandler === "object" && rawHandler !== null ? (rawHandler as { type?: unknown }).type : undefined;
+          typeof rawHandler === "object" && rawHandler !== null
+            ? (rawHandler as { type?: unknown }).type
+            : undefined;
         if (type !== undefined && type !== "command") {
           warnings.push(
             `skipping ${String(type)} hook in ${where} (${eventName}): only command hooks are supported`,
@@ -97,7 +103,13 @@ export function parseHookEvents(
           warnings.push(`skipping empty hook command in ${where} (${eventName})`);
           return;
         }
-        out.push({ event: eventName, matcher: group.data.matcher ?? null, groupIndex, handlerIndex, handler: handler.data });
+        out.push({
+          event: eventName,
+          matcher: group.data.matcher ?? null,
+          groupIndex,
+          handlerIndex,
+          handler: handler.data,
+        });
       });
     });
   }

@@ -22,7 +22,10 @@ command = "echo hello"
 describe("discovery", () => {
   it("gives the same hook the same hash from config.toml and hooks.json", () => {
     fx.write("home/config.toml", TOML_HOOK);
-    fx.write("project/.codex/hooks.json", hooksJson([{ event: "PreToolUse", matcher: "Bash", command: "echo hello" }]));
+    fx.write(
+      "project/.codex/hooks.json",
+      hooksJson([{ event: "PreToolUse", matcher: "Bash", command: "echo hello" }]),
+    );
     const registry = discoverHooks({ layers: standardLayers({ codexHome: fx.codexHome, cwd: fx.project }) });
     expect(registry.hooks).toHaveLength(2);
     const [user, project] = registry.hooks;
@@ -70,7 +73,10 @@ describe("discovery", () => {
     expect(bypass.hooks[0]?.runnable).toBe(true);
 
     fx.write("home/config.toml", `${state}enabled = false\n`);
-    const disabled = discoverHooks({ layers: [{ source: "user", dir: fx.codexHome }], bypassHookTrust: true });
+    const disabled = discoverHooks({
+      layers: [{ source: "user", dir: fx.codexHome }],
+      bypassHookTrust: true,
+    });
     expect(disabled.hooks[0]?.enabled).toBe(false);
     expect(disabled.hooks[0]?.runnable).toBe(false);
     expect(jsonPath).toContain("hooks.json");
@@ -97,7 +103,10 @@ describe("discovery", () => {
   it("reads hooks.state only from user layers", () => {
     fx.write("project/.codex/hooks.json", hooksJson([{ event: "Stop", command: "true" }]));
     const key = `${join(fx.project, ".codex", "hooks.json")}:stop:0:0`;
-    fx.write("project/.codex/config.toml", `[hooks.state.${JSON.stringify(key)}]\ntrusted_hash = "sha256:x"\nenabled = false\n`);
+    fx.write(
+      "project/.codex/config.toml",
+      `[hooks.state.${JSON.stringify(key)}]\ntrusted_hash = "sha256:x"\nenabled = false\n`,
+    );
     const registry = discoverHooks({ layers: standardLayers({ codexHome: fx.codexHome, cwd: fx.project }) });
     expect(registry.hooks[0]).toMatchObject({ key, enabled: true, trustStatus: "untrusted" });
   });
@@ -106,7 +115,10 @@ describe("discovery", () => {
     fx.write("home/hooks.json", hooksJson([{ event: "Stop", command: "true" }]));
     const registry = discoverHooks({
       layers: [{ source: "user", dir: fx.codexHome }],
-      managed: { sourcePath: "/etc/req.toml", hooks: { Stop: [{ hooks: [{ type: "command", command: "true" }] }] } },
+      managed: {
+        sourcePath: "/etc/req.toml",
+        hooks: { Stop: [{ hooks: [{ type: "command", command: "true" }] }] },
+      },
       allowManagedHooksOnly: true,
     });
     expect(registry.hooks.map((h) => h.isManaged)).toEqual([true]);
@@ -120,7 +132,13 @@ describe("discovery", () => {
         hooks: {
           PreToolUse: [
             { matcher: "[", hooks: [{ type: "command", command: "true" }] },
-            { hooks: [{ type: "prompt", prompt: "x" }, { type: "command" }, { type: "command", command: "  " }] },
+            {
+              hooks: [
+                { type: "prompt", prompt: "x" },
+                { type: "command" },
+                { type: "command", command: "  " },
+              ],
+            },
           ],
           NoSuchEvent: [],
           Stop: "nope",
@@ -137,7 +155,7 @@ describe("discovery", () => {
       "skipping prompt hook",
       "invalid PreToolUse hook",
       "skipping empty hook command",
-      "unknown hook event \"NoSuchEvent\"",
+      'unknown hook event "NoSuchEvent"',
       "hooks.Stop",
       "config.toml",
     ]) {
@@ -150,7 +168,13 @@ describe("discovery", () => {
   });
 
   it("drops matchers on events that ignore them (and from the hash)", () => {
-    fx.write("home/hooks.json", hooksJson([{ event: "UserPromptSubmit", matcher: "^hello", command: "true" }, { event: "Stop", matcher: "[", command: "true" }]));
+    fx.write(
+      "home/hooks.json",
+      hooksJson([
+        { event: "UserPromptSubmit", matcher: "^hello", command: "true" },
+        { event: "Stop", matcher: "[", command: "true" },
+      ]),
+    );
     const registry = discoverHooks({ layers: [{ source: "user", dir: fx.codexHome }] });
     expect(registry.hooks.map((h) => h.matcher)).toEqual([null, null]);
     expect(registry.warnings.filter((w) => w.includes("invalid matcher"))).toEqual([]);
@@ -158,10 +182,15 @@ describe("discovery", () => {
 });
 
 describe("plugin hooks", () => {
-  it("loads hooks/hooks.json with plugin keys, env and ${PLUGIN_ROOT} expansion, only with plugin_hooks", () => {
+  it("loads hooks/hooks.json with plugin keys, env and PLUGIN_ROOT placeholder expansion, only with plugin_hooks", () => {
     const root = join(fx.root, "plugins", "demo");
     fx.write("plugins/demo/.codex-plugin/plugin.json", JSON.stringify({ name: "demo" }));
-    fx.write("plugins/demo/hooks/hooks.json", hooksJson([{ event: "PreToolUse", matcher: "Bash", command: "${CLAUDE_PLUGIN_ROOT}/hooks/check.sh" }]));
+    fx.write(
+      "plugins/demo/hooks/hooks.json",
+      hooksJson([
+        { event: "PreToolUse", matcher: "Bash", command: `$${"{"}CLAUDE_PLUGIN_ROOT}/hooks/check.sh` },
+      ]),
+    );
     const input = { plugins: [{ id: "demo@market", root }] };
     expect(discoverHooks(input).hooks).toEqual([]);
     const registry = discoverHooks({ ...input, features: { plugin_hooks: true } });
@@ -171,23 +200,40 @@ describe("plugin hooks", () => {
       pluginId: "demo@market",
       command: `${root}/hooks/check.sh`,
       trustStatus: "untrusted",
-      env: { PLUGIN_ROOT: root, CLAUDE_PLUGIN_ROOT: root, PLUGIN_DATA: join(root, "data"), CLAUDE_PLUGIN_DATA: join(root, "data") },
+      env: {
+        PLUGIN_ROOT: root,
+        CLAUDE_PLUGIN_ROOT: root,
+        PLUGIN_DATA: join(root, "data"),
+        CLAUDE_PLUGIN_DATA: join(root, "data"),
+      },
     });
   });
 
   it("follows `hooks` in plugin.json as a relative path or an inline object", () => {
     const a = join(fx.root, "plugins", "a");
-    fx.write("plugins/a/.claude-plugin/plugin.json", JSON.stringify({ name: "a", hooks: "./config/my-hooks.json" }));
+    fx.write(
+      "plugins/a/.claude-plugin/plugin.json",
+      JSON.stringify({ name: "a", hooks: "./config/my-hooks.json" }),
+    );
     fx.write("plugins/a/config/my-hooks.json", hooksJson([{ event: "Stop", command: "true" }]));
     const b = join(fx.root, "plugins", "b");
     fx.write(
       "plugins/b/.codex-plugin/plugin.json",
-      JSON.stringify({ name: "b", hooks: { hooks: { SessionStart: [{ matcher: "startup", hooks: [{ type: "command", command: "true" }] }] } } }),
+      JSON.stringify({
+        name: "b",
+        hooks: {
+          hooks: { SessionStart: [{ matcher: "startup", hooks: [{ type: "command", command: "true" }] }] },
+        },
+      }),
     );
     const c = join(fx.root, "plugins", "c");
     fx.write("plugins/c/plugin.json", JSON.stringify({ name: "c", hooks: "../../escape.json" }));
     const registry = discoverHooks({
-      plugins: [{ id: "a@m", root: a }, { id: "b@m", root: b }, { id: "c@m", root: c }],
+      plugins: [
+        { id: "a@m", root: a },
+        { id: "b@m", root: b },
+        { id: "c@m", root: c },
+      ],
       features: { plugin_hooks: true },
     });
     expect(registry.hooks.map((h) => h.key)).toEqual([
@@ -200,14 +246,26 @@ describe("plugin hooks", () => {
 
 describe("listHooks", () => {
   it("reports every hook as official HookMetadata, untrusted ones included", () => {
-    fx.write("home/hooks.json", hooksJson([{ event: "PreToolUse", matcher: "Bash", command: "echo hi", timeout: 5 }]));
+    fx.write(
+      "home/hooks.json",
+      hooksJson([{ event: "PreToolUse", matcher: "Bash", command: "echo hi", timeout: 5 }]),
+    );
     const registry = discoverHooks({
       layers: [{ source: "user", dir: fx.codexHome }],
-      managed: { sourcePath: "/etc/req.toml", hooks: { PostCompact: [{ matcher: "auto", hooks: [{ type: "command", command: "true" }] }] } },
+      managed: {
+        sourcePath: "/etc/req.toml",
+        hooks: { PostCompact: [{ matcher: "auto", hooks: [{ type: "command", command: "true" }] }] },
+      },
     });
     const list = listHooks(registry);
     expect(list).toEqual([
-      expect.objectContaining({ eventName: "postCompact", matcher: "auto", isManaged: true, trustStatus: "managed", source: "system" }),
+      expect.objectContaining({
+        eventName: "postCompact",
+        matcher: "auto",
+        isManaged: true,
+        trustStatus: "managed",
+        source: "system",
+      }),
       expect.objectContaining({
         key: `${join(fx.codexHome, "hooks.json")}:pre_tool_use:0:0`,
         eventName: "preToolUse",

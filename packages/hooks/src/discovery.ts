@@ -146,11 +146,20 @@ function declare(parsed: ParsedHandler[], info: SourceInfo, out: DeclaredHook[],
       }
     }
     const rawCommand =
-      process.platform === "win32" ? (item.handler.commandWindows ?? item.handler.command) : item.handler.command;
+      process.platform === "win32"
+        ? (item.handler.commandWindows ?? item.handler.command)
+        : item.handler.command;
     const timeoutSec = Math.max(1, item.handler.timeout ?? item.handler.timeoutSec ?? DEFAULT_TIMEOUT_SEC);
     const async = item.handler.async ?? false;
     const statusMessage = item.handler.statusMessage ?? null;
-    const currentHash = hookHash({ event: item.event, matcher, command: rawCommand, timeoutSec, async, statusMessage });
+    const currentHash = hookHash({
+      event: item.event,
+      matcher,
+      command: rawCommand,
+      timeoutSec,
+      async,
+      statusMessage,
+    });
     let command = rawCommand;
     for (const [name, value] of Object.entries(info.env)) command = command.replaceAll(`\${${name}}`, value);
     out.push({
@@ -201,13 +210,22 @@ function pluginHookSources(
     }
     const value = readJson(path, warnings, errors);
     if (value === undefined) return [];
-    return [{ relativePath: inside.split("\\").join("/"), sourcePath: path, parsed: parseHooksFile(value, path, warnings) }];
+    return [
+      {
+        relativePath: inside.split("\\").join("/"),
+        sourcePath: path,
+        parsed: parseHooksFile(value, path, warnings),
+      },
+    ];
   };
   if (typeof manifestHooks === "string") return fromFile(manifestHooks);
-  if (Array.isArray(manifestHooks)) return manifestHooks.filter((x) => typeof x === "string").flatMap(fromFile);
+  if (Array.isArray(manifestHooks))
+    return manifestHooks.filter((x) => typeof x === "string").flatMap(fromFile);
   if (manifestHooks !== undefined && manifestHooks !== null && manifestRel !== undefined) {
     const sourcePath = join(root, manifestRel);
-    return [{ relativePath: manifestRel, sourcePath, parsed: parseHooksFile(manifestHooks, sourcePath, warnings) }];
+    return [
+      { relativePath: manifestRel, sourcePath, parsed: parseHooksFile(manifestHooks, sourcePath, warnings) },
+    ];
   }
   if (isFile(join(root, "hooks/hooks.json"))) return fromFile("hooks/hooks.json");
   return [];
@@ -232,10 +250,20 @@ export function declareHooks(input: HookDiscoveryInput): {
 
   if (input.managed) {
     const where = input.managed.sourcePath;
-    const parsed = parseHookEvents(input.managed.hooks, where, warnings, ["managed_dir", "windows_managed_dir"]);
+    const parsed = parseHookEvents(input.managed.hooks, where, warnings, [
+      "managed_dir",
+      "windows_managed_dir",
+    ]);
     declare(
       parsed,
-      { keySource: where, sourcePath: where, source: input.managed.source ?? "system", isManaged: true, pluginId: null, env: {} },
+      {
+        keySource: where,
+        sourcePath: where,
+        source: input.managed.source ?? "system",
+        isManaged: true,
+        pluginId: null,
+        env: {},
+      },
       hooks,
       warnings,
     );
@@ -271,7 +299,12 @@ export function declareHooks(input: HookDiscoveryInput): {
     for (const plugin of input.plugins ?? []) {
       const root = resolve(plugin.root);
       const dataRoot = resolve(plugin.dataRoot ?? join(root, "data"));
-      const env = { PLUGIN_ROOT: root, CLAUDE_PLUGIN_ROOT: root, PLUGIN_DATA: dataRoot, CLAUDE_PLUGIN_DATA: dataRoot };
+      const env = {
+        PLUGIN_ROOT: root,
+        CLAUDE_PLUGIN_ROOT: root,
+        PLUGIN_DATA: dataRoot,
+        CLAUDE_PLUGIN_DATA: dataRoot,
+      };
       for (const found of pluginHookSources(plugin, warnings, errors)) {
         declare(
           found.parsed,
@@ -309,7 +342,8 @@ export function applyHookStates(
     const state = states[hook.key];
     const enabled = hook.isManaged || state?.enabled !== false;
     const trustStatus = trustStatusOf(hook, state);
-    const trustedEnough = trustStatus === "managed" || trustStatus === "trusted" || (bypassHookTrust && !hook.isManaged);
+    const trustedEnough =
+      trustStatus === "managed" || trustStatus === "trusted" || (bypassHookTrust && !hook.isManaged);
     return { ...hook, enabled, trustStatus, runnable: enabled && trustedEnough };
   });
 }
@@ -336,7 +370,11 @@ export function discoverHooks(input: HookDiscoveryInput): HookRegistry {
  * from the project root (nearest ancestor holding one of `rootMarkers`) down to `cwd`. Whether a
  * project is trusted enough to load its layer is the caller's decision.
  */
-export function standardLayers(opts: { codexHome: string; cwd: string; rootMarkers?: string[] }): HookLayerInput[] {
+export function standardLayers(opts: {
+  codexHome: string;
+  cwd: string;
+  rootMarkers?: string[];
+}): HookLayerInput[] {
   const markers = opts.rootMarkers ?? [".git"];
   const cwd = resolve(opts.cwd);
   const chain: string[] = [];
@@ -353,7 +391,8 @@ export function standardLayers(opts: { codexHome: string; cwd: string; rootMarke
   const layers: HookLayerInput[] = [{ source: "user", dir: resolve(opts.codexHome) }];
   for (const dir of projectDirs) {
     const dotCodex = join(dir, ".codex");
-    if (dotCodex !== resolve(opts.codexHome) && existsSync(dotCodex)) layers.push({ source: "project", dir: dotCodex });
+    if (dotCodex !== resolve(opts.codexHome) && existsSync(dotCodex))
+      layers.push({ source: "project", dir: dotCodex });
   }
   return layers;
 }

@@ -26,7 +26,11 @@ export type SessionStartSource = "startup" | "resume" | "clear" | "compact";
 
 export type HookRequest = HookContext &
   (
-    | { event: "SessionStart"; source: SessionStartSource; /** true for subagent threads: never fired */ isSubagent?: boolean }
+    | {
+        event: "SessionStart";
+        source: SessionStartSource /** true for subagent threads: never fired */;
+        isSubagent?: boolean;
+      }
     | { event: "UserPromptSubmit"; prompt: string }
     | {
         event: "PreToolUse";
@@ -160,7 +164,12 @@ export function hookInput(request: HookRequest): HookCommandInput {
         last_assistant_message: request.lastAssistantMessage,
       };
     case "SubagentStart":
-      return { ...withMode, hook_event_name: request.event, agent_id: request.agentId, agent_type: request.agentType };
+      return {
+        ...withMode,
+        hook_event_name: request.event,
+        agent_id: request.agentId,
+        agent_type: request.agentType,
+      };
     case "SubagentStop":
       return {
         ...withMode,

@@ -29,12 +29,17 @@ describe("tool naming", () => {
   it("calls every shell tool Bash and gives apply_patch its aliases", () => {
     expect(hookToolName("shell")).toEqual({ toolName: "Bash", matcherAliases: [] });
     expect(hookToolName("exec_command").toolName).toBe("Bash");
-    expect(hookToolName("apply_patch")).toEqual({ toolName: "apply_patch", matcherAliases: ["Write", "Edit"] });
+    expect(hookToolName("apply_patch")).toEqual({
+      toolName: "apply_patch",
+      matcherAliases: ["Write", "Edit"],
+    });
     expect(hookToolName("mcp__x__y")).toEqual({ toolName: "mcp__x__y", matcherAliases: [] });
   });
   it("turns argv into tool_input.command", () => {
     expect(shellToolInput(["bash", "-lc", "ls -la | wc -l"])).toEqual({ command: "ls -la | wc -l" });
-    expect(shellToolInput(["git", "commit", "-m", "it's done"])).toEqual({ command: "git commit -m 'it'\\''s done'" });
+    expect(shellToolInput(["git", "commit", "-m", "it's done"])).toEqual({
+      command: "git commit -m 'it'\\''s done'",
+    });
     expect(shellToolInput("echo hi")).toEqual({ command: "echo hi" });
   });
 });

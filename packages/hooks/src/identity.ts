@@ -18,7 +18,8 @@ function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = canonical((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value).sort())
+      out[key] = canonical((value as Record<string, unknown>)[key]);
     return out;
   }
   return value;
@@ -46,6 +47,11 @@ export function hookHash(hook: NormalizedCommand): string {
 }
 
 /** Persisted key of a handler in `hooks.state`: `<keySource>:<event_label>:<group>:<handler>`. */
-export function hookKey(keySource: string, event: HookEvent, groupIndex: number, handlerIndex: number): string {
+export function hookKey(
+  keySource: string,
+  event: HookEvent,
+  groupIndex: number,
+  handlerIndex: number,
+): string {
   return `${keySource}:${EVENT_TRAITS[event].label}:${groupIndex}:${handlerIndex}`;
 }

@@ -32,7 +32,14 @@ export {
   type RunOptions,
   type SessionStartSource,
 } from "./engine.js";
-export { EVENT_TRAITS, HOOK_EVENTS, type HookEvent, isHookEvent, matcherMatches, validateMatcher } from "./events.js";
+export {
+  EVENT_TRAITS,
+  HOOK_EVENTS,
+  type HookEvent,
+  isHookEvent,
+  matcherMatches,
+  validateMatcher,
+} from "./events.js";
 export { DEFAULT_TIMEOUT_SEC, hookHash, hookKey, type NormalizedCommand } from "./identity.js";
 export { hookMetadata, type HooksListEntry, hooksListEntry, listHooks } from "./list.js";
 export { type InterpretedRun, interpretRun } from "./output.js";

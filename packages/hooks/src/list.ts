@@ -35,6 +35,9 @@ export function listHooks(registry: Pick<HookRegistry, "hooks">): v2.HookMetadat
 }
 
 /** One `data[]` entry of a hooks/list response for `cwd`. */
-export function hooksListEntry(cwd: string, registry: Pick<HookRegistry, "hooks" | "warnings" | "errors">): HooksListEntry {
+export function hooksListEntry(
+  cwd: string,
+  registry: Pick<HookRegistry, "hooks" | "warnings" | "errors">,
+): HooksListEntry {
   return { cwd, hooks: listHooks(registry), warnings: registry.warnings, errors: registry.errors };
 }

@@ -6,7 +6,6 @@ import type { CommandRunResult } from "./runner.js";
 type Entry = z.infer<typeof v2.HookOutputEntry>;
 type Status = z.infer<typeof v2.HookRunStatus>;
 
-
 /** How one handler's run turned out. */
 export interface InterpretedRun {
   status: Status;
@@ -76,7 +75,10 @@ function applyJson(event: HookEvent, out: HookCommandOutput, run: InterpretedRun
     if (permission === "deny") {
       block = nonEmpty(specific?.permissionDecisionReason) ?? nonEmpty(out.reason);
       if (block === null) {
-        return fail(run, "PreToolUse hook returned permissionDecision:deny without a non-empty permissionDecisionReason");
+        return fail(
+          run,
+          "PreToolUse hook returned permissionDecision:deny without a non-empty permissionDecisionReason",
+        );
       }
     } else if (specific?.updatedInput !== undefined) {
       if (permission !== "allow") {
@@ -90,7 +92,8 @@ function applyJson(event: HookEvent, out: HookCommandOutput, run: InterpretedRun
       run.entries.push({ kind: "warning", text: `${event} hooks cannot block; decision:block ignored` });
     } else {
       block = nonEmpty(out.reason);
-      if (block === null) return fail(run, `${event} hook returned decision:block without a non-empty reason`);
+      if (block === null)
+        return fail(run, `${event} hook returned decision:block without a non-empty reason`);
     }
   }
 
@@ -100,7 +103,10 @@ function applyJson(event: HookEvent, out: HookCommandOutput, run: InterpretedRun
       run.additionalContexts.push(context);
       run.entries.push({ kind: "context", text: context });
     } else {
-      run.entries.push({ kind: "warning", text: `${event} hooks cannot add context; additionalContext ignored` });
+      run.entries.push({
+        kind: "warning",
+        text: `${event} hooks cannot add context; additionalContext ignored`,
+      });
     }
   }
 
@@ -162,7 +168,10 @@ export function interpretRun(event: HookEvent, result: CommandRunResult): Interp
   if (result.exitCode === 2) {
     const reason = nonEmpty(result.stderr);
     if (!traits.canBlock) {
-      return fail(run, `${event} hooks cannot block; exit code 2 treated as a failure${reason ? `: ${excerpt(reason)}` : ""}`);
+      return fail(
+        run,
+        `${event} hooks cannot block; exit code 2 treated as a failure${reason ? `: ${excerpt(reason)}` : ""}`,
+      );
     }
     if (reason === null) {
       return fail(run, `${event} hook exited with code 2 but did not write a blocking reason to stderr`);

@@ -1,5 +1,12 @@
 /** Codex tool names that run shell commands; hooks see them all as Claude Code's `Bash`. */
-const SHELL_TOOLS = new Set(["shell", "shell_command", "local_shell", "exec_command", "unified_exec", "container.exec"]);
+const SHELL_TOOLS = new Set([
+  "shell",
+  "shell_command",
+  "local_shell",
+  "exec_command",
+  "unified_exec",
+  "container.exec",
+]);
 
 /** Extra matcher names per tool (apply_patch also answers to Claude Code's Write and Edit). */
 const ALIASES: Record<string, string[]> = { apply_patch: ["Write", "Edit"] };

@@ -24,7 +24,8 @@ export function makeFixture(): Fixture {
   const codexHome = join(root, "home");
   const project = join(root, "project");
   const out = join(root, "out");
-  for (const dir of [codexHome, join(project, ".git"), join(project, ".codex"), out]) mkdirSync(dir, { recursive: true });
+  for (const dir of [codexHome, join(project, ".git"), join(project, ".codex"), out])
+    mkdirSync(dir, { recursive: true });
   const write = (rel: string, text: string) => {
     const path = join(root, rel);
     mkdirSync(dirname(path), { recursive: true });
@@ -55,7 +56,9 @@ export function hooksJson(
   const hooks: Record<string, unknown[]> = {};
   for (const entry of entries) {
     const group: Record<string, unknown> = {
-      hooks: [{ type: "command", command: entry.command, ...(entry.timeout ? { timeout: entry.timeout } : {}) }],
+      hooks: [
+        { type: "command", command: entry.command, ...(entry.timeout ? { timeout: entry.timeout } : {}) },
+      ],
     };
     if (entry.matcher !== undefined) group.matcher = entry.matcher;
     hooks[entry.event] = [...(hooks[entry.event] ?? []), group];
