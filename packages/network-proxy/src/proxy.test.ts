@@ -202,6 +202,28 @@ describe("allowed hosts pass", () => {
   });
 });
 
+describe("half-close", () => {
+  it("a client that ends its side still receives the rest of the answer (CONNECT and SOCKS5)", async () => {
+    const { proxy } = await start(allowLocalTests);
+    const tunnels = [
+      (await httpConnect(proxy.httpAddress.port, `allowed.test:${echo.port}`)).socket,
+      (await socksConnect(proxy.socksAddress.port, { type: "domain", host: "allowed.test" }, echo.port))
+        .socket,
+    ];
+    for (const socket of tunnels) {
+      let received = "";
+      socket.on("data", (d: Buffer) => {
+        received += d.toString();
+      });
+      const ended = new Promise<void>((resolve) => socket.once("end", () => resolve()));
+      socket.end("last words");
+      await ended;
+      expect(received).toBe("last words");
+      socket.destroy();
+    }
+  });
+});
+
 describe("denied and unlisted hosts are refused", () => {
   it("HTTP gets 403 with x-proxy-error; CONNECT gets 403; SOCKS gets 'not allowed by ruleset'", async () => {
     const { proxy, blocked, httpProxy } = await start(allowLocalTests);
