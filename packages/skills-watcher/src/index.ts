@@ -1,3 +1,23 @@
+export { SkillsCache, type SkillsCacheOptions, toSkillsListEntry, toWireSkill } from "./loader/cache.js";
+export {
+  applySkillsConfig,
+  SkillConfigEntry,
+  SkillsConfig,
+  type SkillsConfigWrite,
+  skillConfigEntries,
+  writeSkillsConfigEntry,
+} from "./loader/config.js";
+export {
+  buildSkillInjections,
+  extractSkillMentions,
+  type MentionInput,
+  resolveSkillMentions,
+  type SkillInjection,
+  type SkillMentions,
+  skillInjection,
+  skillInstructionsText,
+} from "./loader/inject.js";
+export { type LoadSkillsOptions, loadSkills } from "./loader/load.js";
 export type {
   PluginSkillRoot,
   Skill,
@@ -11,24 +31,7 @@ export type {
   SkillsLoadOutcome,
   SkillToolDependency,
 } from "./loader/model.js";
-export {
-  DEFAULT_ADMIN_SKILLS_ROOT,
-  DEFAULT_PROJECT_ROOT_MARKERS,
-  findProjectRoot,
-  type SkillRootsOptions,
-  skillRoots,
-} from "./loader/roots.js";
 export { extractFrontmatter, pluginNamespace, SKILL_FILENAME } from "./loader/parse.js";
-export { type LoadSkillsOptions, loadSkills } from "./loader/load.js";
-export {
-  applySkillsConfig,
-  SkillConfigEntry,
-  SkillsConfig,
-  type SkillsConfigWrite,
-  skillConfigEntries,
-  writeSkillsConfigEntry,
-} from "./loader/config.js";
-export { SkillsCache, type SkillsCacheOptions, toSkillsListEntry, toWireSkill } from "./loader/cache.js";
 export {
   modelVisibleSkills,
   renderSkillsSection,
@@ -37,15 +40,12 @@ export {
   skillsSectionMessage,
 } from "./loader/render.js";
 export {
-  buildSkillInjections,
-  extractSkillMentions,
-  type MentionInput,
-  resolveSkillMentions,
-  type SkillInjection,
-  type SkillMentions,
-  skillInjection,
-  skillInstructionsText,
-} from "./loader/inject.js";
+  DEFAULT_ADMIN_SKILLS_ROOT,
+  DEFAULT_PROJECT_ROOT_MARKERS,
+  findProjectRoot,
+  type SkillRootsOptions,
+  skillRoots,
+} from "./loader/roots.js";
 export {
   type Invalidatable,
   type SkillsChangedEvent,

@@ -3,7 +3,7 @@ import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { applySkillsConfig } from "./config.js";
 import type { Skill, SkillRoot, SkillScope, SkillsLoadOutcome } from "./model.js";
-import { SKILL_FILENAME, SkillParseError, parseSkillFile } from "./parse.js";
+import { parseSkillFile, SKILL_FILENAME, SkillParseError } from "./parse.js";
 import { type SkillRootsOptions, skillRoots } from "./roots.js";
 
 /** Folder depth searched below a root. */
