@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { matcherMatches, validateMatcher } from "./events.js";
+import { hookContextMessage, preToolUseBlockMessage } from "./integration.js";
 import { hookToolName, shellToolInput } from "./tools.js";
 
 describe("matcherMatches", () => {
@@ -41,5 +42,23 @@ describe("tool naming", () => {
       command: "git commit -m 'it'\\''s done'",
     });
     expect(shellToolInput("echo hi")).toEqual({ command: "echo hi" });
+  });
+});
+
+describe("integration helpers", () => {
+  it("wraps additional context in a developer message", () => {
+    expect(hookContextMessage("repo rules")).toMatchObject({
+      type: "message",
+      role: "developer",
+      content: [{ type: "input_text", text: "repo rules" }],
+    });
+  });
+  it("words a PreToolUse block as Codex does", () => {
+    expect(preToolUseBlockMessage("Bash", { command: "rm -rf /" }, "destructive")).toBe(
+      "Command blocked by PreToolUse hook: destructive. Command: rm -rf /",
+    );
+    expect(preToolUseBlockMessage("mcp__fs__write", { path: "/x" }, "no writes")).toBe(
+      "Tool call blocked by PreToolUse hook: no writes. Tool: mcp__fs__write",
+    );
   });
 });

@@ -45,3 +45,4 @@ export { hookMetadata, type HooksListEntry, hooksListEntry, listHooks } from "./
 export { type InterpretedRun, interpretRun } from "./output.js";
 export { type CommandRunResult, type RunCommandOptions, runCommand } from "./runner.js";
 export { hookToolName, shellToolInput } from "./tools.js";
+export { hookContextMessage, preToolUseBlockMessage } from "./integration.js";
