@@ -340,9 +340,13 @@ describe("local addresses and rebinding", () => {
     expect(blocked.map((b) => b.reason)).toEqual(Array(5).fill("not_allowed_local"));
     expect(blocked.map((b) => b.host)).toEqual(["127.0.0.1", "::1", "127.0.0.1", "::1", "169.254.169.254"]);
 
-    const explicit = await start({ allowedDomains: ["127.0.0.1"] });
+    const explicit = await start({ allowedDomains: ["127.0.0.1", "[::1]"] });
     const ok = await curl(["-x", explicit.httpProxy, `http://127.0.0.1:${origin.port}/explicit`]);
     expect(ok.stdout).toContain("path=/explicit");
+    const ok6 = await curl(["-x", explicit.httpProxy, `http://[::1]:${origin6.port}/explicit6`]);
+    expect(ok6.stdout).toContain("path=/explicit6");
+    const other = await curl(["-x", explicit.httpProxy, `http://127.0.0.2:${origin.port}/`]);
+    expect(other.stdout).toMatch(/^HTTP\/1\.1 403/);
   });
 
   it("an allowed name that resolves to a local address is refused (checked on the resolved address)", async () => {

@@ -224,6 +224,9 @@ class ProxyServer implements NetworkProxy {
       });
     this.httpAddress = await listenOn(this.httpServer, httpPort);
     this.socksAddress = await listenOn(this.socksServer, socksPort);
+    // After binding, a listener error (e.g. EMFILE on accept) must not crash the host process;
+    // the listener keeps serving once the condition clears.
+    for (const server of [this.httpServer, this.socksServer]) server.on("error", () => {});
   }
 
   updatePolicy(policy: NetworkPolicySpec | CompiledNetworkPolicy): UpdateResult {
