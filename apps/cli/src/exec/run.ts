@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
-import { createSession, defaultCodexHome, loadConfig, parseOverride, resolveApiKey, sessionOptionsFromConfig } from "@codex-ts/core";
-import type { ResponseItem, RolloutItem, UserInput } from "@codex-ts/protocol";
+import { createSession, defaultCodexHome, loadConfig, parseOverride, resolveApiKey, rolloutRecorder, sessionOptionsFromConfig } from "@codex-ts/core";
+import type { ResponseItem, UserInput } from "@codex-ts/protocol";
 import { readRollout, reconstructHistory, RolloutWriter, newThreadId } from "@codex-ts/rollout";
 import { LocalThreadStore } from "@codex-ts/thread-store";
 import { type CliIO, EXIT_FAILURE, EXIT_OK, failure, usageError } from "../io.js";
@@ -77,17 +77,7 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
     if (!created.ok) return failure(io, created.error.message);
     writer = created.value;
   }
-  if (writer) {
-    const w = writer;
-    options.recorder = {
-      recordItems: (items) => {
-        w.record(items.map((payload): RolloutItem => ({ type: "response_item", payload })));
-      },
-      recordEvent: (msg) => {
-        w.record({ type: "event_msg", payload: msg } as RolloutItem);
-      },
-    };
-  }
+  if (writer) options.recorder = rolloutRecorder(writer);
 
   const session = createSession(options);
   const mapper = new ExecEventMapper();
