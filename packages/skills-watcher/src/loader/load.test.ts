@@ -1,7 +1,13 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { v2 } from "@codex-ts/protocol";
+import {
+  SkillsConfigWriteParams,
+  SkillsConfigWriteResponse,
+  SkillsExtraRootsSetParams,
+  SkillsExtraRootsSetResponse,
+  v2,
+} from "@codex-ts/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir, writeFile, writeSkill } from "../test-helpers.js";
 import { toSkillsListEntry } from "./cache.js";
@@ -363,6 +369,25 @@ describe("loadSkills", () => {
       definition: "SkillsListResponse",
     });
     expect(validator.validateDefinition("SkillsListResponse", { data: [{ cwd: repo }] }).valid).toBe(false);
+  });
+
+  it("the skills/config/write and skills/extraRoots/set shapes agree with the official schema", () => {
+    const schemaDir = fileURLToPath(new URL("../../../../../shared/codex-schema", import.meta.url));
+    const validator = v2.createOfficialSchemaValidator(schemaDir);
+    const cases = [
+      [SkillsConfigWriteParams, "SkillsConfigWriteParams", { enabled: false, path: "/a/SKILL.md" }, true],
+      [SkillsConfigWriteParams, "SkillsConfigWriteParams", { enabled: true, name: "beta" }, true],
+      [SkillsConfigWriteParams, "SkillsConfigWriteParams", { name: "beta" }, false],
+      [SkillsConfigWriteResponse, "SkillsConfigWriteResponse", { effectiveEnabled: true }, true],
+      [SkillsConfigWriteResponse, "SkillsConfigWriteResponse", {}, false],
+      [SkillsExtraRootsSetParams, "SkillsExtraRootsSetParams", { extraRoots: ["/x", "/y"] }, true],
+      [SkillsExtraRootsSetParams, "SkillsExtraRootsSetParams", {}, false],
+      [SkillsExtraRootsSetResponse, "SkillsExtraRootsSetResponse", {}, true],
+    ] as const;
+    for (const [schema, name, value, ok] of cases) {
+      expect([name, schema.safeParse(value).success]).toEqual([name, ok]);
+      expect([name, validator.validateDefinition(name, value).valid]).toEqual([name, ok]);
+    }
   });
 
   it("returns an empty outcome when no root exists", async () => {
