@@ -133,6 +133,8 @@ export class LiveThread {
       if (msg.type === "model_reroute") return;
       this.#record({ type: "event_msg", payload: msg } as RolloutItem);
     },
+    recordTurnContext: (payload: unknown) => this.#record({ type: "turn_context", payload } as RolloutItem),
+    recordCompacted: (payload: unknown) => this.#record({ type: "compacted", payload } as RolloutItem),
   };
 
   #record(item: RolloutItem): void {
@@ -150,8 +152,9 @@ export class LiveThread {
     this.#unflushed = [];
     if (batch.length === 0) return this.#writes;
     const store = this.#store;
+    const items = batch.map((line) => ({ type: line.type, payload: line.payload }) as RolloutItem);
     this.#writes = this.#writes.then(async () => {
-      const result = await store.append(this.id, batch as unknown as Parameters<ThreadStore["append"]>[1]);
+      const result = await store.append(this.id, items, { mode: this.mode });
       if (result.ok) {
         this.stored = result.value;
         this.onMetadata?.();

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { type Config, type ConfigOverride, createSession, sessionOptionsFromConfig } from "@codex-ts/core";
-import { type RolloutLine, parseRolloutLine, v2 } from "@codex-ts/protocol";
+import { type RolloutLine, v2 } from "@codex-ts/protocol";
 import { forkRollout, newThreadId, parseRolloutFileName, reconstructHistory, reconstructThread } from "@codex-ts/rollout";
 import {
   LocalThreadStore,
@@ -255,12 +255,7 @@ export class ThreadManager {
   async #loadLines(threadId: string): Promise<{ stored: StoredThread; lines: RolloutLine[] }> {
     const store = await this.store();
     const loaded = unwrap(await store.load(threadId), "cannot load the thread");
-    const lines: RolloutLine[] = [];
-    for (const raw of loaded.lines) {
-      const parsed = parseRolloutLine(raw);
-      if (parsed.kind === "line") lines.push(parsed.line);
-    }
-    return { stored: loaded.thread, lines };
+    return { stored: loaded.thread, lines: [...loaded.lines] };
   }
 
   #idFromPath(file: string): string {

@@ -1,61 +1,153 @@
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn, usage } from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, makeTempDir, startServer, writeFakeProviderConfig } from "./harness.js";
 import { rmSync } from "node:fs";
+import { type FakeResponsesServer, fail, sse, startFakeResponsesServer, turn, usage } from "@codex-ts/test-support";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type AppServerProcess, makeTempDir, runTurn, startWithFakeModel } from "./harness.js";
 
 let fake: FakeResponsesServer;
-let server: AppServerProcess | undefined;
+let servers: AppServerProcess[] = [];
 let workDir: string;
+let home: string;
 
 beforeEach(async () => {
   fake = await startFakeResponsesServer();
   workDir = makeTempDir("codex-work-");
+  home = makeTempDir("codex-home-");
 });
 afterEach(async () => {
-  await server?.dispose();
-  server = undefined;
+  for (const s of servers) await s.dispose();
+  servers = [];
   await fake.close();
   rmSync(workDir, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true });
 });
 
-async function boot(): Promise<AppServerProcess> {
-  const home = makeTempDir("codex-home-");
-  writeFakeProviderConfig(home, fake.url);
-  server = await startServer({ codexHome: home });
-  (server as unknown as { ownsCodexHome: boolean }).ownsCodexHome = true;
-  await server.initialize();
-  return server;
+async function boot(capabilities?: Record<string, unknown>): Promise<AppServerProcess> {
+  const s = await startWithFakeModel(fake.url, { codexHome: home, ...(capabilities ? { capabilities } : {}) });
+  servers.push(s);
+  return s;
 }
 
 describe("turns", () => {
   it("runs a plain turn: thread/start, turn/start, streamed deltas, turn/completed", async () => {
-    fake.enqueue(turn([sse.message("Hello there!", { deltas: 3 })], { usage: usage(10, 5) }));
+    fake.enqueue(
+      turn([sse.reasoning("thinking hard"), sse.message("Hello there!", { deltas: 3 })], { usage: usage(10, 5) }),
+    );
     const s = await boot();
     const started = await s.call("thread/start", { cwd: workDir });
     const threadId = started.thread.id;
     expect(started.thread.status).toEqual({ type: "idle" });
     expect(started.cwd).toBe(workDir);
     expect(started.model).toBe("gpt-test");
-    await s.waitForNotification("thread/started", (p) => p.thread.id === threadId);
+    expect(started.modelProvider).toBe("fake");
+    const announced = await s.waitForNotification("thread/started", (p) => p.thread.id === threadId);
+    expect(s.messages.indexOf(announced)).toBeGreaterThan(s.messages.findIndex((m) => m.result?.thread?.id === threadId));
 
     const { turn: t } = await s.call("turn/start", { threadId, input: [{ type: "text", text: "hi" }] });
     expect(t.status).toBe("inProgress");
     const completed = await s.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
     expect(completed.params.turn.status).toBe("completed");
+    expect(completed.params.turn.error).toBeNull();
 
     const deltas = s.notifications("item/agentMessage/delta").map((m) => m.params.delta).join("");
     expect(deltas).toBe("Hello there!");
     const agent = s.notifications("item/completed").find((m) => m.params.item.type === "agentMessage");
     expect(agent?.params.item.text).toBe("Hello there!");
     expect(typeof agent?.params.completedAtMs).toBe("number");
+    const reasoning = s.notifications("item/reasoning/summaryTextDelta").map((m) => m.params.delta).join("");
+    expect(reasoning).toBe("thinking hard");
+    const usageNote = await s.waitForNotification("thread/tokenUsage/updated", (p) => p.threadId === threadId);
+    expect(usageNote.params.tokenUsage.total.totalTokens).toBe(15);
 
-    // The response to turn/start precedes turn/started.
+    // Every turn-scoped notification names the thread and the turn.
+    for (const m of s.notifications()) {
+      if (m.method.startsWith("item/")) expect(m.params).toMatchObject({ threadId, turnId: t.id });
+    }
+    // The response to turn/start precedes turn/started; status goes active then idle.
     const responseIndex = s.messages.findIndex((m) => m.result?.turn?.id === t.id);
     const startedIndex = s.messages.findIndex((m) => m.method === "turn/started");
     expect(responseIndex).toBeLessThan(startedIndex);
+    const statuses = s.notifications("thread/status/changed").map((m) => m.params.status.type);
+    expect(statuses).toEqual(["active", "idle"]);
 
     const read = await s.call("thread/read", { threadId, includeTurns: true });
     expect(read.thread.turns).toHaveLength(1);
-    expect(read.thread.turns[0].items.map((i: { type: string }) => i.type)).toEqual(["userMessage", "agentMessage"]);
+    expect(read.thread.turns[0].items.map((i: { type: string }) => i.type)).toEqual(["userMessage", "reasoning", "agentMessage"]);
+  });
+
+  it("ends a turn failed with the error when the model server fails", async () => {
+    fake.enqueue(fail.status(400, { body: { error: { message: "bad request from fake" } } }));
+    const s = await boot();
+    const { thread } = await s.call("thread/start", { cwd: workDir });
+    const { completed } = await runTurn(s, thread.id, "boom");
+    expect(completed.params.turn.status).toBe("failed");
+    expect(completed.params.turn.error.message).toBeTruthy();
+    const error = s.notifications("error").at(-1);
+    expect(error?.params).toMatchObject({ threadId: thread.id, turnId: completed.params.turn.id, willRetry: false });
+  });
+
+  it("runs turns on several threads at once, each notification tagged with its thread", async () => {
+    const s = await boot();
+    const a = (await s.call("thread/start", { cwd: workDir })).thread.id;
+    const b = (await s.call("thread/start", { cwd: workDir })).thread.id;
+    fake.enqueue(turn([sse.message("from one")]), turn([sse.message("from two")]));
+    const [ta, tb] = await Promise.all([
+      s.call("turn/start", { threadId: a, input: [{ type: "text", text: "one" }] }),
+      s.call("turn/start", { threadId: b, input: [{ type: "text", text: "two" }] }),
+    ]);
+    const [ca, cb] = await Promise.all([
+      s.waitForNotification("turn/completed", (p) => p.threadId === a),
+      s.waitForNotification("turn/completed", (p) => p.threadId === b),
+    ]);
+    expect(ca.params.turn.id).toBe(ta.turn.id);
+    expect(cb.params.turn.id).toBe(tb.turn.id);
+    const texts = [ca, cb].map((c) => c.params.turn.items.find((i: { type: string }) => i.type === "agentMessage")?.text).sort();
+    expect(texts).toEqual(["from one", "from two"]);
+  });
+
+  it("rebuilds every item of a persistExtendedHistory thread after a restart", async () => {
+    fake.enqueue(
+      turn([sse.functionCall("exec_command", { cmd: "echo extended", yield_time_ms: 10_000 })]),
+      turn([sse.message("ran it")]),
+    );
+    const first = await boot();
+    const { thread } = await first.call("thread/start", { cwd: workDir, persistExtendedHistory: true });
+    await runTurn(first, thread.id, "run");
+    const live = (await first.call("thread/read", { threadId: thread.id, includeTurns: true })).thread.turns;
+    expect(await first.close()).toBe(0);
+
+    const second = await boot();
+    const resumed = await second.call("thread/resume", { threadId: thread.id });
+    const items = resumed.thread.turns[0].items;
+    expect(items.map((i: { type: string }) => i.type)).toEqual(["userMessage", "commandExecution", "agentMessage"]);
+    const command = items.find((i: { type: string }) => i.type === "commandExecution");
+    expect(command.aggregatedOutput).toContain("extended");
+    expect(command.exitCode).toBe(0);
+    expect(resumed.thread.turns.map((t: { items: unknown[] }) => t.items.length)).toEqual(live.map((t: { items: unknown[] }) => t.items.length));
+  });
+
+  it("flushes the rollout when the client disconnects mid-turn", async () => {
+    fake.enqueue(turn([sse.functionCall("exec_command", { cmd: "sleep 30", yield_time_ms: 60_000 })]));
+    const first = await boot();
+    const { thread } = await first.call("thread/start", { cwd: workDir });
+    await first.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "remember me" }] });
+    await first.waitForNotification("item/started", (p) => p.item.type === "commandExecution");
+    expect(await first.close()).toBe(0);
+
+    const second = await boot();
+    const read = await second.call("thread/read", { threadId: thread.id, includeTurns: true });
+    expect(read.thread.turns).toHaveLength(1);
+    expect(read.thread.turns[0].status).toBe("interrupted");
+    expect(read.thread.turns[0].items[0]).toMatchObject({ type: "userMessage" });
+    expect(JSON.stringify(read.thread.turns[0].items[0])).toContain("remember me");
+  });
+
+  it("honours optOutNotificationMethods", async () => {
+    fake.enqueue(turn([sse.message("quiet", { deltas: 2 })]));
+    const s = await boot({ experimentalApi: true, optOutNotificationMethods: ["item/agentMessage/delta", "thread/started"] });
+    const { thread } = await s.call("thread/start", { cwd: workDir });
+    await runTurn(s, thread.id, "hi");
+    expect(s.notifications("item/agentMessage/delta")).toHaveLength(0);
+    expect(s.notifications("thread/started")).toHaveLength(0);
+    expect(s.notifications("item/completed").length).toBeGreaterThan(0);
   });
 });
