@@ -1,5 +1,10 @@
 import { runAppServer } from "./run.js";
 
+// stdout carries protocol lines only: anything a dependency prints goes to stderr instead.
+for (const name of ["log", "info", "debug", "dir", "table"] as const) {
+  console[name] = (...args: unknown[]) => console.error(...args);
+}
+
 const code = await runAppServer({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
 process.exitCode = code;
 // Handles such as idle child processes must not keep a disconnected server alive.
