@@ -173,12 +173,24 @@ export const SANDBOX: CommandSpec = {
   })),
 };
 
+export const NETWORK_PROXY: CommandSpec = {
+  name: "network-proxy",
+  summary: "Run the egress proxy in the foreground (HTTP + SOCKS5 under a domain policy)",
+  usage: "codex-ts network-proxy [--allow DOMAIN]… [--deny DOMAIN]… [--allow-local]",
+  options: [
+    { name: "allow", type: "string", multiple: true, value: "DOMAIN", description: "Allow a domain (exact or *.suffix)" },
+    { name: "deny", type: "string", multiple: true, value: "DOMAIN", description: "Deny a domain (deny wins)" },
+    { name: "allow-local", type: "boolean", description: "Permit loopback/private destinations" },
+    HELP,
+  ],
+};
+
 export const ROOT: CommandSpec = {
   name: "codex-ts",
   summary: "codex-ts: a TypeScript implementation of the Codex agent harness",
   usage: "codex-ts [OPTIONS] <COMMAND> [ARGS]",
   options: [...CONFIG_OPTIONS, { name: "version", short: "V", type: "boolean", description: "Print version" }, HELP],
-  subcommands: [EXEC, APP_SERVER, EXECPOLICY, SANDBOX, COMPLETION],
+  subcommands: [EXEC, APP_SERVER, EXECPOLICY, SANDBOX, NETWORK_PROXY, COMPLETION],
 };
 
 export function findSubcommand(spec: CommandSpec, token: string): CommandSpec | undefined {

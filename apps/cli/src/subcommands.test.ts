@@ -94,3 +94,23 @@ describe("codex-ts sandbox linux", () => {
     expect(existsSync(`${target}.2`)).toBe(false);
   });
 });
+
+describe("codex-ts network-proxy", () => {
+  it("prints its addresses as one JSON line, then stops when aborted", async () => {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = "";
+    stdout.on("data", (c) => {
+      out += c;
+    });
+    const controller = new AbortController();
+    const done = runCli(["network-proxy", "--allow", "example.com"], { stdin, stdout, stderr, env: {}, cwd: dir, signal: controller.signal });
+    for (let i = 0; i < 400 && !out.includes("\n"); i++) await new Promise((r) => setTimeout(r, 25));
+    const ready = JSON.parse(out.split("\n")[0]!);
+    expect(ready.http).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(ready.socks).toMatch(/^127\.0\.0\.1:\d+$/);
+    controller.abort();
+    expect(await done).toBe(0);
+  });
+});
