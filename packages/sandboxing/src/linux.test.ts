@@ -273,11 +273,12 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
         const opts = { networkProxy: { host: "127.0.0.1", port } };
         const viaProxy = await sandboxed(
           readOnlyPermissionProfile("restricted"),
-          `${probe()}; echo "proxy=$HTTPS_PROXY"`,
+          `${probe()}; echo "proxy=$HTTPS_PROXY"; echo "noproxy=$NO_PROXY/$no_proxy"`,
           opts,
         );
         expect(viaProxy.stdout).toContain("got:hello");
         expect(viaProxy.stdout).toContain(`proxy=http://127.0.0.1:${port}`);
+        expect(viaProxy.stdout).toContain("noproxy=localhost,127.0.0.1,::1/localhost,127.0.0.1,::1");
         const direct = await sandboxed(
           readOnlyPermissionProfile("restricted"),
           probe().replace(String(port), String(otherPort)),

@@ -74,6 +74,9 @@ export async function prepareSandboxedCommand(req: PrepareRequest): Promise<Prep
   }
 }
 
+/** Hosts that never go through the proxy (same value as @codex-ts/network-proxy's default). */
+export const LOCAL_NO_PROXY = "localhost,127.0.0.1,::1";
+
 async function prepare(req: PrepareRequest): Promise<PrepareResult> {
   if (req.command.length === 0 || !req.command[0]) {
     return { ok: false, error: { code: "invalid-request", message: "empty command" } };
@@ -86,6 +89,8 @@ async function prepare(req: PrepareRequest): Promise<PrepareResult> {
     const url = `http://${policy.network.proxy.host}:${policy.network.proxy.port}`;
     for (const k of ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"])
       env[k] = url;
+    // The sandbox's own loopback holds only the relay; local names must not be sent to the proxy.
+    env.NO_PROXY = env.no_proxy = LOCAL_NO_PROXY;
   }
 
   if (policy.kind === "disabled" || policy.kind === "external") {
