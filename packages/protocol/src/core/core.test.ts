@@ -153,3 +153,28 @@ describe("Op", () => {
     expect(bad.error?.issues[0]?.path[0]).toBe("decision");
   });
 });
+
+describe("hook and reroute events", () => {
+  it("parses hook_started / hook_completed with a v2 HookRunSummary and model_reroute", () => {
+    const run = {
+      id: "pre-tool-use:0:/h/hooks.json",
+      eventName: "preToolUse",
+      handlerType: "command",
+      executionMode: "sync",
+      scope: "turn",
+      source: "user",
+      sourcePath: "/h/hooks.json",
+      displayOrder: 0,
+      status: "blocked",
+      statusMessage: null,
+      startedAt: 1,
+      completedAt: 2,
+      durationMs: 1000,
+      entries: [{ kind: "feedback", text: "no" }],
+    };
+    expect(parseEventMsg({ type: "hook_completed", turn_id: "t", run })).toMatchObject({ kind: "event", event: { run: { status: "blocked" } } });
+    expect(parseEventMsg({ type: "hook_started", run: { ...run, status: "running" } })).toMatchObject({ kind: "event", event: { turn_id: null } });
+    expect(parseEventMsg({ type: "hook_started", turn_id: "t", run: { ...run, eventName: 3 } }).kind).toBe("invalid");
+    expect(parseEventMsg({ type: "model_reroute", from_model: "a", to_model: "b", reason: "high_risk_cyber_activity" })).toMatchObject({ kind: "event" });
+  });
+});

@@ -20,6 +20,7 @@ import {
   ReasoningSummary,
   ReviewDecision,
 } from "./policy.js";
+import { HookRunSummary } from "../v2/notifications.js";
 
 /**
  * Core events (`EventMsg`), tagged by `type` in snake_case, as codex-rs emits them to clients
@@ -273,6 +274,31 @@ export const SessionConfiguredEvent = ev("session_configured", {
 });
 export const ShutdownCompleteEvent = ev("shutdown_complete", {});
 
+/**
+ * A lifecycle hook handler started / finished (codex-rs `HookStartedEvent` /
+ * `HookCompletedEvent`: `turn_id` + `run`). `run` is carried in the app-server v2 shape
+ * (camelCase `HookRunSummary`) so it maps 1:1 onto `hook/started` / `hook/completed` and
+ * `Turn.hookRuns`. Codex never persists these in rollouts.
+ */
+export const HookStartedEvent = ev("hook_started", {
+  turn_id: z.string().nullable().default(null),
+  run: HookRunSummary,
+});
+export const HookCompletedEvent = ev("hook_completed", {
+  turn_id: z.string().nullable().default(null),
+  run: HookRunSummary,
+});
+
+/** Why the server answered with another model than requested (codex-rs `ModelRerouteReason`). */
+export const ModelRerouteReason = z.enum(["high_risk_cyber_activity"]);
+export type ModelRerouteReason = z.infer<typeof ModelRerouteReason>;
+/** The server used another model than the one requested (codex-rs `ModelRerouteEvent`). */
+export const ModelRerouteEvent = ev("model_reroute", {
+  from_model: z.string(),
+  to_model: z.string(),
+  reason: ModelRerouteReason,
+});
+
 const EVENT_ALIASES: Readonly<Record<string, string>> = {
   turn_started: "task_started",
   turn_complete: "task_complete",
@@ -317,6 +343,9 @@ const EventMsgUnion = z.discriminatedUnion("type", [
   ExitedReviewModeEvent,
   SessionConfiguredEvent,
   ShutdownCompleteEvent,
+  HookStartedEvent,
+  HookCompletedEvent,
+  ModelRerouteEvent,
 ]);
 
 /** A core event. Legacy aliases (`turn_started`, `turn_complete`) read as their canonical names. */
