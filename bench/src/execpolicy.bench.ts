@@ -2,7 +2,7 @@
  * execpolicy: checks per second against a 1,000-rule policy (goal ≥ 100,000/s for plain argv).
  */
 import { Policy, evaluateExecApproval, formatRulesError, policyFromSources } from "@codex-ts/execpolicy";
-import { type Benchmark, opsPerSecond, report } from "./harness.js";
+import { type Benchmark, note, opsPerSecond, report } from "./harness.js";
 
 const GOAL = 100_000;
 
@@ -69,11 +69,11 @@ const benchmark: Benchmark = {
     const parseMs = (performance.now() - parseStart) / 5;
     if (!built.ok) throw new Error(formatRulesError(built.error));
     const policy: Policy = built.policy;
-    console.log(`  policy: ${policy.prefixRules.length} prefix rules, parsed in ${parseMs.toFixed(1)} ms (warm)`);
+    note(`policy: ${policy.prefixRules.length} prefix rules; a warm parse takes ~${parseMs.toFixed(0)} ms`);
     const cmds = commands(next);
     const mask = cmds.length - 1;
     const matched = cmds.filter((c) => policy.matchesForCommand(c).length > 0).length;
-    console.log(`  commands: ${cmds.length} argv, ${matched} match at least one rule`);
+    note(`commands: ${cmds.length} argv, ${matched} match at least one rule; each sample is one ≥1.5 s timed loop`);
 
     report("checkTokens(argv) — CLI semantics", opsPerSecond((i) => policy.checkTokens(cmds[i & mask] as string[])), GOAL);
     report("check(argv) — with known-safe fallback", opsPerSecond((i) => policy.check(cmds[i & mask] as string[])), GOAL);

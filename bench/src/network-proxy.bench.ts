@@ -7,7 +7,7 @@ import net from "node:net";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startNetworkProxy } from "@codex-ts/network-proxy";
-import type { Benchmark } from "./harness.js";
+import { type Benchmark, note, record } from "./harness.js";
 
 // The proxy runs in its own process, as it would run beside (not inside) the client and the
 // origin: this process's event loop stays busy with both ends of the transfer.
@@ -175,12 +175,12 @@ async function meanConnectMs(open: () => Promise<net.Socket>): Promise<number> {
   return (performance.now() - t0) / CONNECTS;
 }
 
-const line = (label: string, value: string, verdict = "") => console.log(`  ${label.padEnd(52)} ${value.padStart(14)}${verdict}`);
-const mbps = (bytesPerSecond: number) => `${(bytesPerSecond / 1024 / 1024).toFixed(0)} MiB/s`;
-const ratio = (label: string, proxied: number, direct: number) => {
-  const pct = (proxied / direct) * 100;
-  line(label, `${pct.toFixed(0)}%`, `  (goal ≥ 80%: ${pct >= 80 ? "met" : "NOT met"})`);
-};
+// Figures go to the runner's table (harness `record`) instead of being printed here.
+const MiB = 1024 * 1024;
+const rate = (label: string, bytesPerSecond: number) => record(label, bytesPerSecond / MiB, { unit: "MiB/s", digits: 0 });
+const ratio = (label: string, proxied: number, direct: number) =>
+  record(label, (proxied / direct) * 100, { unit: "%", digits: 0, goal: { op: ">=", value: 80 } });
+const micros = (label: string, ms: number) => record(label, ms * 1000, { unit: "µs", digits: 0 });
 
 const benchmark: Benchmark = {
   name: "network-proxy",
@@ -219,9 +219,12 @@ const benchmark: Benchmark = {
           return n;
         },
       ]);
-      line(`TCP download ${TOTAL_BYTES / 1024 / 1024} MiB, direct`, mbps(direct));
-      line("  through CONNECT tunnel", mbps(connect));
-      line("  through SOCKS5", mbps(socks));
+      note(
+        `proxy in its own process (startNetworkProxy, domain allowlist); ${TOTAL_BYTES / MiB} MiB per transfer from a loopback origin; each sample is the best of ${RUNS} interleaved rounds; connection setup is the mean of ${CONNECTS} sequential connects`,
+      );
+      rate(`TCP download ${TOTAL_BYTES / MiB} MiB, direct`, direct);
+      rate("  through CONNECT tunnel", connect);
+      rate("  through SOCKS5", socks);
       ratio("  CONNECT / direct", connect, direct);
       ratio("  SOCKS5 / direct", socks, direct);
 
@@ -229,16 +232,16 @@ const benchmark: Benchmark = {
         () => httpDownload(webPort, undefined),
         () => httpDownload(webPort, httpProxy),
       ]);
-      line(`HTTP GET ${TOTAL_BYTES / 1024 / 1024} MiB, direct`, mbps(httpDirect));
-      line("  through the HTTP proxy (absolute-form)", mbps(httpProxied));
+      rate(`HTTP GET ${TOTAL_BYTES / MiB} MiB, direct`, httpDirect);
+      rate("  through the HTTP proxy (absolute-form)", httpProxied);
       ratio("  HTTP proxy / direct", httpProxied, httpDirect);
 
       const directMs = await meanConnectMs(() => connected(rawPort));
       const connectMs = await meanConnectMs(() => viaConnect(httpProxy, rawPort));
       const socksMs = await meanConnectMs(() => viaSocks(socksProxy, rawPort));
-      line("connection setup, direct", `${(directMs * 1000).toFixed(0)} µs`);
-      line("  CONNECT tunnel (added)", `+${((connectMs - directMs) * 1000).toFixed(0)} µs`);
-      line("  SOCKS5 (added)", `+${((socksMs - directMs) * 1000).toFixed(0)} µs`);
+      micros("connection setup, direct", directMs);
+      micros("  CONNECT tunnel (added)", connectMs - directMs);
+      micros("  SOCKS5 (added)", socksMs - directMs);
     } finally {
       await proxy.stop();
       raw.close();
