@@ -92,6 +92,15 @@ describe("config", () => {
   });
 });
 
+describe("config warnings", () => {
+  it("sends configWarning for unknown keys when a thread starts", async () => {
+    server = await bootWithConfig(`${USER_CONFIG}\n[not_a_real_section]\nx = 1\n`);
+    await server.call("thread/start", { cwd: server.codexHome, ephemeral: true });
+    const warning = await server.waitForNotification("configWarning");
+    expect(warning.params.summary).toContain("not_a_real_section");
+  });
+});
+
 describe("model/list", () => {
   it("lists the configured model as default", async () => {
     server = await bootWithConfig();

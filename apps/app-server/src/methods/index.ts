@@ -163,8 +163,11 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
     "thread/compact/start",
     method({
       params: v2.ThreadCompactStartParams,
-      handler: (p) => {
-        threads.loaded(p.threadId).compact();
+      handler: (p, ctx) => {
+        const thread = threads.loaded(p.threadId);
+        thread.hold();
+        ctx.afterResponse(() => thread.release());
+        thread.compact();
         return {};
       },
     }),
