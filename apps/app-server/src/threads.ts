@@ -282,11 +282,20 @@ export class ThreadManager {
     params: SessionSettingsParams & { persistExtendedHistory?: boolean | null | undefined },
     includeTurns: boolean,
   ): Promise<{ response: ThreadSessionResponse; thread: LiveThread }> {
-    const cwd = this.#resolveCwd(params.cwd, stored.cwd);
+    // The last turn's settings (per-turn overrides persist onto the thread), unless the caller overrides them.
+    const lastContext = [...lines].reverse().find((line) => line.type === "turn_context");
+    const context = lastContext?.type === "turn_context" ? lastContext.payload : undefined;
+    const cwd = this.#resolveCwd(params.cwd, context?.cwd ?? stored.cwd);
+    const sandboxMode = context?.sandbox_policy?.type;
     const settings: SessionSettingsParams = {
       ...params,
-      model: params.model ?? stored.model,
+      model: params.model ?? context?.model ?? stored.model,
       modelProvider: params.modelProvider ?? stored.modelProvider,
+      approvalPolicy: params.approvalPolicy ?? context?.approval_policy,
+      sandbox:
+        params.sandbox ??
+        (sandboxMode === "danger-full-access" || sandboxMode === "read-only" || sandboxMode === "workspace-write" ? sandboxMode : undefined),
+      config: context?.effort && !params.config?.model_reasoning_effort ? { ...params.config, model_reasoning_effort: context.effort } : params.config,
     };
     const config = this.#config(settings, cwd);
     const meta = lines.find((line) => line.type === "session_meta");

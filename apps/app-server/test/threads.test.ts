@@ -136,6 +136,19 @@ describe("thread lifecycle", () => {
     expect(models).toEqual(["gpt-test", "gpt-override", "gpt-override"]);
   });
 
+  it("keeps per-turn overrides across a server restart", async () => {
+    fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]));
+    const first = await boot();
+    const { thread } = await first.call("thread/start", { cwd: workDir });
+    await runTurn(first, thread.id, "switch", { model: "gpt-override" });
+    expect(await first.close()).toBe(0);
+    const second = await boot();
+    const resumed = await second.call("thread/resume", { threadId: thread.id });
+    expect(resumed.model).toBe("gpt-override");
+    await runTurn(second, thread.id, "after restart");
+    expect(fake.responsesRequests().map((r) => r.body.model)).toEqual(["gpt-override", "gpt-override"]);
+  });
+
   it("unsubscribe stops notifications for that thread", async () => {
     const s = await boot();
     const { thread } = await s.call("thread/start", { cwd: workDir });
