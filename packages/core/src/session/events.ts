@@ -1,18 +1,11 @@
 // The session's outgoing event stream: listeners + an async iterator, in emission order.
 import type { EventMsg } from "@codex-ts/protocol";
 
-/**
- * `model_reroute` (Codex's ModelRerouteEvent) is not in @codex-ts/protocol's EventMsg yet; it is
- * emitted with Codex's field names and reads back as an unknown event type until it is added.
- */
-export interface ModelRerouteEventMsg {
-  type: "model_reroute";
-  from_model: string;
-  to_model: string;
-  reason: "high_risk_cyber_activity";
-}
+/** The events a session emits: protocol core `EventMsg`s (including `model_reroute`). */
+export type SessionEventMsg = EventMsg;
 
-export type SessionEventMsg = EventMsg | ModelRerouteEventMsg;
+/** Codex's ModelRerouteEvent (now part of the protocol's EventMsg). */
+export type ModelRerouteEventMsg = Extract<EventMsg, { type: "model_reroute" }>;
 
 /** An event with the id of the submission it answers. */
 export interface SessionEvent {

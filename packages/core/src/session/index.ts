@@ -1,5 +1,6 @@
 export {
   createSession,
+  hookEngineFromConfig,
   knownContextWindow,
   rolloutRecorder,
   sessionOptionsFromConfig,

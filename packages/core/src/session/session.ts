@@ -21,6 +21,17 @@ import {
   type UserInput,
   userInputText,
 } from "@codex-ts/protocol";
+import {
+  type HookContext,
+  HookEngine,
+  type HookEventOutcome,
+  type HookRequest,
+  hookContextMessage,
+  type SessionStartSource,
+  preToolUseBlockMessage,
+  standardLayers,
+} from "@codex-ts/hooks";
+import type { v2 } from "@codex-ts/protocol";
 import { v7 as uuidv7 } from "uuid";
 import { backoffMs, ModelClient, ModelError, type ModelEvent, type ResponsesRequest } from "../client/model-client.js";
 import {
@@ -70,6 +81,7 @@ import {
   workspaceRootsFor,
 } from "./context.js";
 import { applyShellEnvironmentPolicy } from "./env.js";
+import { hookPermissionMode, hookPromptMessage, hookToolView, payloadWithUpdatedInput } from "./hooks.js";
 import { EventHub, type SessionEvent, type SessionEventMsg } from "./events.js";
 
 export const SUMMARIZATION_PROMPT = `You are performing a CONTEXT CHECKPOINT COMPACTION. Write a handoff summary for another model that
@@ -93,13 +105,13 @@ export interface SessionRecorder {
 /**
  * A recorder that turns everything into rollout items (`response_item`, `event_msg`,
  * `turn_context`, `compacted`) for a sink such as @codex-ts/rollout's `RolloutWriter`.
- * Events not in the protocol's EventMsg (e.g. `model_reroute`) are not recorded.
+ * Hook run events (`hook_started` / `hook_completed`) are transient, as in Codex, and not recorded.
  */
 export function rolloutRecorder(sink: { record(items: RolloutItem | readonly RolloutItem[]): unknown }): SessionRecorder {
   return {
     recordItems: (items) => sink.record(items.map((payload) => ({ type: "response_item" as const, payload }))),
     recordEvent: (msg) => {
-      if (msg.type !== "model_reroute") sink.record({ type: "event_msg", payload: msg });
+      if (msg.type !== "hook_started" && msg.type !== "hook_completed") sink.record({ type: "event_msg", payload: msg });
     },
     recordTurnContext: (payload) => sink.record({ type: "turn_context", payload }),
     recordCompacted: (payload) => sink.record({ type: "compacted", payload }),
@@ -158,6 +170,43 @@ export interface SessionOptions {
   /** API key stored by a login (auth.json); environment keys win. */
   storedApiKey?: string;
   fetch?: typeof fetch;
+  /** Lifecycle hooks (@codex-ts/hooks). Absent or null: no hooks run. */
+  hooks?: HookEngine | null;
+  /** SessionStart's `source` (default `resume` with `initialHistory`, else `startup`). */
+  sessionStartSource?: SessionStartSource;
+  /**
+   * Set for a thread-spawned subagent: SubagentStart / SubagentStop run instead of SessionStart /
+   * Stop.
+   */
+  subagent?: { agentId: string; agentType: string; transcriptPath?: string | null };
+  /** The rollout path hooks get as `transcript_path`. */
+  transcriptPath?: string | null;
+}
+
+/** Request fields of one hook event (the session fills the common context). */
+type HookEventFields = HookRequest extends infer R ? (R extends HookContext ? Omit<R, keyof HookContext> : never) : never;
+
+/**
+ * A HookEngine for a session from a loaded Config: user layer (CODEX_HOME) plus the project
+ * `.codex/` folders from the git root down to `cwd`, the `plugin_hooks` feature, and the
+ * `--dangerously-bypass-hook-trust` switch.
+ */
+export function hookEngineFromConfig(
+  config: Config,
+  cwd: string,
+  opts: {
+    bypassHookTrust?: boolean;
+    managed?: ConstructorParameters<typeof HookEngine>[0]["managed"];
+    plugins?: ConstructorParameters<typeof HookEngine>[0]["plugins"];
+  } = {},
+): HookEngine {
+  return new HookEngine({
+    layers: standardLayers({ codexHome: config.codexHome, cwd }),
+    features: { plugin_hooks: config.features.plugin_hooks === true },
+    ...(opts.managed !== undefined ? { managed: opts.managed } : {}),
+    ...(opts.plugins !== undefined ? { plugins: opts.plugins } : {}),
+    bypassHookTrust: opts.bypassHookTrust === true,
+  });
 }
 
 /** Session options from a loaded Config (the CLI / app-server path). */
@@ -213,6 +262,8 @@ export interface Session {
   tokenUsage(): TokenUsage;
   /** Whether a turn or compaction is running. */
   isBusy(): boolean;
+  /** Completed hook runs of a turn, in completion order (for `Turn.hookRuns`). */
+  hookRuns(turnId: string): v2.HookRunSummary[];
   /** Interrupt anything running, kill processes, emit shutdown_complete, end the event stream. */
   shutdown(): Promise<void>;
 }
@@ -339,6 +390,8 @@ class SessionImpl implements Session {
   private lastTotalTokens = 0;
   private shuttingDown = false;
   private subCounter = 0;
+  private sessionStartFired = false;
+  private readonly hookRunsByTurn = new Map<string, v2.HookRunSummary[]>();
   /** What the model has been told, to send only changes. */
   private told: { permissions?: string; environment?: string; model?: string; mode?: ModeKind } = {};
 
@@ -481,6 +534,10 @@ class SessionImpl implements Session {
 
   isBusy(): boolean {
     return this.active !== undefined;
+  }
+
+  hookRuns(turnId: string): v2.HookRunSummary[] {
+    return [...(this.hookRunsByTurn.get(turnId) ?? [])];
   }
 
   async shutdown(subId = `sub-${++this.subCounter}`): Promise<void> {
@@ -636,6 +693,53 @@ class SessionImpl implements Session {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // hooks
+
+  /**
+   * Fire one hook event with the session's context. Emits `hook_started` / `hook_completed` per
+   * handler and keeps completed runs per turn. Undefined when no hook engine is configured.
+   */
+  private async fireHook(subId: string, turnId: string, fields: HookEventFields, signal?: AbortSignal): Promise<HookEventOutcome | undefined> {
+    const engine = this.options.hooks;
+    if (!engine) return undefined;
+    const s = this.settingsState;
+    const request = {
+      sessionId: this.sessionId,
+      turnId,
+      cwd: s.cwd,
+      transcriptPath: this.options.transcriptPath ?? null,
+      model: s.model,
+      permissionMode: hookPermissionMode(s.approvalPolicy, s.sandboxPolicy, this.modeKind() === "plan"),
+      ...fields,
+    } as HookRequest;
+    try {
+      return await engine.run(request, {
+        ...(signal ? { signal } : {}),
+        onStarted: (run) => this.emit(subId, { type: "hook_started", turn_id: turnId, run }),
+        onCompleted: (run) => {
+          const runs = this.hookRunsByTurn.get(turnId) ?? [];
+          runs.push(run);
+          this.hookRunsByTurn.set(turnId, runs);
+          this.emit(subId, { type: "hook_completed", turn_id: turnId, run });
+        },
+      });
+    } catch (error) {
+      this.emit(subId, { type: "warning", message: `${fields.event} hooks failed: ${error instanceof Error ? error.message : String(error)}` });
+      return undefined;
+    }
+  }
+
+  /** Add hook contexts to the conversation (developer messages, in order). */
+  private pushHookContexts(outcome: HookEventOutcome | undefined): void {
+    if (outcome?.additionalContexts.length) this.pushHistory(...outcome.additionalContexts.map((text) => hookContextMessage(text)));
+  }
+
+  /** Tell the user what hooks said to them (`systemMessage`). */
+  private emitHookSystemMessages(subId: string, outcome: HookEventOutcome | undefined): void {
+    for (const message of outcome?.systemMessages ?? []) this.emit(subId, { type: "warning", message });
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // context
 
   /** Context items the model has not seen yet for the current settings. */
@@ -672,12 +776,12 @@ class SessionImpl implements Session {
     return items;
   }
 
-  private recordUserInput(subId: string, turnId: string, input: UserInput[], clientId?: string): void {
+  private recordUserInput(subId: string, turnId: string, input: UserInput[], clientId?: string, addToHistory = true): void {
     const started = Date.now();
     const item: TurnItem = { type: "UserMessage", id: uuidv7(), content: input };
     if (clientId) (item as { client_id?: string }).client_id = clientId;
     this.emitItem(subId, turnId, "started", item, started);
-    this.pushHistory(userInputMessage(input, this.settingsState.cwd));
+    if (addToHistory) this.pushHistory(userInputMessage(input, this.settingsState.cwd));
     const images = input.flatMap((i) => (i.type === "image" ? [i.image_url] : []));
     const localImages = input.flatMap((i) => (i.type === "local_image" ? [i.path] : []));
     const event: EventMsg = { type: "user_message", message: userInputText(input), local_images: localImages, text_elements: [] };
@@ -947,17 +1051,65 @@ class SessionImpl implements Session {
     });
     let lastAgentMessage: string | null = null;
     let compactedForOverflow = false;
+    let stopHookActive = false;
+    const complete = () => {
+      this.active = undefined;
+      this.emit(subId, {
+        type: "task_complete",
+        turn_id: turnId,
+        last_agent_message: lastAgentMessage,
+        duration_ms: Date.now() - startedAt,
+      });
+    };
     this.record((r) => r.recordTurnContext?.(this.turnContext(turnId)));
     try {
       this.pushHistory(...this.contextUpdates());
+      if (!this.sessionStartFired) {
+        // First turn: SessionStart (SubagentStart for thread-spawned subagents) before the first request.
+        this.sessionStartFired = true;
+        const sub = this.options.subagent;
+        const outcome = sub
+          ? await this.fireHook(subId, turnId, { event: "SubagentStart", agentId: sub.agentId, agentType: sub.agentType }, signal)
+          : await this.fireHook(
+              subId,
+              turnId,
+              { event: "SessionStart", source: this.options.sessionStartSource ?? (this.options.initialHistory?.length ? "resume" : "startup") },
+              signal,
+            );
+        if (signal.aborted) throw new Aborted();
+        this.pushHookContexts(outcome);
+        this.emitHookSystemMessages(subId, outcome);
+        if (outcome?.stop) {
+          this.recordUserInput(subId, turnId, input, clientId, false);
+          this.emit(subId, { type: "warning", message: `${sub ? "SubagentStart" : "SessionStart"} hook stopped the session: ${outcome.stopReason ?? "no reason given"}` });
+          complete();
+          return;
+        }
+      }
+      const prompt = await this.fireHook(subId, turnId, { event: "UserPromptSubmit", prompt: userInputText(input) }, signal);
+      if (signal.aborted) throw new Aborted();
+      this.emitHookSystemMessages(subId, prompt);
+      if (prompt?.blocked || prompt?.stop) {
+        // The model never sees a blocked prompt; the turn ends without a request.
+        this.recordUserInput(subId, turnId, input, clientId, false);
+        const reason = prompt.blocked ? (prompt.blockReason ?? "") : (prompt.stopReason ?? "");
+        this.emit(subId, {
+          type: "warning",
+          message: `UserPromptSubmit hook ${prompt.blocked ? "blocked the prompt" : "stopped the turn"}${reason ? `: ${reason}` : ""}`,
+        });
+        complete();
+        return;
+      }
       this.recordUserInput(subId, turnId, input, clientId);
+      this.pushHookContexts(prompt);
       for (;;) {
         if (signal.aborted) throw new Aborted();
         const limit = this.autoCompactLimit();
         if (limit !== undefined && this.lastTotalTokens >= limit) {
-          const ok = await this.compact(subId, turnId, signal);
-          if (!ok) break;
-          this.pushHistory(...this.contextUpdates());
+          const compacted = await this.compact(subId, turnId, signal, "auto");
+          if (compacted === "failed") break;
+          if (compacted === "done") this.pushHistory(...this.contextUpdates());
+          else this.lastTotalTokens = 0; // cancelled by a PreCompact hook: go on without compacting
         }
         const registry = this.registry();
         const request = this.buildRequest(this.historyItems, registry.specs, outputSchema);
@@ -966,11 +1118,12 @@ class SessionImpl implements Session {
           // Over the context window: compact once and try again before giving up.
           if (result.error.kind === "context_window_exceeded" && !compactedForOverflow) {
             compactedForOverflow = true;
-            if (await this.compact(subId, turnId, signal)) {
+            const compacted = await this.compact(subId, turnId, signal, "auto");
+            if (compacted === "done") {
               this.pushHistory(...this.contextUpdates());
               continue;
             }
-            break;
+            if (compacted === "failed") break;
           }
           this.emitTurnError(subId, result.error, result.retriesSpent);
           break;
@@ -982,27 +1135,49 @@ class SessionImpl implements Session {
           }
         }
         const calls = result.items.filter((i) => i.type === "function_call" || i.type === "custom_tool_call");
+        let stopAfterTools = false;
         for (const call of calls) {
           if (call.type !== "function_call" && call.type !== "custom_tool_call") continue;
-          if (signal.aborted) {
+          if (signal.aborted || stopAfterTools) {
             this.pushHistory(this.toolOutput(call, { output: "aborted by user", success: false }));
             continue;
           }
-          const output = await this.runTool(subId, turnId, call, registry, signal);
-          this.pushHistory(output);
+          const ran = await this.runTool(subId, turnId, call, registry, signal);
+          this.pushHistory(ran.output, ...ran.after);
+          // The user answered an approval with `abort`: end the turn as interrupted.
+          if (ran.abortTurn) active.controller.abort();
+          if (ran.stop) stopAfterTools = true;
         }
         if (signal.aborted) throw new Aborted();
+        if (stopAfterTools) break;
         const steer = active.pendingInput.splice(0);
         for (const extra of steer) this.recordUserInput(subId, turnId, extra);
-        if (calls.length === 0 && steer.length === 0) break;
+        if (calls.length === 0 && steer.length === 0) {
+          // The model is done: Stop (SubagentStop) hooks may send it back to work.
+          const sub = this.options.subagent;
+          const stop = sub
+            ? await this.fireHook(
+                subId,
+                turnId,
+                {
+                  event: "SubagentStop",
+                  agentId: sub.agentId,
+                  agentType: sub.agentType,
+                  agentTranscriptPath: sub.transcriptPath ?? this.options.transcriptPath ?? null,
+                  stopHookActive,
+                  lastAssistantMessage: lastAgentMessage,
+                },
+                signal,
+              )
+            : await this.fireHook(subId, turnId, { event: "Stop", stopHookActive, lastAssistantMessage: lastAgentMessage }, signal);
+          if (signal.aborted) throw new Aborted();
+          this.emitHookSystemMessages(subId, stop);
+          if (!stop?.blocked || stop.stop) break;
+          stopHookActive = true;
+          this.recordHookPrompt(subId, turnId, stop);
+        }
       }
-      this.active = undefined;
-      this.emit(subId, {
-        type: "task_complete",
-        turn_id: turnId,
-        last_agent_message: lastAgentMessage,
-        duration_ms: Date.now() - startedAt,
-      });
+      complete();
     } catch (error) {
       if (!(error instanceof Aborted)) throw error;
       this.active = undefined;
@@ -1013,6 +1188,22 @@ class SessionImpl implements Session {
         duration_ms: Date.now() - startedAt,
       });
     }
+  }
+
+  /** A blocking Stop hook's reason goes back to the model as a hook prompt (a user message). */
+  private recordHookPrompt(subId: string, turnId: string, outcome: HookEventOutcome): void {
+    const fragments = outcome.handlers
+      .filter((h) => h.run.status === "blocked")
+      .map((h) => ({
+        hookRunId: h.run.id,
+        text: h.run.entries.filter((e) => e.kind === "feedback").map((e) => e.text).join("\n") || (outcome.blockReason ?? ""),
+      }));
+    if (fragments.length === 0) fragments.push({ hookRunId: outcome.runs[0]?.id ?? "hook", text: outcome.blockReason ?? "" });
+    const started = Date.now();
+    const item: TurnItem = { type: "HookPrompt", id: uuidv7(), fragments };
+    this.emitItem(subId, turnId, "started", item, started);
+    this.pushHistory(hookPromptMessage(fragments));
+    this.emitItem(subId, turnId, "completed", item, started);
   }
 
   private emitTurnError(subId: string, error: ModelError, retriesSpent: boolean): void {
@@ -1041,30 +1232,59 @@ class SessionImpl implements Session {
       : { type: "custom_tool_call_output", call_id: call.call_id, output };
   }
 
-  /** The tool router: look up, validate, run; every failure becomes output for the model. */
+  /**
+   * The tool router: look up, validate, run hooks around the call, run; every failure becomes
+   * output for the model. `after` holds hook context messages that follow the output.
+   */
   private async runTool(
     subId: string,
     turnId: string,
     item: Extract<ResponseItem, { type: "function_call" | "custom_tool_call" }>,
     registry: ToolRegistry,
     signal: AbortSignal,
-  ): Promise<ResponseItem> {
+  ): Promise<{ output: ResponseItem; after: ResponseItem[]; abortTurn: boolean; stop: boolean }> {
+    const done = (result: ToolResult, after: ResponseItem[] = [], stop = false) => ({
+      output: this.toolOutput(item, result),
+      after,
+      abortTurn: result.abortTurn === true,
+      stop,
+    });
     const call: ToolCall =
       item.type === "function_call"
         ? { callId: item.call_id, name: item.name, payload: { type: "function", arguments: item.arguments } }
         : { callId: item.call_id, name: item.name, payload: { type: "custom", input: item.input } };
     const handler = registry.get(item.name);
-    if (!handler) return this.toolOutput(item, { output: `unsupported call: ${item.name}`, success: false });
+    if (!handler) return done({ output: `unsupported call: ${item.name}`, success: false });
     if (item.type === "function_call") {
       try {
         JSON.parse(item.arguments || "{}");
       } catch (error) {
-        return this.toolOutput(item, {
-          output: `failed to parse function arguments for ${item.name}: ${(error as Error).message}`,
-          success: false,
-        });
+        return done({ output: `failed to parse function arguments for ${item.name}: ${(error as Error).message}`, success: false });
       }
       if (item.arguments.trim() === "") call.payload = { type: "function", arguments: "{}" };
+    }
+    const after: ResponseItem[] = [];
+    const contexts = (outcome: HookEventOutcome | undefined) => {
+      for (const text of outcome?.additionalContexts ?? []) after.push(hookContextMessage(text));
+      this.emitHookSystemMessages(subId, outcome);
+    };
+    let view = this.options.hooks ? hookToolView(item.name, call.payload) : undefined;
+    if (view) {
+      const pre = await this.fireHook(
+        subId,
+        turnId,
+        { event: "PreToolUse", toolName: view.toolName, matcherAliases: view.matcherAliases, toolInput: view.toolInput, toolUseId: item.call_id },
+        signal,
+      );
+      contexts(pre);
+      if (pre?.blocked) {
+        // The tool does not run; the model is told why.
+        return done({ output: preToolUseBlockMessage(view.toolName, view.toolInput, pre.blockReason ?? ""), success: false }, after);
+      }
+      if (pre?.updatedInput !== undefined) {
+        call.payload = payloadWithUpdatedInput(item.name, call.payload, pre.updatedInput);
+        view = hookToolView(item.name, call.payload);
+      }
     }
     const ctx = this.toolContext(subId, turnId, signal);
     let result: ToolResult;
@@ -1073,7 +1293,23 @@ class SessionImpl implements Session {
     } catch (error) {
       result = { output: `tool ${item.name} failed: ${error instanceof Error ? error.message : String(error)}`, success: false };
     }
-    return this.toolOutput(item, result);
+    if (view && !signal.aborted && !result.abortTurn) {
+      const toolResponse = typeof result.output === "string" ? result.output : result.output.flatMap((c) => (c.type === "input_text" ? [c.text] : [])).join("\n");
+      const post = await this.fireHook(
+        subId,
+        turnId,
+        { event: "PostToolUse", toolName: view.toolName, matcherAliases: view.matcherAliases, toolInput: view.toolInput, toolUseId: item.call_id, toolResponse },
+        signal,
+      );
+      contexts(post);
+      // A blocking PostToolUse hook replaces what the model reads with its reason (the tool already ran).
+      if (post?.blocked) result = { ...result, output: post.blockReason ?? "" };
+      if (post?.stop) {
+        this.emit(subId, { type: "warning", message: `PostToolUse hook stopped the turn${post.stopReason ? `: ${post.stopReason}` : ""}` });
+        return done(result, after, true);
+      }
+    }
+    return done(result, after);
   }
 
   private toolContext(subId: string, turnId: string, signal: AbortSignal): ToolContext {
@@ -1194,7 +1430,7 @@ class SessionImpl implements Session {
     const startedAt = Date.now();
     this.emit(subId, { type: "task_started", turn_id: turnId, model_context_window: this.contextWindow() ?? null, collaboration_mode_kind: this.modeKind() });
     try {
-      await this.compact(subId, turnId, signal);
+      await this.compact(subId, turnId, signal, "manual");
       this.active = undefined;
       this.emit(subId, { type: "task_complete", turn_id: turnId, last_agent_message: null, duration_ms: Date.now() - startedAt });
     } catch (error) {
@@ -1204,8 +1440,18 @@ class SessionImpl implements Session {
     }
   }
 
-  /** Replace the history by a summary (base instructions stay in `instructions`). */
-  private async compact(subId: string, turnId: string, signal: AbortSignal): Promise<boolean> {
+  /**
+   * Replace the history by a summary (base instructions stay in `instructions`). PreCompact hooks
+   * run first (`continue:false` cancels), PostCompact hooks after a successful compaction.
+   */
+  private async compact(subId: string, turnId: string, signal: AbortSignal, trigger: "manual" | "auto"): Promise<"done" | "failed" | "cancelled"> {
+    const pre = await this.fireHook(subId, turnId, { event: "PreCompact", trigger }, signal);
+    if (signal.aborted) throw new Aborted();
+    this.emitHookSystemMessages(subId, pre);
+    if (pre?.stop) {
+      this.emit(subId, { type: "warning", message: `compaction cancelled by a PreCompact hook${pre.stopReason ? `: ${pre.stopReason}` : ""}` });
+      return "cancelled";
+    }
     const item: TurnItem = { type: "ContextCompaction", id: uuidv7() };
     const started = Date.now();
     this.emitItem(subId, turnId, "started", item, started);
@@ -1221,7 +1467,7 @@ class SessionImpl implements Session {
     if (!result.ok) {
       this.emitTurnError(subId, result.error, result.retriesSpent);
       this.emitItem(subId, turnId, "completed", item, started);
-      return false;
+      return "failed";
     }
     const summary = result.items
       .flatMap((i) => (i.type === "message" && i.role === "assistant" ? [i.content.flatMap((c) => (c.type === "output_text" ? [c.text] : [])).join("")] : []))
@@ -1242,7 +1488,9 @@ class SessionImpl implements Session {
     this.record((r) => r.recordCompacted?.({ message: summary, replacement_history: [...this.historyItems] }));
     this.emitItem(subId, turnId, "completed", item, started);
     this.emit(subId, { type: "context_compacted" });
-    return true;
+    const post = await this.fireHook(subId, turnId, { event: "PostCompact", trigger }, signal);
+    this.emitHookSystemMessages(subId, post);
+    return "done";
   }
 }
 

@@ -1,0 +1,59 @@
+// Shared helpers for session end-to-end tests (not exported from the package).
+import type { FakeResponsesServer } from "@codex-ts/test-support";
+import type { ModelProviderInfo } from "../client/provider.js";
+import type { SessionEvent } from "./events.js";
+import { createSession, type Session, type SessionOptions } from "./session.js";
+
+export interface Harness {
+  session: Session;
+  events: SessionEvent[];
+  /** Resolves once `predicate` matched an event (waits, never sleeps a fixed time). */
+  waitFor(predicate: (e: SessionEvent) => boolean, timeoutMs?: number): Promise<SessionEvent>;
+  turnEnd(): Promise<SessionEvent>;
+}
+
+export function fakeProvider(server: FakeResponsesServer): ModelProviderInfo {
+  return { name: "fake", base_url: server.url, wire_api: "responses", env_key: "FAKE_KEY" };
+}
+
+export function startSession(server: FakeResponsesServer, dir: string, extra: Partial<SessionOptions> = {}): Harness {
+  const events: SessionEvent[] = [];
+  const waiters: Array<() => void> = [];
+  const session = createSession({
+    cwd: dir,
+    model: "gpt-test",
+    provider: fakeProvider(server),
+    providerId: "fake",
+    approvalPolicy: "never",
+    sandboxPolicy: { mode: "danger-full-access" },
+    env: { FAKE_KEY: "k", PATH: process.env.PATH, SHELL: "/bin/bash", HOME: dir },
+    retry: { baseDelayMs: 1 },
+    tools: { shellTool: "shell_command" },
+    ...extra,
+  });
+  session.subscribe((e) => {
+    events.push(e);
+    for (const w of waiters.splice(0)) w();
+  });
+  const waitFor = (predicate: (e: SessionEvent) => boolean, timeoutMs = 30_000) =>
+    new Promise<SessionEvent>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`event not seen; got: ${events.map((e) => e.msg.type).join(", ")}`)), timeoutMs);
+      const check = () => {
+        const found = events.find(predicate);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+        } else waiters.push(check);
+      };
+      check();
+    });
+  const turnEnd = () => waitFor((e) => e.msg.type === "task_complete" || e.msg.type === "turn_aborted");
+  return { session, events, waitFor, turnEnd };
+}
+
+export const say = (text: string) => ({ type: "user_input" as const, items: [{ type: "text" as const, text, text_elements: [] }] });
+
+/** The text of every message in a request's input, as `role:text`. */
+export function messageTexts(input: any[]): string[] {
+  return input.filter((i) => i.type === "message").map((i) => `${i.role}:${i.content.map((c: any) => c.text ?? "").join("")}`);
+}
