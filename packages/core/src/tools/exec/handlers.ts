@@ -391,17 +391,64 @@ function formatUnifiedOutput(opts: {
 // ---------------------------------------------------------------------------------------------
 // exec_command / write_stdin
 
-function watchExit(req: StartRequest, session: ExecSession, onExit: () => void): void {
+/**
+ * Emit item_completed when the session's process exits, unless `hold(exit)` says the handler
+ * takes care of it (a sandbox denial it may retry); a held completion is emitted by `flush`.
+ */
+function watchExit(
+  req: StartRequest,
+  session: ExecSession,
+  hold: (exit: { exitCode: number; signal?: string }) => boolean,
+): { flush(): void; drop(): void } {
+  let held: (() => void) | undefined;
+  let dropped = false;
   void session.process.exited.then((exit) => {
+    if (dropped) return;
     const status = exit.exitCode === 0 ? "completed" : "failed";
-    emitCompleted(req, status, {
-      aggregatedOutput: truncateMiddle(session.aggregated.text(), { maxBytes: DEFAULT_OUTPUT_BYTES }).text,
-      exitCode: exit.exitCode,
-      durationMs: Date.now() - session.startedAt,
-      processId: String(session.id),
-    });
-    onExit();
+    const emit = () =>
+      emitCompleted(req, status, {
+        aggregatedOutput: truncateMiddle(session.aggregated.text(), { maxBytes: DEFAULT_OUTPUT_BYTES }).text,
+        exitCode: exit.exitCode,
+        durationMs: Date.now() - session.startedAt,
+        processId: String(session.id),
+      });
+    if (hold(exit)) held = emit;
+    else emit();
   });
+  return {
+    flush: () => {
+      const emit = held;
+      held = undefined;
+      emit?.();
+    },
+    drop: () => {
+      dropped = true;
+      held = undefined;
+    },
+  };
+}
+
+/**
+ * Whether a failed sandboxed run may be retried outside the sandbox after approval: under
+ * on-request and on-failure, when the sandbox (not the command) caused the failure.
+ */
+function sandboxDenialRetryable(
+  ctx: ToolContext,
+  escalated: boolean,
+  exit: { exitCode: number; signal?: string },
+  output: string,
+): boolean {
+  return (
+    (ctx.approvalPolicy === "on-failure" || ctx.approvalPolicy === "on-request") &&
+    !escalated &&
+    ctx.sandboxPolicy.mode !== "danger-full-access" &&
+    detectSandboxDenial(exit.exitCode, output, exit.signal ?? null)
+  );
+}
+
+/** The approval reason for an escalated retry: the model's justification when it gave one. */
+function retryReason(req: StartRequest): string {
+  return req.justification ?? "command failed in the sandbox; retry without sandbox?";
 }
 
 /** Route a shell `apply_patch` heredoc through the apply_patch tool, as Codex does. */
@@ -442,18 +489,44 @@ async function handleExecCommand(call: ToolCall, ctx: ToolContext): Promise<Tool
   const started = await startCommand(req);
   if (!started.ok) return started.result;
   const store = sessionStoreFor(ctx);
-  const session = store.add(started.process, a.cmd);
-  watchExit(req, session, () => {
-    // Keep an exited session until its output has been collected.
-  });
-  const { output, exit } = await session.collect(clampYield(a.yield_time_ms, DEFAULT_EXEC_YIELD_MS), ctx.signal);
-  const wallMs = Date.now() - started.startedAt;
+  let proc = started.process;
+  let escalated = started.escalated;
   const maxBytes = outputBudget(a.max_output_tokens);
-  if (exit !== undefined) {
+  for (;;) {
+    const session = store.add(proc, a.cmd);
+    let detached = false;
+    const attemptEscalated = escalated;
+    // While the handler still waits on the process, a sandbox denial is the handler's to report.
+    const watcher = watchExit(
+      req,
+      session,
+      (exit) => !detached && sandboxDenialRetryable(ctx, attemptEscalated, exit, session.aggregated.text()),
+    );
+    const { output, exit } = await session.collect(clampYield(a.yield_time_ms, DEFAULT_EXEC_YIELD_MS), ctx.signal);
+    const wallMs = Date.now() - session.startedAt;
+    if (exit === undefined) {
+      detached = true;
+      watcher.flush();
+      return { output: formatUnifiedOutput({ wallMs, output, sessionId: session.id, maxBytes }), success: true };
+    }
     store.remove(session.id);
+    if (!ctx.signal.aborted && sandboxDenialRetryable(ctx, escalated, exit, session.aggregated.text())) {
+      // The sandbox blocked the command: ask to run it again outside the sandbox.
+      watcher.drop();
+      const outcome = await askExecApproval(req, retryReason(req), undefined);
+      if (outcome.kind !== "approved") return declined(req, outcome.kind);
+      const retried = await spawnCommand(req, true);
+      if (!retried.ok) {
+        emitCompleted(req, "failed");
+        return { output: retried.error, success: false };
+      }
+      proc = retried.process;
+      escalated = true;
+      continue;
+    }
+    watcher.flush();
     return { output: formatUnifiedOutput({ wallMs, output, exitCode: exit.exitCode, maxBytes }), success: true };
   }
-  return { output: formatUnifiedOutput({ wallMs, output, sessionId: session.id, maxBytes }), success: true };
 }
 
 async function handleWriteStdin(call: ToolCall, ctx: ToolContext): Promise<ToolResult> {
@@ -538,16 +611,9 @@ async function handleShellCommand(call: ToolCall, ctx: ToolContext): Promise<Too
   if (!started.ok) return started.result;
   const timeoutMs = a.timeout_ms ?? DEFAULT_SHELL_TIMEOUT_MS;
   let run = await waitForCommand(started.process, timeoutMs, ctx.signal);
-  if (
-    ctx.approvalPolicy === "on-failure" &&
-    !started.escalated &&
-    ctx.sandboxPolicy.mode !== "danger-full-access" &&
-    !run.timedOut &&
-    !run.interrupted &&
-    detectSandboxDenial(run.exit.exitCode, run.output, run.exit.signal ?? null)
-  ) {
-    // on-failure: the sandbox blocked the command; offer to run it again without the sandbox.
-    const outcome = await askExecApproval(req, "command failed in the sandbox; retry without sandbox?", undefined);
+  if (!run.timedOut && !run.interrupted && sandboxDenialRetryable(ctx, started.escalated, run.exit, run.output)) {
+    // The sandbox blocked the command; offer to run it again without the sandbox.
+    const outcome = await askExecApproval(req, retryReason(req), undefined);
     if (outcome.kind !== "approved") return declined(req, outcome.kind);
     const retried = await spawnCommand(req, true);
     if (!retried.ok) {
