@@ -3,7 +3,7 @@
  * client for the built app-server over stdio, process memory from /proc, and rollout generators.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -206,8 +206,8 @@ const userMessage = (ts: string, text: string) =>
   line(ts, "response_item", { type: "message", role: "user", content: [{ type: "input_text", text }] });
 
 /**
- * `count` small threads (one user prompt and one answer each) spread over the last 30 days, in the
- * Codex layout under `codexHome/sessions`. Returns the directory count it created.
+ * `count` small threads (one user prompt and one answer each) spread over the last ~29 days (mtime
+ * = creation time), in the Codex layout under `codexHome/sessions`.
  */
 export function writeManyThreads(codexHome: string, count: number, cwd: string): void {
   const now = Date.now();
@@ -230,6 +230,8 @@ export function writeManyThreads(codexHome: string, count: number, cwd: string):
         line(ts, "response_item", { type: "message", role: "assistant", content: [{ type: "output_text", text: `Fixed module ${i % 97}.` }] }) +
         line(ts, "event_msg", { type: "agent_message", message: `Fixed module ${i % 97}.` }),
     );
+    // A rollout's mtime is its last write: the thread's own time, not the benchmark's.
+    utimesSync(file, at, at);
   }
 }
 

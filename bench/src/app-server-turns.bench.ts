@@ -1,0 +1,114 @@
+/**
+ * Figure 2: 100 turns in one thread of the BUILT app-server (stdio). Each turn: the model calls
+ * exec_command (`true`), then answers. Per-turn harness overhead = (turn/start sent → turn/completed
+ * received) − the model server's time for that turn's two requests − the tool's own time.
+ * Goal ≤ 20 ms, and flat from turn 1 to turn 100; plus the server's RSS after 100 turns.
+ */
+import { type FakeResponsesServer, type ScriptEntry, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
+import { type Benchmark, median, note, record } from "./harness.js";
+import { AppServerClient, missingBuild, procMemoryMiB, removeDir, tempDir, writeFakeProviderConfig } from "./support.js";
+
+const TURNS = 100;
+/** Turns whose overhead is recorded: turn 1, and windows of five around turns 50 and 100. */
+const WINDOWS: Array<{ label: string; turns: number[] }> = [
+  { label: "turn 1", turns: [1] },
+  { label: "turns 48–52", turns: [48, 49, 50, 51, 52] },
+  { label: "turns 96–100", turns: [96, 97, 98, 99, 100] },
+];
+const SAMPLED = new Set(WINDOWS.flatMap((w) => w.turns));
+const GOAL_MS = 20;
+
+function script(n: number): ScriptEntry[] {
+  return [
+    turn(sse.functionCall("exec_command", { cmd: "true", yield_time_ms: 10_000 }, { callId: `call_${n}` })),
+    turn(sse.message(`Turn ${n} done.`, { phase: "final_answer" })),
+  ];
+}
+
+/**
+ * The model server's time for one request, as a client sees it: replay the same request body to the
+ * fake server (same scripted answer) from this process and time it until the stream has ended.
+ * Median of 3 replays.
+ */
+async function modelServerMs(fake: FakeResponsesServer, rawBody: string, entry: () => ScriptEntry): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    fake.enqueue(entry());
+    const t0 = performance.now();
+    const res = await fetch(`${fake.url}/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer bench-key", accept: "text/event-stream" },
+      body: rawBody,
+    });
+    await res.text();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+const benchmark: Benchmark = {
+  name: "app-server: 100 turns in one thread",
+  repeats: 3,
+  precondition: () => missingBuild("app-server"),
+  async run({ repetition }) {
+    if (repetition === 0) {
+      note(
+        `the built app-server (\`apps/app-server/bin\`, stdio JSON-RPC) with a fresh CODEX_HOME per repetition, approvals off, \`danger-full-access\`; one thread, ${TURNS} turns; each turn = exec_command \`true\` + final answer from the fake server`,
+      );
+      note(
+        "overhead = (turn/start written → turn/completed read) − the model server's time (each of the turn's two request bodies replayed 3× against the fake server from the runner, median, summed) − the tool's own time (`durationMs` of the commandExecution item); samples: turn 1, turns 48–52, turns 96–100 of every repetition",
+      );
+    }
+    const fake = await startFakeResponsesServer();
+    const home = tempDir("turns-home");
+    const work = tempDir("turns-work");
+    writeFakeProviderConfig(home, fake.url);
+    const server = new AppServerClient(home, work);
+    try {
+      await server.initialize();
+      const { thread } = await server.call("thread/start", { cwd: work });
+      const overhead = new Map<number, number>();
+      let rssAfterTurn1: number | undefined;
+      for (let n = 1; n <= TURNS; n++) {
+        fake.enqueue(...script(n));
+        const before = fake.responsesRequests().length;
+        let toolMs = 0;
+        const stop = server.onNotification((m) => {
+          if (m.method === "item/completed" && m.params?.item?.type === "commandExecution") toolMs += m.params.item.durationMs ?? 0;
+        });
+        const t0 = performance.now();
+        const started = server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: `turn ${n}: run true` }] });
+        const completed = server.until((m) => m.method === "turn/completed" && m.params?.threadId === thread.id);
+        const [, done] = await Promise.all([started, completed]);
+        const wallMs = performance.now() - t0;
+        stop();
+        if (done.params.turn.status !== "completed") throw new Error(`turn ${n} ended ${JSON.stringify(done.params.turn)}`);
+        const requests = fake.responsesRequests().slice(before);
+        if (requests.length !== 2) throw new Error(`turn ${n}: expected 2 model requests, saw ${requests.length}`);
+        if (SAMPLED.has(n)) {
+          let modelMs = 0;
+          for (const [k, request] of requests.entries()) {
+            modelMs += await modelServerMs(fake, request.rawBody, () => script(n)[k] as ScriptEntry);
+          }
+          overhead.set(n, wallMs - modelMs - toolMs);
+        }
+        if (n === 1) rssAfterTurn1 = procMemoryMiB(server.child.pid ?? -1, "VmRSS");
+      }
+      for (const w of WINDOWS) {
+        for (const n of w.turns) record(`harness overhead per turn, ${w.label}`, overhead.get(n) as number, { unit: "ms", digits: 1, goal: { op: "<=", value: GOAL_MS } });
+      }
+      const first = overhead.get(1) as number;
+      const last = median(WINDOWS[2]?.turns.map((n) => overhead.get(n) as number) ?? []);
+      record("overhead growth (median of turns 96–100 − turn 1)", last - first, { unit: "ms", digits: 1 });
+      const rss = procMemoryMiB(server.child.pid ?? -1, "VmRSS");
+      if (rssAfterTurn1 !== undefined) record("server RSS after turn 1", rssAfterTurn1, { unit: "MiB", digits: 1 });
+      if (rss !== undefined) record(`server RSS after ${TURNS} turns`, rss, { unit: "MiB", digits: 1 });
+    } finally {
+      await server.close();
+      await fake.close();
+      removeDir(home);
+      removeDir(work);
+    }
+  },
+};
+export default benchmark;

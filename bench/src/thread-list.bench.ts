@@ -1,0 +1,101 @@
+/**
+ * Figure 3: thread/list over 10,000 stored threads (first page and a deep page; goal ≤ 50 ms) and
+ * thread/resume of a 10,000-item rollout (goal ≤ 300 ms), through the BUILT app-server (stdio).
+ */
+import { type Benchmark, note, progress, record } from "./harness.js";
+import { AppServerClient, missingBuild, removeDir, tempDir, writeLongThread, writeManyThreads } from "./support.js";
+
+const THREADS = 10_000;
+const PAGE = 25;
+const DEEP_PAGE = 200; // threads 4,976–5,000 of 10,000
+const ITEMS = 10_000;
+const SAMPLES_PER_RUN = 5;
+
+interface Fixture {
+  listHome: string;
+  resumeHome: string;
+  work: string;
+  longThreadId: string;
+}
+let fixture: Fixture | undefined;
+
+function makeFixture(): Fixture {
+  const work = tempDir("list-work");
+  const listHome = tempDir("list-home");
+  const resumeHome = tempDir("resume-home");
+  const t0 = performance.now();
+  writeManyThreads(listHome, THREADS, work);
+  const longThreadId = writeLongThread(resumeHome, ITEMS, work);
+  progress(`wrote ${THREADS.toLocaleString("en-US")} rollouts and one ${ITEMS.toLocaleString("en-US")}-item rollout in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return { listHome, resumeHome, work, longThreadId };
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
+
+const benchmark: Benchmark = {
+  name: "app-server: thread/list and thread/resume",
+  repeats: 3,
+  precondition: () => missingBuild("app-server"),
+  async run({ repetition, repeats }) {
+    fixture ??= makeFixture();
+    const f = fixture;
+    if (repetition === 0) {
+      note(
+        `${THREADS.toLocaleString("en-US")} small rollouts (Codex layout, spread over ~29 days) in one CODEX_HOME; a fresh app-server process per repetition; the very first thread/list of the first repetition builds the thread-store's sqlite index from the files (recorded separately, no goal); later ones reuse the index`,
+      );
+      note(
+        `first page = \`thread/list {limit: ${PAGE}}\`; deep page = page ${DEEP_PAGE} (its cursor reached by following nextCursor through pages of 1,000, then re-requested with the same cursor); ${SAMPLES_PER_RUN} timed requests of each per repetition, measured by the client from request written to response read`,
+      );
+      note(
+        `thread/resume: one rollout of ${ITEMS.toLocaleString("en-US")} lines (turns of user prompt, reasoning, exec_command call + output, answer and their events) in its own CODEX_HOME; one resume per fresh app-server process (after initialize), request → response`,
+      );
+    }
+
+    const lister = new AppServerClient(f.listHome, f.work);
+    try {
+      await lister.initialize();
+      const firstList = await timed(() => lister.call("thread/list", { limit: PAGE }, 600_000));
+      record(repetition === 0 ? "first thread/list on a fresh CODEX_HOME (index build)" : "first thread/list of a new process (index exists)", firstList.ms, { unit: "ms", digits: 0 });
+      // Walk to the cursor that ends page DEEP_PAGE − 1 in big steps (keyset cursors do not depend
+      // on the page size): 4 × 1,000 + 975 = 4,975 threads = 199 pages of 25.
+      let cursor: string | null = null;
+      for (const limit of [1000, 1000, 1000, 1000, (DEEP_PAGE - 1) * PAGE - 4000]) {
+        const next = await lister.call("thread/list", cursor === null ? { limit } : { limit, cursor });
+        cursor = next.nextCursor;
+        if (!cursor) throw new Error("thread/list ran out of pages");
+      }
+      for (let i = 0; i < SAMPLES_PER_RUN; i++) {
+        const first = await timed(() => lister.call("thread/list", { limit: PAGE }));
+        if (first.value.data.length !== PAGE) throw new Error(`first page has ${first.value.data.length} threads`);
+        record(`thread/list first page (${PAGE} of ${THREADS.toLocaleString("en-US")})`, first.ms, { unit: "ms", digits: 1, goal: { op: "<=", value: 50 } });
+        const deep = await timed(() => lister.call("thread/list", { limit: PAGE, cursor }));
+        if (deep.value.data.length !== PAGE) throw new Error(`deep page has ${deep.value.data.length} threads`);
+        record(`thread/list deep page (page ${DEEP_PAGE})`, deep.ms, { unit: "ms", digits: 1, goal: { op: "<=", value: 50 } });
+      }
+    } finally {
+      await lister.close();
+    }
+
+    const resumer = new AppServerClient(f.resumeHome, f.work);
+    try {
+      await resumer.initialize();
+      const resumed = await timed(() => resumer.call("thread/resume", { threadId: f.longThreadId }, 600_000));
+      if (resumed.value.thread?.id !== f.longThreadId) throw new Error(`thread/resume answered ${JSON.stringify(resumed.value).slice(0, 300)}`);
+      record(`thread/resume of a ${ITEMS.toLocaleString("en-US")}-item rollout`, resumed.ms, { unit: "ms", digits: 0, goal: { op: "<=", value: 300 } });
+    } finally {
+      await resumer.close();
+    }
+
+    if (repetition === repeats - 1) {
+      removeDir(f.listHome);
+      removeDir(f.resumeHome);
+      removeDir(f.work);
+      fixture = undefined;
+    }
+  },
+};
+export default benchmark;
