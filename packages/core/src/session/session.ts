@@ -628,6 +628,8 @@ class SessionImpl implements Session {
     for (const pending of [...this.pendingApprovals.values()]) pending.resolve("abort");
     this.pendingApprovals.clear();
     active.controller.abort();
+    // The running command dies through the abort signal; background exec_command sessions too.
+    this.execSessions.killAll();
   }
 
   private applySettings(subId: string, overrides: ThreadSettingsOverrides): boolean {
@@ -1516,7 +1518,8 @@ function toTurnItem(item: ToolItem): TurnItem {
       const out: TurnItem = {
         type: "CommandExecution",
         id: item.id,
-        command: [item.command],
+        // Codex's `command` is the argv actually run (e.g. ["/bin/bash", "-lc", "…"]).
+        command: item.argv ?? [item.command],
         cwd: item.cwd,
         parsed_cmd: [],
         source: "agent",
