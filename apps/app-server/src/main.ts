@@ -4,6 +4,13 @@ import { runAppServer } from "./run.js";
 for (const name of ["log", "info", "debug", "dir", "table"] as const) {
   console[name] = (...args: unknown[]) => console.error(...args);
 }
+// A bug somewhere below must not take the server (and every loaded thread) down.
+process.on("uncaughtException", (error) => {
+  console.error("codex-ts-app-server: uncaught exception:", error);
+});
+process.on("unhandledRejection", (reason) => {
+  console.error("codex-ts-app-server: unhandled rejection:", reason);
+});
 
 const code = await runAppServer({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
 process.exitCode = code;

@@ -167,7 +167,7 @@ export class LiveThread {
 
   status(): v2.ThreadStatus {
     const turn = this.#turn;
-    if (!turn) return { type: "idle" };
+    if (!turn) return this.#startWaiter ? { type: "active", activeFlags: [] } : { type: "idle" };
     const flags: ("waitingOnApproval" | "waitingOnUserInput")[] = [];
     for (const pending of turn.pending.values()) {
       if (pending.kind === "approval" && !flags.includes("waitingOnApproval")) flags.push("waitingOnApproval");
@@ -238,8 +238,10 @@ export class LiveThread {
 
   /** Starts a manual compaction turn. */
   compact(): void {
+    if (this.#closed) throw invalidRequest(`thread ${this.id} is closed`);
     if (this.#turn || this.#startWaiter) throw invalidRequest(`thread ${this.id} already has a turn in progress`);
-    this.session.submit({ type: "compact" });
+    const subId = this.session.submit({ type: "compact" });
+    this.#startWaiter = { subId, resolve: () => {}, reject: () => {} };
   }
 
   steer(expectedTurnId: string, items: unknown[]): string {
