@@ -80,10 +80,9 @@ const say = (text: string) => ({ type: "user_input" as const, items: [{ type: "t
 const types = (events: SessionEvent[]) => events.map((e) => e.msg.type);
 const inputOf = (n: number): any[] => server.responsesRequests()[n]!.body.input;
 
-/** Every emitted event must parse with the protocol schema (model_reroute is not there yet). */
+/** Every emitted event must parse with the protocol schema. */
 function expectWellFormed(events: SessionEvent[]) {
   for (const e of events) {
-    if (e.msg.type === "model_reroute") continue;
     const parsed = EventMsg.safeParse(e.msg);
     expect(parsed.success, `${e.msg.type}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
   }
@@ -402,8 +401,9 @@ describe("session turn loop against the fake Responses server", () => {
 
   it("records rate limits, reports a reroute, and reports invalid ops as errors", async () => {
     server.enqueue(turn(sse.message("x"), { headers: { "x-codex-primary-used-percent": "40", "openai-model": "gpt-safer" } }));
-    const recorded: ResponseItem[] = [];
-    const h = start({ recorder: { recordItems: (items) => recorded.push(...items), recordEvent: () => {} } });
+    const lines: RolloutItem[] = [];
+    const h = start({ recorder: rolloutRecorder({ record: (items) => lines.push(...[items].flat()) }) });
+    const recorded = () => lines.flatMap((l) => (l.type === "response_item" ? [l.payload] : []));
     h.session.submit({ type: "bogus" });
     await h.waitFor((e) => e.msg.type === "error" && (e.msg as any).message.includes("invalid op"));
     h.session.submit(say("hi"));
@@ -412,7 +412,12 @@ describe("session turn loop against the fake Responses server", () => {
     expect(h.events.find((e) => e.msg.type === "model_reroute")?.msg).toMatchObject({ from_model: "gpt-test", to_model: "gpt-safer" });
     const tokenCount = h.events.find((e) => e.msg.type === "token_count");
     expect((tokenCount?.msg as any).rate_limits).toMatchObject({ limit_id: "codex" });
-    expect(recorded.some((i) => i.type === "message" && i.role === "assistant")).toBe(true);
+    expect(recorded().some((i) => i.type === "message" && i.role === "assistant")).toBe(true);
+    // model_reroute is a protocol event and is recorded in the rollout.
+    const reroute = lines.find((l) => l.type === "event_msg" && l.payload.type === "model_reroute");
+    expect(reroute?.payload).toEqual({ type: "model_reroute", from_model: "gpt-test", to_model: "gpt-safer", reason: "high_risk_cyber_activity" });
+    expect(EventMsg.safeParse(reroute?.payload).success).toBe(true);
+    expectWellFormed(h.events);
   });
 
   it("fails closed when a sandboxed mode has no sandbox backend", async () => {
