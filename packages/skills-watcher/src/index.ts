@@ -46,6 +46,7 @@ export {
   type SkillRootsOptions,
   skillRoots,
 } from "./loader/roots.js";
+export { type SkillsResult, SkillsService, type SkillsServiceOptions } from "./service.js";
 export {
   type Invalidatable,
   type SkillsChangedEvent,
