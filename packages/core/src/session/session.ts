@@ -931,6 +931,7 @@ class SessionImpl implements Session {
           } else if (event.item.type === "web_search_call") {
             const query = event.item.action?.type === "search" ? (event.item.action.query ?? "") : "";
             startItem(key, { type: "WebSearch", id: key, query, action: event.item.action ?? { type: "other" } });
+            if (emitItems) this.emit(subId, { type: "web_search_begin", call_id: key });
           }
           return;
         }
@@ -987,6 +988,7 @@ class SessionImpl implements Session {
             const turnItem: TurnItem = { type: "WebSearch", id: key, query, action };
             const started = entry?.started ?? Date.now();
             if (!entry) this.emitItem(subId, turnId, "started", turnItem, started);
+            this.emit(subId, { type: "web_search_end", call_id: key, query, action });
             this.emitItem(subId, turnId, "completed", turnItem, started);
           }
           return;
@@ -1392,18 +1394,33 @@ class SessionImpl implements Session {
 
   private forwardToolEvent(subId: string, turnId: string, event: ToolEvent): void {
     switch (event.type) {
-      case "item_started":
-        this.emit(subId, { type: "item_started", thread_id: this.threadId, turn_id: turnId, item: toTurnItem(event.item), started_at_ms: event.started_at_ms });
+      case "item_started": {
+        const item = toTurnItem(event.item);
+        this.emit(subId, { type: "item_started", thread_id: this.threadId, turn_id: turnId, item, started_at_ms: event.started_at_ms });
+        if (item.type === "FileChange") {
+          // Legacy twin, as Codex emits it alongside the item events.
+          this.emit(subId, { type: "patch_apply_begin", call_id: item.id, turn_id: turnId, auto_approved: this.settingsState.approvalPolicy === "never", changes: item.changes });
+        }
         return;
-      case "item_completed":
+      }
+      case "item_completed": {
+        const item = toTurnItem(event.item);
+        if (item.type === "FileChange" && item.status !== "in_progress") {
+          // Legacy twin: what real Codex shows when it reads our (legacy-mode) rollouts.
+          const success = item.status === "completed";
+          const letter = (c: import("@codex-ts/protocol").FileChange) => (c.type === "add" ? "A" : c.type === "delete" ? "D" : "M");
+          const stdout = success ? `Success. Updated the following files:\n${Object.entries(item.changes).map(([file, c]) => `${letter(c)} ${file}\n`).join("")}` : "";
+          this.emit(subId, { type: "patch_apply_end", call_id: item.id, turn_id: turnId, stdout, stderr: "", success, changes: item.changes, status: item.status });
+        }
         this.emit(subId, {
           type: "item_completed",
           thread_id: this.threadId,
           turn_id: turnId,
-          item: toTurnItem(event.item),
+          item,
           completed_at_ms: event.completed_at_ms,
         });
         return;
+      }
       case "exec_command_output_delta":
         this.emit(subId, {
           type: "exec_command_output_delta",
