@@ -8,7 +8,7 @@ import {
   type RolloutLine,
   permissionProfileToSandboxPolicy,
   sandboxPolicyToPermissionProfileForCwd,
-  v2,
+  type v2,
 } from "@codex-ts/protocol";
 import { reconstructThread } from "@codex-ts/rollout";
 

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { type Config, type ConfigOverride, createSession, sessionOptionsFromConfig } from "@codex-ts/core";
-import { type RolloutLine, v2 } from "@codex-ts/protocol";
+import type { RolloutLine, v2 } from "@codex-ts/protocol";
 import { forkRollout, newThreadId, parseRolloutFileName, reconstructHistory, reconstructThread } from "@codex-ts/rollout";
 import {
   LocalThreadStore,
@@ -22,6 +22,9 @@ import { LiveThread, type ThreadOutlet } from "./thread.js";
 import type { DynamicToolSpec, ThreadForkParams, ThreadResumeParams, ThreadStartParams } from "./wire.js";
 
 export const CLI_VERSION = "0.0.0";
+
+/** Codex lists only these source kinds unless `thread/list` asks for others. */
+export const INTERACTIVE_SOURCE_KINDS = ["cli", "vscode"] as const;
 
 export interface ThreadManagerOptions {
   codexHome: string;
@@ -370,7 +373,8 @@ export class ThreadManager {
         cwd: (params.cwd as string | string[] | null | undefined) ?? null,
         searchTerm: params.searchTerm ?? null,
         modelProviders: params.modelProviders ?? null,
-        sourceKinds: (params.sourceKinds as never) ?? null,
+        // As Codex: omitted or empty means the interactive sources only.
+        sourceKinds: (params.sourceKinds?.length ? params.sourceKinds : INTERACTIVE_SOURCE_KINDS) as never,
         excludedThreadIds: params.excludedThreadIds ?? null,
       }),
       "cannot list threads",

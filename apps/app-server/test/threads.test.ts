@@ -1,4 +1,5 @@
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type AppServerProcess, makeTempDir, runTurn, startWithFakeModel } from "./harness.js";
@@ -121,6 +122,24 @@ describe("thread lifecycle", () => {
     expect(restored.thread.name).toBe("Renamed while archived");
     await s.waitForNotification("thread/unarchived", (p) => p.threadId === thread.id);
     expect((await s.call("thread/list", {})).data.map((t: { id: string }) => t.id)).toContain(thread.id);
+  });
+
+  it("lists interactive sources by default, others on request", async () => {
+    const id = "01a1fe00-0000-7000-8000-0000000000e1";
+    const dir = path.join(home, "sessions", "2026", "01", "02");
+    mkdirSync(dir, { recursive: true });
+    const meta = { id, timestamp: "2026-01-02T03:04:05.000Z", cwd: workDir, originator: "codex_exec", cli_version: "0.169.0", source: "exec", model_provider: "openai" };
+    writeFileSync(
+      path.join(dir, `rollout-2026-01-02T03-04-05-${id}.jsonl`),
+      `${JSON.stringify({ timestamp: meta.timestamp, type: "session_meta", payload: meta })}\n`,
+    );
+    const s = await boot();
+    const { thread } = await s.call("thread/start", { cwd: workDir });
+    const ids = (await s.call("thread/list", {})).data.map((t: { id: string }) => t.id);
+    expect(ids).toContain(thread.id);
+    expect(ids).not.toContain(id);
+    const exec = (await s.call("thread/list", { sourceKinds: ["exec"] })).data.map((t: { id: string }) => t.id);
+    expect(exec).toEqual([id]);
   });
 
   it("keeps per-turn overrides for later turns", async () => {

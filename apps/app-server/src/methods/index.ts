@@ -1,3 +1,4 @@
+import path from "node:path";
 import { v2 } from "@codex-ts/protocol";
 import { z } from "zod";
 import { CommandExecParams, CommandExecTerminateParams, CommandExecWriteParams } from "../command-exec.js";
@@ -183,7 +184,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
         const thread = threads.loaded(p.threadId);
         const items = coreInputs(p.input);
         const settings: Record<string, unknown> = {};
-        const cwd = p.cwd ?? undefined;
+        const cwd = p.cwd ? path.resolve(thread.session.settings().cwd, p.cwd) : undefined;
         if (p.model) settings.model = p.model;
         if (cwd) settings.cwd = cwd;
         if (p.approvalPolicy) settings.approval_policy = p.approvalPolicy;
