@@ -76,6 +76,34 @@ describe("more notifications and server requests", () => {
     expect(output).toContain("red");
   });
 
+  it("streams plan updates as turn/plan/updated", async () => {
+    fake.enqueue(
+      turn([
+        sse.functionCall("update_plan", {
+          explanation: "two steps",
+          plan: [
+            { step: "look around", status: "completed" },
+            { step: "fix it", status: "in_progress" },
+          ],
+        }),
+      ]),
+      turn([sse.message("planned")]),
+    );
+    server = await startWithFakeModel(fake.url);
+    const { thread } = await server.call("thread/start", { cwd: workDir });
+    const { turnId } = await runTurn(server, thread.id, "plan it");
+    const plan = await server.waitForNotification("turn/plan/updated");
+    expect(plan.params).toEqual({
+      threadId: thread.id,
+      turnId,
+      explanation: "two steps",
+      plan: [
+        { step: "look around", status: "completed" },
+        { step: "fix it", status: "inProgress" },
+      ],
+    });
+  });
+
   it("reports rate limits and model reroutes", async () => {
     fake.enqueue(
       turn([sse.message("rerouted")], {
