@@ -48,7 +48,7 @@ async function modelServerMs(fake: FakeResponsesServer, rawBody: string, entry: 
 
 const benchmark: Benchmark = {
   name: "app-server: 100 turns in one thread",
-  repeats: 3,
+  repeats: 5,
   precondition: () => missingBuild("app-server"),
   async run({ repetition }) {
     if (repetition === 0) {

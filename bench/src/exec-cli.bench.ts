@@ -96,7 +96,7 @@ async function runOnce(bin: string, fake: FakeResponsesServer): Promise<Measured
 
 const benchmark: Benchmark = {
   name: "exec --json one-tool turn (built CLI)",
-  repeats: 8,
+  repeats: 10,
   precondition: () => missingBuild("cli"),
   async run({ repetition, repeats }) {
     server ??= await startFakeResponsesServer();
