@@ -22,3 +22,4 @@ export {
   type EnvironmentContext,
 } from "./context.js";
 export { applyShellEnvironmentPolicy, CORE_ENV_VARS, DEFAULT_ENV_EXCLUDES } from "./env.js";
+export { loadSessionExecPolicy, type SessionExecPolicy, type SessionExecPolicyOptions } from "./exec-policy.js";
