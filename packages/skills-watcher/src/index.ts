@@ -9,12 +9,14 @@ export {
 } from "./loader/config.js";
 export {
   buildSkillInjections,
+  expandSkillMentions,
   extractSkillMentions,
   type MentionInput,
   resolveSkillMentions,
   type SkillInjection,
   type SkillMentions,
   skillInjection,
+  skillInjectionsForTurn,
   skillInstructionsText,
 } from "./loader/inject.js";
 export { type LoadSkillsOptions, loadSkills } from "./loader/load.js";

@@ -8,6 +8,7 @@ import {
   extractSkillMentions,
   resolveSkillMentions,
   skillInjection,
+  skillInjectionsForTurn,
 } from "./inject.js";
 import { loadSkills } from "./load.js";
 import type { Skill } from "./model.js";
@@ -132,6 +133,33 @@ describe("injection and the skills section", () => {
       },
     ]);
     expect(JSON.stringify(items)).not.toContain("OTHER BODY");
+  });
+
+  it("skills mentioned inside a selected SKILL.md are injected too, once each, after it (cycles stop)", async () => {
+    const root = path.join(tmp.dir, "skills");
+    const a = writeSkill(
+      root,
+      "a",
+      "a",
+      "first",
+      "Then use $b and [$c](skill://" + path.join(root, "c", "SKILL.md") + ").\n",
+    );
+    const b = writeSkill(root, "b", "b", "second", "Back to $a.\n");
+    const c = writeSkill(root, "c", "c", "third", "Plain.\n");
+    writeSkill(root, "d", "d", "never mentioned", "D BODY\n");
+    const { skills } = await loadSkills({
+      codexHome: tmp.dir,
+      cwd: tmp.dir,
+      homeDir: null,
+      adminSkillsRoot: null,
+    });
+    const turn = await skillInjectionsForTurn([{ type: "text", text: "go $a" }], skills);
+    // Linked mentions come before plain ones, as in the user's own text.
+    expect(turn.selected.map((s) => s.path)).toEqual([a, c, b]);
+    expect(turn.items).toHaveLength(3);
+    expect(turn.warnings).toEqual([]);
+    expect(JSON.stringify(turn.items)).not.toContain("D BODY");
+    expect((await skillInjectionsForTurn("no mentions here", skills)).items).toEqual([]);
   });
 
   it("an unreadable SKILL.md is a warning, not a throw", async () => {

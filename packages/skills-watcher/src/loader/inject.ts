@@ -136,6 +136,45 @@ export function resolveSkillMentions(
   return selected;
 }
 
+/**
+ * Adds the skills that the selected skills' own SKILL.md files mention (`$name` when unambiguous,
+ * or `[$name](path)`), transitively, after the ones already selected. Unreadable files add nothing.
+ */
+export async function expandSkillMentions(
+  selected: readonly Skill[],
+  skills: readonly Skill[],
+): Promise<Skill[]> {
+  const out = [...selected];
+  const seen = new Set(out.map((s) => s.path));
+  for (let i = 0; i < out.length; i++) {
+    let contents: string;
+    try {
+      contents = await readFile((out[i] as Skill).path, "utf8");
+    } catch {
+      continue;
+    }
+    for (const skill of resolveSkillMentions(contents, skills)) {
+      if (seen.has(skill.path)) continue;
+      seen.add(skill.path);
+      out.push(skill);
+    }
+  }
+  return out;
+}
+
+/**
+ * Everything a turn needs from skills in one call: the explicitly selected skills (see
+ * `resolveSkillMentions`), those their SKILL.md files mention in turn, and the messages to add
+ * to the turn after the user's message.
+ */
+export async function skillInjectionsForTurn(
+  input: string | readonly MentionInput[],
+  skills: readonly Skill[],
+): Promise<{ selected: Skill[]; items: MessageItem[]; warnings: string[] }> {
+  const selected = await expandSkillMentions(resolveSkillMentions(input, skills), skills);
+  return { selected, ...(await buildSkillInjections(selected)) };
+}
+
 /** The text that carries one skill's SKILL.md into the turn. */
 export function skillInstructionsText(skill: Pick<Skill, "name" | "path">, contents: string): string {
   return `<skill>\n<name>${skill.name}</name>\n<path>${skill.path}</path>\n${contents}\n</skill>`;
