@@ -2,7 +2,7 @@ import os from "node:os";
 import type { Readable, Writable } from "node:stream";
 import { type JSONRPCNotification, type JSONRPCRequest, describeZodError } from "@codex-ts/protocol";
 import type { z } from "zod";
-import { RpcError, errorMessage, invalidParams, invalidRequest, methodNotFound } from "./errors.js";
+import { invalidParams, invalidRequest, methodNotFound } from "./errors.js";
 import type { Logger } from "./log.js";
 import { JsonRpcConnection, type ServerRequestOutcome } from "./transport.js";
 import { InitializeParams } from "./wire.js";
@@ -200,4 +200,3 @@ export function userAgent(clientName: string, clientVersion: string): string {
   );
 }
 
-export { RpcError, errorMessage };

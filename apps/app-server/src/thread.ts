@@ -4,7 +4,6 @@
  * requests.
  */
 import {
-  type EventMsg,
   type RequestId,
   type ResponseItem,
   type RolloutItem,
@@ -88,8 +87,6 @@ export class LiveThread {
   #held: [string, unknown][] | null = [];
   #closed = false;
   subscribed = true;
-  /** Called whenever the preview/name/updatedAt might have changed. */
-  onMetadata: (() => void) | undefined;
 
   constructor(init: LiveThreadInit) {
     this.id = init.id;
@@ -155,10 +152,8 @@ export class LiveThread {
     const items = batch.map((line) => ({ type: line.type, payload: line.payload }) as RolloutItem);
     this.#writes = this.#writes.then(async () => {
       const result = await store.append(this.id, items, { mode: this.mode });
-      if (result.ok) {
-        this.stored = result.value;
-        this.onMetadata?.();
-      } else this.#log.error(`thread ${this.id}: cannot persist history: ${result.error.message}`);
+      if (result.ok) this.stored = result.value;
+      else this.#log.error(`thread ${this.id}: cannot persist history: ${result.error.message}`);
     });
     return this.#writes;
   }
@@ -572,4 +567,3 @@ export class LiveThread {
   }
 }
 
-export type { EventMsg };
