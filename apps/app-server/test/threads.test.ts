@@ -155,6 +155,41 @@ describe("thread lifecycle", () => {
     expect(models).toEqual(["gpt-test", "gpt-override", "gpt-override"]);
   });
 
+  it("passes a turn's outputSchema to the model request", async () => {
+    fake.enqueue(turn([sse.message('{"ok":true}')]));
+    const s = await boot();
+    const { thread } = await s.call("thread/start", { cwd: workDir });
+    const schema = { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"], additionalProperties: false };
+    await runTurn(s, thread.id, "json please", { outputSchema: schema });
+    expect(fake.responsesRequests()[0]?.body.text.format).toMatchObject({ type: "json_schema", schema });
+  });
+
+  it("accepts text, image and localImage inputs", async () => {
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    writeFileSync(path.join(workDir, "pic.png"), png);
+    fake.enqueue(turn([sse.message("nice pictures")]));
+    const s = await boot();
+    const { thread } = await s.call("thread/start", { cwd: workDir });
+    const { turn: t } = await s.call("turn/start", {
+      threadId: thread.id,
+      input: [
+        { type: "text", text: "look at these" },
+        { type: "image", url: "https://example.com/a.png" },
+        { type: "localImage", path: path.join(workDir, "pic.png") },
+      ],
+    });
+    await s.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
+    const body = JSON.stringify(fake.responsesRequests()[0]?.body.input);
+    expect(body).toContain("https://example.com/a.png");
+    expect(body).toContain("data:image/png;base64");
+    expect(body).toContain("look at these");
+    const user = s.notifications("item/completed").find((m) => m.params.item.type === "userMessage");
+    expect(user?.params.item.content.map((c: { type: string }) => c.type)).toEqual(["text", "image", "localImage"]);
+  });
+
   it("keeps per-turn overrides across a server restart", async () => {
     fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]));
     const first = await boot();
