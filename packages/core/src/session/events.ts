@@ -54,10 +54,9 @@ export class EventHub {
   }
 
   iterator(): AsyncIterableIterator<SessionEvent> {
-    const self = this;
     this.iterating = true;
     return {
-      next: () => self.next(),
+      next: () => this.next(),
       [Symbol.asyncIterator]() {
         return this;
       },

@@ -8,7 +8,8 @@ import { EventMsg, type RolloutItem, v2 } from "@codex-ts/protocol";
 import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Session, SessionOptions } from "./session.js";
-import { rolloutRecorder } from "./session.js";
+import { loadConfig } from "../config/load.js";
+import { hookEngineFromConfig, rolloutRecorder } from "./session.js";
 import { messageTexts, say, startSession } from "./test-harness.js";
 
 let server: FakeResponsesServer;
@@ -120,7 +121,7 @@ describe("session hooks", () => {
     expect(end.msg).toMatchObject({ type: "task_complete", last_agent_message: null });
     expect(server.responsesRequests()).toHaveLength(0);
     const warning = h.events.find((e) => e.msg.type === "warning");
-    expect((warning?.msg as any).message).toContain("no secrets please");
+    expect((warning as any).msg.message).toContain("no secrets please");
     // The next prompt is fine and does not carry the blocked one.
     h.session.submit(say("hello"));
     await h.waitFor((e) => e.msg.type === "task_complete" && (e.msg as any).last_agent_message === "answered");
@@ -244,5 +245,29 @@ describe("session hooks", () => {
     expect(types).not.toContain("hook_started");
     expect(types).not.toContain("hook_completed");
     expect(types).toContain("task_complete");
+  });
+});
+
+describe("hookEngineFromConfig", () => {
+  it("reads hooks from CODEX_HOME and honours trust, unless trust is bypassed", async () => {
+    const marker = path.join(dir, "ran");
+    const hook = script("mark.sh", `touch ${marker}`);
+    writeFileSync(path.join(home, "hooks.json"), JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: "command", command: hook }] }] } }));
+    const loaded = loadConfig({ codexHome: home });
+    if (!loaded.ok) throw new Error(loaded.error);
+    const untrusted = hookEngineFromConfig(loaded.config, work);
+    expect(untrusted.hooks).toHaveLength(1);
+    server.enqueue(turn(sse.message("a")), turn(sse.message("b")));
+    let h = startSession(server, work, { hooks: untrusted });
+    session = h.session;
+    h.session.submit(say("one"));
+    await h.turnEnd();
+    expect(existsSync(marker)).toBe(false);
+    await h.session.shutdown();
+    h = startSession(server, work, { hooks: hookEngineFromConfig(loaded.config, work, { bypassHookTrust: true }) });
+    session = h.session;
+    h.session.submit(say("two"));
+    await h.turnEnd();
+    expect(existsSync(marker)).toBe(true);
   });
 });

@@ -106,7 +106,7 @@ describe("session turn loop against the fake Responses server", () => {
     );
     const agentItem = h.events.find((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "AgentMessage");
     expect(agentItem?.msg).toMatchObject({ item: { content: [{ type: "Text", text: "Hello there" }], phase: "final_answer" } });
-    expect((agentItem?.msg as any).completed_at_ms).toBeGreaterThanOrEqual((agentItem?.msg as any).started_at_ms);
+    expect((agentItem as any).msg.completed_at_ms).toBeGreaterThanOrEqual((agentItem as any).msg.started_at_ms);
     const deltas = h.events.flatMap((e) => (e.msg.type === "agent_message_delta" ? [e.msg.delta] : []));
     expect(deltas.join("")).toBe("Hello there");
     expect(h.session.tokenUsage()).toMatchObject({ input_tokens: 100, output_tokens: 20, total_tokens: 120 });
@@ -189,7 +189,7 @@ describe("session turn loop against the fake Responses server", () => {
     const declined = inputOf(3).find((i) => i.type === "function_call_output" && i.call_id === "a2");
     expect(declined).toBeDefined();
     const cmd = h.events.find((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "CommandExecution");
-    expect((cmd?.msg as any)?.item.status).toBe("declined");
+    expect((cmd as any).msg?.item.status).toBe("declined");
 
     h.events.length = 0;
     h.session.submit(say("three"));
@@ -265,8 +265,8 @@ describe("session turn loop against the fake Responses server", () => {
     const end = await h.turnEnd();
     expect(end.msg).toMatchObject({ type: "task_complete", last_agent_message: null });
     const error = h.events.find((e) => e.msg.type === "error");
-    expect((error?.msg as any).message).toContain("502");
-    expect((error?.msg as any).codex_error_info).toEqual({ response_too_many_failed_attempts: { http_status_code: 502 } });
+    expect((error as any).msg.message).toContain("502");
+    expect((error as any).msg.codex_error_info).toEqual({ response_too_many_failed_attempts: { http_status_code: 502 } });
     expect(server.responsesRequests()).toHaveLength(3);
     expect(h.session.isBusy()).toBe(false);
     expectWellFormed(h.events);
@@ -411,7 +411,7 @@ describe("session turn loop against the fake Responses server", () => {
     expect(h.session.rateLimits().codex).toMatchObject({ primary: { used_percent: 40 } });
     expect(h.events.find((e) => e.msg.type === "model_reroute")?.msg).toMatchObject({ from_model: "gpt-test", to_model: "gpt-safer" });
     const tokenCount = h.events.find((e) => e.msg.type === "token_count");
-    expect((tokenCount?.msg as any).rate_limits).toMatchObject({ limit_id: "codex" });
+    expect((tokenCount as any).msg.rate_limits).toMatchObject({ limit_id: "codex" });
     expect(recorded().some((i) => i.type === "message" && i.role === "assistant")).toBe(true);
     // model_reroute is a protocol event and is recorded in the rollout.
     const reroute = lines.find((l) => l.type === "event_msg" && l.payload.type === "model_reroute");
@@ -465,7 +465,7 @@ describe("session turn loop against the fake Responses server", () => {
     const output = inputOf(1).find((i) => i.type === "custom_tool_call_output");
     expect(output.call_id).toBe("p1");
     const change = h.events.find((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "FileChange");
-    expect((change?.msg as any).item.status).toBe("completed");
+    expect((change as any).msg.item.status).toBe("completed");
     expectWellFormed(h.events);
   });
 
