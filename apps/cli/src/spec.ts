@@ -61,6 +61,7 @@ const EXEC_OPTIONS: readonly OptionSpec[] = [
   { name: "image", short: "i", type: "string", multiple: true, value: "FILE", description: "Image(s) to attach to the prompt" },
   { name: "skip-git-repo-check", type: "boolean", description: "Allow running outside a Git repository" },
   { name: "ephemeral", type: "boolean", description: "Do not persist session files to disk" },
+  { name: "ignore-rules", type: "boolean", description: "Do not load user or project execpolicy .rules files" },
   { name: "output-schema", type: "string", value: "FILE", description: "JSON Schema file the final response must match" },
   {
     name: "output-last-message",

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ExecThreadEvent } from "@codex-ts/protocol";
@@ -120,6 +120,37 @@ describe("exec --json", () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toContain("no session found");
+  });
+});
+
+describe("exec with .rules", () => {
+  it("never runs a command a rule forbids, and tells the model why", async () => {
+    mkdirSync(path.join(home, "rules"));
+    writeFileSync(path.join(home, "rules", "default.rules"), 'prefix_rule(pattern=["touch"], decision="forbidden", justification="no touching")\n');
+    const marker = path.join(work, "touched");
+    server.enqueue(turn(sse.functionCall("exec_command", { cmd: `touch ${marker}` }, { callId: "c1" })), turn(sse.message("ok")));
+    const r = await runInProcess(["exec", "--json", "-s", "danger-full-access", ...providerArgs(), "touch it"], { cwd: work, env: env() });
+    expect(r.code).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+    const output = JSON.stringify(server.responsesRequests()[1]!.body.input);
+    expect(output).toContain("no touching");
+  });
+
+  it("--ignore-rules skips the user's rules", async () => {
+    mkdirSync(path.join(home, "rules"));
+    writeFileSync(path.join(home, "rules", "default.rules"), 'prefix_rule(pattern=["touch"], decision="forbidden")\n');
+    const marker = path.join(work, "touched");
+    server.enqueue(turn(sse.functionCall("exec_command", { cmd: `touch ${marker}` }, { callId: "c1" })), turn(sse.message("ok")));
+    const r = await runInProcess(["exec", "--json", "--ignore-rules", "-s", "danger-full-access", ...providerArgs(), "touch it"], { cwd: work, env: env() });
+    expect(r.code).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+  });
+
+  it("a broken rules file fails in one line naming file:line", async () => {
+    mkdirSync(path.join(home, "rules"));
+    writeFileSync(path.join(home, "rules", "default.rules"), "prefix_rule(pattern=[\n");
+    const r = await runInProcess(["exec", "--json", ...providerArgs(), "hi"], { cwd: work, env: env() });
+    expect(r.stderr).toMatch(/default\.rules:\d+/);
   });
 });
 

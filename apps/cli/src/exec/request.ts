@@ -22,6 +22,7 @@ export interface ExecRequest {
   outputLastMessage?: string;
   skipGitRepoCheck: boolean;
   ephemeral: boolean;
+  ignoreRules: boolean;
   bypassApprovalsAndSandbox: boolean;
   bypassHookTrust: boolean;
   threadSource?: string;
@@ -113,6 +114,7 @@ export async function buildExecRequest(
     json: values.json === true,
     skipGitRepoCheck: values["skip-git-repo-check"] === true,
     ephemeral: values.ephemeral === true,
+    ignoreRules: values["ignore-rules"] === true,
     bypassApprovalsAndSandbox: values["dangerously-bypass-approvals-and-sandbox"] === true,
     bypassHookTrust: values["dangerously-bypass-hook-trust"] === true,
     color: (stringValue(values, "color") as ExecRequest["color"] | undefined) ?? "auto",

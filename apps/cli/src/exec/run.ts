@@ -1,5 +1,14 @@
 import { writeFileSync } from "node:fs";
-import { createSession, defaultCodexHome, loadConfig, parseOverride, resolveApiKey, rolloutRecorder, sessionOptionsFromConfig } from "@codex-ts/core";
+import {
+  createSession,
+  defaultCodexHome,
+  loadConfig,
+  loadSessionExecPolicy,
+  parseOverride,
+  resolveApiKey,
+  rolloutRecorder,
+  sessionOptionsFromConfig,
+} from "@codex-ts/core";
 import type { ResponseItem, UserInput } from "@codex-ts/protocol";
 import { readRollout, reconstructHistory, RolloutWriter, newThreadId } from "@codex-ts/rollout";
 import { LocalThreadStore } from "@codex-ts/thread-store";
@@ -60,6 +69,16 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
 
   const extra: Parameters<typeof sessionOptionsFromConfig>[2] = { threadId, approvalPolicy, env: io.env };
   if (initialHistory) extra.initialHistory = initialHistory;
+  // .rules files (user + trusted project, unless --ignore-rules): allow / prompt / forbidden.
+  const rules = await loadSessionExecPolicy({
+    codexHome,
+    cwd: request.cwd,
+    ...(request.ignoreRules ? { ignoreUserAndProjectRules: true } : {}),
+  });
+  if (!rules.ok) return failure(io, rules.error);
+  for (const warning of rules.warnings) io.stderr.write(`warning: ${warning}\n`);
+  extra.execPolicy = rules.execPolicy;
+  extra.onExecpolicyAmendment = rules.onExecpolicyAmendment;
   const options = sessionOptionsFromConfig(config, request.cwd, extra);
   if (request.addDirs.length) options.workspaceRoots = [request.cwd, ...request.addDirs];
 
