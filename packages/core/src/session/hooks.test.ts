@@ -271,3 +271,29 @@ describe("hookEngineFromConfig", () => {
     expect(existsSync(marker)).toBe(true);
   });
 });
+
+describe("UserPromptSubmit on steered input", () => {
+  it("a blocked steer is not sent; an accepted one is, with its context", async () => {
+    const ups = script("steer.sh", `if grep -q forbidden; then echo "steer blocked" >&2; exit 2; fi; echo "CTX-OK"`);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server.enqueue(turn(sse.message("working", { phase: "commentary" }), { gate }), turn(sse.message("final")));
+    const h = start({ UserPromptSubmit: [{ command: ups }] });
+    h.session.submit(say("start"));
+    await server.waitForResponsesRequests(1, 30_000);
+    h.session.submit(say("forbidden idea"));
+    h.session.submit(say("good idea"));
+    // Both steers are queued synchronously; now let the first response finish.
+    release();
+    const end = await h.turnEnd();
+    expect(end.msg).toMatchObject({ type: "task_complete", last_agent_message: "final" });
+    const texts = messageTexts(inputOf(1));
+    expect(texts).not.toContain("user:forbidden idea");
+    const at = texts.indexOf("user:good idea");
+    expect(at).toBeGreaterThan(0);
+    expect(texts[at + 1]).toBe("developer:CTX-OK");
+    expect(h.events.some((e) => e.msg.type === "warning" && (e.msg as any).message.includes("steer blocked"))).toBe(true);
+  });
+});

@@ -1090,22 +1090,11 @@ class SessionImpl implements Session {
           return;
         }
       }
-      const prompt = await this.fireHook(subId, turnId, { event: "UserPromptSubmit", prompt: userInputText(input) }, signal);
-      if (signal.aborted) throw new Aborted();
-      this.emitHookSystemMessages(subId, prompt);
-      if (prompt?.blocked || prompt?.stop) {
+      if (!(await this.submitPrompt(subId, turnId, input, signal, clientId))) {
         // The model never sees a blocked prompt; the turn ends without a request.
-        this.recordUserInput(subId, turnId, input, clientId, false);
-        const reason = prompt.blocked ? (prompt.blockReason ?? "") : (prompt.stopReason ?? "");
-        this.emit(subId, {
-          type: "warning",
-          message: `UserPromptSubmit hook ${prompt.blocked ? "blocked the prompt" : "stopped the turn"}${reason ? `: ${reason}` : ""}`,
-        });
         complete();
         return;
       }
-      this.recordUserInput(subId, turnId, input, clientId);
-      this.pushHookContexts(prompt);
       for (;;) {
         if (signal.aborted) throw new Aborted();
         const limit = this.autoCompactLimit();
@@ -1155,8 +1144,9 @@ class SessionImpl implements Session {
         if (signal.aborted) throw new Aborted();
         if (stopAfterTools) break;
         const steer = active.pendingInput.splice(0);
-        for (const extra of steer) this.recordUserInput(subId, turnId, extra);
-        if (calls.length === 0 && steer.length === 0) {
+        let steered = 0;
+        for (const extra of steer) if (await this.submitPrompt(subId, turnId, extra, signal)) steered++;
+        if (calls.length === 0 && steered === 0) {
           // The model is done: Stop (SubagentStop) hooks may send it back to work.
           const sub = this.options.subagent;
           const stop = sub
@@ -1192,6 +1182,28 @@ class SessionImpl implements Session {
         duration_ms: Date.now() - startedAt,
       });
     }
+  }
+
+  /**
+   * Run UserPromptSubmit for one input, then record it. A blocked (or `continue:false`) prompt is
+   * shown as a UserMessage item but stays out of the history; returns false then.
+   */
+  private async submitPrompt(subId: string, turnId: string, input: UserInput[], signal: AbortSignal, clientId?: string): Promise<boolean> {
+    const prompt = await this.fireHook(subId, turnId, { event: "UserPromptSubmit", prompt: userInputText(input) }, signal);
+    if (signal.aborted) throw new Aborted();
+    this.emitHookSystemMessages(subId, prompt);
+    if (prompt?.blocked || prompt?.stop) {
+      this.recordUserInput(subId, turnId, input, clientId, false);
+      const reason = prompt.blocked ? (prompt.blockReason ?? "") : (prompt.stopReason ?? "");
+      this.emit(subId, {
+        type: "warning",
+        message: `UserPromptSubmit hook ${prompt.blocked ? "blocked the prompt" : "stopped the turn"}${reason ? `: ${reason}` : ""}`,
+      });
+      return false;
+    }
+    this.recordUserInput(subId, turnId, input, clientId);
+    this.pushHookContexts(prompt);
+    return true;
   }
 
   /** A blocking Stop hook's reason goes back to the model as a hook prompt (a user message). */
