@@ -297,3 +297,17 @@ describe("UserPromptSubmit on steered input", () => {
     expect(h.events.some((e) => e.msg.type === "warning" && (e.msg as any).message.includes("steer blocked"))).toBe(true);
   });
 });
+
+describe("events that cannot block", () => {
+  it("exit 2 from SessionStart and PreCompact does not stop the turn or the compaction", async () => {
+    const no = script("no.sh", `echo "refused" >&2; exit 2`);
+    server.enqueue(turn(sse.message("answered")), turn(sse.message("SUMMARY")));
+    const h = start({ SessionStart: [{ command: no }], PreCompact: [{ command: no }] });
+    h.session.submit(say("hi"));
+    expect((await h.turnEnd()).msg).toMatchObject({ type: "task_complete", last_agent_message: "answered" });
+    h.session.submit({ type: "compact" });
+    await h.waitFor((e) => e.msg.type === "context_compacted");
+    const failed = h.events.filter((e) => e.msg.type === "hook_completed").map((e) => (e.msg as any).run.status);
+    expect(failed).toEqual(["failed", "failed"]);
+  });
+});
