@@ -5,7 +5,7 @@
  * same run, alternating, and our/their ratios are recorded (goal ≤ 0.45× wall, ≤ 0.6× peak RSS).
  */
 import { execFileSync, spawn } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
 import { type Benchmark, note, record } from "./harness.js";
@@ -15,11 +15,30 @@ const TIME_BIN = "/usr/bin/time";
 const hasGnuTime = (() => {
   try {
     accessSync(TIME_BIN, constants.X_OK);
-    return execFileSync(TIME_BIN, ["-f", "%M", "true"], { stdio: ["ignore", "ignore", "pipe"] }).length >= 0;
+    execFileSync(TIME_BIN, ["-f", "%M", "true"], { stdio: "ignore" });
+    return true;
   } catch {
     return false;
   }
 })();
+
+/** `root` and its live descendants (from /proc/<pid>/stat parent ids). */
+function processTree(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parentOf.set(Number(entry), ppid);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parentOf) if (ppid === tree[i]) tree.push(pid);
+  return tree;
+}
 
 interface Measured {
   wallMs: number;
@@ -29,8 +48,9 @@ interface Measured {
 let server: FakeResponsesServer | undefined;
 let referenceLabel: string | undefined;
 
-/** Runs `bin exec --json … "run it"` once with a fresh CODEX_HOME; throws unless it succeeded. */
-async function runOnce(bin: string, fake: FakeResponsesServer): Promise<Measured> {
+/** Runs `[...launcher] exec --json … "run it"` once with a fresh CODEX_HOME; throws unless it succeeded. */
+async function runOnce(launcher: readonly string[], fake: FakeResponsesServer): Promise<Measured> {
+  const bin = launcher.join(" ");
   fake.enqueue(
     turn(sse.functionCall("exec_command", { cmd: "echo bench-output" }, { callId: "call_bench" })),
     turn(sse.message("The command printed bench-output.", { phase: "final_answer" })),
@@ -53,7 +73,9 @@ async function runOnce(bin: string, fake: FakeResponsesServer): Promise<Measured
     'model="gpt-5.1-codex"',
     "run it",
   ];
-  const [command, argv] = hasGnuTime ? [TIME_BIN, ["-f", "%M", "-o", timeFile, bin, ...args]] : [bin, args];
+  const [command, argv] = hasGnuTime
+    ? [TIME_BIN, ["-f", "%M", "-o", timeFile, ...launcher, ...args]]
+    : [launcher[0] as string, [...launcher.slice(1), ...args]];
   try {
     const t0 = performance.now();
     let polledPeak = 0;
@@ -71,11 +93,11 @@ async function runOnce(bin: string, fake: FakeResponsesServer): Promise<Measured
       child.stderr.on("data", (d) => {
         stderr += d;
       });
-      // Without GNU time: sample the high-water mark of the direct child while it lives.
+      // Without GNU time: sample the high-water marks of the child and its descendants while they live.
       const poll = hasGnuTime
         ? undefined
         : setInterval(() => {
-            polledPeak = Math.max(polledPeak, procMemoryMiB(child.pid ?? -1, "VmHWM") ?? 0);
+            for (const pid of processTree(child.pid ?? -1)) polledPeak = Math.max(polledPeak, procMemoryMiB(pid, "VmHWM") ?? 0);
           }, 5);
       child.once("error", reject);
       child.once("close", (code) => {
@@ -96,7 +118,7 @@ async function runOnce(bin: string, fake: FakeResponsesServer): Promise<Measured
 
 const benchmark: Benchmark = {
   name: "exec --json one-tool turn (built CLI)",
-  repeats: 10,
+  repeats: 8,
   precondition: () => missingBuild("cli"),
   async run({ repetition, repeats }) {
     server ??= await startFakeResponsesServer();
@@ -105,7 +127,7 @@ const benchmark: Benchmark = {
     if (reference !== undefined && !existsSync(reference)) throw new Error(`CODEX_REFERENCE_BIN=${reference} does not exist`);
     if (repetition === 0) {
       note(
-        `each sample is one \`exec --json\` process (fresh CODEX_HOME, \`-s danger-full-access\`): the fake server answers an exec_command call (\`echo bench-output\`), then a final message; wall = spawn → exit as seen by the runner; peak RSS = ${hasGnuTime ? "GNU time's maximum resident set size (the largest process of the tree: for an npm-installed Codex that is the native binary, not its node launcher)" : "VmHWM of the direct child polled every 5 ms (GNU time not found)"}`,
+        `each sample is one \`exec --json\` process (fresh CODEX_HOME, \`-s danger-full-access\`): the fake server answers an exec_command call (\`echo bench-output\`), then a final message; wall = spawn → exit as seen by the runner; peak RSS = ${hasGnuTime ? "GNU time's maximum resident set size (the largest process of the tree: for an npm-installed Codex that is the native binary, not its node launcher)" : "the largest VmHWM of the process tree polled every 5 ms (GNU time not found)"}`,
       );
       if (reference !== undefined) {
         try {
@@ -114,33 +136,41 @@ const benchmark: Benchmark = {
           referenceLabel = path.basename(reference);
         }
         note(
-          `reference: \`${reference}\` (${referenceLabel}), pointed at the same fake server with \`-c model_providers.x={base_url=…,env_key="K",wire_api="responses"} -c model_provider=x\`; the two alternate (which goes first alternates too) and each ratio is ours/theirs within one pair`,
+          `reference: \`${reference}\` (${referenceLabel}), pointed at the same fake server with \`-c model_providers.x={base_url=…,env_key="K",wire_api="responses"} -c model_provider=x\`; the variants alternate (each repetition starts with the next one) and each ratio is ours/theirs within one repetition`,
         );
       } else {
         note("CODEX_REFERENCE_BIN is not set: no comparison with real Codex in this run");
       }
-      // One unrecorded warm-up of each (disk cache, first-run setup).
-      await runOnce(CLI_BIN, fake);
-      if (reference !== undefined) await runOnce(reference, fake);
+      note(
+        "“codex-ts, WASM Liftoff only” runs the same built CLI as `node --liftoff-only apps/cli/bin/codex-ts.js`: it models the fix proposed below for @codex-ts/execpolicy (compile the tree-sitter-bash WASM without TurboFan tier-up) without editing that package",
+      );
     }
-    const oursFirst = repetition % 2 === 0;
-    let ours: Measured;
-    let theirs: Measured | undefined;
-    if (reference === undefined) ours = await runOnce(CLI_BIN, fake);
-    else if (oursFirst) {
-      ours = await runOnce(CLI_BIN, fake);
-      theirs = await runOnce(reference, fake);
-    } else {
-      theirs = await runOnce(reference, fake);
-      ours = await runOnce(CLI_BIN, fake);
+    const variants: Array<{ name: string; launcher: string[] }> = [
+      { name: "codex-ts", launcher: [CLI_BIN] },
+      { name: "codex-ts, WASM Liftoff only", launcher: [process.execPath, "--liftoff-only", CLI_BIN] },
+      ...(reference === undefined ? [] : [{ name: "reference", launcher: [reference] }]),
+    ];
+    // One unrecorded warm-up of each (disk cache, first-run setup).
+    if (repetition === 0) for (const v of variants) await runOnce(v.launcher, fake);
+    // Alternate: each repetition starts with the next variant.
+    const measured = new Map<string, Measured>();
+    for (let k = 0; k < variants.length; k++) {
+      const v = variants[(repetition + k) % variants.length] as (typeof variants)[number];
+      measured.set(v.name, await runOnce(v.launcher, fake));
     }
-    record("wall time, codex-ts", ours.wallMs, { unit: "ms", digits: 0 });
-    record("peak RSS, codex-ts", ours.peakMiB, { unit: "MiB", digits: 1 });
+    const theirs = measured.get("reference");
+    for (const v of variants) {
+      const m = measured.get(v.name) as Measured;
+      const label = v.name === "reference" ? `reference (${referenceLabel})` : v.name;
+      record(`wall time, ${label}`, m.wallMs, { unit: "ms", digits: 0 });
+      record(`peak RSS, ${label}`, m.peakMiB, { unit: "MiB", digits: 1 });
+    }
     if (theirs) {
-      record(`wall time, reference (${referenceLabel})`, theirs.wallMs, { unit: "ms", digits: 0 });
-      record(`peak RSS, reference (${referenceLabel})`, theirs.peakMiB, { unit: "MiB", digits: 1 });
-      record("wall time ratio ours/theirs", ours.wallMs / theirs.wallMs, { unit: "×", digits: 2, goal: { op: "<=", value: 0.45 } });
-      record("peak RSS ratio ours/theirs", ours.peakMiB / theirs.peakMiB, { unit: "×", digits: 2, goal: { op: "<=", value: 0.6 } });
+      for (const v of variants.filter((x) => x.name !== "reference")) {
+        const m = measured.get(v.name) as Measured;
+        record(`wall time ratio ${v.name} / reference`, m.wallMs / theirs.wallMs, { unit: "×", digits: 2, goal: { op: "<=", value: 0.45 } });
+        record(`peak RSS ratio ${v.name} / reference`, m.peakMiB / theirs.peakMiB, { unit: "×", digits: 2, goal: { op: "<=", value: 0.6 } });
+      }
     }
     if (repetition === repeats - 1) {
       await server.close();
