@@ -154,6 +154,35 @@ describe("exec with .rules", () => {
   });
 });
 
+describe("exec with hooks", () => {
+  function writeHook(): string {
+    const script = path.join(home, "context-hook.sh");
+    writeFileSync(script, `#!/bin/sh\necho '{"hookSpecificOutput":{"hookEventName":"UserPromptSubmit","additionalContext":"HOOK-CONTEXT-42"}}'\n`, { mode: 0o755 });
+    writeFileSync(
+      path.join(home, "hooks.json"),
+      JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: "command", command: script, timeout: 10 }] }] } }),
+    );
+    return script;
+  }
+
+  it("does not run an untrusted hook, and says so", async () => {
+    writeHook();
+    server.enqueue(turn(sse.message("ok")));
+    const r = await runInProcess(["exec", "--json", ...providerArgs(), "hi"], { cwd: work, env: env() });
+    expect(r.code).toBe(0);
+    expect(JSON.stringify(server.responsesRequests()[0]!.body.input)).not.toContain("HOOK-CONTEXT-42");
+    expect(r.stderr).toMatch(/trust/i);
+  });
+
+  it("--dangerously-bypass-hook-trust runs it: its context reaches the model", async () => {
+    writeHook();
+    server.enqueue(turn(sse.message("ok")));
+    const r = await runInProcess(["exec", "--json", "--dangerously-bypass-hook-trust", ...providerArgs(), "hi"], { cwd: work, env: env() });
+    expect(r.code).toBe(0);
+    expect(JSON.stringify(server.responsesRequests()[0]!.body.input)).toContain("HOOK-CONTEXT-42");
+  });
+});
+
 describe("exec human output", () => {
   it("streams readable progress to stderr and the final answer to stdout", async () => {
     server.enqueue(

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import {
   createSession,
   defaultCodexHome,
+  hookEngineFromConfig,
   loadConfig,
   loadSessionExecPolicy,
   parseOverride,
@@ -96,7 +97,14 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
     if (!created.ok) return failure(io, created.error.message);
     writer = created.value;
   }
-  if (writer) options.recorder = rolloutRecorder(writer);
+  if (writer) {
+    options.recorder = rolloutRecorder(writer);
+    options.transcriptPath = writer.path;
+  }
+  // Lifecycle hooks (user + project layers); untrusted ones are reported, not run.
+  const hooks = hookEngineFromConfig(config, request.cwd, { bypassHookTrust: request.bypassHookTrust });
+  for (const warning of hooks.warnings) io.stderr.write(`warning: ${warning}\n`);
+  options.hooks = hooks;
 
   const session = createSession(options);
   const mapper = new ExecEventMapper();
