@@ -3,7 +3,7 @@ import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runSandboxCommand, type SandboxCliIo } from "./cli.js";
-import { removeDir, tempDir } from "./test-util.js";
+import { outsideDir, removeDir, tempDir } from "./test-util.js";
 
 let dir: string;
 let other: string;
@@ -93,7 +93,7 @@ describe.skipIf(process.platform !== "linux")("runSandboxCommand linux under rea
 
   it("-s workspace-write with -C and --add-dir: writes in the workspace and added dir, not in .git, not elsewhere", async () => {
     // Not under /tmp: workspace-write lets commands write /tmp.
-    const outside = fs.mkdtempSync(path.join(import.meta.dirname, "..", ".sbx-cli-outside-"));
+    const outside = outsideDir("sbx-cli-outside-");
     try {
       const c = capture({ cwd: "/" });
       const code = await runSandboxCommand(

@@ -9,6 +9,24 @@ export function tempDir(prefix = "sbx-test-"): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
 }
 
+/**
+ * A fresh directory that no default sandbox policy makes writable: not under /tmp, $TMPDIR or the
+ * checkout (which may itself live in /tmp, as a CI clone does). Tries /var/tmp, then $HOME.
+ */
+export function outsideDir(prefix = "sbx-outside-"): string {
+  const tmpRoots = ["/tmp", os.tmpdir()].map((p) => fs.realpathSync(p));
+  for (const base of ["/var/tmp", os.homedir()]) {
+    try {
+      const real = fs.realpathSync(base);
+      if (tmpRoots.some((t) => real === t || real.startsWith(`${t}${path.sep}`))) continue;
+      return fs.realpathSync(fs.mkdtempSync(path.join(real, prefix)));
+    } catch {
+      // not usable; try the next one
+    }
+  }
+  throw new Error("no directory outside /tmp and $TMPDIR is writable for the test");
+}
+
 export function removeDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }

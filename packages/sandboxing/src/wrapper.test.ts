@@ -2,14 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { AdditionalPermissionProfile } from "@codex-ts/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { removeDir, run, tempDir } from "./test-util.js";
+import { outsideDir, removeDir, run, tempDir } from "./test-util.js";
 import { createSandboxWrapper } from "./wrapper.js";
 
 let cwd: string;
 let outside: string;
 beforeEach(() => {
   cwd = tempDir("sbx-wrap-");
-  outside = fs.mkdtempSync(path.join(import.meta.dirname, "..", ".sbx-wrap-outside-"));
+  outside = outsideDir("sbx-wrap-outside-");
 });
 afterEach(() => {
   removeDir(cwd);
