@@ -32,6 +32,7 @@ import {
   standardLayers,
 } from "@codex-ts/hooks";
 import type { v2 } from "@codex-ts/protocol";
+import { type Skill, SkillsCache, skillInjectionsForTurn, skillsSectionMessage } from "@codex-ts/skills-watcher";
 import { v7 as uuidv7 } from "uuid";
 import { backoffMs, ModelClient, ModelError, type ModelEvent, type ResponsesRequest } from "../client/model-client.js";
 import {
@@ -181,6 +182,12 @@ export interface SessionOptions {
   subagent?: { agentId: string; agentType: string; transcriptPath?: string | null };
   /** The rollout path hooks get as `transcript_path`. */
   transcriptPath?: string | null;
+  /**
+   * Skills (@codex-ts/skills-watcher): the cache the session reads its cwd's skills from. Pass the
+   * app-server's shared cache so its watcher's invalidations reach the session. Absent or null: no
+   * skills. `sessionOptionsFromConfig` creates one from `codexHome` and the `[skills]` table.
+   */
+  skillsCache?: SkillsCache | null;
 }
 
 /** Request fields of one hook event (the session fills the common context). */
@@ -240,6 +247,7 @@ export function sessionOptionsFromConfig(config: Config, cwd: string, extra: Par
   if (config.modelReasoningSummary) options.reasoningSummary = config.modelReasoningSummary;
   if (config.modelContextWindow) options.modelContextWindow = config.modelContextWindow;
   if (config.modelAutoCompactTokenLimit) options.autoCompactTokenLimit = config.modelAutoCompactTokenLimit;
+  options.skillsCache = new SkillsCache({ codexHome: config.codexHome, config: config.skills });
   return { ...options, ...extra };
 }
 
@@ -393,7 +401,9 @@ class SessionImpl implements Session {
   private sessionStartFired = false;
   private readonly hookRunsByTurn = new Map<string, v2.HookRunSummary[]>();
   /** What the model has been told, to send only changes. */
-  private told: { permissions?: string; environment?: string; model?: string; mode?: ModeKind } = {};
+  private told: { permissions?: string; environment?: string; model?: string; mode?: ModeKind; skills?: string } = {};
+  /** The cwd's skills as loaded at the start of the current turn (from the skills cache). */
+  private skills: Skill[] = [];
 
   constructor(private readonly options: SessionOptions) {
     this.threadId = options.threadId ?? uuidv7();
@@ -756,6 +766,10 @@ class SessionImpl implements Session {
       this.told.permissions = permissionsKey;
     }
     if (fresh && this.options.developerInstructions) items.push(developerMessage(this.options.developerInstructions));
+    const skillsSection = skillsSectionMessage(this.skills);
+    const skillsKey = skillsSection ? JSON.stringify(skillsSection) : "";
+    if (skillsSection && skillsKey !== this.told.skills) items.push(skillsSection);
+    this.told.skills = skillsKey;
     const mode = this.modeKind();
     if (mode !== (this.told.mode ?? "default") || (fresh && mode === "plan")) {
       const custom = s.collaborationMode?.settings.developer_instructions;
@@ -1067,6 +1081,7 @@ class SessionImpl implements Session {
     };
     this.record((r) => r.recordTurnContext?.(this.turnContext(turnId)));
     try {
+      await this.loadSkills(subId);
       this.pushHistory(...this.contextUpdates());
       if (!this.sessionStartFired) {
         // First turn: SessionStart (SubagentStart for thread-spawned subagents) before the first request.
@@ -1202,8 +1217,26 @@ class SessionImpl implements Session {
       return false;
     }
     this.recordUserInput(subId, turnId, input, clientId);
+    // Explicitly selected skills (`skill` items, `$name` mentions): their SKILL.md follows the message.
+    if (this.skills.length > 0) {
+      const injected = await skillInjectionsForTurn(input, this.skills);
+      if (injected.items.length > 0) this.pushHistory(...injected.items);
+      for (const message of injected.warnings) this.emit(subId, { type: "warning", message });
+    }
     this.pushHookContexts(prompt);
     return true;
+  }
+
+  /** The cwd's skills from the skills cache (loaded once, until the cache is invalidated). */
+  private async loadSkills(subId: string): Promise<void> {
+    const cache = this.options.skillsCache;
+    if (!cache) return;
+    try {
+      this.skills = (await cache.get(this.settingsState.cwd)).skills;
+    } catch (error) {
+      this.skills = [];
+      this.emit(subId, { type: "warning", message: `failed to load skills: ${error instanceof Error ? error.message : String(error)}` });
+    }
   }
 
   /** A blocking Stop hook's reason goes back to the model as a hook prompt (a user message). */
