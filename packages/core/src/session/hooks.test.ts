@@ -193,6 +193,22 @@ describe("session hooks", () => {
     expect(h.events.some((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "HookPrompt")).toBe(true);
   });
 
+  it.each([undefined, 1])("a Stop hook that always blocks is capped (max %s) with a warning", async (max) => {
+    const limit = max ?? 3;
+    const log = path.join(dir, "stop-forever.log");
+    const stop = script("stop-forever.sh", `cat >> ${log}; echo >> ${log}; echo "keep going" >&2; exit 2`);
+    for (let i = 0; i <= limit + 2; i++) server.enqueue(turn(sse.message(`answer ${i}`)));
+    const h = start({ Stop: [{ command: stop }] }, max === undefined ? {} : { maxStopHookContinuations: max });
+    h.session.submit(say("work"));
+    expect((await h.turnEnd()).msg).toMatchObject({ type: "task_complete", last_agent_message: `answer ${limit}` });
+    // The first answer plus one request per allowed continuation, then the turn ends.
+    expect(server.responsesRequests()).toHaveLength(limit + 1);
+    expect(readFileSync(log, "utf8").split("\n").filter((l) => l.trim() !== "")).toHaveLength(limit + 1);
+    const warning = h.events.find((e) => e.msg.type === "warning" && /Stop hook blocked the turn again/.test((e.msg as any).message));
+    expect(warning?.msg).toMatchObject({ message: expect.stringContaining(`after ${limit} continuation`) });
+    expect(h.events.filter((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "HookPrompt")).toHaveLength(limit);
+  });
+
   it("runs SubagentStart/SubagentStop instead of SessionStart/Stop for a subagent thread", async () => {
     const log = path.join(dir, "events.log");
     const rec = script("rec.sh", `cat >> ${log}; echo >> ${log}`);

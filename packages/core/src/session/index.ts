@@ -1,5 +1,6 @@
 export {
   createSession,
+  DEFAULT_MAX_STOP_HOOK_CONTINUATIONS,
   hookEngineFromConfig,
   knownContextWindow,
   rolloutRecorder,

@@ -188,7 +188,15 @@ export interface SessionOptions {
    * skills. `sessionOptionsFromConfig` creates one from `codexHome` and the `[skills]` table.
    */
   skillsCache?: SkillsCache | null;
+  /**
+   * How many times blocking Stop (SubagentStop) hooks may send the model back to work within one
+   * turn (default `DEFAULT_MAX_STOP_HOOK_CONTINUATIONS`); past it the turn ends with a warning.
+   */
+  maxStopHookContinuations?: number;
 }
+
+/** Default cap on Stop-hook continuations per turn (a hook that keeps blocking cannot loop forever). */
+export const DEFAULT_MAX_STOP_HOOK_CONTINUATIONS = 3;
 
 /** Request fields of one hook event (the session fills the common context). */
 type HookEventFields = HookRequest extends infer R ? (R extends HookContext ? Omit<R, keyof HookContext> : never) : never;
@@ -1070,6 +1078,7 @@ class SessionImpl implements Session {
     let lastAgentMessage: string | null = null;
     let compactedForOverflow = false;
     let stopHookActive = false;
+    let stopContinuations = 0;
     const complete = () => {
       this.active = undefined;
       this.emit(subId, {
@@ -1182,6 +1191,16 @@ class SessionImpl implements Session {
           if (signal.aborted) throw new Aborted();
           this.emitHookSystemMessages(subId, stop);
           if (!stop?.blocked || stop.stop) break;
+          const maxContinuations = this.options.maxStopHookContinuations ?? DEFAULT_MAX_STOP_HOOK_CONTINUATIONS;
+          if (stopContinuations >= maxContinuations) {
+            const hook = sub ? "SubagentStop" : "Stop";
+            this.emit(subId, {
+              type: "warning",
+              message: `${hook} hook blocked the turn again after ${maxContinuations} continuation${maxContinuations === 1 ? "" : "s"}; ending the turn${stop.blockReason ? ` (last reason: ${stop.blockReason})` : ""}`,
+            });
+            break;
+          }
+          stopContinuations++;
           stopHookActive = true;
           this.recordHookPrompt(subId, turnId, stop);
         }
