@@ -8,3 +8,4 @@ export * from "./rollout.js";
 export * from "./generate/index.js";
 export * from "./hooks.js";
 export * from "./skills.js";
+export * from "./sandbox-convert.js";
