@@ -79,8 +79,9 @@ export class AppServerClient {
   readonly #listeners = new Set<(m: Json) => void>();
   stderr = "";
 
-  constructor(codexHome: string, cwd: string) {
-    this.child = spawn(process.execPath, [APP_SERVER_BIN], {
+  /** `nodeArgs`: extra node flags for the server process (e.g. `--cpu-prof` when profiling). */
+  constructor(codexHome: string, cwd: string, nodeArgs: readonly string[] = []) {
+    this.child = spawn(process.execPath, [...nodeArgs, APP_SERVER_BIN], {
       cwd,
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: codexHome, CODEX_HOME: codexHome, OPENAI_API_KEY: "bench-key" },
       stdio: ["pipe", "pipe", "pipe"],
