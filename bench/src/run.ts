@@ -5,7 +5,8 @@
  *   pnpm bench execpolicy      # just execpolicy.bench.ts (table only)
  *   BENCH_REPEATS=1 pnpm bench # one repetition each (quick look; spread is then meaningless)
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -43,6 +44,42 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+/** Workspace packages whose dist is older than a source file (their figures may be of old code). */
+function staleBuilds(): string[] {
+  const newest = (dir: string): number => {
+    let n = 0;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, e.name);
+      if (e.isDirectory()) n = Math.max(n, newest(full));
+      else if (!e.name.endsWith(".test.ts")) n = Math.max(n, statSync(full).mtimeMs);
+    }
+    return n;
+  };
+  const stale: string[] = [];
+  for (const group of ["packages", "apps"]) {
+    const base = join(repoRoot, group);
+    if (!existsSync(base)) continue;
+    for (const name of readdirSync(base)) {
+      const src = join(base, name, "src");
+      const dist = join(base, name, "dist", "index.js");
+      if (!existsSync(src)) continue;
+      if (!existsSync(dist)) stale.push(`${group}/${name} (no dist)`);
+      else if (newest(src) > statSync(dist).mtimeMs) stale.push(`${group}/${name}`);
+    }
+  }
+  return stale;
+}
+
+function gitHead(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot, encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+const staleAtStart = staleBuilds();
+const headAtStart = gitHead();
 const repeatsOverride = process.env.BENCH_REPEATS ? Number(process.env.BENCH_REPEATS) : undefined;
 const startedAt = new Date();
 const loadAtStart = os.loadavg();
@@ -173,6 +210,12 @@ if (filters.length > 0) {
   md.push(`- Node ${process.version}, ${os.type()} ${os.release()} (${os.arch()})`);
   md.push(
     `- Load average at start: ${loadAtStart.map((l) => l.toFixed(2)).join(", ")} (the machine is shared; figures are noisy)`,
+  );
+  md.push(`- Code: git ${headAtStart}; the CLI and app-server figures use the built \`dist/\` (\`pnpm build\`)`);
+  md.push(
+    staleAtStart.length === 0
+      ? "- Every workspace package's dist was newer than its sources at the start of the run"
+      : `- Built dist older than its sources at the start of the run (figures may be of older code): ${staleAtStart.join(", ")}`,
   );
   md.push(
     `- Repetitions: ${[...repeatsOf].map(([b, n]) => `${b} ×${n}`).join(", ")}; "n" is the number of samples behind a figure`,
