@@ -29,7 +29,7 @@ describe("context assembly", () => {
     const text = environmentContextText({ cwd: "/w<x>", shell: "zsh", currentDate: "2026-01-02", timezone: "UTC", workspaceRoots: ["/w"] });
     expect(text).toContain("<cwd>/w&lt;x&gt;</cwd>");
     expect(text).toContain("<root>/w</root>");
-    const msg = permissionsMessage({ mode: "read-only" }, "never");
+    const msg = permissionsMessage({ type: "read-only", network_access: false }, "never");
     expect(JSON.stringify(msg)).toContain("read-only");
     expect(JSON.stringify(msg)).toContain("`never`");
   });

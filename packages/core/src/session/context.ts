@@ -44,15 +44,17 @@ function describeApproval(policy: AskForApproval): string {
 }
 
 function describeSandbox(policy: SandboxPolicy): string {
-  switch (policy.mode) {
+  switch (policy.type) {
     case "danger-full-access":
       return "Filesystem sandboxing is disabled (`danger-full-access`): commands can read and write anywhere and use the network.";
     case "read-only":
-      return `Filesystem sandbox is \`read-only\`: commands can read files but not write them. Network access is ${policy.networkAccess ? "enabled" : "restricted"}.`;
+      return `Filesystem sandbox is \`read-only\`: commands can read files but not write them. Network access is ${policy.network_access ? "enabled" : "restricted"}.`;
     case "workspace-write": {
-      const roots = policy.writableRoots?.length ? ` Extra writable roots: ${policy.writableRoots.join(", ")}.` : "";
-      return `Filesystem sandbox is \`workspace-write\`: commands can read everything and write inside the workspace (cwd) and temp directories.${roots} Network access is ${policy.networkAccess ? "enabled" : "restricted"}.`;
+      const roots = policy.writable_roots.length ? ` Extra writable roots: ${policy.writable_roots.join(", ")}.` : "";
+      return `Filesystem sandbox is \`workspace-write\`: commands can read everything and write inside the workspace (cwd) and temp directories.${roots} Network access is ${policy.network_access ? "enabled" : "restricted"}.`;
     }
+    case "external-sandbox":
+      return `Commands run inside an external sandbox that Codex does not manage (\`external-sandbox\`). Network access is ${policy.network_access}.`;
   }
 }
 

@@ -62,7 +62,7 @@ export function payloadWithUpdatedInput(name: string, payload: ToolPayload, upda
 /** Claude Code's `permission_mode` for the session's policies. */
 export function hookPermissionMode(approval: AskForApproval, sandbox: SandboxPolicy, planMode: boolean): string {
   if (planMode) return "plan";
-  if (approval === "never" && sandbox.mode === "danger-full-access") return "bypassPermissions";
+  if (approval === "never" && sandbox.type === "danger-full-access") return "bypassPermissions";
   return "default";
 }
 

@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 // workspace-write over `work` only: /tmp and $TMPDIR are not writable, so `outside` is not.
-const sandboxPolicy = { mode: "workspace-write" as const, excludeSlashTmp: true, excludeTmpdirEnvVar: true };
+const sandboxPolicy = { type: "workspace-write" as const, exclude_slash_tmp: true, exclude_tmpdir_env_var: true };
 
 describe.each(["exec_command", "shell_command"] as const)("sandbox denial → approval → escalated retry (%s, real bwrap)", (tool) => {
   function call(command: string, callId: string) {

@@ -48,7 +48,7 @@ function start(extra: Partial<SessionOptions> = {}): Harness {
     provider: provider(),
     providerId: "fake",
     approvalPolicy: "never",
-    sandboxPolicy: { mode: "danger-full-access" },
+    sandboxPolicy: { type: "danger-full-access" },
     env: { FAKE_KEY: "k", PATH: process.env.PATH, SHELL: "/bin/bash", HOME: dir },
     retry: { baseDelayMs: 1 },
     tools: { shellTool: "shell_command" },
@@ -97,7 +97,7 @@ describe("session turn loop against the fake Responses server", () => {
     server.enqueue(
       turn([sse.reasoning("thinking"), sse.message("Hello there", { phase: "final_answer", deltas: 3 })], { usage: usage(100, 20) }),
     );
-    const h = start({ approvalPolicy: "on-request", sandboxPolicy: { mode: "workspace-write" } });
+    const h = start({ approvalPolicy: "on-request", sandboxPolicy: { type: "workspace-write" } });
     h.session.submit(say("hi"));
     const end = await h.turnEnd();
     expect(end.msg).toMatchObject({ type: "task_complete", last_agent_message: "Hello there" });
@@ -422,7 +422,7 @@ describe("session turn loop against the fake Responses server", () => {
 
   it("fails closed when a sandboxed mode has no sandbox backend", async () => {
     server.enqueue(turn(sse.functionCall("shell_command", { command: "touch nope.txt" }, { callId: "r1" })), turn(sse.message("ok")));
-    const h = start({ sandboxPolicy: { mode: "workspace-write" }, approvalPolicy: "never", runner: createLocalRunner({ sandbox: null }) });
+    const h = start({ sandboxPolicy: { type: "workspace-write" }, approvalPolicy: "never", runner: createLocalRunner({ sandbox: null }) });
     h.session.submit(say("try"));
     await h.turnEnd();
     expect(existsSync(path.join(dir, "nope.txt"))).toBe(false);
@@ -432,7 +432,7 @@ describe("session turn loop against the fake Responses server", () => {
 
   it("does not let a read-only session write files", async () => {
     server.enqueue(turn(sse.functionCall("shell_command", { command: "touch ro.txt" }, { callId: "r2" })), turn(sse.message("ok")));
-    const h = start({ sandboxPolicy: { mode: "read-only" }, approvalPolicy: "never" });
+    const h = start({ sandboxPolicy: { type: "read-only" }, approvalPolicy: "never" });
     h.session.submit(say("try"));
     expect((await h.turnEnd()).msg.type).toBe("task_complete");
     expect(existsSync(path.join(dir, "ro.txt"))).toBe(false);

@@ -2,7 +2,8 @@
 import {
   type AskForApproval,
   type CollaborationMode,
-  type CoreSandboxPolicy,
+  CoreSandboxPolicy,
+  type CoreSandboxPolicyInput,
   type EventMsg,
   type ModeKind,
   Op as OpSchema,
@@ -127,7 +128,12 @@ export interface SessionOptions {
   /** Other providers a ThreadSettings override may switch to. */
   providers?: Record<string, ModelProviderInfo>;
   approvalPolicy?: AskForApproval;
-  sandboxPolicy?: SandboxPolicy;
+  /**
+   * The protocol's `CoreSandboxPolicy` (`{ type: "workspace-write", writable_roots?, network_access?, … }`;
+   * fields with defaults may be left out). Default `{ type: "read-only" }`. An invalid policy is an
+   * `error` event and the session stays read-only.
+   */
+  sandboxPolicy?: CoreSandboxPolicyInput;
   baseInstructions?: string;
   developerInstructions?: string;
   /** Instructions of a model (appended as a developer message on a model switch). */
@@ -227,13 +233,16 @@ export function hookEngineFromConfig(
 /** Session options from a loaded Config (the CLI / app-server path). */
 export function sessionOptionsFromConfig(config: Config, cwd: string, extra: Partial<SessionOptions> = {}): SessionOptions {
   const ww = config.sandboxWorkspaceWrite;
-  const sandboxPolicy: SandboxPolicy = { mode: config.sandboxMode };
-  if (config.sandboxMode === "workspace-write") {
-    if (ww.writable_roots) sandboxPolicy.writableRoots = ww.writable_roots;
-    if (ww.network_access !== undefined) sandboxPolicy.networkAccess = ww.network_access;
-    if (ww.exclude_tmpdir_env_var !== undefined) sandboxPolicy.excludeTmpdirEnvVar = ww.exclude_tmpdir_env_var;
-    if (ww.exclude_slash_tmp !== undefined) sandboxPolicy.excludeSlashTmp = ww.exclude_slash_tmp;
-  }
+  const sandboxPolicy: CoreSandboxPolicyInput =
+    config.sandboxMode === "workspace-write"
+      ? {
+          type: "workspace-write",
+          writable_roots: ww.writable_roots ?? [],
+          network_access: ww.network_access ?? false,
+          exclude_tmpdir_env_var: ww.exclude_tmpdir_env_var ?? false,
+          exclude_slash_tmp: ww.exclude_slash_tmp ?? false,
+        }
+      : { type: config.sandboxMode };
   const options: SessionOptions = {
     cwd,
     model: config.model,
@@ -315,43 +324,9 @@ interface PendingApproval {
 
 class Aborted extends Error {}
 
+const READ_ONLY: CoreSandboxPolicy = { type: "read-only", network_access: false };
+
 const ZERO_USAGE: TokenUsage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 };
-
-function toCoreSandbox(policy: SandboxPolicy): CoreSandboxPolicy {
-  switch (policy.mode) {
-    case "danger-full-access":
-      return { type: "danger-full-access" };
-    case "read-only":
-      return { type: "read-only", network_access: policy.networkAccess ?? false };
-    case "workspace-write":
-      return {
-        type: "workspace-write",
-        writable_roots: policy.writableRoots ?? [],
-        network_access: policy.networkAccess ?? false,
-        exclude_tmpdir_env_var: policy.excludeTmpdirEnvVar ?? false,
-        exclude_slash_tmp: policy.excludeSlashTmp ?? false,
-      };
-  }
-}
-
-function fromCoreSandbox(policy: CoreSandboxPolicy): SandboxPolicy | undefined {
-  switch (policy.type) {
-    case "danger-full-access":
-      return { mode: "danger-full-access" };
-    case "read-only":
-      return { mode: "read-only", networkAccess: policy.network_access };
-    case "workspace-write":
-      return {
-        mode: "workspace-write",
-        writableRoots: policy.writable_roots,
-        networkAccess: policy.network_access,
-        excludeTmpdirEnvVar: policy.exclude_tmpdir_env_var,
-        excludeSlashTmp: policy.exclude_slash_tmp,
-      };
-    case "external-sandbox":
-      return undefined;
-  }
-}
 
 function toWireDecision(decision: WireReviewDecision): ReviewDecision {
   if (typeof decision === "string") return decision === "timed_out" ? "denied" : decision;
@@ -425,7 +400,7 @@ class SessionImpl implements Session {
       providerId: options.providerId ?? "openai",
       provider: options.provider,
       approvalPolicy: options.approvalPolicy ?? "on-request",
-      sandboxPolicy: options.sandboxPolicy ?? { mode: "read-only" },
+      sandboxPolicy: READ_ONLY,
       cwd: options.cwd,
       workspaceRoots: options.workspaceRoots ?? workspaceRootsFor(options.cwd),
     };
@@ -437,6 +412,8 @@ class SessionImpl implements Session {
       this.told = { model: options.model };
     }
     if (options.onEvent) this.hub.subscribe(options.onEvent);
+    const sandbox = CoreSandboxPolicy.safeParse(options.sandboxPolicy ?? READ_ONLY);
+    if (sandbox.success) this.settingsState.sandboxPolicy = sandbox.data;
     const configured: EventMsg = {
       type: "session_configured",
       session_id: this.sessionId,
@@ -451,6 +428,10 @@ class SessionImpl implements Session {
     };
     if (this.settingsState.reasoningEffort) configured.reasoning_effort = this.settingsState.reasoningEffort;
     this.emit("session", configured);
+    if (!sandbox.success) {
+      const issues = sandbox.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+      this.emit("session", { type: "error", message: `invalid sandboxPolicy (the session stays read-only): ${issues}` });
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -525,7 +506,7 @@ class SessionImpl implements Session {
       model_provider_id: s.providerId,
       approval_policy: s.approvalPolicy,
       approvals_reviewer: "user",
-      permission_profile: sandboxPolicyToPermissionProfileForCwd(toCoreSandbox(s.sandboxPolicy), s.cwd),
+      permission_profile: sandboxPolicyToPermissionProfileForCwd(s.sandboxPolicy, s.cwd),
       cwd: s.cwd,
       runtime_workspace_roots: s.workspaceRoots,
       disabled_plugin_ids: [],
@@ -591,7 +572,7 @@ class SessionImpl implements Session {
 
   private turnContext(turnId: string): TurnContextItem {
     const s = this.settingsState;
-    const sandbox = toCoreSandbox(s.sandboxPolicy);
+    const sandbox = s.sandboxPolicy;
     const context: TurnContextItem = {
       turn_id: turnId,
       cwd: s.cwd,
@@ -670,15 +651,11 @@ class SessionImpl implements Session {
     if (overrides.runtime_workspace_roots !== undefined) next.workspaceRoots = overrides.runtime_workspace_roots;
     if (overrides.permission_profile !== undefined) {
       const converted = permissionProfileToSandboxPolicy(overrides.permission_profile, next.cwd);
-      const policy = converted.ok ? fromCoreSandbox(converted.policy) : undefined;
-      if (!policy) {
-        this.emit(subId, {
-          type: "error",
-          message: `unsupported permission profile: ${converted.ok ? "external sandboxes are not supported" : converted.error}`,
-        });
+      if (!converted.ok) {
+        this.emit(subId, { type: "error", message: `unsupported permission profile: ${converted.error}` });
         return false;
       }
-      next.sandboxPolicy = policy;
+      next.sandboxPolicy = converted.policy;
     }
     if (overrides.collaboration_mode !== undefined) next.collaborationMode = overrides.collaboration_mode;
     if (overrides.reasoning_effort !== undefined) next.reasoningEffort = overrides.reasoning_effort;

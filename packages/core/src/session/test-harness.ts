@@ -25,7 +25,7 @@ export function startSession(server: FakeResponsesServer, dir: string, extra: Pa
     provider: fakeProvider(server),
     providerId: "fake",
     approvalPolicy: "never",
-    sandboxPolicy: { mode: "danger-full-access" },
+    sandboxPolicy: { type: "danger-full-access" },
     env: { FAKE_KEY: "k", PATH: process.env.PATH, SHELL: "/bin/bash", HOME: dir },
     retry: { baseDelayMs: 1 },
     tools: { shellTool: "shell_command" },

@@ -5,8 +5,8 @@
 import path from "node:path";
 import { v7 as uuidv7 } from "uuid";
 import { Policy, commandsForExecPolicy, evaluateExecApproval } from "@codex-ts/execpolicy";
-import { canWritePath, profileFromLegacySettings, resolvePolicy } from "@codex-ts/sandboxing";
-import type { AskForApproval } from "@codex-ts/protocol";
+import { canWritePath, resolvePolicy } from "@codex-ts/sandboxing";
+import { type AskForApproval, sandboxPolicyToPermissionProfile } from "@codex-ts/protocol";
 import type {
   ApprovalRequest,
   FileChangeSummary,
@@ -14,6 +14,7 @@ import type {
   SandboxPolicy,
   ToolContext,
 } from "./types.js";
+import { runsUnsandboxed } from "./types.js";
 
 /** What the tool should do after consulting policy (and possibly the user). */
 export type Assessment =
@@ -117,8 +118,8 @@ export async function requestApproval(
  * names like `.git` inside a writable root stay read-only, as in Codex).
  */
 export function pathsWritable(paths: string[], policy: SandboxPolicy, cwd: string): boolean {
-  if (policy.mode === "danger-full-access") return true;
-  const resolved = resolvePolicy(profileFromLegacySettings(policy), {
+  if (runsUnsandboxed(policy)) return true;
+  const resolved = resolvePolicy(sandboxPolicyToPermissionProfile(policy), {
     cwd,
     workspaceRoots: [cwd],
     ...(process.env.TMPDIR ? { tmpdir: process.env.TMPDIR } : {}),
@@ -176,7 +177,7 @@ export function assessCommand(input: {
   const approvalPolicy = input.policy === "on-failure" ? "on-request" : input.policy;
   const requirement = evaluateExecApproval(input.execPolicy ?? Policy.empty(), input.argv, {
     approvalPolicy,
-    sandbox: input.sandbox.mode === "danger-full-access" ? "unrestricted" : "restricted",
+    sandbox: runsUnsandboxed(input.sandbox) ? "unrestricted" : "restricted",
     requestsSandboxOverride: input.requestEscalation,
     ...(input.prefixRule ? { prefixRule: input.prefixRule } : {}),
   });

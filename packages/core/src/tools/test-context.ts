@@ -2,7 +2,7 @@
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { AskForApproval } from "@codex-ts/protocol";
+import { type AskForApproval, CoreSandboxPolicy, type CoreSandboxPolicyInput } from "@codex-ts/protocol";
 import type {
   ApprovalRequest,
   CommandRunner,
@@ -30,7 +30,7 @@ export function makeContext(
   options: {
     dir?: string;
     approvalPolicy?: AskForApproval;
-    sandboxPolicy?: SandboxPolicy;
+    sandboxPolicy?: CoreSandboxPolicyInput;
     decide?: (req: ApprovalRequest) => ReviewDecision | Promise<ReviewDecision>;
     runner?: CommandRunner;
     planMode?: boolean;
@@ -47,7 +47,7 @@ export function makeContext(
     threadId: "thread-1",
     turnId: "turn-1",
     cwd: dir,
-    sandboxPolicy: options.sandboxPolicy ?? { mode: "workspace-write" },
+    sandboxPolicy: CoreSandboxPolicy.parse(options.sandboxPolicy ?? { type: "workspace-write" }),
     approvalPolicy: options.approvalPolicy ?? "on-request",
     signal: abort.signal,
     emit: (e) => events.push(e),

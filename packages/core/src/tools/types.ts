@@ -13,7 +13,7 @@
 
 import type {
   AskForApproval,
-  CoreSandboxMode,
+  CoreSandboxPolicy,
   FileChange,
   ReviewDecision as ProtocolReviewDecision,
 } from "@codex-ts/protocol";
@@ -100,13 +100,18 @@ export function toolSpecName(spec: ToolSpec): string {
 /** Codex ReviewDecision (snake_case core wire shape, from @codex-ts/protocol). */
 export type ReviewDecision = ProtocolReviewDecision;
 
-export interface SandboxPolicy {
-  mode: CoreSandboxMode;
-  /** workspace-write: extra writable roots besides cwd. */
-  writableRoots?: string[];
-  networkAccess?: boolean;
-  excludeTmpdirEnvVar?: boolean;
-  excludeSlashTmp?: boolean;
+/**
+ * The sandbox policy commands and patches run under: the protocol's `CoreSandboxPolicy`
+ * (`{ type: "workspace-write", writable_roots, network_access, … }`), used as is.
+ */
+export type SandboxPolicy = CoreSandboxPolicy;
+
+/**
+ * True when core adds no sandbox of its own: `danger-full-access`, or `external-sandbox` (the
+ * process is already confined by something else, as in Codex).
+ */
+export function runsUnsandboxed(policy: SandboxPolicy): boolean {
+  return policy.type === "danger-full-access" || policy.type === "external-sandbox";
 }
 
 export type ApprovalRequest =
@@ -207,6 +212,11 @@ export interface CommandSpec {
   sandbox: SandboxPolicy;
   /** Request to run outside the sandbox (only after approval). */
   escalated?: boolean;
+  /**
+   * The session's network proxy (HTTP listener). With a restricted network the sandboxed command
+   * gets proxied networking: this proxy is its only way out.
+   */
+  networkProxy?: { host: string; port: number };
   signal?: AbortSignal;
 }
 
@@ -255,6 +265,8 @@ export interface ToolContext {
   /** The user accepted a proposed execpolicy prefix rule: persist it (the session decides where). */
   onExecpolicyAmendment?(prefix: string[]): void | Promise<void>;
   /** Session-scoped store of running exec_command processes (write_stdin targets). */
+  /** The session's network proxy: sandboxed commands with a restricted network go through it. */
+  networkProxy?: { host: string; port: number };
   execSessions?: ExecSessionStoreLike;
   /** Environment for commands (after shell_environment_policy). Defaults to process.env. */
   env?: Record<string, string>;

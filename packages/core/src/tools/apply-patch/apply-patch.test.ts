@@ -315,7 +315,7 @@ describe("apply_patch approvals", () => {
     const outside = makeContext();
     const outsidePath = path.join(outside.dir, "x.txt");
     try {
-      const ws = { mode: "workspace-write" as const, excludeSlashTmp: true, excludeTmpdirEnvVar: true };
+      const ws = { type: "workspace-write" as const, exclude_slash_tmp: true, exclude_tmpdir_env_var: true };
       t = makeContext({ approvalPolicy: "never", sandboxPolicy: ws });
       const h = applyPatchHandler("function");
       const rejected = await h.handle(fnCall("apply_patch", { input: wrap(`*** Add File: ${outsidePath}\n+x`) }), t.ctx);
@@ -331,7 +331,7 @@ describe("apply_patch approvals", () => {
       expect(readFileSync(outsidePath, "utf8")).toBe("x\n");
       t.cleanup();
 
-      t = makeContext({ approvalPolicy: "on-request", sandboxPolicy: { mode: "read-only" }, decide: () => "denied" });
+      t = makeContext({ approvalPolicy: "on-request", sandboxPolicy: { type: "read-only" }, decide: () => "denied" });
       const ro = await h.handle(fnCall("apply_patch", { input: wrap("*** Add File: inside.txt\n+x") }), t.ctx);
       expect(ro.success).toBe(false);
       expect(t.approvals).toHaveLength(1);

@@ -7,8 +7,9 @@ import { execCommandHandler, shellCommandHandler, writeStdinHandler } from "./ha
 import { createLocalRunner, killProcessGroup } from "./runner.js";
 import { ExecSessionStore } from "./sessions.js";
 import { policyFromSources } from "@codex-ts/execpolicy";
+import { CoreSandboxPolicy } from "@codex-ts/protocol";
 
-const full = { mode: "danger-full-access" as const };
+const full = { type: "danger-full-access" as const };
 
 function completedItems(events: ToolEvent[]) {
   return events.flatMap((e) => (e.type === "item_completed" && e.item.type === "command_execution" ? [e.item] : []));
@@ -26,13 +27,13 @@ function pidAlive(pid: number): boolean {
 describe("local runner", () => {
   it("fails closed for sandboxed modes without a sandbox backend", async () => {
     const runner = createLocalRunner({ sandbox: null });
-    const r = await runner.spawn({ argv: ["touch", "/tmp/never"], cwd: "/tmp", sandbox: { mode: "workspace-write" } });
+    const r = await runner.spawn({ argv: ["touch", "/tmp/never"], cwd: "/tmp", sandbox: CoreSandboxPolicy.parse({ type: "workspace-write" }) });
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.kind).toBe("sandbox_unavailable");
       expect(r.error).toContain("sandbox mode 'workspace-write' is not available");
     }
-    const ro = await runner.spawn({ argv: ["true"], cwd: "/tmp", sandbox: { mode: "read-only" } });
+    const ro = await runner.spawn({ argv: ["true"], cwd: "/tmp", sandbox: CoreSandboxPolicy.parse({ type: "read-only" }) });
     expect(ro.ok).toBe(false);
   });
 
@@ -40,7 +41,7 @@ describe("local runner", () => {
     const runner = createLocalRunner({
       sandbox: async (spec) => ({ ok: true, argv: ["/bin/sh", "-c", 'echo "wrapped:$0"', ...spec.argv] }),
     });
-    const r = await runner.spawn({ argv: ["inner"], cwd: "/tmp", sandbox: { mode: "read-only" } });
+    const r = await runner.spawn({ argv: ["inner"], cwd: "/tmp", sandbox: CoreSandboxPolicy.parse({ type: "read-only" }) });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     let out = "";
@@ -127,7 +128,7 @@ describe("shell_command", () => {
   });
 
   it("fails closed (clear error, nothing run) in workspace-write without a sandbox backend", async () => {
-    t = makeContext({ sandboxPolicy: { mode: "workspace-write" }, runner: createLocalRunner({ sandbox: null }) });
+    t = makeContext({ sandboxPolicy: { type: "workspace-write" }, runner: createLocalRunner({ sandbox: null }) });
     const marker = path.join(t.dir, "ran");
     const r = await shellCommandHandler().handle(fnCall("shell_command", { command: `touch ${marker}` }), t.ctx);
     expect(r.success).toBe(false);
@@ -208,7 +209,7 @@ describe("exec approvals", () => {
   });
 
   // workspace-write without /tmp, so a second temp dir is outside the writable roots.
-  const ws = { mode: "workspace-write" as const, excludeSlashTmp: true, excludeTmpdirEnvVar: true };
+  const ws = { type: "workspace-write" as const, exclude_slash_tmp: true, exclude_tmpdir_env_var: true };
 
   it("real sandbox: writes inside the workspace work, outside are blocked; read-only blocks all", async () => {
     const outside = makeContext();
@@ -224,7 +225,7 @@ describe("exec approvals", () => {
       expect(existsSync(target)).toBe(false);
       t.cleanup();
 
-      t = makeContext({ sandboxPolicy: { mode: "read-only" }, runner: createLocalRunner(), approvalPolicy: "never" });
+      t = makeContext({ sandboxPolicy: { type: "read-only" }, runner: createLocalRunner(), approvalPolicy: "never" });
       const ro = await h.handle(fnCall("shell_command", { command: "echo x > f.txt", login: false }), t.ctx);
       expect(ro.success).toBe(false);
       expect(existsSync(path.join(t.dir, "f.txt"))).toBe(false);
@@ -325,7 +326,7 @@ describe("exec approvals", () => {
 
   it("on-failure offers to run outside an unavailable sandbox, only with approval", async () => {
     t = makeContext({
-      sandboxPolicy: { mode: "workspace-write" },
+      sandboxPolicy: { type: "workspace-write" },
       runner: createLocalRunner({ sandbox: null }),
       approvalPolicy: "on-failure",
       decide: () => "approved",

@@ -24,6 +24,7 @@ import type {
   ToolHandler,
   ToolResult,
 } from "../types.js";
+import { runsUnsandboxed } from "../types.js";
 import { type ExecSession, sessionStoreFor } from "./sessions.js";
 
 export const DEFAULT_EXEC_YIELD_MS = 10_000;
@@ -309,6 +310,7 @@ async function spawnCommand(req: StartRequest, escalated: boolean): Promise<Spaw
     sandbox: ctx.sandboxPolicy,
     escalated,
     signal: ctx.signal,
+    ...(ctx.networkProxy ? { networkProxy: ctx.networkProxy } : {}),
   });
   if (spawned.ok) {
     spawned.process.onOutput((chunk, stream) => {
@@ -441,7 +443,7 @@ function sandboxDenialRetryable(
   return (
     (ctx.approvalPolicy === "on-failure" || ctx.approvalPolicy === "on-request") &&
     !escalated &&
-    ctx.sandboxPolicy.mode !== "danger-full-access" &&
+    !runsUnsandboxed(ctx.sandboxPolicy) &&
     detectSandboxDenial(exit.exitCode, output, exit.signal ?? null)
   );
 }

@@ -8,8 +8,9 @@
  * clear error — a command is never silently run unsandboxed.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { sandboxPolicyToPermissionProfile } from "@codex-ts/protocol";
 import { createSandboxWrapper } from "@codex-ts/sandboxing";
-import type { CommandRunner, CommandSpec, RunningProcess, SpawnResult } from "../types.js";
+import { type CommandRunner, type CommandSpec, type RunningProcess, runsUnsandboxed, type SpawnResult } from "../types.js";
 
 /** Turns a command into its sandboxed form, or explains why it cannot. */
 export type SandboxWrapper = (
@@ -23,6 +24,25 @@ export interface LocalRunnerOptions {
    * so every sandboxed mode fails closed.
    */
   sandbox?: SandboxWrapper | null;
+}
+
+/**
+ * @codex-ts/sandboxing's wrapper for a core `CommandSpec`: the spec's `CoreSandboxPolicy` becomes a
+ * permission profile, and `networkProxy` (when set) turns a restricted network into proxied
+ * networking (only that proxy is reachable from the sandbox).
+ */
+export function defaultSandboxWrapper(): SandboxWrapper {
+  const plain = createSandboxWrapper();
+  return (spec) => {
+    const wrap = spec.networkProxy ? createSandboxWrapper({ networkProxy: spec.networkProxy }) : plain;
+    return wrap({
+      argv: spec.argv,
+      cwd: spec.cwd,
+      ...(spec.env ? { env: spec.env } : {}),
+      permissionProfile: sandboxPolicyToPermissionProfile(spec.sandbox),
+      ...(spec.escalated ? { escalated: true } : {}),
+    });
+  };
 }
 
 type Listener = (chunk: string, stream: "stdout" | "stderr") => void;
@@ -174,20 +194,20 @@ function baseEnv(spec: CommandSpec): Record<string, string> {
 
 /** Runs commands on this machine; sandboxed modes need a `SandboxWrapper`. */
 export function createLocalRunner(options: LocalRunnerOptions = {}): CommandRunner {
-  const sandbox = options.sandbox === undefined ? createSandboxWrapper() : options.sandbox;
+  const sandbox = options.sandbox === undefined ? defaultSandboxWrapper() : options.sandbox;
   return {
     async spawn(spec) {
       if (spec.signal?.aborted) return { ok: false, kind: "spawn_failed", error: "aborted before start" };
       let argv = spec.argv;
       let env = baseEnv(spec);
-      const unsandboxed = spec.sandbox.mode === "danger-full-access" || spec.escalated === true;
+      const unsandboxed = runsUnsandboxed(spec.sandbox) || spec.escalated === true;
       if (!unsandboxed) {
         if (!sandbox) {
           return {
             ok: false,
             kind: "sandbox_unavailable",
             error:
-              `sandbox mode '${spec.sandbox.mode}' is not available in this build (no sandbox ` +
+              `sandbox mode '${spec.sandbox.type}' is not available in this build (no sandbox ` +
               "backend is configured); the command was not run. Only danger-full-access runs commands without a sandbox.",
           };
         }
