@@ -59,6 +59,24 @@ describe("EventMsg", () => {
     expect(parseEventMsg(null).kind).toBe("invalid");
   });
 
+  it("round-trips a network exec approval request (context and proposed amendments)", () => {
+    const event = {
+      type: "exec_approval_request",
+      call_id: "c1",
+      approval_id: "a1",
+      turn_id: "t1",
+      command: ["curl", "http://api.example.com"],
+      cwd: "/w",
+      reason: "network access to api.example.com",
+      network_approval_context: { host: "api.example.com", protocol: "socks5_tcp" },
+      proposed_network_policy_amendments: [{ host: "api.example.com", action: "allow" }],
+      available_decisions: ["approved", { network_policy_amendment: { network_policy_amendment: { host: "api.example.com", action: "allow" } } }],
+      parsed_cmd: [],
+    };
+    expect(JSON.parse(JSON.stringify(EventMsg.parse(event)))).toEqual(event);
+    expect(parseEventMsg({ ...event, network_approval_context: { host: "h", protocol: "socks5Tcp" } }).kind).toBe("invalid");
+  });
+
   it("round-trips an agent message with phase", () => {
     const event = { type: "agent_message", message: "done", phase: "final_answer" };
     expect(JSON.parse(JSON.stringify(EventMsg.parse(event)))).toEqual(event);

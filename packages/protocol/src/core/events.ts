@@ -17,6 +17,8 @@ import {
   AskForApproval,
   CollaborationMode,
   ModeKind,
+  NetworkApprovalContext,
+  NetworkPolicyAmendment,
   ReasoningSummary,
   ReviewDecision,
 } from "./policy.js";
@@ -185,7 +187,11 @@ export const ExecApprovalRequestEvent = ev("exec_approval_request", {
   command: z.array(z.string()),
   cwd: z.string(),
   reason: omittableField(z.string()),
+  /** Set when a sandboxed command's network attempt was blocked by the managed proxy. */
+  network_approval_context: omittableField(NetworkApprovalContext),
   proposed_execpolicy_amendment: omittableField(z.array(z.string())),
+  /** Allow/deny rules for the host the user may persist instead of answering once. */
+  proposed_network_policy_amendments: omittableField(z.array(NetworkPolicyAmendment)),
   available_decisions: omittableField(z.array(ReviewDecision)),
   parsed_cmd: z.array(ParsedCommand).default([]),
 });

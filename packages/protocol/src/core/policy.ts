@@ -35,6 +35,14 @@ export const NetworkPolicyAmendment = z.object({
 });
 export type NetworkPolicyAmendment = z.infer<typeof NetworkPolicyAmendment>;
 
+/** The protocol of a network attempt that needs approval (core spelling: snake_case). */
+export const NetworkApprovalProtocol = z.enum(["http", "https", "socks5_tcp", "socks5_udp"]);
+export type NetworkApprovalProtocol = z.infer<typeof NetworkApprovalProtocol>;
+
+/** What a managed-network approval is about: the host and the protocol of the blocked attempt. */
+export const NetworkApprovalContext = z.object({ host: z.string(), protocol: NetworkApprovalProtocol });
+export type NetworkApprovalContext = z.infer<typeof NetworkApprovalContext>;
+
 /**
  * The user's answer to an approval request (serde snake_case; data-carrying variants are
  * externally tagged objects).
