@@ -22,9 +22,10 @@ describe("the shared schema validator", () => {
     expect(validateServerMessage({ id: 3, result: {} }, noIds)).not.toEqual([]);
     expect(validateServerMessage({ id: null, error: { code: 1, message: "x" } }, noIds)).not.toEqual([]);
     expect(validateServerMessage({ id: 4, method: "item/tool/call", params: {} }, noIds)).not.toEqual([]);
+    expect(validateServerMessage({ id: 5, method: "thread/start", params: {} }, noIds)).not.toEqual([]);
   });
 
-  it("names response schemas after their methods", () => {
+  it("knows the response schema of each method", () => {
     expect(responseSchemaName("thread/start")).toBe("ThreadStartResponse");
     expect(responseSchemaName("thread/compact/start")).toBe("ThreadCompactStartResponse");
     expect(responseSchemaName("config/batchWrite")).toBe("ConfigWriteResponse");
