@@ -2,7 +2,7 @@
  * execpolicy: checks per second against a 1,000-rule policy (goal ≥ 100,000/s for plain argv).
  */
 import { Policy, evaluateExecApproval, formatRulesError, policyFromSources } from "@codex-ts/execpolicy";
-import { type Benchmark, note, opsPerSecond, report } from "./harness.js";
+import { type Benchmark, note, opsPerSecond, record, report } from "./harness.js";
 
 const GOAL = 100_000;
 
@@ -69,7 +69,7 @@ const benchmark: Benchmark = {
     const parseMs = (performance.now() - parseStart) / 5;
     if (!built.ok) throw new Error(formatRulesError(built.error));
     const policy: Policy = built.policy;
-    note(`policy: ${policy.prefixRules.length} prefix rules; a warm parse takes ~${parseMs.toFixed(0)} ms`);
+    record(`parse the ${policy.prefixRules.length.toLocaleString("en-US")}-rule policy (warm)`, parseMs, { unit: "ms", digits: 1 });
     const cmds = commands(next);
     const mask = cmds.length - 1;
     const matched = cmds.filter((c) => policy.matchesForCommand(c).length > 0).length;
