@@ -2,6 +2,7 @@
  * The thread registry: creates, loads, forks, lists and archives threads through the thread
  * store and rollout packages, and owns every loaded thread's core session.
  */
+import { statSync } from "node:fs";
 import path from "node:path";
 import { type Config, type ConfigOverride, createSession, sessionOptionsFromConfig } from "@codex-ts/core";
 import type { RolloutLine, v2 } from "@codex-ts/protocol";
@@ -78,6 +79,17 @@ function unwrap<T>(result: StoreResult<T>, what: string): T {
   }
 }
 
+/** Throws an invalid-request error unless `dir` is an existing directory. */
+export function assertDirectory(dir: string): void {
+  let ok = false;
+  try {
+    ok = statSync(dir).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw invalidRequest(`cwd is not an existing directory: ${dir}`);
+}
+
 export class ThreadManager {
   readonly #options: ThreadManagerOptions;
   readonly threads = new Map<string, LiveThread>();
@@ -109,7 +121,9 @@ export class ThreadManager {
   /* ------------------------------------------------------------------ sessions */
 
   #resolveCwd(cwd: string | null | undefined, fallback?: string): string {
-    return path.resolve(cwd ?? fallback ?? process.cwd());
+    const resolved = path.resolve(cwd ?? fallback ?? process.cwd());
+    if (cwd) assertDirectory(resolved);
+    return resolved;
   }
 
   #config(params: SessionSettingsParams, cwd: string): Config {

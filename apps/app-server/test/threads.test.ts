@@ -222,6 +222,8 @@ describe("wrong ids and wrong states", () => {
     const readMissing = await s.request("thread/read", { threadId: missing });
     expect(readMissing.error?.code).toBe(-32600);
 
+    const badCwd = await s.request("thread/start", { cwd: path.join(workDir, "missing") });
+    expect(badCwd.error?.message).toContain("cwd is not an existing directory");
     const { thread } = await s.call("thread/start", { cwd: workDir });
     const steer = await s.request("turn/steer", { threadId: thread.id, expectedTurnId: "t", input: [{ type: "text", text: "x" }] });
     expect(steer.error).toEqual({ code: -32600, message: "no active turn to steer" });

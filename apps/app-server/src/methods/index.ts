@@ -8,6 +8,7 @@ import { sandboxPolicyToProfile, toCoreUserInput } from "../mapping.js";
 import type { Runtime } from "../runtime.js";
 import { type MethodContext, type MethodSpec, method } from "../server.js";
 import type { LiveThread } from "../thread.js";
+import { assertDirectory } from "../threads.js";
 import { EXPERIMENTAL_FIELDS, ThreadForkParams, ThreadResumeParams, ThreadStartParams, TurnStartParams } from "../wire.js";
 
 /** How long turn/start waits for core to begin the turn before answering with an error. */
@@ -185,6 +186,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
         const items = coreInputs(p.input);
         const settings: Record<string, unknown> = {};
         const cwd = p.cwd ? path.resolve(thread.session.settings().cwd, p.cwd) : undefined;
+        if (cwd) assertDirectory(cwd);
         if (p.model) settings.model = p.model;
         if (cwd) settings.cwd = cwd;
         if (p.approvalPolicy) settings.approval_policy = p.approvalPolicy;
