@@ -16,6 +16,7 @@ import { type StoredThread, type ThreadStore, toV2Thread } from "@codex-ts/threa
 import { errorMessage, invalidRequest } from "./errors.js";
 import type { Logger } from "./log.js";
 import {
+  fileChangesToDiff,
   itemEventToV2,
   planStatus,
   toV2RateLimits,
@@ -47,6 +48,9 @@ interface TurnState {
   agentItemId: string | null;
   reasoningItemId: string | null;
   summaryIndex: number;
+  /** Diff synthesized from completed file changes, unless core reports `turn_diff` itself. */
+  diff: string;
+  coreDiff: boolean;
   pending: Map<RequestId, PendingServerRequest>;
 }
 
@@ -410,6 +414,8 @@ export class LiveThread {
           agentItemId: null,
           reasoningItemId: null,
           summaryIndex: 0,
+          diff: "",
+          coreDiff: false,
           pending: new Map(),
         };
         this.#turn = state;
@@ -456,6 +462,10 @@ export class LiveThread {
             else turn.items.push(item);
           }
           this.#emit("item/completed", { threadId: this.id, turnId, item, completedAtMs: msg.completed_at_ms ?? Date.now() });
+          if (turn && !turn.coreDiff && item.type === "fileChange" && item.status === "completed" && item.changes.length > 0) {
+            turn.diff += fileChangesToDiff(item.changes, this.session.settings().cwd);
+            this.#emit("turn/diff/updated", { threadId: this.id, turnId: turn.id, diff: turn.diff });
+          }
         }
         return;
       }
@@ -490,6 +500,7 @@ export class LiveThread {
         }
         return;
       case "turn_diff":
+        if (turn) turn.coreDiff = true;
         if (base) this.#emit("turn/diff/updated", { ...base, diff: msg.unified_diff });
         return;
       case "plan_update":

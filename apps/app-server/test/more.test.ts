@@ -35,6 +35,10 @@ describe("more notifications and server requests", () => {
     const item = server.notifications("item/completed").find((m) => m.params.item.type === "fileChange");
     expect(item?.params.item.status).toBe("completed");
     expect(server.notifications("serverRequest/resolved").map((m) => m.params.requestId)).toContain(request.id);
+    const diff = server.notifications("turn/diff/updated").at(-1);
+    expect(diff?.params).toMatchObject({ threadId: thread.id, turnId: t.id });
+    expect(diff?.params.diff).toContain("+++ b/hello.txt");
+    expect(diff?.params.diff).toContain("+hi from patch");
   });
 
   it("declined patches leave the files alone", async () => {
