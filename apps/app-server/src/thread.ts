@@ -41,6 +41,7 @@ interface PendingServerRequest {
 
 interface TurnState {
   id: string;
+  kind: "regular" | "compact";
   items: v2.ThreadItem[];
   startedAt: number;
   startedAtMs: number;
@@ -56,6 +57,7 @@ interface TurnState {
 
 interface StartWaiter {
   subId: string;
+  kind: TurnState["kind"];
   resolve: (turn: v2.Turn) => void;
   reject: (error: Error) => void;
 }
@@ -231,7 +233,7 @@ export class LiveThread {
     }
     return new Promise((resolve, reject) => {
       const subId = this.session.submit(op);
-      this.#startWaiter = { subId, resolve, reject };
+      this.#startWaiter = { subId, kind: "regular", resolve, reject };
     });
   }
 
@@ -240,13 +242,14 @@ export class LiveThread {
     if (this.#closed) throw invalidRequest(`thread ${this.id} is closed`);
     if (this.#turn || this.#startWaiter) throw invalidRequest(`thread ${this.id} already has a turn in progress`);
     const subId = this.session.submit({ type: "compact" });
-    this.#startWaiter = { subId, resolve: () => {}, reject: () => {} };
+    this.#startWaiter = { subId, kind: "compact", resolve: () => {}, reject: () => {} };
   }
 
   steer(expectedTurnId: string, items: unknown[]): string {
     const turn = this.#turn;
     if (!turn) throw invalidRequest("no active turn to steer");
     if (turn.id !== expectedTurnId) throw invalidRequest(`expected active turn id \`${expectedTurnId}\` but found \`${turn.id}\``);
+    if (turn.kind === "compact") throw invalidRequest(`turn ${turn.id} is a manual compaction and cannot be steered`);
     this.session.submit({ type: "user_input", items });
     return turn.id;
   }
@@ -407,6 +410,7 @@ export class LiveThread {
       case "task_started": {
         const state: TurnState = {
           id: msg.turn_id,
+          kind: waiter && event.id === waiter.subId ? waiter.kind : "regular",
           items: [],
           startedAt: nowSeconds(),
           startedAtMs: Date.now(),

@@ -124,6 +124,28 @@ describe("more notifications and server requests", () => {
     expect(reroute.params).toMatchObject({ threadId: thread.id, turnId, fromModel: "gpt-test", toModel: "gpt-other" });
   });
 
+  it("refuses to steer a manual compaction turn", async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    fake.enqueue(turn([sse.message("SUMMARY")], { gate }));
+    server = await startWithFakeModel(fake.url);
+    const { thread } = await server.call("thread/start", { cwd: workDir });
+    await server.call("thread/compact/start", { threadId: thread.id });
+    const started = await server.waitForNotification("turn/started", (p) => p.threadId === thread.id);
+    const steer = await server.request("turn/steer", {
+      threadId: thread.id,
+      expectedTurnId: started.params.turn.id,
+      input: [{ type: "text", text: "more" }],
+    });
+    expect(steer.error?.message).toContain("cannot be steered");
+    const busy = await server.request("thread/compact/start", { threadId: thread.id });
+    expect(busy.error?.code).toBe(-32600);
+    open();
+    await server.waitForNotification("turn/completed", (p) => p.turn.id === started.params.turn.id);
+  });
+
   it("compacts a thread on thread/compact/start", async () => {
     fake.enqueue(turn([sse.message("first")]), turn([sse.message("SUMMARY OF WORK")]), turn([sse.message("after")]));
     server = await startWithFakeModel(fake.url);
