@@ -13,6 +13,7 @@ export {
   AskForApprovalSchema,
   ConfigTomlSchema,
   ModelProviderSchema,
+  NetworkConfigSchema,
   ProfileSchema,
   SandboxModeSchema,
   ShellEnvironmentPolicySchema,

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readStoredApiKey } from "../client/provider.js";
+import { sessionOptionsFromConfig } from "../session/session.js";
 import { loadConfig, parseOverride } from "./load.js";
 
 let home: string;
@@ -152,6 +153,38 @@ persistence = "none"
     const result = loadConfig({ env: { CODEX_HOME: home } });
     expect(result.ok).toBe(true);
     expect(result.warnings.join("\n")).toContain("deprecated");
+  });
+
+  it("reads [network]: enabled proxied networking becomes the session's networkProxy option", () => {
+    write(`
+[network]
+enabled = true
+allowed_domains = ["**.github.com", "registry.npmjs.org"]
+denied_domains = ["gist.github.com"]
+mode = "full"
+`);
+    const result = loadConfig({ codexHome: home, env: {} });
+    expect(result.ok && result.warnings).toEqual([]);
+    if (!result.ok) return;
+    expect(result.config.network).toEqual({
+      enabled: true,
+      allowedDomains: ["**.github.com", "registry.npmjs.org"],
+      deniedDomains: ["gist.github.com"],
+      allowLocal: false,
+    });
+    const options = sessionOptionsFromConfig(result.config, home);
+    expect(options.networkProxy).toEqual({
+      policy: { allowedDomains: ["**.github.com", "registry.npmjs.org"], deniedDomains: ["gist.github.com"], allowLocal: false },
+      rulesPath: path.join(home, "rules", "default.rules"),
+    });
+    // Not enabled: no proxy (a restricted network stays fully blocked).
+    write(`[network]\nallowed_domains = ["example.com"]\n`);
+    const off = loadConfig({ codexHome: home, env: {} });
+    expect(off.ok && sessionOptionsFromConfig(off.config, home).networkProxy).toBeUndefined();
+    write(`[network]\nenabled = "yes"\n`);
+    const bad = loadConfig({ codexHome: home, env: {} });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error).toContain("network.enabled");
   });
 
   it("reads an API key stored in auth.json", () => {

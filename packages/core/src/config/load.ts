@@ -69,6 +69,8 @@ export interface Config {
   developerInstructions?: string;
   projectDocMaxBytes: number;
   projectDocFallbackFilenames: string[];
+  /** `[network]`: proxied networking for sandboxed commands (see `NetworkConfigSchema`). */
+  network?: { enabled: boolean; allowedDomains: string[]; deniedDomains: string[]; allowLocal: boolean };
   /** Sections owned by other packages, passed through unvalidated. */
   hooks?: unknown;
   skills?: unknown;
@@ -343,6 +345,14 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   if (baseInstructions !== undefined) config.baseInstructions = baseInstructions;
   const developerInstructions = pick("developer_instructions");
   if (developerInstructions !== undefined) config.developerInstructions = developerInstructions;
+  if (toml.network !== undefined) {
+    config.network = {
+      enabled: toml.network.enabled === true,
+      allowedDomains: toml.network.allowed_domains ?? [],
+      deniedDomains: toml.network.denied_domains ?? [],
+      allowLocal: toml.network.allow_local_binding === true,
+    };
+  }
   if (toml.hooks !== undefined) config.hooks = toml.hooks;
   if (toml.skills !== undefined) config.skills = toml.skills;
   if (toml.mcp_servers !== undefined) config.mcpServers = toml.mcp_servers;

@@ -27,6 +27,18 @@ export const SandboxWorkspaceWriteSchema = z.strictObject({
   exclude_slash_tmp: z.boolean().optional(),
 });
 
+/**
+ * `[network]`: proxied networking for sandboxed commands (@codex-ts/network-proxy). `enabled = true`
+ * starts a proxy per session when the sandbox restricts the network; the domain lists are its
+ * policy (Codex's keys). Other Codex keys of this table (proxy_url, mode, …) are accepted and ignored.
+ */
+export const NetworkConfigSchema = z.looseObject({
+  enabled: z.boolean().optional(),
+  allowed_domains: z.array(z.string()).optional(),
+  denied_domains: z.array(z.string()).optional(),
+  allow_local_binding: z.boolean().optional(),
+});
+
 export const ShellEnvironmentPolicySchema = z.strictObject({
   inherit: z.enum(["all", "core", "none"]).optional(),
   ignore_default_excludes: z.boolean().optional(),
@@ -128,6 +140,7 @@ export const ConfigTomlSchema = z.strictObject({
   file_opener: z.string().optional(),
   notify: z.array(z.string()).optional(),
   // Owned by other packages / clients: validated there.
+  network: NetworkConfigSchema.optional(),
   hooks: passthrough,
   skills: passthrough,
   mcp_servers: passthrough,

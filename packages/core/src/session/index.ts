@@ -8,6 +8,7 @@ export {
   SUMMARIZATION_PROMPT,
   SUMMARY_PREFIX,
   type Session,
+  type SessionNetworkProxyOptions,
   type SessionOptions,
   type SessionRecorder,
 } from "./session.js";

@@ -33,6 +33,17 @@ import {
   standardLayers,
 } from "@codex-ts/hooks";
 import type { v2 } from "@codex-ts/protocol";
+import { defaultRulesPath } from "@codex-ts/execpolicy";
+import {
+  createNetworkApprovalBroker,
+  type LookupFn,
+  type NetworkAccessRequest,
+  type NetworkApprovalBroker,
+  type NetworkPolicySpec,
+  type NetworkProxy,
+  proposedNetworkPolicyAmendments,
+  startNetworkProxy,
+} from "@codex-ts/network-proxy";
 import { type Skill, SkillsCache, skillInjectionsForTurn, skillsSectionMessage } from "@codex-ts/skills-watcher";
 import { v7 as uuidv7 } from "uuid";
 import { backoffMs, ModelClient, ModelError, type ModelEvent, type ResponsesRequest } from "../client/model-client.js";
@@ -199,6 +210,27 @@ export interface SessionOptions {
    * turn (default `DEFAULT_MAX_STOP_HOOK_CONTINUATIONS`); past it the turn ends with a warning.
    */
   maxStopHookContinuations?: number;
+  /**
+   * Proxied networking (@codex-ts/network-proxy): when the sandbox restricts the network, the
+   * session starts one proxy (on the first turn that needs it; closed on shutdown) and sandboxed
+   * commands reach the network only through it. A host the policy does not allow becomes an exec
+   * approval on the running command (`network_approval_context`). Absent or null: no proxy, a
+   * restricted network stays fully blocked. `sessionOptionsFromConfig` fills it from `[network]`
+   * when `enabled = true`.
+   */
+  networkProxy?: SessionNetworkProxyOptions | null;
+}
+
+export interface SessionNetworkProxyOptions {
+  /** The config part of the proxy policy (`[network]` domain lists); execpolicy network rules are added. */
+  policy: NetworkPolicySpec;
+  /**
+   * Where "always" answers (`network_policy_amendment`) are persisted as execpolicy `network_rule`s
+   * (`defaultRulesPath(codexHome)`); without it they hold for the session only.
+   */
+  rulesPath?: string;
+  /** Name resolution used by the proxy (default DNS; tests map names to 127.0.0.1). */
+  lookup?: LookupFn;
 }
 
 /** Default cap on Stop-hook continuations per turn (a hook that keeps blocking cannot loop forever). */
@@ -265,6 +297,10 @@ export function sessionOptionsFromConfig(config: Config, cwd: string, extra: Par
   if (config.modelContextWindow) options.modelContextWindow = config.modelContextWindow;
   if (config.modelAutoCompactTokenLimit) options.autoCompactTokenLimit = config.modelAutoCompactTokenLimit;
   options.skillsCache = new SkillsCache({ codexHome: config.codexHome, config: config.skills });
+  if (config.network?.enabled) {
+    const { allowedDomains, deniedDomains, allowLocal } = config.network;
+    options.networkProxy = { policy: { allowedDomains, deniedDomains, allowLocal }, rulesPath: defaultRulesPath(config.codexHome) };
+  }
   return { ...options, ...extra };
 }
 
@@ -320,6 +356,24 @@ interface ActiveTask {
 interface PendingApproval {
   resolve: (decision: ReviewDecision) => void;
   turnId: string;
+  /** Pass the client's decision on unchanged (network approvals need their amendments). */
+  raw: boolean;
+}
+
+/** The session's proxy and the broker that turns its blocked hosts into approvals. */
+interface NetworkProxyState {
+  proxy: NetworkProxy;
+  broker: NetworkApprovalBroker;
+}
+
+/** Whether the sandbox keeps commands off the network (so a proxy is their only way out). */
+function networkRestricted(policy: SandboxPolicy): boolean {
+  return (policy.type === "read-only" || policy.type === "workspace-write") && !policy.network_access;
+}
+
+/** The proxy's protocol names in core's snake_case spelling. */
+function coreNetworkProtocol(protocol: NetworkAccessRequest["protocol"]): "http" | "https" | "socks5_tcp" {
+  return protocol === "socks5Tcp" ? "socks5_tcp" : protocol;
 }
 
 class Aborted extends Error {}
@@ -387,6 +441,11 @@ class SessionImpl implements Session {
   private told: { permissions?: string; environment?: string; model?: string; mode?: ModeKind; skills?: string } = {};
   /** The cwd's skills as loaded at the start of the current turn (from the skills cache). */
   private skills: Skill[] = [];
+  /** The session's network proxy, once started (see `SessionOptions.networkProxy`). */
+  private networkProxy: Promise<NetworkProxyState | undefined> | undefined;
+  private networkProxyState: NetworkProxyState | undefined;
+  /** Command items running now (id → who asked), for network approvals. */
+  private readonly runningCommands = new Map<string, { subId: string; turnId: string; command: string[]; cwd: string }>();
 
   constructor(private readonly options: SessionOptions) {
     this.threadId = options.threadId ?? uuidv7();
@@ -474,7 +533,7 @@ class SessionImpl implements Session {
           return subId;
         }
         this.pendingApprovals.delete(op.id);
-        pending.resolve(toWireDecision(op.decision));
+        pending.resolve(pending.raw ? op.decision : toWireDecision(op.decision));
         return subId;
       }
       case "compact":
@@ -545,6 +604,11 @@ class SessionImpl implements Session {
     this.interrupt();
     await this.queue.catch(() => {});
     this.execSessions.killAll();
+    const network = await this.networkProxy;
+    if (network) {
+      network.broker.detach();
+      await network.proxy.close();
+    }
     this.emit(subId, { type: "shutdown_complete" });
     this.hub.close();
   }
@@ -1068,6 +1132,7 @@ class SessionImpl implements Session {
     this.record((r) => r.recordTurnContext?.(this.turnContext(turnId)));
     try {
       await this.loadSkills(subId);
+      if (networkRestricted(this.settingsState.sandboxPolicy)) await this.startNetworkProxy(subId);
       this.pushHistory(...this.contextUpdates());
       if (!this.sessionStartFired) {
         // First turn: SessionStart (SubagentStart for thread-spawned subagents) before the first request.
@@ -1221,6 +1286,64 @@ class SessionImpl implements Session {
     }
     this.pushHookContexts(prompt);
     return true;
+  }
+
+  /** Start the session's network proxy once (when configured); failures are a warning, not a crash. */
+  private startNetworkProxy(subId: string): Promise<NetworkProxyState | undefined> {
+    const config = this.options.networkProxy;
+    if (!config) return Promise.resolve(undefined);
+    this.networkProxy ??= (async () => {
+      const started = await startNetworkProxy({ policy: config.policy, ...(config.lookup ? { lookup: config.lookup } : {}) });
+      if (!started.ok) {
+        this.emit(subId, { type: "warning", message: `network proxy not started (the network stays blocked): ${started.error.message}` });
+        return undefined;
+      }
+      const broker = createNetworkApprovalBroker({
+        proxy: started.proxy,
+        base: config.policy,
+        ...(this.options.execPolicy ? { execPolicy: this.options.execPolicy } : {}),
+        ...(config.rulesPath ? { rulesPath: config.rulesPath } : {}),
+        requestApproval: (request) => this.requestNetworkApproval(request),
+        onError: (message) => this.emit(this.active?.subId ?? subId, { type: "warning", message: `network policy: ${message}` }),
+      });
+      this.networkProxyState = { proxy: started.proxy, broker };
+      return this.networkProxyState;
+    })();
+    return this.networkProxy;
+  }
+
+  /**
+   * A host the proxy's policy does not allow: ask about it as an exec approval on the command that
+   * is running (a distinct approval id per host). No running command, approval policy `never`, or
+   * no active turn: refused.
+   */
+  private async requestNetworkApproval(request: NetworkAccessRequest): Promise<ReviewDecision> {
+    const active = this.active;
+    const running = [...this.runningCommands.entries()].reverse().find(([, c]) => c.turnId === active?.turnId);
+    if (!active || !running || this.settingsState.approvalPolicy === "never") return "denied";
+    const [callId, command] = running;
+    const allow: ReviewDecision = { network_policy_amendment: { network_policy_amendment: { host: request.host, action: "allow" } } };
+    const decision = await this.requestApproval(
+      command.subId,
+      command.turnId,
+      {
+        kind: "exec",
+        approvalId: uuidv7(),
+        callId,
+        turnId: command.turnId,
+        command: command.command,
+        cwd: command.cwd,
+        reason: `network access to ${request.host}`,
+        networkApprovalContext: { host: request.host, protocol: coreNetworkProtocol(request.protocol) },
+        proposedNetworkPolicyAmendments: proposedNetworkPolicyAmendments(request),
+        availableDecisions: ["approved", "approved_for_session", allow, "denied", "abort"],
+      },
+      active.controller.signal,
+      true,
+    );
+    // "abort" refuses and ends the turn as interrupted, as for any approval.
+    if (decision === "abort") active.controller.abort();
+    return decision;
   }
 
   /** The cwd's skills from the skills cache (loaded once, until the cache is invalidated). */
@@ -1381,13 +1504,14 @@ class SessionImpl implements Session {
     ctx.env = applyShellEnvironmentPolicy(this.options.shellEnvironmentPolicy ?? {}, this.env);
     if (this.env.SHELL) ctx.shell = this.env.SHELL;
     if (this.options.execPolicy) ctx.execPolicy = this.options.execPolicy;
+    if (this.networkProxyState && networkRestricted(s.sandboxPolicy)) ctx.networkProxy = { ...this.networkProxyState.proxy.httpAddress };
     if (this.options.onExecpolicyAmendment) ctx.onExecpolicyAmendment = this.options.onExecpolicyAmendment;
     if (this.options.dynamicToolHandler) ctx.runDynamicTool = this.options.dynamicToolHandler;
     if (this.options.userInputHandler) ctx.requestUserInput = this.options.userInputHandler;
     return ctx;
   }
 
-  private requestApproval(subId: string, turnId: string, request: ApprovalRequest, signal: AbortSignal): Promise<ReviewDecision> {
+  private requestApproval(subId: string, turnId: string, request: ApprovalRequest, signal: AbortSignal, raw = false): Promise<ReviewDecision> {
     if (signal.aborted) return Promise.resolve("abort");
     const id = request.kind === "exec" ? request.approvalId : request.callId;
     return new Promise<ReviewDecision>((resolve) => {
@@ -1399,9 +1523,9 @@ class SessionImpl implements Session {
         this.pendingApprovals.delete(request.callId);
         resolve(decision);
       };
-      this.pendingApprovals.set(id, { resolve: settle, turnId });
+      this.pendingApprovals.set(id, { resolve: settle, turnId, raw });
       // An exec approval may be answered by its approval id or its call id.
-      if (request.kind === "exec" && request.callId !== id) this.pendingApprovals.set(request.callId, { resolve: settle, turnId });
+      if (request.kind === "exec" && request.callId !== id) this.pendingApprovals.set(request.callId, { resolve: settle, turnId, raw });
       if (this.options.approvalHandler) {
         this.options.approvalHandler(request).then(settle, () => settle("denied"));
         return;
@@ -1418,7 +1542,9 @@ class SessionImpl implements Session {
           parsed_cmd: [],
         };
         if (request.reason) msg.reason = request.reason;
+        if (request.networkApprovalContext) msg.network_approval_context = request.networkApprovalContext;
         if (request.proposedExecpolicyAmendment) msg.proposed_execpolicy_amendment = request.proposedExecpolicyAmendment;
+        if (request.proposedNetworkPolicyAmendments) msg.proposed_network_policy_amendments = request.proposedNetworkPolicyAmendments;
         this.emit(subId, msg);
       } else {
         const changes: Record<string, import("@codex-ts/protocol").FileChange> = {};
@@ -1436,6 +1562,9 @@ class SessionImpl implements Session {
   private forwardToolEvent(subId: string, turnId: string, event: ToolEvent): void {
     switch (event.type) {
       case "item_started": {
+        if (event.item.type === "command_execution") {
+          this.runningCommands.set(event.item.id, { subId, turnId, command: event.item.argv ?? [event.item.command], cwd: event.item.cwd });
+        }
         const item = toTurnItem(event.item);
         this.emit(subId, { type: "item_started", thread_id: this.threadId, turn_id: turnId, item, started_at_ms: event.started_at_ms });
         if (item.type === "FileChange") {
@@ -1445,6 +1574,7 @@ class SessionImpl implements Session {
         return;
       }
       case "item_completed": {
+        if (event.item.type === "command_execution") this.runningCommands.delete(event.item.id);
         const item = toTurnItem(event.item);
         if (item.type === "FileChange" && item.status !== "in_progress") {
           // Legacy twin: what real Codex shows when it reads our (legacy-mode) rollouts.

@@ -15,6 +15,8 @@ import type {
   AskForApproval,
   CoreSandboxPolicy,
   FileChange,
+  NetworkApprovalContext,
+  NetworkPolicyAmendment,
   ReviewDecision as ProtocolReviewDecision,
 } from "@codex-ts/protocol";
 import type { Policy } from "@codex-ts/execpolicy";
@@ -125,6 +127,13 @@ export type ApprovalRequest =
       reason?: string;
       /** Proposed execpolicy prefix rule the user may accept for the future. */
       proposedExecpolicyAmendment?: string[];
+      /**
+       * Set for a managed-network approval: the running command tried to reach this host through
+       * the session's proxy. The decision is passed on as given (including network amendments).
+       */
+      networkApprovalContext?: NetworkApprovalContext;
+      /** Allow/deny rules for that host the user may persist (`network_policy_amendment`). */
+      proposedNetworkPolicyAmendments?: NetworkPolicyAmendment[];
       availableDecisions: ReviewDecision[];
     }
   | {
