@@ -155,6 +155,27 @@ describe("thread lifecycle", () => {
     expect(models).toEqual(["gpt-test", "gpt-override", "gpt-override"]);
   });
 
+  it("applies thread/start settings: config overrides and instructions", async () => {
+    fake.enqueue(turn([sse.message("ok")]));
+    const s = await boot();
+    const started = await s.call("thread/start", {
+      cwd: workDir,
+      config: { model_reasoning_effort: "high" },
+      baseInstructions: "BASE INSTRUCTIONS FOR TEST",
+      developerInstructions: "DEVELOPER NOTE FOR TEST",
+      approvalPolicy: "on-request",
+      sandbox: "danger-full-access",
+    });
+    expect(started.reasoningEffort).toBe("high");
+    expect(started.approvalPolicy).toBe("on-request");
+    expect(started.sandbox).toEqual({ type: "dangerFullAccess" });
+    await runTurn(s, started.thread.id, "go");
+    const body = fake.responsesRequests()[0]?.body;
+    expect(body.instructions).toContain("BASE INSTRUCTIONS FOR TEST");
+    expect(JSON.stringify(body.input)).toContain("DEVELOPER NOTE FOR TEST");
+    expect(body.reasoning?.effort).toBe("high");
+  });
+
   it("passes a turn's outputSchema to the model request", async () => {
     fake.enqueue(turn([sse.message('{"ok":true}')]));
     const s = await boot();
