@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { EventMsg, type ResponseItem, type RolloutItem, RolloutLine } from "@codex-ts/protocol";
+import { EventMsg, type RolloutItem, RolloutLine } from "@codex-ts/protocol";
 import { fail, sse, startFakeResponsesServer, turn, usage, type FakeResponsesServer } from "@codex-ts/test-support";
 import { policyFromSources } from "@codex-ts/execpolicy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";

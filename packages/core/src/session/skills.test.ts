@@ -80,7 +80,7 @@ describe("skills in the session", () => {
     h.session.submit(say("please $deploy the branch"));
     await h.turnEnd();
     const texts = messageTexts(inputOf(0));
-    const userAt = texts.findIndex((t) => t === "user:please $deploy the branch");
+    const userAt = texts.indexOf("user:please $deploy the branch");
     expect(userAt).toBeGreaterThan(-1);
     const injected = texts[userAt + 1]!;
     expect(injected).toContain("<skill>\n<name>deploy</name>");

@@ -7,7 +7,6 @@ import type {
   ApprovalRequest,
   CommandRunner,
   ReviewDecision,
-  SandboxPolicy,
   ToolCall,
   ToolContext,
   ToolEvent,
