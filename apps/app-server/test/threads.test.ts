@@ -176,6 +176,19 @@ describe("thread lifecycle", () => {
     expect(body.reasoning?.effort).toBe("high");
   });
 
+  it("passes runtimeWorkspaceRoots to the model's environment context", async () => {
+    fake.enqueue(turn([sse.message("ok")]));
+    const extraRoot = makeTempDir("codex-root-");
+    try {
+      const s = await boot();
+      const { thread } = await s.call("thread/start", { cwd: workDir, runtimeWorkspaceRoots: [extraRoot] });
+      await runTurn(s, thread.id, "go");
+      expect(JSON.stringify(fake.responsesRequests()[0]?.body.input)).toContain(extraRoot);
+    } finally {
+      rmSync(extraRoot, { recursive: true, force: true });
+    }
+  });
+
   it("passes a turn's outputSchema to the model request", async () => {
     fake.enqueue(turn([sse.message('{"ok":true}')]));
     const s = await boot();
