@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CoreSandboxPolicy } from "./permissions.js";
-import { coreSandboxPolicyToV2, v2SandboxPolicyToCore } from "./sandbox-convert.js";
+import { coreSandboxPolicyToV2, networkApprovalContextToV2, v2SandboxPolicyToCore } from "./sandbox-convert.js";
+import { NetworkApprovalContext } from "./v2/server-requests.js";
 import { SandboxPolicy } from "./v2/policy.js";
 
 const core: CoreSandboxPolicy[] = [
@@ -42,5 +43,14 @@ describe("CoreSandboxPolicy ↔ v2 SandboxPolicy", () => {
       exclude_tmpdir_env_var: false,
       exclude_slash_tmp: true,
     });
+  });
+});
+
+describe("networkApprovalContextToV2", () => {
+  it("renames the protocols to their v2 spelling", () => {
+    expect(networkApprovalContextToV2({ host: "a.test", protocol: "socks5_tcp" })).toEqual({ host: "a.test", protocol: "socks5Tcp" });
+    for (const protocol of ["http", "https", "socks5_tcp", "socks5_udp"] as const) {
+      expect(NetworkApprovalContext.safeParse(networkApprovalContextToV2({ host: "h", protocol })).success).toBe(true);
+    }
   });
 });

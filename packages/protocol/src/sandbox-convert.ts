@@ -5,8 +5,10 @@
  * maps the fields by hand. Both accept the parsed (defaults filled) or the input form.
  */
 import type { z } from "zod";
+import type { NetworkApprovalContext as CoreNetworkApprovalContext } from "./core/policy.js";
 import type { CoreSandboxPolicy } from "./permissions.js";
 import type { SandboxPolicy as V2SandboxPolicy } from "./v2/policy.js";
+import type { NetworkApprovalContext as V2NetworkApprovalContextSchema } from "./v2/server-requests.js";
 
 /** `CoreSandboxPolicy` as accepted on input: fields with defaults may be left out. */
 export type CoreSandboxPolicyInput = z.input<typeof CoreSandboxPolicy>;
@@ -51,4 +53,14 @@ export function v2SandboxPolicyToCore(policy: V2SandboxPolicyInput): CoreSandbox
         exclude_slash_tmp: policy.excludeSlashTmp ?? false,
       };
   }
+}
+
+/** v2 `NetworkApprovalContext` (`item/commandExecution/requestApproval.networkApprovalContext`). */
+export type V2NetworkApprovalContext = z.infer<typeof V2NetworkApprovalContextSchema>;
+
+const V2_NETWORK_PROTOCOL = { http: "http", https: "https", socks5_tcp: "socks5Tcp", socks5_udp: "socks5Udp" } as const;
+
+/** Core `network_approval_context` (snake_case protocols) → v2 `networkApprovalContext` (camelCase). */
+export function networkApprovalContextToV2(context: CoreNetworkApprovalContext): V2NetworkApprovalContext {
+  return { host: context.host, protocol: V2_NETWORK_PROTOCOL[context.protocol] };
 }
