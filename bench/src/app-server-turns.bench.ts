@@ -4,9 +4,24 @@
  * received) − the model server's time for that turn's two requests − the tool's own time.
  * Goal ≤ 20 ms, and flat from turn 1 to turn 100; plus the server's RSS after 100 turns.
  */
-import { type FakeResponsesServer, type ScriptEntry, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
+import {
+  type FakeResponsesServer,
+  type ScriptEntry,
+  sse,
+  startFakeResponsesServer,
+  turn,
+} from "@codex-ts/test-support";
 import { type Benchmark, median, note, record } from "./harness.js";
-import { AppServerClient, missingBuild, procMemoryMiB, removeDir, tempDir, writeFakeProviderConfig } from "./support.js";
+import {
+  AppServerClient,
+  expectShape,
+  missingBuild,
+  procMemoryMiB,
+  removeDir,
+  Shapes,
+  tempDir,
+  writeFakeProviderConfig,
+} from "./support.js";
 
 const TURNS = 100;
 /** Turns whose overhead is recorded: turn 1, and windows of five around turns 50 and 100. */
@@ -30,14 +45,22 @@ function script(n: number): ScriptEntry[] {
  * fake server (same scripted answer) from this process and time it until the stream has ended.
  * Median of 3 replays.
  */
-async function modelServerMs(fake: FakeResponsesServer, rawBody: string, entry: () => ScriptEntry): Promise<number> {
+async function modelServerMs(
+  fake: FakeResponsesServer,
+  rawBody: string,
+  entry: () => ScriptEntry,
+): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     fake.enqueue(entry());
     const t0 = performance.now();
     const res = await fetch(`${fake.url}/responses`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer bench-key", accept: "text/event-stream" },
+      headers: {
+        "content-type": "application/json",
+        authorization: "Bearer bench-key",
+        accept: "text/event-stream",
+      },
       body: rawBody,
     });
     await res.text();
@@ -61,18 +84,29 @@ const benchmark: Benchmark = {
     }
     const main = await runThread([], TURNS, SAMPLED);
     for (const w of WINDOWS) {
-      for (const n of w.turns) record(`harness overhead per turn, ${w.label}`, main.overhead.get(n) as number, { unit: "ms", digits: 1, goal: { op: "<=", value: GOAL_MS } });
+      for (const n of w.turns)
+        record(`harness overhead per turn, ${w.label}`, main.overhead.get(n) as number, {
+          unit: "ms",
+          digits: 1,
+          goal: { op: "<=", value: GOAL_MS },
+        });
     }
     const mid = median(WINDOWS[1]?.turns.map((n) => main.overhead.get(n) as number) ?? []);
     const end = median(WINDOWS[2]?.turns.map((n) => main.overhead.get(n) as number) ?? []);
     record("overhead growth, turns 96–100 vs 48–52 (medians)", end - mid, { unit: "ms", digits: 1 });
-    if (main.rssAfterTurn1 !== undefined) record("server RSS after turn 1", main.rssAfterTurn1, { unit: "MiB", digits: 1 });
-    if (main.rssAtEnd !== undefined) record(`server RSS after ${TURNS} turns`, main.rssAtEnd, { unit: "MiB", digits: 1 });
+    if (main.rssAfterTurn1 !== undefined)
+      record("server RSS after turn 1", main.rssAfterTurn1, { unit: "MiB", digits: 1 });
+    if (main.rssAtEnd !== undefined)
+      record(`server RSS after ${TURNS} turns`, main.rssAtEnd, { unit: "MiB", digits: 1 });
 
     // The same first turn in a server whose tree-sitter WASM is never tiered up (models the
     // execpolicy fix proposed in BENCHMARKS.md): is turn 1's cost the background TurboFan compile?
     const liftoff = await runThread(["--liftoff-only"], 1, new Set([1]));
-    record("harness overhead, turn 1, server under --liftoff-only", liftoff.overhead.get(1) as number, { unit: "ms", digits: 1, goal: { op: "<=", value: GOAL_MS } });
+    record("harness overhead, turn 1, server under --liftoff-only", liftoff.overhead.get(1) as number, {
+      unit: "ms",
+      digits: 1,
+      goal: { op: "<=", value: GOAL_MS },
+    });
   },
 };
 
@@ -83,7 +117,11 @@ interface ThreadRun {
 }
 
 /** A fresh app-server (with `nodeArgs`), one thread, `turns` one-tool turns; overhead of the `sampled` ones. */
-async function runThread(nodeArgs: readonly string[], turns: number, sampled: ReadonlySet<number>): Promise<ThreadRun> {
+async function runThread(
+  nodeArgs: readonly string[],
+  turns: number,
+  sampled: ReadonlySet<number>,
+): Promise<ThreadRun> {
   const fake = await startFakeResponsesServer();
   const home = tempDir("turns-home");
   const work = tempDir("turns-work");
@@ -91,7 +129,11 @@ async function runThread(nodeArgs: readonly string[], turns: number, sampled: Re
   const server = new AppServerClient(home, work, nodeArgs);
   try {
     await server.initialize();
-    const { thread } = await server.call("thread/start", { cwd: work });
+    const { thread } = expectShape(
+      Shapes.threadResult,
+      await server.call("thread/start", { cwd: work }),
+      "thread/start",
+    );
     const overhead = new Map<number, number>();
     let rssAfterTurn1: number | undefined;
     for (let n = 1; n <= turns; n++) {
@@ -99,17 +141,28 @@ async function runThread(nodeArgs: readonly string[], turns: number, sampled: Re
       const before = fake.responsesRequests().length;
       let toolMs = 0;
       const stop = server.onNotification((m) => {
-        if (m.method === "item/completed" && m.params?.item?.type === "commandExecution") toolMs += m.params.item.durationMs ?? 0;
+        if (m.method !== "item/completed") return;
+        const { item } = expectShape(Shapes.itemCompleted, m.params, "item/completed");
+        if (item.type === "commandExecution") toolMs += item.durationMs ?? 0;
       });
       const t0 = performance.now();
-      const started = server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: `turn ${n}: run true` }] });
-      const completed = server.until((m) => m.method === "turn/completed" && m.params?.threadId === thread.id);
+      const started = server.call("turn/start", {
+        threadId: thread.id,
+        input: [{ type: "text", text: `turn ${n}: run true` }],
+      });
+      const completed = server.until(
+        (m) =>
+          m.method === "turn/completed" &&
+          expectShape(Shapes.turnCompleted, m.params, "turn/completed").threadId === thread.id,
+      );
       const [, done] = await Promise.all([started, completed]);
       const wallMs = performance.now() - t0;
       stop();
-      if (done.params.turn.status !== "completed") throw new Error(`turn ${n} ended ${JSON.stringify(done.params.turn)}`);
+      const { turn: ended } = expectShape(Shapes.turnCompleted, done.params, "turn/completed");
+      if (ended.status !== "completed") throw new Error(`turn ${n} ended ${JSON.stringify(ended)}`);
       const requests = fake.responsesRequests().slice(before);
-      if (requests.length !== 2) throw new Error(`turn ${n}: expected 2 model requests, saw ${requests.length}`);
+      if (requests.length !== 2)
+        throw new Error(`turn ${n}: expected 2 model requests, saw ${requests.length}`);
       if (sampled.has(n)) {
         let modelMs = 0;
         for (const [k, request] of requests.entries()) {

@@ -36,7 +36,8 @@ function processTree(root: number): number[] {
     }
   }
   const tree = [root];
-  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parentOf) if (ppid === tree[i]) tree.push(pid);
+  for (let i = 0; i < tree.length; i++)
+    for (const [pid, ppid] of parentOf) if (ppid === tree[i]) tree.push(pid);
   return tree;
 }
 
@@ -79,37 +80,48 @@ async function runOnce(launcher: readonly string[], fake: FakeResponsesServer): 
   try {
     const t0 = performance.now();
     let polledPeak = 0;
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(command, argv, {
-        cwd: work,
-        env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, K: "bench-key" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => {
-        stdout += d;
-      });
-      child.stderr.on("data", (d) => {
-        stderr += d;
-      });
-      // Without GNU time: sample the high-water marks of the child and its descendants while they live.
-      const poll = hasGnuTime
-        ? undefined
-        : setInterval(() => {
-            for (const pid of processTree(child.pid ?? -1)) polledPeak = Math.max(polledPeak, procMemoryMiB(pid, "VmHWM") ?? 0);
-          }, 5);
-      child.once("error", reject);
-      child.once("close", (code) => {
-        if (poll) clearInterval(poll);
-        resolve({ code, stdout, stderr });
-      });
-    });
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        const child = spawn(command, argv, {
+          cwd: work,
+          env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, K: "bench-key" },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => {
+          stdout += d;
+        });
+        child.stderr.on("data", (d) => {
+          stderr += d;
+        });
+        // Without GNU time: sample the high-water marks of the child and its descendants while they live.
+        const poll = hasGnuTime
+          ? undefined
+          : setInterval(() => {
+              for (const pid of processTree(child.pid ?? -1))
+                polledPeak = Math.max(polledPeak, procMemoryMiB(pid, "VmHWM") ?? 0);
+            }, 5);
+        child.once("error", reject);
+        child.once("close", (code) => {
+          if (poll) clearInterval(poll);
+          resolve({ code, stdout, stderr });
+        });
+      },
+    );
     const wallMs = performance.now() - t0;
-    if (result.code !== 0 || !result.stdout.includes('"turn.completed"') || !result.stdout.includes("bench-output")) {
-      throw new Error(`${bin} exited ${result.code}; stdout: ${result.stdout.slice(-800)} stderr: ${result.stderr.slice(-800)}`);
+    if (
+      result.code !== 0 ||
+      !result.stdout.includes('"turn.completed"') ||
+      !result.stdout.includes("bench-output")
+    ) {
+      throw new Error(
+        `${bin} exited ${result.code}; stdout: ${result.stdout.slice(-800)} stderr: ${result.stderr.slice(-800)}`,
+      );
     }
-    const peakMiB = hasGnuTime ? Number(readFileSync(timeFile, "utf8").trim().split("\n").at(-1)) / 1024 : polledPeak;
+    const peakMiB = hasGnuTime
+      ? Number(readFileSync(timeFile, "utf8").trim().split("\n").at(-1)) / 1024
+      : polledPeak;
     return { wallMs, peakMiB };
   } finally {
     removeDir(home);
@@ -124,7 +136,8 @@ const benchmark: Benchmark = {
     server ??= await startFakeResponsesServer();
     const fake = server;
     const reference = process.env.CODEX_REFERENCE_BIN;
-    if (reference !== undefined && !existsSync(reference)) throw new Error(`CODEX_REFERENCE_BIN=${reference} does not exist`);
+    if (reference !== undefined && !existsSync(reference))
+      throw new Error(`CODEX_REFERENCE_BIN=${reference} does not exist`);
     if (repetition === 0) {
       note(
         `each sample is one \`exec --json\` process (fresh CODEX_HOME, \`-s danger-full-access\`): the fake server answers an exec_command call (\`echo bench-output\`), then a final message; wall = spawn → exit as seen by the runner; peak RSS = ${hasGnuTime ? "GNU time's maximum resident set size (the largest process of the tree: for an npm-installed Codex that is the native binary, not its node launcher)" : "the largest VmHWM of the process tree polled every 5 ms (GNU time not found)"}`,
@@ -168,8 +181,16 @@ const benchmark: Benchmark = {
     if (theirs) {
       for (const v of variants.filter((x) => x.name !== "reference")) {
         const m = measured.get(v.name) as Measured;
-        record(`wall time ratio ${v.name} / reference`, m.wallMs / theirs.wallMs, { unit: "×", digits: 2, goal: { op: "<=", value: 0.45 } });
-        record(`peak RSS ratio ${v.name} / reference`, m.peakMiB / theirs.peakMiB, { unit: "×", digits: 2, goal: { op: "<=", value: 0.6 } });
+        record(`wall time ratio ${v.name} / reference`, m.wallMs / theirs.wallMs, {
+          unit: "×",
+          digits: 2,
+          goal: { op: "<=", value: 0.45 },
+        });
+        record(`peak RSS ratio ${v.name} / reference`, m.peakMiB / theirs.peakMiB, {
+          unit: "×",
+          digits: 2,
+          goal: { op: "<=", value: 0.6 },
+        });
       }
     }
     if (repetition === repeats - 1) {

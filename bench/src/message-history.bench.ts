@@ -31,7 +31,9 @@ function makeHistory(): { home: string; entries: number } {
   }
   if (batch.length > 0) writeSync(fd, batch.join(""));
   closeSync(fd);
-  progress(`wrote a ${(statSync(path.join(home, "history.jsonl")).size / 2 ** 20).toFixed(0)} MiB history (${entries.toLocaleString("en-US")} entries) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  progress(
+    `wrote a ${(statSync(path.join(home, "history.jsonl")).size / 2 ** 20).toFixed(0)} MiB history (${entries.toLocaleString("en-US")} entries) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return { home, entries };
 }
 
@@ -55,10 +57,15 @@ const benchmark: Benchmark = {
     }
     for (let i = 0; i < SAMPLES_PER_RUN; i++) {
       let meta = { logId: 0, entryCount: 0 };
-      record("metadata() (log id + entry count)", await ms(async () => {
-        meta = await history.metadata();
-      }), { unit: "ms", digits: 0 });
-      if (meta.entryCount !== entries) throw new Error(`metadata counted ${meta.entryCount} entries, expected ${entries}`);
+      record(
+        "metadata() (log id + entry count)",
+        await ms(async () => {
+          meta = await history.metadata();
+        }),
+        { unit: "ms", digits: 0 },
+      );
+      if (meta.entryCount !== entries)
+        throw new Error(`metadata counted ${meta.entryCount} entries, expected ${entries}`);
       for (const [label, offset] of [
         ["first entry", 0],
         ["middle entry", Math.floor(entries / 2)],

@@ -4,7 +4,15 @@
  *   node --conditions=@codex-ts/source --import tsx src/profile-app-server.ts 3 --cpu-prof --cpu-prof-dir=/tmp/prof
  */
 import { sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { AppServerClient, missingBuild, removeDir, tempDir, writeFakeProviderConfig } from "./support.js";
+import {
+  AppServerClient,
+  expectShape,
+  missingBuild,
+  removeDir,
+  Shapes,
+  tempDir,
+  writeFakeProviderConfig,
+} from "./support.js";
 
 const why = missingBuild("app-server");
 if (why) {
@@ -18,7 +26,11 @@ const work = tempDir("profile-turns-work");
 writeFakeProviderConfig(home, fake.url);
 const server = new AppServerClient(home, work, nodeArgs);
 await server.initialize();
-const { thread } = await server.call("thread/start", { cwd: work });
+const { thread } = expectShape(
+  Shapes.threadResult,
+  await server.call("thread/start", { cwd: work }),
+  "thread/start",
+);
 for (let n = 1; n <= Number(count); n++) {
   fake.enqueue(
     turn(sse.functionCall("exec_command", { cmd: "true", yield_time_ms: 10_000 }, { callId: `call_${n}` })),
@@ -26,7 +38,11 @@ for (let n = 1; n <= Number(count); n++) {
   );
   const marks: string[] = [];
   const t0 = performance.now();
-  const stop = server.onNotification((m) => marks.push(`${(performance.now() - t0).toFixed(0)} ${m.method}${m.params?.item?.type ? `(${m.params.item.type})` : ""}`));
+  const stop = server.onNotification((m) =>
+    marks.push(
+      `${(performance.now() - t0).toFixed(0)} ${m.method}${m.method === "item/completed" || m.method === "item/started" ? `(${expectShape(Shapes.itemCompleted, m.params, m.method).item.type})` : ""}`,
+    ),
+  );
   await Promise.all([
     server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: `turn ${n}` }] }),
     server.until((m) => m.method === "turn/completed"),

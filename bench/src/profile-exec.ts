@@ -28,8 +28,23 @@ const work = path.join(home, "work");
 mkdirSync(work);
 const timeFile = path.join(home, "time.txt");
 const hasTime = existsSync("/usr/bin/time");
-const cli = [process.execPath, ...nodeFlags, CLI_BIN, "exec", "--json", "--skip-git-repo-check", "-s", "danger-full-access"];
-cli.push("-c", `model_providers.x={name="x",base_url="${fake.url}",env_key="K",wire_api="responses"}`, "-c", "model_provider=x", "run it");
+const cli = [
+  process.execPath,
+  ...nodeFlags,
+  CLI_BIN,
+  "exec",
+  "--json",
+  "--skip-git-repo-check",
+  "-s",
+  "danger-full-access",
+];
+cli.push(
+  "-c",
+  `model_providers.x={name="x",base_url="${fake.url}",env_key="K",wire_api="responses"}`,
+  "-c",
+  "model_provider=x",
+  "run it",
+);
 const [cmd, ...args] = hasTime ? ["/usr/bin/time", "-f", "%M", "-o", timeFile, ...cli] : cli;
 const t0 = performance.now();
 const child = spawn(cmd as string, args, {
@@ -46,7 +61,9 @@ child.stderr.on("data", (d) => {
   err += d;
 });
 const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
-console.log(`exit ${code}, wall ${(performance.now() - t0).toFixed(0)} ms${hasTime ? `, peak RSS ${(Number(readFileSync(timeFile, "utf8").trim()) / 1024).toFixed(1)} MiB` : ""}`);
+console.log(
+  `exit ${code}, wall ${(performance.now() - t0).toFixed(0)} ms${hasTime ? `, peak RSS ${(Number(readFileSync(timeFile, "utf8").trim()) / 1024).toFixed(1)} MiB` : ""}`,
+);
 console.log(out.slice(-600));
 if (err) console.log(`stderr: ${err.slice(-600)}`);
 await fake.close();

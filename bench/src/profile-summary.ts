@@ -8,7 +8,9 @@ import { z } from "zod";
 
 const CallFrame = z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number() });
 const Profile = z.object({
-  nodes: z.array(z.object({ id: z.number(), callFrame: CallFrame, children: z.array(z.number()).optional() })),
+  nodes: z.array(
+    z.object({ id: z.number(), callFrame: CallFrame, children: z.array(z.number()).optional() }),
+  ),
   samples: z.array(z.number()),
   timeDeltas: z.array(z.number()),
   startTime: z.number(),
@@ -36,7 +38,8 @@ profile.samples.forEach((id, i) => {
 /** `@codex-ts/core`, `zod`, `node:internal`, … from a frame's URL. */
 function bucket(url: string): string {
   if (url === "") return "(native / V8)";
-  if (url.startsWith("node:")) return url.startsWith("node:internal/modules") ? "node: module loading" : "node: other";
+  if (url.startsWith("node:"))
+    return url.startsWith("node:internal/modules") ? "node: module loading" : "node: other";
   const pnpm = /node_modules\/\.pnpm\/([^/]+)\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pnpm) return pnpm[2] as string;
   const ws = /\/(packages|apps|tooling)\/([^/]+)\//.exec(url);
@@ -59,7 +62,9 @@ const total = (profile.endTime - profile.startTime) / 1000;
 const show = (title: string, map: Map<string, number>, n: number) => {
   console.log(title);
   for (const [k, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n)) {
-    console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${((us / 1000 / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+    console.log(
+      `  ${(us / 1000).toFixed(1).padStart(8)} ms  ${((us / 1000 / total) * 100).toFixed(1).padStart(5)}%  ${k}`,
+    );
   }
 };
 console.log(`${file}: ${total.toFixed(0)} ms profiled`);

@@ -31,7 +31,14 @@ const files = readdirSync(dir)
 
 /** Figures in the order of the issue: CLI, app-server, thread store, execpolicy, proxy, history. */
 function byOrder(a: string, b: string): number {
-  const order = ["exec-cli", "app-server-turns", "thread-list", "execpolicy", "network-proxy", "message-history"];
+  const order = [
+    "exec-cli",
+    "app-server-turns",
+    "thread-list",
+    "execpolicy",
+    "network-proxy",
+    "message-history",
+  ];
   const rank = (f: string) => {
     const i = order.findIndex((o) => f.startsWith(o));
     return i < 0 ? order.length : i;
@@ -137,11 +144,22 @@ function fmt(value: number, options: RecordOptions): string {
   const digits = options.digits ?? (Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);
   return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
-const withUnit = (text: string, unit: string) => (unit === "" ? text : unit.startsWith("/") || unit === "%" || unit === "×" ? `${text}${unit}` : `${text} ${unit}`);
+const withUnit = (text: string, unit: string) =>
+  unit === ""
+    ? text
+    : unit.startsWith("/") || unit === "%" || unit === "×"
+      ? `${text}${unit}`
+      : `${text} ${unit}`;
 const goalText = (goal: Goal | undefined, options: RecordOptions) =>
-  goal === undefined ? "—" : `${goal.op === "<=" ? "≤" : "≥"} ${withUnit(fmt(goal.value, options), options.unit)}`;
+  goal === undefined
+    ? "—"
+    : `${goal.op === "<=" ? "≤" : "≥"} ${withUnit(fmt(goal.value, options), options.unit)}`;
 const verdict = (goal: Goal | undefined, value: number) =>
-  goal === undefined ? "—" : (goal.op === "<=" ? value <= goal.value : value >= goal.value) ? "met" : "MISSED";
+  goal === undefined
+    ? "—"
+    : (goal.op === "<=" ? value <= goal.value : value >= goal.value)
+      ? "met"
+      : "MISSED";
 
 interface Cells {
   figure: string;
@@ -151,7 +169,14 @@ interface Cells {
   goal: string;
   result: string;
 }
-const header: Cells = { figure: "Figure", median: "Median", spread: "Spread (min–max)", n: "n", goal: "Goal", result: "Result" };
+const header: Cells = {
+  figure: "Figure",
+  median: "Median",
+  spread: "Spread (min–max)",
+  n: "n",
+  goal: "Goal",
+  result: "Result",
+};
 const cells = (r: Row): Cells => {
   const m = median(r.values);
   const lo = Math.min(...r.values);
@@ -177,7 +202,10 @@ for (const b of benchmarksInOrder) {
 }
 const keys = Object.keys(header) as Array<keyof Cells>;
 const width = Object.fromEntries(
-  keys.map((k) => [k, Math.max(header[k].length, ...tableRows.map((r) => (typeof r === "string" ? 0 : r[k].length)))]),
+  keys.map((k) => [
+    k,
+    Math.max(header[k].length, ...tableRows.map((r) => (typeof r === "string" ? 0 : r[k].length))),
+  ]),
 ) as Record<keyof Cells, number>;
 const line = (c: Cells) =>
   keys.map((k) => (k === "figure" ? c[k].padEnd(width[k]) : c[k].padStart(width[k]))).join("  ");
@@ -211,7 +239,9 @@ if (filters.length > 0) {
   md.push(
     `- Load average at start: ${loadAtStart.map((l) => l.toFixed(2)).join(", ")} (the machine is shared; figures are noisy)`,
   );
-  md.push(`- Code: git ${headAtStart}; the CLI and app-server figures use the built \`dist/\` (\`pnpm build\`)`);
+  md.push(
+    `- Code: git ${headAtStart}; the CLI and app-server figures use the built \`dist/\` (\`pnpm build\`)`,
+  );
   md.push(
     staleAtStart.length === 0
       ? "- Every workspace package's dist was newer than its sources at the start of the run"
@@ -223,7 +253,10 @@ if (filters.length > 0) {
   md.push("");
   md.push("## Figures", "");
   md.push("Median and spread (min–max) over the samples; a goal is checked against the median.", "");
-  md.push("| Figure | Median | Spread (min–max) | n | Goal | Result |", "| --- | ---: | ---: | ---: | ---: | --- |");
+  md.push(
+    "| Figure | Median | Spread (min–max) | n | Goal | Result |",
+    "| --- | ---: | ---: | ---: | ---: | --- |",
+  );
   for (const b of benchmarksInOrder) {
     md.push(`| **${b}** | | | | | |`);
     for (const r of rows.filter((x) => x.benchmark === b)) {

@@ -9,6 +9,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { newThreadId, rolloutPath } from "@codex-ts/rollout";
+import { z } from "zod";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CLI_BIN = path.join(REPO_ROOT, "apps", "cli", "bin", "codex-ts.js");
@@ -69,21 +70,60 @@ export function writeFakeProviderConfig(codexHome: string, baseUrl: string): voi
   );
 }
 
-type Json = Record<string, any>;
+/** One JSON-RPC line from the server, checked before use (the fields we read are validated where used). */
+const RpcMessage = z.looseObject({
+  id: z.union([z.number(), z.string()]).optional(),
+  method: z.string().optional(),
+  params: z.unknown().optional(),
+  result: z.unknown().optional(),
+  error: z.looseObject({ code: z.number(), message: z.string() }).optional(),
+});
+export interface Notification {
+  method: string;
+  params: unknown;
+}
+
+/** The few response and notification shapes the benchmarks read (zod, loose: other fields pass). */
+export const Shapes = {
+  threadResult: z.looseObject({ thread: z.looseObject({ id: z.string() }) }),
+  threadList: z.looseObject({ data: z.array(z.unknown()), nextCursor: z.string().nullable() }),
+  turnCompleted: z.looseObject({
+    threadId: z.string(),
+    turn: z.looseObject({ id: z.string(), status: z.string() }),
+  }),
+  itemCompleted: z.looseObject({
+    item: z.looseObject({ type: z.string(), durationMs: z.number().nullish() }),
+  }),
+};
+
+/** `schema.parse` with a message naming what was being read. */
+export function expectShape<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success)
+    throw new Error(
+      `${what}: unexpected shape (${parsed.error.message}): ${JSON.stringify(value).slice(0, 400)}`,
+    );
+  return parsed.data;
+}
 
 /** A minimal client for the built app-server (JSON-RPC lines over stdio). */
 export class AppServerClient {
   readonly child: ChildProcessWithoutNullStreams;
   #nextId = 1;
-  readonly #pending = new Map<number, { resolve(m: Json): void; reject(e: Error): void }>();
-  readonly #listeners = new Set<(m: Json) => void>();
+  readonly #pending = new Map<number, { resolve(result: unknown): void; reject(e: Error): void }>();
+  readonly #listeners = new Set<(m: Notification) => void>();
   stderr = "";
 
   /** `nodeArgs`: extra node flags for the server process (e.g. `--cpu-prof` when profiling). */
   constructor(codexHome: string, cwd: string, nodeArgs: readonly string[] = []) {
     this.child = spawn(process.execPath, [...nodeArgs, APP_SERVER_BIN], {
       cwd,
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: codexHome, CODEX_HOME: codexHome, OPENAI_API_KEY: "bench-key" },
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: codexHome,
+        CODEX_HOME: codexHome,
+        OPENAI_API_KEY: "bench-key",
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     this.child.stderr.setEncoding("utf8");
@@ -92,39 +132,45 @@ export class AppServerClient {
     });
     this.child.stdin.on("error", () => {});
     this.child.on("exit", (code) => {
-      for (const p of this.#pending.values()) p.reject(new Error(`app-server exited (${code}); stderr: ${this.stderr}`));
+      for (const p of this.#pending.values())
+        p.reject(new Error(`app-server exited (${code}); stderr: ${this.stderr}`));
       this.#pending.clear();
     });
     createInterface({ input: this.child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
-      let m: Json;
+      let decoded: unknown;
       try {
-        m = JSON.parse(line) as Json;
+        decoded = JSON.parse(line);
       } catch {
-        return;
+        return; // not a protocol line
       }
-      if (typeof m.method === "string" && "id" in m) {
+      const parsed = RpcMessage.safeParse(decoded);
+      if (!parsed.success) return;
+      const m = parsed.data;
+      if (m.method !== undefined && m.id !== undefined) {
         // A server request (approval etc.): the benchmarks run with approvals off; decline anything.
         this.#send({ id: m.id, error: { code: -32601, message: "bench client answers no requests" } });
         return;
       }
-      if ("id" in m && typeof m.method !== "string") {
-        const p = this.#pending.get(m.id as number);
-        if (p) {
-          this.#pending.delete(m.id as number);
-          if (m.error) p.reject(new Error(`${JSON.stringify(m.error)}`));
-          else p.resolve(m.result as Json);
+      if (m.method === undefined) {
+        const p = typeof m.id === "number" ? this.#pending.get(m.id) : undefined;
+        if (p && typeof m.id === "number") {
+          this.#pending.delete(m.id);
+          if (m.error) p.reject(new Error(`${m.error.code} ${m.error.message}`));
+          else p.resolve(m.result);
         }
         return;
       }
-      for (const l of [...this.#listeners]) l(m);
+      const note: Notification = { method: m.method, params: m.params };
+      for (const l of [...this.#listeners]) l(note);
     });
   }
 
-  #send(message: Json): void {
+  #send(message: object): void {
     this.child.stdin.write(`${JSON.stringify(message)}\n`);
   }
 
-  call(method: string, params?: unknown, timeoutMs = 120_000): Promise<Json> {
+  /** Sends a request; resolves with its raw `result` (validate it with `expectShape` after timing). */
+  call(method: string, params?: unknown, timeoutMs = 120_000): Promise<unknown> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -132,9 +178,9 @@ export class AppServerClient {
         reject(new Error(`${method}: no response in ${timeoutMs} ms; stderr: ${this.stderr}`));
       }, timeoutMs);
       this.#pending.set(id, {
-        resolve: (m) => {
+        resolve: (result) => {
           clearTimeout(timer);
-          resolve(m);
+          resolve(result);
         },
         reject: (e) => {
           clearTimeout(timer);
@@ -145,14 +191,14 @@ export class AppServerClient {
     });
   }
 
-  /** Calls `listener` for every notification until it returns true; resolves with that one. */
-  until(predicate: (m: Json) => boolean, timeoutMs = 120_000): Promise<Json> {
+  /** Resolves with the first notification for which `predicate` holds. */
+  until(predicate: (m: Notification) => boolean, timeoutMs = 120_000): Promise<Notification> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#listeners.delete(listener);
         reject(new Error(`no matching notification in ${timeoutMs} ms; stderr: ${this.stderr}`));
       }, timeoutMs);
-      const listener = (m: Json) => {
+      const listener = (m: Notification) => {
         if (!predicate(m)) return;
         clearTimeout(timer);
         this.#listeners.delete(listener);
@@ -162,7 +208,7 @@ export class AppServerClient {
     });
   }
 
-  onNotification(listener: (m: Json) => void): () => void {
+  onNotification(listener: (m: Notification) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
@@ -187,7 +233,8 @@ export class AppServerClient {
 
 // ---- rollout generators --------------------------------------------------------------------
 
-const line = (timestamp: string, type: string, payload: unknown) => `${JSON.stringify({ timestamp, type, payload })}\n`;
+const line = (timestamp: string, type: string, payload: unknown) =>
+  `${JSON.stringify({ timestamp, type, payload })}\n`;
 
 function sessionMeta(id: string, at: Date, cwd: string): string {
   return line(at.toISOString(), "session_meta", {
@@ -226,9 +273,19 @@ export function writeManyThreads(codexHome: string, count: number, cwd: string):
     writeFileSync(
       file,
       sessionMeta(id, at, cwd) +
-        line(ts, "turn_context", { cwd, approval_policy: "never", sandbox_policy: { type: "danger-full-access" }, model: "gpt-5.1-codex", summary: "auto" }) +
+        line(ts, "turn_context", {
+          cwd,
+          approval_policy: "never",
+          sandbox_policy: { type: "danger-full-access" },
+          model: "gpt-5.1-codex",
+          summary: "auto",
+        }) +
         userMessage(ts, `thread ${i}: please look at module ${i % 97} and fix the flaky test`) +
-        line(ts, "response_item", { type: "message", role: "assistant", content: [{ type: "output_text", text: `Fixed module ${i % 97}.` }] }) +
+        line(ts, "response_item", {
+          type: "message",
+          role: "assistant",
+          content: [{ type: "output_text", text: `Fixed module ${i % 97}.` }],
+        }) +
         line(ts, "event_msg", { type: "agent_message", message: `Fixed module ${i % 97}.` }),
     );
     // A rollout's mtime is its last write: the thread's own time, not the benchmark's.
@@ -258,16 +315,42 @@ export function writeLongThread(codexHome: string, items: number, cwd: string): 
   while (n < items) {
     const callId = `call_${turn}`;
     const text = `turn ${turn}: run the tests in package ${turn % 13} and summarise the failures`;
-    push("turn_context", { cwd, approval_policy: "never", sandbox_policy: { type: "danger-full-access" }, model: "gpt-5.1-codex", summary: "auto" });
+    push("turn_context", {
+      cwd,
+      approval_policy: "never",
+      sandbox_policy: { type: "danger-full-access" },
+      model: "gpt-5.1-codex",
+      summary: "auto",
+    });
     push("event_msg", { type: "user_message", message: text, images: [] });
     push("response_item", { type: "message", role: "user", content: [{ type: "input_text", text }] });
-    push("response_item", { type: "reasoning", summary: [{ type: "summary_text", text: `Thinking about package ${turn % 13}` }], encrypted_content: null });
-    push("response_item", { type: "function_call", name: "exec_command", arguments: JSON.stringify({ cmd: `pnpm test --filter pkg${turn % 13}` }), call_id: callId });
-    push("response_item", { type: "function_call_output", call_id: callId, output: `ran ${turn % 50} tests\n${"ok\n".repeat(20)}` });
-    push("response_item", { type: "message", role: "assistant", content: [{ type: "output_text", text: `All tests in package ${turn % 13} pass.` }] });
+    push("response_item", {
+      type: "reasoning",
+      summary: [{ type: "summary_text", text: `Thinking about package ${turn % 13}` }],
+      encrypted_content: null,
+    });
+    push("response_item", {
+      type: "function_call",
+      name: "exec_command",
+      arguments: JSON.stringify({ cmd: `pnpm test --filter pkg${turn % 13}` }),
+      call_id: callId,
+    });
+    push("response_item", {
+      type: "function_call_output",
+      call_id: callId,
+      output: `ran ${turn % 50} tests\n${"ok\n".repeat(20)}`,
+    });
+    push("response_item", {
+      type: "message",
+      role: "assistant",
+      content: [{ type: "output_text", text: `All tests in package ${turn % 13} pass.` }],
+    });
     push("event_msg", { type: "agent_message", message: `All tests in package ${turn % 13} pass.` });
     push("event_msg", { type: "token_count", info: null, rate_limits: null });
-    push("event_msg", { type: "task_complete", last_agent_message: `All tests in package ${turn % 13} pass.` });
+    push("event_msg", {
+      type: "task_complete",
+      last_agent_message: `All tests in package ${turn % 13} pass.`,
+    });
     turn++;
   }
   writeFileSync(file, parts.join(""));

@@ -3,7 +3,16 @@
  * thread/resume of a 10,000-item rollout (goal ≤ 300 ms), through the BUILT app-server (stdio).
  */
 import { type Benchmark, note, progress, record } from "./harness.js";
-import { AppServerClient, missingBuild, removeDir, tempDir, writeLongThread, writeManyThreads } from "./support.js";
+import {
+  AppServerClient,
+  expectShape,
+  missingBuild,
+  removeDir,
+  Shapes,
+  tempDir,
+  writeLongThread,
+  writeManyThreads,
+} from "./support.js";
 
 const THREADS = 10_000;
 const PAGE = 25;
@@ -26,7 +35,9 @@ function makeFixture(): Fixture {
   const t0 = performance.now();
   writeManyThreads(listHome, THREADS, work);
   const longThreadId = writeLongThread(resumeHome, ITEMS, work);
-  progress(`wrote ${THREADS.toLocaleString("en-US")} rollouts and one ${ITEMS.toLocaleString("en-US")}-item rollout in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  progress(
+    `wrote ${THREADS.toLocaleString("en-US")} rollouts and one ${ITEMS.toLocaleString("en-US")}-item rollout in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return { listHome, resumeHome, work, longThreadId };
 }
 
@@ -59,23 +70,44 @@ const benchmark: Benchmark = {
     try {
       await lister.initialize();
       const firstList = await timed(() => lister.call("thread/list", { limit: PAGE }, 600_000));
-      if (repetition === 0) record("first thread/list on a fresh CODEX_HOME (index build)", firstList.ms, { unit: "ms", digits: 0 });
-      else record("thread/list first page, first call of a new process (index exists)", firstList.ms, { unit: "ms", digits: 0, goal: { op: "<=", value: 50 } });
+      expectShape(Shapes.threadList, firstList.value, "thread/list");
+      if (repetition === 0)
+        record("first thread/list on a fresh CODEX_HOME (index build)", firstList.ms, {
+          unit: "ms",
+          digits: 0,
+        });
+      else
+        record("thread/list first page, first call of a new process (index exists)", firstList.ms, {
+          unit: "ms",
+          digits: 0,
+          goal: { op: "<=", value: 50 },
+        });
       // Walk to the cursor that ends page DEEP_PAGE − 1 in big steps (keyset cursors do not depend
       // on the page size): 4 × 1,000 + 975 = 4,975 threads = 199 pages of 25.
       let cursor: string | null = null;
       for (const limit of [1000, 1000, 1000, 1000, (DEEP_PAGE - 1) * PAGE - 4000]) {
         const next = await lister.call("thread/list", cursor === null ? { limit } : { limit, cursor });
-        cursor = next.nextCursor;
+        cursor = expectShape(Shapes.threadList, next, "thread/list").nextCursor;
         if (!cursor) throw new Error("thread/list ran out of pages");
       }
       for (let i = 0; i < SAMPLES_PER_RUN; i++) {
         const first = await timed(() => lister.call("thread/list", { limit: PAGE }));
-        if (first.value.data.length !== PAGE) throw new Error(`first page has ${first.value.data.length} threads`);
-        record(`thread/list first page (${PAGE} of ${THREADS.toLocaleString("en-US")})`, first.ms, { unit: "ms", digits: 1, goal: { op: "<=", value: 50 } });
+        const firstPage = expectShape(Shapes.threadList, first.value, "thread/list");
+        if (firstPage.data.length !== PAGE)
+          throw new Error(`first page has ${firstPage.data.length} threads`);
+        record(`thread/list first page (${PAGE} of ${THREADS.toLocaleString("en-US")})`, first.ms, {
+          unit: "ms",
+          digits: 1,
+          goal: { op: "<=", value: 50 },
+        });
         const deep = await timed(() => lister.call("thread/list", { limit: PAGE, cursor }));
-        if (deep.value.data.length !== PAGE) throw new Error(`deep page has ${deep.value.data.length} threads`);
-        record(`thread/list deep page (page ${DEEP_PAGE})`, deep.ms, { unit: "ms", digits: 1, goal: { op: "<=", value: 50 } });
+        const deepPage = expectShape(Shapes.threadList, deep.value, "thread/list");
+        if (deepPage.data.length !== PAGE) throw new Error(`deep page has ${deepPage.data.length} threads`);
+        record(`thread/list deep page (page ${DEEP_PAGE})`, deep.ms, {
+          unit: "ms",
+          digits: 1,
+          goal: { op: "<=", value: 50 },
+        });
       }
     } finally {
       await lister.close();
@@ -85,8 +117,13 @@ const benchmark: Benchmark = {
     try {
       await resumer.initialize();
       const resumed = await timed(() => resumer.call("thread/resume", { threadId: f.longThreadId }, 600_000));
-      if (resumed.value.thread?.id !== f.longThreadId) throw new Error(`thread/resume answered ${JSON.stringify(resumed.value).slice(0, 300)}`);
-      record(`thread/resume of a ${ITEMS.toLocaleString("en-US")}-item rollout`, resumed.ms, { unit: "ms", digits: 0, goal: { op: "<=", value: 300 } });
+      const { thread } = expectShape(Shapes.threadResult, resumed.value, "thread/resume");
+      if (thread.id !== f.longThreadId) throw new Error(`thread/resume answered thread ${thread.id}`);
+      record(`thread/resume of a ${ITEMS.toLocaleString("en-US")}-item rollout`, resumed.ms, {
+        unit: "ms",
+        digits: 0,
+        goal: { op: "<=", value: 300 },
+      });
     } finally {
       await resumer.close();
     }
