@@ -322,7 +322,6 @@ export class LiveThread {
         reason: request.reason ?? null,
         networkApprovalContext: null,
         proposedExecpolicyAmendment: request.proposedExecpolicyAmendment ?? null,
-        additionalPermissions: null,
         availableDecisions: request.availableDecisions.map((d) => v2.reviewDecisionToCommandDecision(d)),
       };
       const outcome = await this.#serverRequest("approval", "item/commandExecution/requestApproval", params);
