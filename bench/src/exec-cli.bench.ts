@@ -122,6 +122,10 @@ async function runOnce(launcher: readonly string[], fake: FakeResponsesServer): 
     const peakMiB = hasGnuTime
       ? Number(readFileSync(timeFile, "utf8").trim().split("\n").at(-1)) / 1024
       : polledPeak;
+    if (!Number.isFinite(peakMiB) || peakMiB <= 0)
+      throw new Error(
+        `no peak RSS for ${bin} (GNU time wrote: ${hasGnuTime ? readFileSync(timeFile, "utf8") : "-"})`,
+      );
     return { wallMs, peakMiB };
   } finally {
     removeDir(home);
