@@ -2,6 +2,7 @@
  * Figure 3: thread/list over 10,000 stored threads (first page and a deep page; goal ≤ 50 ms) and
  * thread/resume of a 10,000-item rollout (goal ≤ 300 ms), through the BUILT app-server (stdio).
  */
+import { LocalThreadStore } from "@codex-ts/thread-store";
 import { type Benchmark, note, progress, record } from "./harness.js";
 import {
   AppServerClient,
@@ -47,6 +48,30 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - t0, value };
 }
 
+/** Times what a new process pays for its first page: `LocalThreadStore.open` (index exists) + `list`. */
+async function firstStoreListMs(
+  codexHome: string,
+  fullRestatIntervalMs: number | undefined,
+): Promise<number> {
+  const t0 = performance.now();
+  const opened = await LocalThreadStore.open({
+    codexHome,
+    ...(fullRestatIntervalMs === undefined ? {} : { fullRestatIntervalMs }),
+  });
+  if (!opened.ok) throw new Error(`LocalThreadStore.open: ${opened.error.message}`);
+  const store = opened.value;
+  try {
+    const page = await store.list({ limit: PAGE });
+    const ms = performance.now() - t0;
+    if (!page.ok || page.value.data.length !== PAGE) {
+      throw new Error(`thread-store list: ${page.ok ? page.value.data.length : page.error.message}`);
+    }
+    return ms;
+  } finally {
+    await store.close();
+  }
+}
+
 const benchmark: Benchmark = {
   name: "app-server: thread/list and thread/resume",
   repeats: 3,
@@ -60,6 +85,9 @@ const benchmark: Benchmark = {
       );
       note(
         `first page = \`thread/list {limit: ${PAGE}}\`; deep page = page ${DEEP_PAGE} (its cursor reached by following nextCursor through pages of 1,000, then re-requested with the same cursor); ${SAMPLES_PER_RUN} timed requests of each per repetition, measured by the client from request written to response read`,
+      );
+      note(
+        "“thread-store direct” rows: in the runner's process, `LocalThreadStore.open` on the same CODEX_HOME (index exists) plus its first `list({limit: 25})`, timed together (what a new app-server process pays before its first page), as configured today and with `fullRestatIntervalMs: Infinity` (no full re-stat of every file on the first call, see the analysis)",
       );
       note(
         `thread/resume: one rollout of ${ITEMS.toLocaleString("en-US")} lines (turns of user prompt, reasoning, exec_command call + output, answer and their events) in its own CODEX_HOME; one resume per fresh app-server process (after initialize), request → response`,
@@ -111,6 +139,21 @@ const benchmark: Benchmark = {
       }
     } finally {
       await lister.close();
+    }
+
+    // The first list of a new process, straight through @codex-ts/thread-store: as configured today,
+    // and with the periodic full re-stat disabled (models moving it off the request path).
+    if (repetition > 0) {
+      record(
+        "thread-store direct: open + first list() (default)",
+        await firstStoreListMs(f.listHome, undefined),
+        { unit: "ms", digits: 0, goal: { op: "<=", value: 50 } },
+      );
+      record(
+        "thread-store direct: open + first list(), no full re-stat",
+        await firstStoreListMs(f.listHome, Number.POSITIVE_INFINITY),
+        { unit: "ms", digits: 0, goal: { op: "<=", value: 50 } },
+      );
     }
 
     const resumer = new AppServerClient(f.resumeHome, f.work);
