@@ -3,7 +3,7 @@
  * `metadata()` (log id + entry count) and `lookup(logId, offset)` at the start, middle and end.
  * No goal is set for this figure in the issue; the figures are recorded for comparison.
  */
-import { closeSync, openSync, statSync, writeSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { MessageHistory } from "@codex-ts/message-history";
 import { type Benchmark, note, progress, record } from "./harness.js";
@@ -35,6 +35,23 @@ function makeHistory(): { home: string; entries: number } {
     `wrote a ${(statSync(path.join(home, "history.jsonl")).size / 2 ** 20).toFixed(0)} MiB history (${entries.toLocaleString("en-US")} entries) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   return { home, entries };
+}
+
+/** Counts newline bytes of a file in 1 MiB reads with `indexOf` (prototype of the metadata() fix). */
+function countNewlines(file: string): number {
+  const fd = openSync(file, "r");
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let count = 0;
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) return count;
+      const chunk = buf.subarray(0, n);
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count++;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function ms(fn: () => Promise<unknown>): Promise<number> {
@@ -79,6 +96,15 @@ const benchmark: Benchmark = {
         record(`lookup(offset) — ${label}`, t, { unit: "ms", digits: 1 });
       }
     }
+    // The fix proposed for metadata(): count newlines with Buffer#indexOf instead of a byte loop.
+    record(
+      "newline count with indexOf (proposed metadata() fix)",
+      await ms(async () => {
+        if (countNewlines(path.join(home, "history.jsonl")) !== entries)
+          throw new Error("indexOf count differs");
+      }),
+      { unit: "ms", digits: 0 },
+    );
     if (repetition === repeats - 1) {
       removeDir(home);
       fixture = undefined;

@@ -2,8 +2,11 @@
  * Figure 3: thread/list over 10,000 stored threads (first page and a deep page; goal ≤ 50 ms) and
  * thread/resume of a 10,000-item rollout (goal ≤ 300 ms), through the BUILT app-server (stdio).
  */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parseRolloutLine } from "@codex-ts/protocol";
 import { LocalThreadStore } from "@codex-ts/thread-store";
-import { type Benchmark, note, progress, record } from "./harness.js";
+import { type Benchmark, median, note, progress, record } from "./harness.js";
 import {
   AppServerClient,
   expectShape,
@@ -48,6 +51,28 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - t0, value };
 }
 
+/** Median of 5 timed calls after 2 warm-up calls. */
+function warmMs(fn: () => void): number {
+  fn();
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/** The one rollout file under `codexHome/sessions`. */
+function findRollout(codexHome: string): string {
+  const files = readdirSync(path.join(codexHome, "sessions"), { recursive: true, encoding: "utf8" }).filter(
+    (f) => f.endsWith(".jsonl"),
+  );
+  if (files.length !== 1) throw new Error(`expected one rollout in ${codexHome}, found ${files.length}`);
+  return path.join(codexHome, "sessions", files[0] as string);
+}
+
 /** Times what a new process pays for its first page: `LocalThreadStore.open` (index exists) + `list`. */
 async function firstStoreListMs(
   codexHome: string,
@@ -88,6 +113,9 @@ const benchmark: Benchmark = {
       );
       note(
         "“thread-store direct” rows: in the runner's process, `LocalThreadStore.open` on the same CODEX_HOME (index exists) plus its first `list({limit: 25})`, timed together (what a new app-server process pays before its first page), as configured today and with `fullRestatIntervalMs: Infinity` (no full re-stat of every file on the first call, see the analysis)",
+      );
+      note(
+        "the two in-process rows time `parseRolloutLine` (@codex-ts/protocol, what `readRollout` calls per line) and `JSON.parse` alone over the lines of the same 10,000-line rollout: the gap is the cost of validation",
       );
       note(
         `thread/resume: one rollout of ${ITEMS.toLocaleString("en-US")} lines (turns of user prompt, reasoning, exec_command call + output, answer and their events) in its own CODEX_HOME; one resume per fresh app-server process (after initialize), request → response`,
@@ -155,6 +183,23 @@ const benchmark: Benchmark = {
         { unit: "ms", digits: 0, goal: { op: "<=", value: 50 } },
       );
     }
+
+    // Where resume's time goes: validating every line vs only decoding it (in this process, warm).
+    const lines = readFileSync(findRollout(f.resumeHome), "utf8").trimEnd().split("\n");
+    record(
+      `parseRolloutLine × ${lines.length.toLocaleString("en-US")} lines (in-process, warm)`,
+      warmMs(() => {
+        for (const l of lines) parseRolloutLine(l);
+      }),
+      { unit: "ms", digits: 0 },
+    );
+    record(
+      `JSON.parse only × ${lines.length.toLocaleString("en-US")} lines (in-process, warm)`,
+      warmMs(() => {
+        for (const l of lines) JSON.parse(l);
+      }),
+      { unit: "ms", digits: 0 },
+    );
 
     const resumer = new AppServerClient(f.resumeHome, f.work);
     try {
