@@ -30,6 +30,11 @@ function announce(ctx: MethodContext, thread: LiveThread, thread_v2: v2.Thread, 
   });
 }
 
+/** A method handled in the background (see `MethodSpec.concurrent`). */
+function concurrently<S extends z.ZodType>(spec: Parameters<typeof method<S>>[0]): MethodSpec {
+  return { ...method(spec), concurrent: true };
+}
+
 /** Every method this server implements, keyed by JSON-RPC method name. */
 export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
   const methods = new Map<string, MethodSpec>();
@@ -177,9 +182,10 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
 
   /* ---------------------------------------------------------------- turns */
 
+  // Runs in the background: waiting for core to begin the turn must not hold up other threads' requests.
   add(
     "turn/start",
-    method({
+    concurrently({
       params: TurnStartParams,
       handler: async (p, ctx) => {
         const thread = threads.loaded(p.threadId);
@@ -325,7 +331,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
 
   /* ---------------------------------------------------------------- command/exec */
 
-  add("command/exec", { ...method({ params: CommandExecParams, handler: (p) => runtime.commands.exec(p) }), concurrent: true });
+  add("command/exec", concurrently({ params: CommandExecParams, handler: (p) => runtime.commands.exec(p) }));
   add(
     "command/exec/write",
     method({
