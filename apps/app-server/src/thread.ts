@@ -89,6 +89,8 @@ export class LiveThread {
   #session: Session | undefined;
   #turn: TurnState | null = null;
   #startWaiter: StartWaiter | null = null;
+  /** Collects events emitted synchronously while an op is being submitted. */
+  #capture: SessionEvent[] | null = null;
   // Held until the response that created or loaded the thread is written (see `release`).
   #held: [string, unknown][] | null = [];
   #closed = false;
@@ -109,12 +111,17 @@ export class LiveThread {
   attach(session: Session): void {
     this.#session = session;
     session.subscribe((event) => {
-      try {
-        this.#onEvent(event);
-      } catch (error) {
-        this.#log.error(`thread ${this.id}: event ${event.msg.type} failed to map: ${errorMessage(error)}`);
-      }
+      if (this.#capture) this.#capture.push(event);
+      else this.#dispatch(event);
     });
+  }
+
+  #dispatch(event: SessionEvent): void {
+    try {
+      this.#onEvent(event);
+    } catch (error) {
+      this.#log.error(`thread ${this.id}: event ${event.msg.type} failed to map: ${errorMessage(error)}`);
+    }
   }
 
   get session(): Session {
@@ -231,18 +238,32 @@ export class LiveThread {
         invalidRequest(`thread ${this.id} already has a turn in progress (${this.#turn?.id ?? "starting"}); use turn/steer or turn/interrupt`),
       );
     }
-    return new Promise((resolve, reject) => {
-      const subId = this.session.submit(op);
-      this.#startWaiter = { subId, kind: "regular", resolve, reject };
-    });
+    return new Promise((resolve, reject) => this.#submitWaiting(op, { kind: "regular", resolve, reject }));
+  }
+
+  /**
+   * Submits an op that starts a turn and registers the waiter for its `task_started`. Events core
+   * emits synchronously inside `submit` (an invalid-op error, settings applied) are replayed once
+   * the submission id is known, so none is attributed to the wrong submission.
+   */
+  #submitWaiting(op: Record<string, unknown>, waiter: Omit<StartWaiter, "subId">): void {
+    const early: SessionEvent[] = [];
+    this.#capture = early;
+    let subId: string;
+    try {
+      subId = this.session.submit(op);
+    } finally {
+      this.#capture = null;
+    }
+    this.#startWaiter = { ...waiter, subId };
+    for (const event of early) this.#dispatch(event);
   }
 
   /** Starts a manual compaction turn. */
   compact(): void {
     if (this.#closed) throw invalidRequest(`thread ${this.id} is closed`);
     if (this.#turn || this.#startWaiter) throw invalidRequest(`thread ${this.id} already has a turn in progress`);
-    const subId = this.session.submit({ type: "compact" });
-    this.#startWaiter = { subId, kind: "compact", resolve: () => {}, reject: () => {} };
+    this.#submitWaiting({ type: "compact" }, { kind: "compact", resolve: () => {}, reject: () => {} });
   }
 
   steer(expectedTurnId: string, items: unknown[]): string {
