@@ -50,6 +50,17 @@ describe("config helpers", () => {
     expect(text).not.toContain("notifications");
   });
 
+  it("refuses keys that would reach object prototypes", () => {
+    const home = tempHome();
+    for (const edit of [
+      { keyPath: "__proto__.polluted", value: 1, mergeStrategy: "replace" as const },
+      { keyPath: "a", value: JSON.parse('{"__proto__": {"polluted": 1}}'), mergeStrategy: "upsert" as const },
+    ]) {
+      expect(() => writeConfigEdits({ codexHome: home, env: {}, edits: [edit] })).toThrow(/not allowed/);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("refuses to edit a file that is not TOML", () => {
     const home = tempHome();
     writeFileSync(path.join(home, "config.toml"), "this is = = not toml");

@@ -85,7 +85,16 @@ export function splitKeyPath(keyPath: string): string[] {
   }
   parts.push(current);
   if (quoted || parts.some((p) => p.trim() === "")) throw invalidParams(`invalid keyPath: ${JSON.stringify(keyPath)}`);
-  return parts.map((p) => p.trim());
+  const keys = parts.map((p) => p.trim());
+  for (const key of keys) assertSafeKey(key);
+  return keys;
+}
+
+const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Keys that would reach object prototypes are refused outright. */
+function assertSafeKey(key: string): void {
+  if (UNSAFE_KEYS.has(key)) throw invalidParams(`config key not allowed: ${key}`);
 }
 
 type Table = Record<string, unknown>;
@@ -94,7 +103,10 @@ const isTable = (v: unknown): v is Table => typeof v === "object" && v !== null 
 function deepMerge(base: unknown, patch: unknown): unknown {
   if (!isTable(base) || !isTable(patch)) return patch;
   const out: Table = { ...base };
-  for (const [key, value] of Object.entries(patch)) out[key] = deepMerge(out[key], value);
+  for (const [key, value] of Object.entries(patch)) {
+    assertSafeKey(key);
+    out[key] = deepMerge(out[key], value);
+  }
   return out;
 }
 
@@ -103,7 +115,10 @@ function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls);
   if (isTable(value)) {
     const out: Table = {};
-    for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = withoutNulls(v);
+    for (const [k, v] of Object.entries(value)) {
+      assertSafeKey(k);
+      if (v !== null && v !== undefined) out[k] = withoutNulls(v);
+    }
     return out;
   }
   return value;
@@ -113,7 +128,7 @@ function applyEdit(doc: Table, edit: ConfigEdit): void {
   const keys = splitKeyPath(edit.keyPath);
   let table = doc;
   for (const key of keys.slice(0, -1)) {
-    const next = table[key];
+    const next = Object.hasOwn(table, key) ? table[key] : undefined;
     if (next === undefined) table[key] = {};
     else if (!isTable(next)) throw invalidParams(`cannot write ${edit.keyPath}: ${key} is not a table`);
     table = table[key] as Table;
