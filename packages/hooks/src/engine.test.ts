@@ -353,7 +353,8 @@ esac`,
 describe("execution", () => {
   it("runs matching handlers in parallel (each sees the other start before it ends)", async () => {
     const body = (me: string, other: string) => `cat > /dev/null
-date +%s%N > "${fx.out}/${me}.start"
+# Write then rename: once the other script sees "${me}.start", its timestamp is already in it.
+date +%s%N > "${fx.out}/${me}.start.tmp" && mv "${fx.out}/${me}.start.tmp" "${fx.out}/${me}.start"
 i=0
 while [ ! -e "${fx.out}/${other}.start" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
 date +%s%N > "${fx.out}/${me}.end"`;
