@@ -204,7 +204,7 @@ export function fileChangesToDiff(changes: readonly v2.FileUpdateChange[], cwd: 
           const body = lines(change.diff);
           return [`diff --git a/${file} b/${file}`, "deleted file mode 100644", `--- a/${file}`, "+++ /dev/null", `@@ -1,${body.length} +0,0 @@`, ...body.map((l) => `-${l}`)].join("\n");
         }
-        case "update": {
+        default: {
           const target = change.kind.move_path ? rel(change.kind.move_path) : file;
           const hunk = change.diff.replace(/\n$/, "");
           const header = hunk.startsWith("---") ? [`diff --git a/${file} b/${target}`] : [`diff --git a/${file} b/${target}`, `--- a/${file}`, `+++ b/${target}`];
