@@ -3,10 +3,19 @@
  * store and rollout packages, and owns every loaded thread's core session.
  */
 import { statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { type Config, type ConfigOverride, createSession, sessionOptionsFromConfig } from "@codex-ts/core";
 import type { RolloutLine, v2 } from "@codex-ts/protocol";
-import { forkRollout, newThreadId, parseRolloutFileName, reconstructHistory, reconstructThread } from "@codex-ts/rollout";
+import {
+  forkRollout,
+  newThreadId,
+  parseRolloutFileName,
+  readRollout,
+  reconstructHistory,
+  reconstructThread,
+} from "@codex-ts/rollout";
 import {
   LocalThreadStore,
   type StoredThread,
@@ -298,6 +307,7 @@ export class ThreadManager {
     lines: RolloutLine[],
     params: SessionSettingsParams & { persistExtendedHistory?: boolean | null | undefined },
     includeTurns: boolean,
+    ephemeral = false,
   ): Promise<{ response: ThreadSessionResponse; thread: LiveThread }> {
     // The last turn's settings (per-turn overrides persist onto the thread), unless the caller overrides them.
     const lastContext = [...lines].reverse().find((line) => line.type === "turn_context");
@@ -323,11 +333,11 @@ export class ThreadManager {
     const extendedOnDisk = lines.some(
       (line) => line.type === "event_msg" && (line.payload.type === "item_completed" || line.payload.type === "exec_command_end"),
     );
-    const store = await this.store();
+    const store = ephemeral ? null : await this.store();
     const thread = new LiveThread({
       id: stored.id,
       stored,
-      ephemeral: false,
+      ephemeral,
       mode: (params.persistExtendedHistory ?? extendedOnDisk) ? "extended" : "limited",
       store,
       outlet: this.#options.outlet(),
@@ -346,15 +356,38 @@ export class ThreadManager {
     const store = await this.store();
     const source = unwrap(await store.read(sourceId), "cannot fork the thread");
     if (!source.path) throw invalidRequest(`thread ${sourceId} has no stored history to fork`);
-    const forked = await forkRollout({
-      sourcePath: source.path,
-      codexHome: this.#options.codexHome,
-      ...(params.lastTurnId ? { upTo: { throughTurnId: params.lastTurnId } } : {}),
-    });
+    const upTo = params.lastTurnId ? { upTo: { throughTurnId: params.lastTurnId } } : {};
+    if (params.ephemeral) {
+      // Same cut as a persisted fork, written to a scratch home and read back into memory only.
+      const scratch = await mkdtemp(path.join(os.tmpdir(), "codex-ts-fork-"));
+      try {
+        const forked = await forkRollout({ sourcePath: source.path, codexHome: scratch, ...upTo });
+        if (!forked.ok) throw invalidRequest(`cannot fork thread ${sourceId}: ${forked.error.message}`);
+        const contents = await readRollout(forked.value.path);
+        if (!contents.ok) throw invalidRequest(`cannot fork thread ${sourceId}: ${contents.error.message}`);
+        const now = Date.now();
+        const stored: StoredThread = {
+          ...source,
+          id: forked.value.threadId,
+          sessionId: forked.value.threadId,
+          forkedFromId: sourceId,
+          name: null,
+          path: null,
+          archived: false,
+          archivedAtMs: null,
+          createdAtMs: now,
+          updatedAtMs: now,
+        };
+        const lines = contents.value.lines.filter((line) => line.type !== "session_meta");
+        return await this.#open(stored, lines, params, !params.excludeTurns, true);
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
+    }
+    const forked = await forkRollout({ sourcePath: source.path, codexHome: this.#options.codexHome, ...upTo });
     if (!forked.ok) throw invalidRequest(`cannot fork thread ${sourceId}: ${forked.error.message}`);
     const { stored, lines } = await this.#loadLines(forked.value.threadId);
-    const result = await this.#open(stored, lines, params, !params.excludeTurns);
-    return result;
+    return this.#open(stored, lines, params, !params.excludeTurns);
   }
 
   /* ------------------------------------------------------------------ read, list, metadata */

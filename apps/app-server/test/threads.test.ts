@@ -83,6 +83,18 @@ describe("thread lifecycle", () => {
 
     const partial = await s.call("thread/fork", { threadId: thread.id, lastTurnId: firstTurn });
     expect(partial.thread.turns).toHaveLength(1);
+
+    const scratch = await s.call("thread/fork", { threadId: thread.id, ephemeral: true });
+    expect(scratch.thread.ephemeral).toBe(true);
+    expect(scratch.thread.path).toBeNull();
+    expect(scratch.thread.forkedFromId).toBe(thread.id);
+    expect(scratch.thread.turns).toHaveLength(2);
+    const listed = (await s.call("thread/list", {})).data.map((t: { id: string }) => t.id);
+    expect(listed).not.toContain(scratch.thread.id);
+    expect(listed).toContain(partial.thread.id);
+    fake.enqueue(turn([sse.message("a3")]));
+    await runTurn(s, scratch.thread.id, "q3");
+    expect(JSON.stringify(fake.responsesRequests().at(-1)?.body.input)).toContain("a2");
     const loaded = await s.call("thread/loaded/list", {});
     expect(loaded.data).toEqual(expect.arrayContaining([thread.id, forked.thread.id, partial.thread.id]));
   });
