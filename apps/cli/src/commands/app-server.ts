@@ -1,4 +1,5 @@
 import path from "node:path";
+import { format } from "node:util";
 import { runAppServer } from "@codex-ts/app-server";
 import { generateJsonSchemaBundle, generateTsBindings } from "@codex-ts/protocol";
 import type { GlobalOverrides } from "../cli.js";
@@ -30,5 +31,15 @@ export async function runAppServerCommand(argv: readonly string[], io: CliIO, _g
     return EXIT_OK;
   }
   if (parsed.positionals.length > 0) return usageError(io, `unrecognized subcommand '${parsed.positionals[0]}'`, "codex-ts app-server");
-  return runAppServer({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, env: io.env });
+  // stdout carries protocol lines only: anything a dependency logs goes to stderr while we serve.
+  const saved = { log: console.log, info: console.info, debug: console.debug };
+  const toStderr = (...args: unknown[]) => {
+    io.stderr.write(`${format(...args)}\n`);
+  };
+  console.log = console.info = console.debug = toStderr;
+  try {
+    return await runAppServer({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, env: io.env });
+  } finally {
+    Object.assign(console, saved);
+  }
 }
