@@ -196,3 +196,35 @@ describe("hook and reroute events", () => {
     expect(parseEventMsg({ type: "model_reroute", from_model: "a", to_model: "b", reason: "high_risk_cyber_activity" })).toMatchObject({ kind: "event" });
   });
 });
+
+describe("request_permissions", () => {
+  it("reads the event with legacy read/write paths upgraded to entries", () => {
+    const parsed = parseEventMsg({
+      type: "request_permissions",
+      call_id: "c1",
+      turn_id: "t1",
+      reason: "write the cache",
+      permissions: { file_system: { write: ["/srv/cache"] } },
+      cwd: "/repo",
+    });
+    expect(parsed.kind).toBe("event");
+    if (parsed.kind !== "event" || parsed.event.type !== "request_permissions") throw new Error("not parsed");
+    expect(parsed.event.permissions.file_system?.entries).toEqual([
+      { path: { type: "path", path: "/srv/cache" }, access: "write" },
+    ]);
+    expect(parsed.event.permissions.network).toBeNull();
+  });
+
+  it("reads the response op with scope defaulting to turn, and rejects a bad scope", () => {
+    const op = Op.parse({ type: "request_permissions_response", id: "c1", response: { permissions: {} } });
+    expect(op).toEqual({
+      type: "request_permissions_response",
+      id: "c1",
+      response: { permissions: { network: null, file_system: null }, scope: "turn", strict_auto_review: false },
+    });
+    expect(
+      Op.safeParse({ type: "request_permissions_response", id: "c1", response: { permissions: {}, scope: "forever" } })
+        .success,
+    ).toBe(false);
+  });
+});

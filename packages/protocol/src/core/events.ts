@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { describeZodError } from "../jsonrpc.js";
-import { PermissionProfile } from "../permissions.js";
+import { AdditionalPermissionProfile, PermissionProfile } from "../permissions.js";
 import { MessagePhase, omittableField, ResponsesApiWebSearchAction } from "../responses.js";
 import {
   CallToolResult,
@@ -258,6 +258,19 @@ export const PlanUpdateEvent = ev("plan_update", {
   plan: z.array(z.object({ step: z.string(), status: z.enum(["pending", "in_progress", "completed"]) })),
 });
 export const TurnDiffEvent = ev("turn_diff", { unified_diff: z.string() });
+/**
+ * The model asked for more permissions (`request_permissions` tool, or a command's inline
+ * `with_additional_permissions`): codex-rs `RequestPermissionsEvent`. Answered by the
+ * `request_permissions_response` op with `id` = `call_id`. Paths in `permissions` are absolute
+ * (resolved against `cwd`).
+ */
+export const RequestPermissionsEvent = ev("request_permissions", {
+  call_id: z.string(),
+  turn_id: z.string(),
+  reason: omittableField(z.string()),
+  permissions: AdditionalPermissionProfile,
+  cwd: omittableField(z.string()),
+});
 export const EnteredReviewModeEvent = ev("entered_review_mode", {
   target: omittableField(z.unknown()),
   user_facing_hint: omittableField(z.string()),
@@ -345,6 +358,7 @@ const EventMsgUnion = z.discriminatedUnion("type", [
   ThreadNameUpdatedEvent,
   PlanUpdateEvent,
   TurnDiffEvent,
+  RequestPermissionsEvent,
   EnteredReviewModeEvent,
   ExitedReviewModeEvent,
   SessionConfiguredEvent,

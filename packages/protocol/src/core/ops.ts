@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PermissionProfile } from "../permissions.js";
+import { AdditionalPermissionProfile, PermissionProfile } from "../permissions.js";
 import { omittableField } from "../responses.js";
 import { UserInput } from "./items.js";
 import {
@@ -58,6 +58,24 @@ export const ExecApprovalOp = op("exec_approval", {
   decision: ReviewDecision,
 });
 export const PatchApprovalOp = op("patch_approval", { id: z.string(), decision: ReviewDecision });
+/** How long a permissions grant lasts (codex-rs `PermissionGrantScope`, default `turn`). */
+export const PermissionGrantScope = z.enum(["turn", "session"]);
+export type PermissionGrantScope = z.infer<typeof PermissionGrantScope>;
+/**
+ * The client's answer to a `request_permissions` event (codex-rs `RequestPermissionsResponse`):
+ * what it grants (empty = denied; only what was requested takes effect) and for how long.
+ */
+export const RequestPermissionsResponse = z.object({
+  permissions: AdditionalPermissionProfile,
+  scope: PermissionGrantScope.default("turn"),
+  strict_auto_review: z.boolean().default(false),
+});
+export type RequestPermissionsResponse = z.infer<typeof RequestPermissionsResponse>;
+/** Answer a `request_permissions` event; `id` is its `call_id`. */
+export const RequestPermissionsResponseOp = op("request_permissions_response", {
+  id: z.string(),
+  response: RequestPermissionsResponse,
+});
 export const CompactOp = op("compact", {});
 export const ShutdownOp = op("shutdown", {});
 export const ThreadRollbackOp = op("thread_rollback", { num_turns: z.number().int().positive() });
@@ -70,6 +88,7 @@ export const Op = z.discriminatedUnion("type", [
   InterruptOp,
   ExecApprovalOp,
   PatchApprovalOp,
+  RequestPermissionsResponseOp,
   CompactOp,
   ShutdownOp,
   ThreadRollbackOp,
