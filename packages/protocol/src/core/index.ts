@@ -2,3 +2,4 @@ export * from "./events.js";
 export * from "./items.js";
 export * from "./ops.js";
 export * from "./policy.js";
+export * from "./permissions-v2.js";
