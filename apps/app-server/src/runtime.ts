@@ -31,6 +31,7 @@ export class Runtime {
       outlet: () => this.connection,
       configWarning: (summary) => this.connection.notify("configWarning", { summary, details: null, path: null }),
       originator: () => this.#connection?.client?.name ?? "codex_ts_app_server",
+      experimentalApi: () => this.#connection?.experimentalApi ?? false,
     });
     this.commands = new CommandExecManager({
       notify: (method, params) => this.connection.notify(method, params),

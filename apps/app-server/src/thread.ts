@@ -14,6 +14,7 @@ import type { ApprovalRequest, DynamicToolRequest, DynamicToolResponse, ReviewDe
 import { type PersistenceMode, prepareForPersistence, reconstructThread, shellJoin, shouldPersistRolloutItem } from "@codex-ts/rollout";
 import { type StoredThread, type ThreadStore, toV2Thread } from "@codex-ts/thread-store";
 import { errorMessage, invalidRequest } from "./errors.js";
+import { addRun, appendHookRuns, type HookRunsByTurn, withHookRuns } from "./hook-runs.js";
 import type { Logger } from "./log.js";
 import {
   fileChangesToDiff,
@@ -24,6 +25,7 @@ import {
   toV2TokenBreakdown,
 } from "./mapping.js";
 import type { ServerRequestOutcome } from "./transport.js";
+import type { HookEngine } from "@codex-ts/hooks";
 
 /** What a thread needs from the connection. */
 export interface ThreadOutlet {
@@ -71,6 +73,12 @@ export interface LiveThreadInit {
   outlet: ThreadOutlet;
   log: Logger;
   history: RolloutLine[];
+  /** Where the hook-runs sidecar lives (see hook-runs.ts). */
+  codexHome: string;
+  /** Whether experimental fields (`Turn.hookRuns`) may be sent to the client. */
+  experimentalApi: () => boolean;
+  /** Persisted hook runs of the thread's earlier turns. */
+  hookRuns?: HookRunsByTurn;
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -95,6 +103,11 @@ export class LiveThread {
   #held: [string, unknown][] | null = [];
   #closed = false;
   subscribed = true;
+  /** The session's hook engine (hooks.state changes are applied to it live). */
+  hookEngine: HookEngine | null = null;
+  readonly #codexHome: string;
+  readonly #experimentalApi: () => boolean;
+  readonly hookRuns: HookRunsByTurn;
 
   constructor(init: LiveThreadInit) {
     this.id = init.id;
@@ -105,6 +118,9 @@ export class LiveThread {
     this.#outlet = init.outlet;
     this.#log = init.log;
     this.#lines = [...init.history];
+    this.#codexHome = init.codexHome;
+    this.#experimentalApi = init.experimentalApi;
+    this.hookRuns = init.hookRuns ?? new Map();
   }
 
   /** Connects the core session (created with this thread's recorder and callbacks). */
@@ -140,7 +156,6 @@ export class LiveThread {
       for (const item of items) this.#record({ type: "response_item", payload: item } as RolloutItem);
     },
     recordEvent: (msg: SessionEventMsg) => {
-      if (msg.type === "model_reroute") return;
       this.#record({ type: "event_msg", payload: msg } as RolloutItem);
     },
     recordTurnContext: (payload: unknown) => this.#record({ type: "turn_context", payload } as RolloutItem),
@@ -187,7 +202,7 @@ export class LiveThread {
   turns(): v2.Turn[] {
     const { turns, warnings } = reconstructThread(this.#lines, { activeTurnId: this.#turn?.id ?? null });
     for (const warning of warnings) this.#log.debug(`thread ${this.id}: ${warning}`);
-    return turns;
+    return this.#experimentalApi() ? (withHookRuns(turns, this.hookRuns) as v2.Turn[]) : turns;
   }
 
   toV2(includeTurns: boolean): v2.Thread {
@@ -554,6 +569,19 @@ export class LiveThread {
           this.#emit("model/rerouted", { ...base, fromModel: msg.from_model, toModel: msg.to_model, reason: "highRiskCyberActivity" });
         }
         return;
+      case "hook_started":
+      case "hook_completed": {
+        const turnId = msg.turn_id ?? turn?.id ?? null;
+        if (msg.type === "hook_completed" && turnId) {
+          addRun(this.hookRuns, turnId, msg.run as v2.HookRunSummary);
+          if (!this.ephemeral) {
+            const problem = appendHookRuns(this.#codexHome, this.id, [{ turnId, run: msg.run as v2.HookRunSummary }]);
+            if (problem) this.#log.warn(`thread ${this.id}: ${problem}`);
+          }
+        }
+        this.#emit(msg.type === "hook_started" ? "hook/started" : "hook/completed", { threadId: this.id, turnId, run: msg.run });
+        return;
+      }
       case "thread_name_updated":
         this.stored = { ...this.stored, name: msg.thread_name ?? null };
         this.notifyNameUpdated();
@@ -589,7 +617,9 @@ export class LiveThread {
   }
 
   #turnView(turn: TurnState, status: v2.TurnStatus): v2.Turn {
+    const hookRuns = this.#experimentalApi() ? { hookRuns: this.hookRuns.get(turn.id) ?? [] } : {};
     return {
+      ...hookRuns,
       id: turn.id,
       items: status === "inProgress" ? [] : [...turn.items],
       status,

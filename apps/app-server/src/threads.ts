@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { type Config, type ConfigOverride, createSession, sessionOptionsFromConfig } from "@codex-ts/core";
+import { type Config, type ConfigOverride, createSession, hookEngineFromConfig, sessionOptionsFromConfig } from "@codex-ts/core";
 import type { RolloutLine, v2 } from "@codex-ts/protocol";
 import {
   forkRollout,
@@ -26,6 +26,7 @@ import {
 } from "@codex-ts/thread-store";
 import { loadEffectiveConfig, overridesFromJson } from "./config.js";
 import { ErrorCode, RpcError, errorMessage, invalidParams, invalidRequest, threadNotFound } from "./errors.js";
+import { appendHookRuns, readHookRuns, withHookRuns } from "./hook-runs.js";
 import type { Logger } from "./log.js";
 import { profileToV2SandboxPolicy, toV2ApprovalPolicy } from "./mapping.js";
 import { LiveThread, type ThreadOutlet } from "./thread.js";
@@ -45,6 +46,8 @@ export interface ThreadManagerOptions {
   configWarning: (summary: string) => void;
   /** Name recorded as `originator` in new rollouts. */
   originator: () => string;
+  /** Whether the client opted into experimental fields (`Turn.hookRuns`). */
+  experimentalApi: () => boolean;
 }
 
 type SessionSettingsParams = {
@@ -157,8 +160,12 @@ export class ThreadManager {
     initialHistory: ReturnType<typeof reconstructHistory> | undefined,
     baseInstructions: string | undefined,
   ): void {
+    const hooks = hookEngineFromConfig(config, cwd);
+    thread.hookEngine = hooks;
     const extra: Parameters<typeof sessionOptionsFromConfig>[2] = {
       threadId: thread.id,
+      hooks,
+      transcriptPath: thread.stored.path ?? null,
       env: this.#options.env,
       recorder: thread.recorder,
       approvalHandler: thread.approvalHandler,
@@ -270,6 +277,8 @@ export class ThreadManager {
       outlet: this.#options.outlet(),
       log: this.#options.log,
       history: [],
+      codexHome: this.#options.codexHome,
+      experimentalApi: this.#options.experimentalApi,
     });
     this.#createSession(thread, config, cwd, params, undefined, base);
     this.#register(thread);
@@ -343,6 +352,9 @@ export class ThreadManager {
       outlet: this.#options.outlet(),
       log: this.#options.log,
       history: lines,
+      codexHome: this.#options.codexHome,
+      experimentalApi: this.#options.experimentalApi,
+      hookRuns: readHookRuns(this.#options.codexHome, stored.id),
     });
     this.#createSession(thread, config, cwd, settings, reconstructHistory(lines), recordedBase ?? config.baseInstructions);
     this.#register(thread);
@@ -387,7 +399,19 @@ export class ThreadManager {
     const forked = await forkRollout({ sourcePath: source.path, codexHome: this.#options.codexHome, ...upTo });
     if (!forked.ok) throw invalidRequest(`cannot fork thread ${sourceId}: ${forked.error.message}`);
     const { stored, lines } = await this.#loadLines(forked.value.threadId);
+    this.#copyHookRuns(sourceId, stored.id, lines);
     return this.#open(stored, lines, params, !params.excludeTurns);
+  }
+
+  /** A fork keeps the hook runs of the turns it copied. */
+  #copyHookRuns(sourceId: string, targetId: string, lines: RolloutLine[]): void {
+    const source = this.threads.get(sourceId)?.hookRuns ?? readHookRuns(this.#options.codexHome, sourceId);
+    const turnIds = new Set(
+      lines.flatMap((line) => (line.type === "event_msg" && line.payload.type === "task_started" ? [line.payload.turn_id] : [])),
+    );
+    const entries = [...source].filter(([turnId]) => turnIds.has(turnId)).flatMap(([turnId, runs]) => runs.map((run) => ({ turnId, run })));
+    const problem = appendHookRuns(this.#options.codexHome, targetId, entries);
+    if (problem) this.#options.log.warn(problem);
   }
 
   /* ------------------------------------------------------------------ read, list, metadata */
@@ -398,7 +422,10 @@ export class ThreadManager {
     const store = await this.store();
     if (!includeTurns) return toV2Thread(unwrap(await store.read(threadId), "cannot read the thread"));
     const { stored, lines } = await this.#loadLines(threadId);
-    return toV2Thread(stored, { turns: reconstructThread(lines).turns });
+    const { turns } = reconstructThread(lines);
+    return toV2Thread(stored, {
+      turns: this.#options.experimentalApi() ? (withHookRuns(turns, readHookRuns(this.#options.codexHome, threadId)) as v2.Turn[]) : turns,
+    });
   }
 
   /** Waits until every loaded thread's recorded lines are in the store (list/read see them). */

@@ -1,8 +1,12 @@
 import path from "node:path";
 import { v2 } from "@codex-ts/protocol";
+import { readFileSync } from "node:fs";
+import { hookEngineFromConfig } from "@codex-ts/core";
+import { hooksListEntry, parseHookStates } from "@codex-ts/hooks";
+import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
 import { CommandExecParams, CommandExecTerminateParams, CommandExecWriteParams } from "../command-exec.js";
-import { ConfigEdit, MergeStrategy, loadEffectiveConfig, readConfig, writeConfigEdits } from "../config.js";
+import { ConfigEdit, MergeStrategy, type WriteResult, loadEffectiveConfig, readConfig, splitKeyPath, writeConfigEdits } from "../config.js";
 import { invalidParams, invalidRequest } from "../errors.js";
 import { sandboxPolicyToProfile, toCoreUserInput } from "../mapping.js";
 import type { Runtime } from "../runtime.js";
@@ -33,6 +37,20 @@ function announce(ctx: MethodContext, thread: LiveThread, thread_v2: v2.Thread, 
 /** A method handled in the background (see `MethodSpec.concurrent`). */
 function concurrently<S extends z.ZodType>(spec: Parameters<typeof method<S>>[0]): MethodSpec {
   return { ...method(spec), concurrent: true };
+}
+
+/** After a config write: if it touched `hooks`, every live thread's hook engine gets the new `hooks.state`. */
+function applyHookStateEdits(runtime: Runtime, edits: readonly { keyPath: string }[], written: WriteResult): void {
+  if (!edits.some((edit) => splitKeyPath(edit.keyPath)[0] === "hooks")) return;
+  let table: unknown;
+  try {
+    table = parseToml(readFileSync(written.filePath, "utf8"));
+  } catch (error) {
+    runtime.log.warn(`cannot re-read ${written.filePath} for hooks.state: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  const states = parseHookStates(table);
+  for (const thread of runtime.threads.threads.values()) thread.hookEngine?.setHookStates(states);
 }
 
 /** Every method this server implements, keyed by JSON-RPC method name. */
@@ -298,14 +316,18 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
         filePath: z.string().nullish(),
         expectedVersion: z.string().nullish(),
       }),
-      handler: (p) =>
-        writeConfigEdits({
+      handler: (p) => {
+        const edits = [{ keyPath: p.keyPath, value: p.value, mergeStrategy: p.mergeStrategy }];
+        const written = writeConfigEdits({
           codexHome: runtime.codexHome,
           env: runtime.env,
           filePath: p.filePath ?? null,
           expectedVersion: p.expectedVersion ?? null,
-          edits: [{ keyPath: p.keyPath, value: p.value, mergeStrategy: p.mergeStrategy }],
-        }),
+          edits,
+        });
+        applyHookStateEdits(runtime, edits, written);
+        return written;
+      },
     }),
   );
 
@@ -318,14 +340,42 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
         expectedVersion: z.string().nullish(),
         reloadUserConfig: z.boolean().nullish(),
       }),
-      handler: (p) =>
-        writeConfigEdits({
+      handler: (p) => {
+        const written = writeConfigEdits({
           codexHome: runtime.codexHome,
           env: runtime.env,
           filePath: p.filePath ?? null,
           expectedVersion: p.expectedVersion ?? null,
           edits: p.edits,
-        }),
+        });
+        applyHookStateEdits(runtime, p.edits, written);
+        return written;
+      },
+    }),
+  );
+
+  /* ---------------------------------------------------------------- hooks */
+
+  add(
+    "hooks/list",
+    method({
+      params: v2.HooksListParams,
+      handler: (p) => {
+        const thread = p.threadId ? threads.loaded(p.threadId) : undefined;
+        const defaultCwd = thread ? thread.session.settings().cwd : process.cwd();
+        const cwds = p.cwds?.length ? p.cwds.map((cwd) => path.resolve(cwd)) : [defaultCwd];
+        const data = cwds.map((cwd) => {
+          const live =
+            thread && thread.session.settings().cwd === cwd
+              ? thread
+              : [...threads.threads.values()].find((t) => t.hookEngine && t.session.settings().cwd === cwd);
+          if (live?.hookEngine) return hooksListEntry(cwd, live.hookEngine);
+          assertDirectory(cwd);
+          const { config } = loadEffectiveConfig({ codexHome: runtime.codexHome, env: runtime.env, cwd });
+          return hooksListEntry(cwd, hookEngineFromConfig(config, cwd));
+        });
+        return { data };
+      },
     }),
   );
 

@@ -1,0 +1,109 @@
+/**
+ * Hooks through the built server: real shell-script hooks from CODEX_HOME/hooks.json, trust via
+ * config/batchWrite applied to a live thread, hook notifications, and Turn.hookRuns persisted
+ * across a restart (experimental field; stable clients never see it).
+ */
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type AppServerProcess, makeTempDir, runTurn, startWithFakeModel } from "./harness.js";
+
+let fake: FakeResponsesServer;
+let servers: AppServerProcess[] = [];
+let workDir: string;
+let home: string;
+
+beforeEach(async () => {
+  fake = await startFakeResponsesServer();
+  workDir = makeTempDir("codex-work-");
+  home = makeTempDir("codex-home-");
+});
+afterEach(async () => {
+  for (const s of servers) await s.dispose();
+  servers = [];
+  await fake.close();
+  rmSync(workDir, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function boot(capabilities?: Record<string, unknown>): Promise<AppServerProcess> {
+  const s = await startWithFakeModel(fake.url, { codexHome: home, ...(capabilities ? { capabilities } : {}) });
+  servers.push(s);
+  return s;
+}
+
+/** A UserPromptSubmit hook (in CODEX_HOME/hooks.json) that adds context to the prompt. */
+function writePromptHook(): void {
+  const script = path.join(home, "prompt-hook.sh");
+  writeFileSync(
+    script,
+    `#!/bin/sh\ncat > /dev/null\nprintf '%s' '{"hookSpecificOutput":{"hookEventName":"UserPromptSubmit","additionalContext":"HOOK-CONTEXT-4242"}}'\n`,
+  );
+  chmodSync(script, 0o755);
+  writeFileSync(
+    path.join(home, "hooks.json"),
+    JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: "command", command: script, timeout: 30 }] }] } }),
+  );
+}
+
+const bodyText = (index: number) => JSON.stringify(fake.responsesRequests()[index]?.body ?? null);
+
+describe("hooks", () => {
+  it("lists an untrusted hook, trusts it live via config/batchWrite, runs it and keeps its runs on the turn", async () => {
+    writePromptHook();
+    fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]));
+    const s = await boot();
+    const { thread } = await s.call("thread/start", { cwd: workDir });
+
+    const listed = await s.call("hooks/list", { cwds: [workDir] });
+    expect(listed.data).toHaveLength(1);
+    const hook = listed.data[0].hooks.find((h: any) => h.eventName === "userPromptSubmit");
+    expect(hook).toBeDefined();
+    expect(hook.trustStatus).not.toBe("trusted");
+
+    // Untrusted: the hook does not run.
+    const first = await runTurn(s, thread.id, "first prompt");
+    expect(bodyText(0)).not.toContain("HOOK-CONTEXT-4242");
+    expect(s.notifications("hook/started")).toHaveLength(0);
+    expect(first.completed.params.turn.hookRuns).toEqual([]);
+
+    // Trust it through config/batchWrite: the live thread picks it up without a restart.
+    await s.call("config/batchWrite", {
+      edits: [{ keyPath: `hooks.state."${hook.key}"`, value: { trusted_hash: hook.currentHash }, mergeStrategy: "upsert" }],
+    });
+    const relisted = await s.call("hooks/list", { threadId: thread.id });
+    expect(relisted.data[0].hooks.find((h: any) => h.key === hook.key).trustStatus).toBe("trusted");
+
+    const second = await runTurn(s, thread.id, "second prompt");
+    expect(bodyText(1)).toContain("HOOK-CONTEXT-4242");
+    const started = s.notifications("hook/started");
+    const completed = s.notifications("hook/completed");
+    expect(started).toHaveLength(1);
+    expect(completed).toHaveLength(1);
+    expect(started[0]?.params).toMatchObject({ threadId: thread.id, turnId: second.turnId });
+    expect(completed[0]?.params.run.status).toBe("completed");
+    const runs = second.completed.params.turn.hookRuns;
+    expect(runs).toHaveLength(1);
+    expect(runs[0].id).toBe(completed[0]?.params.run.id);
+
+    const read = await s.call("thread/read", { threadId: thread.id, includeTurns: true });
+    expect(read.thread.turns.map((t: any) => t.hookRuns.length)).toEqual([0, 1]);
+
+    // After a restart the runs come back on thread/resume and thread/read.
+    await s.dispose();
+    servers = [];
+    const again = await boot();
+    const resumed = await again.call("thread/resume", { threadId: thread.id });
+    expect(resumed.thread.turns.map((t: any) => t.hookRuns.length)).toEqual([0, 1]);
+    expect(resumed.thread.turns[1].hookRuns[0].id).toBe(runs[0].id);
+    await again.dispose();
+    servers = [];
+
+    // A stable client never sees the experimental field.
+    const stable = await boot({});
+    const stableRead = await stable.call("thread/read", { threadId: thread.id, includeTurns: true });
+    expect(stableRead.thread.turns).toHaveLength(2);
+    for (const t of stableRead.thread.turns) expect(t).not.toHaveProperty("hookRuns");
+  });
+});
