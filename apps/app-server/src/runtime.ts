@@ -1,5 +1,6 @@
+import { SkillsService } from "@codex-ts/skills-watcher";
 import { CommandExecManager } from "./command-exec.js";
-import { loadEffectiveConfig } from "./config.js";
+import { loadEffectiveConfig, writeConfigEdits } from "./config.js";
 import { errorMessage } from "./errors.js";
 import type { Logger } from "./log.js";
 import type { AppServerConnection } from "./server.js";
@@ -18,12 +19,29 @@ export class Runtime {
   readonly log: Logger;
   readonly threads: ThreadManager;
   readonly commands: CommandExecManager;
+  /** One skills cache + watcher per server, shared by every session. */
+  readonly skills: SkillsService;
   #connection: AppServerConnection | undefined;
 
   constructor(options: RuntimeOptions) {
     this.codexHome = options.codexHome;
     this.env = options.env;
     this.log = options.log;
+    let skillsTable: unknown;
+    try {
+      skillsTable = loadEffectiveConfig({ codexHome: this.codexHome, env: this.env }).config.skills;
+    } catch (error) {
+      this.log.warn(`skills config not loaded: ${errorMessage(error)}`);
+    }
+    this.skills = new SkillsService({
+      codexHome: this.codexHome,
+      ...(skillsTable !== undefined ? { config: skillsTable as never } : {}),
+      persistSkillsConfig: (table) => {
+        writeConfigEdits({ codexHome: this.codexHome, env: this.env, edits: [{ keyPath: "skills", value: table, mergeStrategy: "replace" }] });
+      },
+      onChanged: () => this.#connection?.notify("skills/changed", {}),
+      onError: (error, root) => this.log.warn(`skills watcher (${root}): ${error.message}`),
+    });
     this.threads = new ThreadManager({
       codexHome: this.codexHome,
       env: this.env,
@@ -32,6 +50,7 @@ export class Runtime {
       configWarning: (summary) => this.connection.notify("configWarning", { summary, details: null, path: null }),
       originator: () => this.#connection?.client?.name ?? "codex_ts_app_server",
       experimentalApi: () => this.#connection?.experimentalApi ?? false,
+      skills: this.skills,
     });
     this.commands = new CommandExecManager({
       notify: (method, params) => this.connection.notify(method, params),
@@ -70,6 +89,11 @@ export class Runtime {
       await this.threads.shutdown();
     } catch (error) {
       this.log.error(`thread shutdown failed: ${errorMessage(error)}`);
+    }
+    try {
+      await this.skills.close();
+    } catch (error) {
+      this.log.error(`closing the skills watcher failed: ${errorMessage(error)}`);
     }
   }
 }

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { type Config, type ConfigOverride, createSession, hookEngineFromConfig, sessionOptionsFromConfig } from "@codex-ts/core";
 import type { RolloutLine, v2 } from "@codex-ts/protocol";
+import type { SkillsService } from "@codex-ts/skills-watcher";
 import {
   forkRollout,
   newThreadId,
@@ -48,6 +49,8 @@ export interface ThreadManagerOptions {
   originator: () => string;
   /** Whether the client opted into experimental fields (`Turn.hookRuns`). */
   experimentalApi: () => boolean;
+  /** The server's skills service: its cache goes into every session, its watcher follows loaded threads. */
+  skills: SkillsService;
 }
 
 type SessionSettingsParams = {
@@ -166,6 +169,7 @@ export class ThreadManager {
       threadId: thread.id,
       hooks,
       transcriptPath: thread.stored.path ?? null,
+      skillsCache: this.#options.skills.cache,
       env: this.#options.env,
       recorder: thread.recorder,
       approvalHandler: thread.approvalHandler,
@@ -209,8 +213,27 @@ export class ThreadManager {
     };
   }
 
-  #register(thread: LiveThread): void {
+  async #register(thread: LiveThread): Promise<void> {
     this.threads.set(thread.id, thread);
+    await this.watchSkills(thread.id, thread.session.settings().cwd);
+  }
+
+  /** Watches the skill roots of a thread's cwd (skills/changed); failures are logged, never thrown. */
+  async watchSkills(threadId: string, cwd: string): Promise<void> {
+    try {
+      await this.#options.skills.attachThread(threadId, cwd);
+    } catch (error) {
+      this.#options.log.warn(`thread ${threadId}: cannot watch skills: ${errorMessage(error)}`);
+    }
+  }
+
+  /** Stops watching a thread's skill roots. */
+  async unwatchSkills(threadId: string): Promise<void> {
+    try {
+      await this.#options.skills.detachThread(threadId);
+    } catch (error) {
+      this.#options.log.warn(`thread ${threadId}: cannot stop watching skills: ${errorMessage(error)}`);
+    }
   }
 
   /* ------------------------------------------------------------------ thread/start */
@@ -281,7 +304,7 @@ export class ThreadManager {
       experimentalApi: this.#options.experimentalApi,
     });
     this.#createSession(thread, config, cwd, params, undefined, base);
-    this.#register(thread);
+    await this.#register(thread);
     return { response: this.#sessionResponse(thread, false), thread };
   }
 
@@ -357,7 +380,7 @@ export class ThreadManager {
       hookRuns: readHookRuns(this.#options.codexHome, stored.id),
     });
     this.#createSession(thread, config, cwd, settings, reconstructHistory(lines), recordedBase ?? config.baseInstructions);
-    this.#register(thread);
+    await this.#register(thread);
     return { response: this.#sessionResponse(thread, includeTurns), thread };
   }
 
@@ -487,6 +510,7 @@ export class ThreadManager {
       if (live.ephemeral) throw invalidRequest(`thread ${threadId} is ephemeral and cannot be archived`);
       await live.close();
       this.threads.delete(threadId);
+      await this.unwatchSkills(threadId);
     }
     const store = await this.store();
     unwrap(await store.archive(threadId), "cannot archive the thread");
@@ -502,6 +526,7 @@ export class ThreadManager {
     const threads = [...this.threads.values()];
     this.threads.clear();
     await Promise.allSettled(threads.map((thread) => thread.close()));
+    await Promise.allSettled(threads.map((thread) => this.unwatchSkills(thread.id)));
     if (this.#store) {
       try {
         const store = await this.#store;

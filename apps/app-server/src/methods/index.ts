@@ -7,7 +7,7 @@ import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
 import { CommandExecParams, CommandExecTerminateParams, CommandExecWriteParams } from "../command-exec.js";
 import { ConfigEdit, MergeStrategy, type WriteResult, loadEffectiveConfig, readConfig, splitKeyPath, writeConfigEdits } from "../config.js";
-import { invalidParams, invalidRequest } from "../errors.js";
+import { RpcError, invalidParams, invalidRequest } from "../errors.js";
 import { sandboxPolicyToProfile, toCoreUserInput } from "../mapping.js";
 import type { Runtime } from "../runtime.js";
 import { type MethodContext, type MethodSpec, method } from "../server.js";
@@ -174,11 +174,12 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
     "thread/unsubscribe",
     method({
       params: v2.ThreadUnsubscribeParams,
-      handler: (p) => {
+      handler: async (p) => {
         const thread = threads.threads.get(p.threadId);
         if (!thread) return { status: "notLoaded" };
         if (!thread.subscribed) return { status: "notSubscribed" };
         thread.subscribed = false;
+        await threads.unwatchSkills(p.threadId);
         return { status: "unsubscribed" };
       },
     }),
@@ -220,6 +221,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
         if (p.serviceTier) settings.service_tier = p.serviceTier;
         if (p.runtimeWorkspaceRoots) settings.runtime_workspace_roots = p.runtimeWorkspaceRoots;
         if (p.collaborationMode) settings.collaboration_mode = p.collaborationMode;
+        if (cwd && cwd !== thread.session.settings().cwd) await threads.watchSkills(thread.id, cwd);
         const op: Record<string, unknown> = { type: "user_input", items };
         if (Object.keys(settings).length > 0) op.thread_settings = settings;
         if (p.outputSchema !== undefined && p.outputSchema !== null) op.final_output_json_schema = p.outputSchema;
@@ -352,6 +354,25 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
         return written;
       },
     }),
+  );
+
+  /* ---------------------------------------------------------------- skills */
+
+  const skillsResult = <T>(r: { ok: true; result: T } | { ok: false; error: { code: number; message: string } }): T => {
+    if (r.ok) return r.result;
+    throw new RpcError(r.error.code as never, r.error.message);
+  };
+  add(
+    "skills/list",
+    method({ params: z.unknown(), handler: async (p) => skillsResult(await runtime.skills.list(p, process.cwd())) }),
+  );
+  add(
+    "skills/extraRoots/set",
+    method({ params: z.unknown(), handler: async (p) => skillsResult(await runtime.skills.setExtraRoots(p)) }),
+  );
+  add(
+    "skills/config/write",
+    method({ params: z.unknown(), handler: async (p) => skillsResult(await runtime.skills.writeConfig(p)) }),
   );
 
   /* ---------------------------------------------------------------- hooks */
