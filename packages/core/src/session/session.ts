@@ -1,5 +1,9 @@
 // The session: ops in, events out. Owns the history, the thread settings and the turn loop.
+import path from "node:path";
 import {
+  AdditionalPermissionProfile,
+  intersectAdditionalPermissions,
+  mergeAdditionalPermissions,
   type AskForApproval,
   type CollaborationMode,
   CoreSandboxPolicy,
@@ -77,6 +81,11 @@ import {
   type ToolResult,
   type UserInputRequest,
   type UserInputResponse,
+  isEmptyPermissions,
+  PERMISSIONS_DENIED_MESSAGE,
+  type PermissionsGrant,
+  type PermissionsOutcome,
+  type PermissionsRequest,
 } from "../tools/index.js";
 import {
   currentEnvironment,
@@ -96,6 +105,7 @@ import {
 import { applyShellEnvironmentPolicy } from "./env.js";
 import { hookPermissionMode, hookPromptMessage, hookToolView, payloadWithUpdatedInput } from "./hooks.js";
 import { EventHub, type SessionEvent, type SessionEventMsg } from "./events.js";
+import { TurnDiffTracker } from "./turn-diff.js";
 
 export const SUMMARIZATION_PROMPT = `You are performing a CONTEXT CHECKPOINT COMPACTION. Write a handoff summary for another model that
 will continue this task: the user's goals and constraints, what has been done (files touched, commands
@@ -173,6 +183,11 @@ export interface SessionOptions {
   approvalHandler?: (request: ApprovalRequest) => Promise<ReviewDecision>;
   dynamicToolHandler?: (request: DynamicToolRequest) => Promise<DynamicToolResponse>;
   userInputHandler?: (request: UserInputRequest) => Promise<UserInputResponse>;
+  /**
+   * Permissions seam (request_permissions and inline `with_additional_permissions`). Without it,
+   * requests are `request_permissions` events answered by `request_permissions_response` ops.
+   */
+  permissionsHandler?: (request: PermissionsRequest) => Promise<PermissionsGrant>;
   /** Command rules (@codex-ts/execpolicy) consulted before running commands. */
   execPolicy?: ToolContext["execPolicy"];
   /** Called when the user accepts a proposed execpolicy prefix rule (persist it). */
@@ -285,7 +300,10 @@ export function sessionOptionsFromConfig(config: Config, cwd: string, extra: Par
     sandboxPolicy,
     projectDocMaxBytes: config.projectDocMaxBytes,
     projectDocFallbackFilenames: config.projectDocFallbackFilenames,
-    tools: { webSearch: config.webSearch !== "disabled" },
+    tools: {
+      webSearch: config.webSearch !== "disabled",
+      ...(config.features.request_permissions_tool === true ? { requestPermissions: true } : {}),
+    },
     shellEnvironmentPolicy: config.shellEnvironmentPolicy,
   };
   const storedApiKey = readStoredApiKey(config.codexHome);
@@ -428,6 +446,12 @@ class SessionImpl implements Session {
   private queue: Promise<void> = Promise.resolve();
   private readonly pendingApprovals = new Map<string, PendingApproval>();
   private readonly approvedForSession = new Set<string>();
+  private turnDiffState: { turnId: string; tracker: TurnDiffTracker } | undefined;
+  /** Granted additional permissions: for every later turn, and for the current turn only. */
+  private sessionGrants: AdditionalPermissionProfile | null = null;
+  private turnGrants: { turnId: string; grants: AdditionalPermissionProfile } | undefined;
+  /** Permissions requests waiting for a `request_permissions_response` op, by call id. */
+  private readonly pendingPermissions = new Map<string, (grant: PermissionsGrant) => void>();
   private readonly execSessions = new ExecSessionStore();
   private readonly runner: CommandRunner;
   private readonly snapshots: Record<string, RateLimitSnapshot> = {};
@@ -534,6 +558,16 @@ class SessionImpl implements Session {
         }
         this.pendingApprovals.delete(op.id);
         pending.resolve(pending.raw ? op.decision : toWireDecision(op.decision));
+        return subId;
+      }
+      case "request_permissions_response": {
+        const resolve = this.pendingPermissions.get(op.id);
+        if (!resolve) {
+          this.emit(subId, { type: "warning", message: `no pending permissions request with id ${op.id}` });
+          return subId;
+        }
+        this.pendingPermissions.delete(op.id);
+        resolve({ permissions: op.response.permissions, scope: op.response.scope });
         return subId;
       }
       case "compact":
@@ -690,6 +724,8 @@ class SessionImpl implements Session {
     // Resolve pending approvals first so tools waiting on them unwind.
     for (const pending of [...this.pendingApprovals.values()]) pending.resolve("abort");
     this.pendingApprovals.clear();
+    for (const resolve of [...this.pendingPermissions.values()]) resolve({ permissions: null });
+    this.pendingPermissions.clear();
     active.controller.abort();
     // The running command dies through the abort signal; background exec_command sessions too.
     this.execSessions.killAll();
@@ -1508,7 +1544,70 @@ class SessionImpl implements Session {
     if (this.options.onExecpolicyAmendment) ctx.onExecpolicyAmendment = this.options.onExecpolicyAmendment;
     if (this.options.dynamicToolHandler) ctx.runDynamicTool = this.options.dynamicToolHandler;
     if (this.options.userInputHandler) ctx.requestUserInput = this.options.userInputHandler;
+    ctx.requestPermissions = (request) => this.requestPermissions(subId, turnId, request, signal);
+    ctx.grantedPermissions = () => this.grantedPermissions(turnId);
     return ctx;
+  }
+
+  /** Session grants plus this turn's grants, or null when nothing was granted. */
+  private grantedPermissions(turnId: string): AdditionalPermissionProfile | null {
+    const turn = this.turnGrants?.turnId === turnId ? this.turnGrants.grants : null;
+    if (!this.sessionGrants && !turn) return null;
+    return mergeAdditionalPermissions(this.sessionGrants, turn);
+  }
+
+  /**
+   * Ask the client (handler, else event + op) for additional permissions; keep only what was
+   * requested, remember it for its scope, and tell the tool what was granted.
+   */
+  private async requestPermissions(
+    subId: string,
+    turnId: string,
+    request: PermissionsRequest,
+    signal: AbortSignal,
+  ): Promise<PermissionsOutcome> {
+    if (this.settingsState.approvalPolicy === "never") {
+      return { ok: false, message: "permissions request denied: the approval policy is never, so nothing can be granted" };
+    }
+    if (signal.aborted) return { ok: false, message: PERMISSIONS_DENIED_MESSAGE };
+    const grant = await new Promise<PermissionsGrant>((resolve) => {
+      let settled = false;
+      const settle = (g: PermissionsGrant) => {
+        if (settled) return;
+        settled = true;
+        this.pendingPermissions.delete(request.callId);
+        resolve(g);
+      };
+      this.pendingPermissions.set(request.callId, settle);
+      if (this.options.permissionsHandler) {
+        this.options.permissionsHandler(request).then(settle, () => settle({ permissions: null }));
+        return;
+      }
+      const msg: EventMsg = {
+        type: "request_permissions",
+        call_id: request.callId,
+        turn_id: turnId,
+        permissions: request.permissions,
+        cwd: request.cwd,
+      };
+      if (request.reason) msg.reason = request.reason;
+      this.emit(subId, msg);
+    });
+    // The handler is client code: validate what it returned.
+    const parsed = grant.permissions ? AdditionalPermissionProfile.safeParse(grant.permissions) : undefined;
+    if (parsed && !parsed.success) {
+      this.emit(subId, { type: "warning", message: "the permissions grant was invalid and was treated as denied" });
+      return { ok: false, message: PERMISSIONS_DENIED_MESSAGE };
+    }
+    const granted = parsed ? intersectAdditionalPermissions(request.permissions, parsed.data, request.cwd) : null;
+    if (!granted || isEmptyPermissions(granted)) return { ok: false, message: PERMISSIONS_DENIED_MESSAGE };
+    const scope = grant.scope === "session" ? "session" : "turn";
+    if (scope === "session") this.sessionGrants = mergeAdditionalPermissions(this.sessionGrants, granted);
+    else {
+      const current = this.turnGrants?.turnId === turnId ? this.turnGrants.grants : null;
+      this.turnGrants = { turnId, grants: mergeAdditionalPermissions(current, granted) };
+    }
+    return { ok: true, granted, scope };
   }
 
   private requestApproval(subId: string, turnId: string, request: ApprovalRequest, signal: AbortSignal, raw = false): Promise<ReviewDecision> {
@@ -1559,11 +1658,24 @@ class SessionImpl implements Session {
     });
   }
 
+  /** The turn's diff tracker (a new turn starts a new one). */
+  private turnDiff(turnId: string): TurnDiffTracker {
+    if (this.turnDiffState?.turnId !== turnId) this.turnDiffState = { turnId, tracker: new TurnDiffTracker() };
+    return this.turnDiffState.tracker;
+  }
+
   private forwardToolEvent(subId: string, turnId: string, event: ToolEvent): void {
     switch (event.type) {
       case "item_started": {
         if (event.item.type === "command_execution") {
           this.runningCommands.set(event.item.id, { subId, turnId, command: event.item.argv ?? [event.item.command], cwd: event.item.cwd });
+        }
+        if (event.item.type === "file_change") {
+          // Baseline for the turn diff: the files as they are before this patch writes them.
+          const paths = Object.entries(event.item.changes).flatMap(([file, c]) =>
+            c.type === "update" && c.move_path ? [file, c.move_path] : [file],
+          );
+          this.turnDiff(turnId).snapshot(paths.map((p) => path.resolve(this.settingsState.cwd, p)));
         }
         const item = toTurnItem(event.item);
         this.emit(subId, { type: "item_started", thread_id: this.threadId, turn_id: turnId, item, started_at_ms: event.started_at_ms });
@@ -1590,6 +1702,10 @@ class SessionImpl implements Session {
           item,
           completed_at_ms: event.completed_at_ms,
         });
+        if (item.type === "FileChange" && item.status === "completed") {
+          const unified = this.turnDiff(turnId).unifiedDiff(this.settingsState.cwd);
+          if (unified !== "") this.emit(subId, { type: "turn_diff", unified_diff: unified });
+        }
         return;
       }
       case "exec_command_output_delta":

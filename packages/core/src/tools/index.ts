@@ -71,3 +71,10 @@ export { updatePlanHandler, updatePlanSpec } from "./plan.js";
 export { MAX_IMAGE_BYTES, sniffImage, viewImageHandler, viewImageSpec, type SniffedImage } from "./view-image.js";
 export { requestUserInputHandler, requestUserInputSpec } from "./user-input.js";
 export { dynamicToolHandler, dynamicToolSpec } from "./dynamic.js";
+export {
+  PERMISSIONS_DENIED_MESSAGE,
+  isEmptyPermissions,
+  permissionsCovered,
+  requestPermissionsHandler,
+  requestPermissionsSpec,
+} from "./permissions.js";

@@ -13,6 +13,7 @@ import type {
   WebSearchToolSpec,
 } from "./types.js";
 import { toolSpecName } from "./types.js";
+import { requestPermissionsHandler } from "./permissions.js";
 import { requestUserInputHandler } from "./user-input.js";
 import { viewImageHandler } from "./view-image.js";
 
@@ -48,6 +49,7 @@ export function buildToolRegistry(options: ToolRegistryOptions = {}): ToolRegist
   }
   if (!options.planMode) add(updatePlanHandler());
   if (options.planMode) add(requestUserInputHandler());
+  if (options.requestPermissions) add(requestPermissionsHandler());
   const applyPatch = options.applyPatchToolType ?? "freeform";
   if (applyPatch !== false) add(applyPatchHandler(applyPatch));
   if (options.webSearch) specs.push(webSearchSpec(options.webSearch));

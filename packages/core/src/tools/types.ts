@@ -12,6 +12,7 @@
  */
 
 import type {
+  AdditionalPermissionProfile,
   AskForApproval,
   CoreSandboxPolicy,
   FileChange,
@@ -222,6 +223,11 @@ export interface CommandSpec {
   /** Request to run outside the sandbox (only after approval). */
   escalated?: boolean;
   /**
+   * Granted additional permissions (session/turn grants, the command's own inline request):
+   * overlays on the sandbox policy, absolute paths only.
+   */
+  additionalPermissions?: AdditionalPermissionProfile[];
+  /**
    * The session's network proxy (HTTP listener). With a restricted network the sandboxed command
    * gets proxied networking: this proxy is its only way out.
    */
@@ -263,6 +269,14 @@ export interface ToolContext {
   requestApproval(request: ApprovalRequest): Promise<ReviewDecision>;
   /** Client-defined dynamic tools: the session forwards to the client. */
   runDynamicTool?(call: DynamicToolRequest): Promise<DynamicToolResponse>;
+  /**
+   * Ask the client for additional permissions (request_permissions, or a command's inline
+   * `with_additional_permissions`). The session intersects the answer with the request, records
+   * the grant for its scope, and returns what was granted.
+   */
+  requestPermissions?(request: PermissionsRequest): Promise<PermissionsOutcome>;
+  /** The additional permissions granted so far (session + this turn), or null. */
+  grantedPermissions?(): AdditionalPermissionProfile | null;
   /** Plan mode: request_user_input. */
   requestUserInput?(request: UserInputRequest): Promise<UserInputResponse>;
   runner: CommandRunner;
@@ -299,6 +313,31 @@ export interface DynamicToolResponse {
   contentItems: ({ type: "inputText"; text: string } | { type: "inputImage"; imageUrl: string })[];
   success: boolean;
 }
+
+/** What the session asks the client (see the core README, "Permissions requests"). */
+export interface PermissionsRequest {
+  /** The tool call id (request_permissions call, or the command's call id). */
+  callId: string;
+  turnId: string;
+  /** The model's reason / justification. */
+  reason?: string;
+  /** What is asked for; every path absolute (resolved against `cwd`). */
+  permissions: AdditionalPermissionProfile;
+  cwd: string;
+}
+
+export type PermissionGrantScope = "turn" | "session";
+
+/** The client's answer: null or empty permissions = denied; scope defaults to `turn`. */
+export interface PermissionsGrant {
+  permissions: AdditionalPermissionProfile | null;
+  scope?: PermissionGrantScope;
+}
+
+/** What a tool learns: what was actually granted (⊆ the request), or why nothing was. */
+export type PermissionsOutcome =
+  | { ok: true; granted: AdditionalPermissionProfile; scope: PermissionGrantScope }
+  | { ok: false; message: string };
 
 export interface UserInputQuestion {
   id: string;
@@ -343,6 +382,8 @@ export interface ToolRegistryOptions {
   viewImage?: boolean;
   /** apply_patch as a freeform (custom) tool with a Lark grammar, or as a JSON function. */
   applyPatchToolType?: "freeform" | "function" | false;
+  /** Include request_permissions (Codex feature `request_permissions_tool`). */
+  requestPermissions?: boolean;
   /** Client dynamic tools (routed to ctx.runDynamicTool). */
   dynamicTools?: DynamicToolSpec[];
 }

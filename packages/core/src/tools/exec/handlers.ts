@@ -2,6 +2,7 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { AdditionalPermissionProfile } from "@codex-ts/protocol";
 import { detectSandboxDenial } from "@codex-ts/sandboxing";
 import { runApplyPatch } from "../apply-patch/handler.js";
 import { extractApplyPatchInvocation } from "../apply-patch/intercept.js";
@@ -14,6 +15,13 @@ import {
   prefixKey,
   requestApproval,
 } from "../approval.js";
+import {
+  askPermissions,
+  isEmptyPermissions,
+  PERMISSIONS_DENIED_MESSAGE,
+  permissionsCovered,
+  permissionsParameterSchema,
+} from "../permissions.js";
 import { BYTES_PER_TOKEN, DEFAULT_OUTPUT_BYTES, truncateMiddle } from "../truncate.js";
 import type {
   FunctionToolSpec,
@@ -40,7 +48,12 @@ export const DEFAULT_MAX_OUTPUT_TOKENS = 10_000;
 const sandboxPermissionsProp = {
   type: "string",
   description:
-    'Sandbox permissions for the command. "require_escalated" asks to run it without sandbox restrictions (needs approval); the default is "use_default".',
+    'Sandbox permissions for the command. "require_escalated" asks to run it without sandbox restrictions (needs approval); "with_additional_permissions" keeps the sandbox but asks for the extra paths / network in `additional_permissions`; the default is "use_default".',
+};
+const additionalPermissionsProp = {
+  ...permissionsParameterSchema,
+  description:
+    'Only with sandbox_permissions "with_additional_permissions": the extra permissions this command needs. Relative paths are resolved against workdir.',
 };
 const justificationProp = {
   type: "string",
@@ -85,6 +98,7 @@ export function execCommandSpec(): FunctionToolSpec {
           description: "Maximum number of tokens of output to return; the rest is truncated.",
         },
         sandbox_permissions: sandboxPermissionsProp,
+        additional_permissions: additionalPermissionsProp,
         justification: justificationProp,
         prefix_rule: prefixRuleProp,
       },
@@ -136,6 +150,7 @@ export function shellCommandSpec(): FunctionToolSpec {
         login: { type: "boolean", description: "Run the shell with login shell semantics. Defaults to true." },
         timeout_ms: { type: "number", description: "Timeout for the command in milliseconds." },
         sandbox_permissions: sandboxPermissionsProp,
+        additional_permissions: additionalPermissionsProp,
         justification: justificationProp,
         prefix_rule: prefixRuleProp,
       },
@@ -148,7 +163,7 @@ export function shellCommandSpec(): FunctionToolSpec {
 // ---------------------------------------------------------------------------------------------
 // Arguments
 
-const SandboxPermissions = z.enum(["use_default", "require_escalated"]).optional();
+const SandboxPermissions = z.enum(["use_default", "require_escalated", "with_additional_permissions"]).optional();
 const PositiveNumber = z.number().finite().nonnegative().optional();
 
 const ExecArgs = z.object({
@@ -160,6 +175,7 @@ const ExecArgs = z.object({
   yield_time_ms: PositiveNumber,
   max_output_tokens: PositiveNumber,
   sandbox_permissions: SandboxPermissions,
+  additional_permissions: AdditionalPermissionProfile.optional(),
   justification: z.string().optional(),
   prefix_rule: z.array(z.string()).optional(),
 });
@@ -177,6 +193,7 @@ const ShellCommandArgs = z.object({
   login: z.boolean().optional(),
   timeout_ms: PositiveNumber,
   sandbox_permissions: SandboxPermissions,
+  additional_permissions: AdditionalPermissionProfile.optional(),
   justification: z.string().optional(),
   prefix_rule: z.array(z.string()).optional(),
 });
@@ -221,6 +238,10 @@ interface StartRequest {
   requestEscalation: boolean;
   justification?: string;
   prefixRule?: string[];
+  /** Inline `with_additional_permissions` request (paths may be relative to `cwd`). */
+  additionalPermissions?: AdditionalPermissionProfile;
+  /** What was granted for this command's inline request (set by startCommand). */
+  grantedForCommand?: AdditionalPermissionProfile;
   /** Set when item_started is emitted. */
   startedAtMs?: number;
 }
@@ -310,6 +331,9 @@ async function spawnCommand(req: StartRequest, escalated: boolean): Promise<Spaw
     sandbox: ctx.sandboxPolicy,
     escalated,
     signal: ctx.signal,
+    additionalPermissions: [ctx.grantedPermissions?.(), req.grantedForCommand].filter(
+      (p): p is AdditionalPermissionProfile => !isEmptyPermissions(p),
+    ),
     ...(ctx.networkProxy ? { networkProxy: ctx.networkProxy } : {}),
   });
   if (spawned.ok) {
@@ -344,6 +368,13 @@ async function startCommand(req: StartRequest): Promise<Started> {
     emitCompleted(req, "declined");
     return { ok: false, result: { output: assessment.reason, success: false } };
   }
+  if (req.additionalPermissions) {
+    const inline = await resolveInlinePermissions(req);
+    if (!inline.ok) {
+      emitCompleted(req, "declined");
+      return { ok: false, result: { output: inline.message, success: false } };
+    }
+  }
   let escalated = assessment.escalated;
   if (assessment.action === "ask") {
     const outcome = await askExecApproval(req, assessment.reason, assessment.proposedAmendment);
@@ -362,6 +393,32 @@ async function startCommand(req: StartRequest): Promise<Started> {
     return { ok: false, result: { output: spawned.error, success: false } };
   }
   return { ok: true, process: spawned.process, startedAt: Date.now(), escalated };
+}
+
+/**
+ * A command's inline `with_additional_permissions`: already covered by the grants → nothing to
+ * ask; otherwise the client is asked (through the same seam as request_permissions) and what it
+ * grants applies to this command (and to its scope). Nothing granted → the command does not run.
+ */
+async function resolveInlinePermissions(req: StartRequest): Promise<{ ok: true } | { ok: false; message: string }> {
+  const { ctx } = req;
+  const requested = req.additionalPermissions;
+  if (!requested || isEmptyPermissions(requested)) {
+    return {
+      ok: false,
+      message:
+        'sandbox_permissions "with_additional_permissions" needs additional_permissions (file_system read/write paths or network.enabled = true); the command was not run',
+    };
+  }
+  if (runsUnsandboxed(ctx.sandboxPolicy)) return { ok: true };
+  if (permissionsCovered(requested, ctx.grantedPermissions?.() ?? null, req.cwd)) return { ok: true };
+  const outcome = await askPermissions(ctx, req.call.callId, requested, req.cwd, req.justification);
+  if (!outcome.ok) {
+    const denied = outcome.message === PERMISSIONS_DENIED_MESSAGE;
+    return { ok: false, message: `${denied ? "additional permissions denied by the user" : outcome.message}; the command was not run` };
+  }
+  req.grantedForCommand = outcome.granted;
+  return { ok: true };
 }
 
 function wallTime(ms: number): string {
@@ -485,6 +542,9 @@ async function handleExecCommand(call: ToolCall, ctx: ToolContext): Promise<Tool
     cwd: path.resolve(ctx.cwd, a.workdir ?? "."),
     tty: a.tty ?? false,
     requestEscalation: a.sandbox_permissions === "require_escalated",
+    ...(a.sandbox_permissions === "with_additional_permissions"
+      ? { additionalPermissions: a.additional_permissions ?? { network: null, file_system: null } }
+      : {}),
     ...(a.justification !== undefined ? { justification: a.justification } : {}),
     ...(a.prefix_rule !== undefined ? { prefixRule: a.prefix_rule } : {}),
   };
@@ -606,6 +666,9 @@ async function handleShellCommand(call: ToolCall, ctx: ToolContext): Promise<Too
     cwd: path.resolve(ctx.cwd, a.workdir ?? "."),
     tty: false,
     requestEscalation: a.sandbox_permissions === "require_escalated",
+    ...(a.sandbox_permissions === "with_additional_permissions"
+      ? { additionalPermissions: a.additional_permissions ?? { network: null, file_system: null } }
+      : {}),
     ...(a.justification !== undefined ? { justification: a.justification } : {}),
     ...(a.prefix_rule !== undefined ? { prefixRule: a.prefix_rule } : {}),
   };

@@ -41,6 +41,7 @@ export function defaultSandboxWrapper(): SandboxWrapper {
       ...(spec.env ? { env: spec.env } : {}),
       permissionProfile: sandboxPolicyToPermissionProfile(spec.sandbox),
       ...(spec.escalated ? { escalated: true } : {}),
+      ...(spec.additionalPermissions?.length ? { additionalPermissions: spec.additionalPermissions } : {}),
     });
   };
 }
