@@ -12,7 +12,6 @@ import {
 } from "@codex-ts/core";
 import type { ResponseItem, UserInput } from "@codex-ts/protocol";
 import { readRollout, reconstructHistory, RolloutWriter, newThreadId } from "@codex-ts/rollout";
-import { LocalThreadStore } from "@codex-ts/thread-store";
 import { type CliIO, EXIT_FAILURE, EXIT_OK, failure, usageError } from "../io.js";
 import { VERSION } from "../version.js";
 import { HumanRenderer } from "./human.js";
@@ -181,6 +180,8 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
 type Found = { ok: true; path: string; threadId: string } | { ok: false; error: string };
 
 async function findRollout(codexHome: string, resume: NonNullable<ExecRequest["resume"]>, cwd: string): Promise<Found> {
+  // Loaded only to resume: a new thread never touches the sqlite index.
+  const { LocalThreadStore } = await import("@codex-ts/thread-store");
   const opened = await LocalThreadStore.open({ codexHome });
   if (!opened.ok) return { ok: false, error: opened.error.message };
   const store = opened.value;
