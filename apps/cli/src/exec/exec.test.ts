@@ -79,6 +79,42 @@ describe("exec --json", () => {
     expect(second.input).toContainEqual(expect.objectContaining({ type: "function_call_output", call_id: "c1" }));
   });
 
+  it("reports a patch as file_change and a plan as todo_list (started, updated, completed)", async () => {
+    writeFileSync(path.join(work, "old.txt"), "one\ntwo\n");
+    const patch = [
+      "*** Begin Patch",
+      "*** Add File: new.txt",
+      "+hello",
+      "*** Update File: old.txt",
+      "@@",
+      " one",
+      "-two",
+      "+TWO",
+      "*** End Patch",
+    ].join("\n");
+    server.enqueue(
+      turn(sse.functionCall("update_plan", { plan: [{ step: "edit files", status: "in_progress" }, { step: "report", status: "pending" }] }, { callId: "p1" })),
+      turn(sse.customToolCall("apply_patch", patch, { callId: "a1" })),
+      turn(sse.functionCall("update_plan", { plan: [{ step: "edit files", status: "completed" }, { step: "report", status: "completed" }] }, { callId: "p2" })),
+      turn(sse.message("patched")),
+    );
+    const r = await runInProcess(["exec", "--json", "-s", "danger-full-access", ...providerArgs(), "patch it"], { cwd: work, env: env() });
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(work, "new.txt"), "utf8")).toBe("hello\n");
+    expect(readFileSync(path.join(work, "old.txt"), "utf8")).toBe("one\nTWO\n");
+    const events = jsonLines(r.stdout);
+    const change = events.find((e) => e.type === "item.completed" && e.item.type === "file_change");
+    expect(change).toMatchObject({ item: { type: "file_change", status: "completed" } });
+    if (change?.type === "item.completed" && change.item.type === "file_change") {
+      const kinds = Object.fromEntries(change.item.changes.map((c) => [path.basename(c.path), c.kind]));
+      expect(kinds).toEqual({ "new.txt": "add", "old.txt": "update" });
+    }
+    const todo = events.filter((e) => (e.type === "item.started" || e.type === "item.updated" || e.type === "item.completed") && e.item.type === "todo_list");
+    expect(todo.map((e) => e.type)).toEqual(["item.started", "item.updated", "item.completed"]);
+    expect(todo.at(-1)).toMatchObject({ item: { items: [{ text: "edit files", completed: true }, { text: "report", completed: true }] } });
+    expect(events.at(-1)?.type).toBe("turn.completed");
+  });
+
   it("reports turn.failed and exits 1 when the model keeps failing", async () => {
     server.enqueue(fail.status(500), fail.status(500), fail.status(500));
     const r = await runInProcess(["exec", "--json", ...providerArgs(), "hi"], { cwd: work, env: env() });
@@ -197,6 +233,15 @@ describe("exec human output", () => {
     expect(r.stderr).toContain("exited 3 in");
     expect(r.stderr).toContain("codex\nall done");
     expect(r.stderr).toContain("tokens used");
+  });
+
+  it("lists a patch's files and exits 1 on a failed turn", async () => {
+    const patch = ["*** Begin Patch", "*** Add File: added.txt", "+x", "*** End Patch"].join("\n");
+    server.enqueue(turn(sse.customToolCall("apply_patch", patch, { callId: "a1" })), fail.status(500), fail.status(500), fail.status(500));
+    const r = await runInProcess(["exec", "-s", "danger-full-access", ...providerArgs(), "patch"], { cwd: work, env: env() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/file update\nA .*added\.txt/);
+    expect(r.stderr).toContain("ERROR:");
   });
 });
 
