@@ -235,6 +235,24 @@ describe("exec human output", () => {
     expect(r.stderr).toContain("tokens used");
   });
 
+  it("draws a spinner while waiting on the model when stderr is a terminal, and none otherwise", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server.enqueue(turn(sse.message("slow answer"), { gate }), turn(sse.message("fast")));
+    const running = runInProcess(["exec", ...providerArgs(), "wait"], { cwd: work, env: env(), stderrIsTTY: true });
+    await server.waitForResponsesRequests(1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    release();
+    const r = await running;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("Working…");
+    expect(r.stdout).toBe("slow answer\n");
+    const plain = await runInProcess(["exec", ...providerArgs(), "again"], { cwd: work, env: env() });
+    expect(plain.stderr).not.toContain("Working…");
+  });
+
   it("lists a patch's files and exits 1 on a failed turn", async () => {
     const patch = ["*** Begin Patch", "*** Add File: added.txt", "+x", "*** End Patch"].join("\n");
     server.enqueue(turn(sse.customToolCall("apply_patch", patch, { callId: "a1" })), fail.status(500), fail.status(500), fail.status(500));

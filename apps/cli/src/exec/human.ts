@@ -4,6 +4,7 @@ import { shellJoin } from "@codex-ts/rollout";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const OUTPUT_LINES = 20;
+const PRINTED_ITEMS = new Set<TurnItem["type"]>(["AgentMessage", "Reasoning", "CommandExecution", "FileChange", "McpToolCall", "WebSearch", "Plan"]);
 
 export interface HumanHeader {
   version: string;
@@ -106,6 +107,9 @@ export class HumanRenderer {
   }
 
   private itemCompleted(item: TurnItem): void {
+    // Items this renderer does not print (the user's own message, compaction markers…) leave the
+    // spinner running.
+    if (!PRINTED_ITEMS.has(item.type)) return;
     this.stopSpinner();
     switch (item.type) {
       case "AgentMessage":
