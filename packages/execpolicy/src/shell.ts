@@ -6,13 +6,37 @@
  * makes the script unparseable, and the caller must treat it as one opaque command.
  */
 import { createRequire } from "node:module";
+import { setFlagsFromString } from "node:v8";
 import { Language, type Node, Parser } from "web-tree-sitter";
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Compiles the grammar with V8's baseline WASM compiler (Liftoff) only. By default V8 recompiles
+ * hot WASM functions with TurboFan on a background thread: for tree-sitter-bash that costs ~50 MiB
+ * of RSS, steals the CPU from short processes, and delays process exit by a few hundred ms (Node
+ * waits for the background job). V8 decides the tiers of a module when it compiles it, so the flag
+ * is set only around this compilation and WASM compiled later (undici's llhttp) keeps the default.
+ * Parse results are identical; only the machine code differs. (bench: exec-cli, BENCHMARKS.md.)
+ */
+async function withLiftoffOnly<T>(compile: () => Promise<T>): Promise<T> {
+  // If the process was started with --liftoff-only, leave it on afterwards.
+  const alreadyOn =
+    process.execArgv.includes("--liftoff-only") ||
+    /(^|\s)--liftoff-only\b/.test(process.env.NODE_OPTIONS ?? "");
+  setFlagsFromString("--liftoff-only");
+  try {
+    return await compile();
+  } finally {
+    if (!alreadyOn) setFlagsFromString("--no-liftoff-only");
+  }
+}
+
 async function loadBashParser(): Promise<Parser> {
-  await Parser.init();
-  const language = await Language.load(require.resolve("tree-sitter-bash/tree-sitter-bash.wasm"));
+  const language = await withLiftoffOnly(async () => {
+    await Parser.init();
+    return Language.load(require.resolve("tree-sitter-bash/tree-sitter-bash.wasm"));
+  });
   const parser = new Parser();
   parser.setLanguage(language);
   return parser;
