@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { type Config, type ConfigOverride, createSession, hookEngineFromConfig, sessionOptionsFromConfig } from "@codex-ts/core";
+import { type Config, type ConfigOverride, createSession, hookEngineFromConfig, loadSessionExecPolicy, sessionOptionsFromConfig } from "@codex-ts/core";
 import type { RolloutLine, v2 } from "@codex-ts/protocol";
 import type { SkillsService } from "@codex-ts/skills-watcher";
 import {
@@ -155,14 +155,23 @@ export class ThreadManager {
     return config;
   }
 
-  #createSession(
+  async #createSession(
     thread: LiveThread,
     config: Config,
     cwd: string,
     params: SessionSettingsParams,
     initialHistory: ReturnType<typeof reconstructHistory> | undefined,
     baseInstructions: string | undefined,
-  ): void {
+  ): Promise<void> {
+    // `.rules` enforcement: the user's rules, plus the project's own only for a trusted project.
+    const rules = await loadSessionExecPolicy({
+      codexHome: config.codexHome,
+      cwd,
+      includeProjectRules: config.projectTrust === "trusted",
+      onWarning: (warning: string) => this.#options.configWarning(warning),
+    } as Parameters<typeof loadSessionExecPolicy>[0]);
+    if (!rules.ok) throw invalidRequest(`cannot load exec policy rules: ${rules.error}`);
+    for (const warning of rules.warnings) this.#options.configWarning(warning);
     const hooks = hookEngineFromConfig(config, cwd);
     thread.hookEngine = hooks;
     const extra: Parameters<typeof sessionOptionsFromConfig>[2] = {
@@ -175,6 +184,8 @@ export class ThreadManager {
       approvalHandler: thread.approvalHandler,
       dynamicToolHandler: thread.dynamicToolHandler,
       userInputHandler: thread.userInputHandler,
+      execPolicy: rules.execPolicy,
+      onExecpolicyAmendment: rules.onExecpolicyAmendment,
     };
     if (typeof params.approvalPolicy === "object" && params.approvalPolicy !== null) {
       extra.approvalPolicy = params.approvalPolicy as never;
@@ -303,7 +314,7 @@ export class ThreadManager {
       codexHome: this.#options.codexHome,
       experimentalApi: this.#options.experimentalApi,
     });
-    this.#createSession(thread, config, cwd, params, undefined, base);
+    await this.#createSession(thread, config, cwd, params, undefined, base);
     await this.#register(thread);
     return { response: this.#sessionResponse(thread, false), thread };
   }
@@ -379,7 +390,7 @@ export class ThreadManager {
       experimentalApi: this.#options.experimentalApi,
       hookRuns: readHookRuns(this.#options.codexHome, stored.id),
     });
-    this.#createSession(thread, config, cwd, settings, reconstructHistory(lines), recordedBase ?? config.baseInstructions);
+    await this.#createSession(thread, config, cwd, settings, reconstructHistory(lines), recordedBase ?? config.baseInstructions);
     await this.#register(thread);
     return { response: this.#sessionResponse(thread, includeTurns), thread };
   }
