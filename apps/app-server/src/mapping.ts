@@ -2,12 +2,13 @@
  * Conversions between core shapes (snake_case events, items, settings) and app-server v2 shapes.
  */
 import {
-  type CoreSandboxPolicy,
+  coreSandboxPolicyToV2,
   type EventMsg,
   type PermissionProfile,
   type RolloutLine,
   permissionProfileToSandboxPolicy,
   sandboxPolicyToPermissionProfileForCwd,
+  v2SandboxPolicyToCore,
   type v2,
 } from "@codex-ts/protocol";
 import path from "node:path";
@@ -50,53 +51,13 @@ export function toCoreUserInput(input: v2.UserInput): CoreUserInput | { error: s
   }
 }
 
-/** Core sandbox policy → v2 `SandboxPolicy`. */
-export function toV2SandboxPolicy(policy: CoreSandboxPolicy): v2.SandboxPolicy {
-  switch (policy.type) {
-    case "danger-full-access":
-      return { type: "dangerFullAccess" };
-    case "read-only":
-      return { type: "readOnly", networkAccess: policy.network_access ?? false };
-    case "external-sandbox":
-      return { type: "externalSandbox", networkAccess: policy.network_access === "enabled" ? "enabled" : "restricted" };
-    case "workspace-write":
-      return {
-        type: "workspaceWrite",
-        writableRoots: policy.writable_roots ?? [],
-        networkAccess: policy.network_access ?? false,
-        excludeTmpdirEnvVar: policy.exclude_tmpdir_env_var ?? false,
-        excludeSlashTmp: policy.exclude_slash_tmp ?? false,
-      };
-  }
-}
-
-/** v2 `SandboxPolicy` → core sandbox policy. */
-export function toCoreSandboxPolicy(policy: v2.SandboxPolicy): CoreSandboxPolicy {
-  switch (policy.type) {
-    case "dangerFullAccess":
-      return { type: "danger-full-access" };
-    case "readOnly":
-      return { type: "read-only", network_access: policy.networkAccess ?? false } as CoreSandboxPolicy;
-    case "externalSandbox":
-      return { type: "external-sandbox", network_access: policy.networkAccess ?? "restricted" } as CoreSandboxPolicy;
-    case "workspaceWrite":
-      return {
-        type: "workspace-write",
-        writable_roots: policy.writableRoots ?? [],
-        network_access: policy.networkAccess ?? false,
-        exclude_tmpdir_env_var: policy.excludeTmpdirEnvVar ?? false,
-        exclude_slash_tmp: policy.excludeSlashTmp ?? false,
-      } as CoreSandboxPolicy;
-  }
-}
-
 export function sandboxPolicyToProfile(policy: v2.SandboxPolicy, cwd: string): PermissionProfile {
-  return sandboxPolicyToPermissionProfileForCwd(toCoreSandboxPolicy(policy), cwd);
+  return sandboxPolicyToPermissionProfileForCwd(v2SandboxPolicyToCore(policy), cwd);
 }
 
 export function profileToV2SandboxPolicy(profile: PermissionProfile, cwd: string): v2.SandboxPolicy {
   const result = permissionProfileToSandboxPolicy(profile, cwd);
-  return result.ok ? toV2SandboxPolicy(result.policy) : { type: "readOnly", networkAccess: false };
+  return result.ok ? (coreSandboxPolicyToV2(result.policy) as v2.SandboxPolicy) : { type: "readOnly", networkAccess: false };
 }
 
 /** Core approval policy → the stable v2 set (`on-failure` is deprecated and reads as `on-request`). */

@@ -4,6 +4,7 @@
  * requests.
  */
 import {
+  networkApprovalContextToV2,
   type RequestId,
   type ResponseItem,
   type RolloutItem,
@@ -356,8 +357,9 @@ export class LiveThread {
         command: shellJoin(request.command),
         cwd: request.cwd,
         reason: request.reason ?? null,
-        networkApprovalContext: null,
+        networkApprovalContext: request.networkApprovalContext ? networkApprovalContextToV2(request.networkApprovalContext) : null,
         proposedExecpolicyAmendment: request.proposedExecpolicyAmendment ?? null,
+        proposedNetworkPolicyAmendments: request.proposedNetworkPolicyAmendments ?? null,
         availableDecisions: request.availableDecisions.map((d) => v2.reviewDecisionToCommandDecision(d)),
       };
       const outcome = await this.#serverRequest("approval", "item/commandExecution/requestApproval", params);
