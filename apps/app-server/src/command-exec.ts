@@ -5,7 +5,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { v2 } from "@codex-ts/protocol";
+import { prepareSandboxedCommand, resolvePolicy } from "@codex-ts/sandboxing";
 import { errorMessage, invalidParams, invalidRequest } from "./errors.js";
+import { sandboxPolicyToProfile } from "./mapping.js";
 
 export const CommandExecParams = v2.CommandExecParams;
 export const CommandExecWriteParams = v2.CommandExecWriteParams;
@@ -54,12 +56,7 @@ export class CommandExecManager {
     if (p.disableOutputCap && p.outputBytesCap != null) throw invalidParams("outputBytesCap cannot be combined with disableOutputCap");
     if (processId && this.#running.has(processId)) throw invalidRequest(`processId ${processId} is already in use`);
     const sandbox = (p.sandboxPolicy as v2.SandboxPolicy | null | undefined) ?? this.#options.defaultSandbox();
-    if (sandbox.type !== "dangerFullAccess" && sandbox.type !== "externalSandbox") {
-      throw invalidRequest(
-        `command/exec under a ${sandbox.type} sandbox is not available yet (sandboxing is not wired in); refusing to run unsandboxed`,
-      );
-    }
-    const cwd = path.resolve((p.cwd as string | null | undefined) ?? process.cwd());
+    const requestedCwd = path.resolve((p.cwd as string | null | undefined) ?? process.cwd());
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.#options.env)) if (v !== undefined) env[k] = v;
     for (const [k, v] of Object.entries((p.env as Record<string, string | null> | null | undefined) ?? {})) {
@@ -69,10 +66,15 @@ export class CommandExecManager {
     const timeoutMs = p.disableTimeout ? null : ((p.timeoutMs as number | null | undefined) ?? DEFAULT_TIMEOUT_MS);
     const cap = p.disableOutputCap ? Number.POSITIVE_INFINITY : ((p.outputBytesCap as number | null | undefined) ?? DEFAULT_OUTPUT_BYTES_CAP);
 
-    const [file, ...args] = command as [string, ...string[]];
+    // The sandbox (@codex-ts/sandboxing): the cwd is the workspace root; fails closed when it cannot be built.
+    const policy = resolvePolicy(sandboxPolicyToProfile(sandbox, requestedCwd), { cwd: requestedCwd, workspaceRoots: [requestedCwd] });
+    const prepared = await prepareSandboxedCommand({ policy, command, cwd: requestedCwd, env });
+    if (!prepared.ok) throw invalidRequest(`cannot run the command under the ${sandbox.type} sandbox: ${prepared.error.message}`);
+    const cwd = prepared.cwd;
+    const [file, ...args] = prepared.argv as [string, ...string[]];
     let child: ChildProcess;
     try {
-      child = spawn(file, args, { cwd, env, detached: true, stdio: [streamStdin ? "pipe" : "ignore", "pipe", "pipe"] });
+      child = spawn(file, args, { cwd, env: prepared.env, detached: true, stdio: [streamStdin ? "pipe" : "ignore", "pipe", "pipe"] });
     } catch (error) {
       throw invalidRequest(`cannot start ${file}: ${errorMessage(error)}`);
     }
