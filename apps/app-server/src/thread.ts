@@ -4,6 +4,8 @@
  * requests.
  */
 import {
+  additionalPermissionsFromV2,
+  additionalPermissionsToV2,
   networkApprovalContextToV2,
   type RequestId,
   type ResponseItem,
@@ -11,6 +13,7 @@ import {
   type RolloutLine,
   v2,
 } from "@codex-ts/protocol";
+import type { PermissionsGrant, PermissionsRequest } from "@codex-ts/core";
 import type { ApprovalRequest, DynamicToolRequest, DynamicToolResponse, ReviewDecision, Session, SessionEvent, SessionEventMsg, UserInputRequest, UserInputResponse } from "@codex-ts/core";
 import { type PersistenceMode, prepareForPersistence, reconstructThread, shellJoin, shouldPersistRolloutItem } from "@codex-ts/rollout";
 import { type StoredThread, type ThreadStore, toV2Thread } from "@codex-ts/thread-store";
@@ -385,6 +388,43 @@ export class LiveThread {
     if (!parsed.success) return "abort";
     return v2.fileChangeDecisionToReviewDecision(parsed.data.decision);
   };
+
+  /**
+   * `request_permissions` (and inline `with_additional_permissions`): the client answers with the
+   * granted subset. A malformed answer or one with relative paths is an invalid-params problem
+   * (-32602): it is reported as a `warning` and treated as a denial (nothing granted).
+   */
+  permissionsHandler = async (request: PermissionsRequest): Promise<PermissionsGrant> => {
+    const params = {
+      threadId: this.id,
+      turnId: request.turnId,
+      itemId: request.callId,
+      startedAtMs: Date.now(),
+      cwd: request.cwd,
+      permissions: additionalPermissionsToV2(request.permissions),
+      reason: request.reason ?? null,
+      environmentId: null,
+    };
+    const outcome = await this.#serverRequest("approval", "item/permissions/requestApproval", params);
+    if (outcome.kind !== "result") return { permissions: null };
+    const raw = outcome.result as { permissions?: unknown; scope?: unknown } | null;
+    if (typeof raw !== "object" || raw === null) {
+      this.#invalidPermissionsAnswer("the response must be an object");
+      return { permissions: null };
+    }
+    const converted = additionalPermissionsFromV2(raw.permissions ?? {});
+    if (!converted.ok) {
+      this.#invalidPermissionsAnswer(converted.error);
+      return { permissions: null };
+    }
+    return { permissions: converted.permissions, scope: raw.scope === "session" ? "session" : "turn" };
+  };
+
+  #invalidPermissionsAnswer(problem: string): void {
+    const message = `Invalid params (-32602) in the item/permissions/requestApproval response: ${problem}; nothing was granted`;
+    this.#log.warn(`thread ${this.id}: ${message}`);
+    this.#emit("warning", { threadId: this.id, message });
+  }
 
   dynamicToolHandler = async (request: DynamicToolRequest): Promise<DynamicToolResponse> => {
     const params = {

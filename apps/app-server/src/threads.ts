@@ -184,6 +184,7 @@ export class ThreadManager {
       approvalHandler: thread.approvalHandler,
       dynamicToolHandler: thread.dynamicToolHandler,
       userInputHandler: thread.userInputHandler,
+      permissionsHandler: thread.permissionsHandler,
       execPolicy: rules.execPolicy,
       onExecpolicyAmendment: rules.onExecpolicyAmendment,
     };
