@@ -365,6 +365,37 @@ describe("index rebuild and other writers", () => {
     expect(await store.read(idFor(5))).toMatchObject({ ok: false, error: { code: "not_found" } });
   });
 
+  it("notices, in the background full re-stat, an append by another process to a thread older than a day", async () => {
+    const old = new Date(Date.UTC(2020, 0, 1));
+    const file = writeRollout(home, { id: idFor(7), createdMs: old.getTime(), preview: "old thread" });
+    utimesSync(file, old, old);
+    const store = unwrap(await LocalThreadStore.open({ codexHome: home, fullRestatIntervalMs: 0 }));
+    open.push(store);
+    const before = unwrap(await store.list()).data;
+    expect(before.map((t) => t.id)).toEqual([idFor(7)]);
+
+    // Another process appends; the file's mtime stays out of the "recently active" window, so only
+    // the full re-stat (started by a sync, answered without waiting for it) can notice.
+    appendRaw(
+      file,
+      `${JSON.stringify({
+        timestamp: old.toISOString(),
+        type: "event_msg",
+        payload: { type: "user_message", message: "late prompt", local_images: [], text_elements: [] },
+      })}\n`,
+    );
+    const later = new Date(old.getTime() + 60_000);
+    utimesSync(file, later, later);
+
+    let updatedAt = before[0]!.updatedAtMs;
+    for (let attempt = 0; attempt < 400 && updatedAt === before[0]!.updatedAtMs; attempt++) {
+      updatedAt = unwrap(await store.list()).data[0]!.updatedAtMs;
+      if (updatedAt === before[0]!.updatedAtMs) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(updatedAt).not.toBe(before[0]!.updatedAtMs);
+    expect(unwrap(await store.read(idFor(7))).updatedAtMs).toBe(updatedAt);
+  });
+
   it("several processes create and name threads concurrently in one CODEX_HOME", async () => {
     const workers = 3;
     const perWorker = 40;

@@ -41,6 +41,9 @@ export const MAX_PAGE_SIZE = 1000;
 /** Parallel file reads while reconciling. */
 const IO_CONCURRENCY = 16;
 
+/** How long the background full re-stat waits after the sync that started it. */
+const FULL_RESTAT_DELAY_MS = 500;
+
 /** Files modified this recently (per the index) are re-stat'ed on every sync to notice appends. */
 const ACTIVE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -70,6 +73,11 @@ export class LocalThreadStore implements ThreadStore {
   readonly indexPath: string;
   private index: ThreadIndex;
   private syncing: Promise<void> | null = null;
+  /** The background pass that re-stats every indexed file, while it runs. */
+  private restatting: Promise<void> | null = null;
+  private closed = false;
+  /** Ends the background pass's initial delay (used by `close`). */
+  private wakeRestat: (() => void) | null = null;
   private readonly fullRestatIntervalMs: number;
   private lastFullRestat = 0;
 
@@ -101,13 +109,17 @@ export class LocalThreadStore implements ThreadStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.wakeRestat?.();
     await this.syncing?.catch(() => undefined);
+    await this.restatting;
     this.index.close();
   }
 
   async create(params: CreateThreadParams): Promise<StoreResult<StoredThread>> {
     const parsed = CreateThreadParamsSchema.safeParse(params);
-    if (!parsed.success) return fail("invalid_argument", `invalid create params: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success)
+      return fail("invalid_argument", `invalid create params: ${z.prettifyError(parsed.error)}`);
     const p = parsed.data;
     return this.guard(async () => {
       if (p.id && this.index.get(p.id)) return fail("already_exists", `thread ${p.id} already exists`);
@@ -166,14 +178,16 @@ export class LocalThreadStore implements ThreadStore {
         const reason = parsed.kind === "skipped" ? parsed.reason : parsed.reason;
         return fail("invalid_argument", `items[${i}]: ${reason}`);
       }
-      if (parsed.line.type === "session_meta") return fail("invalid_argument", `items[${i}]: session_meta is written by create`);
+      if (parsed.line.type === "session_meta")
+        return fail("invalid_argument", `items[${i}]: session_meta is written by create`);
       valid.push({ type: parsed.line.type, payload: parsed.line.payload } as RolloutItem);
     }
     return this.guard(async () => {
       const thread = await this.resolve(threadId);
       if (!thread.ok) return thread;
       const t = thread.value;
-      if (t.archived || !t.path) return fail("invalid_argument", `thread ${threadId} is archived; unarchive it first`);
+      if (t.archived || !t.path)
+        return fail("invalid_argument", `thread ${threadId} is archived; unarchive it first`);
       if (valid.length === 0) return ok(t);
       const resumed = await RolloutWriter.resume(t.path, { mode: options.mode ?? "limited" });
       if (!resumed.ok) return fail("io", resumed.error.message);
@@ -194,7 +208,8 @@ export class LocalThreadStore implements ThreadStore {
 
   async list(params: ListThreadsParams = {}): Promise<StoreResult<ThreadPage>> {
     const parsed = ListThreadsParamsSchema.safeParse(params);
-    if (!parsed.success) return fail("invalid_argument", `invalid list params: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success)
+      return fail("invalid_argument", `invalid list params: ${z.prettifyError(parsed.error)}`);
     const p = parsed.data;
     const sortKey = p.sortKey ?? "created_at";
     const direction = p.sortDirection ?? "desc";
@@ -232,7 +247,9 @@ export class LocalThreadStore implements ThreadStore {
       return ok({
         data,
         nextCursor:
-          rows.length > limit && last ? encodeCursor({ sortKey, direction, value: sortValue(last), id: last.id }) : null,
+          rows.length > limit && last
+            ? encodeCursor({ sortKey, direction, value: sortValue(last), id: last.id })
+            : null,
         backwardsCursor: first
           ? encodeCursor({
               sortKey,
@@ -246,13 +263,15 @@ export class LocalThreadStore implements ThreadStore {
   }
 
   async setName(threadId: string, name: string | null): Promise<StoreResult<StoredThread>> {
-    if (name !== null && typeof name !== "string") return fail("invalid_argument", "name must be a string or null");
+    if (name !== null && typeof name !== "string")
+      return fail("invalid_argument", "name must be a string or null");
     return this.updateMetadata(threadId, { name });
   }
 
   async updateMetadata(threadId: string, patch: ThreadMetadataPatch): Promise<StoreResult<StoredThread>> {
     const parsed = ThreadMetadataPatchSchema.safeParse(patch);
-    if (!parsed.success) return fail("invalid_argument", `invalid metadata: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success)
+      return fail("invalid_argument", `invalid metadata: ${z.prettifyError(parsed.error)}`);
     return this.guard(async () => {
       const thread = await this.resolve(threadId);
       if (!thread.ok) return thread;
@@ -336,7 +355,12 @@ export class LocalThreadStore implements ThreadStore {
         ...(options.newThreadId ? { newThreadId: options.newThreadId } : {}),
       });
       if (!forked.ok) {
-        const code = forked.error.code === "invalid" ? "invalid_argument" : forked.error.code === "exists" ? "already_exists" : "io";
+        const code =
+          forked.error.code === "invalid"
+            ? "invalid_argument"
+            : forked.error.code === "exists"
+              ? "already_exists"
+              : "io";
         return fail(code, forked.error.message);
       }
       await this.indexFile(forked.value.path, path.dirname(forked.value.path), false);
@@ -346,7 +370,10 @@ export class LocalThreadStore implements ThreadStore {
 
   /**
    * Reconcile the index with the files on disk. Cheap when nothing changed: one `stat` per day
-   * directory and per recently active file (plus, every `fullRestatIntervalMs`, per indexed file).
+   * directory and per recently active file. Every `fullRestatIntervalMs` (and on the first sync of
+   * the process) it also starts a background pass that re-stats every indexed file, to notice
+   * appends by other processes to threads older than a day; the caller does not wait for it, so a
+   * list answers from the index right away and sees such an append on a later call.
    */
   sync(): Promise<void> {
     // Coalesce concurrent callers onto one pass.
@@ -375,15 +402,52 @@ export class LocalThreadStore implements ThreadStore {
     for (const dir of scanned.keys()) if (!seen.has(dir)) this.index.forgetDir(dir);
 
     // Appends do not change a directory's mtime: re-stat the recently active files every time and
-    // all files now and then.
+    // all files now and then (in the background).
     const now = Date.now();
-    const full = now - this.lastFullRestat >= this.fullRestatIntervalMs;
-    if (full) this.lastFullRestat = now;
-    const rows = this.index.filesModifiedSince(full ? Number.MIN_SAFE_INTEGER : now - ACTIVE_WINDOW_MS);
+    await this.restatRows(this.index.filesModifiedSince(now - ACTIVE_WINDOW_MS));
+    if (now - this.lastFullRestat >= this.fullRestatIntervalMs && !this.restatting && !this.closed) {
+      this.lastFullRestat = now;
+      this.restatting = this.restatAll().finally(() => {
+        this.restatting = null;
+      });
+    }
+  }
+
+  /** The background full pass: never rejects (a failure leaves the index as it was). */
+  private async restatAll(): Promise<void> {
+    // Let the call that started the pass, and the calls right after it (a client's first pages),
+    // answer first: the pass competes with them for the thread pool and the event loop.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, FULL_RESTAT_DELAY_MS);
+      timer.unref();
+      this.wakeRestat = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeRestat = null;
+    try {
+      if (!this.closed) await this.restatRows(this.index.filesModifiedSince(Number.MIN_SAFE_INTEGER), true);
+    } catch {
+      // The next pass retries.
+    }
+  }
+
+  /**
+   * Re-summarize the listed files whose size or mtime changed since they were indexed. The
+   * background pass (`background`) stops early once the store is closing.
+   */
+  private async restatRows(
+    rows: ReturnType<ThreadIndex["filesModifiedSince"]>,
+    background = false,
+  ): Promise<void> {
+    const stopped = () => background && this.closed;
     await forEachLimited(rows, IO_CONCURRENCY, async (row) => {
+      if (stopped()) return;
       const st = await stat(row.path).catch(() => null);
       if (!st) return; // moved or deleted: the directory pass handles it when its mtime changes
       if (row.fileMtimeMs !== Math.trunc(st.mtimeMs) || row.fileSize !== st.size) {
+        if (stopped()) return;
         await this.indexFile(row.path, row.dir, row.archived, st);
       }
     });
@@ -392,7 +456,9 @@ export class LocalThreadStore implements ThreadStore {
   /** Index new/changed rollout files in `dir` and drop rows whose file is gone. */
   private async reconcileDir(dir: string, archived: boolean): Promise<void> {
     const known = this.index.filesInDir(dir);
-    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => parseRolloutFileName(n) !== null);
+    const names = (await readdir(dir).catch(() => [] as string[])).filter(
+      (n) => parseRolloutFileName(n) !== null,
+    );
     const present = new Set<string>();
     const changed: { file: string; st: { mtimeMs: number; size: number } }[] = [];
     await forEachLimited(names, IO_CONCURRENCY, async (name) => {
@@ -434,7 +500,8 @@ export class LocalThreadStore implements ThreadStore {
 
   /** The indexed thread, after a reconcile if it is unknown or its file moved (another process). */
   private async resolve(threadId: string): Promise<StoreResult<StoredThread>> {
-    if (typeof threadId !== "string" || threadId === "") return fail("invalid_argument", "threadId is required");
+    if (typeof threadId !== "string" || threadId === "")
+      return fail("invalid_argument", "threadId is required");
     const cached = this.index.get(threadId);
     if (cached?.path && (await exists(cached.path))) return ok(cached);
     await this.sync();
@@ -457,7 +524,12 @@ export class LocalThreadStore implements ThreadStore {
   }
 }
 
-function facts(file: string, dir: string, archived: boolean, st: { mtimeMs: number; size: number }): FileFacts {
+function facts(
+  file: string,
+  dir: string,
+  archived: boolean,
+  st: { mtimeMs: number; size: number },
+): FileFacts {
   return { path: file, dir, archived, mtimeMs: st.mtimeMs, size: st.size };
 }
 
@@ -478,7 +550,11 @@ async function listDayDirs(root: string): Promise<string[]> {
 }
 
 /** v2 git info → session_meta `git` (absent fields omitted, as Codex writes them). */
-function gitMeta(git: { sha: string | null; branch: string | null; originUrl: string | null }): SessionMeta["git"] {
+function gitMeta(git: {
+  sha: string | null;
+  branch: string | null;
+  originUrl: string | null;
+}): SessionMeta["git"] {
   return {
     ...(git.sha !== null ? { commit_hash: git.sha } : {}),
     ...(git.branch !== null ? { branch: git.branch } : {}),
@@ -486,7 +562,11 @@ function gitMeta(git: { sha: string | null; branch: string | null; originUrl: st
   };
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
