@@ -11,7 +11,6 @@ import {
   v2SandboxPolicyToCore,
   type v2,
 } from "@codex-ts/protocol";
-import path from "node:path";
 import { reconstructThread } from "@codex-ts/rollout";
 
 type CoreThreadSettings = Extract<EventMsg, { type: "thread_settings_applied" }>["thread_settings"];
@@ -142,37 +141,3 @@ export function toV2RateLimits(snapshot: unknown): Record<string, unknown> {
 }
 
 export const planStatus = (status: string): string => (status === "in_progress" ? "inProgress" : status);
-
-/**
- * A git-style unified diff for the file changes of one `fileChange` item (used for
- * `turn/diff/updated` when core does not report a turn diff itself).
- */
-export function fileChangesToDiff(changes: readonly v2.FileUpdateChange[], cwd: string): string {
-  const rel = (p: string) => {
-    const relative = path.relative(cwd, p);
-    return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : p;
-  };
-  const lines = (text: string) => (text === "" ? [] : text.replace(/\n$/, "").split("\n"));
-  return changes
-    .map((change) => {
-      const file = rel(change.path);
-      switch (change.kind.type) {
-        case "add": {
-          const body = lines(change.diff);
-          return [`diff --git a/${file} b/${file}`, "new file mode 100644", "--- /dev/null", `+++ b/${file}`, `@@ -0,0 +1,${body.length} @@`, ...body.map((l) => `+${l}`)].join("\n");
-        }
-        case "delete": {
-          const body = lines(change.diff);
-          return [`diff --git a/${file} b/${file}`, "deleted file mode 100644", `--- a/${file}`, "+++ /dev/null", `@@ -1,${body.length} +0,0 @@`, ...body.map((l) => `-${l}`)].join("\n");
-        }
-        default: {
-          const target = change.kind.move_path ? rel(change.kind.move_path) : file;
-          const hunk = change.diff.replace(/\n$/, "");
-          const header = hunk.startsWith("---") ? [`diff --git a/${file} b/${target}`] : [`diff --git a/${file} b/${target}`, `--- a/${file}`, `+++ b/${target}`];
-          return [...header, hunk].join("\n");
-        }
-      }
-    })
-    .join("\n")
-    .concat(changes.length > 0 ? "\n" : "");
-}

@@ -21,7 +21,6 @@ import { errorMessage, invalidRequest } from "./errors.js";
 import { addRun, appendHookRuns, type HookRunsByTurn, withHookRuns } from "./hook-runs.js";
 import type { Logger } from "./log.js";
 import {
-  fileChangesToDiff,
   itemEventToV2,
   planStatus,
   toV2RateLimits,
@@ -55,9 +54,6 @@ interface TurnState {
   agentItemId: string | null;
   reasoningItemId: string | null;
   summaryIndex: number;
-  /** Diff synthesized from completed file changes, unless core reports `turn_diff` itself. */
-  diff: string;
-  coreDiff: boolean;
   pending: Map<RequestId, PendingServerRequest>;
 }
 
@@ -495,8 +491,6 @@ export class LiveThread {
           agentItemId: null,
           reasoningItemId: null,
           summaryIndex: 0,
-          diff: "",
-          coreDiff: false,
           pending: new Map(),
         };
         this.#turn = state;
@@ -543,10 +537,6 @@ export class LiveThread {
             else turn.items.push(item);
           }
           this.#emit("item/completed", { threadId: this.id, turnId, item, completedAtMs: msg.completed_at_ms ?? Date.now() });
-          if (turn && !turn.coreDiff && item.type === "fileChange" && item.status === "completed" && item.changes.length > 0) {
-            turn.diff += fileChangesToDiff(item.changes, this.session.settings().cwd);
-            this.#emit("turn/diff/updated", { threadId: this.id, turnId: turn.id, diff: turn.diff });
-          }
         }
         return;
       }
@@ -581,7 +571,6 @@ export class LiveThread {
         }
         return;
       case "turn_diff":
-        if (turn) turn.coreDiff = true;
         if (base) this.#emit("turn/diff/updated", { ...base, diff: msg.unified_diff });
         return;
       case "plan_update":
