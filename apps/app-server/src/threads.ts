@@ -338,6 +338,7 @@ export class ThreadManager {
     const threadId = params.path ? this.#idFromPath(params.path) : params.threadId;
     const existing = this.threads.get(threadId);
     if (existing) {
+      if (!existing.subscribed) await this.watchSkills(existing.id, existing.session.settings().cwd);
       existing.subscribed = true;
       return { response: this.#sessionResponse(existing, !params.excludeTurns), thread: existing };
     }
