@@ -25,6 +25,34 @@ async function lines(file: string): Promise<string[]> {
 }
 
 describe("append / metadata / lookup", () => {
+  it("counts entries across read-chunk boundaries; a trailing partial line is not an entry", async () => {
+    const history = new MessageHistory({ codexHome: home });
+    const chunk = 64 * 1024;
+    const entry = (text: string) => `${JSON.stringify({ session_id: "s", ts: 1, text })}\n`;
+    const head = entry("x");
+    // One line whose newline is the last byte of the first 64 KiB read, then lines spanning several
+    // reads, then a partial line.
+    const first = entry("a".repeat(chunk - entry("").length));
+    expect(first.length).toBe(chunk);
+    const small = Array.from({ length: 20_000 }, (_, i) => entry(String(i))).join("");
+    await writeFile(history.path, `${first}${head}${small}{"session_id":"s","ts":1,"te`, { mode: 0o600 });
+    const { entryCount, logId } = await history.metadata();
+    expect(entryCount).toBe(1 + 1 + 20_000);
+    expect(await history.lookup(logId, 1)).toEqual({ session_id: "s", ts: 1, text: "x" });
+    expect(await history.lookup(logId, entryCount - 1)).toEqual({ session_id: "s", ts: 1, text: "19999" });
+    expect(await history.lookup(logId, entryCount)).toBeNull();
+    // The small line that straddles the second read boundary comes back whole.
+    let offset = first.length + head.length;
+    const straddling = Array.from({ length: 20_000 }, (_, i) => i).find((i) => {
+      const end = offset + entry(String(i)).length;
+      const crosses = offset < 2 * chunk && end > 2 * chunk;
+      offset = end;
+      return crosses;
+    });
+    expect(straddling).toBeDefined();
+    expect(await history.lookup(logId, 2 + straddling!)).toEqual({ session_id: "s", ts: 1, text: String(straddling) });
+  });
+
   it("writes Codex-shaped lines with mode 0600 and reads them back by offset", async () => {
     const history = new MessageHistory({ codexHome: path.join(home, "nested") });
     expect(await history.metadata()).toEqual({ logId: 0, entryCount: 0 });

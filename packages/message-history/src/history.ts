@@ -162,10 +162,15 @@ export class MessageHistory {
       const logId = logIdOf(await fh.stat({ bigint: true }));
       let entryCount = 0;
       try {
-        await scanChunks(fh, (chunk) => {
-          for (const byte of chunk) if (byte === NEWLINE) entryCount++;
-          return true;
-        });
+        await scanChunks(
+          fh,
+          (chunk) => {
+            for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, nl + 1))
+              entryCount++;
+            return true;
+          },
+          { copy: false },
+        );
       } catch {
         return { logId, entryCount: 0 };
       }
@@ -197,24 +202,28 @@ export class MessageHistory {
       let lineIndex = 0;
       const parts: Buffer[] = [];
       let complete = false;
-      await scanChunks(fh, (chunk) => {
-        let start = 0;
-        while (start <= chunk.length) {
-          const nl = chunk.indexOf(NEWLINE, start);
-          if (lineIndex === offset) {
-            parts.push(chunk.subarray(start, nl === -1 ? chunk.length : nl));
-            if (nl !== -1) {
-              complete = true;
-              return false;
+      await scanChunks(
+        fh,
+        (chunk) => {
+          let start = 0;
+          while (start <= chunk.length) {
+            const nl = chunk.indexOf(NEWLINE, start);
+            if (lineIndex === offset) {
+              parts.push(Buffer.from(chunk.subarray(start, nl === -1 ? chunk.length : nl)));
+              if (nl !== -1) {
+                complete = true;
+                return false;
+              }
+              return true;
             }
-            return true;
+            if (nl === -1) return true;
+            lineIndex++;
+            start = nl + 1;
           }
-          if (nl === -1) return true;
-          lineIndex++;
-          start = nl + 1;
-        }
-        return true;
-      });
+          return true;
+        },
+        { copy: false },
+      );
       if (!complete) return null;
       const json = safeJsonParse(Buffer.concat(parts).toString("utf8"));
       const entry = HistoryEntrySchema.safeParse(json);
@@ -227,7 +236,11 @@ export class MessageHistory {
   }
 
   private async writeLine(line: Buffer): Promise<void> {
-    const fh = await open(this.path, fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT, 0o600);
+    const fh = await open(
+      this.path,
+      fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT,
+      0o600,
+    );
     try {
       await ensureOwnerOnly(fh);
       let written = 0;
@@ -280,7 +293,11 @@ export function trimOffset(content: Buffer, maxBytes: number): number {
   if (content.length <= maxBytes) return 0;
   // Line starts (a trailing segment without newline counts as part of the last line).
   const starts: number[] = [0];
-  for (let i = content.indexOf(NEWLINE); i !== -1 && i < content.length - 1; i = content.indexOf(NEWLINE, i + 1)) {
+  for (
+    let i = content.indexOf(NEWLINE);
+    i !== -1 && i < content.length - 1;
+    i = content.indexOf(NEWLINE, i + 1)
+  ) {
     starts.push(i + 1);
   }
   const lastStart = starts[starts.length - 1]!;
@@ -333,16 +350,24 @@ async function ensureOwnerOnly(fh: FileHandle): Promise<void> {
   if ((mode & 0o777) !== 0o600) await fh.chmod(0o600);
 }
 
-/** Feed the file to `onChunk` from the start until it returns false or the file ends. */
-async function scanChunks(fh: FileHandle, onChunk: (chunk: Buffer) => boolean): Promise<void> {
+/**
+ * Feed the file to `onChunk` from the start until it returns false or the file ends. With
+ * `copy: false` the chunk is a view of a reused buffer, valid only during the call.
+ */
+async function scanChunks(
+  fh: FileHandle,
+  onChunk: (chunk: Buffer) => boolean,
+  { copy = true }: { copy?: boolean } = {},
+): Promise<void> {
   const buf = Buffer.allocUnsafe(READ_CHUNK);
   let position = 0;
   for (;;) {
     const { bytesRead } = await fh.read(buf, 0, buf.length, position);
     if (bytesRead === 0) return;
     position += bytesRead;
-    // Copy: the caller may keep slices across reads.
-    if (!onChunk(Buffer.from(buf.subarray(0, bytesRead)))) return;
+    // Copy unless told otherwise: the caller may keep slices across reads.
+    const view = buf.subarray(0, bytesRead);
+    if (!onChunk(copy ? Buffer.from(view) : view)) return;
   }
 }
 
