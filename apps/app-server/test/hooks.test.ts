@@ -52,7 +52,7 @@ const bodyText = (index: number) => JSON.stringify(fake.responsesRequests()[inde
 describe("hooks", () => {
   it("lists an untrusted hook, trusts it live via config/batchWrite, runs it and keeps its runs on the turn", async () => {
     writePromptHook();
-    fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]));
+    fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]), turn([sse.message("three")]));
     const s = await boot();
     const { thread } = await s.call("thread/start", { cwd: workDir });
 
@@ -87,15 +87,22 @@ describe("hooks", () => {
     expect(runs).toHaveLength(1);
     expect(runs[0].id).toBe(completed[0]?.params.run.id);
 
+    // Disable it the same way: the next turn runs without it.
+    await s.call("config/value/write", { keyPath: `hooks.state."${hook.key}".enabled`, value: false, mergeStrategy: "replace" });
+    const third = await runTurn(s, thread.id, "third prompt");
+    expect(JSON.stringify(fake.responsesRequests()[2]?.body).split("HOOK-CONTEXT-4242")).toHaveLength(2); // only turn 2's, from history
+    expect(s.notifications("hook/completed")).toHaveLength(1);
+    expect(third.completed.params.turn.hookRuns).toEqual([]);
+
     const read = await s.call("thread/read", { threadId: thread.id, includeTurns: true });
-    expect(read.thread.turns.map((t: any) => t.hookRuns.length)).toEqual([0, 1]);
+    expect(read.thread.turns.map((t: any) => t.hookRuns.length)).toEqual([0, 1, 0]);
 
     // After a restart the runs come back on thread/resume and thread/read.
     await s.dispose();
     servers = [];
     const again = await boot();
     const resumed = await again.call("thread/resume", { threadId: thread.id });
-    expect(resumed.thread.turns.map((t: any) => t.hookRuns.length)).toEqual([0, 1]);
+    expect(resumed.thread.turns.map((t: any) => t.hookRuns.length)).toEqual([0, 1, 0]);
     expect(resumed.thread.turns[1].hookRuns[0].id).toBe(runs[0].id);
     await again.dispose();
     servers = [];
@@ -103,7 +110,7 @@ describe("hooks", () => {
     // A stable client never sees the experimental field.
     const stable = await boot({});
     const stableRead = await stable.call("thread/read", { threadId: thread.id, includeTurns: true });
-    expect(stableRead.thread.turns).toHaveLength(2);
+    expect(stableRead.thread.turns).toHaveLength(3);
     for (const t of stableRead.thread.turns) expect(t).not.toHaveProperty("hookRuns");
   });
 });
