@@ -294,9 +294,9 @@ export function writeManyThreads(codexHome: string, count: number, cwd: string):
 }
 
 /**
- * One thread whose rollout has `items` lines after the session_meta: turns of a user prompt, a
- * reasoning item, an exec_command call and its output, and an answer (with the matching event_msg
- * lines, as Codex writes them). Returns its id.
+ * One thread whose rollout has `items` lines after the session_meta: turns of task_started, a user
+ * prompt, a reasoning item, an exec_command call and its output, an answer and task_complete (with
+ * the matching event_msg lines and turn ids, as Codex 0.169 writes them). Returns its id.
  */
 export function writeLongThread(codexHome: string, items: number, cwd: string): string {
   const at = new Date(Date.now() - 3_600_000);
@@ -315,6 +315,8 @@ export function writeLongThread(codexHome: string, items: number, cwd: string): 
   while (n < items) {
     const callId = `call_${turn}`;
     const text = `turn ${turn}: run the tests in package ${turn % 13} and summarise the failures`;
+    const turnId = `turn_${turn}`;
+    push("event_msg", { type: "task_started", turn_id: turnId, model_context_window: 272000 });
     push("turn_context", {
       cwd,
       approval_policy: "never",
@@ -349,6 +351,7 @@ export function writeLongThread(codexHome: string, items: number, cwd: string): 
     push("event_msg", { type: "token_count", info: null, rate_limits: null });
     push("event_msg", {
       type: "task_complete",
+      turn_id: turnId,
       last_agent_message: `All tests in package ${turn % 13} pass.`,
     });
     turn++;
