@@ -10,12 +10,13 @@ export interface RunResult {
 /** Runs the CLI in-process with captured streams; `stdin` undefined means an interactive terminal. */
 export async function runInProcess(
   argv: string[],
-  options: { stdin?: string; cwd?: string; env?: NodeJS.ProcessEnv; stderrIsTTY?: boolean } = {},
+  options: { stdin?: string; cwd?: string; env?: NodeJS.ProcessEnv; stderrIsTTY?: boolean; stdoutIsTTY?: boolean } = {},
 ): Promise<RunResult> {
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
   if (options.stdin === undefined) stdin.isTTY = true;
   else stdin.end(options.stdin);
-  const stdout = new PassThrough();
+  const stdout = new PassThrough() as PassThrough & { isTTY?: boolean };
+  if (options.stdoutIsTTY) stdout.isTTY = true;
   const stderr = new PassThrough() as PassThrough & { isTTY?: boolean };
   if (options.stderrIsTTY) stderr.isTTY = true;
   let out = "";

@@ -253,6 +253,14 @@ describe("exec human output", () => {
     expect(plain.stderr).not.toContain("Working…");
   });
 
+  it("prints the answer once when stdout and stderr are the same terminal", async () => {
+    server.enqueue(turn(sse.message("only once")));
+    const r = await runInProcess(["exec", ...providerArgs(), "hi"], { cwd: work, env: env(), stderrIsTTY: true, stdoutIsTTY: true });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("codex\nonly once");
+  });
+
   it("lists a patch's files and exits 1 on a failed turn", async () => {
     const patch = ["*** Begin Patch", "*** Add File: added.txt", "+x", "*** End Patch"].join("\n");
     server.enqueue(turn(sse.customToolCall("apply_patch", patch, { callId: "a1" })), fail.status(500), fail.status(500), fail.status(500));

@@ -171,7 +171,9 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   }
   if (human) {
     human.finish();
-    if (last !== null) io.stdout.write(`${last}\n`);
+    // The answer goes to stdout for pipes and files; when both streams are the terminal, the
+    // "codex" section on stderr already showed it.
+    if (last !== null && !(io.stdout.isTTY && io.stderr.isTTY)) io.stdout.write(`${last}\n`);
   }
   if (!sawTurnEnd) return EXIT_FAILURE;
   return succeeded ? EXIT_OK : EXIT_FAILURE;
