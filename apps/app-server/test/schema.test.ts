@@ -29,5 +29,10 @@ describe("the shared schema validator", () => {
     expect(responseSchemaName("thread/start")).toBe("ThreadStartResponse");
     expect(responseSchemaName("thread/compact/start")).toBe("ThreadCompactStartResponse");
     expect(responseSchemaName("config/batchWrite")).toBe("ConfigWriteResponse");
+    // served from @codex-ts/protocol's v2 table (no name-guessing fallback in the validator)
+    expect(responseSchemaName("skills/extraRoots/set")).toBe("SkillsExtraRootsSetResponse");
+    expect(responseSchemaName("skills/config/write")).toBe("SkillsConfigWriteResponse");
+    expect(validateServerMessage({ id: 6, result: {} }, () => "skills/config/write")).not.toEqual([]);
+    expect(validateServerMessage({ id: 7, result: { effectiveEnabled: true } }, () => "skills/config/write")).toEqual([]);
   });
 });

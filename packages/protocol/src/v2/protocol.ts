@@ -42,6 +42,8 @@ export const clientRequestMethods = {
   "config/value/write": spec(T.ConfigValueWriteParams, T.ConfigWriteResponse),
   "config/batchWrite": spec(T.ConfigBatchWriteParams, T.ConfigWriteResponse),
   "skills/list": spec(T.SkillsListParams, T.SkillsListResponse),
+  "skills/extraRoots/set": spec(T.SkillsExtraRootsSetParams, T.SkillsExtraRootsSetResponse),
+  "skills/config/write": spec(T.SkillsConfigWriteParams, T.SkillsConfigWriteResponse),
   "hooks/list": spec(T.HooksListParams, T.HooksListResponse),
   "command/exec": spec(T.CommandExecParams, T.CommandExecResponse),
   "command/exec/write": spec(T.CommandExecWriteParams, T.CommandExecWriteResponse),

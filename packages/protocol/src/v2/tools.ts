@@ -3,7 +3,7 @@ import { AbsolutePathBuf, Int, JsonValue, LegacyAppPathString, UInt, named, nul,
 import { ApprovalsReviewer, AskForApproval, ReasoningSummary, SandboxMode, SandboxPolicy } from "./policy.js";
 import { ReasoningEffort } from "./thread.js";
 
-/** Params and responses of config/*, skills/list, hooks/list and command/exec*. */
+/** Params and responses of config/*, skills/*, hooks/list and command/exec*. */
 
 /* ---------------------------------------------------------------- config */
 
@@ -189,6 +189,29 @@ export const SkillsListParams = named(
 export type SkillsListParams = z.infer<typeof SkillsListParams>;
 export const SkillsListResponse = named("SkillsListResponse", z.object({ data: z.array(SkillsListEntry) }));
 export type SkillsListResponse = z.infer<typeof SkillsListResponse>;
+
+/** `skills/extraRoots/set` params: the complete list of extra (user-scope) skill roots, replacing any earlier list. */
+export const SkillsExtraRootsSetParams = named(
+  "SkillsExtraRootsSetParams",
+  z.object({ extraRoots: z.array(AbsolutePathBuf) }),
+);
+export type SkillsExtraRootsSetParams = z.infer<typeof SkillsExtraRootsSetParams>;
+/** `skills/extraRoots/set` result: an empty object. */
+export const SkillsExtraRootsSetResponse = named("SkillsExtraRootsSetResponse", z.object({}));
+export type SkillsExtraRootsSetResponse = z.infer<typeof SkillsExtraRootsSetResponse>;
+
+/** `skills/config/write` params: turn one skill on or off, picked either by `name` or by `path`. */
+export const SkillsConfigWriteParams = named(
+  "SkillsConfigWriteParams",
+  z.object({ enabled: z.boolean(), name: opt(z.string()), path: opt(AbsolutePathBuf) }),
+);
+export type SkillsConfigWriteParams = z.infer<typeof SkillsConfigWriteParams>;
+/** `skills/config/write` result: whether that skill is enabled once the write is applied. */
+export const SkillsConfigWriteResponse = named(
+  "SkillsConfigWriteResponse",
+  z.object({ effectiveEnabled: z.boolean() }),
+);
+export type SkillsConfigWriteResponse = z.infer<typeof SkillsConfigWriteResponse>;
 
 /* ---------------------------------------------------------------- hooks */
 
