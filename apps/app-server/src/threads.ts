@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { type Config, type ConfigOverride, createSession, hookEngineFromConfig, loadSessionExecPolicy, sessionOptionsFromConfig } from "@codex-ts/core";
-import type { RolloutLine, v2 } from "@codex-ts/protocol";
+import { type RolloutLine, type v2, v2SandboxPolicyToCore } from "@codex-ts/protocol";
 import type { SkillsService } from "@codex-ts/skills-watcher";
 import {
   forkRollout,
@@ -30,6 +30,7 @@ import { ErrorCode, RpcError, errorMessage, invalidParams, invalidRequest, threa
 import { appendHookRuns, readHookRuns, withHookRuns } from "./hook-runs.js";
 import type { Logger } from "./log.js";
 import { profileToV2SandboxPolicy, toV2ApprovalPolicy } from "./mapping.js";
+import { type PermissionsSelection, permissionProfilesTable, sandboxPolicyForPermissions } from "./permission-profiles.js";
 import { LiveThread, type ThreadOutlet } from "./thread.js";
 import type { DynamicToolSpec, ThreadForkParams, ThreadResumeParams, ThreadStartParams } from "./wire.js";
 
@@ -64,6 +65,8 @@ type SessionSettingsParams = {
   developerInstructions?: string | null | undefined;
   dynamicTools?: DynamicToolSpec[] | null | undefined;
   runtimeWorkspaceRoots?: string[] | null | undefined;
+  /** Resolved from `permissions` (a profile id): replaces config's sandbox for the session. */
+  sandboxPolicy?: v2.SandboxPolicy | undefined;
 };
 
 /** The v2 response fields shared by thread/start, thread/resume and thread/fork. */
@@ -201,6 +204,7 @@ export class ThreadManager {
         inputSchema: tool.inputSchema as never,
       }));
     }
+    if (params.sandboxPolicy) extra.sandboxPolicy = v2SandboxPolicyToCore(params.sandboxPolicy);
     if (params.runtimeWorkspaceRoots?.length) extra.workspaceRoots = params.runtimeWorkspaceRoots.map((root) => path.resolve(cwd, root));
     if (initialHistory?.length) extra.initialHistory = initialHistory;
     thread.attach(createSession(sessionOptionsFromConfig(config, cwd, extra)));
@@ -252,6 +256,11 @@ export class ThreadManager {
 
   async start(params: ThreadStartParams): Promise<{ response: ThreadSessionResponse; thread: LiveThread }> {
     const cwd = this.#resolveCwd(params.cwd);
+    let sandboxPolicy: v2.SandboxPolicy | undefined;
+    if (params.permissions) {
+      if (params.sandbox) throw invalidRequest("`permissions` cannot be combined with `sandbox`");
+      sandboxPolicy = this.permissionsPolicy(params.permissions, params.config);
+    }
     const config = this.#config(params, cwd);
     const ephemeral = params.ephemeral ?? false;
     const id = newThreadId();
@@ -315,9 +324,14 @@ export class ThreadManager {
       codexHome: this.#options.codexHome,
       experimentalApi: this.#options.experimentalApi,
     });
-    await this.#createSession(thread, config, cwd, params, undefined, base);
+    await this.#createSession(thread, config, cwd, { ...params, sandboxPolicy }, undefined, base);
     await this.#register(thread);
     return { response: this.#sessionResponse(thread, false), thread };
+  }
+
+  /** The sandbox policy of a permission profile id (built-in or `[permissions.<name>]`); -32602 when unknown. */
+  permissionsPolicy(selection: PermissionsSelection, configOverrides?: Record<string, unknown> | null): v2.SandboxPolicy {
+    return sandboxPolicyForPermissions(selection, permissionProfilesTable(this.#options.codexHome, configOverrides)).policy;
   }
 
   /* ------------------------------------------------------------------ thread/resume, thread/fork */

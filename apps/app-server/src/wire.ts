@@ -7,6 +7,7 @@
  */
 import { v2 } from "@codex-ts/protocol";
 import { z } from "zod";
+import { PermissionsSelection } from "./permission-profiles.js";
 
 const opt = <T extends z.ZodType>(schema: T) => schema.nullish();
 
@@ -29,7 +30,11 @@ const experimentalThreadFields = {
   runtimeWorkspaceRoots: opt(z.array(z.string())),
 };
 
-export const ThreadStartParams = v2.ThreadStartParams.extend(experimentalThreadFields);
+export const ThreadStartParams = v2.ThreadStartParams.extend({
+  ...experimentalThreadFields,
+  /** A permission profile id (`:workspace`, a `[permissions.<name>]` profile, …); not with `sandbox`. */
+  permissions: opt(PermissionsSelection),
+});
 export const ThreadResumeParams = v2.ThreadResumeParams.extend({
   ...experimentalThreadFields,
   path: opt(z.string()),
@@ -39,16 +44,18 @@ export const ThreadForkParams = v2.ThreadForkParams.extend({
   path: opt(z.string()),
 });
 export const TurnStartParams = v2.TurnStartParams.extend({
+  /** A permission profile id for this and later turns; not with `sandboxPolicy`. */
+  permissions: opt(PermissionsSelection),
   runtimeWorkspaceRoots: opt(z.array(z.string())),
   collaborationMode: opt(v2.CollaborationMode),
 });
 
 /** Params fields that need `capabilities.experimentalApi`, per method. */
 export const EXPERIMENTAL_FIELDS: Record<string, readonly string[]> = {
-  "thread/start": ["dynamicTools", "persistExtendedHistory", "runtimeWorkspaceRoots"],
+  "thread/start": ["dynamicTools", "persistExtendedHistory", "runtimeWorkspaceRoots", "permissions"],
   "thread/resume": ["dynamicTools", "persistExtendedHistory", "runtimeWorkspaceRoots", "path"],
   "thread/fork": ["persistExtendedHistory", "path"],
-  "turn/start": ["runtimeWorkspaceRoots", "collaborationMode"],
+  "turn/start": ["runtimeWorkspaceRoots", "collaborationMode", "permissions"],
 };
 
 export type ThreadStartParams = z.infer<typeof ThreadStartParams>;

@@ -215,7 +215,9 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
         if (p.model) settings.model = p.model;
         if (cwd) settings.cwd = cwd;
         if (p.approvalPolicy) settings.approval_policy = p.approvalPolicy;
-        if (p.sandboxPolicy) settings.permission_profile = sandboxPolicyToProfile(p.sandboxPolicy, cwd ?? thread.session.settings().cwd);
+        if (p.permissions && p.sandboxPolicy) throw invalidRequest("`permissions` cannot be combined with `sandboxPolicy`");
+        const sandboxPolicy = p.permissions ? threads.permissionsPolicy(p.permissions) : p.sandboxPolicy;
+        if (sandboxPolicy) settings.permission_profile = sandboxPolicyToProfile(sandboxPolicy, cwd ?? thread.session.settings().cwd);
         if (p.effort) settings.reasoning_effort = p.effort;
         if (p.summary) settings.reasoning_summary = p.summary;
         if (p.serviceTier) settings.service_tier = p.serviceTier;
