@@ -129,6 +129,116 @@ describe("allowed hosts pass", () => {
     );
   });
 
+  it("HTTP absolute-form answers are relayed byte for byte: chunked, large, keep-alive clients, bad origins", async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 7, 0);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7919) % 251;
+    const seen: { url: string; connection: string | undefined; custom: string | undefined; body: string }[] =
+      [];
+    const special = http.createServer({ keepAlive: true }, (req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on("end", () => {
+        seen.push({
+          url: req.url ?? "",
+          connection: req.headers.connection,
+          custom: req.headers["x-custom"] as string,
+          body,
+        });
+        if (req.url === "/big") {
+          res.writeHead(200, { "content-length": String(big.length), "keep-alive": "timeout=5" });
+          res.end(big);
+        } else if (req.url === "/chunked") {
+          res.writeHead(201, { "x-origin": "chunked" });
+          res.write("part one, ");
+          setImmediate(() => res.end("part two"));
+        } else if (req.url === "/hangup") {
+          req.socket.destroy();
+        } else {
+          res.end(`plain ${req.method} ${body}`);
+        }
+      });
+    });
+    const specialOrigin = await listen(special, "127.0.0.1");
+    try {
+      const { proxy } = await start(allowLocalTests);
+      const base = `http://allowed.test:${specialOrigin.port}`;
+      // A keep-alive client agent: each answer says `connection: close`, and the next request works.
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const get = (pathname: string, method = "GET", body?: string) =>
+        new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
+          (resolve, reject) => {
+            const req = http.request(
+              {
+                host: "127.0.0.1",
+                port: proxy.httpAddress.port,
+                method,
+                path: `${base}${pathname}`,
+                agent,
+                headers: {
+                  host: `allowed.test:${specialOrigin.port}`,
+                  "X-Custom": "kept",
+                  ...(body ? { "content-length": String(Buffer.byteLength(body)) } : {}),
+                },
+              },
+              (res) => {
+                const parts: Buffer[] = [];
+                res.on("data", (c: Buffer) => parts.push(c));
+                res.on("end", () =>
+                  resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }),
+                );
+                res.on("error", reject);
+              },
+            );
+            req.on("error", reject);
+            req.end(body);
+          },
+        );
+      const chunked = await get("/chunked");
+      expect(chunked.status).toBe(201);
+      expect(chunked.headers["transfer-encoding"]).toBe("chunked");
+      expect(chunked.headers.connection).toBe("close");
+      expect(chunked.headers["x-origin"]).toBe("chunked");
+      expect(chunked.body.toString()).toBe("part one, part two");
+      const large = await get("/big");
+      expect(large.status).toBe(200);
+      expect(large.headers["keep-alive"]).toBeUndefined();
+      expect(large.body.equals(big)).toBe(true);
+      const posted = await get("/echo", "POST", "a body");
+      expect(posted.body.toString()).toBe("plain POST a body");
+      expect(seen.map((r) => [r.url, r.connection, r.custom])).toEqual([
+        ["/chunked", "close", "kept"],
+        ["/big", "close", "kept"],
+        ["/echo", "close", "kept"],
+      ]);
+      // A chunked request body takes the re-framing path and arrives whole.
+      const chunkedPost = await new Promise<string>((resolve, reject) => {
+        const req = http.request(
+          { host: "127.0.0.1", port: proxy.httpAddress.port, method: "POST", path: `${base}/echo` },
+          (res) => {
+            let text = "";
+            res.on("data", (c: Buffer) => {
+              text += c.toString();
+            });
+            res.on("end", () => resolve(text));
+          },
+        );
+        req.on("error", reject);
+        req.write("chunk one ");
+        req.end("chunk two");
+      });
+      expect(chunkedPost).toBe("plain POST chunk one chunk two");
+      // An origin that hangs up before answering: 502 from the proxy.
+      const hangup = await get("/hangup");
+      expect(hangup.status).toBe(502);
+      expect(hangup.body.toString()).toContain("upstream error");
+      agent.destroy();
+    } finally {
+      await specialOrigin.close();
+    }
+  });
+
   it("CONNECT: curl tunnels plain HTTP (-p) and HTTPS; node https over a CONNECT socket", async () => {
     const { proxy, httpProxy } = await start(allowLocalTests);
     const tunnelled = await curl(["-p", "-x", httpProxy, `http://allowed.test:${origin.port}/t`]);

@@ -93,6 +93,30 @@ type Authorization =
 /** Stream buffer size for relayed sockets (fewer pause/resume cycles than the 16 KiB default). */
 const RELAY_HIGH_WATER_MARK = 256 * 1024;
 
+/** Largest answer head the raw HTTP relay buffers before giving up (502). */
+const MAX_RESPONSE_HEAD = 64 * 1024;
+
+/** Answer headers the raw relay replaces with its own `Connection: close` (the body's framing stays). */
+const RESPONSE_CONNECTION_HEADERS = new Set(["connection", "keep-alive", "proxy-connection"]);
+
+/**
+ * An origin's answer head (without the blank line) with `Connection: close` instead of its
+ * connection headers, or null when it is not an HTTP/1.x status line plus headers.
+ */
+function rewriteResponseHead(head: string): string | null {
+  const lines = head.split("\r\n");
+  if (!/^HTTP\/1\.[01] \d{3}(?: |$)/.test(lines[0] ?? "")) return null;
+  const out = [lines[0] as string];
+  for (const headerLine of lines.slice(1)) {
+    const colon = headerLine.indexOf(":");
+    if (colon <= 0) return null;
+    if (!RESPONSE_CONNECTION_HEADERS.has(headerLine.slice(0, colon).trim().toLowerCase()))
+      out.push(headerLine);
+  }
+  out.push("Connection: close", "", "");
+  return out.join("\r\n");
+}
+
 const HOP_BY_HOP = new Set([
   "connection",
   "expect",
@@ -404,6 +428,11 @@ class ProxyServer implements NetworkProxy {
       else fail(502, `cannot resolve ${url.hostname}: ${auth.message}`);
       return;
     }
+    if (req.headers["transfer-encoding"] === undefined) {
+      await this.relayHttpRaw(req, url, auth.address, port, fail);
+      return;
+    }
+    // A chunked request body: re-framed by node's HTTP client.
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(req.headers)) {
       if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
@@ -437,6 +466,86 @@ class ProxyServer implements NetworkProxy {
       if (!res.writableFinished) upstream.destroy();
     });
     req.pipe(upstream);
+  }
+
+  /**
+   * Forwards an allowed absolute-form request whose body is absent or `content-length` framed, and
+   * relays the origin's answer byte for byte, as CONNECT does: the request head is rewritten to
+   * origin-form with `Connection: close`, the answer's head gets `Connection: close` (its
+   * connection headers dropped) and the client connection closes when the origin's does. Only the
+   * heads are parsed, never the body, so every request is checked against the policy and the bytes
+   * of the answer are not re-framed.
+   */
+  private async relayHttpRaw(
+    req: http.IncomingMessage,
+    url: URL,
+    address: string,
+    port: number,
+    fail: (status: number, message: string) => void,
+  ): Promise<void> {
+    let upstream: net.Socket;
+    try {
+      upstream = await this.dial(address, port);
+    } catch (err) {
+      fail(502, `upstream error: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const client = req.socket;
+    if (client.destroyed) {
+      upstream.destroy();
+      return;
+    }
+    const head = [`${req.method} ${url.pathname}${url.search} HTTP/1.1`];
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i] as string;
+      if (!HOP_BY_HOP.has(name.toLowerCase())) head.push(`${name}: ${req.rawHeaders[i + 1]}`);
+    }
+    if (req.headers.host === undefined) head.push(`Host: ${url.host}`);
+    head.push("Connection: close", "", "");
+    upstream.write(head.join("\r\n"));
+    // The body as the client framed it (content-length); the origin answers and closes.
+    req.pipe(upstream, { end: false });
+    req.on("error", () => upstream.destroy());
+    client.on("close", () => upstream.destroy());
+
+    // Parse only the answer's head; then relay the rest untouched until the origin closes.
+    let headDone = false;
+    let pending: Buffer = Buffer.alloc(0);
+    const failBeforeHead = (reason: string) => {
+      headDone = true;
+      upstream.destroy();
+      fail(502, `upstream error: ${reason}`);
+    };
+    const onHead = (chunk: Buffer) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      const end = pending.indexOf("\r\n\r\n");
+      if (end === -1) {
+        if (pending.length > MAX_RESPONSE_HEAD) {
+          upstream.off("data", onHead);
+          failBeforeHead("response head too large");
+        }
+        return;
+      }
+      upstream.off("data", onHead);
+      const rewritten = rewriteResponseHead(pending.subarray(0, end).toString("latin1"));
+      if (rewritten === null) {
+        failBeforeHead("malformed response head");
+        return;
+      }
+      headDone = true;
+      client.write(Buffer.from(rewritten, "latin1"));
+      const rest = pending.subarray(end + 4);
+      if (rest.length > 0) client.write(rest);
+      upstream.pipe(client);
+    };
+    upstream.on("data", onHead);
+    upstream.on("error", (err) => {
+      if (headDone) client.destroy();
+      else failBeforeHead(err.message);
+    });
+    upstream.on("end", () => {
+      if (!headDone) failBeforeHead("closed before answering");
+    });
   }
 
   private async onConnect(req: http.IncomingMessage, client: net.Socket, head: Buffer): Promise<void> {
