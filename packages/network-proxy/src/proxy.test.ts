@@ -229,6 +229,15 @@ describe("allowed hosts pass", () => {
         req.end("chunk two");
       });
       expect(chunkedPost).toBe("plain POST chunk one chunk two");
+      // Two pipelined requests on one connection: the first is answered, then the connection closes.
+      const pipelined = await connect(proxy.httpAddress.port);
+      const request = (n: number) =>
+        `GET ${base}/p${n} HTTP/1.1\r\nHost: allowed.test:${specialOrigin.port}\r\n\r\n`;
+      pipelined.write(request(1) + request(2));
+      const answered = (await readUntil(pipelined, () => false).catch((err: Error) => err.message)) as string;
+      expect(answered).toContain("plain GET");
+      expect(answered.match(/HTTP\/1\.1 200/g)).toHaveLength(1);
+      pipelined.destroy();
       // An origin that hangs up before answering: 502 from the proxy.
       const hangup = await get("/hangup");
       expect(hangup.status).toBe(502);

@@ -197,6 +197,8 @@ class ProxyServer implements NetworkProxy {
   private readonly httpServer: http.Server;
   private readonly socksServer: net.Server;
   // `highWaterMark` is handed to the agent's sockets at runtime; @types/node does not list it.
+  /** Client connections whose socket carries a raw-relayed answer (never reused for another). */
+  private readonly rawRelaying = new WeakSet<net.Socket>();
   private readonly agent = new http.Agent({
     keepAlive: true,
     highWaterMark: RELAY_HIGH_WATER_MARK,
@@ -397,6 +399,12 @@ class ProxyServer implements NetworkProxy {
   }
 
   private async onHttpRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // A request pipelined behind a raw-relayed answer is not served: that connection closes after
+    // the answer (which says `Connection: close`), and the client retries on a new one.
+    if (this.rawRelaying.has(req.socket)) {
+      req.resume();
+      return;
+    }
     const fail = (status: number, message: string, proxyError?: string) => {
       if (res.headersSent) {
         res.destroy();
@@ -428,7 +436,9 @@ class ProxyServer implements NetworkProxy {
       else fail(502, `cannot resolve ${url.hostname}: ${auth.message}`);
       return;
     }
-    if (req.headers["transfer-encoding"] === undefined) {
+    // Raw relay when this answer is the connection's current one (`res.socket` is null while an
+    // earlier answer on it is still being written) and the body needs no re-framing.
+    if (req.headers["transfer-encoding"] === undefined && res.socket !== null) {
       await this.relayHttpRaw(req, url, auth.address, port, fail);
       return;
     }
@@ -495,6 +505,7 @@ class ProxyServer implements NetworkProxy {
       upstream.destroy();
       return;
     }
+    this.rawRelaying.add(client);
     const head = [`${req.method} ${url.pathname}${url.search} HTTP/1.1`];
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
       const name = req.rawHeaders[i] as string;
