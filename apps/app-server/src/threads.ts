@@ -25,11 +25,12 @@ import {
   toV2Thread,
 
 } from "@codex-ts/thread-store";
-import { loadEffectiveConfig, overridesFromJson } from "./config.js";
+import { loadEffectiveConfig, overridesFromJson, writeConfigEdits } from "./config.js";
 import { ErrorCode, RpcError, errorMessage, invalidParams, invalidRequest, threadNotFound } from "./errors.js";
 import { appendHookRuns, readHookRuns, withHookRuns } from "./hook-runs.js";
 import type { Logger } from "./log.js";
 import { profileToV2SandboxPolicy, toV2ApprovalPolicy } from "./mapping.js";
+import { projectTrustTarget, sandboxTrustsProject } from "./project-trust.js";
 import { type PermissionsSelection, permissionProfilesTable, sandboxPolicyForPermissions } from "./permission-profiles.js";
 import { LiveThread, type ThreadOutlet } from "./thread.js";
 import type { DynamicToolSpec, ThreadForkParams, ThreadResumeParams, ThreadStartParams } from "./wire.js";
@@ -261,7 +262,12 @@ export class ThreadManager {
       if (params.sandbox) throw invalidRequest("`permissions` cannot be combined with `sandbox`");
       sandboxPolicy = this.permissionsPolicy(params.permissions, params.config);
     }
-    const config = this.#config(params, cwd);
+    let config = this.#config(params, cwd);
+    const requestedTrust = sandboxPolicy ? sandboxTrustsProject(sandboxPolicy) : !!params.sandbox && sandboxTrustsProject(params.sandbox as never);
+    const effectiveTrust = sandboxTrustsProject(sandboxPolicy ?? config.sandboxMode);
+    if (params.cwd && config.projectTrust === undefined && (requestedTrust || effectiveTrust) && this.#trustProject(cwd)) {
+      config = this.#config(params, cwd);
+    }
     const ephemeral = params.ephemeral ?? false;
     const id = newThreadId();
     let stored: StoredThread;
@@ -327,6 +333,27 @@ export class ThreadManager {
     await this.#createSession(thread, config, cwd, { ...params, sandboxPolicy }, undefined, base);
     await this.#register(thread);
     return { response: this.#sessionResponse(thread, false), thread };
+  }
+
+  /** Records the project of `cwd` as trusted in the user's config.toml (comments kept); false when that fails. */
+  #trustProject(cwd: string): boolean {
+    const target = projectTrustTarget(cwd);
+    if (target.includes('"')) {
+      this.#options.log.warn(`cannot record trust for ${target}: the path contains a double quote`);
+      return false;
+    }
+    try {
+      writeConfigEdits({
+        codexHome: this.#options.codexHome,
+        env: this.#options.env,
+        edits: [{ keyPath: `projects."${target}".trust_level`, value: "trusted", mergeStrategy: "replace" }],
+      });
+      this.#options.log.info(`marked ${target} as a trusted project`);
+      return true;
+    } catch (error) {
+      this.#options.log.warn(`cannot record trust for ${target}: ${errorMessage(error)}`);
+      return false;
+    }
   }
 
   /** The sandbox policy of a permission profile id (built-in or `[permissions.<name>]`); -32602 when unknown. */

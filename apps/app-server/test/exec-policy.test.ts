@@ -51,7 +51,8 @@ function outputOf(callId: string): string {
 describe("exec policy", () => {
   it("a forbidden user rule blocks a command; an untrusted project's rules are ignored", async () => {
     fake.enqueue(call("touch blocked.txt", "c1"), call("mkdir allowed-dir", "c2"), turn([sse.message("done")]));
-    const s = await boot();
+    // explicitly untrusted: with no decision, thread/start with a writable sandbox would trust the project
+    const s = await boot(`\n[projects."${workDir}"]\ntrust_level = "untrusted"\n`);
     const { thread } = await s.call("thread/start", { cwd: workDir });
     const { completed } = await runTurn(s, thread.id, "go");
     expect(completed.params.turn.status).toBe("completed");
