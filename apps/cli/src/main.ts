@@ -11,6 +11,15 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+// A reader that goes away (`codex-ts exec --json … | head -3`) is not a crash: stop writing,
+// interrupt whatever runs so sessions still shut down and flush, and exit quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    if (!controller.signal.aborted) controller.abort("EPIPE");
+  });
+}
+
 runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,

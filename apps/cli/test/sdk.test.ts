@@ -142,3 +142,26 @@ describe("@openai/codex-sdk drives codex-ts exec", () => {
     await expect(sdk.startThread(threadOptions()).run("hi")).rejects.toThrow(/bad request from fake/);
   });
 });
+
+describe("the built binary as a process", () => {
+  it("exits quietly when its stdout reader goes away (exec --json | head -1)", async () => {
+    const { spawn } = await import("node:child_process");
+    server.enqueue(turn(sse.functionCall("exec_command", { cmd: "sleep 0.3; echo done" }, { callId: "c1" })), turn(sse.message("finished")));
+    const child = spawn(
+      process.execPath,
+      [BIN, "exec", "--json", "--skip-git-repo-check", "-s", "danger-full-access", "--config", `openai_base_url="${server.url}"`, "go"],
+      { cwd: work, env: { PATH: process.env.PATH ?? "", HOME: home, CODEX_HOME: home, OPENAI_API_KEY: "k" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (c) => {
+      stderr += c;
+    });
+    // Read the first line, then close our end of the pipe, as `head -1` does.
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(stderr).not.toContain("Unhandled 'error' event");
+    expect(stderr).not.toContain("EPIPE");
+    expect(code).not.toBeNull();
+  });
+});
