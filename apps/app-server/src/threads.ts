@@ -263,7 +263,7 @@ export class ThreadManager {
       sandboxPolicy = this.permissionsPolicy(params.permissions, params.config);
     }
     let config = this.#config(params, cwd);
-    const requestedTrust = sandboxPolicy ? sandboxTrustsProject(sandboxPolicy) : !!params.sandbox && sandboxTrustsProject(params.sandbox as never);
+    const requestedTrust = sandboxPolicy ? sandboxTrustsProject(sandboxPolicy) : !!params.sandbox && sandboxTrustsProject(params.sandbox);
     const effectiveTrust = sandboxTrustsProject(sandboxPolicy ?? config.sandboxMode);
     if (params.cwd && config.projectTrust === undefined && (requestedTrust || effectiveTrust) && this.#trustProject(cwd)) {
       config = this.#config(params, cwd);
@@ -391,10 +391,18 @@ export class ThreadManager {
   async #open(
     stored: StoredThread,
     lines: RolloutLine[],
-    params: SessionSettingsParams & { persistExtendedHistory?: boolean | null | undefined },
+    params: SessionSettingsParams & {
+      persistExtendedHistory?: boolean | null | undefined;
+      permissions?: PermissionsSelection | null | undefined;
+    },
     includeTurns: boolean,
     ephemeral = false,
   ): Promise<{ response: ThreadSessionResponse; thread: LiveThread }> {
+    let sandboxPolicy: v2.SandboxPolicy | undefined;
+    if (params.permissions) {
+      if (params.sandbox) throw invalidRequest("`permissions` cannot be combined with `sandbox`");
+      sandboxPolicy = this.permissionsPolicy(params.permissions, params.config);
+    }
     // The last turn's settings (per-turn overrides persist onto the thread), unless the caller overrides them.
     const lastContext = [...lines].reverse().find((line) => line.type === "turn_context");
     const context = lastContext?.type === "turn_context" ? lastContext.payload : undefined;
@@ -409,6 +417,7 @@ export class ThreadManager {
         params.sandbox ??
         (sandboxMode === "danger-full-access" || sandboxMode === "read-only" || sandboxMode === "workspace-write" ? sandboxMode : undefined),
       config: context?.effort && !params.config?.model_reasoning_effort ? { ...params.config, model_reasoning_effort: context.effort } : params.config,
+      sandboxPolicy,
     };
     const config = this.#config(settings, cwd);
     const meta = lines.find((line) => line.type === "session_meta");

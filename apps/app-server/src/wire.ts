@@ -37,10 +37,12 @@ export const ThreadStartParams = v2.ThreadStartParams.extend({
 });
 export const ThreadResumeParams = v2.ThreadResumeParams.extend({
   ...experimentalThreadFields,
+  permissions: opt(PermissionsSelection),
   path: opt(z.string()),
 });
 export const ThreadForkParams = v2.ThreadForkParams.extend({
   persistExtendedHistory: opt(z.boolean()),
+  permissions: opt(PermissionsSelection),
   path: opt(z.string()),
 });
 export const TurnStartParams = v2.TurnStartParams.extend({
@@ -53,8 +55,8 @@ export const TurnStartParams = v2.TurnStartParams.extend({
 /** Params fields that need `capabilities.experimentalApi`, per method. */
 export const EXPERIMENTAL_FIELDS: Record<string, readonly string[]> = {
   "thread/start": ["dynamicTools", "persistExtendedHistory", "runtimeWorkspaceRoots", "permissions"],
-  "thread/resume": ["dynamicTools", "persistExtendedHistory", "runtimeWorkspaceRoots", "path"],
-  "thread/fork": ["persistExtendedHistory", "path"],
+  "thread/resume": ["dynamicTools", "persistExtendedHistory", "runtimeWorkspaceRoots", "path", "permissions"],
+  "thread/fork": ["persistExtendedHistory", "path", "permissions"],
   "turn/start": ["runtimeWorkspaceRoots", "collaborationMode", "permissions"],
 };
 

@@ -116,6 +116,33 @@ describe("thread/start and turn/start with a permission profile id", () => {
     expect(gated.error).toEqual({ code: -32600, message: "thread/start.permissions requires experimentalApi capability" });
   });
 
+  it("thread/fork and thread/resume take a profile id too", async () => {
+    fake.enqueue(turn([sse.message("one")]));
+    const home = makeTempDir("codex-home-");
+    try {
+      const first = await startWithFakeModel(fake.url, { codexHome: home });
+      servers.push(first);
+      const { thread } = await first.call("thread/start", { cwd: workDir, permissions: ":danger-full-access" });
+      await runTurn(first, thread.id, "first");
+      const forked = await first.call("thread/fork", { threadId: thread.id, permissions: ":read-only" });
+      expect(forked.sandbox).toEqual({ type: "readOnly", networkAccess: false });
+      const both = await first.request("thread/fork", { threadId: thread.id, permissions: ":read-only", sandbox: "read-only" });
+      expect(both.error).toEqual({ code: -32600, message: "`permissions` cannot be combined with `sandbox`" });
+      await first.dispose();
+      servers = servers.filter((s) => s !== first);
+      const second = await startWithFakeModel(fake.url, { codexHome: home });
+      servers.push(second);
+      const unknown = await second.request("thread/resume", { threadId: thread.id, permissions: "missing" });
+      expect(unknown.error?.code).toBe(-32602);
+      const resumed = await second.call("thread/resume", { threadId: thread.id, permissions: ":workspace" });
+      expect(resumed.sandbox.type).toBe("workspaceWrite");
+    } finally {
+      for (const s of servers) await s.dispose();
+      servers = [];
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it("turn/start permissions switch the thread's sandbox for this and later turns", async () => {
     fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]));
     const s = await boot();
