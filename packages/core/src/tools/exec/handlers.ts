@@ -246,6 +246,37 @@ interface StartRequest {
   startedAtMs?: number;
 }
 
+/** The arguments exec_command and shell_command share, after each tool's own parsing. */
+interface ShellCommandRequestArgs {
+  command: string;
+  shell: string;
+  tty: boolean;
+  login?: boolean | undefined;
+  workdir?: string | undefined;
+  sandbox_permissions?: string | undefined;
+  additional_permissions?: AdditionalPermissionProfile | undefined;
+  justification?: string | undefined;
+  prefix_rule?: string[] | undefined;
+}
+
+/** A shell script (`<shell> -lc <command>`, or `-c` without login) as one StartRequest. */
+function shellStartRequest(call: ToolCall, ctx: ToolContext, a: ShellCommandRequestArgs): StartRequest {
+  return {
+    call,
+    ctx,
+    argv: [a.shell, a.login === false ? "-c" : "-lc", a.command],
+    display: a.command,
+    cwd: path.resolve(ctx.cwd, a.workdir ?? "."),
+    tty: a.tty,
+    requestEscalation: a.sandbox_permissions === "require_escalated",
+    ...(a.sandbox_permissions === "with_additional_permissions"
+      ? { additionalPermissions: a.additional_permissions ?? { network: null, file_system: null } }
+      : {}),
+    ...(a.justification !== undefined ? { justification: a.justification } : {}),
+    ...(a.prefix_rule !== undefined ? { prefixRule: a.prefix_rule } : {}),
+  };
+}
+
 type Started =
   | { ok: true; process: RunningProcess; startedAt: number; escalated: boolean }
   | { ok: false; result: ToolResult };
@@ -532,22 +563,7 @@ async function handleExecCommand(call: ToolCall, ctx: ToolContext): Promise<Tool
   const a = args.value;
   const intercepted = await maybeInterceptApplyPatch(call, ctx, a.cmd, a.workdir);
   if (intercepted) return intercepted;
-  const shell = userShell(ctx, a.shell);
-  const argv = [shell, a.login === false ? "-c" : "-lc", a.cmd];
-  const req: StartRequest = {
-    call,
-    ctx,
-    argv,
-    display: a.cmd,
-    cwd: path.resolve(ctx.cwd, a.workdir ?? "."),
-    tty: a.tty ?? false,
-    requestEscalation: a.sandbox_permissions === "require_escalated",
-    ...(a.sandbox_permissions === "with_additional_permissions"
-      ? { additionalPermissions: a.additional_permissions ?? { network: null, file_system: null } }
-      : {}),
-    ...(a.justification !== undefined ? { justification: a.justification } : {}),
-    ...(a.prefix_rule !== undefined ? { prefixRule: a.prefix_rule } : {}),
-  };
+  const req = shellStartRequest(call, ctx, { ...a, command: a.cmd, shell: userShell(ctx, a.shell), tty: a.tty ?? false });
   const started = await startCommand(req);
   if (!started.ok) return started.result;
   const store = sessionStoreFor(ctx);
@@ -656,22 +672,7 @@ async function handleShellCommand(call: ToolCall, ctx: ToolContext): Promise<Too
   const a = args.value;
   const intercepted = await maybeInterceptApplyPatch(call, ctx, a.command, a.workdir);
   if (intercepted) return intercepted;
-  const shell = userShell(ctx);
-  const argv = [shell, a.login === false ? "-c" : "-lc", a.command];
-  const req: StartRequest = {
-    call,
-    ctx,
-    argv,
-    display: a.command,
-    cwd: path.resolve(ctx.cwd, a.workdir ?? "."),
-    tty: false,
-    requestEscalation: a.sandbox_permissions === "require_escalated",
-    ...(a.sandbox_permissions === "with_additional_permissions"
-      ? { additionalPermissions: a.additional_permissions ?? { network: null, file_system: null } }
-      : {}),
-    ...(a.justification !== undefined ? { justification: a.justification } : {}),
-    ...(a.prefix_rule !== undefined ? { prefixRule: a.prefix_rule } : {}),
-  };
+  const req = shellStartRequest(call, ctx, { ...a, shell: userShell(ctx), tty: false });
   const started = await startCommand(req);
   if (!started.ok) return started.result;
   const timeoutMs = a.timeout_ms ?? DEFAULT_SHELL_TIMEOUT_MS;
