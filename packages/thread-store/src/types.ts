@@ -1,4 +1,4 @@
-import type { RolloutItem, RolloutLine } from "@codex-ts/protocol";
+import { type RolloutItem, type RolloutLine, v2 } from "@codex-ts/protocol";
 import { z } from "zod";
 
 /**
@@ -49,19 +49,9 @@ export interface StoredThread {
   archivedAtMs: number | null;
 }
 
-export const THREAD_SOURCE_KINDS = [
-  "cli",
-  "vscode",
-  "exec",
-  "appServer",
-  "subAgent",
-  "subAgentReview",
-  "subAgentCompact",
-  "subAgentThreadSpawn",
-  "subAgentOther",
-  "unknown",
-] as const;
-export type ThreadSourceKind = (typeof THREAD_SOURCE_KINDS)[number];
+/** The coarse source kinds a list can filter on: v2 `ThreadSourceKind`, one definition. */
+export const THREAD_SOURCE_KINDS = v2.ThreadSourceKind.options;
+export type ThreadSourceKind = v2.ThreadSourceKind;
 
 export type ThreadSortKey = "created_at" | "updated_at";
 export type SortDirection = "asc" | "desc";
