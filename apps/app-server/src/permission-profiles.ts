@@ -48,11 +48,13 @@ const NamedProfile = z
   })
   .strict();
 
-const isBuiltin = (id: string): id is Builtin => (BUILTIN_PERMISSION_PROFILES as readonly string[]).includes(id);
+const isBuiltin = (id: string): id is Builtin =>
+  (BUILTIN_PERMISSION_PROFILES as readonly string[]).includes(id);
 
 function resolveId(id: string, profiles: Record<string, unknown>, seen: string[] = []): Resolved {
   if (isBuiltin(id)) return { base: id, network: undefined, writableRoots: [] };
-  if (seen.includes(id)) throw invalidParams(`permission profile \`${id}\` extends itself: ${[...seen, id].join(" → ")}`);
+  if (seen.includes(id))
+    throw invalidParams(`permission profile \`${id}\` extends itself: ${[...seen, id].join(" → ")}`);
   const raw = Object.hasOwn(profiles, id) ? profiles[id] : undefined;
   if (raw === undefined) {
     const known = [...BUILTIN_PERMISSION_PROFILES, ...Object.keys(profiles)].join(", ");
@@ -72,7 +74,8 @@ function resolveId(id: string, profiles: Record<string, unknown>, seen: string[]
     .filter(([, on]) => on)
     .map(([root]) => root);
   for (const root of roots) {
-    if (!path.isAbsolute(root)) throw invalidParams(`permission profile \`${id}\`: workspace root must be absolute: ${root}`);
+    if (!path.isAbsolute(root))
+      throw invalidParams(`permission profile \`${id}\`: workspace root must be absolute: ${root}`);
   }
   return {
     base: parent.base,
@@ -92,7 +95,8 @@ export function sandboxPolicyForPermissions(
   const id = typeof selection === "string" ? selection : selection.id;
   const extra = typeof selection === "string" ? [] : (selection.modifications ?? []).map((m) => m.path);
   for (const root of extra) {
-    if (!path.isAbsolute(root)) throw invalidParams(`permissions.modifications: path must be absolute: ${root}`);
+    if (!path.isAbsolute(root))
+      throw invalidParams(`permissions.modifications: path must be absolute: ${root}`);
   }
   const resolved = resolveId(id, profiles);
   const writableRoots = [...resolved.writableRoots, ...extra];
@@ -101,7 +105,9 @@ export function sandboxPolicyForPermissions(
       return { id, policy: { type: "dangerFullAccess" } };
     case ":read-only":
       if (writableRoots.length > 0) {
-        throw invalidParams(`permission profile \`${id}\`: writable roots need a profile based on :workspace`);
+        throw invalidParams(
+          `permission profile \`${id}\`: writable roots need a profile based on :workspace`,
+        );
       }
       return { id, policy: { type: "readOnly", networkAccess: resolved.network ?? false } };
     case ":workspace":

@@ -11,9 +11,16 @@ import path from "node:path";
 import type { v2 } from "@codex-ts/protocol";
 
 /** Whether a sandbox lets commands write the project (so starting a thread with it trusts the project). */
-export function sandboxTrustsProject(policy: v2.SandboxPolicy | "read-only" | "workspace-write" | "danger-full-access"): boolean {
+export function sandboxTrustsProject(
+  policy: v2.SandboxPolicy | "read-only" | "workspace-write" | "danger-full-access",
+): boolean {
   const type = typeof policy === "string" ? policy : policy.type;
-  return type === "workspace-write" || type === "danger-full-access" || type === "workspaceWrite" || type === "dangerFullAccess";
+  return (
+    type === "workspace-write" ||
+    type === "danger-full-access" ||
+    type === "workspaceWrite" ||
+    type === "dangerFullAccess"
+  );
 }
 
 function canonical(dir: string): string {

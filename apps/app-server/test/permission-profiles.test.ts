@@ -44,7 +44,11 @@ describe("thread/start and turn/start with a permission profile id", () => {
     // the older object selection, with a bounded modification
     const modified = await s.call("thread/start", {
       cwd: workDir,
-      permissions: { type: "profile", id: ":workspace", modifications: [{ type: "additionalWritableRoot", path: extraRoot }] },
+      permissions: {
+        type: "profile",
+        id: ":workspace",
+        modifications: [{ type: "additionalWritableRoot", path: extraRoot }],
+      },
     });
     expect(modified.sandbox.type).toBe("workspaceWrite");
     expect(modified.sandbox.writableRoots).toContain(extraRoot);
@@ -64,7 +68,7 @@ describe("thread/start and turn/start with a permission profile id", () => {
         "network.enabled = false",
         "[permissions.fancy]",
         'extends = ":workspace"',
-        '[permissions.fancy.filesystem]',
+        "[permissions.fancy.filesystem]",
         '":minimal" = "read"',
       ].join("\n"),
     );
@@ -93,7 +97,11 @@ describe("thread/start and turn/start with a permission profile id", () => {
     const unknown = await s.request("thread/start", { cwd: workDir, permissions: "no-such-profile" });
     expect(unknown.error?.code).toBe(-32602);
     expect(unknown.error?.message).toContain("`no-such-profile`");
-    const both = await s.request("thread/start", { cwd: workDir, permissions: ":workspace", sandbox: "read-only" });
+    const both = await s.request("thread/start", {
+      cwd: workDir,
+      permissions: ":workspace",
+      sandbox: "read-only",
+    });
     expect(both.error).toEqual({ code: -32600, message: "`permissions` cannot be combined with `sandbox`" });
     const { thread } = await s.call("thread/start", { cwd: workDir });
     const turnBoth = await s.request("turn/start", {
@@ -113,7 +121,10 @@ describe("thread/start and turn/start with a permission profile id", () => {
 
     const stable = await boot("", {});
     const gated = await stable.request("thread/start", { cwd: workDir, permissions: ":workspace" });
-    expect(gated.error).toEqual({ code: -32600, message: "thread/start.permissions requires experimentalApi capability" });
+    expect(gated.error).toEqual({
+      code: -32600,
+      message: "thread/start.permissions requires experimentalApi capability",
+    });
   });
 
   it("thread/fork and thread/resume take a profile id too", async () => {
@@ -122,12 +133,22 @@ describe("thread/start and turn/start with a permission profile id", () => {
     try {
       const first = await startWithFakeModel(fake.url, { codexHome: home });
       servers.push(first);
-      const { thread } = await first.call("thread/start", { cwd: workDir, permissions: ":danger-full-access" });
+      const { thread } = await first.call("thread/start", {
+        cwd: workDir,
+        permissions: ":danger-full-access",
+      });
       await runTurn(first, thread.id, "first");
       const forked = await first.call("thread/fork", { threadId: thread.id, permissions: ":read-only" });
       expect(forked.sandbox).toEqual({ type: "readOnly", networkAccess: false });
-      const both = await first.request("thread/fork", { threadId: thread.id, permissions: ":read-only", sandbox: "read-only" });
-      expect(both.error).toEqual({ code: -32600, message: "`permissions` cannot be combined with `sandbox`" });
+      const both = await first.request("thread/fork", {
+        threadId: thread.id,
+        permissions: ":read-only",
+        sandbox: "read-only",
+      });
+      expect(both.error).toEqual({
+        code: -32600,
+        message: "`permissions` cannot be combined with `sandbox`",
+      });
       await first.dispose();
       servers = servers.filter((s) => s !== first);
       const second = await startWithFakeModel(fake.url, { codexHome: home });

@@ -31,15 +31,22 @@ afterEach(async () => {
 });
 
 async function boot(extraConfig = ""): Promise<AppServerProcess> {
-  const s = await startWithFakeModel(fake.url, { codexHome: home, extraConfig: `# keep this comment\n${extraConfig}` });
+  const s = await startWithFakeModel(fake.url, {
+    codexHome: home,
+    extraConfig: `# keep this comment\n${extraConfig}`,
+  });
   servers.push(s);
   return s;
 }
 
 const configText = () => readFileSync(path.join(home, "config.toml"), "utf8");
 /** The parsed `projects."<dir>".trust_level` (the writer may use a table or a dotted key). */
-const trustOf = (dir: string) => (parseToml(configText()) as any).projects?.[dir]?.trust_level as string | undefined;
-const trustLine = (dir: string) => new RegExp(`\\[projects\\."${dir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}"\\]\\s*\\ntrust_level = "trusted"`);
+const trustOf = (dir: string) =>
+  (parseToml(configText()) as any).projects?.[dir]?.trust_level as string | undefined;
+const trustLine = (dir: string) =>
+  new RegExp(
+    `\\[projects\\."${dir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}"\\]\\s*\\ntrust_level = "trusted"`,
+  );
 
 describe("thread/start and project trust", () => {
   it("trusts the repository root of a cwd started with a writable sandbox, keeping the file's comments", async () => {
@@ -97,7 +104,13 @@ describe("thread/start and project trust", () => {
       'prefix_rule(pattern=["mkdir"], decision="forbidden", justification="project rule says no")\n',
     );
     fake.enqueue(
-      turn([sse.functionCall("exec_command", { cmd: "mkdir blocked-dir", yield_time_ms: 10_000 }, { callId: "c1" })]),
+      turn([
+        sse.functionCall(
+          "exec_command",
+          { cmd: "mkdir blocked-dir", yield_time_ms: 10_000 },
+          { callId: "c1" },
+        ),
+      ]),
       turn([sse.message("done")]),
     );
     const s = await boot();
@@ -106,7 +119,9 @@ describe("thread/start and project trust", () => {
     expect(existsSync(path.join(repo, "blocked-dir"))).toBe(false);
     const outputs = fake
       .responsesRequests()
-      .flatMap((r) => ((r.body as { input?: any[] }).input ?? []).filter((i) => i.type === "function_call_output"));
+      .flatMap((r) =>
+        ((r.body as { input?: any[] }).input ?? []).filter((i) => i.type === "function_call_output"),
+      );
     expect(JSON.stringify(outputs)).toContain("project rule says no");
   });
 });
