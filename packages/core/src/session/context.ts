@@ -75,6 +75,13 @@ export interface EnvironmentContext {
 
 const escapeXml = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 
+let cachedTimezone: string | undefined;
+/** The process's IANA time zone; resolving it loads ICU data, so it is done once. */
+export function localTimezone(): string {
+  cachedTimezone ??= Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+  return cachedTimezone;
+}
+
 export function currentEnvironment(cwd: string, workspaceRoots: string[], env: Readonly<Record<string, string | undefined>>): EnvironmentContext {
   const now = new Date();
   const pad = (n: number) => String(n).padStart(2, "0");
@@ -82,7 +89,7 @@ export function currentEnvironment(cwd: string, workspaceRoots: string[], env: R
     cwd,
     shell: path.basename(env.SHELL || "/bin/bash"),
     currentDate: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`,
-    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC",
+    timezone: localTimezone(),
     workspaceRoots,
   };
 }

@@ -16,6 +16,7 @@ export { EventHub, type ModelRerouteEventMsg, type SessionEvent, type SessionEve
 export {
   DEFAULT_BASE_INSTRUCTIONS,
   currentEnvironment,
+  localTimezone,
   environmentContextText,
   loadProjectDocs,
   permissionsMessage,
@@ -25,3 +26,4 @@ export {
 } from "./context.js";
 export { applyShellEnvironmentPolicy, CORE_ENV_VARS, DEFAULT_ENV_EXCLUDES } from "./env.js";
 export { loadSessionExecPolicy, type SessionExecPolicy, type SessionExecPolicyOptions } from "./exec-policy.js";
+export { prewarmCore } from "./prewarm.js";
