@@ -1,5 +1,6 @@
 import os from "node:os";
 import type { Readable, Writable } from "node:stream";
+import { prewarmCore } from "@codex-ts/core";
 import { type JSONRPCNotification, type JSONRPCRequest, describeZodError } from "@codex-ts/protocol";
 import type { z } from "zod";
 import { invalidParams, invalidRequest, methodNotFound } from "./errors.js";
@@ -176,7 +177,11 @@ export class AppServerConnection {
   }
 
   #onNotification(notification: JSONRPCNotification): void {
-    if (notification.method === "initialized") return;
+    if (notification.method === "initialized") {
+      // The client is set up and usually idle for a moment: pay the first turn's one-time costs now.
+      setImmediate(prewarmCore);
+      return;
+    }
     this.#log.debug(`ignoring client notification ${notification.method}`);
   }
 }
