@@ -7,5 +7,4 @@ export * from "./core/index.js";
 export * from "./rollout.js";
 export * from "./generate/index.js";
 export * from "./hooks.js";
-export * from "./skills.js";
 export * from "./sandbox-convert.js";

@@ -2,8 +2,6 @@ import path from "node:path";
 import {
   describeZodError,
   JSONRPCErrorCode,
-  SkillsConfigWriteParams,
-  SkillsExtraRootsSetParams,
   v2,
 } from "@codex-ts/protocol";
 import type { z } from "zod";
@@ -98,7 +96,7 @@ export class SkillsService {
 
   /** `skills/extraRoots/set`: replace the extra roots, reload lazily, re-watch attached threads. */
   async setExtraRoots(params: unknown): Promise<SkillsResult<Record<string, never>>> {
-    const parsed = SkillsExtraRootsSetParams.safeParse(params);
+    const parsed = v2.SkillsExtraRootsSetParams.safeParse(params);
     if (!parsed.success) return invalidParams(describeZodError(parsed.error));
     const relative = parsed.data.extraRoots.find((root) => !path.isAbsolute(root));
     if (relative !== undefined) return invalidParams(`extraRoots: path must be absolute: ${relative}`);
@@ -109,7 +107,7 @@ export class SkillsService {
 
   /** `skills/config/write`: set one `[[skills.config]]` entry, persist it, reload lazily. */
   async writeConfig(params: unknown): Promise<SkillsResult<{ effectiveEnabled: boolean }>> {
-    const parsed = SkillsConfigWriteParams.safeParse(params);
+    const parsed = v2.SkillsConfigWriteParams.safeParse(params);
     if (!parsed.success) return invalidParams(describeZodError(parsed.error));
     const written = writeSkillsConfigEntry(this.#config, parsed.data);
     if (!written.ok) return invalidParams(written.error);

@@ -2,10 +2,6 @@ import { mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  SkillsConfigWriteParams,
-  SkillsConfigWriteResponse,
-  SkillsExtraRootsSetParams,
-  SkillsExtraRootsSetResponse,
   v2,
 } from "@codex-ts/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -375,14 +371,14 @@ describe("loadSkills", () => {
     const schemaDir = fileURLToPath(new URL("../../../../../shared/codex-schema", import.meta.url));
     const validator = v2.createOfficialSchemaValidator(schemaDir);
     const cases = [
-      [SkillsConfigWriteParams, "SkillsConfigWriteParams", { enabled: false, path: "/a/SKILL.md" }, true],
-      [SkillsConfigWriteParams, "SkillsConfigWriteParams", { enabled: true, name: "beta" }, true],
-      [SkillsConfigWriteParams, "SkillsConfigWriteParams", { name: "beta" }, false],
-      [SkillsConfigWriteResponse, "SkillsConfigWriteResponse", { effectiveEnabled: true }, true],
-      [SkillsConfigWriteResponse, "SkillsConfigWriteResponse", {}, false],
-      [SkillsExtraRootsSetParams, "SkillsExtraRootsSetParams", { extraRoots: ["/x", "/y"] }, true],
-      [SkillsExtraRootsSetParams, "SkillsExtraRootsSetParams", {}, false],
-      [SkillsExtraRootsSetResponse, "SkillsExtraRootsSetResponse", {}, true],
+      [v2.SkillsConfigWriteParams, "SkillsConfigWriteParams", { enabled: false, path: "/a/SKILL.md" }, true],
+      [v2.SkillsConfigWriteParams, "SkillsConfigWriteParams", { enabled: true, name: "beta" }, true],
+      [v2.SkillsConfigWriteParams, "SkillsConfigWriteParams", { name: "beta" }, false],
+      [v2.SkillsConfigWriteResponse, "SkillsConfigWriteResponse", { effectiveEnabled: true }, true],
+      [v2.SkillsConfigWriteResponse, "SkillsConfigWriteResponse", {}, false],
+      [v2.SkillsExtraRootsSetParams, "SkillsExtraRootsSetParams", { extraRoots: ["/x", "/y"] }, true],
+      [v2.SkillsExtraRootsSetParams, "SkillsExtraRootsSetParams", {}, false],
+      [v2.SkillsExtraRootsSetResponse, "SkillsExtraRootsSetResponse", {}, true],
     ] as const;
     for (const [schema, name, value, ok] of cases) {
       expect([name, schema.safeParse(value).success]).toEqual([name, ok]);
