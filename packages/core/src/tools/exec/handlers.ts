@@ -67,6 +67,13 @@ const prefixRuleProp = {
     'Only with sandbox_permissions "require_escalated": a command prefix (e.g. ["git", "pull"]) the user may allow for future commands.',
 };
 
+/** Output-waiting parameters shared by exec_command and write_stdin. */
+const yieldTimeProp = { type: "number", description: "How long to wait for output (in milliseconds) before returning." } as const;
+const maxOutputTokensProp = {
+  type: "number",
+  description: "Maximum number of tokens of output to return; the rest is truncated.",
+} as const;
+
 export function execCommandSpec(): FunctionToolSpec {
   return {
     type: "function",
@@ -89,14 +96,8 @@ export function execCommandSpec(): FunctionToolSpec {
           description:
             "Allocate a pseudo-terminal for the command. Defaults to false (plain pipes); use true for interactive programs.",
         },
-        yield_time_ms: {
-          type: "number",
-          description: "How long to wait for output (in milliseconds) before returning.",
-        },
-        max_output_tokens: {
-          type: "number",
-          description: "Maximum number of tokens of output to return; the rest is truncated.",
-        },
+        yield_time_ms: yieldTimeProp,
+        max_output_tokens: maxOutputTokensProp,
         sandbox_permissions: sandboxPermissionsProp,
         additional_permissions: additionalPermissionsProp,
         justification: justificationProp,
@@ -120,14 +121,8 @@ export function writeStdinSpec(): FunctionToolSpec {
       properties: {
         session_id: { type: "number", description: "ID of the running exec_command session." },
         chars: { type: "string", description: "Characters to write; may be empty to just poll for output." },
-        yield_time_ms: {
-          type: "number",
-          description: "How long to wait for output (in milliseconds) before returning.",
-        },
-        max_output_tokens: {
-          type: "number",
-          description: "Maximum number of tokens of output to return; the rest is truncated.",
-        },
+        yield_time_ms: yieldTimeProp,
+        max_output_tokens: maxOutputTokensProp,
       },
       required: ["session_id"],
       additionalProperties: false,
