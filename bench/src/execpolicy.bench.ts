@@ -3,20 +3,11 @@
  */
 import { Policy, evaluateExecApproval, formatRulesError, policyFromSources } from "@codex-ts/execpolicy";
 import { type Benchmark, note, opsPerSecond, record, report } from "./harness.js";
+import { seededRandom } from "@codex-ts/test-support";
 
 const GOAL = 100_000;
 
-/** Deterministic PRNG so every run benchmarks the same policy and commands. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const SUBCOMMANDS = ["status", "log", "diff", "build", "test", "run", "push", "install", "lint", "fmt"];
 const DECISIONS = ["allow", "allow", "allow", "prompt", "forbidden"];

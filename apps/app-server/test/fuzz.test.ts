@@ -1,19 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
+import { type FakeResponsesServer, seededRandom, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
 import { type AppServerProcess, makeTempDir, startServer, writeFakeProviderConfig } from "./harness.js";
 
-/** Small deterministic PRNG (mulberry32) so every run fuzzes the same lines. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const METHODS = [
   "initialize", "thread/start", "thread/resume", "thread/fork", "thread/read", "thread/list", "thread/loaded/list",

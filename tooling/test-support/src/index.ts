@@ -17,3 +17,4 @@ export {
   type Usage,
 } from "./sse.js";
 export { startFakeResponsesServer, type FakeResponsesServer, type FakeResponsesServerOptions } from "./server.js";
+export { seededRandom } from "./random.js";
