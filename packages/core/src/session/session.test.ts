@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { EventMsg, type RolloutItem, RolloutLine } from "@codex-ts/protocol";
@@ -10,7 +10,8 @@ import { createLocalRunner } from "../tools/exec/runner.js";
 import type { ApprovalRequest, ReviewDecision } from "../tools/index.js";
 import type { SessionEvent } from "./events.js";
 import { loadConfig } from "../config/load.js";
-import { createSession, rolloutRecorder, sessionOptionsFromConfig, type Session, type SessionOptions, SUMMARY_PREFIX } from "./session.js";
+import { fakeProvider, type Harness, say, startSession } from "./test-harness.js";
+import { rolloutRecorder, sessionOptionsFromConfig, type Session, type SessionOptions, SUMMARY_PREFIX } from "./session.js";
 
 let server: FakeResponsesServer;
 let dir: string;
@@ -28,55 +29,16 @@ afterEach(async () => {
 });
 
 function provider(): ModelProviderInfo {
-  return { name: "fake", base_url: server.url, wire_api: "responses", env_key: "FAKE_KEY" };
+  return fakeProvider(server);
 }
 
-interface Harness {
-  session: Session;
-  events: SessionEvent[];
-  /** Resolves with all events once `predicate` matched one (waits, never sleeps a fixed time). */
-  waitFor(predicate: (e: SessionEvent) => boolean, timeoutMs?: number): Promise<SessionEvent>;
-  turnEnd(): Promise<SessionEvent>;
-}
-
+/** A session on the fake server, shut down after the test. */
 function start(extra: Partial<SessionOptions> = {}): Harness {
-  const events: SessionEvent[] = [];
-  const waiters: Array<() => void> = [];
-  const s = createSession({
-    cwd: dir,
-    model: "gpt-test",
-    provider: provider(),
-    providerId: "fake",
-    approvalPolicy: "never",
-    sandboxPolicy: { type: "danger-full-access" },
-    env: { FAKE_KEY: "k", PATH: process.env.PATH, SHELL: "/bin/bash", HOME: dir },
-    retry: { baseDelayMs: 1 },
-    tools: { shellTool: "shell_command" },
-    ...extra,
-  });
-  session = s;
-  s.subscribe((e) => {
-    if (process.env.DEBUG_EVENTS) appendFileSync(process.env.DEBUG_EVENTS, `${e.id} ${e.msg.type} ${JSON.stringify(e.msg).slice(0, 200)}\n`);
-    events.push(e);
-    for (const w of waiters.splice(0)) w();
-  });
-  const waitFor = (predicate: (e: SessionEvent) => boolean, timeoutMs = 25_000) =>
-    new Promise<SessionEvent>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`event not seen; got: ${events.map((e) => e.msg.type).join(", ")}`)), timeoutMs);
-      const check = () => {
-        const found = events.find(predicate);
-        if (found) {
-          clearTimeout(timer);
-          resolve(found);
-        } else waiters.push(check);
-      };
-      check();
-    });
-  const turnEnd = () => waitFor((e) => e.msg.type === "task_complete" || e.msg.type === "turn_aborted");
-  return { session: s, events, waitFor, turnEnd };
+  const harness = startSession(server, dir, extra);
+  session = harness.session;
+  return harness;
 }
 
-const say = (text: string) => ({ type: "user_input" as const, items: [{ type: "text" as const, text, text_elements: [] }] });
 const types = (events: SessionEvent[]) => events.map((e) => e.msg.type);
 const inputOf = (n: number): any[] => server.responsesRequests()[n]!.body.input;
 

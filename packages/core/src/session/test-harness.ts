@@ -1,4 +1,5 @@
 // Shared helpers for session end-to-end tests (not exported from the package).
+import { appendFileSync } from "node:fs";
 import type { FakeResponsesServer } from "@codex-ts/test-support";
 import type { ModelProviderInfo } from "../client/provider.js";
 import type { SessionEvent } from "./events.js";
@@ -32,6 +33,8 @@ export function startSession(server: FakeResponsesServer, dir: string, extra: Pa
     ...extra,
   });
   session.subscribe((e) => {
+    // DEBUG_EVENTS=<file> traces every event while debugging a test.
+    if (process.env.DEBUG_EVENTS) appendFileSync(process.env.DEBUG_EVENTS, `${e.id} ${e.msg.type} ${JSON.stringify(e.msg).slice(0, 200)}\n`);
     events.push(e);
     for (const w of waiters.splice(0)) w();
   });
