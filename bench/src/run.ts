@@ -228,7 +228,7 @@ if (filters.length > 0) {
   md.push("# Benchmarks", "");
   md.push(
     "Written by `pnpm bench` (bench/src/run.ts) — do not edit by hand; the analysis at the end comes from",
-    "`bench/ANALYSIS.md`. Benchmarks are not tests: nothing here runs in `pnpm test` or fails CI.",
+    "`bench/analysis/*.md`. Benchmarks are not tests: nothing here runs in `pnpm test` or fails CI.",
     "",
   );
   md.push("## Machine and run", "");
@@ -273,8 +273,13 @@ if (filters.length > 0) {
     for (const n of list) md.push(`- ${n}`);
     md.push("");
   }
-  const analysis = join(benchDir, "ANALYSIS.md");
-  if (existsSync(analysis)) md.push(readFileSync(analysis, "utf8").trimEnd(), "");
+  // The hand-written analysis: one file per topic under bench/analysis/, in name order.
+  const analysisDir = join(benchDir, "analysis");
+  if (existsSync(analysisDir)) {
+    for (const f of readdirSync(analysisDir).filter((n) => n.endsWith(".md")).sort()) {
+      md.push(readFileSync(join(analysisDir, f), "utf8").trimEnd(), "");
+    }
+  }
   writeFileSync(join(repoRoot, "BENCHMARKS.md"), md.join("\n"));
   process.stderr.write(`wrote ${join(repoRoot, "BENCHMARKS.md")}\n`);
 }
