@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
-import { constants as fsConstants } from "node:fs";
+import { type BigIntStats, constants as fsConstants } from "node:fs";
 import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import { z } from "zod";
+import { type FileSnapshot, LineIndexCache, readLineAt } from "./line-index.js";
 
 /** File name of the history log inside CODEX_HOME (same as Codex). */
 export const HISTORY_FILENAME = "history.jsonl";
@@ -57,7 +58,6 @@ export interface HistoryMetadata {
 
 export type AppendResult = { ok: true; written: boolean } | { ok: false; error: string };
 
-const READ_CHUNK = 64 * 1024;
 const NEWLINE = 0x0a;
 
 /**
@@ -75,6 +75,8 @@ export class MessageHistory {
   private readonly persistence: HistoryPersistence;
   private readonly maxBytes: number | undefined;
   private readonly lockTimeoutMs: number;
+  /** Line starts of the history file, reused by metadata() and lookup() while the file only grows. */
+  private readonly lines = new LineIndexCache();
 
   constructor(options: MessageHistoryOptions) {
     this.path = path.join(options.codexHome, HISTORY_FILENAME);
@@ -150,7 +152,12 @@ export class MessageHistory {
     }
   }
 
-  /** File identity and entry count; `{logId: 0, entryCount: 0}` when there is no file yet. */
+  /**
+   * File identity and entry count; `{logId: 0, entryCount: 0}` when there is no file yet.
+   *
+   * The first call scans the file once (large reads, `Buffer#indexOf`) and leaves an index of line
+   * starts in this instance; later calls re-`fstat` the file and scan only what was appended since.
+   */
   async metadata(): Promise<HistoryMetadata> {
     let fh: FileHandle;
     try {
@@ -159,22 +166,13 @@ export class MessageHistory {
       return { logId: 0, entryCount: 0 };
     }
     try {
-      const logId = logIdOf(await fh.stat({ bigint: true }));
-      let entryCount = 0;
+      const snapshot = snapshotOf(await fh.stat({ bigint: true }));
+      const logId = logIdOf(snapshot.identity);
       try {
-        await scanChunks(
-          fh,
-          (chunk) => {
-            for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, nl + 1))
-              entryCount++;
-            return true;
-          },
-          { copy: false },
-        );
+        return { logId, entryCount: await this.lines.count(fh, snapshot) };
       } catch {
         return { logId, entryCount: 0 };
       }
-      return { logId, entryCount };
     } catch {
       return { logId: 0, entryCount: 0 };
     } finally {
@@ -186,6 +184,9 @@ export class MessageHistory {
    * The entry at zero-based line `offset` of the file identified by `logId`, or `null` when the
    * file was replaced/trimmed since (stale id), the offset is past the end, the line is incomplete,
    * or it does not parse as an entry.
+   *
+   * Uses this instance's index of line starts: with the index in place it reads at most a few
+   * hundred lines; without it, it scans (and indexes) the file only up to the requested line.
    */
   async lookup(logId: number, offset: number): Promise<HistoryEntry | null> {
     if (!Number.isSafeInteger(logId) || logId <= 0 || !Number.isSafeInteger(offset) || offset < 0) {
@@ -198,35 +199,13 @@ export class MessageHistory {
       return null;
     }
     try {
-      if (logIdOf(await fh.stat({ bigint: true })) !== logId) return null;
-      let lineIndex = 0;
-      const parts: Buffer[] = [];
-      let complete = false;
-      await scanChunks(
-        fh,
-        (chunk) => {
-          let start = 0;
-          while (start <= chunk.length) {
-            const nl = chunk.indexOf(NEWLINE, start);
-            if (lineIndex === offset) {
-              parts.push(Buffer.from(chunk.subarray(start, nl === -1 ? chunk.length : nl)));
-              if (nl !== -1) {
-                complete = true;
-                return false;
-              }
-              return true;
-            }
-            if (nl === -1) return true;
-            lineIndex++;
-            start = nl + 1;
-          }
-          return true;
-        },
-        { copy: false },
-      );
-      if (!complete) return null;
-      const json = safeJsonParse(Buffer.concat(parts).toString("utf8"));
-      const entry = HistoryEntrySchema.safeParse(json);
+      const snapshot = snapshotOf(await fh.stat({ bigint: true }));
+      if (logIdOf(snapshot.identity) !== logId) return null;
+      const at = await this.lines.locate(fh, snapshot, offset);
+      if (at === undefined) return null;
+      const line = await readLineAt(fh, at.position, at.skip);
+      if (line === null) return null;
+      const entry = HistoryEntrySchema.safeParse(safeJsonParse(line.toString("utf8")));
       return entry.success ? entry.data : null;
     } catch {
       return null;
@@ -337,9 +316,19 @@ function retriesFor(timeoutMs: number): lockfile.LockOptions["retries"] {
   };
 }
 
-/** 48-bit identity of a file from device, inode and birth time (nonzero). */
-function logIdOf(stat: { dev: bigint; ino: bigint; birthtimeNs: bigint }): number {
-  const digest = createHash("sha256").update(`${stat.dev}:${stat.ino}:${stat.birthtimeNs}`).digest();
+/** What the line index and the log id need from `fstat`. */
+function snapshotOf(stat: BigIntStats): FileSnapshot {
+  return {
+    identity: `${stat.dev}:${stat.ino}:${stat.birthtimeNs}`,
+    size: Number(stat.size),
+    mtimeNs: stat.mtimeNs,
+    ctimeNs: stat.ctimeNs,
+  };
+}
+
+/** 48-bit identity of a file from its device, inode and birth time (nonzero). */
+function logIdOf(identity: string): number {
+  const digest = createHash("sha256").update(identity).digest();
   const id = digest.readUIntBE(0, 6);
   return id === 0 ? 1 : id;
 }
@@ -348,27 +337,6 @@ async function ensureOwnerOnly(fh: FileHandle): Promise<void> {
   if (process.platform === "win32") return;
   const { mode } = await fh.stat();
   if ((mode & 0o777) !== 0o600) await fh.chmod(0o600);
-}
-
-/**
- * Feed the file to `onChunk` from the start until it returns false or the file ends. With
- * `copy: false` the chunk is a view of a reused buffer, valid only during the call.
- */
-async function scanChunks(
-  fh: FileHandle,
-  onChunk: (chunk: Buffer) => boolean,
-  { copy = true }: { copy?: boolean } = {},
-): Promise<void> {
-  const buf = Buffer.allocUnsafe(READ_CHUNK);
-  let position = 0;
-  for (;;) {
-    const { bytesRead } = await fh.read(buf, 0, buf.length, position);
-    if (bytesRead === 0) return;
-    position += bytesRead;
-    // Copy unless told otherwise: the caller may keep slices across reads.
-    const view = buf.subarray(0, bytesRead);
-    if (!onChunk(copy ? Buffer.from(view) : view)) return;
-  }
 }
 
 function safeJsonParse(text: string): unknown {
