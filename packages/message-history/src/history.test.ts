@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readFile, rename, rm, stat, truncate, unlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import lockfile from "proper-lockfile";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HistoryEntrySchema, MessageHistory, trimOffset } from "./index.js";
+import { type HistoryEntry, HistoryEntrySchema, MessageHistory, trimOffset } from "./index.js";
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const worker = path.join(packageDir, "src", "fixtures", "append-worker.ts");
@@ -157,6 +157,180 @@ describe("append / metadata / lookup", () => {
     expect(entryCount).toBe(6);
     for (let i = 0; i < 6; i++) expect((await history.lookup(logId, i))?.text).toBe(`${i}${big}`);
   });
+});
+
+/** A history file's content and the entries it holds, line by line (lengths vary with `seed`). */
+function historyText(count: number, seed: string, { from = 0 } = {}): { text: string; entries: HistoryEntry[] } {
+  const entries = Array.from({ length: count }, (_, j) => {
+    const i = from + j;
+    // Mostly short lines, with multibyte text, and now and then one longer than a 64 KiB read.
+    const body = i % 97 === 3 ? "L".repeat(70_000) : `${"é✓".repeat((i * 7 + seed.length) % 23)}`;
+    return { session_id: `${seed}-${i % 5}`, ts: i, text: `${seed} ${i} ${body}` };
+  });
+  return { text: entries.map((e) => `${JSON.stringify(e)}\n`).join(""), entries };
+}
+
+/** Every offset of `history` (a fresh or reused instance) returns exactly `entries[offset]`. */
+async function expectEntries(history: MessageHistory, logId: number, entries: HistoryEntry[]): Promise<void> {
+  const got: (HistoryEntry | null)[] = [];
+  for (let i = 0; i < entries.length; i++) got.push(await history.lookup(logId, i));
+  expect(got).toEqual(entries);
+  expect(await history.lookup(logId, entries.length)).toBeNull();
+}
+
+describe("line index (metadata/lookup reuse what they scanned)", () => {
+  const count = 1_000; // several index strides
+
+  it("serves every offset, cold or after metadata(), across long lines and stride boundaries", async () => {
+    const { text, entries } = historyText(count, "a");
+    await writeFile(path.join(home, "history.jsonl"), text);
+    // Cold instances: lookups scan only as far as they need, in any order.
+    const cold = new MessageHistory({ codexHome: home });
+    const { logId } = await new MessageHistory({ codexHome: home }).metadata();
+    for (const offset of [600, 3, 257, 999, 0, 256, 255, 100]) {
+      expect(await cold.lookup(logId, offset)).toEqual(entries[offset]);
+    }
+    expect(await cold.metadata()).toEqual({ logId, entryCount: count });
+    await expectEntries(cold, logId, entries);
+    // An instance that counted first.
+    const warm = new MessageHistory({ codexHome: home });
+    expect(await warm.metadata()).toEqual({ logId, entryCount: count });
+    await expectEntries(warm, logId, entries);
+  });
+
+  it("out-of-range and invalid offsets return null, before and after indexing", async () => {
+    const { text, entries } = historyText(300, "r");
+    await writeFile(path.join(home, "history.jsonl"), text);
+    const history = new MessageHistory({ codexHome: home });
+    const { logId } = await new MessageHistory({ codexHome: home }).metadata();
+    for (const offset of [300, 301, 512, Number.MAX_SAFE_INTEGER, -1, 1.5, Number.NaN]) {
+      expect(await history.lookup(logId, offset)).toBeNull();
+    }
+    expect(await history.metadata()).toEqual({ logId, entryCount: 300 });
+    for (const offset of [300, 301, 512, Number.MAX_SAFE_INTEGER]) expect(await history.lookup(logId, offset)).toBeNull();
+    expect(await history.lookup(logId, 299)).toEqual(entries[299]);
+  });
+
+  it("picks up appends made after indexing, by this or another writer", async () => {
+    const first = historyText(count, "p");
+    await writeFile(path.join(home, "history.jsonl"), first.text);
+    const history = new MessageHistory({ codexHome: home });
+    const { logId } = await history.metadata();
+    expect(await history.lookup(logId, count - 1)).toEqual(first.entries[count - 1]);
+
+    // Another writer (a separate instance, as another process would be), then a raw append.
+    const more = historyText(300, "q", { from: count });
+    const other = new MessageHistory({ codexHome: home });
+    for (const entry of more.entries.slice(0, 150)) expect((await other.append(entry)).ok).toBe(true);
+    expect(await history.metadata()).toEqual({ logId, entryCount: count + 150 });
+    expect(await history.lookup(logId, count)).toEqual(more.entries[0]);
+    await appendFile(history.path, more.entries.slice(150).map((e) => `${JSON.stringify(e)}\n`).join(""));
+    // A lookup past the previous end finds the new lines without a metadata() call in between.
+    expect(await history.lookup(logId, count + 299)).toEqual(more.entries[299]);
+    expect(await history.metadata()).toEqual({ logId, entryCount: count + 300 });
+    await expectEntries(history, logId, [...first.entries, ...more.entries]);
+  });
+
+  it("a partial last line is not an entry until its newline arrives", async () => {
+    const { text, entries } = historyText(400, "t");
+    const last = `${JSON.stringify({ session_id: "t", ts: 400, text: "late" })}\n`;
+    await writeFile(path.join(home, "history.jsonl"), text + last.slice(0, 20));
+    const history = new MessageHistory({ codexHome: home });
+    const { logId } = await history.metadata();
+    expect((await history.metadata()).entryCount).toBe(400);
+    expect(await history.lookup(logId, 400)).toBeNull();
+    await appendFile(history.path, last.slice(20, -1));
+    expect(await history.lookup(logId, 400)).toBeNull();
+    expect((await history.metadata()).entryCount).toBe(400);
+    await appendFile(history.path, "\n");
+    expect(await history.lookup(logId, 400)).toEqual({ session_id: "t", ts: 400, text: "late" });
+    expect(await history.metadata()).toEqual({ logId, entryCount: 401 });
+    expect(await history.lookup(logId, 399)).toEqual(entries[399]);
+  });
+
+  it("a replaced file (new id) is indexed afresh; stale ids return null", async () => {
+    const a = historyText(count, "old");
+    await writeFile(path.join(home, "history.jsonl"), a.text);
+    const history = new MessageHistory({ codexHome: home });
+    const before = await history.metadata();
+    await expectEntries(history, before.logId, a.entries);
+
+    // Replaced by rename (as a trim does) with a file of the same size and the same bytes from the
+    // same bytes except that its (long) fourth line is split in two: only the new identity shows that
+    // every indexed line start after it is off by one line.
+    const longLine = `${JSON.stringify(a.entries[3])}\n`;
+    const split = [{ session_id: "n", ts: 0, text: "x" }];
+    const rest = Buffer.byteLength(longLine) - Buffer.byteLength(`${JSON.stringify(split[0])}\n`);
+    split.push({ session_id: "n", ts: 1, text: "" });
+    split[1]!.text = "y".repeat(rest - Buffer.byteLength(`${JSON.stringify(split[1])}\n`));
+    const b = [...a.entries.slice(0, 3), ...split, ...a.entries.slice(4)];
+    const bText = b.map((e) => `${JSON.stringify(e)}\n`).join("");
+    expect(Buffer.byteLength(bText)).toBe(Buffer.byteLength(a.text));
+    await writeFile(path.join(home, "new.jsonl"), bText);
+    await rename(path.join(home, "new.jsonl"), history.path);
+    const after = await history.metadata();
+    expect(after.logId).not.toBe(before.logId);
+    expect(after.entryCount).toBe(count + 1);
+    expect(await history.lookup(before.logId, 0)).toBeNull();
+    await expectEntries(history, after.logId, b);
+  });
+
+  it("a file rewritten in place (same inode, same id) is indexed afresh", async () => {
+    const a = historyText(count, "x");
+    await writeFile(path.join(home, "history.jsonl"), a.text);
+    const history = new MessageHistory({ codexHome: home });
+    const { logId } = await history.metadata();
+    await expectEntries(history, logId, a.entries);
+
+    // Truncated and rewritten longer (`>` in a shell): the id is the inode's, so it stays, as in Codex.
+    const longer = historyText(count + 10, "rewritten");
+    await writeFile(history.path, longer.text);
+    expect(await history.metadata()).toEqual({ logId, entryCount: count + 10 });
+    await expectEntries(history, logId, longer.entries);
+
+    // Cut down in place.
+    const shorter = historyText(100, "y");
+    await writeFile(history.path, shorter.text);
+    expect(await history.lookup(logId, 500)).toBeNull();
+    expect(await history.metadata()).toEqual({ logId, entryCount: 100 });
+    await expectEntries(history, logId, shorter.entries);
+    await truncate(history.path, 0);
+    expect(await history.metadata()).toEqual({ logId, entryCount: 0 });
+    expect(await history.lookup(logId, 0)).toBeNull();
+  });
+
+  it("lookups while other processes append always return the line that ends up at that offset", async () => {
+    const history = new MessageHistory({ codexHome: home });
+    await history.appendText("seed", "seed");
+    const { logId } = await history.metadata();
+    const workers = Array.from({ length: 3 }, (_, id) => runWorker(home, id, 400));
+    let done = false;
+    const finished = Promise.all(workers).finally(() => {
+      done = true;
+    });
+    const seen = new Map<number, HistoryEntry>();
+    let lastCount = 1;
+    let rounds = 0;
+    while (!done || rounds < 3) {
+      rounds++;
+      const meta = await history.metadata();
+      expect(meta.logId).toBe(logId);
+      expect(meta.entryCount).toBeGreaterThanOrEqual(lastCount);
+      lastCount = meta.entryCount;
+      for (const offset of [meta.entryCount - 1, Math.floor(meta.entryCount / 2), meta.entryCount, meta.entryCount + 1]) {
+        const entry = await history.lookup(logId, offset);
+        if (offset < meta.entryCount) expect(entry).not.toBeNull();
+        if (entry) seen.set(offset, entry);
+      }
+    }
+    for (const outcome of await finished) expect(outcome).toEqual({ code: 0, stderr: "" });
+
+    const final = (await lines(history.path)).map((l) => HistoryEntrySchema.parse(JSON.parse(l)));
+    expect(final).toHaveLength(1 + 3 * 400);
+    expect(await history.metadata()).toEqual({ logId, entryCount: final.length });
+    expect(seen.size).toBeGreaterThan(1);
+    for (const [offset, entry] of seen) expect(entry).toEqual(final[offset]);
+  }, 300_000);
 });
 
 describe("max_bytes trimming", () => {
