@@ -1,5 +1,15 @@
 import { spawn } from "node:child_process";
-import { appendFile, mkdtemp, readFile, rename, rm, stat, truncate, unlink, writeFile } from "node:fs/promises";
+import {
+  appendFile,
+  mkdtemp,
+  readFile,
+  rename,
+  rm,
+  stat,
+  truncate,
+  unlink,
+  writeFile,
+} from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,14 +60,21 @@ describe("append / metadata / lookup", () => {
       return crosses;
     });
     expect(straddling).toBeDefined();
-    expect(await history.lookup(logId, 2 + straddling!)).toEqual({ session_id: "s", ts: 1, text: String(straddling) });
+    expect(await history.lookup(logId, 2 + straddling!)).toEqual({
+      session_id: "s",
+      ts: 1,
+      text: String(straddling),
+    });
   });
 
   it("writes Codex-shaped lines with mode 0600 and reads them back by offset", async () => {
     const history = new MessageHistory({ codexHome: path.join(home, "nested") });
     expect(await history.metadata()).toEqual({ logId: 0, entryCount: 0 });
 
-    expect(await history.append({ session_id: "s1", ts: 10, text: "first" })).toEqual({ ok: true, written: true });
+    expect(await history.append({ session_id: "s1", ts: 10, text: "first" })).toEqual({
+      ok: true,
+      written: true,
+    });
     expect(await history.append({ session_id: "s2", ts: 11, text: 'two\nlines "q"' })).toEqual({
       ok: true,
       written: true,
@@ -95,7 +112,10 @@ describe("append / metadata / lookup", () => {
 
   it("persistence none writes nothing", async () => {
     const history = new MessageHistory({ codexHome: home, persistence: "none" });
-    expect(await history.append({ session_id: "s", ts: 1, text: "secret" })).toEqual({ ok: true, written: false });
+    expect(await history.append({ session_id: "s", ts: 1, text: "secret" })).toEqual({
+      ok: true,
+      written: false,
+    });
     await expect(stat(history.path)).rejects.toThrow();
 
     const fromSettings = MessageHistory.fromSettings(home, { persistence: "none" });
@@ -151,7 +171,9 @@ describe("append / metadata / lookup", () => {
   it("finds entries past the read chunk size", async () => {
     const history = new MessageHistory({ codexHome: home });
     const big = "y".repeat(50_000);
-    const content = Array.from({ length: 6 }, (_, i) => JSON.stringify({ session_id: "s", ts: i, text: `${i}${big}` }));
+    const content = Array.from({ length: 6 }, (_, i) =>
+      JSON.stringify({ session_id: "s", ts: i, text: `${i}${big}` }),
+    );
     await writeFile(history.path, `${content.join("\n")}\n`);
     const { logId, entryCount } = await history.metadata();
     expect(entryCount).toBe(6);
@@ -160,7 +182,11 @@ describe("append / metadata / lookup", () => {
 });
 
 /** A history file's content and the entries it holds, line by line (lengths vary with `seed`). */
-function historyText(count: number, seed: string, { from = 0 } = {}): { text: string; entries: HistoryEntry[] } {
+function historyText(
+  count: number,
+  seed: string,
+  { from = 0 } = {},
+): { text: string; entries: HistoryEntry[] } {
   const entries = Array.from({ length: count }, (_, j) => {
     const i = from + j;
     // Mostly short lines, with multibyte text, and now and then one longer than a 64 KiB read.
@@ -207,7 +233,8 @@ describe("line index (metadata/lookup reuse what they scanned)", () => {
       expect(await history.lookup(logId, offset)).toBeNull();
     }
     expect(await history.metadata()).toEqual({ logId, entryCount: 300 });
-    for (const offset of [300, 301, 512, Number.MAX_SAFE_INTEGER]) expect(await history.lookup(logId, offset)).toBeNull();
+    for (const offset of [300, 301, 512, Number.MAX_SAFE_INTEGER])
+      expect(await history.lookup(logId, offset)).toBeNull();
     expect(await history.lookup(logId, 299)).toEqual(entries[299]);
   });
 
@@ -224,7 +251,13 @@ describe("line index (metadata/lookup reuse what they scanned)", () => {
     for (const entry of more.entries.slice(0, 150)) expect((await other.append(entry)).ok).toBe(true);
     expect(await history.metadata()).toEqual({ logId, entryCount: count + 150 });
     expect(await history.lookup(logId, count)).toEqual(more.entries[0]);
-    await appendFile(history.path, more.entries.slice(150).map((e) => `${JSON.stringify(e)}\n`).join(""));
+    await appendFile(
+      history.path,
+      more.entries
+        .slice(150)
+        .map((e) => `${JSON.stringify(e)}\n`)
+        .join(""),
+    );
     // A lookup past the previous end finds the new lines without a metadata() call in between.
     expect(await history.lookup(logId, count + 299)).toEqual(more.entries[299]);
     expect(await history.metadata()).toEqual({ logId, entryCount: count + 300 });
@@ -317,7 +350,12 @@ describe("line index (metadata/lookup reuse what they scanned)", () => {
       expect(meta.logId).toBe(logId);
       expect(meta.entryCount).toBeGreaterThanOrEqual(lastCount);
       lastCount = meta.entryCount;
-      for (const offset of [meta.entryCount - 1, Math.floor(meta.entryCount / 2), meta.entryCount, meta.entryCount + 1]) {
+      for (const offset of [
+        meta.entryCount - 1,
+        Math.floor(meta.entryCount / 2),
+        meta.entryCount,
+        meta.entryCount + 1,
+      ]) {
         const entry = await history.lookup(logId, offset);
         if (offset < meta.entryCount) expect(entry).not.toBeNull();
         if (entry) seen.set(offset, entry);
