@@ -224,6 +224,21 @@ describe("line index (metadata/lookup reuse what they scanned)", () => {
     await expectEntries(warm, logId, entries);
   });
 
+  it("concurrent calls on one cold instance agree with the file", async () => {
+    const { text, entries } = historyText(count, "c");
+    await writeFile(path.join(home, "history.jsonl"), text);
+    const history = new MessageHistory({ codexHome: home });
+    const { logId } = await new MessageHistory({ codexHome: home }).metadata();
+    const offsets = [999, 0, 512, 300, 768, 1, 257, 998, 640, 5];
+    const [meta, ...found] = await Promise.all([
+      history.metadata(),
+      ...offsets.map((offset) => history.lookup(logId, offset)),
+    ]);
+    expect(meta).toEqual({ logId, entryCount: count });
+    expect(found).toEqual(offsets.map((offset) => entries[offset]));
+    await expectEntries(history, logId, entries);
+  });
+
   it("out-of-range and invalid offsets return null, before and after indexing", async () => {
     const { text, entries } = historyText(300, "r");
     await writeFile(path.join(home, "history.jsonl"), text);
