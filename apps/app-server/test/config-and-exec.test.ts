@@ -1,13 +1,9 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, makeTempDir, startServer } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { useAppServerFixture } from "./harness.js";
 
-let server: AppServerProcess | undefined;
-afterEach(async () => {
-  await server?.dispose();
-  server = undefined;
-});
+const fx = useAppServerFixture();
 
 const USER_CONFIG = `# My Codex settings — keep this comment
 model = "gpt-5.1-codex" # trailing comment
@@ -20,18 +16,11 @@ sandbox_mode = "danger-full-access"
 web_search_request = true
 `;
 
-async function bootWithConfig(text = USER_CONFIG): Promise<AppServerProcess> {
-  const home = makeTempDir("codex-home-");
-  writeFileSync(path.join(home, "config.toml"), text);
-  const s = await startServer({ codexHome: home });
-  s.ownsCodexHome = true;
-  await s.initialize();
-  return s;
-}
+const bootWithConfig = (text = USER_CONFIG) => fx.bootWithConfig(text);
 
 describe("config", () => {
   it("reads the merged config", async () => {
-    server = await bootWithConfig();
+    const server = await bootWithConfig();
     const result = await server.call("config/read", { includeLayers: true });
     expect(result.config.model).toBe("gpt-5.1-codex");
     expect(result.config.sandbox_mode).toBe("danger-full-access");
@@ -40,7 +29,7 @@ describe("config", () => {
   });
 
   it("writes values and batches atomically, keeping comments and formatting", async () => {
-    server = await bootWithConfig();
+    const server = await bootWithConfig();
     const file = path.join(server.codexHome, "config.toml");
     const one = await server.call("config/value/write", { keyPath: "model", value: "gpt-5.1", mergeStrategy: "replace" });
     expect(one.status).toBe("ok");
@@ -83,18 +72,16 @@ describe("config", () => {
   });
 
   it("creates config.toml when it does not exist", async () => {
-    const home = makeTempDir("codex-home-");
-    server = await startServer({ codexHome: home });
-    server.ownsCodexHome = true;
+    const server = await fx.spawn({ codexHome: fx.home });
     await server.initialize();
     await server.call("config/value/write", { keyPath: "profiles.fast.model", value: "gpt-5.1-codex-mini", mergeStrategy: "upsert" });
-    expect(readFileSync(path.join(home, "config.toml"), "utf8")).toContain("[profiles.fast]");
+    expect(readFileSync(path.join(fx.home, "config.toml"), "utf8")).toContain("[profiles.fast]");
   });
 });
 
 describe("config warnings", () => {
   it("sends configWarning for unknown keys when a thread starts", async () => {
-    server = await bootWithConfig(`${USER_CONFIG}\n[not_a_real_section]\nx = 1\n`);
+    const server = await bootWithConfig(`${USER_CONFIG}\n[not_a_real_section]\nx = 1\n`);
     await server.call("thread/start", { cwd: server.codexHome, ephemeral: true });
     const warning = await server.waitForNotification("configWarning");
     expect(warning.params.summary).toContain("not_a_real_section");
@@ -103,7 +90,7 @@ describe("config warnings", () => {
 
 describe("model/list", () => {
   it("lists the configured model as default", async () => {
-    server = await bootWithConfig();
+    const server = await bootWithConfig();
     const result = await server.call("model/list", {});
     const def = result.data.find((m: { isDefault: boolean }) => m.isDefault);
     expect(def.model).toBe("gpt-5.1-codex");
@@ -115,7 +102,7 @@ describe("model/list", () => {
 
 describe("command/exec", () => {
   it("runs a buffered command", async () => {
-    server = await bootWithConfig();
+    const server = await bootWithConfig();
     const result = await server.call("command/exec", { command: ["sh", "-c", "echo out; echo err >&2; exit 3"] });
     expect(result).toEqual({ exitCode: 3, stdout: "out\n", stderr: "err\n" });
     const empty = await server.request("command/exec", { command: [] });
@@ -123,7 +110,7 @@ describe("command/exec", () => {
   });
 
   it("streams output, accepts stdin writes and terminates by processId", async () => {
-    server = await bootWithConfig();
+    const server = await bootWithConfig();
     const pending = server.request("command/exec", {
       command: ["cat"],
       processId: "p1",
@@ -145,7 +132,7 @@ describe("command/exec", () => {
   });
 
   it("times out a long command", async () => {
-    server = await bootWithConfig();
+    const server = await bootWithConfig();
     const result = await server.call("command/exec", { command: ["sleep", "30"], timeoutMs: 200 });
     expect(result.exitCode).toBe(124);
   });

@@ -1,9 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { rmSync } from "node:fs";
-import { type FakeResponsesServer, seededRandom, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { type AppServerProcess, makeTempDir, startServer, writeFakeProviderConfig } from "./harness.js";
+import { seededRandom, sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { useAppServerFixture } from "./harness.js";
 
-const rng = seededRandom;
+const fx = useAppServerFixture();
 
 const METHODS = [
   "initialize", "thread/start", "thread/resume", "thread/fork", "thread/read", "thread/list", "thread/loaded/list",
@@ -59,24 +58,10 @@ function malformedLine(next: () => number, n: number): { line: string; id?: numb
   }
 }
 
-let server: AppServerProcess | undefined;
-let fake: FakeResponsesServer | undefined;
-let home: string | undefined;
-afterEach(async () => {
-  await server?.dispose();
-  server = undefined;
-  await fake?.close();
-  if (home) rmSync(home, { recursive: true, force: true });
-});
-
 describe("fuzzing the transport", () => {
   it("survives 10,000 malformed lines, answers every request id, then still works", { timeout: 180_000 }, async () => {
-    fake = await startFakeResponsesServer();
-    home = makeTempDir("codex-home-");
-    writeFakeProviderConfig(home, fake.url);
-    server = await startServer({ codexHome: home });
-    await server.initialize();
-    const next = rng(0xc0dec5);
+    const server = await fx.boot();
+    const next = seededRandom(0xc0dec5);
     const expectAnswer: number[] = [];
     const chunk: string[] = [];
     for (let n = 0; n < 10_000; n++) {
@@ -104,8 +89,8 @@ describe("fuzzing the transport", () => {
     expect(server.child.exitCode).toBeNull();
 
     // A normal turn still works afterwards.
-    fake.enqueue(turn([sse.message("still alive")]));
-    const { thread } = await server.call("thread/start", { cwd: home });
+    fx.fake.enqueue(turn([sse.message("still alive")]));
+    const { thread } = await server.call("thread/start", { cwd: fx.home });
     const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "ping" }] });
     const done = await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
     expect(done.params.turn.status).toBe("completed");

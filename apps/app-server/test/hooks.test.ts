@@ -3,60 +3,38 @@
  * config/batchWrite applied to a live thread, hook notifications, and Turn.hookRuns persisted
  * across a restart (experimental field; stable clients never see it).
  */
-import { chmodSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, makeTempDir, runTurn, startWithFakeModel } from "./harness.js";
+import { sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { runTurn, useAppServerFixture } from "./harness.js";
 
-let fake: FakeResponsesServer;
-let servers: AppServerProcess[] = [];
-let workDir: string;
-let home: string;
-
-beforeEach(async () => {
-  fake = await startFakeResponsesServer();
-  workDir = makeTempDir("codex-work-");
-  home = makeTempDir("codex-home-");
-});
-afterEach(async () => {
-  for (const s of servers) await s.dispose();
-  servers = [];
-  await fake.close();
-  rmSync(workDir, { recursive: true, force: true });
-  rmSync(home, { recursive: true, force: true });
-});
-
-async function boot(capabilities?: Record<string, unknown>): Promise<AppServerProcess> {
-  const s = await startWithFakeModel(fake.url, { codexHome: home, ...(capabilities ? { capabilities } : {}) });
-  servers.push(s);
-  return s;
-}
+const fx = useAppServerFixture();
 
 /** A UserPromptSubmit hook (in CODEX_HOME/hooks.json) that adds context to the prompt. */
 function writePromptHook(): void {
-  const script = path.join(home, "prompt-hook.sh");
+  const script = path.join(fx.home, "prompt-hook.sh");
   writeFileSync(
     script,
     `#!/bin/sh\ncat > /dev/null\nprintf '%s' '{"hookSpecificOutput":{"hookEventName":"UserPromptSubmit","additionalContext":"HOOK-CONTEXT-4242"}}'\n`,
   );
   chmodSync(script, 0o755);
   writeFileSync(
-    path.join(home, "hooks.json"),
+    path.join(fx.home, "hooks.json"),
     JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: "command", command: script, timeout: 30 }] }] } }),
   );
 }
 
-const bodyText = (index: number) => JSON.stringify(fake.responsesRequests()[index]?.body ?? null);
+const bodyText = (index: number) => JSON.stringify(fx.fake.responsesRequests()[index]?.body ?? null);
 
 describe("hooks", () => {
   it("lists an untrusted hook, trusts it live via config/batchWrite, runs it and keeps its runs on the turn", async () => {
     writePromptHook();
-    fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]), turn([sse.message("three")]));
-    const s = await boot();
-    const { thread } = await s.call("thread/start", { cwd: workDir });
+    fx.fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]), turn([sse.message("three")]));
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
 
-    const listed = await s.call("hooks/list", { cwds: [workDir] });
+    const listed = await s.call("hooks/list", { cwds: [fx.workDir] });
     expect(listed.data).toHaveLength(1);
     const hook = listed.data[0].hooks.find((h: any) => h.eventName === "userPromptSubmit");
     expect(hook).toBeDefined();
@@ -90,7 +68,7 @@ describe("hooks", () => {
     // Disable it the same way: the next turn runs without it.
     await s.call("config/value/write", { keyPath: `hooks.state."${hook.key}".enabled`, value: false, mergeStrategy: "replace" });
     const third = await runTurn(s, thread.id, "third prompt");
-    expect(JSON.stringify(fake.responsesRequests()[2]?.body).split("HOOK-CONTEXT-4242")).toHaveLength(2); // only turn 2's, from history
+    expect(JSON.stringify(fx.fake.responsesRequests()[2]?.body).split("HOOK-CONTEXT-4242")).toHaveLength(2); // only turn 2's, from history
     expect(s.notifications("hook/completed")).toHaveLength(1);
     expect(third.completed.params.turn.hookRuns).toEqual([]);
 
@@ -99,16 +77,14 @@ describe("hooks", () => {
 
     // After a restart the runs come back on thread/resume and thread/read.
     await s.dispose();
-    servers = [];
-    const again = await boot();
+    const again = await fx.boot();
     const resumed = await again.call("thread/resume", { threadId: thread.id });
     expect(resumed.thread.turns.map((t: any) => t.hookRuns.length)).toEqual([0, 1, 0]);
     expect(resumed.thread.turns[1].hookRuns[0].id).toBe(runs[0].id);
     await again.dispose();
-    servers = [];
 
     // A stable client never sees the experimental field.
-    const stable = await boot({});
+    const stable = await fx.boot({ capabilities: {} });
     const stableRead = await stable.call("thread/read", { threadId: thread.id, includeTurns: true });
     expect(stableRead.thread.turns).toHaveLength(3);
     for (const t of stableRead.thread.turns) expect(t).not.toHaveProperty("hookRuns");

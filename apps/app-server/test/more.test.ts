@@ -1,37 +1,24 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, makeTempDir, runTurn, startWithFakeModel } from "./harness.js";
+import { sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { runTurn, useAppServerFixture } from "./harness.js";
 
-let fake: FakeResponsesServer;
-let server: AppServerProcess | undefined;
-let workDir: string;
-
-beforeEach(async () => {
-  fake = await startFakeResponsesServer();
-  workDir = makeTempDir("codex-work-");
-});
-afterEach(async () => {
-  await server?.dispose();
-  server = undefined;
-  await fake.close();
-  rmSync(workDir, { recursive: true, force: true });
-});
+const fx = useAppServerFixture();
 
 describe("more notifications and server requests", () => {
   it("asks item/fileChange/requestApproval for a patch and applies it once accepted", async () => {
     const patch = "*** Begin Patch\n*** Add File: hello.txt\n+hi from patch\n*** End Patch\n";
-    fake.enqueue(turn([sse.customToolCall("apply_patch", patch, { callId: "call-patch" })]), turn([sse.message("patched")]));
-    server = await startWithFakeModel(fake.url);
-    const { thread } = await server.call("thread/start", { cwd: workDir, approvalPolicy: "untrusted" });
+    fx.fake.enqueue(turn([sse.customToolCall("apply_patch", patch, { callId: "call-patch" })]), turn([sse.message("patched")]));
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir, approvalPolicy: "untrusted" });
     const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "patch" }] });
     const request = await server.waitForServerRequest("item/fileChange/requestApproval");
     expect(request.params).toMatchObject({ threadId: thread.id, turnId: t.id, itemId: "call-patch" });
     server.respond(request.id, { decision: "accept" });
     const completed = await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
     expect(completed.params.turn.status).toBe("completed");
-    expect(readFileSync(path.join(workDir, "hello.txt"), "utf8")).toBe("hi from patch\n");
+    expect(readFileSync(path.join(fx.workDir, "hello.txt"), "utf8")).toBe("hi from patch\n");
     const item = server.notifications("item/completed").find((m) => m.params.item.type === "fileChange");
     expect(item?.params.item.status).toBe("completed");
     expect(server.notifications("serverRequest/resolved").map((m) => m.params.requestId)).toContain(request.id);
@@ -43,18 +30,18 @@ describe("more notifications and server requests", () => {
 
   it("declined patches leave the files alone", async () => {
     const patch = "*** Begin Patch\n*** Add File: nope.txt\n+no\n*** End Patch\n";
-    fake.enqueue(turn([sse.customToolCall("apply_patch", patch)]), turn([sse.message("ok")]));
-    server = await startWithFakeModel(fake.url);
-    const { thread } = await server.call("thread/start", { cwd: workDir, approvalPolicy: "untrusted" });
+    fx.fake.enqueue(turn([sse.customToolCall("apply_patch", patch)]), turn([sse.message("ok")]));
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir, approvalPolicy: "untrusted" });
     const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "patch" }] });
     const request = await server.waitForServerRequest("item/fileChange/requestApproval");
     server.respond(request.id, { decision: "decline" });
     await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
-    expect(existsSync(path.join(workDir, "nope.txt"))).toBe(false);
+    expect(existsSync(path.join(fx.workDir, "nope.txt"))).toBe(false);
   });
 
   it("asks item/tool/requestUserInput in plan mode and returns the answers to the model", async () => {
-    fake.enqueue(
+    fx.fake.enqueue(
       turn([
         sse.functionCall(
           "request_user_input",
@@ -64,8 +51,8 @@ describe("more notifications and server requests", () => {
       ]),
       turn([sse.message("red it is")]),
     );
-    server = await startWithFakeModel(fake.url);
-    const { thread } = await server.call("thread/start", { cwd: workDir });
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
     const { turn: t } = await server.call("turn/start", {
       threadId: thread.id,
       input: [{ type: "text", text: "plan" }],
@@ -76,12 +63,12 @@ describe("more notifications and server requests", () => {
     await server.waitForNotification("thread/status/changed", (p) => p.status.type === "active" && p.status.activeFlags.includes("waitingOnUserInput"));
     server.respond(request.id, { answers: { color: { answers: ["red"] } } });
     await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
-    const output = JSON.stringify(fake.responsesRequests()[1]?.body.input);
+    const output = JSON.stringify(fx.fake.responsesRequests()[1]?.body.input);
     expect(output).toContain("red");
   });
 
   it("streams plan updates as turn/plan/updated", async () => {
-    fake.enqueue(
+    fx.fake.enqueue(
       turn([
         sse.functionCall("update_plan", {
           explanation: "two steps",
@@ -93,8 +80,8 @@ describe("more notifications and server requests", () => {
       ]),
       turn([sse.message("planned")]),
     );
-    server = await startWithFakeModel(fake.url);
-    const { thread } = await server.call("thread/start", { cwd: workDir });
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
     const { turnId } = await runTurn(server, thread.id, "plan it");
     const plan = await server.waitForNotification("turn/plan/updated");
     expect(plan.params).toEqual({
@@ -109,14 +96,14 @@ describe("more notifications and server requests", () => {
   });
 
   it("reports rate limits and model reroutes", async () => {
-    fake.enqueue(
+    fx.fake.enqueue(
       turn([sse.message("rerouted")], {
         model: "gpt-other",
         headers: { "x-codex-primary-used-percent": "42", "x-codex-primary-window-minutes": "300" },
       }),
     );
-    server = await startWithFakeModel(fake.url);
-    const { thread } = await server.call("thread/start", { cwd: workDir });
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
     const { turnId } = await runTurn(server, thread.id, "hi");
     const limits = await server.waitForNotification("account/rateLimits/updated");
     expect(limits.params.rateLimits.primary.usedPercent).toBe(42);
@@ -129,9 +116,9 @@ describe("more notifications and server requests", () => {
     const gate = new Promise<void>((resolve) => {
       open = resolve;
     });
-    fake.enqueue(turn([sse.message("SUMMARY")], { gate }));
-    server = await startWithFakeModel(fake.url);
-    const { thread } = await server.call("thread/start", { cwd: workDir });
+    fx.fake.enqueue(turn([sse.message("SUMMARY")], { gate }));
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
     await server.call("thread/compact/start", { threadId: thread.id });
     const started = await server.waitForNotification("turn/started", (p) => p.threadId === thread.id);
     const steer = await server.request("turn/steer", {
@@ -147,9 +134,9 @@ describe("more notifications and server requests", () => {
   });
 
   it("compacts a thread on thread/compact/start", async () => {
-    fake.enqueue(turn([sse.message("first")]), turn([sse.message("SUMMARY OF WORK")]), turn([sse.message("after")]));
-    server = await startWithFakeModel(fake.url);
-    const { thread } = await server.call("thread/start", { cwd: workDir });
+    fx.fake.enqueue(turn([sse.message("first")]), turn([sse.message("SUMMARY OF WORK")]), turn([sse.message("after")]));
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
     await runTurn(server, thread.id, "do something");
     const firstTurns = server.notifications("turn/started").length;
     expect(await server.call("thread/compact/start", { threadId: thread.id })).toEqual({});
@@ -165,7 +152,7 @@ describe("more notifications and server requests", () => {
     expect(done.params.turn.items.map((i: { type: string }) => i.type)).toContain("contextCompaction");
     await server.waitForNotification("thread/compacted", (p) => p.threadId === thread.id);
     await runTurn(server, thread.id, "continue");
-    const last = JSON.stringify(fake.responsesRequests().at(-1)?.body.input);
+    const last = JSON.stringify(fx.fake.responsesRequests().at(-1)?.body.input);
     expect(last).toContain("SUMMARY OF WORK");
   });
 });

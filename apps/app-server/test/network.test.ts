@@ -3,34 +3,20 @@
  * proxy policy does not list raises item/commandExecution/requestApproval with a
  * networkApprovalContext and proposedNetworkPolicyAmendments; accepting lets the request through.
  */
-import { execFileSync } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { rmSync } from "node:fs";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
+import { sse, turn } from "@codex-ts/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, makeTempDir, startWithFakeModel } from "./harness.js";
+import { bwrapWorks, useAppServerFixture } from "./harness.js";
 
-function bwrapWorks(): boolean {
-  try {
-    execFileSync("bwrap", ["--ro-bind", "/", "/", "--unshare-net", "--dev", "/dev", "true"], { stdio: "ignore", timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const sandboxed = process.platform === "linux" && bwrapWorks();
+const sandboxed = bwrapWorks();
 
-let fake: FakeResponsesServer;
+const fx = useAppServerFixture();
 let origin: http.Server;
 let originPort: number;
 let originHits: number;
-let servers: AppServerProcess[] = [];
-let workDir: string;
-let home: string;
 
 beforeEach(async () => {
-  fake = await startFakeResponsesServer();
   originHits = 0;
   origin = http.createServer((_req, res) => {
     originHits += 1;
@@ -38,28 +24,17 @@ beforeEach(async () => {
   });
   await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
   originPort = (origin.address() as AddressInfo).port;
-  workDir = makeTempDir("codex-work-");
-  home = makeTempDir("codex-home-");
 });
 afterEach(async () => {
-  for (const s of servers) await s.dispose();
-  servers = [];
-  await fake.close();
   await new Promise<void>((resolve) => origin.close(() => resolve()));
-  rmSync(workDir, { recursive: true, force: true });
-  rmSync(home, { recursive: true, force: true });
 });
 
 describe.skipIf(!sandboxed)("network approvals", () => {
   it("asks about an unlisted host with networkApprovalContext and lets it through once accepted", async () => {
     const cmd = `curl -s --noproxy '' -x "$HTTP_PROXY" http://localhost:${originPort}/`;
-    fake.enqueue(turn([sse.functionCall("exec_command", { cmd, yield_time_ms: 30_000 }, { callId: "net-1" })]), turn([sse.message("done")]));
-    const s = await startWithFakeModel(fake.url, {
-      codexHome: home,
-      extraConfig: "\n[network]\nenabled = true\nallow_local_binding = true\n",
-    });
-    servers.push(s);
-    const { thread } = await s.call("thread/start", { cwd: workDir, sandbox: "workspace-write", approvalPolicy: "on-request" });
+    fx.fake.enqueue(turn([sse.functionCall("exec_command", { cmd, yield_time_ms: 30_000 }, { callId: "net-1" })]), turn([sse.message("done")]));
+    const s = await fx.boot({ extraConfig: "\n[network]\nenabled = true\nallow_local_binding = true\n" });
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir, sandbox: "workspace-write", approvalPolicy: "on-request" });
     const { turn: t } = await s.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "fetch" }] });
     const request = await s.waitForServerRequest("item/commandExecution/requestApproval", 60_000);
     expect(request.params.itemId).toBe("net-1");

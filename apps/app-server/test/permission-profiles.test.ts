@@ -3,47 +3,34 @@
  * ids, `[permissions.<name>]` profiles from config.toml, the object selection shape, and the
  * errors Codex gives (unknown id, combined with `sandbox`, no experimentalApi).
  */
-import { rmSync } from "node:fs";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, makeTempDir, runTurn, startWithFakeModel } from "./harness.js";
+import { sse, turn } from "@codex-ts/test-support";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type AppServerProcess, runTurn, useAppServerFixture } from "./harness.js";
 
-let fake: FakeResponsesServer;
-let servers: AppServerProcess[] = [];
-let workDir: string;
+const fx = useAppServerFixture();
 let extraRoot: string;
 
-beforeEach(async () => {
-  fake = await startFakeResponsesServer();
-  workDir = makeTempDir("codex-work-");
-  extraRoot = makeTempDir("codex-extra-root-");
-});
-afterEach(async () => {
-  for (const s of servers) await s.dispose();
-  servers = [];
-  await fake.close();
-  rmSync(workDir, { recursive: true, force: true });
-  rmSync(extraRoot, { recursive: true, force: true });
+beforeEach(() => {
+  extraRoot = fx.tempDir("codex-extra-root-");
 });
 
-async function boot(extraConfig = "", capabilities?: Record<string, unknown>): Promise<AppServerProcess> {
-  const s = await startWithFakeModel(fake.url, { extraConfig, ...(capabilities ? { capabilities } : {}) });
-  servers.push(s);
-  return s;
+/** Each server gets its own CODEX_HOME. */
+function boot(extraConfig = "", capabilities?: Record<string, unknown>): Promise<AppServerProcess> {
+  return fx.boot({ codexHome: fx.tempDir("codex-home-"), extraConfig, ...(capabilities ? { capabilities } : {}) });
 }
 
 describe("thread/start and turn/start with a permission profile id", () => {
   it("maps built-in ids onto the session's sandbox policy", async () => {
     const s = await boot();
-    const readOnly = await s.call("thread/start", { cwd: workDir, permissions: ":read-only" });
+    const readOnly = await s.call("thread/start", { cwd: fx.workDir, permissions: ":read-only" });
     expect(readOnly.sandbox).toEqual({ type: "readOnly", networkAccess: false });
-    const workspace = await s.call("thread/start", { cwd: workDir, permissions: ":workspace" });
+    const workspace = await s.call("thread/start", { cwd: fx.workDir, permissions: ":workspace" });
     expect(workspace.sandbox).toMatchObject({ type: "workspaceWrite", networkAccess: false });
-    const full = await s.call("thread/start", { cwd: workDir, permissions: ":danger-full-access" });
+    const full = await s.call("thread/start", { cwd: fx.workDir, permissions: ":danger-full-access" });
     expect(full.sandbox).toEqual({ type: "dangerFullAccess" });
     // the older object selection, with a bounded modification
     const modified = await s.call("thread/start", {
-      cwd: workDir,
+      cwd: fx.workDir,
       permissions: {
         type: "profile",
         id: ":workspace",
@@ -72,20 +59,20 @@ describe("thread/start and turn/start with a permission profile id", () => {
         '":minimal" = "read"',
       ].join("\n"),
     );
-    const team = await s.call("thread/start", { cwd: workDir, permissions: "team" });
+    const team = await s.call("thread/start", { cwd: fx.workDir, permissions: "team" });
     expect(team.sandbox).toMatchObject({ type: "workspaceWrite", networkAccess: true });
     expect(team.sandbox.writableRoots).toContain(extraRoot);
-    const strict = await s.call("thread/start", { cwd: workDir, permissions: "strict" });
+    const strict = await s.call("thread/start", { cwd: fx.workDir, permissions: "strict" });
     expect(strict.sandbox).toMatchObject({ type: "workspaceWrite", networkAccess: false });
     expect(strict.sandbox.writableRoots).toContain(extraRoot);
     // rules this server cannot enforce are refused, never silently dropped
-    const fancy = await s.request("thread/start", { cwd: workDir, permissions: "fancy" });
+    const fancy = await s.request("thread/start", { cwd: fx.workDir, permissions: "fancy" });
     expect(fancy.error?.code).toBe(-32602);
     expect(fancy.error?.message).toContain("`fancy`");
     expect(fancy.error?.message).toContain("filesystem");
     // a profile supplied in the thread's config overrides works too
     const viaConfig = await s.call("thread/start", {
-      cwd: workDir,
+      cwd: fx.workDir,
       permissions: "adhoc",
       config: { "permissions.adhoc.extends": ":read-only" },
     });
@@ -94,16 +81,16 @@ describe("thread/start and turn/start with a permission profile id", () => {
 
   it("answers errors the way Codex does", async () => {
     const s = await boot();
-    const unknown = await s.request("thread/start", { cwd: workDir, permissions: "no-such-profile" });
+    const unknown = await s.request("thread/start", { cwd: fx.workDir, permissions: "no-such-profile" });
     expect(unknown.error?.code).toBe(-32602);
     expect(unknown.error?.message).toContain("`no-such-profile`");
     const both = await s.request("thread/start", {
-      cwd: workDir,
+      cwd: fx.workDir,
       permissions: ":workspace",
       sandbox: "read-only",
     });
     expect(both.error).toEqual({ code: -32600, message: "`permissions` cannot be combined with `sandbox`" });
-    const { thread } = await s.call("thread/start", { cwd: workDir });
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
     const turnBoth = await s.request("turn/start", {
       threadId: thread.id,
       input: [{ type: "text", text: "x" }],
@@ -120,7 +107,7 @@ describe("thread/start and turn/start with a permission profile id", () => {
     expect(turnUnknown.error?.message).toContain("`:nope`");
 
     const stable = await boot("", {});
-    const gated = await stable.request("thread/start", { cwd: workDir, permissions: ":workspace" });
+    const gated = await stable.request("thread/start", { cwd: fx.workDir, permissions: ":workspace" });
     expect(gated.error).toEqual({
       code: -32600,
       message: "thread/start.permissions requires experimentalApi capability",
@@ -128,46 +115,36 @@ describe("thread/start and turn/start with a permission profile id", () => {
   });
 
   it("thread/fork and thread/resume take a profile id too", async () => {
-    fake.enqueue(turn([sse.message("one")]));
-    const home = makeTempDir("codex-home-");
-    try {
-      const first = await startWithFakeModel(fake.url, { codexHome: home });
-      servers.push(first);
-      const { thread } = await first.call("thread/start", {
-        cwd: workDir,
-        permissions: ":danger-full-access",
-      });
-      await runTurn(first, thread.id, "first");
-      const forked = await first.call("thread/fork", { threadId: thread.id, permissions: ":read-only" });
-      expect(forked.sandbox).toEqual({ type: "readOnly", networkAccess: false });
-      const both = await first.request("thread/fork", {
-        threadId: thread.id,
-        permissions: ":read-only",
-        sandbox: "read-only",
-      });
-      expect(both.error).toEqual({
-        code: -32600,
-        message: "`permissions` cannot be combined with `sandbox`",
-      });
-      await first.dispose();
-      servers = servers.filter((s) => s !== first);
-      const second = await startWithFakeModel(fake.url, { codexHome: home });
-      servers.push(second);
-      const unknown = await second.request("thread/resume", { threadId: thread.id, permissions: "missing" });
-      expect(unknown.error?.code).toBe(-32602);
-      const resumed = await second.call("thread/resume", { threadId: thread.id, permissions: ":workspace" });
-      expect(resumed.sandbox.type).toBe("workspaceWrite");
-    } finally {
-      for (const s of servers) await s.dispose();
-      servers = [];
-      rmSync(home, { recursive: true, force: true });
-    }
+    fx.fake.enqueue(turn([sse.message("one")]));
+    const first = await fx.boot();
+    const { thread } = await first.call("thread/start", {
+      cwd: fx.workDir,
+      permissions: ":danger-full-access",
+    });
+    await runTurn(first, thread.id, "first");
+    const forked = await first.call("thread/fork", { threadId: thread.id, permissions: ":read-only" });
+    expect(forked.sandbox).toEqual({ type: "readOnly", networkAccess: false });
+    const both = await first.request("thread/fork", {
+      threadId: thread.id,
+      permissions: ":read-only",
+      sandbox: "read-only",
+    });
+    expect(both.error).toEqual({
+      code: -32600,
+      message: "`permissions` cannot be combined with `sandbox`",
+    });
+    await first.dispose();
+    const second = await fx.boot();
+    const unknown = await second.request("thread/resume", { threadId: thread.id, permissions: "missing" });
+    expect(unknown.error?.code).toBe(-32602);
+    const resumed = await second.call("thread/resume", { threadId: thread.id, permissions: ":workspace" });
+    expect(resumed.sandbox.type).toBe("workspaceWrite");
   });
 
   it("turn/start permissions switch the thread's sandbox for this and later turns", async () => {
-    fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]));
+    fx.fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]));
     const s = await boot();
-    const { thread } = await s.call("thread/start", { cwd: workDir, permissions: ":danger-full-access" });
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir, permissions: ":danger-full-access" });
     await runTurn(s, thread.id, "first", { permissions: ":read-only" });
     const settings = await s.waitForNotification("thread/settings/updated", (p) => p.threadId === thread.id);
     expect(settings.params.threadSettings.sandboxPolicy).toEqual({ type: "readOnly", networkAccess: false });

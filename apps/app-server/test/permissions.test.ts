@@ -3,67 +3,33 @@
  * the client grants a subset (only that subset becomes writable), serverRequest/resolved follows
  * the answer, and an answer with relative paths is rejected as invalid params (nothing granted).
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, makeTempDir, startWithFakeModel } from "./harness.js";
+import { sse, turn } from "@codex-ts/test-support";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type AppServerProcess, bwrapWorks, useAppServerFixture } from "./harness.js";
 
-function bwrapWorks(): boolean {
-  try {
-    execFileSync("bwrap", ["--ro-bind", "/", "/", "--unshare-net", "--dev", "/dev", "true"], { stdio: "ignore", timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const sandboxed = process.platform === "linux" && bwrapWorks();
+const sandboxed = bwrapWorks();
 
-let fake: FakeResponsesServer;
-let servers: AppServerProcess[] = [];
-let workDir: string;
-let home: string;
+const fx = useAppServerFixture();
 let dirA: string;
 let dirB: string;
 
-beforeEach(async () => {
-  fake = await startFakeResponsesServer();
-  workDir = makeTempDir("codex-work-");
-  home = makeTempDir("codex-home-");
-  dirA = makeTempDir("codex-grant-a-");
-  dirB = makeTempDir("codex-grant-b-");
-});
-afterEach(async () => {
-  for (const s of servers) await s.dispose();
-  servers = [];
-  await fake.close();
-  for (const dir of [workDir, home, dirA, dirB]) rmSync(dir, { recursive: true, force: true });
+beforeEach(() => {
+  dirA = fx.tempDir("codex-grant-a-");
+  dirB = fx.tempDir("codex-grant-b-");
 });
 
-async function boot(): Promise<AppServerProcess> {
-  const s = await startWithFakeModel(fake.url, { codexHome: home, extraConfig: "\n[features]\nrequest_permissions_tool = true\n" });
-  servers.push(s);
-  return s;
-}
+const boot = () => fx.boot({ extraConfig: "\n[features]\nrequest_permissions_tool = true\n" });
 
 const writeCall = (file: string, callId: string) =>
   turn([sse.functionCall("exec_command", { cmd: `echo data > '${file}'`, yield_time_ms: 10_000 }, { callId })]);
-
-function outputOf(callId: string): string {
-  for (const request of fake.responsesRequests()) {
-    const input = (request.body as { input?: any[] } | undefined)?.input ?? [];
-    const item = input.find((i) => i.type === "function_call_output" && i.call_id === callId);
-    if (item) return typeof item.output === "string" ? item.output : JSON.stringify(item.output);
-  }
-  return "";
-}
 
 async function startTurn(s: AppServerProcess): Promise<{ threadId: string; turnId: string }> {
   // Workspace-write with /tmp excluded, so dirA/dirB are not writable without a grant; never
   // escalate (a denied write stays denied).
   const { thread } = await s.call("thread/start", {
-    cwd: workDir,
+    cwd: fx.workDir,
     approvalPolicy: "on-request",
     sandbox: "workspace-write",
     config: { "sandbox_workspace_write.exclude_slash_tmp": true, "sandbox_workspace_write.exclude_tmpdir_env_var": true },
@@ -74,7 +40,7 @@ async function startTurn(s: AppServerProcess): Promise<{ threadId: string; turnI
 
 describe.skipIf(!sandboxed)("item/permissions/requestApproval", () => {
   it("grants only the subset the client returns", async () => {
-    fake.enqueue(
+    fx.fake.enqueue(
       turn([sse.functionCall("request_permissions", { reason: "need to write outputs", permissions: { file_system: { write: [dirA, dirB] } } }, { callId: "perm-1" })]),
       writeCall(path.join(dirA, "a.txt"), "w-a"),
       writeCall(path.join(dirB, "b.txt"), "w-b"),
@@ -85,21 +51,21 @@ describe.skipIf(!sandboxed)("item/permissions/requestApproval", () => {
     s.autoRespond = (m) => (m.method === "item/commandExecution/requestApproval" ? { decision: "decline" } : undefined);
     const { threadId, turnId } = await startTurn(s);
     const request = await s.waitForServerRequest("item/permissions/requestApproval", 60_000);
-    expect(request.params).toMatchObject({ threadId, turnId, itemId: "perm-1", cwd: workDir, reason: "need to write outputs" });
+    expect(request.params).toMatchObject({ threadId, turnId, itemId: "perm-1", cwd: fx.workDir, reason: "need to write outputs" });
     expect(JSON.stringify(request.params.permissions)).toContain(dirA);
     expect(JSON.stringify(request.params.permissions)).toContain(dirB);
     s.respond(request.id, { permissions: { fileSystem: { write: [dirA] } }, scope: "turn" });
     await s.waitForNotification("turn/completed", (p) => p.turn.id === turnId, 60_000);
     const resolved = s.messages.findIndex((m) => m.method === "serverRequest/resolved" && m.params.requestId === request.id);
     expect(resolved).toBeGreaterThan(s.messages.indexOf(request));
-    expect(outputOf("perm-1")).toContain(dirA);
-    expect(outputOf("perm-1")).not.toContain(dirB);
+    expect(fx.toolOutputText("perm-1")).toContain(dirA);
+    expect(fx.toolOutputText("perm-1")).not.toContain(dirB);
     expect(existsSync(path.join(dirA, "a.txt"))).toBe(true);
     expect(existsSync(path.join(dirB, "b.txt"))).toBe(false);
   });
 
   it("an answer with a relative path is invalid params: a warning, nothing granted", async () => {
-    fake.enqueue(
+    fx.fake.enqueue(
       turn([sse.functionCall("request_permissions", { permissions: { file_system: { write: [dirA] } } }, { callId: "perm-2" })]),
       turn([sse.message("ok")]),
     );
@@ -110,7 +76,7 @@ describe.skipIf(!sandboxed)("item/permissions/requestApproval", () => {
     await s.waitForNotification("turn/completed", (p) => p.turn.id === turnId, 60_000);
     const warning = s.notifications("warning").find((m) => m.params.message.includes("-32602"));
     expect(warning?.params.message).toContain("relative/dir");
-    expect(outputOf("perm-2")).toContain("denied");
+    expect(fx.toolOutputText("perm-2")).toContain("denied");
     expect(s.messages.some((m) => m.method === "serverRequest/resolved" && m.params.requestId === request.id)).toBe(true);
   });
 });

@@ -5,41 +5,22 @@
  */
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
+import { sse, turn } from "@codex-ts/test-support";
 import { parse as parseToml } from "smol-toml";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, makeTempDir, runTurn, startWithFakeModel } from "./harness.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { makeTempDir, runTurn, useAppServerFixture } from "./harness.js";
 
-let fake: FakeResponsesServer;
-let servers: AppServerProcess[] = [];
+const fx = useAppServerFixture();
 let repo: string;
-let home: string;
 
-beforeEach(async () => {
-  fake = await startFakeResponsesServer();
-  repo = realpathSync(makeTempDir("codex-repo-"));
-  home = makeTempDir("codex-home-");
+beforeEach(() => {
+  repo = realpathSync(fx.tempDir("codex-repo-"));
   mkdirSync(path.join(repo, ".git"));
   mkdirSync(path.join(repo, "src", "deep"), { recursive: true });
 });
-afterEach(async () => {
-  for (const s of servers) await s.dispose();
-  servers = [];
-  await fake.close();
-  rmSync(repo, { recursive: true, force: true });
-  rmSync(home, { recursive: true, force: true });
-});
 
-async function boot(extraConfig = ""): Promise<AppServerProcess> {
-  const s = await startWithFakeModel(fake.url, {
-    codexHome: home,
-    extraConfig: `# keep this comment\n${extraConfig}`,
-  });
-  servers.push(s);
-  return s;
-}
-
-const configText = () => readFileSync(path.join(home, "config.toml"), "utf8");
+const boot = (extraConfig = "") => fx.boot({ extraConfig: `# keep this comment\n${extraConfig}` });
+const configText = () => readFileSync(path.join(fx.home, "config.toml"), "utf8");
 /** The parsed `projects."<dir>".trust_level` (the writer may use a table or a dotted key). */
 const trustOf = (dir: string) =>
   (parseToml(configText()) as any).projects?.[dir]?.trust_level as string | undefined;
@@ -103,7 +84,7 @@ describe("thread/start and project trust", () => {
       path.join(repo, ".codex", "rules", "project.rules"),
       'prefix_rule(pattern=["mkdir"], decision="forbidden", justification="project rule says no")\n',
     );
-    fake.enqueue(
+    fx.fake.enqueue(
       turn([
         sse.functionCall(
           "exec_command",
@@ -117,11 +98,6 @@ describe("thread/start and project trust", () => {
     const { thread } = await s.call("thread/start", { cwd: repo, sandbox: "danger-full-access" });
     await runTurn(s, thread.id, "go");
     expect(existsSync(path.join(repo, "blocked-dir"))).toBe(false);
-    const outputs = fake
-      .responsesRequests()
-      .flatMap((r) =>
-        ((r.body as { input?: any[] }).input ?? []).filter((i) => i.type === "function_call_output"),
-      );
-    expect(JSON.stringify(outputs)).toContain("project rule says no");
+    expect(fx.toolOutputText("c1")).toContain("project rule says no");
   });
 });

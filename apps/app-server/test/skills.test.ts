@@ -5,38 +5,20 @@
  */
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, makeTempDir, runTurn, startWithFakeModel } from "./harness.js";
+import { sse, turn } from "@codex-ts/test-support";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type AppServerProcess, makeTempDir, runTurn, useAppServerFixture } from "./harness.js";
 
-let fake: FakeResponsesServer;
-let servers: AppServerProcess[] = [];
-let workDir: string;
+const fx = useAppServerFixture();
 let otherDir: string;
-let home: string;
 
-beforeEach(async () => {
-  fake = await startFakeResponsesServer();
-  workDir = makeTempDir("codex-work-");
-  otherDir = makeTempDir("codex-other-");
-  home = makeTempDir("codex-home-");
-  for (const dir of [workDir, otherDir]) {
+beforeEach(() => {
+  otherDir = fx.tempDir("codex-other-");
+  for (const dir of [fx.workDir, otherDir]) {
     mkdirSync(path.join(dir, ".git"));
     mkdirSync(path.join(dir, ".codex", "skills"), { recursive: true });
   }
 });
-afterEach(async () => {
-  for (const s of servers) await s.dispose();
-  servers = [];
-  await fake.close();
-  for (const dir of [workDir, otherDir, home]) rmSync(dir, { recursive: true, force: true });
-});
-
-async function boot(): Promise<AppServerProcess> {
-  const s = await startWithFakeModel(fake.url, { codexHome: home });
-  servers.push(s);
-  return s;
-}
 
 const skillDir = (root: string, name: string) => path.join(root, ".codex", "skills", name);
 const skillMd = (name: string, description: string, body = "") => `---\nname: ${name}\ndescription: ${description}\n---\n${body}\n`;
@@ -54,48 +36,48 @@ async function changedCount(s: AppServerProcess, n: number): Promise<void> {
 
 describe("skills", () => {
   it("watches a thread's skill roots: create, edit, invalid, delete; mentions inject SKILL.md; unsubscribe stops the watch", async () => {
-    fake.enqueue(turn([sse.message("done")]));
-    const s = await boot();
-    const { thread } = await s.call("thread/start", { cwd: workDir });
-    expect((await list(s, workDir)).skills).toEqual([]);
+    fx.fake.enqueue(turn([sse.message("done")]));
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
+    expect((await list(s, fx.workDir)).skills).toEqual([]);
 
     // Create (a burst: folder, then SKILL.md written in two steps) → one notification.
-    mkdirSync(skillDir(workDir, "alpha"));
-    writeFileSync(path.join(skillDir(workDir, "alpha"), "SKILL.md"), skillMd("alpha", "first version", "ALPHA-BODY-7781"));
-    appendFileSync(path.join(skillDir(workDir, "alpha"), "SKILL.md"), "more instructions\n");
+    mkdirSync(skillDir(fx.workDir, "alpha"));
+    writeFileSync(path.join(skillDir(fx.workDir, "alpha"), "SKILL.md"), skillMd("alpha", "first version", "ALPHA-BODY-7781"));
+    appendFileSync(path.join(skillDir(fx.workDir, "alpha"), "SKILL.md"), "more instructions\n");
     await changedCount(s, 1);
-    const created = await list(s, workDir);
+    const created = await list(s, fx.workDir);
     expect(created.skills.map((k: any) => [k.name, k.description])).toEqual([["alpha", "first version"]]);
 
     // Edit → the list reflects it without forceReload.
-    writeFileSync(path.join(skillDir(workDir, "alpha"), "SKILL.md"), skillMd("alpha", "second version", "ALPHA-BODY-7781"));
+    writeFileSync(path.join(skillDir(fx.workDir, "alpha"), "SKILL.md"), skillMd("alpha", "second version", "ALPHA-BODY-7781"));
     await changedCount(s, 2);
-    expect((await list(s, workDir)).skills[0].description).toBe("second version");
+    expect((await list(s, fx.workDir)).skills[0].description).toBe("second version");
 
     // A `$alpha` mention puts SKILL.md in the request body.
     await runTurn(s, thread.id, "please use $alpha now");
-    const body = JSON.stringify(fake.responsesRequests()[0]?.body);
+    const body = JSON.stringify(fx.fake.responsesRequests()[0]?.body);
     expect(body).toContain("ALPHA-BODY-7781");
     expect(body).toContain("<skill>");
 
     // Invalid frontmatter → an error entry, not a throw.
-    mkdirSync(skillDir(workDir, "broken"));
-    writeFileSync(path.join(skillDir(workDir, "broken"), "SKILL.md"), "no frontmatter here\n");
+    mkdirSync(skillDir(fx.workDir, "broken"));
+    writeFileSync(path.join(skillDir(fx.workDir, "broken"), "SKILL.md"), "no frontmatter here\n");
     await changedCount(s, 3);
-    const withError = await list(s, workDir);
-    expect(withError.errors.map((e: any) => e.path)).toEqual([path.join(skillDir(workDir, "broken"), "SKILL.md")]);
+    const withError = await list(s, fx.workDir);
+    expect(withError.errors.map((e: any) => e.path)).toEqual([path.join(skillDir(fx.workDir, "broken"), "SKILL.md")]);
 
     // Delete → gone.
-    rmSync(skillDir(workDir, "alpha"), { recursive: true });
+    rmSync(skillDir(fx.workDir, "alpha"), { recursive: true });
     await changedCount(s, 4);
-    expect((await list(s, workDir)).skills).toEqual([]);
+    expect((await list(s, fx.workDir)).skills).toEqual([]);
     expect(s.notifications("skills/changed")).toHaveLength(4);
 
     // Unsubscribe drops the watch: a change under workDir no longer notifies. A second thread in
     // another project proves the watcher still runs (its change is reported, the earlier one is not).
     expect((await s.call("thread/unsubscribe", { threadId: thread.id })).status).toBe("unsubscribed");
-    mkdirSync(skillDir(workDir, "ignored"));
-    writeFileSync(path.join(skillDir(workDir, "ignored"), "SKILL.md"), skillMd("ignored", "not watched"));
+    mkdirSync(skillDir(fx.workDir, "ignored"));
+    writeFileSync(path.join(skillDir(fx.workDir, "ignored"), "SKILL.md"), skillMd("ignored", "not watched"));
     await s.call("thread/start", { cwd: otherDir });
     mkdirSync(skillDir(otherDir, "other"));
     writeFileSync(path.join(skillDir(otherDir, "other"), "SKILL.md"), skillMd("other", "watched"));
@@ -109,20 +91,20 @@ describe("skills", () => {
     try {
       mkdirSync(path.join(extra, "gamma"));
       writeFileSync(path.join(extra, "gamma", "SKILL.md"), skillMd("gamma", "from an extra root"));
-      mkdirSync(skillDir(workDir, "delta"));
-      writeFileSync(path.join(skillDir(workDir, "delta"), "SKILL.md"), skillMd("delta", "repo skill"));
-      const s = await boot();
-      await s.call("thread/start", { cwd: workDir });
-      expect((await list(s, workDir)).skills.map((k: any) => k.name)).toEqual(["delta"]);
+      mkdirSync(skillDir(fx.workDir, "delta"));
+      writeFileSync(path.join(skillDir(fx.workDir, "delta"), "SKILL.md"), skillMd("delta", "repo skill"));
+      const s = await fx.boot();
+      await s.call("thread/start", { cwd: fx.workDir });
+      expect((await list(s, fx.workDir)).skills.map((k: any) => k.name)).toEqual(["delta"]);
 
       expect(await s.call("skills/extraRoots/set", { extraRoots: [extra] })).toEqual({});
-      expect((await list(s, workDir)).skills.map((k: any) => k.name).sort()).toEqual(["delta", "gamma"]);
+      expect((await list(s, fx.workDir)).skills.map((k: any) => k.name).sort()).toEqual(["delta", "gamma"]);
       const relative = await s.request("skills/extraRoots/set", { extraRoots: ["relative/dir"] });
       expect(relative.error?.code).toBe(-32602);
 
       const written = await s.call("skills/config/write", { name: "delta", enabled: false });
       expect(written.effectiveEnabled).toBe(false);
-      const delta = (await list(s, workDir)).skills.find((k: any) => k.name === "delta");
+      const delta = (await list(s, fx.workDir)).skills.find((k: any) => k.name === "delta");
       expect(delta.enabled).toBe(false);
       const config = await s.call("config/read", {});
       expect(JSON.stringify(config.config.skills)).toContain("delta");

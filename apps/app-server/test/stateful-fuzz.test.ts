@@ -1,47 +1,24 @@
-import { rmSync } from "node:fs";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { afterEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, makeTempDir, runTurn, startWithFakeModel } from "./harness.js";
+import { seededRandom, sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { runTurn, useAppServerFixture } from "./harness.js";
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-let server: AppServerProcess | undefined;
-let fake: FakeResponsesServer | undefined;
-let workDir: string | undefined;
-afterEach(async () => {
-  await server?.dispose();
-  server = undefined;
-  await fake?.close();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
+const fx = useAppServerFixture();
 
 describe("stateful fuzzing", () => {
   it("random valid and invalid calls on live threads never wedge a thread", { timeout: 240_000 }, async () => {
-    fake = await startFakeResponsesServer();
     for (let i = 0; i < 400; i++) {
-      fake.enqueue(
+      fx.fake.enqueue(
         i % 3 === 0
           ? turn([sse.functionCall("exec_command", { cmd: "sleep 0.2; echo fuzz", yield_time_ms: 5_000 })])
           : turn([sse.message(`answer ${i}`, { deltas: 2 })]),
       );
     }
-    workDir = makeTempDir("codex-work-");
-    server = await startWithFakeModel(fake.url);
-    const s = server;
+    const s = await fx.boot();
     const threads = [
-      (await s.call("thread/start", { cwd: workDir })).thread.id as string,
-      (await s.call("thread/start", { cwd: workDir, ephemeral: true })).thread.id as string,
+      (await s.call("thread/start", { cwd: fx.workDir })).thread.id as string,
+      (await s.call("thread/start", { cwd: fx.workDir, ephemeral: true })).thread.id as string,
     ];
-    const next = rng(42);
+    const next = seededRandom(42);
     const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
     const activeTurn = (threadId: string): string | undefined => {
       let id: string | undefined;

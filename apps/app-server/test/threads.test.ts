@@ -1,49 +1,27 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, makeTempDir, runTurn, startWithFakeModel } from "./harness.js";
+import { sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { makeTempDir, runTurn, useAppServerFixture } from "./harness.js";
 
-let fake: FakeResponsesServer;
-let servers: AppServerProcess[] = [];
-let workDir: string;
-let home: string;
-
-beforeEach(async () => {
-  fake = await startFakeResponsesServer();
-  workDir = makeTempDir("codex-work-");
-  home = makeTempDir("codex-home-");
-});
-afterEach(async () => {
-  for (const s of servers) await s.dispose();
-  servers = [];
-  await fake.close();
-  rmSync(workDir, { recursive: true, force: true });
-  rmSync(home, { recursive: true, force: true });
-});
-
-async function boot(): Promise<AppServerProcess> {
-  const s = await startWithFakeModel(fake.url, { codexHome: home });
-  servers.push(s);
-  return s;
-}
+const fx = useAppServerFixture();
 
 const shape = (turns: { id: string; status: string; items: { type: string; text?: string }[] }[]) =>
   turns.map((t) => ({ id: t.id, status: t.status, items: t.items.map((i) => [i.type, i.text ?? null]) }));
 
 describe("thread lifecycle", () => {
   it("resume after a server restart returns the same turns", async () => {
-    fake.enqueue(turn([sse.message("first answer")]), turn([sse.message("second answer")]));
-    const first = await boot();
-    const { thread } = await first.call("thread/start", { cwd: workDir });
+    fx.fake.enqueue(turn([sse.message("first answer")]), turn([sse.message("second answer")]));
+    const first = await fx.boot();
+    const { thread } = await first.call("thread/start", { cwd: fx.workDir });
     await runTurn(first, thread.id, "one");
     await runTurn(first, thread.id, "two");
     const before = (await first.call("thread/read", { threadId: thread.id, includeTurns: true })).thread.turns;
     expect(before).toHaveLength(2);
     expect(await first.close()).toBe(0);
 
-    fake.enqueue(turn([sse.message("third answer")]));
-    const second = await boot();
+    fx.fake.enqueue(turn([sse.message("third answer")]));
+    const second = await fx.boot();
     const resumed = await second.call("thread/resume", { threadId: thread.id });
     expect(resumed.thread.id).toBe(thread.id);
     expect(shape(resumed.thread.turns)).toEqual(shape(before));
@@ -52,27 +30,27 @@ describe("thread lifecycle", () => {
 
     // The resumed session carries the history to the model.
     await runTurn(second, thread.id, "three");
-    const body = JSON.stringify(fake.responsesRequests().at(-1)?.body.input);
+    const body = JSON.stringify(fx.fake.responsesRequests().at(-1)?.body.input);
     expect(body).toContain("first answer");
     expect(body).toContain("second answer");
   });
 
   it("resumes by rollout path (experimental)", async () => {
-    fake.enqueue(turn([sse.message("answer")]));
-    const s = await boot();
-    const { thread } = await s.call("thread/start", { cwd: workDir });
+    fx.fake.enqueue(turn([sse.message("answer")]));
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
     await runTurn(s, thread.id, "hello");
     expect(await s.close()).toBe(0);
-    const again = await boot();
+    const again = await fx.boot();
     const resumed = await again.call("thread/resume", { threadId: "", path: thread.path });
     expect(resumed.thread.id).toBe(thread.id);
     expect(resumed.thread.turns).toHaveLength(1);
   });
 
   it("forks a thread into a new id with the copied turns", async () => {
-    fake.enqueue(turn([sse.message("a1")]), turn([sse.message("a2")]));
-    const s = await boot();
-    const { thread } = await s.call("thread/start", { cwd: workDir });
+    fx.fake.enqueue(turn([sse.message("a1")]), turn([sse.message("a2")]));
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
     const { turnId: firstTurn } = await runTurn(s, thread.id, "q1");
     await runTurn(s, thread.id, "q2");
     const forked = await s.call("thread/fork", { threadId: thread.id });
@@ -92,19 +70,19 @@ describe("thread lifecycle", () => {
     const listed = (await s.call("thread/list", {})).data.map((t: { id: string }) => t.id);
     expect(listed).not.toContain(scratch.thread.id);
     expect(listed).toContain(partial.thread.id);
-    fake.enqueue(turn([sse.message("a3")]));
+    fx.fake.enqueue(turn([sse.message("a3")]));
     await runTurn(s, scratch.thread.id, "q3");
-    expect(JSON.stringify(fake.responsesRequests().at(-1)?.body.input)).toContain("a2");
+    expect(JSON.stringify(fx.fake.responsesRequests().at(-1)?.body.input)).toContain("a2");
     const loaded = await s.call("thread/loaded/list", {});
     expect(loaded.data).toEqual(expect.arrayContaining([thread.id, forked.thread.id, partial.thread.id]));
   });
 
   it("lists, names (loaded and unloaded), archives and unarchives", async () => {
-    fake.enqueue(turn([sse.message("hi")]));
-    const s = await boot();
-    const { thread } = await s.call("thread/start", { cwd: workDir });
+    fx.fake.enqueue(turn([sse.message("hi")]));
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
     await runTurn(s, thread.id, "hello list");
-    const other = (await s.call("thread/start", { cwd: workDir, ephemeral: true })).thread;
+    const other = (await s.call("thread/start", { cwd: fx.workDir, ephemeral: true })).thread;
     expect(other.ephemeral).toBe(true);
     expect(other.path).toBeNull();
 
@@ -138,15 +116,15 @@ describe("thread lifecycle", () => {
 
   it("lists interactive sources by default, others on request", async () => {
     const id = "01a1fe00-0000-7000-8000-0000000000e1";
-    const dir = path.join(home, "sessions", "2026", "01", "02");
+    const dir = path.join(fx.home, "sessions", "2026", "01", "02");
     mkdirSync(dir, { recursive: true });
-    const meta = { id, timestamp: "2026-01-02T03:04:05.000Z", cwd: workDir, originator: "codex_exec", cli_version: "0.169.0", source: "exec", model_provider: "openai" };
+    const meta = { id, timestamp: "2026-01-02T03:04:05.000Z", cwd: fx.workDir, originator: "codex_exec", cli_version: "0.169.0", source: "exec", model_provider: "openai" };
     writeFileSync(
       path.join(dir, `rollout-2026-01-02T03-04-05-${id}.jsonl`),
       `${JSON.stringify({ timestamp: meta.timestamp, type: "session_meta", payload: meta })}\n`,
     );
-    const s = await boot();
-    const { thread } = await s.call("thread/start", { cwd: workDir });
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
     const ids = (await s.call("thread/list", {})).data.map((t: { id: string }) => t.id);
     expect(ids).toContain(thread.id);
     expect(ids).not.toContain(id);
@@ -155,23 +133,23 @@ describe("thread lifecycle", () => {
   });
 
   it("keeps per-turn overrides for later turns", async () => {
-    fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]), turn([sse.message("three")]));
-    const s = await boot();
-    const { thread } = await s.call("thread/start", { cwd: workDir });
+    fx.fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]), turn([sse.message("three")]));
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
     await runTurn(s, thread.id, "default model");
     await runTurn(s, thread.id, "switch", { model: "gpt-override", effort: "high" });
     const settings = await s.waitForNotification("thread/settings/updated", (p) => p.threadId === thread.id);
     expect(settings.params.threadSettings.model).toBe("gpt-override");
     await runTurn(s, thread.id, "still switched");
-    const models = fake.responsesRequests().map((r) => r.body.model);
+    const models = fx.fake.responsesRequests().map((r) => r.body.model);
     expect(models).toEqual(["gpt-test", "gpt-override", "gpt-override"]);
   });
 
   it("applies thread/start settings: config overrides and instructions", async () => {
-    fake.enqueue(turn([sse.message("ok")]));
-    const s = await boot();
+    fx.fake.enqueue(turn([sse.message("ok")]));
+    const s = await fx.boot();
     const started = await s.call("thread/start", {
-      cwd: workDir,
+      cwd: fx.workDir,
       config: { model_reasoning_effort: "high" },
       baseInstructions: "BASE INSTRUCTIONS FOR TEST",
       developerInstructions: "DEVELOPER NOTE FOR TEST",
@@ -182,32 +160,32 @@ describe("thread lifecycle", () => {
     expect(started.approvalPolicy).toBe("on-request");
     expect(started.sandbox).toEqual({ type: "dangerFullAccess" });
     await runTurn(s, started.thread.id, "go");
-    const body = fake.responsesRequests()[0]?.body;
+    const body = fx.fake.responsesRequests()[0]?.body;
     expect(body.instructions).toContain("BASE INSTRUCTIONS FOR TEST");
     expect(JSON.stringify(body.input)).toContain("DEVELOPER NOTE FOR TEST");
     expect(body.reasoning?.effort).toBe("high");
   });
 
   it("passes runtimeWorkspaceRoots to the model's environment context", async () => {
-    fake.enqueue(turn([sse.message("ok")]));
+    fx.fake.enqueue(turn([sse.message("ok")]));
     const extraRoot = makeTempDir("codex-root-");
     try {
-      const s = await boot();
-      const { thread } = await s.call("thread/start", { cwd: workDir, runtimeWorkspaceRoots: [extraRoot] });
+      const s = await fx.boot();
+      const { thread } = await s.call("thread/start", { cwd: fx.workDir, runtimeWorkspaceRoots: [extraRoot] });
       await runTurn(s, thread.id, "go");
-      expect(JSON.stringify(fake.responsesRequests()[0]?.body.input)).toContain(extraRoot);
+      expect(JSON.stringify(fx.fake.responsesRequests()[0]?.body.input)).toContain(extraRoot);
     } finally {
       rmSync(extraRoot, { recursive: true, force: true });
     }
   });
 
   it("passes a turn's outputSchema to the model request", async () => {
-    fake.enqueue(turn([sse.message('{"ok":true}')]));
-    const s = await boot();
-    const { thread } = await s.call("thread/start", { cwd: workDir });
+    fx.fake.enqueue(turn([sse.message('{"ok":true}')]));
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
     const schema = { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"], additionalProperties: false };
     await runTurn(s, thread.id, "json please", { outputSchema: schema });
-    expect(fake.responsesRequests()[0]?.body.text.format).toMatchObject({ type: "json_schema", schema });
+    expect(fx.fake.responsesRequests()[0]?.body.text.format).toMatchObject({ type: "json_schema", schema });
   });
 
   it("accepts text, image and localImage inputs", async () => {
@@ -215,20 +193,20 @@ describe("thread lifecycle", () => {
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
       "base64",
     );
-    writeFileSync(path.join(workDir, "pic.png"), png);
-    fake.enqueue(turn([sse.message("nice pictures")]));
-    const s = await boot();
-    const { thread } = await s.call("thread/start", { cwd: workDir });
+    writeFileSync(path.join(fx.workDir, "pic.png"), png);
+    fx.fake.enqueue(turn([sse.message("nice pictures")]));
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
     const { turn: t } = await s.call("turn/start", {
       threadId: thread.id,
       input: [
         { type: "text", text: "look at these" },
         { type: "image", url: "https://example.com/a.png" },
-        { type: "localImage", path: path.join(workDir, "pic.png") },
+        { type: "localImage", path: path.join(fx.workDir, "pic.png") },
       ],
     });
     await s.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
-    const body = JSON.stringify(fake.responsesRequests()[0]?.body.input);
+    const body = JSON.stringify(fx.fake.responsesRequests()[0]?.body.input);
     expect(body).toContain("https://example.com/a.png");
     expect(body).toContain("data:image/png;base64");
     expect(body).toContain("look at these");
@@ -237,21 +215,21 @@ describe("thread lifecycle", () => {
   });
 
   it("keeps per-turn overrides across a server restart", async () => {
-    fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]));
-    const first = await boot();
-    const { thread } = await first.call("thread/start", { cwd: workDir });
+    fx.fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]));
+    const first = await fx.boot();
+    const { thread } = await first.call("thread/start", { cwd: fx.workDir });
     await runTurn(first, thread.id, "switch", { model: "gpt-override" });
     expect(await first.close()).toBe(0);
-    const second = await boot();
+    const second = await fx.boot();
     const resumed = await second.call("thread/resume", { threadId: thread.id });
     expect(resumed.model).toBe("gpt-override");
     await runTurn(second, thread.id, "after restart");
-    expect(fake.responsesRequests().map((r) => r.body.model)).toEqual(["gpt-override", "gpt-override"]);
+    expect(fx.fake.responsesRequests().map((r) => r.body.model)).toEqual(["gpt-override", "gpt-override"]);
   });
 
   it("unsubscribe stops notifications for that thread", async () => {
-    const s = await boot();
-    const { thread } = await s.call("thread/start", { cwd: workDir });
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
     expect((await s.call("thread/unsubscribe", { threadId: thread.id })).status).toBe("unsubscribed");
     expect((await s.call("thread/unsubscribe", { threadId: thread.id })).status).toBe("notSubscribed");
     expect((await s.call("thread/unsubscribe", { threadId: "01900000-0000-7000-8000-000000000000" })).status).toBe("notLoaded");
@@ -260,17 +238,17 @@ describe("thread lifecycle", () => {
 
 describe("wrong ids and wrong states", () => {
   it("answers clear errors", async () => {
-    fake.enqueue(turn([sse.functionCall("exec_command", { cmd: "sleep 30", yield_time_ms: 60_000 })]));
-    const s = await boot();
+    fx.fake.enqueue(turn([sse.functionCall("exec_command", { cmd: "sleep 30", yield_time_ms: 60_000 })]));
+    const s = await fx.boot();
     const missing = "01900000-0000-7000-8000-000000000000";
     const unknownTurn = await s.request("turn/start", { threadId: missing, input: [{ type: "text", text: "x" }] });
     expect(unknownTurn.error).toEqual({ code: -32600, message: `thread not found: ${missing}` });
     const readMissing = await s.request("thread/read", { threadId: missing });
     expect(readMissing.error?.code).toBe(-32600);
 
-    const badCwd = await s.request("thread/start", { cwd: path.join(workDir, "missing") });
+    const badCwd = await s.request("thread/start", { cwd: path.join(fx.workDir, "missing") });
     expect(badCwd.error?.message).toContain("cwd is not an existing directory");
-    const { thread } = await s.call("thread/start", { cwd: workDir });
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
     const steer = await s.request("turn/steer", { threadId: thread.id, expectedTurnId: "t", input: [{ type: "text", text: "x" }] });
     expect(steer.error).toEqual({ code: -32600, message: "no active turn to steer" });
     const badParams = await s.request("turn/start", { threadId: thread.id, input: [{ type: "text", text: 5 }] });

@@ -1,44 +1,21 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, type Message, makeTempDir, runTurn, startWithFakeModel } from "./harness.js";
+import { sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { type AppServerProcess, type Message, runTurn, useAppServerFixture } from "./harness.js";
 
-let fake: FakeResponsesServer;
-let server: AppServerProcess | undefined;
-let workDir: string;
-
-beforeEach(async () => {
-  fake = await startFakeResponsesServer();
-  workDir = makeTempDir("codex-work-");
-});
-afterEach(async () => {
-  await server?.dispose();
-  server = undefined;
-  await fake.close();
-  rmSync(workDir, { recursive: true, force: true });
-});
+const fx = useAppServerFixture();
 
 const indexOf = (s: AppServerProcess, predicate: (m: Message) => boolean) => s.messages.findIndex(predicate);
 
-/** The function_call_output the model received for `callId` in a later request. */
-function toolOutput(callId: string): unknown {
-  for (const request of fake.responsesRequests()) {
-    for (const item of request.body?.input ?? []) {
-      if (item.type === "function_call_output" && item.call_id === callId) return item.output;
-    }
-  }
-  return undefined;
-}
-
 describe("tool turns", () => {
   it("runs a command: item/started, output delta, item/completed, output fed back to the model", async () => {
-    fake.enqueue(
+    fx.fake.enqueue(
       turn([sse.functionCall("exec_command", { cmd: "echo tool-output", yield_time_ms: 10_000 }, { callId: "call-echo" })]),
       turn([sse.message("done")]),
     );
-    server = await startWithFakeModel(fake.url);
-    const { thread } = await server.call("thread/start", { cwd: workDir });
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
     const { completed } = await runTurn(server, thread.id, "run echo");
     expect(completed.params.turn.status).toBe("completed");
 
@@ -50,17 +27,17 @@ describe("tool turns", () => {
     expect(done?.params.item.aggregatedOutput).toContain("tool-output");
     const deltas = server.notifications("item/commandExecution/outputDelta").map((m) => m.params.delta).join("");
     expect(deltas).toContain("tool-output");
-    expect(JSON.stringify(toolOutput("call-echo"))).toContain("tool-output");
+    expect(JSON.stringify(fx.toolOutput("call-echo"))).toContain("tool-output");
     expect(completed.params.turn.items.map((i: { type: string }) => i.type)).toContain("commandExecution");
   });
 });
 
 describe("approvals", () => {
   async function approvalTurn(answer: (request: Message) => unknown, file: string, followUps = 1) {
-    fake.enqueue(turn([sse.functionCall("exec_command", { cmd: `touch ${file}`, yield_time_ms: 10_000 }, { callId: "call-touch" })]));
-    for (let i = 0; i < followUps; i++) fake.enqueue(turn([sse.message("after approval")]));
-    server = await startWithFakeModel(fake.url);
-    const { thread } = await server.call("thread/start", { cwd: workDir, approvalPolicy: "untrusted" });
+    fx.fake.enqueue(turn([sse.functionCall("exec_command", { cmd: `touch ${file}`, yield_time_ms: 10_000 }, { callId: "call-touch" })]));
+    for (let i = 0; i < followUps; i++) fx.fake.enqueue(turn([sse.message("after approval")]));
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir, approvalPolicy: "untrusted" });
     const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "touch it" }] });
     const request = await server.waitForServerRequest("item/commandExecution/requestApproval");
     expect(request.params.threadId).toBe(thread.id);
@@ -81,26 +58,26 @@ describe("approvals", () => {
   it("accept runs the command", async () => {
     const { completed } = await approvalTurn(() => ({ decision: "accept" }), "accepted.txt");
     expect(completed.params.turn.status).toBe("completed");
-    expect(existsSync(path.join(workDir, "accepted.txt"))).toBe(true);
+    expect(existsSync(path.join(fx.workDir, "accepted.txt"))).toBe(true);
   });
 
   it("decline does not run it and the model hears so", async () => {
     const { completed } = await approvalTurn(() => ({ decision: "decline" }), "declined.txt");
     expect(completed.params.turn.status).toBe("completed");
-    expect(existsSync(path.join(workDir, "declined.txt"))).toBe(false);
-    expect(toolOutput("call-touch")).toBeDefined();
+    expect(existsSync(path.join(fx.workDir, "declined.txt"))).toBe(false);
+    expect(fx.toolOutput("call-touch")).toBeDefined();
   });
 
   it("cancel stops the turn without running the command", async () => {
     const { completed } = await approvalTurn(() => ({ decision: "cancel" }), "cancelled.txt", 0);
     expect(completed.params.turn.status).toBe("interrupted");
-    expect(existsSync(path.join(workDir, "cancelled.txt"))).toBe(false);
+    expect(existsSync(path.join(fx.workDir, "cancelled.txt"))).toBe(false);
   });
 
   it("interrupt while an approval is pending resolves the request first, then completes the turn", async () => {
-    fake.enqueue(turn([sse.functionCall("exec_command", { cmd: "touch never.txt", yield_time_ms: 10_000 })]));
-    server = await startWithFakeModel(fake.url);
-    const { thread } = await server.call("thread/start", { cwd: workDir, approvalPolicy: "untrusted" });
+    fx.fake.enqueue(turn([sse.functionCall("exec_command", { cmd: "touch never.txt", yield_time_ms: 10_000 })]));
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir, approvalPolicy: "untrusted" });
     const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "touch" }] });
     const request = await server.waitForServerRequest("item/commandExecution/requestApproval");
     await server.call("turn/interrupt", { threadId: thread.id, turnId: t.id });
@@ -109,15 +86,15 @@ describe("approvals", () => {
     const resolved = indexOf(server, (m) => m.method === "serverRequest/resolved" && m.params.requestId === request.id);
     expect(resolved).toBeGreaterThanOrEqual(0);
     expect(resolved).toBeLessThan(indexOf(server, (m) => m.method === "turn/completed"));
-    expect(existsSync(path.join(workDir, "never.txt"))).toBe(false);
+    expect(existsSync(path.join(fx.workDir, "never.txt"))).toBe(false);
   });
 });
 
 describe("interrupt", () => {
   it("interrupts a running command and ends the turn interrupted", async () => {
-    fake.enqueue(turn([sse.functionCall("exec_command", { cmd: "sleep 30", yield_time_ms: 60_000 })]));
-    server = await startWithFakeModel(fake.url);
-    const { thread } = await server.call("thread/start", { cwd: workDir });
+    fx.fake.enqueue(turn([sse.functionCall("exec_command", { cmd: "sleep 30", yield_time_ms: 60_000 })]));
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
     const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "sleep" }] });
     await server.waitForNotification("item/started", (p) => p.item.type === "commandExecution");
     await server.call("turn/interrupt", { threadId: thread.id, turnId: t.id });
@@ -132,13 +109,13 @@ describe("dynamic tools", () => {
   const PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
   it("calls the client with item/tool/call and feeds text and image output back", async () => {
-    fake.enqueue(
+    fx.fake.enqueue(
       turn([sse.functionCall("lookup", { q: "cats" }, { callId: "call-dyn" })]),
       turn([sse.message("thanks")]),
     );
-    server = await startWithFakeModel(fake.url);
+    const server = await fx.boot();
     const { thread } = await server.call("thread/start", {
-      cwd: workDir,
+      cwd: fx.workDir,
       dynamicTools: [{ name: "lookup", description: "Look something up", inputSchema: { type: "object", properties: { q: { type: "string" } } } }],
     });
     const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "look" }] });
@@ -163,7 +140,7 @@ describe("dynamic tools", () => {
     expect(started).toBeDefined();
     const resolved = indexOf(server, (m) => m.method === "serverRequest/resolved" && m.params.requestId === call.id);
     expect(resolved).toBeGreaterThan(0);
-    const output = JSON.stringify(toolOutput("call-dyn"));
+    const output = JSON.stringify(fx.toolOutput("call-dyn"));
     expect(output).toContain("found cats");
     expect(output).toContain("data:image/png;base64");
   });

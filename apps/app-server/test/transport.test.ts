@@ -1,15 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, startServer } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { useAppServerFixture } from "./harness.js";
 
-let server: AppServerProcess | undefined;
-afterEach(async () => {
-  await server?.dispose();
-  server = undefined;
-});
+const fx = useAppServerFixture();
 
 describe("transport and handshake", () => {
   it("rejects requests before initialize, then answers initialize with the server facts", async () => {
-    server = await startServer();
+    const server = await fx.spawn();
     const early = await server.request("thread/list", {});
     expect(early.error).toEqual({ code: -32600, message: "Not initialized" });
 
@@ -24,7 +20,7 @@ describe("transport and handshake", () => {
   });
 
   it("answers with standard JSON-RPC error codes", async () => {
-    server = await startServer();
+    const server = await fx.spawn();
     const badInit = await server.request("initialize", { clientInfo: { name: 7 } });
     expect(badInit.error?.code).toBe(-32602);
     expect(badInit.error?.message).toContain("clientInfo.name");
@@ -43,7 +39,7 @@ describe("transport and handshake", () => {
   });
 
   it("writes messages without a jsonrpc field and accepts input with or without one", async () => {
-    server = await startServer();
+    const server = await fx.spawn();
     server.send({ jsonrpc: "2.0", id: "init", method: "initialize", params: { clientInfo: { name: "c", version: "1" } } });
     const reply = await server.waitFor((m) => m.id === "init");
     expect(reply.result.codexHome).toBe(server.codexHome);
@@ -51,14 +47,14 @@ describe("transport and handshake", () => {
   });
 
   it("exits cleanly with code 0 when the client disconnects", async () => {
-    server = await startServer();
+    const server = await fx.spawn();
     await server.initialize();
     const code = await server.close();
     expect(code).toBe(0);
   });
 
   it("gates experimental fields behind capabilities.experimentalApi", async () => {
-    server = await startServer();
+    const server = await fx.spawn();
     await server.initialize({});
     const gated = await server.request("thread/start", { dynamicTools: [] });
     expect(gated.error).toEqual({ code: -32600, message: "thread/start.dynamicTools requires experimentalApi capability" });

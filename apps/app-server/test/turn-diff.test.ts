@@ -2,37 +2,23 @@
  * turn/diff/updated carries core's `turn_diff`: the whole turn's diff so far (baseline → now), one
  * notification per patch, not a concatenation of per-patch diffs.
  */
-import { rmSync } from "node:fs";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, makeTempDir, runTurn, startWithFakeModel } from "./harness.js";
+import { sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { runTurn, useAppServerFixture } from "./harness.js";
 
-let fake: FakeResponsesServer;
-let server: AppServerProcess | undefined;
-let workDir: string;
-
-beforeEach(async () => {
-  fake = await startFakeResponsesServer();
-  workDir = makeTempDir("codex-work-");
-});
-afterEach(async () => {
-  await server?.dispose();
-  server = undefined;
-  await fake.close();
-  rmSync(workDir, { recursive: true, force: true });
-});
+const fx = useAppServerFixture();
 
 describe("turn/diff/updated", () => {
   it("reports the aggregated diff of the whole turn after each patch", async () => {
     const add = "*** Begin Patch\n*** Add File: notes.txt\n+first line\n*** End Patch\n";
     const update = "*** Begin Patch\n*** Update File: notes.txt\n@@\n-first line\n+changed line\n*** End Patch\n";
-    fake.enqueue(
+    fx.fake.enqueue(
       turn([sse.customToolCall("apply_patch", add, { callId: "p1" })]),
       turn([sse.customToolCall("apply_patch", update, { callId: "p2" })]),
       turn([sse.message("done")]),
     );
-    server = await startWithFakeModel(fake.url);
-    const { thread } = await server.call("thread/start", { cwd: workDir });
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
     const { turnId } = await runTurn(server, thread.id, "edit");
     const diffs = server.notifications("turn/diff/updated").filter((m) => m.params.turnId === turnId);
     expect(diffs).toHaveLength(2);

@@ -1,42 +1,19 @@
-import { rmSync } from "node:fs";
-import { type FakeResponsesServer, fail, sse, startFakeResponsesServer, turn, usage } from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppServerProcess, makeTempDir, runTurn, startWithFakeModel } from "./harness.js";
+import { fail, sse, turn, usage } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { runTurn, useAppServerFixture } from "./harness.js";
 
-let fake: FakeResponsesServer;
-let servers: AppServerProcess[] = [];
-let workDir: string;
-let home: string;
-
-beforeEach(async () => {
-  fake = await startFakeResponsesServer();
-  workDir = makeTempDir("codex-work-");
-  home = makeTempDir("codex-home-");
-});
-afterEach(async () => {
-  for (const s of servers) await s.dispose();
-  servers = [];
-  await fake.close();
-  rmSync(workDir, { recursive: true, force: true });
-  rmSync(home, { recursive: true, force: true });
-});
-
-async function boot(capabilities?: Record<string, unknown>): Promise<AppServerProcess> {
-  const s = await startWithFakeModel(fake.url, { codexHome: home, ...(capabilities ? { capabilities } : {}) });
-  servers.push(s);
-  return s;
-}
+const fx = useAppServerFixture();
 
 describe("turns", () => {
   it("runs a plain turn: thread/start, turn/start, streamed deltas, turn/completed", async () => {
-    fake.enqueue(
+    fx.fake.enqueue(
       turn([sse.reasoning("thinking hard"), sse.message("Hello there!", { deltas: 3 })], { usage: usage(10, 5) }),
     );
-    const s = await boot();
-    const started = await s.call("thread/start", { cwd: workDir });
+    const s = await fx.boot();
+    const started = await s.call("thread/start", { cwd: fx.workDir });
     const threadId = started.thread.id;
     expect(started.thread.status).toEqual({ type: "idle" });
-    expect(started.cwd).toBe(workDir);
+    expect(started.cwd).toBe(fx.workDir);
     expect(started.model).toBe("gpt-test");
     expect(started.modelProvider).toBe("fake");
     const announced = await s.waitForNotification("thread/started", (p) => p.thread.id === threadId);
@@ -75,9 +52,9 @@ describe("turns", () => {
   });
 
   it("ends a turn failed with the error when the model server fails", async () => {
-    fake.enqueue(fail.status(400, { body: { error: { message: "bad request from fake" } } }));
-    const s = await boot();
-    const { thread } = await s.call("thread/start", { cwd: workDir });
+    fx.fake.enqueue(fail.status(400, { body: { error: { message: "bad request from fake" } } }));
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
     const { completed } = await runTurn(s, thread.id, "boom");
     expect(completed.params.turn.status).toBe("failed");
     expect(completed.params.turn.error.message).toBeTruthy();
@@ -86,10 +63,10 @@ describe("turns", () => {
   });
 
   it("runs turns on several threads at once, each notification tagged with its thread", async () => {
-    const s = await boot();
-    const a = (await s.call("thread/start", { cwd: workDir })).thread.id;
-    const b = (await s.call("thread/start", { cwd: workDir })).thread.id;
-    fake.enqueue(turn([sse.message("from one")]), turn([sse.message("from two")]));
+    const s = await fx.boot();
+    const a = (await s.call("thread/start", { cwd: fx.workDir })).thread.id;
+    const b = (await s.call("thread/start", { cwd: fx.workDir })).thread.id;
+    fx.fake.enqueue(turn([sse.message("from one")]), turn([sse.message("from two")]));
     const [ta, tb] = await Promise.all([
       s.call("turn/start", { threadId: a, input: [{ type: "text", text: "one" }] }),
       s.call("turn/start", { threadId: b, input: [{ type: "text", text: "two" }] }),
@@ -105,17 +82,17 @@ describe("turns", () => {
   });
 
   it("rebuilds every item of a persistExtendedHistory thread after a restart", async () => {
-    fake.enqueue(
+    fx.fake.enqueue(
       turn([sse.functionCall("exec_command", { cmd: "echo extended", yield_time_ms: 10_000 })]),
       turn([sse.message("ran it")]),
     );
-    const first = await boot();
-    const { thread } = await first.call("thread/start", { cwd: workDir, persistExtendedHistory: true });
+    const first = await fx.boot();
+    const { thread } = await first.call("thread/start", { cwd: fx.workDir, persistExtendedHistory: true });
     await runTurn(first, thread.id, "run");
     const live = (await first.call("thread/read", { threadId: thread.id, includeTurns: true })).thread.turns;
     expect(await first.close()).toBe(0);
 
-    const second = await boot();
+    const second = await fx.boot();
     const resumed = await second.call("thread/resume", { threadId: thread.id });
     const items = resumed.thread.turns[0].items;
     expect(items.map((i: { type: string }) => i.type)).toEqual(["userMessage", "commandExecution", "agentMessage"]);
@@ -126,14 +103,14 @@ describe("turns", () => {
   });
 
   it("flushes the rollout when the client disconnects mid-turn", async () => {
-    fake.enqueue(turn([sse.functionCall("exec_command", { cmd: "sleep 30", yield_time_ms: 60_000 })]));
-    const first = await boot();
-    const { thread } = await first.call("thread/start", { cwd: workDir });
+    fx.fake.enqueue(turn([sse.functionCall("exec_command", { cmd: "sleep 30", yield_time_ms: 60_000 })]));
+    const first = await fx.boot();
+    const { thread } = await first.call("thread/start", { cwd: fx.workDir });
     await first.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "remember me" }] });
     await first.waitForNotification("item/started", (p) => p.item.type === "commandExecution");
     expect(await first.close()).toBe(0);
 
-    const second = await boot();
+    const second = await fx.boot();
     const read = await second.call("thread/read", { threadId: thread.id, includeTurns: true });
     expect(read.thread.turns).toHaveLength(1);
     expect(read.thread.turns[0].status).toBe("interrupted");
@@ -142,9 +119,9 @@ describe("turns", () => {
   });
 
   it("honours optOutNotificationMethods", async () => {
-    fake.enqueue(turn([sse.message("quiet", { deltas: 2 })]));
-    const s = await boot({ experimentalApi: true, optOutNotificationMethods: ["item/agentMessage/delta", "thread/started"] });
-    const { thread } = await s.call("thread/start", { cwd: workDir });
+    fx.fake.enqueue(turn([sse.message("quiet", { deltas: 2 })]));
+    const s = await fx.boot({ capabilities: { experimentalApi: true, optOutNotificationMethods: ["item/agentMessage/delta", "thread/started"] } });
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
     await runTurn(s, thread.id, "hi");
     expect(s.notifications("item/agentMessage/delta")).toHaveLength(0);
     expect(s.notifications("thread/started")).toHaveLength(0);
