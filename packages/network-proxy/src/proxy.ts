@@ -14,7 +14,7 @@ import {
   type NetworkPolicySpec,
   PROXY_ERROR_HEADER_VALUES,
 } from "./policy.js";
-import { pipeBoth } from "./relay.js";
+import { forwardTo, relayBoth, UpstreamReader } from "./relay.js";
 import { handleSocksConnection } from "./socks5.js";
 
 /** The protocol an attempt used (the app-server's `NetworkApprovalProtocol` values). */
@@ -23,6 +23,12 @@ export type NetworkAttemptProtocol = "http" | "https" | "socks5Tcp";
 export interface SocketAddress {
   host: string;
   port: number;
+}
+
+/** A dialled upstream connection: its socket (paused) and the reader its bytes arrive through. */
+export interface Upstream {
+  socket: net.Socket;
+  reader: UpstreamReader;
 }
 
 export interface LookupAddress {
@@ -226,7 +232,7 @@ class ProxyServer implements NetworkProxy {
       else socket.destroy();
     });
     this.socksServer = net.createServer(
-      { allowHalfOpen: true, highWaterMark: RELAY_HIGH_WATER_MARK },
+      { allowHalfOpen: true, highWaterMark: RELAY_HIGH_WATER_MARK, noDelay: true },
       (s) => {
         this.track(s);
         void handleSocksConnection(s, this);
@@ -367,18 +373,27 @@ class ProxyServer implements NetworkProxy {
     return pending;
   }
 
-  /** Dial `address:port`, resolving once connected; a timeout or error rejects. */
-  dial(address: string, port: number): Promise<net.Socket> {
+  /**
+   * Dial `address:port`, resolving once connected; a timeout or error rejects. The socket is
+   * paused; its bytes flow once the caller starts its reader.
+   */
+  dial(address: string, port: number): Promise<Upstream> {
     return new Promise((resolve, reject) => {
+      const reader = new UpstreamReader();
       // `highWaterMark` reaches the socket's streams at runtime; @types/node does not list it here.
       const options: net.NetConnectOpts & { highWaterMark: number } = {
         host: address,
         port,
         allowHalfOpen: true,
         highWaterMark: RELAY_HIGH_WATER_MARK,
+        // A relay forwards what it gets at once; the client already decided how to batch it.
+        noDelay: true,
+        ...reader.connectOptions(),
       };
       const socket = net.connect(options);
+      socket.pause();
       this.track(socket);
+      socket.once("close", () => reader.release());
       const timer = setTimeout(() => {
         const err = Object.assign(new Error(`connect to ${address}:${port} timed out`), {
           code: "ETIMEDOUT",
@@ -388,7 +403,7 @@ class ProxyServer implements NetworkProxy {
       socket.once("connect", () => {
         clearTimeout(timer);
         socket.off("error", onError);
-        resolve(socket);
+        resolve({ socket, reader });
       });
       const onError = (err: Error) => {
         clearTimeout(timer);
@@ -493,13 +508,14 @@ class ProxyServer implements NetworkProxy {
     port: number,
     fail: (status: number, message: string) => void,
   ): Promise<void> {
-    let upstream: net.Socket;
+    let dialled: Upstream;
     try {
-      upstream = await this.dial(address, port);
+      dialled = await this.dial(address, port);
     } catch (err) {
       fail(502, `upstream error: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
+    const { socket: upstream, reader } = dialled;
     const client = req.socket;
     if (client.destroyed) {
       upstream.destroy();
@@ -527,36 +543,38 @@ class ProxyServer implements NetworkProxy {
       upstream.destroy();
       fail(502, `upstream error: ${reason}`);
     };
-    const onHead = (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    const onHead = (chunk: Buffer): boolean => {
+      // A copy: the chunk's memory is read into again after this returns.
+      pending = Buffer.concat([pending, chunk]);
       const end = pending.indexOf("\r\n\r\n");
       if (end === -1) {
-        if (pending.length > MAX_RESPONSE_HEAD) {
-          upstream.off("data", onHead);
-          failBeforeHead("response head too large");
-        }
-        return;
+        if (pending.length <= MAX_RESPONSE_HEAD) return true;
+        failBeforeHead("response head too large");
+        return false;
       }
-      upstream.off("data", onHead);
       const rewritten = rewriteResponseHead(pending.subarray(0, end).toString("latin1"));
       if (rewritten === null) {
         failBeforeHead("malformed response head");
-        return;
+        return false;
       }
       headDone = true;
-      client.write(Buffer.from(rewritten, "latin1"));
       const rest = pending.subarray(end + 4);
-      if (rest.length > 0) client.write(rest);
-      upstream.pipe(client);
+      pending = Buffer.alloc(0);
+      let more = client.write(Buffer.from(rewritten, "latin1"));
+      if (rest.length > 0) more = client.write(rest);
+      reader.setHandler(forwardTo(upstream, reader, client));
+      if (!more) client.once("drain", () => upstream.resume());
+      return more;
     };
-    upstream.on("data", onHead);
     upstream.on("error", (err) => {
       if (headDone) client.destroy();
       else failBeforeHead(err.message);
     });
     upstream.on("end", () => {
-      if (!headDone) failBeforeHead("closed before answering");
+      if (headDone) client.end();
+      else failBeforeHead("closed before answering");
     });
+    reader.start(upstream, onHead);
   }
 
   private async onConnect(req: http.IncomingMessage, client: net.Socket, head: Buffer): Promise<void> {
@@ -580,7 +598,7 @@ class ProxyServer implements NetworkProxy {
       else reply("502 Bad Gateway");
       return;
     }
-    let upstream: net.Socket;
+    let upstream: Upstream;
     try {
       upstream = await this.dial(auth.address, port);
     } catch {
@@ -588,11 +606,11 @@ class ProxyServer implements NetworkProxy {
       return;
     }
     if (client.destroyed) {
-      upstream.destroy();
+      upstream.socket.destroy();
       return;
     }
     client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-    if (head.length > 0) upstream.write(head);
-    pipeBoth(client, upstream);
+    if (head.length > 0) upstream.socket.write(head);
+    relayBoth(client, upstream.socket, upstream.reader);
   }
 }

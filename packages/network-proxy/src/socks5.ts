@@ -9,8 +9,8 @@
  */
 import net from "node:net";
 import { normalizeHost } from "./policy.js";
-import type { NetworkAccessRequest } from "./proxy.js";
-import { pipeBoth } from "./relay.js";
+import type { NetworkAccessRequest, Upstream } from "./proxy.js";
+import { relayBoth } from "./relay.js";
 
 export const SOCKS_REPLY = {
   succeeded: 0x00,
@@ -31,7 +31,7 @@ export interface SocksHost {
   ): Promise<
     { ok: true; address: string; family: number } | { ok: false; kind: "blocked" | "resolve-failed" }
   >;
-  dial(address: string, port: number): Promise<net.Socket>;
+  dial(address: string, port: number): Promise<Upstream>;
 }
 
 /** Read exactly `n` bytes (leaving any extra in the stream); `undefined` if the peer went away first. */
@@ -122,6 +122,24 @@ function replyForDialError(err: unknown): number {
 /** Serve one SOCKS5 client connection to completion. Never throws. */
 export async function handleSocksConnection(client: net.Socket, host: SocksHost): Promise<void> {
   client.on("error", () => client.destroy());
+  // The method reply is held back while the client's request is already here (a client that sends
+  // greeting and request together), then goes out with the final reply in one write; a client
+  // that waits for it gets it before we wait for its request.
+  let heldReply: Buffer | undefined;
+  const flushHeld = () => {
+    if (heldReply && !client.destroyed) client.write(heldReply);
+    heldReply = undefined;
+  };
+  const send = (bytes: Buffer, end: boolean) => {
+    const out = heldReply ? Buffer.concat([heldReply, bytes]) : bytes;
+    heldReply = undefined;
+    if (end) client.end(out);
+    else client.write(out);
+  };
+  const read = (n: number) => {
+    if (heldReply && client.readableLength < n) flushHeld();
+    return readBytes(client, n);
+  };
   try {
     const greeting = await readBytes(client, 2);
     if (greeting?.[0] !== 5) {
@@ -137,9 +155,9 @@ export async function handleSocksConnection(client: net.Socket, host: SocksHost)
       client.end(Buffer.from([5, 0xff]));
       return;
     }
-    client.write(Buffer.from([5, 0x00]));
+    heldReply = Buffer.from([5, 0x00]);
 
-    const request = await readBytes(client, 4);
+    const request = await read(4);
     if (request?.[0] !== 5) {
       client.destroy();
       return;
@@ -148,55 +166,57 @@ export async function handleSocksConnection(client: net.Socket, host: SocksHost)
     const atyp = request[3];
     let targetHost: string;
     if (atyp === 1) {
-      const b = await readBytes(client, 4);
+      const b = await read(4);
       if (!b) return void client.destroy();
       targetHost = Array.from(b).join(".");
     } else if (atyp === 3) {
-      const len = await readBytes(client, 1);
-      const name = len?.[0] ? await readBytes(client, len[0]) : undefined;
+      const len = await read(1);
+      const name = len?.[0] ? await read(len[0]) : undefined;
       if (!name) return void client.destroy();
       targetHost = name.toString("utf8");
     } else if (atyp === 4) {
-      const b = await readBytes(client, 16);
+      const b = await read(16);
       if (!b) return void client.destroy();
       targetHost = ipv6FromBytes(b);
     } else {
-      client.end(reply(SOCKS_REPLY.addressTypeNotSupported));
+      send(reply(SOCKS_REPLY.addressTypeNotSupported), true);
       return;
     }
-    const portBuf = await readBytes(client, 2);
+    const portBuf = await read(2);
     if (!portBuf) return void client.destroy();
     const port = portBuf.readUInt16BE(0);
     if (command !== 1) {
-      client.end(reply(SOCKS_REPLY.commandNotSupported));
+      send(reply(SOCKS_REPLY.commandNotSupported), true);
       return;
     }
 
     const auth = await host.authorize({ host: targetHost, port, protocol: "socks5Tcp" });
     if (!auth.ok) {
-      client.end(
+      send(
         reply(auth.kind === "blocked" ? SOCKS_REPLY.notAllowedByRuleset : SOCKS_REPLY.hostUnreachable),
+        true,
       );
       return;
     }
-    let upstream: net.Socket;
+    let upstream: Upstream;
     try {
       upstream = await host.dial(auth.address, port);
     } catch (err) {
-      if (!client.destroyed) client.end(reply(replyForDialError(err)));
+      if (!client.destroyed) send(reply(replyForDialError(err)), true);
       return;
     }
     if (client.destroyed) {
-      upstream.destroy();
+      upstream.socket.destroy();
       return;
     }
-    client.write(
+    send(
       reply(SOCKS_REPLY.succeeded, {
-        address: upstream.localAddress ?? "0.0.0.0",
-        port: upstream.localPort ?? 0,
+        address: upstream.socket.localAddress ?? "0.0.0.0",
+        port: upstream.socket.localPort ?? 0,
       }),
+      false,
     );
-    pipeBoth(client, upstream);
+    relayBoth(client, upstream.socket, upstream.reader);
   } catch {
     client.destroy();
   }
