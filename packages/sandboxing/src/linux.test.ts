@@ -3,8 +3,10 @@ import net from "node:net";
 import path from "node:path";
 import {
   AdditionalPermissionProfile,
-  PermissionProfile,
+  globEntry,
+  type PermissionProfile,
   readOnlyPermissionProfile,
+  specialEntry,
   workspaceWritePermissionProfile,
 } from "@codex-ts/protocol";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -12,11 +14,9 @@ import { buildBwrapArgv } from "./linux.js";
 import { type ResolveOptions, resolvePolicy } from "./policy.js";
 import { prepareSandboxedCommand } from "./prepare.js";
 import { closeHostBridges } from "./proxy-bridge.js";
-import { removeDir, run, tempDir } from "./test-util.js";
+import { testEnv as env, noTmp, removeDir, restrictedProfile, run, tempDir } from "./test-util.js";
 
 const onLinux = process.platform === "linux";
-const noTmp = { excludeSlashTmp: true, excludeTmpdirEnvVar: true };
-const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
 
 let root: string;
 let outside: string;
@@ -146,18 +146,11 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
   it("a deny-read glob hides the file", async () => {
     fs.writeFileSync(path.join(root, "src/.env"), "TOKEN=hunter2\n");
     fs.writeFileSync(path.join(root, "src/ok.txt"), "visible\n");
-    const profile = PermissionProfile.parse({
-      type: "managed",
-      network: "restricted",
-      file_system: {
-        type: "restricted",
-        entries: [
-          { path: { type: "special", value: { kind: "root" } }, access: "read" },
-          { path: { type: "special", value: { kind: "project_roots" } }, access: "write" },
-          { path: { type: "glob_pattern", pattern: "**/.env" }, access: "deny" },
-        ],
-      },
-    });
+    const profile = restrictedProfile([
+      specialEntry({ kind: "root" }, "read"),
+      specialEntry({ kind: "project_roots" }, "write"),
+      globEntry("**/.env", "deny"),
+    ]);
     const r = await sandboxed(
       profile,
       `cat src/ok.txt; cat src/.env || echo env-hidden; echo y > src/.env || echo env-unwritable`,
@@ -172,17 +165,10 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
   it("a denied directory cannot be listed or read", async () => {
     fs.mkdirSync(path.join(root, "private"));
     fs.writeFileSync(path.join(root, "private/key"), "k3y\n");
-    const profile = PermissionProfile.parse({
-      type: "managed",
-      network: "restricted",
-      file_system: {
-        type: "restricted",
-        entries: [
-          { path: { type: "special", value: { kind: "root" } }, access: "read" },
-          { path: { type: "special", value: { kind: "project_roots", subpath: "private" } }, access: "deny" },
-        ],
-      },
-    });
+    const profile = restrictedProfile([
+      specialEntry({ kind: "root" }, "read"),
+      specialEntry({ kind: "project_roots", subpath: "private" }, "deny"),
+    ]);
     const r = await sandboxed(profile, `ls private || echo ls-refused; cat private/key || echo cat-refused`);
     expect(r.stdout).toContain("ls-refused");
     expect(r.stdout).toContain("cat-refused");
@@ -192,21 +178,11 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
   it("a write grant inside a denied directory still works, the rest of it stays hidden", async () => {
     fs.mkdirSync(path.join(root, "private/pub"), { recursive: true });
     fs.writeFileSync(path.join(root, "private/key"), "k3y\n");
-    const profile = PermissionProfile.parse({
-      type: "managed",
-      network: "restricted",
-      file_system: {
-        type: "restricted",
-        entries: [
-          { path: { type: "special", value: { kind: "root" } }, access: "read" },
-          { path: { type: "special", value: { kind: "project_roots", subpath: "private" } }, access: "deny" },
-          {
-            path: { type: "special", value: { kind: "project_roots", subpath: "private/pub" } },
-            access: "write",
-          },
-        ],
-      },
-    });
+    const profile = restrictedProfile([
+      specialEntry({ kind: "root" }, "read"),
+      specialEntry({ kind: "project_roots", subpath: "private" }, "deny"),
+      specialEntry({ kind: "project_roots", subpath: "private/pub" }, "write"),
+    ]);
     const r = await sandboxed(
       profile,
       `echo p > private/pub/out && echo pub-ok; cat private/key || echo key-hidden`,
@@ -218,17 +194,10 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
   });
 
   it("restricted reads expose only the listed roots", async () => {
-    const profile = PermissionProfile.parse({
-      type: "managed",
-      network: "restricted",
-      file_system: {
-        type: "restricted",
-        entries: [
-          { path: { type: "special", value: { kind: "minimal" } }, access: "read" },
-          { path: { type: "special", value: { kind: "project_roots" } }, access: "write" },
-        ],
-      },
-    });
+    const profile = restrictedProfile([
+      specialEntry({ kind: "minimal" }, "read"),
+      specialEntry({ kind: "project_roots" }, "write"),
+    ]);
     fs.writeFileSync(path.join(outside, "elsewhere.txt"), "nope\n");
     const r = await sandboxed(
       profile,

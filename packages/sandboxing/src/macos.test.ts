@@ -1,11 +1,13 @@
 import {
-  PermissionProfile,
+  pathEntry,
   readOnlyPermissionProfile,
+  specialEntry,
   workspaceWritePermissionProfile,
 } from "@codex-ts/protocol";
 import { describe, expect, it } from "vitest";
 import { buildSeatbeltCommand, SANDBOX_EXEC_PATH, SEATBELT_BASE_POLICY } from "./macos.js";
 import { resolvePolicy } from "./policy.js";
+import { restrictedProfile } from "./test-util.js";
 
 // Paths under /Users do not exist on the test machine, so they stay literal (no symlink resolution).
 const cwd = "/Users/dev/proj";
@@ -90,22 +92,12 @@ describe("Seatbelt profile generation (golden text)", () => {
   });
 
   it("restricted reads, an explicit grant under a protected path, a denied path and proxy-only network", () => {
-    const profile = PermissionProfile.parse({
-      type: "managed",
-      network: "restricted",
-      file_system: {
-        type: "restricted",
-        entries: [
-          { path: { type: "path", path: "/usr/lib" }, access: "read" },
-          { path: { type: "special", value: { kind: "project_roots" } }, access: "write" },
-          {
-            path: { type: "special", value: { kind: "project_roots", subpath: ".git/hooks" } },
-            access: "write",
-          },
-          { path: { type: "special", value: { kind: "project_roots", subpath: "secrets" } }, access: "deny" },
-        ],
-      },
-    });
+    const profile = restrictedProfile([
+      pathEntry("/usr/lib", "read"),
+      specialEntry({ kind: "project_roots" }, "write"),
+      specialEntry({ kind: "project_roots", subpath: ".git/hooks" }, "write"),
+      specialEntry({ kind: "project_roots", subpath: "secrets" }, "deny"),
+    ]);
     const policy = resolvePolicy(profile, {
       cwd,
       workspaceRoots: [cwd],

@@ -2,8 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import {
   AdditionalPermissionProfile,
-  PermissionProfile,
+  globEntry,
+  pathEntry,
   readOnlyPermissionProfile,
+  specialEntry,
   workspaceWritePermissionProfile,
 } from "@codex-ts/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -16,7 +18,7 @@ import {
   hasFullDiskWrite,
   resolvePolicy,
 } from "./policy.js";
-import { removeDir, tempDir } from "./test-util.js";
+import { noTmp, removeDir, restrictedProfile, tempDir } from "./test-util.js";
 
 let root: string;
 beforeEach(() => {
@@ -27,8 +29,6 @@ beforeEach(() => {
   fs.writeFileSync(path.join(root, "deep/a/b/c/far.env"), "F=1");
 });
 afterEach(() => removeDir(root));
-
-const noTmp = { excludeSlashTmp: true, excludeTmpdirEnvVar: true };
 
 describe("resolvePolicy", () => {
   it("disabled and external profiles resolve to no filesystem sandbox", () => {
@@ -63,16 +63,7 @@ describe("resolvePolicy", () => {
   it("project_roots subpaths resolve under every root", () => {
     const other = tempDir();
     try {
-      const profile = PermissionProfile.parse({
-        type: "managed",
-        network: "restricted",
-        file_system: {
-          type: "restricted",
-          entries: [
-            { path: { type: "special", value: { kind: "project_roots", subpath: "src" } }, access: "write" },
-          ],
-        },
-      });
+      const profile = restrictedProfile([specialEntry({ kind: "project_roots", subpath: "src" }, "write")]);
       const p = resolvePolicy(profile, { cwd: root, workspaceRoots: [root, other] });
       expect(canWritePath(p, path.join(root, "src/x"))).toBe(true);
       expect(canWritePath(p, path.join(other, "src/x"))).toBe(true);
@@ -126,20 +117,13 @@ describe("resolvePolicy", () => {
   });
 
   it("deny beats write and read; the most specific rule wins", () => {
-    const profile = PermissionProfile.parse({
-      type: "managed",
-      network: "restricted",
-      file_system: {
-        type: "restricted",
-        entries: [
-          { path: { type: "special", value: { kind: "root" } }, access: "read" },
-          { path: { type: "path", path: root }, access: "write" },
-          { path: { type: "path", path: `${root}/src` }, access: "none" },
-          { path: { type: "path", path: `${root}/src` }, access: "write" },
-          { path: { type: "path", path: `${root}/src/public` }, access: "read" },
-        ],
-      },
-    });
+    const profile = restrictedProfile([
+      specialEntry({ kind: "root" }, "read"),
+      pathEntry(root, "write"),
+      { path: { type: "path", path: `${root}/src` }, access: "none" }, // the wire's old name for deny
+      pathEntry(`${root}/src`, "write"),
+      pathEntry(`${root}/src/public`, "read"),
+    ]);
     const p = resolvePolicy(profile, { cwd: root });
     expect(accessFor(p, `${root}/src/x`)).toBe("deny");
     expect(accessFor(p, `${root}/src/public/y`)).toBe("read");
@@ -172,19 +156,12 @@ describe("resolvePolicy", () => {
   });
 
   it(":tmpdir and /tmp resolve; :minimal gives platform reads; unknown special paths are ignored with a warning", () => {
-    const profile = PermissionProfile.parse({
-      type: "managed",
-      network: "restricted",
-      file_system: {
-        type: "restricted",
-        entries: [
-          { path: { type: "special", value: { kind: "minimal" } }, access: "read" },
-          { path: { type: "special", value: { kind: "tmpdir" } }, access: "write" },
-          { path: { type: "special", value: { kind: "slash_tmp" } }, access: "write" },
-          { path: { type: "special", value: { kind: "future_thing" } }, access: "write" },
-        ],
-      },
-    });
+    const profile = restrictedProfile([
+      specialEntry({ kind: "minimal" }, "read"),
+      specialEntry({ kind: "tmpdir" }, "write"),
+      specialEntry({ kind: "slash_tmp" }, "write"),
+      { path: { type: "special", value: { kind: "future_thing" } }, access: "write" }, // unknown on the wire
+    ]);
     const p = resolvePolicy(profile, { cwd: root, tmpdir: root, platform: "linux" });
     expect(canWritePath(p, path.join(root, "t"))).toBe(true);
     expect(canWritePath(p, "/tmp/zzz-not-there")).toBe(true);
@@ -195,18 +172,7 @@ describe("resolvePolicy", () => {
 
   it("deny-read globs are expanded with a bounded scan depth", () => {
     const profile = (depth?: number) =>
-      PermissionProfile.parse({
-        type: "managed",
-        network: "restricted",
-        file_system: {
-          type: "restricted",
-          ...(depth ? { glob_scan_max_depth: depth } : {}),
-          entries: [
-            { path: { type: "special", value: { kind: "root" } }, access: "read" },
-            { path: { type: "glob_pattern", pattern: "**/*.env" }, access: "deny" },
-          ],
-        },
-      });
+      restrictedProfile([specialEntry({ kind: "root" }, "read"), globEntry("**/*.env", "deny")], depth);
     const shallow = resolvePolicy(profile(2), { cwd: root });
     expect(canReadPath(shallow, path.join(root, "secret.env"))).toBe(false);
     expect(canReadPath(shallow, path.join(root, "deep/a/b/c/far.env"))).toBe(true); // beyond depth 2

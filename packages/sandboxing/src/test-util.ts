@@ -2,8 +2,34 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { type FileSystemSandboxEntry, PermissionProfile } from "@codex-ts/protocol";
 
 /** Shared by the tests only (not exported from the package). */
+
+/** A PATH-only environment for the commands the tests run. */
+export const testEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
+
+/** Workspace-write options that leave /tmp and $TMPDIR unwritable (the test dirs live there). */
+export const noTmp = { excludeSlashTmp: true, excludeTmpdirEnvVar: true };
+
+/**
+ * A managed profile with a restricted network whose filesystem rules are exactly `entries`,
+ * parsed like wire input (so raw JSON entries get the same upgrades a config file's would).
+ */
+export function restrictedProfile(
+  entries: ReadonlyArray<FileSystemSandboxEntry | Record<string, unknown>>,
+  globScanMaxDepth?: number,
+): PermissionProfile {
+  return PermissionProfile.parse({
+    type: "managed",
+    network: "restricted",
+    file_system: {
+      type: "restricted",
+      ...(globScanMaxDepth ? { glob_scan_max_depth: globScanMaxDepth } : {}),
+      entries,
+    },
+  });
+}
 
 export function tempDir(prefix = "sbx-test-"): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { AdditionalPermissionProfile } from "@codex-ts/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { outsideDir, removeDir, run, tempDir } from "./test-util.js";
+import { testEnv as env, outsideDir, removeDir, run, tempDir } from "./test-util.js";
 import { createSandboxWrapper } from "./wrapper.js";
 
 let cwd: string;
@@ -15,8 +15,6 @@ afterEach(() => {
   removeDir(cwd);
   removeDir(outside);
 });
-
-const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
 
 describe.skipIf(process.platform !== "linux")(
   "createSandboxWrapper (core's runner seam) under real bwrap",
