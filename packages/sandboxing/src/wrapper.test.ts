@@ -3,7 +3,7 @@ import path from "node:path";
 import { AdditionalPermissionProfile } from "@codex-ts/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { testEnv as env, outsideDir, removeDir, run, tempDir } from "./test-util.js";
-import { createSandboxWrapper } from "./wrapper.js";
+import { createSandboxWrapper, type SandboxWrapperSpec } from "./wrapper.js";
 
 let cwd: string;
 let outside: string;
@@ -20,39 +20,27 @@ describe.skipIf(process.platform !== "linux")(
   "createSandboxWrapper (core's runner seam) under real bwrap",
   () => {
     const wrap = createSandboxWrapper();
-    const script = (f: string) => ["sh", "-c", `echo x > "${f}" && echo wrote || echo refused`];
+    /** Wraps a write to `file` under `spec`'s sandbox, runs it, and resolves with "wrote\n" or "refused\n". */
+    async function writeThrough(file: string, spec: Pick<SandboxWrapperSpec, "sandbox" | "additionalPermissions">) {
+      const argv = ["sh", "-c", `echo x > "${file}" && echo wrote || echo refused`];
+      const wrapped = await wrap({ argv, cwd, env, ...spec });
+      if (!wrapped.ok) throw new Error(wrapped.error);
+      return (await run(wrapped.argv, { cwd, env: wrapped.env })).stdout;
+    }
 
     it("workspace-write: cwd writable, elsewhere not", async () => {
-      const inside = await wrap({
-        argv: script(path.join(cwd, "a")),
-        cwd,
-        env,
-        sandbox: { mode: "workspace-write" },
-      });
-      if (!inside.ok) throw new Error(inside.error);
-      expect((await run(inside.argv, { cwd, env: inside.env })).stdout).toBe("wrote\n");
-      const out = await wrap({
-        argv: script(path.join(outside, "b")),
-        cwd,
-        env,
-        sandbox: { mode: "workspace-write" },
-      });
-      if (!out.ok) throw new Error(out.error);
-      expect((await run(out.argv, { cwd, env: out.env })).stdout).toBe("refused\n");
+      expect(await writeThrough(path.join(cwd, "a"), { sandbox: { mode: "workspace-write" } })).toBe("wrote\n");
+      expect(await writeThrough(path.join(outside, "b"), { sandbox: { mode: "workspace-write" } })).toBe("refused\n");
       expect(fs.existsSync(path.join(outside, "b"))).toBe(false);
     });
 
     it("an additional-permission overlay widens one command; escalation runs unsandboxed", async () => {
       const grant = AdditionalPermissionProfile.parse({ file_system: { write: [outside] } });
-      const widened = await wrap({
-        argv: script(path.join(outside, "c")),
-        cwd,
-        env,
+      const widened = await writeThrough(path.join(outside, "c"), {
         sandbox: { mode: "read-only" },
         additionalPermissions: [grant],
       });
-      if (!widened.ok) throw new Error(widened.error);
-      expect((await run(widened.argv, { cwd, env: widened.env })).stdout).toBe("wrote\n");
+      expect(widened).toBe("wrote\n");
 
       const escalated = await wrap({
         argv: ["true"],
