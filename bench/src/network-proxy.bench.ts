@@ -19,30 +19,64 @@ if (process.env.CODEX_TS_NETWORK_PROXY_BENCH_CHILD === "1") {
   if (!started.ok) throw new Error(started.error.message);
   const { proxy } = started;
   process.stdout.write(`${JSON.stringify({ http: proxy.httpAddress.port, socks: proxy.socksAddress.port })}\n`);
-  process.stdin.resume();
+  // Each line on stdin asks for this process's CPU time so far (µs, user + system).
+  process.stdin.on("data", (d: Buffer) => {
+    for (let i = 0; i < d.toString().split("\n").length - 1; i++) {
+      const { user, system } = process.cpuUsage();
+      process.stdout.write(`${user + system}\n`);
+    }
+  });
   process.stdin.on("end", () => void proxy.close());
 }
 
-async function startProxyProcess(): Promise<{ http: number; socks: number; stop(): Promise<void> }> {
+interface ProxyProcess {
+  http: number;
+  socks: number;
+  /** The proxy process's CPU time so far, in µs (user + system, all its threads). */
+  cpuMicros(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startProxyProcess(): Promise<ProxyProcess> {
   const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
     env: { ...process.env, CODEX_TS_NETWORK_PROXY_BENCH_CHILD: "1" },
     stdio: ["pipe", "pipe", "inherit"],
   });
-  const ports = await new Promise<{ http: number; socks: number }>((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("\n")) resolve(JSON.parse(out.split("\n")[0] as string));
+  const lines: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+    for (let nl = out.indexOf("\n"); nl >= 0; nl = out.indexOf("\n")) {
+      const line = out.slice(0, nl);
+      out = out.slice(nl + 1);
+      const next = waiting.shift();
+      if (next) next(line);
+      else lines.push(line);
+    }
+  });
+  const nextLine = () =>
+    new Promise<string>((resolve) => {
+      const line = lines.shift();
+      if (line !== undefined) resolve(line);
+      else waiting.push(resolve);
     });
+  const exited = new Promise<never>((_, reject) => {
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`proxy process exited (${code})`)));
   });
+  exited.catch(() => {});
+  const ports = JSON.parse(await Promise.race([nextLine(), exited])) as { http: number; socks: number };
   return {
     ...ports,
+    cpuMicros: async () => {
+      child.stdin.write("cpu\n");
+      return Number(await Promise.race([nextLine(), exited]));
+    },
     stop: async () => {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
+      const done = new Promise((resolve) => child.once("exit", resolve));
       child.stdin.end();
-      await exited;
+      await done;
     },
   };
 }
@@ -150,43 +184,97 @@ async function httpDownload(port: number, viaProxy: number | undefined): Promise
   });
 }
 
-/**
- * Best bytes/second of each transfer over RUNS rounds; the rounds interleave the variants so a busy
- * machine's load falls on all of them alike.
- */
-async function bestRates(variants: Array<() => Promise<number>>): Promise<number[]> {
-  const best = variants.map(() => 0);
-  for (let i = 0; i < RUNS; i++) {
-    for (const [k, once] of variants.entries()) {
-      const t0 = performance.now();
-      const bytes = await once();
-      const seconds = (performance.now() - t0) / 1000;
-      if (bytes !== TOTAL_BYTES) throw new Error(`short transfer: ${bytes}`);
-      best[k] = Math.max(best[k] ?? 0, bytes / seconds);
-    }
-  }
-  return best;
+interface Transfer {
+  /** Moves TOTAL_BYTES; resolves with the bytes received. */
+  once(): Promise<number>;
+  /** Whether the bytes go through the proxy process (its CPU time is then measured too). */
+  proxied: boolean;
 }
 
-async function meanConnectMs(open: () => Promise<net.Socket>): Promise<number> {
-  for (let i = 0; i < 20; i++) (await open()).destroy();
-  const t0 = performance.now();
-  for (let i = 0; i < CONNECTS; i++) (await open()).destroy();
-  return (performance.now() - t0) / CONNECTS;
+interface TransferStats {
+  /** Best bytes/second over the rounds. */
+  best: number;
+  /** Median CPU time per transfer, ms: this process (client and origin) and the proxy process. */
+  localCpuMs: number;
+  proxyCpuMs: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+/**
+ * Best bytes/second of each transfer over RUNS rounds, and the CPU time each process spent on it;
+ * the rounds interleave the variants so a busy machine's load falls on all of them alike.
+ */
+async function measureTransfers(proxy: ProxyProcess, variants: Transfer[]): Promise<TransferStats[]> {
+  const best = variants.map(() => 0);
+  const localCpu = variants.map((): number[] => []);
+  const proxyCpu = variants.map((): number[] => []);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [k, variant] of variants.entries()) {
+      const proxyBefore = variant.proxied ? await proxy.cpuMicros() : 0;
+      const cpuBefore = process.cpuUsage();
+      const t0 = performance.now();
+      const bytes = await variant.once();
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
+      const proxyAfter = variant.proxied ? await proxy.cpuMicros() : 0;
+      if (bytes !== TOTAL_BYTES) throw new Error(`short transfer: ${bytes}`);
+      best[k] = Math.max(best[k] ?? 0, bytes / seconds);
+      localCpu[k]?.push((cpu.user + cpu.system) / 1000);
+      proxyCpu[k]?.push((proxyAfter - proxyBefore) / 1000);
+    }
+  }
+  return variants.map((_, k) => ({
+    best: best[k] ?? 0,
+    localCpuMs: median(localCpu[k] ?? []),
+    proxyCpuMs: median(proxyCpu[k] ?? []),
+  }));
+}
+
+/**
+ * Median time to a usable connection for each opener, over CONNECTS rounds that interleave the
+ * openers (one connection each per round, closed before the next), after a warm-up.
+ */
+async function medianSetupMs(openers: Array<() => Promise<net.Socket>>): Promise<number[]> {
+  for (let i = 0; i < 20; i++) for (const open of openers) (await open()).destroy();
+  const times = openers.map((): number[] => []);
+  for (let i = 0; i < CONNECTS; i++) {
+    for (const [k, open] of openers.entries()) {
+      const t0 = performance.now();
+      const socket = await open();
+      times[k]?.push(performance.now() - t0);
+      socket.destroy();
+    }
+  }
+  return times.map((t) => median(t));
 }
 
 // Figures go to the runner's table (harness `record`) instead of being printed here.
 const MiB = 1024 * 1024;
-const rate = (label: string, bytesPerSecond: number) => record(label, bytesPerSecond / MiB, { unit: "MiB/s", digits: 0 });
+const rate = (label: string, bytesPerSecond: number) =>
+  record(label, bytesPerSecond / MiB, { unit: "MiB/s", digits: 0 });
 const ratio = (label: string, proxied: number, direct: number) =>
   record(label, (proxied / direct) * 100, { unit: "%", digits: 0, goal: { op: ">=", value: 80 } });
 const micros = (label: string, ms: number) => record(label, ms * 1000, { unit: "µs", digits: 0 });
+const cpuMs = (label: string, ms: number) => record(label, ms, { unit: "ms", digits: 1 });
 
 const benchmark: Benchmark = {
   name: "network-proxy",
   async run() {
     const raw = net.createServer(blast);
     const rawPort = await listen(raw);
+    // Connection setup is timed against an origin that sends nothing: with `raw`, every timed
+    // connect would also start a 64 MiB transfer that the proxied paths relay (and pay for) until
+    // the client's close reaches them, which is not setup work.
+    const silent = net.createServer((s) => {
+      s.on("error", () => s.destroy());
+      s.resume();
+    });
+    const silentPort = await listen(silent);
     const web = http.createServer((_req, res) => {
       res.setHeader("content-length", TOTAL_BYTES);
       let left = TOTAL_BYTES;
@@ -204,47 +292,63 @@ const benchmark: Benchmark = {
     const httpProxy = proxy.http;
     const socksProxy = proxy.socks;
     try {
-      const [direct = 0, connect = 0, socks = 0] = await bestRates([
-        async () => drain(await connected(rawPort)),
-        async () => {
-          const s = await viaConnect(httpProxy, rawPort);
-          const n = drain(s);
-          s.resume();
-          return n;
+      const [direct, connect, socks] = await measureTransfers(proxy, [
+        { proxied: false, once: async () => drain(await connected(rawPort)) },
+        {
+          proxied: true,
+          once: async () => {
+            const s = await viaConnect(httpProxy, rawPort);
+            const n = drain(s);
+            s.resume();
+            return n;
+          },
         },
-        async () => {
-          const s = await viaSocks(socksProxy, rawPort);
-          const n = drain(s);
-          s.resume();
-          return n;
+        {
+          proxied: true,
+          once: async () => {
+            const s = await viaSocks(socksProxy, rawPort);
+            const n = drain(s);
+            s.resume();
+            return n;
+          },
         },
       ]);
+      if (!direct || !connect || !socks) throw new Error("missing transfer stats");
       note(
-        `proxy in its own process (startNetworkProxy, domain allowlist); ${TOTAL_BYTES / MiB} MiB per transfer from a loopback origin; each sample is the best of ${RUNS} interleaved rounds; connection setup is the mean of ${CONNECTS} sequential connects`,
+        `proxy in its own process (startNetworkProxy, domain allowlist); ${TOTAL_BYTES / MiB} MiB per transfer from a loopback origin; each sample is the best of ${RUNS} interleaved rounds; CPU time per transfer is the median over the rounds (process.cpuUsage of each process: user + system, all threads); connection setup is the median of ${CONNECTS} rounds that interleave direct, CONNECT and SOCKS5 connects to an origin that sends nothing`,
       );
-      rate(`TCP download ${TOTAL_BYTES / MiB} MiB, direct`, direct);
-      rate("  through CONNECT tunnel", connect);
-      rate("  through SOCKS5", socks);
-      ratio("  CONNECT / direct", connect, direct);
-      ratio("  SOCKS5 / direct", socks, direct);
+      rate(`TCP download ${TOTAL_BYTES / MiB} MiB, direct`, direct.best);
+      rate("  through CONNECT tunnel", connect.best);
+      rate("  through SOCKS5", socks.best);
+      ratio("  CONNECT / direct", connect.best, direct.best);
+      ratio("  SOCKS5 / direct", socks.best, direct.best);
 
-      const [httpDirect = 0, httpProxied = 0] = await bestRates([
-        () => httpDownload(webPort, undefined),
-        () => httpDownload(webPort, httpProxy),
+      const [httpDirect, httpProxied] = await measureTransfers(proxy, [
+        { proxied: false, once: () => httpDownload(webPort, undefined) },
+        { proxied: true, once: () => httpDownload(webPort, httpProxy) },
       ]);
-      rate(`HTTP GET ${TOTAL_BYTES / MiB} MiB, direct`, httpDirect);
-      rate("  through the HTTP proxy (absolute-form)", httpProxied);
-      ratio("  HTTP proxy / direct", httpProxied, httpDirect);
+      if (!httpDirect || !httpProxied) throw new Error("missing transfer stats");
+      rate(`HTTP GET ${TOTAL_BYTES / MiB} MiB, direct`, httpDirect.best);
+      rate("  through the HTTP proxy (absolute-form)", httpProxied.best);
+      ratio("  HTTP proxy / direct", httpProxied.best, httpDirect.best);
 
-      const directMs = await meanConnectMs(() => connected(rawPort));
-      const connectMs = await meanConnectMs(() => viaConnect(httpProxy, rawPort));
-      const socksMs = await meanConnectMs(() => viaSocks(socksProxy, rawPort));
+      cpuMs(`CPU per ${TOTAL_BYTES / MiB} MiB, client + origin process, TCP direct`, direct.localCpuMs);
+      cpuMs("  proxy process, CONNECT tunnel", connect.proxyCpuMs);
+      cpuMs("  proxy process, SOCKS5", socks.proxyCpuMs);
+      cpuMs("  proxy process, HTTP absolute-form", httpProxied.proxyCpuMs);
+
+      const [directMs = 0, connectMs = 0, socksMs = 0] = await medianSetupMs([
+        () => connected(silentPort),
+        () => viaConnect(httpProxy, silentPort),
+        () => viaSocks(socksProxy, silentPort),
+      ]);
       micros("connection setup, direct", directMs);
       micros("  CONNECT tunnel (added)", connectMs - directMs);
       micros("  SOCKS5 (added)", socksMs - directMs);
     } finally {
       await proxy.stop();
       raw.close();
+      silent.close();
       web.closeAllConnections();
       web.close();
     }
