@@ -3,12 +3,16 @@ import type { Readable, Writable } from "node:stream";
 import { prewarmCore } from "@codex-ts/core";
 import { type JSONRPCNotification, type JSONRPCRequest, describeZodError } from "@codex-ts/protocol";
 import type { z } from "zod";
+import { reconstructThread } from "@codex-ts/rollout";
 import { invalidParams, invalidRequest, methodNotFound } from "./errors.js";
 import type { Logger } from "./log.js";
+import { itemEventToV2 } from "./mapping.js";
 import { JsonRpcConnection, type ServerRequestOutcome } from "./transport.js";
 import { InitializeParams } from "./wire.js";
 
 export const SERVER_NAME = "codex_ts_app_server";
+
+let prewarmStarted = false;
 export const SERVER_VERSION = "0.0.0";
 
 /** Per-request context a method handler receives. */
@@ -176,10 +180,35 @@ export class AppServerConnection {
     };
   }
 
+  /** Warms the first turn's code paths off the request path; never throws, logs what it took. */
+  async #prewarm(): Promise<void> {
+    const t0 = performance.now();
+    const { problems, steps, events, rolloutLines } = await prewarmCore();
+    const t1 = performance.now();
+    try {
+      // This server's own first-turn paths: turn/start's params, item events → v2 items, turns.
+      this.#methods.get("turn/start")?.params.safeParse({ threadId: "warm", input: [{ type: "text", text: "warm" }] });
+      for (const event of events) {
+        if (event.type === "item_started" || event.type === "item_completed") itemEventToV2(event);
+      }
+      reconstructThread(rolloutLines);
+    } catch (error) {
+      problems.push(`server mapping: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    steps.push({ name: "server mapping", ms: performance.now() - t1 });
+    for (const problem of problems) this.#log.debug(`prewarm: ${problem}`);
+    const each = steps.map((s) => `${s.name} ${s.ms.toFixed(0)} ms`).join(", ");
+    this.#log.debug(`prewarm: done in ${(performance.now() - t0).toFixed(0)} ms (${each})`);
+  }
+
   #onNotification(notification: JSONRPCNotification): void {
     if (notification.method === "initialized") {
-      // The client is set up and usually idle for a moment: pay the first turn's one-time costs now.
-      setImmediate(prewarmCore);
+      // The client is set up and usually idle for a moment: pay the first turn's one-time costs now
+      // (once per process: they are per process).
+      if (!prewarmStarted) {
+        prewarmStarted = true;
+        setImmediate(() => void this.#prewarm());
+      }
       return;
     }
     this.#log.debug(`ignoring client notification ${notification.method}`);

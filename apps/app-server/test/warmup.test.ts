@@ -1,0 +1,99 @@
+/**
+ * The warm-up the server runs after `initialized` (core's `prewarmCore`: a throw-away turn against
+ * a loopback model of its own) must be invisible to the client and must not touch the configured
+ * provider or CODEX_HOME.
+ */
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { prewarmCore } from "@codex-ts/core";
+import { sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { AppServerProcess, makeTempDir, writeFakeProviderConfig } from "./harness.js";
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".jsonl"));
+}
+
+describe("prewarmCore", () => {
+  it("runs its turn and parses every sample, over loopback HTTP and from memory", async () => {
+    const overLoopback = await prewarmCore();
+    expect(overLoopback.problems).toEqual([]);
+    expect(overLoopback.steps.map((s) => s.name)).toEqual(["time zone", "turn over loopback HTTP", "shell parser"]);
+    const inMemory = await prewarmCore({ loopbackHttp: false });
+    expect(inMemory.problems).toEqual([]);
+    expect(inMemory.steps.map((s) => s.name)).toEqual(["time zone", "turn in memory", "shell parser"]);
+    for (const report of [overLoopback, inMemory]) {
+      // The turn ran its command and finished with the scripted answer; its lines were all valid.
+      const types = report.events.map((e) => (e.type === "item_completed" ? `${e.type}:${e.item.type}` : e.type));
+      expect(types).toContain("item_completed:CommandExecution");
+      expect(types).toContain("task_complete");
+      expect(types).not.toContain("error");
+      const kinds = new Set(report.rolloutLines.map((l) => l.type));
+      expect([...kinds].sort()).toEqual(["event_msg", "response_item", "turn_context"]);
+    }
+  });
+});
+
+describe("app-server warm-up after initialized", () => {
+  it("is invisible to the client, never calls the configured provider and writes no thread", async () => {
+    const fake = await startFakeResponsesServer();
+    const home = makeTempDir("codex-home-warmup-");
+    writeFakeProviderConfig(home, fake.url);
+    const server = new AppServerProcess({ codexHome: home, env: { CODEX_TS_LOG: "debug" } });
+    server.ownsCodexHome = true;
+    try {
+      await server.initialize();
+      await expect.poll(() => server.stderr, { timeout: 60_000, interval: 50 }).toContain("prewarm: done");
+      const warmLines = server.stderr.split("\n").filter((l) => l.includes("prewarm:"));
+      expect(warmLines).toHaveLength(1);
+      expect(server.notifications()).toEqual([]);
+      expect(fake.responsesRequests()).toHaveLength(0);
+      expect(filesUnder(path.join(home, "sessions"))).toEqual([]);
+      const listed = await server.call("thread/list", {});
+      expect(listed.data).toEqual([]);
+    } finally {
+      await server.dispose();
+      await fake.close();
+    }
+  });
+
+  it("lets a thread and a turn started at once (during the warm-up) run normally", async () => {
+    const fake = await startFakeResponsesServer();
+    const home = makeTempDir("codex-home-warmup-");
+    const work = makeTempDir("codex-work-warmup-");
+    writeFakeProviderConfig(home, fake.url);
+    fake.enqueue(
+      turn(sse.functionCall("exec_command", { cmd: "echo hi", yield_time_ms: 10_000 }, { callId: "call_1" })),
+      turn(sse.message("All done.", { phase: "final_answer" })),
+    );
+    const server = new AppServerProcess({ codexHome: home, env: { CODEX_TS_LOG: "debug" } });
+    server.ownsCodexHome = true;
+    try {
+      await server.initialize();
+      const { thread } = await server.call("thread/start", { cwd: work });
+      const { turn: started } = await server.call("turn/start", {
+        threadId: thread.id,
+        input: [{ type: "text", text: "say hi" }],
+      });
+      const completed = await server.waitForNotification("turn/completed", (p) => p.turn.id === started.id);
+      expect(completed.params.turn.status).toBe("completed");
+      const command = server
+        .notifications("item/completed")
+        .find((m) => m.params.item.type === "commandExecution");
+      expect(command?.params.item.aggregatedOutput).toBe("hi\n");
+      expect(fake.responsesRequests()).toHaveLength(2);
+      // Every notification belongs to the client's thread: none comes from the warm-up's session.
+      for (const m of server.notifications()) {
+        if (m.params && "threadId" in m.params) expect(m.params.threadId).toBe(thread.id);
+      }
+      await expect.poll(() => server.stderr, { timeout: 60_000, interval: 50 }).toContain("prewarm: done");
+      expect(server.stderr.split("\n").filter((l) => l.includes("prewarm:"))).toHaveLength(1);
+      expect(filesUnder(path.join(home, "sessions"))).toHaveLength(1);
+    } finally {
+      await server.dispose();
+      await fake.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
