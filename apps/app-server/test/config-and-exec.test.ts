@@ -24,7 +24,7 @@ describe("config", () => {
     const result = await server.call("config/read", { includeLayers: true });
     expect(result.config.model).toBe("gpt-5.1-codex");
     expect(result.config.sandbox_mode).toBe("danger-full-access");
-    expect(result.origins.model.name).toEqual({ type: "user", file: path.join(server.codexHome, "config.toml") });
+    expect(result.origins.model!.name).toEqual({ type: "user", file: path.join(server.codexHome, "config.toml") });
     expect(result.layers).toHaveLength(1);
   });
 
@@ -52,7 +52,7 @@ describe("config", () => {
     expect(text).toContain("# a feature I like\nweb_search_request = false");
     expect(text).toContain("[model_providers.local]");
     expect(text).not.toContain("sandbox_mode");
-    expect((await server.call("config/read", {})).config.model_providers.local.name).toBe("Local");
+    expect((await server.call("config/read", {})).config).toMatchObject({ model_providers: { local: { name: "Local" } } });
 
     // A stale version is refused and nothing changes.
     const stale = await server.request("config/value/write", { keyPath: "model", value: "x", mergeStrategy: "replace", expectedVersion: one.version });
@@ -92,8 +92,8 @@ describe("model/list", () => {
   it("lists the configured model as default", async () => {
     const server = await bootWithConfig();
     const result = await server.call("model/list", {});
-    const def = result.data.find((m: { isDefault: boolean }) => m.isDefault);
-    expect(def.model).toBe("gpt-5.1-codex");
+    const def = result.data.find((m) => m.isDefault);
+    expect(def!.model).toBe("gpt-5.1-codex");
     const page = await server.call("model/list", { limit: 1 });
     expect(page.data).toHaveLength(1);
     expect(page.nextCursor).toBe("1");
@@ -124,9 +124,9 @@ describe("command/exec", () => {
     const delta = await server.waitForNotification("command/exec/outputDelta", (p) => p.processId === "p1");
     expect(Buffer.from(delta.params.deltaBase64, "base64").toString()).toBe("hello\n");
     await server.call("command/exec/terminate", { processId: "p1" });
-    const result = await pending;
-    expect(result.result.exitCode).not.toBe(0);
-    expect(result.result.stdout).toBe("");
+    const result = (await pending).result!;
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stdout).toBe("");
     const gone = await server.request("command/exec/terminate", { processId: "p1" });
     expect(gone.error?.code).toBe(-32600);
   });

@@ -52,7 +52,7 @@ describe("exec policy", () => {
     const request = await s.waitForServerRequest("item/commandExecution/requestApproval");
     const amendment = request.params.proposedExecpolicyAmendment;
     expect(Array.isArray(amendment)).toBe(true);
-    expect(amendment[0]).toBe("cp");
+    expect(amendment![0]).toBe("cp");
     expect(request.params.availableDecisions).toContainEqual({ acceptWithExecpolicyAmendment: { execpolicy_amendment: amendment } });
     s.respond(request.id, { decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: amendment } } });
     await s.waitForNotification("turn/completed", (p) => p.turn.id === t.id);

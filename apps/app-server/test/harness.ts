@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import type { RequestId, v2 } from "@codex-ts/protocol";
 import { type FakeResponsesServer, startFakeResponsesServer } from "@codex-ts/test-support";
 import { afterEach, beforeEach } from "vitest";
 import { validateServerMessage } from "./schema.js";
@@ -17,10 +18,28 @@ export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
 export const BIN = path.join(PACKAGE_DIR, "bin", "codex-ts-app-server.js");
 
 export type Message = Record<string, any>;
-export interface RpcResult {
-  result?: any;
-  error?: { code: number; message: string; data?: unknown };
+/** A notification the server sent, typed by its method. */
+export interface Notification<M extends v2.ServerNotificationMethod = v2.ServerNotificationMethod> {
+  method: M;
+  params: v2.ServerNotificationParams<M>;
 }
+/** A request the server sent the client, typed by its method. */
+export interface ServerRequestMessage<M extends v2.ServerRequestMethod = v2.ServerRequestMethod> {
+  id: RequestId;
+  method: M;
+  params: v2.ServerRequestParams<M>;
+}
+export interface RpcError {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+/** A response: `result` typed by the method when it is a known one. */
+export interface RpcResult<R = unknown> {
+  result?: R;
+  error?: RpcError;
+}
+type ResponseOf<M extends string> = M extends v2.ClientRequestMethod ? v2.ClientRequestResponse<M> : unknown;
 
 const DEFAULT_TIMEOUT = 30_000;
 
@@ -134,7 +153,7 @@ export class AppServerProcess {
   }
 
   /** Sends a request and resolves with its response (result or error). */
-  async request(method: string, params?: unknown, timeoutMs = DEFAULT_TIMEOUT): Promise<RpcResult> {
+  async request<M extends string>(method: M, params?: unknown, timeoutMs = DEFAULT_TIMEOUT): Promise<RpcResult<ResponseOf<M>>> {
     const id = this.#nextId++;
     this.#methodOfId.set(id, method);
     this.send(params === undefined ? { id, method } : { id, method, params });
@@ -143,10 +162,10 @@ export class AppServerProcess {
   }
 
   /** Like `request` but fails on an error response. */
-  async call(method: string, params?: unknown, timeoutMs = DEFAULT_TIMEOUT): Promise<any> {
+  async call<M extends v2.ClientRequestMethod>(method: M, params?: unknown, timeoutMs = DEFAULT_TIMEOUT): Promise<v2.ClientRequestResponse<M>> {
     const response = await this.request(method, params, timeoutMs);
     if (response.error) throw new Error(`${method} failed: ${JSON.stringify(response.error)}`);
-    return response.result;
+    return response.result as v2.ClientRequestResponse<M>;
   }
 
   notify(method: string, params?: unknown): void {
@@ -161,7 +180,7 @@ export class AppServerProcess {
     this.send({ id, error: { code, message } });
   }
 
-  async initialize(capabilities: Record<string, unknown> = { experimentalApi: true }): Promise<any> {
+  async initialize(capabilities: Record<string, unknown> = { experimentalApi: true }): Promise<v2.InitializeResponse> {
     const result = await this.call("initialize", {
       clientInfo: { name: "codex_ts_tests", title: "tests", version: "0.0.1" },
       capabilities,
@@ -201,16 +220,31 @@ export class AppServerProcess {
     });
   }
 
-  waitForNotification(method: string, predicate: (params: any) => boolean = () => true, timeoutMs?: number, from = 0): Promise<Message> {
-    return this.waitFor((m) => m.method === method && !("id" in m) && predicate(m.params), timeoutMs, `notification ${method}`, from);
+  /** Waits for a notification; typed by v2 for the methods its table knows, loose for the others. */
+  waitForNotification<M extends v2.ServerNotificationMethod>(
+    method: M,
+    predicate?: (params: v2.ServerNotificationParams<M>) => boolean,
+    timeoutMs?: number,
+    from?: number,
+  ): Promise<Notification<M>>;
+  waitForNotification(method: string, predicate?: (params: Message) => boolean, timeoutMs?: number, from?: number): Promise<Message>;
+  waitForNotification(
+    method: string,
+    predicate: (params: Message) => boolean = () => true,
+    timeoutMs?: number,
+    from = 0,
+  ): Promise<Message> {
+    return this.waitFor((m) => isNotification(m, method) && predicate(m.params), timeoutMs, `notification ${method}`, from);
   }
 
-  waitForServerRequest(method: string, timeoutMs?: number, from = 0): Promise<Message> {
-    return this.waitFor((m) => m.method === method && "id" in m, timeoutMs, `server request ${method}`, from);
+  async waitForServerRequest<M extends v2.ServerRequestMethod>(method: M, timeoutMs?: number, from = 0): Promise<ServerRequestMessage<M>> {
+    const found = await this.waitFor((m) => m.method === method && "id" in m, timeoutMs, `server request ${method}`, from);
+    return found as ServerRequestMessage<M>;
   }
 
+  /** The notifications received so far (of one method when given), loosely typed so tests can pick item variants. */
   notifications(method?: string): Message[] {
-    return this.messages.filter((m) => typeof m.method === "string" && !("id" in m) && (method === undefined || m.method === method));
+    return this.messages.filter((m) => isNotification(m, method));
   }
 
   tail(n = 15): string {
@@ -273,13 +307,26 @@ export async function startWithFakeModel(
   return server;
 }
 
+/** A notification (no id) of `method`, or of any method when it is undefined. Shapes are the schema validator's job. */
+function isNotification(m: Message, method: string | undefined): boolean {
+  return typeof m.method === "string" && !("id" in m) && (method === undefined || m.method === method);
+}
+
+/** The first item of `type` in `items`, narrowed to that variant. */
+export function findItem<T extends v2.ThreadItemType>(
+  items: readonly v2.ThreadItem[],
+  type: T,
+): Extract<v2.ThreadItem, { type: T }> | undefined {
+  return items.find((item): item is Extract<v2.ThreadItem, { type: T }> => item.type === type);
+}
+
 /** Starts a thread and one turn; resolves with their ids once the turn completed. */
 export async function runTurn(
   server: AppServerProcess,
   threadId: string,
   text: string,
   extra: Record<string, unknown> = {},
-): Promise<{ turnId: string; completed: Message }> {
+): Promise<{ turnId: string; completed: Notification<"turn/completed"> }> {
   const { turn } = await server.call("turn/start", { threadId, input: [{ type: "text", text }], ...extra });
   const completed = await server.waitForNotification("turn/completed", (p) => p.turn.id === turn.id);
   return { turnId: turn.id, completed };

@@ -5,11 +5,15 @@
  */
 import { chmodSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { v2 } from "@codex-ts/protocol";
 import { sse, turn } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
 import { runTurn, useAppServerFixture } from "./harness.js";
 
 const fx = useAppServerFixture();
+
+/** `Turn.hookRuns` is experimental, so v2's Turn type does not carry it. */
+const hookRuns = (t: v2.Turn) => (t as v2.Turn & { hookRuns?: v2.HookRunSummary[] }).hookRuns;
 
 /** A UserPromptSubmit hook (in CODEX_HOME/hooks.json) that adds context to the prompt. */
 function writePromptHook(): void {
@@ -36,22 +40,22 @@ describe("hooks", () => {
 
     const listed = await s.call("hooks/list", { cwds: [fx.workDir] });
     expect(listed.data).toHaveLength(1);
-    const hook = listed.data[0].hooks.find((h: any) => h.eventName === "userPromptSubmit");
+    const hook = listed.data[0]!.hooks.find((h) => h.eventName === "userPromptSubmit");
     expect(hook).toBeDefined();
-    expect(hook.trustStatus).not.toBe("trusted");
+    expect(hook!.trustStatus).not.toBe("trusted");
 
     // Untrusted: the hook does not run.
     const first = await runTurn(s, thread.id, "first prompt");
     expect(bodyText(0)).not.toContain("HOOK-CONTEXT-4242");
     expect(s.notifications("hook/started")).toHaveLength(0);
-    expect(first.completed.params.turn.hookRuns).toEqual([]);
+    expect(hookRuns(first.completed.params.turn)).toEqual([]);
 
     // Trust it through config/batchWrite: the live thread picks it up without a restart.
     await s.call("config/batchWrite", {
-      edits: [{ keyPath: `hooks.state."${hook.key}"`, value: { trusted_hash: hook.currentHash }, mergeStrategy: "upsert" }],
+      edits: [{ keyPath: `hooks.state."${hook!.key}"`, value: { trusted_hash: hook!.currentHash }, mergeStrategy: "upsert" }],
     });
     const relisted = await s.call("hooks/list", { threadId: thread.id });
-    expect(relisted.data[0].hooks.find((h: any) => h.key === hook.key).trustStatus).toBe("trusted");
+    expect(relisted.data[0]!.hooks.find((h) => h.key === hook!.key)!.trustStatus).toBe("trusted");
 
     const second = await runTurn(s, thread.id, "second prompt");
     expect(bodyText(1)).toContain("HOOK-CONTEXT-4242");
@@ -61,26 +65,26 @@ describe("hooks", () => {
     expect(completed).toHaveLength(1);
     expect(started[0]?.params).toMatchObject({ threadId: thread.id, turnId: second.turnId });
     expect(completed[0]?.params.run.status).toBe("completed");
-    const runs = second.completed.params.turn.hookRuns;
+    const runs = hookRuns(second.completed.params.turn);
     expect(runs).toHaveLength(1);
-    expect(runs[0].id).toBe(completed[0]?.params.run.id);
+    expect(runs![0]!.id).toBe(completed[0]?.params.run.id);
 
     // Disable it the same way: the next turn runs without it.
-    await s.call("config/value/write", { keyPath: `hooks.state."${hook.key}".enabled`, value: false, mergeStrategy: "replace" });
+    await s.call("config/value/write", { keyPath: `hooks.state."${hook!.key}".enabled`, value: false, mergeStrategy: "replace" });
     const third = await runTurn(s, thread.id, "third prompt");
     expect(JSON.stringify(fx.fake.responsesRequests()[2]?.body).split("HOOK-CONTEXT-4242")).toHaveLength(2); // only turn 2's, from history
     expect(s.notifications("hook/completed")).toHaveLength(1);
-    expect(third.completed.params.turn.hookRuns).toEqual([]);
+    expect(hookRuns(third.completed.params.turn)).toEqual([]);
 
     const read = await s.call("thread/read", { threadId: thread.id, includeTurns: true });
-    expect(read.thread.turns.map((t: any) => t.hookRuns.length)).toEqual([0, 1, 0]);
+    expect(read.thread.turns.map((t) => hookRuns(t)!.length)).toEqual([0, 1, 0]);
 
     // After a restart the runs come back on thread/resume and thread/read.
     await s.dispose();
     const again = await fx.boot();
     const resumed = await again.call("thread/resume", { threadId: thread.id });
-    expect(resumed.thread.turns.map((t: any) => t.hookRuns.length)).toEqual([0, 1, 0]);
-    expect(resumed.thread.turns[1].hookRuns[0].id).toBe(runs[0].id);
+    expect(resumed.thread.turns.map((t) => hookRuns(t)!.length)).toEqual([0, 1, 0]);
+    expect(hookRuns(resumed.thread.turns[1]!)![0]!.id).toBe(runs![0]!.id);
     await again.dispose();
 
     // A stable client never sees the experimental field.

@@ -7,7 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { sse, turn } from "@codex-ts/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bwrapWorks, useAppServerFixture } from "./harness.js";
+import { bwrapWorks, findItem, useAppServerFixture } from "./harness.js";
 
 const sandboxed = bwrapWorks();
 
@@ -43,8 +43,8 @@ describe.skipIf(!sandboxed)("network approvals", () => {
     expect(originHits).toBe(0);
     s.respond(request.id, { decision: "accept" });
     const completed = await s.waitForNotification("turn/completed", (p) => p.turn.id === t.id, 60_000);
-    const item = completed.params.turn.items.find((i: any) => i.type === "commandExecution");
-    expect(item.aggregatedOutput).toContain("ORIGIN-REPLY-5150");
+    const item = findItem(completed.params.turn.items, "commandExecution");
+    expect(item!.aggregatedOutput).toContain("ORIGIN-REPLY-5150");
     expect(originHits).toBe(1);
   });
 });

@@ -3,6 +3,7 @@
  * ids, `[permissions.<name>]` profiles from config.toml, the object selection shape, and the
  * errors Codex gives (unknown id, combined with `sandbox`, no experimentalApi).
  */
+import type { v2 } from "@codex-ts/protocol";
 import { sse, turn } from "@codex-ts/test-support";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type AppServerProcess, runTurn, useAppServerFixture } from "./harness.js";
@@ -13,6 +14,9 @@ let extraRoot: string;
 beforeEach(() => {
   extraRoot = fx.tempDir("codex-extra-root-");
 });
+
+/** The writable roots of a workspace-write sandbox; none for any other kind. */
+const writableRoots = (sandbox: v2.SandboxPolicy): string[] => (sandbox.type === "workspaceWrite" ? sandbox.writableRoots : []);
 
 /** Each server gets its own CODEX_HOME. */
 function boot(extraConfig = "", capabilities?: Record<string, unknown>): Promise<AppServerProcess> {
@@ -38,7 +42,7 @@ describe("thread/start and turn/start with a permission profile id", () => {
       },
     });
     expect(modified.sandbox.type).toBe("workspaceWrite");
-    expect(modified.sandbox.writableRoots).toContain(extraRoot);
+    expect(writableRoots(modified.sandbox)).toContain(extraRoot);
   });
 
   it("resolves a [permissions.<name>] profile from config.toml through its extends chain", async () => {
@@ -61,10 +65,10 @@ describe("thread/start and turn/start with a permission profile id", () => {
     );
     const team = await s.call("thread/start", { cwd: fx.workDir, permissions: "team" });
     expect(team.sandbox).toMatchObject({ type: "workspaceWrite", networkAccess: true });
-    expect(team.sandbox.writableRoots).toContain(extraRoot);
+    expect(writableRoots(team.sandbox)).toContain(extraRoot);
     const strict = await s.call("thread/start", { cwd: fx.workDir, permissions: "strict" });
     expect(strict.sandbox).toMatchObject({ type: "workspaceWrite", networkAccess: false });
-    expect(strict.sandbox.writableRoots).toContain(extraRoot);
+    expect(writableRoots(strict.sandbox)).toContain(extraRoot);
     // rules this server cannot enforce are refused, never silently dropped
     const fancy = await s.request("thread/start", { cwd: fx.workDir, permissions: "fancy" });
     expect(fancy.error?.code).toBe(-32602);

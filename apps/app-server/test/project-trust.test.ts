@@ -22,8 +22,13 @@ beforeEach(() => {
 const boot = (extraConfig = "") => fx.boot({ extraConfig: `# keep this comment\n${extraConfig}` });
 const configText = () => readFileSync(path.join(fx.home, "config.toml"), "utf8");
 /** The parsed `projects."<dir>".trust_level` (the writer may use a table or a dotted key). */
-const trustOf = (dir: string) =>
-  (parseToml(configText()) as any).projects?.[dir]?.trust_level as string | undefined;
+const trustOf = (dir: string): unknown => {
+  const projects = parseToml(configText()).projects;
+  const project = isTable(projects) ? projects[dir] : undefined;
+  return isTable(project) ? project.trust_level : undefined;
+};
+const isTable = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const trustLine = (dir: string) =>
   new RegExp(
     `\\[projects\\."${dir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}"\\]\\s*\\ntrust_level = "trusted"`,
@@ -38,7 +43,7 @@ describe("thread/start and project trust", () => {
     expect(text).toContain("# keep this comment");
     expect(text).not.toContain(path.join(repo, "src"));
     const read = await s.call("config/read", {});
-    expect(read.config.projects[repo].trust_level).toBe("trusted");
+    expect(read.config.projects).toMatchObject({ [repo]: { trust_level: "trusted" } });
   });
 
   it("leaves trust alone without a cwd, with a read-only sandbox, or with an existing decision", async () => {

@@ -5,6 +5,7 @@
  */
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { v2 } from "@codex-ts/protocol";
 import { sse, turn } from "@codex-ts/test-support";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type AppServerProcess, makeTempDir, runTurn, useAppServerFixture } from "./harness.js";
@@ -23,10 +24,12 @@ beforeEach(() => {
 const skillDir = (root: string, name: string) => path.join(root, ".codex", "skills", name);
 const skillMd = (name: string, description: string, body = "") => `---\nname: ${name}\ndescription: ${description}\n---\n${body}\n`;
 
-async function list(s: AppServerProcess, cwd: string): Promise<any> {
+type SkillsListEntry = v2.ClientRequestResponse<"skills/list">["data"][number];
+
+async function list(s: AppServerProcess, cwd: string): Promise<SkillsListEntry> {
   const result = await s.call("skills/list", { cwds: [cwd] });
   expect(result.data).toHaveLength(1);
-  return result.data[0];
+  return result.data[0]!;
 }
 
 /** Waits until the `n`-th skills/changed notification arrived. */
@@ -47,12 +50,12 @@ describe("skills", () => {
     appendFileSync(path.join(skillDir(fx.workDir, "alpha"), "SKILL.md"), "more instructions\n");
     await changedCount(s, 1);
     const created = await list(s, fx.workDir);
-    expect(created.skills.map((k: any) => [k.name, k.description])).toEqual([["alpha", "first version"]]);
+    expect(created.skills.map((k) => [k.name, k.description])).toEqual([["alpha", "first version"]]);
 
     // Edit → the list reflects it without forceReload.
     writeFileSync(path.join(skillDir(fx.workDir, "alpha"), "SKILL.md"), skillMd("alpha", "second version", "ALPHA-BODY-7781"));
     await changedCount(s, 2);
-    expect((await list(s, fx.workDir)).skills[0].description).toBe("second version");
+    expect((await list(s, fx.workDir)).skills[0]!.description).toBe("second version");
 
     // A `$alpha` mention puts SKILL.md in the request body.
     await runTurn(s, thread.id, "please use $alpha now");
@@ -65,7 +68,7 @@ describe("skills", () => {
     writeFileSync(path.join(skillDir(fx.workDir, "broken"), "SKILL.md"), "no frontmatter here\n");
     await changedCount(s, 3);
     const withError = await list(s, fx.workDir);
-    expect(withError.errors.map((e: any) => e.path)).toEqual([path.join(skillDir(fx.workDir, "broken"), "SKILL.md")]);
+    expect(withError.errors.map((e) => e.path)).toEqual([path.join(skillDir(fx.workDir, "broken"), "SKILL.md")]);
 
     // Delete → gone.
     rmSync(skillDir(fx.workDir, "alpha"), { recursive: true });
@@ -82,7 +85,7 @@ describe("skills", () => {
     mkdirSync(skillDir(otherDir, "other"));
     writeFileSync(path.join(skillDir(otherDir, "other"), "SKILL.md"), skillMd("other", "watched"));
     await changedCount(s, 5);
-    expect((await list(s, otherDir)).skills.map((k: any) => k.name)).toEqual(["other"]);
+    expect((await list(s, otherDir)).skills.map((k) => k.name)).toEqual(["other"]);
     expect(s.notifications("skills/changed")).toHaveLength(5);
   });
 
@@ -95,17 +98,17 @@ describe("skills", () => {
       writeFileSync(path.join(skillDir(fx.workDir, "delta"), "SKILL.md"), skillMd("delta", "repo skill"));
       const s = await fx.boot();
       await s.call("thread/start", { cwd: fx.workDir });
-      expect((await list(s, fx.workDir)).skills.map((k: any) => k.name)).toEqual(["delta"]);
+      expect((await list(s, fx.workDir)).skills.map((k) => k.name)).toEqual(["delta"]);
 
       expect(await s.call("skills/extraRoots/set", { extraRoots: [extra] })).toEqual({});
-      expect((await list(s, fx.workDir)).skills.map((k: any) => k.name).sort()).toEqual(["delta", "gamma"]);
+      expect((await list(s, fx.workDir)).skills.map((k) => k.name).sort()).toEqual(["delta", "gamma"]);
       const relative = await s.request("skills/extraRoots/set", { extraRoots: ["relative/dir"] });
       expect(relative.error?.code).toBe(-32602);
 
       const written = await s.call("skills/config/write", { name: "delta", enabled: false });
       expect(written.effectiveEnabled).toBe(false);
-      const delta = (await list(s, fx.workDir)).skills.find((k: any) => k.name === "delta");
-      expect(delta.enabled).toBe(false);
+      const delta = (await list(s, fx.workDir)).skills.find((k) => k.name === "delta");
+      expect(delta!.enabled).toBe(false);
       const config = await s.call("config/read", {});
       expect(JSON.stringify(config.config.skills)).toContain("delta");
     } finally {

@@ -1,6 +1,6 @@
 import { fail, sse, turn, usage } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
-import { runTurn, useAppServerFixture } from "./harness.js";
+import { findItem, runTurn, useAppServerFixture } from "./harness.js";
 
 const fx = useAppServerFixture();
 
@@ -48,7 +48,7 @@ describe("turns", () => {
 
     const read = await s.call("thread/read", { threadId, includeTurns: true });
     expect(read.thread.turns).toHaveLength(1);
-    expect(read.thread.turns[0].items.map((i: { type: string }) => i.type)).toEqual(["userMessage", "reasoning", "agentMessage"]);
+    expect(read.thread.turns[0]!.items.map((i) => i.type)).toEqual(["userMessage", "reasoning", "agentMessage"]);
   });
 
   it("ends a turn failed with the error when the model server fails", async () => {
@@ -57,7 +57,7 @@ describe("turns", () => {
     const { thread } = await s.call("thread/start", { cwd: fx.workDir });
     const { completed } = await runTurn(s, thread.id, "boom");
     expect(completed.params.turn.status).toBe("failed");
-    expect(completed.params.turn.error.message).toBeTruthy();
+    expect(completed.params.turn.error!.message).toBeTruthy();
     const error = s.notifications("error").at(-1);
     expect(error?.params).toMatchObject({ threadId: thread.id, turnId: completed.params.turn.id, willRetry: false });
   });
@@ -77,7 +77,7 @@ describe("turns", () => {
     ]);
     expect(ca.params.turn.id).toBe(ta.turn.id);
     expect(cb.params.turn.id).toBe(tb.turn.id);
-    const texts = [ca, cb].map((c) => c.params.turn.items.find((i: { type: string }) => i.type === "agentMessage")?.text).sort();
+    const texts = [ca, cb].map((c) => findItem(c.params.turn.items, "agentMessage")?.text).sort();
     expect(texts).toEqual(["from one", "from two"]);
   });
 
@@ -94,11 +94,11 @@ describe("turns", () => {
 
     const second = await fx.boot();
     const resumed = await second.call("thread/resume", { threadId: thread.id });
-    const items = resumed.thread.turns[0].items;
-    expect(items.map((i: { type: string }) => i.type)).toEqual(["userMessage", "commandExecution", "agentMessage"]);
-    const command = items.find((i: { type: string }) => i.type === "commandExecution");
-    expect(command.aggregatedOutput).toContain("extended");
-    expect(command.exitCode).toBe(0);
+    const items = resumed.thread.turns[0]!.items;
+    expect(items.map((i) => i.type)).toEqual(["userMessage", "commandExecution", "agentMessage"]);
+    const command = findItem(items, "commandExecution");
+    expect(command!.aggregatedOutput).toContain("extended");
+    expect(command!.exitCode).toBe(0);
     expect(resumed.thread.turns.map((t: { items: unknown[] }) => t.items.length)).toEqual(live.map((t: { items: unknown[] }) => t.items.length));
   });
 
@@ -113,9 +113,9 @@ describe("turns", () => {
     const second = await fx.boot();
     const read = await second.call("thread/read", { threadId: thread.id, includeTurns: true });
     expect(read.thread.turns).toHaveLength(1);
-    expect(read.thread.turns[0].status).toBe("interrupted");
-    expect(read.thread.turns[0].items[0]).toMatchObject({ type: "userMessage" });
-    expect(JSON.stringify(read.thread.turns[0].items[0])).toContain("remember me");
+    expect(read.thread.turns[0]!.status).toBe("interrupted");
+    expect(read.thread.turns[0]!.items[0]).toMatchObject({ type: "userMessage" });
+    expect(JSON.stringify(read.thread.turns[0]!.items[0])).toContain("remember me");
   });
 
   it("honours optOutNotificationMethods", async () => {
