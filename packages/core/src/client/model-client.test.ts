@@ -159,4 +159,34 @@ describe("ModelClient", () => {
     expect(error).toMatchObject({ kind: "aborted" });
     expect(events.some((e) => e.type === "output_item_done")).toBe(true);
   });
+
+  it("reuses the kept-alive connection for the next request and reports a refused one as a retryable stream error", async () => {
+    server = await startFakeResponsesServer({ script: [turn(sse.message("one")), turn(sse.message("two"))] });
+    const client = new ModelClient({ provider: provider(server.url), env: { FAKE_KEY: "k" } });
+    expect((await collect(client)).error).toBeUndefined();
+    // The first answer is complete, so its socket went back to the pool: the next request works.
+    const second = await collect(client);
+    expect(second.error).toBeUndefined();
+    expect(second.events.some((e) => e.type === "completed")).toBe(true);
+    const url = server.url;
+    await server.close();
+    server = undefined;
+    const refused = await collect(new ModelClient({ provider: provider(url), env: { FAKE_KEY: "k" } }));
+    expect(refused.error).toMatchObject({ kind: "stream", retryable: true });
+    expect(refused.error?.message).toContain("ECONNREFUSED");
+  });
+
+  it("streams through an injected fetch", async () => {
+    server = await startFakeResponsesServer({ script: [turn(sse.message("via fetch"))] });
+    let calls = 0;
+    const counting: typeof fetch = (input, init) => {
+      calls += 1;
+      return fetch(input, init);
+    };
+    const client = new ModelClient({ provider: provider(server.url), env: { FAKE_KEY: "k" }, fetch: counting });
+    const { events, error } = await collect(client);
+    expect(error).toBeUndefined();
+    expect(calls).toBe(1);
+    expect(events.filter((e) => e.type === "output_text_delta").map((e) => (e as { delta: string }).delta).join("")).toBe("via fetch");
+  });
 });

@@ -1,6 +1,7 @@
 // The model client: one POST {base_url}/responses with stream: true, parsed as SSE.
 import { parseResponsesStreamEvent, type ResponseItem, type ResponseUsage } from "@codex-ts/protocol";
-import { EventSourceParserStream, type EventSourceMessage } from "eventsource-parser/stream";
+import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { fetchTransport, nodeTransport, type StreamingResponse, type Transport } from "./http.js";
 import {
   DEFAULT_STREAM_IDLE_TIMEOUT_MS,
   type Env,
@@ -98,7 +99,7 @@ function retryHintFromMessage(message: string | undefined): number | undefined {
   return match[2] === "ms" ? value : value * 1000;
 }
 
-async function errorMessageFromBody(res: Response): Promise<string> {
+async function errorMessageFromBody(res: StreamingResponse): Promise<string> {
   const text = await res.text().catch(() => "");
   try {
     const parsed = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
@@ -116,14 +117,14 @@ export class ModelClient {
   readonly provider: ModelProviderInfo;
   private readonly env: Env;
   private readonly headers: Record<string, string>;
-  private readonly fetchImpl: typeof fetch;
+  private readonly transport: Transport;
   private readonly storedApiKey: string | undefined;
 
   constructor(options: ModelClientOptions) {
     this.provider = options.provider;
     this.env = options.env ?? process.env;
     this.headers = options.headers ?? {};
-    this.fetchImpl = options.fetch ?? fetch;
+    this.transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport;
     this.storedApiKey = options.storedApiKey;
   }
 
@@ -167,10 +168,9 @@ export class ModelClient {
 
     try {
       resetIdle();
-      let res: Response;
+      let res: StreamingResponse;
       try {
-        res = await this.fetchImpl(responsesUrl(this.provider), {
-          method: "POST",
+        res = await this.transport(responsesUrl(this.provider), {
           headers,
           body: JSON.stringify(request),
           signal: controller.signal,
@@ -179,7 +179,7 @@ export class ModelClient {
         throw failure(error);
       }
 
-      if (!res.ok) {
+      if (res.status < 200 || res.status > 299) {
         const message = await errorMessageFromBody(res);
         const retryAfterMs = parseRetryAfter(res.headers.get("retry-after")) ?? retryHintFromMessage(message);
         const status = res.status;
@@ -199,22 +199,29 @@ export class ModelClient {
       if (serverModel) yield { type: "server_model", model: serverModel };
       if (!res.body) throw new ModelError("stream", "response has no body", true);
 
-      const reader = res.body
-        .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
-        .pipeThrough(new EventSourceParserStream())
-        .getReader();
+      const decoder = new TextDecoder();
+      const messages: EventSourceMessage[] = [];
+      const parser = createParser({ onEvent: (message) => messages.push(message) });
+      const chunks = res.body[Symbol.asyncIterator]();
       try {
         for (;;) {
-          const chunk = await reader.read().catch((error: unknown) => {
+          let chunk: IteratorResult<Uint8Array>;
+          try {
+            chunk = await chunks.next();
+          } catch (error) {
             throw failure(error);
-          });
+          }
           if (chunk.done) break;
           resetIdle();
-          const done = yield* this.handleMessage(chunk.value);
-          if (done) return;
+          parser.feed(decoder.decode(chunk.value, { stream: true }));
+          while (messages.length > 0) {
+            const done = yield* this.handleMessage(messages.shift() as EventSourceMessage);
+            if (done) return;
+          }
         }
       } finally {
-        reader.cancel().catch(() => {});
+        // Stop reading whatever the server still sends (or release the body on errors).
+        chunks.return?.()?.catch(() => {});
       }
       throw new ModelError("stream", "stream closed before response.completed", true);
     } finally {
