@@ -180,7 +180,20 @@ export class AppServerConnection {
     };
   }
 
-  /** Warms the first turn's code paths off the request path; never throws, logs what it took. */
+  /**
+   * Pays the first turn's one-time costs (they are per process, so once per process) alongside the
+   * request that calls it: thread/start, whose client is about to run turns, or thread/resume and
+   * thread/fork after their response. Not at `initialized`, so that a client that only lists or
+   * reads threads never competes with it.
+   */
+  prewarm(): void {
+    if (prewarmStarted) return;
+    prewarmStarted = true;
+    this.#log.debug("prewarm: started");
+    setImmediate(() => void this.#prewarm());
+  }
+
+  /** Warms the first turn's code paths; never throws, logs what it took. */
   async #prewarm(): Promise<void> {
     const t0 = performance.now();
     const { problems, steps, events, rolloutLines } = await prewarmCore();
@@ -202,15 +215,7 @@ export class AppServerConnection {
   }
 
   #onNotification(notification: JSONRPCNotification): void {
-    if (notification.method === "initialized") {
-      // The client is set up and usually idle for a moment: pay the first turn's one-time costs now
-      // (once per process: they are per process).
-      if (!prewarmStarted) {
-        prewarmStarted = true;
-        setImmediate(() => void this.#prewarm());
-      }
-      return;
-    }
+    if (notification.method === "initialized") return;
     this.#log.debug(`ignoring client notification ${notification.method}`);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The warm-up the server runs after `initialized` (core's `prewarmCore`: a throw-away turn against
+ * The warm-up the server runs when a thread starts (core's `prewarmCore`: a throw-away turn against
  * a loopback model of its own) must be invisible to the client and must not touch the configured
  * provider or CODEX_HOME.
  */
@@ -35,26 +35,34 @@ describe("prewarmCore", () => {
   });
 });
 
-describe("app-server warm-up after initialized", () => {
-  it("is invisible to the client, never calls the configured provider and writes no thread", async () => {
+describe("app-server warm-up (when a thread starts)", () => {
+  it("does not run for a client that only lists threads, and is invisible to the client", async () => {
     const fake = await startFakeResponsesServer();
     const home = makeTempDir("codex-home-warmup-");
+    const work = makeTempDir("codex-work-warmup-");
     writeFakeProviderConfig(home, fake.url);
     const server = new AppServerProcess({ codexHome: home, env: { CODEX_TS_LOG: "debug" } });
     server.ownsCodexHome = true;
     try {
       await server.initialize();
-      await expect.poll(() => server.stderr, { timeout: 60_000, interval: 50 }).toContain("prewarm: done");
-      const warmLines = server.stderr.split("\n").filter((l) => l.includes("prewarm:"));
-      expect(warmLines).toHaveLength(1);
-      expect(server.notifications()).toEqual([]);
-      expect(fake.responsesRequests()).toHaveLength(0);
-      expect(filesUnder(path.join(home, "sessions"))).toEqual([]);
       const listed = await server.call("thread/list", {});
       expect(listed.data).toEqual([]);
+      expect(server.stderr).not.toContain("prewarm:");
+
+      const { thread } = await server.call("thread/start", { cwd: work });
+      await expect.poll(() => server.stderr, { timeout: 60_000, interval: 50 }).toContain("prewarm: done");
+      const warmLines = server.stderr.split("\n").filter((l) => l.includes("prewarm:"));
+      expect(warmLines).toHaveLength(2); // started, done: no problems reported
+      // Nothing but the client's own thread shows: no notification, provider request or rollout
+      // comes from the warm-up's session.
+      expect(server.notifications().map((m) => m.method)).toEqual(["thread/started"]);
+      expect(server.notifications()[0]?.params.thread.id).toBe(thread.id);
+      expect(fake.responsesRequests()).toHaveLength(0);
+      expect(filesUnder(path.join(home, "sessions")).length).toBeLessThanOrEqual(1);
     } finally {
       await server.dispose();
       await fake.close();
+      rmSync(work, { recursive: true, force: true });
     }
   });
 
@@ -88,7 +96,7 @@ describe("app-server warm-up after initialized", () => {
         if (m.params && "threadId" in m.params) expect(m.params.threadId).toBe(thread.id);
       }
       await expect.poll(() => server.stderr, { timeout: 60_000, interval: 50 }).toContain("prewarm: done");
-      expect(server.stderr.split("\n").filter((l) => l.includes("prewarm:"))).toHaveLength(1);
+      expect(server.stderr.split("\n").filter((l) => l.includes("prewarm:"))).toHaveLength(2);
       expect(filesUnder(path.join(home, "sessions"))).toHaveLength(1);
     } finally {
       await server.dispose();

@@ -69,6 +69,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
     method({
       params: ThreadStartParams,
       handler: async (p, ctx) => {
+        ctx.server.prewarm();
         const { response, thread } = await threads.start(p);
         announce(ctx, thread, response.thread, true);
         return response;
@@ -86,6 +87,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
       handler: async (p, ctx) => {
         const { response, thread } = await threads.resume(p);
         announce(ctx, thread, response.thread, false);
+        ctx.afterResponse(() => ctx.server.prewarm());
         return response;
       },
     }),
@@ -101,6 +103,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
       handler: async (p, ctx) => {
         const { response, thread } = await threads.fork(p);
         announce(ctx, thread, response.thread, true);
+        ctx.afterResponse(() => ctx.server.prewarm());
         return response;
       },
     }),
