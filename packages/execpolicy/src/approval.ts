@@ -4,7 +4,7 @@
  * "always allow this prefix" amendment to offer.
  */
 import { join as shlexJoin } from "shlex";
-import { z } from "zod";
+import * as z from "zod";
 import type { Evaluation, Policy } from "./policy.js";
 import type { Decision } from "./rules.js";
 import { commandMightBeDangerous, isKnownSafeCommand } from "./safety.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The JSONL events `codex exec --json` prints, one per line, as `@openai/codex-sdk` parses them.

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The JSON a lifecycle hook command reads on stdin and may print on stdout (Codex / Claude Code

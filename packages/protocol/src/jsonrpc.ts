@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * JSON-RPC 2.0 framing as Codex uses it: the `jsonrpc` field is optional on input and

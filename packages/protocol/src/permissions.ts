@@ -1,5 +1,5 @@
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Core (snake_case) permission shapes, as codex-rs writes them in rollouts, core ops and

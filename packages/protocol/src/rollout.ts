@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { EventMsg, KNOWN_EVENT_MSG_TYPES } from "./core/events.js";
 import { ActivePermissionProfile, ApprovalsReviewer, AskForApproval, CollaborationMode } from "./core/policy.js";
 import { describeZodError } from "./jsonrpc.js";

@@ -1,5 +1,5 @@
 /** Client-defined dynamic tools: the call goes to the session's callback (the client answers). */
-import { z } from "zod";
+import * as z from "zod";
 import type { ContentItem, DynamicToolSpec, FunctionToolSpec, ToolHandler } from "./types.js";
 
 export function dynamicToolSpec(tool: DynamicToolSpec): FunctionToolSpec {

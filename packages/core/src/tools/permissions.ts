@@ -8,7 +8,7 @@ import {
   intersectAdditionalPermissions,
   materializeAdditionalPermissions,
 } from "@codex-ts/protocol";
-import { z } from "zod";
+import * as z from "zod";
 import { parseArguments } from "./args.js";
 import type { FunctionToolSpec, JsonSchema, ToolContext, ToolHandler } from "./types.js";
 

@@ -1,5 +1,5 @@
 /** `update_plan`: the model's checklist for the task, forwarded as a plan update event. */
-import { z } from "zod";
+import * as z from "zod";
 import { parseArguments } from "./args.js";
 import type { FunctionToolSpec, ToolHandler } from "./types.js";
 

@@ -1,5 +1,5 @@
 /** `request_user_input`: ask the user 1–3 short multiple-choice questions (plan mode only). */
-import { z } from "zod";
+import * as z from "zod";
 import { parseArguments } from "./args.js";
 import type { FunctionToolSpec, ToolHandler } from "./types.js";
 

@@ -5,7 +5,7 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { parseArguments } from "./args.js";
 import type { FunctionToolSpec, ToolHandler } from "./types.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { describeZodError } from "../jsonrpc.js";
 import { AdditionalPermissionProfile, PermissionProfile } from "../permissions.js";
 import { MessagePhase, omittableField, ResponsesApiWebSearchAction } from "../responses.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AdditionalPermissionProfile, PermissionProfile } from "../permissions.js";
 import { omittableField } from "../responses.js";
 import { UserInput } from "./items.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Finds every named schema (zod global registry `id`) reachable from a set of roots, remembering

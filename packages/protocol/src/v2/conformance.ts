@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
-import { z } from "zod";
+import * as z from "zod";
 import {
   clientRequestMethods,
   isClientRequestMethod,

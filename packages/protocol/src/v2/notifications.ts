@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Int, UInt, named, nul } from "./common.js";
 import { RequestId } from "../jsonrpc.js";
 import { ThreadGoal } from "./requests.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { JSONRPCErrorCode, type JSONRPCErrorError, RequestId, describeZodError } from "../jsonrpc.js";
 import { named } from "./common.js";
 import * as N from "./notifications.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Int, JsonValue, LegacyAppPathString, UInt, named, nul, opt } from "./common.js";
 import { CommandAction, DynamicToolCallOutputContentItem } from "./thread.js";
 

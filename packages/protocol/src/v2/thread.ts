@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AbsolutePathBuf, Int, JsonValue, LegacyAppPathString, UInt, named, nul } from "./common.js";
 
 /* ---------------------------------------------------------------- enums and small shapes */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AbsolutePathBuf, Int, JsonValue, LegacyAppPathString, UInt, named, nul, opt } from "./common.js";
 import { ApprovalsReviewer, AskForApproval, ReasoningSummary, SandboxMode, SandboxPolicy } from "./policy.js";
 import { ReasoningEffort } from "./thread.js";

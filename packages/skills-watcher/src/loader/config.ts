@@ -1,6 +1,6 @@
 import { realpath } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import type { Skill } from "./model.js";
 
 /** One `[[skills.config]]` entry: select a skill by `path` (its SKILL.md) or by `name`. */

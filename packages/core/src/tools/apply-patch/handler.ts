@@ -1,5 +1,5 @@
 /** The `apply_patch` tool, as a JSON function tool or as a freeform tool with a Lark grammar. */
-import { z } from "zod";
+import * as z from "zod";
 import { parseArguments } from "../args.js";
 import { assessPatch, patchDecisions, patchSessionKeys, requestApproval } from "../approval.js";
 import type {

@@ -1,7 +1,7 @@
 /** `exec_command`, `write_stdin` and `shell_command`. */
 import { statSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { AdditionalPermissionProfile } from "@codex-ts/protocol";
 import { detectSandboxDenial } from "@codex-ts/sandboxing";
 import { runApplyPatch } from "../apply-patch/handler.js";
