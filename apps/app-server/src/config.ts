@@ -3,7 +3,7 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { type Config, type ConfigOverride, loadConfig } from "@codex-ts/core";
 import { parse as parseTomlPreserving, patch as patchToml } from "@decimalturn/toml-patch";
-import { z } from "zod";
+import * as z from "zod";
 import { errorMessage, invalidParams, invalidRequest, RpcError, ErrorCode } from "./errors.js";
 
 /** A JSON value as a TOML value literal (what `-c key=value` overrides expect after the `=`). */

@@ -6,7 +6,7 @@
 import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { v2 } from "@codex-ts/protocol";
-import { z } from "zod";
+import * as z from "zod";
 
 const Line = z.object({ turnId: z.string(), run: v2.HookRunSummary });
 

@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { v2 } from "@codex-ts/protocol";
 import { parse as parseToml } from "smol-toml";
-import { z } from "zod";
+import * as z from "zod";
 import { invalidParams } from "./errors.js";
 
 /** The wire selection: a bare id, or `{type: "profile", id, modifications}` (older Codex shape). */

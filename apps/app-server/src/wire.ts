@@ -6,7 +6,7 @@
  * until the protocol package models them; switching means deleting the `.extend` calls.
  */
 import { v2 } from "@codex-ts/protocol";
-import { z } from "zod";
+import * as z from "zod";
 import { PermissionsSelection } from "./permission-profiles.js";
 
 const opt = <T extends z.ZodType>(schema: T) => schema.nullish();

@@ -3,7 +3,7 @@ import { type BigIntStats, constants as fsConstants } from "node:fs";
 import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
-import { z } from "zod";
+import * as z from "zod";
 import { type FileSnapshot, LineIndexCache, readLineAt } from "./line-index.js";
 
 /** File name of the history log inside CODEX_HOME (same as Codex). */

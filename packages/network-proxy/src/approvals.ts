@@ -17,7 +17,7 @@ import {
   normalizeNetworkHost,
 } from "@codex-ts/execpolicy";
 import type { NetworkPolicyAmendment, ReviewDecision } from "@codex-ts/protocol";
-import { z } from "zod";
+import * as z from "zod";
 import { type NetworkPolicySpec, NetworkPolicySpecSchema, normalizeHost } from "./policy.js";
 import type { NetworkAccessRequest, NetworkProxy } from "./proxy.js";
 

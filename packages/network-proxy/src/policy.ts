@@ -11,7 +11,7 @@
  */
 import { BlockList, isIP } from "node:net";
 import { domainToASCII } from "node:url";
-import { z } from "zod";
+import * as z from "zod";
 
 /** What the proxy enforces. Hosts and patterns may be in any case, with a trailing dot, or Unicode. */
 export const NetworkPolicySpecSchema = z.object({

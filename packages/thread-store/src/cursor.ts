@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { SortDirection, ThreadSortKey } from "./types.js";
 
 /**

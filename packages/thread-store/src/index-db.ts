@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import Database from "better-sqlite3";
-import { z } from "zod";
+import * as z from "zod";
 import type { RolloutSummary } from "./rollout-scan.js";
 import type { SortDirection, StoredGitInfo, StoredThread, ThreadSortKey, ThreadSourceKind } from "./types.js";
 

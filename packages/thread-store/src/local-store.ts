@@ -10,7 +10,7 @@ import {
   rolloutPath,
   SESSIONS_SUBDIR,
 } from "@codex-ts/rollout";
-import { z } from "zod";
+import * as z from "zod";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { type FileFacts, type IndexedFile, ThreadIndex } from "./index-db.js";
 import { applyLines, type RolloutSummary, summarizeRolloutFile } from "./rollout-scan.js";

@@ -1,7 +1,7 @@
 import { open } from "node:fs/promises";
 import { parseRolloutLine, type SessionMeta } from "@codex-ts/protocol";
 import { parseRolloutFileName } from "@codex-ts/rollout";
-import { z } from "zod";
+import * as z from "zod";
 import type { StoredGitInfo, ThreadSourceKind } from "./types.js";
 
 /**

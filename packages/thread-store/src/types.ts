@@ -1,5 +1,5 @@
 import { type RolloutItem, type RolloutLine, v2 } from "@codex-ts/protocol";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Storage-neutral types of the thread store. Nothing here knows about files or sqlite, so a

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { hookEngineFromConfig } from "@codex-ts/core";
 import { hooksListEntry, parseHookStates } from "@codex-ts/hooks";
 import { parse as parseToml } from "smol-toml";
-import { z } from "zod";
+import * as z from "zod";
 import { CommandExecParams, CommandExecTerminateParams, CommandExecWriteParams } from "../command-exec.js";
 import { ConfigEdit, MergeStrategy, type WriteResult, loadEffectiveConfig, readConfig, splitKeyPath, writeConfigEdits } from "../config.js";
 import { RpcError, invalidParams, invalidRequest } from "../errors.js";
