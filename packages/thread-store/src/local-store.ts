@@ -90,14 +90,17 @@ export class LocalThreadStore implements ThreadStore {
     this.fullRestatIntervalMs = options.fullRestatIntervalMs ?? 60_000;
   }
 
-  /** Open (creating CODEX_HOME and the index as needed) and reconcile the index with the files. */
+  /**
+   * Open (creating CODEX_HOME and the index as needed). The index is reconciled with the files by
+   * the first call that needs it (`list`, or a lookup of a thread the index does not know).
+   */
   static async open(options: LocalThreadStoreOptions): Promise<StoreResult<LocalThreadStore>> {
     try {
       await mkdir(options.codexHome, { recursive: true });
       const indexPath = options.indexPath ?? path.join(options.codexHome, INDEX_FILENAME);
-      const store = new LocalThreadStore(options, ThreadIndex.open(indexPath));
-      await store.sync();
-      return ok(store);
+      // No reconcile here: `list` and a lookup that misses reconcile before answering, and doing it
+      // here too would make a new process's first `list` pay for two passes.
+      return ok(new LocalThreadStore(options, ThreadIndex.open(indexPath)));
     } catch (err) {
       return fail("io", `cannot open thread store in ${options.codexHome}: ${message(err)}`);
     }
