@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { environmentContextText, loadProjectDocs, permissionsMessage, userInputMessage } from "./context.js";
+import { environmentContextText, loadProjectDocs, permissionsMessage, systemTimezone, userInputMessage } from "./context.js";
 
 let root: string;
 beforeEach(() => {
@@ -23,6 +23,28 @@ describe("context assembly", () => {
     expect(loadProjectDocs(path.join(root, "a", "b"), 0)).toBeUndefined();
     // Outside the git root nothing above is read.
     expect(loadProjectDocs(os.tmpdir(), 1000)).toBeUndefined();
+  });
+
+  it("reads the system time zone like Codex: the /etc/localtime link, else /etc/timezone", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tz-"));
+    try {
+      const link = path.join(dir, "localtime");
+      symlinkSync("/usr/share/zoneinfo/Etc/UTC", link);
+      expect(systemTimezone(link, path.join(dir, "none"))).toBe("Etc/UTC");
+      const deep = path.join(dir, "deep");
+      symlinkSync("/var/db/timezone/zoneinfo/America/Argentina/Buenos_Aires", deep);
+      expect(systemTimezone(deep, path.join(dir, "none"))).toBe("America/Argentina/Buenos_Aires");
+      const plain = path.join(dir, "plain");
+      writeFileSync(plain, "TZif");
+      const tzFile = path.join(dir, "timezone");
+      writeFileSync(tzFile, "Europe/Paris\n");
+      expect(systemTimezone(plain, tzFile)).toBe("Europe/Paris");
+      writeFileSync(tzFile, "not a zone name\n");
+      expect(systemTimezone(plain, tzFile)).toBeUndefined();
+      expect(systemTimezone(path.join(dir, "missing"), path.join(dir, "missing2"))).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("renders environment context and permissions", () => {

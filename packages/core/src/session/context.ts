@@ -1,6 +1,6 @@
 // Context assembly: base instructions, the permissions developer message, <environment_context>,
 // AGENTS.md project docs, user input → Responses input items.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import type { AskForApproval, ResponseItem, UserInput } from "@codex-ts/protocol";
 import type { SandboxPolicy } from "../tools/index.js";
@@ -75,10 +75,36 @@ export interface EnvironmentContext {
 
 const escapeXml = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 
+/**
+ * The system's IANA zone the way Codex reads it on Unix: the target of the `/etc/localtime` link
+ * after `zoneinfo/` (so `Etc/UTC`, not ICU's canonical `UTC`; `TZ` is not consulted), else
+ * `/etc/timezone`. Undefined when neither says.
+ */
+export function systemTimezone(localtime = "/etc/localtime", timezoneFile = "/etc/timezone"): string | undefined {
+  try {
+    const target = readlinkSync(localtime);
+    const at = target.lastIndexOf("zoneinfo/");
+    if (at >= 0 && target.length > at + 9) return target.slice(at + 9);
+  } catch {
+    // not a link (or missing)
+  }
+  try {
+    const name = readFileSync(timezoneFile, "utf8").trim();
+    if (/^[A-Za-z0-9_+\-]+(\/[A-Za-z0-9_+\-]+)*$/.test(name)) return name;
+  } catch {
+    // missing
+  }
+  return undefined;
+}
+
 let cachedTimezone: string | undefined;
-/** The process's IANA time zone; resolving it loads ICU data, so it is done once. */
+/**
+ * The process's IANA time zone, resolved once: from the system files where they say (cheap, and
+ * what Codex reports), else from ICU (which costs ~15 ms of tz-data loading on first use).
+ */
 export function localTimezone(): string {
-  cachedTimezone ??= Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+  cachedTimezone ??=
+    (process.platform === "win32" ? undefined : systemTimezone()) ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
   return cachedTimezone;
 }
 
