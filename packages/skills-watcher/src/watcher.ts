@@ -1,6 +1,8 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { type FSWatcher, watch } from "chokidar";
+import type { FSWatcher } from "chokidar";
+
+let chokidarModule: Promise<typeof import("chokidar")> | undefined;
 
 /** Folder depth watched below a root (matches the loader's scan depth). */
 const WATCH_DEPTH = 6;
@@ -125,6 +127,9 @@ class RootWatch {
   }
 
   async #arm(): Promise<void> {
+    if (this.#closed) return;
+    // chokidar is loaded when the first watch starts: a process that never watches (`exec`) skips it.
+    const { watch } = await (chokidarModule ??= import("chokidar"));
     if (this.#closed) return;
     let watcher: FSWatcher;
     const waiting = !(await isDirectory(this.root));

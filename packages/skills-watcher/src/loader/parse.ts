@@ -1,7 +1,6 @@
 import { readFile, realpath, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
 import * as z from "zod";
 import type {
   Skill,
@@ -11,6 +10,13 @@ import type {
   SkillRoot,
   SkillToolDependency,
 } from "./model.js";
+
+// yaml is loaded with the first skill file: a session without skills never compiles it.
+let yamlModule: Promise<typeof import("yaml")> | undefined;
+async function parseYaml(text: string): Promise<unknown> {
+  const { parse } = await (yamlModule ??= import("yaml"));
+  return parse(text);
+}
 
 export const SKILL_FILENAME = "SKILL.md";
 const METADATA_DIR = "agents";
@@ -92,7 +98,7 @@ export async function parseSkillFile(skillPath: string, root: SkillRoot, warning
 
   let raw: unknown;
   try {
-    raw = parseYaml(frontmatter);
+    raw = await parseYaml(frontmatter);
   } catch (error) {
     throw new SkillParseError(`invalid YAML: ${singleLine((error as Error).message)}`);
   }
@@ -203,7 +209,7 @@ async function loadSkillMetadata(
   }
   let raw: unknown;
   try {
-    raw = parseYaml(await readFile(file, "utf8"));
+    raw = await parseYaml(await readFile(file, "utf8"));
   } catch (error) {
     warnings.push(`ignoring ${file}: invalid ${METADATA_FILENAME}: ${singleLine((error as Error).message)}`);
     return NO_METADATA;
