@@ -134,8 +134,8 @@ export class ThreadIndex {
       db.pragma("busy_timeout = 10000");
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
-      const check = db.pragma("quick_check", { simple: true });
-      if (check !== "ok") throw new CorruptIndexError(`index failed quick_check: ${String(check)}`);
+      // A file that is not a database fails here; damage inside one is found by `quickCheck`, which
+      // reads the whole file and so is left to the caller (off the first request's path).
       if (db.pragma("user_version", { simple: true }) === INDEX_SCHEMA_VERSION) return new ThreadIndex(db, false);
       // Create (or replace an older schema) once, even if several processes open at the same time.
       const created = db
@@ -152,6 +152,23 @@ export class ThreadIndex {
       db.close();
       throw err;
     }
+  }
+
+  /** sqlite's `quick_check` (reads the whole index): false when the file is damaged. */
+  quickCheck(): boolean {
+    try {
+      return this.db.pragma("quick_check", { simple: true }) === "ok";
+    } catch (err) {
+      if (isCorruption(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Closes `index` and opens a new, empty one in its place (deleting the damaged file). */
+  static replace(index: ThreadIndex, file: string): ThreadIndex {
+    index.close();
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
+    return ThreadIndex.open(file);
   }
 
   close(): void {

@@ -338,6 +338,35 @@ describe("index rebuild and other writers", () => {
     expect(existsSync(path.join(home, "state_5.sqlite"))).toBe(false);
   });
 
+  it("finds damage inside the index in the background after open, then rebuilds it from the files", async () => {
+    for (let i = 0; i < 200; i++) writeRollout(home, { id: idFor(i), createdMs: Date.UTC(2026, 5, 1) + i * 1000, preview: `p${i}` });
+    let store = await openStore();
+    expect((await listAll(store, { limit: 50 })).ids).toHaveLength(200);
+    await closeStore(store);
+
+    // Keep the header page (the file still opens as a database of the right schema version) and
+    // overwrite the pages behind it.
+    const db = path.join(home, INDEX_FILENAME);
+    const bytes = readFileSync(db);
+    expect(bytes.length).toBeGreaterThan(3 * 4096);
+    bytes.fill(0x5a, 4096);
+    writeFileSync(db, bytes);
+    for (const suffix of ["-wal", "-shm"]) rmSync(db + suffix, { force: true });
+
+    store = await openStore();
+    expect(store.rebuiltOnOpen).toBe(false);
+    await expect
+      .poll(
+        async () => {
+          const page = await store.list({ limit: 500 });
+          return { rebuilt: store.rebuiltOnOpen, count: page.ok ? page.value.data.length : page.error.code };
+        },
+        { timeout: 30_000, interval: 100 },
+      )
+      .toEqual({ rebuilt: true, count: 200 });
+    expect(unwrap(await store.read(idFor(7))).preview).toBe("p7");
+  });
+
   it("picks up threads and appends written by another process", async () => {
     const store = await openStore();
     expect(unwrap(await store.list()).data).toEqual([]);

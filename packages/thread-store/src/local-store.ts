@@ -78,6 +78,11 @@ export class LocalThreadStore implements ThreadStore {
   private closed = false;
   /** Ends the background pass's initial delay (used by `close`). */
   private wakeRestat: (() => void) | null = null;
+  /** The one integrity check of the index after open (in the background), while it waits or runs. */
+  private checking: Promise<void> | null = null;
+  private wakeCheck: (() => void) | null = null;
+  /** Set when that check found the index damaged: the next sync replaces it and rebuilds it. */
+  private damaged = false;
   private readonly fullRestatIntervalMs: number;
   private lastFullRestat = 0;
 
@@ -114,8 +119,10 @@ export class LocalThreadStore implements ThreadStore {
   async close(): Promise<void> {
     this.closed = true;
     this.wakeRestat?.();
+    this.wakeCheck?.();
     await this.syncing?.catch(() => undefined);
     await this.restatting;
+    await this.checking;
     this.index.close();
   }
 
@@ -389,6 +396,11 @@ export class LocalThreadStore implements ThreadStore {
   }
 
   private async syncOnce(): Promise<void> {
+    if (this.damaged) {
+      this.damaged = false;
+      this.index = ThreadIndex.replace(this.index, this.indexPath);
+    }
+    this.checking ??= this.checkIndexLater();
     const scanned = this.index.scannedDirs();
     const dirs = (await listDayDirs(this.sessionsDir)).map((dir) => ({ dir, archived: false }));
     dirs.push({ dir: this.archivedDir, archived: true });
@@ -413,6 +425,30 @@ export class LocalThreadStore implements ThreadStore {
       this.restatting = this.restatAll().finally(() => {
         this.restatting = null;
       });
+    }
+  }
+
+  /**
+   * sqlite's integrity check of the index, once per open, in the background: it reads the whole
+   * file (~10–30 ms at 10,000 threads), so a new process's first page does not wait for it. A
+   * damaged index is replaced and rebuilt from the files by the next sync; until then a query on
+   * it fails as an `io` error (or answers from what is readable). Never rejects.
+   */
+  private async checkIndexLater(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, FULL_RESTAT_DELAY_MS);
+      timer.unref();
+      this.wakeCheck = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeCheck = null;
+    if (this.closed) return;
+    try {
+      if (!this.index.quickCheck()) this.damaged = true;
+    } catch {
+      // Busy or unreadable: the next open checks again.
     }
   }
 
