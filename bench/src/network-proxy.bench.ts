@@ -18,7 +18,9 @@ if (process.env.CODEX_TS_NETWORK_PROXY_BENCH_CHILD === "1") {
   });
   if (!started.ok) throw new Error(started.error.message);
   const { proxy } = started;
-  process.stdout.write(`${JSON.stringify({ http: proxy.httpAddress.port, socks: proxy.socksAddress.port })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ http: proxy.httpAddress.port, socks: proxy.socksAddress.port })}\n`,
+  );
   // Each line on stdin asks for this process's CPU time so far (µs, user + system).
   process.stdin.on("data", (d: Buffer) => {
     for (let i = 0; i < d.toString().split("\n").length - 1; i++) {
@@ -87,7 +89,9 @@ const RUNS = 7;
 const CONNECTS = 300;
 
 function listen(server: net.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port)),
+  );
 }
 
 /** Write TOTAL_BYTES to every connection, then end it. */
@@ -169,7 +173,13 @@ async function httpDownload(port: number, viaProxy: number | undefined): Promise
     const req = http.request(
       viaProxy === undefined
         ? { host: "127.0.0.1", port, path: "/", agent: false }
-        : { host: "127.0.0.1", port: viaProxy, path: url, headers: { host: `bench.test:${port}` }, agent: false },
+        : {
+            host: "127.0.0.1",
+            port: viaProxy,
+            path: url,
+            headers: { host: `bench.test:${port}` },
+            agent: false,
+          },
       (res) => {
         let n = 0;
         res.on("data", (d: Buffer) => {
