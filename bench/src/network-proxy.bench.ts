@@ -87,6 +87,7 @@ const TOTAL_BYTES = 64 * 1024 * 1024;
 const CHUNK = Buffer.alloc(256 * 1024, 0x61);
 const RUNS = 7;
 const CONNECTS = 300;
+const SETUP_WARMUP = 200;
 
 function listen(server: net.Server): Promise<number> {
   return new Promise((resolve) =>
@@ -247,10 +248,12 @@ async function measureTransfers(proxy: ProxyProcess, variants: Transfer[]): Prom
 
 /**
  * Median time to a usable connection for each opener, over CONNECTS rounds that interleave the
- * openers (one connection each per round, closed before the next), after a warm-up.
+ * openers (one connection each per round, closed before the next), after SETUP_WARMUP rounds: the
+ * steady state of a long-running proxy, not its first connections while the JIT is still cold (with
+ * 20 warm-up rounds the medians came out ~25% higher).
  */
 async function medianSetupMs(openers: Array<() => Promise<net.Socket>>): Promise<number[]> {
-  for (let i = 0; i < 20; i++) for (const open of openers) (await open()).destroy();
+  for (let i = 0; i < SETUP_WARMUP; i++) for (const open of openers) (await open()).destroy();
   const times = openers.map((): number[] => []);
   for (let i = 0; i < CONNECTS; i++) {
     for (const [k, open] of openers.entries()) {
@@ -325,7 +328,7 @@ const benchmark: Benchmark = {
       ]);
       if (!direct || !connect || !socks) throw new Error("missing transfer stats");
       note(
-        `proxy in its own process (startNetworkProxy, domain allowlist); ${TOTAL_BYTES / MiB} MiB per transfer from a loopback origin; each sample is the best of ${RUNS} interleaved rounds; CPU time per transfer is the median over the rounds (process.cpuUsage of each process: user + system, all threads); connection setup is the median of ${CONNECTS} rounds that interleave direct, CONNECT and SOCKS5 connects to an origin that sends nothing`,
+        `proxy in its own process (startNetworkProxy, domain allowlist); ${TOTAL_BYTES / MiB} MiB per transfer from a loopback origin; each sample is the best of ${RUNS} interleaved rounds; CPU time per transfer is the median over the rounds (process.cpuUsage of each process: user + system, all threads); connection setup is the median of ${CONNECTS} rounds (after ${SETUP_WARMUP} warm-up rounds) that interleave direct, CONNECT and SOCKS5 connects to an origin that sends nothing`,
       );
       rate(`TCP download ${TOTAL_BYTES / MiB} MiB, direct`, direct.best);
       rate("  through CONNECT tunnel", connect.best);
