@@ -34,6 +34,14 @@ function announce(ctx: MethodContext, thread: LiveThread, thread_v2: v2.Thread, 
   });
 }
 
+/**
+ * Starts the server's warm-up for this thread's first turn once the response has been handed to
+ * the OS: a resumed or forked thread's response can be large, and its flush must not wait for it.
+ */
+function warmAfterResponse(ctx: MethodContext): void {
+  ctx.afterResponse(() => void ctx.server.flush().then(() => ctx.server.prewarm()));
+}
+
 /** A method handled in the background (see `MethodSpec.concurrent`). */
 function concurrently<S extends z.ZodType>(spec: Parameters<typeof method<S>>[0]): MethodSpec {
   return { ...method(spec), concurrent: true };
@@ -87,7 +95,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
       handler: async (p, ctx) => {
         const { response, thread } = await threads.resume(p);
         announce(ctx, thread, response.thread, false);
-        ctx.afterResponse(() => ctx.server.prewarm());
+        warmAfterResponse(ctx);
         return response;
       },
     }),
@@ -103,7 +111,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
       handler: async (p, ctx) => {
         const { response, thread } = await threads.fork(p);
         announce(ctx, thread, response.thread, true);
-        ctx.afterResponse(() => ctx.server.prewarm());
+        warmAfterResponse(ctx);
         return response;
       },
     }),
