@@ -21,7 +21,7 @@ export interface PrewarmOptions {
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const usage = { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 15 };
-const call = { type: "function_call", id: "fc_warm", name: "exec_command", arguments: '{"cmd":"true","login":false}', call_id: "call_warm", status: "completed" };
+const call = { type: "function_call", id: "fc_warm", name: "exec_command", arguments: '{"cmd":"true","shell":"/bin/sh","login":false}', call_id: "call_warm", status: "completed" };
 const answer = { type: "message", id: "msg_warm", role: "assistant", status: "completed", content: [{ type: "output_text", text: "done", annotations: [] }], phase: "final_answer" };
 const reasoning = { type: "reasoning", id: "rs_warm", summary: [{ type: "summary_text", text: "thinking" }] };
 
