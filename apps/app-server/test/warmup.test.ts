@@ -50,6 +50,7 @@ describe("app-server warm-up (when a thread starts)", () => {
       expect(server.stderr).not.toContain("prewarm:");
 
       const { thread } = await server.call("thread/start", { cwd: work });
+      await server.waitForNotification("thread/started");
       await expect.poll(() => server.stderr, { timeout: 60_000, interval: 50 }).toContain("prewarm: done");
       const warmLines = server.stderr.split("\n").filter((l) => l.includes("prewarm:"));
       expect(warmLines).toHaveLength(2); // started, done: no problems reported
