@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type ExecApprovalContext,
   PROMPT_CONFLICT_REASON,
@@ -8,6 +8,10 @@ import {
   formatRulesError,
   policyFromSources,
 } from "./index.js";
+import { loadShellParser } from "./shell.js";
+
+// These checks include scripts only the tree-sitter grammar decides.
+beforeAll(() => loadShellParser());
 
 const res = policyFromSources([
   {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Policy,
   formatRulesError,
@@ -9,6 +9,10 @@ import {
   parseShellLcSingleCommandPrefix,
   policyFromSources,
 } from "./index.js";
+import { loadShellParser } from "./shell.js";
+
+// These checks include scripts only the tree-sitter grammar decides.
+beforeAll(() => loadShellParser());
 
 const RULES = `
 prefix_rule(pattern=["git", ["status", "log", "diff"]], decision="allow")

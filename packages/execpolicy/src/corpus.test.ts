@@ -1,8 +1,12 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadPolicyFiles, runExecpolicyCheckCommand } from "./index.js";
+import { loadShellParser } from "./shell.js";
+
+// These checks include scripts only the tree-sitter grammar decides.
+beforeAll(() => loadShellParser());
 
 const corpusDir = join(dirname(fileURLToPath(import.meta.url)), "..", "corpus");
 

@@ -42,6 +42,10 @@ export {
 } from "./load.js";
 export {
   extractShellScript,
+  loadShellParser,
+  needsShellParser,
+  prepareShellParsing,
+  shellParserLoaded,
   parsePlainShellScript,
   parseShellLcPlainCommands,
   parseShellLcSingleCommandPrefix,

@@ -8,6 +8,7 @@
 import { createRequire } from "node:module";
 import { setFlagsFromString } from "node:v8";
 import { Language, type Node, Parser } from "web-tree-sitter";
+import { DEFER, lexPlainScript } from "./plain-script.js";
 
 const require = createRequire(import.meta.url);
 
@@ -42,8 +43,56 @@ async function loadBashParser(): Promise<Parser> {
   return parser;
 }
 
-// Top-level await keeps the public API synchronous; the grammar ships inside the npm package.
-const bashParser: Parser = await loadBashParser();
+// The grammar (a WASM module) is loaded on demand: the scripts agents send most are decided by
+// the plain-script lexer without it, and a short-lived process (`codex-ts exec`) should not pay
+// tens of milliseconds for a parser it may never use. The checks stay synchronous; a caller about
+// to check a script the lexer cannot decide awaits `loadShellParser()` (or `prepareShellParsing`).
+let bashParser: Parser | undefined;
+let loading: Promise<Parser> | undefined;
+
+/** Loads tree-sitter-bash once (later calls share the first). Safe to call at any time. */
+export async function loadShellParser(): Promise<void> {
+  loading ??= loadBashParser().then((parser) => {
+    bashParser = parser;
+    return parser;
+  });
+  try {
+    await loading;
+  } catch (error) {
+    loading = undefined; // let a later call try again
+    throw error;
+  }
+}
+
+/** Whether the tree-sitter grammar is loaded (checks that need it would otherwise throw). */
+export function shellParserLoaded(): boolean {
+  return bashParser !== undefined;
+}
+
+/**
+ * Whether checking `argv` needs the tree-sitter grammar: a `bash -lc` (sh/zsh, `-c`) script the
+ * plain-script lexer cannot decide, or one with a here-document.
+ */
+export function needsShellParser(argv: readonly string[]): boolean {
+  const script = extractShellScript(argv);
+  if (script === undefined) return false;
+  return script.includes("<<") || (!plainCache.has(script) && lexPlainScript(script) === DEFER);
+}
+
+/** Loads the grammar if checking `argv` needs it; afterwards every check of `argv` is synchronous. */
+export async function prepareShellParsing(argv: readonly string[]): Promise<void> {
+  if (!bashParser && needsShellParser(argv)) await loadShellParser();
+}
+
+function parser(): Parser {
+  if (!bashParser) {
+    throw new Error(
+      "@codex-ts/execpolicy: this shell script needs the tree-sitter parser, which is not loaded yet; " +
+        "await loadShellParser() (or prepareShellParsing(argv)) before checking it",
+    );
+  }
+  return bashParser;
+}
 
 const ALLOWED_KINDS = new Set([
   "program",
@@ -164,6 +213,17 @@ function wordOnlySequence(root: Node): string[][] | undefined {
   return out;
 }
 
+/** The plain commands of `script` by the tree-sitter walk alone (needs the parser loaded). */
+export function treeSitterPlainCommands(script: string): string[][] | null {
+  const tree = parser().parse(script);
+  if (!tree) return null;
+  try {
+    return wordOnlySequence(tree.rootNode) ?? null;
+  } finally {
+    tree.delete();
+  }
+}
+
 const CACHE_LIMIT = 2048;
 const plainCache = new Map<string, string[][] | null>();
 
@@ -174,12 +234,8 @@ const plainCache = new Map<string, string[][] | null>();
 export function parsePlainShellScript(script: string): string[][] | null {
   const cached = plainCache.get(script);
   if (cached !== undefined) return cached === null ? null : cached.map((c) => [...c]);
-  const tree = bashParser.parse(script);
-  let result: string[][] | null = null;
-  if (tree) {
-    result = wordOnlySequence(tree.rootNode) ?? null;
-    tree.delete();
-  }
+  const lexed = lexPlainScript(script);
+  const result = lexed === DEFER ? treeSitterPlainCommands(script) : lexed;
   if (plainCache.size >= CACHE_LIMIT) plainCache.clear();
   plainCache.set(script, result);
   return result ? result.map((c) => [...c]) : null;
@@ -219,8 +275,9 @@ function isLiteralWord(node: Node): boolean {
  */
 export function parseShellLcSingleCommandPrefix(argv: readonly string[]): string[] | null {
   const script = extractShellScript(argv);
-  if (script === undefined) return null;
-  const tree = bashParser.parse(script);
+  // Without `<<` there is no here-document (and no need for the grammar).
+  if (script === undefined || !script.includes("<<")) return null;
+  const tree = parser().parse(script);
   if (!tree) return null;
   try {
     const root = tree.rootNode;

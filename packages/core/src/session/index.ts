@@ -17,6 +17,7 @@ export {
   DEFAULT_BASE_INSTRUCTIONS,
   currentEnvironment,
   localTimezone,
+  systemTimezone,
   environmentContextText,
   loadProjectDocs,
   permissionsMessage,

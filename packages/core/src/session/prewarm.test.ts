@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currentEnvironment, environmentContextText, localTimezone, prewarmCore } from "@codex-ts/core";
+import { currentEnvironment, environmentContextText, localTimezone, prewarmCore, systemTimezone } from "@codex-ts/core";
 
 describe("prewarmCore", () => {
   it("runs without a session and leaves the environment context unchanged", () => {
@@ -7,7 +7,9 @@ describe("prewarmCore", () => {
     prewarmCore();
     const after = environmentContextText(currentEnvironment("/w", ["/w"], { SHELL: "/bin/zsh" }));
     expect(after).toBe(before);
-    expect(after).toContain(`<timezone>${Intl.DateTimeFormat().resolvedOptions().timeZone}</timezone>`);
-    expect(localTimezone()).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    // Like Codex: the /etc/localtime zone name where there is one, else ICU's.
+    const zone = systemTimezone() ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect(after).toContain(`<timezone>${zone}</timezone>`);
+    expect(localTimezone()).toBe(zone);
   });
 });

@@ -2,6 +2,7 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import * as z from "zod";
+import { prepareShellParsing } from "@codex-ts/execpolicy";
 import { AdditionalPermissionProfile } from "@codex-ts/protocol";
 import { detectSandboxDenial } from "@codex-ts/sandboxing";
 import { runApplyPatch } from "../apply-patch/handler.js";
@@ -379,6 +380,14 @@ async function startCommand(req: StartRequest): Promise<Started> {
     }
   } catch {
     return { ok: false, result: { output: `workdir ${req.cwd} does not exist`, success: false } };
+  }
+  // Scripts the plain-script lexer cannot decide need execpolicy's tree-sitter grammar, which is
+  // loaded on first need.
+  try {
+    await prepareShellParsing(req.argv);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, result: { output: `cannot check the command against the exec policy: ${message}`, success: false } };
   }
   const assessment = assessCommand({
     argv: req.argv,
