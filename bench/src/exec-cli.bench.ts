@@ -50,10 +50,10 @@ let server: FakeResponsesServer | undefined;
 let referenceLabel: string | undefined;
 
 /** Runs `[...launcher] exec --json … "run it"` once with a fresh CODEX_HOME; throws unless it succeeded. */
-async function runOnce(launcher: readonly string[], fake: FakeResponsesServer): Promise<Measured> {
+async function runOnce(launcher: readonly string[], fake: FakeResponsesServer, cmd = "echo bench-output"): Promise<Measured> {
   const bin = launcher.join(" ");
   fake.enqueue(
-    turn(sse.functionCall("exec_command", { cmd: "echo bench-output" }, { callId: "call_bench" })),
+    turn(sse.functionCall("exec_command", { cmd }, { callId: "call_bench" })),
     turn(sse.message("The command printed bench-output.", { phase: "final_answer" })),
   );
   const home = tempDir("exec-home");
@@ -159,21 +159,21 @@ const benchmark: Benchmark = {
         note("CODEX_REFERENCE_BIN is not set: no comparison with real Codex in this run");
       }
       note(
-        "“codex-ts, WASM Liftoff only” runs the same built CLI as `node --liftoff-only apps/cli/bin/codex-ts.js`: it models the fix proposed below for @codex-ts/execpolicy (compile the tree-sitter-bash WASM without TurboFan tier-up) without editing that package",
+        "“codex-ts, script needing the bash grammar” is the same turn with the command `echo \"$HOME\"`, which execpolicy's plain-script lexer leaves to tree-sitter: it shows what loading the tree-sitter-bash grammar on demand adds (the figure's `echo bench-output` is decided without it, as are most agent commands)",
       );
     }
-    const variants: Array<{ name: string; launcher: string[] }> = [
+    const variants: Array<{ name: string; launcher: string[]; cmd?: string }> = [
       { name: "codex-ts", launcher: [CLI_BIN] },
-      { name: "codex-ts, WASM Liftoff only", launcher: [process.execPath, "--liftoff-only", CLI_BIN] },
+      { name: "codex-ts, script needing the bash grammar", launcher: [CLI_BIN], cmd: 'echo "$HOME"' },
       ...(reference === undefined ? [] : [{ name: "reference", launcher: [reference] }]),
     ];
     // One unrecorded warm-up of each (disk cache, first-run setup).
-    if (repetition === 0) for (const v of variants) await runOnce(v.launcher, fake);
+    if (repetition === 0) for (const v of variants) await runOnce(v.launcher, fake, v.cmd);
     // Alternate: each repetition starts with the next variant.
     const measured = new Map<string, Measured>();
     for (let k = 0; k < variants.length; k++) {
       const v = variants[(repetition + k) % variants.length] as (typeof variants)[number];
-      measured.set(v.name, await runOnce(v.launcher, fake));
+      measured.set(v.name, await runOnce(v.launcher, fake, v.cmd));
     }
     const theirs = measured.get("reference");
     for (const v of variants) {
@@ -185,15 +185,17 @@ const benchmark: Benchmark = {
     if (theirs) {
       for (const v of variants.filter((x) => x.name !== "reference")) {
         const m = measured.get(v.name) as Measured;
+        // The issue's goals apply to its figure (the first variant); the others are for comparison.
+        const main = v.name === "codex-ts";
         record(`wall time ratio ${v.name} / reference`, m.wallMs / theirs.wallMs, {
           unit: "×",
           digits: 2,
-          goal: { op: "<=", value: 0.45 },
+          ...(main ? { goal: { op: "<=", value: 0.45 } } : {}),
         });
         record(`peak RSS ratio ${v.name} / reference`, m.peakMiB / theirs.peakMiB, {
           unit: "×",
           digits: 2,
-          goal: { op: "<=", value: 0.6 },
+          ...(main ? { goal: { op: "<=", value: 0.6 } } : {}),
         });
       }
     }
