@@ -33,26 +33,37 @@ const common: Options = {
   },
 };
 
-/** In the main build, `exec/command.ts`'s `import("./run.js")` loads the separate exec bundle. */
-const execBundleIsExternal = {
-  name: "exec-bundle-is-external",
+/**
+ * In the main build, the exec runner is not bundled: `exec/load.ts` loads `dist/exec.cjs` (and
+ * only falls back to `./run.js` when running from sources).
+ */
+const execRunIsExternal = {
+  name: "exec-run-is-external",
   setup(build: { onResolve: (o: { filter: RegExp }, f: (a: { importer: string }) => unknown) => void }) {
     build.onResolve({ filter: /^\.\/run\.js$/ }, (args) =>
-      args.importer.endsWith(`${path.sep}exec${path.sep}command.ts`) ? { path: "./exec.js", external: true } : undefined,
+      args.importer.endsWith(`${path.sep}exec${path.sep}load.ts`) ? { path: "./run.js", external: true } : undefined,
     );
   },
 };
 
 export default defineConfig([
-  // `codex-ts exec` (its run, after the arguments are parsed): one file with only what exec
-  // reaches. esbuild splits chunks per file, so sharing chunks with the app-server would make exec
-  // load (and build) every schema the app-server uses.
+  // `codex-ts exec`'s runner (after the arguments are parsed): one CommonJS file with only what
+  // exec reaches, loaded through V8's code cache (src/compile-cache.ts). Its own bundle because
+  // esbuild splits chunks per file: sharing chunks with the app-server would make exec load (and
+  // build) every schema the app-server uses. CommonJS because Node 20 can code-cache only scripts.
   {
     ...common,
     entry: { exec: "src/exec/run.ts" },
-    // Its own lazily loaded parts (thread-store for resume, yaml, chokidar) in chunks of their own.
-    splitting: true,
+    format: ["cjs"],
+    outExtension: () => ({ js: ".cjs" }),
+    splitting: false,
     clean: false,
+    esbuildOptions(options) {
+      options.conditions = ["@codex-ts/source"];
+      // execpolicy resolves tree-sitter's files with createRequire(import.meta.url).
+      options.define = { ...options.define, "import.meta.url": "__codexTsImportMetaUrl" };
+      options.banner = { js: 'const __codexTsImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' };
+    },
   },
   // Everything else: the entry points, each command in a lazily loaded chunk.
   {
@@ -60,7 +71,7 @@ export default defineConfig([
     entry: ["src/index.ts", "src/main.ts"],
     splitting: true,
     clean: false,
-    esbuildPlugins: [...(common.esbuildPlugins ?? []), execBundleIsExternal],
+    esbuildPlugins: [...(common.esbuildPlugins ?? []), execRunIsExternal],
     dts: { compilerOptions: { customConditions: [] } },
   },
 ]);

@@ -2,6 +2,7 @@ import type { GlobalOverrides } from "../cli.js";
 import { type CliIO, EXIT_OK, failure, usageError } from "../io.js";
 import { parseCommandArgs } from "../parse.js";
 import { EXEC, renderHelp } from "../spec.js";
+import { loadExecRun } from "./load.js";
 import { buildExecRequest, insideGitRepo } from "./request.js";
 
 export async function runExecCommand(argv: readonly string[], io: CliIO, globals: GlobalOverrides): Promise<number> {
@@ -17,6 +18,6 @@ export async function runExecCommand(argv: readonly string[], io: CliIO, globals
   if (!request.skipGitRepoCheck && !insideGitRepo(request.cwd)) {
     return failure(io, "Not inside a trusted directory and --skip-git-repo-check was not specified.");
   }
-  const { runExec } = await import("./run.js");
+  const { runExec } = await loadExecRun();
   return runExec(request, io);
 }

@@ -1,0 +1,74 @@
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { requireWithCodeCache } from "./compile-cache.js";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function temp(): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), "compile-cache-"));
+  dirs.push(d);
+  return d;
+}
+function bundle(dir: string, body: string): string {
+  const file = path.join(dir, "bundle.cjs");
+  writeFileSync(file, body);
+  return file;
+}
+/**
+ * Loads once, running the exit-time write at once; returns what it reported. (Within one process V8
+ * also keeps compiled scripts in memory; test/compile-cache.test.ts checks the cache across processes.)
+ */
+function load(file: string, cacheDir: string) {
+  const writes: Array<() => void> = [];
+  const loaded = requireWithCodeCache(file, { env: { CODEX_TS_COMPILE_CACHE: cacheDir }, onExit: (w) => writes.push(w) });
+  for (const w of writes) w();
+  return { ...loaded, wrote: writes.length > 0 };
+}
+
+describe("requireWithCodeCache", () => {
+  it("loads a CommonJS bundle, writes a private cache, then uses it", () => {
+    const dir = temp();
+    const cacheDir = path.join(dir, "cache");
+    const file = bundle(dir, 'const path = require("node:path"); exports.answer = (x) => x * 2; exports.base = path.basename(__filename);\n');
+    const first = load(file, cacheDir);
+    expect(first.cache).toBe("none");
+    expect(first.wrote).toBe(true);
+    expect((first.exports as { answer(x: number): number }).answer(21)).toBe(42);
+    expect((first.exports as { base: string }).base).toBe("bundle.cjs");
+    const files = readdirSync(cacheDir);
+    expect(files).toHaveLength(1);
+    expect(statSync(path.join(cacheDir, files[0] as string)).mode & 0o777).toBe(0o600);
+    expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
+    const second = load(file, cacheDir);
+    expect(second.cache).toBe("used");
+    expect(second.wrote).toBe(false);
+    expect((second.exports as { answer(x: number): number }).answer(4)).toBe(8);
+  });
+
+  it("keys the cache by the bundle's size and mtime (a new build gets its own)", () => {
+    const dir = temp();
+    const cacheDir = path.join(dir, "cache");
+    const file = bundle(dir, "exports.v = 1;\n");
+    load(file, cacheDir);
+    writeFileSync(file, "exports.v = 22;\n");
+    const rebuilt = load(file, cacheDir);
+    expect(rebuilt.cache).toBe("none");
+    expect((rebuilt.exports as { v: number }).v).toBe(22);
+    expect(readdirSync(cacheDir)).toHaveLength(2);
+  });
+
+  it("runs without a cache when it is disabled or the directory is not private", () => {
+    const dir = temp();
+    const file = bundle(dir, "exports.v = 3;\n");
+    const off = requireWithCodeCache(file, { env: { CODEX_TS_COMPILE_CACHE: "0" }, onExit: () => {} });
+    expect(off).toMatchObject({ cache: "off", exports: { v: 3 } });
+    const shared = path.join(dir, "shared");
+    load(file, shared);
+    chmodSync(shared, 0o777);
+    expect(load(file, shared)).toMatchObject({ cache: "off", wrote: false, exports: { v: 3 } });
+  });
+});
