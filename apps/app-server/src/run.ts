@@ -46,6 +46,9 @@ export async function runAppServer(options: RunAppServerOptions): Promise<number
     log,
     codexHome,
     methods: buildMethods(runtime),
+    // CODEX_TS_APP_SERVER_PREWARM=0 turns the warm-up off (no throw-away turn, loopback listener or
+    // `/bin/sh -c true`), e.g. where those are unwelcome; the first turn then pays one-time costs.
+    prewarm: env.CODEX_TS_APP_SERVER_PREWARM !== "0",
   });
   runtime.attach(connection);
   await connection.closed;

@@ -55,6 +55,8 @@ export interface AppServerConnectionOptions {
   methods: ReadonlyMap<string, MethodSpec>;
   /** Called once the client disconnects and in-flight requests have finished. */
   onClientGone?: () => Promise<void> | void;
+  /** Run the first-turn warm-up when a thread starts (see `prewarm`); default true. */
+  prewarm?: boolean;
 }
 
 /**
@@ -64,6 +66,7 @@ export interface AppServerConnectionOptions {
 export class AppServerConnection {
   readonly #rpc: JsonRpcConnection;
   readonly #methods: ReadonlyMap<string, MethodSpec>;
+  readonly #prewarmEnabled: boolean;
   readonly #log: Logger;
   readonly codexHome: string;
   #client: ClientState | undefined;
@@ -72,6 +75,7 @@ export class AppServerConnection {
 
   constructor(options: AppServerConnectionOptions) {
     this.#methods = options.methods;
+    this.#prewarmEnabled = options.prewarm ?? true;
     this.#log = options.log;
     this.codexHome = options.codexHome;
     this.#rpc = new JsonRpcConnection(
@@ -187,7 +191,7 @@ export class AppServerConnection {
    * reads threads never competes with it.
    */
   prewarm(): void {
-    if (prewarmStarted) return;
+    if (prewarmStarted || !this.#prewarmEnabled) return;
     prewarmStarted = true;
     this.#log.debug("prewarm: started");
     setImmediate(() => void this.#prewarm());

@@ -19,10 +19,10 @@ describe("prewarmCore", () => {
   it("runs its turn and parses every sample, over loopback HTTP and from memory", async () => {
     const overLoopback = await prewarmCore();
     expect(overLoopback.problems).toEqual([]);
-    expect(overLoopback.steps.map((s) => s.name)).toEqual(["time zone", "turn over loopback HTTP", "shell parser"]);
+    expect(overLoopback.steps.map((s) => s.name)).toEqual(["time zone", "turn over loopback HTTP"]);
     const inMemory = await prewarmCore({ loopbackHttp: false });
     expect(inMemory.problems).toEqual([]);
-    expect(inMemory.steps.map((s) => s.name)).toEqual(["time zone", "turn in memory", "shell parser"]);
+    expect(inMemory.steps.map((s) => s.name)).toEqual(["time zone", "turn in memory"]);
     for (const report of [overLoopback, inMemory]) {
       // The turn ran its command and finished with the scripted answer; its lines were all valid.
       const types = report.events.map((e) => (e.type === "item_completed" ? `${e.type}:${e.item.type}` : e.type));
@@ -60,6 +60,30 @@ describe("app-server warm-up (when a thread starts)", () => {
       expect(server.notifications()[0]?.params.thread.id).toBe(thread.id);
       expect(fake.responsesRequests()).toHaveLength(0);
       expect(filesUnder(path.join(home, "sessions")).length).toBeLessThanOrEqual(1);
+    } finally {
+      await server.dispose();
+      await fake.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it("is off with CODEX_TS_APP_SERVER_PREWARM=0", async () => {
+    const fake = await startFakeResponsesServer();
+    const home = makeTempDir("codex-home-warmup-");
+    const work = makeTempDir("codex-work-warmup-");
+    writeFakeProviderConfig(home, fake.url);
+    fake.enqueue(turn(sse.message("Hi.", { phase: "final_answer" })));
+    const server = new AppServerProcess({
+      codexHome: home,
+      env: { CODEX_TS_LOG: "debug", CODEX_TS_APP_SERVER_PREWARM: "0" },
+    });
+    server.ownsCodexHome = true;
+    try {
+      await server.initialize();
+      const { thread } = await server.call("thread/start", { cwd: work });
+      const { turn: started } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "hi" }] });
+      await server.waitForNotification("turn/completed", (p) => p.turn.id === started.id);
+      expect(server.stderr).not.toContain("prewarm:");
     } finally {
       await server.dispose();
       await fake.close();

@@ -1,7 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { isKnownSafeCommand } from "@codex-ts/execpolicy";
 import { parseRolloutLine, type RolloutItem, type RolloutLine, serializeRolloutLine } from "@codex-ts/protocol";
 import { createLocalRunner } from "../tools/exec/runner.js";
 import { localTimezone } from "./context.js";
@@ -139,16 +138,17 @@ async function dryRunTurnOverLoopback(report: PrewarmReport): Promise<void> {
 }
 
 /**
- * Pays a session's one-time costs ahead of the first turn, on the real code paths: ICU time-zone
- * data, then one whole turn of a throw-away session (no hooks, skills, project docs or approvals;
+ * Pays a session's one-time costs ahead of the first turn, on the real code paths: the time zone,
+ * then one whole turn of a throw-away session (no hooks, skills, project docs or approvals;
  * nothing is written) whose model is a loopback server of its own (see {@link PrewarmOptions}) and
- * which runs `true` with exec_command. That pays for `fetch` and its HTTP client, the SSE decoding,
- * zod's first pass over the stream events, the ops, the tool call and the rollout lines the turn
- * records, the turn loop's own code, and the first child process. Then the shell-script parser
- * (tree-sitter). Steps yield to pending I/O in between, so requests that arrive meanwhile are
- * served. A server calls it once when it is idle (e.g. right after `initialize`) and may warm its
- * own mapping with the turn's `events` and `rolloutLines`; calling it is never required, and it
- * never throws.
+ * which runs `true` with exec_command. That pays for the HTTP client's first request, the SSE
+ * decoding, zod's first pass over the stream events, the ops, the tool call and the rollout lines
+ * the turn records, the turn loop's own code, and the first child process. (Not the tree-sitter
+ * shell parser: @codex-ts/execpolicy loads it on demand, for the scripts its lexer defers.) Steps
+ * yield to pending I/O in between, so requests that arrive meanwhile are served. A server calls it
+ * once, off the request path (the app-server: when a thread starts), and may warm its own mapping
+ * with the turn's `events` and `rolloutLines`; calling it is never required, and it never throws.
+ * It costs ~100 ms of CPU on a cold process.
  */
 export async function prewarmCore(options: PrewarmOptions = {}): Promise<PrewarmReport> {
   const report: PrewarmReport = { problems: [], steps: [], events: [], rolloutLines: [] };
@@ -180,6 +180,5 @@ export async function prewarmCore(options: PrewarmOptions = {}): Promise<Prewarm
       new Response(answerFor(requests++), { headers: { "content-type": "text/event-stream" } });
     await step("turn in memory", () => dryRunTurn("http://127.0.0.1/v1", inMemory, report));
   }
-  await step("shell parser", () => isKnownSafeCommand(["bash", "-lc", "ls -la && echo warm | wc -l"]));
   return report;
 }
