@@ -129,7 +129,8 @@ class RootWatch {
   async #arm(): Promise<void> {
     if (this.#closed) return;
     // chokidar is loaded when the first watch starts: a process that never watches (`exec`) skips it.
-    const { watch } = await (chokidarModule ??= import("chokidar"));
+    chokidarModule ??= import("chokidar");
+    const { watch } = await chokidarModule;
     if (this.#closed) return;
     let watcher: FSWatcher;
     const waiting = !(await isDirectory(this.root));

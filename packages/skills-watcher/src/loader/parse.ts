@@ -14,7 +14,8 @@ import type {
 // yaml is loaded with the first skill file: a session without skills never compiles it.
 let yamlModule: Promise<typeof import("yaml")> | undefined;
 async function parseYaml(text: string): Promise<unknown> {
-  const { parse } = await (yamlModule ??= import("yaml"));
+  yamlModule ??= import("yaml");
+  const { parse } = await yamlModule;
   return parse(text);
 }
 
