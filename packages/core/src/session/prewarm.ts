@@ -16,6 +16,8 @@ export interface PrewarmOptions {
   loopbackHttp?: boolean;
 }
 
+const TURN_TIMEOUT_MS = 30_000;
+
 /** Lets queued I/O (a client's requests) run between warm-up steps. */
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -90,15 +92,23 @@ async function dryRunTurn(baseUrl: string, fetchImpl: typeof fetch | undefined, 
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
   try {
+    let timer: NodeJS.Timeout | undefined;
     const done = new Promise<void>((resolve) => {
       session.subscribe(({ msg }) => {
         report.events.push(msg);
         if (msg.type === "error") problems.push(`warm-up turn: ${msg.message}`);
         if (msg.type === "task_complete" || msg.type === "turn_aborted") resolve();
       });
+      // Never keep a process alive or waiting for a warm-up that cannot finish.
+      timer = setTimeout(() => {
+        problems.push(`warm-up turn: no end after ${TURN_TIMEOUT_MS} ms`);
+        resolve();
+      }, TURN_TIMEOUT_MS);
+      timer.unref();
     });
     session.submit({ type: "user_input", items: [{ type: "text", text: "warm", text_elements: [] }] });
     await done;
+    clearTimeout(timer);
     if (!session.history().some((item) => item.type === "function_call_output")) problems.push("the warm-up turn ran no command");
   } finally {
     await session.shutdown();
