@@ -58,8 +58,9 @@ function answerFor(n: number): string {
   return events.map((e) => `event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`).join("");
 }
 
-/** What a warm-up found unexpected (a sample that no longer parses); empty when all went well. */
+/** What the warm-up did. */
 export interface PrewarmReport {
+  /** What went wrong (a step that failed, a recorded line that did not parse); empty when all went well. */
   problems: string[];
   /** The warm-up turn's events and its rollout lines, for a server to warm its own mapping with. */
   events: SessionEventMsg[];
@@ -69,8 +70,9 @@ export interface PrewarmReport {
 }
 
 /**
- * One whole turn of a throw-away session: no hooks, skills, project docs, recorder or approvals;
- * `danger-full-access` so `true` runs unsandboxed; the model is `baseUrl` (or `fetchImpl`).
+ * One whole turn of a throw-away session: no hooks, skills, project docs or approvals, and its
+ * rollout items only kept in memory; `danger-full-access` so `true` runs unsandboxed; the model is
+ * `baseUrl` (or `fetchImpl`).
  */
 async function dryRunTurn(baseUrl: string, fetchImpl: typeof fetch | undefined, report: PrewarmReport): Promise<void> {
   const { problems } = report;
