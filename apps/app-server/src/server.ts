@@ -1,9 +1,16 @@
 import os from "node:os";
 import type { Readable, Writable } from "node:stream";
 import { prewarmCore } from "@codex-ts/core";
-import { type JSONRPCNotification, type JSONRPCRequest, describeZodError } from "@codex-ts/protocol";
+import {
+  describeZodError,
+  type JSONRPCNotification,
+  type JSONRPCRequest,
+  parseRolloutLine,
+  type RolloutLine,
+  serializeRolloutLine,
+} from "@codex-ts/protocol";
 import type { z } from "zod";
-import { reconstructThread } from "@codex-ts/rollout";
+import { prepareForPersistence, reconstructThread, shouldPersistRolloutItem } from "@codex-ts/rollout";
 import { invalidParams, invalidRequest, methodNotFound } from "./errors.js";
 import type { Logger } from "./log.js";
 import { itemEventToV2 } from "./mapping.js";
@@ -200,15 +207,29 @@ export class AppServerConnection {
   /** Warms the first turn's code paths; never throws, logs what it took. */
   async #prewarm(): Promise<void> {
     const t0 = performance.now();
-    const { problems, steps, events, rolloutLines } = await prewarmCore();
+    const { problems, steps, events, rolloutItems } = await prewarmCore();
     const t1 = performance.now();
     try {
-      // This server's own first-turn paths: turn/start's params, item events → v2 items, turns.
+      // This server's own first-turn paths: turn/start's params; the warm-up turn's items as a
+      // thread records them (persistence filter, the store's validation on append, serialization);
+      // item events → v2 items; the turn rebuilt from its lines.
       this.#methods.get("turn/start")?.params.safeParse({ threadId: "warm", input: [{ type: "text", text: "warm" }] });
+      const timestamp = new Date().toISOString();
+      const lines: RolloutLine[] = [];
+      for (const item of rolloutItems) {
+        if (!shouldPersistRolloutItem(item, "limited")) continue;
+        const parsed = parseRolloutLine({ timestamp, ...prepareForPersistence(item) });
+        if (parsed.kind !== "line") {
+          if (parsed.kind === "invalid") problems.push(`warm-up rollout line ${item.type}: ${parsed.reason}`);
+          continue;
+        }
+        serializeRolloutLine(parsed.line);
+        lines.push(parsed.line);
+      }
       for (const event of events) {
         if (event.type === "item_started" || event.type === "item_completed") itemEventToV2(event);
       }
-      reconstructThread(rolloutLines);
+      reconstructThread(lines);
     } catch (error) {
       problems.push(`server mapping: ${error instanceof Error ? error.message : String(error)}`);
     }

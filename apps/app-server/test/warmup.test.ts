@@ -29,7 +29,7 @@ describe("prewarmCore", () => {
       expect(types).toContain("item_completed:CommandExecution");
       expect(types).toContain("task_complete");
       expect(types).not.toContain("error");
-      const kinds = new Set(report.rolloutLines.map((l) => l.type));
+      const kinds = new Set(report.rolloutItems.map((l) => l.type));
       expect([...kinds].sort()).toEqual(["event_msg", "response_item", "turn_context"]);
     }
   });

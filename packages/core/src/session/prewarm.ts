@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { parseRolloutLine, type RolloutItem, type RolloutLine, serializeRolloutLine } from "@codex-ts/protocol";
+import type { RolloutItem } from "@codex-ts/protocol";
 import { createLocalRunner } from "../tools/exec/runner.js";
 import { localTimezone } from "./context.js";
 import type { SessionEventMsg } from "./events.js";
@@ -62,9 +62,12 @@ function answerFor(n: number): string {
 export interface PrewarmReport {
   /** What went wrong (a step that failed, a recorded line that did not parse); empty when all went well. */
   problems: string[];
-  /** The warm-up turn's events and its rollout lines, for a server to warm its own mapping with. */
+  /**
+   * The warm-up turn's events and the rollout items its session recorded, for a server to warm its
+   * own paths with (what it persists, how it maps events to its wire types).
+   */
   events: SessionEventMsg[];
-  rolloutLines: RolloutLine[];
+  rolloutItems: RolloutItem[];
   /** Each step's wall time in ms (it includes whatever else ran in between). */
   steps: Array<{ name: string; ms: number }>;
 }
@@ -115,15 +118,7 @@ async function dryRunTurn(baseUrl: string, fetchImpl: typeof fetch | undefined, 
   } finally {
     await session.shutdown();
   }
-  // What a thread store validates on append, and what a server reconstructs its turns from.
-  const timestamp = new Date().toISOString();
-  for (const item of items) {
-    const parsed = parseRolloutLine({ timestamp, ...item });
-    if (parsed.kind === "line") {
-      serializeRolloutLine(parsed.line);
-      report.rolloutLines.push(parsed.line);
-    } else if (parsed.kind === "invalid") problems.push(`warm-up rollout line ${item.type}: ${parsed.reason}`);
-  }
+  report.rolloutItems.push(...items);
 }
 
 /** A throw-away model endpoint on 127.0.0.1 for the warm-up turn, closed right after it. */
@@ -154,16 +149,16 @@ async function dryRunTurnOverLoopback(report: PrewarmReport): Promise<void> {
  * then one whole turn of a throw-away session (no hooks, skills, project docs or approvals;
  * nothing is written) whose model is a loopback server of its own (see {@link PrewarmOptions}) and
  * which runs `true` with exec_command. That pays for the HTTP client's first request, the SSE
- * decoding, zod's first pass over the stream events, the ops, the tool call and the rollout lines
- * the turn records, the turn loop's own code, and the first child process. (Not the tree-sitter
+ * decoding, zod's first pass over the stream events, the ops and the tool call, the turn loop's
+ * own code, and the first child process. (Not the tree-sitter
  * shell parser: @codex-ts/execpolicy loads it on demand, for the scripts its lexer defers.) Steps
  * yield to pending I/O in between, so requests that arrive meanwhile are served. A server calls it
  * once, off the request path (the app-server: when a thread starts), and may warm its own mapping
- * with the turn's `events` and `rolloutLines`; calling it is never required, and it never throws.
+ * with the turn's `events` and `rolloutItems`; calling it is never required, and it never throws.
  * It costs ~100 ms of CPU on a cold process.
  */
 export async function prewarmCore(options: PrewarmOptions = {}): Promise<PrewarmReport> {
-  const report: PrewarmReport = { problems: [], steps: [], events: [], rolloutLines: [] };
+  const report: PrewarmReport = { problems: [], steps: [], events: [], rolloutItems: [] };
   const { problems, steps } = report;
   const step = async (name: string, run: () => unknown): Promise<void> => {
     const t0 = performance.now();
@@ -186,7 +181,7 @@ export async function prewarmCore(options: PrewarmOptions = {}): Promise<Prewarm
   if (!turned) {
     // No loopback server (or not wanted): the model's answers come from in-memory responses.
     report.events.length = 0;
-    report.rolloutLines.length = 0;
+    report.rolloutItems.length = 0;
     let requests = 0;
     const inMemory: typeof fetch = async () =>
       new Response(answerFor(requests++), { headers: { "content-type": "text/event-stream" } });
