@@ -91,11 +91,18 @@ const benchmark: Benchmark = {
           goal: { op: "<=", value: GOAL_MS },
         });
     }
-    record("thread/start of the fresh server (right after initialized)", main.threadStartMs, { unit: "ms", digits: 1 });
-    record("thread/start + turn 1 overhead (what a client that starts at once waits)", main.threadStartMs + (main.overhead.get(1) as number), {
+    record("thread/start of the fresh server (right after initialized)", main.threadStartMs, {
       unit: "ms",
       digits: 1,
     });
+    record(
+      "thread/start + turn 1 overhead (what a client that starts at once waits)",
+      main.threadStartMs + (main.overhead.get(1) as number),
+      {
+        unit: "ms",
+        digits: 1,
+      },
+    );
     const mid = median(WINDOWS[1]?.turns.map((n) => main.overhead.get(n) as number) ?? []);
     const end = median(WINDOWS[2]?.turns.map((n) => main.overhead.get(n) as number) ?? []);
     record("overhead growth, turns 96–100 vs 48–52 (medians)", end - mid, { unit: "ms", digits: 1 });
@@ -183,7 +190,12 @@ async function runThread(
       }
       if (n === 1) rssAfterTurn1 = procMemoryMiB(server.child.pid ?? -1, "VmRSS");
     }
-    return { overhead, threadStartMs, rssAfterTurn1, rssAtEnd: procMemoryMiB(server.child.pid ?? -1, "VmRSS") };
+    return {
+      overhead,
+      threadStartMs,
+      rssAfterTurn1,
+      rssAtEnd: procMemoryMiB(server.child.pid ?? -1, "VmRSS"),
+    };
   } finally {
     await server.close();
     await fake.close();

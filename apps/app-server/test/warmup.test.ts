@@ -25,7 +25,9 @@ describe("prewarmCore", () => {
     expect(inMemory.steps.map((s) => s.name)).toEqual(["time zone", "turn in memory"]);
     for (const report of [overLoopback, inMemory]) {
       // The turn ran its command and finished with the scripted answer; its lines were all valid.
-      const types = report.events.map((e) => (e.type === "item_completed" ? `${e.type}:${e.item.type}` : e.type));
+      const types = report.events.map((e) =>
+        e.type === "item_completed" ? `${e.type}:${e.item.type}` : e.type,
+      );
       expect(types).toContain("item_completed:CommandExecution");
       expect(types).toContain("task_complete");
       expect(types).not.toContain("error");
@@ -81,7 +83,10 @@ describe("app-server warm-up (when a thread starts)", () => {
     try {
       await server.initialize();
       const { thread } = await server.call("thread/start", { cwd: work });
-      const { turn: started } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "hi" }] });
+      const { turn: started } = await server.call("turn/start", {
+        threadId: thread.id,
+        input: [{ type: "text", text: "hi" }],
+      });
       await server.waitForNotification("turn/completed", (p) => p.turn.id === started.id);
       expect(server.stderr).not.toContain("prewarm:");
     } finally {
