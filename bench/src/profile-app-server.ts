@@ -2,6 +2,11 @@
  * Runs N one-tool turns (default 3) in one thread of the built app-server under extra node flags,
  * printing each turn's wall time, to profile the per-turn path:
  *   node --conditions=@codex-ts/source --import tsx src/profile-app-server.ts 3 --cpu-prof --cpu-prof-dir=/tmp/prof
+ * The server warms up its first turn when the thread starts (a throw-away turn; see
+ * bench/analysis/20-app-server.md). To profile turn 1 without it, add the node flag
+ *   --import=data:text/javascript,process.env.CODEX_TS_APP_SERVER_PREWARM=%220%22
+ * (the server's environment is fixed by the benchmark client; this sets the variable inside it).
+ * MARKS=1 prints when each notification of a turn arrived.
  */
 import { sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
 import {
