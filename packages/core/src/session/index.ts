@@ -27,4 +27,4 @@ export {
 } from "./context.js";
 export { applyShellEnvironmentPolicy, CORE_ENV_VARS, DEFAULT_ENV_EXCLUDES } from "./env.js";
 export { loadSessionExecPolicy, type SessionExecPolicy, type SessionExecPolicyOptions } from "./exec-policy.js";
-export { prewarmCore } from "./prewarm.js";
+export { type PrewarmOptions, type PrewarmReport, prewarmCore } from "./prewarm.js";
