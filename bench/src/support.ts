@@ -114,8 +114,11 @@ export class AppServerClient {
   readonly #listeners = new Set<(m: Notification) => void>();
   stderr = "";
 
-  /** `nodeArgs`: extra node flags for the server process (e.g. `--cpu-prof` when profiling). */
-  constructor(codexHome: string, cwd: string, nodeArgs: readonly string[] = []) {
+  /**
+   * `nodeArgs`: extra node flags for the server process (e.g. `--cpu-prof` when profiling);
+   * `env`: extra environment variables.
+   */
+  constructor(codexHome: string, cwd: string, nodeArgs: readonly string[] = [], env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, [...nodeArgs, APP_SERVER_BIN], {
       cwd,
       env: {
@@ -123,6 +126,7 @@ export class AppServerClient {
         HOME: codexHome,
         CODEX_HOME: codexHome,
         OPENAI_API_KEY: "bench-key",
+        ...env,
       },
       stdio: ["pipe", "pipe", "pipe"],
     });
