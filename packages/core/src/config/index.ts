@@ -1,4 +1,18 @@
 export {
+  configOrigins,
+  DEFAULT_PROJECT_ROOT_MARKERS,
+  findProjectRoot,
+  loadConfigLayers,
+  mergeConfigLayers,
+  mergeTables,
+  SYSTEM_CONFIG_FILE,
+  type ConfigLayer,
+  type ConfigLayerMetadata,
+  type ConfigLayerSource,
+  type LoadConfigLayersOptions,
+  type LoadConfigLayersResult,
+} from "./layers.js";
+export {
   DEFAULT_MODEL,
   DEFAULT_PROJECT_DOC_MAX_BYTES,
   defaultCodexHome,

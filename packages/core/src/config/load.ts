@@ -1,10 +1,12 @@
-// loadConfig: config.toml in CODEX_HOME + profile + `-c key=value` overrides → a resolved Config.
+// loadConfig: the config layers (system, user, trusted project `.codex/config.toml`s, `-c key=value`
+// overrides) merged, plus the profile → a resolved Config.
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import type { z } from "zod";
 import { builtinProviders, type ModelProviderInfo } from "../client/provider.js";
+import { type ConfigLayer, configOrigins, isTable, loadConfigLayers, mergeConfigLayers } from "./layers.js";
 import {
   type AskForApproval,
   ConfigTomlSchema,
@@ -34,15 +36,19 @@ export interface LoadConfigOptions {
   profile?: string;
   /** Unknown keys are errors instead of warnings. */
   strict?: boolean;
-  /** Working directory (project trust lookup). */
+  /** Working directory: project trust and the project `.codex/config.toml` layers. */
   cwd?: string;
+  /** The system layer's file: defaults to /etc/codex/config.toml; `null` skips it. */
+  systemConfigFile?: string | null;
   env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Config {
   codexHome: string;
-  /** The config file read (it may not exist). */
+  /** The user config file (it may not exist). */
   configFile: string;
+  /** Every layer found, lowest precedence first (disabled ones carry `disabledReason`). */
+  layers: ConfigLayer[];
   profile?: string;
   model: string;
   reviewModel?: string;
@@ -125,10 +131,6 @@ function splitDottedKey(key: string): string[] | undefined {
   return parts;
 }
 
-function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
 function setPath(root: Record<string, unknown>, keys: string[], value: unknown): void {
   let node = root;
   for (const key of keys.slice(0, -1)) {
@@ -146,13 +148,6 @@ function deletePath(root: unknown, keys: (string | number | symbol)[]): void {
     node = (node as Record<string | number | symbol, unknown>)[key];
   }
   if (isTable(node)) delete node[keys[keys.length - 1] as string];
-}
-
-/** Plain objects (smol-toml returns null-prototype tables) so zod and JSON behave normally. */
-function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plain);
-  if (isTable(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-  return value;
 }
 
 function describeValue(value: unknown): string {
@@ -187,38 +182,40 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   const configFile = path.join(codexHome, "config.toml");
   const warnings: string[] = [];
 
-  let root: Record<string, unknown> = {};
-  let text: string | undefined;
-  try {
-    text = readFileSync(configFile, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-      return { ok: false, error: `${configFile}: cannot read: ${(error as Error).message}`, warnings };
-    }
-  }
-  if (text !== undefined) {
-    try {
-      root = plain(parseToml(text)) as Record<string, unknown>;
-    } catch (error) {
-      return { ok: false, error: `${configFile}: invalid TOML: ${(error as Error).message}`, warnings };
-    }
-  }
-
-  // Apply -c overrides on the raw table, remembering which keys came from them.
+  // The -c overrides become the session-flags layer, remembering which keys came from them.
+  let sessionFlags: Record<string, unknown> | undefined;
   const overrideSources = new Map<string, string>();
   for (const override of options.overrides ?? []) {
     const parsed = parseOverride(override);
     if ("error" in parsed) return { ok: false, error: parsed.error, warnings };
-    setPath(root, parsed.key, parsed.value);
+    sessionFlags ??= {};
+    setPath(sessionFlags, parsed.key, parsed.value);
     const label = typeof override === "string" ? override : `${override.key}=${override.value}`;
     overrideSources.set(parsed.key.join("."), `-c ${label}`);
   }
+
+  const loaded = loadConfigLayers({
+    codexHome,
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    ...(options.systemConfigFile !== undefined ? { systemConfigFile: options.systemConfigFile } : {}),
+    ...(sessionFlags ? { sessionFlags } : {}),
+  });
+  warnings.push(...loaded.warnings);
+  if (!loaded.ok) return { ok: false, error: loaded.error, warnings };
+  const layers = loaded.layers;
+  const root = mergeConfigLayers(layers);
+  const origins = configOrigins(layers);
+  const layerLabel = (source: ConfigLayer["source"]): string =>
+    source.type === "project" ? path.join(source.dotCodexFolder, "config.toml") : source.type === "sessionFlags" ? "-c overrides" : source.file;
+
+  // Problems name the file (or override) that supplied the key.
   const sourceOf = (keys: PropertyKey[]): string => {
     const full = dotted(keys);
     for (const [key, label] of overrideSources) {
       if (full === key || full.startsWith(`${key}.`) || key.startsWith(`${full}.`)) return label;
     }
-    return configFile;
+    const exact = origins[full] ?? Object.entries(origins).find(([key]) => key.startsWith(`${full}.`) || full.startsWith(`${key}.`))?.[1];
+    return exact ? layerLabel(exact.source) : configFile;
   };
 
   // Validate; unknown keys become warnings (dropped) unless strict.
@@ -313,6 +310,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   const config: Config = {
     codexHome,
     configFile,
+    layers,
     model: pick("model") ?? DEFAULT_MODEL,
     modelProviderId,
     modelProvider,

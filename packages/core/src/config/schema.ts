@@ -134,6 +134,7 @@ export const ConfigTomlSchema = z.strictObject({
   instructions: z.string().optional(),
   project_doc_max_bytes: z.number().int().nonnegative().optional(),
   project_doc_fallback_filenames: z.array(z.string()).optional(),
+  project_root_markers: z.array(z.string()).optional(),
   hide_agent_reasoning: z.boolean().optional(),
   show_raw_agent_reasoning: z.boolean().optional(),
   disable_response_storage: z.boolean().optional(),
