@@ -55,6 +55,7 @@ export class Runtime {
     this.commands = new CommandExecManager({
       notify: (method, params) => this.connection.notify(method, params),
       env: this.env,
+      permissionsPolicy: (selection) => this.threads.permissionsPolicy(selection),
       defaultSandbox: () => {
         try {
           const { config } = loadEffectiveConfig({ codexHome: this.codexHome, env: this.env });

@@ -5,7 +5,13 @@ import { hookEngineFromConfig } from "@codex-ts/core";
 import { hooksListEntry, parseHookStates } from "@codex-ts/hooks";
 import { parse as parseToml } from "smol-toml";
 import * as z from "zod";
-import { CommandExecParams, CommandExecTerminateParams, CommandExecWriteParams } from "../command-exec.js";
+import {
+  COMMAND_EXEC_EXPERIMENTAL_FIELDS,
+  CommandExecParams,
+  CommandExecResizeParams,
+  CommandExecTerminateParams,
+  CommandExecWriteParams,
+} from "../command-exec.js";
 import { ConfigEdit, MergeStrategy, type WriteResult, loadEffectiveConfig, readConfig, splitKeyPath, writeConfigEdits } from "../config.js";
 import { RpcError, invalidParams, invalidRequest } from "../errors.js";
 import { sandboxPolicyToProfile, toCoreUserInput } from "../mapping.js";
@@ -415,13 +421,26 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
 
   /* ---------------------------------------------------------------- command/exec */
 
-  add("command/exec", concurrently({ params: CommandExecParams, handler: (p) => runtime.commands.exec(p) }));
+  add("command/exec", {
+    ...concurrently({ params: CommandExecParams, handler: (p) => runtime.commands.exec(p) }),
+    experimentalFields: COMMAND_EXEC_EXPERIMENTAL_FIELDS,
+  });
   add(
     "command/exec/write",
     method({
       params: CommandExecWriteParams,
       handler: (p) => {
         runtime.commands.write(p.processId, p.deltaBase64 ?? null, p.closeStdin ?? false);
+        return {};
+      },
+    }),
+  );
+  add(
+    "command/exec/resize",
+    method({
+      params: CommandExecResizeParams,
+      handler: (p) => {
+        runtime.commands.resize(p.processId, p.size);
         return {};
       },
     }),
