@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type Config, type ConfigOverride, loadConfig } from "@codex-ts/core";
+import { type Config, type ConfigLayerSource, type ConfigOverride, configOrigins, loadConfig } from "@codex-ts/core";
 import { parse as parseTomlPreserving, patch as patchToml } from "@decimalturn/toml-patch";
 import * as z from "zod";
 import { errorMessage, invalidParams, invalidRequest, RpcError, ErrorCode } from "./errors.js";
@@ -202,7 +202,17 @@ function validateConfigText(text: string): string | undefined {
   }
 }
 
-/** `config/read`: the merged user config (snake_case, as config.toml spells it) and its origin. */
+/** A core layer source as the v2 `ConfigLayerSource` (they share the shape). */
+function layerName(source: ConfigLayerSource): Table {
+  return { ...source };
+}
+
+/**
+ * `config/read`: the effective config (snake_case, as config.toml spells it) merged from core's
+ * layers — system, user, the trusted project `.codex/config.toml`s seen from `cwd` — with per-key
+ * origins (dotted leaf paths) and, on request, every layer highest precedence first (disabled
+ * project layers included, with their `disabledReason`).
+ */
 export function readConfig(options: {
   codexHome: string;
   env: Record<string, string | undefined>;
@@ -214,18 +224,20 @@ export function readConfig(options: {
     env: options.env,
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
-  const file = userConfigPath(options.codexHome);
-  const version = configVersion(readText(file));
-  const layer = { type: "user", file };
   const merged = jsonSafe(config.toml) as Table;
   const origins: Record<string, unknown> = {};
-  for (const key of Object.keys(merged)) origins[key] = { name: layer, version };
-  return {
-    config: merged,
-    origins,
-    layers: options.includeLayers ? [{ name: layer, version, config: merged, disabledReason: null }] : null,
-    warnings,
-  };
+  for (const [key, meta] of Object.entries(configOrigins(config.layers))) {
+    origins[key] = { name: layerName(meta.source), version: meta.version };
+  }
+  const layers = options.includeLayers
+    ? [...config.layers].reverse().map((layer) => ({
+        name: layerName(layer.source),
+        version: layer.version,
+        config: jsonSafe(layer.config),
+        disabledReason: layer.disabledReason ?? null,
+      }))
+    : null;
+  return { config: merged, origins, layers, warnings };
 }
 
 /** TOML dates and bigints as JSON-friendly values. */
