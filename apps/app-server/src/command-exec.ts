@@ -92,7 +92,7 @@ export class CommandExecManager {
       throw invalidRequest("`permissionProfile` cannot be combined with `sandboxPolicy`");
     }
     if ((streamStdin || streamOutput) && !processId) {
-      throw invalidParams("processId is required for streamStdin, streamStdoutStderr and tty");
+      throw invalidRequest("command/exec tty or streaming requires a client-supplied processId");
     }
     if (p.size != null && !tty) throw invalidParams("command/exec size requires tty: true");
     if (p.size != null) checkSize(p.size);

@@ -151,8 +151,10 @@ describe("command/exec tty", () => {
   it("rejects invalid tty, size, write and resize requests with the right codes", async () => {
     const server = await fx.bootWithConfig(FULL_ACCESS);
     const noId = await server.request("command/exec", { command: ["true"], tty: true });
-    expect(noId.error?.code).toBe(-32602);
-    expect(noId.error?.message).toMatch(/processId/);
+    expect(noId.error).toMatchObject({
+      code: -32600,
+      message: "command/exec tty or streaming requires a client-supplied processId",
+    });
     const sizeWithoutTty = await server.request("command/exec", {
       command: ["true"],
       size: { rows: 10, cols: 10 },
