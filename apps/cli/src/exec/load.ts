@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { requireWithCodeCache } from "../compile-cache.js";
+import { requireWithCodeCache } from "@codex-ts/compile-cache";
 
 type RunModule = typeof import("./run.js");
 

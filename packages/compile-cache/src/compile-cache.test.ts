@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -20,7 +20,7 @@ function bundle(dir: string, body: string): string {
 }
 /**
  * Loads once, running the exit-time write at once; returns what it reported. (Within one process V8
- * also keeps compiled scripts in memory; test/compile-cache.test.ts checks the cache across processes.)
+ * also keeps compiled scripts in memory; apps/cli/test/compile-cache.test.ts checks the cache across processes.)
  */
 function load(file: string, cacheDir: string) {
   const writes: Array<() => void> = [];
@@ -70,5 +70,24 @@ describe("requireWithCodeCache", () => {
     load(file, shared);
     chmodSync(shared, 0o777);
     expect(load(file, shared)).toMatchObject({ cache: "off", wrote: false, exports: { v: 3 } });
+  });
+
+  it("rewrites a cache V8 rejects, and still runs the bundle", () => {
+    const dir = temp();
+    const cacheDir = path.join(dir, "cache");
+    const file = bundle(dir, "exports.v = 5;\n");
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    load(file, cacheDir);
+    const cacheFile = path.join(cacheDir, readdirSync(cacheDir)[0] as string);
+    writeFileSync(cacheFile, "not V8 code cache data");
+    // A source this process has not compiled yet (V8 would reuse its in-memory script otherwise),
+    // with the same size and mtime, so that it maps to the same cache file.
+    writeFileSync(file, "exports.v = 6;\n");
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const rejected = load(file, cacheDir);
+    expect(rejected).toMatchObject({ cache: "rejected", wrote: true, exports: { v: 6 } });
+    expect(readdirSync(cacheDir)).toEqual([path.basename(cacheFile)]);
+    expect(readFileSync(cacheFile).toString()).not.toBe("not V8 code cache data");
+    expect(readFileSync(cacheFile).length).toBeGreaterThan(0);
   });
 });

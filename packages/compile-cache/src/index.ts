@@ -1,0 +1,1 @@
+export { COMPILE_CACHE_ENV, type CodeCacheLoad, type CodeCacheOptions, requireWithCodeCache } from "./compile-cache.js";
