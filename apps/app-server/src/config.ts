@@ -1,10 +1,16 @@
 import { createHash } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type Config, type ConfigLayerSource, type ConfigOverride, configOrigins, loadConfig } from "@codex-ts/core";
+import {
+  type Config,
+  type ConfigLayerSource,
+  type ConfigOverride,
+  configOrigins,
+  loadConfig,
+} from "@codex-ts/core";
 import { parse as parseTomlPreserving, patch as patchToml } from "@decimalturn/toml-patch";
 import * as z from "zod";
-import { errorMessage, invalidParams, invalidRequest, RpcError, ErrorCode } from "./errors.js";
+import { ErrorCode, errorMessage, invalidParams, invalidRequest, RpcError } from "./errors.js";
 
 /** A JSON value as a TOML value literal (what `-c key=value` overrides expect after the `=`). */
 export function tomlLiteral(value: unknown): string {
@@ -13,7 +19,9 @@ export function tomlLiteral(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return `[${value.map(tomlLiteral).join(", ")}]`;
   if (typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)} = ${tomlLiteral(v)}`);
+    const entries = Object.entries(value as Record<string, unknown>).map(
+      ([k, v]) => `${JSON.stringify(k)} = ${tomlLiteral(v)}`,
+    );
     return `{ ${entries.join(", ")} }`;
   }
   return JSON.stringify(String(value));
@@ -50,7 +58,11 @@ export function loadEffectiveConfig(options: {
 /* ------------------------------------------------------------------ config/read, config/*Write */
 
 export const MergeStrategy = z.enum(["replace", "upsert"]);
-export const ConfigEdit = z.object({ keyPath: z.string().min(1), value: z.unknown(), mergeStrategy: MergeStrategy });
+export const ConfigEdit = z.object({
+  keyPath: z.string().min(1),
+  value: z.unknown(),
+  mergeStrategy: MergeStrategy,
+});
 export type ConfigEdit = z.infer<typeof ConfigEdit>;
 
 export function configVersion(text: string): string {
@@ -84,7 +96,8 @@ export function splitKeyPath(keyPath: string): string[] {
     } else current += ch;
   }
   parts.push(current);
-  if (quoted || parts.some((p) => p.trim() === "")) throw invalidParams(`invalid keyPath: ${JSON.stringify(keyPath)}`);
+  if (quoted || parts.some((p) => p.trim() === ""))
+    throw invalidParams(`invalid keyPath: ${JSON.stringify(keyPath)}`);
   const keys = parts.map((p) => p.trim());
   for (const key of keys) assertSafeKey(key);
   return keys;
@@ -98,7 +111,8 @@ function assertSafeKey(key: string): void {
 }
 
 type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+const isTable = (v: unknown): v is Table =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
 function deepMerge(base: unknown, patch: unknown): unknown {
   if (!isTable(base) || !isTable(patch)) return patch;
@@ -163,9 +177,12 @@ export function writeConfigEdits(options: {
   const original = readText(file);
   const currentVersion = configVersion(original);
   if (options.expectedVersion && options.expectedVersion !== currentVersion) {
-    throw invalidRequest(`config version conflict: expected ${options.expectedVersion}, found ${currentVersion}`, {
-      currentVersion,
-    });
+    throw invalidRequest(
+      `config version conflict: expected ${options.expectedVersion}, found ${currentVersion}`,
+      {
+        currentVersion,
+      },
+    );
   }
   let doc: Table;
   try {

@@ -41,7 +41,10 @@ describe("config/read layers", () => {
     const rootFolder = path.join(repo, ".codex");
     const pkgFolder = path.join(repo, "pkg", ".codex");
 
-    const result = await server.call("config/read", { includeLayers: true, cwd: path.join(repo, "pkg", "src") });
+    const result = await server.call("config/read", {
+      includeLayers: true,
+      cwd: path.join(repo, "pkg", "src"),
+    });
     expect(result.config).toMatchObject({
       model: "root-model",
       approval_policy: "never",
@@ -78,13 +81,17 @@ describe("config/read layers", () => {
     expect(result.config).toMatchObject({ model: "user-model" });
     expect((result.config as Record<string, unknown>).sandbox_mode).toBeUndefined();
     expect(result.origins.model!.name).toMatchObject({ type: "user" });
-    expect(Object.values(result.origins).some((o) => (o.name as { type: string }).type === "project")).toBe(false);
+    expect(Object.values(result.origins).some((o) => (o.name as { type: string }).type === "project")).toBe(
+      false,
+    );
     const [project, user] = result.layers!;
     expect(project!.name).toEqual({ type: "project", dotCodexFolder: path.join(repo, ".codex") });
     expect(project!.disabledReason).toContain(`add ${repo} as a trusted project`);
     expect(project!.config).toEqual({ model: "root-model", sandbox_mode: "danger-full-access" });
     expect(user!.disabledReason).toBeNull();
-    const warning = await server.waitForNotification("configWarning", (p) => String(p.summary).includes(file));
+    const warning = await server.waitForNotification("configWarning", (p) =>
+      String(p.summary).includes(file),
+    );
     expect(warning.params.summary).toContain("not loaded");
 
     // Marked untrusted explicitly: the reason says so.
@@ -121,7 +128,9 @@ describe("config/read layers", () => {
 
   it("a thread started in a trusted project runs with the project's settings", async () => {
     const repo = makeRepo({ ".": 'model = "project-model"\n' });
-    const server = await fx.boot({ extraConfig: `[projects.${JSON.stringify(repo)}]\ntrust_level = "trusted"\n` });
+    const server = await fx.boot({
+      extraConfig: `[projects.${JSON.stringify(repo)}]\ntrust_level = "trusted"\n`,
+    });
     const started = await server.call("thread/start", { cwd: repo, ephemeral: true });
     expect(started.model).toBe("project-model");
     const elsewhere = await server.call("thread/start", { cwd: fx.workDir, ephemeral: true });

@@ -25,7 +25,9 @@ const put = (file: string, text: string) => {
 const userConfig = (text: string) => put(path.join(home, "config.toml"), text);
 const projectConfig = (dir: string, text: string) => put(path.join(dir, ".codex", "config.toml"), text);
 const trustRepo = (level = "trusted", extra = "") =>
-  userConfig(`model = "user-model"\n${extra}\n[features]\na = true\n\n[projects.${JSON.stringify(repo)}]\ntrust_level = "${level}"\n`);
+  userConfig(
+    `model = "user-model"\n${extra}\n[features]\na = true\n\n[projects.${JSON.stringify(repo)}]\ntrust_level = "${level}"\n`,
+  );
 
 const load = (cwd: string, more: Parameters<typeof loadConfig>[0] = {}) =>
   loadConfig({ codexHome: home, env: {}, cwd, systemConfigFile: null, ...more });
@@ -49,10 +51,19 @@ describe("project layers", () => {
       { type: "project", dotCodexFolder: path.join(repo, "sub", ".codex") },
     ]);
     const origins = configOrigins(config.layers);
-    expect(origins.model!.source).toEqual({ type: "project", dotCodexFolder: path.join(repo, "sub", ".codex") });
-    expect(origins.approval_policy!.source).toEqual({ type: "project", dotCodexFolder: path.join(repo, ".codex") });
+    expect(origins.model!.source).toEqual({
+      type: "project",
+      dotCodexFolder: path.join(repo, "sub", ".codex"),
+    });
+    expect(origins.approval_policy!.source).toEqual({
+      type: "project",
+      dotCodexFolder: path.join(repo, ".codex"),
+    });
     expect(origins["features.a"]!.source.type).toBe("user");
-    expect(origins["features.c"]!.source).toEqual({ type: "project", dotCodexFolder: path.join(repo, "sub", ".codex") });
+    expect(origins["features.c"]!.source).toEqual({
+      type: "project",
+      dotCodexFolder: path.join(repo, "sub", ".codex"),
+    });
   });
 
   it("skips the project layers of an untrusted project with a warning naming the file", () => {
@@ -85,7 +96,9 @@ describe("project layers", () => {
 
   it("trust of the cwd itself beats trust of the project root", () => {
     const sub = path.join(repo, "sub");
-    userConfig(`[projects.${JSON.stringify(repo)}]\ntrust_level = "untrusted"\n[projects.${JSON.stringify(sub)}]\ntrust_level = "trusted"\n`);
+    userConfig(
+      `[projects.${JSON.stringify(repo)}]\ntrust_level = "untrusted"\n[projects.${JSON.stringify(sub)}]\ntrust_level = "trusted"\n`,
+    );
     projectConfig(repo, `model = "root-model"\n`);
     projectConfig(sub, `model_verbosity = "low"\n`);
     const result = load(sub);
@@ -93,7 +106,9 @@ describe("project layers", () => {
     if (!result.ok) return;
     expect(result.config.model).not.toBe("root-model");
     expect(result.config.modelVerbosity).toBe("low");
-    expect(result.config.layers.filter((l) => l.disabledReason).map((l) => l.file)).toEqual([path.join(repo, ".codex", "config.toml")]);
+    expect(result.config.layers.filter((l) => l.disabledReason).map((l) => l.file)).toEqual([
+      path.join(repo, ".codex", "config.toml"),
+    ]);
   });
 
   it("stops at the project root: a .codex above it is not read", () => {
@@ -101,11 +116,15 @@ describe("project layers", () => {
     projectConfig(tmp, `model = "outside"\n`);
     const result = load(repo);
     expect(result.ok && result.config.model).toBe("user-model");
-    expect(result.ok && result.config.layers.some((l) => l.file === path.join(tmp, ".codex", "config.toml"))).toBe(false);
+    expect(
+      result.ok && result.config.layers.some((l) => l.file === path.join(tmp, ".codex", "config.toml")),
+    ).toBe(false);
   });
 
   it("honours project_root_markers (an empty list means the cwd only)", () => {
-    userConfig(`project_root_markers = []\n[projects.${JSON.stringify(path.join(repo, "sub"))}]\ntrust_level = "trusted"\n`);
+    userConfig(
+      `project_root_markers = []\n[projects.${JSON.stringify(path.join(repo, "sub"))}]\ntrust_level = "trusted"\n`,
+    );
     projectConfig(repo, `model = "root-model"\n`);
     projectConfig(path.join(repo, "sub"), `model_verbosity = "high"\n`);
     const result = load(path.join(repo, "sub"));
@@ -138,7 +157,8 @@ describe("project layers", () => {
     projectConfig(repo, `model = `);
     const broken = load(repo);
     expect(broken.ok).toBe(false);
-    if (!broken.ok) expect(broken.error).toContain(`${path.join(repo, ".codex", "config.toml")}: invalid TOML`);
+    if (!broken.ok)
+      expect(broken.error).toContain(`${path.join(repo, ".codex", "config.toml")}: invalid TOML`);
   });
 
   it("resolves a project's relative model_instructions_file against its .codex folder", () => {
@@ -179,7 +199,10 @@ describe("system layer", () => {
     if (!result.ok) return;
     expect(result.config.model).toBe("user-model");
     expect(result.config.modelVerbosity).toBe("low");
-    expect(configOrigins(result.config.layers).model_verbosity!.source).toEqual({ type: "system", file: system });
+    expect(configOrigins(result.config.layers).model_verbosity!.source).toEqual({
+      type: "system",
+      file: system,
+    });
 
     const missing = loadConfig({ codexHome: home, env: {}, systemConfigFile: path.join(tmp, "none.toml") });
     expect(missing.ok && missing.config.layers.map((l) => l.source.type)).toEqual(["user"]);
@@ -191,7 +214,12 @@ describe("loadConfigLayers / origins", () => {
     userConfig(`notify = ["a", "b"]\n`);
     projectConfig(repo, `notify = ["c"]\n`);
     trustRepo("trusted", `notify = ["a", "b"]`);
-    const result = loadConfigLayers({ codexHome: home, cwd: repo, systemConfigFile: null, sessionFlags: { model: "m" } });
+    const result = loadConfigLayers({
+      codexHome: home,
+      cwd: repo,
+      systemConfigFile: null,
+      sessionFlags: { model: "m" },
+    });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.layers.every((l) => /^sha256:[0-9a-f]{64}$/.test(l.version))).toBe(true);

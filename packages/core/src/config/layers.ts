@@ -76,7 +76,10 @@ function canonicalJson(value: unknown): unknown {
 }
 
 /** Deep merge: tables merge key by key, anything else in `overlay` replaces what `base` has. */
-export function mergeTables(base: Record<string, unknown>, overlay: Record<string, unknown>): Record<string, unknown> {
+export function mergeTables(
+  base: Record<string, unknown>,
+  overlay: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(overlay)) {
     const current = out[key];
@@ -117,7 +120,7 @@ export function configOrigins(layers: readonly ConfigLayer[]): Record<string, Co
     if (Array.isArray(value)) {
       dropUnder(dotted);
       delete origins[dotted];
-      value.forEach((item, i) => visit(item, [...keys, String(i)], meta));
+      for (const [i, item] of value.entries()) visit(item, [...keys, String(i)], meta);
       return;
     }
     dropUnder(dotted);
@@ -157,11 +160,13 @@ function resolveLayerPaths(table: Record<string, unknown>, baseDir: string): Rec
   const fix = (t: Record<string, unknown>) => {
     for (const key of PATH_KEYS) {
       const value = t[key];
-      if (typeof value === "string" && value !== "" && !path.isAbsolute(value)) t[key] = path.resolve(baseDir, value);
+      if (typeof value === "string" && value !== "" && !path.isAbsolute(value))
+        t[key] = path.resolve(baseDir, value);
     }
   };
   fix(table);
-  if (isTable(table.profiles)) for (const profile of Object.values(table.profiles)) if (isTable(profile)) fix(profile);
+  if (isTable(table.profiles))
+    for (const profile of Object.values(table.profiles)) if (isTable(profile)) fix(profile);
   return table;
 }
 
@@ -193,7 +198,8 @@ function realpathOr(p: string): string {
 /** `cwd` and its ancestors, nearest first. */
 function ancestors(dir: string): string[] {
   const out = [dir];
-  for (let parent = path.dirname(dir); parent !== out[out.length - 1]; parent = path.dirname(parent)) out.push(parent);
+  for (let parent = path.dirname(dir); parent !== out[out.length - 1]; parent = path.dirname(parent))
+    out.push(parent);
   return out;
 }
 
@@ -204,7 +210,10 @@ export function findProjectRoot(cwd: string, markers: readonly string[]): string
   return cwd;
 }
 
-function projectRootMarkers(merged: Record<string, unknown>, where: string): { markers: readonly string[] } | { error: string } {
+function projectRootMarkers(
+  merged: Record<string, unknown>,
+  where: string,
+): { markers: readonly string[] } | { error: string } {
   const value = merged.project_root_markers;
   if (value === undefined) return { markers: DEFAULT_PROJECT_ROOT_MARKERS };
   if (!Array.isArray(value) || value.some((m) => typeof m !== "string")) {
@@ -273,7 +282,8 @@ export function loadConfigLayers(options: LoadConfigLayersOptions): LoadConfigLa
       for (const key of [dir, projectRoot, ...(repoKey ? [repoKey] : [])]) {
         const level = lookup(key);
         if (level === "trusted") return undefined;
-        if (level === "untrusted") return `${key} is marked as untrusted in ${userFile}. To load config.toml, mark it trusted.`;
+        if (level === "untrusted")
+          return `${key} is marked as untrusted in ${userFile}. To load config.toml, mark it trusted.`;
       }
       return `To load config.toml, add ${repoKey ?? projectRoot} as a trusted project in ${userFile}.`;
     };
@@ -304,13 +314,22 @@ export function loadConfigLayers(options: LoadConfigLayersOptions): LoadConfigLa
         continue;
       }
       if ("error" in parsed) return { ok: false, error: parsed.error, warnings };
-      layers.push({ source, file, config: resolveLayerPaths(parsed.table, dotCodex), version: sha256(read.text) });
+      layers.push({
+        source,
+        file,
+        config: resolveLayerPaths(parsed.table, dotCodex),
+        version: sha256(read.text),
+      });
     }
   }
 
   if (options.sessionFlags !== undefined) {
     const config = options.sessionFlags;
-    layers.push({ source: { type: "sessionFlags" }, config, version: sha256(JSON.stringify(canonicalJson(config))) });
+    layers.push({
+      source: { type: "sessionFlags" },
+      config,
+      version: sha256(JSON.stringify(canonicalJson(config))),
+    });
   }
   return { ok: true, layers, warnings };
 }

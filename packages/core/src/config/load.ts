@@ -9,8 +9,8 @@ import { builtinProviders, type ModelProviderInfo } from "../client/provider.js"
 import { type ConfigLayer, configOrigins, isTable, loadConfigLayers, mergeConfigLayers } from "./layers.js";
 import {
   type AskForApproval,
-  ConfigTomlSchema,
   type ConfigToml,
+  ConfigTomlSchema,
   type ReasoningEffort,
   type ReasoningSummary,
   type SandboxMode,
@@ -85,10 +85,14 @@ export interface Config {
   toml: ConfigToml;
 }
 
-export type LoadConfigResult = { ok: true; config: Config; warnings: string[] } | { ok: false; error: string; warnings: string[] };
+export type LoadConfigResult =
+  | { ok: true; config: Config; warnings: string[] }
+  | { ok: false; error: string; warnings: string[] };
 
 /** Split `key=value`; the value is TOML when it parses as a TOML value, else a literal string. */
-export function parseOverride(text: string | ConfigOverride): { key: string[]; value: unknown } | { error: string } {
+export function parseOverride(
+  text: string | ConfigOverride,
+): { key: string[]; value: unknown } | { error: string } {
   let key: string;
   let raw: string;
   if (typeof text === "string") {
@@ -206,7 +210,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   const root = mergeConfigLayers(layers);
   const origins = configOrigins(layers);
   const layerLabel = (source: ConfigLayer["source"]): string =>
-    source.type === "project" ? path.join(source.dotCodexFolder, "config.toml") : source.type === "sessionFlags" ? "-c overrides" : source.file;
+    source.type === "project"
+      ? path.join(source.dotCodexFolder, "config.toml")
+      : source.type === "sessionFlags"
+        ? "-c overrides"
+        : source.file;
 
   // Problems name the file (or override) that supplied the key.
   const sourceOf = (keys: PropertyKey[]): string => {
@@ -214,7 +222,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
     for (const [key, label] of overrideSources) {
       if (full === key || full.startsWith(`${key}.`) || key.startsWith(`${full}.`)) return label;
     }
-    const exact = origins[full] ?? Object.entries(origins).find(([key]) => key.startsWith(`${full}.`) || full.startsWith(`${key}.`))?.[1];
+    const exact =
+      origins[full] ??
+      Object.entries(origins).find(([key]) => key.startsWith(`${full}.`) || full.startsWith(`${key}.`))?.[1];
     return exact ? layerLabel(exact.source) : configFile;
   };
 
@@ -240,10 +250,12 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
     if (options.strict) return { ok: false, error: unknownMessages.join("; "), warnings };
     warnings.push(...unknownMessages);
     for (const issue of unknown) {
-      for (const key of (issue as z.core.$ZodIssueUnrecognizedKeys).keys) deletePath(root, [...issue.path, key]);
+      for (const key of (issue as z.core.$ZodIssueUnrecognizedKeys).keys)
+        deletePath(root, [...issue.path, key]);
     }
     parsed = ConfigTomlSchema.safeParse(root);
-    if (!parsed.success) return { ok: false, error: `${configFile}: ${parsed.error.issues[0]?.message}`, warnings };
+    if (!parsed.success)
+      return { ok: false, error: `${configFile}: ${parsed.error.issues[0]?.message}`, warnings };
   }
   const toml = parsed.data;
 
@@ -252,10 +264,16 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   let profile: NonNullable<ConfigToml["profiles"]>[string] = {};
   if (profileName !== undefined) {
     const found = toml.profiles?.[profileName];
-    if (!found) return { ok: false, error: `${configFile}: profile \`${profileName}\` not found in [profiles]`, warnings };
+    if (!found)
+      return {
+        ok: false,
+        error: `${configFile}: profile \`${profileName}\` not found in [profiles]`,
+        warnings,
+      };
     profile = found;
   }
-  const pick = <K extends keyof typeof profile & keyof ConfigToml>(key: K) => (profile[key] ?? toml[key]) as ConfigToml[K];
+  const pick = <K extends keyof typeof profile & keyof ConfigToml>(key: K) =>
+    (profile[key] ?? toml[key]) as ConfigToml[K];
 
   // Providers: built-ins, then config entries (which may not replace built-ins).
   const providers = builtinProviders(toml.openai_base_url ?? env.OPENAI_BASE_URL);
@@ -278,7 +296,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
 
   const approvalPolicy = pick("approval_policy") ?? "on-request";
   if (approvalPolicy === "on-failure") {
-    warnings.push("approval_policy `on-failure` is deprecated; use `on-request` (interactive) or `never` (non-interactive)");
+    warnings.push(
+      "approval_policy `on-failure` is deprecated; use `on-request` (interactive) or `never` (non-interactive)",
+    );
   }
 
   const cwd = options.cwd ? path.resolve(options.cwd) : undefined;
@@ -303,7 +323,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
     try {
       baseInstructions = readFileSync(file, "utf8");
     } catch (error) {
-      return { ok: false, error: `${configFile}: model_instructions_file ${file}: ${(error as Error).message}`, warnings };
+      return {
+        ok: false,
+        error: `${configFile}: model_instructions_file ${file}: ${(error as Error).message}`,
+        warnings,
+      };
     }
   }
 
@@ -321,8 +345,12 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
     shellEnvironmentPolicy: profile.shell_environment_policy ?? toml.shell_environment_policy ?? {},
     features: { ...(toml.features ?? {}), ...(profile.features ?? {}) },
     projects,
-    history: { persistence: toml.history?.persistence ?? "save-all", ...(toml.history?.max_bytes !== undefined ? { max_bytes: toml.history.max_bytes } : {}) },
-    webSearch: pick("web_search") ?? ((pick("tools_web_search") ?? toml.tools?.web_search) ? "live" : "disabled"),
+    history: {
+      persistence: toml.history?.persistence ?? "save-all",
+      ...(toml.history?.max_bytes !== undefined ? { max_bytes: toml.history.max_bytes } : {}),
+    },
+    webSearch:
+      pick("web_search") ?? ((pick("tools_web_search") ?? toml.tools?.web_search) ? "live" : "disabled"),
     projectDocMaxBytes: toml.project_doc_max_bytes ?? DEFAULT_PROJECT_DOC_MAX_BYTES,
     projectDocFallbackFilenames: toml.project_doc_fallback_filenames ?? [],
     toml,
