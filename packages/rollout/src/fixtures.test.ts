@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { v2 } from "@codex-ts/protocol";
 import { describe, expect, it } from "vitest";
 import { parseRolloutFileName, readRollout, readSessionMeta, reconstructHistory, reconstructThread } from "./index.js";
 
@@ -108,6 +109,10 @@ describe("real Codex 0.169 rollouts", () => {
       const { turns, warnings } = reconstructThread(read.value.lines);
       expect(warnings).toEqual([]);
       expect(JSON.parse(JSON.stringify(turns))).toEqual(expected.turns);
+      // Items are built without a zod pass: each must already be its own v2 parse (all fields, same order).
+      for (const item of turns.flatMap((turn) => turn.items)) {
+        expect(JSON.stringify(item)).toBe(JSON.stringify(v2.ThreadItem.parse(item)));
+      }
     },
   );
 

@@ -1,4 +1,4 @@
-import { parseRolloutLine, type RolloutLine } from "@codex-ts/protocol";
+import { parseRolloutLine, type RolloutLine, v2 } from "@codex-ts/protocol";
 import { describe, expect, it } from "vitest";
 import { reconstructHistory, reconstructThread, shellJoin } from "./index.js";
 
@@ -155,5 +155,152 @@ describe("reconstructHistory", () => {
 describe("shellJoin", () => {
   it("quotes only what needs quoting", () => {
     expect(shellJoin(["git", "commit", "-m", "it's done", ""])).toBe(`git commit -m 'it'"'"'s done' ''`);
+  });
+});
+
+describe("reconstructThread builds complete v2 items", () => {
+  /** The item, serialized, is exactly what a v2.ThreadItem parse of it gives: all fields, same order. */
+  const expectCanonical = (items: readonly v2.ThreadItem[]) => {
+    for (const item of items) expect(JSON.stringify(item)).toBe(JSON.stringify(v2.ThreadItem.parse(item)));
+  };
+  const completed = (item: Record<string, unknown>) => ({
+    type: "item_completed",
+    thread_id: "th",
+    turn_id: "t",
+    item,
+    started_at_ms: 5,
+    completed_at_ms: 9,
+  });
+
+  it("from item_completed events of every kind", () => {
+    const { turns, warnings } = reconstructThread(
+      lines(
+        { type: "task_started", turn_id: "t" },
+        completed({
+          type: "UserMessage",
+          id: "u",
+          content: [
+            { type: "text", text: "hi", text_elements: [{ byte_range: { start: 0, end: 2 }, placeholder: "p" }] },
+            { type: "image", image_url: "data:x" },
+            { type: "local_image", path: "/a.png", detail: "low" },
+            { type: "skill", name: "s", path: "/s" },
+            { type: "mention", name: "m", path: "/m" },
+          ],
+        }),
+        completed({ type: "AgentMessage", id: "a", content: [{ type: "Text", text: "yo" }], phase: "final_answer" }),
+        completed({ type: "Plan", id: "p", text: "plan" }),
+        completed({ type: "Reasoning", id: "r", summary_text: ["s"], raw_content: ["c"] }),
+        completed({
+          type: "CommandExecution",
+          id: "c",
+          command: ["ls", "-la"],
+          cwd: "file:///w",
+          parsed_cmd: [
+            { type: "read", cmd: "cat a", name: "a", path: "/w/a" },
+            { type: "list_files", cmd: "ls" },
+            { type: "search", cmd: "rg x", query: "x" },
+            { type: "other", cmd: "make" },
+          ],
+          source: "user_shell",
+          status: "in_progress",
+          exit_code: 0,
+          duration: { secs: 0, nanos: 2_000_000 },
+        }),
+        completed({
+          type: "FileChange",
+          id: "f",
+          changes: { "/w/b": { type: "update", unified_diff: "@@", move_path: "/w/c" }, "/w/d": { type: "delete", content: "x" } },
+          status: "completed",
+        }),
+        completed({
+          type: "McpToolCall",
+          id: "m",
+          server: "s",
+          tool: "t",
+          arguments: { q: 1 },
+          status: "completed",
+          result: { content: [{ type: "text", text: "ok" }], structured_content: { a: 1 } },
+        }),
+        completed({ type: "McpToolCall", id: "m2", server: "s", tool: "t", arguments: null, status: "failed", error: { message: "no" } }),
+        completed({
+          type: "DynamicToolCall",
+          id: "d",
+          tool: "t",
+          arguments: null,
+          status: "completed",
+          content_items: [
+            { type: "input_text", text: "x" },
+            { type: "input_image", image_url: "data:y" },
+          ],
+          success: true,
+        }),
+        completed({ type: "WebSearch", id: "w", query: "q", action: { type: "search", query: "q" } }),
+        completed({ type: "ImageView", id: "i", path: "/w/i.png" }),
+        completed({ type: "ImageGeneration", id: "g", status: "completed", result: "b64", saved_path: "/w/g.png" }),
+        completed({ type: "HookPrompt", id: "h", fragments: [{ text: "x", hookRunId: "r1" }] }),
+        completed({ type: "ContextCompaction", id: "cc" }),
+        { type: "task_complete", turn_id: "t" },
+      ),
+    );
+    expect(warnings).toEqual([]);
+    const items = turns[0]?.items ?? [];
+    expect(items.length).toBe(14);
+    expectCanonical(items);
+  });
+
+  it("from legacy events of every kind", () => {
+    const { turns, warnings } = reconstructThread(
+      lines(
+        { type: "task_started", turn_id: "t" },
+        {
+          type: "user_message",
+          message: "hi",
+          images: ["data:x"],
+          local_images: ["/a.png"],
+          text_elements: [{ byte_range: { start: 0, end: 2 } }],
+        },
+        { type: "agent_reasoning", text: "thinking" },
+        { type: "agent_reasoning_raw_content", text: "raw" },
+        { type: "agent_message", message: "yo" },
+        {
+          type: "exec_command_end",
+          call_id: "c1",
+          command: ["true"],
+          cwd: "/w",
+          exit_code: 0,
+          duration: { secs: 0, nanos: 0 },
+        },
+        { type: "patch_apply_end", call_id: "p1", success: false, changes: { "/w/a": { type: "add", content: "x" } } },
+        {
+          type: "mcp_tool_call_end",
+          call_id: "m1",
+          invocation: { server: "s", tool: "t" },
+          duration: { secs: 0, nanos: 0 },
+          result: { Ok: { content: [], is_error: false } },
+        },
+        { type: "web_search_end", call_id: "w1", query: "q", action: { type: "find_in_page", url: "u", pattern: "p" } },
+        { type: "view_image_tool_call", call_id: "v1", path: "/w/img.png" },
+        { type: "context_compacted" },
+        { type: "entered_review_mode", user_facing_hint: "review" },
+        { type: "exited_review_mode", review_output: { overall_explanation: "fine" } },
+        { type: "task_complete", turn_id: "t" },
+      ),
+    );
+    expect(warnings).toEqual([]);
+    const items = turns[0]?.items ?? [];
+    expect(items.map((item) => item.type)).toEqual([
+      "userMessage",
+      "reasoning",
+      "agentMessage",
+      "commandExecution",
+      "fileChange",
+      "mcpToolCall",
+      "webSearch",
+      "imageView",
+      "contextCompaction",
+      "enteredReviewMode",
+      "exitedReviewMode",
+    ]);
+    expectCanonical(items);
   });
 });

@@ -43,7 +43,10 @@ export interface ReconstructOptions {
 
 export interface ReconstructedThread {
   turns: v2.Turn[];
-  /** Items that could not be converted (named, with the reason); the rest is still returned. */
+  /**
+   * Problems met while rebuilding (named, with the reason); the rest is still returned. Items are
+   * built from lines the reader validated, so none is dropped today and this stays empty.
+   */
   warnings: string[];
 }
 
@@ -122,32 +125,47 @@ function fileChanges(changes: Record<string, FileChange>): v2.FileUpdateChange[]
   });
 }
 
-function userInputs(inputs: readonly UserInput[]): unknown[] {
-  return inputs.map((input) => {
+function userInputs(inputs: readonly UserInput[]): v2.UserInput[] {
+  return inputs.map((input): v2.UserInput => {
     switch (input.type) {
       case "text":
         return {
           type: "text",
           text: input.text,
           text_elements: input.text_elements.map((element) => ({
-            byteRange: element.byte_range,
+            byteRange: { start: element.byte_range.start, end: element.byte_range.end },
             placeholder: element.placeholder ?? null,
           })),
         };
       case "image":
-        return { type: "image", url: input.image_url, detail: input.detail ?? null };
+        return { type: "image", detail: input.detail ?? null, url: input.image_url };
       case "local_image":
         return { type: "localImage", path: input.path, detail: input.detail ?? null };
       default:
-        return input;
+        return { type: input.type, name: input.name, path: input.path };
     }
   });
 }
 
-const camelStatus = <T extends string>(status: T) => (status === "in_progress" ? "inProgress" : status);
+const camelStatus = <T extends string>(status: T): Exclude<T, "in_progress"> | "inProgress" =>
+  status === "in_progress" ? "inProgress" : (status as Exclude<T, "in_progress">);
 
-/** A core TurnItem as the v2 object to validate, or `null` when it has no v2 form. */
-function turnItemToV2(item: TurnItem, startedAtMs: number | null, completedAtMs: number | null): unknown {
+/** Fields of the v2 MCP tool call that rollouts do not carry. */
+const MCP_EXTRAS = { appContext: null, mcpAppResourceUri: null, mcpAppUi: null, pluginId: null, readOnlyHint: null } as const;
+
+/** Fields of the v2 agent message that rollouts do not carry. */
+const AGENT_MESSAGE_EXTRAS = { delivery: null, memoryCitation: null, moderation: null, questions: null } as const;
+
+/*
+ * The two converters below build complete v2 items (every field, in the v2 schema's key order)
+ * from lines the reader already validated, so they are not validated again: the types guarantee
+ * the shape, and a second zod pass over every item was most of reconstructThread's time. Arrays
+ * are copied, as a parse would, so nothing here aliases the lines (items are mutated while
+ * building, and the lines are reconstructed again on every read of a live thread).
+ */
+
+/** A core TurnItem as its v2 item, or `null` when it has no v2 form. */
+function turnItemToV2(item: TurnItem, startedAtMs: number | null, completedAtMs: number | null): v2.ThreadItem | null {
   const times = { startedAtMs, completedAtMs };
   switch (item.type) {
     case "UserMessage":
@@ -158,12 +176,13 @@ function turnItemToV2(item: TurnItem, startedAtMs: number | null, completedAtMs:
         id: item.id,
         text: item.content.map((part) => part.text).join(""),
         phase: item.phase ?? null,
+        ...AGENT_MESSAGE_EXTRAS,
         ...times,
       };
     case "Plan":
       return { type: "plan", id: item.id, text: item.text, ...times };
     case "Reasoning":
-      return { type: "reasoning", id: item.id, summary: item.summary_text, content: item.raw_content, ...times };
+      return { type: "reasoning", id: item.id, summary: [...item.summary_text], content: [...item.raw_content], ...times };
     case "CommandExecution":
       return {
         type: "commandExecution",
@@ -177,6 +196,8 @@ function turnItemToV2(item: TurnItem, startedAtMs: number | null, completedAtMs:
         aggregatedOutput: item.aggregated_output ?? null,
         exitCode: item.exit_code ?? null,
         durationMs: durationMs(item.duration),
+        pluginId: null,
+        scriptPath: null,
         ...times,
       };
     case "FileChange":
@@ -195,11 +216,12 @@ function turnItemToV2(item: TurnItem, startedAtMs: number | null, completedAtMs:
         tool: item.tool,
         status: camelStatus(item.status),
         arguments: item.arguments ?? null,
+        ...MCP_EXTRAS,
         result:
           item.result === undefined
             ? null
-            : { content: item.result.content, structuredContent: item.result.structured_content ?? null, _meta: null },
-        error: item.error ?? null,
+            : { content: [...item.result.content], structuredContent: item.result.structured_content ?? null, _meta: null },
+        error: item.error === undefined ? null : { message: item.error.message },
         durationMs: durationMs(item.duration),
         ...times,
       };
@@ -220,7 +242,7 @@ function turnItemToV2(item: TurnItem, startedAtMs: number | null, completedAtMs:
         ...times,
       };
     case "WebSearch":
-      return { type: "webSearch", id: item.id, query: item.query, action: webSearchAction(item.action), ...times };
+      return { type: "webSearch", id: item.id, query: item.query, action: webSearchAction(item.action), results: null, ...times };
     case "ImageView":
       return { type: "imageView", id: item.id, path: pathFromUriOrPath(item.path), ...times };
     case "ImageGeneration":
@@ -230,11 +252,20 @@ function turnItemToV2(item: TurnItem, startedAtMs: number | null, completedAtMs:
         status: item.status,
         revisedPrompt: item.revised_prompt ?? null,
         savedPath: item.saved_path ?? null,
-        result: item.result,
+        generationId: null,
+        failure: null,
+        inputImages: [],
+        transparentBackground: null,
         ...times,
+        result: item.result,
       };
     case "HookPrompt":
-      return { type: "hookPrompt", id: item.id, fragments: item.fragments, ...times };
+      return {
+        type: "hookPrompt",
+        id: item.id,
+        fragments: item.fragments.map((fragment) => ({ text: fragment.text, hookRunId: fragment.hookRunId })),
+        ...times,
+      };
     case "ContextCompaction":
       return { type: "contextCompaction", id: item.id, ...times };
     case "Other":
@@ -242,35 +273,35 @@ function turnItemToV2(item: TurnItem, startedAtMs: number | null, completedAtMs:
   }
 }
 
-/** A legacy event as the v2 object to validate; `null` when the event carries no item. */
-function legacyEventToV2(event: EventMsg, id: string): unknown {
+/** A legacy event as its v2 item; `null` when the event carries no item. */
+function legacyEventToV2(event: EventMsg, id: string): v2.ThreadItem | null {
   const times = { startedAtMs: null, completedAtMs: null };
   switch (event.type) {
     case "user_message":
       return {
         type: "userMessage",
         id,
-        clientId: event.client_id ?? null,
         content: [
           ...(event.message === ""
             ? []
             : [
                 {
-                  type: "text",
+                  type: "text" as const,
                   text: event.message,
                   text_elements: event.text_elements.map((element) => ({
-                    byteRange: element.byte_range,
+                    byteRange: { start: element.byte_range.start, end: element.byte_range.end },
                     placeholder: element.placeholder ?? null,
                   })),
                 },
               ]),
-          ...(event.images ?? []).map((url) => ({ type: "image", url, detail: null })),
-          ...event.local_images.map((localPath) => ({ type: "localImage", path: localPath, detail: null })),
+          ...(event.images ?? []).map((url): v2.UserInput => ({ type: "image", detail: null, url })),
+          ...event.local_images.map((localPath): v2.UserInput => ({ type: "localImage", path: localPath, detail: null })),
         ],
+        clientId: event.client_id ?? null,
         ...times,
       };
     case "agent_message":
-      return { type: "agentMessage", id, text: event.message, phase: event.phase ?? null, ...times };
+      return { type: "agentMessage", id, text: event.message, phase: event.phase ?? null, ...AGENT_MESSAGE_EXTRAS, ...times };
     case "exec_command_end":
       return {
         type: "commandExecution",
@@ -284,6 +315,8 @@ function legacyEventToV2(event: EventMsg, id: string): unknown {
         aggregatedOutput: event.aggregated_output,
         exitCode: event.exit_code,
         durationMs: durationMs(event.duration),
+        pluginId: null,
+        scriptPath: null,
         ...times,
       };
     case "patch_apply_end":
@@ -301,19 +334,27 @@ function legacyEventToV2(event: EventMsg, id: string): unknown {
         id: event.call_id,
         server: event.invocation.server,
         tool: event.invocation.tool,
-        arguments: event.invocation.arguments ?? null,
         status: okResult !== null && okResult.is_error !== true ? "completed" : "failed",
+        arguments: event.invocation.arguments ?? null,
+        ...MCP_EXTRAS,
         result:
           okResult === null
             ? null
-            : { content: okResult.content, structuredContent: okResult.structured_content ?? null, _meta: null },
+            : { content: [...okResult.content], structuredContent: okResult.structured_content ?? null, _meta: null },
         error: "Err" in event.result ? { message: event.result.Err } : null,
         durationMs: durationMs(event.duration),
         ...times,
       };
     }
     case "web_search_end":
-      return { type: "webSearch", id: event.call_id, query: event.query, action: webSearchAction(event.action), ...times };
+      return {
+        type: "webSearch",
+        id: event.call_id,
+        query: event.query,
+        action: webSearchAction(event.action),
+        results: null,
+        ...times,
+      };
     case "view_image_tool_call":
       return { type: "imageView", id: event.call_id, path: event.path, ...times };
     case "context_compacted":
@@ -437,13 +478,7 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
     return current;
   };
 
-  const addItem = (turn: BuildingTurn, raw: unknown, origin: Origin, where: string) => {
-    const parsed = v2.ThreadItem.safeParse(raw);
-    if (!parsed.success) {
-      warnings.push(`${where}: item not convertible (${parsed.error.issues[0]?.message ?? "invalid"})`);
-      return;
-    }
-    const item = parsed.data;
+  const addItem = (turn: BuildingTurn, item: v2.ThreadItem, origin: Origin) => {
     const existing = turn.items.findIndex((entry) => entry.item.id === item.id && entry.item.type === item.type);
     if (existing >= 0) {
       const previous = turn.items[existing];
@@ -466,15 +501,13 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
       turn,
       { type: "reasoning", id, summary: raw ? [] : [text], content: raw ? [text] : [], startedAtMs: null, completedAtMs: null },
       "legacy",
-      id,
     );
   };
 
-  lines.forEach((line, index) => {
+  lines.forEach((line) => {
     if (line.type !== "event_msg") return;
     eventIndex += 1;
     const event = line.payload;
-    const where = `line ${index + 1} (${event.type})`;
     switch (event.type) {
       case "task_started":
         finish(current);
@@ -500,8 +533,8 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
         const turn = turnFor(event.item.type === "UserMessage");
         const started = event.started_at_ms ?? null;
         const completed = event.type === "item_completed" ? (event.completed_at_ms ?? null) : null;
-        const raw = turnItemToV2(event.item, started, completed);
-        if (raw !== null) addItem(turn, raw, "item", where);
+        const item = turnItemToV2(event.item, started, completed);
+        if (item !== null) addItem(turn, item, "item");
         return;
       }
       case "agent_reasoning":
@@ -511,8 +544,8 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
       default: {
         if (!LEGACY_ITEM_EVENTS.has(event.type)) return;
         const turn = turnFor(event.type === "user_message");
-        const raw = legacyEventToV2(event, GENERATED_ID_EVENTS.has(event.type) ? nextLegacyId() : "");
-        if (raw !== null) addItem(turn, raw, "legacy", where);
+        const item = legacyEventToV2(event, GENERATED_ID_EVENTS.has(event.type) ? nextLegacyId() : "");
+        if (item !== null) addItem(turn, item, "legacy");
       }
     }
   });
