@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -231,5 +231,19 @@ describe("loadConfigLayers / origins", () => {
     // The merge result is a copy: editing it leaves the layers intact.
     (mergeConfigLayers(result.layers).features as Record<string, unknown>).a = false;
     expect(result.layers[0]!.config.features).toEqual({ a: true });
+  });
+});
+
+describe("trust through a symlink", () => {
+  it("a cwd reached through a symlink finds the trust entry written for the real path", () => {
+    trustRepo();
+    projectConfig(repo, `model_verbosity = "medium"\n`);
+    const link = path.join(tmp, "link");
+    symlinkSync(repo, link);
+    const result = load(link);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.projectTrust).toBe("trusted");
+    expect(result.config.modelVerbosity).toBe("medium");
   });
 });

@@ -1,6 +1,6 @@
 // loadConfig: the config layers (system, user, trusted project `.codex/config.toml`s, `-c key=value`
 // overrides) merged, plus the profile → a resolved Config.
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
@@ -160,6 +160,14 @@ function describeValue(value: unknown): string {
   return json && json.length > 60 ? `${json.slice(0, 57)}...` : String(json);
 }
 
+function realpathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
 function getPath(root: unknown, keys: PropertyKey[]): unknown {
   let node = root;
   for (const key of keys) {
@@ -305,11 +313,16 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   const projects = toml.projects ?? {};
   let projectTrust: "trusted" | "untrusted" | undefined;
   if (cwd) {
+    // The cwd as given and canonicalized (trust keys are written as realpaths).
+    const candidates = [...new Set([cwd, realpathOr(cwd)])];
     let best = -1;
     for (const [dir, project] of Object.entries(projects)) {
       const resolved = path.resolve(dir);
-      const rel = path.relative(resolved, cwd);
-      if (project.trust_level && !rel.startsWith("..") && !path.isAbsolute(rel) && resolved.length > best) {
+      const inside = candidates.some((c) => {
+        const rel = path.relative(resolved, c);
+        return !rel.startsWith("..") && !path.isAbsolute(rel);
+      });
+      if (project.trust_level && inside && resolved.length > best) {
         best = resolved.length;
         projectTrust = project.trust_level;
       }
