@@ -3,7 +3,7 @@
  * once per burst, skills/list without forceReload, `$name` mentions in the request body, invalid
  * frontmatter as an error entry, and unsubscribe stopping the thread's watch.
  */
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { v2 } from "@codex-ts/protocol";
 import { sse, turn } from "@codex-ts/test-support";
@@ -114,5 +114,23 @@ describe("skills", () => {
     } finally {
       rmSync(extra, { recursive: true, force: true });
     }
+  });
+
+  it("a [skills] edit through config/value/write and config/batchWrite reaches skills/list", async () => {
+    mkdirSync(skillDir(fx.workDir, "epsilon"));
+    const file = path.join(skillDir(fx.workDir, "epsilon"), "SKILL.md");
+    writeFileSync(file, skillMd("epsilon", "repo skill"));
+    const s = await fx.boot();
+    await s.call("thread/start", { cwd: fx.workDir });
+    const enabled = async () => (await list(s, fx.workDir)).skills.find((k) => k.name === "epsilon")!.enabled;
+    expect(await enabled()).toBe(true);
+    await s.call("config/value/write", {
+      keyPath: "skills.config",
+      value: [{ path: realpathSync(file), enabled: false }],
+      mergeStrategy: "replace",
+    });
+    expect(await enabled()).toBe(false);
+    await s.call("config/batchWrite", { edits: [{ keyPath: "skills.config", value: [], mergeStrategy: "replace" }] });
+    expect(await enabled()).toBe(true);
   });
 });

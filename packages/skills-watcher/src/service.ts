@@ -121,6 +121,15 @@ export class SkillsService {
     return { ok: true, result: { effectiveEnabled: parsed.data.enabled } };
   }
 
+  /**
+   * The `[skills]` table changed on disk by another route (the app-server's `config/*Write`):
+   * use it from now on (skill lists reload lazily). Nothing is persisted.
+   */
+  setConfig(config: unknown): void {
+    this.#config = config;
+    this.cache.setConfig(config);
+  }
+
   /** The `[skills]` table currently in effect. */
   get config(): unknown {
     return this.#config;

@@ -53,18 +53,28 @@ function concurrently<S extends z.ZodType>(spec: Parameters<typeof method<S>>[0]
   return { ...method(spec), concurrent: true };
 }
 
-/** After a config write: if it touched `hooks`, every live thread's hook engine gets the new `hooks.state`. */
-function applyHookStateEdits(runtime: Runtime, edits: readonly { keyPath: string }[], written: WriteResult): void {
-  if (!edits.some((edit) => splitKeyPath(edit.keyPath)[0] === "hooks")) return;
-  let table: unknown;
+/**
+ * After a config write, the live state that config feeds: a `hooks` edit gives every live thread's
+ * hook engine the new `hooks.state`; a `skills` edit of the user's config.toml gives the skills
+ * service the new `[skills]` table (as `skills/config/write` does; later `skills/list` calls see it).
+ */
+function applyWrittenEdits(runtime: Runtime, edits: readonly { keyPath: string }[], written: WriteResult): void {
+  const touched = new Set(edits.map((edit) => splitKeyPath(edit.keyPath)[0]));
+  const userConfig = path.resolve(written.filePath) === path.resolve(runtime.codexHome, "config.toml");
+  const skills = touched.has("skills") && userConfig;
+  if (!touched.has("hooks") && !skills) return;
+  let table: Record<string, unknown>;
   try {
     table = parseToml(readFileSync(written.filePath, "utf8"));
   } catch (error) {
-    runtime.log.warn(`cannot re-read ${written.filePath} for hooks.state: ${error instanceof Error ? error.message : String(error)}`);
+    runtime.log.warn(`cannot re-read ${written.filePath}: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
-  const states = parseHookStates(table);
-  for (const thread of runtime.threads.threads.values()) thread.hookEngine?.setHookStates(states);
+  if (touched.has("hooks")) {
+    const states = parseHookStates(table);
+    for (const thread of runtime.threads.threads.values()) thread.hookEngine?.setHookStates(states);
+  }
+  if (skills) runtime.skills.setConfig(table.skills);
 }
 
 /** Every method this server implements, keyed by JSON-RPC method name. */
@@ -346,7 +356,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
           expectedVersion: p.expectedVersion ?? null,
           edits,
         });
-        applyHookStateEdits(runtime, edits, written);
+        applyWrittenEdits(runtime, edits, written);
         return written;
       },
     }),
@@ -369,7 +379,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
           expectedVersion: p.expectedVersion ?? null,
           edits: p.edits,
         });
-        applyHookStateEdits(runtime, p.edits, written);
+        applyWrittenEdits(runtime, p.edits, written);
         return written;
       },
     }),
