@@ -17,6 +17,9 @@ import { RpcError, invalidParams, invalidRequest } from "../errors.js";
 import { sandboxPolicyToProfile, toCoreUserInput } from "../mapping.js";
 import type { Runtime } from "../runtime.js";
 import { type MethodContext, type MethodSpec, method } from "../server.js";
+import { accountMethods } from "./account.js";
+import { catalogMethods } from "./catalog.js";
+import { fsMethods } from "./fs.js";
 import type { LiveThread } from "../thread.js";
 import { assertDirectory } from "../threads.js";
 import { EXPERIMENTAL_FIELDS, ThreadForkParams, ThreadResumeParams, ThreadStartParams, TurnStartParams } from "../wire.js";
@@ -466,5 +469,8 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
     }),
   );
 
+  for (const group of [fsMethods, accountMethods, catalogMethods]) {
+    for (const [name, spec] of group(runtime)) add(name, spec);
+  }
   return methods;
 }
