@@ -43,6 +43,23 @@ describe("createOfficialSchemaValidator", () => {
     expect(initialize).toMatchObject({ valid: false, definition: "InitializeResponse" });
   });
 
+  it("checks responses to methods our tables do not cover by the official XParams/XResponse pairing", () => {
+    expect(
+      validator.validateMessage({ id: 2, result: { requirements: null } }, { responseTo: "configRequirements/read" }),
+    ).toEqual({ valid: true, definition: "ConfigRequirementsReadResponse" });
+    expect(
+      validator.validateMessage({ id: 2, result: { requirements: 5 } }, { responseTo: "configRequirements/read" }),
+    ).toMatchObject({ valid: false, definition: "ConfigRequirementsReadResponse" });
+    expect(validator.validateMessage({ id: 2, result: {} }, { responseTo: "account/logout" })).toEqual({
+      valid: true,
+      definition: "LogoutAccountResponse",
+    });
+    expect(validator.validateMessage({ id: 2, result: {} }, { responseTo: "no/such/method" })).toMatchObject({
+      valid: true,
+      definition: null,
+    });
+  });
+
   it("checks requests in both directions and errors", () => {
     expect(
       validator.validateMessage({ id: 3, method: "thread/read", params: { threadId: "t" } }),
