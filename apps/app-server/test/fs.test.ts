@@ -2,11 +2,11 @@
  * fs/* methods against real temp files: base64 contents, metadata, directory listings, writes,
  * directory creation, removal and copies, with Codex's error codes for bad input and I/O failures.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { v2 } from "@codex-ts/protocol";
-import { type AppServerProcess, type RpcResult, useAppServerFixture } from "./harness.js";
+import { type AppServerProcess, type Message, type RpcResult, useAppServerFixture } from "./harness.js";
 import { SCHEMA_DIR } from "./schema.js";
 
 const fx = useAppServerFixture();
@@ -239,5 +239,53 @@ describe("fs/copy", () => {
     const relative = await req("fs/copy", { sourcePath: path.join(dir, "none"), destinationPath: "x" });
     expect(relative.error?.code).toBe(-32602);
     expect(relative.error?.message).toMatch(/destinationPath/);
+  });
+});
+
+describe("fs/watch and fs/unwatch", () => {
+  const changed = (watchId: string, changedPath: string, from = 0): Promise<Message> =>
+    s.waitFor(
+      (m) => m.method === "fs/changed" && m.params.watchId === watchId && m.params.changedPaths.includes(changedPath),
+      30_000,
+      `fs/changed for ${watchId} naming ${changedPath}`,
+      from,
+    );
+
+  it("reports changes to a directory's direct children", async () => {
+    expect(await ok("fs/watch", { path: dir, watchId: "w-dir" })).toEqual({ path: dir });
+    const from = s.messages.length;
+    writeFileSync(path.join(dir, "new.txt"), "x");
+    const note = await changed("w-dir", path.join(dir, "new.txt"), from);
+    expect(note.params.changedPaths).toEqual([...note.params.changedPaths].sort());
+  });
+
+  it("reports a watched file replaced by rename, as git does with HEAD", async () => {
+    const head = path.join(dir, "HEAD");
+    writeFileSync(head, "ref: refs/heads/main\n");
+    await ok("fs/watch", { path: head, watchId: "w-head" });
+    const from = s.messages.length;
+    writeFileSync(path.join(dir, "HEAD.lock"), "ref: refs/heads/other\n");
+    renameSync(path.join(dir, "HEAD.lock"), head);
+    const note = await changed("w-head", head, from);
+    expect(note.params.changedPaths).toEqual([head]);
+  });
+
+  it("rejects a duplicate watchId and a relative path; unwatch stops notifications", async () => {
+    await ok("fs/watch", { path: dir, watchId: "w1" });
+    const duplicate = await req("fs/watch", { path: dir, watchId: "w1" });
+    expect(duplicate.error?.code).toBe(-32600);
+    expect(duplicate.error?.message).toBe("watchId already exists: w1");
+    expect((await req("fs/watch", { path: "rel", watchId: "w2" })).error?.code).toBe(-32602);
+
+    expect(await ok("fs/unwatch", { watchId: "w1" })).toEqual({});
+    const afterUnwatch = s.messages.length;
+    writeFileSync(path.join(dir, "after-unwatch.txt"), "x");
+    // A second watch sees a later change; w1's notification, had it been sent, would come first.
+    await ok("fs/watch", { path: dir, watchId: "w3" });
+    writeFileSync(path.join(dir, "later.txt"), "x");
+    await changed("w3", path.join(dir, "later.txt"), afterUnwatch);
+    expect(s.messages.slice(afterUnwatch).filter((m) => m.method === "fs/changed" && m.params.watchId === "w1")).toEqual([]);
+    // Unwatching an unknown id is fine, as in Codex.
+    expect(await ok("fs/unwatch", { watchId: "never" })).toEqual({});
   });
 });

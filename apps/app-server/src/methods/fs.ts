@@ -1,13 +1,13 @@
-// Methods: fs/* (host files for the client). Semantics follow Codex's app-server: paths must be
+// Methods: fs/* (host files and watches for the client). Semantics follow Codex's app-server: paths must be
 // absolute (else -32602), contents travel as base64, filesystem failures answer -32603 with the OS
 // error's message, and requests Codex rejects as unsupported answer -32600.
-import type { Stats } from "node:fs";
+import { type FSWatcher, type Stats, watch } from "node:fs";
 import * as fsp from "node:fs/promises";
 import path from "node:path";
 import * as z from "zod";
 import { RpcError, internalError, invalidRequest } from "../errors.js";
 import type { Runtime } from "../runtime.js";
-import { type MethodSpec, method } from "../server.js";
+import { type AppServerConnection, type MethodSpec, method } from "../server.js";
 
 /** An absolute host path (Codex's `AbsolutePathBuf`). */
 const AbsolutePath = z.string().refine((value) => path.isAbsolute(value), { message: "must be an absolute path" });
@@ -16,6 +16,8 @@ const FsPathParams = z.object({ path: AbsolutePath });
 const FsWriteFileParams = z.object({ path: AbsolutePath, dataBase64: z.string() });
 const FsCreateDirectoryParams = z.object({ path: AbsolutePath, recursive: z.boolean().nullish() });
 const FsRemoveParams = z.object({ path: AbsolutePath, recursive: z.boolean().nullish(), force: z.boolean().nullish() });
+const FsWatchParams = z.object({ path: AbsolutePath, watchId: z.string() });
+const FsUnwatchParams = z.object({ watchId: z.string() });
 const FsCopyParams = z.object({ sourcePath: AbsolutePath, destinationPath: AbsolutePath, recursive: z.boolean().optional() });
 
 /** Strict standard base64 (padding required, no whitespace), as Codex decodes it. */
@@ -88,8 +90,73 @@ function isSameOrInside(child: string, parent: string): boolean {
   return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 }
 
+/** Codex batches a watch's low-level events for this long into one `fs/changed`. */
+const FS_CHANGED_DEBOUNCE_MS = 200;
+
+/**
+ * One `fs/watch`: a non-recursive watch of a directory (its direct children), or of a file through
+ * its parent directory (so a file replaced by rename, or created later, is still seen). Changed
+ * paths are batched for FS_CHANGED_DEBOUNCE_MS and sent sorted as one `fs/changed`.
+ */
+class PathWatch {
+  readonly #pending = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+  #watcher: FSWatcher | undefined;
+
+  constructor(
+    readonly watchId: string,
+    private readonly server: AppServerConnection,
+  ) {}
+
+  async start(target: string): Promise<void> {
+    const isDirectory = (await statOrUndefined(target))?.isDirectory() ?? false;
+    const watched = isDirectory ? target : path.dirname(target);
+    const watcher = watch(watched, { persistent: false }, (_event, name) => {
+      if (isDirectory) this.#changed(name ? path.join(target, name.toString()) : target);
+      else if (!name || name.toString() === path.basename(target)) this.#changed(target);
+    });
+    watcher.on("error", () => this.close());
+    this.#watcher = watcher;
+  }
+
+  #changed(changedPath: string): void {
+    this.#pending.add(changedPath);
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      const changedPaths = [...this.#pending].sort();
+      this.#pending.clear();
+      if (changedPaths.length > 0) this.server.notify("fs/changed", { watchId: this.watchId, changedPaths });
+    }, FS_CHANGED_DEBOUNCE_MS);
+  }
+
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#pending.clear();
+    this.#watcher?.close();
+    this.#watcher = undefined;
+  }
+}
+
+/** The watches of each connection, by watchId; dropped when the connection closes. */
+function watchesOf(all: WeakMap<AppServerConnection, Map<string, PathWatch>>, server: AppServerConnection) {
+  let watches = all.get(server);
+  if (!watches) {
+    const created = new Map<string, PathWatch>();
+    all.set(server, created);
+    const closeAll = () => {
+      for (const entry of created.values()) entry.close();
+      created.clear();
+    };
+    void server.closed.then(closeAll, closeAll);
+    watches = created;
+  }
+  return watches;
+}
+
 /** [method name, spec] pairs, registered by buildMethods (methods/index.ts). */
 export function fsMethods(_runtime: Runtime): Array<[string, MethodSpec]> {
+  const watches = new WeakMap<AppServerConnection, Map<string, PathWatch>>();
   return [
     [
       "fs/readFile",
@@ -191,6 +258,37 @@ export function fsMethods(_runtime: Runtime): Array<[string, MethodSpec]> {
           } else if (link.isSymbolicLink()) await io(() => copySymlink(source, target));
           else if (link.isFile()) await io(() => fsp.copyFile(source, target));
           else throw invalidRequest("fs/copy only supports regular files, directories, and symlinks");
+          return {};
+        },
+      }),
+    ],
+  [
+      "fs/watch",
+      method({
+        params: FsWatchParams,
+        handler: async (p, ctx) => {
+          const mine = watchesOf(watches, ctx.server);
+          if (mine.has(p.watchId)) throw invalidRequest(`watchId already exists: ${p.watchId}`);
+          const entry = new PathWatch(p.watchId, ctx.server);
+          mine.set(p.watchId, entry);
+          try {
+            await entry.start(p.path);
+          } catch (error) {
+            mine.delete(p.watchId);
+            throw ioError(error);
+          }
+          return { path: p.path };
+        },
+      }),
+    ],
+    [
+      "fs/unwatch",
+      method({
+        params: FsUnwatchParams,
+        handler: (p, ctx) => {
+          const mine = watchesOf(watches, ctx.server);
+          mine.get(p.watchId)?.close();
+          mine.delete(p.watchId);
           return {};
         },
       }),
