@@ -1,13 +1,13 @@
 /**
  * fs/* methods against real temp files: base64 contents, metadata, directory listings, writes,
- * directory creation, removal and copies, with Codex's error codes for bad input and I/O failures.
+ * directory creation, removal, copies and watches, with Codex's error codes for bad input and I/O
+ * failures. Every response is checked by the harness against its official `Fs…Response` definition.
  */
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { v2 } from "@codex-ts/protocol";
 import { type AppServerProcess, type Message, type RpcResult, useAppServerFixture } from "./harness.js";
-import { SCHEMA_DIR } from "./schema.js";
+import { responseSchemaName } from "./schema.js";
 
 const fx = useAppServerFixture();
 let dir: string;
@@ -18,25 +18,8 @@ beforeEach(async () => {
   s = await fx.boot();
 });
 
-const official = v2.createOfficialSchemaValidator(SCHEMA_DIR);
-/** `FsReadFileResponse` for `fs/readFile`, … */
-const responseDefinition = (method: string) => `Fs${method.slice(3, 4).toUpperCase()}${method.slice(4)}Response`;
-
-/**
- * `s.request` for fs/* methods. @codex-ts/protocol's method table does not list fs/* yet, so the
- * harness cannot pick their response definitions; check each result against its official
- * definition here instead, and drop only the harness's "no known response definition" note.
- */
-async function req(method: string, params: unknown): Promise<RpcResult> {
-  const r = await s.request(method, params);
-  const note = `unchecked: no known response definition for ${method}`;
-  for (let i = s.schemaProblems.length - 1; i >= 0; i--) if (s.schemaProblems[i]?.startsWith(note)) s.schemaProblems.splice(i, 1);
-  if ("result" in r && r.result !== undefined) {
-    const check = official.validateDefinition(responseDefinition(method), r.result);
-    expect(check.valid && check.definition, JSON.stringify(check)).toBe(responseDefinition(method));
-  }
-  return r;
-}
+/** `s.request` (the harness checks each result against its official `Fs…Response` definition). */
+const req = (method: string, params: unknown): Promise<RpcResult> => s.request(method, params);
 
 /** Sends a request that must succeed; resolves with its result. */
 async function ok(method: string, params: unknown): Promise<unknown> {
@@ -44,6 +27,11 @@ async function ok(method: string, params: unknown): Promise<unknown> {
   if (r.error) throw new Error(`${method} failed: ${JSON.stringify(r.error)}`);
   return r.result;
 }
+
+it("the harness checks every fs/* response against its official definition", () => {
+  for (const name of ["readFile", "getMetadata", "readDirectory", "writeFile", "createDirectory", "remove", "copy", "watch", "unwatch"])
+    expect(responseSchemaName(`fs/${name}`)).toBe(`Fs${name[0]?.toUpperCase()}${name.slice(1)}Response`);
+});
 
 const b64 = (text: string | Buffer) => Buffer.from(text).toString("base64");
 
