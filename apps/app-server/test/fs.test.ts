@@ -3,7 +3,17 @@
  * directory creation, removal, copies and watches, with Codex's error codes for bad input and I/O
  * failures. Every response is checked by the harness against its official `Fs…Response` definition.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type AppServerProcess, type Message, type RpcResult, useAppServerFixture } from "./harness.js";
@@ -29,7 +39,17 @@ async function ok(method: string, params: unknown): Promise<unknown> {
 }
 
 it("the harness checks every fs/* response against its official definition", () => {
-  for (const name of ["readFile", "getMetadata", "readDirectory", "writeFile", "createDirectory", "remove", "copy", "watch", "unwatch"])
+  for (const name of [
+    "readFile",
+    "getMetadata",
+    "readDirectory",
+    "writeFile",
+    "createDirectory",
+    "remove",
+    "copy",
+    "watch",
+    "unwatch",
+  ])
     expect(responseSchemaName(`fs/${name}`)).toBe(`Fs${name[0]?.toUpperCase()}${name.slice(1)}Response`);
 });
 
@@ -63,7 +83,10 @@ describe("fs/getMetadata", () => {
     writeFileSync(path.join(dir, "a.txt"), "hello");
     mkdirSync(path.join(dir, "sub"));
     symlinkSync(path.join(dir, "sub"), path.join(dir, "link"));
-    const file = (await req("fs/getMetadata", { path: path.join(dir, "a.txt") })).result as Record<string, unknown>;
+    const file = (await req("fs/getMetadata", { path: path.join(dir, "a.txt") })).result as Record<
+      string,
+      unknown
+    >;
     expect(file).toMatchObject({ isFile: true, isDirectory: false, isSymlink: false });
     expect(file.modifiedAtMs).toBe(Math.floor(lstatSync(path.join(dir, "a.txt")).mtimeMs));
     const sub = (await req("fs/getMetadata", { path: path.join(dir, "sub") })).result;
@@ -107,7 +130,9 @@ describe("fs/readDirectory", () => {
 describe("fs/writeFile", () => {
   it("creates and overwrites files from base64", async () => {
     const target = path.join(dir, "out.txt");
-    expect((await req("fs/writeFile", { path: target, dataBase64: b64("first version") })).result).toEqual({});
+    expect((await req("fs/writeFile", { path: target, dataBase64: b64("first version") })).result).toEqual(
+      {},
+    );
     expect(readFileSync(target, "utf8")).toBe("first version");
     await ok("fs/writeFile", { path: target, dataBase64: b64("2") });
     expect(readFileSync(target, "utf8")).toBe("2");
@@ -122,7 +147,10 @@ describe("fs/writeFile", () => {
   });
 
   it("fails when the parent directory is missing", async () => {
-    const r = await req("fs/writeFile", { path: path.join(dir, "no", "such", "x.txt"), dataBase64: b64("x") });
+    const r = await req("fs/writeFile", {
+      path: path.join(dir, "no", "such", "x.txt"),
+      dataBase64: b64("x"),
+    });
     expect(r.error?.code).toBe(-32603);
   });
 
@@ -142,7 +170,10 @@ describe("fs/createDirectory", () => {
   });
 
   it("with recursive: false needs the parent and fails on an existing directory", async () => {
-    const missingParent = await req("fs/createDirectory", { path: path.join(dir, "x", "y"), recursive: false });
+    const missingParent = await req("fs/createDirectory", {
+      path: path.join(dir, "x", "y"),
+      recursive: false,
+    });
     expect(missingParent.error?.code).toBe(-32603);
     expect(existsSync(path.join(dir, "x"))).toBe(false);
     await ok("fs/createDirectory", { path: path.join(dir, "x"), recursive: false });
@@ -191,7 +222,10 @@ describe("fs/copy", () => {
   it("copies a file, overwriting the destination", async () => {
     writeFileSync(path.join(dir, "src.txt"), "source");
     writeFileSync(path.join(dir, "dst.txt"), "old");
-    await ok("fs/copy", { sourcePath: path.join(dir, "src.txt"), destinationPath: path.join(dir, "dst.txt") });
+    await ok("fs/copy", {
+      sourcePath: path.join(dir, "src.txt"),
+      destinationPath: path.join(dir, "dst.txt"),
+    });
     expect(readFileSync(path.join(dir, "dst.txt"), "utf8")).toBe("source");
   });
 
@@ -199,12 +233,19 @@ describe("fs/copy", () => {
     mkdirSync(path.join(dir, "src", "nested"), { recursive: true });
     writeFileSync(path.join(dir, "src", "nested", "f.txt"), "deep");
     symlinkSync("nested/f.txt", path.join(dir, "src", "rel-link"));
-    const refused = await req("fs/copy", { sourcePath: path.join(dir, "src"), destinationPath: path.join(dir, "dst") });
+    const refused = await req("fs/copy", {
+      sourcePath: path.join(dir, "src"),
+      destinationPath: path.join(dir, "dst"),
+    });
     expect(refused.error?.code).toBe(-32600);
     expect(refused.error?.message).toMatch(/recursive/);
     expect(existsSync(path.join(dir, "dst"))).toBe(false);
 
-    await ok("fs/copy", { sourcePath: path.join(dir, "src"), destinationPath: path.join(dir, "dst"), recursive: true });
+    await ok("fs/copy", {
+      sourcePath: path.join(dir, "src"),
+      destinationPath: path.join(dir, "dst"),
+      recursive: true,
+    });
     expect(readFileSync(path.join(dir, "dst", "nested", "f.txt"), "utf8")).toBe("deep");
     expect(readlinkSync(path.join(dir, "dst", "rel-link"))).toBe("nested/f.txt");
   });
@@ -222,7 +263,10 @@ describe("fs/copy", () => {
   });
 
   it("fails on a missing source and rejects relative paths", async () => {
-    const missing = await req("fs/copy", { sourcePath: path.join(dir, "none"), destinationPath: path.join(dir, "x") });
+    const missing = await req("fs/copy", {
+      sourcePath: path.join(dir, "none"),
+      destinationPath: path.join(dir, "x"),
+    });
     expect(missing.error?.code).toBe(-32603);
     const relative = await req("fs/copy", { sourcePath: path.join(dir, "none"), destinationPath: "x" });
     expect(relative.error?.code).toBe(-32602);
@@ -233,7 +277,10 @@ describe("fs/copy", () => {
 describe("fs/watch and fs/unwatch", () => {
   const changed = (watchId: string, changedPath: string, from = 0): Promise<Message> =>
     s.waitFor(
-      (m) => m.method === "fs/changed" && m.params.watchId === watchId && m.params.changedPaths.includes(changedPath),
+      (m) =>
+        m.method === "fs/changed" &&
+        m.params.watchId === watchId &&
+        m.params.changedPaths.includes(changedPath),
       30_000,
       `fs/changed for ${watchId} naming ${changedPath}`,
       from,
@@ -272,7 +319,9 @@ describe("fs/watch and fs/unwatch", () => {
     await ok("fs/watch", { path: dir, watchId: "w3" });
     writeFileSync(path.join(dir, "later.txt"), "x");
     await changed("w3", path.join(dir, "later.txt"), afterUnwatch);
-    expect(s.messages.slice(afterUnwatch).filter((m) => m.method === "fs/changed" && m.params.watchId === "w1")).toEqual([]);
+    expect(
+      s.messages.slice(afterUnwatch).filter((m) => m.method === "fs/changed" && m.params.watchId === "w1"),
+    ).toEqual([]);
     // Unwatching an unknown id is fine, as in Codex.
     expect(await ok("fs/unwatch", { watchId: "never" })).toEqual({});
   });

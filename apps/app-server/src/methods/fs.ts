@@ -5,20 +5,30 @@ import { type FSWatcher, type Stats, watch } from "node:fs";
 import * as fsp from "node:fs/promises";
 import path from "node:path";
 import * as z from "zod";
-import { RpcError, internalError, invalidRequest } from "../errors.js";
+import { internalError, invalidRequest, RpcError } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { type AppServerConnection, type MethodSpec, method } from "../server.js";
 
 /** An absolute host path (Codex's `AbsolutePathBuf`). */
-const AbsolutePath = z.string().refine((value) => path.isAbsolute(value), { message: "must be an absolute path" });
+const AbsolutePath = z
+  .string()
+  .refine((value) => path.isAbsolute(value), { message: "must be an absolute path" });
 
 const FsPathParams = z.object({ path: AbsolutePath });
 const FsWriteFileParams = z.object({ path: AbsolutePath, dataBase64: z.string() });
 const FsCreateDirectoryParams = z.object({ path: AbsolutePath, recursive: z.boolean().nullish() });
-const FsRemoveParams = z.object({ path: AbsolutePath, recursive: z.boolean().nullish(), force: z.boolean().nullish() });
+const FsRemoveParams = z.object({
+  path: AbsolutePath,
+  recursive: z.boolean().nullish(),
+  force: z.boolean().nullish(),
+});
 const FsWatchParams = z.object({ path: AbsolutePath, watchId: z.string() });
 const FsUnwatchParams = z.object({ watchId: z.string() });
-const FsCopyParams = z.object({ sourcePath: AbsolutePath, destinationPath: AbsolutePath, recursive: z.boolean().optional() });
+const FsCopyParams = z.object({
+  sourcePath: AbsolutePath,
+  destinationPath: AbsolutePath,
+  recursive: z.boolean().optional(),
+});
 
 /** Strict standard base64 (padding required, no whitespace), as Codex decodes it. */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -190,7 +200,9 @@ export function fsMethods(_runtime: Runtime): Array<[string, MethodSpec]> {
           const dirents = await io(() => fsp.readdir(p.path, { withFileTypes: true }));
           const entries = await Promise.all(
             dirents.map(async (entry) => {
-              const resolved = entry.isSymbolicLink() ? await statOrUndefined(path.join(p.path, entry.name)) : entry;
+              const resolved = entry.isSymbolicLink()
+                ? await statOrUndefined(path.join(p.path, entry.name))
+                : entry;
               return {
                 fileName: entry.name,
                 isDirectory: resolved?.isDirectory() ?? false,
@@ -207,7 +219,8 @@ export function fsMethods(_runtime: Runtime): Array<[string, MethodSpec]> {
       method({
         params: FsWriteFileParams,
         handler: async (p) => {
-          if (!BASE64.test(p.dataBase64)) throw invalidRequest("fs/writeFile requires valid base64 dataBase64");
+          if (!BASE64.test(p.dataBase64))
+            throw invalidRequest("fs/writeFile requires valid base64 dataBase64");
           await io(() => fsp.writeFile(p.path, Buffer.from(p.dataBase64, "base64")));
           return {};
         },
@@ -250,8 +263,11 @@ export function fsMethods(_runtime: Runtime): Array<[string, MethodSpec]> {
           const { sourcePath: source, destinationPath: target } = p;
           const link = await io(() => fsp.lstat(source));
           if (link.isDirectory()) {
-            if (!p.recursive) throw invalidRequest("fs/copy requires recursive: true when sourcePath is a directory");
-            const [realSource, realTarget] = await io(() => Promise.all([fsp.realpath(source), resolvePending(target)]));
+            if (!p.recursive)
+              throw invalidRequest("fs/copy requires recursive: true when sourcePath is a directory");
+            const [realSource, realTarget] = await io(() =>
+              Promise.all([fsp.realpath(source), resolvePending(target)]),
+            );
             if (isSameOrInside(realTarget, realSource))
               throw invalidRequest("fs/copy cannot copy a directory to itself or one of its descendants");
             await io(() => copyTree(source, target));
@@ -262,7 +278,7 @@ export function fsMethods(_runtime: Runtime): Array<[string, MethodSpec]> {
         },
       }),
     ],
-  [
+    [
       "fs/watch",
       method({
         params: FsWatchParams,
