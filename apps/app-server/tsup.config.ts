@@ -43,7 +43,9 @@ export default defineConfig([
       options.conditions = ["@codex-ts/source"];
       // Packages that locate files with createRequire(import.meta.url) (execpolicy's tree-sitter).
       options.define = { ...options.define, "import.meta.url": "__codexTsImportMetaUrl" };
-      options.banner = { js: 'const __codexTsImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' };
+      options.banner = {
+        js: 'const __codexTsImportMetaUrl = require("node:url").pathToFileURL(__filename).href;',
+      };
       // import() of an external package (node-pty) becomes require(): Node 20 runs import() in a
       // vm.Script only with --experimental-vm-modules (or an experimental loader that warns).
       options.supported = { ...options.supported, "dynamic-import": false };

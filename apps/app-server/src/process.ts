@@ -5,7 +5,9 @@ import type { RunAppServerOptions } from "./run.js";
  * `codex-ts-app-server` bin do. Takes `runAppServer` as an argument so that the bin can pass the
  * one from its code-cached bundle (`dist/server.cjs`) and this module loads nothing else.
  */
-export async function serveProcessStdio(runAppServer: (options: RunAppServerOptions) => Promise<number>): Promise<void> {
+export async function serveProcessStdio(
+  runAppServer: (options: RunAppServerOptions) => Promise<number>,
+): Promise<void> {
   // stdout carries protocol lines only: anything a dependency prints goes to stderr instead.
   for (const name of ["log", "info", "debug", "dir", "table"] as const) {
     console[name] = (...args: unknown[]) => console.error(...args);

@@ -1,4 +1,13 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -24,7 +33,10 @@ function bundle(dir: string, body: string): string {
  */
 function load(file: string, cacheDir: string) {
   const writes: Array<() => void> = [];
-  const loaded = requireWithCodeCache(file, { env: { CODEX_TS_COMPILE_CACHE: cacheDir }, onExit: (w) => writes.push(w) });
+  const loaded = requireWithCodeCache(file, {
+    env: { CODEX_TS_COMPILE_CACHE: cacheDir },
+    onExit: (w) => writes.push(w),
+  });
   for (const w of writes) w();
   return { ...loaded, wrote: writes.length > 0 };
 }
@@ -33,7 +45,10 @@ describe("requireWithCodeCache", () => {
   it("loads a CommonJS bundle, writes a private cache, then uses it", () => {
     const dir = temp();
     const cacheDir = path.join(dir, "cache");
-    const file = bundle(dir, 'const path = require("node:path"); exports.answer = (x) => x * 2; exports.base = path.basename(__filename);\n');
+    const file = bundle(
+      dir,
+      'const path = require("node:path"); exports.answer = (x) => x * 2; exports.base = path.basename(__filename);\n',
+    );
     const first = load(file, cacheDir);
     expect(first.cache).toBe("none");
     expect(first.wrote).toBe(true);

@@ -7,7 +7,16 @@
 // bundle's size and mtime and Node's version, and V8 itself rejects data that does not match the
 // source or the engine, in which case the file is written again. Any failure only means no cache.
 import { createHash } from "node:crypto";
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -34,7 +43,9 @@ function privateCacheDir(env: NodeJS.ProcessEnv): string | undefined {
 
 function cacheFileFor(file: string, dir: string): string {
   const { size, mtimeMs } = statSync(file);
-  const key = createHash("sha256").update(`${file}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}`).digest("hex");
+  const key = createHash("sha256")
+    .update(`${file}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}`)
+    .digest("hex");
   return path.join(dir, `${path.basename(file)}-${key.slice(0, 24)}.bin`);
 }
 

@@ -1,1 +1,6 @@
-export { COMPILE_CACHE_ENV, type CodeCacheLoad, type CodeCacheOptions, requireWithCodeCache } from "./compile-cache.js";
+export {
+  COMPILE_CACHE_ENV,
+  type CodeCacheLoad,
+  type CodeCacheOptions,
+  requireWithCodeCache,
+} from "./compile-cache.js";
