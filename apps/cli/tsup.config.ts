@@ -48,7 +48,7 @@ const execRunIsExternal = {
 
 export default defineConfig([
   // `codex-ts exec`'s runner (after the arguments are parsed): one CommonJS file with only what
-  // exec reaches, loaded through V8's code cache (src/compile-cache.ts). Its own bundle because
+  // exec reaches, loaded through V8's code cache (@codex-ts/compile-cache). Its own bundle because
   // esbuild splits chunks per file: sharing chunks with the app-server would make exec load (and
   // build) every schema the app-server uses. CommonJS because Node 20 can code-cache only scripts.
   {
@@ -63,6 +63,9 @@ export default defineConfig([
       // execpolicy resolves tree-sitter's files with createRequire(import.meta.url).
       options.define = { ...options.define, "import.meta.url": "__codexTsImportMetaUrl" };
       options.banner = { js: 'const __codexTsImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' };
+      // Code run through vm.Script cannot use import() on Node 20 (no dynamic-import callback):
+      // esbuild turns the remaining ones (node-pty's optional load) into require().
+      options.supported = { ...options.supported, "dynamic-import": false };
     },
   },
   // Everything else: the entry points, each command in a lazily loaded chunk.

@@ -169,7 +169,7 @@ const benchmark: Benchmark = {
         note("CODEX_REFERENCE_BIN is not set: no comparison with real Codex in this run");
       }
       note(
-        "codex-ts keeps a V8 code cache of its exec bundle in a private directory under $TMPDIR (apps/cli/src/compile-cache.ts), written by the first run of a build (here the unrecorded warm-up) and reused by the later ones, as for a user running exec again; “codex-ts, no code cache” runs with `CODEX_TS_COMPILE_CACHE=0`, i.e. what every run would cost without it (and what the very first run costs)",
+        "codex-ts keeps a V8 code cache of its exec bundle in a private directory under $TMPDIR (@codex-ts/compile-cache), written by the first run of a build (here the unrecorded warm-up) and reused by the later ones, as for a user running exec again; “codex-ts, no code cache” runs with `CODEX_TS_COMPILE_CACHE=0`, i.e. what every run would cost without it (and what the very first run costs)",
       );
       note(
         "“codex-ts, script needing the bash grammar” is the same turn with the command `echo \"$HOME\"`, which execpolicy's plain-script lexer leaves to tree-sitter: it shows what loading the tree-sitter-bash grammar on demand adds (the figure's `echo bench-output` is decided without it, as are most agent commands)",

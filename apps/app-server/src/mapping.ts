@@ -130,11 +130,21 @@ export function toV2RateLimits(snapshot: unknown): Record<string, unknown> {
     return value;
   };
   const out = convert(snapshot) as Record<string, unknown>;
+  // v2's RateLimitWindow: an integer `usedPercent` and `windowDurationMins` (core: window_minutes).
+  const window = (value: unknown): unknown => {
+    if (typeof value !== "object" || value === null) return null;
+    const w = value as { usedPercent?: unknown; windowMinutes?: unknown; resetsAt?: unknown };
+    return {
+      usedPercent: typeof w.usedPercent === "number" ? Math.round(w.usedPercent) : 0,
+      windowDurationMins: typeof w.windowMinutes === "number" ? w.windowMinutes : null,
+      resetsAt: typeof w.resetsAt === "number" ? w.resetsAt : null,
+    };
+  };
   return {
     limitId: out.limitId ?? null,
     limitName: out.limitName ?? null,
-    primary: out.primary ?? null,
-    secondary: out.secondary ?? null,
+    primary: window(out.primary),
+    secondary: window(out.secondary),
     credits: out.credits ?? null,
     planType: out.planType ?? null,
   };

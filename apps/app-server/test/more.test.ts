@@ -99,14 +99,15 @@ describe("more notifications and server requests", () => {
     fx.fake.enqueue(
       turn([sse.message("rerouted")], {
         model: "gpt-other",
-        headers: { "x-codex-primary-used-percent": "42", "x-codex-primary-window-minutes": "300" },
+        headers: { "x-codex-primary-used-percent": "41.6", "x-codex-primary-window-minutes": "300" },
       }),
     );
     const server = await fx.boot();
     const { thread } = await server.call("thread/start", { cwd: fx.workDir });
     const { turnId } = await runTurn(server, thread.id, "hi");
     const limits = await server.waitForNotification("account/rateLimits/updated");
-    expect(limits.params.rateLimits.primary.usedPercent).toBe(42);
+    // v2's window: an integer percentage and windowDurationMins (not core's window_minutes).
+    expect(limits.params.rateLimits.primary).toEqual({ usedPercent: 42, windowDurationMins: 300, resetsAt: null });
     const reroute = await server.waitForNotification("model/rerouted");
     expect(reroute.params).toMatchObject({ threadId: thread.id, turnId, fromModel: "gpt-test", toModel: "gpt-other" });
   });

@@ -73,7 +73,27 @@ describe("requireWithCodeCache", () => {
     const rebuilt = load(file, cacheDir);
     expect(rebuilt.cache).toBe("none");
     expect((rebuilt.exports as { v: number }).v).toBe(22);
+    // The first build's cache is recent: kept (two builds in use side by side).
     expect(readdirSync(cacheDir)).toHaveLength(2);
+  });
+
+  it("removes other builds' caches older than a day when it writes a new one, and nothing else", () => {
+    const dir = temp();
+    const cacheDir = path.join(dir, "cache");
+    const file = bundle(dir, "exports.v = 1;\n");
+    load(file, cacheDir);
+    const [old] = readdirSync(cacheDir);
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    utimesSync(path.join(cacheDir, old as string), twoDaysAgo, twoDaysAgo);
+    const other = path.join(cacheDir, "other.cjs-0123456789abcdef01234567.bin");
+    writeFileSync(other, "another bundle's cache");
+    utimesSync(other, twoDaysAgo, twoDaysAgo);
+    writeFileSync(file, "exports.v = 333;\n");
+    expect(load(file, cacheDir).cache).toBe("none");
+    const left = readdirSync(cacheDir).sort();
+    expect(left).toHaveLength(2);
+    expect(left).not.toContain(old);
+    expect(left).toContain("other.cjs-0123456789abcdef01234567.bin");
   });
 
   it("runs without a cache when it is disabled or the directory is not private", () => {

@@ -12,9 +12,11 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   statSync,
+  unlinkSync,
   writeSync,
 } from "node:fs";
 import { createRequire } from "node:module";
@@ -60,6 +62,26 @@ function writeAtomically(target: string, data: Buffer): void {
   renameSync(temp, target);
 }
 
+/**
+ * A new build gets a new cache file; the files of older builds of the same bundle (same name,
+ * other key) are of no further use, so they are removed when the new one is written. Caches
+ * younger than a day are kept, so two builds used side by side do not evict each other on every run.
+ */
+function pruneOtherBuilds(kept: string): void {
+  const dir = path.dirname(kept);
+  const prefix = `${path.basename(kept).replace(/-[0-9a-f]{24}\.bin$/, "")}-`;
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (full === kept || !name.startsWith(prefix) || !/-[0-9a-f]{24}\.bin$/.test(name)) continue;
+    try {
+      if (statSync(full).mtimeMs < dayAgo) unlinkSync(full);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+}
+
 export interface CodeCacheOptions {
   env?: NodeJS.ProcessEnv;
   /** Registers the cache write (default: at process exit, when every compiled function is in). */
@@ -98,6 +120,7 @@ export function requireWithCodeCache(file: string, options: CodeCacheOptions = {
     const write = () => {
       try {
         writeAtomically(target, script.createCachedData());
+        pruneOtherBuilds(target);
       } catch {
         // read-only or full: run without a cache next time
       }
