@@ -3,10 +3,31 @@
  * `command/exec/outputDelta` on stdout, stdin through `command/exec/write`, `command/exec/resize`
  * changes the terminal size, and the experimental `permissionProfile` param selects the sandbox.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { type AppServerProcess, bwrapWorks, PACKAGE_DIR, useAppServerFixture } from "./harness.js";
+
+/**
+ * A writable folder outside /tmp and $TMPDIR (which `:workspace` leaves writable): the package's
+ * `.vitest/` unless the checkout itself lives under /tmp (CI clones), else the home cache.
+ */
+function scratchOutsideTmp(): string {
+  const tmps = ["/tmp", os.tmpdir()].map((dir) => realpathSync(dir));
+  const candidates = [path.join(PACKAGE_DIR, ".vitest"), path.join(os.homedir(), ".cache", "codex-ts-tests"), "/var/tmp"];
+  for (const dir of candidates) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+    } catch {
+      continue;
+    }
+    const real = realpathSync(dir);
+    if (!tmps.some((tmp) => real === tmp || real.startsWith(`${tmp}${path.sep}`))) return real;
+  }
+  throw new Error("no writable folder outside /tmp for this test");
+}
 
 const fx = useAppServerFixture();
 const sandboxed = bwrapWorks();
@@ -267,9 +288,8 @@ describe("command/exec permissionProfile", () => {
   it.skipIf(!sandboxed)(
     "a user profile's rules apply: workspace roots are writable, the rest is not",
     async () => {
-      // Outside /tmp: `:workspace` keeps /tmp writable, as Codex does.
-      mkdirSync(path.join(PACKAGE_DIR, ".vitest"), { recursive: true });
-      const base = mkdtempSync(path.join(PACKAGE_DIR, ".vitest", "profile-"));
+      // Outside /tmp: `:workspace` keeps /tmp (and $TMPDIR) writable, as Codex does.
+      const base = mkdtempSync(path.join(scratchOutsideTmp(), "profile-"));
       onTestFinished(() => rmSync(base, { recursive: true, force: true }));
       const root = path.join(base, "root");
       const other = path.join(base, "other");
