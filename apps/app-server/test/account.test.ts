@@ -1,45 +1,13 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { v2 } from "@codex-ts/protocol";
 import { sse, turn } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
-import { type AppServerProcess, type RpcResult, runTurn, useAppServerFixture, writeFakeProviderConfig } from "./harness.js";
-import { SCHEMA_DIR, responseSchemaName } from "./schema.js";
+import { type AppServerProcess, runTurn, useAppServerFixture, writeFakeProviderConfig } from "./harness.js";
 
 const fx = useAppServerFixture();
-const official = v2.createOfficialSchemaValidator(SCHEMA_DIR);
-
-/** Official response definitions of the account methods. */
-const RESPONSES: Record<string, string> = {
-  "account/read": "GetAccountResponse",
-  "account/login/start": "LoginAccountResponse",
-  "account/login/cancel": "CancelLoginAccountResponse",
-  "account/logout": "LogoutAccountResponse",
-  "account/rateLimits/read": "GetAccountRateLimitsResponse",
-};
-
-/**
- * `server.request` for an account method. @codex-ts/protocol's method table does not know these
- * responses yet, so the harness marks them "unchecked": validate the result against its official
- * definition here instead, and drop that note. Once protocol knows the method, the harness checks it.
- */
-async function ask(server: AppServerProcess, method: string, params?: unknown): Promise<RpcResult<any>> {
-  const answer = await server.request(method, params);
-  if (responseSchemaName(method) === undefined && answer.result !== undefined) {
-    const definition = RESPONSES[method] as string;
-    const check = official.validateDefinition(definition, answer.result);
-    expect(check.valid, `${definition}: ${check.valid ? "" : check.errors}`).toBe(true);
-    const note = `unchecked: no known response definition for ${method}`;
-    for (let i = server.schemaProblems.length - 1; i >= 0; i--) {
-      if (server.schemaProblems[i]?.startsWith(note)) server.schemaProblems.splice(i, 1);
-    }
-  }
-  return answer;
-}
-
-/** `ask`, failing on an error response. */
+/** `server.request` (its response validated against the official schema by the harness), failing on an error response. */
 async function call(server: AppServerProcess, method: string, params?: unknown): Promise<any> {
-  const answer = await ask(server, method, params);
+  const answer = await server.request(method, params);
   if (answer.error) throw new Error(`${method} failed: ${JSON.stringify(answer.error)}`);
   return answer.result;
 }
@@ -128,12 +96,12 @@ describe("account/*", () => {
   it("refuses the ChatGPT, device-code and empty-key logins with clear errors", async () => {
     const server = await bootOpenAi(NO_ENV_KEY);
     for (const type of ["chatgpt", "chatgptDeviceCode"]) {
-      const answer = await ask(server, "account/login/start", { type });
+      const answer = await server.request("account/login/start", { type });
       expect(answer.error?.message).toContain("not supported by this server");
     }
-    const empty = await ask(server, "account/login/start", { type: "apiKey", apiKey: "  " });
+    const empty = await server.request("account/login/start", { type: "apiKey", apiKey: "  " });
     expect(empty.error?.message).toContain("apiKey");
-    const bogus = await ask(server, "account/login/start", { type: "password" });
+    const bogus = await server.request("account/login/start", { type: "password" });
     expect(bogus.error?.code).toBe(-32602);
     expect(existsSync(path.join(fx.home, "auth.json"))).toBe(false);
     expect(await call(server, "account/login/cancel", { loginId: "nope" })).toEqual({ status: "notFound" });

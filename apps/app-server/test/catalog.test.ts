@@ -3,39 +3,10 @@
  * mcpServerStatus/list and configRequirements/read, against the built server (every response is
  * checked against the official schema by the harness).
  */
-import { v2 } from "@codex-ts/protocol";
 import { describe, expect, it } from "vitest";
-import { type AppServerProcess, type RpcResult, useAppServerFixture } from "./harness.js";
-import { SCHEMA_DIR } from "./schema.js";
+import { useAppServerFixture } from "./harness.js";
 
 const fx = useAppServerFixture();
-const official = v2.createOfficialSchemaValidator(SCHEMA_DIR);
-
-/** The official response definition of each catalog method. */
-const RESPONSE_DEFINITION: Record<string, string> = {
-  "permissionProfile/list": "PermissionProfileListResponse",
-  "modelProvider/list": "ModelProviderListResponse",
-  "experimentalFeature/list": "ExperimentalFeatureListResponse",
-  "mcpServerStatus/list": "ListMcpServerStatusResponse",
-  "configRequirements/read": "ConfigRequirementsReadResponse",
-};
-
-/**
- * `s.request` for a catalog method, with its result checked against the official definition named
- * above — and a check that the harness validated it too (no "unchecked" note for the method).
- */
-async function ask(s: AppServerProcess, method: string, params?: unknown): Promise<RpcResult<unknown>> {
-  const response = await s.request(method, params);
-  const definition = RESPONSE_DEFINITION[method];
-  if (!definition) throw new Error(`no response definition for ${method}`);
-  if (response.result !== undefined) {
-    const checked = official.validateDefinition(definition, response.result);
-    expect(checked.valid, `${definition}: ${checked.valid ? "" : checked.errors}`).toBe(true);
-  }
-  expect(s.schemaProblems.filter((p) => p.includes(`no known response definition for ${method}`))).toEqual([]);
-  return response;
-}
-
 type Row = Record<string, any>;
 interface PageResult {
   data: Row[];
@@ -56,7 +27,7 @@ describe("permissionProfile/list", () => {
 
   it("lists the built-in profiles, then the config's, with their descriptions and whether they can be selected", async () => {
     const s = await fx.boot({ extraConfig: profiles });
-    const { result, error } = await ask(s, "permissionProfile/list", {});
+    const { result, error } = await s.request("permissionProfile/list", {});
     expect(error).toBeUndefined();
     const page = result as PageResult;
     expect(page.data.map((p) => p.id)).toEqual([":read-only", ":workspace", ":danger-full-access", "team", "fancy"]);
@@ -72,27 +43,27 @@ describe("permissionProfile/list", () => {
 
   it("pages with limit and cursor, and refuses a bad cursor", async () => {
     const s = await fx.boot({ extraConfig: profiles });
-    const first = (await ask(s, "permissionProfile/list", { limit: 2 })).result as PageResult;
+    const first = (await s.request("permissionProfile/list", { limit: 2 })).result as PageResult;
     expect(first.data.map((p) => p.id)).toEqual([":read-only", ":workspace"]);
     expect(first.nextCursor).toBe("2");
-    const second = (await ask(s, "permissionProfile/list", { limit: 2, cursor: first.nextCursor })).result as PageResult;
+    const second = (await s.request("permissionProfile/list", { limit: 2, cursor: first.nextCursor })).result as PageResult;
     expect(second.data.map((p) => p.id)).toEqual([":danger-full-access", "team"]);
-    const last = (await ask(s, "permissionProfile/list", { limit: 2, cursor: second.nextCursor })).result as PageResult;
+    const last = (await s.request("permissionProfile/list", { limit: 2, cursor: second.nextCursor })).result as PageResult;
     expect(last.data.map((p) => p.id)).toEqual(["fancy"]);
     expect(last.nextCursor ?? null).toBeNull();
-    expect((await ask(s, "permissionProfile/list", { cursor: "nope" })).error?.code).toBe(-32602);
-    expect((await ask(s, "permissionProfile/list", { limit: -1 })).error?.code).toBe(-32602);
+    expect((await s.request("permissionProfile/list", { cursor: "nope" })).error?.code).toBe(-32602);
+    expect((await s.request("permissionProfile/list", { limit: -1 })).error?.code).toBe(-32602);
   });
 
   it("reads project profiles for cwd and needs experimentalApi", async () => {
     const s = await fx.boot({ capabilities: {} });
-    const refused = await ask(s, "permissionProfile/list", {});
+    const refused = await s.request("permissionProfile/list", {});
     expect(refused.error?.code).toBe(-32600);
     expect(refused.error?.message).toContain("experimentalApi");
     const t = await fx.boot();
-    const missing = await ask(t, "permissionProfile/list", { cwd: `${fx.workDir}/does-not-exist` });
+    const missing = await t.request("permissionProfile/list", { cwd: `${fx.workDir}/does-not-exist` });
     expect(missing.error?.code).toBe(-32600);
-    const ok = (await ask(t, "permissionProfile/list", { cwd: fx.workDir })).result as PageResult;
+    const ok = (await t.request("permissionProfile/list", { cwd: fx.workDir })).result as PageResult;
     expect(ok.data.map((p) => p.id)).toEqual([":read-only", ":workspace", ":danger-full-access"]);
   });
 });
@@ -107,7 +78,7 @@ describe("modelProvider/list", () => {
         'env_key = "KEYED_API_KEY"',
       ].join("\n"),
     });
-    const { result, error } = await ask(s, "modelProvider/list", {});
+    const { result, error } = await s.request("modelProvider/list", {});
     expect(error).toBeUndefined();
     const list = result as { data: Row[]; defaultProviderId: string; canChangeDefault: boolean };
     expect(list.defaultProviderId).toBe("fake");
@@ -128,7 +99,7 @@ describe("modelProvider/list", () => {
 
   it("names openai the default when config chooses none", async () => {
     const s = await fx.bootWithConfig('model = "gpt-test"\n');
-    const list = (await ask(s, "modelProvider/list")).result as { defaultProviderId: string; data: Row[] };
+    const list = (await s.request("modelProvider/list")).result as { defaultProviderId: string; data: Row[] };
     expect(list.defaultProviderId).toBe("openai");
     expect(list.data.map((p) => p.id)).toEqual(["openai", "ollama", "lmstudio"]);
   });
@@ -137,24 +108,24 @@ describe("modelProvider/list", () => {
 describe("experimentalFeature/list", () => {
   it("reports the known flags with their state from [features], paged", async () => {
     const s = await fx.boot({ extraConfig: "[features]\nrequest_permissions_tool = true\nsomething_unknown = true\n" });
-    const page = (await ask(s, "experimentalFeature/list", {})).result as PageResult;
+    const page = (await s.request("experimentalFeature/list", {})).result as PageResult;
     const byName = new Map(page.data.map((f) => [f.name, f]));
     expect([...byName.keys()]).not.toContain("something_unknown");
     expect(byName.get("request_permissions_tool")).toMatchObject({ enabled: true, defaultEnabled: false, stage: "underDevelopment" });
     expect(byName.get("plugin_hooks")).toMatchObject({ enabled: false, defaultEnabled: false, displayName: null });
-    const first = (await ask(s, "experimentalFeature/list", { limit: 1 })).result as PageResult;
+    const first = (await s.request("experimentalFeature/list", { limit: 1 })).result as PageResult;
     expect(first.data).toHaveLength(1);
     expect(first.nextCursor).toBe("1");
-    const rest = (await ask(s, "experimentalFeature/list", { cursor: first.nextCursor })).result as PageResult;
+    const rest = (await s.request("experimentalFeature/list", { cursor: first.nextCursor })).result as PageResult;
     expect([...first.data, ...rest.data]).toEqual(page.data);
   });
 
   it("computes state from a loaded thread's config and refuses an unknown thread", async () => {
     const s = await fx.boot({ extraConfig: "[features]\nplugin_hooks = true\n" });
     const { thread } = await s.call("thread/start", { cwd: fx.workDir });
-    const page = (await ask(s, "experimentalFeature/list", { threadId: thread.id })).result as PageResult;
+    const page = (await s.request("experimentalFeature/list", { threadId: thread.id })).result as PageResult;
     expect(page.data.find((f) => f.name === "plugin_hooks")?.enabled).toBe(true);
-    const unknown = await ask(s, "experimentalFeature/list", { threadId: "00000000-0000-0000-0000-000000000000" });
+    const unknown = await s.request("experimentalFeature/list", { threadId: "00000000-0000-0000-0000-000000000000" });
     expect(unknown.error).toBeDefined();
   });
 });
@@ -162,7 +133,7 @@ describe("experimentalFeature/list", () => {
 describe("mcpServerStatus/list", () => {
   it("is an empty page when no MCP server is configured", async () => {
     const s = await fx.boot();
-    const page = (await ask(s, "mcpServerStatus/list", {})).result as PageResult;
+    const page = (await s.request("mcpServerStatus/list", {})).result as PageResult;
     expect(page.data).toEqual([]);
     expect(page.nextCursor ?? null).toBeNull();
   });
@@ -179,7 +150,7 @@ describe("mcpServerStatus/list", () => {
         "enabled = false",
       ].join("\n"),
     });
-    const page = (await ask(s, "mcpServerStatus/list", { detail: "full" })).result as PageResult;
+    const page = (await s.request("mcpServerStatus/list", { detail: "full" })).result as PageResult;
     expect(page.data.map((m) => m.name)).toEqual(["docs", "off", "remote"]);
     const byName = new Map(page.data.map((m) => [m.name, m]));
     expect(byName.get("docs")).toMatchObject({
@@ -192,19 +163,19 @@ describe("mcpServerStatus/list", () => {
     });
     expect(byName.get("remote")).toMatchObject({ runtimeStatus: "notStarted", authStatus: "unknown", httpOrigin: "https://mcp.example.com:8443" });
     expect(byName.get("off")?.runtimeStatus).toBe("disabled");
-    const one = (await ask(s, "mcpServerStatus/list", { serverName: "remote" })).result as PageResult;
+    const one = (await s.request("mcpServerStatus/list", { serverName: "remote" })).result as PageResult;
     expect(one.data.map((m) => m.name)).toEqual(["remote"]);
-    const first = (await ask(s, "mcpServerStatus/list", { limit: 2 })).result as PageResult;
+    const first = (await s.request("mcpServerStatus/list", { limit: 2 })).result as PageResult;
     expect(first.data.map((m) => m.name)).toEqual(["docs", "off"]);
     expect(first.nextCursor).toBe("2");
-    expect((await ask(s, "mcpServerStatus/list", { detail: "everything" })).error?.code).toBe(-32602);
+    expect((await s.request("mcpServerStatus/list", { detail: "everything" })).error?.code).toBe(-32602);
   });
 });
 
 describe("configRequirements/read", () => {
   it("answers that no requirements are configured", async () => {
     const s = await fx.boot();
-    const { result, error } = await ask(s, "configRequirements/read");
+    const { result, error } = await s.request("configRequirements/read");
     expect(error).toBeUndefined();
     expect(result).toEqual({ requirements: null });
   });
