@@ -9,6 +9,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { newThreadId, rolloutPath } from "@codex-ts/rollout";
+import { writeFakeProviderConfig as writeFakeConfig } from "@codex-ts/test-support";
 import { z } from "zod";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -51,23 +52,7 @@ export function procMemoryMiB(pid: number, field: "VmRSS" | "VmHWM"): number | u
 
 /** config.toml for the app-server: default provider = the fake server, no approvals, no sandbox. */
 export function writeFakeProviderConfig(codexHome: string, baseUrl: string): void {
-  writeFileSync(
-    path.join(codexHome, "config.toml"),
-    [
-      'model = "gpt-bench"',
-      'model_provider = "fake"',
-      'approval_policy = "never"',
-      'sandbox_mode = "danger-full-access"',
-      "",
-      "[model_providers.fake]",
-      'name = "Fake"',
-      `base_url = "${baseUrl}"`,
-      'wire_api = "responses"',
-      "request_max_retries = 0",
-      "stream_max_retries = 0",
-      "",
-    ].join("\n"),
-  );
+  writeFakeConfig(codexHome, baseUrl, { model: "gpt-bench" });
 }
 
 /** One JSON-RPC line from the server, checked before use (the fields we read are validated where used). */

@@ -10,7 +10,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { RequestId, v2 } from "@codex-ts/protocol";
-import { type FakeResponsesServer, startFakeResponsesServer } from "@codex-ts/test-support";
+import { type FakeResponsesServer, startFakeResponsesServer, writeFakeProviderConfig as writeFakeConfig } from "@codex-ts/test-support";
 import { afterEach, beforeEach } from "vitest";
 import { validateServerMessage } from "./schema.js";
 
@@ -49,23 +49,7 @@ export function makeTempDir(prefix = "codex-ts-app-server-"): string {
 
 /** Writes a config.toml that points the default provider at a fake Responses server. */
 export function writeFakeProviderConfig(codexHome: string, baseUrl: string, extra = ""): void {
-  writeFileSync(
-    path.join(codexHome, "config.toml"),
-    [
-      'model = "gpt-test"',
-      'model_provider = "fake"',
-      'approval_policy = "never"',
-      'sandbox_mode = "danger-full-access"',
-      "",
-      "[model_providers.fake]",
-      'name = "Fake"',
-      `base_url = "${baseUrl}"`,
-      'wire_api = "responses"',
-      "request_max_retries = 0",
-      "stream_max_retries = 0",
-      extra,
-    ].join("\n"),
-  );
+  writeFakeConfig(codexHome, baseUrl, { model: "gpt-test", extra });
 }
 
 export interface SpawnOptions {

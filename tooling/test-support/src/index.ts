@@ -18,3 +18,4 @@ export {
 } from "./sse.js";
 export { startFakeResponsesServer, type FakeResponsesServer, type FakeResponsesServerOptions } from "./server.js";
 export { seededRandom } from "./random.js";
+export { type FakeProviderConfigOptions, writeFakeProviderConfig } from "./config.js";
