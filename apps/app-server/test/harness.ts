@@ -281,11 +281,11 @@ export async function startServer(options: SpawnOptions = {}): Promise<AppServer
  */
 export async function startWithFakeModel(
   fakeUrl: string,
-  options: { codexHome?: string; extraConfig?: string; capabilities?: Record<string, unknown> } = {},
+  options: FixtureBootOptions = {},
 ): Promise<AppServerProcess> {
   const home = options.codexHome ?? makeTempDir("codex-home-");
   writeFakeProviderConfig(home, fakeUrl, options.extraConfig ?? "");
-  const server = new AppServerProcess({ codexHome: home });
+  const server = new AppServerProcess({ codexHome: home, ...(options.env ? { env: options.env } : {}) });
   if (!options.codexHome) server.ownsCodexHome = true;
   await server.initialize(options.capabilities ?? { experimentalApi: true });
   return server;
@@ -334,6 +334,8 @@ export interface FixtureBootOptions {
   extraConfig?: string;
   /** `initialize` capabilities; default `{ experimentalApi: true }`. */
   capabilities?: Record<string, unknown>;
+  /** Extra environment variables for the server process. */
+  env?: Record<string, string>;
 }
 
 /** Per-test state of `useAppServerFixture`; reading a field outside a test throws. */

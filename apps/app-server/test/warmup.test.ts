@@ -3,12 +3,12 @@
  * a loopback model of its own) must be invisible to the client and must not touch the configured
  * provider or CODEX_HOME.
  */
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { prewarmCore } from "@codex-ts/core";
-import { sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
+import { sse, turn } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
-import { AppServerProcess, makeTempDir, writeFakeProviderConfig } from "./harness.js";
+import { useAppServerFixture } from "./harness.js";
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -38,100 +38,61 @@ describe("prewarmCore", () => {
 });
 
 describe("app-server warm-up (when a thread starts)", () => {
-  it("does not run for a client that only lists threads, and is invisible to the client", async () => {
-    const fake = await startFakeResponsesServer();
-    const home = makeTempDir("codex-home-warmup-");
-    const work = makeTempDir("codex-work-warmup-");
-    writeFakeProviderConfig(home, fake.url);
-    const server = new AppServerProcess({ codexHome: home, env: { CODEX_TS_LOG: "debug" } });
-    server.ownsCodexHome = true;
-    try {
-      await server.initialize();
-      const listed = await server.call("thread/list", {});
-      expect(listed.data).toEqual([]);
-      expect(server.stderr).not.toContain("prewarm:");
+  const fx = useAppServerFixture();
 
-      const { thread } = await server.call("thread/start", { cwd: work });
-      await server.waitForNotification("thread/started");
-      await expect.poll(() => server.stderr, { timeout: 60_000, interval: 50 }).toContain("prewarm: done");
-      const warmLines = server.stderr.split("\n").filter((l) => l.includes("prewarm:"));
-      expect(warmLines).toHaveLength(2); // started, done: no problems reported
-      // Nothing but the client's own thread shows: no notification, provider request or rollout
-      // comes from the warm-up's session.
-      expect(server.notifications().map((m) => m.method)).toEqual(["thread/started"]);
-      expect(server.notifications()[0]?.params.thread.id).toBe(thread.id);
-      expect(fake.responsesRequests()).toHaveLength(0);
-      expect(filesUnder(path.join(home, "sessions")).length).toBeLessThanOrEqual(1);
-    } finally {
-      await server.dispose();
-      await fake.close();
-      rmSync(work, { recursive: true, force: true });
-    }
+  it("does not run for a client that only lists threads, and is invisible to the client", async () => {
+    const server = await fx.boot({ env: { CODEX_TS_LOG: "debug" } });
+    const listed = await server.call("thread/list", {});
+    expect(listed.data).toEqual([]);
+    expect(server.stderr).not.toContain("prewarm:");
+
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
+    await server.waitForNotification("thread/started");
+    await expect.poll(() => server.stderr, { timeout: 60_000, interval: 50 }).toContain("prewarm: done");
+    const warmLines = server.stderr.split("\n").filter((l) => l.includes("prewarm:"));
+    expect(warmLines).toHaveLength(2); // started, done: no problems reported
+    // Nothing but the client's own thread shows: no notification, provider request or rollout
+    // comes from the warm-up's session.
+    expect(server.notifications().map((m) => m.method)).toEqual(["thread/started"]);
+    expect(server.notifications()[0]?.params.thread.id).toBe(thread.id);
+    expect(fx.fake.responsesRequests()).toHaveLength(0);
+    expect(filesUnder(path.join(fx.home, "sessions")).length).toBeLessThanOrEqual(1);
   });
 
   it("is off with CODEX_TS_APP_SERVER_PREWARM=0", async () => {
-    const fake = await startFakeResponsesServer();
-    const home = makeTempDir("codex-home-warmup-");
-    const work = makeTempDir("codex-work-warmup-");
-    writeFakeProviderConfig(home, fake.url);
-    fake.enqueue(turn(sse.message("Hi.", { phase: "final_answer" })));
-    const server = new AppServerProcess({
-      codexHome: home,
-      env: { CODEX_TS_LOG: "debug", CODEX_TS_APP_SERVER_PREWARM: "0" },
+    fx.fake.enqueue(turn(sse.message("Hi.", { phase: "final_answer" })));
+    const server = await fx.boot({ env: { CODEX_TS_LOG: "debug", CODEX_TS_APP_SERVER_PREWARM: "0" } });
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
+    const { turn: started } = await server.call("turn/start", {
+      threadId: thread.id,
+      input: [{ type: "text", text: "hi" }],
     });
-    server.ownsCodexHome = true;
-    try {
-      await server.initialize();
-      const { thread } = await server.call("thread/start", { cwd: work });
-      const { turn: started } = await server.call("turn/start", {
-        threadId: thread.id,
-        input: [{ type: "text", text: "hi" }],
-      });
-      await server.waitForNotification("turn/completed", (p) => p.turn.id === started.id);
-      expect(server.stderr).not.toContain("prewarm:");
-    } finally {
-      await server.dispose();
-      await fake.close();
-      rmSync(work, { recursive: true, force: true });
-    }
+    await server.waitForNotification("turn/completed", (p) => p.turn.id === started.id);
+    expect(server.stderr).not.toContain("prewarm:");
   });
 
   it("lets a thread and a turn started at once (during the warm-up) run normally", async () => {
-    const fake = await startFakeResponsesServer();
-    const home = makeTempDir("codex-home-warmup-");
-    const work = makeTempDir("codex-work-warmup-");
-    writeFakeProviderConfig(home, fake.url);
-    fake.enqueue(
+    fx.fake.enqueue(
       turn(sse.functionCall("exec_command", { cmd: "echo hi", yield_time_ms: 10_000 }, { callId: "call_1" })),
       turn(sse.message("All done.", { phase: "final_answer" })),
     );
-    const server = new AppServerProcess({ codexHome: home, env: { CODEX_TS_LOG: "debug" } });
-    server.ownsCodexHome = true;
-    try {
-      await server.initialize();
-      const { thread } = await server.call("thread/start", { cwd: work });
-      const { turn: started } = await server.call("turn/start", {
-        threadId: thread.id,
-        input: [{ type: "text", text: "say hi" }],
-      });
-      const completed = await server.waitForNotification("turn/completed", (p) => p.turn.id === started.id);
-      expect(completed.params.turn.status).toBe("completed");
-      const command = server
-        .notifications("item/completed")
-        .find((m) => m.params.item.type === "commandExecution");
-      expect(command?.params.item.aggregatedOutput).toBe("hi\n");
-      expect(fake.responsesRequests()).toHaveLength(2);
-      // Every notification belongs to the client's thread: none comes from the warm-up's session.
-      for (const m of server.notifications()) {
-        if (m.params && "threadId" in m.params) expect(m.params.threadId).toBe(thread.id);
-      }
-      await expect.poll(() => server.stderr, { timeout: 60_000, interval: 50 }).toContain("prewarm: done");
-      expect(server.stderr.split("\n").filter((l) => l.includes("prewarm:"))).toHaveLength(2);
-      expect(filesUnder(path.join(home, "sessions"))).toHaveLength(1);
-    } finally {
-      await server.dispose();
-      await fake.close();
-      rmSync(work, { recursive: true, force: true });
+    const server = await fx.boot({ env: { CODEX_TS_LOG: "debug" } });
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
+    const { turn: started } = await server.call("turn/start", {
+      threadId: thread.id,
+      input: [{ type: "text", text: "say hi" }],
+    });
+    const completed = await server.waitForNotification("turn/completed", (p) => p.turn.id === started.id);
+    expect(completed.params.turn.status).toBe("completed");
+    const command = server.notifications("item/completed").find((m) => m.params.item.type === "commandExecution");
+    expect(command?.params.item.aggregatedOutput).toBe("hi\n");
+    expect(fx.fake.responsesRequests()).toHaveLength(2);
+    // Every notification belongs to the client's thread: none comes from the warm-up's session.
+    for (const m of server.notifications()) {
+      if (m.params && "threadId" in m.params) expect(m.params.threadId).toBe(thread.id);
     }
+    await expect.poll(() => server.stderr, { timeout: 60_000, interval: 50 }).toContain("prewarm: done");
+    expect(server.stderr.split("\n").filter((l) => l.includes("prewarm:"))).toHaveLength(2);
+    expect(filesUnder(path.join(fx.home, "sessions"))).toHaveLength(1);
   });
 });
