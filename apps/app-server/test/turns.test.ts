@@ -43,6 +43,8 @@ describe("turns", () => {
     const responseIndex = s.messages.findIndex((m) => m.result?.turn?.id === t.id);
     const startedIndex = s.messages.findIndex((m) => m.method === "turn/started");
     expect(responseIndex).toBeLessThan(startedIndex);
+    // (idle may follow turn/completed by a tick: wait for it, then check the whole sequence)
+    await s.waitForNotification("thread/status/changed", (p) => p.status.type === "idle");
     const statuses = s.notifications("thread/status/changed").map((m) => m.params.status.type);
     expect(statuses).toEqual(["active", "idle"]);
 
