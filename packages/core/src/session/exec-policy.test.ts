@@ -1,35 +1,33 @@
 // loadSessionExecPolicy: user and project `.rules` enforced in a session; accepted prefix rules
 // persisted to CODEX_HOME/rules/default.rules.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type FakeResponsesServer, sse, turn } from "@codex-ts/test-support";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { ApprovalRequest } from "../tools/index.js";
 import { loadSessionExecPolicy } from "./exec-policy.js";
 import type { Session } from "./session.js";
-import { say, startSession } from "./test-harness.js";
+import { say, startSession, useSessionDirs } from "./test-harness.js";
 
 let server: FakeResponsesServer;
-let dir: string;
 let home: string;
 let work: string;
 let session: Session | undefined;
 
-beforeEach(async () => {
-  server = await startFakeResponsesServer();
-  dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), "codex-rules-")));
-  home = path.join(dir, "home");
-  work = path.join(dir, "work");
-  mkdirSync(path.join(home, "rules"), { recursive: true });
-  mkdirSync(path.join(work, ".git"), { recursive: true });
+useSessionDirs(
+  "codex-rules-",
+  (d) => {
+    ({ server, home, work } = d);
+  },
+  async () => {
+    await session?.shutdown();
+    session = undefined;
+  },
+);
+beforeEach(() => {
+  mkdirSync(path.join(home, "rules"));
+  mkdirSync(path.join(work, ".git"));
   mkdirSync(path.join(work, ".codex", "rules"), { recursive: true });
-});
-afterEach(async () => {
-  await session?.shutdown();
-  session = undefined;
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const outputOf = (n: number, callId: string) =>

@@ -1,16 +1,15 @@
 // End-to-end: lifecycle hooks (real shell scripts) wired into the session, against the fake
 // Responses server.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { HookEngine } from "@codex-ts/hooks";
 import { EventMsg, type RolloutItem, v2 } from "@codex-ts/protocol";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type FakeResponsesServer, sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
 import type { Session, SessionOptions } from "./session.js";
 import { loadConfig } from "../config/load.js";
 import { hookEngineFromConfig, rolloutRecorder } from "./session.js";
-import { messageTexts, say, startSession } from "./test-harness.js";
+import { messageTexts, say, startSession, useSessionDirs } from "./test-harness.js";
 
 let server: FakeResponsesServer;
 let dir: string;
@@ -18,20 +17,16 @@ let home: string;
 let work: string;
 let session: Session | undefined;
 
-beforeEach(async () => {
-  server = await startFakeResponsesServer();
-  dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), "codex-hooks-")));
-  home = path.join(dir, "home");
-  work = path.join(dir, "work");
-  mkdirSync(home);
-  mkdirSync(work);
-});
-afterEach(async () => {
-  await session?.shutdown();
-  session = undefined;
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+useSessionDirs(
+  "codex-hooks-",
+  (d) => {
+    ({ server, dir, home, work } = d);
+  },
+  async () => {
+    await session?.shutdown();
+    session = undefined;
+  },
+);
 
 /** Write a hook script and return its path. */
 function script(name: string, body: string): string {

@@ -1,34 +1,28 @@
 // End-to-end: skills in the session (real SKILL.md files, the skills-watcher loader and cache)
 // against the fake Responses server.
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { SkillsCache } from "@codex-ts/skills-watcher";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type FakeResponsesServer, sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
 import type { Session } from "./session.js";
-import { messageTexts, say, startSession } from "./test-harness.js";
+import { messageTexts, say, startSession, useSessionDirs } from "./test-harness.js";
 
 let server: FakeResponsesServer;
-let dir: string;
 let home: string;
 let work: string;
 let session: Session | undefined;
 
-beforeEach(async () => {
-  server = await startFakeResponsesServer();
-  dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), "codex-skills-")));
-  home = path.join(dir, "home");
-  work = path.join(dir, "work");
-  mkdirSync(home);
-  mkdirSync(work);
-});
-afterEach(async () => {
-  await session?.shutdown();
-  session = undefined;
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+useSessionDirs(
+  "codex-skills-",
+  (d) => {
+    ({ server, home, work } = d);
+  },
+  async () => {
+    await session?.shutdown();
+    session = undefined;
+  },
+);
 
 /** Writes `<home>/skills/<name>/SKILL.md` and returns its path. */
 function skill(name: string, description: string, body: string): string {

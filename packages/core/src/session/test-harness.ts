@@ -1,6 +1,9 @@
 // Shared helpers for session end-to-end tests (not exported from the package).
-import { appendFileSync } from "node:fs";
-import type { FakeResponsesServer } from "@codex-ts/test-support";
+import { appendFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type FakeResponsesServer, startFakeResponsesServer } from "@codex-ts/test-support";
+import { afterEach, beforeEach } from "vitest";
 import type { ModelProviderInfo } from "../client/provider.js";
 import type { SessionEvent } from "./events.js";
 import { createSession, type Session, type SessionOptions } from "./session.js";
@@ -59,4 +62,40 @@ export const say = (text: string) => ({ type: "user_input" as const, items: [{ t
 /** The text of every message in a request's input, as `role:text`. */
 export function messageTexts(input: any[]): string[] {
   return input.filter((i) => i.type === "message").map((i) => `${i.role}:${i.content.map((c: any) => c.text ?? "").join("")}`);
+}
+
+/** What `useSessionDirs` makes for each test. */
+export interface SessionDirs {
+  server: FakeResponsesServer;
+  dir: string;
+  home: string;
+  work: string;
+}
+
+/**
+ * Per test: a fake Responses server and a temp dir (`prefix`…) holding `home/` and `work/`, handed
+ * to `assign`; after the test, `beforeCleanup` (e.g. shutting the session down), then the server is
+ * closed and the dir removed.
+ */
+export function useSessionDirs(
+  prefix: string,
+  assign: (dirs: SessionDirs) => void,
+  beforeCleanup?: () => Promise<void>,
+): void {
+  let current: SessionDirs | undefined;
+  beforeEach(async () => {
+    const server = await startFakeResponsesServer();
+    const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), prefix)));
+    current = { server, dir, home: path.join(dir, "home"), work: path.join(dir, "work") };
+    mkdirSync(current.home);
+    mkdirSync(current.work);
+    assign(current);
+  });
+  afterEach(async () => {
+    await beforeCleanup?.();
+    if (!current) return;
+    await current.server.close();
+    rmSync(current.dir, { recursive: true, force: true });
+    current = undefined;
+  });
 }
