@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { v2 } from "@codex-ts/protocol";
 import { describe, expect, it } from "vitest";
 import { EXPERIMENTAL_FIELDS, ThreadForkParams, ThreadResumeParams, ThreadStartParams, TurnStartParams } from "./wire.js";
 
-const schemaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../shared/codex-schema");
+const schemaDir = v2.officialSchemaDir();
 const bundle = JSON.parse(readFileSync(path.join(schemaDir, "codex_app_server_protocol.v2.schemas.json"), "utf8")) as {
   definitions: Record<string, { properties?: Record<string, unknown> }>;
 };

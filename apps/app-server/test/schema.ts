@@ -1,14 +1,12 @@
 /**
  * Validates every message the app-server emits against the official Codex app-server JSON Schema
- * (`shared/codex-schema/` beside the repo root), through `@codex-ts/protocol`'s
+ * (shipped by `@codex-ts/protocol`, `official-schema/0.169.0/`), through `@codex-ts/protocol`'s
  * `v2.createOfficialSchemaValidator`, plus the framing rules a Codex client relies on.
  * Shared by all app-server tests.
  */
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { v2 } from "@codex-ts/protocol";
 
-export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../shared/codex-schema");
+export const SCHEMA_DIR = v2.officialSchemaDir();
 
 const validator = v2.createOfficialSchemaValidator(SCHEMA_DIR);
 

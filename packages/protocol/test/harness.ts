@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { z } from "zod";
 import {
   clientRequestMethods,
@@ -9,6 +8,7 @@ import {
   serverNotificationMethods,
   serverRequestMethods,
 } from "../src/v2/protocol.js";
+import { officialSchemaDir } from "../src/v2/official-schema.js";
 
 /** One line of a transcript fixture: who sent it, and for responses, which method they answer. */
 export interface TranscriptEntry {
@@ -17,8 +17,8 @@ export interface TranscriptEntry {
   message: Record<string, unknown>;
 }
 
-/** `shared/codex-schema` beside the repository root. */
-export const OFFICIAL_SCHEMA_DIR = fileURLToPath(new URL("../../../../shared/codex-schema", import.meta.url));
+/** The official Codex app-server schema this package ships (`official-schema/0.169.0`). */
+export const OFFICIAL_SCHEMA_DIR = officialSchemaDir();
 
 export function readTranscript(relativePath: string): TranscriptEntry[] {
   const text = readFileSync(new URL(`./fixtures/${relativePath}`, import.meta.url), "utf8");

@@ -1,10 +1,10 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { v2 } from "@codex-ts/protocol";
 
-/** The official app-server JSON Schema (shared/codex-schema beside the repo). */
-export const SCHEMA_DIR = fileURLToPath(new URL("../../../../../shared/codex-schema", import.meta.url));
+/** The official app-server JSON Schema (shipped by `@codex-ts/protocol`). */
+export const SCHEMA_DIR = v2.officialSchemaDir();
 
 /** A temp tree for one test: CODEX_HOME, a project with `.codex/`, and a place for markers. */
 export interface Fixture {

@@ -1,9 +1,7 @@
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const require = createRequire(import.meta.url);
-const schemaDir = fileURLToPath(new URL("../../../../../shared/codex-schema", import.meta.url));
 
 /** The ajv / ajv-formats modules this process has loaded (ESM imports of CommonJS land here too). */
 function loadedAjvModules(): string[] {
@@ -16,7 +14,7 @@ describe("official schema validator loading", () => {
     const protocol = await import("../index.js");
     expect(loadedAjvModules()).toEqual([]);
 
-    const validator = protocol.v2.createOfficialSchemaValidator(schemaDir);
+    const validator = protocol.v2.createOfficialSchemaValidator();
     expect(loadedAjvModules().length).toBeGreaterThan(0);
     expect(validator.definitions.has("Thread")).toBe(true);
     expect(validator.validateDefinition("Thread", { id: 1 }).valid).toBe(false);

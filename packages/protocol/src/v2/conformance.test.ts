@@ -1,9 +1,7 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createOfficialSchemaValidator } from "./conformance.js";
 
-const schemaDir = fileURLToPath(new URL("../../../../../shared/codex-schema", import.meta.url));
-const validator = createOfficialSchemaValidator(schemaDir);
+const validator = createOfficialSchemaValidator();
 
 describe("createOfficialSchemaValidator", () => {
   it("accepts a valid notification and rejects a broken one, naming the path", () => {

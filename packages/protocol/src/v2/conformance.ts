@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import * as z from "zod";
+import { officialSchemaDir } from "./official-schema.js";
 import {
   clientRequestMethods,
   isClientRequestMethod,
@@ -103,7 +104,7 @@ const IRREGULAR_RESPONSES: Readonly<Record<string, string>> = {
   "config/mcpServer/reload": "McpServerRefreshResponse",
 };
 
-export function createOfficialSchemaValidator(schemaDir: string): OfficialSchemaValidator {
+export function createOfficialSchemaValidator(schemaDir: string = officialSchemaDir()): OfficialSchemaValidator {
   const bundle = readJson(join(schemaDir, BUNDLE));
   const definitions: Record<string, unknown> = { ...(bundle.definitions ?? {}) };
   for (const file of EXTRA_FILES) {

@@ -8,3 +8,4 @@ export * from "./server-requests.js";
 export * from "./thread.js";
 export * from "./tools.js";
 export * from "./conformance.js";
+export * from "./official-schema.js";

@@ -1,6 +1,5 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   v2,
 } from "@codex-ts/protocol";
@@ -355,8 +354,7 @@ describe("loadSkills", () => {
       cwd: repo,
       config: { config: [{ name: "full", enabled: false }] },
     });
-    const schemaDir = fileURLToPath(new URL("../../../../../shared/codex-schema", import.meta.url));
-    const validator = v2.createOfficialSchemaValidator(schemaDir);
+    const validator = v2.createOfficialSchemaValidator();
     const response = { data: [toSkillsListEntry(repo, out)] };
     expect(response.data[0]?.skills).toHaveLength(1);
     expect(response.data[0]?.errors).toHaveLength(1);
@@ -368,8 +366,7 @@ describe("loadSkills", () => {
   });
 
   it("the skills/config/write and skills/extraRoots/set shapes agree with the official schema", () => {
-    const schemaDir = fileURLToPath(new URL("../../../../../shared/codex-schema", import.meta.url));
-    const validator = v2.createOfficialSchemaValidator(schemaDir);
+    const validator = v2.createOfficialSchemaValidator();
     const cases = [
       [v2.SkillsConfigWriteParams, "SkillsConfigWriteParams", { enabled: false, path: "/a/SKILL.md" }, true],
       [v2.SkillsConfigWriteParams, "SkillsConfigWriteParams", { enabled: true, name: "beta" }, true],
