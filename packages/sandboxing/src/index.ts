@@ -9,6 +9,7 @@ export {
   platformMinimalReads,
   PROTECTED_NAMES,
   resolvePolicy,
+  unenforceableReason,
   type NetworkMode,
   type ResolvedEntry,
   type ResolvedPolicy,

@@ -17,6 +17,7 @@ import {
   hasFullDiskRead,
   hasFullDiskWrite,
   resolvePolicy,
+  unenforceableReason,
 } from "./policy.js";
 import { noTmp, removeDir, restrictedProfile, tempDir } from "./test-util.js";
 
@@ -179,6 +180,22 @@ describe("resolvePolicy", () => {
     expect(canReadPath(shallow, path.join(root, "src"))).toBe(true);
     const deep = resolvePolicy(profile(), { cwd: root });
     expect(canReadPath(deep, path.join(root, "deep/a/b/c/far.env"))).toBe(false);
+  });
+});
+
+describe("rules that cannot be enforced fail closed", () => {
+  it("a deny on an unknown special path or a capped deny-glob scan makes the policy unenforceable", () => {
+    const unknownDeny = restrictedProfile([
+      specialEntry({ kind: "root" }, "read"),
+      { path: { type: "special", value: { kind: "unknown", path: ":future_secret" } }, access: "deny" },
+    ]);
+    const p = resolvePolicy(unknownDeny, { cwd: root });
+    expect(unenforceableReason(p)).toMatch(/unsupported: .*:future_secret/);
+    const readUnknown = restrictedProfile([
+      specialEntry({ kind: "root" }, "read"),
+      { path: { type: "special", value: { kind: "unknown", path: ":future_thing" } }, access: "read" },
+    ]);
+    expect(unenforceableReason(resolvePolicy(readUnknown, { cwd: root }))).toBeNull();
   });
 });
 

@@ -35,8 +35,14 @@ export type ResolvedPolicy =
       /** Sorted shallow → deep; at most one rule per path (the effective one). */
       entries: ResolvedEntry[];
       network: NetworkMode;
-      /** Things that were ignored (unknown special paths, missing roots, capped glob scans…). */
+      /** Things that were ignored and only narrow access (e.g. a read glob: nothing is granted). */
       warnings: string[];
+      /**
+       * Rules that cannot be enforced as written and would widen access if ignored (a deny on an
+       * unknown special path, a deny glob whose scan hit its limit). Non-empty → the sandbox must
+       * not be built (fail closed); see `unenforceableReason`.
+       */
+      unenforceable: string[];
     };
 
 export interface ResolveOptions {
@@ -149,6 +155,7 @@ export function resolvePolicy(profile: PermissionProfile, options: ResolveOption
   if (profile.type === "external") return { kind: "external", cwd, network };
 
   const warnings: string[] = [];
+  const unenforceable: string[] = [];
   const platform = options.platform ?? process.platform;
   const workspaceRoots = (options.workspaceRoots ?? []).map((r) => canonicalPath(path.resolve(cwd, r)));
   const tmpdir = options.tmpdir ?? process.env.TMPDIR;
@@ -181,7 +188,8 @@ export function resolvePolicy(profile: PermissionProfile, options: ResolveOption
         raw.push({ path: "/tmp", access, origin });
         return;
       case "unknown":
-        warnings.push(`ignored unknown special path ${value.path}`);
+        if (access === "deny") unenforceable.push(`deny on unknown special path ${value.path}`);
+        else warnings.push(`ignored unknown special path ${value.path}`);
         return;
     }
   };
@@ -226,7 +234,7 @@ export function resolvePolicy(profile: PermissionProfile, options: ResolveOption
   // Deny-read globs, expanded to concrete paths with a bounded scan.
   if (denyGlobs.length > 0) {
     const expanded = expandDenyGlobs(denyGlobs, { maxDepth: globDepth });
-    warnings.push(...expanded.warnings);
+    unenforceable.push(...expanded.warnings);
     for (const p of expanded.paths) put({ path: p, access: "deny", origin: "glob" });
   }
 
@@ -247,7 +255,13 @@ export function resolvePolicy(profile: PermissionProfile, options: ResolveOption
   const entries = [...byPath.values()].sort(
     (a, b) => depth(a.path) - depth(b.path) || a.path.localeCompare(b.path),
   );
-  return { kind: "restricted", cwd, entries, network, warnings };
+  return { kind: "restricted", cwd, entries, network, warnings, unenforceable };
+}
+
+/** Why this policy cannot be enforced as written, or null when it can. */
+export function unenforceableReason(policy: ResolvedPolicy): string | null {
+  if (policy.kind !== "restricted" || policy.unenforceable.length === 0) return null;
+  return `unsupported: the permission profile cannot be enforced (${policy.unenforceable.join("; ")}); refusing to run rather than widen it`;
 }
 
 /** A `.git` *file* (worktree / submodule) points at the real git dir; protect that too. */

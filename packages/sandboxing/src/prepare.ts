@@ -1,7 +1,7 @@
 import { buildBwrapArgv, denyFilePath, findOnPath, probeBwrap } from "./linux.js";
 import { buildSeatbeltCommand } from "./macos.js";
 import { ensureHostBridge } from "./proxy-bridge.js";
-import type { ResolvedPolicy } from "./policy.js";
+import { type ResolvedPolicy, unenforceableReason } from "./policy.js";
 
 export type SandboxPlatform = "linux" | "macos" | "windows" | (string & {});
 
@@ -96,6 +96,8 @@ async function prepare(req: PrepareRequest): Promise<PrepareResult> {
   if (policy.kind === "disabled" || policy.kind === "external") {
     return { ok: true, argv: [...req.command], cwd, env, sandbox: "none" };
   }
+  const unenforceable = unenforceableReason(policy);
+  if (unenforceable) return { ok: false, error: { code: "unsupported", message: unenforceable } };
 
   const platform = req.platform ?? currentPlatform();
   if (platform === "linux") {

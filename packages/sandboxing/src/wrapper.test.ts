@@ -23,7 +23,7 @@ describe.skipIf(process.platform !== "linux")(
     /** Wraps a write to `file` under `spec`'s sandbox, runs it, and resolves with "wrote\n" or "refused\n". */
     async function writeThrough(file: string, spec: Pick<SandboxWrapperSpec, "sandbox" | "additionalPermissions">) {
       const argv = ["sh", "-c", `echo x > "${file}" && echo wrote || echo refused`];
-      const wrapped = await wrap({ argv, cwd, env, ...spec });
+      const wrapped = await wrap({ argv, cwd, env, workspaceRoots: [cwd], ...spec });
       if (!wrapped.ok) throw new Error(wrapped.error);
       return (await run(wrapped.argv, { cwd, env: wrapped.env })).stdout;
     }
@@ -32,6 +32,27 @@ describe.skipIf(process.platform !== "linux")(
       expect(await writeThrough(path.join(cwd, "a"), { sandbox: { mode: "workspace-write" } })).toBe("wrote\n");
       expect(await writeThrough(path.join(outside, "b"), { sandbox: { mode: "workspace-write" } })).toBe("refused\n");
       expect(fs.existsSync(path.join(outside, "b"))).toBe(false);
+    });
+
+    it("the command's cwd never becomes a writable root; no roots given → nothing of the workspace is", async () => {
+      const inOutside = await wrap({
+        argv: ["sh", "-c", "echo x > here && echo wrote || echo refused"],
+        cwd: outside,
+        env,
+        workspaceRoots: [cwd],
+        sandbox: { mode: "workspace-write" },
+      });
+      if (!inOutside.ok) throw new Error(inOutside.error);
+      expect((await run(inOutside.argv, { cwd: outside, env: inOutside.env })).stdout).toBe("refused\n");
+      expect(fs.existsSync(path.join(outside, "here"))).toBe(false);
+      const noRoots = await wrap({
+        argv: ["sh", "-c", `echo x > "${path.join(cwd, "d")}" && echo wrote || echo refused`],
+        cwd,
+        env,
+        sandbox: { mode: "workspace-write", excludeSlashTmp: true, excludeTmpdirEnvVar: true },
+      });
+      if (!noRoots.ok) throw new Error(noRoots.error);
+      expect((await run(noRoots.argv, { cwd, env: noRoots.env })).stdout).toBe("refused\n");
     });
 
     it("an additional-permission overlay widens one command; escalation runs unsandboxed", async () => {

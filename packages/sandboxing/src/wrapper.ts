@@ -29,11 +29,17 @@ export interface SandboxWrapperSpec {
   additionalPermissions?: (AdditionalPermissionProfile | null | undefined)[];
   /** Approved escalation: run outside the sandbox. */
   escalated?: boolean;
+  /**
+   * The thread's runtime workspace roots (`:project_roots`, the workspace-write roots). Never
+   * derived from `cwd`: a command's working directory only changes where it runs. Absent → none
+   * (the workspace is not writable).
+   */
+  workspaceRoots?: string[];
+  /** Where relative profile entries resolve (the turn's cwd; default: `cwd`). */
+  policyCwd?: string;
 }
 
 export interface SandboxWrapperOptions {
-  /** The thread's runtime workspace roots (default: the command's cwd). */
-  workspaceRoots?: (cwd: string) => string[];
   networkProxy?: { host: string; port: number };
   platform?: SandboxPlatform;
   bwrapPath?: string;
@@ -65,9 +71,10 @@ export function profileFromLegacySettings(s: LegacySandboxSettings): PermissionP
 }
 
 /**
- * A ready-made sandbox wrapper for core's local command runner: resolve the spec's profile for
- * its cwd and wrap the argv, or explain (as a value) why it cannot run. With neither a profile
- * nor legacy settings the command is refused (fail closed).
+ * A ready-made sandbox wrapper for core's local command runner: resolve the spec's profile
+ * against the spec's workspace roots and wrap the argv to run in `cwd`, or explain (as a value)
+ * why it cannot run. With neither a profile nor legacy settings the command is refused, and a
+ * profile with rules this platform cannot enforce is refused too (fail closed, never widened).
  */
 export function createSandboxWrapper(options: SandboxWrapperOptions = {}) {
   return async (spec: SandboxWrapperSpec): Promise<SandboxWrapperResult> => {
@@ -76,8 +83,8 @@ export function createSandboxWrapper(options: SandboxWrapperOptions = {}) {
       : (spec.permissionProfile ?? (spec.sandbox ? profileFromLegacySettings(spec.sandbox) : undefined));
     if (!profile) return { ok: false, error: "no sandbox policy given; refusing to run the command" };
     const policy = resolvePolicy(profile, {
-      cwd: spec.cwd,
-      workspaceRoots: options.workspaceRoots ? options.workspaceRoots(spec.cwd) : [spec.cwd],
+      cwd: spec.policyCwd ?? spec.cwd,
+      workspaceRoots: spec.workspaceRoots ?? [],
       overlays: spec.additionalPermissions,
       tmpdir: spec.env?.TMPDIR ?? process.env.TMPDIR,
       networkProxy: options.networkProxy,

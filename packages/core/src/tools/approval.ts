@@ -2,19 +2,16 @@
  * Approval decisions shared by the exec and apply_patch tools: when to ask, what to offer, and
  * the session-scoped "approved for session" memory.
  */
-import path from "node:path";
 import { v7 as uuidv7 } from "uuid";
 import { Policy, commandsForExecPolicy, evaluateExecApproval } from "@codex-ts/execpolicy";
-import { canWritePath, resolvePolicy } from "@codex-ts/sandboxing";
-import { type AskForApproval, sandboxPolicyToPermissionProfile } from "@codex-ts/protocol";
+import type { AskForApproval } from "@codex-ts/protocol";
+import { checkWritable, type EffectivePermissions } from "../permissions/effective.js";
 import type {
   ApprovalRequest,
   FileChangeSummary,
   ReviewDecision,
-  SandboxPolicy,
   ToolContext,
 } from "./types.js";
-import { runsUnsandboxed } from "./types.js";
 
 /** What the tool should do after consulting policy (and possibly the user). */
 export type Assessment =
@@ -114,28 +111,18 @@ export async function requestApproval(
 // apply_patch
 
 /**
- * Whether the sandbox lets tools write every path (resolved by @codex-ts/sandboxing, so protected
- * names like `.git` inside a writable root stay read-only, as in Codex).
+ * Whether the turn's effective permissions let tools write every path (resolved by
+ * @codex-ts/sandboxing, so protected names like `.git` inside a writable root stay read-only and
+ * symlinks are judged by their targets, as in Codex).
  */
-export function pathsWritable(paths: string[], policy: SandboxPolicy, cwd: string): boolean {
-  if (runsUnsandboxed(policy)) return true;
-  const resolved = resolvePolicy(sandboxPolicyToPermissionProfile(policy), {
-    cwd,
-    workspaceRoots: [cwd],
-    ...(process.env.TMPDIR ? { tmpdir: process.env.TMPDIR } : {}),
-  });
-  return paths.every((p) => canWritePath(resolved, path.resolve(cwd, p)));
+export function pathsWritable(paths: string[], permissions: EffectivePermissions): boolean {
+  return checkWritable(permissions, paths).ok;
 }
 
 /** Codex's patch safety: auto-apply inside writable roots, otherwise ask (or reject). */
-export function assessPatch(
-  paths: string[],
-  policy: AskForApproval,
-  sandbox: SandboxPolicy,
-  cwd: string,
-): Assessment {
+export function assessPatch(paths: string[], policy: AskForApproval, permissions: EffectivePermissions): Assessment {
   if (policy === "untrusted") return { action: "ask", escalated: false };
-  if (pathsWritable(paths, sandbox, cwd)) return { action: "run", escalated: false };
+  if (pathsWritable(paths, permissions)) return { action: "run", escalated: false };
   const reason = "writing outside of the project; rejected by user approval settings";
   if (policy === "never") return { action: "reject", reason };
   if (isGranular(policy) && !policy.granular.sandbox_approval) return { action: "reject", reason };
@@ -169,7 +156,8 @@ export function assessCommand(input: {
   justification?: string;
   prefixRule?: string[];
   policy: AskForApproval;
-  sandbox: SandboxPolicy;
+  /** True when the turn runs without core's sandbox (disabled / external profile). */
+  unsandboxed: boolean;
   execPolicy?: Policy;
 }): Assessment {
   // on-failure (deprecated) asks the same questions up front as on-request; its extra
@@ -177,7 +165,7 @@ export function assessCommand(input: {
   const approvalPolicy = input.policy === "on-failure" ? "on-request" : input.policy;
   const requirement = evaluateExecApproval(input.execPolicy ?? Policy.empty(), input.argv, {
     approvalPolicy,
-    sandbox: runsUnsandboxed(input.sandbox) ? "unrestricted" : "restricted",
+    sandbox: input.unsandboxed ? "unrestricted" : "restricted",
     requestsSandboxOverride: input.requestEscalation,
     ...(input.prefixRule ? { prefixRule: input.prefixRule } : {}),
   });

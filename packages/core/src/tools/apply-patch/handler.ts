@@ -13,6 +13,8 @@ import type {
 } from "../types.js";
 import { commitPlan, planPatch, summarizeChanges } from "./apply.js";
 import { parsePatch } from "./parser.js";
+import { checkReadable, checkWritable, effectivePermissions } from "../../permissions/effective.js";
+import path from "node:path";
 
 /** The grammar the model's freeform output is constrained to (the Codex patch format). */
 export const APPLY_PATCH_LARK_GRAMMAR = `start: begin_patch hunk+ end_patch
@@ -95,12 +97,25 @@ function patchText(call: ToolCall): { ok: true; text: string } | { ok: false; er
 }
 
 /** Parse, verify, ask for approval per policy, and apply a patch, emitting a FileChange item. */
-export async function runApplyPatch(call: ToolCall, ctx: ToolContext, text: string): Promise<ToolResult> {
+export async function runApplyPatch(
+  call: ToolCall,
+  ctx: ToolContext,
+  text: string,
+  /** Where relative patch paths resolve (a shell heredoc's workdir); the permissions stay the turn's. */
+  workdir: string = ctx.cwd,
+): Promise<ToolResult> {
   const parsed = parsePatch(text);
   if (!parsed.ok) {
     return { output: `apply_patch verification failed: ${parsed.error}`, success: false };
   }
-  const plan = await planPatch(parsed.hunks, ctx.cwd);
+  const permissions = effectivePermissions(ctx);
+  // A patch reads the files it updates (and shows diffs of them): never a file the turn may not read.
+  for (const hunk of parsed.hunks) {
+    if (hunk.type === "add") continue;
+    const readable = checkReadable(permissions, path.resolve(workdir, hunk.path));
+    if (!readable.ok) return { output: `patch rejected: ${readable.reason}`, success: false };
+  }
+  const plan = await planPatch(parsed.hunks, workdir);
   if (!plan.ok) {
     return { output: `apply_patch verification failed: ${plan.error}`, success: false };
   }
@@ -121,7 +136,7 @@ export async function runApplyPatch(call: ToolCall, ctx: ToolContext, text: stri
     started_at_ms: Date.now(),
   });
 
-  const assessment = assessPatch(touched, ctx.approvalPolicy, ctx.sandboxPolicy, ctx.cwd);
+  const assessment = assessPatch(touched, ctx.approvalPolicy, permissions);
   if (assessment.action === "reject") {
     finish("declined");
     return { output: `patch rejected: ${assessment.reason}`, success: false };
@@ -147,6 +162,11 @@ export async function runApplyPatch(call: ToolCall, ctx: ToolContext, text: stri
   if (ctx.signal.aborted) {
     finish("declined");
     return { output: "patch not applied: the turn was interrupted", success: false, abortTurn: true };
+  }
+  if (assessment.action === "run" && !checkWritable(permissions, touched).ok) {
+    // Something (a symlink swap by a running command?) changed a path between the check and now.
+    finish("declined");
+    return { output: "patch rejected: a target path changed and is no longer writable", success: false };
   }
   const committed = await commitPlan(plan.changes);
   if (!committed.ok) {

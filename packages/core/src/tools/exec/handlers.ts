@@ -33,7 +33,7 @@ import type {
   ToolHandler,
   ToolResult,
 } from "../types.js";
-import { runsUnsandboxed } from "../types.js";
+import { effectivePermissions, turnUnsandboxed } from "../../permissions/effective.js";
 import { type ExecSession, sessionStoreFor } from "./sessions.js";
 
 export const DEFAULT_EXEC_YIELD_MS = 10_000;
@@ -358,10 +358,7 @@ async function spawnCommand(req: StartRequest, escalated: boolean): Promise<Spaw
     sandbox: ctx.sandboxPolicy,
     escalated,
     signal: ctx.signal,
-    additionalPermissions: [ctx.grantedPermissions?.(), req.grantedForCommand].filter(
-      (p): p is AdditionalPermissionProfile => !isEmptyPermissions(p),
-    ),
-    ...(ctx.networkProxy ? { networkProxy: ctx.networkProxy } : {}),
+    permissions: effectivePermissions(ctx, req.grantedForCommand),
   });
   if (spawned.ok) {
     spawned.process.onOutput((chunk, stream) => {
@@ -395,7 +392,7 @@ async function startCommand(req: StartRequest): Promise<Started> {
     ...(req.justification !== undefined ? { justification: req.justification } : {}),
     ...(req.prefixRule !== undefined ? { prefixRule: req.prefixRule } : {}),
     policy: ctx.approvalPolicy,
-    sandbox: ctx.sandboxPolicy,
+    unsandboxed: turnUnsandboxed(ctx),
     ...(ctx.execPolicy ? { execPolicy: ctx.execPolicy } : {}),
   });
   emitStarted(req);
@@ -445,7 +442,7 @@ async function resolveInlinePermissions(req: StartRequest): Promise<{ ok: true }
         'sandbox_permissions "with_additional_permissions" needs additional_permissions (file_system read/write paths or network.enabled = true); the command was not run',
     };
   }
-  if (runsUnsandboxed(ctx.sandboxPolicy)) return { ok: true };
+  if (turnUnsandboxed(ctx)) return { ok: true };
   if (permissionsCovered(requested, ctx.grantedPermissions?.() ?? null, req.cwd)) return { ok: true };
   const outcome = await askPermissions(ctx, req.call.callId, requested, req.cwd, req.justification);
   if (!outcome.ok) {
@@ -535,7 +532,7 @@ function sandboxDenialRetryable(
   return (
     (ctx.approvalPolicy === "on-failure" || ctx.approvalPolicy === "on-request") &&
     !escalated &&
-    !runsUnsandboxed(ctx.sandboxPolicy) &&
+    !turnUnsandboxed(ctx) &&
     detectSandboxDenial(exit.exitCode, output, exit.signal ?? null)
   );
 }
@@ -558,7 +555,7 @@ async function maybeInterceptApplyPatch(
     type: "warning",
     message: "apply_patch was requested via a shell command; use the apply_patch tool instead.",
   });
-  return runApplyPatch(call, { ...ctx, cwd: invocation.cwd }, invocation.patch);
+  return runApplyPatch(call, ctx, invocation.patch, invocation.cwd);
 }
 
 async function handleExecCommand(call: ToolCall, ctx: ToolContext): Promise<ToolResult> {

@@ -10,6 +10,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { sandboxPolicyToPermissionProfile } from "@codex-ts/protocol";
 import { createSandboxWrapper } from "@codex-ts/sandboxing";
+import { profileRunsUnsandboxed } from "../../permissions/effective.js";
 import { type CommandRunner, type CommandSpec, type RunningProcess, runsUnsandboxed, type SpawnResult } from "../types.js";
 
 /** Turns a command into its sandboxed form, or explains why it cannot. */
@@ -27,21 +28,27 @@ export interface LocalRunnerOptions {
 }
 
 /**
- * @codex-ts/sandboxing's wrapper for a core `CommandSpec`: the spec's `CoreSandboxPolicy` becomes a
- * permission profile, and `networkProxy` (when set) turns a restricted network into proxied
- * networking (only that proxy is reachable from the sandbox).
+ * @codex-ts/sandboxing's wrapper for a core `CommandSpec`. The sandbox comes from the spec's
+ * effective permissions (turn cwd, workspace roots, profile, grants — see ../../permissions);
+ * the command only runs in `spec.cwd`. A spec without them gets the legacy policy with no
+ * workspace roots (fail closed: nothing of a workspace becomes writable because a command runs
+ * there). `networkProxy` turns a restricted network into proxied networking.
  */
 export function defaultSandboxWrapper(): SandboxWrapper {
   const plain = createSandboxWrapper();
   return (spec) => {
-    const wrap = spec.networkProxy ? createSandboxWrapper({ networkProxy: spec.networkProxy }) : plain;
+    const p = spec.permissions;
+    const proxy = p?.networkProxy ?? spec.networkProxy;
+    const wrap = proxy ? createSandboxWrapper({ networkProxy: proxy }) : plain;
+    const grants = p ? p.grants : (spec.additionalPermissions ?? []);
     return wrap({
       argv: spec.argv,
       cwd: spec.cwd,
       ...(spec.env ? { env: spec.env } : {}),
-      permissionProfile: sandboxPolicyToPermissionProfile(spec.sandbox),
+      permissionProfile: p ? p.profile : sandboxPolicyToPermissionProfile(spec.sandbox),
+      ...(p ? { policyCwd: p.turnCwd, workspaceRoots: p.workspaceRoots } : {}),
       ...(spec.escalated ? { escalated: true } : {}),
-      ...(spec.additionalPermissions?.length ? { additionalPermissions: spec.additionalPermissions } : {}),
+      ...(grants.length ? { additionalPermissions: grants } : {}),
     });
   };
 }
@@ -201,7 +208,9 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): CommandRunn
       if (spec.signal?.aborted) return { ok: false, kind: "spawn_failed", error: "aborted before start" };
       let argv = spec.argv;
       let env = baseEnv(spec);
-      const unsandboxed = runsUnsandboxed(spec.sandbox) || spec.escalated === true;
+      const unsandboxed =
+        (spec.permissions ? profileRunsUnsandboxed(spec.permissions.profile) : runsUnsandboxed(spec.sandbox)) ||
+        spec.escalated === true;
       if (!unsandboxed) {
         if (!sandbox) {
           return {
