@@ -4,7 +4,7 @@
 // - Workspace packages resolve through the `@codex-ts/source` export condition, so tests run
 //   against sibling packages' `src/` without building them first (and without racing a build).
 // - Besides the console reporter, every run writes `.vitest/results.json` in the package,
-//   which `tooling/scripts/vitest-summary.mjs` adds up for CI.
+//   which `pnpm test` (tooling/scripts/src/test.mjs) adds up into its closing line.
 import path from "node:path";
 import { defineConfig, mergeConfig } from "vitest/config";
 
