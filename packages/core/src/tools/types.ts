@@ -235,6 +235,12 @@ export interface CommandSpec {
    */
   networkProxy?: { host: string; port: number };
   signal?: AbortSignal;
+  /**
+   * The effective permissions (core's permissions module): the sandbox is built from these —
+   * turn cwd, workspace roots, profile, grants — never from `cwd`. Absent → `sandbox` with no
+   * workspace roots (nothing of the workspace is writable).
+   */
+  permissions?: EffectivePermissions;
 }
 
 /** A running process. Output arrives through `onOutput`; `exited` resolves once. */
@@ -303,6 +309,10 @@ export interface ToolContext {
   env?: Record<string, string>;
   /** The user's shell (absolute path). Defaults to $SHELL or /bin/bash. */
   shell?: string;
+  /** The active permission profile; wins over `sandboxPolicy` (deny globs, restricted reads kept). */
+  permissionProfile?: PermissionProfile;
+  /** The thread's runtime workspace roots (the writable workspace); default: `[cwd]`. */
+  workspaceRoots?: string[];
 }
 
 /** Opaque handle to the exec session store (see ./exec/sessions.ts `ExecSessionStore`). */
