@@ -251,12 +251,6 @@ export interface RunningProcess {
   /** Kill the whole process group. */
   kill(signal?: NodeJS.Signals): void;
   onOutput(listener: (chunk: string, stream: "stdout" | "stderr") => void): void;
-  /**
-   * The effective permissions (core's permissions module): the sandbox is built from these —
-   * turn cwd, workspace roots, profile, grants — never from `cwd`. Absent → `sandbox` with no
-   * workspace roots (nothing of the workspace is writable).
-   */
-  permissions?: EffectivePermissions;
   exited: Promise<{ exitCode: number; signal?: string }>;
 }
 
@@ -323,10 +317,6 @@ export interface ExecSessionStoreLike {
 export interface DynamicToolRequest {
   callId: string;
   turnId: string;
-  /** The active permission profile; wins over `sandboxPolicy` (deny globs, restricted reads kept). */
-  permissionProfile?: PermissionProfile;
-  /** The thread's runtime workspace roots (the writable workspace); default: `[cwd]`. */
-  workspaceRoots?: string[];
   tool: string;
   arguments: unknown;
 }
