@@ -1,1 +1,34 @@
-export {};
+export {
+  DEFAULT_STARTUP_TIMEOUT_MS,
+  DEFAULT_TOOL_TIMEOUT_MS,
+  type ConfigResult,
+  type HttpServerConfig,
+  type McpServerConfig,
+  McpServersTableSchema,
+  parseMcpServerConfig,
+  parseMcpServers,
+  type StdioServerConfig,
+  toolAllowed,
+} from "./config.js";
+export {
+  type CallOptions,
+  CLIENT_INFO,
+  type ConnectionOptions,
+  type ElicitationHandler,
+  type ElicitationParams,
+  errorResult,
+  McpConnection,
+  type ServerStatus,
+  type StartupState,
+} from "./connection.js";
+export { type ManagerOptions, McpConnectionManager, type ServerTool, type StartResult } from "./manager.js";
+export type {
+  CallToolResult,
+  ElicitResult,
+  ListResourcesResult,
+  ListResourceTemplatesResult,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplate,
+  Tool as McpTool,
+} from "@modelcontextprotocol/sdk/types.js";

@@ -1,0 +1,1 @@
+export declare const TEST_PNG_BASE64: string;
