@@ -127,9 +127,9 @@ describe("ModelClient", () => {
     expect(error?.message).toContain("FAKE_KEY");
     expect(server.requests).toHaveLength(0);
     const openai: ModelProviderInfo = { name: "OpenAI", wire_api: "responses", requires_openai_auth: true };
-    expect(resolveApiKey(openai, { CODEX_API_KEY: "c" })).toEqual({ ok: true, apiKey: "c" });
-    expect(resolveApiKey(openai, { OPENAI_API_KEY: "o", CODEX_API_KEY: "c" })).toEqual({ ok: true, apiKey: "o" });
-    expect(resolveApiKey(openai, {}, "stored")).toEqual({ ok: true, apiKey: "stored" });
+    expect(resolveApiKey(openai, { CODEX_API_KEY: "c" })).toEqual({ ok: true, apiKey: "c", source: "CODEX_API_KEY" });
+    expect(resolveApiKey(openai, { OPENAI_API_KEY: "o", CODEX_API_KEY: "c" })).toEqual({ ok: true, apiKey: "o", source: "OPENAI_API_KEY" });
+    expect(resolveApiKey(openai, {}, "stored")).toEqual({ ok: true, apiKey: "stored", source: "auth.json" });
     expect(resolveApiKey(openai, {})).toMatchObject({ ok: false, error: expect.stringContaining("OPENAI_API_KEY") });
   });
 
@@ -188,5 +188,32 @@ describe("ModelClient", () => {
     expect(error).toBeUndefined();
     expect(calls).toBe(1);
     expect(events.filter((e) => e.type === "output_text_delta").map((e) => (e as { delta: string }).delta).join("")).toBe("via fetch");
+  });
+});
+
+describe("header values HTTP forbids", () => {
+  it("a pasted key with a Unicode ellipsis is one local, non-retryable error naming its variable; nothing is sent", async () => {
+    server = await startFakeResponsesServer({ script: [turn([sse.message("never")])] });
+    const client = new ModelClient({ provider: provider(server.url), env: { FAKE_KEY: "sk-…" } });
+    const { events, error } = await collect(client);
+    expect(events).toEqual([]);
+    expect(error?.kind).toBe("auth");
+    expect(error?.retryable).toBe(false);
+    expect(error?.message).toContain("FAKE_KEY");
+    expect(error?.message).toContain("U+2026");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("a configured header with a newline is an invalid request naming the header", async () => {
+    server = await startFakeResponsesServer({ script: [turn([sse.message("never")])] });
+    const client = new ModelClient({
+      provider: provider(server.url, { http_headers: { "x-team": "a\nb" } }),
+      env: { FAKE_KEY: "sk-good" },
+    });
+    const { error } = await collect(client);
+    expect(error?.kind).toBe("invalid_request");
+    expect(error?.retryable).toBe(false);
+    expect(error?.message).toContain("x-team");
+    expect(server.requests).toHaveLength(0);
   });
 });

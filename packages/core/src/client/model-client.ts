@@ -1,6 +1,7 @@
 // The model client: one POST {base_url}/responses with stream: true, parsed as SSE.
 import { parseResponsesStreamEvent, type ResponseItem, type ResponseUsage } from "@codex-ts/protocol";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { invalidHeader } from "./headers.js";
 import { fetchTransport, nodeTransport, type StreamingResponse, type Transport } from "./http.js";
 import {
   DEFAULT_STREAM_IDLE_TIMEOUT_MS,
@@ -55,6 +56,8 @@ export type ModelErrorKind =
   | "context_window_exceeded"
   | "quota_exceeded"
   | "auth"
+  /** A request that can never be sent as configured (e.g. a header value HTTP forbids). */
+  | "invalid_request"
   | "aborted";
 
 /** A model request failure; `retryable` tells the turn loop whether to try again. */
@@ -142,6 +145,8 @@ export class ModelClient {
       ...this.headers,
     };
     if (auth.apiKey) headers.authorization = `Bearer ${auth.apiKey}`;
+    const badHeader = invalidHeader(headers, auth.source);
+    if (badHeader) throw new ModelError(headers.authorization && /API key/.test(badHeader) ? "auth" : "invalid_request", badHeader, false);
 
     // One controller covers the caller's abort and our idle timeout.
     const controller = new AbortController();

@@ -51,17 +51,19 @@ export function builtinProviders(openaiBaseUrl?: string): Record<string, ModelPr
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export type ResolvedAuth = { ok: true; apiKey: string | undefined } | { ok: false; error: string };
+export type ResolvedAuth =
+  | { ok: true; apiKey: string | undefined; /** Where the key came from, for messages. */ source?: string }
+  | { ok: false; error: string };
 
 /**
  * The API key for a provider, or a clear error when a required one is missing. `storedApiKey`
  * (auth.json's OPENAI_API_KEY) is the last resort for providers using OpenAI auth.
  */
 export function resolveApiKey(provider: ModelProviderInfo, env: Env, storedApiKey?: string): ResolvedAuth {
-  if (provider.experimental_bearer_token) return { ok: true, apiKey: provider.experimental_bearer_token };
+  if (provider.experimental_bearer_token) return { ok: true, apiKey: provider.experimental_bearer_token, source: "experimental_bearer_token" };
   if (provider.env_key) {
     const value = env[provider.env_key]?.trim();
-    if (value) return { ok: true, apiKey: value };
+    if (value) return { ok: true, apiKey: value, source: provider.env_key };
     const hint = provider.env_key_instructions ? ` ${provider.env_key_instructions}` : "";
     return {
       ok: false,
@@ -69,8 +71,13 @@ export function resolveApiKey(provider: ModelProviderInfo, env: Env, storedApiKe
     };
   }
   if (provider.requires_openai_auth) {
-    const value = env.OPENAI_API_KEY?.trim() || env.CODEX_API_KEY?.trim() || storedApiKey?.trim();
-    if (value) return { ok: true, apiKey: value };
+    for (const [source, value] of [
+      ["OPENAI_API_KEY", env.OPENAI_API_KEY?.trim()],
+      ["CODEX_API_KEY", env.CODEX_API_KEY?.trim()],
+      ["auth.json", storedApiKey?.trim()],
+    ] as const) {
+      if (value) return { ok: true, apiKey: value, source };
+    }
     return {
       ok: false,
       error: "No API key: set OPENAI_API_KEY (or CODEX_API_KEY), or log in with an API key, to use the OpenAI provider.",
