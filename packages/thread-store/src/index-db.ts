@@ -2,7 +2,8 @@ import { rmSync } from "node:fs";
 import Database from "better-sqlite3";
 import * as z from "zod";
 import type { RolloutSummary } from "./rollout-scan.js";
-import type { SortDirection, StoredGitInfo, StoredThread, ThreadSortKey, ThreadSourceKind } from "./types.js";
+import type { ListQuery } from "./store-common.js";
+import type { StoredGitInfo, StoredThread, ThreadSourceKind } from "./types.js";
 
 /** Bump when the schema changes: an index with another version is dropped and rebuilt. */
 export const INDEX_SCHEMA_VERSION = 1;
@@ -71,18 +72,7 @@ export interface IndexedFile {
   fileSize: number;
 }
 
-export interface ListQuery {
-  sortKey: ThreadSortKey;
-  direction: SortDirection;
-  archived: boolean;
-  cwds: string[] | null;
-  searchTerm: string | null;
-  modelProviders: string[] | null;
-  sourceKinds: ThreadSourceKind[] | null;
-  excludedIds: string[] | null;
-  after: { value: number; id: string } | null;
-  limit: number;
-}
+export type { ListQuery };
 
 export interface MetaOverrides {
   name?: string | null;

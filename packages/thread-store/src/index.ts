@@ -1,10 +1,19 @@
 export * from "./types.js";
+export { INDEX_FILENAME, LocalThreadStore, type LocalThreadStoreOptions } from "./local-store.js";
+export { validGoal } from "./local-extras.js";
+export { applyLines, type RolloutSummary, sourceKindOf, summarizeRolloutText } from "./rollout-scan.js";
 export {
   DEFAULT_PAGE_SIZE,
-  INDEX_FILENAME,
-  LocalThreadStore,
-  type LocalThreadStoreOptions,
+  errorMessage,
+  guarded,
+  type ListQuery,
   MAX_PAGE_SIZE,
-} from "./local-store.js";
-export { type RolloutSummary, sourceKindOf, summarizeRolloutText } from "./rollout-scan.js";
+  pageOf,
+  parseCreateParams,
+  parseListParams,
+  rolloutLinesFor,
+  sessionMetaFor,
+  sessionMetaLine,
+  validateAppendItems,
+} from "./store-common.js";
 export { toV2SessionSource, toV2Thread, toV2ThreadListResponse, type V2ThreadOverrides } from "./v2.js";

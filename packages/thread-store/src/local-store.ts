@@ -1,6 +1,6 @@
 import { mkdir, readdir, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
-import { parseRolloutLine, type RolloutItem, type SessionMeta } from "@codex-ts/protocol";
+import type { RolloutItem } from "@codex-ts/protocol";
 import {
   ARCHIVED_SESSIONS_SUBDIR,
   forkRollout,
@@ -11,32 +11,39 @@ import {
   SESSIONS_SUBDIR,
 } from "@codex-ts/rollout";
 import * as z from "zod";
-import { decodeCursor, encodeCursor } from "./cursor.js";
 import { type FileFacts, type IndexedFile, ThreadIndex } from "./index-db.js";
-import { applyLines, type RolloutSummary, summarizeRolloutFile } from "./rollout-scan.js";
+import { applyLines, type RolloutSummary, summarizeRolloutFile, summarizeRolloutText } from "./rollout-scan.js";
+import { LocalGoals, readRolloutLines, validGoal, writeRolloutLines } from "./local-extras.js";
 import {
-  CreateThreadParamsSchema,
+  errorMessage as message,
+  guarded,
+  pageOf,
+  parseCreateParams,
+  parseListParams,
+  sessionMetaFor,
+  validateAppendItems,
+} from "./store-common.js";
+import {
+  type CreateThreadParams,
+  type ExportedThread,
   fail,
   type ForkThreadOptions,
   type ListThreadsParams,
-  ListThreadsParamsSchema,
   type LoadedThread,
   ok,
   type PersistenceMode,
+  type StoredGoal,
   type StoredThread,
   type StoreResult,
   type ThreadMetadataPatch,
   ThreadMetadataPatchSchema,
   type ThreadPage,
   type ThreadStore,
-  type CreateThreadParams,
+  type ThreadStoreEvent,
 } from "./types.js";
 
 /** Our index file in CODEX_HOME. Codex's own `state_*.sqlite` is never opened. */
 export const INDEX_FILENAME = "codex-ts-threads.sqlite";
-
-export const DEFAULT_PAGE_SIZE = 25;
-export const MAX_PAGE_SIZE = 1000;
 
 /** Parallel file reads while reconciling. */
 const IO_CONCURRENCY = 16;
@@ -85,6 +92,7 @@ export class LocalThreadStore implements ThreadStore {
   private damaged = false;
   private readonly fullRestatIntervalMs: number;
   private lastFullRestat = 0;
+  private readonly goals = new LocalGoals(() => this.index.db);
 
   private constructor(options: LocalThreadStoreOptions, index: ThreadIndex) {
     this.codexHome = options.codexHome;
@@ -126,29 +134,15 @@ export class LocalThreadStore implements ThreadStore {
     this.index.close();
   }
 
+  readonly location = "local" as const;
+
   async create(params: CreateThreadParams): Promise<StoreResult<StoredThread>> {
-    const parsed = CreateThreadParamsSchema.safeParse(params);
-    if (!parsed.success)
-      return fail("invalid_argument", `invalid create params: ${z.prettifyError(parsed.error)}`);
-    const p = parsed.data;
+    const parsed = parseCreateParams(params);
+    if (!parsed.ok) return parsed;
+    const p = parsed.value;
     return this.guard(async () => {
       if (p.id && this.index.get(p.id)) return fail("already_exists", `thread ${p.id} already exists`);
-      const meta: Partial<SessionMeta> & { cwd: string } = {
-        cwd: p.cwd,
-        originator: p.originator ?? "codex-ts",
-        cli_version: p.cliVersion,
-        source: (p.source as SessionMeta["source"] | undefined) ?? "vscode",
-        model_provider: p.modelProvider,
-        ...(p.sessionId ? { session_id: p.sessionId } : {}),
-        ...(p.forkedFromId ? { forked_from_id: p.forkedFromId } : {}),
-        ...(p.parentThreadId ? { parent_thread_id: p.parentThreadId } : {}),
-        ...(p.threadSource ? { thread_source: p.threadSource } : {}),
-        ...(p.agentNickname ? { agent_nickname: p.agentNickname } : {}),
-        ...(p.agentRole ? { agent_role: p.agentRole } : {}),
-        ...(p.baseInstructions != null ? { base_instructions: { text: p.baseInstructions } } : {}),
-        ...(p.gitInfo ? { git: gitMeta(p.gitInfo) } : {}),
-        ...(p.extraMeta as Partial<SessionMeta> | undefined),
-      };
+      const meta = sessionMetaFor(p);
       const created = await RolloutWriter.create({
         codexHome: this.codexHome,
         meta,
@@ -180,18 +174,9 @@ export class LocalThreadStore implements ThreadStore {
     items: RolloutItem[],
     options: { mode?: PersistenceMode } = {},
   ): Promise<StoreResult<StoredThread>> {
-    if (!Array.isArray(items)) return fail("invalid_argument", "items must be an array");
-    const valid: RolloutItem[] = [];
-    for (const [i, item] of items.entries()) {
-      const parsed = parseRolloutLine({ timestamp: "1970-01-01T00:00:00.000Z", ...(item as object) });
-      if (parsed.kind !== "line") {
-        const reason = parsed.kind === "skipped" ? parsed.reason : parsed.reason;
-        return fail("invalid_argument", `items[${i}]: ${reason}`);
-      }
-      if (parsed.line.type === "session_meta")
-        return fail("invalid_argument", `items[${i}]: session_meta is written by create`);
-      valid.push({ type: parsed.line.type, payload: parsed.line.payload } as RolloutItem);
-    }
+    const validated = validateAppendItems(items);
+    if (!validated.ok) return validated;
+    const valid = validated.value;
     return this.guard(async () => {
       const thread = await this.resolve(threadId);
       if (!thread.ok) return thread;
@@ -217,58 +202,12 @@ export class LocalThreadStore implements ThreadStore {
   }
 
   async list(params: ListThreadsParams = {}): Promise<StoreResult<ThreadPage>> {
-    const parsed = ListThreadsParamsSchema.safeParse(params);
-    if (!parsed.success)
-      return fail("invalid_argument", `invalid list params: ${z.prettifyError(parsed.error)}`);
-    const p = parsed.data;
-    const sortKey = p.sortKey ?? "created_at";
-    const direction = p.sortDirection ?? "desc";
-    let after: { value: number; id: string } | null = null;
-    if (p.cursor) {
-      const cursor = decodeCursor(p.cursor);
-      if (!cursor) return fail("invalid_argument", "invalid cursor");
-      if (cursor.sortKey !== sortKey || cursor.direction !== direction) {
-        return fail(
-          "invalid_argument",
-          `cursor belongs to sortKey=${cursor.sortKey} sortDirection=${cursor.direction}, not ${sortKey} ${direction}`,
-        );
-      }
-      after = { value: cursor.value, id: cursor.id };
-    }
-    const limit = Math.min(p.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    const parsed = parseListParams(params);
+    if (!parsed.ok) return parsed;
+    const q = parsed.value;
     return this.guard(async () => {
       await this.sync();
-      const rows = this.index.list({
-        sortKey,
-        direction,
-        archived: p.archived === true,
-        cwds: p.cwd == null ? null : Array.isArray(p.cwd) ? p.cwd : [p.cwd],
-        searchTerm: p.searchTerm ? p.searchTerm : null,
-        modelProviders: p.modelProviders ?? null,
-        sourceKinds: p.sourceKinds ?? null,
-        excludedIds: p.excludedThreadIds ?? null,
-        after,
-        limit,
-      });
-      const data = rows.slice(0, limit);
-      const sortValue = (t: StoredThread) => (sortKey === "updated_at" ? t.updatedAtMs : t.createdAtMs);
-      const last = data.at(-1);
-      const first = data[0];
-      return ok({
-        data,
-        nextCursor:
-          rows.length > limit && last
-            ? encodeCursor({ sortKey, direction, value: sortValue(last), id: last.id })
-            : null,
-        backwardsCursor: first
-          ? encodeCursor({
-              sortKey,
-              direction: direction === "desc" ? "asc" : "desc",
-              value: sortValue(first),
-              id: first.id,
-            })
-          : null,
-      });
+      return ok(pageOf(this.index.list(q), q));
     });
   }
 
@@ -554,13 +493,83 @@ export class LocalThreadStore implements ThreadStore {
     return thread ? ok(thread) : fail("not_found", `thread not found: ${id}`);
   }
 
-  private async guard<T>(run: () => Promise<StoreResult<T>>): Promise<StoreResult<T>> {
-    try {
-      return await run();
-    } catch (err) {
-      return fail("io", message(err));
-    }
+  /* ---------------------------------------------------------------- leases, events, goals, export */
+
+  /** One machine, one writer per thread by construction: always granted. */
+  async claim(threadId: string): Promise<StoreResult<void>> {
+    return this.guard(async () => {
+      const thread = await this.resolve(threadId);
+      return thread.ok ? ok(undefined) : thread;
+    });
   }
+
+  async release(_threadId: string): Promise<void> {}
+
+  /** Nothing to hear about: other local processes' changes are read from the files on the next call. */
+  subscribe(_listener: (event: ThreadStoreEvent) => void): () => void {
+    return () => undefined;
+  }
+
+  async getGoal(threadId: string): Promise<StoreResult<StoredGoal | null>> {
+    return this.guard(async () => {
+      const thread = await this.resolve(threadId);
+      return thread.ok ? ok(this.goals.get(threadId)) : thread;
+    });
+  }
+
+  async setGoal(threadId: string, goal: StoredGoal): Promise<StoreResult<StoredGoal>> {
+    const valid = validGoal(threadId, goal);
+    if (!valid.ok) return valid;
+    return this.guard(async () => {
+      const thread = await this.resolve(threadId);
+      if (!thread.ok) return thread;
+      this.goals.set(threadId, valid.value);
+      return ok(valid.value);
+    });
+  }
+
+  async clearGoal(threadId: string): Promise<StoreResult<boolean>> {
+    return this.guard(async () => {
+      const thread = await this.resolve(threadId);
+      return thread.ok ? ok(this.goals.clear(threadId)) : thread;
+    });
+  }
+
+  async exportThread(threadId: string): Promise<StoreResult<ExportedThread>> {
+    return this.guard(async () => {
+      const thread = await this.resolve(threadId);
+      if (!thread.ok) return thread;
+      const lines = await readRolloutLines(thread.value.path!);
+      return ok({ thread: thread.value, goal: this.goals.get(threadId), lines });
+    });
+  }
+
+  async importThread(exported: ExportedThread): Promise<StoreResult<StoredThread>> {
+    const { thread, lines } = exported;
+    const header = summarizeRolloutText(lines[0] ?? "", thread.createdAtMs);
+    if (!header || header.id !== thread.id)
+      return fail("invalid_argument", `thread ${thread.id}: the first line is not its session_meta`);
+    return this.guard(async () => {
+      if (this.index.get(thread.id)) return fail("already_exists", `thread ${thread.id} already exists`);
+      const file = rolloutPath(this.codexHome, thread.id, new Date(header.createdAtMs));
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeRolloutLines(file, lines);
+      await this.indexFile(file, path.dirname(file), false);
+      if (!this.index.get(thread.id)) return fail("invalid_argument", `thread ${thread.id}: not a readable rollout`);
+      if (thread.name) this.index.setMeta(thread.id, { name: thread.name });
+      if (exported.goal) this.goals.set(thread.id, exported.goal);
+      if (thread.archived) {
+        const archived = await this.archive(thread.id);
+        if (!archived.ok) return archived;
+      }
+      return this.found(thread.id);
+    });
+  }
+
+  private guard<T>(run: () => Promise<StoreResult<T>>): Promise<StoreResult<T>> {
+    return guarded(run);
+  }
+
 }
 
 function facts(
@@ -588,19 +597,6 @@ async function listDayDirs(root: string): Promise<string[]> {
   return out;
 }
 
-/** v2 git info → session_meta `git` (absent fields omitted, as Codex writes them). */
-function gitMeta(git: {
-  sha: string | null;
-  branch: string | null;
-  originUrl: string | null;
-}): SessionMeta["git"] {
-  return {
-    ...(git.sha !== null ? { commit_hash: git.sha } : {}),
-    ...(git.branch !== null ? { branch: git.branch } : {}),
-    ...(git.originUrl !== null ? { repository_url: git.originUrl } : {}),
-  };
-}
-
 async function forEachLimited<T>(
   items: readonly T[],
   limit: number,
@@ -622,8 +618,4 @@ async function exists(file: string): Promise<boolean> {
 
 function ignoreMissing(err: unknown): void {
   if ((err as NodeJS.ErrnoException)?.code !== "ENOENT") throw err;
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

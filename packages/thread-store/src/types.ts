@@ -158,7 +158,11 @@ export interface LoadedThread {
   truncatedTail: boolean;
 }
 
-export type ThreadStoreErrorCode = "not_found" | "invalid_argument" | "already_exists" | "io";
+/**
+ * `conflict`: another server holds the thread's writer lease (see {@link ThreadStore.claim});
+ * `unsupported`: the store cannot answer this kind of request (a rollout path on a remote store).
+ */
+export type ThreadStoreErrorCode = "not_found" | "invalid_argument" | "already_exists" | "io" | "conflict" | "unsupported";
 export interface ThreadStoreError {
   code: ThreadStoreErrorCode;
   message: string;
@@ -171,11 +175,43 @@ export const fail = <T = never>(code: ThreadStoreErrorCode, message: string): St
   error: { code, message },
 });
 
+/** A thread goal as stored (the v2 `ThreadGoal` shape). */
+export type StoredGoal = v2.ThreadGoal;
+
+/**
+ * A change made through another store instance (another app-server of the fleet), delivered to
+ * {@link ThreadStore.subscribe} listeners. A store never reports its own changes: the caller that
+ * made them already knows.
+ */
+export type ThreadStoreEvent =
+  | { type: "name_updated"; threadId: string; name: string | null }
+  | { type: "archived"; threadId: string }
+  | { type: "unarchived"; threadId: string }
+  | { type: "goal_updated"; threadId: string; goal: StoredGoal }
+  | { type: "goal_cleared"; threadId: string };
+
+/**
+ * One thread as moved between stores (`codex-ts threads export|import`): its metadata, goal and
+ * every history line as the exact text stored (session_meta first), so an export → import → export
+ * round trip is byte-identical in its items.
+ */
+export interface ExportedThread {
+  thread: StoredThread;
+  goal: StoredGoal | null;
+  lines: string[];
+}
+
 /**
  * The seam between the app-server/core and thread persistence. Every method returns an error value
- * instead of throwing.
+ * instead of throwing. Two implementations: `LocalThreadStore` (rollout files + sqlite, the
+ * default) and the PostgreSQL store of `@codex-ts/thread-store-postgres` (a fleet of servers).
  */
 export interface ThreadStore {
+  /**
+   * `local`: history lives in rollout files on this machine (`StoredThread.path` is set, lookups by
+   * rollout path work); `remote`: it lives in a server (`path` is null; a rollout path means nothing).
+   */
+  readonly location: "local" | "remote";
   /** Create a thread and persist its header (`session_meta`). */
   create(params: CreateThreadParams): Promise<StoreResult<StoredThread>>;
   /**
@@ -198,6 +234,24 @@ export interface ThreadStore {
   load(threadId: string): Promise<StoreResult<LoadedThread>>;
   /** A new thread whose history is a copy of the source's up to `upTo` (`forkedFromId` set; name not copied). */
   fork(threadId: string, options?: ForkThreadOptions): Promise<StoreResult<StoredThread>>;
-  /** Release resources (database handles). */
+  /**
+   * Become the one live writer of a thread (resume, start). A remote store grants it unless another
+   * server holds an unexpired lease (`conflict`, with who holds it until when); the lease is kept
+   * alive until {@link release} or `close`. The local store always grants it.
+   */
+  claim(threadId: string): Promise<StoreResult<void>>;
+  /** Give up the writer lease of a thread (no-op when not held). */
+  release(threadId: string): Promise<void>;
+  /** Changes made elsewhere (other servers); returns the unsubscribe function. */
+  subscribe(listener: (event: ThreadStoreEvent) => void): () => void;
+  getGoal(threadId: string): Promise<StoreResult<StoredGoal | null>>;
+  setGoal(threadId: string, goal: StoredGoal): Promise<StoreResult<StoredGoal>>;
+  /** Whether there was a goal to clear. */
+  clearGoal(threadId: string): Promise<StoreResult<boolean>>;
+  /** Metadata, goal and the exact stored history lines of one thread. */
+  exportThread(threadId: string): Promise<StoreResult<ExportedThread>>;
+  /** Store an exported thread as is (same id, lines verbatim, name, archive state and goal). */
+  importThread(thread: ExportedThread): Promise<StoreResult<StoredThread>>;
+  /** Release resources (database handles, leases, listeners). */
   close(): Promise<void>;
 }
