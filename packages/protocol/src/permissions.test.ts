@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import * as Permissions from "./permissions.js";
+import * as v2 from "./v2/index.js";
 import {
   AdditionalPermissionProfile,
   FileSystemAccessMode,
@@ -321,5 +322,39 @@ describe("JSON Schema", () => {
     }
     const out = z.toJSONSchema(PermissionProfile, { io: "output" }) as { oneOf?: unknown[] };
     expect(out.oneOf).toHaveLength(3);
+  });
+});
+
+describe("legacy read-access fields on the sandbox policy: fullAccess dropped, restricted rejected", () => {
+  const restricted = { type: "restricted", includePlatformDefaults: true, readableRoots: ["/work"] };
+  it.each([
+    ["core read-only", CoreSandboxPolicy, { type: "read-only", access: restricted }, "access"],
+    ["core workspace-write", CoreSandboxPolicy, { type: "workspace-write", read_only_access: restricted }, "read_only_access"],
+    ["v2 readOnly", v2.SandboxPolicy, { type: "readOnly", access: restricted }, "access"],
+    ["v2 workspaceWrite", v2.SandboxPolicy, { type: "workspaceWrite", readOnlyAccess: restricted }, "readOnlyAccess"],
+  ] as const)("%s: restricted is an issue on the field, never full read", (_name, schema, input, field) => {
+    const r = (schema as z.ZodType).safeParse(input);
+    expect(r.success).toBe(false);
+    if (!r.success) {
+      expect(r.error.issues[0]?.path).toEqual([field]);
+      expect(r.error.issues[0]?.message).toMatch(new RegExp(`^${field}: restricted read access`));
+    }
+  });
+
+  it("fullAccess (the no-op default) is accepted and dropped; so is null", () => {
+    expect(CoreSandboxPolicy.parse({ type: "read-only", access: { type: "full-access" } })).toEqual({
+      type: "read-only",
+      network_access: false,
+    });
+    expect(v2.SandboxPolicy.parse({ type: "workspaceWrite", readOnlyAccess: { type: "fullAccess" } })).toEqual({
+      type: "workspaceWrite",
+      writableRoots: [],
+      networkAccess: false,
+      excludeTmpdirEnvVar: false,
+      excludeSlashTmp: false,
+    });
+    expect(v2.SandboxPolicy.parse({ type: "readOnly", access: null })).toEqual({ type: "readOnly", networkAccess: false });
+    // An unknown access shape is not silently read as full either.
+    expect(v2.SandboxPolicy.safeParse({ type: "readOnly", access: "everything" }).success).toBe(false);
   });
 });

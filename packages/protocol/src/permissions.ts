@@ -248,7 +248,43 @@ export type AdditionalPermissionProfile = z.infer<typeof AdditionalPermissionPro
 // legacy SandboxPolicy (core, kebab-case tags, snake_case fields). Exported as `CoreSandboxPolicy`
 // because the app-server v2 camelCase `SandboxPolicy` (src/v2) owns the plain name.
 
-export const CoreSandboxPolicy = z.discriminatedUnion("type", [
+/**
+ * Older Codex carried a read-access setting on the legacy policy (`access` on read-only,
+ * `readOnlyAccess` / `read_only_access` on workspace-write). Its `fullAccess` form is the
+ * default and is accepted and dropped; any other form (`restricted` readable roots) is
+ * rejected with an issue on that field — it is never read as full access. Restricted reads are
+ * expressed with a permission profile instead.
+ */
+export const LEGACY_READ_ACCESS_FIELDS = ["access", "readOnlyAccess", "read_only_access"] as const;
+
+const FULL_READ_ACCESS = new Set(["fullAccess", "full-access", "full_access"]);
+
+/** Wrap a legacy policy schema so the read-access fields are dropped (full) or rejected (anything else). */
+export function rejectRestrictedReadAccess<T extends z.ZodType>(schema: T) {
+  return z.preprocess<unknown, T, z.input<T>>((value, ctx) => {
+    if (!isPlainObject(value)) return value;
+    let out: PlainObject | undefined;
+    for (const field of LEGACY_READ_ACCESS_FIELDS) {
+      if (!(field in value)) continue;
+      const access = value[field];
+      const type = isPlainObject(access) ? access.type : access;
+      if (access == null || (typeof type === "string" && FULL_READ_ACCESS.has(type))) {
+        out ??= { ...value };
+        delete out[field];
+        continue;
+      }
+      ctx.issues.push({
+        code: "custom",
+        path: [field],
+        input: access,
+        message: `${field}: restricted read access (${JSON.stringify(type ?? access)}) is not supported on the legacy sandbox policy and is never widened to full read; use a permission profile with restricted reads instead`,
+      });
+    }
+    return out ?? value;
+  }, schema);
+}
+
+const CoreSandboxPolicyVariants = z.discriminatedUnion("type", [
   z.object({ type: z.literal("danger-full-access") }),
   z.object({
     type: z.literal("read-only"),
@@ -266,6 +302,7 @@ export const CoreSandboxPolicy = z.discriminatedUnion("type", [
     exclude_slash_tmp: z.boolean().default(false),
   }),
 ]);
+export const CoreSandboxPolicy = rejectRestrictedReadAccess(CoreSandboxPolicyVariants);
 export type CoreSandboxPolicy = z.infer<typeof CoreSandboxPolicy>;
 
 /** `sandbox_mode` in config and `-s` on the CLI. */

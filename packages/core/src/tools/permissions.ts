@@ -62,9 +62,13 @@ const RequestPermissionsArgs = z.strictObject({
   permissions: AdditionalPermissionProfile,
 });
 
-/** True when a profile grants nothing (no filesystem entry, no network). */
+/**
+ * True when a profile says nothing: no filesystem entry and no network setting. A network setting
+ * is a request either way — `{network: {enabled: false}}` is not empty (as in Codex); it asks the
+ * client and, granted, still turns nothing on (grants only ever add).
+ */
 export function isEmptyPermissions(profile: AdditionalPermissionProfile | null | undefined): boolean {
-  return !profile || ((profile.file_system?.entries.length ?? 0) === 0 && profile.network?.enabled !== true);
+  return !profile || ((profile.file_system?.entries.length ?? 0) === 0 && profile.network?.enabled == null);
 }
 
 /** True when `granted` already covers every entry (and the network) of `requested`. */
@@ -112,7 +116,7 @@ export function requestPermissionsHandler(): ToolHandler {
       const { permissions, reason } = args.value;
       if (isEmptyPermissions(permissions)) {
         return {
-          output: "request_permissions needs at least one permission: file_system read/write paths or network.enabled = true",
+          output: "request_permissions needs at least one permission: file_system read/write paths or a network setting",
           success: false,
         };
       }

@@ -8,6 +8,16 @@ import path from "node:path";
 import * as z from "zod";
 import { parseArguments } from "./args.js";
 import type { FunctionToolSpec, ToolHandler } from "./types.js";
+import { checkReadable, effectivePermissions } from "../permissions/effective.js";
+
+/** The real path of an open file (Linux: through /proc; elsewhere: the path's realpath). */
+async function openedPath(handle: fs.FileHandle, fallback: string): Promise<string> {
+  try {
+    return await fs.readlink(`/proc/self/fd/${handle.fd}`);
+  } catch {
+    return fs.realpath(fallback);
+  }
+}
 
 /** Images larger than this are refused rather than inlined. */
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
@@ -81,9 +91,19 @@ export function viewImageHandler(): ToolHandler {
       const args = parseArguments(call, Args);
       if (!args.ok) return { output: args.error, success: false };
       const abs = path.resolve(ctx.cwd, args.value.path);
+      // Reads go through the turn's effective permissions (restricted reads, deny-read globs).
+      const permissions = effectivePermissions(ctx);
+      const readable = checkReadable(permissions, abs);
+      if (!readable.ok) return { output: `cannot read \`${abs}\`: ${readable.reason}`, success: false };
       let bytes: Buffer;
+      let handle: fs.FileHandle | undefined;
       try {
-        const stat = await fs.stat(abs);
+        handle = await fs.open(abs, "r");
+        // Judge the file actually opened (a symlink swapped after the check points elsewhere).
+        const opened = await openedPath(handle, abs);
+        const still = checkReadable(permissions, opened);
+        if (!still.ok) return { output: `cannot read \`${abs}\`: ${still.reason}`, success: false };
+        const stat = await handle.stat();
         if (!stat.isFile()) return { output: `image path \`${abs}\` is not a file`, success: false };
         if (stat.size > MAX_IMAGE_BYTES) {
           return {
@@ -91,10 +111,12 @@ export function viewImageHandler(): ToolHandler {
             success: false,
           };
         }
-        bytes = await fs.readFile(abs);
+        bytes = await handle.readFile();
       } catch (err) {
         const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
         return { output: `unable to locate image at \`${abs}\`: ${reason}`, success: false };
+      } finally {
+        await handle?.close();
       }
       const sniffed = sniffImage(bytes);
       if (sniffed.kind === "not_an_image") {

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { rejectRestrictedReadAccess } from "../permissions.js";
 import { AbsolutePathBuf, named } from "./common.js";
 
 /**
@@ -35,9 +36,10 @@ export type SandboxMode = z.infer<typeof SandboxMode>;
 export const NetworkAccess = named("NetworkAccess", z.enum(["restricted", "enabled"]));
 export type NetworkAccess = z.infer<typeof NetworkAccess>;
 
+/** The legacy `access` / `readOnlyAccess` fields: `fullAccess` is dropped, `restricted` rejected (never widened). */
 export const SandboxPolicy = named(
   "SandboxPolicy",
-  z.discriminatedUnion("type", [
+  rejectRestrictedReadAccess(z.discriminatedUnion("type", [
     z.object({ type: z.literal("dangerFullAccess") }),
     z.object({ type: z.literal("readOnly"), networkAccess: z.boolean().default(false) }),
     z.object({ type: z.literal("externalSandbox"), networkAccess: NetworkAccess.default("restricted") }),
@@ -48,7 +50,7 @@ export const SandboxPolicy = named(
       excludeTmpdirEnvVar: z.boolean().default(false),
       excludeSlashTmp: z.boolean().default(false),
     }),
-  ]),
+  ])),
 );
 export type SandboxPolicy = z.infer<typeof SandboxPolicy>;
 
