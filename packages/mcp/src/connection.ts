@@ -223,19 +223,20 @@ export class McpConnection {
   }
 
   /**
-   * Calls a tool. Never throws: transport failures, timeouts and crashes come back as an error
-   * result (`isError: true`, one text block) the model can read.
+   * Calls a tool. Never throws: the server's own answer (including `isError: true` results) is
+   * `{ok: true}`; transport failures, timeouts, cancellations and crashes are `{ok: false, error}`
+   * with one readable line.
    */
-  async callTool(tool: string, args: Record<string, unknown> | undefined, options: CallOptions = {}): Promise<CallToolResult> {
+  async callTool(tool: string, args: Record<string, unknown> | undefined, options: CallOptions = {}): Promise<CallOutcome> {
     if (!this.#tools.some((t) => t.name === tool) && this.#client) {
-      return errorResult(`tool ${tool} is not offered by MCP server ${this.name}`);
+      return { ok: false, error: `tool ${tool} is not offered by MCP server ${this.name}` };
     }
     const timeoutMs = options.timeoutMs ?? this.config.toolTimeoutMs;
     let client: Client;
     try {
       client = await this.#live();
     } catch (error) {
-      return errorResult(errorText(error));
+      return { ok: false, error: errorText(error) };
     }
     try {
       const result = await client.callTool(
@@ -247,9 +248,9 @@ export class McpConnection {
           ...(options.onProgress ? { onprogress: options.onProgress } : {}),
         },
       );
-      return result as CallToolResult;
+      return { ok: true, result: result as CallToolResult };
     } catch (error) {
-      return errorResult(this.#callError(tool, error, timeoutMs, options.signal));
+      return { ok: false, error: this.#callError(tool, error, timeoutMs, options.signal) };
     }
   }
 
@@ -292,6 +293,5 @@ export class McpConnection {
   }
 }
 
-export function errorResult(message: string): CallToolResult {
-  return { content: [{ type: "text", text: message }], isError: true };
-}
+/** A tool call's outcome: the server's result, or why there is none. */
+export type CallOutcome = { ok: true; result: CallToolResult } | { ok: false; error: string };

@@ -12,11 +12,11 @@ export {
 } from "./config.js";
 export {
   type CallOptions,
+  type CallOutcome,
   CLIENT_INFO,
   type ConnectionOptions,
   type ElicitationHandler,
   type ElicitationParams,
-  errorResult,
   McpConnection,
   type ServerStatus,
   type StartupState,

@@ -1,7 +1,8 @@
 import { type McpHttpTestServer, mcpStdioTestServer, startMcpHttpTestServer, TEST_PNG_BASE64 } from "@codex-ts/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type McpServerConfig, parseMcpServers } from "./config.js";
-import type { ElicitationHandler } from "./connection.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallOutcome, ElicitationHandler } from "./connection.js";
 import { McpConnectionManager } from "./manager.js";
 
 function configs(raw: Record<string, unknown>): McpServerConfig[] {
@@ -10,8 +11,22 @@ function configs(raw: Record<string, unknown>): McpServerConfig[] {
   return parsed.value;
 }
 
-const text = (result: { content: unknown[] }) =>
-  result.content.map((c) => ((c as { type: string }).type === "text" ? (c as { text: string }).text : "")).join("");
+/** The server's result of a call that reached it. */
+function ok(outcome: CallOutcome): CallToolResult {
+  if (!outcome.ok) throw new Error(`expected a result, got: ${outcome.error}`);
+  return outcome.result;
+}
+
+/** Why a call got no result. */
+function failure(outcome: CallOutcome): string {
+  if (outcome.ok) throw new Error(`expected a failure, got ${JSON.stringify(outcome.result)}`);
+  return outcome.error;
+}
+
+const text = (outcome: CallOutcome) =>
+  ok(outcome)
+    .content.map((c) => (c.type === "text" ? c.text : ""))
+    .join("");
 
 describe("McpConnectionManager over stdio", () => {
   let manager: McpConnectionManager;
@@ -62,9 +77,9 @@ describe("McpConnectionManager over stdio", () => {
 
   it("calls tools: text, structured content, image, error", async () => {
     expect(text(await manager.callTool("probe", "echo", { text: "hi" }))).toBe("echo: hi");
-    const lookup = await manager.callTool("probe", "lookup", { key: "abc" });
+    const lookup = ok(await manager.callTool("probe", "lookup", { key: "abc" }));
     expect(lookup.structuredContent).toEqual({ key: "abc", value: 3 });
-    const picture = await manager.callTool("probe", "picture", {});
+    const picture = ok(await manager.callTool("probe", "picture", {}));
     expect(picture.content[1]).toEqual({
       type: "image",
       data: TEST_PNG_BASE64,
@@ -72,7 +87,7 @@ describe("McpConnectionManager over stdio", () => {
       _meta: { "codex/imageDetail": "original" },
     });
     const fail = await manager.callTool("probe", "fail", {});
-    expect(fail.isError).toBe(true);
+    expect(ok(fail).isError).toBe(true);
     expect(text(fail)).toBe("the lookup service is down");
   });
 
@@ -81,8 +96,7 @@ describe("McpConnectionManager over stdio", () => {
     const started = Date.now();
     const result = await manager.callTool("probe", "slow", { ms: 5000 }, { onProgress: (p) => progress.push(p.message ?? "") });
     expect(Date.now() - started).toBeLessThan(3000);
-    expect(result.isError).toBe(true);
-    expect(text(result)).toBe("tool call probe/slow timed out after 1 s (tool_timeout_sec)");
+    expect(failure(result)).toBe("tool call probe/slow timed out after 1 s (tool_timeout_sec)");
     expect(progress).toEqual(["started sleeping"]);
   });
 
@@ -90,15 +104,13 @@ describe("McpConnectionManager over stdio", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const result = await manager.callTool("probe", "slow", { ms: 5000 }, { signal: controller.signal, timeoutMs: 10_000 });
-    expect(text(result)).toBe("tool call probe/slow was cancelled");
+    expect(failure(result)).toBe("tool call probe/slow was cancelled");
   });
 
   it("errors for unknown servers and tools, and for calls to a server that failed to start", async () => {
-    expect(text(await manager.callTool("nope", "echo", {}))).toBe("unknown MCP server: nope");
-    expect(text(await manager.callTool("probe", "headers", {}))).toBe("tool headers is not offered by MCP server probe");
-    const broken = await manager.callTool("broken", "echo", {});
-    expect(broken.isError).toBe(true);
-    expect(text(broken)).toMatch(/^MCP server broken failed to start: /);
+    expect(failure(await manager.callTool("nope", "echo", {}))).toBe("unknown MCP server: nope");
+    expect(failure(await manager.callTool("probe", "headers", {}))).toBe("tool headers is not offered by MCP server probe");
+    expect(failure(await manager.callTool("broken", "echo", {}))).toMatch(/^MCP server broken failed to start: /);
   });
 
   it("answers elicitations through the callback: accept, decline, cancel", async () => {
@@ -123,11 +135,8 @@ describe("McpConnectionManager over stdio", () => {
 
   it("fails the call when the server crashes, and reconnects (a new process) on the next use", async () => {
     const before = text(await manager.callTool("probe", "pid", {}));
-    const crash = await manager.callTool("probe", "crash", {});
-    expect(crash.isError).toBe(true);
-    expect(text(crash)).toMatch(/^MCP server probe closed the connection during crash: /);
+    expect(failure(await manager.callTool("probe", "crash", {}))).toMatch(/^MCP server probe closed the connection during crash: /);
     const after = await manager.callTool("probe", "pid", {});
-    expect(after.isError).toBeFalsy();
     expect(text(after)).toMatch(/^\d+$/);
     expect(text(after)).not.toBe(before);
   });

@@ -1,7 +1,6 @@
 // All MCP servers of one session: started together, each with its own status; a server that fails
 // to start is left out of the tools (unless `required`, which fails the start-up as a whole).
 import type {
-  CallToolResult,
   ListResourcesResult,
   ListResourceTemplatesResult,
   ReadResourceResult,
@@ -10,7 +9,7 @@ import type {
   Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerConfig } from "./config.js";
-import { type CallOptions, type ConnectionOptions, McpConnection, type ServerStatus, errorResult } from "./connection.js";
+import { type CallOptions, type CallOutcome, type ConnectionOptions, McpConnection, type ServerStatus } from "./connection.js";
 
 export interface ManagerOptions extends ConnectionOptions {
   /** Every start-up state change (starting → ready | failed | cancelled). */
@@ -98,10 +97,10 @@ export class McpConnectionManager {
     return this.#connections.get(server)?.tools.find((t) => t.name === name);
   }
 
-  /** Calls a tool; unknown servers, timeouts and crashes are error results, never exceptions. */
-  async callTool(server: string, tool: string, args: Record<string, unknown> | undefined, options: CallOptions = {}): Promise<CallToolResult> {
+  /** Calls a tool; unknown servers, timeouts and crashes are `{ok: false, error}`, never exceptions. */
+  async callTool(server: string, tool: string, args: Record<string, unknown> | undefined, options: CallOptions = {}): Promise<CallOutcome> {
     const connection = this.#connections.get(server);
-    if (!connection) return errorResult(`unknown MCP server: ${server}`);
+    if (!connection) return { ok: false, error: `unknown MCP server: ${server}` };
     return connection.callTool(tool, args, options);
   }
 
