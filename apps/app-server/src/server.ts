@@ -1,5 +1,4 @@
 import os from "node:os";
-import type { Readable, Writable } from "node:stream";
 import { prewarmCore } from "@codex-ts/core";
 import {
   describeZodError,
@@ -11,6 +10,7 @@ import {
 } from "@codex-ts/protocol";
 import type { z } from "zod";
 import { prepareForPersistence, reconstructThread, shouldPersistRolloutItem } from "@codex-ts/rollout";
+import type { Channel } from "./channel.js";
 import { invalidParams, invalidRequest, methodNotFound } from "./errors.js";
 import type { Logger } from "./log.js";
 import { itemEventToV2 } from "./mapping.js";
@@ -20,7 +20,9 @@ import { InitializeParams } from "./wire.js";
 export const SERVER_NAME = "codex_ts_app_server";
 
 let prewarmStarted = false;
-export const SERVER_VERSION = "0.0.0";
+// The Codex release whose protocol this server implements: clients gate features on it (>= 0.153).
+// The CLI reports the same (apps/cli/src/version.ts; its tests check both agree).
+export const SERVER_VERSION = "0.169.0";
 
 /** Per-request context a method handler receives. */
 export interface MethodContext {
@@ -55,8 +57,8 @@ export interface ClientState {
 }
 
 export interface AppServerConnectionOptions {
-  input: Readable;
-  output: Writable;
+  /** How messages travel (stdio lines, WebSocket frames, an in-process pair). */
+  channel: Channel;
   log: Logger;
   codexHome: string;
   methods: ReadonlyMap<string, MethodSpec>;
@@ -86,8 +88,7 @@ export class AppServerConnection {
     this.#log = options.log;
     this.codexHome = options.codexHome;
     this.#rpc = new JsonRpcConnection(
-      options.input,
-      options.output,
+      options.channel,
       {
         onRequest: (request) => this.#onRequest(request),
         onNotification: (notification) => this.#onNotification(notification),
@@ -110,7 +111,7 @@ export class AppServerConnection {
     return this.#client?.experimentalApi ?? false;
   }
 
-  /** Resolves once stdin hits EOF. */
+  /** Resolves once the client disconnected. */
   get closed(): Promise<void> {
     return this.#rpc.closed;
   }
@@ -132,8 +133,14 @@ export class AppServerConnection {
     this.#rpc.sendNotification(method, params);
   }
 
-  request(method: string, params: unknown): { id: string | number; outcome: Promise<ServerRequestOutcome> } {
-    return this.#rpc.sendRequest(method, params);
+  /** A server request; `id` given when the same request goes to several connections. */
+  request(method: string, params: unknown, id?: string | number): { id: string | number; outcome: Promise<ServerRequestOutcome> } {
+    return this.#rpc.sendRequest(method, params, id);
+  }
+
+  /** Disconnects this client from our side. */
+  close(): void {
+    this.#rpc.close();
   }
 
   cancelRequest(id: string | number): void {

@@ -35,7 +35,8 @@ import { type PermissionsSelection, permissionProfilesTable, sandboxPolicyForPer
 import { LiveThread, type ThreadOutlet } from "./thread.js";
 import type { DynamicToolSpec, ThreadForkParams, ThreadResumeParams, ThreadStartParams } from "./wire.js";
 
-export const CLI_VERSION = "0.0.0";
+/** Reported as a thread's `cliVersion`: the Codex release this server implements (as SERVER_VERSION). */
+export const CLI_VERSION = "0.169.0";
 
 /** Codex lists only these source kinds unless `thread/list` asks for others. */
 export const INTERACTIVE_SOURCE_KINDS = ["cli", "vscode"] as const;
@@ -379,8 +380,8 @@ export class ThreadManager {
     const threadId = params.path ? this.#idFromPath(params.path) : params.threadId;
     const existing = this.threads.get(threadId);
     if (existing) {
+      // The requesting connection subscribes once the response is ready (methods/threads.ts).
       if (!existing.subscribed) await this.watchSkills(existing.id, existing.session.settings().cwd);
-      existing.subscribed = true;
       return { response: this.#sessionResponse(existing, !params.excludeTurns), thread: existing };
     }
     const { stored, lines } = await this.#loadLines(threadId);

@@ -34,6 +34,16 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     disable: stringList(rootValues, "disable"),
   };
 
+  // Commands implemented by a package parse their own arguments; their help comes from the table
+  // here so every `codex-ts <sub> --help` has one layout.
+  if (DELEGATED.has(command.name)) {
+    const helpFor = delegatedHelp(command, rest);
+    if (helpFor) {
+      io.stdout.write(renderHelp(helpFor));
+      return EXIT_OK;
+    }
+  }
+
   switch (command.name) {
     case "completion":
       return runCompletion(command, rest, io);
@@ -60,6 +70,17 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     default:
       return usageError(io, `unrecognized subcommand '${command.name}'`);
   }
+}
+
+const DELEGATED = new Set(["execpolicy", "sandbox", "network-proxy"]);
+
+/** The spec whose help `argv` asks for (`-h`/`--help` before any `--`), else undefined. */
+function delegatedHelp(spec: CommandSpec, argv: readonly string[]): CommandSpec | undefined {
+  const end = argv.indexOf("--");
+  const head = end === -1 ? argv : argv.slice(0, end);
+  if (!head.some((t) => t === "-h" || t === "--help")) return undefined;
+  const sub = head[0] !== undefined ? findSubcommand(spec, head[0]) : undefined;
+  return sub ?? spec;
 }
 
 export interface GlobalOverrides {

@@ -3,6 +3,7 @@ import { format } from "node:util";
 import { runAppServer } from "@codex-ts/app-server";
 import { generateJsonSchemaBundle, generateTsBindings } from "@codex-ts/protocol";
 import type { GlobalOverrides } from "../cli.js";
+import { resolveCodexHome } from "../home.js";
 import { type CliIO, EXIT_OK, failure, usageError } from "../io.js";
 import { parseCommandArgs, stringValue } from "../parse.js";
 import { APP_SERVER, findSubcommand, renderHelp } from "../spec.js";
@@ -31,6 +32,8 @@ export async function runAppServerCommand(argv: readonly string[], io: CliIO, _g
     return EXIT_OK;
   }
   if (parsed.positionals.length > 0) return usageError(io, `unrecognized subcommand '${parsed.positionals[0]}'`, "codex-ts app-server");
+  const home = resolveCodexHome(io.env);
+  if (!home.ok) return failure(io, home.error);
   // stdout carries protocol lines only: anything a dependency logs goes to stderr while we serve.
   const saved = { log: console.log, info: console.info, debug: console.debug };
   const toStderr = (...args: unknown[]) => {
@@ -38,7 +41,7 @@ export async function runAppServerCommand(argv: readonly string[], io: CliIO, _g
   };
   console.log = console.info = console.debug = toStderr;
   try {
-    return await runAppServer({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, env: io.env });
+    return await runAppServer({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, env: io.env, codexHome: home.path });
   } finally {
     Object.assign(console, saved);
   }

@@ -1,15 +1,16 @@
 import type { GlobalOverrides } from "../cli.js";
 import { type CliIO, EXIT_OK, failure, usageError } from "../io.js";
 import { parseCommandArgs } from "../parse.js";
-import { EXEC, renderHelp } from "../spec.js";
+import { EXEC, EXEC_RESUME, renderHelp } from "../spec.js";
 import { loadExecRun } from "./load.js";
 import { buildExecRequest, insideGitRepo } from "./request.js";
 
 export async function runExecCommand(argv: readonly string[], io: CliIO, globals: GlobalOverrides): Promise<number> {
-  const parsed = parseCommandArgs(EXEC, argv);
+  // The resume spec is exec's plus --last/--all: parse once with it; request.ts refuses those two without `resume`.
+  const parsed = parseCommandArgs(EXEC_RESUME, argv);
   if (!parsed.ok) return usageError(io, parsed.error, "codex-ts exec");
   if (parsed.values.help) {
-    io.stdout.write(renderHelp(parsed.positionals[0] === "resume" ? EXEC.subcommands![0]! : EXEC));
+    io.stdout.write(renderHelp(parsed.positionals[0] === "resume" ? EXEC_RESUME : EXEC));
     return EXIT_OK;
   }
   const built = await buildExecRequest(parsed.values, [...parsed.positionals, ...parsed.afterDoubleDash], io, globals);

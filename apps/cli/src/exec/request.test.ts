@@ -5,7 +5,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { CliIO } from "../io.js";
 import { parseCommandArgs } from "../parse.js";
-import { EXEC } from "../spec.js";
+import { EXEC_RESUME as EXEC } from "../spec.js";
 import { buildExecRequest } from "./request.js";
 
 function io(stdin?: string, cwd = "/tmp"): CliIO {

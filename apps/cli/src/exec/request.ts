@@ -25,6 +25,8 @@ export interface ExecRequest {
   ignoreRules: boolean;
   bypassApprovalsAndSandbox: boolean;
   bypassHookTrust: boolean;
+  /** Unknown config keys are errors, not warnings. */
+  strictConfig: boolean;
   threadSource?: string;
   color: "always" | "never" | "auto";
 }
@@ -117,6 +119,7 @@ export async function buildExecRequest(
     ignoreRules: values["ignore-rules"] === true,
     bypassApprovalsAndSandbox: values["dangerously-bypass-approvals-and-sandbox"] === true,
     bypassHookTrust: values["dangerously-bypass-hook-trust"] === true,
+    strictConfig: values["strict-config"] === true,
     color: (stringValue(values, "color") as ExecRequest["color"] | undefined) ?? "auto",
   };
   const model = stringValue(values, "model");
@@ -124,7 +127,11 @@ export async function buildExecRequest(
   const profile = stringValue(values, "profile");
   if (profile) request.profile = profile;
   const sandbox = stringValue(values, "sandbox");
+  if (sandbox && values["full-auto"] === true && sandbox !== "workspace-write") {
+    return { ok: false, usage: true, error: `--full-auto (workspace-write) conflicts with --sandbox ${sandbox}` };
+  }
   if (sandbox) request.sandbox = sandbox as ExecRequest["sandbox"];
+  else if (values["full-auto"] === true) request.sandbox = "workspace-write";
   if (outputSchema !== undefined) request.outputSchema = outputSchema;
   const last = stringValue(values, "output-last-message");
   if (last) request.outputLastMessage = path.resolve(io.cwd, last);

@@ -1,7 +1,6 @@
 import { writeFileSync } from "node:fs";
 import {
   createSession,
-  defaultCodexHome,
   hookEngineFromConfig,
   loadConfig,
   loadSessionExecPolicy,
@@ -12,6 +11,7 @@ import {
 } from "@codex-ts/core";
 import type { ResponseItem, UserInput } from "@codex-ts/protocol";
 import { readRollout, reconstructHistory, RolloutWriter, newThreadId } from "@codex-ts/rollout";
+import { resolveCodexHome } from "../home.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK, failure, usageError } from "../io.js";
 import { VERSION } from "../version.js";
 import { HumanRenderer } from "./human.js";
@@ -22,7 +22,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Runs one `exec` turn (new or resumed thread) and returns the exit code. */
 export async function runExec(request: ExecRequest, io: CliIO): Promise<number> {
-  const codexHome = io.env.CODEX_HOME || defaultCodexHome(io.env);
+  const home = resolveCodexHome(io.env);
+  if (!home.ok) return failure(io, home.error);
+  const codexHome = home.path;
 
   for (const override of request.configOverrides) {
     const parsed = parseOverride(override);
@@ -35,7 +37,7 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   if (request.bypassApprovalsAndSandbox) overrides.push('approval_policy="never"', 'sandbox_mode="danger-full-access"');
   if (request.addDirs.length) overrides.push(`sandbox_workspace_write.writable_roots=${JSON.stringify(request.addDirs)}`);
 
-  const loaded = loadConfig({ codexHome, overrides, cwd: request.cwd, env: io.env, ...(request.profile ? { profile: request.profile } : {}) });
+  const loaded = loadConfig({ codexHome, overrides, cwd: request.cwd, env: io.env, strict: request.strictConfig, ...(request.profile ? { profile: request.profile } : {}) });
   for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
   if (!loaded.ok) return failure(io, loaded.error);
   const config = loaded.config;
@@ -51,9 +53,11 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   let initialHistory: ResponseItem[] | undefined;
   let writer: RolloutWriter | null = null;
   let threadId: string;
-  if (request.resume) {
-    const found = await findRollout(codexHome, request.resume, request.cwd);
-    if (!found.ok) return failure(io, found.error);
+  const found = request.resume ? await findRollout(codexHome, request.resume, request.cwd) : null;
+  if (found && !found.ok) return failure(io, found.error);
+  // As real Codex: `resume --last` with no earlier session, or a thread name nobody has, starts a
+  // new session instead of failing.
+  if (found?.ok && found.path !== null) {
     const contents = await readRollout(found.path);
     if (!contents.ok) return failure(io, contents.error.message);
     initialHistory = reconstructHistory(contents.value.lines);
@@ -179,7 +183,8 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   return succeeded ? EXIT_OK : EXIT_FAILURE;
 }
 
-type Found = { ok: true; path: string; threadId: string } | { ok: false; error: string };
+/** `path: null` means nothing to resume: start a new session. */
+type Found = { ok: true; path: string; threadId: string } | { ok: true; path: null } | { ok: false; error: string };
 
 async function findRollout(codexHome: string, resume: NonNullable<ExecRequest["resume"]>, cwd: string): Promise<Found> {
   // Loaded only to resume: a new thread never touches the sqlite index.
@@ -197,11 +202,13 @@ async function findRollout(codexHome: string, resume: NonNullable<ExecRequest["r
       const byName = await store.list({ searchTerm: resume.id, limit: 50, sortKey: "updated_at" });
       const match = byName.ok ? byName.value.data.find((t) => t.name === resume.id && t.path) : undefined;
       if (match?.path) return { ok: true, path: match.path, threadId: match.id };
-      return { ok: false, error: `no session found with id or name '${resume.id}'` };
+      // A UUID names one session, so a missing one is an error; an unknown name starts afresh.
+      if (UUID.test(resume.id)) return { ok: false, error: `no session found with id or name '${resume.id}'` };
+      return { ok: true, path: null };
     }
     const page = await store.list({ limit: 1, sortKey: "updated_at", sortDirection: "desc", ...(resume.all ? {} : { cwd }) });
     const newest = page.ok ? page.value.data[0] : undefined;
-    if (!newest?.path) return { ok: false, error: resume.all ? "no recorded session to resume" : `no recorded session for ${cwd} (use --all to search everywhere)` };
+    if (!newest?.path) return { ok: true, path: null };
     return { ok: true, path: newest.path, threadId: newest.id };
   } finally {
     await store.close();
