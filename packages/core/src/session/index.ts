@@ -1,17 +1,21 @@
 export {
   createSession,
+  type Session,
+  type StartTurnResult,
+  type ToolProviderSource,
+  type TurnStart,
+} from "./session.js";
+export {
   DEFAULT_MAX_STOP_HOOK_CONTINUATIONS,
   hookEngineFromConfig,
-  knownContextWindow,
-  rolloutRecorder,
   sessionOptionsFromConfig,
-  SUMMARIZATION_PROMPT,
-  SUMMARY_PREFIX,
-  type Session,
   type SessionNetworkProxyOptions,
   type SessionOptions,
-  type SessionRecorder,
-} from "./session.js";
+} from "./options.js";
+export { rolloutRecorder, type SessionRecorder } from "./recorder.js";
+export { knownContextWindow } from "./state.js";
+export { SUMMARIZATION_PROMPT, SUMMARY_PREFIX } from "../tasks/compact.js";
+export { type ChildSessionOptions, PARENT_THREAD_HEADER, type SessionSpawner } from "./children.js";
 export { EventHub, type ModelRerouteEventMsg, type SessionEvent, type SessionEventMsg } from "./events.js";
 export {
   DEFAULT_BASE_INSTRUCTIONS,
@@ -26,5 +30,9 @@ export {
   type EnvironmentContext,
 } from "./context.js";
 export { applyShellEnvironmentPolicy, CORE_ENV_VARS, DEFAULT_ENV_EXCLUDES } from "./env.js";
-export { loadSessionExecPolicy, type SessionExecPolicy, type SessionExecPolicyOptions } from "./exec-policy.js";
+export {
+  loadSessionExecPolicy,
+  type SessionExecPolicy,
+  type SessionExecPolicyOptions,
+} from "./exec-policy.js";
 export { type PrewarmOptions, type PrewarmReport, prewarmCore } from "./prewarm.js";

@@ -1,7 +1,14 @@
 // The tools of @codex-ts/core: seam types, the per-turn registry, and each tool.
 
 export * from "./types.js";
-export { buildToolRegistry, dispatchToolCall, webSearchSpec } from "./registry.js";
+export {
+  buildToolRegistry,
+  dispatchToolCall,
+  webSearchSpec,
+  type ToolCallHooks,
+  type ToolProvider,
+  type ToolProviderTurn,
+} from "./registry.js";
 export { parseArguments, type ParsedArgs } from "./args.js";
 
 // Output truncation shared by every tool.

@@ -36,6 +36,8 @@ export type ToolPayload =
 export interface ToolCall {
   callId: string;
   name: string;
+  /** The namespace of a namespaced tool (`function_call.namespace`, e.g. `mcp__server`). */
+  namespace?: string;
   payload: ToolPayload;
 }
 
@@ -92,7 +94,15 @@ export interface WebSearchToolSpec {
   external_web_access?: boolean;
 }
 
-export type ToolSpec = FunctionToolSpec | FreeformToolSpec | WebSearchToolSpec;
+/** Tools grouped under one name (MCP servers, `multi_agent_v1`); calls carry `namespace` + `name`. */
+export interface NamespaceToolSpec {
+  type: "namespace";
+  name: string;
+  description?: string;
+  tools: FunctionToolSpec[];
+}
+
+export type ToolSpec = FunctionToolSpec | FreeformToolSpec | WebSearchToolSpec | NamespaceToolSpec;
 
 /** The name the model calls a spec by (web_search has no name field on the wire). */
 export function toolSpecName(spec: ToolSpec): string {
@@ -372,6 +382,8 @@ export interface UserInputResponse {
 
 export interface ToolHandler {
   spec: ToolSpec;
+  /** Set for a namespaced tool: `spec` (a function spec) is listed inside this namespace. */
+  namespace?: string;
   handle(call: ToolCall, ctx: ToolContext): Promise<ToolResult>;
 }
 
@@ -405,5 +417,5 @@ export interface ToolRegistry {
   /** The Responses `tools` array entries, in order. */
   specs: ToolSpec[];
   /** Look up a handler; web_search calls have no handler (the provider runs them). */
-  get(name: string): ToolHandler | undefined;
+  get(name: string, namespace?: string): ToolHandler | undefined;
 }

@@ -1,0 +1,103 @@
+// Child sessions (the sub-agent seam): a session starts children that share its session id,
+// inherit its settings and services, and are interrupted and shut down with it.
+import type { SessionOptions } from "./options.js";
+import type { Session } from "./session.js";
+import type { SessionState } from "./state.js";
+
+/** The header that tells the model server which thread spawned this one. */
+export const PARENT_THREAD_HEADER = "x-codex-parent-thread-id";
+
+/** What the caller sets for one child; everything else is inherited (see `ChildSessions.spawn`). */
+export type ChildSessionOptions = Partial<SessionOptions> & {
+  /** The sub-agent identity: SubagentStart / SubagentStop hooks instead of SessionStart / Stop. */
+  subagent: NonNullable<SessionOptions["subagent"]>;
+};
+
+/**
+ * `session.children`: start a child session and keep track of it. Used by the sub-agent tools;
+ * the app-server never needs to know how a child was made.
+ */
+export interface SessionSpawner {
+  /** Start a child now. It runs until it is shut down (by the caller, or with its parent). */
+  spawn(options: ChildSessionOptions): Session;
+  /** Open children, in spawn order. */
+  list(): Session[];
+  get(threadId: string): Session | undefined;
+  /** Listen to every child spawned from now on. Returns an unsubscribe function. */
+  onSpawn(listener: (child: Session, options: ChildSessionOptions) => void): () => void;
+}
+
+export class ChildSessions implements SessionSpawner {
+  private readonly open = new Map<string, Session>();
+  private readonly listeners = new Set<(child: Session, options: ChildSessionOptions) => void>();
+
+  constructor(
+    private readonly parent: SessionState,
+    private readonly create: (options: SessionOptions) => Session,
+  ) {}
+
+  /**
+   * The child gets the parent's options (provider, env, runner, hooks, handlers, tool providers…)
+   * with the parent's *current* model, cwd, approval and sandbox policy, the parent's session id,
+   * and the parent-thread header; never its thread id, history, recorder, event sink or
+   * SessionStart source. `options` override the rest.
+   */
+  spawn(options: ChildSessionOptions): Session {
+    const p = this.parent.options;
+    const settings = this.parent.settingsState;
+    const {
+      threadId: _threadId,
+      initialHistory: _history,
+      recorder: _recorder,
+      onEvent: _onEvent,
+      sessionStartSource: _source,
+      transcriptPath: _transcript,
+      ...inherited
+    } = p;
+    const childOptions: SessionOptions = {
+      ...inherited,
+      model: settings.model,
+      provider: settings.provider,
+      providerId: settings.providerId,
+      cwd: settings.cwd,
+      workspaceRoots: settings.workspaceRoots,
+      approvalPolicy: settings.approvalPolicy,
+      sandboxPolicy: settings.sandboxPolicy,
+      sessionId: this.parent.sessionId,
+      headers: { ...(p.headers ?? {}), [PARENT_THREAD_HEADER]: this.parent.threadId },
+      ...options,
+    };
+    const child = this.create(childOptions);
+    this.open.set(child.threadId, child);
+    // A child that shut down (by itself or by its owner) is no longer open.
+    child.subscribe((event) => {
+      if (event.msg.type === "shutdown_complete") this.open.delete(child.threadId);
+    });
+    for (const listener of [...this.listeners]) listener(child, options);
+    return child;
+  }
+
+  list(): Session[] {
+    return [...this.open.values()];
+  }
+
+  get(threadId: string): Session | undefined {
+    return this.open.get(threadId);
+  }
+
+  onSpawn(listener: (child: Session, options: ChildSessionOptions) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The parent was interrupted: so is every running child. */
+  interruptAll(): void {
+    for (const child of this.open.values()) if (child.isBusy()) child.submit({ type: "interrupt" });
+  }
+
+  /** The parent shuts down: so does every child (no orphan processes). */
+  async shutdownAll(): Promise<void> {
+    await Promise.all([...this.open.values()].map((child) => child.shutdown()));
+    this.open.clear();
+  }
+}

@@ -1,0 +1,224 @@
+// What a session is made of: its options, and how a loaded Config becomes them.
+import { defaultRulesPath } from "@codex-ts/execpolicy";
+import { HookEngine, type SessionStartSource, standardLayers } from "@codex-ts/hooks";
+import type { LookupFn, NetworkPolicySpec } from "@codex-ts/network-proxy";
+import type {
+  AskForApproval,
+  CollaborationMode,
+  CoreSandboxPolicyInput,
+  ResponseItem,
+} from "@codex-ts/protocol";
+import { SkillsCache } from "@codex-ts/skills-watcher";
+import { type Env, type ModelProviderInfo, readStoredApiKey } from "../client/provider.js";
+import type { Config } from "../config/load.js";
+import type { ShellEnvironmentPolicy } from "../config/schema.js";
+import type {
+  ApprovalRequest,
+  CommandRunner,
+  DynamicToolRequest,
+  DynamicToolResponse,
+  DynamicToolSpec,
+  PermissionsGrant,
+  PermissionsRequest,
+  ReviewDecision,
+  ToolContext,
+  ToolRegistryOptions,
+  UserInputRequest,
+  UserInputResponse,
+} from "../tools/index.js";
+import type { SessionEvent } from "./events.js";
+import type { SessionRecorder } from "./recorder.js";
+import type { ToolProviderSource } from "./session.js";
+
+export interface SessionOptions {
+  cwd: string;
+  model: string;
+  provider: ModelProviderInfo;
+  providerId?: string;
+  /** Other providers a ThreadSettings override may switch to. */
+  providers?: Record<string, ModelProviderInfo>;
+  approvalPolicy?: AskForApproval;
+  /**
+   * The protocol's `CoreSandboxPolicy` (`{ type: "workspace-write", writable_roots?, network_access?, … }`;
+   * fields with defaults may be left out). Default `{ type: "read-only" }`. An invalid policy is an
+   * `error` event and the session stays read-only.
+   */
+  sandboxPolicy?: CoreSandboxPolicyInput;
+  baseInstructions?: string;
+  developerInstructions?: string;
+  /** Instructions of a model (appended as a developer message on a model switch). */
+  modelInstructions?: (model: string) => string | undefined;
+  reasoningEffort?: string;
+  reasoningSummary?: "auto" | "concise" | "detailed" | "none";
+  collaborationMode?: CollaborationMode;
+  modelContextWindow?: number;
+  /** Compact automatically once a response's total tokens reach this. Default 90% of the window. */
+  autoCompactTokenLimit?: number;
+  projectDocMaxBytes?: number;
+  projectDocFallbackFilenames?: string[];
+  workspaceRoots?: string[];
+  /** Environment of the session (API keys, $SHELL, and the base of commands' environment). */
+  env?: Env;
+  /** Which variables commands get (config `shell_environment_policy`). */
+  shellEnvironmentPolicy?: ShellEnvironmentPolicy;
+  threadId?: string;
+  /** Shared by a root thread and its subagents; defaults to the thread id. */
+  sessionId?: string;
+  /** Resume: the conversation so far. */
+  initialHistory?: ResponseItem[];
+  tools?: Omit<ToolRegistryOptions, "planMode" | "dynamicTools">;
+  dynamicTools?: DynamicToolSpec[];
+  /**
+   * Tool providers (the one seam other features plug tools into: MCP namespace tools, sub-agent,
+   * goal tools…). Each turn asks every provider for its handlers; they join the built-in tools in
+   * the turn's registry (after them, in provider order) and go through the same dispatch, hooks
+   * included. See `ToolProvider`; a factory gets the session (to spawn children, start turns…).
+   */
+  toolProviders?: ToolProviderSource[];
+  /** Approval seam. Without it, approval requests are emitted as events and answered by ops. */
+  approvalHandler?: (request: ApprovalRequest) => Promise<ReviewDecision>;
+  dynamicToolHandler?: (request: DynamicToolRequest) => Promise<DynamicToolResponse>;
+  userInputHandler?: (request: UserInputRequest) => Promise<UserInputResponse>;
+  /**
+   * Permissions seam (request_permissions and inline `with_additional_permissions`). Without it,
+   * requests are `request_permissions` events answered by `request_permissions_response` ops.
+   */
+  permissionsHandler?: (request: PermissionsRequest) => Promise<PermissionsGrant>;
+  /** Command rules (@codex-ts/execpolicy) consulted before running commands. */
+  execPolicy?: ToolContext["execPolicy"];
+  /** Called when the user accepts a proposed execpolicy prefix rule (persist it). */
+  onExecpolicyAmendment?: (prefix: string[]) => void | Promise<void>;
+  /** Command runner seam (sandboxing fills it). Default: local runner, danger-full-access only. */
+  runner?: CommandRunner;
+  onEvent?: (event: SessionEvent) => void;
+  recorder?: SessionRecorder;
+  /** Overrides of the provider's retry counts; `baseDelayMs` scales backoff (tests use small values). */
+  retry?: { requestMaxRetries?: number; streamMaxRetries?: number; baseDelayMs?: number };
+  /** Extra HTTP headers on model requests. */
+  headers?: Record<string, string>;
+  /** API key stored by a login (auth.json); environment keys win. */
+  storedApiKey?: string;
+  fetch?: typeof fetch;
+  /** Lifecycle hooks (@codex-ts/hooks). Absent or null: no hooks run. */
+  hooks?: HookEngine | null;
+  /** SessionStart's `source` (default `resume` with `initialHistory`, else `startup`). */
+  sessionStartSource?: SessionStartSource;
+  /**
+   * Set for a thread-spawned subagent: SubagentStart / SubagentStop run instead of SessionStart /
+   * Stop.
+   */
+  subagent?: { agentId: string; agentType: string; transcriptPath?: string | null };
+  /** The rollout path hooks get as `transcript_path`. */
+  transcriptPath?: string | null;
+  /**
+   * Skills (@codex-ts/skills-watcher): the cache the session reads its cwd's skills from. Pass the
+   * app-server's shared cache so its watcher's invalidations reach the session. Absent or null: no
+   * skills. `sessionOptionsFromConfig` creates one from `codexHome` and the `[skills]` table.
+   */
+  skillsCache?: SkillsCache | null;
+  /**
+   * How many times blocking Stop (SubagentStop) hooks may send the model back to work within one
+   * turn (default `DEFAULT_MAX_STOP_HOOK_CONTINUATIONS`); past it the turn ends with a warning.
+   */
+  maxStopHookContinuations?: number;
+  /**
+   * Proxied networking (@codex-ts/network-proxy): when the sandbox restricts the network, the
+   * session starts one proxy (on the first turn that needs it; closed on shutdown) and sandboxed
+   * commands reach the network only through it. A host the policy does not allow becomes an exec
+   * approval on the running command (`network_approval_context`). Absent or null: no proxy, a
+   * restricted network stays fully blocked. `sessionOptionsFromConfig` fills it from `[network]`
+   * when `enabled = true`.
+   */
+  networkProxy?: SessionNetworkProxyOptions | null;
+}
+
+export interface SessionNetworkProxyOptions {
+  /** The config part of the proxy policy (`[network]` domain lists); execpolicy network rules are added. */
+  policy: NetworkPolicySpec;
+  /**
+   * Where "always" answers (`network_policy_amendment`) are persisted as execpolicy `network_rule`s
+   * (`defaultRulesPath(codexHome)`); without it they hold for the session only.
+   */
+  rulesPath?: string;
+  /** Name resolution used by the proxy (default DNS; tests map names to 127.0.0.1). */
+  lookup?: LookupFn;
+}
+
+/** Default cap on Stop-hook continuations per turn (a hook that keeps blocking cannot loop forever). */
+export const DEFAULT_MAX_STOP_HOOK_CONTINUATIONS = 3;
+
+/**
+ * A HookEngine for a session from a loaded Config: user layer (CODEX_HOME) plus the project
+ * `.codex/` folders from the git root down to `cwd`, the `plugin_hooks` feature, and the
+ * `--dangerously-bypass-hook-trust` switch.
+ */
+export function hookEngineFromConfig(
+  config: Config,
+  cwd: string,
+  opts: {
+    bypassHookTrust?: boolean;
+    managed?: ConstructorParameters<typeof HookEngine>[0]["managed"];
+    plugins?: ConstructorParameters<typeof HookEngine>[0]["plugins"];
+  } = {},
+): HookEngine {
+  return new HookEngine({
+    layers: standardLayers({ codexHome: config.codexHome, cwd }),
+    features: { plugin_hooks: config.features.plugin_hooks === true },
+    ...(opts.managed !== undefined ? { managed: opts.managed } : {}),
+    ...(opts.plugins !== undefined ? { plugins: opts.plugins } : {}),
+    bypassHookTrust: opts.bypassHookTrust === true,
+  });
+}
+
+/** Session options from a loaded Config (the CLI / app-server path). */
+export function sessionOptionsFromConfig(
+  config: Config,
+  cwd: string,
+  extra: Partial<SessionOptions> = {},
+): SessionOptions {
+  const ww = config.sandboxWorkspaceWrite;
+  const sandboxPolicy: CoreSandboxPolicyInput =
+    config.sandboxMode === "workspace-write"
+      ? {
+          type: "workspace-write",
+          writable_roots: ww.writable_roots ?? [],
+          network_access: ww.network_access ?? false,
+          exclude_tmpdir_env_var: ww.exclude_tmpdir_env_var ?? false,
+          exclude_slash_tmp: ww.exclude_slash_tmp ?? false,
+        }
+      : { type: config.sandboxMode };
+  const options: SessionOptions = {
+    cwd,
+    model: config.model,
+    provider: config.modelProvider,
+    providerId: config.modelProviderId,
+    providers: config.modelProviders,
+    approvalPolicy: config.approvalPolicy,
+    sandboxPolicy,
+    projectDocMaxBytes: config.projectDocMaxBytes,
+    projectDocFallbackFilenames: config.projectDocFallbackFilenames,
+    tools: {
+      webSearch: config.webSearch !== "disabled",
+      ...(config.features.request_permissions_tool === true ? { requestPermissions: true } : {}),
+    },
+    shellEnvironmentPolicy: config.shellEnvironmentPolicy,
+  };
+  const storedApiKey = readStoredApiKey(config.codexHome);
+  if (storedApiKey) options.storedApiKey = storedApiKey;
+  if (config.baseInstructions !== undefined) options.baseInstructions = config.baseInstructions;
+  if (config.developerInstructions !== undefined)
+    options.developerInstructions = config.developerInstructions;
+  if (config.modelReasoningEffort) options.reasoningEffort = config.modelReasoningEffort;
+  if (config.modelReasoningSummary) options.reasoningSummary = config.modelReasoningSummary;
+  if (config.modelContextWindow) options.modelContextWindow = config.modelContextWindow;
+  if (config.modelAutoCompactTokenLimit) options.autoCompactTokenLimit = config.modelAutoCompactTokenLimit;
+  options.skillsCache = new SkillsCache({ codexHome: config.codexHome, config: config.skills });
+  if (config.network?.enabled) {
+    const { allowedDomains, deniedDomains, allowLocal } = config.network;
+    options.networkProxy = {
+      policy: { allowedDomains, deniedDomains, allowLocal },
+      rulesPath: defaultRulesPath(config.codexHome),
+    };
+  }
+  return { ...options, ...extra };
+}
