@@ -1,1 +1,3 @@
-export {};
+export { CHANNEL as EVENTS_CHANNEL } from "./events.js";
+export { MIGRATIONS, type Migration, migrate } from "./migrations.js";
+export { DEFAULT_LEASE_MS, PostgresThreadStore, type PostgresThreadStoreOptions, redact } from "./store.js";
