@@ -1,1 +1,4 @@
-export { default } from "@codex-ts/vitest-config";
+import { packageConfig } from "@codex-ts/vitest-config";
+
+// The TUI's component tests are .test.tsx.
+export default packageConfig({ test: { include: ["src/**/*.test.ts", "src/**/*.test.tsx", "test/**/*.test.ts"] } });

@@ -1,0 +1,83 @@
+/**
+ * `codex-ts [PROMPT]`, `codex-ts resume [--last|ID] [PROMPT]`, `codex-ts fork [--last|ID]`: the
+ * arguments, the terminal check, then the TUI itself (its own lazily loaded chunk: Ink, React and
+ * the in-process app-server load only here).
+ */
+import path from "node:path";
+import { parse as parseToml } from "smol-toml";
+import type { GlobalOverrides } from "../cli.js";
+import { type CliIO, EXIT_FAILURE, EXIT_OK, usageError } from "../io.js";
+import { type OptionValues, parseCommandArgs, stringList, stringValue } from "../parse.js";
+import { type CommandSpec, renderHelp } from "../spec.js";
+import type { ThreadSettings } from "./controller.js";
+import type { TuiLaunch, TuiTarget } from "./run.js";
+
+export async function runTuiCommand(spec: CommandSpec, argv: readonly string[], io: CliIO, globals?: GlobalOverrides): Promise<number> {
+  const command = spec.name === "codex-ts" ? "codex-ts" : `codex-ts ${spec.name}`;
+  const parsed = parseCommandArgs(spec, argv);
+  if (!parsed.ok) return usageError(io, parsed.error, command);
+  const values = parsed.values;
+  if (values.help) {
+    io.stdout.write(renderHelp(spec));
+    return EXIT_OK;
+  }
+  const words = [...parsed.positionals, ...parsed.afterDoubleDash];
+  let target: TuiTarget = { kind: "new" };
+  if (spec.name === "resume" || spec.name === "fork") {
+    const last = values.last === true;
+    const threadId = last ? undefined : words.shift();
+    target = { kind: spec.name, ...(threadId ? { threadId } : {}), last, all: values.all === true };
+  }
+  const built = threadSettings(values, globals);
+  if (!built.ok) return usageError(io, built.error, command);
+  if (!io.stdin.isTTY || !io.stdout.isTTY) {
+    io.stderr.write("Error: the interactive terminal needs a TTY on stdin and stdout (use `codex-ts exec` for scripts and pipes).\n");
+    return EXIT_FAILURE;
+  }
+  const cd = stringValue(values, "cd");
+  const launch: TuiLaunch = {
+    target,
+    cwd: cd ? path.resolve(io.cwd, cd) : io.cwd,
+    settings: built.settings,
+    explicitPolicy: built.explicit,
+    ...(words.length > 0 ? { prompt: words.join(" ") } : {}),
+  };
+  const { runTui } = await import("./run.js");
+  return runTui(launch, io);
+}
+
+type Built = { ok: true; settings: ThreadSettings; explicit: boolean } | { ok: false; error: string };
+
+/** Flags and `-c`/`--enable`/`--disable` overrides as thread settings. */
+export function threadSettings(values: OptionValues, globals?: GlobalOverrides): Built {
+  const config: Record<string, unknown> = {};
+  const overrides = [...(globals?.config ?? []), ...stringList(values, "config")];
+  for (const override of overrides) {
+    const at = override.indexOf("=");
+    if (at <= 0) return { ok: false, error: `invalid --config value '${override}': expected key=value` };
+    config[override.slice(0, at).trim()] = tomlValue(override.slice(at + 1));
+  }
+  for (const feature of [...(globals?.enable ?? []), ...stringList(values, "enable")]) config[`features.${feature}`] = true;
+  for (const feature of [...(globals?.disable ?? []), ...stringList(values, "disable")]) config[`features.${feature}`] = false;
+  const settings: ThreadSettings = { config };
+  const model = stringValue(values, "model");
+  if (model) settings.model = model;
+  const sandbox = stringValue(values, "sandbox");
+  if (sandbox) settings.sandbox = sandbox as NonNullable<ThreadSettings["sandbox"]>;
+  const approval = stringValue(values, "ask-for-approval");
+  if (approval) settings.approvalPolicy = approval as NonNullable<ThreadSettings["approvalPolicy"]>;
+  if (values["dangerously-bypass-approvals-and-sandbox"]) {
+    settings.sandbox = "danger-full-access";
+    settings.approvalPolicy = "never";
+  }
+  return { ok: true, settings, explicit: Boolean(settings.sandbox || settings.approvalPolicy) };
+}
+
+/** A `-c` value: TOML when it parses as one, else the raw string (as Codex reads overrides). */
+function tomlValue(raw: string): unknown {
+  try {
+    return parseToml(`v = ${raw}`).v;
+  } catch {
+    return raw.trim();
+  }
+}

@@ -1,0 +1,105 @@
+import { Box } from "ink";
+import { useReducer, useState } from "react";
+import { cancelAnswer, type Controller } from "../controller.js";
+import { useKeys } from "../hooks/useKeys.js";
+import { useTuiState } from "../hooks/useTuiState.js";
+import { mainKeyEffect } from "../input/mainKeys.js";
+import { matchSlashCommands, parseSlash, runSlash } from "../slash.js";
+import { composerReduce, emptyComposer } from "../state/composer.js";
+import { ApprovalOverlay } from "./ApprovalOverlay.js";
+import { Composer } from "./Composer.js";
+import { ResumePicker } from "./ResumePicker.js";
+import { SlashPopup } from "./SlashPopup.js";
+import { StatusLine } from "./StatusLine.js";
+import { Transcript } from "./Transcript.js";
+import { WorkingIndicator } from "./WorkingIndicator.js";
+
+/** The conversation: transcript above; below it an overlay, or the composer with its popup. */
+export function MainScreen({ controller }: { controller: Controller }) {
+  const state = useTuiState(controller);
+  const [composer, edit] = useReducer(composerReduce, emptyComposer);
+  const [popupIndex, setPopupIndex] = useState(0);
+  const overlay = state.pending[0];
+  const popup = matchSlashCommands(composer.text);
+  const popupOpen = popup.length > 0;
+
+  const submit = (text: string) => {
+    edit({ type: "clear" });
+    const slash = parseSlash(text);
+    if (slash) void runSlash(controller, slash.name, slash.args);
+    else void controller.sendPrompt(text);
+  };
+
+  useKeys(
+    (key) => {
+      const effect = mainKeyEffect(key, {
+        text: composer.text,
+        turnRunning: state.turn !== null,
+        quitArmed: state.quitArmed,
+        history: controller.history,
+        popupOpen,
+      });
+      if (effect.type !== "armQuit" && effect.type !== "none") controller.store.dispatch({ type: "quitArmed", armed: false });
+      switch (effect.type) {
+        case "composer":
+          edit(effect.action);
+          if (effect.action.type === "insert" || effect.action.type === "backspace") setPopupIndex(0);
+          return;
+        case "submit":
+          submit(effect.text);
+          return;
+        case "complete": {
+          const chosen = popup[Math.min(popupIndex, popup.length - 1)];
+          if (!chosen) return;
+          if (effect.run) submit(`/${chosen.name}`);
+          else edit({ type: "set", text: `/${chosen.name} ` });
+          return;
+        }
+        case "popupMove":
+          setPopupIndex((i) => (i + effect.delta + popup.length) % popup.length);
+          return;
+        case "interrupt":
+          void controller.interrupt();
+          return;
+        case "armQuit":
+          controller.store.dispatch({ type: "quitArmed", armed: true });
+          return;
+        case "quit":
+          controller.quit();
+          return;
+        case "none":
+          return;
+      }
+    },
+    overlay === undefined && state.picker === null,
+  );
+
+  return (
+    <Box flexDirection="column">
+      <Transcript state={state} />
+      <Box flexDirection="column" paddingTop={1}>
+        {state.picker ? (
+          <ResumePicker
+            threads={state.picker.threads}
+            onPick={(thread) => void controller.openThread({ kind: "resume", threadId: thread.id }).catch((e) => controller.cell({ kind: "error", text: String(e?.message ?? e) }))}
+            onCancel={() => controller.closePicker()}
+          />
+        ) : overlay ? (
+          <ApprovalOverlay
+            key={String(overlay.requestId)}
+            pending={overlay}
+            onAnswer={(result) => controller.answer(overlay, result)}
+            onCancel={() => controller.answer(overlay, cancelAnswer(overlay))}
+          />
+        ) : (
+          <>
+            {state.turn ? <WorkingIndicator since={state.turn.startedAt} /> : null}
+            <Composer composer={composer} />
+            {popupOpen ? <SlashPopup commands={popup} selected={Math.min(popupIndex, popup.length - 1)} /> : null}
+          </>
+        )}
+        <StatusLine state={state} />
+      </Box>
+    </Box>
+  );
+}

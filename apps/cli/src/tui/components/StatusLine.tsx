@@ -1,0 +1,24 @@
+import os from "node:os";
+import { Text } from "ink";
+import { contextLeftPercent } from "../state/reducer.js";
+import type { TuiState } from "../state/types.js";
+
+/** The line under the composer: model and effort, cwd, context left, or the quit hint. */
+export function StatusLine({ state }: { state: TuiState }) {
+  if (state.quitArmed) return <Text dimColor>{"  ctrl + c again to quit"}</Text>;
+  const session = state.session;
+  if (!session) return <Text dimColor>{"  starting…"}</Text>;
+  const left = contextLeftPercent(state.tokenUsage);
+  const parts = [
+    `${session.model}${session.reasoningEffort ? ` ${session.reasoningEffort}` : ""}`,
+    shortPath(session.cwd),
+    left === null ? "100% context left" : `${left}% context left`,
+  ];
+  return <Text dimColor>{`  ${parts.join(" · ")}`}</Text>;
+}
+
+/** `~/x` for paths under the home directory. */
+export function shortPath(p: string): string {
+  const home = os.homedir();
+  return home && (p === home || p.startsWith(`${home}/`)) ? `~${p.slice(home.length)}` : p;
+}

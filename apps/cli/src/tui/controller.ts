@@ -1,0 +1,241 @@
+/**
+ * The TUI's actions: every one is a v2 request through the `AppClient`; every update arrives as
+ * a v2 notification and goes through the reducer. No rendering here.
+ */
+import type { v2 } from "@codex-ts/protocol";
+import { VERSION } from "../version.js";
+import type { AppClient, ServerRequestAnswer } from "./client.js";
+import type { Store } from "./state/store.js";
+import type { Action, NewCell, PendingRequest, SessionInfo, TuiState } from "./state/types.js";
+
+export type ThreadChoice =
+  | { kind: "new" }
+  | { kind: "resume"; threadId: string }
+  | { kind: "fork"; threadId: string };
+
+export interface ThreadSettings {
+  model?: string;
+  sandbox?: v2.SandboxMode;
+  approvalPolicy?: v2.AskForApproval;
+  /** `-c key=value` overrides, dotted keys. */
+  config?: Record<string, unknown>;
+}
+
+export interface ControllerOptions {
+  cwd: string;
+  settings: ThreadSettings;
+  /** Called when the user quits. */
+  exit: () => void;
+  /** Prompt recall: earlier prompts, oldest first (appended to as the user submits). */
+  history?: string[];
+  /** Where submitted prompts are also recorded (e.g. history.jsonl). */
+  recordPrompt?: (threadId: string, text: string) => void;
+}
+
+type Resolver = (answer: ServerRequestAnswer) => void;
+
+export class Controller {
+  readonly history: string[];
+  readonly #resolvers = new Map<string | number, Resolver>();
+  /** Settings changed by /model or /permissions, sent with every following turn. */
+  #turnOverrides: Partial<Pick<v2.TurnStartParams, "model" | "approvalPolicy" | "sandboxPolicy">> = {};
+
+  constructor(
+    readonly client: AppClient,
+    readonly store: Store<TuiState, Action>,
+    private readonly options: ControllerOptions,
+  ) {
+    this.history = options.history ?? [];
+    client.onNotification((notification) => {
+      if (notification.method === "serverRequest/resolved") this.#resolvers.delete(notification.params.requestId);
+      store.dispatch({ type: "notification", notification });
+    });
+    client.onServerRequest((request) => this.#onServerRequest(request));
+  }
+
+  get state(): TuiState {
+    return this.store.getState();
+  }
+
+  cell(cell: NewCell): void {
+    this.store.dispatch({ type: "cell", cell });
+  }
+
+  /** Starts, resumes or forks the thread the TUI shows. Errors become error cells and rethrow. */
+  async openThread(choice: ThreadChoice, extra: ThreadSettings = {}): Promise<void> {
+    const settings = { ...this.options.settings, ...extra };
+    const common = {
+      cwd: this.options.cwd,
+      ...(settings.model ? { model: settings.model } : {}),
+      ...(settings.sandbox ? { sandbox: settings.sandbox } : {}),
+      ...(settings.approvalPolicy ? { approvalPolicy: settings.approvalPolicy } : {}),
+      ...(settings.config && Object.keys(settings.config).length > 0 ? { config: settings.config } : {}),
+    };
+    let response: v2.ThreadStartResponse;
+    let history: v2.Turn[] | undefined;
+    if (choice.kind === "new") {
+      response = await this.client.request("thread/start", { ...common, threadSource: "cli" } as v2.ThreadStartParams);
+    } else if (choice.kind === "resume") {
+      const resumed = await this.client.request("thread/resume", { ...common, threadId: choice.threadId } as v2.ThreadResumeParams);
+      response = resumed;
+      history = resumed.thread.turns;
+    } else {
+      response = await this.client.request("thread/fork", { ...common, threadId: choice.threadId } as v2.ThreadForkParams);
+      history = response.thread.turns;
+    }
+    this.#turnOverrides = {};
+    this.store.dispatch({ type: "session", session: sessionInfo(response), version: VERSION, ...(history ? { history } : {}) });
+  }
+
+  /** /model, /permissions: the following turns use these settings (turn/start overrides). */
+  async reopenWith(patch: ThreadSettings): Promise<void> {
+    const update: Partial<SessionInfo> = {};
+    if (patch.model) {
+      this.#turnOverrides.model = patch.model;
+      update.model = patch.model;
+    }
+    if (patch.approvalPolicy) {
+      this.#turnOverrides.approvalPolicy = patch.approvalPolicy;
+      update.approvalPolicy = String(patch.approvalPolicy);
+    }
+    if (patch.sandbox) {
+      this.#turnOverrides.sandboxPolicy = sandboxPolicyFor(patch.sandbox);
+      update.sandbox = patch.sandbox;
+    }
+    this.store.dispatch({ type: "sessionUpdate", patch: update });
+    const described = Object.entries(update).map(([k, v]) => `${k} ${v}`).join(", ");
+    this.cell({ kind: "info", text: `Following turns use ${described}.` });
+  }
+
+  /** Opens the resume picker over this folder's threads (newest first). */
+  async openPicker(): Promise<void> {
+    const listed = await this.client.request("thread/list", { limit: 100, sortKey: "updated_at", sortDirection: "desc", cwd: this.options.cwd });
+    this.store.dispatch({ type: "picker", threads: listed.data });
+  }
+
+  closePicker(): void {
+    this.store.dispatch({ type: "picker", threads: null });
+  }
+
+  /** Sends a prompt: a new turn, or input for the running one (as Codex steers). */
+  async sendPrompt(text: string): Promise<void> {
+    const session = this.state.session;
+    if (!session || text.trim() === "") return;
+    this.history.push(text);
+    this.options.recordPrompt?.(session.threadId, text);
+    const input: v2.UserInput[] = [{ type: "text", text, text_elements: [] }];
+    const running = this.state.turn?.id;
+    if (running) {
+      try {
+        await this.client.request("turn/steer", { threadId: session.threadId, expectedTurnId: running, input } as v2.TurnSteerParams);
+      } catch (error) {
+        this.cell({ kind: "error", text: errorText(error) });
+      }
+      return;
+    }
+    this.store.dispatch({ type: "turnRequested", at: Date.now() });
+    try {
+      await this.client.request("turn/start", { threadId: session.threadId, input, ...this.#turnOverrides } as v2.TurnStartParams);
+    } catch (error) {
+      this.store.dispatch({ type: "turnRequestFailed", message: errorText(error) });
+    }
+  }
+
+  /** Interrupts the running turn, if any. */
+  async interrupt(): Promise<void> {
+    const { session, turn } = this.state;
+    if (!session || !turn) return;
+    // Waiting approvals are cancelled with the turn.
+    for (const pending of this.state.pending) this.answer(pending, cancelAnswer(pending));
+    if (!turn.id) return;
+    try {
+      await this.client.request("turn/interrupt", { threadId: session.threadId, turnId: turn.id });
+    } catch (error) {
+      this.cell({ kind: "error", text: errorText(error) });
+    }
+  }
+
+  /** Answers the approval overlay's request. */
+  answer(pending: PendingRequest, result: unknown): void {
+    const resolve = this.#resolvers.get(pending.requestId);
+    this.#resolvers.delete(pending.requestId);
+    this.store.dispatch({ type: "requestAnswered", requestId: pending.requestId });
+    resolve?.({ result });
+  }
+
+  quit(): void {
+    this.options.exit();
+  }
+
+  #onServerRequest(request: v2.ServerRequest): Promise<ServerRequestAnswer> {
+    let pending: PendingRequest;
+    switch (request.method) {
+      case "item/commandExecution/requestApproval":
+        pending = { kind: "command", requestId: request.id, params: request.params };
+        break;
+      case "item/fileChange/requestApproval": {
+        const item = this.state.live.find((i) => i.id === request.params.itemId);
+        const changes = item?.type === "fileChange" ? item.changes : [];
+        pending = { kind: "fileChange", requestId: request.id, params: request.params, changes };
+        break;
+      }
+      case "item/permissions/requestApproval":
+        pending = { kind: "permissions", requestId: request.id, params: request.params };
+        break;
+      case "mcpServer/elicitation/request":
+        this.cell({ kind: "warning", text: "An MCP server asked for input; this terminal declined (not supported yet)." });
+        return Promise.resolve({ result: { action: "decline", content: null } });
+      default:
+        return Promise.resolve({ error: { code: -32601, message: `${request.method} is not supported by the codex-ts TUI yet` } });
+    }
+    return new Promise((resolve) => {
+      this.#resolvers.set(request.id, resolve);
+      this.store.dispatch({ type: "serverRequest", request: pending });
+    });
+  }
+}
+
+/** The answer that cancels a request (Esc / Ctrl-C on the overlay, or an interrupt). */
+export function cancelAnswer(pending: PendingRequest): unknown {
+  if (pending.kind === "permissions") return { permissions: {}, scope: "turn" };
+  return { decision: "cancel" };
+}
+
+export function sessionInfo(response: v2.ThreadStartResponse): SessionInfo {
+  return {
+    threadId: response.thread.id,
+    model: response.model,
+    reasoningEffort: response.reasoningEffort,
+    cwd: response.cwd,
+    approvalPolicy: typeof response.approvalPolicy === "string" ? response.approvalPolicy : "granular",
+    sandbox: sandboxLabel(response.sandbox),
+  };
+}
+
+function sandboxPolicyFor(mode: v2.SandboxMode): v2.SandboxPolicy {
+  switch (mode) {
+    case "danger-full-access":
+      return { type: "dangerFullAccess" };
+    case "read-only":
+      return { type: "readOnly", networkAccess: false };
+    case "workspace-write":
+      return { type: "workspaceWrite", writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: false, excludeSlashTmp: false };
+  }
+}
+
+function sandboxLabel(policy: v2.SandboxPolicy): string {
+  switch (policy.type) {
+    case "dangerFullAccess":
+      return "danger-full-access";
+    case "readOnly":
+      return "read-only";
+    case "workspaceWrite":
+      return "workspace-write";
+    default:
+      return policy.type;
+  }
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,31 @@
+import { useStdin } from "ink";
+import { useEffect, useRef } from "react";
+import { type Key, parseInput } from "../input/keys.js";
+
+/**
+ * Calls `handler` for every key while `active`. Reads Ink's input events (one escape sequence or
+ * one run of text each, what `useInput` reads) and parses them with our own key table, which
+ * knows Shift+Enter, Ctrl-J and bracketed paste.
+ */
+export function useKeys(handler: (key: Key) => void, active = true): void {
+  const { internal_eventEmitter: emitter, setRawMode, isRawModeSupported } = useStdin();
+  const latest = useRef(handler);
+  latest.current = handler;
+  const pasting = useRef(false);
+  useEffect(() => {
+    if (!active) return;
+    if (isRawModeSupported) setRawMode(true);
+    const onInput = (raw: string) => {
+      for (const key of parseInput(raw, pasting.current)) {
+        if (key.kind === "pasteStart") pasting.current = true;
+        else if (key.kind === "pasteEnd") pasting.current = false;
+        else latest.current(key);
+      }
+    };
+    emitter.on("input", onInput);
+    return () => {
+      emitter.off("input", onInput);
+      if (isRawModeSupported) setRawMode(false);
+    };
+  }, [active, emitter, setRawMode, isRawModeSupported]);
+}

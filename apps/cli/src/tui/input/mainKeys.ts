@@ -1,0 +1,96 @@
+/**
+ * What a key does on the main screen (no overlay open): a pure mapping from the key and a little
+ * context to an effect the app then performs. Tested without rendering.
+ */
+import type { ComposerAction } from "../state/composer.js";
+import type { Key } from "./keys.js";
+
+export type Effect =
+  | { type: "composer"; action: ComposerAction }
+  | { type: "submit"; text: string }
+  /** Take the popup's selected command: run it (Enter) or put it in the composer (Tab). */
+  | { type: "complete"; run: boolean }
+  | { type: "popupMove"; delta: number }
+  | { type: "interrupt" }
+  | { type: "armQuit" }
+  | { type: "quit" }
+  | { type: "none" };
+
+export interface KeyContext {
+  text: string;
+  turnRunning: boolean;
+  quitArmed: boolean;
+  history: readonly string[];
+  /** The slash popup is open with a selectable entry. */
+  popupOpen: boolean;
+}
+
+export function mainKeyEffect(key: Key, ctx: KeyContext): Effect {
+  const composer = (action: ComposerAction): Effect => ({ type: "composer", action });
+  switch (key.kind) {
+    case "text":
+      return composer({ type: "insert", text: key.text });
+    case "newline":
+      return composer({ type: "insert", text: "\n" });
+    case "enter":
+      if (ctx.popupOpen) return { type: "complete", run: true };
+      return ctx.text.trim() === "" ? { type: "none" } : { type: "submit", text: ctx.text };
+    case "tab":
+      return ctx.popupOpen ? { type: "complete", run: false } : { type: "none" };
+    case "backspace":
+      return composer({ type: "backspace" });
+    case "wordBackspace":
+      return composer({ type: "wordBackspace" });
+    case "delete":
+      return composer({ type: "delete" });
+    case "left":
+      return composer({ type: "left" });
+    case "right":
+      return composer({ type: "right" });
+    case "home":
+      return composer({ type: "home" });
+    case "end":
+      return composer({ type: "end" });
+    case "up":
+      return ctx.popupOpen ? { type: "popupMove", delta: -1 } : composer({ type: "up", history: ctx.history });
+    case "down":
+      return ctx.popupOpen ? { type: "popupMove", delta: 1 } : composer({ type: "down", history: ctx.history });
+    case "escape":
+      return ctx.turnRunning ? { type: "interrupt" } : { type: "none" };
+    case "ctrl":
+      return ctrlEffect(key.letter, ctx);
+    default:
+      return { type: "none" };
+  }
+}
+
+function ctrlEffect(letter: string, ctx: KeyContext): Effect {
+  switch (letter) {
+    case "c":
+      if (ctx.turnRunning) return { type: "interrupt" };
+      if (ctx.text !== "") return { type: "composer", action: { type: "clear" } };
+      return ctx.quitArmed ? { type: "quit" } : { type: "armQuit" };
+    case "d":
+      return ctx.text === "" ? { type: "quit" } : { type: "composer", action: { type: "delete" } };
+    case "a":
+      return { type: "composer", action: { type: "home" } };
+    case "e":
+      return { type: "composer", action: { type: "end" } };
+    case "b":
+      return { type: "composer", action: { type: "left" } };
+    case "f":
+      return { type: "composer", action: { type: "right" } };
+    case "k":
+      return { type: "composer", action: { type: "killLine" } };
+    case "w":
+      return { type: "composer", action: { type: "wordBackspace" } };
+    case "u":
+      return { type: "composer", action: { type: "clear" } };
+    case "p":
+      return { type: "composer", action: { type: "up", history: ctx.history } };
+    case "n":
+      return { type: "composer", action: { type: "down", history: ctx.history } };
+    default:
+      return { type: "none" };
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The interactive terminal: connects to an in-process app-server, asks about trust when needed,
+ * opens the thread and renders until the user quits. Loaded only when the TUI opens.
+ */
+import { realpathSync } from "node:fs";
+import { render } from "ink";
+import type { CliIO } from "../io.js";
+import { EXIT_FAILURE, EXIT_OK } from "../io.js";
+import type { AppClient } from "./client.js";
+import { App, type AppProps } from "./components/App.js";
+import { connectInProcess } from "./connect.js";
+import { Controller, errorText, type ThreadSettings } from "./controller.js";
+import { reduce } from "./state/reducer.js";
+import { createStore } from "./state/store.js";
+import { initialState } from "./state/types.js";
+import { trustDecided } from "./trust.js";
+
+export type TuiTarget =
+  | { kind: "new" }
+  | { kind: "resume" | "fork"; threadId?: string; last?: boolean; all?: boolean };
+
+export interface TuiLaunch {
+  target: TuiTarget;
+  prompt?: string;
+  cwd: string;
+  settings: ThreadSettings;
+  /** The user chose the sandbox or approvals on the command line: no trust prompt. */
+  explicitPolicy: boolean;
+}
+
+const BRACKETED_PASTE_ON = "\x1b[?2004h";
+const BRACKETED_PASTE_OFF = "\x1b[?2004l";
+
+export async function runTui(launch: TuiLaunch, io: CliIO, connect: () => Promise<AppClient> = () => connectInProcess({ env: io.env })): Promise<number> {
+  const cwd = canonical(launch.cwd);
+  let client: AppClient;
+  try {
+    client = await connect();
+  } catch (error) {
+    io.stderr.write(`Error: cannot start the app-server: ${errorText(error)}\n`);
+    return EXIT_FAILURE;
+  }
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const store = createStore(reduce, initialState);
+  const controller = new Controller(client, store, { cwd, settings: launch.settings, exit: () => finish() });
+  io.signal?.addEventListener("abort", () => finish(), { once: true });
+
+  let needsTrust = false;
+  if (!launch.explicitPolicy) {
+    try {
+      const read = await client.request("config/read", { cwd });
+      needsTrust = !trustDecided(read.config, cwd);
+    } catch {
+      needsTrust = false;
+    }
+  }
+
+  io.stdout.write(BRACKETED_PASTE_ON);
+  const props = (trust?: AppProps["trust"]): AppProps => ({ controller, ...(trust ? { trust } : {}) });
+  const begin = async (extra: ThreadSettings) => {
+    try {
+      await openTarget(controller, client, launch, cwd, extra);
+      if (launch.prompt && controller.state.session) await controller.sendPrompt(launch.prompt);
+    } catch (error) {
+      controller.cell({ kind: "error", text: errorText(error) });
+    }
+  };
+  const instance = render(<App {...props()} />, {
+    stdin: io.stdin as NodeJS.ReadStream,
+    stdout: io.stdout as NodeJS.WriteStream,
+    stderr: io.stderr as NodeJS.WriteStream,
+    exitOnCtrlC: false,
+    patchConsole: true,
+  });
+  if (needsTrust) {
+    instance.rerender(
+      <App
+        {...props({
+          cwd,
+          onChoice: (trusted) => {
+            if (!trusted) {
+              finish();
+              return;
+            }
+            instance.rerender(<App {...props()} />);
+            // A writable sandbox makes the app-server record the folder as trusted in config.toml.
+            void begin({ sandbox: "workspace-write", approvalPolicy: "on-request" });
+          },
+        })}
+      />,
+    );
+  } else {
+    void begin({});
+  }
+
+  await finished;
+  const threadId = controller.state.session?.threadId;
+  instance.unmount();
+  io.stdout.write(BRACKETED_PASTE_OFF);
+  await client.close();
+  if (threadId) io.stdout.write(`To continue this session, run codex-ts resume ${threadId}\n`);
+  return EXIT_OK;
+}
+
+async function openTarget(controller: Controller, client: AppClient, launch: TuiLaunch, cwd: string, extra: ThreadSettings): Promise<void> {
+  const target = launch.target;
+  if (target.kind === "new") {
+    await controller.openThread({ kind: "new" }, extra);
+    return;
+  }
+  let threadId = target.threadId;
+  if (!threadId && target.last) {
+    const listed = await client.request("thread/list", { limit: 1, sortKey: "updated_at", sortDirection: "desc", ...(target.all ? {} : { cwd }) });
+    threadId = listed.data[0]?.id;
+    if (!threadId) throw new Error("No saved session found to continue.");
+  }
+  if (!threadId) {
+    await controller.openPicker();
+    return;
+  }
+  await controller.openThread({ kind: target.kind, threadId }, extra);
+}
+
+function canonical(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}

@@ -1,0 +1,76 @@
+import type { v2 } from "@codex-ts/protocol";
+
+/** What the status line and /status show about the running thread. */
+export interface SessionInfo {
+  threadId: string;
+  model: string;
+  reasoningEffort: string | null;
+  cwd: string;
+  approvalPolicy: string;
+  sandbox: string;
+}
+
+/**
+ * One finished block of the transcript. Finished cells are written once into the terminal's own
+ * scrollback (Ink `<Static>`) and never redrawn.
+ */
+export type Cell =
+  | { kind: "header"; id: string; session: SessionInfo; version: string }
+  | { kind: "item"; id: string; item: v2.ThreadItem }
+  | { kind: "plan"; id: string; explanation: string | null; plan: v2.ServerNotificationParams<"turn/plan/updated">["plan"] }
+  | { kind: "info"; id: string; text: string }
+  | { kind: "warning"; id: string; text: string }
+  | { kind: "error"; id: string; text: string }
+  | { kind: "lines"; id: string; title: string; lines: string[] };
+
+/** A server request waiting for the user (the first one is shown as an overlay). */
+export type PendingRequest =
+  | { kind: "command"; requestId: string | number; params: v2.CommandExecutionRequestApprovalParams }
+  | { kind: "fileChange"; requestId: string | number; params: v2.FileChangeRequestApprovalParams; changes: v2.FileUpdateChange[] }
+  | { kind: "permissions"; requestId: string | number; params: v2.PermissionsRequestApprovalParams };
+
+export interface TuiState {
+  session: SessionInfo | null;
+  cells: Cell[];
+  /** Items started but not completed, in start order (redrawn as they stream). */
+  live: v2.ThreadItem[];
+  /** The running turn; `pending` between `turn/start` sent and `turn/started` received. */
+  turn: { id: string | null; startedAt: number } | null;
+  pending: PendingRequest[];
+  tokenUsage: v2.ThreadTokenUsage | null;
+  /** The latest `turn/diff/updated` (for /diff). */
+  diff: string | null;
+  /** Ctrl-C pressed once on an idle composer: the next one quits. */
+  quitArmed: boolean;
+  /** The resume picker, when open: the threads it lists (newest first). */
+  picker: { threads: v2.Thread[] } | null;
+  nextId: number;
+}
+
+export const initialState: TuiState = {
+  session: null,
+  cells: [],
+  live: [],
+  turn: null,
+  pending: [],
+  tokenUsage: null,
+  diff: null,
+  quitArmed: false,
+  picker: null,
+  nextId: 1,
+};
+
+export type Action =
+  | { type: "session"; session: SessionInfo; version: string; history?: v2.Turn[] }
+  | { type: "notification"; notification: v2.ServerNotification }
+  | { type: "serverRequest"; request: PendingRequest }
+  | { type: "requestAnswered"; requestId: string | number }
+  | { type: "turnRequested"; at: number }
+  | { type: "turnRequestFailed"; message: string }
+  | { type: "cell"; cell: DistributiveOmit<Cell, "id"> }
+  | { type: "quitArmed"; armed: boolean }
+  | { type: "sessionUpdate"; patch: Partial<SessionInfo> }
+  | { type: "picker"; threads: v2.Thread[] | null };
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type NewCell = DistributiveOmit<Cell, "id">;
