@@ -167,6 +167,8 @@ export const ConfigTomlSchema = z.strictObject({
   sandbox: passthrough,
   permissions: passthrough,
   ghost_snapshot: passthrough,
+  // `[thread_store] url`: which thread store the app-server uses (read by apps/app-server store-select.ts).
+  thread_store: passthrough,
 });
 
 export type ConfigToml = z.infer<typeof ConfigTomlSchema>;
