@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { v2 } from "@codex-ts/protocol";
-import { prepareSandboxedCommand, resolvePolicy } from "@codex-ts/sandboxing";
+import { prepareSandboxedCommand, removeMountPoints, resolvePolicy } from "@codex-ts/sandboxing";
 import * as z from "zod";
 import { errorMessage, internalError, invalidParams, invalidRequest } from "./errors.js";
 import { sandboxPolicyToProfile } from "./mapping.js";
@@ -133,8 +133,10 @@ export class CommandExecManager {
       );
     const argv = prepared.argv as [string, ...string[]];
     // The id may have been taken while the sandbox was being prepared.
-    if (processId && this.#running.has(processId))
+    if (processId && this.#running.has(processId)) {
+      removeMountPoints(prepared.mountPoints);
       throw invalidRequest(`processId ${processId} is already in use`);
+    }
 
     const buffers = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
     const sizes = { stdout: 0, stderr: 0 };
@@ -154,9 +156,15 @@ export class CommandExecManager {
       } else buffers[stream].push(part);
     };
 
-    const proc = tty
-      ? await this.#spawnPty(argv, prepared.cwd, prepared.env, p.size ?? DEFAULT_TERMINAL_SIZE, collect)
-      : spawnPiped(argv, prepared.cwd, prepared.env, streamStdin, collect);
+    let proc: Proc;
+    try {
+      proc = tty
+        ? await this.#spawnPty(argv, prepared.cwd, prepared.env, p.size ?? DEFAULT_TERMINAL_SIZE, collect)
+        : spawnPiped(argv, prepared.cwd, prepared.env, streamStdin, collect);
+    } catch (err) {
+      removeMountPoints(prepared.mountPoints);
+      throw err;
+    }
     if (processId) this.#running.set(processId, { proc, streamStdin, stdinClosed: false });
 
     let timedOut = false;
@@ -176,6 +184,7 @@ export class CommandExecManager {
       };
     } finally {
       if (timer) clearTimeout(timer);
+      removeMountPoints(prepared.mountPoints);
       if (processId && this.#running.get(processId)?.proc === proc) this.#running.delete(processId);
     }
   }

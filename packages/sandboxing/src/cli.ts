@@ -8,6 +8,7 @@ import {
   workspaceWritePermissionProfile,
 } from "@codex-ts/protocol";
 import { resolvePolicy } from "./policy.js";
+import { removeMountPoints } from "./linux.js";
 import { prepareSandboxedCommand } from "./prepare.js";
 
 export interface SandboxCliIo {
@@ -162,6 +163,7 @@ export async function runSandboxCommand(args: string[], io: SandboxCliIo): Promi
     child.stdout?.on("data", (d: Buffer) => io.stdout.write(d));
     child.stderr?.on("data", (d: Buffer) => io.stderr.write(d));
     const finish = (code: number) => {
+      removeMountPoints(prepared.mountPoints);
       // Stop feeding the command so a still-open input stream does not keep the process alive.
       if (stdinMode === "pipe" && io.stdin && child.stdin) io.stdin.unpipe(child.stdin);
       resolve(code);

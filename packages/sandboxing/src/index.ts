@@ -17,7 +17,7 @@ export {
 } from "./policy.js";
 export { expandDenyGlobs, type ExpandOptions } from "./globs.js";
 export { closeHostBridges } from "./proxy-bridge.js";
-export { buildBwrapArgv, findOnPath, probeBwrap, type BwrapBuildOptions } from "./linux.js";
+export { buildBwrapArgv, findOnPath, probeBwrap, removeMountPoints, type BwrapBuildOptions } from "./linux.js";
 export {
   buildSeatbeltCommand,
   SANDBOX_EXEC_PATH,

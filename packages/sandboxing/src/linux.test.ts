@@ -10,7 +10,7 @@ import {
   workspaceWritePermissionProfile,
 } from "@codex-ts/protocol";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildBwrapArgv } from "./linux.js";
+import { buildBwrapArgv, removeMountPoints } from "./linux.js";
 import { type ResolveOptions, resolvePolicy } from "./policy.js";
 import { prepareSandboxedCommand } from "./prepare.js";
 import { closeHostBridges } from "./proxy-bridge.js";
@@ -130,6 +130,23 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
     expect(g.stdout).toContain(".git-written");
     expect(g.stdout).toContain(".codex-refused");
     expect(fs.existsSync(path.join(root, ".git", "f"))).toBe(true);
+  });
+
+  it("missing .git, .codex and .agents cannot be created; the empty mount points are removed afterwards", async () => {
+    for (const d of [".git", ".codex", ".agents"]) fs.rmSync(path.join(root, d), { recursive: true });
+    const policy = resolvePolicy(workspaceWritePermissionProfile(noTmp), { cwd: root, workspaceRoots: [root] });
+    const script = [".git", ".codex", ".agents"]
+      .map((d) => `mkdir -p "${d}/x" 2>/dev/null; echo x > "${d}/f" 2>/dev/null && echo "${d}-written" || echo "${d}-refused"`)
+      .concat([`echo ok > src/control && echo control-written`])
+      .join("; ");
+    const prepared = await prepareSandboxedCommand({ policy, command: ["sh", "-c", script], env, platform: "linux" });
+    if (!prepared.ok) throw new Error(prepared.error.message);
+    expect(prepared.mountPoints.sort()).toEqual([".agents", ".codex", ".git"].map((d) => path.join(root, d)).sort());
+    const r = await run(prepared.argv, { cwd: prepared.cwd, env: prepared.env });
+    for (const d of [".git", ".codex", ".agents"]) expect(r.stdout).toContain(`${d}-refused`);
+    expect(r.stdout).toContain("control-written");
+    removeMountPoints(prepared.mountPoints);
+    for (const d of [".git", ".codex", ".agents"]) expect(fs.existsSync(path.join(root, d))).toBe(false);
   });
 
   it("read-only mode refuses every write", async () => {

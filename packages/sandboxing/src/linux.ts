@@ -29,14 +29,25 @@ export interface BwrapBuildOptions {
   proxyBridge?: { dir: string; nodePath: string };
 }
 
-export type BuildResult = { ok: true; argv: string[] } | { ok: false; error: string };
+export type BuildResult =
+  | {
+      ok: true;
+      argv: string[];
+      /**
+       * Protected names (`.git`, `.codex`, `.agents`) missing under a writable root are mounted as
+       * empty read-only dirs, so the command cannot create them; bwrap leaves the empty mount
+       * points behind on the host. Remove them (`removeMountPoints`) once the command exited.
+       */
+      mountPoints: string[];
+    }
+  | { ok: false; error: string };
 
 export function buildBwrapArgv(
   policy: ResolvedPolicy,
   command: string[],
   options: BwrapBuildOptions,
 ): BuildResult {
-  if (policy.kind !== "restricted") return { ok: true, argv: command };
+  if (policy.kind !== "restricted") return { ok: true, argv: command, mountPoints: [] };
   const net = policy.network;
   let inner = command;
   if (net.mode === "proxied") {
@@ -75,6 +86,7 @@ export function buildBwrapArgv(
   if (!rootRule) args.push(...topLevelSymlinks(policy));
 
   const remountReadOnly: string[] = [];
+  const mountPoints: string[] = [];
   const mounted: { path: string; access: string }[] = [{ path: "/", access: rootRule?.access ?? "none" }];
   for (const entry of policy.entries) {
     if (entry.path === "/" || isWithin(entry.path, "/dev") || isWithin(entry.path, "/proc")) continue;
@@ -85,6 +97,13 @@ export function buildBwrapArgv(
     try {
       st = fs.lstatSync(entry.path);
     } catch {
+      if (entry.origin === "protected" && enclosing?.access === "write" && isDirectory(path.dirname(entry.path))) {
+        // A missing protected name stays uncreatable: an empty read-only dir over it.
+        args.push("--perms", "0555", "--tmpfs", entry.path);
+        remountReadOnly.push(entry.path);
+        mountPoints.push(entry.path);
+        mounted.push({ path: entry.path, access: "read" });
+      }
       continue;
     }
     if (entry.access === "deny") {
@@ -105,7 +124,26 @@ export function buildBwrapArgv(
   for (const p of remountReadOnly.reverse()) args.push("--remount-ro", p);
   if (net.mode !== "enabled") args.push("--unshare-net");
   args.push("--chdir", policy.cwd, "--", ...inner);
-  return { ok: true, argv: args };
+  return { ok: true, argv: args, mountPoints };
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Remove the empty mount points bwrap created for missing protected names (never a non-empty dir). */
+export function removeMountPoints(paths: readonly string[]): void {
+  for (const p of paths) {
+    try {
+      fs.rmdirSync(p);
+    } catch {
+      // in use by another sandbox's mount namespace is fine; non-empty means someone made it real
+    }
+  }
 }
 
 /**

@@ -43,6 +43,8 @@ export type PrepareResult =
       env: Record<string, string>;
       /** Which backend wraps the command (`none` for disabled / external profiles). */
       sandbox: "none" | "bwrap" | "seatbelt";
+      /** Empty mount points to remove after the command exited (`removeMountPoints`). */
+      mountPoints: string[];
     }
   | { ok: false; error: SandboxError };
 
@@ -94,7 +96,7 @@ async function prepare(req: PrepareRequest): Promise<PrepareResult> {
   }
 
   if (policy.kind === "disabled" || policy.kind === "external") {
-    return { ok: true, argv: [...req.command], cwd, env, sandbox: "none" };
+    return { ok: true, argv: [...req.command], cwd, env, sandbox: "none", mountPoints: [] };
   }
   const unenforceable = unenforceableReason(policy);
   if (unenforceable) return { ok: false, error: { code: "unsupported", message: unenforceable } };
@@ -123,12 +125,12 @@ async function prepare(req: PrepareRequest): Promise<PrepareResult> {
         : undefined;
     const built = buildBwrapArgv(policy, req.command, { bwrapPath, denyFile: denyFilePath(), proxyBridge });
     if (!built.ok) return { ok: false, error: { code: "unsupported", message: built.error } };
-    return { ok: true, argv: built.argv, cwd, env, sandbox: "bwrap" };
+    return { ok: true, argv: built.argv, cwd, env, sandbox: "bwrap", mountPoints: built.mountPoints };
   }
   if (platform === "macos" || platform === "darwin") {
     const built = buildSeatbeltCommand(policy, req.command);
     env.CODEX_SANDBOX = "seatbelt";
-    return { ok: true, argv: built.argv, cwd, env, sandbox: "seatbelt" };
+    return { ok: true, argv: built.argv, cwd, env, sandbox: "seatbelt", mountPoints: [] };
   }
   return {
     ok: false,

@@ -70,7 +70,7 @@ describe.skipIf(process.platform !== "linux")(
         sandbox: { mode: "read-only" },
         escalated: true,
       });
-      expect(escalated).toEqual({ ok: true, argv: ["true"], env: expect.any(Object) });
+      expect(escalated).toEqual({ ok: true, argv: ["true"], env: expect.any(Object), mountPoints: [] });
     });
 
     it("refuses without a policy, and when bwrap is missing", async () => {

@@ -46,7 +46,7 @@ export interface SandboxWrapperOptions {
 }
 
 export type SandboxWrapperResult =
-  | { ok: true; argv: string[]; env: Record<string, string> }
+  | { ok: true; argv: string[]; env: Record<string, string>; mountPoints: string[] }
   | { ok: false; error: string };
 
 /** Map core's legacy sandbox settings to a profile (the symbolic projection). */
@@ -99,7 +99,7 @@ export function createSandboxWrapper(options: SandboxWrapperOptions = {}) {
       bwrapPath: options.bwrapPath,
     });
     return prepared.ok
-      ? { ok: true, argv: prepared.argv, env: prepared.env }
+      ? { ok: true, argv: prepared.argv, env: prepared.env, mountPoints: prepared.mountPoints }
       : { ok: false, error: prepared.error.message };
   };
 }

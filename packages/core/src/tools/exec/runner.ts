@@ -9,14 +9,17 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { sandboxPolicyToPermissionProfile } from "@codex-ts/protocol";
-import { createSandboxWrapper } from "@codex-ts/sandboxing";
+import { createSandboxWrapper, removeMountPoints } from "@codex-ts/sandboxing";
 import { profileRunsUnsandboxed } from "../../permissions/effective.js";
 import { type CommandRunner, type CommandSpec, type RunningProcess, runsUnsandboxed, type SpawnResult } from "../types.js";
 
 /** Turns a command into its sandboxed form, or explains why it cannot. */
 export type SandboxWrapper = (
   spec: CommandSpec,
-) => Promise<{ ok: true; argv: string[]; env?: Record<string, string> } | { ok: false; error: string }>;
+) => Promise<
+  | { ok: true; argv: string[]; env?: Record<string, string>; mountPoints?: string[] }
+  | { ok: false; error: string }
+>;
 
 export interface LocalRunnerOptions {
   /**
@@ -208,6 +211,7 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): CommandRunn
       if (spec.signal?.aborted) return { ok: false, kind: "spawn_failed", error: "aborted before start" };
       let argv = spec.argv;
       let env = baseEnv(spec);
+      let mountPoints: string[] = [];
       const unsandboxed =
         (spec.permissions ? profileRunsUnsandboxed(spec.permissions.profile) : runsUnsandboxed(spec.sandbox)) ||
         spec.escalated === true;
@@ -225,8 +229,14 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): CommandRunn
         if (!wrapped.ok) return { ok: false, kind: "sandbox_unavailable", error: wrapped.error };
         argv = wrapped.argv;
         if (wrapped.env) env = { ...env, ...wrapped.env };
+        mountPoints = wrapped.mountPoints ?? [];
       }
-      return spec.tty ? ptyProcess(argv, spec, env) : pipeProcess(argv, spec, env);
+      const started = await (spec.tty ? ptyProcess(argv, spec, env) : pipeProcess(argv, spec, env));
+      if (mountPoints.length > 0) {
+        if (started.ok) void started.process.exited.then(() => removeMountPoints(mountPoints));
+        else removeMountPoints(mountPoints);
+      }
+      return started;
     },
   };
 }
