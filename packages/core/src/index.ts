@@ -2,3 +2,4 @@ export * from "./client/index.js";
 export * from "./config/index.js";
 export * from "./session/index.js";
 export * from "./tools/index.js";
+export * from "./goals/index.js";

@@ -30,6 +30,8 @@ const LIMITED_EVENTS: ReadonlySet<EventMsg["type"]> = new Set<EventMsg["type"]>(
   "patch_apply_end",
   "mcp_tool_call_end",
   "web_search_end",
+  "thread_goal_updated",
+  "thread_goal_cleared",
 ]);
 
 const EXTENDED_EVENTS: ReadonlySet<EventMsg["type"]> = new Set<EventMsg["type"]>([

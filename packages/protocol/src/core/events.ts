@@ -23,6 +23,7 @@ import {
   ReviewDecision,
 } from "./policy.js";
 import { HookRunSummary } from "../v2/notifications.js";
+import { ThreadGoalClearedEvent, ThreadGoalUpdatedEvent } from "./goals.js";
 
 /**
  * Core events (`EventMsg`), tagged by `type` in snake_case, as codex-rs emits them to clients
@@ -366,6 +367,8 @@ const EventMsgUnion = z.discriminatedUnion("type", [
   HookStartedEvent,
   HookCompletedEvent,
   ModelRerouteEvent,
+  ThreadGoalUpdatedEvent,
+  ThreadGoalClearedEvent,
 ]);
 
 /** A core event. Legacy aliases (`turn_started`, `turn_complete`) read as their canonical names. */

@@ -3,3 +3,4 @@ export * from "./items.js";
 export * from "./ops.js";
 export * from "./policy.js";
 export * from "./permissions-v2.js";
+export { GoalSnapshot, GoalStatus, ThreadGoalClearedEvent, ThreadGoalUpdatedEvent } from "./goals.js";
