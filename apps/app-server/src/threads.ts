@@ -18,7 +18,6 @@ import {
   reconstructThread,
 } from "@codex-ts/rollout";
 import {
-  LocalThreadStore,
   type StoredThread,
   type StoreResult,
   type ThreadStore,
@@ -32,6 +31,7 @@ import type { Logger } from "./log.js";
 import { profileToV2SandboxPolicy, toV2ApprovalPolicy } from "./mapping.js";
 import { projectTrustTarget, sandboxTrustsProject } from "./project-trust.js";
 import { type PermissionsSelection, permissionProfilesTable, sandboxPolicyForPermissions } from "./permission-profiles.js";
+import { assertRolloutPathLookup, openThreadStore, rolloutFileOf, storeEventNotification } from "./store-select.js";
 import { LiveThread, type ThreadOutlet } from "./thread.js";
 import type { DynamicToolSpec, ThreadForkParams, ThreadResumeParams, ThreadStartParams } from "./wire.js";
 
@@ -54,6 +54,8 @@ export interface ThreadManagerOptions {
   experimentalApi: () => boolean;
   /** The server's skills service: its cache goes into every session, its watcher follows loaded threads. */
   skills: SkillsService;
+  /** A notification for every client: changes other servers made to shared (remote-store) threads. */
+  broadcast?: (method: string, params: unknown) => void;
 }
 
 type SessionSettingsParams = {
@@ -93,6 +95,8 @@ function unwrap<T>(result: StoreResult<T>, what: string): T {
       throw invalidRequest(result.error.message);
     case "invalid_argument":
     case "already_exists":
+    case "conflict":
+    case "unsupported":
       throw invalidRequest(`${what}: ${result.error.message}`);
     default:
       throw new RpcError(ErrorCode.InternalError, `${what}: ${result.error.message}`);
@@ -121,11 +125,19 @@ export class ThreadManager {
 
   store(): Promise<ThreadStore> {
     if (!this.#store) {
-      this.#store = LocalThreadStore.open({ codexHome: this.#options.codexHome }).then((result) => {
+      this.#store = openThreadStore(this.#options).then((result) => {
         if (!result.ok) {
           this.#store = undefined;
           throw new RpcError(ErrorCode.InternalError, result.error.message);
         }
+        result.value.subscribe((event) => {
+          const { method, params } = storeEventNotification(event);
+          if (event.type === "name_updated") {
+            const live = this.threads.get(event.threadId);
+            if (live) live.stored = { ...live.stored, name: event.name };
+          }
+          this.#options.broadcast?.(method, params);
+        });
         return result.value;
       });
     }
@@ -318,6 +330,7 @@ export class ThreadManager {
         }),
         "cannot create the thread",
       );
+      unwrap(await store.claim(id), "cannot create the thread");
     }
     const thread = new LiveThread({
       id,
@@ -370,20 +383,23 @@ export class ThreadManager {
     return { stored: loaded.thread, lines: [...loaded.lines] };
   }
 
-  #idFromPath(file: string): string {
+  async #idFromPath(file: string): Promise<string> {
+    assertRolloutPathLookup(await this.store(), file);
     const parsed = parseRolloutFileName(file);
     if (!parsed) throw invalidParams(`path: not a rollout file name: ${file}`);
     return parsed.threadId;
   }
 
   async resume(params: ThreadResumeParams): Promise<{ response: ThreadSessionResponse; thread: LiveThread }> {
-    const threadId = params.path ? this.#idFromPath(params.path) : params.threadId;
+    const threadId = params.path ? await this.#idFromPath(params.path) : params.threadId;
     const existing = this.threads.get(threadId);
     if (existing) {
       // The requesting connection subscribes once the response is ready (methods/threads.ts).
       if (!existing.subscribed) await this.watchSkills(existing.id, existing.session.settings().cwd);
       return { response: this.#sessionResponse(existing, !params.excludeTurns), thread: existing };
     }
+    // One live writer per thread across servers sharing a store: claimed before the history is read.
+    unwrap(await (await this.store()).claim(threadId), "cannot resume the thread");
     const { stored, lines } = await this.#loadLines(threadId);
     if (stored.archived) throw invalidRequest(`thread ${threadId} is archived; unarchive it first`);
     return this.#open(stored, lines, params, !params.excludeTurns);
@@ -449,18 +465,17 @@ export class ThreadManager {
   }
 
   async fork(params: ThreadForkParams): Promise<{ response: ThreadSessionResponse; thread: LiveThread }> {
-    const sourceId = params.path ? this.#idFromPath(params.path) : params.threadId;
+    const sourceId = params.path ? await this.#idFromPath(params.path) : params.threadId;
     const live = this.threads.get(sourceId);
     if (live) await live.flush();
     const store = await this.store();
     const source = unwrap(await store.read(sourceId), "cannot fork the thread");
-    if (!source.path) throw invalidRequest(`thread ${sourceId} has no stored history to fork`);
     const upTo = params.lastTurnId ? { upTo: { throughTurnId: params.lastTurnId } } : {};
     if (params.ephemeral) {
       // Same cut as a persisted fork, written to a scratch home and read back into memory only.
       const scratch = await mkdtemp(path.join(os.tmpdir(), "codex-ts-fork-"));
       try {
-        const forked = await forkRollout({ sourcePath: source.path, codexHome: scratch, ...upTo });
+        const forked = await forkRollout({ sourcePath: await rolloutFileOf(store, source, scratch), codexHome: scratch, ...upTo });
         if (!forked.ok) throw invalidRequest(`cannot fork thread ${sourceId}: ${forked.error.message}`);
         const contents = await readRollout(forked.value.path);
         if (!contents.ok) throw invalidRequest(`cannot fork thread ${sourceId}: ${contents.error.message}`);
@@ -483,9 +498,9 @@ export class ThreadManager {
         await rm(scratch, { recursive: true, force: true });
       }
     }
-    const forked = await forkRollout({ sourcePath: source.path, codexHome: this.#options.codexHome, ...upTo });
-    if (!forked.ok) throw invalidRequest(`cannot fork thread ${sourceId}: ${forked.error.message}`);
-    const { stored, lines } = await this.#loadLines(forked.value.threadId);
+    const forked = unwrap(await store.fork(sourceId, upTo), `cannot fork thread ${sourceId}`);
+    unwrap(await store.claim(forked.id), "cannot fork the thread");
+    const { stored, lines } = await this.#loadLines(forked.id);
     this.#copyHookRuns(sourceId, stored.id, lines);
     return this.#open(stored, lines, params, !params.excludeTurns);
   }
@@ -578,6 +593,7 @@ export class ThreadManager {
     }
     const store = await this.store();
     unwrap(await store.archive(threadId), "cannot archive the thread");
+    await store.release(threadId);
   }
 
   async unarchive(threadId: string): Promise<v2.Thread> {

@@ -1,0 +1,111 @@
+/**
+ * Which thread store the server uses. By default the local one (rollout files + sqlite index in
+ * CODEX_HOME). With a PostgreSQL URL — `CODEX_THREAD_STORE_URL`, or `[thread_store] url` in
+ * config.toml (`codex-ts -c thread_store.url=…` sets the variable for the server it starts) — the
+ * shared store of `@codex-ts/thread-store-postgres`, loaded only then: local users need no driver.
+ * Also here: what the server does with a remote store's news (changes made by other servers).
+ */
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { rolloutFileName } from "@codex-ts/rollout";
+import {
+  LocalThreadStore,
+  type StoredThread,
+  type StoreResult,
+  type ThreadStore,
+  type ThreadStoreEvent,
+  fail,
+} from "@codex-ts/thread-store";
+import { loadEffectiveConfig } from "./config.js";
+import { errorMessage, invalidRequest } from "./errors.js";
+import type { Logger } from "./log.js";
+
+export const THREAD_STORE_URL_ENV = "CODEX_THREAD_STORE_URL";
+/** Writer-lease length in ms for the PostgreSQL store (default: the store's, 30 s). */
+export const THREAD_STORE_LEASE_ENV = "CODEX_THREAD_STORE_LEASE_MS";
+
+const POSTGRES_PACKAGE = "@codex-ts/thread-store-postgres";
+
+export interface StoreSelectOptions {
+  codexHome: string;
+  env: Record<string, string | undefined>;
+  log: Logger;
+}
+
+/** The configured thread-store URL (env beats config.toml), or null for the local store. */
+export function threadStoreUrl(options: Omit<StoreSelectOptions, "log">): string | null {
+  const fromEnv = options.env[THREAD_STORE_URL_ENV]?.trim();
+  if (fromEnv) return fromEnv;
+  const section = loadEffectiveConfig({ codexHome: options.codexHome, env: options.env }).config.toml.thread_store;
+  if (section === undefined) return null;
+  const url = typeof section === "object" && section !== null ? (section as { url?: unknown }).url : section;
+  if (url === undefined) return null;
+  if (typeof url !== "string" || url.trim() === "") throw invalidRequest("invalid configuration: thread_store.url must be a non-empty string");
+  return url.trim();
+}
+
+/** Opens the configured store; an error value says what is wrong with the configuration. */
+export async function openThreadStore(options: StoreSelectOptions): Promise<StoreResult<ThreadStore>> {
+  let url: string | null;
+  try {
+    url = threadStoreUrl(options);
+  } catch (error) {
+    return fail("invalid_argument", errorMessage(error));
+  }
+  if (url === null) return LocalThreadStore.open({ codexHome: options.codexHome });
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    return fail("invalid_argument", `thread_store.url must be a postgres:// or postgresql:// URL (got ${url.split(":")[0]}:…)`);
+  }
+  let module: typeof import("@codex-ts/thread-store-postgres");
+  try {
+    // A computed specifier: the bundler leaves it to Node, so the driver is loaded (and needed) only here.
+    const specifier = POSTGRES_PACKAGE;
+    module = await import(specifier);
+  } catch (error) {
+    return fail("io", `thread_store.url is set but ${POSTGRES_PACKAGE} cannot be loaded (install it next to the app-server): ${errorMessage(error)}`);
+  }
+  const leaseMs = Number(options.env[THREAD_STORE_LEASE_ENV]);
+  const opened = await module.PostgresThreadStore.open({
+    url,
+    ...(Number.isInteger(leaseMs) && leaseMs > 0 ? { leaseMs } : {}),
+    onWarning: (message) => options.log.warn(message),
+  });
+  if (opened.ok) options.log.info(`thread store: PostgreSQL at ${module.redact(url)}`);
+  return opened;
+}
+
+/** Lookups by rollout path mean nothing to a remote store: refused as an invalid request. */
+export function assertRolloutPathLookup(store: ThreadStore, path: string): void {
+  if (store.location === "remote") {
+    throw invalidRequest(`rollout paths cannot be used with a remote thread store (thread_store.url is set); pass threadId instead of path (${path})`);
+  }
+}
+
+/** A change another server made, as the v2 notification this server's clients get. */
+export function storeEventNotification(event: ThreadStoreEvent): { method: string; params: unknown } {
+  switch (event.type) {
+    case "name_updated":
+      return { method: "thread/name/updated", params: { threadId: event.threadId, threadName: event.name } };
+    case "archived":
+      return { method: "thread/archived", params: { threadId: event.threadId } };
+    case "unarchived":
+      return { method: "thread/unarchived", params: { threadId: event.threadId } };
+    case "goal_updated":
+      return { method: "thread/goal/updated", params: { threadId: event.threadId, turnId: null, goal: event.goal } };
+    case "goal_cleared":
+      return { method: "thread/goal/cleared", params: { threadId: event.threadId } };
+  }
+}
+
+/**
+ * A rollout file in `dir` holding a thread's stored history, for code that cuts files (an ephemeral
+ * fork): the thread's own file with the local store, a copy with a remote one.
+ */
+export async function rolloutFileOf(store: ThreadStore, thread: StoredThread, dir: string): Promise<string> {
+  if (thread.path) return thread.path;
+  const exported = await store.exportThread(thread.id);
+  if (!exported.ok) throw invalidRequest(`cannot read thread ${thread.id}: ${exported.error.message}`);
+  const file = path.join(dir, rolloutFileName(thread.id, new Date(thread.createdAtMs)));
+  await writeFile(file, exported.value.lines.map((line) => `${line}\n`).join(""), { mode: 0o600 });
+  return file;
+}
