@@ -3,6 +3,7 @@
  * the server gives them (the classic accept / decline / cancel set when it names none). Pure.
  */
 import type { v2 } from "@codex-ts/protocol";
+import { displayCommand } from "../format.js";
 import type { PendingRequest } from "./types.js";
 
 export interface ApprovalOption {
@@ -67,9 +68,9 @@ export function approvalPrompt(pending: PendingRequest): { title: string; lines:
     case "command": {
       const p = pending.params;
       if (p.networkApprovalContext) {
-        return { title: `Allow network access to ${p.networkApprovalContext.host}?`, lines: p.command ? [`$ ${p.command}`] : [] };
+        return { title: `Allow network access to ${p.networkApprovalContext.host}?`, lines: p.command ? [`$ ${displayCommand(p.command)}`] : [] };
       }
-      const lines = [`$ ${p.command ?? "(command)"}`];
+      const lines = [`$ ${p.command ? displayCommand(p.command) : "(command)"}`];
       if (p.reason) lines.push(p.reason);
       return { title: "Would you like to run the following command?", lines };
     }

@@ -1,0 +1,135 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { sse, turn } from "@codex-ts/test-support";
+import { render } from "ink-testing-library";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Rig, startRig, until } from "../rig.js";
+import { MainScreen } from "./MainScreen.js";
+
+// The whole screen on a real in-process app-server and the fake model server.
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+const type = async (stdin: { write(s: string): void }, text: string) => {
+  stdin.write(text);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+};
+
+describe("MainScreen", () => {
+  it("sends a typed prompt and shows the streamed answer", async () => {
+    rig = await startRig({ script: [turn(sse.message("Hello **there**, from the fake model", { phase: "final_answer" }))] });
+    await rig.controller.openThread({ kind: "new" });
+    const ui = render(<MainScreen controller={rig.controller} />);
+    await type(ui.stdin, "say hello");
+    expect(ui.lastFrame()).toContain("› say hello");
+    await type(ui.stdin, "\r");
+    await until(() => ui.lastFrame()?.includes("from the fake model"), 10_000, "the answer");
+    await until(() => rig!.controller.state.turn === null, 10_000, "turn end");
+    const frame = ui.lastFrame()!;
+    expect(frame).toContain("gpt-test");
+    expect(frame).toContain("Hello there, from the fake model");
+    expect(frame).toContain("Ask Codex to do anything");
+    const body = rig.server.responsesRequests()[0]!.body as { input: { content?: { text?: string }[] }[] };
+    expect(JSON.stringify(body.input)).toContain("say hello");
+    ui.unmount();
+  });
+
+  it.each([
+    ["y", true],
+    ["n", false],
+  ] as const)("asks before running a command with one button per availableDecisions entry; '%s' answers", async (answer, runs) => {
+    rig = await startRig({
+      script: [
+        turn(sse.functionCall("exec_command", { cmd: "touch approved-run", yield_time_ms: 10_000 }, { callId: "c1" })),
+        turn(sse.message("ok", { phase: "final_answer" })),
+      ],
+      settings: { approvalPolicy: "untrusted" },
+    });
+    await rig.controller.openThread({ kind: "new" });
+    const ui = render(<MainScreen controller={rig.controller} />);
+    await type(ui.stdin, "run it");
+    await type(ui.stdin, "\r");
+    await until(() => ui.lastFrame()?.includes("Would you like to run the following command?"), 10_000, "the approval overlay");
+    const pending = rig.controller.state.pending[0]!;
+    const frame = ui.lastFrame()!;
+    expect(frame).toContain("$ touch approved-run");
+    const decisions = pending.kind === "command" ? (pending.params.availableDecisions ?? ["accept", "decline", "cancel"]) : [];
+    // One button per decision, numbered in the server's order.
+    expect(frame).toContain(`${decisions.length}. `);
+    expect(frame).not.toContain(`${decisions.length + 1}. `);
+    await type(ui.stdin, answer);
+    await until(() => rig!.controller.state.turn === null, 10_000, "turn end");
+    expect(ui.lastFrame()).not.toContain("Would you like to run");
+    expect(existsSync(path.join(rig.cwd, "approved-run"))).toBe(runs);
+    if (runs) expect(ui.lastFrame()).toContain("Ran touch approved-run");
+    else expect(ui.lastFrame()).toContain("interrupted");
+    ui.unmount();
+  });
+
+  it("/status lists the session's model, directory and context", async () => {
+    rig = await startRig();
+    await rig.controller.openThread({ kind: "new" });
+    const ui = render(<MainScreen controller={rig.controller} />);
+    await type(ui.stdin, "/sta");
+    expect(ui.lastFrame()).toContain("/status");
+    await type(ui.stdin, "\r");
+    await until(() => ui.lastFrame()?.includes("Directory:"), 5_000, "/status output");
+    expect(ui.lastFrame()).toContain(`Directory:    ${rig.cwd}`);
+    expect(ui.lastFrame()).toContain("% left");
+    ui.unmount();
+  });
+
+  it("Ctrl-C twice on an idle composer quits", async () => {
+    rig = await startRig();
+    await rig.controller.openThread({ kind: "new" });
+    const ui = render(<MainScreen controller={rig.controller} />);
+    await type(ui.stdin, "\x03");
+    expect(ui.lastFrame()).toContain("ctrl + c again to quit");
+    expect(rig.exited()).toBe(false);
+    await type(ui.stdin, "\x03");
+    expect(rig.exited()).toBe(true);
+    ui.unmount();
+  });
+
+  it("Ctrl-D quits only when the composer is empty", async () => {
+    rig = await startRig();
+    await rig.controller.openThread({ kind: "new" });
+    const ui = render(<MainScreen controller={rig.controller} />);
+    await type(ui.stdin, "x");
+    await type(ui.stdin, "\x04");
+    expect(rig.exited()).toBe(false);
+    await type(ui.stdin, "\x7f");
+    await type(ui.stdin, "\x04");
+    expect(rig.exited()).toBe(true);
+    ui.unmount();
+  });
+
+  it("Ctrl-C interrupts a running turn and says so", async () => {
+    rig = await startRig({ script: [turn(sse.message("thinking forever"), { hold: true })] });
+    await rig.controller.openThread({ kind: "new" });
+    const ui = render(<MainScreen controller={rig.controller} />);
+    await type(ui.stdin, "go");
+    await type(ui.stdin, "\r");
+    await until(() => rig!.controller.state.turn?.id && ui.lastFrame()?.includes("Working"), 10_000, "the turn to run");
+    await type(ui.stdin, "\x03");
+    await until(() => rig!.controller.state.turn === null, 10_000, "the interrupt");
+    expect(ui.lastFrame()).toContain("Conversation interrupted");
+    expect(rig.exited()).toBe(false);
+    ui.unmount();
+  });
+
+  it("recalls earlier prompts with Up", async () => {
+    rig = await startRig({ script: [turn(sse.message("one", { phase: "final_answer" }))] });
+    await rig.controller.openThread({ kind: "new" });
+    const ui = render(<MainScreen controller={rig.controller} />);
+    await type(ui.stdin, "first prompt");
+    await type(ui.stdin, "\r");
+    await until(() => rig!.controller.state.turn === null && rig!.controller.state.cells.length > 2, 10_000, "turn end");
+    await type(ui.stdin, "\x1b[A");
+    expect(ui.lastFrame()).toMatch(/› first prompt\s*\n/);
+    ui.unmount();
+  });
+});
