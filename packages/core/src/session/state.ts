@@ -7,6 +7,7 @@ import {
   CoreSandboxPolicy,
   type EventMsg,
   type ModeKind,
+  type PermissionProfile,
   type ResponseItem,
   permissionProfileToSandboxPolicy,
   sandboxPolicyToPermissionProfileForCwd,
@@ -40,6 +41,13 @@ export interface Settings {
   sandboxPolicy: SandboxPolicy;
   cwd: string;
   workspaceRoots: string[];
+  /**
+   * True when the workspace roots were given (options, `runtime_workspace_roots`), not derived
+   * from cwd: only then do they widen the sandbox; derived, the sandbox's root is the cwd.
+   */
+  workspaceRootsExplicit?: boolean;
+  /** The active permission profile when one was set (kept whole: deny globs, restricted reads). */
+  permissionProfile?: PermissionProfile;
   collaborationMode?: CollaborationMode;
   reasoningEffort?: string;
   reasoningSummary?: "auto" | "concise" | "detailed" | "none";
@@ -115,6 +123,7 @@ export class SessionState {
       sandboxPolicy: READ_ONLY,
       cwd: options.cwd,
       workspaceRoots: options.workspaceRoots ?? workspaceRootsFor(options.cwd),
+      workspaceRootsExplicit: options.workspaceRoots !== undefined,
     };
     if (options.collaborationMode) this.settingsState.collaborationMode = options.collaborationMode;
     if (options.reasoningEffort) this.settingsState.reasoningEffort = options.reasoningEffort;
@@ -203,7 +212,7 @@ export class SessionState {
       model_provider_id: s.providerId,
       approval_policy: s.approvalPolicy,
       approvals_reviewer: "user",
-      permission_profile: sandboxPolicyToPermissionProfileForCwd(s.sandboxPolicy, s.cwd),
+      permission_profile: s.permissionProfile ?? sandboxPolicyToPermissionProfileForCwd(s.sandboxPolicy, s.cwd),
       cwd: s.cwd,
       runtime_workspace_roots: s.workspaceRoots,
       disabled_plugin_ids: [],
@@ -242,7 +251,8 @@ export class SessionState {
       cwd: s.cwd,
       approval_policy: s.approvalPolicy,
       sandbox_policy: sandbox,
-      permission_profile: sandboxPolicyToPermissionProfileForCwd(sandbox, s.cwd),
+      permission_profile: s.permissionProfile ?? sandboxPolicyToPermissionProfileForCwd(sandbox, s.cwd),
+      runtime_workspace_roots: s.workspaceRoots,
       model: s.model,
     };
     if (s.reasoningEffort) context.effort = s.reasoningEffort;
@@ -288,18 +298,19 @@ export class SessionState {
     if (overrides.approval_policy !== undefined) next.approvalPolicy = overrides.approval_policy;
     if (overrides.cwd !== undefined) {
       next.cwd = overrides.cwd;
-      if (overrides.runtime_workspace_roots === undefined)
+      if (overrides.runtime_workspace_roots === undefined && !next.workspaceRootsExplicit)
         next.workspaceRoots = workspaceRootsFor(overrides.cwd);
     }
-    if (overrides.runtime_workspace_roots !== undefined)
+    if (overrides.runtime_workspace_roots !== undefined) {
       next.workspaceRoots = overrides.runtime_workspace_roots;
+      next.workspaceRootsExplicit = true;
+    }
     if (overrides.permission_profile !== undefined) {
+      // Kept whole (deny globs, restricted reads): the sandbox is built from the profile itself.
+      // The legacy policy is only its projection for what still reads it (network proxy, hooks).
+      next.permissionProfile = overrides.permission_profile;
       const converted = permissionProfileToSandboxPolicy(overrides.permission_profile, next.cwd);
-      if (!converted.ok) {
-        this.emit(subId, { type: "error", message: `unsupported permission profile: ${converted.error}` });
-        return false;
-      }
-      next.sandboxPolicy = converted.policy;
+      next.sandboxPolicy = converted.ok ? converted.policy : { type: "read-only", network_access: false };
     }
     if (overrides.collaboration_mode !== undefined) next.collaborationMode = overrides.collaboration_mode;
     if (overrides.reasoning_effort !== undefined) next.reasoningEffort = overrides.reasoning_effort;

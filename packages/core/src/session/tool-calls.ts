@@ -83,7 +83,10 @@ export function toolContext(
     planMode: s.modeKind() === "plan",
     approvedForSession: s.approvals.approvedForSession,
     execSessions: s.services.execSessions,
+    // The sandbox's writable workspace: the configured roots, else the turn's cwd (see permissions/).
+    workspaceRoots: settings.workspaceRootsExplicit ? settings.workspaceRoots : [settings.cwd],
   };
+  if (settings.permissionProfile) ctx.permissionProfile = settings.permissionProfile;
   ctx.env = applyShellEnvironmentPolicy(s.options.shellEnvironmentPolicy ?? {}, s.env);
   if (s.env.SHELL) ctx.shell = s.env.SHELL;
   if (s.options.execPolicy) ctx.execPolicy = s.options.execPolicy;
