@@ -4,6 +4,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
+import { type McpServerConfig, parseMcpServers } from "@codex-ts/mcp";
 import type { z } from "zod";
 import { builtinProviders, type ModelProviderInfo } from "../client/provider.js";
 import { type ConfigLayer, configOrigins, isTable, loadConfigLayers, mergeConfigLayers } from "./layers.js";
@@ -81,6 +82,8 @@ export interface Config {
   hooks?: unknown;
   skills?: unknown;
   mcpServers?: unknown;
+  /** `[mcp_servers.*]` (and the profile's), parsed; disabled servers included. */
+  mcpServerConfigs: McpServerConfig[];
   /** The merged TOML (after overrides), for anything not modelled here. */
   toml: ConfigToml;
 }
@@ -366,6 +369,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
       pick("web_search") ?? ((pick("tools_web_search") ?? toml.tools?.web_search) ? "live" : "disabled"),
     projectDocMaxBytes: toml.project_doc_max_bytes ?? DEFAULT_PROJECT_DOC_MAX_BYTES,
     projectDocFallbackFilenames: toml.project_doc_fallback_filenames ?? [],
+    mcpServerConfigs: mcpServerConfigs(toml.mcp_servers, profile.mcp_servers),
     toml,
   };
   if (profileName !== undefined) config.profile = profileName;
@@ -396,4 +400,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   if (toml.skills !== undefined) config.skills = toml.skills;
   if (toml.mcp_servers !== undefined) config.mcpServers = toml.mcp_servers;
   return { ok: true, config, warnings };
+}
+
+/** The servers of the file and of the profile (validated by the schema already). */
+function mcpServerConfigs(servers: unknown, profileServers: unknown): McpServerConfig[] {
+  const merged = { ...(servers as Record<string, unknown> | undefined), ...(profileServers as Record<string, unknown> | undefined) };
+  const parsed = parseMcpServers(merged);
+  return parsed.ok ? parsed.value : [];
 }

@@ -1,5 +1,6 @@
 // The config.toml schema (snake_case, as Codex writes it). Objects are strict so unknown keys
 // surface as `unrecognized_keys` issues, which the loader turns into warnings (errors in strict mode).
+import { McpServersTableSchema } from "@codex-ts/mcp";
 import * as z from "zod";
 
 /** Sections other packages own (hooks, skills, MCP, TUI, …): accepted as-is and passed through. */
@@ -100,6 +101,8 @@ export const ProfileSchema = z.strictObject({
   shell_environment_policy: ShellEnvironmentPolicySchema.optional(),
   model_context_window: z.number().int().positive().optional(),
   model_auto_compact_token_limit: z.number().int().positive().optional(),
+  /** Servers of this profile; a name also in `[mcp_servers]` replaces that server. */
+  mcp_servers: McpServersTableSchema.optional(),
 });
 
 export const ProjectSchema = z.strictObject({
@@ -144,7 +147,7 @@ export const ConfigTomlSchema = z.strictObject({
   network: NetworkConfigSchema.optional(),
   hooks: passthrough,
   skills: passthrough,
-  mcp_servers: passthrough,
+  mcp_servers: McpServersTableSchema.optional(),
   tui: passthrough,
   otel: passthrough,
   notice: passthrough,
