@@ -24,10 +24,10 @@ describe("codex-ts top level", () => {
     expect(r.stdout).toBe("");
   });
 
-  it("rejects an unknown subcommand with exit 2", async () => {
+  it("takes a word that is no subcommand as the interactive terminal's prompt, which needs a TTY", async () => {
     const r = await runInProcess(["frobnicate"]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("unrecognized subcommand 'frobnicate'");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("needs a TTY");
   });
 });
 

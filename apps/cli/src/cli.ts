@@ -20,11 +20,13 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return EXIT_OK;
   }
   if (split === -1) {
-    if (rootParsed.positionals.length > 0) {
-      return usageError(io, `unrecognized subcommand '${rootParsed.positionals[0]}'`);
+    if (rootValues.help) {
+      io.stdout.write(renderHelp(ROOT));
+      return EXIT_OK;
     }
-    io.stdout.write(renderHelp(ROOT));
-    return EXIT_OK;
+    // No subcommand: the interactive terminal, any words its first prompt (src/tui/).
+    const { runTuiCommand } = await import("./tui/command.js");
+    return runTuiCommand(ROOT, head, io);
   }
   const command = findSubcommand(ROOT, argv[split]!)!;
   const rest = argv.slice(split + 1);
@@ -47,6 +49,11 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   switch (command.name) {
     case "completion":
       return runCompletion(command, rest, io);
+    case "resume":
+    case "fork": {
+      const { runTuiCommand } = await import("./tui/command.js");
+      return runTuiCommand(command, rest, io, globalOverrides);
+    }
     case "exec": {
       const { runExecCommand } = await import("./exec/command.js");
       return runExecCommand(rest, io, globalOverrides);

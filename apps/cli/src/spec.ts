@@ -3,6 +3,7 @@
  * Each subcommand's spec lives beside its group under specs/; ROOT lists them all.
  */
 import { EXEC } from "./specs/exec.js";
+import { FORK, RESUME, TUI_OPTIONS } from "./tui/spec.js";
 import { CONFIG_OPTIONS, type CommandSpec, FULL_AUTO, HELP } from "./specs/options.js";
 
 export { renderHelp } from "./help.js";
@@ -105,9 +106,9 @@ export const NETWORK_PROXY: CommandSpec = {
 export const ROOT: CommandSpec = {
   name: "codex-ts",
   summary: "codex-ts: a TypeScript implementation of the Codex agent harness",
-  usage: "codex-ts [OPTIONS] <COMMAND> [ARGS]",
-  options: [...CONFIG_OPTIONS, { name: "version", short: "V", type: "boolean", description: "Print version" }, HELP],
-  subcommands: [EXEC, APP_SERVER, EXECPOLICY, SANDBOX, NETWORK_PROXY, COMPLETION],
+  usage: "codex-ts [OPTIONS] [PROMPT]\ncodex-ts [OPTIONS] <COMMAND> [ARGS]",
+  options: [...TUI_OPTIONS, { name: "version", short: "V", type: "boolean", description: "Print version" }, HELP],
+  subcommands: [EXEC, RESUME, FORK, APP_SERVER, EXECPOLICY, SANDBOX, NETWORK_PROXY, COMPLETION],
 };
 
 export function findSubcommand(spec: CommandSpec, token: string): CommandSpec | undefined {

@@ -1,5 +1,5 @@
 /** The interactive terminal's entries in the command table (`codex-ts [PROMPT]`, `resume`, `fork`). */
-import { CONFIG_OPTIONS, type CommandSpec, HELP, type OptionSpec, SANDBOX_MODES } from "../spec.js";
+import { CONFIG_OPTIONS, type CommandSpec, HELP, type OptionSpec, SANDBOX_MODES } from "../specs/options.js";
 
 /** Options of `codex-ts [PROMPT]` (the root command), `resume` and `fork`. */
 export const TUI_OPTIONS: readonly OptionSpec[] = [
