@@ -191,7 +191,7 @@ export class ModelClient {
         if (status === 401 || status === 403) {
           throw new ModelError("auth", `unauthorized (${status}): ${message}`, false, status);
         }
-        if (status === 429 && /quota|billing/i.test(message) && !/rate limit/i.test(message)) {
+        if (status === 429 && /quota|billing|usage limit/i.test(message) && !/rate limit/i.test(message)) {
           throw new ModelError("quota_exceeded", `quota exceeded: ${message}`, false, status);
         }
         const retryable = status === 429 || status >= 500;

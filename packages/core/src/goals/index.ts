@@ -1,3 +1,4 @@
+export { goalsFor } from "./feature.js";
 export {
   createGoal,
   fromSnapshot,
@@ -13,7 +14,26 @@ export {
   toThreadGoal,
   updateGoalByModel,
 } from "./model.js";
-export { budgetLimitMessage, COMPLETION_REPORT, continuationMessage, GOAL_OBJECTIVE_ITEM, objectiveItem } from "./prompts.js";
+export {
+  budgetLimitMessage,
+  COMPLETION_REPORT,
+  continuationMessage,
+  GOAL_OBJECTIVE_ITEM,
+  objectiveItem,
+} from "./prompts.js";
 export { goalFromEvents } from "./reconcile.js";
-export { GOAL_TURN_ORIGIN, type GoalEvent, type GoalHost, GoalRuntime, type GoalRuntimeOptions } from "./runtime.js";
-export { CREATE_GOAL_SPEC, GET_GOAL_SPEC, goalToolHandlers, goalToolOutput, goalToolProvider, UPDATE_GOAL_SPEC } from "./tools.js";
+export {
+  GOAL_TURN_ORIGIN,
+  type GoalEvent,
+  type GoalHost,
+  GoalRuntime,
+  type GoalRuntimeOptions,
+} from "./runtime.js";
+export {
+  CREATE_GOAL_SPEC,
+  GET_GOAL_SPEC,
+  goalToolHandlers,
+  goalToolOutput,
+  goalToolProvider,
+  UPDATE_GOAL_SPEC,
+} from "./tools.js";

@@ -20,20 +20,41 @@ describe("goal rules", () => {
   it("set creates an active goal, needs an objective to create, and rejects bad budgets", () => {
     const created = setGoal(null, { objective: "ship it", tokenBudget: 500 }, T, 7);
     expect(created).toEqual({ ok: true, value: base({ tokenBudget: 500, createdAt: 7, updatedAt: 7 }) });
-    expect(setGoal(null, { status: "paused" }, T, 7)).toMatchObject({ ok: false, error: expect.stringContaining("objective") });
-    expect(setGoal(null, { objective: "   " }, T, 7)).toMatchObject({ ok: false, error: expect.stringContaining("empty") });
-    expect(setGoal(null, { objective: "x", tokenBudget: 0 }, T, 7)).toMatchObject({ ok: false, error: expect.stringContaining("positive") });
+    expect(setGoal(null, { status: "paused" }, T, 7)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("objective"),
+    });
+    expect(setGoal(null, { objective: "   " }, T, 7)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("empty"),
+    });
+    expect(setGoal(null, { objective: "x", tokenBudget: 0 }, T, 7)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("positive"),
+    });
     expect(setGoal(null, { objective: "x", tokenBudget: 1.5 }, T, 7).ok).toBe(false);
   });
 
   it("set keeps usage on an unfinished goal, replaces a completed one, and re-activating over budget limits it", () => {
     const used = base({ tokensUsed: 900, tokenBudget: 1000, status: "paused" });
-    expect(setGoal(used, { objective: "ship it well" }, T, 9)).toMatchObject({ ok: true, value: { objective: "ship it well", tokensUsed: 900, status: "paused" } });
+    expect(setGoal(used, { objective: "ship it well" }, T, 9)).toMatchObject({
+      ok: true,
+      value: { objective: "ship it well", tokensUsed: 900, status: "paused" },
+    });
     const done = base({ status: "complete", tokensUsed: 50 });
-    expect(setGoal(done, { objective: "next thing" }, T, 9)).toMatchObject({ ok: true, value: { objective: "next thing", tokensUsed: 0, status: "active", createdAt: 9 } });
+    expect(setGoal(done, { objective: "next thing" }, T, 9)).toMatchObject({
+      ok: true,
+      value: { objective: "next thing", tokensUsed: 0, status: "active", createdAt: 9 },
+    });
     const spent = base({ tokensUsed: 1000, tokenBudget: 1000, status: "paused" });
-    expect(setGoal(spent, { status: "active" }, T, 9)).toMatchObject({ ok: true, value: { status: "budgetLimited" } });
-    expect(setGoal(spent, { status: "active", tokenBudget: 5000 }, T, 9)).toMatchObject({ ok: true, value: { status: "active", tokenBudget: 5000 } });
+    expect(setGoal(spent, { status: "active" }, T, 9)).toMatchObject({
+      ok: true,
+      value: { status: "budgetLimited" },
+    });
+    expect(setGoal(spent, { status: "active", tokenBudget: 5000 }, T, 9)).toMatchObject({
+      ok: true,
+      value: { status: "active", tokenBudget: 5000 },
+    });
   });
 
   it("create_goal fails while an unfinished goal exists and replaces a complete one", () => {
@@ -41,17 +62,35 @@ describe("goal rules", () => {
       const result = createGoal(base({ status }), "other", null, T, 1);
       expect(result).toMatchObject({ ok: false, error: expect.stringContaining("unfinished goal") });
     }
-    expect(createGoal(base({ status: "complete" }), "other", 10, T, 1)).toMatchObject({ ok: true, value: { objective: "other", tokenBudget: 10, status: "active" } });
+    expect(createGoal(base({ status: "complete" }), "other", 10, T, 1)).toMatchObject({
+      ok: true,
+      value: { objective: "other", tokenBudget: 10, status: "active" },
+    });
     expect(createGoal(null, "x", -3, T, 1).ok).toBe(false);
   });
 
   it("update_goal: complete/blocked/paused, never out of complete; a budget- or usage-limited goal can only complete", () => {
-    expect(updateGoalByModel(null, "complete", 1)).toMatchObject({ ok: false, error: expect.stringContaining("no goal") });
-    expect(updateGoalByModel(base(), "paused", 2)).toMatchObject({ ok: true, value: { status: "paused", updatedAt: 2 } });
-    expect(updateGoalByModel(base({ status: "paused" }), "blocked", 2)).toMatchObject({ ok: true, value: { status: "blocked" } });
+    expect(updateGoalByModel(null, "complete", 1)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("no goal"),
+    });
+    expect(updateGoalByModel(base(), "paused", 2)).toMatchObject({
+      ok: true,
+      value: { status: "paused", updatedAt: 2 },
+    });
+    expect(updateGoalByModel(base({ status: "paused" }), "blocked", 2)).toMatchObject({
+      ok: true,
+      value: { status: "blocked" },
+    });
     expect(updateGoalByModel(base({ status: "complete" }), "paused", 2).ok).toBe(false);
-    expect(updateGoalByModel(base({ status: "budgetLimited" }), "paused", 2)).toMatchObject({ ok: false, error: expect.stringContaining("budget-limited") });
-    expect(updateGoalByModel(base({ status: "budgetLimited" }), "complete", 2)).toMatchObject({ ok: true, value: { status: "complete" } });
+    expect(updateGoalByModel(base({ status: "budgetLimited" }), "paused", 2)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("budget-limited"),
+    });
+    expect(updateGoalByModel(base({ status: "budgetLimited" }), "complete", 2)).toMatchObject({
+      ok: true,
+      value: { status: "complete" },
+    });
     expect(updateGoalByModel(base({ status: "usageLimited" }), "blocked", 2).ok).toBe(false);
   });
 

@@ -72,13 +72,15 @@ const MAX_OBJECTIVE_CHARS = 20_000;
 
 function checkObjective(objective: string): string | undefined {
   if (objective.trim() === "") return "objective must not be empty";
-  if (objective.length > MAX_OBJECTIVE_CHARS) return `objective is longer than ${MAX_OBJECTIVE_CHARS} characters`;
+  if (objective.length > MAX_OBJECTIVE_CHARS)
+    return `objective is longer than ${MAX_OBJECTIVE_CHARS} characters`;
   return undefined;
 }
 
 function checkBudget(budget: number | null | undefined): string | undefined {
   if (budget === null || budget === undefined) return undefined;
-  if (!Number.isSafeInteger(budget) || budget <= 0) return `tokenBudget must be a positive integer, got ${budget}`;
+  if (!Number.isSafeInteger(budget) || budget <= 0)
+    return `tokenBudget must be a positive integer, got ${budget}`;
   return undefined;
 }
 
@@ -98,7 +100,12 @@ export interface SetGoalRequest {
  * by a new one when the objective changes) or updates the current one's objective, status or
  * budget. Making a goal `active` over its budget makes it `budgetLimited` instead.
  */
-export function setGoal(current: Goal | null, request: SetGoalRequest, threadId: string, nowSeconds: number): GoalResult<Goal> {
+export function setGoal(
+  current: Goal | null,
+  request: SetGoalRequest,
+  threadId: string,
+  nowSeconds: number,
+): GoalResult<Goal> {
   const objective = request.objective ?? undefined;
   const budgetError = checkBudget(request.tokenBudget);
   if (budgetError) return { ok: false, error: budgetError };
@@ -106,9 +113,12 @@ export function setGoal(current: Goal | null, request: SetGoalRequest, threadId:
     const objectiveError = checkObjective(objective);
     if (objectiveError) return { ok: false, error: objectiveError };
   }
-  const replace = current === null || (current.status === "complete" && objective !== undefined && objective !== current.objective);
+  const replace =
+    current === null ||
+    (current.status === "complete" && objective !== undefined && objective !== current.objective);
   if (replace) {
-    if (objective === undefined) return { ok: false, error: "this thread has no goal: `objective` is required to create one" };
+    if (objective === undefined)
+      return { ok: false, error: "this thread has no goal: `objective` is required to create one" };
     const goal: Goal = {
       threadId,
       objective,
@@ -124,7 +134,8 @@ export function setGoal(current: Goal | null, request: SetGoalRequest, threadId:
   }
   const next: Goal = { ...current, updatedAt: nowSeconds };
   if (objective !== undefined) next.objective = objective;
-  if (request.tokenBudget !== undefined && request.tokenBudget !== null) next.tokenBudget = request.tokenBudget;
+  if (request.tokenBudget !== undefined && request.tokenBudget !== null)
+    next.tokenBudget = request.tokenBudget;
   if (request.status) next.status = request.status === "active" ? activated(next) : request.status;
   else if (next.status === "budgetLimited" && !overBudget(next)) next.status = "active";
   return { ok: true, value: next };
@@ -139,13 +150,26 @@ export function createGoal(
   nowSeconds: number,
 ): GoalResult<Goal> {
   if (current && isUnfinished(current.status)) {
-    return { ok: false, error: "cannot create a new goal because this thread has an unfinished goal; complete the existing goal first" };
+    return {
+      ok: false,
+      error:
+        "cannot create a new goal because this thread has an unfinished goal; complete the existing goal first",
+    };
   }
   const objectiveError = checkObjective(objective) ?? checkBudget(tokenBudget);
   if (objectiveError) return { ok: false, error: objectiveError };
   return {
     ok: true,
-    value: { threadId, objective, status: "active", tokenBudget, tokensUsed: 0, timeUsedMs: 0, createdAt: nowSeconds, updatedAt: nowSeconds },
+    value: {
+      threadId,
+      objective,
+      status: "active",
+      tokenBudget,
+      tokensUsed: 0,
+      timeUsedMs: 0,
+      createdAt: nowSeconds,
+      updatedAt: nowSeconds,
+    },
   };
 }
 
@@ -156,7 +180,11 @@ export type ModelGoalStatus = "complete" | "blocked" | "paused";
  * `update_goal` (model tool). The model cannot resume a goal, nor budget- or usage-limit one;
  * a budget-limited goal may only be completed (the budget limit takes precedence over a pause).
  */
-export function updateGoalByModel(current: Goal | null, status: ModelGoalStatus, nowSeconds: number): GoalResult<Goal> {
+export function updateGoalByModel(
+  current: Goal | null,
+  status: ModelGoalStatus,
+  nowSeconds: number,
+): GoalResult<Goal> {
   if (!current) return { ok: false, error: "this thread has no goal to update; use create_goal first" };
   if (current.status === "complete") return { ok: false, error: "the goal is already complete" };
   if (current.status === "budgetLimited" && status !== "complete") {

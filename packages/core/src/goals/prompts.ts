@@ -10,14 +10,24 @@ export const GOAL_OBJECTIVE_ITEM = "goal_objective";
 
 /** The objective, as the context item Codex gives the model (no call id: nothing called it). */
 export function objectiveItem(goal: Goal): ResponseItem {
-  return { type: "function_call_output", name: GOAL_OBJECTIVE_ITEM, namespace: "agent", output: goal.objective };
+  return {
+    type: "function_call_output",
+    name: GOAL_OBJECTIVE_ITEM,
+    namespace: "agent",
+    output: goal.objective,
+  };
 }
 
 function internalContext(text: string): ResponseItem {
   return {
     type: "message",
     role: "user",
-    content: [{ type: "input_text", text: `<codex_internal_context source="goal">\n${text}\n</codex_internal_context>` }],
+    content: [
+      {
+        type: "input_text",
+        text: `<codex_internal_context source="goal">\n${text}\n</codex_internal_context>`,
+      },
+    ],
   };
 }
 

@@ -86,6 +86,16 @@ export class GoalRuntime {
     return this.goal ? { ...this.goal } : null;
   }
 
+  /**
+   * Take the goal a resumed thread had (from its store or rollout) without publishing it or
+   * starting anything (call `continueIfIdle` when the thread is ready).
+   */
+  restore(goal: Goal | null): void {
+    this.goal = goal ? { ...goal } : null;
+    this.objectiveTold = null;
+    this.mark = this.now();
+  }
+
   /** The turn running now, if any. */
   currentTurnId(): string | null {
     return this.turn?.turnId ?? null;
@@ -168,7 +178,15 @@ export class GoalRuntime {
   continueIfIdle(): boolean {
     const goal = this.goal;
     const host = this.host;
-    if (!host || !goal || goal.status !== "active" || this.deferred || this.turn || this.continuationRequested) return false;
+    if (
+      !host ||
+      !goal ||
+      goal.status !== "active" ||
+      this.deferred ||
+      this.turn ||
+      this.continuationRequested
+    )
+      return false;
     if (host.planMode?.()) return false;
     const items: ResponseItem[] = [];
     if (this.objectiveTold !== goal.objective) items.push(objectiveItem(goal));
@@ -230,7 +248,8 @@ export class GoalRuntime {
   private countTokens(used: number): void {
     const goal = this.goal;
     if (!goal) return;
-    const counts = goal.status === "active" || (goal.status === "budgetLimited" && this.turn?.limited === true);
+    const counts =
+      goal.status === "active" || (goal.status === "budgetLimited" && this.turn?.limited === true);
     if (!counts) return;
     this.account();
     goal.tokensUsed += used;
@@ -245,7 +264,7 @@ export class GoalRuntime {
 
   private failTurn(status: "usageLimited" | "blocked"): void {
     const goal = this.goal;
-    if (!goal || goal.status !== "active") return;
+    if (goal?.status !== "active") return;
     this.account();
     goal.status = status;
     goal.updatedAt = this.seconds();
@@ -275,7 +294,11 @@ export class GoalRuntime {
 
   private publish(turnId: string | null): void {
     if (!this.goal) return;
-    const event: GoalEvent = { type: "thread_goal_updated", threadId: this.threadId, goal: toSnapshot(this.goal) };
+    const event: GoalEvent = {
+      type: "thread_goal_updated",
+      threadId: this.threadId,
+      goal: toSnapshot(this.goal),
+    };
     if (turnId) event.turnId = turnId;
     this.emit(event);
   }

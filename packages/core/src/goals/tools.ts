@@ -6,8 +6,19 @@ import { type Goal, type GoalResult, remainingTokens, toSnapshot } from "./model
 import { COMPLETION_REPORT } from "./prompts.js";
 import type { GoalRuntime } from "./runtime.js";
 
-function spec(name: string, description: string, properties: Record<string, JsonSchema>, required: string[]): FunctionToolSpec {
-  return { type: "function", name, description, strict: false, parameters: { type: "object", properties, required, additionalProperties: false } };
+function spec(
+  name: string,
+  description: string,
+  properties: Record<string, JsonSchema>,
+  required: string[],
+): FunctionToolSpec {
+  return {
+    type: "function",
+    name,
+    description,
+    strict: false,
+    parameters: { type: "object", properties, required, additionalProperties: false },
+  };
 }
 
 export const GET_GOAL_SPEC = spec(
@@ -23,9 +34,13 @@ export const CREATE_GOAL_SPEC = spec(
   {
     objective: {
       type: "string",
-      description: "Required. The concrete objective to pursue. Starts a new active goal when the thread has none, or replaces a completed one.",
+      description:
+        "Required. The concrete objective to pursue. Starts a new active goal when the thread has none, or replaces a completed one.",
     },
-    token_budget: { type: "integer", description: "A positive token budget for the goal. Leave it out unless the user asked for one." },
+    token_budget: {
+      type: "integer",
+      description: "A positive token budget for the goal. Leave it out unless the user asked for one.",
+    },
   },
   ["objective"],
 );
@@ -43,7 +58,8 @@ export const UPDATE_GOAL_SPEC = spec(
     status: {
       type: "string",
       enum: ["complete", "blocked", "paused"],
-      description: "Required. `complete` when the objective is achieved; `blocked` after three consecutive goal turns stuck on the same blocker; `paused` only at the user's explicit request.",
+      description:
+        "Required. `complete` when the objective is achieved; `blocked` after three consecutive goal turns stuck on the same blocker; `paused` only at the user's explicit request.",
     },
   },
   ["status"],
@@ -59,7 +75,9 @@ export function goalToolOutput(goal: Goal | null): string {
 }
 
 function answer(result: GoalResult<Goal>): ToolResult {
-  return result.ok ? { output: goalToolOutput(result.value), success: true } : { output: result.error, success: false };
+  return result.ok
+    ? { output: goalToolOutput(result.value), success: true }
+    : { output: result.error, success: false };
 }
 
 const CreateArgs = z.object({ objective: z.string(), token_budget: z.number().int().nullish() });

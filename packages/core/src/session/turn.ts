@@ -36,6 +36,12 @@ export function turnRegistry(s: SessionState): ToolRegistry {
   return buildToolRegistry(options, provided);
 }
 
+/** What the tool providers add before the next request (see `ToolProvider.beforeRequest`). */
+function providerItems(s: SessionState): ResponseItem[] {
+  const turn = { threadId: s.threadId, planMode: s.modeKind() === "plan" };
+  return s.toolProviders.flatMap((provider) => [...(provider.beforeRequest?.(turn) ?? [])]);
+}
+
 /** One regular turn. Returns the last agent message; throws `Aborted` when interrupted. */
 export async function runTurn(s: SessionState, ctx: TaskContext, start: TurnStart): Promise<string | null> {
   const { subId, turnId, signal, active } = ctx;
@@ -78,7 +84,7 @@ export async function runTurn(s: SessionState, ctx: TaskContext, start: TurnStar
       if (compacted === "done") s.history.push(...contextUpdates(s));
       else s.lastTotalTokens = 0; // cancelled by a PreCompact hook: go on without compacting
     }
-    s.history.push(...s.takeInjected());
+    s.history.push(...s.takeInjected(), ...providerItems(s));
     const registry = turnRegistry(s);
     const result = await sample(
       s,

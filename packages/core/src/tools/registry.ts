@@ -1,3 +1,4 @@
+import type { ResponseItem } from "@codex-ts/protocol";
 import { applyPatchHandler } from "./apply-patch/handler.js";
 import { dynamicToolHandler } from "./dynamic.js";
 import { execCommandHandler, shellCommandHandler, writeStdinHandler } from "./exec/handlers.js";
@@ -38,6 +39,11 @@ export interface ToolProvider {
   /** For errors and logs. */
   readonly name: string;
   handlers(turn: ToolProviderTurn): ToolHandler[];
+  /**
+   * Items the provider adds to the history just before each model request of a turn, after the
+   * tools of the previous response ran (goals: a new objective, the budget wrap-up steering).
+   */
+  beforeRequest?(turn: ToolProviderTurn): readonly ResponseItem[];
 }
 
 /** What a provider knows when it is asked for the tools of a request. */
