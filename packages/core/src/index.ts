@@ -3,3 +3,4 @@ export * from "./config/index.js";
 export * from "./session/index.js";
 export * from "./tools/index.js";
 export * from "./goals/index.js";
+export * from "./mcp/index.js";

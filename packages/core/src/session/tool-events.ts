@@ -48,6 +48,7 @@ export function forwardToolEvent(s: SessionState, subId: string, turnId: string,
           changes: item.changes,
         });
       }
+      if (item.type === "McpToolCall") s.emit(subId, mcpLegacyEvent(item));
       return;
     }
     case "item_completed": {
@@ -80,6 +81,7 @@ export function forwardToolEvent(s: SessionState, subId: string, turnId: string,
         item,
         completed_at_ms: event.completed_at_ms,
       });
+      if (item.type === "McpToolCall") s.emit(subId, mcpLegacyEvent(item));
       if (item.type === "FileChange" && item.status === "completed") {
         const unified = turnDiff(s, turnId).unifiedDiff(s.settingsState.cwd);
         if (unified !== "") s.emit(subId, { type: "turn_diff", unified_diff: unified });
@@ -179,5 +181,35 @@ function toTurnItem(item: ToolItem): TurnItem {
         };
       return out;
     }
+    case "mcp_tool_call": {
+      // As Codex records it: `readOnlyHint` when the tool declares it, MCP's camelCase result.
+      const out: Record<string, unknown> = {
+        type: "McpToolCall",
+        id: item.id,
+        server: item.server,
+        tool: item.tool,
+        arguments: item.arguments,
+        ...(item.readOnlyHint !== undefined ? { readOnlyHint: item.readOnlyHint } : {}),
+        status: item.status === "declined" ? "failed" : item.status,
+      };
+      if (item.result) out.result = item.result;
+      if (item.error !== undefined) out.error = { message: item.error };
+      if (item.durationMs !== undefined)
+        out.duration = { secs: Math.floor(item.durationMs / 1000), nanos: (item.durationMs % 1000) * 1_000_000 };
+      return out as TurnItem;
+    }
   }
+}
+
+/** The legacy twin of an McpToolCall item: `mcp_tool_call_begin`, or `_end` once it finished. */
+function mcpLegacyEvent(item: Extract<TurnItem, { type: "McpToolCall" }>): EventMsg {
+  const invocation = { server: item.server, tool: item.tool, arguments: item.arguments };
+  if (item.status === "in_progress") return { type: "mcp_tool_call_begin", call_id: item.id, invocation };
+  return {
+    type: "mcp_tool_call_end",
+    call_id: item.id,
+    invocation,
+    duration: item.duration ?? { secs: 0, nanos: 0 },
+    result: item.result ? { Ok: item.result } : { Err: item.error?.message ?? "failed" },
+  };
 }

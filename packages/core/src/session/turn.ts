@@ -75,6 +75,15 @@ export async function runTurn(s: SessionState, ctx: TaskContext, start: TurnStar
   if (start.input && !(await submitPrompt(s, subId, turnId, input, signal, start.clientId)))
     return lastAgentMessage;
   if (start.items?.length) s.history.push(...start.items);
+  // Providers still getting ready (MCP servers starting) hold the first request; one can fail the turn.
+  for (const provider of s.toolProviders) {
+    const failure = (await provider.ready?.()) ?? null;
+    if (signal.aborted) throw new Aborted();
+    if (failure !== null) {
+      s.emit(subId, { type: "error", message: failure, codex_error_info: "other" });
+      return lastAgentMessage;
+    }
+  }
   for (;;) {
     if (signal.aborted) throw new Aborted();
     const limit = s.autoCompactLimit();

@@ -44,6 +44,11 @@ export interface ToolProvider {
    * tools of the previous response ran (goals: a new objective, the budget wrap-up steering).
    */
   beforeRequest?(turn: ToolProviderTurn): readonly ResponseItem[];
+  /**
+   * Awaited at the start of every turn, before its first request (MCP: servers still starting).
+   * A string fails the turn with that error message.
+   */
+  ready?(): Promise<string | null>;
 }
 
 /** What a provider knows when it is asked for the tools of a request. */
@@ -75,7 +80,7 @@ export function buildToolRegistry(
       if (handler.spec.type !== "function") return;
       let group = namespaces.get(handler.namespace);
       if (!group) {
-        group = { type: "namespace", name: handler.namespace, tools: [] };
+        group = { type: "namespace", name: handler.namespace, ...(handler.namespaceDescription ? { description: handler.namespaceDescription } : {}), tools: [] };
         namespaces.set(handler.namespace, group);
         specs.push(group);
       }

@@ -201,6 +201,19 @@ export type ToolItem =
       success?: boolean;
       contentItems?: ContentItem[];
       durationMs?: number;
+    }
+  | {
+      /** An MCP tool call (also the resource tools); `result` is MCP's `CallToolResult` as is. */
+      type: "mcp_tool_call";
+      id: string;
+      server: string;
+      tool: string;
+      arguments: unknown;
+      status: ItemStatus;
+      readOnlyHint?: boolean;
+      result?: Record<string, unknown>;
+      error?: string;
+      durationMs?: number;
     };
 
 export interface PlanStep {
@@ -384,6 +397,8 @@ export interface ToolHandler {
   spec: ToolSpec;
   /** Set for a namespaced tool: `spec` (a function spec) is listed inside this namespace. */
   namespace?: string;
+  /** The namespace spec's `description` (the first handler of a namespace gives it). */
+  namespaceDescription?: string;
   handle(call: ToolCall, ctx: ToolContext): Promise<ToolResult>;
 }
 

@@ -1,0 +1,158 @@
+// A session's MCP runtime: the connections (@codex-ts/mcp), their tools as the model's tools (a
+// ToolProvider for the tool registry), and the seams the app fills: start-up statuses,
+// elicitations (answered by the client, declined when there is none) and call progress.
+import {
+  type CallOutcome,
+  type ElicitationParams,
+  type ElicitResult,
+  McpConnectionManager,
+  type McpServerConfig,
+  type ServerStatus,
+  type StartResult,
+} from "@codex-ts/mcp";
+import type { ToolProvider, ToolProviderTurn } from "../tools/registry.js";
+import type { ToolHandler } from "../tools/types.js";
+import { type McpCallDeps, mcpToolHandler } from "./call.js";
+import type { OutputOptions } from "./output.js";
+import { resourceToolHandlers } from "./resources.js";
+
+/** An elicitation with what the session knows about where it came from. */
+export interface McpElicitationRequest {
+  server: string;
+  /** The turn whose tool call is running on that server, if any. */
+  turnId: string | null;
+  callId: string | null;
+  params: ElicitationParams;
+}
+
+export interface McpProgress {
+  turnId: string;
+  callId: string;
+  server: string;
+  message: string;
+}
+
+export interface McpSessionOptions {
+  /** Parsed `[mcp_servers.*]` (see @codex-ts/mcp `parseMcpServers`). */
+  servers: McpServerConfig[];
+  /** Environment the servers' variables come from (defaults to process.env). */
+  env?: Record<string, string | undefined>;
+  /** Directory stdio servers start in when they set no `cwd`. */
+  cwd?: string;
+  onStatus?(status: ServerStatus): void;
+  /** Ask the user; without it every elicitation is declined (as `codex exec` does). */
+  onElicitation?(request: McpElicitationRequest, signal: AbortSignal): Promise<ElicitResult>;
+  onProgress?(progress: McpProgress): void;
+  /** Let `_meta["codex/imageDetail"] = "original"` through (the model takes original-detail images). */
+  originalImageDetail?: boolean;
+}
+
+interface ActiveCall {
+  server: string;
+  turnId: string;
+  callId: string;
+  signal: AbortSignal;
+}
+
+export class McpRuntime implements ToolProvider {
+  readonly name = "mcp";
+  readonly #options: McpSessionOptions;
+  #manager: McpConnectionManager;
+  readonly #active = new Map<string, ActiveCall>();
+
+  constructor(options: McpSessionOptions) {
+    this.#options = options;
+    this.#manager = this.#createManager(options.servers);
+  }
+
+  #createManager(servers: McpServerConfig[]): McpConnectionManager {
+    return new McpConnectionManager(servers, {
+      ...(this.#options.env ? { env: this.#options.env } : {}),
+      ...(this.#options.cwd ? { cwd: this.#options.cwd } : {}),
+      onStatus: (status) => this.#options.onStatus?.(status),
+      onElicitation: (server, params, signal) => this.#elicit(server, params, signal),
+    });
+  }
+
+  get manager(): McpConnectionManager {
+    return this.#manager;
+  }
+
+  /** Starts every server (idempotent); `ok: false` only for a `required` server that failed. */
+  start(): Promise<StartResult> {
+    return this.#manager.start();
+  }
+
+  statuses(): ServerStatus[] {
+    return this.#manager.statuses();
+  }
+
+  /** Replaces the servers (config/mcpServer/reload): the old connections close, the new ones start. */
+  async reload(servers: McpServerConfig[]): Promise<StartResult> {
+    const old = this.#manager;
+    this.#manager = this.#createManager(servers);
+    await old.close();
+    return this.#manager.start();
+  }
+
+  async close(): Promise<void> {
+    await this.#manager.close();
+  }
+
+  /** Calls a server tool outside a turn (app-server `mcpServer/tool/call`). */
+  callTool(server: string, tool: string, args: Record<string, unknown> | undefined, meta?: Record<string, unknown>): Promise<CallOutcome> {
+    return this.#manager.callTool(server, tool, args, meta ? { _meta: meta } : {});
+  }
+
+  handlers(_turn: ToolProviderTurn): ToolHandler[] {
+    const manager = this.#manager;
+    if (manager.size === 0) return [];
+    const deps: McpCallDeps = {
+      tool: (server, name) => this.#manager.tool(server, name),
+      callTool: (server, tool, args, call) => this.#call(server, tool, args, call),
+      output: this.#options.originalImageDetail ? { originalImageDetail: true } : ({} satisfies OutputOptions),
+    };
+    const byServer = new Map<string, ToolHandler[]>();
+    for (const { server, tool } of manager.tools()) {
+      const list = byServer.get(server) ?? [];
+      list.push(mcpToolHandler(deps, server, tool));
+      byServer.set(server, list);
+    }
+    const servers = [...byServer.keys()].sort();
+    const tools = servers.flatMap((server) =>
+      (byServer.get(server) ?? []).sort((a, b) => (a.spec.type === "function" && b.spec.type === "function" ? a.spec.name.localeCompare(b.spec.name) : 0)),
+    );
+    return [...resourceToolHandlers(manager), ...tools];
+  }
+
+  async #call(
+    server: string,
+    tool: string,
+    args: Record<string, unknown> | undefined,
+    call: { callId: string; turnId: string; signal: AbortSignal },
+  ): Promise<CallOutcome> {
+    this.#active.set(call.callId, { server, ...call });
+    try {
+      return await this.#manager.callTool(server, tool, args, {
+        signal: call.signal,
+        onProgress: (progress) => {
+          if (progress.message) this.#options.onProgress?.({ turnId: call.turnId, callId: call.callId, server, message: progress.message });
+        },
+      });
+    } finally {
+      this.#active.delete(call.callId);
+    }
+  }
+
+  async #elicit(server: string, params: ElicitationParams, signal: AbortSignal): Promise<ElicitResult> {
+    const handler = this.#options.onElicitation;
+    if (!handler) return { action: "decline" };
+    const active = [...this.#active.values()].reverse().find((c) => c.server === server);
+    const combined = active ? AbortSignal.any([signal, active.signal]) : signal;
+    try {
+      return await handler({ server, turnId: active?.turnId ?? null, callId: active?.callId ?? null, params }, combined);
+    } catch {
+      return { action: combined.aborted ? "cancel" : "decline" };
+    }
+  }
+}
