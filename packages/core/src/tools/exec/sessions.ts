@@ -42,6 +42,8 @@ export class HeadTailBuffer {
 }
 
 const BUFFER_CAP = 1024 * 1024;
+/** How long an interrupted command may take to be reaped after SIGKILL before we stop waiting. */
+const KILL_GRACE_MS = 5000;
 
 export class ExecSession {
   readonly startedAt = Date.now();
@@ -91,7 +93,12 @@ export class ExecSession {
     }
     if (signal?.aborted && this.exit === undefined) {
       this.process.kill("SIGKILL");
-      await Promise.race([this.process.exited, new Promise((r) => setTimeout(r, 5000))]);
+      // Give the killed group a moment to be reaped. The grace timer is cleared as soon as the
+      // command exits: left running, it held the event loop open and kept `exec` alive for the
+      // whole grace after Ctrl-C.
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([this.process.exited, new Promise((r) => (grace = setTimeout(r, KILL_GRACE_MS)))]);
+      clearTimeout(grace);
     }
     const result: { output: string; exit?: { exitCode: number; signal?: string } } = {
       output: this.unread.take(),
