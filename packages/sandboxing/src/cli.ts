@@ -126,18 +126,38 @@ export async function runSandboxCommand(args: string[], io: SandboxCliIo): Promi
       : parsed.mode === "workspace-write"
         ? workspaceWritePermissionProfile({ writableRoots: addDirs })
         : readOnlyPermissionProfile();
+  return runUnderProfile({ profile, cwd, workspaceRoots: [cwd], command: parsed.command, platform: parsed.platform }, io);
+}
+
+export interface ProfileRun {
+  profile: PermissionProfile;
+  /** Working directory of the command (relative profile entries resolve here too). */
+  cwd: string;
+  /** `:project_roots` (the writable workspace of workspace-write profiles). */
+  workspaceRoots: string[];
+  command: string[];
+  /** Default: the current platform. */
+  platform?: "linux" | "macos";
+}
+
+/**
+ * Run one command under a permission profile (bubblewrap / Seatbelt) and resolve to its exit
+ * code. A sandbox that cannot be built → 1 with one readable line, and the command is not run.
+ */
+export async function runUnderProfile(run: ProfileRun, io: SandboxCliIo): Promise<number> {
+  const platform: string = run.platform ?? (process.platform === "darwin" ? "macos" : process.platform);
   const env = io.env ?? process.env;
-  const policy = resolvePolicy(profile, {
-    cwd,
-    workspaceRoots: [cwd],
+  const policy = resolvePolicy(run.profile, {
+    cwd: run.cwd,
+    workspaceRoots: run.workspaceRoots,
     tmpdir: env.TMPDIR,
-    platform: parsed.platform === "macos" ? "darwin" : "linux",
+    platform: platform === "macos" ? "darwin" : "linux",
   });
   const prepared = await prepareSandboxedCommand({
     policy,
-    command: parsed.command,
+    command: run.command,
     env,
-    platform: parsed.platform,
+    platform,
     bwrapPath: io.bwrapPath,
   });
   if (!prepared.ok) {

@@ -33,7 +33,7 @@ export {
   type SandboxErrorCode,
   type SandboxPlatform,
 } from "./prepare.js";
-export { runSandboxCommand, SANDBOX_USAGE, type SandboxCliIo } from "./cli.js";
+export { type ProfileRun, runSandboxCommand, runUnderProfile, SANDBOX_USAGE, type SandboxCliIo } from "./cli.js";
 export {
   createSandboxWrapper,
   profileFromLegacySettings,

@@ -199,8 +199,11 @@ export function resolvePolicy(profile: PermissionProfile, options: ResolveOption
       const p = entry.path;
       if (p.type === "path") raw.push({ path: path.resolve(cwd, p.path), access: entry.access, origin });
       else if (p.type === "special") addSpecial(p.value, entry.access, origin);
-      else if (entry.access === "deny")
-        denyGlobs.push(path.isAbsolute(p.pattern) ? p.pattern : path.join(cwd, p.pattern));
+      else if (entry.access === "deny") {
+        // A relative deny glob applies under every project root and the cwd (denying more is safe).
+        if (path.isAbsolute(p.pattern)) denyGlobs.push(p.pattern);
+        else for (const base of new Set([cwd, ...workspaceRoots])) denyGlobs.push(path.join(base, p.pattern));
+      }
       else warnings.push(`ignored ${entry.access} glob ${p.pattern}: only deny globs are supported`);
     }
   };
