@@ -5,11 +5,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
-import { v2 } from "@codex-ts/protocol";
-import { prepareSandboxedCommand, removeMountPoints, resolvePolicy } from "@codex-ts/sandboxing";
+import { v2, v2SandboxPolicyToCore } from "@codex-ts/protocol";
+import { effectivePermissions, resolveEffective } from "@codex-ts/core";
+import { prepareSandboxedCommand, removeMountPoints } from "@codex-ts/sandboxing";
 import * as z from "zod";
 import { errorMessage, internalError, invalidParams, invalidRequest } from "./errors.js";
-import { sandboxPolicyToProfile } from "./mapping.js";
 import { PermissionsSelection } from "./permission-profiles.js";
 import { loadPty } from "./pty.js";
 
@@ -121,11 +121,16 @@ export class CommandExecManager {
       ? Number.POSITIVE_INFINITY
       : (p.outputBytesCap ?? DEFAULT_OUTPUT_BYTES_CAP);
 
-    // The sandbox (@codex-ts/sandboxing): the cwd is the workspace root; fails closed when it cannot be built.
-    const policy = resolvePolicy(sandboxPolicyToProfile(sandbox, requestedCwd), {
-      cwd: requestedCwd,
-      workspaceRoots: [requestedCwd],
-    });
+    // The sandbox: core's effective permissions with the request's cwd as the workspace (a one-off
+    // command has no turn); fails closed when it cannot be built.
+    const policy = resolveEffective(
+      effectivePermissions({
+        cwd: requestedCwd,
+        sandboxPolicy: v2SandboxPolicyToCore(sandbox),
+        workspaceRoots: [requestedCwd],
+        env,
+      }),
+    );
     const prepared = await prepareSandboxedCommand({ policy, command, cwd: requestedCwd, env });
     if (!prepared.ok)
       throw invalidRequest(

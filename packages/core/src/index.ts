@@ -4,3 +4,4 @@ export * from "./session/index.js";
 export * from "./tools/index.js";
 export * from "./goals/index.js";
 export * from "./mcp/index.js";
+export * from "./permissions/index.js";

@@ -1,0 +1,13 @@
+// The effective permissions of a turn's commands, patches and reads (see effective.ts).
+export {
+  activeProfile,
+  checkReadable,
+  checkWritable,
+  effectivePermissions,
+  type EffectivePermissions,
+  type PathCheck,
+  type PermissionSource,
+  profileRunsUnsandboxed,
+  resolveEffective,
+  turnUnsandboxed,
+} from "./effective.js";
