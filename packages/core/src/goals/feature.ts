@@ -1,6 +1,7 @@
 // Goals on a session: the runtime follows the session, and its tools join every request.
 import type { ResponseItem } from "@codex-ts/protocol";
-import type { Session, ToolProviderSource } from "../session/session.js";
+import type { Session } from "../session/session.js";
+import type { ToolProvider } from "../tools/registry.js";
 import type { GoalRuntime } from "./runtime.js";
 import { goalToolHandlers } from "./tools.js";
 
@@ -10,7 +11,7 @@ import { goalToolHandlers } from "./tools.js";
  * get_goal / create_goal / update_goal and takes the runtime's pending items (a new objective,
  * budget steering) first.
  */
-export function goalsFor(runtime: GoalRuntime): ToolProviderSource {
+export function goalsFor(runtime: GoalRuntime): (session: Session) => ToolProvider {
   return (session: Session) => {
     runtime.attach({
       subscribe: (listener) => session.subscribe(listener),
@@ -19,10 +20,11 @@ export function goalsFor(runtime: GoalRuntime): ToolProviderSource {
       planMode: () => session.settings().collaboration_mode?.mode === "plan",
     });
     const handlers = goalToolHandlers(runtime);
-    return {
+    const provider: ToolProvider = {
       name: "goals",
       handlers: () => handlers,
       beforeRequest: (): ResponseItem[] => runtime.takeRequestItems(),
     };
+    return provider;
   };
 }

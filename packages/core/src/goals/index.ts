@@ -34,6 +34,5 @@ export {
   GET_GOAL_SPEC,
   goalToolHandlers,
   goalToolOutput,
-  goalToolProvider,
   UPDATE_GOAL_SPEC,
 } from "./tools.js";

@@ -96,6 +96,11 @@ export class GoalRuntime {
     this.mark = this.now();
   }
 
+  /** Whether a turn is running or a continuation turn was just started (and has not begun yet). */
+  isWorking(): boolean {
+    return this.turn !== undefined || this.continuationRequested;
+  }
+
   /** The turn running now, if any. */
   currentTurnId(): string | null {
     return this.turn?.turnId ?? null;

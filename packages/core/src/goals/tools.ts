@@ -108,9 +108,3 @@ export function goalToolHandlers(runtime: GoalRuntime): ToolHandler[] {
     },
   ];
 }
-
-/** A `ToolProvider` (core's tool seam) offering the goal tools of `runtime` in every request. */
-export function goalToolProvider(runtime: GoalRuntime): { name: string; handlers(): ToolHandler[] } {
-  const handlers = goalToolHandlers(runtime);
-  return { name: "goals", handlers: () => handlers };
-}
