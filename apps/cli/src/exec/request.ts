@@ -4,6 +4,7 @@ import type { GlobalOverrides } from "../cli.js";
 import type { CliIO } from "../io.js";
 import { type OptionValues, stringList, stringValue } from "../parse.js";
 import type { SANDBOX_MODES } from "../spec.js";
+import { type ExecGoalRequest, parseGoalBudget } from "./goal.js";
 
 /** Everything `exec` was asked to do, normalised from argv and stdin. */
 export interface ExecRequest {
@@ -29,6 +30,8 @@ export interface ExecRequest {
   strictConfig: boolean;
   threadSource?: string;
   color: "always" | "never" | "auto";
+  /** `--goal` / `--goal-budget`: keep working on a thread goal (see goal.ts). */
+  goal?: ExecGoalRequest;
 }
 
 export type RequestResult = { ok: true; request: ExecRequest } | { ok: false; usage: boolean; error: string };
@@ -68,7 +71,14 @@ export async function buildExecRequest(
   const cwd = cwdArg ? path.resolve(io.cwd, cwdArg) : io.cwd;
   if (cwdArg && !isDirectory(cwd)) return { ok: false, usage: false, error: `--cd: no such directory: ${cwd}` };
 
-  const prompt = await resolvePrompt(promptArg, io, resume !== null);
+  const goalObjective = stringValue(values, "goal");
+  const goalBudget = parseGoalBudget(stringValue(values, "goal-budget"));
+  if (!goalBudget.ok) return { ok: false, usage: true, error: goalBudget.error };
+  if (goalObjective === undefined && goalBudget.value !== null) return { ok: false, usage: true, error: "--goal-budget needs --goal" };
+  if (goalObjective !== undefined && goalObjective.trim() === "") return { ok: false, usage: true, error: "--goal: the objective must not be empty" };
+  // With --goal the prompt is optional: the goal alone starts the work.
+  const prompt =
+    goalObjective !== undefined && promptArg === undefined ? { ok: true as const, text: "" } : await resolvePrompt(promptArg, io, resume !== null);
   if (!prompt.ok) return { ok: false, usage: false, error: prompt.error };
 
   let outputSchema: unknown;
@@ -137,6 +147,7 @@ export async function buildExecRequest(
   if (last) request.outputLastMessage = path.resolve(io.cwd, last);
   const source = stringValue(values, "thread-source");
   if (source) request.threadSource = source;
+  if (goalObjective !== undefined) request.goal = { objective: goalObjective, tokenBudget: goalBudget.value };
   return { ok: true, request };
 }
 

@@ -15,6 +15,7 @@ import { resolveCodexHome } from "../home.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK, failure, usageError } from "../io.js";
 import { VERSION } from "../version.js";
 import { HumanRenderer } from "./human.js";
+import { ExecGoal } from "./goal.js";
 import { ExecEventMapper } from "./jsonl.js";
 import type { ExecRequest } from "./request.js";
 
@@ -108,6 +109,8 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   const hooks = hookEngineFromConfig(config, request.cwd, { bypassHookTrust: request.bypassHookTrust });
   for (const warning of hooks.warnings) io.stderr.write(`warning: ${warning}\n`);
   options.hooks = hooks;
+  const goal = request.goal ? new ExecGoal(threadId, options.recorder) : null;
+  if (goal) options.toolProviders = [...(options.toolProviders ?? []), goal.toolProvider()];
 
   const session = createSession(options);
   const mapper = new ExecEventMapper();
@@ -138,14 +141,21 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
 
   let succeeded = false;
   let sawTurnEnd = false;
-  if (items.length === 0) {
+  if (items.length === 0 && !goal) {
     await session.shutdown();
     await writer?.close();
     return failure(io, "nothing to send: give a prompt or an image");
   }
   const op: Record<string, unknown> = { type: "user_input", items };
   if (request.outputSchema !== undefined) op.final_output_json_schema = request.outputSchema;
-  session.submit(op);
+  if (items.length > 0) session.submit(op);
+  // The goal comes after the prompt, so the user's turn goes first.
+  const goalError = request.goal ? goal?.start(request.goal) : undefined;
+  if (goalError) {
+    await session.shutdown();
+    await writer?.close();
+    return failure(io, `--goal: ${goalError}`);
+  }
 
   for await (const event of session.events()) {
     const msg = event.msg;
@@ -157,10 +167,13 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
     if (msg.type === "task_complete" || msg.type === "turn_aborted") {
       sawTurnEnd = true;
       succeeded = msg.type === "task_complete" && mapper.turnFailed === null;
+      if (goal && msg.type === "task_complete" && (await goal.nextTurnFollows())) continue;
       break;
     }
   }
   io.signal?.removeEventListener("abort", onAbort);
+  goal?.report(io, request.json);
+  if (goal) succeeded = sawTurnEnd && goal.succeeded();
   await session.shutdown();
   const flushed = await writer?.close();
   if (flushed && !flushed.ok) io.stderr.write(`warning: could not write the session file: ${flushed.error.message}\n`);

@@ -34,6 +34,13 @@ const SHARED: readonly OptionSpec[] = [
   { name: "color", type: "string", value: "WHEN", choices: ["always", "never", "auto"], description: "Color in the human-readable output (default auto)" },
   { name: "json", type: "boolean", aliases: ["experimental-json"], description: "Print events to stdout as JSONL" },
   { name: "output-last-message", short: "o", type: "string", value: "FILE", description: "Write the agent's last message to FILE" },
+  {
+    name: "goal",
+    type: "string",
+    value: "OBJECTIVE",
+    description: "Give the thread a goal and keep working until it is complete, blocked or over budget (codex-ts only)",
+  },
+  { name: "goal-budget", type: "string", value: "TOKENS", description: "Token budget for --goal" },
 ];
 
 /** Flags that only make sense after `resume`. */

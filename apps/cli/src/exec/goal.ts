@@ -1,0 +1,93 @@
+// `exec --goal OBJECTIVE [--goal-budget TOKENS]` (beyond Codex 0.169, whose exec has no goal
+// option): the thread gets a goal and exec keeps going while the goal continues, until it is
+// complete, blocked, over budget or otherwise stopped; the goal's status is printed at the end.
+import {
+  type Goal,
+  type GoalEvent,
+  GoalRuntime,
+  goalsFor,
+  type Session,
+  type SessionRecorder,
+  type ToolProviderSource,
+  toThreadGoal,
+} from "@codex-ts/core";
+import type { CliIO } from "../io.js";
+
+export interface ExecGoalRequest {
+  objective: string;
+  tokenBudget: number | null;
+}
+
+/** `--goal-budget` as a positive integer, or the error to report. */
+export function parseGoalBudget(
+  raw: string | undefined,
+): { ok: true; value: number | null } | { ok: false; error: string } {
+  if (raw === undefined) return { ok: true, value: null };
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value <= 0) {
+    return { ok: false, error: `--goal-budget: expected a positive number of tokens, got '${raw}'` };
+  }
+  return { ok: true, value };
+}
+
+/** One exec run's goal: its runtime (recorded in the rollout), and whether another turn follows each one. */
+export class ExecGoal {
+  readonly runtime: GoalRuntime;
+  readonly #idle: boolean[] = [];
+  readonly #waiters: Array<(more: boolean) => void> = [];
+
+  constructor(threadId: string, recorder: SessionRecorder | undefined) {
+    this.runtime = new GoalRuntime({ threadId, onEvent: (event: GoalEvent) => recorder?.recordEvent(event) });
+  }
+
+  /** The session's `toolProviders` entry; also starts watching the session go idle. */
+  toolProvider(): ToolProviderSource {
+    const attach = goalsFor(this.runtime);
+    return (session: Session) => {
+      const provider = attach(session);
+      // Registered after the goal runtime's own idle listener: by then it has asked for its next turn, or not.
+      session.onIdle(() => {
+        const more = this.runtime.isWorking();
+        const waiter = this.#waiters.shift();
+        if (waiter) waiter(more);
+        else this.#idle.push(more);
+      });
+      return provider;
+    };
+  }
+
+  /** Gives the thread its goal (after the user's prompt was submitted, so that turn goes first). */
+  start(request: ExecGoalRequest): string | undefined {
+    const result = this.runtime.set({ objective: request.objective, tokenBudget: request.tokenBudget });
+    return result.ok ? undefined : result.error;
+  }
+
+  /** After a turn ended: whether the goal started another one. */
+  nextTurnFollows(): Promise<boolean> {
+    const known = this.#idle.shift();
+    if (known !== undefined) return Promise.resolve(known);
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  goal(): Goal | null {
+    return this.runtime.get();
+  }
+
+  /** The final report: a `goal.status` JSONL event (the SDK skips types it does not know), or a line on stderr. */
+  report(io: CliIO, json: boolean): void {
+    const goal = this.runtime.get();
+    if (!goal) return;
+    const wire = toThreadGoal(goal);
+    if (json) {
+      io.stdout.write(`${JSON.stringify({ type: "goal.status", goal: wire })}\n`);
+      return;
+    }
+    const budget = wire.tokenBudget === null ? "" : ` of ${wire.tokenBudget}`;
+    io.stderr.write(`goal ${wire.status}: ${wire.tokensUsed}${budget} tokens, ${wire.timeUsedSeconds}s\n`);
+  }
+
+  /** exec's exit status for the goal: success only when it is complete. */
+  succeeded(): boolean {
+    return this.runtime.get()?.status === "complete";
+  }
+}
