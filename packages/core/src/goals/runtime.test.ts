@@ -63,6 +63,22 @@ async function settled(rig: Harness): Promise<void> {
   }
 }
 
+/** The model marks the goal complete, then answers. */
+const completing = () => [
+  turn([sse.functionCall("update_goal", { status: "complete" }, { callId: "u1" })], {
+    usage: usage(100, 20),
+  }),
+  turn([sse.message("done", { phase: "final_answer" })], { usage: usage(100, 20) }),
+];
+
+/** Sets a goal whose first continuation turn hangs, and interrupts that turn. */
+async function interruptFirstGoalTurn(rig: GoalRig): Promise<void> {
+  rig.runtime.set({ objective: "job" });
+  await server.waitForResponsesRequests(1);
+  rig.session.submit({ type: "interrupt" });
+  await rig.turnsEnded(1);
+}
+
 function expectWellFormed(rig: GoalRig) {
   for (const e of [...rig.events.map((x) => x.msg), ...rig.goalEvents]) {
     const parsed = EventMsg.safeParse(e);
@@ -74,10 +90,7 @@ describe("goal continuation on a real session", () => {
   it("set on an idle session starts a turn with the objective and the budget, continues until update_goal complete, then stops", async () => {
     server.enqueue(
       turn([sse.message("looking around", { phase: "final_answer" })], { usage: usage(100, 20) }),
-      turn([sse.functionCall("update_goal", { status: "complete" }, { callId: "u1" })], {
-        usage: usage(100, 20),
-      }),
-      turn([sse.message("done", { phase: "final_answer" })], { usage: usage(100, 20) }),
+      ...completing(),
     );
     const rig = start();
     const set = rig.runtime.set({ objective: "write hello.txt", tokenBudget: 10_000 });
@@ -186,16 +199,10 @@ describe("goal continuation on a real session", () => {
   it("an interrupt leaves the goal active but starts nothing until the user acts; setting it active again continues", async () => {
     server.enqueue(
       turn([sse.message("working", { phase: "final_answer" })], { usage: usage(100, 20), hold: true }),
-      turn([sse.functionCall("update_goal", { status: "complete" }, { callId: "u1" })], {
-        usage: usage(100, 20),
-      }),
-      turn([sse.message("done", { phase: "final_answer" })], { usage: usage(100, 20) }),
+      ...completing(),
     );
     const rig = start();
-    rig.runtime.set({ objective: "job" });
-    await server.waitForResponsesRequests(1);
-    rig.session.submit({ type: "interrupt" });
-    await rig.turnsEnded(1);
+    await interruptFirstGoalTurn(rig);
     await settled(rig);
     expect(rig.runtime.get()?.status).toBe("active");
     expect(turnStarts(rig.events)).toBe(1);
@@ -213,16 +220,10 @@ describe("goal continuation on a real session", () => {
     server.enqueue(
       turn([sse.message("working", { phase: "final_answer" })], { usage: usage(100, 20), hold: true }),
       turn([sse.message("hello user", { phase: "final_answer" })], { usage: usage(100, 20) }),
-      turn([sse.functionCall("update_goal", { status: "complete" }, { callId: "u1" })], {
-        usage: usage(100, 20),
-      }),
-      turn([sse.message("done", { phase: "final_answer" })], { usage: usage(100, 20) }),
+      ...completing(),
     );
     const rig = start();
-    rig.runtime.set({ objective: "job" });
-    await server.waitForResponsesRequests(1);
-    rig.session.submit({ type: "interrupt" });
-    await rig.turnsEnded(1);
+    await interruptFirstGoalTurn(rig);
     rig.session.submit(say("what are you doing?"));
     await rig.turnsEnded(3);
     await settled(rig);
@@ -240,10 +241,7 @@ describe("goal continuation on a real session", () => {
     server.enqueue(
       turn([sse.message("working", { phase: "final_answer" })], { usage: usage(100, 20), gate }),
       turn([sse.message("hello user", { phase: "final_answer" })], { usage: usage(100, 20) }),
-      turn([sse.functionCall("update_goal", { status: "complete" }, { callId: "u1" })], {
-        usage: usage(100, 20),
-      }),
-      turn([sse.message("done", { phase: "final_answer" })], { usage: usage(100, 20) }),
+      ...completing(),
     );
     const rig = start();
     rig.runtime.set({ objective: "job" });
@@ -265,10 +263,7 @@ describe("goal continuation on a real session", () => {
     });
     server.enqueue(
       turn([sse.message("user turn", { phase: "final_answer" })], { usage: usage(100, 20), gate }),
-      turn([sse.functionCall("update_goal", { status: "complete" }, { callId: "u1" })], {
-        usage: usage(100, 20),
-      }),
-      turn([sse.message("done", { phase: "final_answer" })], { usage: usage(100, 20) }),
+      ...completing(),
     );
     const rig = start();
     rig.session.submit(say("first"));
@@ -302,10 +297,7 @@ describe("goal tools in a user's turn", () => {
       }),
       turn([sse.functionCall("get_goal", {}, { callId: "g1" })], { usage: usage(100, 20) }),
       turn([sse.message("on it", { phase: "final_answer" })], { usage: usage(100, 20) }),
-      turn([sse.functionCall("update_goal", { status: "complete" }, { callId: "u1" })], {
-        usage: usage(100, 20),
-      }),
-      turn([sse.message("done", { phase: "final_answer" })], { usage: usage(100, 20) }),
+      ...completing(),
     );
     const rig = start();
     rig.session.submit(say("make a goal with a 50k budget"));
