@@ -7,7 +7,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { type Config, type ConfigOverride, createSession, hookEngineFromConfig, loadSessionExecPolicy, sessionOptionsFromConfig } from "@codex-ts/core";
-import { type RolloutLine, type v2, v2SandboxPolicyToCore } from "@codex-ts/protocol";
+import {
+  type PermissionProfile,
+  type RolloutLine,
+  sandboxPolicyToPermissionProfileForCwd,
+  type TurnContextItem,
+  type v2,
+  v2SandboxPolicyToCore,
+} from "@codex-ts/protocol";
 import type { SkillsService } from "@codex-ts/skills-watcher";
 import {
   forkRollout,
@@ -71,6 +78,8 @@ type SessionSettingsParams = {
   runtimeWorkspaceRoots?: string[] | null | undefined;
   /** Resolved from `permissions` (a profile id): replaces config's sandbox for the session. */
   sandboxPolicy?: v2.SandboxPolicy | undefined;
+  /** A resumed thread's recorded permission profile (kept whole: deny globs, restricted reads). */
+  permissionProfile?: PermissionProfile | undefined;
 };
 
 /** The v2 response fields shared by thread/start, thread/resume and thread/fork. */
@@ -86,6 +95,16 @@ export interface ThreadSessionResponse {
   sandbox: v2.SandboxPolicy;
   reasoningEffort: string | null;
   disabledPluginIds: string[];
+  /** The thread's runtime workspace roots (the writable workspace; the cwd unless configured). */
+  runtimeWorkspaceRoots: string[];
+}
+
+/** The profile a turn_context recorded, unless it is only the projection of its legacy policy. */
+function recordedProfile(context: TurnContextItem | undefined): PermissionProfile | undefined {
+  const profile = context?.permission_profile;
+  if (!profile || !context) return undefined;
+  const projection = context.sandbox_policy ? sandboxPolicyToPermissionProfileForCwd(context.sandbox_policy, context.cwd) : undefined;
+  return JSON.stringify(projection) === JSON.stringify(profile) ? undefined : profile;
 }
 
 function unwrap<T>(result: StoreResult<T>, what: string): T {
@@ -220,6 +239,7 @@ export class ThreadManager {
     }
     if (params.sandboxPolicy) extra.sandboxPolicy = v2SandboxPolicyToCore(params.sandboxPolicy);
     if (params.runtimeWorkspaceRoots?.length) extra.workspaceRoots = params.runtimeWorkspaceRoots.map((root) => path.resolve(cwd, root));
+    if (params.permissionProfile) extra.permissionProfile = params.permissionProfile;
     if (initialHistory?.length) extra.initialHistory = initialHistory;
     thread.attach(createSession(sessionOptionsFromConfig(config, cwd, extra)));
   }
@@ -240,6 +260,7 @@ export class ThreadManager {
       sandbox: sandboxPolicy,
       reasoningEffort: settings.reasoning_effort ?? null,
       disabledPluginIds: [],
+      runtimeWorkspaceRoots: settings.runtime_workspace_roots ?? [settings.cwd],
     };
   }
 
@@ -435,6 +456,9 @@ export class ThreadManager {
         (sandboxMode === "danger-full-access" || sandboxMode === "read-only" || sandboxMode === "workspace-write" ? sandboxMode : undefined),
       config: context?.effort && !params.config?.model_reasoning_effort ? { ...params.config, model_reasoning_effort: context.effort } : params.config,
       sandboxPolicy,
+      // Configured roots and a real profile (not the legacy policy's projection) survive the resume.
+      runtimeWorkspaceRoots: params.runtimeWorkspaceRoots ?? (context?.runtime_workspace_roots as string[] | undefined),
+      permissionProfile: params.sandbox || params.permissions ? undefined : recordedProfile(context),
     };
     const config = this.#config(settings, cwd);
     const meta = lines.find((line) => line.type === "session_meta");

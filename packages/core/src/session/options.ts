@@ -6,6 +6,7 @@ import type {
   AskForApproval,
   CollaborationMode,
   CoreSandboxPolicyInput,
+  PermissionProfile,
   ResponseItem,
 } from "@codex-ts/protocol";
 import { SkillsCache } from "@codex-ts/skills-watcher";
@@ -44,6 +45,8 @@ export interface SessionOptions {
    * `error` event and the session stays read-only.
    */
   sandboxPolicy?: CoreSandboxPolicyInput;
+  /** The active permission profile (kept whole; wins over `sandboxPolicy` for the sandbox). */
+  permissionProfile?: PermissionProfile;
   baseInstructions?: string;
   developerInstructions?: string;
   /** Instructions of a model (appended as a developer message on a model switch). */

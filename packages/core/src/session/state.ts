@@ -125,6 +125,7 @@ export class SessionState {
       workspaceRoots: options.workspaceRoots ?? workspaceRootsFor(options.cwd),
       workspaceRootsExplicit: options.workspaceRoots !== undefined,
     };
+    if (options.permissionProfile) this.settingsState.permissionProfile = options.permissionProfile;
     if (options.collaborationMode) this.settingsState.collaborationMode = options.collaborationMode;
     if (options.reasoningEffort) this.settingsState.reasoningEffort = options.reasoningEffort;
     if (options.reasoningSummary) this.settingsState.reasoningSummary = options.reasoningSummary;
@@ -252,7 +253,9 @@ export class SessionState {
       approval_policy: s.approvalPolicy,
       sandbox_policy: sandbox,
       permission_profile: s.permissionProfile ?? sandboxPolicyToPermissionProfileForCwd(sandbox, s.cwd),
-      runtime_workspace_roots: s.workspaceRoots,
+      // Only configured roots are recorded (omitted means the cwd, as on the wire), so a resume
+      // never turns derived roots into writable ones.
+      ...(s.workspaceRootsExplicit ? { runtime_workspace_roots: s.workspaceRoots } : {}),
       model: s.model,
     };
     if (s.reasoningEffort) context.effort = s.reasoningEffort;
