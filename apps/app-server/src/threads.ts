@@ -40,6 +40,7 @@ import { projectTrustTarget, sandboxTrustsProject } from "./project-trust.js";
 import { type PermissionsSelection, permissionProfilesTable, sandboxPolicyForPermissions } from "./permission-profiles.js";
 import { assertRolloutPathLookup, openThreadStore, rolloutFileOf, storeEventNotification } from "./store-select.js";
 import { LiveThread, type ThreadOutlet } from "./thread.js";
+import { restoreThreadGoal, threadGoalProvider } from "./methods/goals.js";
 import type { DynamicToolSpec, ThreadForkParams, ThreadResumeParams, ThreadStartParams } from "./wire.js";
 
 /** Reported as a thread's `cliVersion`: the Codex release this server implements (as SERVER_VERSION). */
@@ -241,6 +242,7 @@ export class ThreadManager {
     if (params.runtimeWorkspaceRoots?.length) extra.workspaceRoots = params.runtimeWorkspaceRoots.map((root) => path.resolve(cwd, root));
     if (params.permissionProfile) extra.permissionProfile = params.permissionProfile;
     if (initialHistory?.length) extra.initialHistory = initialHistory;
+    extra.toolProviders = [threadGoalProvider(thread, () => this.store(), this.#options.log)];
     thread.attach(createSession(sessionOptionsFromConfig(config, cwd, extra)));
   }
 
@@ -484,6 +486,7 @@ export class ThreadManager {
       hookRuns: readHookRuns(this.#options.codexHome, stored.id),
     });
     await this.#createSession(thread, config, cwd, settings, reconstructHistory(lines), recordedBase ?? config.baseInstructions);
+    await restoreThreadGoal(thread, store, lines);
     await this.#register(thread);
     return { response: this.#sessionResponse(thread, includeTurns), thread };
   }

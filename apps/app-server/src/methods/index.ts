@@ -20,6 +20,7 @@ import { type MethodContext, type MethodSpec, method } from "../server.js";
 import { accountMethods } from "./account.js";
 import { catalogMethods } from "./catalog.js";
 import { fsMethods } from "./fs.js";
+import { announceThreadGoal, goalMethods } from "./goals.js";
 import type { LiveThread } from "../thread.js";
 import { assertDirectory } from "../threads.js";
 import { EXPERIMENTAL_FIELDS, ThreadForkParams, ThreadResumeParams, ThreadStartParams, TurnStartParams } from "../wire.js";
@@ -114,6 +115,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
       handler: async (p, ctx) => {
         const { response, thread } = await threads.resume(p);
         announce(ctx, thread, response.thread, false);
+        announceThreadGoal(ctx, thread);
         warmAfterResponse(ctx);
         return response;
       },
@@ -469,7 +471,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
     }),
   );
 
-  for (const group of [fsMethods, accountMethods, catalogMethods]) {
+  for (const group of [fsMethods, accountMethods, catalogMethods, goalMethods]) {
     for (const [name, spec] of group(runtime)) add(name, spec);
   }
   return methods;
