@@ -3,7 +3,6 @@
  * leave the workspace, under real bwrap: every attack fails, the control write in the same run
  * succeeds. /tmp stays writable here, as by default; the outside dir is elsewhere.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,18 +10,13 @@ import { ExecThreadEvent } from "@codex-ts/protocol";
 import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runInProcess } from "./helpers.js";
+import { probeBwrap } from "@codex-ts/sandboxing";
 
-function sandboxWorks(): boolean {
-  try {
-    execFileSync("bwrap", ["--ro-bind", "/", "/", "--unshare-net", "--dev", "/dev", "true"], { stdio: "ignore", timeout: 20_000 });
-    return process.platform === "linux";
-  } catch {
-    return false;
-  }
-}
+/** Whether bubblewrap can build a sandbox here (the suite is skipped elsewhere). */
+const sandboxWorks = process.platform === "linux" && (await probeBwrap("bwrap")) === null;
 
 /** Outside every default writable root: not /tmp, not $TMPDIR. */
-function outsideDir(): string | undefined {
+function outsideDir(): string {
   for (const base of ["/var/tmp", os.homedir()]) {
     try {
       const real = realpathSync(base);
@@ -32,7 +26,7 @@ function outsideDir(): string | undefined {
       // next
     }
   }
-  return undefined;
+  throw new Error("no directory outside /tmp and $TMPDIR is writable for the test");
 }
 
 let server: FakeResponsesServer;
@@ -43,7 +37,7 @@ beforeEach(async () => {
   server = await startFakeResponsesServer();
   home = realpathSync(mkdtempSync(path.join(os.tmpdir(), "exec-escape-home-")));
   work = realpathSync(mkdtempSync(path.join(os.tmpdir(), "exec-escape-work-")));
-  outside = outsideDir() ?? "";
+  outside = sandboxWorks ? outsideDir() : "";
   mkdirSync(path.join(work, ".git"));
 });
 afterEach(async () => {
@@ -54,7 +48,7 @@ afterEach(async () => {
 const call = (id: string, cmd: string, extra: Record<string, unknown> = {}) =>
   sse.functionCall("exec_command", { cmd, login: false, yield_time_ms: 10_000, ...extra }, { callId: id });
 
-describe.skipIf(!sandboxWorks() || !outsideDir())("exec -s workspace-write: escape attempts", () => {
+describe.skipIf(!sandboxWorks)("exec -s workspace-write: escape attempts", () => {
   it("workdir, cd, symlink, .codex, apply_patch and escalation all fail; the control write succeeds", async () => {
     symlinkSync(outside, path.join(work, "out-link"));
     server.enqueue(

@@ -1,19 +1,13 @@
 /** `codex-ts sandbox` in the 0.169 shape (and `sandbox linux` kept), in-process, under real bwrap. */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runInProcess } from "../../test/helpers.js";
+import { probeBwrap } from "@codex-ts/sandboxing";
 
-function bwrapWorks(): boolean {
-  try {
-    execFileSync("bwrap", ["--ro-bind", "/", "/", "--unshare-net", "--dev", "/dev", "true"], { stdio: "ignore", timeout: 20_000 });
-    return process.platform === "linux";
-  } catch {
-    return false;
-  }
-}
+/** Whether bubblewrap can build a sandbox here (the suite is skipped elsewhere). */
+const bwrapWorks = process.platform === "linux" && (await probeBwrap("bwrap")) === null;
 
 let home: string;
 let work: string;
@@ -31,7 +25,7 @@ const env = () => ({ CODEX_HOME: home, HOME: home, PATH: process.env.PATH });
 const probe = () => ["sh", "-c", `echo x > in.txt && echo in-ok || echo in-refused; echo x > ${outside}/out.txt && echo out-ok || echo out-refused`];
 const noTmp = ["-c", "sandbox_workspace_write.exclude_slash_tmp=true", "-c", "sandbox_workspace_write.exclude_tmpdir_env_var=true"];
 
-describe.skipIf(!bwrapWorks())("codex-ts sandbox (0.169 shape)", () => {
+describe.skipIf(!bwrapWorks)("codex-ts sandbox (0.169 shape)", () => {
   it("--full-auto and -c sandbox_mode both mean workspace-write: the workspace only", async () => {
     for (const flags of [["--full-auto"], ["-c", 'sandbox_mode="workspace-write"']]) {
       const r = await runInProcess(["sandbox", ...flags, ...noTmp, "-C", work, "--", ...probe()], { env: env(), cwd: outside });

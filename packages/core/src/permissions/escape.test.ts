@@ -4,7 +4,6 @@
  * bubblewrap. Every attack is paired with an allowed control in the same turn that must succeed,
  * so a sandbox that refuses everything (or a broken harness) fails the suite too.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -13,16 +12,10 @@ import { globEntry, type PermissionProfile, specialEntry, workspaceWritePermissi
 import { type ItemSpec, sse, turn } from "@codex-ts/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, type SessionDirs, say, startSession, useSessionDirs } from "../session/test-harness.js";
+import { probeBwrap } from "@codex-ts/sandboxing";
 
-function bwrapWorks(): boolean {
-  if (process.platform !== "linux") return false;
-  try {
-    execFileSync("bwrap", ["--ro-bind", "/", "/", "--unshare-net", "--dev", "/dev", "true"], { stdio: "ignore", timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Whether bubblewrap can build a sandbox here (the suite is skipped elsewhere). */
+const bwrapWorks = process.platform === "linux" && (await probeBwrap("bwrap")) === null;
 
 /** A directory no default policy makes writable: not under /tmp or $TMPDIR (workspace-write writes both). */
 function outsideDir(): string {
@@ -230,7 +223,6 @@ const CASES: EscapeCase[] = [
   },
 ];
 
-const sandboxed = bwrapWorks();
 let dirs: SessionDirs;
 let h: Harness | undefined;
 let outside: string | undefined;
@@ -276,7 +268,7 @@ async function runCase(c: EscapeCase): Promise<World> {
   return w;
 }
 
-describe.skipIf(!sandboxed)("escape attempts through whole turns (workspace-write, never, real bwrap)", () => {
+describe.skipIf(!bwrapWorks)("escape attempts through whole turns (workspace-write, never, real bwrap)", () => {
   it.each(CASES.map((c) => [c.name, c] as const))("%s: denied, and the paired control succeeds", async (_name, c) => {
     const w = await runCase(c);
     if (process.env.DEBUG_ESCAPE) for (const id of ["a", "a2", "a3", "a4", "c"]) console.log(c.name, id, outputOf(id).slice(0, 300));
