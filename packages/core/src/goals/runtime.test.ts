@@ -393,12 +393,13 @@ describe("goal accounting", () => {
             reasoning_output_tokens: 0,
             total_tokens: total,
           },
+          // As Codex counts: uncached input plus output (the 20 cached input tokens do not count).
           last_token_usage: {
-            input_tokens: 0,
-            cached_input_tokens: 0,
-            output_tokens: 0,
-            reasoning_output_tokens: 0,
-            total_tokens: total,
+            input_tokens: total,
+            cached_input_tokens: 20,
+            output_tokens: 20,
+            reasoning_output_tokens: 5,
+            total_tokens: total + 20,
           },
           model_context_window: null,
         },

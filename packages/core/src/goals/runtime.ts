@@ -220,7 +220,11 @@ export class GoalRuntime {
         return;
       }
       case "token_count": {
-        const used = msg.info?.last_token_usage.total_tokens ?? 0;
+        // As Codex counts a goal's tokens: uncached input plus output.
+        const last = msg.info?.last_token_usage;
+        const used = last
+          ? Math.max(0, last.input_tokens - last.cached_input_tokens) + last.output_tokens
+          : 0;
         if (used > 0) this.countTokens(used);
         return;
       }
