@@ -1,13 +1,23 @@
+import { type AppServerArgs, parseAppServerArgs } from "./listen.js";
 import type { RunAppServerOptions } from "./run.js";
 
 /**
- * Runs the app-server as this process over its stdio, as `src/main.ts` and the
- * `codex-ts-app-server` bin do. Takes `runAppServer` as an argument so that the bin can pass the
- * one from its code-cached bundle (`dist/server.cjs`) and this module loads nothing else.
+ * Runs the app-server as this process, as `src/main.ts` and the `codex-ts-app-server` bin do:
+ * `argv` are the `app-server` options (`--listen stdio://|unix://[PATH]|ws://IP:PORT|off`,
+ * `--stdio`, `--ws-auth …`). Takes `runAppServer` as an argument so that the bin can pass the
+ * one from its code-cached bundle (`dist/server.cjs`) and this module loads little else.
+ * A bad option exits 2 (1 for an unusable auth setup) with one readable line on stderr.
  */
 export async function serveProcessStdio(
   runAppServer: (options: RunAppServerOptions) => Promise<number>,
+  argv: readonly string[] = process.argv.slice(2),
 ): Promise<void> {
+  const parsed = parseAppServerArgs(argv);
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.usage ? "error" : "Error"}: ${parsed.error}\n`);
+    process.exitCode = parsed.usage ? 2 : 1;
+    return;
+  }
   // stdout carries protocol lines only: anything a dependency prints goes to stderr instead.
   for (const name of ["log", "info", "debug", "dir", "table"] as const) {
     console[name] = (...args: unknown[]) => console.error(...args);
@@ -20,8 +30,15 @@ export async function serveProcessStdio(
     console.error("codex-ts-app-server: unhandled rejection:", reason);
   });
 
-  const code = await runAppServer({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  const code = await runAppServer(processOptions(parsed.value));
   process.exitCode = code;
   // Handles such as idle child processes must not keep a disconnected server alive.
   setTimeout(() => process.exit(code), 2_000).unref();
+}
+
+/** Options for serving from this process: its stdio, and SIGINT/SIGTERM stop a listening server. */
+export function processOptions(args: AppServerArgs): RunAppServerOptions {
+  const stop = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, listen: args.listen, wsAuth: args.wsAuth, signal: stop.signal };
 }

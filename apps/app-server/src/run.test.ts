@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { resolveCodexHome, runAppServer } from "./index.js";
+import { createInProcessConnection, parseAppServerArgs, resolveCodexHome, runAppServer } from "./index.js";
 
 describe("runAppServer (in-process, as the CLI embeds it)", () => {
   it("serves a client over streams and resolves 0 when stdin ends", async () => {
@@ -28,6 +28,61 @@ describe("runAppServer (in-process, as the CLI embeds it)", () => {
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
+  });
+
+  it("createInProcessConnection: a whole server in this process, driven by message objects", async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), "codex-inproc-"));
+    try {
+      const connection = createInProcessConnection({ env: { CODEX_TS_LOG: "off", CODEX_TS_APP_SERVER_PREWARM: "0" }, codexHome: home });
+      const received: Record<string, unknown>[] = [];
+      const answered = (id: number) =>
+        new Promise<Record<string, unknown>>((resolve) => {
+          const off = connection.onMessage((m) => {
+            if (m.id === id) {
+              off();
+              resolve(m);
+            }
+          });
+        });
+      connection.onMessage((m) => received.push(m));
+      connection.send({ id: 1, method: "thread/list", params: {} });
+      expect(await answered(1)).toMatchObject({ error: { code: -32600, message: "Not initialized" } });
+      connection.send({ id: 2, method: "initialize", params: { clientInfo: { name: "tui", version: "1" } } });
+      expect(((await answered(2)).result as { codexHome: string }).codexHome).toBe(home);
+      connection.send({ method: "initialized" });
+      connection.send({ id: 3, method: "thread/start", params: { cwd: home, ephemeral: true } });
+      const started = (await answered(3)).result as { thread: { id: string; ephemeral: boolean } };
+      expect(started.thread.ephemeral).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const announced = received.find((m) => m.method === "thread/started");
+      expect(announced).toMatchObject({ params: { thread: { id: started.thread.id } } });
+      expect(typeof announced?.emittedAtMs).toBe("number");
+      let closed = false;
+      connection.onClose(() => {
+        closed = true;
+      });
+      connection.close();
+      expect(await connection.done).toBe(0);
+      expect(closed).toBe(true);
+      expect(() => connection.send({ id: 4, method: "thread/list" })).toThrow("closed");
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it("parses app-server options as Codex does (stdio by default; several --listen at once)", () => {
+    expect(parseAppServerArgs([])).toEqual({ ok: true, value: { listen: [{ kind: "stdio" }], wsAuth: { mode: "none" } } });
+    expect(parseAppServerArgs(["--stdio"])).toMatchObject({ ok: true, value: { listen: [{ kind: "stdio" }] } });
+    const many = parseAppServerArgs(["--listen", "unix://", "--listen=ws://[::1]:8080", "--listen", "off"], "/work");
+    expect(many).toMatchObject({ ok: true, value: { listen: [{ kind: "unix", path: null }, { kind: "ws", host: "::1", port: 8080 }, { kind: "off" }] } });
+    expect(parseAppServerArgs(["--listen", "unix://rel.sock"], "/work")).toMatchObject({ ok: true, value: { listen: [{ kind: "unix", path: "/work/rel.sock" }] } });
+    expect(parseAppServerArgs(["--listen", "ws://10.0.0.1:1", "--ws-auth", "capability-token", "--ws-token-sha256", "ab".repeat(32)])).toMatchObject({
+      ok: true,
+      value: { wsAuth: { mode: "capability-token", sha256: "ab".repeat(32) } },
+    });
+    expect(parseAppServerArgs(["--bogus"])).toMatchObject({ ok: false, usage: true, error: "unexpected argument '--bogus' found" });
+    expect(parseAppServerArgs(["--listen"])).toMatchObject({ ok: false, usage: true });
+    expect(parseAppServerArgs(["--listen", "ws://1.2.3.4:99999"])).toMatchObject({ ok: false, usage: true });
   });
 
   it("resolves CODEX_HOME like Codex", () => {

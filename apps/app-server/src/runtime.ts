@@ -4,6 +4,7 @@ import { loadEffectiveConfig, writeConfigEdits } from "./config.js";
 import { errorMessage } from "./errors.js";
 import type { Logger } from "./log.js";
 import type { AppServerConnection } from "./server.js";
+import { ThreadSubscribers } from "./subscriptions.js";
 import { ThreadManager } from "./threads.js";
 
 export interface RuntimeOptions {
@@ -12,7 +13,10 @@ export interface RuntimeOptions {
   log: Logger;
 }
 
-/** Process-wide state behind the methods: loaded threads, config, one-off commands. */
+/**
+ * Process-wide state behind the methods: loaded threads, config, one-off commands, shared by
+ * every connected client (see `attach`).
+ */
 export class Runtime {
   readonly codexHome: string;
   readonly env: Record<string, string | undefined>;
@@ -21,7 +25,11 @@ export class Runtime {
   readonly commands: CommandExecManager;
   /** One skills cache + watcher per server, shared by every session. */
   readonly skills: SkillsService;
-  #connection: AppServerConnection | undefined;
+  readonly #connections = new Set<AppServerConnection>();
+  /** Server-request ids, unique across connections (one request may go to several). */
+  #nextRequestId = 0;
+  /** Which connection started each `command/exec` process (its output goes there only). */
+  readonly commandOwners = new Map<string, AppServerConnection>();
 
   constructor(options: RuntimeOptions) {
     this.codexHome = options.codexHome;
@@ -39,21 +47,31 @@ export class Runtime {
       persistSkillsConfig: (table) => {
         writeConfigEdits({ codexHome: this.codexHome, env: this.env, edits: [{ keyPath: "skills", value: table, mergeStrategy: "replace" }] });
       },
-      onChanged: () => this.#connection?.notify("skills/changed", {}),
+      onChanged: () => this.broadcast("skills/changed", {}),
       onError: (error, root) => this.log.warn(`skills watcher (${root}): ${error.message}`),
     });
     this.threads = new ThreadManager({
       codexHome: this.codexHome,
       env: this.env,
       log: this.log,
-      outlet: () => this.connection,
-      configWarning: (summary) => this.connection.notify("configWarning", { summary, details: null, path: null }),
-      originator: () => this.#connection?.client?.name ?? "codex_ts_app_server",
-      experimentalApi: () => this.#connection?.experimentalApi ?? false,
+      outlet: () => new ThreadSubscribers(() => this.#nextRequestId++),
+      configWarning: (summary) => this.broadcast("configWarning", { summary, details: null, path: null }),
+      originator: () => this.#clients()[0]?.client?.name ?? "codex_ts_app_server",
+      // Experimental fields (Turn.hookRuns) go out only when every connected client opted in.
+      experimentalApi: () => {
+        const clients = this.#clients();
+        return clients.length > 0 && clients.every((c) => c.experimentalApi);
+      },
       skills: this.skills,
+      broadcast: (method, params) => this.broadcast(method, params),
     });
     this.commands = new CommandExecManager({
-      notify: (method, params) => this.connection.notify(method, params),
+      notify: (method, params) => {
+        const processId = (params as { processId?: unknown } | null)?.processId;
+        const owner = typeof processId === "string" ? this.commandOwners.get(processId) : undefined;
+        if (owner) owner.notify(method, params);
+        else this.broadcast(method, params);
+      },
       env: this.env,
       permissionsPolicy: (selection) => this.threads.permissionsPolicy(selection),
       defaultSandbox: () => {
@@ -74,16 +92,30 @@ export class Runtime {
     });
   }
 
+  /**
+   * Serves one more client: its thread subscriptions and command ownerships end when it
+   * disconnects (threads stay loaded for the other clients).
+   */
   attach(connection: AppServerConnection): void {
-    this.#connection = connection;
+    this.#connections.add(connection);
+    void connection.closed.then(() => {
+      this.#connections.delete(connection);
+      for (const thread of this.threads.threads.values()) thread.subscribers.remove(connection);
+      for (const [processId, owner] of this.commandOwners) if (owner === connection) this.commandOwners.delete(processId);
+    });
   }
 
-  get connection(): AppServerConnection {
-    if (!this.#connection) throw new Error("runtime used before a connection was attached");
-    return this.#connection;
+  /** Initialized, connected clients. */
+  #clients(): AppServerConnection[] {
+    return [...this.#connections].filter((c) => c.client !== undefined && !c.isClosed);
   }
 
-  /** Client gone: stop commands and sessions, flush every rollout. */
+  /** A notification for every connected client (each honours its own opt-outs). */
+  broadcast(method: string, params: unknown): void {
+    for (const connection of this.#clients()) connection.notify(method, params);
+  }
+
+  /** Server going away: stop commands and sessions, flush every rollout. */
   async shutdown(): Promise<void> {
     this.commands.shutdown();
     try {

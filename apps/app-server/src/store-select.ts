@@ -2,19 +2,21 @@
  * Which thread store the server uses. By default the local one (rollout files + sqlite index in
  * CODEX_HOME). With a PostgreSQL URL — `CODEX_THREAD_STORE_URL`, or `[thread_store] url` in
  * config.toml (`codex-ts -c thread_store.url=…` sets the variable for the server it starts) — the
- * shared store of `@codex-ts/thread-store-postgres`, loaded only then: local users need no driver.
+ * shared store of `@codex-ts/thread-store-postgres`, loaded (by `openThreadStore`) only then: local
+ * users need no driver.
  * Also here: what the server does with a remote store's news (changes made by other servers).
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { rolloutFileName } from "@codex-ts/rollout";
 import {
-  LocalThreadStore,
+  fail,
+  openThreadStore,
+  redactUrl,
   type StoredThread,
   type StoreResult,
   type ThreadStore,
   type ThreadStoreEvent,
-  fail,
 } from "@codex-ts/thread-store";
 import { loadEffectiveConfig } from "./config.js";
 import { errorMessage, invalidRequest } from "./errors.js";
@@ -23,8 +25,6 @@ import type { Logger } from "./log.js";
 export const THREAD_STORE_URL_ENV = "CODEX_THREAD_STORE_URL";
 /** Writer-lease length in ms for the PostgreSQL store (default: the store's, 30 s). */
 export const THREAD_STORE_LEASE_ENV = "CODEX_THREAD_STORE_LEASE_MS";
-
-const POSTGRES_PACKAGE = "@codex-ts/thread-store-postgres";
 
 export interface StoreSelectOptions {
   codexHome: string;
@@ -45,32 +45,21 @@ export function threadStoreUrl(options: Omit<StoreSelectOptions, "log">): string
 }
 
 /** Opens the configured store; an error value says what is wrong with the configuration. */
-export async function openThreadStore(options: StoreSelectOptions): Promise<StoreResult<ThreadStore>> {
+export async function openConfiguredThreadStore(options: StoreSelectOptions): Promise<StoreResult<ThreadStore>> {
   let url: string | null;
   try {
     url = threadStoreUrl(options);
   } catch (error) {
     return fail("invalid_argument", errorMessage(error));
   }
-  if (url === null) return LocalThreadStore.open({ codexHome: options.codexHome });
-  if (!/^postgres(ql)?:\/\//.test(url)) {
-    return fail("invalid_argument", `thread_store.url must be a postgres:// or postgresql:// URL (got ${url.split(":")[0]}:…)`);
-  }
-  let module: typeof import("@codex-ts/thread-store-postgres");
-  try {
-    // A computed specifier: the bundler leaves it to Node, so the driver is loaded (and needed) only here.
-    const specifier = POSTGRES_PACKAGE;
-    module = await import(specifier);
-  } catch (error) {
-    return fail("io", `thread_store.url is set but ${POSTGRES_PACKAGE} cannot be loaded (install it next to the app-server): ${errorMessage(error)}`);
-  }
   const leaseMs = Number(options.env[THREAD_STORE_LEASE_ENV]);
-  const opened = await module.PostgresThreadStore.open({
+  const opened = await openThreadStore({
+    codexHome: options.codexHome,
     url,
     ...(Number.isInteger(leaseMs) && leaseMs > 0 ? { leaseMs } : {}),
     onWarning: (message) => options.log.warn(message),
   });
-  if (opened.ok) options.log.info(`thread store: PostgreSQL at ${module.redact(url)}`);
+  if (opened.ok && url) options.log.info(`thread store: PostgreSQL at ${redactUrl(url)}`);
   return opened;
 }
 

@@ -27,15 +27,12 @@ import {
   toV2ThreadSettings,
   toV2TokenBreakdown,
 } from "./mapping.js";
+import type { ThreadSubscribers } from "./subscriptions.js";
 import type { ServerRequestOutcome } from "./transport.js";
 import type { HookEngine } from "@codex-ts/hooks";
 
-/** What a thread needs from the connection. */
-export interface ThreadOutlet {
-  notify(method: string, params: unknown): void;
-  request(method: string, params: unknown): { id: RequestId; outcome: Promise<ServerRequestOutcome> };
-  cancelRequest(id: RequestId): void;
-}
+/** What a thread needs from its clients: its subscribers (see subscriptions.ts). */
+export type ThreadOutlet = ThreadSubscribers;
 
 interface PendingServerRequest {
   id: RequestId;
@@ -102,7 +99,6 @@ export class LiveThread {
   // Held until the response that created or loaded the thread is written (see `release`).
   #held: [string, unknown][] | null = [];
   #closed = false;
-  subscribed = true;
   /** The session's hook engine (hooks.state changes are applied to it live). */
   hookEngine: HookEngine | null = null;
   readonly #codexHome: string;
@@ -143,6 +139,15 @@ export class LiveThread {
   get session(): Session {
     if (!this.#session) throw new Error(`thread ${this.id} has no session`);
     return this.#session;
+  }
+
+  /** The connections that hear this thread's events. */
+  get subscribers(): ThreadSubscribers {
+    return this.#outlet;
+  }
+
+  get subscribed(): boolean {
+    return this.#outlet.size > 0;
   }
 
   get activeTurnId(): string | null {
@@ -220,7 +225,6 @@ export class LiveThread {
       this.#held.push([method, params]);
       return;
     }
-    if (!this.subscribed && method !== "serverRequest/resolved") return;
     this.#outlet.notify(method, params);
   }
 
@@ -342,6 +346,11 @@ export class LiveThread {
       if (turn && kind !== "tool" && this.#turn === turn) this.emitStatus();
     }
     return result;
+  }
+
+  /** A server request a feature sends for the active turn (MCP elicitations): resolved on interrupt like approvals. */
+  serverRequest(method: string, params: unknown): Promise<ServerRequestOutcome> {
+    return this.#serverRequest("userInput", method, params);
   }
 
   approvalHandler = async (request: ApprovalRequest): Promise<ReviewDecision> => {

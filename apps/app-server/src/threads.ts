@@ -38,9 +38,10 @@ import type { Logger } from "./log.js";
 import { profileToV2SandboxPolicy, toV2ApprovalPolicy } from "./mapping.js";
 import { projectTrustTarget, sandboxTrustsProject } from "./project-trust.js";
 import { type PermissionsSelection, permissionProfilesTable, sandboxPolicyForPermissions } from "./permission-profiles.js";
-import { assertRolloutPathLookup, openThreadStore, rolloutFileOf, storeEventNotification } from "./store-select.js";
+import { assertRolloutPathLookup, openConfiguredThreadStore, rolloutFileOf, storeEventNotification } from "./store-select.js";
 import { LiveThread, type ThreadOutlet } from "./thread.js";
 import { restoreThreadGoal, threadGoalProvider } from "./methods/goals.js";
+import { threadMcpProvider } from "./methods/mcp.js";
 import type { DynamicToolSpec, ThreadForkParams, ThreadResumeParams, ThreadStartParams } from "./wire.js";
 
 /** Reported as a thread's `cliVersion`: the Codex release this server implements (as SERVER_VERSION). */
@@ -145,7 +146,7 @@ export class ThreadManager {
 
   store(): Promise<ThreadStore> {
     if (!this.#store) {
-      this.#store = openThreadStore(this.#options).then((result) => {
+      this.#store = openConfiguredThreadStore(this.#options).then((result) => {
         if (!result.ok) {
           this.#store = undefined;
           throw new RpcError(ErrorCode.InternalError, result.error.message);
@@ -242,7 +243,7 @@ export class ThreadManager {
     if (params.runtimeWorkspaceRoots?.length) extra.workspaceRoots = params.runtimeWorkspaceRoots.map((root) => path.resolve(cwd, root));
     if (params.permissionProfile) extra.permissionProfile = params.permissionProfile;
     if (initialHistory?.length) extra.initialHistory = initialHistory;
-    extra.toolProviders = [threadGoalProvider(thread, () => this.store(), this.#options.log)];
+    extra.toolProviders = [threadGoalProvider(thread, () => this.store(), this.#options.log), threadMcpProvider(thread, config, this.#options.env)];
     thread.attach(createSession(sessionOptionsFromConfig(config, cwd, extra)));
   }
 

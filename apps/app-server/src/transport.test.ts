@@ -1,5 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { streamChannel } from "./channel.js";
 import { RpcError } from "./errors.js";
 import { createLogger } from "./log.js";
 import { JsonRpcConnection } from "./transport.js";
@@ -18,11 +19,11 @@ function harness(onRequest: (method: string, params: unknown) => Promise<unknown
       index = buffer.indexOf("\n");
     }
   });
+  const log = createLogger(new PassThrough(), { CODEX_TS_LOG: "off" });
   const connection = new JsonRpcConnection(
-    input,
-    output,
+    streamChannel(input, output, log),
     { onRequest: async (request) => onRequest(request.method, request.params), onNotification: () => {} },
-    createLogger(new PassThrough(), { CODEX_TS_LOG: "off" }),
+    log,
   );
   const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
   return { input, lines, connection, settle };

@@ -1,11 +1,10 @@
-import { createInterface } from "node:readline";
-import type { Readable, Writable } from "node:stream";
 import {
   type JSONRPCNotification,
   type JSONRPCRequest,
   type RequestId,
   classifyMessage,
 } from "@codex-ts/protocol";
+import type { Channel } from "./channel.js";
 import { ErrorCode, RpcError, errorMessage } from "./errors.js";
 import type { Logger } from "./log.js";
 
@@ -34,16 +33,16 @@ export type ServerRequestOutcome =
   | { kind: "error"; error: { code: number; message: string; data?: unknown } }
   | { kind: "closed" };
 
-/** Largest line we try to parse; longer lines are rejected as invalid requests. */
+/** Largest message we try to parse; longer ones are dropped. */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 /**
- * Newline-delimited JSON-RPC over a pair of streams, framed as the Codex app-server does:
- * one JSON object per line, no `jsonrpc` field required on input, none written on output.
- * Only protocol lines ever go to `output`; diagnostics go to the logger.
+ * JSON-RPC over a channel, as the Codex app-server speaks it: one JSON object per message, no
+ * `jsonrpc` field required on input, none written on output; notifications carry `emittedAtMs`.
+ * Only protocol messages ever go to the channel; diagnostics go to the logger.
  */
 export class JsonRpcConnection {
-  readonly #output: Writable;
+  readonly #channel: Channel;
   readonly #log: Logger;
   readonly #pending = new Map<RequestId, PendingRequest>();
   readonly #inFlight = new Set<Promise<void>>();
@@ -51,33 +50,28 @@ export class JsonRpcConnection {
   /** Serializes request handling (see MessageHandler.runsConcurrently). */
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
-  #outputBroken = false;
   readonly #closedPromise: Promise<void>;
 
-  constructor(input: Readable, output: Writable, handler: MessageHandler, log: Logger) {
-    this.#output = output;
+  constructor(channel: Channel, handler: MessageHandler, log: Logger) {
+    this.#channel = channel;
     this.#log = log;
-    output.on("error", (error) => {
-      // A client that went away (EPIPE) must not crash the server.
-      this.#outputBroken = true;
-      log.warn(`output stream error: ${errorMessage(error)}`);
-    });
-    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
-    lines.on("line", (line) => this.#onLine(line, handler));
     this.#closedPromise = new Promise((resolve) => {
-      lines.on("close", () => {
-        this.#closed = true;
-        for (const [id, pending] of this.#pending) {
-          this.#pending.delete(id);
-          pending.resolve({ kind: "closed" });
-        }
-        resolve();
+      channel.start({
+        message: (text) => this.#onLine(text, handler),
+        close: () => {
+          if (this.#closed) return;
+          this.#closed = true;
+          for (const [id, pending] of this.#pending) {
+            this.#pending.delete(id);
+            pending.resolve({ kind: "closed" });
+          }
+          resolve();
+        },
       });
     });
-    input.on("error", (error) => log.warn(`input stream error: ${errorMessage(error)}`));
   }
 
-  /** Resolves when the input reaches EOF (the client disconnected). */
+  /** Resolves when the client disconnected (EOF on stdin, a closed socket). */
   get closed(): Promise<void> {
     return this.#closedPromise;
   }
@@ -93,12 +87,16 @@ export class JsonRpcConnection {
   }
 
   sendNotification(method: string, params?: unknown): void {
-    this.#write(params === undefined ? { method } : { method, params });
+    const emittedAtMs = Date.now();
+    this.#write(params === undefined ? { method, emittedAtMs } : { method, params, emittedAtMs });
   }
 
-  /** Sends a server→client request and waits for the client's response (or disconnect). */
-  sendRequest(method: string, params: unknown): { id: RequestId; outcome: Promise<ServerRequestOutcome> } {
-    const id = this.#nextId++;
+  /**
+   * Sends a server→client request and waits for the client's response (or disconnect). `id`
+   * defaults to this connection's own counter; a request fanned out to several connections passes
+   * one id for all of them.
+   */
+  sendRequest(method: string, params: unknown, id: RequestId = this.#nextId++): { id: RequestId; outcome: Promise<ServerRequestOutcome> } {
     if (this.#closed) return { id, outcome: Promise.resolve({ kind: "closed" }) };
     const outcome = new Promise<ServerRequestOutcome>((resolve) => {
       this.#pending.set(id, { method, resolve });
@@ -116,16 +114,17 @@ export class JsonRpcConnection {
     }
   }
 
-  /** Flushes everything written so far to the output stream. */
+  /** Flushes everything written so far to the channel. */
   flush(): Promise<void> {
-    if (this.#outputBroken || this.#output.writableEnded) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#output.write("", () => resolve());
-    });
+    return this.#channel.flush();
+  }
+
+  /** Closes the connection from our side. */
+  close(): void {
+    this.#channel.close();
   }
 
   #write(message: object): void {
-    if (this.#outputBroken || this.#output.writableEnded) return;
     let line: string;
     try {
       line = JSON.stringify(message);
@@ -133,7 +132,7 @@ export class JsonRpcConnection {
       this.#log.error(`cannot serialize outgoing message: ${errorMessage(error)}`);
       return;
     }
-    this.#output.write(`${line}\n`);
+    this.#channel.send(line);
   }
 
   #onLine(raw: string, handler: MessageHandler): void {

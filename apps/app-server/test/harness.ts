@@ -9,39 +9,16 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import type { RequestId, v2 } from "@codex-ts/protocol";
+import type { v2 } from "@codex-ts/protocol";
 import { type FakeResponsesServer, startFakeResponsesServer, writeFakeProviderConfig as writeFakeConfig } from "@codex-ts/test-support";
 import { afterEach, beforeEach } from "vitest";
-import { validateServerMessage } from "./schema.js";
+import { DEFAULT_TIMEOUT, type Message, type Notification, RpcClient } from "./rpc-client.js";
+
+export type { Message, Notification, RpcError, RpcResult, ServerRequestMessage } from "./rpc-client.js";
 
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const BIN = path.join(PACKAGE_DIR, "bin", "codex-ts-app-server.js");
 
-export type Message = Record<string, any>;
-/** A notification the server sent, typed by its method. */
-export interface Notification<M extends v2.ServerNotificationMethod = v2.ServerNotificationMethod> {
-  method: M;
-  params: v2.ServerNotificationParams<M>;
-}
-/** A request the server sent the client, typed by its method. */
-export interface ServerRequestMessage<M extends v2.ServerRequestMethod = v2.ServerRequestMethod> {
-  id: RequestId;
-  method: M;
-  params: v2.ServerRequestParams<M>;
-}
-export interface RpcError {
-  code: number;
-  message: string;
-  data?: unknown;
-}
-/** A response: `result` typed by the method when it is a known one. */
-export interface RpcResult<R = unknown> {
-  result?: R;
-  error?: RpcError;
-}
-type ResponseOf<M extends string> = M extends v2.ClientRequestMethod ? v2.ClientRequestResponse<M> : unknown;
-
-const DEFAULT_TIMEOUT = 30_000;
 
 export function makeTempDir(prefix = "codex-ts-app-server-"): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -54,30 +31,24 @@ export function writeFakeProviderConfig(codexHome: string, baseUrl: string, extr
 
 export interface SpawnOptions {
   codexHome?: string;
+  /** `app-server` options, e.g. `["--listen", "ws://127.0.0.1:0"]`. */
+  args?: string[];
   env?: Record<string, string>;
   cwd?: string;
 }
 
-export class AppServerProcess {
+export class AppServerProcess extends RpcClient {
   readonly child: ChildProcessWithoutNullStreams;
   readonly codexHome: string;
   ownsCodexHome: boolean;
-  /** Every message received, in order. */
-  readonly messages: Message[] = [];
-  readonly schemaProblems: string[] = [];
-  readonly nonProtocolLines: string[] = [];
   stderr = "";
-  readonly #methodOfId = new Map<unknown, string>();
-  readonly #waiters = new Set<() => void>();
-  #nextId = 1000;
   #exit: Promise<number | null>;
-  /** Answers server requests automatically when set; otherwise they wait for `respond`. */
-  autoRespond: ((request: Message) => unknown) | undefined;
 
   constructor(options: SpawnOptions = {}) {
+    super();
     this.ownsCodexHome = options.codexHome === undefined;
     this.codexHome = options.codexHome ?? makeTempDir("codex-home-");
-    this.child = spawn(process.execPath, [BIN], {
+    this.child = spawn(process.execPath, [BIN, ...(options.args ?? [])], {
       cwd: options.cwd ?? this.codexHome,
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -91,148 +62,34 @@ export class AppServerProcess {
     this.child.stderr.setEncoding("utf8");
     this.child.stderr.on("data", (chunk: string) => {
       this.stderr += chunk;
+      this.wake();
     });
     this.child.stdin.on("error", () => {});
     this.#exit = new Promise((resolve) =>
       this.child.on("exit", (code) => {
         resolve(code);
-        for (const wake of [...this.#waiters]) wake();
+        this.wake();
       }),
     );
     const lines = createInterface({ input: this.child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
-    lines.on("line", (line) => this.#onLine(line));
+    lines.on("line", (line) => this.receive(line));
   }
 
-  #onLine(line: string): void {
-    let message: Message;
-    try {
-      message = JSON.parse(line) as Message;
-    } catch {
-      this.nonProtocolLines.push(line);
-      return;
-    }
-    const problems = validateServerMessage(message, (id) => this.#methodOfId.get(id));
-    for (const problem of problems) this.schemaProblems.push(`${problem}\n  in ${line.slice(0, 2000)}`);
-    this.messages.push(message);
-    if (typeof message.method === "string" && "id" in message && this.autoRespond) {
-      const answer = this.autoRespond(message);
-      if (answer !== undefined) this.respond(message.id, answer);
-    }
-    for (const wake of [...this.#waiters]) wake();
+  protected write(text: string): void {
+    this.child.stdin.write(text.endsWith("\n") ? text : `${text}\n`);
   }
 
-  /** Tells the validator which method an id sent through `sendRaw` belongs to. */
-  trackRequest(id: unknown, method: string): void {
-    this.#methodOfId.set(id, method);
+  protected gone(): string | undefined {
+    return this.child.exitCode !== null ? `server exited (${this.child.exitCode})` : undefined;
   }
 
-  sendRaw(line: string): void {
-    this.child.stdin.write(line.endsWith("\n") ? line : `${line}\n`);
+  protected override diagnostics(): string {
+    return `stderr:\n${this.stderr.slice(-4000)}`;
   }
 
-  send(message: object): void {
-    const m = message as Message;
-    if ("id" in m && typeof m.method === "string") this.#methodOfId.set(m.id, m.method);
-    this.sendRaw(JSON.stringify(message));
-  }
-
-  /** Sends a request and resolves with its response (result or error). */
-  async request<M extends string>(method: M, params?: unknown, timeoutMs = DEFAULT_TIMEOUT): Promise<RpcResult<ResponseOf<M>>> {
-    const id = this.#nextId++;
-    this.#methodOfId.set(id, method);
-    this.send(params === undefined ? { id, method } : { id, method, params });
-    const response = await this.waitFor((m) => m.id === id && !("method" in m), timeoutMs, `response to ${method}`);
-    return response.error ? { error: response.error } : { result: response.result };
-  }
-
-  /** Like `request` but fails on an error response. */
-  async call<M extends v2.ClientRequestMethod>(method: M, params?: unknown, timeoutMs = DEFAULT_TIMEOUT): Promise<v2.ClientRequestResponse<M>> {
-    const response = await this.request(method, params, timeoutMs);
-    if (response.error) throw new Error(`${method} failed: ${JSON.stringify(response.error)}`);
-    return response.result as v2.ClientRequestResponse<M>;
-  }
-
-  notify(method: string, params?: unknown): void {
-    this.send(params === undefined ? { method } : { method, params });
-  }
-
-  respond(id: unknown, result: unknown): void {
-    this.send({ id, result });
-  }
-
-  respondError(id: unknown, code: number, message: string): void {
-    this.send({ id, error: { code, message } });
-  }
-
-  async initialize(capabilities: Record<string, unknown> = { experimentalApi: true }): Promise<v2.InitializeResponse> {
-    const result = await this.call("initialize", {
-      clientInfo: { name: "codex_ts_tests", title: "tests", version: "0.0.1" },
-      capabilities,
-    });
-    this.notify("initialized");
-    return result;
-  }
-
-  /** Waits for the first message (after index `from`) matching `predicate`. */
-  waitFor(predicate: (m: Message) => boolean, timeoutMs = DEFAULT_TIMEOUT, what = "a message", from = 0): Promise<Message> {
-    return new Promise((resolve, reject) => {
-      let scanned = from;
-      const check = () => {
-        for (; scanned < this.messages.length; scanned++) {
-          const m = this.messages[scanned] as Message;
-          if (predicate(m)) {
-            cleanup();
-            resolve(m);
-            return;
-          }
-        }
-        if (this.child.exitCode !== null) {
-          cleanup();
-          reject(new Error(`server exited (${this.child.exitCode}) while waiting for ${what}; stderr:\n${this.stderr}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out waiting for ${what}; last messages:\n${this.tail()}\nstderr:\n${this.stderr.slice(-4000)}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-      };
-      this.#waiters.add(check);
-      check();
-    });
-  }
-
-  /** Waits for a notification; typed by v2 for the methods its table knows, loose for the others. */
-  waitForNotification<M extends v2.ServerNotificationMethod>(
-    method: M,
-    predicate?: (params: v2.ServerNotificationParams<M>) => boolean,
-    timeoutMs?: number,
-    from?: number,
-  ): Promise<Notification<M>>;
-  waitForNotification(method: string, predicate?: (params: Message) => boolean, timeoutMs?: number, from?: number): Promise<Message>;
-  waitForNotification(
-    method: string,
-    predicate: (params: Message) => boolean = () => true,
-    timeoutMs?: number,
-    from = 0,
-  ): Promise<Message> {
-    return this.waitFor((m) => isNotification(m, method) && predicate(m.params), timeoutMs, `notification ${method}`, from);
-  }
-
-  async waitForServerRequest<M extends v2.ServerRequestMethod>(method: M, timeoutMs?: number, from = 0): Promise<ServerRequestMessage<M>> {
-    const found = await this.waitFor((m) => m.method === method && "id" in m, timeoutMs, `server request ${method}`, from);
-    return found as ServerRequestMessage<M>;
-  }
-
-  /** The notifications received so far (of one method when given), loosely typed so tests can pick item variants. */
-  notifications(method?: string): Message[] {
-    return this.messages.filter((m) => isNotification(m, method));
-  }
-
-  tail(n = 15): string {
-    return this.messages.slice(-n).map((m) => JSON.stringify(m).slice(0, 600)).join("\n");
+  /** Resolves with the process's exit code once it exited. */
+  get exited(): Promise<number | null> {
+    return this.#exit;
   }
 
   /** Closes stdin (client disconnect) and waits for the exit code. */
@@ -242,12 +99,6 @@ export class AppServerProcess {
     const code = await this.#exit;
     clearTimeout(timer);
     return code;
-  }
-
-  /** Throws if any emitted message violated the schema or stdout carried non-JSON lines. */
-  assertClean(): void {
-    const issues = [...this.schemaProblems, ...this.nonProtocolLines.map((l) => `non-protocol stdout line: ${l}`)];
-    if (issues.length > 0) throw new Error(`app-server emitted invalid output:\n${issues.slice(0, 20).join("\n")}`);
   }
 
   #disposed: Promise<number | null> | undefined;
@@ -289,11 +140,6 @@ export async function startWithFakeModel(
   if (!options.codexHome) server.ownsCodexHome = true;
   await server.initialize(options.capabilities ?? { experimentalApi: true });
   return server;
-}
-
-/** A notification (no id) of `method`, or of any method when it is undefined. Shapes are the schema validator's job. */
-function isNotification(m: Message, method: string | undefined): boolean {
-  return typeof m.method === "string" && !("id" in m) && (method === undefined || m.method === method);
 }
 
 /** The first item of `type` in `items`, narrowed to that variant. */

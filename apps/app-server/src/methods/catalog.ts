@@ -1,4 +1,5 @@
-// Methods: read-only catalogs: experimentalFeature/list, permissionProfile/list, modelProvider/list, mcpServerStatus/list, configRequirements/read.
+// Methods: read-only catalogs: experimentalFeature/list, permissionProfile/list, modelProvider/list, configRequirements/read
+// (mcpServerStatus/list is in mcp.ts).
 //
 // Shapes follow Codex's app-server v2 schema. None of these types is in @codex-ts/protocol yet, so
 // the params schemas and the response types live here. Lists page with an opaque offset cursor
@@ -20,13 +21,6 @@ const Limit = z.number().int().min(0).max(0xffff_ffff).nullish();
 
 const PermissionProfileListParams = z.object({ cursor: Cursor, limit: Limit, cwd: z.string().nullish() });
 const ExperimentalFeatureListParams = z.object({ cursor: Cursor, limit: Limit, threadId: z.string().nullish() });
-const ListMcpServerStatusParams = z.object({
-  cursor: Cursor,
-  limit: Limit,
-  detail: z.enum(["full", "toolsAndAuthOnly"]).nullish(),
-  serverName: z.string().nullish(),
-  threadId: z.string().nullish(),
-});
 const EmptyParams = z.object({});
 
 interface Page<T> {
@@ -62,20 +56,6 @@ interface ModelProviderSummary {
   baseUrl: string | null;
   canEdit: boolean;
   settings: ProviderSettings;
-}
-
-type McpServerConnectionStatus = "notStarted" | "disabled";
-interface McpServerStatus {
-  name: string;
-  authStatus: "unknown" | "unsupported";
-  runtimeStatus: McpServerConnectionStatus;
-  httpOrigin: string | null;
-  pluginId: null;
-  serverInfo: null;
-  tools: Record<string, never>;
-  resources: never[];
-  resourceTemplates: never[];
-  toolsError: string | null;
 }
 
 /* ---------------------------------------------------------------- helpers */
@@ -172,40 +152,6 @@ export function modelProviderList(config: Pick<Config, "modelProviders" | "model
   return { data, defaultProviderId: config.modelProviderId, canChangeDefault: false };
 }
 
-/** The configured `[mcp_servers.*]`, each reported as never started (this server runs no MCP servers). */
-export function mcpServerStatuses(mcpServers: unknown): McpServerStatus[] {
-  if (!isTable(mcpServers)) return [];
-  return Object.entries(mcpServers)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, raw]) => {
-      const entry = isTable(raw) ? raw : {};
-      const url = typeof entry.url === "string" ? entry.url : undefined;
-      let httpOrigin: string | null = null;
-      if (url) {
-        try {
-          const origin = new URL(url).origin;
-          httpOrigin = origin === "null" ? null : origin;
-        } catch {
-          httpOrigin = null;
-        }
-      }
-      const disabled = entry.enabled === false;
-      return {
-        name,
-        // Only HTTP servers can use OAuth; whether this one does is unknown without connecting.
-        authStatus: url ? "unknown" : "unsupported",
-        runtimeStatus: disabled ? "disabled" : "notStarted",
-        httpOrigin,
-        pluginId: null,
-        serverInfo: null,
-        tools: {},
-        resources: [],
-        resourceTemplates: [],
-        toolsError: disabled ? null : "MCP servers are not started by this app-server",
-      };
-    });
-}
-
 /* ---------------------------------------------------------------- methods */
 
 /** [method name, spec] pairs, registered by buildMethods (methods/index.ts). */
@@ -238,18 +184,6 @@ export function catalogMethods(runtime: Runtime): Array<[string, MethodSpec]> {
         handler: (p) => {
           const cwd = p.threadId ? runtime.threads.loaded(p.threadId).session.settings().cwd : undefined;
           return paginate(experimentalFeatures(load(cwd).features), p.cursor, p.limit);
-        },
-      }),
-    ],
-    [
-      "mcpServerStatus/list",
-      method({
-        params: ListMcpServerStatusParams,
-        handler: (p) => {
-          const cwd = p.threadId ? runtime.threads.loaded(p.threadId).session.settings().cwd : undefined;
-          const all = mcpServerStatuses(load(cwd).mcpServers);
-          const selected = p.serverName ? all.filter((server) => server.name === p.serverName) : all;
-          return paginate(selected, p.cursor, p.limit);
         },
       }),
     ],

@@ -21,6 +21,7 @@ import { accountMethods } from "./account.js";
 import { catalogMethods } from "./catalog.js";
 import { fsMethods } from "./fs.js";
 import { announceThreadGoal, goalMethods } from "./goals.js";
+import { mcpMethods } from "./mcp.js";
 import type { LiveThread } from "../thread.js";
 import { assertDirectory } from "../threads.js";
 import { EXPERIMENTAL_FIELDS, ThreadForkParams, ThreadResumeParams, ThreadStartParams, TurnStartParams } from "../wire.js";
@@ -36,8 +37,12 @@ function coreInputs(input: v2.UserInput[]): unknown[] {
   });
 }
 
-/** Announces a thread after its start/fork response, then lets its held notifications through. */
+/**
+ * Subscribes the requesting connection to the thread, announces the thread after its
+ * start/fork response, then lets its held notifications through.
+ */
 function announce(ctx: MethodContext, thread: LiveThread, thread_v2: v2.Thread, started: boolean): void {
+  thread.subscribers.add(ctx.server);
   ctx.afterResponse(() => {
     if (started) ctx.server.notify("thread/started", { thread: thread_v2 });
     thread.release();
@@ -168,7 +173,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
       params: v2.ThreadArchiveParams,
       handler: async (p, ctx) => {
         await threads.archive(p.threadId);
-        ctx.afterResponse(() => ctx.server.notify("thread/archived", { threadId: p.threadId }));
+        ctx.afterResponse(() => runtime.broadcast("thread/archived", { threadId: p.threadId }));
         return {};
       },
     }),
@@ -180,7 +185,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
       params: v2.ThreadUnarchiveParams,
       handler: async (p, ctx) => {
         const thread = await threads.unarchive(p.threadId);
-        ctx.afterResponse(() => ctx.server.notify("thread/unarchived", { threadId: p.threadId }));
+        ctx.afterResponse(() => runtime.broadcast("thread/unarchived", { threadId: p.threadId }));
         return { thread };
       },
     }),
@@ -195,7 +200,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
         await threads.setName(p.threadId, p.name);
         if (!loaded) {
           const name = p.name.trim() === "" ? null : p.name.trim();
-          ctx.afterResponse(() => ctx.server.notify("thread/name/updated", { threadId: p.threadId, threadName: name }));
+          ctx.afterResponse(() => runtime.broadcast("thread/name/updated", { threadId: p.threadId, threadName: name }));
         }
         return {};
       },
@@ -206,12 +211,11 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
     "thread/unsubscribe",
     method({
       params: v2.ThreadUnsubscribeParams,
-      handler: async (p) => {
+      handler: async (p, ctx) => {
         const thread = threads.threads.get(p.threadId);
         if (!thread) return { status: "notLoaded" };
-        if (!thread.subscribed) return { status: "notSubscribed" };
-        thread.subscribed = false;
-        await threads.unwatchSkills(p.threadId);
+        if (!thread.subscribers.remove(ctx.server)) return { status: "notSubscribed" };
+        if (!thread.subscribed) await threads.unwatchSkills(p.threadId);
         return { status: "unsubscribed" };
       },
     }),
@@ -437,7 +441,19 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
   /* ---------------------------------------------------------------- command/exec */
 
   add("command/exec", {
-    ...concurrently({ params: CommandExecParams, handler: (p) => runtime.commands.exec(p) }),
+    ...concurrently({
+      params: CommandExecParams,
+      handler: async (p, ctx) => {
+        // Streamed output goes to the connection that started the process.
+        const processId = (p as { processId?: string | null }).processId;
+        if (processId) runtime.commandOwners.set(processId, ctx.server);
+        try {
+          return await runtime.commands.exec(p);
+        } finally {
+          if (processId && runtime.commandOwners.get(processId) === ctx.server) runtime.commandOwners.delete(processId);
+        }
+      },
+    }),
     experimentalFields: COMMAND_EXEC_EXPERIMENTAL_FIELDS,
   });
   add(
@@ -471,7 +487,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
     }),
   );
 
-  for (const group of [fsMethods, accountMethods, catalogMethods, goalMethods]) {
+  for (const group of [fsMethods, accountMethods, catalogMethods, goalMethods, mcpMethods]) {
     for (const [name, spec] of group(runtime)) add(name, spec);
   }
   return methods;

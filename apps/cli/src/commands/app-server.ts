@@ -1,6 +1,6 @@
 import path from "node:path";
 import { format } from "node:util";
-import { runAppServer } from "@codex-ts/app-server";
+import { parseAppServerArgs, runAppServer } from "@codex-ts/app-server";
 import { generateJsonSchemaBundle, generateTsBindings } from "@codex-ts/protocol";
 import type { GlobalOverrides } from "../cli.js";
 import { resolveCodexHome } from "../home.js";
@@ -25,13 +25,20 @@ export async function runAppServerCommand(argv: readonly string[], io: CliIO, _g
     if (!result.ok) return failure(io, result.error);
     return EXIT_OK;
   }
-  const parsed = parseCommandArgs(APP_SERVER, argv);
+  // The transport options (`--listen`, `--stdio`, `--ws-*`) are the app-server package's own.
+  const { transport, rest } = splitTransportArgs(argv);
+  const parsed = parseCommandArgs(APP_SERVER, rest);
   if (!parsed.ok) return usageError(io, parsed.error, "codex-ts app-server");
   if (parsed.values.help) {
     io.stdout.write(renderHelp(APP_SERVER));
     return EXIT_OK;
   }
   if (parsed.positionals.length > 0) return usageError(io, `unrecognized subcommand '${parsed.positionals[0]}'`, "codex-ts app-server");
+  const serving = parseAppServerArgs(transport, io.cwd);
+  if (!serving.ok) return serving.usage ? usageError(io, serving.error, "codex-ts app-server") : failure(io, serving.error);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, onSignal);
   const home = resolveCodexHome(io.env);
   if (!home.ok) return failure(io, home.error);
   // stdout carries protocol lines only: anything a dependency logs goes to stderr while we serve.
@@ -41,8 +48,41 @@ export async function runAppServerCommand(argv: readonly string[], io: CliIO, _g
   };
   console.log = console.info = console.debug = toStderr;
   try {
-    return await runAppServer({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, env: io.env, codexHome: home.path });
+    return await runAppServer({
+      stdin: io.stdin,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      env: io.env,
+      codexHome: home.path,
+      listen: serving.value.listen,
+      wsAuth: serving.value.wsAuth,
+      signal: stop.signal,
+    });
   } finally {
     Object.assign(console, saved);
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.off(signal, onSignal);
   }
+}
+
+const TRANSPORT_VALUED = /^--(listen|ws-auth|ws-token-file|ws-token-sha256|ws-shared-secret-file|ws-issuer|ws-audience|ws-max-clock-skew-seconds)(=|$)/;
+
+/** Separates `--listen URL`, `--stdio` and `--ws-*` (with their values) from the other options. */
+function splitTransportArgs(argv: readonly string[]): { transport: string[]; rest: string[] } {
+  const transport: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    const valued = TRANSPORT_VALUED.exec(arg);
+    if (arg === "--stdio") transport.push(arg);
+    else if (valued && valued[2] === "=") transport.push(arg);
+    else if (valued) {
+      transport.push(arg);
+      if (i + 1 < argv.length) transport.push(argv[++i] as string);
+    } else rest.push(arg);
+  }
+  return { transport, rest };
 }
