@@ -58,6 +58,9 @@ export async function openConfiguredThreadStore(options: StoreSelectOptions): Pr
     url,
     ...(Number.isInteger(leaseMs) && leaseMs > 0 ? { leaseMs } : {}),
     onWarning: (message) => options.log.warn(message),
+    // Resolved from the app-server (it has the package as an optional peer); a computed name, so
+    // the bundler leaves the import to Node and the driver is loaded only when configured.
+    importPackage: (name) => import(name),
   });
   if (opened.ok && url) options.log.info(`thread store: PostgreSQL at ${redactUrl(url)}`);
   return opened;

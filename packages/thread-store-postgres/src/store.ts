@@ -22,6 +22,7 @@ import {
   pageOf,
   parseCreateParams,
   parseListParams,
+  redactUrl,
   rolloutLinesFor,
   type StoredGoal,
   type StoredThread,
@@ -100,7 +101,7 @@ export class PostgresThreadStore implements ThreadStore {
       return ok(new PostgresThreadStore(sql, options));
     } catch (error) {
       await sql?.end({ timeout: 1 }).catch(() => undefined);
-      return fail("io", `cannot open the PostgreSQL thread store at ${redact(options.url)}: ${messageOf(error)}`);
+      return fail("io", `cannot open the PostgreSQL thread store at ${redactUrl(options.url)}: ${messageOf(error)}`);
     }
   }
 
@@ -389,15 +390,4 @@ const ROLLBACK = Symbol("rollback");
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** The URL without its password, for messages. */
-export function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(unparseable URL)";
-  }
 }

@@ -17,3 +17,11 @@ export {
   validateAppendItems,
 } from "./store-common.js";
 export { toV2SessionSource, toV2Thread, toV2ThreadListResponse, type V2ThreadOverrides } from "./v2.js";
+export {
+  isPostgresUrl,
+  type OpenThreadStoreOptions,
+  openThreadStore,
+  POSTGRES_STORE_PACKAGE,
+  redactUrl,
+} from "./open-store.js";
+export { allThreadIds, parseTransferLine, serializeTransferLine, TRANSFER_FORMAT } from "./transfer.js";
