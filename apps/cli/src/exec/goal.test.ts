@@ -100,6 +100,19 @@ describe("exec --goal", () => {
     expect(server.responsesRequests()).toHaveLength(2);
   });
 
+  it("stops after three continuation turns in a row without a tool call (the goal stays active, exit 1)", async () => {
+    for (const text of ["a", "b", "c", "d"])
+      server.enqueue(turn([sse.message(text, { phase: "final_answer" })], { usage: usage(10, 5) }));
+    const r = await runInProcess(["exec", ...providerArgs(), "--goal", "chatty job"], {
+      cwd: work,
+      env: env(),
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("goal active: 45 tokens");
+    expect(r.stderr).toContain("3 turns in a row without a tool call");
+    expect(server.responsesRequests()).toHaveLength(3);
+  });
+
   it("bad goal flags are usage errors", async () => {
     const budget = await runInProcess(["exec", ...providerArgs(), "--goal", "x", "--goal-budget", "lots"], {
       cwd: work,

@@ -1,6 +1,9 @@
 // `exec --goal OBJECTIVE [--goal-budget TOKENS]` (beyond Codex 0.169, whose exec has no goal
 // option): the thread gets a goal and exec keeps going while the goal continues, until it is
 // complete, blocked, over budget or otherwise stopped; the goal's status is printed at the end.
+// Unlike the app-server (which continues as Codex 0.169 does), exec stops after
+// EXEC_GOAL_TURNS_WITHOUT_TOOL_CALLS continuation turns in a row that called no tool: nobody is
+// watching to stop a model that only talks.
 import {
   type Goal,
   type GoalEvent,
@@ -17,6 +20,8 @@ export interface ExecGoalRequest {
   objective: string;
   tokenBudget: number | null;
 }
+
+export const EXEC_GOAL_TURNS_WITHOUT_TOOL_CALLS = 3;
 
 /** `--goal-budget` as a positive integer, or the error to report. */
 export function parseGoalBudget(
@@ -37,7 +42,11 @@ export class ExecGoal {
   readonly #waiters: Array<(more: boolean) => void> = [];
 
   constructor(threadId: string, recorder: SessionRecorder | undefined) {
-    this.runtime = new GoalRuntime({ threadId, onEvent: (event: GoalEvent) => recorder?.recordEvent(event) });
+    this.runtime = new GoalRuntime({
+      threadId,
+      onEvent: (event: GoalEvent) => recorder?.recordEvent(event),
+      maxTurnsWithoutToolCalls: EXEC_GOAL_TURNS_WITHOUT_TOOL_CALLS,
+    });
   }
 
   /** The session's `toolProviders` entry; also starts watching the session go idle. */
@@ -83,7 +92,13 @@ export class ExecGoal {
       return;
     }
     const budget = wire.tokenBudget === null ? "" : ` of ${wire.tokenBudget}`;
-    io.stderr.write(`goal ${wire.status}: ${wire.tokensUsed}${budget} tokens, ${wire.timeUsedSeconds}s\n`);
+    const stalled =
+      wire.status === "active"
+        ? ` (stopped: ${EXEC_GOAL_TURNS_WITHOUT_TOOL_CALLS} turns in a row without a tool call)`
+        : "";
+    io.stderr.write(
+      `goal ${wire.status}: ${wire.tokensUsed}${budget} tokens, ${wire.timeUsedSeconds}s${stalled}\n`,
+    );
   }
 
   /** exec's exit status for the goal: success only when it is complete. */

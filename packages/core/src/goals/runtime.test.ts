@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { SessionEvent } from "../session/events.js";
 import { type Harness, say, startSession, useSessionDirs } from "../session/test-harness.js";
 import { goalsFor } from "./feature.js";
-import { type GoalEvent, GoalRuntime } from "./runtime.js";
+import { type GoalEvent, GoalRuntime, type GoalRuntimeOptions } from "./runtime.js";
 
 let server: FakeResponsesServer;
 let work: string;
@@ -29,12 +29,13 @@ interface GoalRig extends Harness {
   turnsEnded(n: number): Promise<void>;
 }
 
-function start(now?: () => number): GoalRig {
+function start(now?: () => number, extra: Partial<GoalRuntimeOptions> = {}): GoalRig {
   const goalEvents: GoalEvent[] = [];
   const runtime = new GoalRuntime({
     threadId: "pending",
     onEvent: (e) => goalEvents.push(e),
     ...(now ? { now } : {}),
+    ...extra,
   });
   harness = startSession(server, work, { toolProviders: [goalsFor(runtime)] });
   const rig = harness;
@@ -276,6 +277,39 @@ describe("goal continuation on a real session", () => {
     expect(texts(inputOf(1)).at(-1)).toMatch(/^<codex_internal_context source="goal">/);
     // The user's turn counted toward the goal once the goal existed.
     expect(rig.runtime.get()).toMatchObject({ status: "complete", tokensUsed: 240 });
+  });
+});
+
+describe("continuation turns without tool calls", () => {
+  const plain = (text: string) =>
+    turn([sse.message(text, { phase: "final_answer" })], { usage: usage(10, 5) });
+
+  it("go on without a limit, as Codex 0.169 does", async () => {
+    server.enqueue(plain("a"), plain("b"), plain("c"), ...completing());
+    const rig = start();
+    rig.runtime.set({ objective: "job" });
+    await rig.turnsEnded(4);
+    await settled(rig);
+    expect(turnStarts(rig.events)).toBe(4);
+    expect(rig.runtime.get()?.status).toBe("complete");
+  });
+
+  it("stop after maxTurnsWithoutToolCalls in a row (a turn with a tool call resets the count); the goal stays active", async () => {
+    server.enqueue(
+      plain("a"),
+      turn([sse.functionCall("get_goal", {}, { callId: "g1" })], { usage: usage(10, 5) }),
+      plain("b"),
+      plain("c"),
+      plain("d"),
+    );
+    const rig = start(undefined, { maxTurnsWithoutToolCalls: 2 });
+    rig.runtime.set({ objective: "job" });
+    await rig.turnsEnded(4);
+    await settled(rig);
+    expect(turnStarts(rig.events)).toBe(4);
+    expect(server.responsesRequests()).toHaveLength(5);
+    expect(rig.runtime.get()?.status).toBe("active");
+    expect(rig.runtime.isWorking()).toBe(false);
   });
 });
 

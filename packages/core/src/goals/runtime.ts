@@ -38,6 +38,12 @@ export interface GoalRuntimeOptions {
   onEvent?: (event: GoalEvent) => void;
   /** Milliseconds; for tests. */
   now?: () => number;
+  /**
+   * Stop continuing after this many continuation turns in a row made no tool call (one model
+   * response each). Unset: keep going, as Codex 0.169 does (it leaves no-progress turns to the
+   * model's judgement). The goal stays active; a user turn or a set starts the count again.
+   */
+  maxTurnsWithoutToolCalls?: number;
 }
 
 interface TurnState {
@@ -47,6 +53,8 @@ interface TurnState {
   continuation: boolean;
   /** The goal turned budget-limited during this turn (its tokens still count). */
   limited: boolean;
+  /** Model responses so far: a turn of one response made no tool call. */
+  responses: number;
 }
 
 export class GoalRuntime {
@@ -65,6 +73,9 @@ export class GoalRuntime {
   private objectiveTold: string | null = null;
   /** Items for the next model request of the running turn (budget steering, a new objective). */
   private pending: { steer?: boolean; objective?: boolean } = {};
+  /** Continuation turns in a row without a tool call (see `maxTurnsWithoutToolCalls`). */
+  private idleStreak = 0;
+  private readonly maxIdleStreak: number | undefined;
   private host: GoalHost | undefined;
 
   constructor(options: GoalRuntimeOptions) {
@@ -72,6 +83,7 @@ export class GoalRuntime {
     this.goal = options.initial ? { ...options.initial } : null;
     this.now = options.now ?? Date.now;
     this.mark = this.now();
+    this.maxIdleStreak = options.maxTurnsWithoutToolCalls;
     if (options.onEvent) this.listeners.add(options.onEvent);
   }
 
@@ -113,6 +125,7 @@ export class GoalRuntime {
     if (!result.ok) return result;
     this.replace(result.value);
     this.deferred = false;
+    this.idleStreak = 0;
     this.publish(null);
     this.continueIfIdle();
     return { ok: true, value: { ...result.value } };
@@ -193,6 +206,7 @@ export class GoalRuntime {
     )
       return false;
     if (host.planMode?.()) return false;
+    if (this.maxIdleStreak !== undefined && this.idleStreak >= this.maxIdleStreak) return false;
     const items: ResponseItem[] = [];
     if (this.objectiveTold !== goal.objective) items.push(objectiveItem(goal));
     items.push(continuationMessage(goal));
@@ -211,10 +225,11 @@ export class GoalRuntime {
         this.account();
         const continuation = this.continuationRequested;
         this.continuationRequested = false;
-        this.turn = { turnId: msg.turn_id, subId: event.id, continuation, limited: false };
+        this.turn = { turnId: msg.turn_id, subId: event.id, continuation, limited: false, responses: 0 };
         if (!continuation) {
           // The user acts: an interrupted goal may go on afterwards, and the model is told the objective again.
           this.deferred = false;
+          this.idleStreak = 0;
           this.objectiveTold = null;
         }
         return;
@@ -225,6 +240,7 @@ export class GoalRuntime {
         const used = last
           ? Math.max(0, last.input_tokens - last.cached_input_tokens) + last.output_tokens
           : 0;
+        if (this.turn) this.turn.responses++;
         if (used > 0) this.countTokens(used);
         return;
       }
@@ -245,6 +261,7 @@ export class GoalRuntime {
       }
       case "task_complete":
         this.account();
+        if (this.turn?.continuation) this.idleStreak = this.turn.responses <= 1 ? this.idleStreak + 1 : 0;
         this.endTurn();
         return;
       default:
