@@ -244,6 +244,28 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
     const probe = () =>
       `"${process.execPath}" -e 'const s=require("net").connect(${port},"127.0.0.1");s.on("data",d=>{process.stdout.write("got:"+d);process.exit(0)});s.on("error",e=>{console.log("conn-failed:"+e.code);process.exit(3)})'`;
 
+    it("with network off a Unix socket of the host cannot be reached (seccomp); local IPC still works", async () => {
+      const sockPath = path.join(outside, "host.sock");
+      let connections = 0;
+      const host = net.createServer((s) => {
+        connections++;
+        s.end("host\n");
+      });
+      await new Promise<void>((resolve) => host.listen(sockPath, resolve));
+      try {
+        const client = `const s=require("net").connect(${JSON.stringify(sockPath)});s.on("data",d=>{console.log("got:"+d);process.exit(0)});s.on("error",e=>{console.log("unix-failed:"+e.code);process.exit(3)})`;
+        const r = await sandboxed(readOnlyPermissionProfile("restricted"), `"${process.execPath}" -e '${client}'; echo piped | cat`);
+        expect(r.stdout).toContain("unix-failed:EPERM");
+        expect(r.stdout).toContain("piped");
+        expect(connections).toBe(0);
+        // Control: with the network enabled the same client gets through.
+        const open = await sandboxed(readOnlyPermissionProfile("enabled"), `"${process.execPath}" -e '${client}'`);
+        expect(open.stdout).toContain("got:host");
+      } finally {
+        host.close();
+      }
+    });
+
     it("with network off a connection to a loopback listener outside the sandbox fails", async () => {
       const r = await sandboxed(readOnlyPermissionProfile("restricted"), probe());
       expect(r.code).toBe(3);

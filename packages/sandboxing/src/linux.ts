@@ -27,6 +27,8 @@ export interface BwrapBuildOptions {
   denyFile: string;
   /** Proxied network: the host relay's directory and the node binary that runs the inner relay. */
   proxyBridge?: { dir: string; nodePath: string };
+  /** Load a seccomp program from this fd (`--seccomp FD`; see seccomp.ts). */
+  seccompFd?: number;
 }
 
 export type BuildResult =
@@ -123,6 +125,7 @@ export function buildBwrapArgv(
     args.push("--ro-bind", options.proxyBridge.dir, options.proxyBridge.dir);
   for (const p of remountReadOnly.reverse()) args.push("--remount-ro", p);
   if (net.mode !== "enabled") args.push("--unshare-net");
+  if (options.seccompFd !== undefined) args.push("--seccomp", String(options.seccompFd));
   args.push("--chdir", policy.cwd, "--", ...inner);
   return { ok: true, argv: args, mountPoints };
 }

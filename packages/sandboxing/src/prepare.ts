@@ -1,6 +1,7 @@
 import { buildBwrapArgv, denyFilePath, findOnPath, probeBwrap } from "./linux.js";
 import { buildSeatbeltCommand } from "./macos.js";
 import { ensureHostBridge } from "./proxy-bridge.js";
+import { networkSeccompProgram, SECCOMP_FD, withSeccompFd } from "./seccomp.js";
 import { type ResolvedPolicy, unenforceableReason } from "./policy.js";
 
 export type SandboxPlatform = "linux" | "macos" | "windows" | (string & {});
@@ -123,9 +124,24 @@ async function prepare(req: PrepareRequest): Promise<PrepareResult> {
       policy.network.mode === "proxied"
         ? { dir: await ensureHostBridge(policy.network.proxy), nodePath: process.execPath }
         : undefined;
-    const built = buildBwrapArgv(policy, req.command, { bwrapPath, denyFile: denyFilePath(), proxyBridge });
+    // Without network, Unix sockets of the host stay reachable through the mounts: a seccomp filter
+    // closes them (as in Codex). Proxied networking needs its relay's sockets, so it goes without.
+    const seccomp = policy.network.mode === "disabled" ? networkSeccompProgram() : undefined;
+    if (seccomp === null) {
+      return {
+        ok: false,
+        error: { code: "unsupported", message: `unsupported: no seccomp network filter for ${process.arch}; refusing to run` },
+      };
+    }
+    const built = buildBwrapArgv(policy, req.command, {
+      bwrapPath,
+      denyFile: denyFilePath(),
+      proxyBridge,
+      ...(seccomp ? { seccompFd: SECCOMP_FD } : {}),
+    });
     if (!built.ok) return { ok: false, error: { code: "unsupported", message: built.error } };
-    return { ok: true, argv: built.argv, cwd, env, sandbox: "bwrap", mountPoints: built.mountPoints };
+    const argv = seccomp ? withSeccompFd(built.argv, seccomp) : built.argv;
+    return { ok: true, argv, cwd, env, sandbox: "bwrap", mountPoints: built.mountPoints };
   }
   if (platform === "macos" || platform === "darwin") {
     const built = buildSeatbeltCommand(policy, req.command);

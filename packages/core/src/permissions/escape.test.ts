@@ -276,7 +276,7 @@ describe.skipIf(!bwrapWorks)("escape attempts through whole turns (workspace-wri
     c.allowed(w, outputOf);
   });
 
-  it("loopback network without a grant: the listener on the host is never reached", async () => {
+  it("loopback network and a host Unix socket without a grant: neither listener is ever reached", async () => {
     let connections = 0;
     const server = net.createServer((s) => {
       connections++;
@@ -284,12 +284,26 @@ describe.skipIf(!bwrapWorks)("escape attempts through whole turns (workspace-wri
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as net.AddressInfo).port;
+    // A Unix socket of the host (think: an app-server's unix:// listener, docker.sock).
+    const sockDir = outsideDir();
+    const sockPath = path.join(sockDir, "host.sock");
+    const unix = net.createServer((s) => {
+      connections++;
+      s.destroy();
+    });
+    await new Promise<void>((r) => unix.listen(sockPath, r));
     try {
       const c: EscapeCase = {
         name: "loopback",
-        attack: () => [exec("a", `bash -c 'echo hi > /dev/tcp/127.0.0.1/${port}' && echo connected`)],
+        attack: () => [
+          exec("a", `bash -c 'echo hi > /dev/tcp/127.0.0.1/${port}' && echo connected`),
+          exec("a2", `python3 -c 'import socket; s=socket.socket(socket.AF_UNIX); s.connect("${sockPath}"); print("connected")' || node -e 'require("net").connect("${sockPath}").on("connect",()=>console.log("connected"))'`),
+        ],
         control: () => [exec("c", "echo ok > net-ok.txt")],
-        denied: (_w, out) => expect(out("a")).not.toContain("connected"),
+        denied: (_w, out) => {
+          expect(out("a")).not.toContain("connected");
+          expect(out("a2")).not.toContain("connected");
+        },
         allowed: (w) => expect(file(path.join(w.work, "net-ok.txt"))).toBe("ok\n"),
       };
       const w = await runCase(c);
@@ -298,6 +312,8 @@ describe.skipIf(!bwrapWorks)("escape attempts through whole turns (workspace-wri
       expect(connections).toBe(0);
     } finally {
       server.close();
+      unix.close();
+      rmSync(sockDir, { recursive: true, force: true });
     }
   });
 });
