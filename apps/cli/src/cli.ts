@@ -70,6 +70,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       const { runSandboxSubcommand } = await import("./commands/sandbox.js");
       return runSandboxSubcommand(rest, io, globalOverrides);
     }
+    case "threads": {
+      const { runThreadsCommand } = await import("./commands/threads.js");
+      return runThreadsCommand(rest, io, globalOverrides);
+    }
     case "network-proxy": {
       const { runNetworkProxySubcommand } = await import("./commands/network-proxy.js");
       return runNetworkProxySubcommand(rest, io);

@@ -3,6 +3,7 @@
  * Each subcommand's spec lives beside its group under specs/; ROOT lists them all.
  */
 import { EXEC } from "./specs/exec.js";
+import { THREADS } from "./specs/threads.js";
 import { FORK, RESUME, TUI_OPTIONS } from "./tui/spec.js";
 import { CONFIG_OPTIONS, type CommandSpec, FULL_AUTO, HELP } from "./specs/options.js";
 
@@ -108,7 +109,7 @@ export const ROOT: CommandSpec = {
   summary: "codex-ts: a TypeScript implementation of the Codex agent harness",
   usage: "codex-ts [OPTIONS] [PROMPT]\ncodex-ts [OPTIONS] <COMMAND> [ARGS]",
   options: [...TUI_OPTIONS, { name: "version", short: "V", type: "boolean", description: "Print version" }, HELP],
-  subcommands: [EXEC, RESUME, FORK, APP_SERVER, EXECPOLICY, SANDBOX, NETWORK_PROXY, COMPLETION],
+  subcommands: [EXEC, RESUME, FORK, APP_SERVER, EXECPOLICY, SANDBOX, NETWORK_PROXY, THREADS, COMPLETION],
 };
 
 export function findSubcommand(spec: CommandSpec, token: string): CommandSpec | undefined {

@@ -4,12 +4,13 @@ import { parseAppServerArgs, runAppServer } from "@codex-ts/app-server";
 import { generateJsonSchemaBundle, generateTsBindings } from "@codex-ts/protocol";
 import type { GlobalOverrides } from "../cli.js";
 import { resolveCodexHome } from "../home.js";
+import { envWithThreadStore } from "./threads.js";
 import { type CliIO, EXIT_OK, failure, usageError } from "../io.js";
 import { parseCommandArgs, stringValue } from "../parse.js";
 import { APP_SERVER, findSubcommand, renderHelp } from "../spec.js";
 
 /** `codex-ts app-server [generate-json-schema|generate-ts --out DIR]`. */
-export async function runAppServerCommand(argv: readonly string[], io: CliIO, _globals: GlobalOverrides): Promise<number> {
+export async function runAppServerCommand(argv: readonly string[], io: CliIO, globals: GlobalOverrides): Promise<number> {
   const sub = argv[0] !== undefined ? findSubcommand(APP_SERVER, argv[0]) : undefined;
   if (sub) {
     const parsed = parseCommandArgs(sub, argv.slice(1));
@@ -52,7 +53,8 @@ export async function runAppServerCommand(argv: readonly string[], io: CliIO, _g
       stdin: io.stdin,
       stdout: io.stdout,
       stderr: io.stderr,
-      env: io.env,
+      // `-c thread_store.url=…` reaches the server as CODEX_THREAD_STORE_URL (see commands/threads.ts).
+      env: envWithThreadStore(io.env, globals.config),
       codexHome: home.path,
       listen: serving.value.listen,
       wsAuth: serving.value.wsAuth,
