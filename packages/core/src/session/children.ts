@@ -60,7 +60,9 @@ export class ChildSessions implements SessionSpawner {
       provider: settings.provider,
       providerId: settings.providerId,
       cwd: settings.cwd,
-      workspaceRoots: settings.workspaceRoots,
+      // The parent's permissions, never wider: derived roots stay derived, the profile stays whole.
+      ...(settings.workspaceRootsExplicit ? { workspaceRoots: settings.workspaceRoots } : {}),
+      ...(settings.permissionProfile ? { permissionProfile: settings.permissionProfile } : {}),
       approvalPolicy: settings.approvalPolicy,
       sandboxPolicy: settings.sandboxPolicy,
       sessionId: this.parent.sessionId,
