@@ -17,43 +17,62 @@ const base = (over: Partial<Goal> = {}): Goal => ({
 });
 
 describe("goal rules", () => {
-  it("set creates an active goal, needs an objective to create, and rejects bad budgets", () => {
+  it("set creates an active goal, needs an objective to create, and rejects bad budgets (Codex 0.169's messages)", () => {
     const created = setGoal(null, { objective: "ship it", tokenBudget: 500 }, T, 7);
     expect(created).toEqual({ ok: true, value: base({ tokenBudget: 500, createdAt: 7, updatedAt: 7 }) });
-    expect(setGoal(null, { status: "paused" }, T, 7)).toMatchObject({
+    expect(setGoal(null, { status: "paused" }, T, 7)).toEqual({
       ok: false,
-      error: expect.stringContaining("objective"),
+      error: `cannot update goal for thread ${T}: no goal exists`,
     });
-    expect(setGoal(null, { objective: "   " }, T, 7)).toMatchObject({
+    expect(setGoal(null, { objective: "   " }, T, 7)).toEqual({
       ok: false,
-      error: expect.stringContaining("empty"),
+      error: "goal objective must not be empty",
     });
-    expect(setGoal(null, { objective: "x", tokenBudget: 0 }, T, 7)).toMatchObject({
+    expect(setGoal(null, { objective: "x", tokenBudget: 0 }, T, 7)).toEqual({
       ok: false,
-      error: expect.stringContaining("positive"),
+      error: "goal budgets must be positive when provided",
     });
     expect(setGoal(null, { objective: "x", tokenBudget: 1.5 }, T, 7).ok).toBe(false);
   });
 
-  it("set keeps usage on an unfinished goal, replaces a completed one, and re-activating over budget limits it", () => {
+  it("set keeps usage and status when the objective changes, even on a complete goal (as Codex 0.169)", () => {
     const used = base({ tokensUsed: 900, tokenBudget: 1000, status: "paused" });
     expect(setGoal(used, { objective: "ship it well" }, T, 9)).toMatchObject({
       ok: true,
-      value: { objective: "ship it well", tokensUsed: 900, status: "paused" },
+      value: { objective: "ship it well", tokensUsed: 900, status: "paused", updatedAt: 9 },
     });
     const done = base({ status: "complete", tokensUsed: 50 });
     expect(setGoal(done, { objective: "next thing" }, T, 9)).toMatchObject({
       ok: true,
-      value: { objective: "next thing", tokensUsed: 0, status: "active", createdAt: 9 },
+      value: { objective: "next thing", tokensUsed: 50, status: "complete", createdAt: 100 },
     });
-    const spent = base({ tokensUsed: 1000, tokenBudget: 1000, status: "paused" });
+  });
+
+  it("over budget, active or paused is asked for in vain: the budget limit takes precedence", () => {
+    const spent = base({ tokensUsed: 1000, tokenBudget: 1000, status: "budgetLimited" });
     expect(setGoal(spent, { status: "active" }, T, 9)).toMatchObject({
       ok: true,
       value: { status: "budgetLimited" },
     });
+    expect(setGoal(spent, { status: "paused" }, T, 9)).toMatchObject({
+      ok: true,
+      value: { status: "budgetLimited" },
+    });
+    expect(setGoal(spent, { status: "complete" }, T, 9)).toMatchObject({
+      ok: true,
+      value: { status: "complete" },
+    });
+    expect(setGoal(spent, { tokenBudget: 50 }, T, 9)).toMatchObject({
+      ok: true,
+      value: { status: "budgetLimited", tokenBudget: 50 },
+    });
     expect(setGoal(spent, { status: "active", tokenBudget: 5000 }, T, 9)).toMatchObject({
       ok: true,
       value: { status: "active", tokenBudget: 5000 },
+    });
+    expect(setGoal(spent, { tokenBudget: 5000 }, T, 9)).toMatchObject({
+      ok: true,
+      value: { status: "active" },
     });
   });
 

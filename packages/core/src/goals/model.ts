@@ -71,22 +71,21 @@ export type GoalResult<T> = { ok: true; value: T } | { ok: false; error: string 
 const MAX_OBJECTIVE_CHARS = 20_000;
 
 function checkObjective(objective: string): string | undefined {
-  if (objective.trim() === "") return "objective must not be empty";
+  if (objective.trim() === "") return "goal objective must not be empty";
   if (objective.length > MAX_OBJECTIVE_CHARS)
-    return `objective is longer than ${MAX_OBJECTIVE_CHARS} characters`;
+    return `goal objective is longer than ${MAX_OBJECTIVE_CHARS} characters`;
   return undefined;
 }
 
 function checkBudget(budget: number | null | undefined): string | undefined {
   if (budget === null || budget === undefined) return undefined;
-  if (!Number.isSafeInteger(budget) || budget <= 0)
-    return `tokenBudget must be a positive integer, got ${budget}`;
+  if (!Number.isSafeInteger(budget) || budget <= 0) return "goal budgets must be positive when provided";
   return undefined;
 }
 
-/** A goal's status after it is (re)activated: over its budget it is budget-limited at once. */
-function activated(goal: Goal): GoalStatus {
-  return overBudget(goal) ? "budgetLimited" : "active";
+/** The status a client asked for, unless the budget limit takes precedence (over budget: not active, not paused). */
+function withBudget(goal: Goal, requested: GoalStatus): GoalStatus {
+  return (requested === "active" || requested === "paused") && overBudget(goal) ? "budgetLimited" : requested;
 }
 
 export interface SetGoalRequest {
@@ -96,9 +95,10 @@ export interface SetGoalRequest {
 }
 
 /**
- * `thread/goal/set`: creates a goal (an objective is required then; a finished goal is replaced
- * by a new one when the objective changes) or updates the current one's objective, status or
- * budget. Making a goal `active` over its budget makes it `budgetLimited` instead.
+ * `thread/goal/set`: creates a goal (an objective is required then) or updates the current one's
+ * objective, status or budget, keeping its usage — a complete goal too (as Codex 0.169 does; the
+ * model's `create_goal` is what replaces a complete goal). Over its budget, a goal asked to be
+ * `active` or `paused` is `budgetLimited` instead: the budget limit takes precedence.
  */
 export function setGoal(
   current: Goal | null,
@@ -113,12 +113,9 @@ export function setGoal(
     const objectiveError = checkObjective(objective);
     if (objectiveError) return { ok: false, error: objectiveError };
   }
-  const replace =
-    current === null ||
-    (current.status === "complete" && objective !== undefined && objective !== current.objective);
-  if (replace) {
+  if (current === null) {
     if (objective === undefined)
-      return { ok: false, error: "this thread has no goal: `objective` is required to create one" };
+      return { ok: false, error: `cannot update goal for thread ${threadId}: no goal exists` };
     const goal: Goal = {
       threadId,
       objective,
@@ -129,14 +126,14 @@ export function setGoal(
       createdAt: nowSeconds,
       updatedAt: nowSeconds,
     };
-    goal.status = request.status && request.status !== "active" ? request.status : activated(goal);
+    goal.status = withBudget(goal, request.status ?? "active");
     return { ok: true, value: goal };
   }
   const next: Goal = { ...current, updatedAt: nowSeconds };
   if (objective !== undefined) next.objective = objective;
   if (request.tokenBudget !== undefined && request.tokenBudget !== null)
     next.tokenBudget = request.tokenBudget;
-  if (request.status) next.status = request.status === "active" ? activated(next) : request.status;
+  if (request.status) next.status = withBudget(next, request.status);
   else if (next.status === "budgetLimited" && !overBudget(next)) next.status = "active";
   return { ok: true, value: next };
 }
