@@ -3,8 +3,6 @@
  * v2 notifications and server requests in. Every message crossing this seam is checked against
  * protocol's zod schemas; the TUI never sees an unvalidated shape.
  */
-import { createInterface } from "node:readline";
-import type { Readable, Writable } from "node:stream";
 import { describeZodError, v2 } from "@codex-ts/protocol";
 
 export type Method = v2.ClientRequestMethod;
@@ -42,38 +40,31 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-/**
- * An `AppClient` over newline-delimited JSON-RPC on a pair of streams: the app-server's own
- * framing, whether the server runs in this process (linked streams) or as a child (its stdio).
- */
-export class JsonLinesClient implements AppClient {
-  readonly #output: Writable;
+/** One end of a message link to the app-server (the shape of its in-process `ClientChannel`). */
+export interface Link {
+  send(message: object): void;
+  onMessage(listener: (message: Record<string, unknown>) => void): () => void;
+  onClose(listener: () => void): void;
+  close(): void;
+}
+
+/** An `AppClient` over a message link: matches replies to requests and validates every message. */
+export class ChannelClient implements AppClient {
+  readonly #link: Link;
   readonly #pending = new Map<number, Pending>();
   readonly #listeners = new Set<(n: v2.ServerNotification) => void>();
   #handler: ServerRequestHandler | undefined;
   #nextId = 1;
   #closed = false;
-  readonly #ended: Promise<void>;
 
-  /**
-   * @param input the server's output
-   * @param output the server's input
-   * @param shutdown awaited by `close()` after `output` ended (e.g. the in-process server's exit)
-   */
+  /** @param done resolves once the server shut down after `close()` (rollouts flushed) */
   constructor(
-    input: Readable,
-    output: Writable,
-    private readonly shutdown: () => Promise<void> = async () => {},
+    link: Link,
+    private readonly done: Promise<unknown> = Promise.resolve(),
   ) {
-    this.#output = output;
-    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
-    lines.on("line", (line) => this.#onLine(line));
-    this.#ended = new Promise((resolve) => {
-      lines.on("close", () => {
-        this.#fail("the app-server connection closed");
-        resolve();
-      });
-    });
+    this.#link = link;
+    link.onMessage((message) => this.#onMessage(message));
+    link.onClose(() => this.#fail("the app-server connection closed"));
   }
 
   request<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
@@ -81,7 +72,7 @@ export class JsonLinesClient implements AppClient {
     const id = this.#nextId++;
     return new Promise<Result<M>>((resolve, reject) => {
       this.#pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
-      this.#write({ id, method, params });
+      this.#send({ id, method, params });
     });
   }
 
@@ -96,21 +87,23 @@ export class JsonLinesClient implements AppClient {
 
   /** Sends the `initialized` notification (after `initialize` answered). */
   notifyInitialized(): void {
-    this.#write({ method: "initialized" });
+    this.#send({ method: "initialized" });
   }
 
   async close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
-      this.#output.end();
+      this.#link.close();
     }
-    await this.shutdown();
-    await this.#ended;
+    await this.done;
   }
 
-  #write(message: object): void {
-    if (this.#output.writableEnded) return;
-    this.#output.write(`${JSON.stringify(message)}\n`);
+  #send(message: object): void {
+    try {
+      this.#link.send(message);
+    } catch (error) {
+      this.#fail(error instanceof Error ? error.message : String(error));
+    }
   }
 
   #fail(reason: string): void {
@@ -121,15 +114,7 @@ export class JsonLinesClient implements AppClient {
     }
   }
 
-  #onLine(raw: string): void {
-    let message: Record<string, unknown>;
-    try {
-      const value: unknown = JSON.parse(raw);
-      if (typeof value !== "object" || value === null) return;
-      message = value as Record<string, unknown>;
-    } catch {
-      return;
-    }
+  #onMessage(message: Record<string, unknown>): void {
     const { id, method } = message;
     if (typeof method === "string" && (typeof id === "number" || typeof id === "string")) {
       void this.#onServerRequest(id, method, message.params);
@@ -163,7 +148,7 @@ export class JsonLinesClient implements AppClient {
   }
 
   async #onServerRequest(id: number | string, method: string, params: unknown): Promise<void> {
-    const reply = (answer: ServerRequestAnswer) => this.#write({ id, ...answer });
+    const reply = (answer: ServerRequestAnswer) => this.#send({ id, ...answer });
     if (!v2.isServerRequestMethod(method)) {
       reply({ error: { code: -32601, message: `method not found: ${method}` } });
       return;

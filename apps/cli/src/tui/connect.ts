@@ -1,7 +1,7 @@
-import { PassThrough, Writable } from "node:stream";
-import { runAppServer } from "@codex-ts/app-server";
-import { JsonLinesClient } from "./client.js";
+import { Writable } from "node:stream";
+import { createInProcessConnection } from "@codex-ts/app-server";
 import { VERSION } from "../version.js";
+import { ChannelClient } from "./client.js";
 
 export interface ConnectOptions {
   env: NodeJS.ProcessEnv;
@@ -9,25 +9,17 @@ export interface ConnectOptions {
   log?: Writable;
 }
 
-/**
- * Starts an app-server in this process, linked to the returned client by a pair of in-memory
- * streams carrying the app-server's own JSON-lines framing, and completes the handshake.
- */
-export async function connectInProcess(options: ConnectOptions): Promise<JsonLinesClient> {
-  const toServer = new PassThrough();
-  const fromServer = new PassThrough();
-  const log =
+/** Starts an app-server in this process, connects to it and completes the handshake. */
+export async function connectInProcess(options: ConnectOptions): Promise<ChannelClient> {
+  const stderr =
     options.log ??
     new Writable({
       write(_chunk, _encoding, callback) {
         callback();
       },
     });
-  const served = runAppServer({ stdin: toServer, stdout: fromServer, stderr: log, env: options.env });
-  const client = new JsonLinesClient(fromServer, toServer, async () => {
-    await served;
-    fromServer.end();
-  });
+  const connection = createInProcessConnection({ env: options.env, stderr });
+  const client = new ChannelClient(connection, connection.done);
   await client.request("initialize", {
     clientInfo: { name: "codex_ts_tui", title: "codex-ts TUI", version: VERSION },
     capabilities: { experimentalApi: true },

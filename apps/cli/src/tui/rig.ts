@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type FakeResponsesServer, type ScriptEntry, startFakeResponsesServer, writeFakeProviderConfig } from "@codex-ts/test-support";
-import type { JsonLinesClient } from "./client.js";
+import type { ChannelClient } from "./client.js";
 import { connectInProcess } from "./connect.js";
 import { Controller, type ThreadSettings } from "./controller.js";
 import { reduce } from "./state/reducer.js";
@@ -19,7 +19,7 @@ export interface Rig {
   codexHome: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
-  client: JsonLinesClient;
+  client: ChannelClient;
   controller: Controller;
   exited: () => boolean;
   close(): Promise<void>;

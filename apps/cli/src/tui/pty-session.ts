@@ -1,0 +1,94 @@
+/**
+ * Drives a program in a real pseudo-terminal (node-pty) for end-to-end tests: write keys, wait
+ * for text on the screen stream, wait for the exit. Test helper (never imported by the TUI).
+ */
+import { createRequire } from "node:module";
+
+type Pty = typeof import("node-pty");
+type IPty = import("node-pty").IPty;
+
+const ANSI = /\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78cDEHM]/g;
+
+/** The text of terminal output with escape sequences removed. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, "");
+}
+
+export interface PtyOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  cols?: number;
+  rows?: number;
+}
+
+export class PtySession {
+  #raw = "";
+  readonly #pty: IPty;
+  readonly exited: Promise<number>;
+
+  private constructor(pty: IPty) {
+    this.#pty = pty;
+    pty.onData((data) => {
+      this.#raw += data;
+    });
+    this.exited = new Promise((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
+  }
+
+  static spawn(file: string, args: string[], options: PtyOptions): PtySession {
+    const pty = createRequire(import.meta.url)("node-pty") as Pty;
+    return new PtySession(
+      pty.spawn(file, args, {
+        name: "xterm-256color",
+        cols: options.cols ?? 100,
+        rows: options.rows ?? 30,
+        cwd: options.cwd,
+        env: options.env as Record<string, string>,
+      }),
+    );
+  }
+
+  /** Everything written so far, raw. */
+  get raw(): string {
+    return this.#raw;
+  }
+
+  /** Everything written so far, without escape sequences. */
+  get text(): string {
+    return stripAnsi(this.#raw);
+  }
+
+  write(data: string): void {
+    this.#pty.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.#pty.resize(cols, rows);
+  }
+
+  /** Waits until `pattern` appears in the text written after character `from` of the raw output. */
+  async waitFor(pattern: string | RegExp, timeoutMs = 15_000, from = 0): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = stripAnsi(this.#raw.slice(from));
+      if (typeof pattern === "string" ? text.includes(pattern) : pattern.test(text)) return;
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for ${String(pattern)}; screen text:\n${text.slice(-3000)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+  }
+
+  /** Types `text` (one write, like a fast typist), then waits a moment for the echo. */
+  async type(text: string, settleMs = 60): Promise<void> {
+    this.#pty.write(text);
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+  }
+
+  kill(): void {
+    try {
+      this.#pty.kill();
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * End to end: the BUILT `codex-ts` in a real pseudo-terminal (node-pty) against the fake model
+ * server: type a prompt → streamed answer; approve and decline a command; interrupt; /status;
+ * the trust prompt; resume --last.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type FakeResponsesServer, sse, startFakeResponsesServer, turn, writeFakeProviderConfig } from "@codex-ts/test-support";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PtySession } from "./pty-session.js";
+
+const BIN = fileURLToPath(new URL("../../bin/codex-ts.js", import.meta.url));
+const built = existsSync(fileURLToPath(new URL("../../dist/main.js", import.meta.url)));
+
+let root: string;
+let home: string;
+let work: string;
+let server: FakeResponsesServer;
+const sessions: PtySession[] = [];
+
+beforeEach(async () => {
+  root = realpathSync(mkdtempSync(path.join(tmpdir(), "tui-pty-")));
+  home = path.join(root, "home");
+  work = path.join(root, "work");
+  mkdirSync(home);
+  mkdirSync(work);
+  server = await startFakeResponsesServer();
+});
+
+afterEach(async () => {
+  for (const s of sessions.splice(0)) s.kill();
+  await server.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+function configure(trusted = true): void {
+  writeFakeProviderConfig(home, server.url, { extra: trusted ? `\n[projects."${work}"]\ntrust_level = "trusted"\n` : "" });
+}
+
+function launch(args: string[] = [], size: { cols?: number; rows?: number } = {}): PtySession {
+  const env = { PATH: process.env.PATH, HOME: root, CODEX_HOME: home, TERM: "xterm-256color", CODEX_TS_APP_SERVER_PREWARM: "0" };
+  const session = PtySession.spawn(process.execPath, [BIN, ...args], { cwd: work, env, ...size });
+  sessions.push(session);
+  return session;
+}
+
+async function quit(session: PtySession): Promise<number> {
+  await session.type("\x03");
+  await session.type("\x03");
+  return session.exited;
+}
+
+describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", () => {
+  it("types a prompt and shows the streamed answer; Ctrl-C twice quits with a resume hint", async () => {
+    configure();
+    server.enqueue(turn(sse.message("Streamed answer from the fake model", { phase: "final_answer", deltas: ["Streamed ", "answer from ", "the fake model"] })));
+    const tui = launch();
+    await tui.waitFor("Ask Codex to do anything");
+    await tui.type("say hello");
+    await tui.type("\r");
+    await tui.waitFor("Streamed answer from the fake model");
+    expect(JSON.stringify(server.responsesRequests()[0]!.body)).toContain("say hello");
+    expect(await quit(tui)).toBe(0);
+    expect(tui.text).toMatch(/To continue this session, run codex-ts resume [0-9a-f-]{36}/);
+  });
+
+  it("approves one command and declines the next (-a untrusted)", async () => {
+    configure();
+    const call = (cmd: string, id: string) => turn(sse.functionCall("exec_command", { cmd, yield_time_ms: 10_000 }, { callId: id }));
+    server.enqueue(call("touch yes.txt", "c1"), turn(sse.message("made yes")), call("touch no.txt", "c2"));
+    const tui = launch(["-a", "untrusted"]);
+    await tui.waitFor("Ask Codex to do anything");
+    await tui.type("make yes");
+    await tui.type("\r");
+    await tui.waitFor("$ touch yes.txt");
+    let mark = tui.raw.length;
+    await tui.type("y");
+    await tui.waitFor("made yes", 15_000, mark);
+    expect(existsSync(path.join(work, "yes.txt"))).toBe(true);
+    mark = tui.raw.length;
+    await tui.type("make no");
+    await tui.type("\r");
+    await tui.waitFor("$ touch no.txt", 15_000, mark);
+    mark = tui.raw.length;
+    await tui.type("n");
+    await tui.waitFor("interrupted", 15_000, mark);
+    expect(existsSync(path.join(work, "no.txt"))).toBe(false);
+    expect(await quit(tui)).toBe(0);
+  });
+
+  it("Ctrl-C interrupts a running turn and the composer stays open", async () => {
+    configure();
+    server.enqueue(turn(sse.message("still going"), { hold: true }));
+    const tui = launch();
+    await tui.waitFor("Ask Codex to do anything");
+    await tui.type("work forever");
+    await tui.type("\r");
+    await tui.waitFor("esc to interrupt");
+    const mark = tui.raw.length;
+    await tui.type("\x03");
+    await tui.waitFor("Conversation interrupted", 15_000, mark);
+    await tui.waitFor("Ask Codex to do anything", 15_000, mark);
+    expect(await quit(tui)).toBe(0);
+  });
+
+  it("/status shows model, directory and context left", async () => {
+    configure();
+    const tui = launch();
+    await tui.waitFor("Ask Codex to do anything");
+    await tui.type("/status");
+    await tui.type("\r");
+    await tui.waitFor("Directory:");
+    expect(tui.text).toContain("gpt-test");
+    expect(tui.text).toMatch(/Context:\s+\d+% left/);
+    expect(await quit(tui)).toBe(0);
+  });
+
+  it("asks to trust an undecided folder and records the answer in config.toml", async () => {
+    configure(false);
+    const tui = launch();
+    await tui.waitFor("Do you trust the files in this folder?");
+    await tui.type("1");
+    await tui.waitFor("Ask Codex to do anything");
+    expect(await quit(tui)).toBe(0);
+    const config = readFileSync(path.join(home, "config.toml"), "utf8");
+    expect(config).toContain(`[projects."${work}"]`);
+    expect(config).toMatch(/trust_level = "trusted"/);
+  });
+
+  it("quits from the trust prompt without recording anything", async () => {
+    configure(false);
+    const tui = launch();
+    await tui.waitFor("Do you trust the files in this folder?");
+    await tui.type("2");
+    expect(await tui.exited).toBe(0);
+    expect(readFileSync(path.join(home, "config.toml"), "utf8")).not.toContain("trust_level");
+  });
+
+  it("resume --last shows the earlier conversation and continues it", async () => {
+    configure();
+    server.enqueue(turn(sse.message("first answer", { phase: "final_answer" })), turn(sse.message("second answer", { phase: "final_answer" })));
+    const first = launch();
+    await first.waitFor("Ask Codex to do anything");
+    await first.type("first question");
+    await first.type("\r");
+    await first.waitFor("first answer");
+    expect(await quit(first)).toBe(0);
+    const again = launch(["resume", "--last"]);
+    await again.waitFor("first answer");
+    await again.type("second question");
+    await again.type("\r");
+    await again.waitFor("second answer");
+    const history = JSON.stringify(server.responsesRequests()[1]!.body);
+    expect(history).toContain("first question");
+    expect(await quit(again)).toBe(0);
+  });
+});
