@@ -306,7 +306,7 @@ export const ThreadGoal = named(
 );
 export type ThreadGoal = z.infer<typeof ThreadGoal>;
 
-export const ThreadGoalMutationOrigin = named("ThreadGoalMutationOrigin", z.string());
+export const ThreadGoalMutationOrigin = named("ThreadGoalMutationOrigin", z.enum(["user", "automatic"]));
 
 export const ThreadGoalGetParams = named("ThreadGoalGetParams", threadIdOnly());
 export const ThreadGoalGetResponse = named("ThreadGoalGetResponse", z.object({ goal: nul(ThreadGoal) }));
