@@ -9,3 +9,6 @@ export {
 export { parseAppServerArgs, parseListenUrl, type AppServerArgs, type ListenTarget, type WsAuthConfig } from "./listen.js";
 export { AppServerConnection, userAgent, SERVER_NAME, SERVER_VERSION } from "./server.js";
 export { ErrorCode, RpcError } from "./errors.js";
+// For the CLI's `features` and `exec --trust`: one feature table and one config writer.
+export { experimentalFeatures } from "./methods/catalog.js";
+export { writeConfigEdits } from "./config.js";

@@ -58,6 +58,28 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       const { runExecCommand } = await import("./exec/command.js");
       return runExecCommand(rest, io, globalOverrides);
     }
+    case "login": {
+      const { runLoginCommand } = await import("./commands/login.js");
+      return runLoginCommand(rest, io);
+    }
+    case "logout": {
+      const { runLogoutCommand } = await import("./commands/login.js");
+      return runLogoutCommand(rest, io);
+    }
+    case "archive":
+    case "unarchive":
+    case "delete": {
+      const { runSessionCommand } = await import("./commands/sessions.js");
+      return runSessionCommand(command.name, rest, io);
+    }
+    case "features": {
+      const { runFeaturesCommand } = await import("./commands/features.js");
+      return runFeaturesCommand(rest, io, globalOverrides);
+    }
+    case "doctor": {
+      const { runDoctorCommand } = await import("./commands/doctor.js");
+      return runDoctorCommand(rest, io, globalOverrides);
+    }
     case "app-server": {
       const { runAppServerCommand } = await import("./commands/app-server.js");
       return runAppServerCommand(rest, io, globalOverrides);

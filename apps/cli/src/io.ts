@@ -26,3 +26,10 @@ export function failure(io: CliIO, message: string): number {
   io.stderr.write(`Error: ${message}\n`);
   return EXIT_FAILURE;
 }
+
+/** Everything a stream yields until it ends, as UTF-8 text. */
+export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -2,8 +2,12 @@
  * The command table: one declaration drives argument parsing, `--help` text and shell completions.
  * Each subcommand's spec lives beside its group under specs/; ROOT lists them all.
  */
+import { LOGIN, LOGOUT } from "./specs/auth.js";
+import { DOCTOR } from "./specs/doctor.js";
 import { EXEC } from "./specs/exec.js";
 import { THREADS } from "./specs/threads.js";
+import { FEATURES } from "./specs/features.js";
+import { ARCHIVE, DELETE, UNARCHIVE } from "./specs/sessions.js";
 import { FORK, RESUME, TUI_OPTIONS } from "./tui/spec.js";
 import { CONFIG_OPTIONS, type CommandSpec, FULL_AUTO, HELP } from "./specs/options.js";
 
@@ -109,7 +113,7 @@ export const ROOT: CommandSpec = {
   summary: "codex-ts: a TypeScript implementation of the Codex agent harness",
   usage: "codex-ts [OPTIONS] [PROMPT]\ncodex-ts [OPTIONS] <COMMAND> [ARGS]",
   options: [...TUI_OPTIONS, { name: "version", short: "V", type: "boolean", description: "Print version" }, HELP],
-  subcommands: [EXEC, RESUME, FORK, APP_SERVER, EXECPOLICY, SANDBOX, NETWORK_PROXY, THREADS, COMPLETION],
+  subcommands: [EXEC, RESUME, FORK, LOGIN, LOGOUT, ARCHIVE, UNARCHIVE, DELETE, FEATURES, DOCTOR, APP_SERVER, EXECPOLICY, SANDBOX, NETWORK_PROXY, THREADS, COMPLETION],
 };
 
 export function findSubcommand(spec: CommandSpec, token: string): CommandSpec | undefined {

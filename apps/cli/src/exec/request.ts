@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { GlobalOverrides } from "../cli.js";
-import type { CliIO } from "../io.js";
+import { configOverrides } from "../config.js";
+import { type CliIO, readAll } from "../io.js";
 import { type OptionValues, stringList, stringValue } from "../parse.js";
 import type { SANDBOX_MODES } from "../spec.js";
 import { type ExecGoalRequest, parseGoalBudget } from "./goal.js";
@@ -104,17 +105,8 @@ export async function buildExecRequest(
     if (!existsSync(image)) return { ok: false, usage: false, error: `--image: no such file: ${image}` };
   }
 
-  const configOverrides = [
-    ...globals.config,
-    ...stringList(values, "config"),
-    ...[...globals.enable, ...stringList(values, "enable")].map((f) => `features.${f}=true`),
-    ...[...globals.disable, ...stringList(values, "disable")].map((f) => `features.${f}=false`),
-  ];
-  for (const override of configOverrides) {
-    if (!/^[^=\s][^=]*=/.test(override)) {
-      return { ok: false, usage: true, error: `invalid --config value '${override}': expected key=value` };
-    }
-  }
+  const overrides = configOverrides(values, globals);
+  if (!overrides.ok) return { ok: false, usage: true, error: overrides.error };
 
   const request: ExecRequest = {
     prompt: prompt.text,
@@ -122,7 +114,7 @@ export async function buildExecRequest(
     resume,
     cwd,
     addDirs: stringList(values, "add-dir").map((d) => path.resolve(io.cwd, d)),
-    configOverrides,
+    configOverrides: overrides.overrides,
     json: values.json === true,
     skipGitRepoCheck: values["skip-git-repo-check"] === true,
     ephemeral: values.ephemeral === true,
@@ -175,11 +167,6 @@ async function resolvePrompt(
   return { ok: true, text };
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 function isDirectory(p: string): boolean {
   try {

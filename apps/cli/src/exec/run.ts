@@ -5,6 +5,7 @@ import {
   loadConfig,
   loadSessionExecPolicy,
   parseOverride,
+  readStoredApiKey,
   resolveApiKey,
   rolloutRecorder,
   sessionOptionsFromConfig,
@@ -12,14 +13,13 @@ import {
 import type { ResponseItem, UserInput } from "@codex-ts/protocol";
 import { readRollout, reconstructHistory, RolloutWriter, newThreadId } from "@codex-ts/rollout";
 import { resolveCodexHome } from "../home.js";
+import { findSession, isUuid } from "../sessions/find.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK, failure, usageError } from "../io.js";
 import { VERSION } from "../version.js";
 import { HumanRenderer } from "./human.js";
 import { ExecGoal } from "./goal.js";
 import { ExecEventMapper } from "./jsonl.js";
 import type { ExecRequest } from "./request.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Runs one `exec` turn (new or resumed thread) and returns the exit code. */
 export async function runExec(request: ExecRequest, io: CliIO): Promise<number> {
@@ -45,7 +45,7 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   // exec is non-interactive: nobody can answer an approval, so the default policy is `never`.
   const approvalPolicy = config.toml.approval_policy === undefined ? "never" : config.approvalPolicy;
 
-  const auth = resolveApiKey(config.modelProvider, io.env);
+  const auth = resolveApiKey(config.modelProvider, io.env, readStoredApiKey(codexHome));
   if (!auth.ok) {
     return failure(io, `${auth.error} Or configure a model provider in ${config.configFile} and pass -c model_provider=<id>.`);
   }
@@ -206,23 +206,13 @@ async function findRollout(codexHome: string, resume: NonNullable<ExecRequest["r
   if (!opened.ok) return { ok: false, error: opened.error.message };
   const store = opened.value;
   try {
-    if (resume.kind === "id") {
-      if (UUID.test(resume.id)) {
-        const read = await store.read(resume.id);
-        if (read.ok && read.value.path) return { ok: true, path: read.value.path, threadId: read.value.id };
-      }
-      // Not a UUID (or not found by id): try it as a thread name.
-      const byName = await store.list({ searchTerm: resume.id, limit: 50, sortKey: "updated_at" });
-      const match = byName.ok ? byName.value.data.find((t) => t.name === resume.id && t.path) : undefined;
-      if (match?.path) return { ok: true, path: match.path, threadId: match.id };
-      // A UUID names one session, so a missing one is an error; an unknown name starts afresh.
-      if (UUID.test(resume.id)) return { ok: false, error: `no session found with id or name '${resume.id}'` };
-      return { ok: true, path: null };
-    }
-    const page = await store.list({ limit: 1, sortKey: "updated_at", sortDirection: "desc", ...(resume.all ? {} : { cwd }) });
-    const newest = page.ok ? page.value.data[0] : undefined;
-    if (!newest?.path) return { ok: true, path: null };
-    return { ok: true, path: newest.path, threadId: newest.id };
+    const found = await findSession(store, resume, { cwd });
+    if (!found.ok) return found;
+    if (found.thread?.path) return { ok: true, path: found.thread.path, threadId: found.thread.id };
+    // A UUID names one session, so a missing one is an error; an unknown name or no earlier
+    // session starts afresh (as Codex).
+    if (resume.kind === "id" && isUuid(resume.id)) return { ok: false, error: `no session found with id or name '${resume.id}'` };
+    return { ok: true, path: null };
   } finally {
     await store.close();
   }
