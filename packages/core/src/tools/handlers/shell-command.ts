@@ -1,0 +1,136 @@
+/** `shell_command`: run a shell script to completion (or its timeout) and return its output. */
+import * as z from "zod";
+import { AdditionalPermissionProfile } from "@codex-ts/protocol";
+import { parseArguments } from "../args.js";
+import {
+  additionalPermissionsProp,
+  askExecApproval,
+  declined,
+  emitCompleted,
+  justificationProp,
+  maybeInterceptApplyPatch,
+  PositiveNumber,
+  prefixRuleProp,
+  retryReason,
+  SandboxPermissions,
+  sandboxDenialRetryable,
+  sandboxPermissionsProp,
+  shellStartRequest,
+  spawnCommand,
+  startCommand,
+  userShell,
+} from "../orchestrator.js";
+import { truncateMiddle } from "../truncate.js";
+import type { FunctionToolSpec, RunningProcess, ToolCall, ToolContext, ToolHandler, ToolResult } from "../types.js";
+
+export const DEFAULT_SHELL_TIMEOUT_MS = 10_000;
+
+export function shellCommandSpec(): FunctionToolSpec {
+  return {
+    type: "function",
+    name: "shell_command",
+    description:
+      "Runs a shell script in the user's default shell and returns its output.\n- Always set `workdir`; avoid `cd` unless necessary.",
+    strict: false,
+    parameters: {
+      type: "object",
+      properties: {
+        command: { type: "string", description: "The shell script to run in the user's default shell." },
+        workdir: { type: "string", description: "The working directory to run the command in." },
+        login: { type: "boolean", description: "Run the shell with login shell semantics. Defaults to true." },
+        timeout_ms: { type: "number", description: "Timeout for the command in milliseconds." },
+        sandbox_permissions: sandboxPermissionsProp,
+        additional_permissions: additionalPermissionsProp,
+        justification: justificationProp,
+        prefix_rule: prefixRuleProp,
+      },
+      required: ["command"],
+      additionalProperties: false,
+    },
+  };
+}
+
+const ShellCommandArgs = z.object({
+  command: z.string().min(1, "command must not be empty"),
+  workdir: z.string().optional(),
+  login: z.boolean().optional(),
+  timeout_ms: PositiveNumber,
+  sandbox_permissions: SandboxPermissions,
+  additional_permissions: AdditionalPermissionProfile.optional(),
+  justification: z.string().optional(),
+  prefix_rule: z.array(z.string()).optional(),
+});
+
+/** Collect a process's output until it exits, the timeout passes, or the turn is interrupted. */
+async function waitForCommand(
+  proc: RunningProcess,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ output: string; exit: { exitCode: number; signal?: string }; timedOut: boolean; interrupted: boolean }> {
+  proc.closeStdin();
+  let output = "";
+  proc.onOutput((chunk) => {
+    output += chunk;
+  });
+  let timedOut = false;
+  let interrupted = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    proc.kill("SIGKILL");
+  }, timeoutMs);
+  const onAbort = () => {
+    interrupted = true;
+    proc.kill("SIGKILL");
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  const exit = await proc.exited;
+  clearTimeout(timer);
+  signal.removeEventListener("abort", onAbort);
+  return { output, exit, timedOut, interrupted };
+}
+
+async function handleShellCommand(call: ToolCall, ctx: ToolContext): Promise<ToolResult> {
+  const args = parseArguments(call, ShellCommandArgs);
+  if (!args.ok) return { output: args.error, success: false };
+  const a = args.value;
+  const intercepted = await maybeInterceptApplyPatch(call, ctx, a.command, a.workdir);
+  if (intercepted) return intercepted;
+  const req = shellStartRequest(call, ctx, { ...a, shell: userShell(ctx), tty: false });
+  const started = await startCommand(req);
+  if (!started.ok) return started.result;
+  const timeoutMs = a.timeout_ms ?? DEFAULT_SHELL_TIMEOUT_MS;
+  let run = await waitForCommand(started.process, timeoutMs, ctx.signal);
+  if (!run.timedOut && !run.interrupted && sandboxDenialRetryable(ctx, started.escalated, run.exit, run.output)) {
+    // The sandbox blocked the command; offer to run it again without the sandbox.
+    const outcome = await askExecApproval(req, retryReason(req), undefined);
+    if (outcome.kind !== "approved") return declined(req, outcome.kind);
+    const retried = await spawnCommand(req, true);
+    if (!retried.ok) {
+      emitCompleted(req, "failed");
+      return { output: retried.error, success: false };
+    }
+    run = await waitForCommand(retried.process, timeoutMs, ctx.signal);
+  }
+  const { output, exit, timedOut, interrupted } = run;
+  const durationMs = Date.now() - started.startedAt;
+  const exitCode = timedOut ? 124 : exit.exitCode;
+  let body = output;
+  if (timedOut) body = `command timed out after ${timeoutMs} milliseconds\n${output}`;
+  if (interrupted) body = `command was interrupted\n${output}`;
+  emitCompleted(req, exitCode === 0 && !interrupted ? "completed" : "failed", {
+    aggregatedOutput: truncateMiddle(output).text,
+    exitCode,
+    durationMs,
+  });
+  const text = truncateMiddle(body).text;
+  return {
+    output: `Exit code: ${exitCode}\nWall time: ${(durationMs / 1000).toFixed(1)} seconds\nOutput:\n${text}`,
+    success: exitCode === 0 && !interrupted,
+  };
+}
+
+export function shellCommandHandler(): ToolHandler {
+  return { spec: shellCommandSpec(), handle: handleShellCommand };
+}
+
