@@ -358,3 +358,46 @@ describe("legacy read-access fields on the sandbox policy: fullAccess dropped, r
     expect(v2.SandboxPolicy.safeParse({ type: "readOnly", access: "everything" }).success).toBe(false);
   });
 });
+
+describe("permissionProfileFromConfig ([permissions.NAME] tables)", () => {
+  const { permissionProfileFromConfig } = Permissions;
+  it("builds the profile: filesystem entries (deny globs kept), workspace roots, network, extends", () => {
+    const profiles = {
+      base: { filesystem: { ":minimal": "read", ":project_roots": { ".": "write", "**/*.env": "deny", docs: "read" } } },
+      dev: { extends: "base", network: { enabled: true }, workspace_roots: { "/srv/extra": true, "/srv/off": false } },
+    };
+    const r = permissionProfileFromConfig("dev", profiles);
+    expect(r).toEqual({
+      ok: true,
+      profile: {
+        type: "managed",
+        network: "enabled",
+        file_system: {
+          type: "restricted",
+          entries: [
+            { path: { type: "special", value: { kind: "minimal" } }, access: "read" },
+            { path: { type: "special", value: { kind: "project_roots" } }, access: "write" },
+            { path: { type: "glob_pattern", pattern: "**/*.env" }, access: "deny" },
+            { path: { type: "special", value: { kind: "project_roots", subpath: "docs" } }, access: "read" },
+            { path: { type: "path", path: "/srv/extra" }, access: "write" },
+          ],
+        },
+      },
+    });
+    expect(permissionProfileFromConfig(":danger-full-access", {})).toEqual({ ok: true, profile: { type: "disabled" } });
+  });
+
+  it("refuses what it cannot express instead of dropping it", () => {
+    const err = (id: string, profiles: Record<string, unknown>) => {
+      const r = permissionProfileFromConfig(id, profiles);
+      return r.ok ? "ok" : r.error;
+    };
+    expect(err("nope", {})).toContain("unknown permission profile: `nope`");
+    expect(err("a", { a: { filesystem: { ":future": "deny" } } })).toContain("unknown special path :future");
+    expect(err("a", { a: { filesystem: { ":project_roots": { "**/*.md": "read" } } } })).toContain("only deny globs");
+    expect(err("a", { a: { filesystem: { "/x": "execute" } } })).toContain("unknown access");
+    expect(err("a", { a: { extends: "a" } })).toContain("extends itself");
+    expect(err("a", { a: { network: { enabled: true, domains: ["x"] } } })).toContain("only network.enabled");
+    expect(err("a", { a: { unknown_thing: 1 } })).toContain("does not support: unknown_thing");
+  });
+});
