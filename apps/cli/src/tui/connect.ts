@@ -9,8 +9,14 @@ export interface ConnectOptions {
   log?: Writable;
 }
 
+export interface Connected {
+  client: ChannelClient;
+  /** The server's CODEX_HOME (from `initialize`). */
+  codexHome: string;
+}
+
 /** Starts an app-server in this process, connects to it and completes the handshake. */
-export async function connectInProcess(options: ConnectOptions): Promise<ChannelClient> {
+export async function connectInProcess(options: ConnectOptions): Promise<Connected> {
   const stderr =
     options.log ??
     new Writable({
@@ -20,10 +26,10 @@ export async function connectInProcess(options: ConnectOptions): Promise<Channel
     });
   const connection = createInProcessConnection({ env: options.env, stderr });
   const client = new ChannelClient(connection, connection.done);
-  await client.request("initialize", {
+  const initialized = await client.request("initialize", {
     clientInfo: { name: "codex_ts_tui", title: "codex-ts TUI", version: VERSION },
     capabilities: { experimentalApi: true },
   });
   client.notifyInitialized();
-  return client;
+  return { client, codexHome: initialized.codexHome };
 }

@@ -40,7 +40,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const server = await startFakeResponsesServer({ script: options.script ?? [] });
   writeFakeProviderConfig(codexHome, server.url, options.extraConfig ? { extra: options.extraConfig } : {});
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: root, CODEX_HOME: codexHome, OPENAI_API_KEY: "sk-test", CODEX_TS_APP_SERVER_PREWARM: "0" };
-  const client = await connectInProcess({ env });
+  const { client } = await connectInProcess({ env });
   let exited = false;
   const controller = new Controller(client, createStore(reduce, initialState), {
     cwd,

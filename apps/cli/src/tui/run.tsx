@@ -8,11 +8,12 @@ import type { CliIO } from "../io.js";
 import { EXIT_FAILURE, EXIT_OK } from "../io.js";
 import type { AppClient } from "./client.js";
 import { App, type AppProps } from "./components/App.js";
-import { connectInProcess } from "./connect.js";
+import { type Connected, connectInProcess } from "./connect.js";
 import { Controller, errorText, type ThreadSettings } from "./controller.js";
 import { reduce } from "./state/reducer.js";
 import { createStore } from "./state/store.js";
 import { initialState } from "./state/types.js";
+import { openPromptHistory } from "./history.js";
 import { trustDecided } from "./trust.js";
 
 export type TuiTarget =
@@ -31,32 +32,37 @@ export interface TuiLaunch {
 const BRACKETED_PASTE_ON = "\x1b[?2004h";
 const BRACKETED_PASTE_OFF = "\x1b[?2004l";
 
-export async function runTui(launch: TuiLaunch, io: CliIO, connect: () => Promise<AppClient> = () => connectInProcess({ env: io.env })): Promise<number> {
+export async function runTui(launch: TuiLaunch, io: CliIO, connect: () => Promise<Connected> = () => connectInProcess({ env: io.env })): Promise<number> {
   const cwd = canonical(launch.cwd);
-  let client: AppClient;
+  let connected: Connected;
   try {
-    client = await connect();
+    connected = await connect();
   } catch (error) {
     io.stderr.write(`Error: cannot start the app-server: ${errorText(error)}\n`);
     return EXIT_FAILURE;
   }
+  const { client, codexHome } = connected;
+  let config: Record<string, unknown> = {};
+  try {
+    config = (await client.request("config/read", { cwd })).config;
+  } catch {
+    // The thread start reports a broken config; the TUI still opens.
+  }
+  const needsTrust = !launch.explicitPolicy && !trustDecided(config, cwd);
+  const history = await openPromptHistory(codexHome, config.history);
+
   let finish: () => void = () => {};
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
   });
   const store = createStore(reduce, initialState);
-  const controller = new Controller(client, store, { cwd, settings: launch.settings, exit: () => finish() });
+  const controller = new Controller(client, store, {
+    cwd,
+    settings: launch.settings,
+    exit: () => finish(),
+    ...(history ? { history: history.entries, recordPrompt: history.record } : {}),
+  });
   io.signal?.addEventListener("abort", () => finish(), { once: true });
-
-  let needsTrust = false;
-  if (!launch.explicitPolicy) {
-    try {
-      const read = await client.request("config/read", { cwd });
-      needsTrust = !trustDecided(read.config, cwd);
-    } catch {
-      needsTrust = false;
-    }
-  }
 
   io.stdout.write(BRACKETED_PASTE_ON);
   const props = (trust?: AppProps["trust"]): AppProps => ({ controller, ...(trust ? { trust } : {}) });
