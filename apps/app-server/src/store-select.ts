@@ -6,7 +6,6 @@
  * users need no driver.
  * Also here: what the server does with a remote store's news (changes made by other servers).
  */
-import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { rolloutFileName } from "@codex-ts/rollout";
 import {
@@ -17,6 +16,7 @@ import {
   type StoreResult,
   type ThreadStore,
   type ThreadStoreEvent,
+  writeRolloutLines,
 } from "@codex-ts/thread-store";
 import { loadEffectiveConfig } from "./config.js";
 import { errorMessage, invalidRequest } from "./errors.js";
@@ -98,6 +98,6 @@ export async function rolloutFileOf(store: ThreadStore, thread: StoredThread, di
   const exported = await store.exportThread(thread.id);
   if (!exported.ok) throw invalidRequest(`cannot read thread ${thread.id}: ${exported.error.message}`);
   const file = path.join(dir, rolloutFileName(thread.id, new Date(thread.createdAtMs)));
-  await writeFile(file, exported.value.lines.map((line) => `${line}\n`).join(""), { mode: 0o600 });
+  await writeRolloutLines(file, exported.value.lines);
   return file;
 }

@@ -3,11 +3,19 @@
  * itself, which reuses `@codex-ts/rollout`'s `forkRollout` on a scratch copy so a fork of a remote
  * thread cuts exactly where a local fork does.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { type ForkPoint, forkRollout, rolloutFileName } from "@codex-ts/rollout";
-import { fail, ok, type StoredGoal, type StoreResult, summarizeRolloutText } from "@codex-ts/thread-store";
+import {
+  fail,
+  ok,
+  readRolloutLines,
+  type StoredGoal,
+  type StoreResult,
+  summarizeRolloutText,
+  writeRolloutLines,
+} from "@codex-ts/thread-store";
 import type { Sql, TransactionSql } from "postgres";
 import { searchText } from "./rows.js";
 
@@ -73,7 +81,7 @@ export async function forkLines(
   const scratch = await mkdtemp(path.join(os.tmpdir(), "codex-ts-pg-fork-"));
   try {
     const sourcePath = path.join(scratch, rolloutFileName(source.id, new Date(source.createdAtMs)));
-    await writeFile(sourcePath, lines.map((line) => `${line}\n`).join(""), { mode: 0o600 });
+    await writeRolloutLines(sourcePath, lines);
     const forked = await forkRollout({
       sourcePath,
       codexHome: scratch,
@@ -81,9 +89,7 @@ export async function forkLines(
       ...(options.newThreadId ? { newThreadId: options.newThreadId } : {}),
     });
     if (!forked.ok) return fail(forked.error.code === "invalid" ? "invalid_argument" : "io", forked.error.message);
-    const out = (await readFile(forked.value.path, "utf8")).split("\n");
-    out.pop();
-    return ok(out);
+    return ok(await readRolloutLines(forked.value.path));
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

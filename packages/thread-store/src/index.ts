@@ -1,6 +1,6 @@
 export * from "./types.js";
 export { INDEX_FILENAME, LocalThreadStore, type LocalThreadStoreOptions } from "./local-store.js";
-export { validGoal } from "./local-extras.js";
+export { readRolloutLines, validGoal, writeRolloutLines } from "./local-extras.js";
 export { applyLines, type RolloutSummary, sourceKindOf, summarizeRolloutText } from "./rollout-scan.js";
 export {
   DEFAULT_PAGE_SIZE,
