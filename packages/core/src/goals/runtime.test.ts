@@ -64,6 +64,15 @@ async function settled(rig: Harness): Promise<void> {
   }
 }
 
+/** A promise the test opens: a scripted response waits for it. */
+function manualGate(): { gate: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { gate, open };
+}
+
 /** The model marks the goal complete, then answers. */
 const completing = () => [
   turn([sse.functionCall("update_goal", { status: "complete" }, { callId: "u1" })], {
@@ -235,10 +244,7 @@ describe("goal continuation on a real session", () => {
   });
 
   it("user input while a continuation runs goes into it before the next request; the goal continues after", async () => {
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
+    const { gate, open } = manualGate();
     server.enqueue(
       turn([sse.message("working", { phase: "final_answer" })], { usage: usage(100, 20), gate }),
       turn([sse.message("hello user", { phase: "final_answer" })], { usage: usage(100, 20) }),
@@ -258,10 +264,7 @@ describe("goal continuation on a real session", () => {
   });
 
   it("a goal set while the user's turn runs starts only after that turn", async () => {
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
+    const { gate, open } = manualGate();
     server.enqueue(
       turn([sse.message("user turn", { phase: "final_answer" })], { usage: usage(100, 20), gate }),
       ...completing(),
