@@ -72,6 +72,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       const { runSessionCommand } = await import("./commands/sessions.js");
       return runSessionCommand(command.name, rest, io);
     }
+    case "mcp": {
+      const { runMcpCommand } = await import("./commands/mcp.js");
+      return runMcpCommand(rest, io, globalOverrides);
+    }
+    case "mcp-server": {
+      const { runMcpServerCommand } = await import("./commands/mcp-server.js");
+      return runMcpServerCommand(rest, io, globalOverrides);
+    }
     case "features": {
       const { runFeaturesCommand } = await import("./commands/features.js");
       return runFeaturesCommand(rest, io, globalOverrides);

@@ -4,6 +4,7 @@
  */
 import { LOGIN, LOGOUT } from "./specs/auth.js";
 import { DOCTOR } from "./specs/doctor.js";
+import { MCP, MCP_SERVER } from "./commands/mcp-spec.js";
 import { EXEC } from "./specs/exec.js";
 import { THREADS } from "./specs/threads.js";
 import { FEATURES } from "./specs/features.js";
@@ -113,7 +114,7 @@ export const ROOT: CommandSpec = {
   summary: "codex-ts: a TypeScript implementation of the Codex agent harness",
   usage: "codex-ts [OPTIONS] [PROMPT]\ncodex-ts [OPTIONS] <COMMAND> [ARGS]",
   options: [...TUI_OPTIONS, { name: "version", short: "V", type: "boolean", description: "Print version" }, HELP],
-  subcommands: [EXEC, RESUME, FORK, LOGIN, LOGOUT, ARCHIVE, UNARCHIVE, DELETE, FEATURES, DOCTOR, APP_SERVER, EXECPOLICY, SANDBOX, NETWORK_PROXY, THREADS, COMPLETION],
+  subcommands: [EXEC, RESUME, FORK, LOGIN, LOGOUT, ARCHIVE, UNARCHIVE, DELETE, FEATURES, DOCTOR, MCP, MCP_SERVER, APP_SERVER, EXECPOLICY, SANDBOX, NETWORK_PROXY, THREADS, COMPLETION],
 };
 
 export function findSubcommand(spec: CommandSpec, token: string): CommandSpec | undefined {

@@ -53,7 +53,7 @@ describe("parseMcpServers", () => {
     [{ s: { command: "x", bearer_token_env_var: "T" } }, /^mcp_servers\.s\.bearer_token_env_var: only streamable HTTP/],
     [{ s: { url: "http://h/mcp", cwd: "/" } }, /^mcp_servers\.s\.cwd: only stdio/],
     [{ s: { command: "x", enabled_tools: [1] } }, /^mcp_servers\.s\.enabled_tools\.0: /],
-    [{ "bad name": { command: "x" } }, /^mcp_servers\.bad name: server names/],
+    [{ "bad name": { command: "x" } }, /^mcp_servers\.bad name: invalid server name \(use letters/],
     [{ s: "x" }, /^mcp_servers\.s: expected a table/],
     ["x", /^mcp_servers: expected a table/],
   ])("bad config %j gives one line naming the key", (raw, message) => {

@@ -74,18 +74,20 @@ export interface HttpServerConfig extends CommonConfig {
 
 export type McpServerConfig = StdioServerConfig | HttpServerConfig;
 
-export type ConfigResult<T> = { ok: true; value: T } | { ok: false; error: string };
+/** `error` is one line starting with the dotted key; `path` is that key below `mcp_servers`. */
+export type ConfigResult<T> = { ok: true; value: T } | { ok: false; error: string; path: string[] };
 
-/** Server names become part of tool names (`mcp__<name>`), so Codex allows only these characters. */
-const SERVER_NAME = /^[a-zA-Z0-9_-]+$/;
+/** The characters Codex allows in server names (the model sees a sanitized `mcp__<name>`). */
+export const SERVER_NAME = /^[a-zA-Z0-9_:@/.-]+$/;
+export const SERVER_NAME_RULE = "use letters, numbers, '-', '_', ':', '@', '/', '.'";
 
-function issueLine(prefix: string, error: z.ZodError): string {
+function fail(path: string[], message: string): { ok: false; error: string; path: string[] } {
+  return { ok: false, error: `${["mcp_servers", ...path].join(".")}: ${message}`, path };
+}
+
+function issueFailure(name: string, error: z.ZodError): { ok: false; error: string; path: string[] } {
   const issue = error.issues[0];
-  if (!issue) return `${prefix}: invalid`;
-  const path = issue.path.map(String);
-  if (issue.code === "unrecognized_keys") path.push(issue.keys[0] ?? "");
-  const where = [prefix, ...path].join(".");
-  return `${where}: ${issue.message}`;
+  return fail([name, ...(issue?.path.map(String) ?? [])], issue?.message ?? "invalid");
 }
 
 function common(name: string, table: z.infer<typeof StdioTable> | z.infer<typeof HttpTable>): CommonConfig {
@@ -106,24 +108,19 @@ function common(name: string, table: z.infer<typeof StdioTable> | z.infer<typeof
 
 /** One `[mcp_servers.<name>]` table. */
 export function parseMcpServerConfig(name: string, raw: unknown): ConfigResult<McpServerConfig> {
-  const prefix = `mcp_servers.${name}`;
-  if (!SERVER_NAME.test(name)) {
-    return { ok: false, error: `${prefix}: server names may only contain letters, digits, '_' and '-'` };
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    return { ok: false, error: `${prefix}: expected a table` };
-  }
+  if (!SERVER_NAME.test(name)) return fail([name], `invalid server name (${SERVER_NAME_RULE})`);
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return fail([name], "expected a table");
   const keys = raw as Record<string, unknown>;
   const hasCommand = keys.command !== undefined;
   const hasUrl = keys.url !== undefined;
-  if (hasCommand && hasUrl) return { ok: false, error: `${prefix}: set either command (stdio) or url (streamable HTTP), not both` };
-  if (!hasCommand && !hasUrl) return { ok: false, error: `${prefix}: missing command (stdio) or url (streamable HTTP)` };
+  if (hasCommand && hasUrl) return fail([name], "set either command (stdio) or url (streamable HTTP), not both");
+  if (!hasCommand && !hasUrl) return fail([name], "missing command (stdio) or url (streamable HTTP)");
   if (hasCommand) {
     for (const key of ["bearer_token_env_var", "http_headers", "env_http_headers"]) {
-      if (keys[key] !== undefined) return { ok: false, error: `${prefix}.${key}: only streamable HTTP servers (url) take this key` };
+      if (keys[key] !== undefined) return fail([name, key], "only streamable HTTP servers (url) take this key");
     }
     const parsed = StdioTable.safeParse(raw);
-    if (!parsed.success) return { ok: false, error: issueLine(prefix, parsed.error) };
+    if (!parsed.success) return issueFailure(name, parsed.error);
     const t = parsed.data;
     return {
       ok: true,
@@ -139,12 +136,12 @@ export function parseMcpServerConfig(name: string, raw: unknown): ConfigResult<M
     };
   }
   for (const key of ["args", "env", "env_vars", "cwd"]) {
-    if (keys[key] !== undefined) return { ok: false, error: `${prefix}.${key}: only stdio servers (command) take this key` };
+    if (keys[key] !== undefined) return fail([name, key], "only stdio servers (command) take this key");
   }
   const parsed = HttpTable.safeParse(raw);
-  if (!parsed.success) return { ok: false, error: issueLine(prefix, parsed.error) };
+  if (!parsed.success) return issueFailure(name, parsed.error);
   const t = parsed.data;
-  if (!/^https?:$/.test(new URL(t.url).protocol)) return { ok: false, error: `${prefix}.url: must be an http(s) URL` };
+  if (!/^https?:$/.test(new URL(t.url).protocol)) return fail([name, "url"], "must be an http(s) URL");
   return {
     ok: true,
     value: {
@@ -161,7 +158,7 @@ export function parseMcpServerConfig(name: string, raw: unknown): ConfigResult<M
 /** The whole `mcp_servers` table (undefined = none configured); the first bad server is the error. */
 export function parseMcpServers(raw: unknown): ConfigResult<McpServerConfig[]> {
   if (raw === undefined || raw === null) return { ok: true, value: [] };
-  if (typeof raw !== "object" || Array.isArray(raw)) return { ok: false, error: "mcp_servers: expected a table of servers" };
+  if (typeof raw !== "object" || Array.isArray(raw)) return fail([], "expected a table of servers");
   const servers: McpServerConfig[] = [];
   for (const [name, table] of Object.entries(raw)) {
     const parsed = parseMcpServerConfig(name, table);
@@ -177,8 +174,14 @@ export function toolAllowed(config: McpServerConfig, tool: string): boolean {
   return !config.disabledTools.includes(tool);
 }
 
-/** A zod schema for config loaders that validate the `mcp_servers` table as part of a bigger file. */
+/**
+ * A zod schema for config loaders that validate `mcp_servers` as part of a bigger file: the issue
+ * points at the bad key (`path` below `mcp_servers`) with the message alone.
+ */
 export const McpServersTableSchema = z.unknown().superRefine((value, ctx) => {
   const parsed = parseMcpServers(value);
-  if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
+  if (!parsed.ok) {
+    const message = parsed.error.slice(parsed.error.indexOf(": ") + 2);
+    ctx.addIssue({ code: "custom", message, path: parsed.path });
+  }
 });

@@ -7,6 +7,8 @@ export {
   McpServersTableSchema,
   parseMcpServerConfig,
   parseMcpServers,
+  SERVER_NAME,
+  SERVER_NAME_RULE,
   type StdioServerConfig,
   toolAllowed,
 } from "./config.js";

@@ -139,7 +139,8 @@ export class ExecEventMapper {
           arguments: item.arguments,
           status: starting ? "in_progress" : item.status === "failed" ? "failed" : "completed",
         };
-        if (!starting && item.result) out.result = { content: item.result.content, structured_content: item.result.structured_content ?? null };
+        // Core records MCP's camelCase `structuredContent` (as Codex); older items have `structured_content`.
+        if (!starting && item.result) out.result = { content: item.result.content, structured_content: item.result.structuredContent ?? item.result.structured_content ?? null };
         if (!starting && item.error) out.error = item.error;
         return out;
       }

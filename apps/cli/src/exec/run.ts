@@ -4,6 +4,7 @@ import {
   hookEngineFromConfig,
   loadConfig,
   loadSessionExecPolicy,
+  mcpFor,
   parseOverride,
   readStoredApiKey,
   resolveApiKey,
@@ -85,6 +86,8 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   extra.execPolicy = rules.execPolicy;
   extra.onExecpolicyAmendment = rules.onExecpolicyAmendment;
   const options = sessionOptionsFromConfig(config, request.cwd, extra);
+  // MCP servers; no client to answer their elicitations, so those are declined (as Codex exec).
+  if (config.mcpServerConfigs.length > 0) options.toolProviders = [...(options.toolProviders ?? []), mcpFor({ servers: config.mcpServerConfigs, env: io.env })];
   if (request.addDirs.length) options.workspaceRoots = [request.cwd, ...request.addDirs];
 
   if (!writer && !request.ephemeral) {

@@ -6,13 +6,9 @@ import type { FunctionToolSpec, JsonSchema } from "../tools/types.js";
 
 export const MCP_NAMESPACE_PREFIX = "mcp__";
 
+/** `mcp__<server>`, with the characters function names may not hold (`.`, `/`, `:`, `@`) as `_`. */
 export function mcpNamespace(server: string): string {
-  return `${MCP_NAMESPACE_PREFIX}${server}`;
-}
-
-/** The server a namespace belongs to (null when it is not an MCP namespace). */
-export function serverOfNamespace(namespace: string | undefined): string | null {
-  return namespace?.startsWith(MCP_NAMESPACE_PREFIX) ? namespace.slice(MCP_NAMESPACE_PREFIX.length) : null;
+  return modelToolName(`${MCP_NAMESPACE_PREFIX}${server}`);
 }
 
 export function mcpNamespaceDescription(server: string): string {
