@@ -24,16 +24,21 @@ async function settled(s: AppServerProcess, threadId: string): Promise<void> {
   }
 }
 
+/** The model marks the goal complete, then answers. */
+const completing = () => [
+  turn([sse.functionCall("update_goal", { status: "complete" }, { callId: "u1" })], {
+    usage: usage(100, 20),
+  }),
+  turn([sse.message("done", { phase: "final_answer" })], { usage: usage(100, 20) }),
+];
+
 const goalUpdates = (s: AppServerProcess) => s.notifications("thread/goal/updated").map((m) => m.params);
 
 describe("thread goals", () => {
   it("set/get/clear with notifications; continuation until update_goal complete and no turn after", async () => {
     fx.fake.enqueue(
       turn([sse.message("looking around", { phase: "final_answer" })], { usage: usage(100, 20) }),
-      turn([sse.functionCall("update_goal", { status: "complete" }, { callId: "u1" })], {
-        usage: usage(100, 20),
-      }),
-      turn([sse.message("done", { phase: "final_answer" })], { usage: usage(100, 20) }),
+      ...completing(),
     );
     const s = await fx.boot();
     const { thread } = await s.call("thread/start", { cwd: fx.workDir });
@@ -88,16 +93,25 @@ describe("thread goals", () => {
   it("bad params and unknown threads get JSON-RPC errors", async () => {
     const s = await fx.boot();
     const { thread } = await s.call("thread/start", { cwd: fx.workDir });
-    const noObjective = await s.request("thread/goal/set", { threadId: thread.id, status: "paused" });
-    expect(noObjective.error?.message).toContain("objective");
+    // Codex 0.169's codes and messages.
+    const noGoal = await s.request("thread/goal/set", { threadId: thread.id, status: "paused" });
+    expect(noGoal.error).toEqual({
+      code: -32600,
+      message: `cannot update goal for thread ${thread.id}: no goal exists`,
+    });
     const badBudget = await s.request("thread/goal/set", {
       threadId: thread.id,
       objective: "x",
       tokenBudget: -5,
     });
-    expect(badBudget.error?.message).toContain("tokenBudget");
+    expect(badBudget.error).toEqual({ code: -32600, message: "goal budgets must be positive when provided" });
+    const empty = await s.request("thread/goal/set", { threadId: thread.id, objective: "   " });
+    expect(empty.error).toEqual({ code: -32600, message: "goal objective must not be empty" });
     const unknown = await s.request("thread/goal/get", { threadId: "00000000-0000-7000-8000-000000000000" });
-    expect(unknown.error?.message).toContain("thread not found");
+    expect(unknown.error).toEqual({
+      code: -32600,
+      message: "thread not found: 00000000-0000-7000-8000-000000000000",
+    });
   });
 
   it("a budget that runs out makes the goal budgetLimited: the turn is steered to wrap up and continuation stops", async () => {
@@ -144,10 +158,7 @@ describe("thread goals", () => {
       turn([sse.message("working", { phase: "final_answer" })], { usage: usage(100, 20), hold: true }),
       turn([sse.message("working again", { phase: "final_answer" })], { usage: usage(100, 20), gate }),
       turn([sse.message("hello user", { phase: "final_answer" })], { usage: usage(100, 20) }),
-      turn([sse.functionCall("update_goal", { status: "complete" }, { callId: "u1" })], {
-        usage: usage(100, 20),
-      }),
-      turn([sse.message("done", { phase: "final_answer" })], { usage: usage(100, 20) }),
+      ...completing(),
     );
     const s = await fx.boot();
     const { thread } = await s.call("thread/start", { cwd: fx.workDir });
@@ -202,7 +213,13 @@ describe("thread goals", () => {
       objective: "keep going",
       status: "paused",
     });
-    await second.call("thread/resume", { threadId: thread.id });
+    const resumed = await second.call("thread/resume", { threadId: thread.id });
+    // The goal's internal context is not shown as the user's words.
+    const userTexts = resumed.thread.turns.flatMap((t) =>
+      t.items.flatMap((i) => (i.type === "userMessage" ? [JSON.stringify(i.content)] : [])),
+    );
+    expect(userTexts.join("\n")).not.toContain("codex_internal_context");
+    expect(resumed.thread.turns).toHaveLength(1);
     const snapshot = await second.waitForNotification("thread/goal/updated", (p) => p.threadId === thread.id);
     expect(snapshot.params).toMatchObject({
       turnId: null,
@@ -216,5 +233,34 @@ describe("thread goals", () => {
     // Paused: resuming the thread starts nothing by itself.
     await settled(second, thread.id);
     expect(second.notifications("turn/started")).toHaveLength(0);
+  });
+
+  it("a goal set while the thread is not loaded is stored, and the thread works on it once resumed (as Codex 0.169)", async () => {
+    fx.fake.enqueue(
+      turn([sse.message("hello", { phase: "final_answer" })], { usage: usage(10, 5) }),
+      ...completing(),
+    );
+    const first = await fx.boot();
+    const { thread } = await first.call("thread/start", { cwd: fx.workDir });
+    await first.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "hi" }] });
+    await first.waitForNotification("turn/completed");
+    await first.dispose();
+
+    const second = await fx.boot();
+    const set = await second.call("thread/goal/set", { threadId: thread.id, objective: "while away" });
+    expect(set.goal).toMatchObject({ objective: "while away", status: "active" });
+    await second.waitForNotification("thread/goal/updated", (p) => p.threadId === thread.id);
+    expect(fx.fake.responsesRequests()).toHaveLength(1);
+
+    await second.call("thread/resume", { threadId: thread.id });
+    await second.waitForNotification("thread/goal/updated", (p) => p.goal.status === "complete");
+    await settled(second, thread.id);
+    expect(fx.fake.responsesRequests()).toHaveLength(3);
+    expect(fx.fake.responsesRequests()[1]!.body.input).toContainEqual({
+      type: "function_call_output",
+      name: "goal_objective",
+      namespace: "agent",
+      output: "while away",
+    });
   });
 });

@@ -15,7 +15,7 @@ import {
 } from "@codex-ts/core";
 import { type EventMsg, type RolloutLine, v2 } from "@codex-ts/protocol";
 import type { ThreadStore } from "@codex-ts/thread-store";
-import { errorMessage, invalidParams, invalidRequest } from "../errors.js";
+import { errorMessage, invalidRequest } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Runtime } from "../runtime.js";
 import { type MethodContext, type MethodSpec, method } from "../server.js";
@@ -151,7 +151,7 @@ export function goalMethods(runtime: Runtime): Array<[string, MethodSpec]> {
           const loaded = live(p.threadId);
           if (loaded) {
             const result = loaded.goals.set(request);
-            if (!result.ok) throw invalidParams(result.error);
+            if (!result.ok) throw invalidRequest(result.error);
             return { goal: toThreadGoal(result.value) };
           }
           const store = await threads.store();
@@ -161,7 +161,7 @@ export function goalMethods(runtime: Runtime): Array<[string, MethodSpec]> {
             p.threadId,
             Math.floor(Date.now() / 1000),
           );
-          if (!result.ok) throw invalidParams(result.error);
+          if (!result.ok) throw invalidRequest(result.error);
           const goal = toThreadGoal(result.value);
           const saved = await store.setGoal(p.threadId, goal);
           if (!saved.ok) throw invalidRequest(`cannot store the goal: ${saved.error.message}`);
