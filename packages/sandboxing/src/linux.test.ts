@@ -147,6 +147,10 @@ describe.skipIf(!onLinux)("under real bwrap", () => {
     expect(r.stdout).toContain("control-written");
     removeMountPoints(prepared.mountPoints);
     for (const d of [".git", ".codex", ".agents"]) expect(fs.existsSync(path.join(root, d))).toBe(false);
+    // Never in a shared sticky temp dir: an empty /tmp/.git would put every dir below it in one "repo".
+    const withTmp = resolvePolicy(workspaceWritePermissionProfile(), { cwd: root, workspaceRoots: [root], tmpdir: "/tmp" });
+    const built = buildBwrapArgv(withTmp, ["true"], { bwrapPath: "bwrap", denyFile: "/nonexistent-deny" });
+    expect(built.ok && built.mountPoints.filter((p) => p.startsWith("/tmp/."))).toEqual([]);
   });
 
   it("read-only mode refuses every write", async () => {

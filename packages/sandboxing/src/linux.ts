@@ -99,7 +99,7 @@ export function buildBwrapArgv(
     try {
       st = fs.lstatSync(entry.path);
     } catch {
-      if (entry.origin === "protected" && enclosing?.access === "write" && isDirectory(path.dirname(entry.path))) {
+      if (entry.origin === "protected" && enclosing?.access === "write" && isPrivateDirectory(path.dirname(entry.path))) {
         // A missing protected name stays uncreatable: an empty read-only dir over it.
         args.push("--perms", "0555", "--tmpfs", entry.path);
         remountReadOnly.push(entry.path);
@@ -130,9 +130,14 @@ export function buildBwrapArgv(
   return { ok: true, argv: args, mountPoints };
 }
 
-function isDirectory(p: string): boolean {
+/**
+ * A directory we may put a transient mount point in: not a shared sticky temp dir like /tmp, where
+ * an empty `.git` would make every other directory below it look like part of one repository.
+ */
+function isPrivateDirectory(p: string): boolean {
   try {
-    return fs.statSync(p).isDirectory();
+    const st = fs.statSync(p);
+    return st.isDirectory() && (st.mode & 0o1000) === 0;
   } catch {
     return false;
   }
