@@ -228,6 +228,11 @@ export class LiveThread {
     this.#outlet.notify(method, params);
   }
 
+  /** A notification a feature sends for this thread (MCP statuses, progress): held like the thread's own. */
+  notify(method: string, params: unknown): void {
+    this.#emit(method, params);
+  }
+
   /** Buffers this thread's notifications until `release` (so a response goes out first). */
   hold(): void {
     if (!this.#held) this.#held = [];

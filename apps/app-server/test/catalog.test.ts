@@ -1,7 +1,7 @@
 /**
- * Read-only catalogs: permissionProfile/list, modelProvider/list, experimentalFeature/list,
- * mcpServerStatus/list and configRequirements/read, against the built server (every response is
- * checked against the official schema by the harness).
+ * Read-only catalogs: permissionProfile/list, modelProvider/list, experimentalFeature/list and
+ * configRequirements/read, against the built server (every response is checked against the
+ * official schema by the harness). mcpServerStatus/list is in mcp.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import { useAppServerFixture } from "./harness.js";
@@ -127,48 +127,6 @@ describe("experimentalFeature/list", () => {
     expect(page.data.find((f) => f.name === "plugin_hooks")?.enabled).toBe(true);
     const unknown = await s.request("experimentalFeature/list", { threadId: "00000000-0000-0000-0000-000000000000" });
     expect(unknown.error).toBeDefined();
-  });
-});
-
-describe("mcpServerStatus/list", () => {
-  it("is an empty page when no MCP server is configured", async () => {
-    const s = await fx.boot();
-    const page = (await s.request("mcpServerStatus/list", {})).result as PageResult;
-    expect(page.data).toEqual([]);
-    expect(page.nextCursor ?? null).toBeNull();
-  });
-
-  it("reports configured servers as not started (or disabled), filtered and paged", async () => {
-    const s = await fx.boot({
-      extraConfig: [
-        "[mcp_servers.docs]",
-        'command = "docs-mcp"',
-        "[mcp_servers.remote]",
-        'url = "https://user:pw@mcp.example.com:8443/mcp?x=1"',
-        "[mcp_servers.off]",
-        'command = "off-mcp"',
-        "enabled = false",
-      ].join("\n"),
-    });
-    const page = (await s.request("mcpServerStatus/list", { detail: "full" })).result as PageResult;
-    expect(page.data.map((m) => m.name)).toEqual(["docs", "off", "remote"]);
-    const byName = new Map(page.data.map((m) => [m.name, m]));
-    expect(byName.get("docs")).toMatchObject({
-      runtimeStatus: "notStarted",
-      authStatus: "unsupported",
-      httpOrigin: null,
-      tools: {},
-      resources: [],
-      resourceTemplates: [],
-    });
-    expect(byName.get("remote")).toMatchObject({ runtimeStatus: "notStarted", authStatus: "unknown", httpOrigin: "https://mcp.example.com:8443" });
-    expect(byName.get("off")?.runtimeStatus).toBe("disabled");
-    const one = (await s.request("mcpServerStatus/list", { serverName: "remote" })).result as PageResult;
-    expect(one.data.map((m) => m.name)).toEqual(["remote"]);
-    const first = (await s.request("mcpServerStatus/list", { limit: 2 })).result as PageResult;
-    expect(first.data.map((m) => m.name)).toEqual(["docs", "off"]);
-    expect(first.nextCursor).toBe("2");
-    expect((await s.request("mcpServerStatus/list", { detail: "everything" })).error?.code).toBe(-32602);
   });
 });
 

@@ -142,14 +142,14 @@ export function threadMcpProvider(thread: LiveThread, config: Config, env: Recor
     servers: config.mcpServerConfigs,
     env,
     onStatus: (status) =>
-      thread.subscribers.notify("mcpServer/startupStatus/updated", {
+      thread.notify("mcpServer/startupStatus/updated", {
         name: status.name,
         status: status.state,
         error: status.error,
         threadId: thread.id,
       }),
     onProgress: (progress) =>
-      thread.subscribers.notify("item/mcpToolCall/progress", {
+      thread.notify("item/mcpToolCall/progress", {
         threadId: thread.id,
         turnId: progress.turnId,
         itemId: progress.callId,
