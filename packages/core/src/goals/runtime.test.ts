@@ -405,6 +405,26 @@ describe("goal accounting", () => {
     expect(runtime.get()?.timeUsedMs).toBe(2000);
   });
 
+  it("a running turn is given a changed objective before its next request, once", () => {
+    const runtime = new GoalRuntime({ threadId: "t" });
+    runtime.set({ objective: "first" });
+    expect(runtime.takeRequestItems()).toEqual([]);
+    runtime.observe({
+      id: "s1",
+      msg: {
+        type: "task_started",
+        turn_id: "turn-1",
+        model_context_window: null,
+        collaboration_mode_kind: "default",
+      },
+    });
+    runtime.set({ objective: "second" });
+    expect(runtime.takeRequestItems()).toEqual([
+      { type: "function_call_output", name: "goal_objective", namespace: "agent", output: "second" },
+    ]);
+    expect(runtime.takeRequestItems()).toEqual([]);
+  });
+
   it("counts each response's tokens while active and publishes them with the turn id", () => {
     const events: GoalEvent[] = [];
     const runtime = new GoalRuntime({ threadId: "t", onEvent: (e) => events.push(e) });

@@ -126,6 +126,8 @@ export class GoalRuntime {
     this.replace(result.value);
     this.deferred = false;
     this.idleStreak = 0;
+    // A running turn learns a changed objective before its next request.
+    if (this.turn && result.value.objective !== this.objectiveTold) this.pending.objective = true;
     this.publish(null);
     this.continueIfIdle();
     return { ok: true, value: { ...result.value } };
