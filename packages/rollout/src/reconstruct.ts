@@ -220,7 +220,7 @@ function turnItemToV2(item: TurnItem, startedAtMs: number | null, completedAtMs:
         result:
           item.result === undefined
             ? null
-            : { content: [...item.result.content], structuredContent: item.result.structured_content ?? null, _meta: null },
+            : { content: [...item.result.content], structuredContent: item.result.structuredContent ?? item.result.structured_content ?? null, _meta: null },
         error: item.error === undefined ? null : { message: item.error.message },
         durationMs: durationMs(item.duration),
         ...times,
@@ -340,7 +340,7 @@ function legacyEventToV2(event: EventMsg, id: string): v2.ThreadItem | null {
         result:
           okResult === null
             ? null
-            : { content: [...okResult.content], structuredContent: okResult.structured_content ?? null, _meta: null },
+            : { content: [...okResult.content], structuredContent: okResult.structuredContent ?? okResult.structured_content ?? null, _meta: null },
         error: "Err" in event.result ? { message: event.result.Err } : null,
         durationMs: durationMs(event.duration),
         ...times,
