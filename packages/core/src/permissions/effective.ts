@@ -30,7 +30,7 @@ export interface PermissionSource {
   sandboxPolicy: CoreSandboxPolicy;
   /** The active permission profile (wins over `sandboxPolicy`, nothing of it is dropped). */
   permissionProfile?: PermissionProfile | undefined;
-  /** The thread's runtime workspace roots (default: the turn's cwd). */
+  /** The thread's runtime workspace roots (absent: the turn's cwd; empty: none). */
   workspaceRoots?: string[] | undefined;
   /** Session + turn grants. */
   grantedPermissions?: (() => AdditionalPermissionProfile | null) | undefined;
@@ -78,7 +78,8 @@ export function effectivePermissions(
   commandGrant?: AdditionalPermissionProfile | null,
 ): EffectivePermissions {
   const turnCwd = path.resolve(source.cwd);
-  const roots = source.workspaceRoots?.length ? source.workspaceRoots : [turnCwd];
+  // Absent → the turn's cwd; an explicit empty list means no writable workspace (never widened).
+  const roots = source.workspaceRoots ?? [turnCwd];
   const tmpdir = source.env?.TMPDIR ?? process.env.TMPDIR;
   return {
     profile: activeProfile(source),
