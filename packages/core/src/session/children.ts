@@ -6,6 +6,15 @@ import type { SessionState } from "./state.js";
 
 /** The header that tells the model server which thread spawned this one. */
 export const PARENT_THREAD_HEADER = "x-codex-parent-thread-id";
+/** The header Codex sends on a thread-spawned sub-agent's requests (`collab_spawn`). */
+export const SUBAGENT_HEADER = "x-openai-subagent";
+
+const SANDBOX_RANK: Record<string, number> = {
+  "read-only": 0,
+  "workspace-write": 1,
+  "external-sandbox": 2,
+  "danger-full-access": 3,
+};
 
 /** What the caller sets for one child; everything else is inherited (see `ChildSessions.spawn`). */
 export type ChildSessionOptions = Partial<SessionOptions> & {
@@ -40,7 +49,8 @@ export class ChildSessions implements SessionSpawner {
    * The child gets the parent's options (provider, env, runner, hooks, handlers, tool providers…)
    * with the parent's *current* model, cwd, approval and sandbox policy, the parent's session id,
    * and the parent-thread header; never its thread id, history, recorder, event sink or
-   * SessionStart source. `options` override the rest.
+   * SessionStart source. `options` override the rest — but a sandbox wider than the parent's is
+   * replaced by the parent's (a child is never given more than its parent).
    */
   spawn(options: ChildSessionOptions): Session {
     const p = this.parent.options;
@@ -66,9 +76,18 @@ export class ChildSessions implements SessionSpawner {
       approvalPolicy: settings.approvalPolicy,
       sandboxPolicy: settings.sandboxPolicy,
       sessionId: this.parent.sessionId,
-      headers: { ...(p.headers ?? {}), [PARENT_THREAD_HEADER]: this.parent.threadId },
+      headers: {
+        ...(p.headers ?? {}),
+        [PARENT_THREAD_HEADER]: this.parent.threadId,
+        [SUBAGENT_HEADER]: "collab_spawn",
+      },
       ...options,
     };
+    // Never wider than the parent: a wider requested sandbox is replaced by the parent's.
+    const requested = options.sandboxPolicy?.type;
+    if (requested && (SANDBOX_RANK[requested] ?? 99) > (SANDBOX_RANK[settings.sandboxPolicy.type] ?? 0))
+      childOptions.sandboxPolicy = settings.sandboxPolicy;
+    else if (requested && options.permissionProfile === undefined) delete childOptions.permissionProfile; // the narrower sandbox applies
     const child = this.create(childOptions);
     this.open.set(child.threadId, child);
     // A child that shut down (by itself or by its owner) is no longer open.

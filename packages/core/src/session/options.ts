@@ -11,6 +11,8 @@ import type {
 } from "@codex-ts/protocol";
 import { SkillsCache } from "@codex-ts/skills-watcher";
 import { type Env, type ModelProviderInfo, readStoredApiKey } from "../client/provider.js";
+import { agentsConfigFromToml, multiAgentTools } from "../agents/index.js";
+import { mergeConfigLayers } from "../config/layers.js";
 import type { Config } from "../config/load.js";
 import type { ShellEnvironmentPolicy } from "../config/schema.js";
 import type {
@@ -222,6 +224,12 @@ export function sessionOptionsFromConfig(
       policy: { allowedDomains, deniedDomains, allowLocal },
       rulesPath: defaultRulesPath(config.codexHome),
     };
+  }
+  // Sub-agents (`multi_agent_v1`), on by default as in Codex 0.169; `features.multi_agent = false` turns them off.
+  if (config.features.multi_agent !== false) {
+    options.toolProviders = [
+      multiAgentTools(agentsConfigFromToml(mergeConfigLayers(config.layers).agents).config),
+    ];
   }
   return { ...options, ...extra };
 }

@@ -80,7 +80,8 @@ export function buildRequest(
     store: false,
     stream: true,
     include: reasoning ? ["reasoning.encrypted_content"] : [],
-    prompt_cache_key: s.threadId,
+    // The session id (a root thread's own id; sub-agents share their root's cache key, as in Codex).
+    prompt_cache_key: s.sessionId,
   };
   if (outputSchema !== undefined) {
     request.text = {
@@ -94,9 +95,10 @@ export function modelClient(s: SessionState): ModelClient {
   return new ModelClient({
     provider: s.settingsState.provider,
     env: s.env,
+    // As Codex 0.169: `session-id` is shared by a root thread and its sub-agents, `thread-id` is this thread's.
     headers: {
-      session_id: s.sessionId,
-      thread_id: s.threadId,
+      "session-id": s.sessionId,
+      "thread-id": s.threadId,
       originator: "codex_ts",
       ...(s.options.headers ?? {}),
     },

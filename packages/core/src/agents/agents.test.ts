@@ -1,0 +1,244 @@
+// Sub-agents end to end: a real parent session, real child sessions, and a fake model server that
+// answers each request by who sent it (headers) and what it carries.
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type ItemSpec, sse } from "@codex-ts/test-support";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { SessionEvent } from "../session/events.js";
+import type { Session } from "../session/session.js";
+import { type Harness, say, startSession } from "../session/test-harness.js";
+import { agentsConfigFromToml } from "./config.js";
+import { multiAgentTools } from "./index.js";
+import {
+  callOutputs,
+  lastUserText,
+  type ModelRequest,
+  type RoutingModel,
+  startRoutingModel,
+} from "./test-model.js";
+
+let model: RoutingModel | undefined;
+let dir: string;
+let harness: Harness | undefined;
+
+beforeEach(() => {
+  dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), "codex-agents-")));
+});
+afterEach(async () => {
+  await harness?.session.shutdown();
+  harness = undefined;
+  await model?.close();
+  model = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const agentCall = (name: string, args: unknown, callId: string): ItemSpec =>
+  sse.item({
+    type: "function_call",
+    id: `fc_${callId}`,
+    call_id: callId,
+    namespace: "multi_agent_v1",
+    name,
+    arguments: JSON.stringify(args),
+  });
+const isChild = (r: ModelRequest) => r.headers["x-codex-parent-thread-id"] !== undefined;
+const json = (text: string | undefined) => JSON.parse(text ?? "null");
+
+async function start(
+  route: (r: ModelRequest) => ItemSpec[] | Promise<ItemSpec[]>,
+  agentsToml?: unknown,
+): Promise<Harness> {
+  model = await startRoutingModel(route);
+  harness = startSession(model as never, dir, {
+    provider: model.provider,
+    toolProviders: [multiAgentTools(agentsConfigFromToml(agentsToml).config)],
+  });
+  return harness;
+}
+
+/** Resolves with the first event of `session` matching `predicate`. */
+function next(session: Session, predicate: (e: SessionEvent) => boolean): Promise<SessionEvent> {
+  return new Promise((resolve) => {
+    const off = session.subscribe((e) => {
+      if (predicate(e)) {
+        off();
+        resolve(e);
+      }
+    });
+  });
+}
+
+describe("multi_agent_v1", () => {
+  it("spawn → the child's request (headers, own thread) → wait_agent returns its answer → notification in the parent's next request", async () => {
+    const h = await start((r) => {
+      if (isChild(r)) return [sse.message(`child answer to: ${lastUserText(r.body)}`)];
+      const out = callOutputs(r.body);
+      if (!out.c1) return [agentCall("spawn_agent", { message: "count the files" }, "c1")];
+      if (!out.c2)
+        return [agentCall("wait_agent", { targets: [json(out.c1).agent_id], timeout_ms: 20_000 }, "c2")];
+      return [sse.message("parent done")];
+    });
+    h.session.submit(say("delegate it"));
+    await h.waitFor((e) => e.msg.type === "task_complete");
+    const requests = model!.requests;
+    const parentRequests = requests.filter((r) => !isChild(r));
+    const child = requests.find(isChild)!;
+    expect(parentRequests).toHaveLength(3);
+    const spawned = json(callOutputs(parentRequests[1]!.body).c1);
+    expect(spawned).toEqual({ agent_id: expect.any(String), nickname: expect.any(String) });
+    // Headers: the shared session id, the child's own thread id, its parent.
+    expect(child.headers["session-id"]).toBe(h.session.sessionId);
+    expect(child.headers["thread-id"]).toBe(spawned.agent_id);
+    expect(child.headers["x-codex-parent-thread-id"]).toBe(h.session.threadId);
+    expect(parentRequests[0]!.headers["thread-id"]).toBe(h.session.threadId);
+    expect(parentRequests[0]!.headers["x-codex-parent-thread-id"]).toBeUndefined();
+    expect(lastUserText(child.body)).toBe("count the files");
+    // The parent sees the namespace; the child (at max_depth 1) does not.
+    const ns = (parentRequests[0]!.body.tools as any[]).find((t) => t.type === "namespace");
+    expect(ns.name).toBe("multi_agent_v1");
+    expect(ns.tools.map((t: any) => t.name)).toEqual([
+      "close_agent",
+      "resume_agent",
+      "send_input",
+      "spawn_agent",
+      "wait_agent",
+    ]);
+    expect((child.body.tools as any[]).some((t) => t.type === "namespace")).toBe(false);
+    const waited = json(callOutputs(parentRequests[2]!.body).c2);
+    expect(waited).toEqual({
+      status: { [spawned.agent_id]: { completed: "child answer to: count the files" } },
+      timed_out: false,
+    });
+    const notification = (parentRequests[2]!.body.input as any[]).at(-1);
+    expect(notification.role).toBe("user");
+    expect(notification.content[0].text).toBe(
+      `<subagent_notification>\n${JSON.stringify({ agent_path: spawned.agent_id, status: { completed: "child answer to: count the files" } })}\n</subagent_notification>`,
+    );
+  });
+
+  it("send_input queues a follow-up; with interrupt it stops the running turn first", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const h = await start(async (r) => {
+      if (isChild(r)) {
+        const text = lastUserText(r.body);
+        if (text === "long job") await held;
+        return [sse.message(`did: ${text}`)];
+      }
+      const out = callOutputs(r.body);
+      if (!out.c1) return [agentCall("spawn_agent", { message: "long job" }, "c1")];
+      const id = json(out.c1).agent_id;
+      if (!out.c2)
+        return [agentCall("send_input", { target: id, message: "stop and do this", interrupt: true }, "c2")];
+      if (!out.c3) return [agentCall("wait_agent", { targets: [id] }, "c3")];
+      if (!out.c4) return [agentCall("send_input", { target: id, message: "one more" }, "c4")];
+      if (!out.c5) return [agentCall("wait_agent", { targets: [id] }, "c5")];
+      return [sse.message("done")];
+    });
+    h.session.submit(say("go"));
+    await h.waitFor((e) => e.msg.type === "task_complete");
+    release();
+    const parent = model!.requests.filter((r) => !isChild(r));
+    const last = callOutputs(parent.at(-1)!.body);
+    expect(json(last.c2)).toEqual({ submission_id: expect.any(String) });
+    const id = json(last.c1).agent_id;
+    // The interrupted "long job" never completed; the redirected input did.
+    expect(json(last.c3).status[id]).toEqual({ completed: "did: stop and do this" });
+    expect(json(last.c5).status[id]).toEqual({ completed: "did: one more" });
+  });
+
+  it("close_agent returns the previous status; a closed agent refuses input until resume_agent, which keeps its conversation", async () => {
+    const h = await start((r) => {
+      if (isChild(r))
+        return [sse.message(`answer ${(r.body.input as any[]).filter((i) => i.role === "user").length}`)];
+      const out = callOutputs(r.body);
+      if (!out.c1) return [agentCall("spawn_agent", { message: "first" }, "c1")];
+      const id = json(out.c1).agent_id;
+      if (!out.c2) return [agentCall("wait_agent", { targets: [id] }, "c2")];
+      if (!out.c3) return [agentCall("close_agent", { target: id }, "c3")];
+      if (!out.c4) return [agentCall("send_input", { target: id, message: "are you there" }, "c4")];
+      if (!out.c5) return [agentCall("resume_agent", { id }, "c5")];
+      if (!out.c6) return [agentCall("send_input", { target: id, message: "second" }, "c6")];
+      if (!out.c7) return [agentCall("wait_agent", { targets: [id] }, "c7")];
+      if (!out.c8) return [agentCall("close_agent", { target: "no-such-agent" }, "c8")];
+      return [sse.message("done")];
+    });
+    h.session.submit(say("go"));
+    await h.waitFor((e) => e.msg.type === "task_complete");
+    const out = callOutputs(model!.requests.filter((r) => !isChild(r)).at(-1)!.body);
+    const id = json(out.c1).agent_id;
+    expect(json(out.c3)).toEqual({ previous_status: { completed: expect.stringMatching(/^answer /) } });
+    expect(out.c4).toMatch(/is closed; resume it/);
+    expect(json(out.c5)).toEqual({ status: "pending_init" });
+    expect(json(out.c7).status[id].completed).toMatch(/^answer /);
+    // The resumed child's request carries its earlier conversation.
+    const childRequests = model!.requests.filter(isChild);
+    const resumedInput = JSON.stringify(childRequests.at(-1)!.body.input);
+    expect(resumedInput).toContain("first");
+    expect(resumedInput).toContain("second");
+    expect(childRequests.at(-1)!.headers["thread-id"]).toBe(id);
+    expect(out.c8).toBe("agent with id no-such-agent not found");
+  });
+
+  it("limits: max_threads and max_depth give clear tool errors; wait_agent needs targets", async () => {
+    const h = await start(
+      (r) => {
+        if (isChild(r)) {
+          const out = callOutputs(r.body);
+          // The child (depth 1 of max 2) may spawn; its child (depth 2) may not.
+          if (lastUserText(r.body) === "spawn again" && !out.g1)
+            return [agentCall("spawn_agent", { message: "grandchild" }, "g1")];
+          return [
+            sse.message(`child sees tools: ${(r.body.tools as any[]).some((t) => t.type === "namespace")}`),
+          ];
+        }
+        const out = callOutputs(r.body);
+        if (!out.c1) return [agentCall("spawn_agent", { message: "spawn again" }, "c1")];
+        if (!out.c2) return [agentCall("wait_agent", { targets: [json(out.c1).agent_id] }, "c2")];
+        if (!out.c3) return [agentCall("spawn_agent", { message: "third" }, "c3")];
+        if (!out.c4) return [agentCall("wait_agent", { targets: [] }, "c4")];
+        if (!out.c5) return [agentCall("spawn_agent", {}, "c5")];
+        return [sse.message("done")];
+      },
+      { max_threads: 2, max_depth: 2 },
+    );
+    h.session.submit(say("go"));
+    await h.waitFor((e) => e.msg.type === "task_complete");
+    const out = callOutputs(model!.requests.filter((r) => !isChild(r)).at(-1)!.body);
+    // child + grandchild are open: a third agent is over max_threads.
+    expect(out.c3).toBe(
+      "agent thread limit reached (max_threads = 2); close an agent you no longer need first",
+    );
+    expect(out.c4).toBe("targets must be non-empty");
+    expect(out.c5).toBe("Provide one of: message or items.");
+    const grandchild = model!.requests.find((r) => isChild(r) && lastUserText(r.body) === "grandchild")!;
+    expect((grandchild.body.tools as any[]).some((t) => t.type === "namespace")).toBe(false);
+    expect(grandchild.headers["session-id"]).toBe(h.session.sessionId);
+  });
+
+  it("interrupting the parent interrupts its running children; shutting it down shuts them down", async () => {
+    let childStarted!: () => void;
+    const started = new Promise<void>((resolve) => (childStarted = resolve));
+    const h = await start(async (r) => {
+      if (isChild(r)) {
+        childStarted();
+        await new Promise(() => {}); // never answers: only an interrupt ends this turn
+      }
+      const out = callOutputs(r.body);
+      if (!out.c1) return [agentCall("spawn_agent", { message: "forever" }, "c1")];
+      return [agentCall("wait_agent", { targets: [json(out.c1).agent_id], timeout_ms: 3_600_000 }, "c2")];
+    });
+    h.session.submit(say("go"));
+    await started;
+    const child = h.session.children.list()[0]!;
+    const aborted = next(child, (e) => e.msg.type === "turn_aborted");
+    h.session.submit({ type: "interrupt" });
+    await aborted;
+    await h.waitFor((e) => e.msg.type === "turn_aborted");
+    const down = next(child, (e) => e.msg.type === "shutdown_complete");
+    await h.session.shutdown();
+    await down;
+    expect(h.session.children.list()).toEqual([]);
+  });
+});
