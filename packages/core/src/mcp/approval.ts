@@ -1,8 +1,10 @@
 // Whether an MCP tool call needs the user's approval, and asking for it, as Codex 0.169 does: a
 // tool that does not declare `readOnlyHint` (or declares `destructiveHint`) needs approval unless
 // the session runs with full access; with approval policy `never` the call fails; otherwise the
-// user gets a question (request_user_input) with Approve Once / Approve this Session / Deny / Cancel.
-import type { McpTool } from "@codex-ts/mcp";
+// client is asked with an elicitation carrying `_meta.codex_approval_kind = "mcp_tool_call"` (what
+// the app-server sends as mcpServer/elicitation/request), or, for a session without an elicitation
+// handler, a request_user_input question (Approve Once / Approve this Session / Deny / Cancel).
+import type { ElicitationParams, ElicitResult, McpTool } from "@codex-ts/mcp";
 import type { AskForApproval } from "@codex-ts/protocol";
 import type { SandboxPolicy, ToolContext, UserInputQuestion } from "../tools/types.js";
 import { runsUnsandboxed } from "../tools/types.js";
@@ -57,18 +59,53 @@ function question(callId: string, server: string, tool: McpTool | undefined, nam
   };
 }
 
+/** The approval elicitation real Codex sends (form mode, no fields, the call in `_meta`). */
+export function approvalElicitation(server: string, name: string, tool: McpTool | undefined, args: Record<string, unknown> | undefined): ElicitationParams {
+  const params = args ?? {};
+  return {
+    mode: "form",
+    message: `Allow the ${server} MCP server to run tool "${name}"?`,
+    requestedSchema: { type: "object", properties: {} },
+    _meta: {
+      codex_approval_kind: "mcp_tool_call",
+      persist: ["session", "always"],
+      tool_name: name,
+      ...(tool?.description ? { tool_description: tool.description } : {}),
+      tool_params: params,
+      tool_params_display: Object.entries(params).map(([key, value]) => ({ name: key, value, display_name: key })),
+    },
+  };
+}
+
+/** An approval elicitation's answer: accept (remembered when `_meta.persist` asks), decline, cancel. */
+function decisionOf(result: ElicitResult): McpApprovalDecision {
+  if (result.action !== "accept") return result.action;
+  const persist = (result._meta as { persist?: unknown } | undefined)?.persist;
+  return persist === "session" || persist === "always" ? "acceptForSession" : "accept";
+}
+
 /**
  * The approval step of one call: `null` = run it; otherwise the message the model reads instead.
- * "Approve this Session" is remembered in the session's `approvedForSession` set.
+ * Approvals for the session are remembered in the session's `approvedForSession` set.
  */
 export async function approveToolCall(
   ctx: ToolContext,
-  call: { callId: string; server: string; name: string; tool: McpTool | undefined },
+  call: { callId: string; server: string; name: string; tool: McpTool | undefined; args: Record<string, unknown> | undefined },
+  elicit?: (params: ElicitationParams) => Promise<ElicitResult>,
 ): Promise<string | null> {
   if (!toolNeedsApproval(call.tool, ctx.approvalPolicy, ctx.sandboxPolicy)) return null;
   const key = `mcp:${call.server}/${call.name}`;
   if (ctx.approvedForSession.has(key)) return null;
   if (!mayAsk(ctx.approvalPolicy)) return APPROVAL_NEVER_MESSAGE;
+  if (elicit) {
+    let decision: McpApprovalDecision;
+    try {
+      decision = decisionOf(await elicit(approvalElicitation(call.server, call.name, call.tool, call.args)));
+    } catch {
+      decision = "decline";
+    }
+    return finish(ctx, key, decision);
+  }
   if (!ctx.requestUserInput) return DECLINED_MESSAGE;
   const q = question(call.callId, call.server, call.tool, call.name);
   let answer: string | undefined;
@@ -80,6 +117,10 @@ export async function approveToolCall(
   }
   const decision: McpApprovalDecision =
     answer === ACCEPT ? "accept" : answer === ACCEPT_FOR_SESSION ? "acceptForSession" : answer === CANCEL ? "cancel" : "decline";
+  return finish(ctx, key, decision);
+}
+
+function finish(ctx: ToolContext, key: string, decision: McpApprovalDecision): string | null {
   if (decision === "acceptForSession") ctx.approvedForSession.add(key);
   if (decision === "accept" || decision === "acceptForSession") return null;
   return decision === "cancel" ? CANCELLED_MESSAGE : DECLINED_MESSAGE;

@@ -1,6 +1,6 @@
 // One MCP tool call from the model: parse the arguments, ask for approval when the tool needs it,
 // call the server, tell the client (McpToolCall item started/completed) and the model (output.ts).
-import type { CallOutcome, CallToolResult, McpTool } from "@codex-ts/mcp";
+import type { CallOutcome, CallToolResult, ElicitationParams, ElicitResult, McpTool } from "@codex-ts/mcp";
 import type { ToolCall, ToolContext, ToolHandler, ToolResult } from "../tools/types.js";
 import { approveToolCall } from "./approval.js";
 import { callOutputForModel, type OutputOptions } from "./output.js";
@@ -16,6 +16,8 @@ export interface McpCallDeps {
     call: { callId: string; turnId: string; signal: AbortSignal },
   ): Promise<CallOutcome>;
   output: OutputOptions;
+  /** Asks the client to approve a call (an elicitation); absent: request_user_input, if any. */
+  elicitApproval?(server: string, call: { callId: string; turnId: string; signal: AbortSignal }, params: ElicitationParams): Promise<ElicitResult>;
 }
 
 /** The item's result as Codex records it (MCP's camelCase `CallToolResult`). */
@@ -50,7 +52,7 @@ export async function runMcpItem(
   call: ToolCall,
   item: { server: string; tool: string; readOnlyHint?: boolean },
   steps: {
-    approve?: () => Promise<string | null>;
+    approve?: (args: Record<string, unknown> | undefined) => Promise<string | null>;
     run: (args: Record<string, unknown> | undefined) => Promise<CallOutcome>;
     toModel: (outcome: CallOutcome, durationMs: number) => ToolResult;
   },
@@ -70,7 +72,7 @@ export async function runMcpItem(
   let outcome: CallOutcome;
   if (!parsed.ok) outcome = { ok: false, error: parsed.error };
   else {
-    const refusal = steps.approve ? await steps.approve() : null;
+    const refusal = steps.approve ? await steps.approve(parsed.value) : null;
     outcome = refusal !== null ? { ok: false, error: refusal } : await steps.run(parsed.value);
   }
   const durationMs = Date.now() - startedAt;
@@ -107,7 +109,12 @@ export function mcpToolHandler(deps: McpCallDeps, server: string, tool: McpTool)
           ...(current.annotations?.readOnlyHint !== undefined ? { readOnlyHint: current.annotations.readOnlyHint } : {}),
         },
         {
-          approve: () => approveToolCall(ctx, { callId: call.callId, server, name: tool.name, tool: current }),
+          approve: (args) => {
+            const where = { callId: call.callId, turnId: ctx.turnId, signal: ctx.signal };
+            const ask = deps.elicitApproval;
+            const elicit = ask ? (params: ElicitationParams) => ask(server, where, params) : undefined;
+            return approveToolCall(ctx, { callId: call.callId, server, name: tool.name, tool: current, args }, elicit);
+          },
           run: (args) => deps.callTool(server, tool.name, args, { callId: call.callId, turnId: ctx.turnId, signal: ctx.signal }),
           toModel: (outcome, durationMs) => callOutputForModel(outcome, durationMs, deps.output),
         },

@@ -177,6 +177,46 @@ describe("approval", () => {
     expect(asked).toEqual(['The probe MCP server wants to run the tool "write_note", which may have side effects. Allow this action?']);
   });
 
+  it("asks through an elicitation when the session has one (as the app-server's mcpServer/elicitation/request)", async () => {
+    const asked: any[] = [];
+    const answers = [{ action: "accept" as const }, { action: "accept" as const, _meta: { persist: "session" } }, { action: "decline" as const }];
+    const h = start(
+      {
+        servers: probe(),
+        onElicitation: async (request) => {
+          asked.push(request);
+          return answers.shift() ?? { action: "cancel" };
+        },
+      },
+      { approvalPolicy: "on-request", sandboxPolicy: { type: "workspace-write" } },
+    );
+    await runTurn(
+      h,
+      turn(mcpCall("write_note", { note: "a" }, "w1")),
+      turn(mcpCall("write_note", { note: "b" }, "w2")),
+      turn(mcpCall("write_note", { note: "c" }, "w3")),
+    );
+    expect([1, 2, 3].map((i) => outputOf(3, `w${i}`)[1].text)).toEqual(["wrote: a", "wrote: b", "wrote: c"]);
+    // The third call was approved for the session by the second answer: two questions only.
+    expect(asked).toHaveLength(2);
+    expect(asked[0]).toMatchObject({
+      server: "probe",
+      callId: "w1",
+      params: {
+        mode: "form",
+        message: 'Allow the probe MCP server to run tool "write_note"?',
+        requestedSchema: { type: "object", properties: {} },
+        _meta: {
+          codex_approval_kind: "mcp_tool_call",
+          persist: ["session", "always"],
+          tool_name: "write_note",
+          tool_params: { note: "a" },
+          tool_params_display: [{ name: "note", value: "a", display_name: "note" }],
+        },
+      },
+    });
+  });
+
   it("a denied or cancelled approval is a message to the model; the server is not called", async () => {
     const answers = ["Deny", "Cancel"];
     const h = start(

@@ -112,6 +112,11 @@ export class McpRuntime implements ToolProvider {
       callTool: (server, tool, args, call) => this.#call(server, tool, args, call),
       output: this.#options.originalImageDetail ? { originalImageDetail: true } : ({} satisfies OutputOptions),
     };
+    const onElicitation = this.#options.onElicitation;
+    if (onElicitation) {
+      deps.elicitApproval = (server, call, params) =>
+        onElicitation({ server, turnId: call.turnId, callId: call.callId, params }, call.signal);
+    }
     const byServer = new Map<string, ToolHandler[]>();
     for (const { server, tool } of manager.tools()) {
       const list = byServer.get(server) ?? [];
