@@ -146,6 +146,7 @@ export function threadMcpProvider(thread: LiveThread, config: Config, env: Recor
         name: status.name,
         status: status.state,
         error: status.error,
+        failureReason: null,
         threadId: thread.id,
       }),
     onProgress: (progress) =>
