@@ -1,8 +1,17 @@
 // Sub-agents end to end: a real parent session, real child sessions, and a fake model server that
 // answers each request by who sent it (headers) and what it carries.
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { HookEngine } from "@codex-ts/hooks";
 import { type ItemSpec, sse } from "@codex-ts/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SessionEvent } from "../session/events.js";
@@ -48,11 +57,13 @@ const json = (text: string | undefined) => JSON.parse(text ?? "null");
 async function start(
   route: (r: ModelRequest) => ItemSpec[] | Promise<ItemSpec[]>,
   agentsToml?: unknown,
+  hooks?: HookEngine,
 ): Promise<Harness> {
   model = await startRoutingModel(route);
   harness = startSession(model as never, dir, {
     provider: model.provider,
     toolProviders: [multiAgentTools(agentsConfigFromToml(agentsToml).config)],
+    ...(hooks ? { hooks } : {}),
   });
   return harness;
 }
@@ -240,5 +251,73 @@ describe("multi_agent_v1", () => {
     await h.session.shutdown();
     await down;
     expect(h.session.children.list()).toEqual([]);
+  });
+
+  it("SubagentStart (matched on agent_type) adds its context before the child's first request; SessionStart fires for the parent only; SubagentStop for the child", async () => {
+    const home = path.join(dir, "home");
+    mkdirSync(home);
+    const log = path.join(dir, "hooks.log");
+    const rec = path.join(dir, "rec.sh");
+    writeFileSync(rec, `#!/bin/sh\ncat >> ${log}; echo >> ${log}\n`);
+    const ctx = path.join(dir, "ctx.sh");
+    writeFileSync(
+      ctx,
+      `#!/bin/sh\ncat > /dev/null; echo '{"hookSpecificOutput":{"hookEventName":"SubagentStart","additionalContext":"CHILD-CONTEXT"}}'\n`,
+    );
+    chmodSync(rec, 0o755);
+    chmodSync(ctx, 0o755);
+    const group = (command: string, matcher?: string) => [
+      { ...(matcher ? { matcher } : {}), hooks: [{ type: "command", command, timeout: 30 }] },
+    ];
+    writeFileSync(
+      path.join(home, "hooks.json"),
+      JSON.stringify({
+        hooks: {
+          SessionStart: group(rec),
+          SubagentStart: [...group(rec), ...group(ctx, "^researcher$"), ...group(ctx, "^other$")],
+          SubagentStop: group(rec),
+        },
+      }),
+    );
+    const hooks = new HookEngine({ layers: [{ source: "user", dir: home }], bypassHookTrust: true });
+    const h = await start(
+      (r) => {
+        if (isChild(r)) return [sse.message("researched")];
+        const out = callOutputs(r.body);
+        if (!out.c1)
+          return [agentCall("spawn_agent", { message: "look it up", agent_type: "researcher" }, "c1")];
+        if (!out.c2) return [agentCall("wait_agent", { targets: [json(out.c1).agent_id] }, "c2")];
+        return [sse.message("done")];
+      },
+      { researcher: { instructions: "You research." } },
+      hooks,
+    );
+    h.session.submit(say("go"));
+    await h.waitFor((e) => e.msg.type === "task_complete");
+    const child = model!.requests.find(isChild)!;
+    const texts = JSON.stringify(child.body.input);
+    expect(texts.match(/CHILD-CONTEXT/g)).toHaveLength(1);
+    expect(texts).toContain("You research.");
+    // The spawn_agent spec offers agent_type once types are configured.
+    const ns = (model!.requests[0]!.body.tools as any[]).find((t) => t.type === "namespace");
+    expect(
+      ns.tools.find((t: any) => t.name === "spawn_agent").parameters.properties.agent_type,
+    ).toBeDefined();
+    const inputs = readFileSync(log, "utf8")
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l));
+    const spawned = json(callOutputs(model!.requests.filter((r) => !isChild(r)).at(-1)!.body).c1).agent_id;
+    expect(inputs.map((i) => i.hook_event_name).sort()).toEqual([
+      "SessionStart",
+      "SubagentStart",
+      "SubagentStop",
+    ]);
+    expect(inputs.find((i) => i.hook_event_name === "SubagentStart")).toMatchObject({
+      agent_id: spawned,
+      agent_type: "researcher",
+      session_id: h.session.sessionId,
+    });
+    expect(inputs.find((i) => i.hook_event_name === "SessionStart").session_id).toBe(h.session.sessionId);
   });
 });
