@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "tsup";
-import { BUNDLED, EXTERNAL, bundlePlugin, commonJsBundle } from "../../tooling/build/tsup-bundles.mjs";
+import { EXTERNAL, bundlePlugin, commonJsBundle } from "../../tooling/build/tsup-bundles.mjs";
 
 /**
  * In the main build, the exec runner is not bundled: `exec/load.ts` loads `dist/exec.cjs` (and
@@ -33,8 +33,9 @@ export default defineConfig([
     sourcemap: true,
     splitting: true,
     clean: false,
-    noExternal: [BUNDLED],
-    external: EXTERNAL,
+    // The TUI's Ink loads react-devtools-core only when DEV=true (not installed; never bundled).
+    noExternal: [new RegExp(`^(?!(${[...EXTERNAL, "react-devtools-core"].join("|")})(/|$))`)],
+    external: [...EXTERNAL, "react-devtools-core"],
     esbuildPlugins: [bundlePlugin(), execRunIsExternal],
     esbuildOptions(options) {
       // Workspace packages from their sources (one esbuild pass; no dependence on their dist).

@@ -136,7 +136,10 @@ export class ChannelClient implements AppClient {
     }
     const parsed = v2.clientRequestMethods[pending.method].response.safeParse(message.result);
     if (parsed.success) pending.resolve(parsed.data);
-    else pending.reject(new ClientError(`invalid ${pending.method} response: ${describeZodError(parsed.error)}`, -32603));
+    else
+      pending.reject(
+        new ClientError(`invalid ${pending.method} response: ${describeZodError(parsed.error)}`, -32603),
+      );
   }
 
   #onNotification(method: string, params: unknown): void {
@@ -155,7 +158,9 @@ export class ChannelClient implements AppClient {
     }
     const parsed = v2.serverRequestMethods[method].params.safeParse(params ?? {});
     if (!parsed.success) {
-      reply({ error: { code: -32602, message: `invalid params for ${method}: ${describeZodError(parsed.error)}` } });
+      reply({
+        error: { code: -32602, message: `invalid params for ${method}: ${describeZodError(parsed.error)}` },
+      });
       return;
     }
     if (!this.#handler) {

@@ -32,11 +32,20 @@ describe("codex-ts [PROMPT] / resume / fork arguments", () => {
   });
 
   it("turns flags and -c/--enable overrides into thread settings", () => {
-    const built = threadSettings({ config: ["model_reasoning_effort=\"high\"", "x.y=3", "plain=some text"], enable: ["f1"], model: "m1", sandbox: "read-only" });
+    const built = threadSettings({
+      config: ['model_reasoning_effort="high"', "x.y=3", "plain=some text"],
+      enable: ["f1"],
+      model: "m1",
+      sandbox: "read-only",
+    });
     expect(built).toEqual({
       ok: true,
       explicit: true,
-      settings: { model: "m1", sandbox: "read-only", config: { model_reasoning_effort: "high", "x.y": 3, plain: "some text", "features.f1": true } },
+      settings: {
+        model: "m1",
+        sandbox: "read-only",
+        config: { model_reasoning_effort: "high", "x.y": 3, plain: "some text", "features.f1": true },
+      },
     });
     expect(threadSettings({ yolo: true, "dangerously-bypass-approvals-and-sandbox": true })).toMatchObject({
       settings: { sandbox: "danger-full-access", approvalPolicy: "never" },

@@ -12,7 +12,12 @@ import { type CommandSpec, renderHelp } from "../spec.js";
 import type { ThreadSettings } from "./controller.js";
 import type { TuiLaunch, TuiTarget } from "./run.js";
 
-export async function runTuiCommand(spec: CommandSpec, argv: readonly string[], io: CliIO, globals?: GlobalOverrides): Promise<number> {
+export async function runTuiCommand(
+  spec: CommandSpec,
+  argv: readonly string[],
+  io: CliIO,
+  globals?: GlobalOverrides,
+): Promise<number> {
   const command = spec.name === "codex-ts" ? "codex-ts" : `codex-ts ${spec.name}`;
   const parsed = parseCommandArgs(spec, argv);
   if (!parsed.ok) return usageError(io, parsed.error, command);
@@ -31,7 +36,9 @@ export async function runTuiCommand(spec: CommandSpec, argv: readonly string[], 
   const built = threadSettings(values, globals);
   if (!built.ok) return usageError(io, built.error, command);
   if (!io.stdin.isTTY || !io.stdout.isTTY) {
-    io.stderr.write("Error: the interactive terminal needs a TTY on stdin and stdout (use `codex-ts exec` for scripts and pipes).\n");
+    io.stderr.write(
+      "Error: the interactive terminal needs a TTY on stdin and stdout (use `codex-ts exec` for scripts and pipes).\n",
+    );
     return EXIT_FAILURE;
   }
   const cd = stringValue(values, "cd");
@@ -57,8 +64,10 @@ export function threadSettings(values: OptionValues, globals?: GlobalOverrides):
     if (at <= 0) return { ok: false, error: `invalid --config value '${override}': expected key=value` };
     config[override.slice(0, at).trim()] = tomlValue(override.slice(at + 1));
   }
-  for (const feature of [...(globals?.enable ?? []), ...stringList(values, "enable")]) config[`features.${feature}`] = true;
-  for (const feature of [...(globals?.disable ?? []), ...stringList(values, "disable")]) config[`features.${feature}`] = false;
+  for (const feature of [...(globals?.enable ?? []), ...stringList(values, "enable")])
+    config[`features.${feature}`] = true;
+  for (const feature of [...(globals?.disable ?? []), ...stringList(values, "disable")])
+    config[`features.${feature}`] = false;
   const settings: ThreadSettings = { config };
   const model = stringValue(values, "model");
   if (model) settings.model = model;

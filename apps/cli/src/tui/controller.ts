@@ -47,7 +47,8 @@ export class Controller {
   ) {
     this.history = options.history ?? [];
     client.onNotification((notification) => {
-      if (notification.method === "serverRequest/resolved") this.#resolvers.delete(notification.params.requestId);
+      if (notification.method === "serverRequest/resolved")
+        this.#resolvers.delete(notification.params.requestId);
       store.dispatch({ type: "notification", notification });
     });
     client.onServerRequest((request) => this.#onServerRequest(request));
@@ -74,17 +75,31 @@ export class Controller {
     let response: v2.ThreadStartResponse;
     let history: v2.Turn[] | undefined;
     if (choice.kind === "new") {
-      response = await this.client.request("thread/start", { ...common, threadSource: "cli" } as v2.ThreadStartParams);
+      response = await this.client.request("thread/start", {
+        ...common,
+        threadSource: "cli",
+      } as v2.ThreadStartParams);
     } else if (choice.kind === "resume") {
-      const resumed = await this.client.request("thread/resume", { ...common, threadId: choice.threadId } as v2.ThreadResumeParams);
+      const resumed = await this.client.request("thread/resume", {
+        ...common,
+        threadId: choice.threadId,
+      } as v2.ThreadResumeParams);
       response = resumed;
       history = resumed.thread.turns;
     } else {
-      response = await this.client.request("thread/fork", { ...common, threadId: choice.threadId } as v2.ThreadForkParams);
+      response = await this.client.request("thread/fork", {
+        ...common,
+        threadId: choice.threadId,
+      } as v2.ThreadForkParams);
       history = response.thread.turns;
     }
     this.#turnOverrides = {};
-    this.store.dispatch({ type: "session", session: sessionInfo(response), version: VERSION, ...(history ? { history } : {}) });
+    this.store.dispatch({
+      type: "session",
+      session: sessionInfo(response),
+      version: VERSION,
+      ...(history ? { history } : {}),
+    });
   }
 
   /** /model, /permissions: the following turns use these settings (turn/start overrides). */
@@ -103,18 +118,35 @@ export class Controller {
       update.sandbox = patch.sandbox;
     }
     this.store.dispatch({ type: "sessionUpdate", patch: update });
-    const described = Object.entries(update).map(([k, v]) => `${k} ${v}`).join(", ");
+    const described = Object.entries(update)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
     this.cell({ kind: "info", text: `Following turns use ${described}.` });
   }
 
-  /** Opens the resume picker over this folder's threads (newest first). */
-  async openPicker(): Promise<void> {
-    const listed = await this.client.request("thread/list", { limit: 100, sortKey: "updated_at", sortDirection: "desc", cwd: this.options.cwd });
-    this.store.dispatch({ type: "picker", threads: listed.data });
+  /** Opens the picker over this folder's threads (newest first); picking resumes or forks one. */
+  async openPicker(mode: "resume" | "fork" = "resume"): Promise<void> {
+    const listed = await this.client.request("thread/list", {
+      limit: 100,
+      sortKey: "updated_at",
+      sortDirection: "desc",
+      cwd: this.options.cwd,
+    });
+    this.store.dispatch({ type: "picker", picker: { threads: listed.data, mode } });
   }
 
   closePicker(): void {
-    this.store.dispatch({ type: "picker", threads: null });
+    this.store.dispatch({ type: "picker", picker: null });
+  }
+
+  /** The picker's choice: resume or fork it (errors become an error cell). */
+  async pick(threadId: string): Promise<void> {
+    const mode = this.state.picker?.mode ?? "resume";
+    try {
+      await this.openThread({ kind: mode, threadId });
+    } catch (error) {
+      this.cell({ kind: "error", text: errorText(error) });
+    }
   }
 
   /** Sends a prompt: a new turn, or input for the running one (as Codex steers). */
@@ -127,7 +159,11 @@ export class Controller {
     const running = this.state.turn?.id;
     if (running) {
       try {
-        await this.client.request("turn/steer", { threadId: session.threadId, expectedTurnId: running, input } as v2.TurnSteerParams);
+        await this.client.request("turn/steer", {
+          threadId: session.threadId,
+          expectedTurnId: running,
+          input,
+        } as v2.TurnSteerParams);
       } catch (error) {
         this.cell({ kind: "error", text: errorText(error) });
       }
@@ -135,7 +171,11 @@ export class Controller {
     }
     this.store.dispatch({ type: "turnRequested", at: Date.now() });
     try {
-      await this.client.request("turn/start", { threadId: session.threadId, input, ...this.#turnOverrides } as v2.TurnStartParams);
+      await this.client.request("turn/start", {
+        threadId: session.threadId,
+        input,
+        ...this.#turnOverrides,
+      } as v2.TurnStartParams);
     } catch (error) {
       this.store.dispatch({ type: "turnRequestFailed", message: errorText(error) });
     }
@@ -183,10 +223,15 @@ export class Controller {
         pending = { kind: "permissions", requestId: request.id, params: request.params };
         break;
       case "mcpServer/elicitation/request":
-        this.cell({ kind: "warning", text: "An MCP server asked for input; this terminal declined (not supported yet)." });
+        this.cell({
+          kind: "warning",
+          text: "An MCP server asked for input; this terminal declined (not supported yet).",
+        });
         return Promise.resolve({ result: { action: "decline", content: null } });
       default:
-        return Promise.resolve({ error: { code: -32601, message: `${request.method} is not supported by the codex-ts TUI yet` } });
+        return Promise.resolve({
+          error: { code: -32601, message: `${request.method} is not supported by the codex-ts TUI yet` },
+        });
     }
     return new Promise((resolve) => {
       this.#resolvers.set(request.id, resolve);
@@ -219,7 +264,13 @@ function sandboxPolicyFor(mode: v2.SandboxMode): v2.SandboxPolicy {
     case "read-only":
       return { type: "readOnly", networkAccess: false };
     case "workspace-write":
-      return { type: "workspaceWrite", writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: false, excludeSlashTmp: false };
+      return {
+        type: "workspaceWrite",
+        writableRoots: [],
+        networkAccess: false,
+        excludeTmpdirEnvVar: false,
+        excludeSlashTmp: false,
+      };
   }
 }
 

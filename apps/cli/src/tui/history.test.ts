@@ -23,7 +23,10 @@ describe("prompt history (history.jsonl)", () => {
     first!.record("thread-1", "first prompt");
     first!.record("thread-1", "second prompt");
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const lines = readFileSync(path.join(home, "history.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(path.join(home, "history.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.session_id, l.text])).toEqual([
       ["thread-1", "first prompt"],
       ["thread-1", "second prompt"],
@@ -32,7 +35,10 @@ describe("prompt history (history.jsonl)", () => {
     expect(second?.entries).toEqual(["first prompt", "second prompt"]);
   });
 
-  it.skipIf(available)("without @codex-ts/message-history resolvable, recall is this session's only", async () => {
-    expect(await openPromptHistory(tmpdir(), {})).toBeNull();
-  });
+  it.skipIf(available)(
+    "without @codex-ts/message-history resolvable, recall is this session's only",
+    async () => {
+      expect(await openPromptHistory(tmpdir(), {})).toBeNull();
+    },
+  );
 });

@@ -14,7 +14,10 @@ interface HistoryFile {
 }
 interface HistoryModule {
   MessageHistory: {
-    fromSettings(codexHome: string, settings: unknown): { ok: true; history: HistoryFile } | { ok: false; error: string };
+    fromSettings(
+      codexHome: string,
+      settings: unknown,
+    ): { ok: true; history: HistoryFile } | { ok: false; error: string };
   };
 }
 

@@ -7,7 +7,8 @@ import { createRequire } from "node:module";
 type Pty = typeof import("node-pty");
 type IPty = import("node-pty").IPty;
 
-const ANSI = /\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78cDEHM]/g;
+const ANSI =
+  /\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78cDEHM]/g;
 
 /** The text of terminal output with escape sequences removed. */
 export function stripAnsi(text: string): string {

@@ -7,7 +7,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn, writeFakeProviderConfig } from "@codex-ts/test-support";
+import {
+  type FakeResponsesServer,
+  sse,
+  startFakeResponsesServer,
+  turn,
+  writeFakeProviderConfig,
+} from "@codex-ts/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PtySession } from "./pty-session.js";
 
@@ -36,11 +42,19 @@ afterEach(async () => {
 });
 
 function configure(trusted = true): void {
-  writeFakeProviderConfig(home, server.url, { extra: trusted ? `\n[projects."${work}"]\ntrust_level = "trusted"\n` : "" });
+  writeFakeProviderConfig(home, server.url, {
+    extra: trusted ? `\n[projects."${work}"]\ntrust_level = "trusted"\n` : "",
+  });
 }
 
 function launch(args: string[] = [], size: { cols?: number; rows?: number } = {}): PtySession {
-  const env = { PATH: process.env.PATH, HOME: root, CODEX_HOME: home, TERM: "xterm-256color", CODEX_TS_APP_SERVER_PREWARM: "0" };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: root,
+    CODEX_HOME: home,
+    TERM: "xterm-256color",
+    CODEX_TS_APP_SERVER_PREWARM: "0",
+  };
   const session = PtySession.spawn(process.execPath, [BIN, ...args], { cwd: work, env, ...size });
   sessions.push(session);
   return session;
@@ -55,7 +69,14 @@ async function quit(session: PtySession): Promise<number> {
 describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", () => {
   it("types a prompt and shows the streamed answer; Ctrl-C twice quits with a resume hint", async () => {
     configure();
-    server.enqueue(turn(sse.message("Streamed answer from the fake model", { phase: "final_answer", deltas: ["Streamed ", "answer from ", "the fake model"] })));
+    server.enqueue(
+      turn(
+        sse.message("Streamed answer from the fake model", {
+          phase: "final_answer",
+          deltas: ["Streamed ", "answer from ", "the fake model"],
+        }),
+      ),
+    );
     const tui = launch();
     await tui.waitFor("Ask Codex to do anything");
     await tui.type("say hello");
@@ -68,7 +89,8 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", () => {
 
   it("approves one command and declines the next (-a untrusted)", async () => {
     configure();
-    const call = (cmd: string, id: string) => turn(sse.functionCall("exec_command", { cmd, yield_time_ms: 10_000 }, { callId: id }));
+    const call = (cmd: string, id: string) =>
+      turn(sse.functionCall("exec_command", { cmd, yield_time_ms: 10_000 }, { callId: id }));
     server.enqueue(call("touch yes.txt", "c1"), turn(sse.message("made yes")), call("touch no.txt", "c2"));
     const tui = launch(["-a", "untrusted"]);
     await tui.waitFor("Ask Codex to do anything");
@@ -140,7 +162,10 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", () => {
 
   it("resume --last shows the earlier conversation and continues it", async () => {
     configure();
-    server.enqueue(turn(sse.message("first answer", { phase: "final_answer" })), turn(sse.message("second answer", { phase: "final_answer" })));
+    server.enqueue(
+      turn(sse.message("first answer", { phase: "final_answer" })),
+      turn(sse.message("second answer", { phase: "final_answer" })),
+    );
     const first = launch();
     await first.waitFor("Ask Codex to do anything");
     await first.type("first question");

@@ -6,7 +6,12 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type FakeResponsesServer, type ScriptEntry, startFakeResponsesServer, writeFakeProviderConfig } from "@codex-ts/test-support";
+import {
+  type FakeResponsesServer,
+  type ScriptEntry,
+  startFakeResponsesServer,
+  writeFakeProviderConfig,
+} from "@codex-ts/test-support";
 import type { ChannelClient } from "./client.js";
 import { connectInProcess } from "./connect.js";
 import { Controller, type ThreadSettings } from "./controller.js";
@@ -39,7 +44,13 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   for (const dir of [codexHome, cwd]) mkdirSync(dir, { recursive: true });
   const server = await startFakeResponsesServer({ script: options.script ?? [] });
   writeFakeProviderConfig(codexHome, server.url, options.extraConfig ? { extra: options.extraConfig } : {});
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: root, CODEX_HOME: codexHome, OPENAI_API_KEY: "sk-test", CODEX_TS_APP_SERVER_PREWARM: "0" };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: root,
+    CODEX_HOME: codexHome,
+    OPENAI_API_KEY: "sk-test",
+    CODEX_TS_APP_SERVER_PREWARM: "0",
+  };
   const { client } = await connectInProcess({ env });
   let exited = false;
   const controller = new Controller(client, createStore(reduce, initialState), {

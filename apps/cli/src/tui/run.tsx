@@ -32,7 +32,11 @@ export interface TuiLaunch {
 const BRACKETED_PASTE_ON = "\x1b[?2004h";
 const BRACKETED_PASTE_OFF = "\x1b[?2004l";
 
-export async function runTui(launch: TuiLaunch, io: CliIO, connect: () => Promise<Connected> = () => connectInProcess({ env: io.env })): Promise<number> {
+export async function runTui(
+  launch: TuiLaunch,
+  io: CliIO,
+  connect: () => Promise<Connected> = () => connectInProcess({ env: io.env }),
+): Promise<number> {
   const cwd = canonical(launch.cwd);
   let connected: Connected;
   try {
@@ -111,7 +115,13 @@ export async function runTui(launch: TuiLaunch, io: CliIO, connect: () => Promis
   return EXIT_OK;
 }
 
-async function openTarget(controller: Controller, client: AppClient, launch: TuiLaunch, cwd: string, extra: ThreadSettings): Promise<void> {
+async function openTarget(
+  controller: Controller,
+  client: AppClient,
+  launch: TuiLaunch,
+  cwd: string,
+  extra: ThreadSettings,
+): Promise<void> {
   const target = launch.target;
   if (target.kind === "new") {
     await controller.openThread({ kind: "new" }, extra);
@@ -119,12 +129,17 @@ async function openTarget(controller: Controller, client: AppClient, launch: Tui
   }
   let threadId = target.threadId;
   if (!threadId && target.last) {
-    const listed = await client.request("thread/list", { limit: 1, sortKey: "updated_at", sortDirection: "desc", ...(target.all ? {} : { cwd }) });
+    const listed = await client.request("thread/list", {
+      limit: 1,
+      sortKey: "updated_at",
+      sortDirection: "desc",
+      ...(target.all ? {} : { cwd }),
+    });
     threadId = listed.data[0]?.id;
     if (!threadId) throw new Error("No saved session found to continue.");
   }
   if (!threadId) {
-    await controller.openPicker();
+    await controller.openPicker(target.kind);
     return;
   }
   await controller.openThread({ kind: target.kind, threadId }, extra);

@@ -21,7 +21,11 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: "fork", description: "fork the current chat", available: true },
   { name: "diff", description: "show git diff (including untracked files)", available: true },
   { name: "status", description: "show current session configuration and token usage", available: true },
-  { name: "compact", description: "summarize conversation to prevent hitting the context limit", available: true },
+  {
+    name: "compact",
+    description: "summarize conversation to prevent hitting the context limit",
+    available: true,
+  },
   { name: "review", description: "review my current changes and find issues", available: false },
   { name: "mcp", description: "list configured MCP tools", available: false },
   { name: "hooks", description: "list lifecycle hooks", available: true },
@@ -74,7 +78,11 @@ export async function runSlash(controller: Controller, name: string, args: strin
         return;
       case "diff": {
         const diff = controller.state.diff;
-        controller.cell(diff ? { kind: "lines", title: "/diff", lines: diff.replace(/\n$/, "").split("\n") } : { kind: "info", text: "No changes in this session yet." });
+        controller.cell(
+          diff
+            ? { kind: "lines", title: "/diff", lines: diff.replace(/\n$/, "").split("\n") }
+            : { kind: "info", text: "No changes in this session yet." },
+        );
         return;
       }
       case "compact":
@@ -140,11 +148,19 @@ async function modelCommand(controller: Controller, args: string): Promise<void>
   controller.cell({
     kind: "lines",
     title: "/model — type /model NAME to switch",
-    lines: models.data.map((m) => `${m.model === current ? "›" : " "} ${m.model}${m.description ? ` — ${m.description}` : ""}`),
+    lines: models.data.map(
+      (m) => `${m.model === current ? "›" : " "} ${m.model}${m.description ? ` — ${m.description}` : ""}`,
+    ),
   });
 }
 
-const PRESETS: Record<string, { approvalPolicy: "untrusted" | "on-request" | "never"; sandbox: "read-only" | "workspace-write" | "danger-full-access" }> = {
+const PRESETS: Record<
+  string,
+  {
+    approvalPolicy: "untrusted" | "on-request" | "never";
+    sandbox: "read-only" | "workspace-write" | "danger-full-access";
+  }
+> = {
   "read-only": { approvalPolicy: "on-request", sandbox: "read-only" },
   auto: { approvalPolicy: "on-request", sandbox: "workspace-write" },
   "full-access": { approvalPolicy: "never", sandbox: "danger-full-access" },
@@ -171,18 +187,30 @@ async function hooksCommand(controller: Controller): Promise<void> {
   const cwd = controller.state.session?.cwd;
   const listed = await controller.client.request("hooks/list", cwd ? { cwds: [cwd] } : {});
   const lines = listed.data.flatMap((entry) => [
-    ...entry.hooks.map((h) => `${h.eventName.padEnd(18)} ${h.handlerType === "command" ? h.command : h.handlerType}`),
+    ...entry.hooks.map(
+      (h) => `${h.eventName.padEnd(18)} ${h.handlerType === "command" ? h.command : h.handlerType}`,
+    ),
     ...entry.warnings.map((w) => `warning: ${w}`),
     ...entry.errors.map((e) => `error: ${e.path}: ${e.message}`),
   ]);
-  controller.cell({ kind: "lines", title: "/hooks", lines: lines.length > 0 ? lines : ["No hooks configured."] });
+  controller.cell({
+    kind: "lines",
+    title: "/hooks",
+    lines: lines.length > 0 ? lines : ["No hooks configured."],
+  });
 }
 
 async function skillsCommand(controller: Controller): Promise<void> {
   const cwd = controller.state.session?.cwd;
   const listed = await controller.client.request("skills/list", cwd ? { cwds: [cwd] } : {});
-  const lines = listed.data.flatMap((entry) => entry.skills.map((s) => `${s.enabled ? "✓" : " "} $${s.name} — ${s.shortDescription ?? s.description}`));
-  controller.cell({ kind: "lines", title: "/skills", lines: lines.length > 0 ? lines : ["No skills found."] });
+  const lines = listed.data.flatMap((entry) =>
+    entry.skills.map((s) => `${s.enabled ? "✓" : " "} $${s.name} — ${s.shortDescription ?? s.description}`),
+  );
+  controller.cell({
+    kind: "lines",
+    title: "/skills",
+    lines: lines.length > 0 ? lines : ["No skills found."],
+  });
 }
 
 async function goalCommand(controller: Controller, args: string): Promise<void> {
@@ -190,7 +218,12 @@ async function goalCommand(controller: Controller, args: string): Promise<void> 
   if (!session) return;
   if (args === "") {
     const { goal } = await controller.client.request("thread/goal/get", { threadId: session.threadId });
-    controller.cell({ kind: "info", text: goal ? `Goal (${goal.status}): ${goal.objective}` : "No goal set. Type /goal OBJECTIVE to set one." });
+    controller.cell({
+      kind: "info",
+      text: goal
+        ? `Goal (${goal.status}): ${goal.objective}`
+        : "No goal set. Type /goal OBJECTIVE to set one.",
+    });
     return;
   }
   if (args === "clear") {
@@ -198,7 +231,11 @@ async function goalCommand(controller: Controller, args: string): Promise<void> 
     controller.cell({ kind: "info", text: "Goal cleared." });
     return;
   }
-  const { goal } = await controller.client.request("thread/goal/set", { threadId: session.threadId, objective: args, status: "active" });
+  const { goal } = await controller.client.request("thread/goal/set", {
+    threadId: session.threadId,
+    objective: args,
+    status: "active",
+  });
   controller.cell({ kind: "info", text: `Goal set: ${goal.objective}` });
 }
 

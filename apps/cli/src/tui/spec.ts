@@ -5,7 +5,14 @@ import { CONFIG_OPTIONS, type CommandSpec, HELP, type OptionSpec, SANDBOX_MODES 
 export const TUI_OPTIONS: readonly OptionSpec[] = [
   ...CONFIG_OPTIONS,
   { name: "model", short: "m", type: "string", value: "MODEL", description: "Model the agent should use" },
-  { name: "sandbox", short: "s", type: "string", value: "MODE", choices: SANDBOX_MODES, description: "Sandbox policy for model-generated commands" },
+  {
+    name: "sandbox",
+    short: "s",
+    type: "string",
+    value: "MODE",
+    choices: SANDBOX_MODES,
+    description: "Sandbox policy for model-generated commands",
+  },
   {
     name: "ask-for-approval",
     short: "a",
@@ -14,7 +21,13 @@ export const TUI_OPTIONS: readonly OptionSpec[] = [
     choices: ["untrusted", "on-request", "never"],
     description: "When the model must ask before running a command",
   },
-  { name: "cd", short: "C", type: "string", value: "DIR", description: "Use DIR as the agent's working root" },
+  {
+    name: "cd",
+    short: "C",
+    type: "string",
+    value: "DIR",
+    description: "Use DIR as the agent's working root",
+  },
   {
     name: "dangerously-bypass-approvals-and-sandbox",
     type: "boolean",

@@ -9,7 +9,10 @@ export function trustDecided(config: Record<string, unknown>, cwd: string): bool
   const projects = config.projects;
   if (typeof projects !== "object" || projects === null) return false;
   for (const [dir, entry] of Object.entries(projects as Record<string, unknown>)) {
-    const level = typeof entry === "object" && entry !== null ? (entry as { trust_level?: unknown }).trust_level : undefined;
+    const level =
+      typeof entry === "object" && entry !== null
+        ? (entry as { trust_level?: unknown }).trust_level
+        : undefined;
     if (level !== "trusted" && level !== "untrusted") continue;
     const relative = path.relative(path.resolve(dir), cwd);
     if (relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative))) return true;

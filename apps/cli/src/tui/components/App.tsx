@@ -10,5 +10,9 @@ export interface AppProps {
 
 /** The root: the trust prompt, or the conversation. */
 export function App({ controller, trust }: AppProps) {
-  return trust ? <TrustPrompt cwd={trust.cwd} onChoice={trust.onChoice} /> : <MainScreen controller={controller} />;
+  return trust ? (
+    <TrustPrompt cwd={trust.cwd} onChoice={trust.onChoice} />
+  ) : (
+    <MainScreen controller={controller} />
+  );
 }

@@ -36,7 +36,9 @@ export function ApprovalOverlay({ pending, onAnswer, onCancel }: ApprovalOverlay
         // biome-ignore lint/suspicious/noArrayIndexKey: prompt lines are positional
         <Text key={i}>{line}</Text>
       ))}
-      {pending.kind === "fileChange" ? pending.changes.map((change) => <FileChangeEntry key={change.path} change={change} />) : null}
+      {pending.kind === "fileChange"
+        ? pending.changes.map((change) => <FileChangeEntry key={change.path} change={change} />)
+        : null}
       <Text> </Text>
       {options.map((option, i) => (
         <Text key={option.label} color={i === selected ? "cyan" : undefined}>

@@ -20,7 +20,9 @@ const type = async (stdin: { write(s: string): void }, text: string) => {
 
 describe("MainScreen", () => {
   it("sends a typed prompt and shows the streamed answer", async () => {
-    rig = await startRig({ script: [turn(sse.message("Hello **there**, from the fake model", { phase: "final_answer" }))] });
+    rig = await startRig({
+      script: [turn(sse.message("Hello **there**, from the fake model", { phase: "final_answer" }))],
+    });
     await rig.controller.openThread({ kind: "new" });
     const ui = render(<MainScreen controller={rig.controller} />);
     await type(ui.stdin, "say hello");
@@ -40,34 +42,50 @@ describe("MainScreen", () => {
   it.each([
     ["y", true],
     ["n", false],
-  ] as const)("asks before running a command with one button per availableDecisions entry; '%s' answers", async (answer, runs) => {
-    rig = await startRig({
-      script: [
-        turn(sse.functionCall("exec_command", { cmd: "touch approved-run", yield_time_ms: 10_000 }, { callId: "c1" })),
-        turn(sse.message("ok", { phase: "final_answer" })),
-      ],
-      settings: { approvalPolicy: "untrusted" },
-    });
-    await rig.controller.openThread({ kind: "new" });
-    const ui = render(<MainScreen controller={rig.controller} />);
-    await type(ui.stdin, "run it");
-    await type(ui.stdin, "\r");
-    await until(() => ui.lastFrame()?.includes("Would you like to run the following command?"), 10_000, "the approval overlay");
-    const pending = rig.controller.state.pending[0]!;
-    const frame = ui.lastFrame()!;
-    expect(frame).toContain("$ touch approved-run");
-    const decisions = pending.kind === "command" ? (pending.params.availableDecisions ?? ["accept", "decline", "cancel"]) : [];
-    // One button per decision, numbered in the server's order.
-    expect(frame).toContain(`${decisions.length}. `);
-    expect(frame).not.toContain(`${decisions.length + 1}. `);
-    await type(ui.stdin, answer);
-    await until(() => rig!.controller.state.turn === null, 10_000, "turn end");
-    expect(ui.lastFrame()).not.toContain("Would you like to run");
-    expect(existsSync(path.join(rig.cwd, "approved-run"))).toBe(runs);
-    if (runs) expect(ui.lastFrame()).toContain("Ran touch approved-run");
-    else expect(ui.lastFrame()).toContain("interrupted");
-    ui.unmount();
-  });
+  ] as const)(
+    "asks before running a command with one button per availableDecisions entry; '%s' answers",
+    async (answer, runs) => {
+      rig = await startRig({
+        script: [
+          turn(
+            sse.functionCall(
+              "exec_command",
+              { cmd: "touch approved-run", yield_time_ms: 10_000 },
+              { callId: "c1" },
+            ),
+          ),
+          turn(sse.message("ok", { phase: "final_answer" })),
+        ],
+        settings: { approvalPolicy: "untrusted" },
+      });
+      await rig.controller.openThread({ kind: "new" });
+      const ui = render(<MainScreen controller={rig.controller} />);
+      await type(ui.stdin, "run it");
+      await type(ui.stdin, "\r");
+      await until(
+        () => ui.lastFrame()?.includes("Would you like to run the following command?"),
+        10_000,
+        "the approval overlay",
+      );
+      const pending = rig.controller.state.pending[0]!;
+      const frame = ui.lastFrame()!;
+      expect(frame).toContain("$ touch approved-run");
+      const decisions =
+        pending.kind === "command"
+          ? (pending.params.availableDecisions ?? ["accept", "decline", "cancel"])
+          : [];
+      // One button per decision, numbered in the server's order.
+      expect(frame).toContain(`${decisions.length}. `);
+      expect(frame).not.toContain(`${decisions.length + 1}. `);
+      await type(ui.stdin, answer);
+      await until(() => rig!.controller.state.turn === null, 10_000, "turn end");
+      expect(ui.lastFrame()).not.toContain("Would you like to run");
+      expect(existsSync(path.join(rig.cwd, "approved-run"))).toBe(runs);
+      if (runs) expect(ui.lastFrame()).toContain("Ran touch approved-run");
+      else expect(ui.lastFrame()).toContain("interrupted");
+      ui.unmount();
+    },
+  );
 
   it("/status lists the session's model, directory and context", async () => {
     rig = await startRig();
@@ -113,7 +131,11 @@ describe("MainScreen", () => {
     const ui = render(<MainScreen controller={rig.controller} />);
     await type(ui.stdin, "go");
     await type(ui.stdin, "\r");
-    await until(() => rig!.controller.state.turn?.id && ui.lastFrame()?.includes("Working"), 10_000, "the turn to run");
+    await until(
+      () => rig!.controller.state.turn?.id && ui.lastFrame()?.includes("Working"),
+      10_000,
+      "the turn to run",
+    );
     await type(ui.stdin, "\x03");
     await until(() => rig!.controller.state.turn === null, 10_000, "the interrupt");
     expect(ui.lastFrame()).toContain("Conversation interrupted");
@@ -127,7 +149,11 @@ describe("MainScreen", () => {
     const ui = render(<MainScreen controller={rig.controller} />);
     await type(ui.stdin, "first prompt");
     await type(ui.stdin, "\r");
-    await until(() => rig!.controller.state.turn === null && rig!.controller.state.cells.length > 2, 10_000, "turn end");
+    await until(
+      () => rig!.controller.state.turn === null && rig!.controller.state.cells.length > 2,
+      10_000,
+      "turn end",
+    );
     await type(ui.stdin, "\x1b[A");
     expect(ui.lastFrame()).toMatch(/› first prompt\s*\n/);
     ui.unmount();

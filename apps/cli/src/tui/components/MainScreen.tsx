@@ -39,7 +39,8 @@ export function MainScreen({ controller }: { controller: Controller }) {
         history: controller.history,
         popupOpen,
       });
-      if (effect.type !== "armQuit" && effect.type !== "none") controller.store.dispatch({ type: "quitArmed", armed: false });
+      if (effect.type !== "armQuit" && effect.type !== "none")
+        controller.store.dispatch({ type: "quitArmed", armed: false });
       switch (effect.type) {
         case "composer":
           edit(effect.action);
@@ -81,7 +82,8 @@ export function MainScreen({ controller }: { controller: Controller }) {
         {state.picker ? (
           <ResumePicker
             threads={state.picker.threads}
-            onPick={(thread) => void controller.openThread({ kind: "resume", threadId: thread.id }).catch((e) => controller.cell({ kind: "error", text: String(e?.message ?? e) }))}
+            title={state.picker.mode === "fork" ? "Fork a previous session" : "Resume a previous session"}
+            onPick={(thread) => void controller.pick(thread.id)}
             onCancel={() => controller.closePicker()}
           />
         ) : overlay ? (
@@ -95,7 +97,9 @@ export function MainScreen({ controller }: { controller: Controller }) {
           <>
             {state.turn ? <WorkingIndicator since={state.turn.startedAt} /> : null}
             <Composer composer={composer} />
-            {popupOpen ? <SlashPopup commands={popup} selected={Math.min(popupIndex, popup.length - 1)} /> : null}
+            {popupOpen ? (
+              <SlashPopup commands={popup} selected={Math.min(popupIndex, popup.length - 1)} />
+            ) : null}
           </>
         )}
         <StatusLine state={state} />

@@ -5,6 +5,7 @@ import { useKeys } from "../hooks/useKeys.js";
 
 export interface ResumePickerProps {
   threads: v2.Thread[];
+  title?: string;
   onPick: (thread: v2.Thread) => void;
   onCancel: () => void;
   /** Rows of the list shown at once. */
@@ -12,7 +13,13 @@ export interface ResumePickerProps {
 }
 
 /** Resume a saved chat: type to filter by its text, arrows to choose, Enter to resume. */
-export function ResumePicker({ threads, onPick, onCancel, rows = 10 }: ResumePickerProps) {
+export function ResumePicker({
+  threads,
+  title: heading = "Resume a previous session",
+  onPick,
+  onCancel,
+  rows = 10,
+}: ResumePickerProps) {
   const [query, setQuery] = useState("");
   const [selected, setSelected] = useState(0);
   const matches = filterThreads(threads, query);
@@ -34,7 +41,7 @@ export function ResumePicker({ threads, onPick, onCancel, rows = 10 }: ResumePic
   const start = Math.max(0, Math.min(selected - rows + 1, matches.length - rows));
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
-      <Text bold>Resume a previous session</Text>
+      <Text bold>{heading}</Text>
       <Text>
         <Text dimColor>{"Search: "}</Text>
         <Text>{query}</Text>
@@ -46,7 +53,7 @@ export function ResumePicker({ threads, onPick, onCancel, rows = 10 }: ResumePic
           {`${start + i === selected ? "›" : " "} ${age(thread.updatedAt)}  ${title(thread)}`}
         </Text>
       ))}
-      <Text dimColor>enter to resume · esc to cancel</Text>
+      <Text dimColor>enter to choose · esc to cancel</Text>
     </Box>
   );
 }

@@ -7,7 +7,11 @@ export function SlashPopup({ commands, selected }: { commands: SlashCommand[]; s
   return (
     <Box flexDirection="column">
       {shown.map((command, i) => (
-        <Text key={command.name} color={i === selected ? "cyan" : undefined} dimColor={!command.available && i !== selected}>
+        <Text
+          key={command.name}
+          color={i === selected ? "cyan" : undefined}
+          dimColor={!command.available && i !== selected}
+        >
           {`  /${command.name.padEnd(14)}${command.description}${command.available ? "" : " (not available yet)"}`}
         </Text>
       ))}

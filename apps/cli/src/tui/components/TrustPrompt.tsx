@@ -12,7 +12,8 @@ export function TrustPrompt({ cwd, onChoice }: { cwd: string; onChoice: (trusted
     else if (key.kind === "enter") onChoice(selected === 0);
     else if (key.kind === "text" && (key.text === "1" || key.text.toLowerCase() === "y")) onChoice(true);
     else if (key.kind === "text" && (key.text === "2" || key.text.toLowerCase() === "n")) onChoice(false);
-    else if (key.kind === "escape" || (key.kind === "ctrl" && (key.letter === "c" || key.letter === "d"))) onChoice(false);
+    else if (key.kind === "escape" || (key.kind === "ctrl" && (key.letter === "c" || key.letter === "d")))
+      onChoice(false);
   });
   return (
     <Box flexDirection="column" paddingX={1}>
@@ -22,7 +23,9 @@ export function TrustPrompt({ cwd, onChoice }: { cwd: string; onChoice: (trusted
       </Text>
       <Text> </Text>
       <Text>{"  Do you trust the files in this folder?"}</Text>
-      <Text dimColor>{"  Codex can then edit files and run commands here (in the sandbox) without asking first."}</Text>
+      <Text dimColor>
+        {"  Codex can then edit files and run commands here (in the sandbox) without asking first."}
+      </Text>
       <Text> </Text>
       {options.map((label, i) => (
         <Text key={label} color={i === selected ? "cyan" : undefined}>

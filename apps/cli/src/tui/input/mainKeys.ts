@@ -52,9 +52,13 @@ export function mainKeyEffect(key: Key, ctx: KeyContext): Effect {
     case "end":
       return composer({ type: "end" });
     case "up":
-      return ctx.popupOpen ? { type: "popupMove", delta: -1 } : composer({ type: "up", history: ctx.history });
+      return ctx.popupOpen
+        ? { type: "popupMove", delta: -1 }
+        : composer({ type: "up", history: ctx.history });
     case "down":
-      return ctx.popupOpen ? { type: "popupMove", delta: 1 } : composer({ type: "down", history: ctx.history });
+      return ctx.popupOpen
+        ? { type: "popupMove", delta: 1 }
+        : composer({ type: "down", history: ctx.history });
     case "escape":
       return ctx.turnRunning ? { type: "interrupt" } : { type: "none" };
     case "ctrl":

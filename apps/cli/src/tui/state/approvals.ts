@@ -19,25 +19,45 @@ const CLASSIC: v2.CommandExecutionApprovalDecision[] = ["accept", "decline", "ca
 export function approvalOptions(pending: PendingRequest): ApprovalOption[] {
   switch (pending.kind) {
     case "command":
-      return (pending.params.availableDecisions ?? CLASSIC).map((decision) => commandOption(decision, pending.params));
+      return (pending.params.availableDecisions ?? CLASSIC).map((decision) =>
+        commandOption(decision, pending.params),
+      );
     case "fileChange":
       return [
         { label: "Yes, proceed", shortcut: "y", result: { decision: "accept" } },
-        { label: "Yes, and don't ask again for these files", shortcut: "a", result: { decision: "acceptForSession" } },
+        {
+          label: "Yes, and don't ask again for these files",
+          shortcut: "a",
+          result: { decision: "acceptForSession" },
+        },
         { label: "No, and tell Codex what to do differently", shortcut: "n", result: { decision: "cancel" } },
       ];
     case "permissions": {
-      const granted = { fileSystem: pending.params.permissions.fileSystem ?? undefined, network: pending.params.permissions.network ?? undefined };
+      const granted = {
+        fileSystem: pending.params.permissions.fileSystem ?? undefined,
+        network: pending.params.permissions.network ?? undefined,
+      };
       return [
-        { label: "Yes, grant these permissions for this turn", shortcut: "y", result: { permissions: granted, scope: "turn" } },
-        { label: "Yes, grant them for this session", shortcut: "a", result: { permissions: granted, scope: "session" } },
+        {
+          label: "Yes, grant these permissions for this turn",
+          shortcut: "y",
+          result: { permissions: granted, scope: "turn" },
+        },
+        {
+          label: "Yes, grant them for this session",
+          shortcut: "a",
+          result: { permissions: granted, scope: "session" },
+        },
         { label: "No, continue without them", shortcut: "n", result: { permissions: {}, scope: "turn" } },
       ];
     }
   }
 }
 
-function commandOption(decision: v2.CommandExecutionApprovalDecision, params: v2.CommandExecutionRequestApprovalParams): ApprovalOption {
+function commandOption(
+  decision: v2.CommandExecutionApprovalDecision,
+  params: v2.CommandExecutionRequestApprovalParams,
+): ApprovalOption {
   const result = { decision };
   const network = params.networkApprovalContext !== null;
   if (typeof decision === "string") {
@@ -45,7 +65,13 @@ function commandOption(decision: v2.CommandExecutionApprovalDecision, params: v2
       case "accept":
         return { label: network ? "Yes, just this once" : "Yes, proceed", shortcut: "y", result };
       case "acceptForSession":
-        return { label: network ? "Yes, and allow this host for this session" : "Yes, and don't ask again this session", shortcut: "a", result };
+        return {
+          label: network
+            ? "Yes, and allow this host for this session"
+            : "Yes, and don't ask again this session",
+          shortcut: "a",
+          result,
+        };
       case "decline":
         return { label: "No, continue without running it", shortcut: "d", result };
       case "cancel":
@@ -54,7 +80,11 @@ function commandOption(decision: v2.CommandExecutionApprovalDecision, params: v2
   }
   if ("acceptWithExecpolicyAmendment" in decision) {
     const prefix = decision.acceptWithExecpolicyAmendment.execpolicy_amendment.join(" ");
-    return { label: `Yes, and don't ask again for commands that start with \`${prefix}\``, shortcut: "p", result };
+    return {
+      label: `Yes, and don't ask again for commands that start with \`${prefix}\``,
+      shortcut: "p",
+      result,
+    };
   }
   const amendment = decision.applyNetworkPolicyAmendment.network_policy_amendment;
   return amendment.action === "allow"
@@ -68,14 +98,20 @@ export function approvalPrompt(pending: PendingRequest): { title: string; lines:
     case "command": {
       const p = pending.params;
       if (p.networkApprovalContext) {
-        return { title: `Allow network access to ${p.networkApprovalContext.host}?`, lines: p.command ? [`$ ${displayCommand(p.command)}`] : [] };
+        return {
+          title: `Allow network access to ${p.networkApprovalContext.host}?`,
+          lines: p.command ? [`$ ${displayCommand(p.command)}`] : [],
+        };
       }
       const lines = [`$ ${p.command ? displayCommand(p.command) : "(command)"}`];
       if (p.reason) lines.push(p.reason);
       return { title: "Would you like to run the following command?", lines };
     }
     case "fileChange":
-      return { title: "Would you like to make the following edits?", lines: pending.params.reason ? [pending.params.reason] : [] };
+      return {
+        title: "Would you like to make the following edits?",
+        lines: pending.params.reason ? [pending.params.reason] : [],
+      };
     case "permissions": {
       const fs = pending.params.permissions.fileSystem;
       const lines = [

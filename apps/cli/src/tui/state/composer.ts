@@ -42,14 +42,20 @@ export function composerReduce(state: ComposerState, action: ComposerAction): Co
     case "backspace":
       return cursor === 0 ? state : edit(state, text.slice(0, cursor - 1) + text.slice(cursor), cursor - 1);
     case "delete":
-      return cursor >= text.length ? state : edit(state, text.slice(0, cursor) + text.slice(cursor + 1), cursor);
+      return cursor >= text.length
+        ? state
+        : edit(state, text.slice(0, cursor) + text.slice(cursor + 1), cursor);
     case "wordBackspace": {
       const before = text.slice(0, cursor).replace(/\S+\s*$|\s+$/, "");
       return edit(state, before + text.slice(cursor), before.length);
     }
     case "killLine": {
       const end = lineEnd(text, cursor);
-      return edit(state, text.slice(0, cursor) + text.slice(end === cursor && end < text.length ? end + 1 : end), cursor);
+      return edit(
+        state,
+        text.slice(0, cursor) + text.slice(end === cursor && end < text.length ? end + 1 : end),
+        cursor,
+      );
     }
     case "left":
       return { ...state, cursor: Math.max(0, cursor - 1) };
@@ -95,13 +101,19 @@ function recallOlder(state: ComposerState, history: readonly string[]): Composer
   const index = state.recall === null ? history.length - 1 : state.recall - 1;
   if (index < 0) return state;
   const text = history[index] ?? "";
-  return { text, cursor: text.length, recall: index, draft: state.recall === null ? state.text : state.draft };
+  return {
+    text,
+    cursor: text.length,
+    recall: index,
+    draft: state.recall === null ? state.text : state.draft,
+  };
 }
 
 function recallNewer(state: ComposerState, history: readonly string[]): ComposerState {
   if (state.recall === null) return state;
   const index = state.recall + 1;
-  if (index >= history.length) return { text: state.draft, cursor: state.draft.length, recall: null, draft: "" };
+  if (index >= history.length)
+    return { text: state.draft, cursor: state.draft.length, recall: null, draft: "" };
   const text = history[index] ?? "";
   return { ...state, text, cursor: text.length, recall: index };
 }

@@ -3,10 +3,27 @@ import { describe, expect, it } from "vitest";
 import { contextLeftPercent, reduce } from "./reducer.js";
 import { type Action, initialState, type SessionInfo, type TuiState } from "./types.js";
 
-const session: SessionInfo = { threadId: "t1", model: "gpt-test", reasoningEffort: "high", cwd: "/w", approvalPolicy: "on-request", sandbox: "workspace-write" };
+const session: SessionInfo = {
+  threadId: "t1",
+  model: "gpt-test",
+  reasoningEffort: "high",
+  cwd: "/w",
+  approvalPolicy: "on-request",
+  sandbox: "workspace-write",
+};
 const times = { startedAtMs: null, completedAtMs: null };
 const agent = (id: string, text: string): v2.ThreadItem =>
-  ({ type: "agentMessage", id, text, phase: null, delivery: null, memoryCitation: null, moderation: null, questions: null, ...times }) as v2.ThreadItem;
+  ({
+    type: "agentMessage",
+    id,
+    text,
+    phase: null,
+    delivery: null,
+    memoryCitation: null,
+    moderation: null,
+    questions: null,
+    ...times,
+  }) as v2.ThreadItem;
 const command = (id: string, status: "inProgress" | "completed"): v2.ThreadItem =>
   ({
     type: "commandExecution",
@@ -34,21 +51,37 @@ const turn = (status: v2.Turn["status"], error: v2.Turn["error"] = null): v2.Tur
   durationMs: null,
   rootTurnId: null,
 });
-const n = (notification: unknown): Action => ({ type: "notification", notification: notification as v2.ServerNotification });
+const n = (notification: unknown): Action => ({
+  type: "notification",
+  notification: notification as v2.ServerNotification,
+});
 const run = (actions: Action[], from: TuiState = initialState) => actions.reduce(reduce, from);
 const ids = { threadId: "t1", turnId: "turn1" };
 
 describe("reduce", () => {
   it("starts a session with a header cell and the resumed turns' items", () => {
-    const state = run([{ type: "session", session, version: "1.0", history: [{ ...turn("completed"), items: [agent("a", "old answer")] }] }]);
+    const state = run([
+      {
+        type: "session",
+        session,
+        version: "1.0",
+        history: [{ ...turn("completed"), items: [agent("a", "old answer")] }],
+      },
+    ]);
     expect(state.session).toEqual(session);
     expect(state.cells.map((c) => c.kind)).toEqual(["header", "item"]);
   });
 
   it("streams an answer in the live area and moves it to the transcript when completed", () => {
-    let state = run([{ type: "turnRequested", at: 5 }, n({ method: "turn/started", params: { threadId: "t1", turn: turn("inProgress") } })]);
+    let state = run([
+      { type: "turnRequested", at: 5 },
+      n({ method: "turn/started", params: { threadId: "t1", turn: turn("inProgress") } }),
+    ]);
     expect(state.turn).toEqual({ id: "turn1", startedAt: 5 });
-    state = run([n({ method: "item/started", params: { ...ids, item: agent("m1", ""), startedAtMs: 1 } })], state);
+    state = run(
+      [n({ method: "item/started", params: { ...ids, item: agent("m1", ""), startedAtMs: 1 } })],
+      state,
+    );
     state = run(
       [
         n({ method: "item/agentMessage/delta", params: { ...ids, itemId: "m1", delta: "Hel" } }),
@@ -59,10 +92,21 @@ describe("reduce", () => {
     expect(state.live).toHaveLength(1);
     expect((state.live[0] as { text: string }).text).toBe("Hello");
     expect(state.cells).toHaveLength(0);
-    state = run([n({ method: "item/completed", params: { ...ids, item: agent("m1", "Hello"), completedAtMs: 2, contentTokenCount: null } })], state);
+    state = run(
+      [
+        n({
+          method: "item/completed",
+          params: { ...ids, item: agent("m1", "Hello"), completedAtMs: 2, contentTokenCount: null },
+        }),
+      ],
+      state,
+    );
     expect(state.live).toHaveLength(0);
     expect(state.cells).toHaveLength(1);
-    state = run([n({ method: "turn/completed", params: { threadId: "t1", turn: turn("completed") } })], state);
+    state = run(
+      [n({ method: "turn/completed", params: { threadId: "t1", turn: turn("completed") } })],
+      state,
+    );
     expect(state.turn).toBeNull();
   });
 
@@ -89,10 +133,30 @@ describe("reduce", () => {
 
   it("shows a failed turn's error, and retries as warnings", () => {
     const state = run([
-      n({ method: "error", params: { ...ids, error: { message: "stream lost", codexErrorInfo: null, additionalDetails: null, misalignment: null }, willRetry: true } }),
+      n({
+        method: "error",
+        params: {
+          ...ids,
+          error: {
+            message: "stream lost",
+            codexErrorInfo: null,
+            additionalDetails: null,
+            misalignment: null,
+          },
+          willRetry: true,
+        },
+      }),
       n({
         method: "turn/completed",
-        params: { threadId: "t1", turn: turn("failed", { message: "quota exceeded", codexErrorInfo: null, additionalDetails: null, misalignment: null }) },
+        params: {
+          threadId: "t1",
+          turn: turn("failed", {
+            message: "quota exceeded",
+            codexErrorInfo: null,
+            additionalDetails: null,
+            misalignment: null,
+          }),
+        },
       }),
     ]);
     expect(state.cells).toMatchObject([
@@ -102,7 +166,11 @@ describe("reduce", () => {
   });
 
   it("queues approvals and drops one the server resolved", () => {
-    const params = { threadId: "t1", turnId: "turn1", itemId: "c1" } as v2.CommandExecutionRequestApprovalParams;
+    const params = {
+      threadId: "t1",
+      turnId: "turn1",
+      itemId: "c1",
+    } as v2.CommandExecutionRequestApprovalParams;
     let state = run([
       { type: "serverRequest", request: { kind: "command", requestId: 7, params } },
       { type: "serverRequest", request: { kind: "command", requestId: 8, params } },
@@ -117,13 +185,22 @@ describe("reduce", () => {
   it("keeps the same state object for notifications it ignores", () => {
     const state = run([{ type: "session", session, version: "1" }]);
     expect(reduce(state, n({ method: "skills/changed", params: {} }))).toBe(state);
-    expect(reduce(state, n({ method: "item/agentMessage/delta", params: { ...ids, itemId: "nope", delta: "x" } }))).toBe(state);
+    expect(
+      reduce(state, n({ method: "item/agentMessage/delta", params: { ...ids, itemId: "nope", delta: "x" } })),
+    ).toBe(state);
   });
 });
 
 describe("contextLeftPercent", () => {
   const usage = (last: number, window: number | null): v2.ThreadTokenUsage => {
-    const b = { totalTokens: last, inputTokens: last, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 0, reasoningOutputTokens: 0 };
+    const b = {
+      totalTokens: last,
+      inputTokens: last,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+      outputTokens: 0,
+      reasoningOutputTokens: 0,
+    };
     return { total: b, last: b, modelContextWindow: window };
   };
   it("is unknown without a window, 100% at the baseline and falls as the context fills", () => {

@@ -8,7 +8,16 @@ import type { Action, Cell, NewCell, TuiState } from "./types.js";
 export function reduce(state: TuiState, action: Action): TuiState {
   switch (action.type) {
     case "session": {
-      let next: TuiState = { ...state, session: action.session, live: [], turn: null, pending: [], tokenUsage: null, diff: null, picker: null };
+      let next: TuiState = {
+        ...state,
+        session: action.session,
+        live: [],
+        turn: null,
+        pending: [],
+        tokenUsage: null,
+        diff: null,
+        picker: null,
+      };
       next = addCell(next, { kind: "header", session: action.session, version: action.version });
       for (const turn of action.history ?? []) {
         for (const item of turn.items) next = addCell(next, { kind: "item", item });
@@ -32,18 +41,25 @@ export function reduce(state: TuiState, action: Action): TuiState {
     case "sessionUpdate":
       return state.session ? { ...state, session: { ...state.session, ...action.patch } } : state;
     case "picker":
-      return { ...state, picker: action.threads ? { threads: action.threads } : null };
+      return { ...state, picker: action.picker };
   }
 }
 
 export function addCell(state: TuiState, cell: NewCell): TuiState {
-  return { ...state, cells: [...state.cells, { ...cell, id: String(state.nextId) } as Cell], nextId: state.nextId + 1 };
+  return {
+    ...state,
+    cells: [...state.cells, { ...cell, id: String(state.nextId) } as Cell],
+    nextId: state.nextId + 1,
+  };
 }
 
 function onNotification(state: TuiState, n: v2.ServerNotification): TuiState {
   switch (n.method) {
     case "turn/started":
-      return { ...state, turn: { id: n.params.turn.id, startedAt: state.turn?.startedAt ?? n.params.turn.startedAt ?? 0 } };
+      return {
+        ...state,
+        turn: { id: n.params.turn.id, startedAt: state.turn?.startedAt ?? n.params.turn.startedAt ?? 0 },
+      };
     case "turn/completed":
       return onTurnCompleted(state, n.params.turn);
     case "item/started":
@@ -58,7 +74,9 @@ function onNotification(state: TuiState, n: v2.ServerNotification): TuiState {
       );
     case "item/commandExecution/outputDelta":
       return updateLive(state, n.params.itemId, (item) =>
-        item.type === "commandExecution" ? { ...item, aggregatedOutput: (item.aggregatedOutput ?? "") + n.params.delta } : item,
+        item.type === "commandExecution"
+          ? { ...item, aggregatedOutput: (item.aggregatedOutput ?? "") + n.params.delta }
+          : item,
       );
     case "item/reasoning/summaryTextDelta":
       return updateLive(state, n.params.itemId, (item) => {
@@ -69,7 +87,9 @@ function onNotification(state: TuiState, n: v2.ServerNotification): TuiState {
         return { ...item, summary };
       });
     case "item/fileChange/patchUpdated":
-      return updateLive(state, n.params.itemId, (item) => (item.type === "fileChange" ? { ...item, changes: n.params.changes } : item));
+      return updateLive(state, n.params.itemId, (item) =>
+        item.type === "fileChange" ? { ...item, changes: n.params.changes } : item,
+      );
     case "thread/tokenUsage/updated":
       return { ...state, tokenUsage: n.params.tokenUsage };
     case "turn/diff/updated":
@@ -79,7 +99,12 @@ function onNotification(state: TuiState, n: v2.ServerNotification): TuiState {
     case "serverRequest/resolved":
       return { ...state, pending: state.pending.filter((p) => p.requestId !== n.params.requestId) };
     case "error":
-      return addCell(state, n.params.willRetry ? { kind: "warning", text: `${n.params.error.message} (retrying…)` } : { kind: "error", text: n.params.error.message });
+      return addCell(
+        state,
+        n.params.willRetry
+          ? { kind: "warning", text: `${n.params.error.message} (retrying…)` }
+          : { kind: "error", text: n.params.error.message },
+      );
     case "warning":
       return addCell(state, { kind: "warning", text: n.params.message });
     case "configWarning":
@@ -87,13 +112,15 @@ function onNotification(state: TuiState, n: v2.ServerNotification): TuiState {
     case "thread/compacted":
       return addCell(state, { kind: "info", text: "Context compacted" });
     case "model/rerouted":
-      return addCell(state, { kind: "warning", text: `Model rerouted from ${n.params.fromModel} to ${n.params.toModel}` });
+      return addCell(state, {
+        kind: "warning",
+        text: `Model rerouted from ${n.params.fromModel} to ${n.params.toModel}`,
+      });
     case "hook/completed": {
       const run = n.params.run;
       const message = run.statusMessage ? `: ${run.statusMessage}` : "";
       return addCell(state, { kind: "info", text: `${run.eventName} hook ${run.status}${message}` });
     }
-    case "thread/name/updated":
     default:
       return state;
   }
@@ -104,7 +131,10 @@ function onTurnCompleted(state: TuiState, turn: v2.Turn): TuiState {
   let next: TuiState = { ...state, turn: null, live: [], pending: [] };
   for (const item of state.live) next = addCell(next, { kind: "item", item });
   if (turn.status === "interrupted") {
-    next = addCell(next, { kind: "error", text: "Conversation interrupted - tell the model what to do differently." });
+    next = addCell(next, {
+      kind: "error",
+      text: "Conversation interrupted - tell the model what to do differently.",
+    });
   } else if (turn.status === "failed" && turn.error) {
     next = addCell(next, { kind: "error", text: turn.error.message });
   }

@@ -17,7 +17,12 @@ export interface SessionInfo {
 export type Cell =
   | { kind: "header"; id: string; session: SessionInfo; version: string }
   | { kind: "item"; id: string; item: v2.ThreadItem }
-  | { kind: "plan"; id: string; explanation: string | null; plan: v2.ServerNotificationParams<"turn/plan/updated">["plan"] }
+  | {
+      kind: "plan";
+      id: string;
+      explanation: string | null;
+      plan: v2.ServerNotificationParams<"turn/plan/updated">["plan"];
+    }
   | { kind: "info"; id: string; text: string }
   | { kind: "warning"; id: string; text: string }
   | { kind: "error"; id: string; text: string }
@@ -26,7 +31,12 @@ export type Cell =
 /** A server request waiting for the user (the first one is shown as an overlay). */
 export type PendingRequest =
   | { kind: "command"; requestId: string | number; params: v2.CommandExecutionRequestApprovalParams }
-  | { kind: "fileChange"; requestId: string | number; params: v2.FileChangeRequestApprovalParams; changes: v2.FileUpdateChange[] }
+  | {
+      kind: "fileChange";
+      requestId: string | number;
+      params: v2.FileChangeRequestApprovalParams;
+      changes: v2.FileUpdateChange[];
+    }
   | { kind: "permissions"; requestId: string | number; params: v2.PermissionsRequestApprovalParams };
 
 export interface TuiState {
@@ -43,7 +53,7 @@ export interface TuiState {
   /** Ctrl-C pressed once on an idle composer: the next one quits. */
   quitArmed: boolean;
   /** The resume picker, when open: the threads it lists (newest first). */
-  picker: { threads: v2.Thread[] } | null;
+  picker: { threads: v2.Thread[]; mode: "resume" | "fork" } | null;
   nextId: number;
 }
 
@@ -70,7 +80,7 @@ export type Action =
   | { type: "cell"; cell: DistributiveOmit<Cell, "id"> }
   | { type: "quitArmed"; armed: boolean }
   | { type: "sessionUpdate"; patch: Partial<SessionInfo> }
-  | { type: "picker"; threads: v2.Thread[] | null };
+  | { type: "picker"; picker: { threads: v2.Thread[]; mode: "resume" | "fork" } | null };
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type NewCell = DistributiveOmit<Cell, "id">;

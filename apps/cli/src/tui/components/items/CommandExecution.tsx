@@ -7,7 +7,8 @@ type Item = Extract<v2.ThreadItem, { type: "commandExecution" }>;
 /** A command cell: the command, its output truncated in the middle, exit code and duration. */
 export function CommandExecution({ item }: { item: Item }) {
   const running = item.status === "inProgress";
-  const failed = item.status === "failed" || item.status === "declined" || (item.exitCode !== null && item.exitCode !== 0);
+  const failed =
+    item.status === "failed" || item.status === "declined" || (item.exitCode !== null && item.exitCode !== 0);
   const bullet = running ? "•" : failed ? "✗" : "✓";
   const verb = running ? "Running" : item.status === "declined" ? "Declined" : "Ran";
   return (

@@ -6,11 +6,22 @@ type Item = Extract<v2.ThreadItem, { type: "fileChange" }>;
 
 /** A patch: each file with its change kind and a coloured diff. */
 export function FileChange({ item }: { item: Item }) {
-  const verb = item.status === "declined" ? "Declined edit" : item.status === "failed" ? "Failed edit" : item.status === "inProgress" ? "Editing" : "Edited";
+  const verb =
+    item.status === "declined"
+      ? "Declined edit"
+      : item.status === "failed"
+        ? "Failed edit"
+        : item.status === "inProgress"
+          ? "Editing"
+          : "Edited";
   return (
     <Box flexDirection="column">
       <Text>
-        <Text color={item.status === "completed" ? "green" : item.status === "inProgress" ? undefined : "red"}>{"• "}</Text>
+        <Text
+          color={item.status === "completed" ? "green" : item.status === "inProgress" ? undefined : "red"}
+        >
+          {"• "}
+        </Text>
         <Text bold>{verb}</Text>
       </Text>
       {item.changes.map((change) => (
