@@ -12,3 +12,4 @@ export { ErrorCode, RpcError } from "./errors.js";
 // For the CLI's `features` and `exec --trust`: one feature table and one config writer.
 export { experimentalFeatures } from "./methods/catalog.js";
 export { writeConfigEdits } from "./config.js";
+export { projectTrustTarget } from "./project-trust.js";

@@ -84,6 +84,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       const { runFeaturesCommand } = await import("./commands/features.js");
       return runFeaturesCommand(rest, io, globalOverrides);
     }
+    case "review": {
+      const { runReviewCommand } = await import("./commands/review.js");
+      return runReviewCommand(rest, io, globalOverrides);
+    }
+    case "apply": {
+      const { runApplyCommand } = await import("./commands/apply.js");
+      return runApplyCommand(rest, io);
+    }
     case "doctor": {
       const { runDoctorCommand } = await import("./commands/doctor.js");
       return runDoctorCommand(rest, io, globalOverrides);

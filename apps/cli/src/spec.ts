@@ -5,7 +5,9 @@
 import { LOGIN, LOGOUT } from "./specs/auth.js";
 import { DOCTOR } from "./specs/doctor.js";
 import { MCP, MCP_SERVER } from "./commands/mcp-spec.js";
+import { APPLY } from "./specs/apply.js";
 import { EXEC } from "./specs/exec.js";
+import { REVIEW } from "./specs/review.js";
 import { THREADS } from "./specs/threads.js";
 import { FEATURES } from "./specs/features.js";
 import { ARCHIVE, DELETE, UNARCHIVE } from "./specs/sessions.js";
@@ -114,7 +116,7 @@ export const ROOT: CommandSpec = {
   summary: "codex-ts: a TypeScript implementation of the Codex agent harness",
   usage: "codex-ts [OPTIONS] [PROMPT]\ncodex-ts [OPTIONS] <COMMAND> [ARGS]",
   options: [...TUI_OPTIONS, { name: "version", short: "V", type: "boolean", description: "Print version" }, HELP],
-  subcommands: [EXEC, RESUME, FORK, LOGIN, LOGOUT, ARCHIVE, UNARCHIVE, DELETE, FEATURES, DOCTOR, MCP, MCP_SERVER, APP_SERVER, EXECPOLICY, SANDBOX, NETWORK_PROXY, THREADS, COMPLETION],
+  subcommands: [EXEC, REVIEW, RESUME, FORK, LOGIN, LOGOUT, ARCHIVE, UNARCHIVE, DELETE, APPLY, FEATURES, DOCTOR, MCP, MCP_SERVER, APP_SERVER, EXECPOLICY, SANDBOX, NETWORK_PROXY, THREADS, COMPLETION],
 };
 
 export function findSubcommand(spec: CommandSpec, token: string): CommandSpec | undefined {

@@ -3,7 +3,7 @@ import { type CliIO, EXIT_OK, failure, usageError } from "../io.js";
 import { parseCommandArgs } from "../parse.js";
 import { EXEC, EXEC_RESUME, renderHelp } from "../spec.js";
 import { loadExecRun } from "./load.js";
-import { buildExecRequest, insideGitRepo } from "./request.js";
+import { buildExecRequest, type ExecRequest, insideGitRepo } from "./request.js";
 
 export async function runExecCommand(argv: readonly string[], io: CliIO, globals: GlobalOverrides): Promise<number> {
   // The resume spec is exec's plus --last/--all: parse once with it; request.ts refuses those two without `resume`.
@@ -15,7 +15,16 @@ export async function runExecCommand(argv: readonly string[], io: CliIO, globals
   }
   const built = await buildExecRequest(parsed.values, [...parsed.positionals, ...parsed.afterDoubleDash], io, globals);
   if (!built.ok) return built.usage ? usageError(io, built.error, "codex-ts exec") : failure(io, built.error);
-  const request = built.request;
+  return runRequest(built.request, io);
+}
+
+/** Runs a built exec request: `--trust` first, then the git check, then the turn. */
+export async function runRequest(request: ExecRequest, io: CliIO): Promise<number> {
+  if (request.trust) {
+    const { trustProject } = await import("./trust.js");
+    const trusted = trustProject(io.env, request.cwd);
+    if (!trusted.ok) return failure(io, trusted.error);
+  }
   if (!request.skipGitRepoCheck && !insideGitRepo(request.cwd)) {
     return failure(io, "Not inside a trusted directory and --skip-git-repo-check was not specified.");
   }

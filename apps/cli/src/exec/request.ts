@@ -29,6 +29,12 @@ export interface ExecRequest {
   bypassHookTrust: boolean;
   /** Unknown config keys are errors, not warnings. */
   strictConfig: boolean;
+  /** Record the project (its git root) as trusted in config.toml before running. */
+  trust: boolean;
+  /** A code review (`codex-ts review`): the final message is the reviewer's JSON, printed as text. */
+  review?: boolean;
+  /** `--oss`: the local provider to use (model_provider), with gpt-oss:20b unless -m. */
+  localProvider?: "ollama" | "lmstudio";
   threadSource?: string;
   color: "always" | "never" | "auto";
   /** `--goal` / `--goal-budget`: keep working on a thread goal (see goal.ts). */
@@ -43,6 +49,8 @@ export async function buildExecRequest(
   positionals: string[],
   io: CliIO,
   globals: GlobalOverrides,
+  /** A prompt decided by the caller (`review`): stdin is then left alone. */
+  fixedPrompt?: string,
 ): Promise<RequestResult> {
   let resume: ExecRequest["resume"] = null;
   let promptArg: string | undefined;
@@ -79,7 +87,11 @@ export async function buildExecRequest(
   if (goalObjective !== undefined && goalObjective.trim() === "") return { ok: false, usage: true, error: "--goal: the objective must not be empty" };
   // With --goal the prompt is optional: the goal alone starts the work.
   const prompt =
-    goalObjective !== undefined && promptArg === undefined ? { ok: true as const, text: "" } : await resolvePrompt(promptArg, io, resume !== null);
+    fixedPrompt !== undefined
+      ? { ok: true as const, text: fixedPrompt }
+      : goalObjective !== undefined && promptArg === undefined
+        ? { ok: true as const, text: "" }
+        : await resolvePrompt(promptArg, io, resume !== null);
   if (!prompt.ok) return { ok: false, usage: false, error: prompt.error };
 
   let outputSchema: unknown;
@@ -122,6 +134,7 @@ export async function buildExecRequest(
     bypassApprovalsAndSandbox: values["dangerously-bypass-approvals-and-sandbox"] === true,
     bypassHookTrust: values["dangerously-bypass-hook-trust"] === true,
     strictConfig: values["strict-config"] === true,
+    trust: values.trust === true,
     color: (stringValue(values, "color") as ExecRequest["color"] | undefined) ?? "auto",
   };
   const model = stringValue(values, "model");
@@ -137,6 +150,15 @@ export async function buildExecRequest(
   if (outputSchema !== undefined) request.outputSchema = outputSchema;
   const last = stringValue(values, "output-last-message");
   if (last) request.outputLastMessage = path.resolve(io.cwd, last);
+  const localProvider = stringValue(values, "local-provider") as ExecRequest["localProvider"];
+  if (values.oss === true && !localProvider) {
+    return {
+      ok: false,
+      usage: false,
+      error: "No default OSS provider configured. Use --local-provider=provider (lmstudio or ollama)",
+    };
+  }
+  if (localProvider) request.localProvider = localProvider;
   const source = stringValue(values, "thread-source");
   if (source) request.threadSource = source;
   if (goalObjective !== undefined) request.goal = { objective: goalObjective, tokenBudget: goalBudget.value };

@@ -14,6 +14,7 @@ import {
 import type { ResponseItem, UserInput } from "@codex-ts/protocol";
 import { readRollout, reconstructHistory, RolloutWriter, newThreadId } from "@codex-ts/rollout";
 import { resolveCodexHome } from "../home.js";
+import { formatReview } from "../review/format.js";
 import { findSession, isUuid } from "../sessions/find.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK, failure, usageError } from "../io.js";
 import { VERSION } from "../version.js";
@@ -34,6 +35,10 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   }
   // Flags beat -c overrides, which beat config.toml.
   const overrides = [...request.configOverrides];
+  if (request.localProvider) {
+    overrides.push(`model_provider=${JSON.stringify(request.localProvider)}`);
+    if (!request.model) overrides.push('model="gpt-oss:20b"');
+  }
   if (request.model) overrides.push(`model=${JSON.stringify(request.model)}`);
   if (request.sandbox) overrides.push(`sandbox_mode=${JSON.stringify(request.sandbox)}`);
   if (request.bypassApprovalsAndSandbox) overrides.push('approval_policy="never"', 'sandbox_mode="danger-full-access"');
@@ -181,7 +186,7 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   const flushed = await writer?.close();
   if (flushed && !flushed.ok) io.stderr.write(`warning: could not write the session file: ${flushed.error.message}\n`);
 
-  const last = mapper.lastAgentMessage;
+  const last = request.review && mapper.lastAgentMessage !== null ? formatReview(mapper.lastAgentMessage) : mapper.lastAgentMessage;
   if (request.outputLastMessage) {
     try {
       writeFileSync(request.outputLastMessage, last ?? "");

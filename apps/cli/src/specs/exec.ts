@@ -1,4 +1,4 @@
-import { CONFIG_OPTIONS, type CommandSpec, FULL_AUTO, HELP, type OptionSpec, PROFILE, SANDBOX_MODES, STRICT_CONFIG } from "./options.js";
+import { CONFIG_OPTIONS, type CommandSpec, FULL_AUTO, HELP, type OptionSpec, PROFILE, SANDBOX_MODES, STRICT_CONFIG, TRUST } from "./options.js";
 
 /** Options `exec` and `exec resume` share (clap marks them global: they may stand on either side of `resume`). */
 const SHARED: readonly OptionSpec[] = [
@@ -6,6 +6,14 @@ const SHARED: readonly OptionSpec[] = [
   STRICT_CONFIG,
   { name: "image", short: "i", type: "string", multiple: true, value: "FILE", description: "Image(s) to attach to the prompt (repeatable or comma-separated)" },
   { name: "model", short: "m", type: "string", value: "MODEL", description: "Model the agent should use" },
+  { name: "oss", type: "boolean", description: "Use a local open-source model server (see --local-provider); model gpt-oss:20b unless -m" },
+  {
+    name: "local-provider",
+    type: "string",
+    value: "PROVIDER",
+    choices: ["lmstudio", "ollama"],
+    description: "The local server --oss talks to: ollama (localhost:11434) or lmstudio (localhost:1234)",
+  },
   PROFILE,
   {
     name: "sandbox",
@@ -28,6 +36,7 @@ const SHARED: readonly OptionSpec[] = [
   { name: "thread-source", type: "string", value: "SOURCE", description: "Source classification recorded for a new thread" },
   { name: "cyber-access-program", type: "string", value: "PROGRAM", hidden: true, description: "Accepted for SDK compatibility" },
   { name: "skip-git-repo-check", type: "boolean", description: "Allow running outside a Git repository" },
+  TRUST,
   { name: "ephemeral", type: "boolean", description: "Do not persist session files to disk" },
   { name: "ignore-rules", type: "boolean", description: "Do not load user or project execpolicy .rules files" },
   { name: "output-schema", type: "string", value: "FILE", description: "JSON Schema file the final response must match" },

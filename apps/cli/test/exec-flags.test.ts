@@ -1,0 +1,88 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { runBin, useBinFixture } from "./bin.js";
+
+const fx = useBinFixture();
+
+describe("exec --strict-config", () => {
+  it("an unknown config key is an error naming it (a warning without the flag)", async () => {
+    writeFileSync(path.join(fx.home, "config.toml"), "mystery_key = 1\n");
+    const strict = await runBin(["exec", "--strict-config", ...fx.providerArgs(), "hi"], { cwd: fx.work, env: fx.env() });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/^Error: .*config\.toml: unknown key `mystery_key`/m);
+    fx.server.enqueue(turn(sse.message("ok")));
+    const lax = await runBin(["exec", ...fx.providerArgs(), "hi"], { cwd: fx.work, env: fx.env() });
+    expect(lax.code).toBe(0);
+    expect(lax.stderr).toContain("warning: ");
+  });
+});
+
+describe("exec --trust", () => {
+  it("records the repository root as trusted in config.toml, keeping what is there", async () => {
+    writeFileSync(path.join(fx.home, "config.toml"), "# mine\n");
+    fx.server.enqueue(turn(sse.message("ok")));
+    const r = await runBin(["exec", "--trust", ...fx.providerArgs(), "hi"], { cwd: fx.work, env: fx.env() });
+    expect(r.code).toBe(0);
+    const toml = readFileSync(path.join(fx.home, "config.toml"), "utf8");
+    expect(toml).toContain("# mine");
+    expect(toml).toContain(`[projects."${fx.work}"]\ntrust_level = "trusted"`);
+  });
+
+  it("refuses a project marked untrusted, in one line", async () => {
+    writeFileSync(path.join(fx.home, "config.toml"), `[projects."${fx.work}"]\ntrust_level = "untrusted"\n`);
+    const r = await runBin(["exec", "--trust", ...fx.providerArgs(), "hi"], { cwd: fx.work, env: fx.env() });
+    expect(r).toMatchObject({ code: 1, stderr: `Error: ${fx.work} is marked as untrusted. Update its trust setting first.\n` });
+    expect(fx.server.responsesRequests()).toHaveLength(0);
+  });
+});
+
+/** Forwards 127.0.0.1:`port` to the fake server, or resolves null when the port is taken. */
+function forward(port: number, target: number): Promise<net.Server | null> {
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target, "127.0.0.1");
+    client.pipe(upstream).pipe(client);
+    client.on("error", () => upstream.destroy());
+    upstream.on("error", () => client.destroy());
+  });
+  return new Promise((resolve) => {
+    server.once("error", () => resolve(null));
+    server.listen(port, "127.0.0.1", () => resolve(server));
+  });
+}
+
+describe("exec --oss", () => {
+  it("--local-provider ollama talks to localhost:11434 with gpt-oss:20b (the fake server behind that port)", async (ctx) => {
+    const relay = await forward(11434, fx.server.port);
+    if (!relay) return ctx.skip();
+    try {
+      fx.server.enqueue(turn(sse.message("local answer")));
+      const r = await runBin(["exec", "--oss", "--local-provider", "ollama", "--json", "hi"], { cwd: fx.work, env: fx.env() });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("local answer");
+      expect(fx.server.responsesRequests()[0]!.body.model).toBe("gpt-oss:20b");
+    } finally {
+      await new Promise((resolve) => relay.close(resolve));
+    }
+  });
+
+  it("--oss without a provider, or a provider Codex does not know, is refused", async () => {
+    const none = await runBin(["exec", "--oss", "hi"], { cwd: fx.work, env: fx.env() });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("--local-provider");
+    const bad = await runBin(["exec", "--oss", "--local-provider", "vllm", "hi"], { cwd: fx.work, env: fx.env() });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("invalid value 'vllm' for '--local-provider'");
+  });
+});
+
+describe("exec --full-auto", () => {
+  it("conflicts with another --sandbox, exit 2", async () => {
+    const r = await runBin(["exec", "--full-auto", "-s", "read-only", "hi"], { cwd: fx.work, env: fx.env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--full-auto");
+  });
+});
