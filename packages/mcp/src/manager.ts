@@ -118,29 +118,22 @@ export class McpConnectionManager {
     return this.#require(server).listResourceTemplates(cursor);
   }
 
-  /** Every ready server's resources (first page each), tagged with the server's name. */
-  async allResources(): Promise<Record<string, Resource[]>> {
-    const out: Record<string, Resource[]> = {};
-    for (const connection of this.#connections.values()) {
-      if (connection.status.state !== "ready") continue;
-      try {
-        out[connection.name] = (await connection.listResources()).resources;
-      } catch {
-        out[connection.name] = [];
-      }
-    }
-    return out;
+  /** Every ready server's resources (first page each), by server name. */
+  allResources(): Promise<Record<string, Resource[]>> {
+    return this.#fromReadyServers(async (c) => (await c.listResources()).resources);
   }
 
-  async allResourceTemplates(): Promise<Record<string, ResourceTemplate[]>> {
-    const out: Record<string, ResourceTemplate[]> = {};
+  /** Every ready server's resource templates (first page each), by server name. */
+  allResourceTemplates(): Promise<Record<string, ResourceTemplate[]>> {
+    return this.#fromReadyServers(async (c) => (await c.listResourceTemplates()).resourceTemplates);
+  }
+
+  /** `list` of every ready server; a server whose listing fails counts as empty. */
+  async #fromReadyServers<T>(list: (connection: McpConnection) => Promise<T[]>): Promise<Record<string, T[]>> {
+    const out: Record<string, T[]> = {};
     for (const connection of this.#connections.values()) {
       if (connection.status.state !== "ready") continue;
-      try {
-        out[connection.name] = (await connection.listResourceTemplates()).resourceTemplates;
-      } catch {
-        out[connection.name] = [];
-      }
+      out[connection.name] = await list(connection).catch(() => []);
     }
     return out;
   }

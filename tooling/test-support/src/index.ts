@@ -19,4 +19,4 @@ export {
 export { startFakeResponsesServer, type FakeResponsesServer, type FakeResponsesServerOptions } from "./server.js";
 export { seededRandom } from "./random.js";
 export { type FakeProviderConfigOptions, writeFakeProviderConfig } from "./config.js";
-export { MCP_TEST_TOOLS, type McpHttpTestServer, type McpTestServerEnv, mcpStdioTestServer, mcpStdioTestServerToml, mcpTestServerScript, startMcpHttpTestServer, TEST_PNG_BASE64 } from "./mcp/index.js";
+export { MCP_TEST_TOOLS, type McpHttpTestServer, type McpTestServerEnv, mcpStdioTestServer, mcpToolCall, mcpStdioTestServerToml, mcpTestServerScript, startMcpHttpTestServer, TEST_PNG_BASE64 } from "./mcp/index.js";

@@ -2,7 +2,7 @@
 // model server: the tools the model is offered, calls and what the model reads back, approval,
 // timeouts, crashes, elicitation, resources, events.
 import { type McpServerConfig, parseMcpServers } from "@codex-ts/mcp";
-import { mcpStdioTestServer, sse, TEST_PNG_BASE64, turn } from "@codex-ts/test-support";
+import { mcpStdioTestServer, sse, TEST_PNG_BASE64, turn, mcpToolCall } from "@codex-ts/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SessionOptions } from "../session/options.js";
 import type { Session } from "../session/session.js";
@@ -32,12 +32,8 @@ function start(mcp: Partial<McpSessionOptions> & { servers: McpServerConfig[] },
   return h;
 }
 
-/** A model call of an MCP tool: `namespace` + `name`, as Codex's model sends it. */
-function mcpCall(tool: string, args: unknown, callId: string, namespace = "mcp__probe") {
-  const spec = sse.functionCall(tool, args, { callId });
-  spec.item.namespace = namespace;
-  return spec;
-}
+/** A model call of one of the probe server's tools. */
+const mcpCall = (tool: string, args: unknown, callId: string) => mcpToolCall("probe", tool, args, callId);
 
 const body = (n: number): any => d.server.responsesRequests()[n]!.body;
 const outputOf = (n: number, callId: string) =>

@@ -4,12 +4,20 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type ItemSpec, sse } from "../sse.js";
 import { TEST_PNG_BASE64 } from "./test-image.mjs";
 
 export { TEST_PNG_BASE64 };
 
 /** The tools the test server offers, in registration order (the order tools/list returns). */
 export const MCP_TEST_TOOLS = ["echo", "lookup", "picture", "fail", "slow", "write_note", "ask_name", "pid", "headers", "crash"] as const;
+
+/** A model call of an MCP tool, as Codex's model sends it: `namespace: "mcp__<server>"` + `name`. */
+export function mcpToolCall(server: string, tool: string, args: unknown, callId: string): ItemSpec {
+  const spec = sse.functionCall(tool, args, { callId });
+  spec.item.namespace = `mcp__${server}`;
+  return spec;
+}
 
 /** The test-support package root (from src/ in tests, from dist/ in built consumers). */
 function packageRoot(): string {
