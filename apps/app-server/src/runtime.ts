@@ -30,6 +30,8 @@ export class Runtime {
   #nextRequestId = 0;
   /** Which connection started each `command/exec` process (its output goes there only). */
   readonly commandOwners = new Map<string, AppServerConnection>();
+  /** `experimentalFeature/enablement/set`: process-wide runtime enablement (apps, plugins). */
+  readonly featureEnablement = new Map<string, boolean>();
 
   constructor(options: RuntimeOptions) {
     this.codexHome = options.codexHome;

@@ -22,6 +22,10 @@ import { catalogMethods } from "./catalog.js";
 import { fsMethods } from "./fs.js";
 import { announceThreadGoal, goalMethods } from "./goals.js";
 import { mcpMethods } from "./mcp.js";
+import { offlineMethods } from "./offline.js";
+import { threadHistoryMethods } from "./thread-history.js";
+import { threadOrganizeMethods } from "./thread-organize.js";
+import { workspaceMethods } from "./workspace.js";
 import type { LiveThread } from "../thread.js";
 import { assertDirectory } from "../threads.js";
 import { EXPERIMENTAL_FIELDS, ThreadForkParams, ThreadResumeParams, ThreadStartParams, TurnStartParams } from "../wire.js";
@@ -487,7 +491,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
     }),
   );
 
-  for (const group of [fsMethods, accountMethods, catalogMethods, goalMethods, mcpMethods]) {
+  for (const group of [fsMethods, accountMethods, catalogMethods, goalMethods, mcpMethods, offlineMethods, threadHistoryMethods, threadOrganizeMethods, workspaceMethods]) {
     for (const [name, spec] of group(runtime)) add(name, spec);
   }
   return methods;

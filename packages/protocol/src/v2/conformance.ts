@@ -102,6 +102,7 @@ const IRREGULAR_RESPONSES: Readonly<Record<string, string>> = {
   "account/workspaceMessages/read": "GetWorkspaceMessagesResponse",
   "account/gatewayOAuth/cancel": "GatewayOAuthCancelResponse",
   "config/mcpServer/reload": "McpServerRefreshResponse",
+  "externalAgentConfig/import/readHistories": "ExternalAgentConfigImportHistoriesReadResponse",
 };
 
 export function createOfficialSchemaValidator(schemaDir: string = officialSchemaDir()): OfficialSchemaValidator {
@@ -261,6 +262,16 @@ export function createOfficialSchemaValidator(schemaDir: string = officialSchema
         };
       }
       const definition = responseDefinition(options.responseTo);
+      if ((!definition || !names.has(definition)) && isClientRequestMethod(options.responseTo)) {
+        // The official schema has no definition for a few responses (fuzzyFileSearch keeps a v1
+        // shape): those are checked against our own zod schema instead.
+        const zodSchema = clientRequestMethods[options.responseTo].response;
+        const parsed = zodSchema.safeParse(record.result);
+        const name = definitionName(zodSchema) ?? options.responseTo;
+        return parsed.success
+          ? { valid: true, definition: name }
+          : { valid: false, definition: name, errors: parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ") };
+      }
       if (!definition) {
         return {
           valid: true,

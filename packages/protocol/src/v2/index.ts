@@ -1,6 +1,7 @@
 export * from "./approvals.js";
 export * from "./common.js";
 export * from "./notifications.js";
+export * from "./notifications-more.js";
 export * from "./policy.js";
 export * from "./protocol.js";
 export * from "./requests.js";

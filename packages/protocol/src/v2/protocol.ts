@@ -2,6 +2,7 @@ import * as z from "zod";
 import { JSONRPCErrorCode, type JSONRPCErrorError, RequestId, describeZodError } from "../jsonrpc.js";
 import { named } from "./common.js";
 import * as N from "./notifications.js";
+import * as M from "./notifications-more.js";
 import * as R from "./requests.js";
 import * as S from "./server-requests.js";
 import * as T from "./tools.js";
@@ -49,6 +50,7 @@ export const clientRequestMethods = {
   "command/exec/write": spec(T.CommandExecWriteParams, T.CommandExecWriteResponse),
   "command/exec/terminate": spec(T.CommandExecTerminateParams, T.CommandExecTerminateResponse),
   "command/exec/resize": spec(T.CommandExecResizeParams, T.CommandExecResizeResponse),
+  fuzzyFileSearch: spec(M.FuzzyFileSearchParams, M.FuzzyFileSearchResponse),
 } satisfies Record<string, MethodSpec>;
 export type ClientRequestMethod = keyof typeof clientRequestMethods;
 
@@ -110,6 +112,21 @@ export const serverNotificationMethods = {
   "model/rerouted": N.ModelReroutedNotification,
   warning: N.WarningNotification,
   configWarning: N.ConfigWarningNotification,
+  "account/updated": M.AccountUpdatedNotification,
+  "account/login/completed": M.AccountLoginCompletedNotification,
+  "account/rateLimits/updated": M.AccountRateLimitsUpdatedNotification,
+  "remoteControl/status/changed": M.RemoteControlStatusChangedNotification,
+  "thread/readState/changed": M.ThreadReadStateChangedNotification,
+  "thread/deleted": M.ThreadDeletedNotification,
+  "thread/reverted": M.ThreadRevertedNotification,
+  "thread/section/changed": M.ThreadSectionChangedNotification,
+  "thread/attachment/updated": M.ThreadAttachmentUpdatedNotification,
+  "fs/changed": M.FsChangedNotification,
+  "fuzzyFileSearch/sessionUpdated": M.FuzzyFileSearchSessionUpdatedNotification,
+  "fuzzyFileSearch/sessionCompleted": M.FuzzyFileSearchSessionCompletedNotification,
+  deprecationNotice: M.DeprecationNoticeNotification,
+  guardianWarning: M.GuardianWarningNotification,
+  "windowsSandbox/setupCompleted": M.WindowsSandboxSetupCompletedNotification,
 } satisfies Record<string, z.ZodType>;
 export type ServerNotificationMethod = keyof typeof serverNotificationMethods;
 
