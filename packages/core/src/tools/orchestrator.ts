@@ -8,7 +8,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import * as z from "zod";
 import { prepareShellParsing } from "@codex-ts/execpolicy";
-import type { AdditionalPermissionProfile } from "@codex-ts/protocol";
+import { AdditionalPermissionProfile } from "@codex-ts/protocol";
 import { detectSandboxDenial } from "@codex-ts/sandboxing";
 import { effectivePermissions, turnUnsandboxed } from "../permissions/effective.js";
 import { runApplyPatch } from "./apply-patch/handler.js";
@@ -353,4 +353,37 @@ export async function maybeInterceptApplyPatch(
     message: "apply_patch was requested via a shell command; use the apply_patch tool instead.",
   });
   return runApplyPatch(call, ctx, invocation.patch, invocation.cwd);
+}
+
+/** The spec properties exec_command and shell_command share (escalation and permission requests). */
+export const commandPermissionProps = {
+  sandbox_permissions: sandboxPermissionsProp,
+  additional_permissions: additionalPermissionsProp,
+  justification: justificationProp,
+  prefix_rule: prefixRuleProp,
+};
+
+/** The argument fields behind those properties. */
+export const commandPermissionArgs = {
+  sandbox_permissions: SandboxPermissions,
+  additional_permissions: AdditionalPermissionProfile.optional(),
+  justification: z.string().optional(),
+  prefix_rule: z.array(z.string()).optional(),
+};
+
+/**
+ * After a sandbox denial: ask (with the model's justification) and, if approved, run the command
+ * again outside the sandbox. Declined or failed → the tool result to return.
+ */
+export async function retryEscalated(
+  req: StartRequest,
+): Promise<{ ok: true; process: RunningProcess } | { ok: false; result: ToolResult }> {
+  const outcome = await askExecApproval(req, retryReason(req), undefined);
+  if (outcome.kind !== "approved") return { ok: false, result: declined(req, outcome.kind) };
+  const retried = await spawnCommand(req, true);
+  if (!retried.ok) {
+    emitCompleted(req, "failed");
+    return { ok: false, result: { output: retried.error, success: false } };
+  }
+  return { ok: true, process: retried.process };
 }

@@ -1,26 +1,19 @@
 /** `exec_command`: run a command (optionally in a PTY); a process still running after the yield becomes a session for write_stdin. */
 import * as z from "zod";
-import { AdditionalPermissionProfile } from "@codex-ts/protocol";
 import { parseArguments } from "../args.js";
 import { type ExecSession, sessionStoreFor } from "../exec/sessions.js";
 import {
-  additionalPermissionsProp,
-  askExecApproval,
-  declined,
+  commandPermissionArgs,
+  commandPermissionProps,
   emitCompleted,
-  justificationProp,
   maxOutputTokensProp,
   maybeInterceptApplyPatch,
   PositiveNumber,
-  prefixRuleProp,
-  retryReason,
-  SandboxPermissions,
+  retryEscalated,
   sandboxDenialRetryable,
-  sandboxPermissionsProp,
-  type StartRequest,
   shellStartRequest,
-  spawnCommand,
   startCommand,
+  type StartRequest,
   userShell,
   yieldTimeProp,
 } from "../orchestrator.js";
@@ -57,10 +50,7 @@ export function execCommandSpec(): FunctionToolSpec {
         },
         yield_time_ms: yieldTimeProp,
         max_output_tokens: maxOutputTokensProp,
-        sandbox_permissions: sandboxPermissionsProp,
-        additional_permissions: additionalPermissionsProp,
-        justification: justificationProp,
-        prefix_rule: prefixRuleProp,
+        ...commandPermissionProps,
       },
       required: ["cmd"],
       additionalProperties: false,
@@ -77,10 +67,7 @@ const ExecArgs = z.object({
   tty: z.boolean().optional(),
   yield_time_ms: PositiveNumber,
   max_output_tokens: PositiveNumber,
-  sandbox_permissions: SandboxPermissions,
-  additional_permissions: AdditionalPermissionProfile.optional(),
-  justification: z.string().optional(),
-  prefix_rule: z.array(z.string()).optional(),
+  ...commandPermissionArgs,
 });
 
 export function clampYield(ms: number | undefined, fallback: number): number {
@@ -193,13 +180,8 @@ async function handleExecCommand(call: ToolCall, ctx: ToolContext): Promise<Tool
     if (!ctx.signal.aborted && sandboxDenialRetryable(ctx, escalated, exit, session.aggregated.text())) {
       // The sandbox blocked the command: ask to run it again outside the sandbox.
       watcher.drop();
-      const outcome = await askExecApproval(req, retryReason(req), undefined);
-      if (outcome.kind !== "approved") return declined(req, outcome.kind);
-      const retried = await spawnCommand(req, true);
-      if (!retried.ok) {
-        emitCompleted(req, "failed");
-        return { output: retried.error, success: false };
-      }
+      const retried = await retryEscalated(req);
+      if (!retried.ok) return retried.result;
       proc = retried.process;
       escalated = true;
       continue;

@@ -1,22 +1,15 @@
 /** `shell_command`: run a shell script to completion (or its timeout) and return its output. */
 import * as z from "zod";
-import { AdditionalPermissionProfile } from "@codex-ts/protocol";
 import { parseArguments } from "../args.js";
 import {
-  additionalPermissionsProp,
-  askExecApproval,
-  declined,
+  commandPermissionArgs,
+  commandPermissionProps,
   emitCompleted,
-  justificationProp,
   maybeInterceptApplyPatch,
   PositiveNumber,
-  prefixRuleProp,
-  retryReason,
-  SandboxPermissions,
+  retryEscalated,
   sandboxDenialRetryable,
-  sandboxPermissionsProp,
   shellStartRequest,
-  spawnCommand,
   startCommand,
   userShell,
 } from "../orchestrator.js";
@@ -39,10 +32,7 @@ export function shellCommandSpec(): FunctionToolSpec {
         workdir: { type: "string", description: "The working directory to run the command in." },
         login: { type: "boolean", description: "Run the shell with login shell semantics. Defaults to true." },
         timeout_ms: { type: "number", description: "Timeout for the command in milliseconds." },
-        sandbox_permissions: sandboxPermissionsProp,
-        additional_permissions: additionalPermissionsProp,
-        justification: justificationProp,
-        prefix_rule: prefixRuleProp,
+        ...commandPermissionProps,
       },
       required: ["command"],
       additionalProperties: false,
@@ -55,10 +45,7 @@ const ShellCommandArgs = z.object({
   workdir: z.string().optional(),
   login: z.boolean().optional(),
   timeout_ms: PositiveNumber,
-  sandbox_permissions: SandboxPermissions,
-  additional_permissions: AdditionalPermissionProfile.optional(),
-  justification: z.string().optional(),
-  prefix_rule: z.array(z.string()).optional(),
+  ...commandPermissionArgs,
 });
 
 /** Collect a process's output until it exits, the timeout passes, or the turn is interrupted. */
@@ -103,13 +90,8 @@ async function handleShellCommand(call: ToolCall, ctx: ToolContext): Promise<Too
   let run = await waitForCommand(started.process, timeoutMs, ctx.signal);
   if (!run.timedOut && !run.interrupted && sandboxDenialRetryable(ctx, started.escalated, run.exit, run.output)) {
     // The sandbox blocked the command; offer to run it again without the sandbox.
-    const outcome = await askExecApproval(req, retryReason(req), undefined);
-    if (outcome.kind !== "approved") return declined(req, outcome.kind);
-    const retried = await spawnCommand(req, true);
-    if (!retried.ok) {
-      emitCompleted(req, "failed");
-      return { output: retried.error, success: false };
-    }
+    const retried = await retryEscalated(req);
+    if (!retried.ok) return retried.result;
     run = await waitForCommand(retried.process, timeoutMs, ctx.signal);
   }
   const { output, exit, timedOut, interrupted } = run;
