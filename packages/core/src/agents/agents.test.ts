@@ -19,6 +19,8 @@ import type { Session } from "../session/session.js";
 import { type Harness, say, startSession } from "../session/test-harness.js";
 import { agentsConfigFromToml } from "./config.js";
 import { multiAgentTools } from "./index.js";
+import { type CollabTurnItem, collabItemToExec, collabItemToV2 } from "./items.js";
+import { v2 } from "@codex-ts/protocol";
 import {
   callOutputs,
   lastUserText,
@@ -126,6 +128,47 @@ describe("multi_agent_v1", () => {
     expect(notification.content[0].text).toBe(
       `<subagent_notification>\n${JSON.stringify({ agent_path: spawned.agent_id, status: { completed: "child answer to: count the files" } })}\n</subagent_notification>`,
     );
+    // The parent shows each call as a CollabAgentToolCall item (started, then completed), as Codex does.
+    const collab = h.events
+      .filter((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "CollabAgentToolCall")
+      .map((e) => (e.msg as any).item as CollabTurnItem);
+    expect(collab.map((c) => [c.tool, c.status])).toEqual([
+      ["spawn_agent", "completed"],
+      ["wait", "completed"],
+    ]);
+    expect(collab[0]).toMatchObject({
+      id: "c1",
+      sender_thread_id: h.session.threadId,
+      receiver_thread_ids: [spawned.agent_id],
+      prompt: "count the files",
+      agents_states: { [spawned.agent_id]: "pending_init" },
+    });
+    expect(collab[1]!.agents_states).toEqual({
+      [spawned.agent_id]: { completed: "child answer to: count the files" },
+    });
+    const started = h.events.filter(
+      (e) => e.msg.type === "item_started" && (e.msg as any).item.type === "CollabAgentToolCall",
+    );
+    expect(started.map((e) => (e.msg as any).item.status)).toEqual(["in_progress", "in_progress"]);
+    // Surfaces: the v2 item validates against the protocol's ThreadItem; the exec view is Codex's.
+    for (const item of collab) expect(v2.ThreadItem.safeParse(collabItemToV2(item)).success).toBe(true);
+    expect(collabItemToV2(collab[1]!)).toMatchObject({
+      type: "collabAgentToolCall",
+      tool: "wait",
+      agentsStates: {
+        [spawned.agent_id]: { status: "completed", message: "child answer to: count the files" },
+      },
+    });
+    expect(collabItemToExec(collab[0]!, "item_1")).toEqual({
+      id: "item_1",
+      type: "collab_tool_call",
+      tool: "spawn_agent",
+      sender_thread_id: h.session.threadId,
+      receiver_thread_ids: [spawned.agent_id],
+      prompt: "count the files",
+      agents_states: { [spawned.agent_id]: { status: "pending_init", message: null } },
+      status: "completed",
+    });
   });
 
   it("send_input queues a follow-up; with interrupt it stops the running turn first", async () => {

@@ -12,11 +12,12 @@ import type {
   ToolCall,
   ToolContext,
   ToolHandler,
+  ToolItem,
   ToolResult,
 } from "../tools/index.js";
 import { DEFAULT_AGENT_TYPE } from "./config.js";
 import type { AgentControl, AgentRecord } from "./control.js";
-import { subagentNotification } from "./status.js";
+import { type AgentStatus, subagentNotification } from "./status.js";
 
 export const MULTI_AGENT_NAMESPACE = "multi_agent_v1";
 export const DEFAULT_WAIT_TIMEOUT_MS = 30_000;
@@ -98,6 +99,55 @@ function inputOf(args: {
   return out;
 }
 
+type CollabFields = Omit<
+  Extract<ToolItem, { type: "collab_agent_tool_call" }>,
+  "type" | "id" | "senderThreadId" | "status"
+>;
+
+/** The CollabAgentToolCall item of one call: `start` it, then `done` (or `failed`, with the tool's error). */
+interface CollabItem {
+  start(fields: CollabFields): void;
+  done(fields: Partial<CollabFields>): void;
+  failed(message: string): ToolResult;
+}
+
+function collabItem(ctx: ToolContext, id: string, senderThreadId: string): CollabItem {
+  let fields: CollabFields | undefined;
+  let startedAt = Date.now();
+  const item = (status: "in_progress" | "completed" | "failed", f: CollabFields): ToolItem => ({
+    type: "collab_agent_tool_call",
+    id,
+    senderThreadId,
+    status,
+    ...f,
+  });
+  const finish = (status: "completed" | "failed", more: Partial<CollabFields>) => {
+    if (!fields) return;
+    ctx.emit({
+      type: "item_completed",
+      item: item(status, { ...fields, ...more }),
+      completed_at_ms: Date.now(),
+      started_at_ms: startedAt,
+    });
+  };
+  return {
+    start: (f) => {
+      fields = f;
+      startedAt = Date.now();
+      ctx.emit({ type: "item_started", item: item("in_progress", f), started_at_ms: startedAt });
+    },
+    done: (more) => finish("completed", more),
+    failed: (message) => {
+      finish("failed", {});
+      return fail(message);
+    },
+  };
+}
+
+const stateOf = (record: AgentRecord | undefined): Record<string, AgentStatus> =>
+  record ? { [record.id]: record.status } : {};
+const receiver = (record: AgentRecord) => ({ threadId: record.id, nickname: record.nickname });
+
 /** The five handlers for `parent` (one session of the tree `control` manages). */
 export function multiAgentHandlers(
   parent: Session,
@@ -105,10 +155,15 @@ export function multiAgentHandlers(
   expectChild: (id: string) => void,
 ): ToolHandler[] {
   const withArgs =
-    <S extends z.ZodType>(schema: S, run: (args: z.output<S>, ctx: ToolContext) => Promise<ToolResult>) =>
+    <S extends z.ZodType>(
+      schema: S,
+      run: (args: z.output<S>, ctx: ToolContext, item: CollabItem) => Promise<ToolResult>,
+    ) =>
     (call: ToolCall, ctx: ToolContext) => {
       const parsed = parseArguments(call, schema);
-      return parsed.ok ? run(parsed.value, ctx) : Promise.resolve(fail(parsed.error));
+      return parsed.ok
+        ? run(parsed.value, ctx, collabItem(ctx, call.callId, parent.threadId))
+        : Promise.resolve(fail(parsed.error));
     };
   const openRecord = (id: string): AgentRecord | string => {
     const record = control.get(id);
@@ -137,18 +192,21 @@ export function multiAgentHandlers(
           : {}),
       },
     ),
-    handle: withArgs(SpawnArgs, async (args) => {
+    handle: withArgs(SpawnArgs, async (args, _ctx, item) => {
+      item.start({ tool: "spawn_agent", receivers: [], prompt: args.message ?? null, agentsStates: {} });
       const input = inputOf(args);
-      if (typeof input === "string") return fail(input);
+      if (typeof input === "string") return item.failed(input);
       const type = types[args.agent_type ?? DEFAULT_AGENT_TYPE];
-      if (!type) return fail(`unknown agent_type '${args.agent_type}'; known types: ${typeNames.join(", ")}`);
+      if (!type)
+        return item.failed(`unknown agent_type '${args.agent_type}'; known types: ${typeNames.join(", ")}`);
       const depth = control.depthOf(parent.threadId) + 1;
-      if (depth > control.config.maxDepth)
-        return fail(
+      if (depth > control.config.maxDepth) {
+        return item.failed(
           `agent depth limit reached (max_depth = ${control.config.maxDepth}); do this task yourself`,
         );
+      }
       if (control.openCount() >= control.config.maxThreads) {
-        return fail(
+        return item.failed(
           `agent thread limit reached (max_threads = ${control.config.maxThreads}); close an agent you no longer need first`,
         );
       }
@@ -175,6 +233,13 @@ export function multiAgentHandlers(
       };
       control.register(record);
       child.submit({ type: "user_input", items: input });
+      const settings = child.settings();
+      item.done({
+        receivers: [receiver(record)],
+        agentsStates: stateOf(record),
+        model: settings.model,
+        reasoningEffort: settings.reasoning_effort ?? null,
+      });
       return ok({ agent_id: id, nickname: record.nickname });
     }),
   };
@@ -192,14 +257,23 @@ export function multiAgentHandlers(
       },
       ["target"],
     ),
-    handle: withArgs(SendArgs, async (args) => {
+    handle: withArgs(SendArgs, async (args, _ctx, item) => {
+      const found = control.get(args.target);
+      item.start({
+        tool: "send_input",
+        receivers: found ? [receiver(found)] : [],
+        prompt: args.message ?? null,
+        agentsStates: {},
+      });
       const record = openRecord(args.target);
-      if (typeof record === "string") return fail(record);
-      if (record.closed) return fail(`agent ${args.target} is closed; resume it with resume_agent first`);
+      if (typeof record === "string") return item.failed(record);
+      if (record.closed)
+        return item.failed(`agent ${args.target} is closed; resume it with resume_agent first`);
       const input = inputOf(args);
-      if (typeof input === "string") return fail(input);
+      if (typeof input === "string") return item.failed(input);
       if (args.interrupt) record.session.submit({ type: "interrupt" });
       const submissionId = record.session.submit({ type: "user_input", items: input });
+      item.done({ agentsStates: stateOf(record) });
       return ok({ submission_id: submissionId });
     }),
   };
@@ -215,12 +289,18 @@ export function multiAgentHandlers(
       },
       ["targets"],
     ),
-    handle: withArgs(WaitArgs, async (args, ctx) => {
-      if (args.targets.length === 0) return fail("targets must be non-empty");
+    handle: withArgs(WaitArgs, async (args, ctx, item) => {
+      const receivers = args.targets.map((id) => ({
+        threadId: id,
+        nickname: control.get(id)?.nickname ?? null,
+      }));
+      item.start({ tool: "wait", receivers, agentsStates: {} });
+      if (args.targets.length === 0) return item.failed("targets must be non-empty");
       const requested = args.timeout_ms ?? DEFAULT_WAIT_TIMEOUT_MS;
-      if (!Number.isFinite(requested)) return fail("timeout_ms must be a number of milliseconds");
+      if (!Number.isFinite(requested)) return item.failed("timeout_ms must be a number of milliseconds");
       const timeout = Math.min(MAX_WAIT_TIMEOUT_MS, Math.max(MIN_WAIT_TIMEOUT_MS, Math.floor(requested)));
       const result = await control.waitAny(args.targets, timeout, ctx.signal);
+      item.done({ agentsStates: result.status });
       return ok({ status: result.status, timed_out: result.timedOut });
     }),
   };
@@ -233,11 +313,14 @@ export function multiAgentHandlers(
       { target: { type: "string", description: "Agent id" } },
       ["target"],
     ),
-    handle: withArgs(CloseArgs, async (args) => {
+    handle: withArgs(CloseArgs, async (args, _ctx, item) => {
+      const found = control.get(args.target);
+      item.start({ tool: "close_agent", receivers: found ? [receiver(found)] : [], agentsStates: {} });
       const record = openRecord(args.target);
-      if (typeof record === "string") return fail(record);
+      if (typeof record === "string") return item.failed(record);
       const previous = record.status;
       if (!record.closed) await control.close(record);
+      item.done({ agentsStates: { [record.id]: previous } });
       return ok({ previous_status: previous });
     }),
   };
@@ -250,12 +333,18 @@ export function multiAgentHandlers(
       { id: { type: "string", description: "Agent id" } },
       ["id"],
     ),
-    handle: withArgs(ResumeArgs, async (args) => {
+    handle: withArgs(ResumeArgs, async (args, _ctx, item) => {
+      const found = control.get(args.id);
+      item.start({ tool: "resume_agent", receivers: found ? [receiver(found)] : [], agentsStates: {} });
       const record = openRecord(args.id);
-      if (typeof record === "string") return fail(record);
-      if (!record.closed) return ok({ status: record.status });
-      if (control.openCount() >= control.config.maxThreads)
-        return fail(`agent thread limit reached (max_threads = ${control.config.maxThreads})`);
+      if (typeof record === "string") return item.failed(record);
+      if (!record.closed) {
+        item.done({ agentsStates: stateOf(record) });
+        return ok({ status: record.status });
+      }
+      if (control.openCount() >= control.config.maxThreads) {
+        return item.failed(`agent thread limit reached (max_threads = ${control.config.maxThreads})`);
+      }
       const options: ChildSessionOptions = {
         threadId: record.id,
         subagent: { agentId: record.id, agentType: record.agentType },
@@ -263,6 +352,7 @@ export function multiAgentHandlers(
       if (record.history?.length) options.initialHistory = record.history;
       expectChild(record.id);
       control.reopen(record, parent.children.spawn(options));
+      item.done({ agentsStates: stateOf(record) });
       return ok({ status: record.status });
     }),
   };

@@ -3,6 +3,7 @@
 import path from "node:path";
 import type { EventMsg, FileChange, TurnItem } from "@codex-ts/protocol";
 import type { ToolEvent, ToolItem } from "../tools/index.js";
+import { collabTurnItem } from "../agents/items.js";
 import type { SessionState } from "./state.js";
 import { TurnDiffTracker } from "./turn-diff.js";
 
@@ -195,9 +196,14 @@ function toTurnItem(item: ToolItem): TurnItem {
       if (item.result) out.result = item.result;
       if (item.error !== undefined) out.error = { message: item.error };
       if (item.durationMs !== undefined)
-        out.duration = { secs: Math.floor(item.durationMs / 1000), nanos: (item.durationMs % 1000) * 1_000_000 };
+        out.duration = {
+          secs: Math.floor(item.durationMs / 1000),
+          nanos: (item.durationMs % 1000) * 1_000_000,
+        };
       return out as TurnItem;
     }
+    case "collab_agent_tool_call":
+      return collabTurnItem(item);
   }
 }
 

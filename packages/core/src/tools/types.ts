@@ -214,6 +214,20 @@ export type ToolItem =
       result?: Record<string, unknown>;
       error?: string;
       durationMs?: number;
+    }
+  | {
+      /** A `multi_agent_v1` call (spawn_agent, wait, send_input, close_agent, resume_agent); see agents/items.ts. */
+      type: "collab_agent_tool_call";
+      id: string;
+      tool: "spawn_agent" | "send_input" | "resume_agent" | "wait" | "close_agent";
+      status: "in_progress" | "completed" | "failed";
+      senderThreadId: string;
+      receivers: { threadId: string; nickname: string | null }[];
+      prompt?: string | null;
+      model?: string | null;
+      reasoningEffort?: string | null;
+      /** Codex AgentStatus values by thread id (`"pending_init"`, `{completed: "…"}`, …). */
+      agentsStates: Record<string, unknown>;
     };
 
 export interface PlanStep {
