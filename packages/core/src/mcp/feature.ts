@@ -33,6 +33,7 @@ export function mcpFor(options: McpSessionOptions): ToolProviderSource {
         const result = await runtime.start();
         return result.ok ? null : result.error;
       },
+      takeWarnings: () => runtime.takeWarnings(),
     };
   };
 }

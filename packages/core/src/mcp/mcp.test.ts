@@ -297,6 +297,11 @@ describe("start-up", () => {
     expect(names).toContain("mcp__probe");
     expect(names).not.toContain("mcp__broken");
     expect(statuses).toEqual(expect.arrayContaining(["probe:starting", "broken:starting", "probe:ready", "broken:failed"]));
+    const warnings = h.events.filter((e) => e.msg.type === "warning").map((e) => (e.msg as { message: string }).message);
+    expect(warnings.filter((w) => w.startsWith("MCP client for `broken` failed to start: MCP server broken failed to start: "))).toHaveLength(1);
+    // Told once: the next turn has no new warning.
+    await runTurn(h);
+    expect(h.events.filter((e) => e.msg.type === "warning" && (e.msg as { message: string }).message.includes("broken"))).toHaveLength(1);
   });
 
   it("a required server that fails to start ends the turn with a clear error, before any request", async () => {

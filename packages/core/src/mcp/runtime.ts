@@ -59,6 +59,8 @@ export class McpRuntime implements ToolProvider {
   readonly #options: McpSessionOptions;
   #manager: McpConnectionManager;
   readonly #active = new Map<string, ActiveCall>();
+  /** Start-up failures not told to the user yet. */
+  #warnings: string[] = [];
 
   constructor(options: McpSessionOptions) {
     this.#options = options;
@@ -69,7 +71,10 @@ export class McpRuntime implements ToolProvider {
     return new McpConnectionManager(servers, {
       ...(this.#options.env ? { env: this.#options.env } : {}),
       ...(this.#options.cwd ? { cwd: this.#options.cwd } : {}),
-      onStatus: (status) => this.#options.onStatus?.(status),
+      onStatus: (status) => {
+        if (status.state === "failed") this.#warnings.push(`MCP client for \`${status.name}\` failed to start: ${status.error ?? "unknown error"}`);
+        this.#options.onStatus?.(status);
+      },
       onElicitation: (server, params, signal) => this.#elicit(server, params, signal),
     });
   }
@@ -81,6 +86,11 @@ export class McpRuntime implements ToolProvider {
   /** Starts every server (idempotent); `ok: false` only for a `required` server that failed. */
   start(): Promise<StartResult> {
     return this.#manager.start();
+  }
+
+  /** The start-up failures since the last call (each told once). */
+  takeWarnings(): string[] {
+    return this.#warnings.splice(0);
   }
 
   statuses(): ServerStatus[] {

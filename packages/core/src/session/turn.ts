@@ -79,6 +79,7 @@ export async function runTurn(s: SessionState, ctx: TaskContext, start: TurnStar
   for (const provider of s.toolProviders) {
     const failure = (await provider.ready?.()) ?? null;
     if (signal.aborted) throw new Aborted();
+    for (const message of provider.takeWarnings?.() ?? []) s.emit(subId, { type: "warning", message });
     if (failure !== null) {
       s.emit(subId, { type: "error", message: failure, codex_error_info: "other" });
       return lastAgentMessage;

@@ -49,6 +49,8 @@ export interface ToolProvider {
    * A string fails the turn with that error message.
    */
   ready?(): Promise<string | null>;
+  /** Warnings for the user, taken once each at the start of a turn (MCP: a server failed to start). */
+  takeWarnings?(): string[];
 }
 
 /** What a provider knows when it is asked for the tools of a request. */
