@@ -69,6 +69,13 @@ describe("thread goals", () => {
     );
     expect(lastText(inputOf(1))).toContain("- Tokens used: 120");
 
+    // As in Codex: the response first, then the goal's notification, then the turn it starts.
+    const answered = s.messages.findIndex((m) => m.result?.goal?.objective === "write hello");
+    const announced = s.messages.findIndex((m) => m.method === "thread/goal/updated");
+    const begun = s.messages.findIndex((m) => m.method === "turn/started");
+    expect(answered).toBeGreaterThanOrEqual(0);
+    expect(answered).toBeLessThan(announced);
+    expect(announced).toBeLessThan(begun);
     const turns = s.notifications("turn/started").map((m) => m.params.turn.id);
     expect(turns).toHaveLength(2);
     const updates = goalUpdates(s);

@@ -21,7 +21,13 @@ import type { Runtime } from "../runtime.js";
 import { type MethodContext, type MethodSpec, method } from "../server.js";
 import type { LiveThread } from "../thread.js";
 
-const runtimes = new WeakMap<LiveThread, GoalRuntime>();
+interface ThreadGoals {
+  runtime: GoalRuntime;
+  /** Notifications held while a thread/goal/set is answered (they follow its response, as in Codex). */
+  held: Array<[string, unknown]> | null;
+}
+
+const goalsOf = new WeakMap<LiveThread, ThreadGoals>();
 
 function eventsOf(lines: readonly RolloutLine[]): EventMsg[] {
   return lines.flatMap((line) => (line.type === "event_msg" ? [line.payload] : []));
@@ -42,12 +48,15 @@ export function threadGoalProvider(
   log: Logger,
 ): ToolProviderSource {
   const runtime = new GoalRuntime({ threadId: thread.id });
-  runtimes.set(thread, runtime);
+  const entry: ThreadGoals = { runtime, held: null };
+  goalsOf.set(thread, entry);
   let writes: Promise<unknown> = Promise.resolve();
   runtime.subscribe((event) => {
     thread.recorder.recordEvent(event);
     if (!thread.activeTurnId) void thread.flush();
-    thread.subscribers.notify(...notification(event));
+    const note = notification(event);
+    if (entry.held) entry.held.push(note);
+    else thread.subscribers.notify(...note);
     if (thread.ephemeral) return;
     writes = writes
       .then(async () => {
@@ -69,7 +78,7 @@ export async function restoreThreadGoal(
   store: ThreadStore | null,
   lines: readonly RolloutLine[],
 ): Promise<void> {
-  const runtime = runtimes.get(thread);
+  const runtime = goalsOf.get(thread)?.runtime;
   if (!runtime) return;
   const stored = store && !thread.ephemeral ? await store.getGoal(thread.id) : null;
   const goal =
@@ -82,7 +91,7 @@ export async function restoreThreadGoal(
  * `thread/goal/updated` (no turn id), as Codex sends it; an active goal then goes on.
  */
 export function announceThreadGoal(ctx: MethodContext, thread: LiveThread): void {
-  const runtime = runtimes.get(thread);
+  const runtime = goalsOf.get(thread)?.runtime;
   const goal = runtime?.get();
   ctx.afterResponse(() => {
     if (goal)
@@ -123,8 +132,8 @@ export function goalMethods(runtime: Runtime): Array<[string, MethodSpec]> {
   const threads = runtime.threads;
   const live = (threadId: string) => {
     const thread = threads.threads.get(threadId);
-    const goals = thread && runtimes.get(thread);
-    return thread && goals ? { thread, goals } : undefined;
+    const entry = thread && goalsOf.get(thread);
+    return thread && entry ? { thread, goals: entry.runtime, entry } : undefined;
   };
   return [
     [
@@ -150,8 +159,22 @@ export function goalMethods(runtime: Runtime): Array<[string, MethodSpec]> {
           };
           const loaded = live(p.threadId);
           if (loaded) {
-            const result = loaded.goals.set(request);
-            if (!result.ok) throw invalidRequest(result.error);
+            const { thread, goals, entry } = loaded;
+            entry.held ??= [];
+            const result = goals.set(request, { continueNow: false });
+            const release = () => {
+              const held = entry.held ?? [];
+              entry.held = null;
+              for (const note of held) thread.subscribers.notify(...note);
+            };
+            if (!result.ok) {
+              release();
+              throw invalidRequest(result.error);
+            }
+            ctx.afterResponse(() => {
+              release();
+              goals.continueIfIdle();
+            });
             return { goal: toThreadGoal(result.value) };
           }
           const store = await threads.store();

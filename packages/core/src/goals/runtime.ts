@@ -119,7 +119,7 @@ export class GoalRuntime {
   }
 
   /** `thread/goal/set` (the user or a client): create or change the goal; an active goal continues at once when idle. */
-  set(request: SetGoalRequest): GoalResult<Goal> {
+  set(request: SetGoalRequest, options: { continueNow?: boolean } = {}): GoalResult<Goal> {
     this.account();
     const result = setGoal(this.goal, request, this.threadId, this.seconds());
     if (!result.ok) return result;
@@ -129,7 +129,8 @@ export class GoalRuntime {
     // A running turn learns a changed objective before its next request.
     if (this.turn && result.value.objective !== this.objectiveTold) this.pending.objective = true;
     this.publish(null);
-    this.continueIfIdle();
+    // `continueNow: false`: the caller starts it (`continueIfIdle`) once it answered its client.
+    if (options.continueNow !== false) this.continueIfIdle();
     return { ok: true, value: { ...result.value } };
   }
 
