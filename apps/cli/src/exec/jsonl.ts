@@ -1,11 +1,6 @@
 import type { ExecThreadEvent, ExecThreadItem, ExecUsage, TurnItem } from "@codex-ts/protocol";
 import { shellJoin } from "@codex-ts/rollout";
-import {
-  type CollabTurnItem,
-  collabItemToExec,
-  isCollabTurnItem,
-  type SessionEventMsg,
-} from "@codex-ts/core";
+import { type CollabTurnItem, collabItemToExec, isCollabTurnItem, type SessionEventMsg } from "@codex-ts/core";
 
 /**
  * Turns core session events into the `exec --json` thread events (the JSONL stream
@@ -61,10 +56,7 @@ export class ExecEventMapper {
         this.turnError = msg.message;
         return [{ type: "error", message: msg.message }];
       case "task_complete":
-        return [
-          ...this.closeTodo(),
-          this.turnError ? this.failed(this.turnError) : { type: "turn.completed", usage: { ...this.usage } },
-        ];
+        return [...this.closeTodo(), this.turnError ? this.failed(this.turnError) : { type: "turn.completed", usage: { ...this.usage } }];
       case "turn_aborted":
         return [...this.closeTodo(), this.failed(this.turnError ?? `turn ${msg.reason}`)];
       default:
@@ -78,10 +70,7 @@ export class ExecEventMapper {
 
   private closeTodo(): ExecThreadEvent[] {
     if (!this.todo) return [];
-    const done: ExecThreadEvent = {
-      type: "item.completed",
-      item: { id: this.todo.id, type: "todo_list", items: this.todo.items },
-    };
+    const done: ExecThreadEvent = { type: "item.completed", item: { id: this.todo.id, type: "todo_list", items: this.todo.items } };
     this.todo = null;
     return [done];
   }
@@ -118,11 +107,7 @@ export class ExecEventMapper {
     switch (item.type) {
       case "AgentMessage":
         if (starting) return null;
-        return {
-          id: this.idFor(item.id),
-          type: "agent_message",
-          text: item.content.map((c) => c.text).join(""),
-        };
+        return { id: this.idFor(item.id), type: "agent_message", text: item.content.map((c) => c.text).join("") };
       case "Reasoning": {
         if (starting) return null;
         const text = item.summary_text.join("\n\n");
@@ -155,11 +140,7 @@ export class ExecEventMapper {
           status: starting ? "in_progress" : item.status === "failed" ? "failed" : "completed",
         };
         // Core records MCP's camelCase `structuredContent` (as Codex); older items have `structured_content`.
-        if (!starting && item.result)
-          out.result = {
-            content: item.result.content,
-            structured_content: item.result.structuredContent ?? item.result.structured_content ?? null,
-          };
+        if (!starting && item.result) out.result = { content: item.result.content, structured_content: item.result.structuredContent ?? item.result.structured_content ?? null };
         if (!starting && item.error) out.error = item.error;
         return out;
       }
@@ -177,11 +158,5 @@ export class ExecEventMapper {
 }
 
 function zeroUsage(): ExecUsage {
-  return {
-    input_tokens: 0,
-    cached_input_tokens: 0,
-    cache_write_input_tokens: 0,
-    output_tokens: 0,
-    reasoning_output_tokens: 0,
-  };
+  return { input_tokens: 0, cached_input_tokens: 0, cache_write_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0 };
 }
