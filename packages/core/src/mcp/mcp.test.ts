@@ -2,7 +2,7 @@
 // model server: the tools the model is offered, calls and what the model reads back, approval,
 // timeouts, crashes, elicitation, resources, events.
 import { type McpServerConfig, parseMcpServers } from "@codex-ts/mcp";
-import { mcpStdioTestServer, sse, TEST_PNG_BASE64, turn, mcpToolCall } from "@codex-ts/test-support";
+import { mcpStdioTestServer, mcpToolCall, sse, startMcpHttpTestServer, TEST_PNG_BASE64, turn } from "@codex-ts/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SessionOptions } from "../session/options.js";
 import type { Session } from "../session/session.js";
@@ -72,6 +72,18 @@ describe("MCP tools in a turn", () => {
       required: ["server", "uri"],
       additionalProperties: false,
     });
+  });
+
+  it("runs a streamable-HTTP server's tools the same way (bearer token from the environment)", async () => {
+    const http = await startMcpHttpTestServer({ requireToken: "tok-1" });
+    try {
+      const h = start({ servers: servers({ web: { url: http.url, bearer_token_env_var: "WEB_TOKEN" } }), env: { WEB_TOKEN: "tok-1" } });
+      await runTurn(h, turn(mcpToolCall("web", "echo", { text: "over http" }, "h1")));
+      expect((body(0).tools as any[]).find((t) => t.name === "mcp__web")?.tools.length).toBeGreaterThan(5);
+      expect(outputOf(1, "h1")[1]).toEqual({ type: "input_text", text: "echo: over http" });
+    } finally {
+      await http.close();
+    }
   });
 
   it("offers no MCP tools when no server is enabled", async () => {
