@@ -17,6 +17,7 @@ import type { PermissionsGrant, PermissionsRequest } from "@codex-ts/core";
 import type { ApprovalRequest, DynamicToolRequest, DynamicToolResponse, ReviewDecision, Session, SessionEvent, SessionEventMsg, UserInputRequest, UserInputResponse } from "@codex-ts/core";
 import { type PersistenceMode, prepareForPersistence, reconstructThread, shellJoin, shouldPersistRolloutItem } from "@codex-ts/rollout";
 import { type StoredThread, type ThreadStore, toV2Thread } from "@codex-ts/thread-store";
+import { parseCommandActions, withCommandActions } from "./command-actions.js";
 import { errorMessage, invalidRequest } from "./errors.js";
 import { addRun, appendHookRuns, type HookRunsByTurn, withHookRuns } from "./hook-runs.js";
 import type { Logger } from "./log.js";
@@ -205,8 +206,9 @@ export class LiveThread {
   }
 
   turns(): v2.Turn[] {
-    const { turns, warnings } = reconstructThread(this.#lines, { activeTurnId: this.#turn?.id ?? null });
+    const { turns: rebuilt, warnings } = reconstructThread(this.#lines, { activeTurnId: this.#turn?.id ?? null });
     for (const warning of warnings) this.#log.debug(`thread ${this.id}: ${warning}`);
+    const turns = rebuilt.map((turn) => ({ ...turn, items: turn.items.map(withCommandActions) }));
     return this.#experimentalApi() ? (withHookRuns(turns, this.hookRuns) as v2.Turn[]) : turns;
   }
 
@@ -362,12 +364,16 @@ export class LiveThread {
     const startedAtMs = Date.now();
     if (request.kind === "exec") {
       const params = {
+        kind: "command",
         threadId: this.id,
         turnId: request.turnId,
         itemId: request.callId,
         approvalId: request.approvalId,
         startedAtMs,
+        // Codex runs every command in its one local environment.
+        environmentId: "local",
         command: shellJoin(request.command),
+        commandActions: parseCommandActions(request.command),
         cwd: request.cwd,
         reason: request.reason ?? null,
         networkApprovalContext: request.networkApprovalContext ? networkApprovalContextToV2(request.networkApprovalContext) : null,
@@ -527,15 +533,17 @@ export class LiveThread {
         const view = this.#turnView(turn, status);
         view.completedAt = nowSeconds();
         view.durationMs = Date.now() - turn.startedAtMs;
-        this.#emit("turn/completed", { threadId: this.id, turn: view });
+        // As Codex orders them: the thread is idle before its turn is reported completed.
         this.emitStatus();
+        this.#emit("turn/completed", { threadId: this.id, turn: view });
         void this.flush();
         return;
       }
       case "item_started":
       case "item_completed": {
-        const item = itemEventToV2(msg);
-        if (!item) return;
+        const mapped = itemEventToV2(msg);
+        if (!mapped) return;
+        const item = withCommandActions(mapped);
         const turnId = msg.turn_id;
         if (msg.type === "item_started") {
           if (turn && item.type === "agentMessage") turn.agentItemId = item.id;
