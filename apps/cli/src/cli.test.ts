@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { completionScript, VERSION } from "@codex-ts/cli";
+import { COMMANDS, type CommandSpec, completionScript, VERSION } from "@codex-ts/cli";
 import { runInProcess } from "../test/helpers.js";
 
 describe("codex-ts top level", () => {
@@ -83,5 +83,25 @@ describe("exec argument errors", () => {
     const r = await runInProcess(["exec", "--skip-git-repo-check", "--output-schema", "/no/such.json", "hi"], { cwd: "/" });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("--output-schema /no/such.json: cannot be read");
+  });
+});
+
+describe("every subcommand", () => {
+  const leaves = (spec: CommandSpec, prefix: string[] = []): string[][] =>
+    (spec.subcommands ?? []).flatMap((c) => (c.subcommands?.length ? leaves(c, [...prefix, c.name]) : [[...prefix, c.name]]));
+
+  it("is in every shell's completion script", () => {
+    for (const shell of ["bash", "zsh", "fish"] as const) {
+      const script = completionScript(shell);
+      for (const c of COMMANDS.subcommands ?? []) expect(script, `${shell}: ${c.name}`).toContain(c.name);
+    }
+  });
+
+  it("refuses an unknown flag with exit 2, naming it on the first line", async () => {
+    for (const argv of leaves(COMMANDS)) {
+      const r = await runInProcess([...argv, "--no-such-flag-x"], { env: {} });
+      expect(r.code, argv.join(" ")).toBe(2);
+      expect(r.stderr.split("\n")[0], argv.join(" ")).toContain("--no-such-flag-x");
+    }
   });
 });

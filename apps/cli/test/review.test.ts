@@ -57,7 +57,7 @@ describe("codex-ts review", () => {
     const mergeBase = git("merge-base", "HEAD", "main");
     fx.server.enqueue(turn(sse.message("{\"findings\":[],\"overall_explanation\":\"Looks right.\"}")));
     const base = await runBin(["review", "--base", "main", ...fx.providerArgs()], { cwd: fx.work, env: fx.env() });
-    expect(base).toMatchObject({ code: 0, stdout: "Looks right.\n" });
+    expect(base, JSON.stringify(base)).toMatchObject({ code: 0, stdout: "Looks right.\n" });
     expect(requestText()).toContain(`git diff ${mergeBase}`);
 
     fx.server.enqueue(turn(sse.message("not json at all")));
