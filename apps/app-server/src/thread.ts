@@ -81,6 +81,18 @@ export interface LiveThreadInit {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+/** `total_token_usage` of the last token_count event in `lines`, numbers only; null when none. */
+function lastTokenTotal(lines: readonly RolloutLine[]): Record<string, number> | null {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i] as { type: string; payload: { type?: string; info?: { total_token_usage?: Record<string, unknown> } | null } };
+    if (line.type !== "event_msg" || line.payload?.type !== "token_count" || !line.payload.info?.total_token_usage) continue;
+    const total: Record<string, number> = {};
+    for (const [key, value] of Object.entries(line.payload.info.total_token_usage)) if (typeof value === "number") total[key] = value;
+    return total;
+  }
+  return null;
+}
+
 export class LiveThread {
   readonly id: string;
   stored: StoredThread;
@@ -118,6 +130,22 @@ export class LiveThread {
     this.#codexHome = init.codexHome;
     this.#experimentalApi = init.experimentalApi;
     this.hookRuns = init.hookRuns ?? new Map();
+    this.#tokenBase = lastTokenTotal(init.history);
+  }
+
+  /** The thread's token totals before this session (the last persisted token_count), added to core's. */
+  readonly #tokenBase: Record<string, number> | null;
+
+  #threadTotal<T extends object | null | undefined>(sessionTotal: T): T {
+    const base = this.#tokenBase;
+    if (!base || !sessionTotal) return sessionTotal;
+    const sum: Record<string, unknown> = { ...sessionTotal };
+    for (const [key, value] of Object.entries(base)) {
+      const current = sum[key];
+      if (typeof current === "number") sum[key] = current + value;
+      else if (current === undefined || current === null) sum[key] = value;
+    }
+    return sum as T;
   }
 
   /** Connects the core session (created with this thread's recorder and callbacks). */
@@ -162,7 +190,9 @@ export class LiveThread {
       for (const item of items) this.#record({ type: "response_item", payload: item } as RolloutItem);
     },
     recordEvent: (msg: SessionEventMsg) => {
-      this.#record({ type: "event_msg", payload: msg } as RolloutItem);
+      // Persisted totals are the whole thread's (core counts from zero again after a resume).
+      const payload = msg.type === "token_count" && msg.info ? { ...msg, info: { ...msg.info, total_token_usage: this.#threadTotal(msg.info.total_token_usage) } } : msg;
+      this.#record({ type: "event_msg", payload } as RolloutItem);
     },
     recordTurnContext: (payload: unknown) => this.#record({ type: "turn_context", payload } as RolloutItem),
     recordCompacted: (payload: unknown) => this.#record({ type: "compacted", payload } as RolloutItem),
@@ -609,7 +639,7 @@ export class LiveThread {
           this.#emit("thread/tokenUsage/updated", {
             ...base,
             tokenUsage: {
-              total: toV2TokenBreakdown(msg.info.total_token_usage),
+              total: toV2TokenBreakdown(this.#threadTotal(msg.info.total_token_usage)),
               last: toV2TokenBreakdown(msg.info.last_token_usage),
               modelContextWindow: msg.info.model_context_window ?? null,
             },

@@ -1,6 +1,6 @@
-import { sse, turn } from "@codex-ts/test-support";
+import { sse, turn, usage } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
-import { useAppServerFixture } from "./harness.js";
+import { runTurn, useAppServerFixture } from "./harness.js";
 
 const fx = useAppServerFixture();
 
@@ -36,5 +36,31 @@ describe("what clients read beyond the bare schema", () => {
     const done = s.messages[completed];
     const inTurn = done?.params.turn.items.find((i: { type: string }) => i.type === "commandExecution");
     expect(inTurn?.commandActions).toEqual(request.params.commandActions);
+  });
+
+  it("token totals are the whole thread's after a resume (persisted, not restarted)", async () => {
+    fx.fake.enqueue(turn([sse.message("one")], { usage: usage(10, 5) }), turn([sse.message("two")], { usage: usage(20, 7) }));
+    const first = await fx.boot();
+    const { thread } = await first.call("thread/start", { cwd: fx.workDir });
+    await runTurn(first, thread.id, "first");
+    const before = await first.waitForNotification("thread/tokenUsage/updated", (p) => p.threadId === thread.id);
+    expect(before.params.tokenUsage.total.totalTokens).toBe(15);
+    expect(await first.close()).toBe(0);
+
+    const second = await fx.boot();
+    await second.call("thread/resume", { threadId: thread.id });
+    await runTurn(second, thread.id, "second");
+    const after = await second.waitForNotification("thread/tokenUsage/updated", (p) => p.threadId === thread.id);
+    expect(after.params.tokenUsage.last.totalTokens).toBe(27);
+    expect(after.params.tokenUsage.total).toMatchObject({ inputTokens: 30, outputTokens: 12, totalTokens: 42 });
+    expect(await second.close()).toBe(0);
+
+    // ...and a third session goes on from there.
+    fx.fake.enqueue(turn([sse.message("three")], { usage: usage(1, 1) }));
+    const third = await fx.boot();
+    await third.call("thread/resume", { threadId: thread.id });
+    await runTurn(third, thread.id, "third");
+    const last = await third.waitForNotification("thread/tokenUsage/updated", (p) => p.threadId === thread.id);
+    expect(last.params.tokenUsage.total.totalTokens).toBe(44);
   });
 });
