@@ -21,7 +21,12 @@ export interface FuzzyMatch {
 const LIST_TTL_MS = 5_000;
 const MAX_RESULTS = 50;
 const MAX_FILES = 500_000;
-const cache = new Map<string, { at: number; files: Promise<string[]> }>();
+interface Listing {
+  files: string[];
+  /** `files`, lower-cased once for matching. */
+  lower: string[];
+}
+const cache = new Map<string, { at: number; listing: Promise<Listing> }>();
 
 function gitFiles(root: string): Promise<string[] | null> {
   return new Promise((resolve) => {
@@ -55,17 +60,33 @@ async function walk(root: string): Promise<string[]> {
   return out;
 }
 
-export function listFiles(root: string): Promise<string[]> {
+function listing(root: string): Promise<Listing> {
   const hit = cache.get(root);
-  if (hit && Date.now() - hit.at < LIST_TTL_MS) return hit.files;
-  const files = gitFiles(root).then((tracked) => tracked ?? walk(root));
-  cache.set(root, { at: Date.now(), files });
-  return files;
+  if (hit && Date.now() - hit.at < LIST_TTL_MS) return hit.listing;
+  const made = gitFiles(root)
+    .then((tracked) => tracked ?? walk(root))
+    .then((files) => ({ files, lower: files.map((f) => f.toLowerCase()) }));
+  cache.set(root, { at: Date.now(), listing: made });
+  return made;
+}
+
+export async function listFiles(root: string): Promise<string[]> {
+  return (await listing(root)).files;
+}
+
+/** Whether `query` is a subsequence of `lower` (no allocation: the hot path over every file). */
+function isSubsequence(lower: string, query: string): boolean {
+  let from = 0;
+  for (let i = 0; i < query.length; i++) {
+    from = lower.indexOf(query[i] as string, from);
+    if (from < 0) return false;
+    from++;
+  }
+  return true;
 }
 
 /** Subsequence match of `query` (lower-cased) in `candidate`: a score (higher is better) and the matched indices. */
-export function fuzzyScore(candidate: string, query: string): { score: number; indices: number[] } | null {
-  const lower = candidate.toLowerCase();
+export function fuzzyScore(candidate: string, query: string, lower = candidate.toLowerCase()): { score: number; indices: number[] } | null {
   const indices: number[] = [];
   let from = 0;
   for (const ch of query) {
@@ -89,14 +110,27 @@ export function fuzzyScore(candidate: string, query: string): { score: number; i
 export async function fuzzyFileSearch(query: string, roots: readonly string[]): Promise<FuzzyMatch[]> {
   const needle = query.toLowerCase().replace(/\s+/g, "");
   if (needle === "") return [];
-  const matches: FuzzyMatch[] = [];
+  // Keeps the best MAX_RESULTS while scanning, so most candidates cost one subsequence test.
+  const best: FuzzyMatch[] = [];
+  const worse = (a: FuzzyMatch, b: FuzzyMatch) => b.score - a.score || a.path.length - b.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   for (const root of roots) {
-    for (const file of await listFiles(root)) {
-      const scored = fuzzyScore(file, needle);
+    const { files, lower } = await listing(root);
+    for (let i = 0; i < files.length; i++) {
+      const low = lower[i] as string;
+      if (!isSubsequence(low, needle)) continue;
+      const file = files[i] as string;
+      const scored = fuzzyScore(file, needle, low);
       if (!scored) continue;
-      matches.push({ root, path: file, file_name: path.basename(file), match_type: "file", score: scored.score, indices: scored.indices });
+      const score = Math.max(0, scored.score);
+      const floor = best.length === MAX_RESULTS ? (best[MAX_RESULTS - 1] as FuzzyMatch) : undefined;
+      if (floor && (score < floor.score || (score === floor.score && file.length > floor.path.length))) continue;
+      const match: FuzzyMatch = { root, path: file, file_name: path.basename(file), match_type: "file", score, indices: scored.indices };
+      if (floor && worse(match, floor) >= 0) continue;
+      let at = best.length;
+      while (at > 0 && worse(match, best[at - 1] as FuzzyMatch) < 0) at--;
+      best.splice(at, 0, match);
+      if (best.length > MAX_RESULTS) best.pop();
     }
   }
-  matches.sort((a, b) => b.score - a.score || a.path.length - b.path.length || a.path.localeCompare(b.path));
-  return matches.slice(0, MAX_RESULTS);
+  return best;
 }
