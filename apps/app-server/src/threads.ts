@@ -422,11 +422,18 @@ export class ThreadManager {
       if (!existing.subscribed) await this.watchSkills(existing.id, existing.session.settings().cwd);
       return { response: this.#sessionResponse(existing, !params.excludeTurns), thread: existing };
     }
-    // One live writer per thread across servers sharing a store: claimed before the history is read.
-    unwrap(await (await this.store()).claim(threadId), "cannot resume the thread");
-    const { stored, lines } = await this.#loadLines(threadId);
-    if (stored.archived) throw invalidRequest(`thread ${threadId} is archived; unarchive it first`);
-    return this.#open(stored, lines, params, !params.excludeTurns);
+    // One live writer per thread across servers sharing a store: claimed before the history is read,
+    // given up again when the thread does not get loaded.
+    const store = await this.store();
+    unwrap(await store.claim(threadId), "cannot resume the thread");
+    try {
+      const { stored, lines } = await this.#loadLines(threadId);
+      if (stored.archived) throw invalidRequest(`thread ${threadId} is archived; unarchive it first`);
+      return await this.#open(stored, lines, params, !params.excludeTurns);
+    } catch (error) {
+      await store.release(threadId);
+      throw error;
+    }
   }
 
   async #open(

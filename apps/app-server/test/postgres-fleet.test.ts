@@ -158,12 +158,24 @@ describe("app-servers sharing a PostgreSQL thread store", () => {
     }
     await a.call("thread/archive", { threadId: thread.id });
     await b.waitForNotification("thread/archived", (p) => p.threadId === thread.id);
+    // A refused resume gives its writer claim back: a can resume the thread once it is unarchived.
+    expect((await callError(b, "thread/resume", { threadId: thread.id })).message).toMatch(/is archived/);
     await c.call("thread/unarchive", { threadId: thread.id });
     await a.waitForNotification("thread/unarchived", (p) => p.threadId === thread.id);
     await b.waitForNotification("thread/unarchived", (p) => p.threadId === thread.id);
     expect((await b.call("thread/read", { threadId: thread.id })).thread.name).toBe("shared name");
+    expect((await a.call("thread/resume", { threadId: thread.id })).thread.id).toBe(thread.id);
     // Nobody hears its own change twice.
     expect(a.notifications("thread/name/updated").filter((n) => n.params.threadId === thread.id)).toHaveLength(1);
+  });
+
+  it("answers thread calls with one clear error, password hidden, when the database is unreachable", async () => {
+    const server = await fx.boot({ codexHome: fx.tempDir("codex-home-"), env: { CODEX_THREAD_STORE_URL: "postgres://codex:hunter2@127.0.0.1:1/codex" } });
+    const error = await callError(server, "thread/list", {});
+    expect(error.code).toBe(-32603);
+    expect(error.message).toMatch(/^cannot open the PostgreSQL thread store at postgres:\/\/codex:\*\*\*@127\.0\.0\.1:1\/codex: /);
+    expect(error.message).not.toContain("hunter2");
+    expect((await callError(server, "thread/start", { cwd: fx.workDir })).message).toMatch(/cannot open the PostgreSQL thread store/);
   });
 
   it("refuses rollout-path lookups on a remote store", async () => {
