@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { sse, turn } from "@codex-ts/test-support";
@@ -84,5 +85,41 @@ describe("exec --full-auto", () => {
     const r = await runBin(["exec", "--full-auto", "-s", "read-only", "hi"], { cwd: fx.work, env: fx.env() });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--full-auto");
+  });
+});
+
+describe("exec --worktree", () => {
+  it("runs in a new detached worktree of HEAD under CODEX_HOME/worktrees/, leaving the checkout alone", async () => {
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.email=t@t", "-c", "user.name=t", ...args], { cwd: fx.work, encoding: "utf8" });
+    rmSync(path.join(fx.work, ".git"), { recursive: true });
+    git("init", "-q");
+    writeFileSync(path.join(fx.work, "a.txt"), "a\n");
+    git("add", ".");
+    git("commit", "-qm", "init");
+    fx.server.enqueue(turn(sse.functionCall("exec_command", { cmd: "pwd; touch made-here" }, { callId: "c1" })), turn(sse.message("ok")));
+    const r = await runBin(["exec", "--worktree", "-s", "danger-full-access", ...fx.providerArgs(), "hi"], { cwd: fx.work, env: fx.env() });
+    expect(r.code).toBe(0);
+    const workdir = /workdir: (\S+)/.exec(r.stderr)?.[1];
+    expect(workdir?.startsWith(path.join(fx.home, "worktrees"))).toBe(true);
+    expect(existsSync(path.join(workdir!, "a.txt"))).toBe(true);
+    expect(existsSync(path.join(workdir!, "made-here"))).toBe(true);
+    expect(existsSync(path.join(fx.work, "made-here"))).toBe(false);
+    expect(git("worktree", "list")).toContain(workdir);
+  });
+
+  it("outside a repository is one line, exit 1", async () => {
+    rmSync(path.join(fx.work, ".git"), { recursive: true });
+    const r = await runBin(["exec", "--worktree", "--skip-git-repo-check", ...fx.providerArgs(), "hi"], { cwd: fx.work, env: fx.env() });
+    expect(r).toMatchObject({ code: 1, stderr: `Error: --worktree needs a git repository: ${fx.work} is not in one\n` });
+  });
+});
+
+describe("exec --approve-for-me", () => {
+  it("says it is not available instead of running without the reviewer", async () => {
+    const r = await runBin(["exec", "--approve-for-me", ...fx.providerArgs(), "hi"], { cwd: fx.work, env: fx.env() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: --approve-for-me is not available in codex-ts/);
+    expect(fx.server.responsesRequests()).toHaveLength(0);
   });
 });

@@ -1,4 +1,5 @@
 import type { GlobalOverrides } from "../cli.js";
+import { resolveCodexHome } from "../home.js";
 import { type CliIO, EXIT_OK, failure, usageError } from "../io.js";
 import { parseCommandArgs } from "../parse.js";
 import { EXEC, EXEC_RESUME, renderHelp } from "../spec.js";
@@ -27,6 +28,14 @@ export async function runRequest(request: ExecRequest, io: CliIO): Promise<numbe
   }
   if (!request.skipGitRepoCheck && !insideGitRepo(request.cwd)) {
     return failure(io, "Not inside a trusted directory and --skip-git-repo-check was not specified.");
+  }
+  if (request.worktree) {
+    const home = resolveCodexHome(io.env);
+    if (!home.ok) return failure(io, home.error);
+    const { createWorktree } = await import("./worktree.js");
+    const created = createWorktree(home.path, request.cwd);
+    if (!created.ok) return failure(io, created.error);
+    request.cwd = created.cwd;
   }
   const { runExec } = await loadExecRun();
   return runExec(request, io);

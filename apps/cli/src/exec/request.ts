@@ -31,6 +31,8 @@ export interface ExecRequest {
   strictConfig: boolean;
   /** Record the project (its git root) as trusted in config.toml before running. */
   trust: boolean;
+  /** Run in a new git worktree (CODEX_HOME/worktrees/…) instead of `cwd`. */
+  worktree: boolean;
   /** A code review (`codex-ts review`): the final message is the reviewer's JSON, printed as text. */
   review?: boolean;
   /** `--oss`: the local provider to use (model_provider), with gpt-oss:20b unless -m. */
@@ -135,6 +137,7 @@ export async function buildExecRequest(
     bypassHookTrust: values["dangerously-bypass-hook-trust"] === true,
     strictConfig: values["strict-config"] === true,
     trust: values.trust === true,
+    worktree: values.worktree === true,
     color: (stringValue(values, "color") as ExecRequest["color"] | undefined) ?? "auto",
   };
   const model = stringValue(values, "model");
@@ -150,6 +153,13 @@ export async function buildExecRequest(
   if (outputSchema !== undefined) request.outputSchema = outputSchema;
   const last = stringValue(values, "output-last-message");
   if (last) request.outputLastMessage = path.resolve(io.cwd, last);
+  if (values["approve-for-me"] === true) {
+    return {
+      ok: false,
+      usage: false,
+      error: "--approve-for-me is not available in codex-ts: it needs Codex's automatic approval reviewer; use -s workspace-write or -c approval_policy=…",
+    };
+  }
   const localProvider = stringValue(values, "local-provider") as ExecRequest["localProvider"];
   if (values.oss === true && !localProvider) {
     return {

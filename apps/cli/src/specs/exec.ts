@@ -25,6 +25,11 @@ const SHARED: readonly OptionSpec[] = [
   },
   FULL_AUTO,
   {
+    name: "approve-for-me",
+    type: "boolean",
+    description: "Codex's automatic approval review (on-request, workspace-write): not available in codex-ts yet",
+  },
+  {
     name: "dangerously-bypass-approvals-and-sandbox",
     type: "boolean",
     aliases: ["yolo"],
@@ -32,6 +37,7 @@ const SHARED: readonly OptionSpec[] = [
   },
   { name: "dangerously-bypass-hook-trust", type: "boolean", description: "Run enabled hooks without checking their recorded trust for this run" },
   { name: "cd", short: "C", type: "string", value: "DIR", description: "Use DIR as the agent's working root" },
+  { name: "worktree", type: "boolean", description: "Run in a new detached git worktree of HEAD under CODEX_HOME/worktrees/" },
   { name: "add-dir", type: "string", multiple: true, value: "DIR", description: "Another directory the agent may write to (repeatable)" },
   { name: "thread-source", type: "string", value: "SOURCE", description: "Source classification recorded for a new thread" },
   { name: "cyber-access-program", type: "string", value: "PROGRAM", hidden: true, description: "Accepted for SDK compatibility" },
