@@ -120,10 +120,8 @@ export function threadOrganizeMethods(runtime: Runtime): Array<[string, MethodSp
             const existing = s.attachments.find(
               (a) => a.threadId === p.threadId && a.attachmentType === p.attachmentType && a.identityKey === p.identityKey,
             );
-            if (existing) {
-              existing.payload = p.payload ?? null;
-              return { outcome: "updated", attachment: publicAttachment(existing) };
-            }
+            // An attachment is identified by its type and key: adding it again keeps the first one.
+            if (existing) return { outcome: "existing", attachment: publicAttachment(existing) };
             const created: Attachment = {
               id: newThreadId(),
               threadId: p.threadId,
