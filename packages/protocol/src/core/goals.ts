@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { omittableField } from "../responses.js";
+import { ThreadGoalStatus } from "../v2/requests.js";
 
 /**
  * Thread goals as core events and rollout lines (`event_msg`). Codex 0.169 writes
@@ -8,7 +9,7 @@ import { omittableField } from "../responses.js";
  * accounting at turn boundaries) plus `thread_goal_cleared`, so a resumed thread finds its goal
  * in the rollout alone. `turnId` names the turn that changed the goal, when one did.
  */
-export const GoalStatus = z.enum(["active", "paused", "blocked", "usageLimited", "budgetLimited", "complete"]);
+export const GoalStatus = ThreadGoalStatus;
 export type GoalStatus = z.infer<typeof GoalStatus>;
 
 const Int = z.number().int();
