@@ -15,7 +15,9 @@ import { HookEngine } from "@codex-ts/hooks";
 import { type ItemSpec, sse } from "@codex-ts/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SessionEvent } from "../session/events.js";
-import type { Session } from "../session/session.js";
+import { type ChildSpawnInfo, threadSpawnSource } from "../session/children.js";
+import type { SessionEventMsg } from "../session/events.js";
+import type { Session, SessionOptions } from "../session/session.js";
 import { type Harness, say, startSession } from "../session/test-harness.js";
 import { agentsConfigFromToml } from "./config.js";
 import { multiAgentTools } from "./index.js";
@@ -60,12 +62,14 @@ async function start(
   route: (r: ModelRequest) => ItemSpec[] | Promise<ItemSpec[]>,
   agentsToml?: unknown,
   hooks?: HookEngine,
+  extra: Partial<SessionOptions> = {},
 ): Promise<Harness> {
   model = await startRoutingModel(route);
   harness = startSession(model as never, dir, {
     provider: model.provider,
     toolProviders: [multiAgentTools(agentsConfigFromToml(agentsToml).config)],
     ...(hooks ? { hooks } : {}),
+    ...extra,
   });
   return harness;
 }
@@ -362,5 +366,62 @@ describe("multi_agent_v1", () => {
       session_id: h.session.sessionId,
     });
     expect(inputs.find((i) => i.hook_event_name === "SessionStart").session_id).toBe(h.session.sessionId);
+  });
+
+  it("onChildSpawn: the embedder gets each child's thread info (for its own rollout) before it runs", async () => {
+    const spawned: ChildSpawnInfo[] = [];
+    const recorded: SessionEventMsg[] = [];
+    const h = await start(
+      (r) => {
+        if (isChild(r)) return [sse.message("ok")];
+        const out = callOutputs(r.body);
+        if (!out.c1) return [agentCall("spawn_agent", { message: "go" }, "c1")];
+        if (!out.c2) return [agentCall("wait_agent", { targets: [json(out.c1).agent_id] }, "c2")];
+        return [sse.message("done")];
+      },
+      undefined,
+      undefined,
+      {
+        onChildSpawn: (info) => {
+          spawned.push(info);
+          return {
+            recorder: { recordItems: () => {}, recordEvent: (msg) => recorded.push(msg) },
+            transcriptPath: `/rollouts/${info.threadId}.jsonl`,
+          };
+        },
+      },
+    );
+    h.session.submit(say("go"));
+    await h.waitFor((e) => e.msg.type === "task_complete");
+    const out = callOutputs(model!.requests.filter((r) => !isChild(r)).at(-1)!.body);
+    const spawnedOut = json(out.c1);
+    expect(spawned).toEqual([
+      {
+        threadId: spawnedOut.agent_id,
+        parentThreadId: h.session.threadId,
+        sessionId: h.session.sessionId,
+        depth: 1,
+        agentNickname: spawnedOut.nickname,
+        agentRole: "default",
+      },
+    ]);
+    expect(threadSpawnSource(spawned[0]!)).toEqual({
+      subagent: {
+        thread_spawn: {
+          parent_thread_id: h.session.threadId,
+          depth: 1,
+          agent_path: null,
+          agent_nickname: spawnedOut.nickname,
+          agent_role: null,
+        },
+      },
+    });
+    // The child's own events went to the child's recorder (its session_configured first).
+    expect(recorded[0]).toMatchObject({
+      type: "session_configured",
+      thread_id: spawnedOut.agent_id,
+      session_id: h.session.sessionId,
+    });
+    expect(recorded.some((m) => m.type === "task_complete")).toBe(true);
   });
 });

@@ -219,11 +219,13 @@ export function multiAgentHandlers(
       if (type.instructions) options.developerInstructions = type.instructions;
       if (type.sandboxMode) options.sandboxPolicy = { type: type.sandboxMode };
       if (args.fork_context) options.initialHistory = parent.history();
+      const nickname = control.nextNickname();
+      options.spawn = { depth, nickname };
       expectChild(id);
       const child = parent.children.spawn(options);
       const record: AgentRecord = {
         id,
-        nickname: control.nextNickname(),
+        nickname,
         agentType: type.name,
         depth,
         parentId: parent.threadId,
@@ -350,6 +352,7 @@ export function multiAgentHandlers(
         subagent: { agentId: record.id, agentType: record.agentType },
       };
       if (record.history?.length) options.initialHistory = record.history;
+      options.spawn = { depth: record.depth, nickname: record.nickname };
       expectChild(record.id);
       control.reopen(record, parent.children.spawn(options));
       item.done({ agentsStates: stateOf(record) });

@@ -1,5 +1,7 @@
 // Child sessions (the sub-agent seam): a session starts children that share its session id,
 // inherit its settings and services, and are interrupted and shut down with it.
+import { v7 as uuidv7 } from "uuid";
+import { narrowProfile } from "../permissions/effective.js";
 import type { SessionOptions } from "./options.js";
 import type { Session } from "./session.js";
 import type { SessionState } from "./state.js";
@@ -20,7 +22,35 @@ const SANDBOX_RANK: Record<string, number> = {
 export type ChildSessionOptions = Partial<SessionOptions> & {
   /** The sub-agent identity: SubagentStart / SubagentStop hooks instead of SessionStart / Stop. */
   subagent: NonNullable<SessionOptions["subagent"]>;
+  /** Where the child sits in its tree (for `onChildSpawn` and its thread's source). Default depth 1. */
+  spawn?: { depth: number; nickname: string | null };
 };
+
+/** A thread-spawned child, as the embedder's `SessionOptions.onChildSpawn` sees it. */
+export interface ChildSpawnInfo {
+  threadId: string;
+  parentThreadId: string;
+  sessionId: string;
+  depth: number;
+  agentNickname: string | null;
+  /** The agent type. */
+  agentRole: string;
+}
+
+/** The rollout `session_meta.source` of a thread-spawned sub-agent, as Codex 0.169 writes it. */
+export function threadSpawnSource(info: ChildSpawnInfo): Record<string, unknown> {
+  return {
+    subagent: {
+      thread_spawn: {
+        parent_thread_id: info.parentThreadId,
+        depth: info.depth,
+        agent_path: null,
+        agent_nickname: info.agentNickname,
+        agent_role: info.agentRole === "default" ? null : info.agentRole,
+      },
+    },
+  };
+}
 
 /**
  * `session.children`: start a child session and keep track of it. Used by the sub-agent tools;
@@ -87,7 +117,24 @@ export class ChildSessions implements SessionSpawner {
     const requested = options.sandboxPolicy?.type;
     if (requested && (SANDBOX_RANK[requested] ?? 99) > (SANDBOX_RANK[settings.sandboxPolicy.type] ?? 0))
       childOptions.sandboxPolicy = settings.sandboxPolicy;
-    else if (requested && options.permissionProfile === undefined) delete childOptions.permissionProfile; // the narrower sandbox applies
+    else if (requested && options.permissionProfile === undefined) {
+      // The narrower sandbox applies, but never by dropping the parent's profile (its deny rules).
+      if (settings.permissionProfile) childOptions.permissionProfile = narrowProfile(settings.permissionProfile, requested);
+      else delete childOptions.permissionProfile;
+    }
+    // The embedder's part (a recorder for the child's own rollout, its transcript path, an event sink…).
+    const threadId = childOptions.threadId ?? uuidv7();
+    childOptions.threadId = threadId;
+    const embedded = p.onChildSpawn?.({
+      threadId,
+      parentThreadId: this.parent.threadId,
+      sessionId: this.parent.sessionId,
+      depth: options.spawn?.depth ?? 1,
+      agentNickname: options.spawn?.nickname ?? null,
+      agentRole: options.subagent.agentType,
+    });
+    if (embedded) Object.assign(childOptions, embedded, { threadId });
+    delete (childOptions as Partial<ChildSessionOptions>).spawn;
     const child = this.create(childOptions);
     this.open.set(child.threadId, child);
     // A child that shut down (by itself or by its owner) is no longer open.

@@ -15,7 +15,14 @@ export {
 export { rolloutRecorder, type SessionRecorder } from "./recorder.js";
 export { knownContextWindow } from "./state.js";
 export { SUMMARIZATION_PROMPT, SUMMARY_PREFIX } from "../tasks/compact.js";
-export { type ChildSessionOptions, PARENT_THREAD_HEADER, type SessionSpawner } from "./children.js";
+export {
+  type ChildSessionOptions,
+  type ChildSpawnInfo,
+  PARENT_THREAD_HEADER,
+  type SessionSpawner,
+  SUBAGENT_HEADER,
+  threadSpawnSource,
+} from "./children.js";
 export { EventHub, type ModelRerouteEventMsg, type SessionEvent, type SessionEventMsg } from "./events.js";
 export {
   DEFAULT_BASE_INSTRUCTIONS,

@@ -31,6 +31,7 @@ import type {
 } from "../tools/index.js";
 import type { SessionEvent } from "./events.js";
 import type { SessionRecorder } from "./recorder.js";
+import type { ChildSpawnInfo } from "./children.js";
 import type { ToolProviderSource } from "./session.js";
 
 export interface SessionOptions {
@@ -80,6 +81,13 @@ export interface SessionOptions {
    * included. See `ToolProvider`; a factory gets the session (to spawn children, start turns…).
    */
   toolProviders?: ToolProviderSource[];
+  /**
+   * Called for every child session (sub-agent) this session — or any of its descendants, the
+   * option is inherited — spawns, before it is created: what it returns (typically `recorder` and
+   * `transcriptPath` for the child's own rollout with `threadSpawnSource(info)` as its source, an
+   * `onEvent` sink, client handlers) is merged into the child's options.
+   */
+  onChildSpawn?: (info: ChildSpawnInfo) => Partial<SessionOptions> | undefined;
   /** Approval seam. Without it, approval requests are emitted as events and answered by ops. */
   approvalHandler?: (request: ApprovalRequest) => Promise<ReviewDecision>;
   dynamicToolHandler?: (request: DynamicToolRequest) => Promise<DynamicToolResponse>;
