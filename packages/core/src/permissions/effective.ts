@@ -12,7 +12,10 @@ import {
   type AdditionalPermissionProfile,
   type CoreSandboxPolicy,
   type PermissionProfile,
+  readOnlyPermissionProfile,
   sandboxPolicyToPermissionProfile,
+  specialEntry,
+  workspaceWritePermissionProfile,
 } from "@codex-ts/protocol";
 import {
   canReadPath,
@@ -128,4 +131,32 @@ export function checkReadable(p: EffectivePermissions, target: string, base = p.
   const problem = unenforceableReason(resolved);
   if (problem) return { ok: false, path: abs, reason: problem };
   return canReadPath(resolved, abs) ? { ok: true } : { ok: false, path: abs, reason: `${abs} is not readable in the sandbox` };
+}
+
+/**
+ * A profile no wider than `profile` that also respects a requested legacy mode (a sub-agent asking
+ * for `read-only` or `workspace-write`): read-only turns every write into a read and keeps the
+ * deny rules and restricted reads; workspace-write keeps the profile (a `disabled` one becomes
+ * plain workspace-write). Never widens what `profile` allows.
+ */
+export function narrowProfile(profile: PermissionProfile, requested: CoreSandboxPolicy["type"]): PermissionProfile {
+  if (requested === "danger-full-access" || requested === "external-sandbox") return profile;
+  if (profile.type === "disabled") {
+    return requested === "read-only" ? readOnlyPermissionProfile() : workspaceWritePermissionProfile();
+  }
+  if (profile.type === "external" || requested !== "read-only") return profile;
+  const fs = profile.file_system;
+  const entries =
+    fs.type === "unrestricted"
+      ? [specialEntry({ kind: "root" }, "read")]
+      : fs.entries.map((e) => (e.access === "write" ? { ...e, access: "read" as const } : e));
+  return {
+    type: "managed",
+    network: profile.network,
+    file_system: {
+      type: "restricted",
+      entries,
+      ...(fs.type === "restricted" && fs.glob_scan_max_depth !== undefined ? { glob_scan_max_depth: fs.glob_scan_max_depth } : {}),
+    },
+  };
 }

@@ -4,6 +4,7 @@ export {
   checkReadable,
   checkWritable,
   effectivePermissions,
+  narrowProfile,
   type EffectivePermissions,
   type PathCheck,
   type PermissionSource,
