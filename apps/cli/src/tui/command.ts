@@ -50,7 +50,11 @@ export async function runTuiCommand(
     ...(words.length > 0 ? { prompt: words.join(" ") } : {}),
   };
   const { runTui } = await import("./run.js");
-  return runTui(launch, io);
+  const code = await runTui(launch, io);
+  // In the real terminal the session is over: leave even if a library left a handle open
+  // (a watcher, a keep-alive socket), once what was written reached the terminal.
+  if (io.stdout === process.stdout) process.stdout.write("", () => process.exit(code));
+  return code;
 }
 
 type Built = { ok: true; settings: ThreadSettings; explicit: boolean } | { ok: false; error: string };

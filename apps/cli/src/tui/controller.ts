@@ -37,6 +37,11 @@ type Resolver = (answer: ServerRequestAnswer) => void;
 export class Controller {
   readonly history: string[];
   readonly #resolvers = new Map<string | number, Resolver>();
+  #markReady: () => void = () => {};
+  /** Resolves once the first thread is open (input typed before waits for it). */
+  readonly ready = new Promise<void>((resolve) => {
+    this.#markReady = resolve;
+  });
   /** Settings changed by /model or /permissions, sent with every following turn. */
   #turnOverrides: Partial<Pick<v2.TurnStartParams, "model" | "approvalPolicy" | "sandboxPolicy">> = {};
 
@@ -100,6 +105,7 @@ export class Controller {
       version: VERSION,
       ...(history ? { history } : {}),
     });
+    this.#markReady();
   }
 
   /** /model, /permissions: the following turns use these settings (turn/start overrides). */
@@ -164,10 +170,10 @@ export class Controller {
           expectedTurnId: running,
           input,
         } as v2.TurnSteerParams);
-      } catch (error) {
-        this.cell({ kind: "error", text: errorText(error) });
+        return;
+      } catch {
+        // The turn ended meanwhile: the prompt starts the next one.
       }
-      return;
     }
     this.store.dispatch({ type: "turnRequested", at: Date.now() });
     try {

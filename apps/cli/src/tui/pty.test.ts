@@ -3,6 +3,7 @@
  * server: type a prompt → streamed answer; approve and decline a command; interrupt; /status;
  * the trust prompt; resume --last.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,8 +18,12 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PtySession } from "./pty-session.js";
 
-const BIN = fileURLToPath(new URL("../../bin/codex-ts.js", import.meta.url));
-const built = existsSync(fileURLToPath(new URL("../../dist/main.js", import.meta.url)));
+// CODEX_TS_TUI_TEST_MAIN: another build's main.js to drive (e.g. one built to a scratch folder).
+const BIN =
+  process.env.CODEX_TS_TUI_TEST_MAIN ?? fileURLToPath(new URL("../../bin/codex-ts.js", import.meta.url));
+const built = existsSync(
+  process.env.CODEX_TS_TUI_TEST_MAIN ?? fileURLToPath(new URL("../../dist/main.js", import.meta.url)),
+);
 
 let root: string;
 let home: string;
@@ -32,6 +37,8 @@ beforeEach(async () => {
   work = path.join(root, "work");
   mkdirSync(home);
   mkdirSync(work);
+  // Its own repository: the project whose trust is recorded is the work folder, wherever tmp is.
+  execFileSync("git", ["init", "-q", work]);
   server = await startFakeResponsesServer();
 });
 
@@ -66,7 +73,7 @@ async function quit(session: PtySession): Promise<number> {
   return session.exited;
 }
 
-describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", () => {
+describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }, () => {
   it("types a prompt and shows the streamed answer; Ctrl-C twice quits with a resume hint", async () => {
     configure();
     server.enqueue(
@@ -100,6 +107,7 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", () => {
     let mark = tui.raw.length;
     await tui.type("y");
     await tui.waitFor("made yes", 15_000, mark);
+    await tui.waitFor("Worked for", 15_000, mark);
     expect(existsSync(path.join(work, "yes.txt"))).toBe(true);
     mark = tui.raw.length;
     await tui.type("make no");

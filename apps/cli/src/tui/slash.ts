@@ -58,6 +58,20 @@ export function parseSlash(text: string): { name: string; args: string } | null 
 const INIT_PROMPT =
   "Generate a file named AGENTS.md that serves as a contributor guide for this repository. Look at the repository's structure, build and test commands, and coding conventions, and write concise, practical instructions for working in it.";
 
+/** Commands that make sense before a thread is open (the rest wait for it). */
+const WITHOUT_SESSION = new Set(["quit", "exit", "resume", "new"]);
+
+/**
+ * What Enter does with the composer's text: a slash command, or a prompt. Text submitted while
+ * the thread is still opening waits for it, in order.
+ */
+export async function submitText(controller: Controller, text: string): Promise<void> {
+  const slash = parseSlash(text);
+  if (!controller.state.session && !(slash && WITHOUT_SESSION.has(slash.name))) await controller.ready;
+  if (slash) await runSlash(controller, slash.name, slash.args);
+  else await controller.sendPrompt(text);
+}
+
 /** Runs one slash command. The composer is already cleared. */
 export async function runSlash(controller: Controller, name: string, args: string): Promise<void> {
   const session = controller.state.session;

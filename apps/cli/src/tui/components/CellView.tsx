@@ -33,6 +33,8 @@ function CellBody({ cell }: { cell: Cell }) {
       );
     case "info":
       return <Text dimColor>{`• ${cell.text}`}</Text>;
+    case "separator":
+      return <Text dimColor>{`─ ${cell.text} ${"─".repeat(40)}`}</Text>;
     case "warning":
       return <Text color="yellow">{`⚠ ${cell.text}`}</Text>;
     case "error":

@@ -39,6 +39,20 @@ describe("MainScreen", () => {
     ui.unmount();
   });
 
+  it("keeps a prompt typed while the thread opens and sends it once it is open", async () => {
+    rig = await startRig({
+      script: [turn(sse.message("answer to the early prompt", { phase: "final_answer" }))],
+    });
+    const ui = render(<MainScreen controller={rig.controller} />);
+    await type(ui.stdin, "early prompt");
+    await type(ui.stdin, "\r");
+    expect(rig.server.responsesRequests()).toHaveLength(0);
+    await rig.controller.openThread({ kind: "new" });
+    await until(() => ui.lastFrame()?.includes("answer to the early prompt"), 10_000, "the answer");
+    expect(JSON.stringify(rig.server.responsesRequests()[0]!.body)).toContain("early prompt");
+    ui.unmount();
+  });
+
   it.each([
     ["y", true],
     ["n", false],
@@ -86,6 +100,15 @@ describe("MainScreen", () => {
       ui.unmount();
     },
   );
+
+  it("handles keys that arrive in one input event (typing fast, then Enter)", async () => {
+    rig = await startRig();
+    await rig.controller.openThread({ kind: "new" });
+    const ui = render(<MainScreen controller={rig.controller} />);
+    await type(ui.stdin, "/status\r");
+    await until(() => ui.lastFrame()?.includes("Directory:"), 5_000, "/status output");
+    ui.unmount();
+  });
 
   it("/status lists the session's model, directory and context", async () => {
     rig = await startRig();

@@ -1,11 +1,11 @@
 import { Box } from "ink";
-import { useReducer, useState } from "react";
+import { useRef, useState } from "react";
 import { cancelAnswer, type Controller } from "../controller.js";
 import { useKeys } from "../hooks/useKeys.js";
 import { useTuiState } from "../hooks/useTuiState.js";
 import { mainKeyEffect } from "../input/mainKeys.js";
-import { matchSlashCommands, parseSlash, runSlash } from "../slash.js";
-import { composerReduce, emptyComposer } from "../state/composer.js";
+import { matchSlashCommands, submitText } from "../slash.js";
+import { type ComposerAction, composerReduce, emptyComposer } from "../state/composer.js";
 import { ApprovalOverlay } from "./ApprovalOverlay.js";
 import { Composer } from "./Composer.js";
 import { ResumePicker } from "./ResumePicker.js";
@@ -17,27 +17,34 @@ import { WorkingIndicator } from "./WorkingIndicator.js";
 /** The conversation: transcript above; below it an overlay, or the composer with its popup. */
 export function MainScreen({ controller }: { controller: Controller }) {
   const state = useTuiState(controller);
-  const [composer, edit] = useReducer(composerReduce, emptyComposer);
+  // The composer is read by the key handler synchronously: several keys can arrive in one input
+  // event (typing "hi⏎" fast), before React renders the first one's change.
+  const composerRef = useRef(emptyComposer);
+  const [composer, setComposer] = useState(emptyComposer);
+  const edit = (action: ComposerAction) => {
+    composerRef.current = composerReduce(composerRef.current, action);
+    setComposer(composerRef.current);
+  };
   const [popupIndex, setPopupIndex] = useState(0);
   const overlay = state.pending[0];
   const popup = matchSlashCommands(composer.text);
-  const popupOpen = popup.length > 0;
 
   const submit = (text: string) => {
     edit({ type: "clear" });
-    const slash = parseSlash(text);
-    if (slash) void runSlash(controller, slash.name, slash.args);
-    else void controller.sendPrompt(text);
+    void submitText(controller, text);
   };
 
   useKeys(
     (key) => {
+      const { text } = composerRef.current;
+      const popup = matchSlashCommands(text);
+      const current = controller.state;
       const effect = mainKeyEffect(key, {
-        text: composer.text,
-        turnRunning: state.turn !== null,
-        quitArmed: state.quitArmed,
+        text,
+        turnRunning: current.turn !== null,
+        quitArmed: current.quitArmed,
         history: controller.history,
-        popupOpen,
+        popupOpen: popup.length > 0,
       });
       if (effect.type !== "armQuit" && effect.type !== "none")
         controller.store.dispatch({ type: "quitArmed", armed: false });
@@ -97,7 +104,7 @@ export function MainScreen({ controller }: { controller: Controller }) {
           <>
             {state.turn ? <WorkingIndicator since={state.turn.startedAt} /> : null}
             <Composer composer={composer} />
-            {popupOpen ? (
+            {popup.length > 0 ? (
               <SlashPopup commands={popup} selected={Math.min(popupIndex, popup.length - 1)} />
             ) : null}
           </>

@@ -3,6 +3,7 @@
  * Pure (no I/O, no clock): tested without rendering.
  */
 import type { v2 } from "@codex-ts/protocol";
+import { formatDuration } from "../format.js";
 import type { Action, Cell, NewCell, TuiState } from "./types.js";
 
 export function reduce(state: TuiState, action: Action): TuiState {
@@ -137,6 +138,11 @@ function onTurnCompleted(state: TuiState, turn: v2.Turn): TuiState {
     });
   } else if (turn.status === "failed" && turn.error) {
     next = addCell(next, { kind: "error", text: turn.error.message });
+  } else if (turn.status === "completed" && state.turn) {
+    const ms =
+      turn.durationMs ??
+      (turn.completedAt && turn.startedAt ? (turn.completedAt - turn.startedAt) * 1000 : null);
+    if (ms !== null) next = addCell(next, { kind: "separator", text: `Worked for ${formatDuration(ms)}` });
   }
   return next;
 }

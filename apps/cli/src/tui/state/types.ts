@@ -24,6 +24,8 @@ export type Cell =
       plan: v2.ServerNotificationParams<"turn/plan/updated">["plan"];
     }
   | { kind: "info"; id: string; text: string }
+  /** The rule under a finished turn ("Worked for 3.2s"). */
+  | { kind: "separator"; id: string; text: string }
   | { kind: "warning"; id: string; text: string }
   | { kind: "error"; id: string; text: string }
   | { kind: "lines"; id: string; title: string; lines: string[] };
