@@ -1,0 +1,1 @@
+export { default } from "@codex-ts/vitest-config";
