@@ -239,5 +239,7 @@ export function sessionOptionsFromConfig(
       multiAgentTools(agentsConfigFromToml(mergeConfigLayers(config.layers).agents).config),
     ];
   }
-  return { ...options, ...extra };
+  // `extra.toolProviders` come after the config's own (sub-agents), not instead of them.
+  const providers = [...(options.toolProviders ?? []), ...(extra.toolProviders ?? [])];
+  return { ...options, ...extra, ...(providers.length ? { toolProviders: providers } : {}) };
 }
