@@ -5,10 +5,12 @@
  * its items. Typical use: `threads export --store local | threads import --store postgres://…`.
  */
 import { createWriteStream } from "node:fs";
+import { createRequire } from "node:module";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
+import { pathToFileURL } from "node:url";
 import { loadConfig } from "@codex-ts/core";
 import {
   allThreadIds,
@@ -82,8 +84,22 @@ async function openStore(io: CliIO, values: OptionValues, overrides: string[]): 
     if (section?.url !== undefined && typeof section.url !== "string") return "invalid configuration: thread_store.url must be a string";
     url = section?.url as string | undefined;
   }
-  const opened = await openThreadStore({ codexHome: home.path, url: url ?? null, importPackage: (name) => import(name) });
+  const opened = await openThreadStore({ codexHome: home.path, url: url ?? null, importPackage: importStorePackage });
   return opened.ok ? opened.value : opened.error.message;
+}
+
+/**
+ * The PostgreSQL package, imported from here; until the CLI lists it among its own (optional)
+ * dependencies, resolved the way the app-server — which does list it — would resolve it.
+ */
+async function importStorePackage(name: string): Promise<unknown> {
+  try {
+    return await import(name);
+  } catch (error) {
+    const appServer = typeof import.meta.resolve === "function" ? import.meta.resolve("@codex-ts/app-server") : undefined;
+    if (!appServer) throw error;
+    return import(pathToFileURL(createRequire(appServer).resolve(name)).href);
+  }
 }
 
 async function exportThreads(io: CliIO, store: ThreadStore, values: OptionValues, ids: string[]): Promise<number> {
