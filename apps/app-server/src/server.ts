@@ -48,6 +48,11 @@ export function method<S extends z.ZodType>(spec: MethodSpec<S>): MethodSpec {
   return spec as unknown as MethodSpec;
 }
 
+/** A method handled in the background (see `MethodSpec.concurrent`). */
+export function concurrently<S extends z.ZodType>(spec: MethodSpec<S>): MethodSpec {
+  return { ...method(spec), concurrent: true };
+}
+
 export interface ClientState {
   name: string;
   title: string | null;
