@@ -35,6 +35,18 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `codex-ts-bench-${prefix}-`));
 }
 
+/**
+ * A "realistic" HOME: a login shell's profile that takes ~100 ms (`sleep 0.1`), as a user's
+ * ~/.profile with a version manager or two does, plus a ~/.bashrc it sources (Ubuntu's layout).
+ */
+export function writeSlowShellProfile(home: string): void {
+  writeFileSync(
+    path.join(home, ".profile"),
+    '# bench: a profile that takes ~100 ms\nsleep 0.1\nexport BENCH_PROFILE_LOADED=1\nif [ -n "$BASH_VERSION" ] && [ -f "$HOME/.bashrc" ]; then . "$HOME/.bashrc"; fi\n',
+  );
+  writeFileSync(path.join(home, ".bashrc"), "# bench\nexport BENCH_BASHRC_LOADED=1\nalias ll='ls -l'\n");
+}
+
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -101,10 +113,17 @@ export class AppServerClient {
 
   /**
    * `nodeArgs`: extra node flags for the server process (e.g. `--cpu-prof` when profiling);
-   * `env`: extra environment variables.
+   * `env`: extra environment variables; `command`: another server to run instead of ours (e.g.
+   * `[codex, "app-server"]` for real Codex; `nodeArgs` are then ignored).
    */
-  constructor(codexHome: string, cwd: string, nodeArgs: readonly string[] = [], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [...nodeArgs, APP_SERVER_BIN], {
+  constructor(
+    codexHome: string,
+    cwd: string,
+    nodeArgs: readonly string[] = [],
+    env: Record<string, string> = {},
+    command: readonly string[] = [process.execPath, ...nodeArgs, APP_SERVER_BIN],
+  ) {
+    this.child = spawn(command[0] as string, command.slice(1), {
       cwd,
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
