@@ -1,4 +1,7 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { prewarmCore } from "@codex-ts/core";
 import {
   describeZodError,
@@ -153,7 +156,20 @@ export class AppServerConnection {
   }
 
   async #onRequest(request: JSONRPCRequest): Promise<unknown> {
-    if (request.method === "initialize") return this.#initialize(request.params);
+    if (request.method === "initialize") {
+      const result = this.#initialize(request.params);
+      // As Codex: the remote-control status follows the handshake (remote control is off here).
+      this.#afterResponse.set(request, [
+        () =>
+          this.notify("remoteControl/status/changed", {
+            status: "disabled",
+            serverName: os.hostname(),
+            installationId: installationId(this.codexHome),
+            environmentId: null,
+          }),
+      ]);
+      return result;
+    }
     if (!this.#client) throw invalidRequest("Not initialized");
     const spec = this.#methods.get(request.method);
     if (!spec) throw methodNotFound(request.method);
@@ -255,6 +271,28 @@ export class AppServerConnection {
     if (notification.method === "initialized") return;
     this.#log.debug(`ignoring client notification ${notification.method}`);
   }
+}
+
+/** `<CODEX_HOME>/installation_id`, created (a random UUID) on first use, as Codex keeps it. */
+export function installationId(codexHome: string): string {
+  const file = path.join(codexHome, "installation_id");
+  try {
+    const existing = readFileSync(file, "utf8").trim();
+    if (/^[0-9a-f-]{36}$/i.test(existing)) return existing;
+  } catch {
+    // not created yet
+  }
+  const id = randomUUID();
+  try {
+    writeFileSync(file, id, { flag: "wx" });
+  } catch {
+    try {
+      return readFileSync(file, "utf8").trim() || id;
+    } catch {
+      return id;
+    }
+  }
+  return id;
 }
 
 function platformOs(): string {

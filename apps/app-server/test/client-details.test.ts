@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { sse, turn, usage } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
 import { runTurn, useAppServerFixture } from "./harness.js";
@@ -62,5 +65,15 @@ describe("what clients read beyond the bare schema", () => {
     await runTurn(third, thread.id, "third");
     const last = await third.waitForNotification("thread/tokenUsage/updated", (p) => p.threadId === thread.id);
     expect(last.params.tokenUsage.total.totalTokens).toBe(44);
+  });
+
+  it("remoteControl/status/changed follows initialize, with a stable installation id", async () => {
+    const s = await fx.boot();
+    const note = await s.waitForNotification("remoteControl/status/changed");
+    const id = readFileSync(path.join(fx.home, "installation_id"), "utf8");
+    expect(note.params).toEqual({ status: "disabled", serverName: os.hostname(), installationId: id, environmentId: null });
+    expect(s.messages.indexOf(note)).toBeGreaterThan(s.messages.findIndex((m) => m.result?.codexHome));
+    const again = await fx.boot();
+    expect((await again.waitForNotification("remoteControl/status/changed")).params.installationId).toBe(id);
   });
 });
