@@ -1,0 +1,147 @@
+/**
+ * SIGKILL mid-turn, against the built `codex-ts exec` and app-server: while the model streams and
+ * while a shell command runs. Afterwards the rollout loads with @codex-ts/rollout's reader (no
+ * broken line), `exec resume` continues the thread, and no child process of the killed one survives.
+ */
+import { randomInt } from "node:crypto";
+import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { AppServer } from "./app-server.js";
+import {
+  assertBuilt,
+  CLI_BIN,
+  binEnv,
+  cleanupDirs,
+  eventually,
+  events,
+  figure,
+  loadRollout,
+  makeHome,
+  processesWith,
+  rolloutFiles,
+  runExec,
+  startBin,
+} from "./harness.js";
+
+type Entry = Parameters<FakeResponsesServer["enqueue"]>[0];
+
+/** A shell command that runs long and is recognisable in /proc by its unique duration. */
+function marker(): { command: string; mark: string } {
+  const mark = `${40 + randomInt(50)}.${randomInt(100_000, 999_999)}`;
+  return { command: `sleep ${mark}`, mark };
+}
+
+const WHILE = {
+  streaming: (): { script: Entry[]; mark?: string } => ({ script: [turn([sse.message("streaming and streaming")], { hold: true })] }),
+  "a command runs": (): { script: Entry[]; mark?: string } => {
+    const m = marker();
+    return { script: [turn(sse.functionCall("exec_command", { cmd: m.command, yield_time_ms: 30_000 }, { callId: "long" }))], mark: m.mark };
+  },
+};
+
+let server: FakeResponsesServer;
+let crashes = 0;
+const orphansSeen: string[] = [];
+/** Crashes after which the killed turn's prompt was missing from the resumed history. */
+const promptsLost: string[] = [];
+beforeAll(assertBuilt);
+afterEach(async () => {
+  await server?.close();
+  cleanupDirs();
+});
+afterAll(() => {
+  figure("SIGKILL crashes survived (rollout loads, resume works)", crashes);
+  figure("orphan processes after SIGKILL", orphansSeen.length ? orphansSeen : 0);
+  figure("prompts of killed turns lost", promptsLost.length ? promptsLost : 0);
+});
+
+/** After the crash: the rollout loads cleanly and `exec resume` continues the thread. */
+async function checkAfterCrash(home: string, work: string, threadId: string, label: string): Promise<void> {
+  const files = rolloutFiles(home);
+  expect(files).toHaveLength(1);
+  const rollout = await loadRollout(files[0] as string);
+  expect(rollout.skipped).toEqual([]);
+  expect(rollout.meta?.id).toBe(threadId);
+  server.enqueue(turn(sse.message("back again", { phase: "final_answer" })));
+  const next = await runExec(["resume", threadId, "continue please"], home, work);
+  expect(next.code, next.stderr).toBe(0);
+  expect(events(next.stdout).find((e) => e.type === "item.completed")?.item?.text).toBe("back again");
+  const input = JSON.stringify(server.responsesRequests().at(-1)?.body.input);
+  if (!input.includes("first prompt")) promptsLost.push(label);
+  expect(input).toContain("continue please");
+  const after = await loadRollout(files[0] as string);
+  expect(after.skipped).toEqual([]);
+  crashes++;
+}
+
+/** True when no process carrying `mark` is left (waits a little for the kernel to reap). */
+async function noOrphan(mark: string | undefined, label: string): Promise<boolean> {
+  if (!mark) return true;
+  const gone = await eventually(() => processesWith(mark).length === 0, 3_000);
+  if (!gone) {
+    orphansSeen.push(label);
+    for (const pid of processesWith(mark)) process.kill(pid, "SIGKILL");
+  }
+  return gone;
+}
+
+describe("SIGKILL of codex-ts exec mid-turn", () => {
+  for (const [when, make] of Object.entries(WHILE)) {
+    it(`while ${when}`, { timeout: 40_000 }, async () => {
+      const { script, mark } = make();
+      server = await startFakeResponsesServer({ script });
+      const { home, work } = makeHome(server.url);
+      const run = startBin(CLI_BIN, ["exec", "--json", "--skip-git-repo-check", "first prompt"], { cwd: work, env: binEnv(home) });
+      await server.waitForResponsesRequests(1, 15_000);
+      if (mark) expect(await eventually(() => processesWith(mark).length > 0, 10_000)).toBe(true);
+      else await eventually(() => run.stdout().includes("turn.started"), 5_000);
+      const threadId = events(run.stdout()).find((e) => e.type === "thread.started")?.thread_id as string;
+      expect(threadId).toBeTruthy();
+      run.child.kill("SIGKILL");
+      await run.done;
+      await noOrphan(mark, `exec while ${when}`);
+      await checkAfterCrash(home, work, threadId, `exec while ${when}`);
+    });
+  }
+});
+
+describe("SIGKILL of the app-server mid-turn", () => {
+  for (const [when, make] of Object.entries(WHILE)) {
+    it(`while ${when}`, { timeout: 40_000 }, async () => {
+      const { script, mark } = make();
+      server = await startFakeResponsesServer({ script });
+      const { home, work } = makeHome(server.url);
+      const app = new AppServer(home, work);
+      await app.initialize();
+      const threadId = await app.startThread(work);
+      await app.startTurn(threadId, "first prompt");
+      await server.waitForResponsesRequests(1, 15_000);
+      if (mark) expect(await eventually(() => processesWith(mark).length > 0, 10_000)).toBe(true);
+      else await app.notification("item/agentMessage/delta", () => true, 10_000).catch(() => undefined);
+      app.child.kill("SIGKILL");
+      await app.exited;
+      await noOrphan(mark, `app-server while ${when}`);
+      await checkAfterCrash(home, work, threadId, `app-server while ${when}`);
+    });
+  }
+});
+
+// Finding: RolloutWriter buffers a turn's lines until the turn ends, so a SIGKILL mid-turn loses
+// the killed turn's user prompt (and what streamed before the kill); Codex writes each item as it
+// comes. Fixing it changes packages/rollout's flush policy (not this suite's file): see RELIABILITY.md.
+// Finding: a shell command started by exec_command outlives a SIGKILLed exec / app-server (no
+// parent-death signal; Codex sets PR_SET_PDEATHSIG on its children on Linux). The suite kills the
+// survivor itself. The spawn lives in core/sandboxing: see RELIABILITY.md.
+describe("finding: processes of a killed binary", () => {
+  it.fails("none survive the SIGKILL (fails today: the running command is orphaned)", () => {
+    expect(crashes).toBeGreaterThan(0);
+    expect(orphansSeen).toEqual([]);
+  });
+});
+
+describe("finding: the killed turn's prompt", () => {
+  it.fails("is in the history `exec resume` sends (fails today: lost in every crash above)", () => {
+    expect(crashes).toBeGreaterThan(0);
+    expect(promptsLost).toEqual([]);
+  });
+});
