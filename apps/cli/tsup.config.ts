@@ -44,6 +44,9 @@ export default defineConfig([
       options.banner = {
         js: 'import { createRequire as __codexTsCreateRequire } from "node:module"; const require = __codexTsCreateRequire(import.meta.url);',
       };
+      // React (the TUI) ships development and production builds chosen by NODE_ENV at run time:
+      // keep only the production one (a third of the TUI chunk, and its start-up time).
+      options.define = { ...options.define, "process.env.NODE_ENV": '"production"' };
     },
     dts: { compilerOptions: { customConditions: [] } },
   },

@@ -28,7 +28,7 @@ export interface ControllerOptions {
   exit: () => void;
   /** Prompt recall: earlier prompts, oldest first (appended to as the user submits). */
   history?: string[];
-  /** Where submitted prompts are also recorded (e.g. history.jsonl). */
+  /** Where submitted prompts are also recorded (e.g. history.jsonl); settable later. */
   recordPrompt?: (threadId: string, text: string) => void;
 }
 
@@ -57,6 +57,12 @@ export class Controller {
       store.dispatch({ type: "notification", notification });
     });
     client.onServerRequest((request) => this.#onServerRequest(request));
+  }
+
+  /** Earlier sessions' prompts (oldest first) for recall, and where new ones are recorded. */
+  useHistory(entries: readonly string[], record: (threadId: string, text: string) => void): void {
+    this.history.unshift(...entries);
+    this.options.recordPrompt = record;
   }
 
   get state(): TuiState {

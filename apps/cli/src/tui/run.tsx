@@ -1,14 +1,16 @@
 /**
- * The interactive terminal: connects to an in-process app-server, asks about trust when needed,
- * opens the thread and renders until the user quits. Loaded only when the TUI opens.
+ * The interactive terminal: paints, then loads and connects to an in-process app-server, asks
+ * about trust when needed, opens the thread and renders until the user quits. Loaded only when
+ * the TUI opens; the app-server (connect.ts) is a further lazily loaded chunk.
  */
 import { realpathSync } from "node:fs";
 import { render } from "ink";
 import type { CliIO } from "../io.js";
 import { EXIT_FAILURE, EXIT_OK } from "../io.js";
 import type { AppClient } from "./client.js";
-import { App, type AppProps } from "./components/App.js";
-import { type Connected, connectInProcess } from "./connect.js";
+import { App } from "./components/App.js";
+import type { Connected } from "./connect.js";
+import { DeferredClient } from "./deferred-client.js";
 import { Controller, errorText, type ThreadSettings } from "./controller.js";
 import { reduce } from "./state/reducer.js";
 import { createStore } from "./state/store.js";
@@ -35,84 +37,84 @@ const BRACKETED_PASTE_OFF = "\x1b[?2004l";
 export async function runTui(
   launch: TuiLaunch,
   io: CliIO,
-  connect: () => Promise<Connected> = () => connectInProcess({ env: io.env }),
+  connect: () => Promise<Connected> = async () =>
+    (await import("./connect.js")).connectInProcess({ env: io.env }),
 ): Promise<number> {
   const cwd = canonical(launch.cwd);
-  let connected: Connected;
-  try {
-    connected = await connect();
-  } catch (error) {
-    io.stderr.write(`Error: cannot start the app-server: ${errorText(error)}\n`);
-    return EXIT_FAILURE;
-  }
-  const { client, codexHome } = connected;
-  let config: Record<string, unknown> = {};
-  try {
-    config = (await client.request("config/read", { cwd })).config;
-  } catch {
-    // The thread start reports a broken config; the TUI still opens.
-  }
-  const needsTrust = !launch.explicitPolicy && !trustDecided(config, cwd);
-  const history = await openPromptHistory(codexHome, config.history);
-
-  let finish: () => void = () => {};
-  const finished = new Promise<void>((resolve) => {
+  let finish: (code: number) => void = () => {};
+  const finished = new Promise<number>((resolve) => {
     finish = resolve;
   });
-  const store = createStore(reduce, initialState);
-  const controller = new Controller(client, store, {
+  const client = new DeferredClient();
+  const controller = new Controller(client, createStore(reduce, initialState), {
     cwd,
     settings: launch.settings,
-    exit: () => finish(),
-    ...(history ? { history: history.entries, recordPrompt: history.record } : {}),
+    exit: () => finish(EXIT_OK),
   });
-  io.signal?.addEventListener("abort", () => finish(), { once: true });
+  io.signal?.addEventListener("abort", () => finish(EXIT_OK), { once: true });
 
+  // Paint first: the composer takes input while the app-server loads (it waits for the thread).
   io.stdout.write(BRACKETED_PASTE_ON);
-  const props = (trust?: AppProps["trust"]): AppProps => ({ controller, ...(trust ? { trust } : {}) });
-  const begin = async (extra: ThreadSettings) => {
-    try {
-      await openTarget(controller, client, launch, cwd, extra);
-      if (launch.prompt && controller.state.session) await controller.sendPrompt(launch.prompt);
-    } catch (error) {
-      controller.cell({ kind: "error", text: errorText(error) });
-    }
-  };
-  const instance = render(<App {...props()} />, {
+  const instance = render(<App controller={controller} />, {
     stdin: io.stdin as NodeJS.ReadStream,
     stdout: io.stdout as NodeJS.WriteStream,
     stderr: io.stderr as NodeJS.WriteStream,
     exitOnCtrlC: false,
     patchConsole: true,
+    // A keystroke is drawn at once (Ink's default caps redraws at 30 per second).
+    maxFps: 1000,
   });
-  if (needsTrust) {
-    instance.rerender(
-      <App
-        {...props({
-          cwd,
-          onChoice: (trusted) => {
-            if (!trusted) {
-              finish();
-              return;
-            }
-            instance.rerender(<App {...props()} />);
-            // A writable sandbox makes the app-server record the folder as trusted in config.toml.
-            void begin({ sandbox: "workspace-write", approvalPolicy: "on-request" });
-          },
-        })}
-      />,
-    );
-  } else {
-    void begin({});
-  }
+  let failure: string | undefined;
+  void (async () => {
+    let connected: Connected;
+    try {
+      connected = await connect();
+    } catch (error) {
+      failure = `cannot start the app-server: ${errorText(error)}`;
+      finish(EXIT_FAILURE);
+      return;
+    }
+    client.attach(connected.client);
+    let config: Record<string, unknown> = {};
+    try {
+      config = (await client.request("config/read", { cwd })).config;
+    } catch {
+      // The thread start reports a broken config; the TUI still opens.
+    }
+    const history = await openPromptHistory(connected.codexHome, config.history);
+    if (history) controller.useHistory(history.entries, history.record);
+    const begin = async (extra: ThreadSettings) => {
+      try {
+        await openTarget(controller, client, launch, cwd, extra);
+        if (launch.prompt && controller.state.session) await controller.sendPrompt(launch.prompt);
+      } catch (error) {
+        controller.cell({ kind: "error", text: errorText(error) });
+      }
+    };
+    if (launch.explicitPolicy || trustDecided(config, cwd)) {
+      await begin({});
+      return;
+    }
+    const onChoice = (trusted: boolean) => {
+      if (!trusted) {
+        finish(EXIT_OK);
+        return;
+      }
+      instance.rerender(<App controller={controller} />);
+      // A writable sandbox makes the app-server record the folder as trusted in config.toml.
+      void begin({ sandbox: "workspace-write", approvalPolicy: "on-request" });
+    };
+    instance.rerender(<App controller={controller} trust={{ cwd, onChoice }} />);
+  })();
 
-  await finished;
+  const code = await finished;
   const threadId = controller.state.session?.threadId;
   instance.unmount();
   io.stdout.write(BRACKETED_PASTE_OFF);
   await client.close();
+  if (failure) io.stderr.write(`Error: ${failure}\n`);
   if (threadId) io.stdout.write(`To continue this session, run codex-ts resume ${threadId}\n`);
-  return EXIT_OK;
+  return code;
 }
 
 async function openTarget(
