@@ -226,7 +226,7 @@ export class LiveThread {
 
   status(): v2.ThreadStatus {
     const turn = this.#turn;
-    if (!turn) return this.#startWaiter ? { type: "active", activeFlags: [] } : { type: "idle" };
+    if (!turn) return this.#startWaiter || this.#shellTurn ? { type: "active", activeFlags: [] } : { type: "idle" };
     const flags: ("waitingOnApproval" | "waitingOnUserInput")[] = [];
     for (const pending of turn.pending.values()) {
       if (pending.kind === "approval" && !flags.includes("waitingOnApproval")) flags.push("waitingOnApproval");
@@ -276,6 +276,28 @@ export class LiveThread {
     for (const [method, params] of held ?? []) this.#emit(method, params);
   }
 
+  /* -------------------------------------------------------------- user shell commands (user-shell.ts) */
+
+  /** The turn of a running `thread/shellCommand` on an otherwise idle thread. */
+  #shellTurn: string | null = null;
+
+  cwd(): string {
+    return this.session.settings().cwd;
+  }
+
+  emit(method: string, params: unknown): void {
+    this.#emit(method, params);
+  }
+
+  setUserShellTurn(turnId: string | null): void {
+    this.#shellTurn = turnId;
+    this.emitStatus();
+  }
+
+  inject(items: ResponseItem[]): void {
+    this.session.inject(items);
+  }
+
   emitStatus(): void {
     this.#emit("thread/status/changed", { threadId: this.id, status: this.status() });
   }
@@ -289,9 +311,9 @@ export class LiveThread {
   /** Submits user input as a new turn; resolves with the turn once core started it. */
   startTurn(op: Record<string, unknown>): Promise<v2.Turn> {
     if (this.#closed) return Promise.reject(invalidRequest(`thread ${this.id} is closed`));
-    if (this.#turn || this.#startWaiter) {
+    if (this.#turn || this.#startWaiter || this.#shellTurn) {
       return Promise.reject(
-        invalidRequest(`thread ${this.id} already has a turn in progress (${this.#turn?.id ?? "starting"}); use turn/steer or turn/interrupt`),
+        invalidRequest(`thread ${this.id} already has a turn in progress (${this.#turn?.id ?? this.#shellTurn ?? "starting"}); use turn/steer or turn/interrupt`),
       );
     }
     return new Promise((resolve, reject) => this.#submitWaiting(op, { kind: "regular", resolve, reject }));

@@ -1,6 +1,5 @@
 // Methods: fuzzyFileSearch, feedback/save, externalAgentConfig/*, modelProvider/config/write, local
 // plugin/* and marketplace/*, review/start, thread/shellCommand — as Codex 0.169 answers them here.
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -11,6 +10,7 @@ import { fuzzyFileSearch } from "../fuzzy-search.js";
 import { JsonState } from "../local-state.js";
 import type { Runtime } from "../runtime.js";
 import { type MethodSpec, method } from "../server.js";
+import { runUserShellCommand } from "../user-shell.js";
 
 interface ImportHistory {
   importId: string;
@@ -162,20 +162,14 @@ export function workspaceMethods(runtime: Runtime): Array<[string, MethodSpec]> 
       "thread/shellCommand",
       method({
         params: z.object({ threadId: z.string(), command: z.string(), timeoutMs: z.number().int().nullish() }),
-        handler: (p) => {
+        handler: (p, ctx) => {
           const thread = runtime.threads.loaded(p.threadId);
           if (p.command.trim() === "") throw invalidRequest("command must not be empty");
-          runUserShell(p.command, thread.session.settings().cwd, p.timeoutMs ?? null);
+          // Progress streams after the response, as turn notifications do.
+          ctx.afterResponse(() => runUserShellCommand(thread, p.command, p.timeoutMs ?? null));
           return {};
         },
       }),
     ],
   ];
-}
-
-/** A user `!cmd`: runs unsandboxed in the thread's cwd (as Codex), output discarded here. */
-function runUserShell(command: string, cwd: string, timeoutMs: number | null): void {
-  const child = spawn("/bin/bash", ["-lc", command], { cwd, stdio: "ignore", detached: false });
-  child.on("error", () => {});
-  if (timeoutMs) setTimeout(() => child.kill("SIGKILL"), timeoutMs).unref();
 }
