@@ -46,6 +46,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
   }
 
+  const lazy = LAZY_COMMANDS[command.name];
+  if (lazy) return lazy(rest, io, globalOverrides);
+
   switch (command.name) {
     case "completion":
       return runCompletion(command, rest, io);
@@ -58,20 +61,6 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       const { runExecCommand } = await import("./exec/command.js");
       return runExecCommand(rest, io, globalOverrides);
     }
-    case "login": {
-      const { runLoginCommand } = await import("./commands/login.js");
-      return runLoginCommand(rest, io);
-    }
-    case "logout": {
-      const { runLogoutCommand } = await import("./commands/login.js");
-      return runLogoutCommand(rest, io);
-    }
-    case "archive":
-    case "unarchive":
-    case "delete": {
-      const { runSessionCommand } = await import("./commands/sessions.js");
-      return runSessionCommand(command.name, rest, io);
-    }
     case "mcp": {
       const { runMcpCommand } = await import("./commands/mcp.js");
       return runMcpCommand(rest, io, globalOverrides);
@@ -79,22 +68,6 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     case "mcp-server": {
       const { runMcpServerCommand } = await import("./commands/mcp-server.js");
       return runMcpServerCommand(rest, io, globalOverrides);
-    }
-    case "features": {
-      const { runFeaturesCommand } = await import("./commands/features.js");
-      return runFeaturesCommand(rest, io, globalOverrides);
-    }
-    case "review": {
-      const { runReviewCommand } = await import("./commands/review.js");
-      return runReviewCommand(rest, io, globalOverrides);
-    }
-    case "apply": {
-      const { runApplyCommand } = await import("./commands/apply.js");
-      return runApplyCommand(rest, io);
-    }
-    case "doctor": {
-      const { runDoctorCommand } = await import("./commands/doctor.js");
-      return runDoctorCommand(rest, io, globalOverrides);
     }
     case "app-server": {
       const { runAppServerCommand } = await import("./commands/app-server.js");
@@ -120,6 +93,21 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return usageError(io, `unrecognized subcommand '${command.name}'`);
   }
 }
+
+type Runner = (argv: readonly string[], io: CliIO, globals: GlobalOverrides) => Promise<number>;
+
+/** Commands whose module is loaded only when they run (one line each). */
+const LAZY_COMMANDS: Record<string, Runner> = {
+  login: async (argv, io) => (await import("./commands/login.js")).runLoginCommand(argv, io),
+  logout: async (argv, io) => (await import("./commands/login.js")).runLogoutCommand(argv, io),
+  archive: async (argv, io) => (await import("./commands/sessions.js")).runSessionCommand("archive", argv, io),
+  unarchive: async (argv, io) => (await import("./commands/sessions.js")).runSessionCommand("unarchive", argv, io),
+  delete: async (argv, io) => (await import("./commands/sessions.js")).runSessionCommand("delete", argv, io),
+  apply: async (argv, io) => (await import("./commands/apply.js")).runApplyCommand(argv, io),
+  review: async (argv, io, globals) => (await import("./commands/review.js")).runReviewCommand(argv, io, globals),
+  features: async (argv, io, globals) => (await import("./commands/features.js")).runFeaturesCommand(argv, io, globals),
+  doctor: async (argv, io, globals) => (await import("./commands/doctor.js")).runDoctorCommand(argv, io, globals),
+};
 
 const DELEGATED = new Set(["execpolicy", "sandbox", "network-proxy"]);
 
