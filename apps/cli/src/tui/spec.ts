@@ -43,16 +43,16 @@ const SESSION_OPTIONS: readonly OptionSpec[] = [
   HELP,
 ];
 
-export const RESUME: CommandSpec = {
-  name: "resume",
-  summary: "Resume a previous interactive session (picker by default; --last for the most recent)",
-  usage: "codex-ts resume [OPTIONS] [SESSION_ID | --last] [PROMPT]",
-  options: SESSION_OPTIONS,
-};
+/** `codex-ts resume` / `codex-ts fork`: the same arguments, a different action on the thread. */
+function sessionCommand(name: "resume" | "fork"): CommandSpec {
+  const verb = name === "resume" ? "Resume" : "Fork";
+  return {
+    name,
+    summary: `${verb} a previous interactive session (picker by default; --last for the most recent)`,
+    usage: `codex-ts ${name} [OPTIONS] [SESSION_ID | --last] [PROMPT]`,
+    options: SESSION_OPTIONS,
+  };
+}
 
-export const FORK: CommandSpec = {
-  name: "fork",
-  summary: "Fork a previous interactive session (picker by default; --last for the most recent)",
-  usage: "codex-ts fork [OPTIONS] [SESSION_ID | --last] [PROMPT]",
-  options: SESSION_OPTIONS,
-};
+export const RESUME = sessionCommand("resume");
+export const FORK = sessionCommand("fork");
