@@ -1,4 +1,4 @@
-import { CONFIG_OPTIONS, type CommandSpec, HELP } from "./options.js";
+import { CONFIG_OPTIONS, type CommandSpec, HELP, PROFILE } from "./options.js";
 
 const SESSION_ARG = { name: "<SESSION>", description: "Session id (UUID) or thread name; a UUID is looked up as an id first" };
 
@@ -8,7 +8,7 @@ function sessionCommand(name: string, summary: string, extra: CommandSpec["optio
     summary,
     usage: `codex-ts ${name} [OPTIONS] <SESSION>`,
     arguments: [SESSION_ARG],
-    options: [...CONFIG_OPTIONS, ...extra, HELP],
+    options: [...CONFIG_OPTIONS, PROFILE, ...extra, HELP],
   };
 }
 
