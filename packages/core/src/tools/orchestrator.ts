@@ -28,7 +28,7 @@ import {
   permissionsCovered,
   permissionsParameterSchema,
 } from "./permissions.js";
-import type { RunningProcess, SpawnResult, ToolCall, ToolContext, ToolResult } from "./types.js";
+import type { ItemStatus, RunningProcess, SpawnResult, ToolCall, ToolContext, ToolItem, ToolResult } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
 // Specs
@@ -141,19 +141,24 @@ export type Started =
   | { ok: true; process: RunningProcess; startedAt: number; escalated: boolean }
   | { ok: false; result: ToolResult };
 
+/** The command_execution item of a request, in `status`. */
+function commandItem(req: StartRequest, status: ItemStatus, extra: Partial<Extract<ToolItem, { type: "command_execution" }>> = {}) {
+  return {
+    type: "command_execution" as const,
+    id: req.call.callId,
+    command: req.display,
+    argv: req.argv,
+    cwd: req.cwd,
+    status,
+    ...extra,
+  };
+}
+
 export function emitStarted(req: StartRequest, processId?: string): void {
   req.startedAtMs = Date.now();
   req.ctx.emit({
     type: "item_started",
-    item: {
-      type: "command_execution",
-      id: req.call.callId,
-      command: req.display,
-      argv: req.argv,
-      cwd: req.cwd,
-      status: "in_progress",
-      ...(processId !== undefined ? { processId } : {}),
-    },
+    item: commandItem(req, "in_progress", processId !== undefined ? { processId } : {}),
     started_at_ms: req.startedAtMs,
   });
 }
@@ -165,15 +170,7 @@ export function emitCompleted(
 ): void {
   req.ctx.emit({
     type: "item_completed",
-    item: {
-      type: "command_execution",
-      id: req.call.callId,
-      command: req.display,
-      argv: req.argv,
-      cwd: req.cwd,
-      status,
-      ...extra,
-    },
+    item: commandItem(req, status, extra),
     completed_at_ms: Date.now(),
     ...(req.startedAtMs !== undefined ? { started_at_ms: req.startedAtMs } : {}),
   });
