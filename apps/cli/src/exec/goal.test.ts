@@ -113,6 +113,59 @@ describe("exec --goal", () => {
     expect(server.responsesRequests()).toHaveLength(3);
   });
 
+  it("exec resume --goal takes up the thread's goal (its usage kept) with the new objective", async () => {
+    server.enqueue(
+      turn([sse.functionCall("update_goal", { status: "paused" }, { callId: "p1" })], {
+        usage: usage(100, 20),
+      }),
+      turn([sse.message("paused", { phase: "final_answer" })], { usage: usage(100, 20) }),
+    );
+    const first = await runInProcess(["exec", "--json", ...providerArgs(), "--goal", "first objective"], {
+      cwd: work,
+      env: env(),
+    });
+    expect(first.code).toBe(1);
+    const threadId = JSON.parse(first.stdout.split("\n")[0]!).thread_id;
+    expect(JSON.parse(first.stdout.trim().split("\n").at(-1)!)).toMatchObject({
+      goal: { status: "paused", tokensUsed: 120 },
+    });
+
+    server.enqueue(
+      ...[
+        turn([sse.functionCall("update_goal", { status: "complete" }, { callId: "u1" })], {
+          usage: usage(100, 20),
+        }),
+        turn([sse.message("done", { phase: "final_answer" })], { usage: usage(100, 20) }),
+      ],
+    );
+    const second = await runInProcess(
+      ["exec", "--json", ...providerArgs(), "resume", threadId, "--goal", "second objective"],
+      { cwd: work, env: env() },
+    );
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout.trim().split("\n").at(-1)!)).toMatchObject({
+      goal: { objective: "second objective", status: "complete", tokensUsed: 240 },
+    });
+  });
+
+  it("a resumed goal that cannot go on (over budget) runs nothing: its status and exit 1", async () => {
+    server.enqueue(turn([sse.message("spent", { phase: "final_answer" })], { usage: usage(3000, 20) }));
+    const first = await runInProcess(
+      ["exec", "--json", ...providerArgs(), "--goal", "job", "--goal-budget", "1000"],
+      { cwd: work, env: env() },
+    );
+    const threadId = JSON.parse(first.stdout.split("\n")[0]!).thread_id;
+    const second = await runInProcess(
+      ["exec", "--json", ...providerArgs(), "resume", threadId, "--goal", "job"],
+      { cwd: work, env: env() },
+    );
+    expect(second.code).toBe(1);
+    expect(JSON.parse(second.stdout.trim().split("\n").at(-1)!)).toMatchObject({
+      goal: { status: "budgetLimited", tokensUsed: 3020 },
+    });
+    expect(server.responsesRequests()).toHaveLength(1);
+  });
+
   it("bad goal flags are usage errors", async () => {
     const budget = await runInProcess(["exec", ...providerArgs(), "--goal", "x", "--goal-budget", "lots"], {
       cwd: work,

@@ -8,12 +8,14 @@ import {
   type Goal,
   type GoalEvent,
   GoalRuntime,
+  goalFromEvents,
   goalsFor,
   type Session,
   type SessionRecorder,
   type ToolProviderSource,
   toThreadGoal,
 } from "@codex-ts/core";
+import type { RolloutLine } from "@codex-ts/protocol";
 import type { CliIO } from "../io.js";
 
 export interface ExecGoalRequest {
@@ -41,12 +43,15 @@ export class ExecGoal {
   readonly #idle: boolean[] = [];
   readonly #waiters: Array<(more: boolean) => void> = [];
 
-  constructor(threadId: string, recorder: SessionRecorder | undefined) {
+  /** `resumed`: the rollout lines of a resumed thread, whose goal (if any) is taken up again. */
+  constructor(threadId: string, recorder: SessionRecorder | undefined, resumed: readonly RolloutLine[] = []) {
     this.runtime = new GoalRuntime({
       threadId,
       onEvent: (event: GoalEvent) => recorder?.recordEvent(event),
       maxTurnsWithoutToolCalls: EXEC_GOAL_TURNS_WITHOUT_TOOL_CALLS,
     });
+    const events = resumed.flatMap((line) => (line.type === "event_msg" ? [line.payload] : []));
+    this.runtime.restore(goalFromEvents(events, threadId));
   }
 
   /** The session's `toolProviders` entry; also starts watching the session go idle. */
@@ -67,7 +72,12 @@ export class ExecGoal {
 
   /** Gives the thread its goal (after the user's prompt was submitted, so that turn goes first). */
   start(request: ExecGoalRequest): string | undefined {
-    const result = this.runtime.set({ objective: request.objective, tokenBudget: request.tokenBudget });
+    // Asked to work on it: a paused or blocked goal of a resumed thread becomes active (unless over budget).
+    const result = this.runtime.set({
+      objective: request.objective,
+      tokenBudget: request.tokenBudget,
+      status: "active",
+    });
     return result.ok ? undefined : result.error;
   }
 

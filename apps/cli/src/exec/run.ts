@@ -11,7 +11,7 @@ import {
   rolloutRecorder,
   sessionOptionsFromConfig,
 } from "@codex-ts/core";
-import type { ResponseItem, UserInput } from "@codex-ts/protocol";
+import type { ResponseItem, RolloutLine, UserInput } from "@codex-ts/protocol";
 import { readRollout, reconstructHistory, RolloutWriter, newThreadId } from "@codex-ts/rollout";
 import { resolveCodexHome } from "../home.js";
 import { formatReview } from "../review/format.js";
@@ -58,6 +58,7 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
 
   // Resume: find the rollout and rebuild the conversation.
   let initialHistory: ResponseItem[] | undefined;
+  let resumedLines: readonly RolloutLine[] = [];
   let writer: RolloutWriter | null = null;
   let threadId: string;
   const found = request.resume ? await findRollout(codexHome, request.resume, request.cwd) : null;
@@ -68,6 +69,7 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
     const contents = await readRollout(found.path);
     if (!contents.ok) return failure(io, contents.error.message);
     initialHistory = reconstructHistory(contents.value.lines);
+    resumedLines = contents.value.lines;
     threadId = found.threadId;
     if (!request.ephemeral) {
       const resumed = await RolloutWriter.resume(found.path);
@@ -117,7 +119,7 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   const hooks = hookEngineFromConfig(config, request.cwd, { bypassHookTrust: request.bypassHookTrust });
   for (const warning of hooks.warnings) io.stderr.write(`warning: ${warning}\n`);
   options.hooks = hooks;
-  const goal = request.goal ? new ExecGoal(threadId, options.recorder) : null;
+  const goal = request.goal ? new ExecGoal(threadId, options.recorder, resumedLines) : null;
   if (goal) options.toolProviders = [...(options.toolProviders ?? []), goal.toolProvider()];
 
   const session = createSession(options);
@@ -163,6 +165,13 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
     await session.shutdown();
     await writer?.close();
     return failure(io, `--goal: ${goalError}`);
+  }
+  if (goal && items.length === 0 && !goal.runtime.isWorking()) {
+    // Nothing to run: the goal cannot go on (e.g. over its budget).
+    goal.report(io, request.json);
+    await session.shutdown();
+    await writer?.close();
+    return EXIT_FAILURE;
   }
 
   for await (const event of session.events()) {
