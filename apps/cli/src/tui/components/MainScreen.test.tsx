@@ -166,6 +166,38 @@ describe("MainScreen", () => {
     ui.unmount();
   });
 
+  it("the resume picker finds a thread by its text and continues it", async () => {
+    rig = await startRig({
+      script: [
+        turn(sse.message("about apples", { phase: "final_answer" })),
+        turn(sse.message("about pears", { phase: "final_answer" })),
+        turn(sse.message("more on apples", { phase: "final_answer" })),
+      ],
+    });
+    for (const prompt of ["tell me about apples", "tell me about pears"]) {
+      await rig.controller.openThread({ kind: "new" });
+      await rig.controller.sendPrompt(prompt);
+      await until(() => rig!.controller.state.turn === null && rig!.controller.state.cells.some((c) => c.kind === "separator"), 10_000, "turn end");
+    }
+    const ui = render(<MainScreen controller={rig.controller} />);
+    await rig.controller.openPicker();
+    const picker = () => ui.lastFrame()!.slice(ui.lastFrame()!.lastIndexOf("Resume a previous session"));
+    await until(() => ui.lastFrame()?.includes("Resume a previous session"), 5_000, "the picker");
+    expect(picker()).toContain("tell me about pears");
+    await type(ui.stdin, "apples");
+    expect(picker()).toContain("tell me about apples");
+    expect(picker()).not.toContain("tell me about pears");
+    await type(ui.stdin, "\r");
+    await until(() => ui.lastFrame()?.includes("about apples") && rig!.controller.state.picker === null, 10_000, "the resumed thread");
+    await type(ui.stdin, "again");
+    await type(ui.stdin, "\r");
+    await until(() => ui.lastFrame()?.includes("more on apples"), 10_000, "the continued thread's answer");
+    const body = JSON.stringify(rig.server.responsesRequests()[2]!.body);
+    expect(body).toContain("tell me about apples");
+    expect(body).not.toContain("tell me about pears");
+    ui.unmount();
+  });
+
   it("recalls earlier prompts with Up", async () => {
     rig = await startRig({ script: [turn(sse.message("one", { phase: "final_answer" }))] });
     await rig.controller.openThread({ kind: "new" });
