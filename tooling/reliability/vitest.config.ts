@@ -1,1 +1,4 @@
-export { default } from "@codex-ts/vitest-config";
+import { packageConfig } from "@codex-ts/vitest-config";
+
+// The load test's clients use Node's WebSocket, behind a flag on Node 20.
+export default packageConfig({ test: { execArgv: ["--experimental-websocket"] } });
