@@ -3,7 +3,6 @@
 import {
   AdditionalPermissionProfile,
   type EventMsg,
-  type FileChange,
   intersectAdditionalPermissions,
   mergeAdditionalPermissions,
   type ReviewDecision as WireReviewDecision,
@@ -18,6 +17,7 @@ import {
   type ReviewDecision,
 } from "../tools/index.js";
 import type { SessionState } from "./state.js";
+import { coreFileChanges } from "./tool-events.js";
 
 interface PendingApproval {
   resolve: (decision: ReviewDecision) => void;
@@ -195,13 +195,7 @@ function approvalRequestEvent(turnId: string, request: ApprovalRequest): EventMs
       msg.proposed_network_policy_amendments = request.proposedNetworkPolicyAmendments;
     return msg;
   }
-  const changes: Record<string, FileChange> = {};
-  for (const [file, change] of Object.entries(request.changes)) {
-    changes[file] =
-      change.type === "update"
-        ? { type: "update", unified_diff: change.unified_diff, move_path: change.move_path ?? null }
-        : change;
-  }
+  const changes = coreFileChanges(request.changes);
   const msg: EventMsg = {
     type: "apply_patch_approval_request",
     call_id: request.callId,

@@ -1,20 +1,21 @@
+// session.ts also re-exports the options, recorder and compaction names (its earlier surface).
 export {
   createSession,
+  DEFAULT_MAX_STOP_HOOK_CONTINUATIONS,
+  hookEngineFromConfig,
+  knownContextWindow,
+  rolloutRecorder,
   type Session,
+  type SessionNetworkProxyOptions,
+  type SessionOptions,
+  type SessionRecorder,
+  sessionOptionsFromConfig,
   type StartTurnResult,
+  SUMMARIZATION_PROMPT,
+  SUMMARY_PREFIX,
   type ToolProviderSource,
   type TurnStart,
 } from "./session.js";
-export {
-  DEFAULT_MAX_STOP_HOOK_CONTINUATIONS,
-  hookEngineFromConfig,
-  sessionOptionsFromConfig,
-  type SessionNetworkProxyOptions,
-  type SessionOptions,
-} from "./options.js";
-export { rolloutRecorder, type SessionRecorder } from "./recorder.js";
-export { knownContextWindow } from "./state.js";
-export { SUMMARIZATION_PROMPT, SUMMARY_PREFIX } from "../tasks/compact.js";
 export {
   type ChildSessionOptions,
   type ChildSpawnInfo,

@@ -133,14 +133,7 @@ function toTurnItem(item: ToolItem): TurnItem {
       return out;
     }
     case "file_change": {
-      const changes: Record<string, FileChange> = {};
-      for (const [file, change] of Object.entries(item.changes)) {
-        changes[file] =
-          change.type === "update"
-            ? { type: "update", unified_diff: change.unified_diff, move_path: change.move_path ?? null }
-            : change;
-      }
-      return { type: "FileChange", id: item.id, changes, status: item.status };
+      return { type: "FileChange", id: item.id, changes: coreFileChanges(item.changes), status: item.status };
     }
     case "plan":
       return {
@@ -218,4 +211,18 @@ function mcpLegacyEvent(item: Extract<TurnItem, { type: "McpToolCall" }>): Event
     duration: item.duration ?? { secs: 0, nanos: 0 },
     result: item.result ? { Ok: item.result } : { Err: item.error?.message ?? "failed" },
   };
+}
+
+/** A tool's file changes in core's wire shape (`move_path` always present on updates). */
+export function coreFileChanges(
+  changes: Extract<ToolItem, { type: "file_change" }>["changes"],
+): Record<string, FileChange> {
+  const out: Record<string, FileChange> = {};
+  for (const [file, change] of Object.entries(changes)) {
+    out[file] =
+      change.type === "update"
+        ? { type: "update", unified_diff: change.unified_diff, move_path: change.move_path ?? null }
+        : change;
+  }
+  return out;
 }
