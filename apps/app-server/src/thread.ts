@@ -3,21 +3,12 @@
  * thread store), the running turn, and the mapping of core events to v2 notifications and server
  * requests.
  */
-import {
-  additionalPermissionsFromV2,
-  additionalPermissionsToV2,
-  networkApprovalContextToV2,
-  type RequestId,
-  type ResponseItem,
-  type RolloutItem,
-  type RolloutLine,
-  v2,
-} from "@codex-ts/protocol";
-import type { PermissionsGrant, PermissionsRequest } from "@codex-ts/core";
-import type { ApprovalRequest, DynamicToolRequest, DynamicToolResponse, ReviewDecision, Session, SessionEvent, SessionEventMsg, UserInputRequest, UserInputResponse } from "@codex-ts/core";
-import { type PersistenceMode, prepareForPersistence, reconstructThread, shellJoin, shouldPersistRolloutItem } from "@codex-ts/rollout";
+import type { RequestId, ResponseItem, RolloutItem, RolloutLine, v2 } from "@codex-ts/protocol";
+import type { Session, SessionEvent, SessionEventMsg } from "@codex-ts/core";
+import { type PersistenceMode, prepareForPersistence, reconstructThread, shouldPersistRolloutItem } from "@codex-ts/rollout";
 import { type StoredThread, type ThreadStore, toV2Thread } from "@codex-ts/thread-store";
-import { parseCommandActions, withCommandActions } from "./command-actions.js";
+import { withCommandActions } from "./command-actions.js";
+import { clientCallbacks } from "./thread-requests.js";
 import { errorMessage, invalidRequest } from "./errors.js";
 import { addRun, appendHookRuns, type HookRunsByTurn, withHookRuns } from "./hook-runs.js";
 import type { Logger } from "./log.js";
@@ -131,6 +122,15 @@ export class LiveThread {
     this.#experimentalApi = init.experimentalApi;
     this.hookRuns = init.hookRuns ?? new Map();
     this.#tokenBase = lastTokenTotal(init.history);
+    this.#callbacks = clientCallbacks({
+      id: this.id,
+      log: this.#log,
+      ask: (kind, method, params) => this.#serverRequest(kind, method, params),
+      warn: (message) => {
+        this.#log.warn(`thread ${this.id}: ${message}`);
+        this.#emit("warning", { threadId: this.id, message });
+      },
+    });
   }
 
   /** The thread's token totals before this session (the last persisted token_count), added to core's. */
@@ -412,132 +412,23 @@ export class LiveThread {
     return this.#serverRequest("userInput", method, params);
   }
 
-  approvalHandler = async (request: ApprovalRequest): Promise<ReviewDecision> => {
-    const startedAtMs = Date.now();
-    if (request.kind === "exec") {
-      const params = {
-        kind: "command",
-        threadId: this.id,
-        turnId: request.turnId,
-        itemId: request.callId,
-        approvalId: request.approvalId,
-        startedAtMs,
-        // Codex runs every command in its one local environment.
-        environmentId: "local",
-        command: shellJoin(request.command),
-        commandActions: parseCommandActions(request.command),
-        cwd: request.cwd,
-        reason: request.reason ?? null,
-        networkApprovalContext: request.networkApprovalContext ? networkApprovalContextToV2(request.networkApprovalContext) : null,
-        proposedExecpolicyAmendment: request.proposedExecpolicyAmendment ?? null,
-        proposedNetworkPolicyAmendments: request.proposedNetworkPolicyAmendments ?? null,
-        availableDecisions: request.availableDecisions.map((d) => v2.reviewDecisionToCommandDecision(d)),
-      };
-      const outcome = await this.#serverRequest("approval", "item/commandExecution/requestApproval", params);
-      if (outcome.kind !== "result") return "abort";
-      const parsed = v2.CommandExecutionRequestApprovalResponse.safeParse(outcome.result);
-      if (!parsed.success) {
-        this.#log.warn(`thread ${this.id}: invalid approval response; treating it as cancel`);
-        return "abort";
-      }
-      return v2.commandDecisionToReviewDecision(parsed.data.decision);
-    }
-    const params = {
-      threadId: this.id,
-      turnId: request.turnId,
-      itemId: request.callId,
-      startedAtMs,
-      reason: request.reason ?? null,
-      grantRoot: request.grantRoot ?? null,
-    };
-    const outcome = await this.#serverRequest("approval", "item/fileChange/requestApproval", params);
-    if (outcome.kind !== "result") return "abort";
-    const parsed = v2.FileChangeRequestApprovalResponse.safeParse(outcome.result);
-    if (!parsed.success) return "abort";
-    return v2.fileChangeDecisionToReviewDecision(parsed.data.decision);
-  };
+  readonly #callbacks: ReturnType<typeof clientCallbacks>;
 
-  /**
-   * `request_permissions` (and inline `with_additional_permissions`): the client answers with the
-   * granted subset. A malformed answer or one with relative paths is an invalid-params problem
-   * (-32602): it is reported as a `warning` and treated as a denial (nothing granted).
-   */
-  permissionsHandler = async (request: PermissionsRequest): Promise<PermissionsGrant> => {
-    const params = {
-      threadId: this.id,
-      turnId: request.turnId,
-      itemId: request.callId,
-      startedAtMs: Date.now(),
-      cwd: request.cwd,
-      permissions: additionalPermissionsToV2(request.permissions),
-      reason: request.reason ?? null,
-      environmentId: null,
-    };
-    const outcome = await this.#serverRequest("approval", "item/permissions/requestApproval", params);
-    if (outcome.kind !== "result") return { permissions: null };
-    const raw = outcome.result as { permissions?: unknown; scope?: unknown } | null;
-    if (typeof raw !== "object" || raw === null) {
-      this.#invalidPermissionsAnswer("the response must be an object");
-      return { permissions: null };
-    }
-    const converted = additionalPermissionsFromV2(raw.permissions ?? {});
-    if (!converted.ok) {
-      this.#invalidPermissionsAnswer(converted.error);
-      return { permissions: null };
-    }
-    return { permissions: converted.permissions, scope: raw.scope === "session" ? "session" : "turn" };
-  };
-
-  #invalidPermissionsAnswer(problem: string): void {
-    const message = `Invalid params (-32602) in the item/permissions/requestApproval response: ${problem}; nothing was granted`;
-    this.#log.warn(`thread ${this.id}: ${message}`);
-    this.#emit("warning", { threadId: this.id, message });
+  get approvalHandler() {
+    return this.#callbacks.approvalHandler;
   }
 
-  dynamicToolHandler = async (request: DynamicToolRequest): Promise<DynamicToolResponse> => {
-    const params = {
-      threadId: this.id,
-      turnId: request.turnId,
-      callId: request.callId,
-      namespace: null,
-      tool: request.tool,
-      arguments: request.arguments ?? null,
-    };
-    const outcome = await this.#serverRequest("tool", "item/tool/call", params);
-    const failure = (text: string): DynamicToolResponse => ({ contentItems: [{ type: "inputText", text }], success: false });
-    if (outcome.kind === "closed") return failure("the dynamic tool call was cancelled");
-    if (outcome.kind === "error") return failure(`the client failed the tool call: ${outcome.error.message}`);
-    const parsed = v2.DynamicToolCallResponse.safeParse(outcome.result);
-    if (!parsed.success) return failure("the client answered the tool call with an invalid response");
-    const contentItems: DynamicToolResponse["contentItems"] = [];
-    for (const item of parsed.data.contentItems) {
-      if (item.type === "inputText") contentItems.push({ type: "inputText", text: item.text });
-      else if (item.type === "inputImage") contentItems.push({ type: "inputImage", imageUrl: item.imageUrl });
-    }
-    return { contentItems, success: parsed.data.success };
-  };
+  get permissionsHandler() {
+    return this.#callbacks.permissionsHandler;
+  }
 
-  userInputHandler = async (request: UserInputRequest): Promise<UserInputResponse> => {
-    const params = {
-      threadId: this.id,
-      turnId: request.turnId,
-      itemId: request.callId,
-      isBlocking: true,
-      autoResolutionMs: null,
-      questions: request.questions.map((q) => ({
-        id: q.id,
-        header: q.header,
-        question: q.question,
-        isOther: q.isOther ?? true,
-        isSecret: false,
-        options: q.options ?? null,
-      })),
-    };
-    const outcome = await this.#serverRequest("userInput", "item/tool/requestUserInput", params);
-    if (outcome.kind !== "result") return { answers: {} };
-    const parsed = v2.ToolRequestUserInputResponse.safeParse(outcome.result);
-    return parsed.success ? { answers: parsed.data.answers } : { answers: {} };
-  };
+  get dynamicToolHandler() {
+    return this.#callbacks.dynamicToolHandler;
+  }
+
+  get userInputHandler() {
+    return this.#callbacks.userInputHandler;
+  }
 
   /* -------------------------------------------------------------- core events → notifications */
 
