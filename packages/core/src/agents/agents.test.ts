@@ -1,78 +1,23 @@
 // Sub-agents end to end: a real parent session, real child sessions, and a fake model server that
 // answers each request by who sent it (headers) and what it carries.
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { HookEngine } from "@codex-ts/hooks";
-import { type ItemSpec, sse } from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { SessionEvent } from "../session/events.js";
-import { type ChildSpawnInfo, threadSpawnSource } from "../session/children.js";
-import type { SessionEventMsg } from "../session/events.js";
-import type { Session, SessionOptions } from "../session/session.js";
-import { type Harness, say, startSession } from "../session/test-harness.js";
-import { agentsConfigFromToml } from "./config.js";
-import { multiAgentTools } from "./index.js";
-import { type CollabTurnItem, collabItemToExec, collabItemToV2 } from "./items.js";
 import { v2 } from "@codex-ts/protocol";
+import { type ItemSpec, sse } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { say } from "../session/test-harness.js";
 import {
+  agentCall,
   callOutputs,
+  isChild,
+  json,
   lastUserText,
   type ModelRequest,
-  type RoutingModel,
-  startRoutingModel,
+  useAgentTree,
 } from "./test-model.js";
+import type { SessionEvent } from "../session/events.js";
+import type { Session } from "../session/session.js";
+import { type CollabTurnItem, collabItemToExec, collabItemToV2 } from "./items.js";
 
-let model: RoutingModel | undefined;
-let dir: string;
-let harness: Harness | undefined;
-
-beforeEach(() => {
-  dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), "codex-agents-")));
-});
-afterEach(async () => {
-  await harness?.session.shutdown();
-  harness = undefined;
-  await model?.close();
-  model = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const agentCall = (name: string, args: unknown, callId: string): ItemSpec =>
-  sse.item({
-    type: "function_call",
-    id: `fc_${callId}`,
-    call_id: callId,
-    namespace: "multi_agent_v1",
-    name,
-    arguments: JSON.stringify(args),
-  });
-const isChild = (r: ModelRequest) => r.headers["x-codex-parent-thread-id"] !== undefined;
-const json = (text: string | undefined) => JSON.parse(text ?? "null");
-
-async function start(
-  route: (r: ModelRequest) => ItemSpec[] | Promise<ItemSpec[]>,
-  agentsToml?: unknown,
-  hooks?: HookEngine,
-  extra: Partial<SessionOptions> = {},
-): Promise<Harness> {
-  model = await startRoutingModel(route);
-  harness = startSession(model as never, dir, {
-    provider: model.provider,
-    toolProviders: [multiAgentTools(agentsConfigFromToml(agentsToml).config)],
-    ...(hooks ? { hooks } : {}),
-    ...extra,
-  });
-  return harness;
-}
+const t = useAgentTree();
 
 /** Resolves with the first event of `session` matching `predicate`. */
 function next(session: Session, predicate: (e: SessionEvent) => boolean): Promise<SessionEvent> {
@@ -88,7 +33,7 @@ function next(session: Session, predicate: (e: SessionEvent) => boolean): Promis
 
 describe("multi_agent_v1", () => {
   it("spawn → the child's request (headers, own thread) → wait_agent returns its answer → notification in the parent's next request", async () => {
-    const h = await start((r) => {
+    const h = await t.start((r) => {
       if (isChild(r)) return [sse.message(`child answer to: ${lastUserText(r.body)}`)];
       const out = callOutputs(r.body);
       if (!out.c1) return [agentCall("spawn_agent", { message: "count the files" }, "c1")];
@@ -98,7 +43,7 @@ describe("multi_agent_v1", () => {
     });
     h.session.submit(say("delegate it"));
     await h.waitFor((e) => e.msg.type === "task_complete");
-    const requests = model!.requests;
+    const requests = t.model().requests;
     const parentRequests = requests.filter((r) => !isChild(r));
     const child = requests.find(isChild)!;
     expect(parentRequests).toHaveLength(3);
@@ -178,7 +123,7 @@ describe("multi_agent_v1", () => {
   it("send_input queues a follow-up; with interrupt it stops the running turn first", async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const h = await start(async (r) => {
+    const h = await t.start(async (r) => {
       if (isChild(r)) {
         const text = lastUserText(r.body);
         if (text === "long job") await held;
@@ -197,7 +142,7 @@ describe("multi_agent_v1", () => {
     h.session.submit(say("go"));
     await h.waitFor((e) => e.msg.type === "task_complete");
     release();
-    const parent = model!.requests.filter((r) => !isChild(r));
+    const parent = t.model().requests.filter((r) => !isChild(r));
     const last = callOutputs(parent.at(-1)!.body);
     expect(json(last.c2)).toEqual({ submission_id: expect.any(String) });
     const id = json(last.c1).agent_id;
@@ -207,7 +152,7 @@ describe("multi_agent_v1", () => {
   });
 
   it("close_agent returns the previous status; a closed agent refuses input until resume_agent, which keeps its conversation", async () => {
-    const h = await start((r) => {
+    const h = await t.start((r) => {
       if (isChild(r))
         return [sse.message(`answer ${(r.body.input as any[]).filter((i) => i.role === "user").length}`)];
       const out = callOutputs(r.body);
@@ -224,14 +169,19 @@ describe("multi_agent_v1", () => {
     });
     h.session.submit(say("go"));
     await h.waitFor((e) => e.msg.type === "task_complete");
-    const out = callOutputs(model!.requests.filter((r) => !isChild(r)).at(-1)!.body);
+    const out = callOutputs(
+      t
+        .model()
+        .requests.filter((r) => !isChild(r))
+        .at(-1)!.body,
+    );
     const id = json(out.c1).agent_id;
     expect(json(out.c3)).toEqual({ previous_status: { completed: expect.stringMatching(/^answer /) } });
     expect(out.c4).toMatch(/is closed; resume it/);
     expect(json(out.c5)).toEqual({ status: "pending_init" });
     expect(json(out.c7).status[id].completed).toMatch(/^answer /);
     // The resumed child's request carries its earlier conversation.
-    const childRequests = model!.requests.filter(isChild);
+    const childRequests = t.model().requests.filter(isChild);
     const resumedInput = JSON.stringify(childRequests.at(-1)!.body.input);
     expect(resumedInput).toContain("first");
     expect(resumedInput).toContain("second");
@@ -240,7 +190,7 @@ describe("multi_agent_v1", () => {
   });
 
   it("limits: max_threads and max_depth give clear tool errors; wait_agent needs targets", async () => {
-    const h = await start(
+    const h = await t.start(
       (r) => {
         if (isChild(r)) {
           const out = callOutputs(r.body);
@@ -263,14 +213,19 @@ describe("multi_agent_v1", () => {
     );
     h.session.submit(say("go"));
     await h.waitFor((e) => e.msg.type === "task_complete");
-    const out = callOutputs(model!.requests.filter((r) => !isChild(r)).at(-1)!.body);
+    const out = callOutputs(
+      t
+        .model()
+        .requests.filter((r) => !isChild(r))
+        .at(-1)!.body,
+    );
     // child + grandchild are open: a third agent is over max_threads.
     expect(out.c3).toBe(
       "agent thread limit reached (max_threads = 2); close an agent you no longer need first",
     );
     expect(out.c4).toBe("targets must be non-empty");
     expect(out.c5).toBe("Provide one of: message or items.");
-    const grandchild = model!.requests.find((r) => isChild(r) && lastUserText(r.body) === "grandchild")!;
+    const grandchild = t.model().requests.find((r) => isChild(r) && lastUserText(r.body) === "grandchild")!;
     expect((grandchild.body.tools as any[]).some((t) => t.type === "namespace")).toBe(false);
     expect(grandchild.headers["session-id"]).toBe(h.session.sessionId);
   });
@@ -278,7 +233,7 @@ describe("multi_agent_v1", () => {
   it("interrupting the parent interrupts its running children; shutting it down shuts them down", async () => {
     let childStarted!: () => void;
     const started = new Promise<void>((resolve) => (childStarted = resolve));
-    const h = await start(async (r) => {
+    const h = await t.start(async (r) => {
       if (isChild(r)) {
         childStarted();
         await new Promise(() => {}); // never answers: only an interrupt ends this turn
@@ -298,130 +253,5 @@ describe("multi_agent_v1", () => {
     await h.session.shutdown();
     await down;
     expect(h.session.children.list()).toEqual([]);
-  });
-
-  it("SubagentStart (matched on agent_type) adds its context before the child's first request; SessionStart fires for the parent only; SubagentStop for the child", async () => {
-    const home = path.join(dir, "home");
-    mkdirSync(home);
-    const log = path.join(dir, "hooks.log");
-    const rec = path.join(dir, "rec.sh");
-    writeFileSync(rec, `#!/bin/sh\ncat >> ${log}; echo >> ${log}\n`);
-    const ctx = path.join(dir, "ctx.sh");
-    writeFileSync(
-      ctx,
-      `#!/bin/sh\ncat > /dev/null; echo '{"hookSpecificOutput":{"hookEventName":"SubagentStart","additionalContext":"CHILD-CONTEXT"}}'\n`,
-    );
-    chmodSync(rec, 0o755);
-    chmodSync(ctx, 0o755);
-    const group = (command: string, matcher?: string) => [
-      { ...(matcher ? { matcher } : {}), hooks: [{ type: "command", command, timeout: 30 }] },
-    ];
-    writeFileSync(
-      path.join(home, "hooks.json"),
-      JSON.stringify({
-        hooks: {
-          SessionStart: group(rec),
-          SubagentStart: [...group(rec), ...group(ctx, "^researcher$"), ...group(ctx, "^other$")],
-          SubagentStop: group(rec),
-        },
-      }),
-    );
-    const hooks = new HookEngine({ layers: [{ source: "user", dir: home }], bypassHookTrust: true });
-    const h = await start(
-      (r) => {
-        if (isChild(r)) return [sse.message("researched")];
-        const out = callOutputs(r.body);
-        if (!out.c1)
-          return [agentCall("spawn_agent", { message: "look it up", agent_type: "researcher" }, "c1")];
-        if (!out.c2) return [agentCall("wait_agent", { targets: [json(out.c1).agent_id] }, "c2")];
-        return [sse.message("done")];
-      },
-      { researcher: { instructions: "You research." } },
-      hooks,
-    );
-    h.session.submit(say("go"));
-    await h.waitFor((e) => e.msg.type === "task_complete");
-    const child = model!.requests.find(isChild)!;
-    const texts = JSON.stringify(child.body.input);
-    expect(texts.match(/CHILD-CONTEXT/g)).toHaveLength(1);
-    expect(texts).toContain("You research.");
-    // The spawn_agent spec offers agent_type once types are configured.
-    const ns = (model!.requests[0]!.body.tools as any[]).find((t) => t.type === "namespace");
-    expect(
-      ns.tools.find((t: any) => t.name === "spawn_agent").parameters.properties.agent_type,
-    ).toBeDefined();
-    const inputs = readFileSync(log, "utf8")
-      .split("\n")
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l));
-    const spawned = json(callOutputs(model!.requests.filter((r) => !isChild(r)).at(-1)!.body).c1).agent_id;
-    expect(inputs.map((i) => i.hook_event_name).sort()).toEqual([
-      "SessionStart",
-      "SubagentStart",
-      "SubagentStop",
-    ]);
-    expect(inputs.find((i) => i.hook_event_name === "SubagentStart")).toMatchObject({
-      agent_id: spawned,
-      agent_type: "researcher",
-      session_id: h.session.sessionId,
-    });
-    expect(inputs.find((i) => i.hook_event_name === "SessionStart").session_id).toBe(h.session.sessionId);
-  });
-
-  it("onChildSpawn: the embedder gets each child's thread info (for its own rollout) before it runs", async () => {
-    const spawned: ChildSpawnInfo[] = [];
-    const recorded: SessionEventMsg[] = [];
-    const h = await start(
-      (r) => {
-        if (isChild(r)) return [sse.message("ok")];
-        const out = callOutputs(r.body);
-        if (!out.c1) return [agentCall("spawn_agent", { message: "go" }, "c1")];
-        if (!out.c2) return [agentCall("wait_agent", { targets: [json(out.c1).agent_id] }, "c2")];
-        return [sse.message("done")];
-      },
-      undefined,
-      undefined,
-      {
-        onChildSpawn: (info) => {
-          spawned.push(info);
-          return {
-            recorder: { recordItems: () => {}, recordEvent: (msg) => recorded.push(msg) },
-            transcriptPath: `/rollouts/${info.threadId}.jsonl`,
-          };
-        },
-      },
-    );
-    h.session.submit(say("go"));
-    await h.waitFor((e) => e.msg.type === "task_complete");
-    const out = callOutputs(model!.requests.filter((r) => !isChild(r)).at(-1)!.body);
-    const spawnedOut = json(out.c1);
-    expect(spawned).toEqual([
-      {
-        threadId: spawnedOut.agent_id,
-        parentThreadId: h.session.threadId,
-        sessionId: h.session.sessionId,
-        depth: 1,
-        agentNickname: spawnedOut.nickname,
-        agentRole: "default",
-      },
-    ]);
-    expect(threadSpawnSource(spawned[0]!)).toEqual({
-      subagent: {
-        thread_spawn: {
-          parent_thread_id: h.session.threadId,
-          depth: 1,
-          agent_path: null,
-          agent_nickname: spawnedOut.nickname,
-          agent_role: null,
-        },
-      },
-    });
-    // The child's own events went to the child's recorder (its session_configured first).
-    expect(recorded[0]).toMatchObject({
-      type: "session_configured",
-      thread_id: spawnedOut.agent_id,
-      session_id: h.session.sessionId,
-    });
-    expect(recorded.some((m) => m.type === "task_complete")).toBe(true);
   });
 });

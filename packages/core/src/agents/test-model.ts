@@ -1,9 +1,17 @@
 // A fake Responses server for tests where several threads talk to the model at once: every
 // request is answered by `route` (by its headers and content), over real HTTP/SSE. Test-only.
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { encodeEvent, type ItemSpec, responseEvents } from "@codex-ts/test-support";
+import { encodeEvent, type ItemSpec, responseEvents, sse } from "@codex-ts/test-support";
+import { afterEach, beforeEach } from "vitest";
 import type { ModelProviderInfo } from "../client/provider.js";
+import type { SessionOptions } from "../session/options.js";
+import { type Harness, startSession } from "../session/test-harness.js";
+import { agentsConfigFromToml } from "./config.js";
+import { multiAgentTools } from "./index.js";
 
 export interface ModelRequest {
   headers: Record<string, string>;
@@ -90,4 +98,52 @@ export function callOutputs(body: any): Record<string, string> {
     if (i.type === "function_call_output")
       out[i.call_id] = typeof i.output === "string" ? i.output : JSON.stringify(i.output);
   return out;
+}
+
+/** A `multi_agent_v1` function call item. */
+export const agentCall = (name: string, args: unknown, callId: string): ItemSpec =>
+  sse.item({
+    type: "function_call",
+    id: `fc_${callId}`,
+    call_id: callId,
+    namespace: "multi_agent_v1",
+    name,
+    arguments: JSON.stringify(args),
+  });
+/** Whether a request comes from a sub-agent. */
+export const isChild = (r: ModelRequest) => r.headers["x-codex-parent-thread-id"] !== undefined;
+export const json = (text: string | undefined) => JSON.parse(text ?? "null");
+
+/** Per test: a temp dir, a routing model and a parent session with the sub-agent tools; all cleaned up after. */
+export function useAgentTree() {
+  let model: RoutingModel | undefined;
+  let dir = "";
+  let harness: Harness | undefined;
+  beforeEach(() => {
+    dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), "codex-agents-")));
+  });
+  afterEach(async () => {
+    await harness?.session.shutdown();
+    harness = undefined;
+    await model?.close();
+    model = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir: () => dir,
+    model: () => model!,
+    async start(
+      route: (r: ModelRequest) => ItemSpec[] | Promise<ItemSpec[]>,
+      agentsToml?: unknown,
+      extra: Partial<SessionOptions> = {},
+    ): Promise<Harness> {
+      model = await startRoutingModel(route);
+      harness = startSession(model as never, dir, {
+        provider: model.provider,
+        toolProviders: [multiAgentTools(agentsConfigFromToml(agentsToml).config)],
+        ...extra,
+      });
+      return harness;
+    },
+  };
 }

@@ -1,0 +1,156 @@
+// Sub-agents and the embedder: lifecycle hooks of children, and onChildSpawn (a child's own rollout).
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { HookEngine } from "@codex-ts/hooks";
+import { sse } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { say } from "../session/test-harness.js";
+import {
+  agentCall,
+  callOutputs,
+  isChild,
+  json,
+  useAgentTree,
+} from "./test-model.js";
+import { type ChildSpawnInfo, threadSpawnSource } from "../session/children.js";
+import type { SessionEventMsg } from "../session/events.js";
+
+const t = useAgentTree();
+
+describe("sub-agents and the embedder", () => {
+  it("SubagentStart (matched on agent_type) adds its context before the child's first request; SessionStart fires for the parent only; SubagentStop for the child", async () => {
+    const home = path.join(t.dir(), "home");
+    mkdirSync(home);
+    const log = path.join(t.dir(), "hooks.log");
+    const rec = path.join(t.dir(), "rec.sh");
+    writeFileSync(rec, `#!/bin/sh\ncat >> ${log}; echo >> ${log}\n`);
+    const ctx = path.join(t.dir(), "ctx.sh");
+    writeFileSync(
+      ctx,
+      `#!/bin/sh\ncat > /dev/null; echo '{"hookSpecificOutput":{"hookEventName":"SubagentStart","additionalContext":"CHILD-CONTEXT"}}'\n`,
+    );
+    chmodSync(rec, 0o755);
+    chmodSync(ctx, 0o755);
+    const group = (command: string, matcher?: string) => [
+      { ...(matcher ? { matcher } : {}), hooks: [{ type: "command", command, timeout: 30 }] },
+    ];
+    writeFileSync(
+      path.join(home, "hooks.json"),
+      JSON.stringify({
+        hooks: {
+          SessionStart: group(rec),
+          SubagentStart: [...group(rec), ...group(ctx, "^researcher$"), ...group(ctx, "^other$")],
+          SubagentStop: group(rec),
+        },
+      }),
+    );
+    const hooks = new HookEngine({ layers: [{ source: "user", dir: home }], bypassHookTrust: true });
+    const h = await t.start(
+      (r) => {
+        if (isChild(r)) return [sse.message("researched")];
+        const out = callOutputs(r.body);
+        if (!out.c1)
+          return [agentCall("spawn_agent", { message: "look it up", agent_type: "researcher" }, "c1")];
+        if (!out.c2) return [agentCall("wait_agent", { targets: [json(out.c1).agent_id] }, "c2")];
+        return [sse.message("done")];
+      },
+      { researcher: { instructions: "You research." } },
+      { hooks },
+    );
+    h.session.submit(say("go"));
+    await h.waitFor((e) => e.msg.type === "task_complete");
+    const child = t.model().requests.find(isChild)!;
+    const texts = JSON.stringify(child.body.input);
+    expect(texts.match(/CHILD-CONTEXT/g)).toHaveLength(1);
+    expect(texts).toContain("You research.");
+    // The spawn_agent spec offers agent_type once types are configured.
+    const ns = (t.model().requests[0]!.body.tools as any[]).find((t) => t.type === "namespace");
+    expect(
+      ns.tools.find((t: any) => t.name === "spawn_agent").parameters.properties.agent_type,
+    ).toBeDefined();
+    const inputs = readFileSync(log, "utf8")
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l));
+    const spawned = json(
+      callOutputs(
+        t
+          .model()
+          .requests.filter((r) => !isChild(r))
+          .at(-1)!.body,
+      ).c1,
+    ).agent_id;
+    expect(inputs.map((i) => i.hook_event_name).sort()).toEqual([
+      "SessionStart",
+      "SubagentStart",
+      "SubagentStop",
+    ]);
+    expect(inputs.find((i) => i.hook_event_name === "SubagentStart")).toMatchObject({
+      agent_id: spawned,
+      agent_type: "researcher",
+      session_id: h.session.sessionId,
+    });
+    expect(inputs.find((i) => i.hook_event_name === "SessionStart").session_id).toBe(h.session.sessionId);
+  });
+
+  it("onChildSpawn: the embedder gets each child's thread info (for its own rollout) before it runs", async () => {
+    const spawned: ChildSpawnInfo[] = [];
+    const recorded: SessionEventMsg[] = [];
+    const h = await t.start(
+      (r) => {
+        if (isChild(r)) return [sse.message("ok")];
+        const out = callOutputs(r.body);
+        if (!out.c1) return [agentCall("spawn_agent", { message: "go" }, "c1")];
+        if (!out.c2) return [agentCall("wait_agent", { targets: [json(out.c1).agent_id] }, "c2")];
+        return [sse.message("done")];
+      },
+      undefined,
+      {
+        onChildSpawn: (info) => {
+          spawned.push(info);
+          return {
+            recorder: { recordItems: () => {}, recordEvent: (msg) => recorded.push(msg) },
+            transcriptPath: `/rollouts/${info.threadId}.jsonl`,
+          };
+        },
+      },
+    );
+    h.session.submit(say("go"));
+    await h.waitFor((e) => e.msg.type === "task_complete");
+    const out = callOutputs(
+      t
+        .model()
+        .requests.filter((r) => !isChild(r))
+        .at(-1)!.body,
+    );
+    const spawnedOut = json(out.c1);
+    expect(spawned).toEqual([
+      {
+        threadId: spawnedOut.agent_id,
+        parentThreadId: h.session.threadId,
+        sessionId: h.session.sessionId,
+        depth: 1,
+        agentNickname: spawnedOut.nickname,
+        agentRole: "default",
+      },
+    ]);
+    expect(threadSpawnSource(spawned[0]!)).toEqual({
+      subagent: {
+        thread_spawn: {
+          parent_thread_id: h.session.threadId,
+          depth: 1,
+          agent_path: null,
+          agent_nickname: spawnedOut.nickname,
+          agent_role: null,
+        },
+      },
+    });
+    // The child's own events went to the child's recorder (its session_configured first).
+    expect(recorded[0]).toMatchObject({
+      type: "session_configured",
+      thread_id: spawnedOut.agent_id,
+      session_id: h.session.sessionId,
+    });
+    expect(recorded.some((m) => m.type === "task_complete")).toBe(true);
+  });
+});
