@@ -1,7 +1,7 @@
 // Sub-agents end to end: a real parent session, real child sessions, and a fake model server that
 // answers each request by who sent it (headers) and what it carries.
 import { v2 } from "@codex-ts/protocol";
-import { type ItemSpec, sse } from "@codex-ts/test-support";
+import { sse } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
 import { say } from "../session/test-harness.js";
 import {
@@ -10,7 +10,6 @@ import {
   isChild,
   json,
   lastUserText,
-  type ModelRequest,
   useAgentTree,
 } from "./test-model.js";
 import type { SessionEvent } from "../session/events.js";
