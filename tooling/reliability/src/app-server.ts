@@ -12,7 +12,11 @@ export class AppServer extends Rpc {
 
   constructor(home: string, cwd: string, options: { env?: NodeJS.ProcessEnv; args?: string[] } = {}) {
     super();
-    this.child = spawn(process.execPath, [APP_SERVER_BIN, ...(options.args ?? [])], { cwd, env: binEnv(home, options.env), stdio: ["pipe", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, [APP_SERVER_BIN, ...(options.args ?? [])], {
+      cwd,
+      env: binEnv(home, options.env),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     this.child.stdin.on("error", () => {});
     this.child.stderr.setEncoding("utf8");
     this.child.stderr.on("data", (c: string) => {
@@ -25,7 +29,9 @@ export class AppServer extends Rpc {
         this.wake();
       }),
     );
-    createInterface({ input: this.child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => this.receive(line));
+    createInterface({ input: this.child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) =>
+      this.receive(line),
+    );
   }
 
   get alive(): boolean {

@@ -9,11 +9,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AppServer } from "./app-server.js";
 import {
   assertBuilt,
-  CLI_BIN,
   binEnv,
+  CLI_BIN,
   cleanupDirs,
-  eventually,
   events,
+  eventually,
   figure,
   loadRollout,
   makeHome,
@@ -32,10 +32,17 @@ function marker(): { command: string; mark: string } {
 }
 
 const WHILE = {
-  streaming: (): { script: Entry[]; mark?: string } => ({ script: [turn([sse.message("streaming and streaming")], { hold: true })] }),
+  streaming: (): { script: Entry[]; mark?: string } => ({
+    script: [turn([sse.message("streaming and streaming")], { hold: true })],
+  }),
   "a command runs": (): { script: Entry[]; mark?: string } => {
     const m = marker();
-    return { script: [turn(sse.functionCall("exec_command", { cmd: m.command, yield_time_ms: 30_000 }, { callId: "long" }))], mark: m.mark };
+    return {
+      script: [
+        turn(sse.functionCall("exec_command", { cmd: m.command, yield_time_ms: 30_000 }, { callId: "long" })),
+      ],
+      mark: m.mark,
+    };
   },
 };
 
@@ -91,7 +98,10 @@ describe("SIGKILL of codex-ts exec mid-turn", () => {
       const { script, mark } = make();
       server = await startFakeResponsesServer({ script });
       const { home, work } = makeHome(server.url);
-      const run = startBin(CLI_BIN, ["exec", "--json", "--skip-git-repo-check", "first prompt"], { cwd: work, env: binEnv(home) });
+      const run = startBin(CLI_BIN, ["exec", "--json", "--skip-git-repo-check", "first prompt"], {
+        cwd: work,
+        env: binEnv(home),
+      });
       await server.waitForResponsesRequests(1, 15_000);
       if (mark) expect(await eventually(() => processesWith(mark).length > 0, 10_000)).toBe(true);
       else await eventually(() => run.stdout().includes("turn.started"), 5_000);

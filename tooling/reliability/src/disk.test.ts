@@ -5,11 +5,32 @@
  * Every case: a non-zero exit with a readable error, and nothing already on disk is lost.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeFileSync, writeSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import path from "node:path";
 import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, cleanupDirs, events, figure, loadRollout, makeHome, rolloutFiles, runExec, threadIdOf } from "./harness.js";
+import {
+  assertBuilt,
+  cleanupDirs,
+  events,
+  figure,
+  loadRollout,
+  makeHome,
+  rolloutFiles,
+  runExec,
+  threadIdOf,
+} from "./harness.js";
 
 const NOBODY = 65534;
 const AS_NOBODY = ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups"];
@@ -92,7 +113,9 @@ describe("disk faults on CODEX_HOME (codex-ts exec)", () => {
   });
 
   it("the rollout turns read-only between turns: resume fails clearly, the earlier turn is intact", async () => {
-    server = await startFakeResponsesServer({ script: [turn(sse.message("first answer", { phase: "final_answer" })), turn(sse.message("second"))] });
+    server = await startFakeResponsesServer({
+      script: [turn(sse.message("first answer", { phase: "final_answer" })), turn(sse.message("second"))],
+    });
     const { home, work } = makeHome(server.url);
     chownTree(home);
     chownTree(work);
@@ -117,7 +140,12 @@ describe("disk faults on CODEX_HOME (codex-ts exec)", () => {
   });
 
   it("the disk fills up (ENOSPC) before a turn's rollout is written: a clear error, the earlier turn intact", async (ctx) => {
-    server = await startFakeResponsesServer({ script: [turn(sse.message("first answer", { phase: "final_answer" })), turn(sse.message("y".repeat(300_000), { phase: "final_answer" }))] });
+    server = await startFakeResponsesServer({
+      script: [
+        turn(sse.message("first answer", { phase: "final_answer" })),
+        turn(sse.message("y".repeat(300_000), { phase: "final_answer" })),
+      ],
+    });
     const { home, work } = makeHome(server.url);
     const config = readFileSync(path.join(home, "config.toml"));
     const unmount = smallTmpfs(home, "2m");
@@ -140,7 +168,11 @@ describe("disk faults on CODEX_HOME (codex-ts exec)", () => {
       expect(second.code).not.toBe(0);
       expect(error).toMatch(/ENOSPC|no space|disk is full/i);
       // Nothing earlier lost: the first turn's bytes are still the file's prefix, and it loads.
-      expect(readFileSync(file as string).subarray(0, before.length).equals(before)).toBe(true);
+      expect(
+        readFileSync(file as string)
+          .subarray(0, before.length)
+          .equals(before),
+      ).toBe(true);
       const rollout = await loadRollout(file as string);
       expect(JSON.stringify(rollout.lines)).toContain("first answer");
       results.ENOSPC += " | lost 0";
@@ -155,7 +187,10 @@ describe("disk faults on CODEX_HOME (codex-ts exec)", () => {
       release = r;
     });
     server = await startFakeResponsesServer({
-      script: [turn(sse.message("first answer", { phase: "final_answer" })), turn(sse.message("z".repeat(300_000), { phase: "final_answer" }), { gate })],
+      script: [
+        turn(sse.message("first answer", { phase: "final_answer" })),
+        turn(sse.message("z".repeat(300_000), { phase: "final_answer" }), { gate }),
+      ],
     });
     const { home, work } = makeHome(server.url);
     const config = readFileSync(path.join(home, "config.toml"));
@@ -182,7 +217,11 @@ describe("disk faults on CODEX_HOME (codex-ts exec)", () => {
       // The answer was already shown, so exec keeps exit 0 but warns on stderr that the session
       // file could not be written (Codex also keeps the turn and logs the failed write).
       expect(r.stderr).toMatch(/could not write the session file.*(ENOSPC|no space)/i);
-      expect(readFileSync(file as string).subarray(0, before.length).equals(before)).toBe(true);
+      expect(
+        readFileSync(file as string)
+          .subarray(0, before.length)
+          .equals(before),
+      ).toBe(true);
       const rollout = await loadRollout(file as string);
       expect(JSON.stringify(rollout.lines)).toContain("first answer");
       results["ENOSPC mid-turn"] += " | lost 0";

@@ -4,13 +4,23 @@ import fc from "fast-check";
 /** Text built from `tokens` (fragments of the real grammar) and random characters. */
 export function soup(tokens: readonly string[], maxLength = 40): fc.Arbitrary<string> {
   return fc
-    .array(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...tokens) }, { weight: 1, arbitrary: fc.string({ maxLength: 6, unit: "binary" }) }), { maxLength })
+    .array(
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom(...tokens) },
+        { weight: 1, arbitrary: fc.string({ maxLength: 6, unit: "binary" }) },
+      ),
+      { maxLength },
+    )
     .map((parts) => parts.join(""));
 }
 
 /** A valid text with a few characters deleted, duplicated or replaced. */
 export function mutation(valid: string): fc.Arbitrary<string> {
-  const edit = fc.tuple(fc.nat({ max: valid.length }), fc.nat({ max: 8 }), fc.string({ maxLength: 4, unit: "binary" }));
+  const edit = fc.tuple(
+    fc.nat({ max: valid.length }),
+    fc.nat({ max: 8 }),
+    fc.string({ maxLength: 4, unit: "binary" }),
+  );
   return fc.array(edit, { minLength: 1, maxLength: 4 }).map((edits) => {
     let text = valid;
     for (const [at, cut, insert] of edits) {
@@ -28,5 +38,7 @@ export function hostile(tokens: readonly string[], valid: string): fc.Arbitrary<
 
 /** A readable error: a non-empty string that is not a stringified object. */
 export function isClearError(message: unknown): boolean {
-  return typeof message === "string" && message.trim().length > 0 && !/\[object Object\]|^undefined$/.test(message);
+  return (
+    typeof message === "string" && message.trim().length > 0 && !/\[object Object\]|^undefined$/.test(message)
+  );
 }

@@ -4,7 +4,16 @@
  * processes by a marker in their command line (orphans), and printing the suite's figures.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,8 +25,12 @@ export const APP_SERVER_BIN = path.join(REPO, "apps", "app-server", "bin", "code
 
 /** Fails early with a readable line when the binaries were not built. */
 export function assertBuilt(): void {
-  for (const dist of [path.join(REPO, "apps", "cli", "dist", "main.js"), path.join(REPO, "apps", "app-server", "dist", "server.cjs")]) {
-    if (!existsSync(dist)) throw new Error(`${dist} is missing: run \`pnpm build\` before the reliability suite`);
+  for (const dist of [
+    path.join(REPO, "apps", "cli", "dist", "main.js"),
+    path.join(REPO, "apps", "app-server", "dist", "server.cjs"),
+  ]) {
+    if (!existsSync(dist))
+      throw new Error(`${dist} is missing: run \`pnpm build\` before the reliability suite`);
   }
 }
 
@@ -70,7 +83,14 @@ export function makeHome(baseUrl: string, options: HomeOptions = {}): { home: st
 }
 
 export function binEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { CODEX_HOME: home, HOME: home, OPENAI_API_KEY: "k", PATH: process.env.PATH, SHELL: "/bin/bash", ...extra };
+  return {
+    CODEX_HOME: home,
+    HOME: home,
+    OPENAI_API_KEY: "k",
+    PATH: process.env.PATH,
+    SHELL: "/bin/bash",
+    ...extra,
+  };
 }
 
 export interface Run {
@@ -82,11 +102,19 @@ export interface Run {
 }
 
 /** Starts `node <bin> ...argv` (stdin closed) and collects its output. `prefix` wraps the command (e.g. setpriv). */
-export function startBin(bin: string, argv: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; prefix?: string[] }): Run {
+export function startBin(
+  bin: string,
+  argv: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; prefix?: string[] },
+): Run {
   const started = Date.now();
   const [cmd, ...pre] = options.prefix?.length ? options.prefix : [process.execPath];
   const args = options.prefix?.length ? [...pre, process.execPath, bin, ...argv] : [bin, ...argv];
-  const child = spawn(cmd as string, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(cmd as string, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   child.stdout?.on("data", (c) => {
@@ -97,18 +125,25 @@ export function startBin(bin: string, argv: readonly string[], options: { cwd: s
   });
   child.stdin?.end();
   const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
-  const done = new Promise<{ code: number; stdout: string; stderr: string; ms: number }>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 + 9 : 1), stdout: out, stderr: err, ms: Date.now() - started });
-    });
-  });
+  const done = new Promise<{ code: number; stdout: string; stderr: string; ms: number }>(
+    (resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? (signal ? 128 + 9 : 1), stdout: out, stderr: err, ms: Date.now() - started });
+      });
+    },
+  );
   return { child, stdout: () => out, stderr: () => err, done };
 }
 
 /** `codex-ts exec --json ...argv` to completion. */
-export function runExec(argv: readonly string[], home: string, work: string, extra: { timeoutMs?: number; prefix?: string[]; env?: NodeJS.ProcessEnv } = {}) {
+export function runExec(
+  argv: readonly string[],
+  home: string,
+  work: string,
+  extra: { timeoutMs?: number; prefix?: string[]; env?: NodeJS.ProcessEnv } = {},
+) {
   return startBin(CLI_BIN, ["exec", "--json", "--skip-git-repo-check", ...argv], {
     cwd: work,
     env: binEnv(home, extra.env),
@@ -182,5 +217,7 @@ export async function loadRollout(file: string) {
 
 /** Prints one figure of the suite (the README explains them). */
 export function figure(name: string, value: unknown): void {
-  process.stdout.write(`[reliability] ${name}: ${typeof value === "string" ? value : JSON.stringify(value)}\n`);
+  process.stdout.write(
+    `[reliability] ${name}: ${typeof value === "string" ? value : JSON.stringify(value)}\n`,
+  );
 }

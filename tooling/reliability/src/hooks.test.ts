@@ -8,7 +8,16 @@ import path from "node:path";
 import { hookHash, hookKey } from "@codex-ts/hooks";
 import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, cleanupDirs, eventually, events, figure, makeHome, processesWith, runExec } from "./harness.js";
+import {
+  assertBuilt,
+  cleanupDirs,
+  events,
+  eventually,
+  figure,
+  makeHome,
+  processesWith,
+  runExec,
+} from "./harness.js";
 
 /** Writes `script` as a trusted UserPromptSubmit hook with `timeoutSec`. */
 function trustedPromptHook(home: string, body: string, timeoutSec: number): void {
@@ -16,20 +25,45 @@ function trustedPromptHook(home: string, body: string, timeoutSec: number): void
   writeFileSync(script, `#!/bin/sh\ncat > /dev/null\ntouch "${home}/hook-ran"\n${body}\n`);
   chmodSync(script, 0o755);
   const hooksJson = path.join(home, "hooks.json");
-  writeFileSync(hooksJson, JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: "command", command: script, timeout: timeoutSec }] }] } }));
+  writeFileSync(
+    hooksJson,
+    JSON.stringify({
+      hooks: { UserPromptSubmit: [{ hooks: [{ type: "command", command: script, timeout: timeoutSec }] }] },
+    }),
+  );
   const key = hookKey(hooksJson, "UserPromptSubmit", 0, 0);
-  const hash = hookHash({ event: "UserPromptSubmit", matcher: null, command: script, timeoutSec, async: false, statusMessage: null });
+  const hash = hookHash({
+    event: "UserPromptSubmit",
+    matcher: null,
+    command: script,
+    timeoutSec,
+    async: false,
+    statusMessage: null,
+  });
   const config = path.join(home, "config.toml");
   const text = readFileSync(config, "utf8");
   // Top-level keys must precede the provider table: put the hook state table first.
-  writeFileSync(config, `${text.split("\n[model_providers.fake]")[0]}\n[hooks.state.${JSON.stringify(key)}]\ntrusted_hash = ${JSON.stringify(hash)}\n\n[model_providers.fake]${text.split("\n[model_providers.fake]")[1]}`);
+  writeFileSync(
+    config,
+    `${text.split("\n[model_providers.fake]")[0]}\n[hooks.state.${JSON.stringify(key)}]\ntrusted_hash = ${JSON.stringify(hash)}\n\n[model_providers.fake]${text.split("\n[model_providers.fake]")[1]}`,
+  );
 }
 
 const CASES = [
-  { name: "a hook that hangs is killed at its timeout", body: "sleep 47.314159", timeout: 1, mark: "47.314159", maxMs: 15_000 },
+  {
+    name: "a hook that hangs is killed at its timeout",
+    body: "sleep 47.314159",
+    timeout: 1,
+    mark: "47.314159",
+    maxMs: 15_000,
+  },
   { name: "a hook that prints garbage", body: "printf '}{ not json \\001\\002'", timeout: 10 },
   { name: "a hook that exits non-zero", body: "echo 'hook broke' >&2; exit 1", timeout: 10 },
-  { name: "a hook whose JSON has the wrong shape", body: `printf '%s' '{"hookSpecificOutput":{"hookEventName":"UserPromptSubmit","additionalContext":[1,{}]},"continue":"maybe"}'`, timeout: 10 },
+  {
+    name: "a hook whose JSON has the wrong shape",
+    body: `printf '%s' '{"hookSpecificOutput":{"hookEventName":"UserPromptSubmit","additionalContext":[1,{}]},"continue":"maybe"}'`,
+    timeout: 10,
+  },
 ];
 
 describe("hook faults (codex-ts exec)", () => {
@@ -44,7 +78,9 @@ describe("hook faults (codex-ts exec)", () => {
 
   for (const c of CASES) {
     it(c.name, { timeout: 40_000 }, async () => {
-      server = await startFakeResponsesServer({ script: [turn(sse.message("answered", { phase: "final_answer" }))] });
+      server = await startFakeResponsesServer({
+        script: [turn(sse.message("answered", { phase: "final_answer" }))],
+      });
       const { home, work } = makeHome(server.url);
       trustedPromptHook(home, c.body, c.timeout);
       const r = await runExec(["hello through a hook"], home, work, { timeoutMs: 30_000 });

@@ -13,19 +13,29 @@ const CLIENTS = 4;
 const THREADS_PER_CLIENT = 10;
 const LOAD_MS = 15_000;
 
-const percentile = (sorted: number[], p: number): number => Math.round(sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0);
+const percentile = (sorted: number[], p: number): number =>
+  Math.round(sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0);
 const stats = (ms: number[]) => {
   const sorted = [...ms].sort((a, b) => a - b);
   const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
-  return { turns: sorted.length, meanMs: Math.round(mean), p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), maxMs: Math.round(sorted.at(-1) ?? 0) };
+  return {
+    turns: sorted.length,
+    meanMs: Math.round(mean),
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    maxMs: Math.round(sorted.at(-1) ?? 0),
+  };
 };
 
 describe("load on one app-server", () => {
   beforeAll(assertBuilt);
   afterAll(cleanupDirs);
 
-  it(`${CLIENTS} clients × ${THREADS_PER_CLIENT} threads for ${LOAD_MS / 1000} s: every turn completes`, { timeout: 120_000 }, async () => {
-    if (typeof WebSocket !== "function") throw new Error("no global WebSocket: run with --experimental-websocket (vitest.config.ts sets it)");
+  it(`${CLIENTS} clients × ${THREADS_PER_CLIENT} threads for ${LOAD_MS / 1000} s: every turn completes`, {
+    timeout: 120_000,
+  }, async () => {
+    if (typeof WebSocket !== "function")
+      throw new Error("no global WebSocket: run with --experimental-websocket (vitest.config.ts sets it)");
     const fake = await startFakeResponsesServer();
     const reply = () => turn(sse.message("ok", { phase: "final_answer" }));
     fake.enqueue(...Array.from({ length: 4000 }, reply));
@@ -79,8 +89,18 @@ describe("load on one app-server", () => {
     const rssFirst = mean(rss.slice(0, half));
     const rssSecond = mean(rss.slice(half));
     figure("load: idle turn latency", stats(idle));
-    figure("load: loaded turn latency", { ...stats(loaded), concurrentThreads: CLIENTS * THREADS_PER_CLIENT, turnsPerSecond: Math.round(loaded.length / (LOAD_MS / 1000)) });
-    figure("load: app-server RSS MiB", { start: Math.round(rss[0] ?? 0), peak: Math.round(Math.max(...rss)), end: Math.round(rss.at(-1) ?? 0), firstHalfMean: Math.round(rssFirst), secondHalfMean: Math.round(rssSecond) });
+    figure("load: loaded turn latency", {
+      ...stats(loaded),
+      concurrentThreads: CLIENTS * THREADS_PER_CLIENT,
+      turnsPerSecond: Math.round(loaded.length / (LOAD_MS / 1000)),
+    });
+    figure("load: app-server RSS MiB", {
+      start: Math.round(rss[0] ?? 0),
+      peak: Math.round(Math.max(...rss)),
+      end: Math.round(rss.at(-1) ?? 0),
+      firstHalfMean: Math.round(rssFirst),
+      secondHalfMean: Math.round(rssSecond),
+    });
     // Flat enough: the second half of the run does not keep growing past 1.5× the first.
     expect(rssSecond).toBeLessThan(rssFirst * 1.5);
 

@@ -3,9 +3,20 @@
  * configured bound and the turn succeeds, or the turn fails with a clear error; either way the
  * thread stays usable (`exec resume` runs a next turn that succeeds) and its rollout loads.
  */
-import { fail, type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
+import { type FakeResponsesServer, fail, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, cleanupDirs, events, figure, type HomeOptions, loadRollout, makeHome, rolloutFiles, runExec, threadIdOf } from "./harness.js";
+import {
+  assertBuilt,
+  cleanupDirs,
+  events,
+  figure,
+  type HomeOptions,
+  loadRollout,
+  makeHome,
+  rolloutFiles,
+  runExec,
+  threadIdOf,
+} from "./harness.js";
 
 type Entry = Parameters<FakeResponsesServer["enqueue"]>[0];
 
@@ -24,7 +35,12 @@ interface FaultCase {
 const answer = () => turn(sse.message("recovered", { phase: "final_answer" }));
 
 const CASES: FaultCase[] = [
-  { name: "connection reset mid-stream, retried", config: { streamRetries: 2 }, script: () => [fail.cutStream([sse.message("half")], 3), answer()], requests: 2 },
+  {
+    name: "connection reset mid-stream, retried",
+    config: { streamRetries: 2 },
+    script: () => [fail.cutStream([sse.message("half")], 3), answer()],
+    requests: 2,
+  },
   {
     name: "connection reset mid-stream, retries exhausted",
     config: { streamRetries: 2 },
@@ -39,7 +55,13 @@ const CASES: FaultCase[] = [
     requests: 2,
     error: /idle|timed? ?out|stall/i,
   },
-  { name: "429 with Retry-After, honoured then recovered", config: { requestRetries: 2 }, script: () => [fail.rateLimited(1), answer()], requests: 2, minMs: 1000 },
+  {
+    name: "429 with Retry-After, honoured then recovered",
+    config: { requestRetries: 2 },
+    script: () => [fail.rateLimited(1), answer()],
+    requests: 2,
+    minMs: 1000,
+  },
   {
     name: "429 with Retry-After, retries exhausted",
     config: { requestRetries: 1 },
@@ -47,7 +69,12 @@ const CASES: FaultCase[] = [
     requests: 2,
     error: /429|rate limit/i,
   },
-  { name: "5xx burst within the retry budget", config: { requestRetries: 3 }, script: () => [fail.status(500), fail.status(502), fail.status(503), answer()], requests: 4 },
+  {
+    name: "5xx burst within the retry budget",
+    config: { requestRetries: 3 },
+    script: () => [fail.status(500), fail.status(502), fail.status(503), answer()],
+    requests: 4,
+  },
   {
     name: "5xx burst beyond the retry budget",
     config: { requestRetries: 2 },
@@ -63,7 +90,12 @@ const CASES: FaultCase[] = [
     requests: 1,
     error: /fell over|server_error/i,
   },
-  { name: "enormous response (4 MB message)", config: {}, script: () => [turn(sse.message("x".repeat(4_000_000), { phase: "final_answer" }))], requests: 1 },
+  {
+    name: "enormous response (4 MB message)",
+    config: {},
+    script: () => [turn(sse.message("x".repeat(4_000_000), { phase: "final_answer" }))],
+    requests: 1,
+  },
 ];
 
 describe("model server faults (codex-ts exec)", () => {

@@ -33,7 +33,8 @@ export abstract class Rpc {
     }
     this.messages.push(m);
     if ("id" in m && !("method" in m)) this.#byId.set(m.id, m);
-    if (m.method === "turn/completed" && typeof m.params?.turn?.id === "string") this.completedTurns.set(m.params.turn.id, m);
+    if (m.method === "turn/completed" && typeof m.params?.turn?.id === "string")
+      this.completedTurns.set(m.params.turn.id, m);
     this.wake();
   }
 
@@ -79,11 +80,18 @@ export abstract class Rpc {
   }
 
   notification(method: string, match: (params: any) => boolean, timeoutMs = 30_000): Promise<Message> {
-    return this.waitFor(() => this.messages.find((m) => m.method === method && !("id" in m) && match(m.params)), method, timeoutMs);
+    return this.waitFor(
+      () => this.messages.find((m) => m.method === method && !("id" in m) && match(m.params)),
+      method,
+      timeoutMs,
+    );
   }
 
   async initialize(): Promise<void> {
-    await this.call("initialize", { clientInfo: { name: "reliability", title: "reliability", version: "0.0.1" }, capabilities: { experimentalApi: true } });
+    await this.call("initialize", {
+      clientInfo: { name: "reliability", title: "reliability", version: "0.0.1" },
+      capabilities: { experimentalApi: true },
+    });
     this.sendRaw(JSON.stringify({ method: "initialized" }));
   }
 
@@ -101,7 +109,11 @@ export abstract class Rpc {
   /** Starts a turn and waits for its `turn/completed`; returns the completed turn. */
   async runTurn(threadId: string, text: string, timeoutMs = 60_000): Promise<any> {
     const turnId = await this.startTurn(threadId, text);
-    const done = await this.waitFor(() => this.completedTurns.get(turnId), `turn/completed of ${turnId}`, timeoutMs);
+    const done = await this.waitFor(
+      () => this.completedTurns.get(turnId),
+      `turn/completed of ${turnId}`,
+      timeoutMs,
+    );
     return done.params.turn;
   }
 }
