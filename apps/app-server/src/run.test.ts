@@ -21,7 +21,10 @@ describe("runAppServer (in-process, as the CLI embeds it)", () => {
       stdin.write('{"id":2,"method":"thread/loaded/list","params":{}}\n');
       stdin.end();
       expect(await done).toBe(0);
-      const lines = out.trim().split("\n").map((line) => JSON.parse(line) as { id: number; result: Record<string, unknown> });
+      const all = out.trim().split("\n").map((line) => JSON.parse(line) as { id?: number; method?: string; result: Record<string, unknown> });
+      // Responses, in order; initialize's is followed by remoteControl/status/changed, as in Codex.
+      expect(all.find((m) => m.method)?.method).toBe("remoteControl/status/changed");
+      const lines = all.filter((m) => m.id !== undefined);
       expect(lines.map((l) => l.id)).toEqual([1, 2]);
       expect(lines[0]?.result.codexHome).toBe(home);
       expect(lines[1]?.result).toEqual({ data: [], nextCursor: null });
