@@ -367,21 +367,26 @@ describe("goal tools in a user's turn", () => {
   });
 });
 
+/** A `task_started` event of submission `id`. */
+function turnStarted(id: string, turnId: string): SessionEvent {
+  return {
+    id,
+    msg: {
+      type: "task_started",
+      turn_id: turnId,
+      model_context_window: null,
+      collaboration_mode_kind: "default",
+    },
+  };
+}
+
 describe("goal accounting", () => {
   it("wall-clock time counts while active, at boundaries, keeping sub-second remainders", () => {
     let clock = 1_000_000;
     const runtime = new GoalRuntime({ threadId: "t", now: () => clock });
     runtime.set({ objective: "job" });
     clock += 700;
-    runtime.observe({
-      id: "s1",
-      msg: {
-        type: "task_started",
-        turn_id: "turn-1",
-        model_context_window: null,
-        collaboration_mode_kind: "default",
-      },
-    });
+    runtime.observe(turnStarted("s1", "turn-1"));
     clock += 700;
     runtime.observe({
       id: "s1",
@@ -392,15 +397,7 @@ describe("goal accounting", () => {
     clock += 5000;
     runtime.set({ status: "active" });
     clock += 600;
-    runtime.observe({
-      id: "s2",
-      msg: {
-        type: "task_started",
-        turn_id: "turn-2",
-        model_context_window: null,
-        collaboration_mode_kind: "default",
-      },
-    });
+    runtime.observe(turnStarted("s2", "turn-2"));
     // 0.7 + 0.7 + 0.6 s while active (the paused 5 s do not count): 2 s, not the 0 s whole-second boundaries would give.
     expect(runtime.get()?.timeUsedMs).toBe(2000);
   });
@@ -409,15 +406,7 @@ describe("goal accounting", () => {
     const runtime = new GoalRuntime({ threadId: "t" });
     runtime.set({ objective: "first" });
     expect(runtime.takeRequestItems()).toEqual([]);
-    runtime.observe({
-      id: "s1",
-      msg: {
-        type: "task_started",
-        turn_id: "turn-1",
-        model_context_window: null,
-        collaboration_mode_kind: "default",
-      },
-    });
+    runtime.observe(turnStarted("s1", "turn-1"));
     runtime.set({ objective: "second" });
     expect(runtime.takeRequestItems()).toEqual([
       { type: "function_call_output", name: "goal_objective", namespace: "agent", output: "second" },
@@ -429,15 +418,7 @@ describe("goal accounting", () => {
     const events: GoalEvent[] = [];
     const runtime = new GoalRuntime({ threadId: "t", onEvent: (e) => events.push(e) });
     runtime.set({ objective: "job", tokenBudget: 100 });
-    runtime.observe({
-      id: "s1",
-      msg: {
-        type: "task_started",
-        turn_id: "turn-1",
-        model_context_window: null,
-        collaboration_mode_kind: "default",
-      },
-    });
+    runtime.observe(turnStarted("s1", "turn-1"));
     const usageEvent = (total: number): SessionEvent => ({
       id: "s1",
       msg: {
