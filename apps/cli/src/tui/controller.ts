@@ -60,7 +60,7 @@ export class Controller {
   }
 
   /** Earlier sessions' prompts (oldest first) for recall, and where new ones are recorded. */
-  useHistory(entries: readonly string[], record: (threadId: string, text: string) => void): void {
+  adoptHistory(entries: readonly string[], record: (threadId: string, text: string) => void): void {
     this.history.unshift(...entries);
     this.options.recordPrompt = record;
   }

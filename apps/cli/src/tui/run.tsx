@@ -82,7 +82,7 @@ export async function runTui(
       // The thread start reports a broken config; the TUI still opens.
     }
     const history = await openPromptHistory(connected.codexHome, config.history);
-    if (history) controller.useHistory(history.entries, history.record);
+    if (history) controller.adoptHistory(history.entries, history.record);
     const begin = async (extra: ThreadSettings) => {
       try {
         await openTarget(controller, client, launch, cwd, extra);
