@@ -4,11 +4,6 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openPromptHistory } from "./history.js";
 
-const available = await import(/* @vite-ignore */ ["@codex-ts", "message-history"].join("/")).then(
-  () => true,
-  () => false,
-);
-
 let home: string | undefined;
 afterEach(() => {
   if (home) rmSync(home, { recursive: true, force: true });
@@ -16,7 +11,7 @@ afterEach(() => {
 });
 
 describe("prompt history (history.jsonl)", () => {
-  it.skipIf(!available)("recalls prompts recorded by an earlier session, oldest first", async () => {
+  it("recalls prompts recorded by an earlier session, oldest first", async () => {
     home = mkdtempSync(path.join(tmpdir(), "tui-history-"));
     const first = await openPromptHistory(home, {});
     expect(first?.entries).toEqual([]);
@@ -34,11 +29,4 @@ describe("prompt history (history.jsonl)", () => {
     const second = await openPromptHistory(home, {});
     expect(second?.entries).toEqual(["first prompt", "second prompt"]);
   });
-
-  it.skipIf(available)(
-    "without @codex-ts/message-history resolvable, recall is this session's only",
-    async () => {
-      expect(await openPromptHistory(tmpdir(), {})).toBeNull();
-    },
-  );
 });

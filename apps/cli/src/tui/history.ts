@@ -1,25 +1,8 @@
 /**
  * Prompt recall across sessions: `CODEX_HOME/history.jsonl` through @codex-ts/message-history
  * (Codex's file format, shared with real Codex).
- *
- * The package is loaded by name at run time and the recall falls back to this session's prompts
- * when it cannot be resolved (apps/cli does not list it as a dependency yet; see README).
  */
-
-/** The part of @codex-ts/message-history's `MessageHistory` used here. */
-interface HistoryFile {
-  appendText(sessionId: string, text: string): Promise<unknown>;
-  metadata(): Promise<{ logId: number; entryCount: number }>;
-  lookup(logId: number, offset: number): Promise<{ text: string } | null>;
-}
-interface HistoryModule {
-  MessageHistory: {
-    fromSettings(
-      codexHome: string,
-      settings: unknown,
-    ): { ok: true; history: HistoryFile } | { ok: false; error: string };
-  };
-}
+import { MessageHistory } from "@codex-ts/message-history";
 
 /** How many of the newest entries are loaded for recall at start. */
 const RECALL_LIMIT = 500;
@@ -30,22 +13,16 @@ export interface PromptHistory {
   record(sessionId: string, text: string): void;
 }
 
-const SPECIFIER = "@codex-ts/message-history";
-
-/** Opens history.jsonl for recall and recording; null when the package is unavailable. */
+/**
+ * Opens history.jsonl for recall and recording. Invalid `[history]` settings fall back to the
+ * defaults; null only when even those cannot open the file. An unreadable history means nothing to
+ * recall, never a failure of the TUI.
+ */
 export async function openPromptHistory(codexHome: string, settings: unknown): Promise<PromptHistory | null> {
-  let mod: HistoryModule;
-  try {
-    mod = (await import(/* @vite-ignore */ SPECIFIER)) as HistoryModule;
-  } catch {
-    return null;
-  }
-  let file: HistoryFile;
-  try {
-    file = historyFile(mod, codexHome, settings);
-  } catch {
-    return null;
-  }
+  const made = MessageHistory.fromSettings(codexHome, settings);
+  const opened = made.ok ? made : MessageHistory.fromSettings(codexHome, {});
+  if (!opened.ok) return null;
+  const file = opened.history;
   const entries: string[] = [];
   try {
     const { logId, entryCount } = await file.metadata();
@@ -62,13 +39,4 @@ export async function openPromptHistory(codexHome: string, settings: unknown): P
       void file.appendText(sessionId, text).catch(() => {});
     },
   };
-}
-
-/** The `[history]` settings of config.toml; invalid settings fall back to the defaults. */
-function historyFile(mod: HistoryModule, codexHome: string, settings: unknown): HistoryFile {
-  const made = mod.MessageHistory.fromSettings(codexHome, settings);
-  if (made.ok) return made.history;
-  const fallback = mod.MessageHistory.fromSettings(codexHome, {});
-  if (fallback.ok) return fallback.history;
-  throw new Error(fallback.error);
 }
