@@ -70,7 +70,9 @@ async function runOnce(variant: Variant, fake: FakeResponsesServer): Promise<Sta
     stop();
     const { turn: ended } = expectShape(Shapes.turnCompleted, done.params, "turn/completed");
     if (ended.status !== "completed" || !output.includes("bench-output"))
-      throw new Error(`${variant.name}: first turn ended ${JSON.stringify(ended)}; items: ${output.slice(-600)}`);
+      throw new Error(
+        `${variant.name}: first turn ended ${JSON.stringify(ended)}; items: ${output.slice(-600)}`,
+      );
     return { initializeMs, firstTurnMs };
   } finally {
     await server.close();
@@ -96,13 +98,15 @@ const benchmark: Benchmark = {
       note(
         "“realistic HOME”: `~/.profile` runs `sleep 0.1` and sources `~/.bashrc` (a user's login profile with a version manager or two), which a login shell (`bash -lc`) pays per command unless the profile's environment is reused",
       );
-      if (reference === undefined) note("CODEX_REFERENCE_BIN is not set: no comparison with real Codex in this run");
+      if (reference === undefined)
+        note("CODEX_REFERENCE_BIN is not set: no comparison with real Codex in this run");
       else note(`reference: \`${reference} app-server\`, alternating with ours in each repetition`);
     }
     const variants: Variant[] = [];
     for (const slowProfile of [true, false]) {
       variants.push({ name: "codex-ts", slowProfile });
-      if (reference !== undefined) variants.push({ name: "reference", command: [reference, "app-server"], slowProfile });
+      if (reference !== undefined)
+        variants.push({ name: "reference", command: [reference, "app-server"], slowProfile });
     }
     if (repetition === 0) for (const v of variants) await runOnce(v, fake);
     const measured = new Map<string, Startup>();
@@ -116,16 +120,24 @@ const benchmark: Benchmark = {
       const ours = measured.get(`codex-ts|${slowProfile}`) as Startup;
       const theirs = measured.get(`reference|${slowProfile}`);
       record(`spawn → initialize, codex-ts, ${home}`, ours.initializeMs, { unit: "ms", digits: 0 });
-      if (theirs) record(`spawn → initialize, reference, ${home}`, theirs.initializeMs, { unit: "ms", digits: 0 });
+      if (theirs)
+        record(`spawn → initialize, reference, ${home}`, theirs.initializeMs, { unit: "ms", digits: 0 });
       record(`spawn → first turn completed, codex-ts, ${home}`, ours.firstTurnMs, { unit: "ms", digits: 0 });
       if (theirs)
-        record(`spawn → first turn completed, reference, ${home}`, theirs.firstTurnMs, { unit: "ms", digits: 0 });
-      if (theirs) {
-        record(`spawn → initialize ratio codex-ts / reference, ${home}`, ours.initializeMs / theirs.initializeMs, {
-          unit: "×",
-          digits: 2,
-          ...(slowProfile ? { goal: { op: "<=", value: 0.5 } } : {}),
+        record(`spawn → first turn completed, reference, ${home}`, theirs.firstTurnMs, {
+          unit: "ms",
+          digits: 0,
         });
+      if (theirs) {
+        record(
+          `spawn → initialize ratio codex-ts / reference, ${home}`,
+          ours.initializeMs / theirs.initializeMs,
+          {
+            unit: "×",
+            digits: 2,
+            ...(slowProfile ? { goal: { op: "<=", value: 0.5 } } : {}),
+          },
+        );
         record(
           `spawn → first turn ratio codex-ts / reference, ${home}`,
           ours.firstTurnMs / theirs.firstTurnMs,

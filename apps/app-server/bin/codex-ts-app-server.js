@@ -5,5 +5,8 @@ import { fileURLToPath } from "node:url";
 import { requireWithCodeCache } from "@codex-ts/compile-cache";
 import { serveProcessStdio } from "../dist/process.js";
 
-const { runAppServer } = requireWithCodeCache(fileURLToPath(new URL("../dist/server.cjs", import.meta.url))).exports;
-await serveProcessStdio(runAppServer);
+// The bundle loads only once serveProcessStdio asks for it: after a stdio client's `initialize`
+// has been answered (src/early-initialize.ts).
+await serveProcessStdio(
+  () => requireWithCodeCache(fileURLToPath(new URL("../dist/server.cjs", import.meta.url))).exports.runAppServer,
+);

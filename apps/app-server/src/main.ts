@@ -1,4 +1,4 @@
 import { serveProcessStdio } from "./process.js";
 import { runAppServer } from "./run.js";
 
-await serveProcessStdio(runAppServer);
+await serveProcessStdio(() => runAppServer);

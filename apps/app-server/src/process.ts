@@ -1,15 +1,21 @@
+import { answerInitializeEarly } from "./early-initialize.js";
+import { resolveCodexHome } from "./handshake.js";
 import { type AppServerArgs, parseAppServerArgs } from "./listen.js";
 import type { RunAppServerOptions } from "./run.js";
+
+type RunAppServer = (options: RunAppServerOptions) => Promise<number>;
 
 /**
  * Runs the app-server as this process, as `src/main.ts` and the `codex-ts-app-server` bin do:
  * `argv` are the `app-server` options (`--listen stdio://|unix://[PATH]|ws://IP:PORT|off`,
- * `--stdio`, `--ws-auth …`). Takes `runAppServer` as an argument so that the bin can pass the
- * one from its code-cached bundle (`dist/server.cjs`) and this module loads little else.
+ * `--stdio`, `--ws-auth …`). `load` returns `runAppServer`: the bin passes one that loads its
+ * code-cached bundle (`dist/server.cjs`), so that this module loads little else and a stdio
+ * client's `initialize` is answered before the bundle loads (`early-initialize.ts`; set
+ * `CODEX_TS_APP_SERVER_EARLY_INITIALIZE=0` to leave it to the server).
  * A bad option exits 2 (1 for an unusable auth setup) with one readable line on stderr.
  */
 export async function serveProcessStdio(
-  runAppServer: (options: RunAppServerOptions) => Promise<number>,
+  load: () => RunAppServer,
   argv: readonly string[] = process.argv.slice(2),
 ): Promise<void> {
   const parsed = parseAppServerArgs(argv);
@@ -30,7 +36,14 @@ export async function serveProcessStdio(
     console.error("codex-ts-app-server: unhandled rejection:", reason);
   });
 
-  const code = await runAppServer(processOptions(parsed.value));
+  const options = processOptions(parsed.value);
+  const stdioOnly = parsed.value.listen.length === 1 && parsed.value.listen[0]?.kind === "stdio";
+  if (stdioOnly && process.env.CODEX_TS_APP_SERVER_EARLY_INITIALIZE !== "0") {
+    const early = await answerInitializeEarly(process.stdin, process.stdout, resolveCodexHome(process.env));
+    options.stdin = early.input;
+    options.stdout = early.output;
+  }
+  const code = await load()(options);
   process.exitCode = code;
   // Handles such as idle child processes must not keep a disconnected server alive.
   setTimeout(() => process.exit(code), 2_000).unref();
@@ -40,5 +53,12 @@ export async function serveProcessStdio(
 export function processOptions(args: AppServerArgs): RunAppServerOptions {
   const stop = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, listen: args.listen, wsAuth: args.wsAuth, signal: stop.signal };
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    listen: args.listen,
+    wsAuth: args.wsAuth,
+    signal: stop.signal,
+  };
 }

@@ -1,9 +1,8 @@
 import { mkdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { type ClientChannel, createChannelPair, streamChannel } from "./channel.js";
 import { errorMessage } from "./errors.js";
+import { resolveCodexHome } from "./handshake.js";
 import { AppServerHost } from "./host.js";
 import type { ListenTarget, WsAuthConfig } from "./listen.js";
 import { type Listener, defaultControlSocket, listenUnix, listenWebSocket } from "./websocket.js";
@@ -26,11 +25,7 @@ export interface RunAppServerOptions {
   onListening?: (urls: string[]) => void;
 }
 
-/** Resolves `codexHome` the way Codex does: explicit, else `$CODEX_HOME`, else `~/.codex`. */
-export function resolveCodexHome(env: Record<string, string | undefined>, explicit?: string): string {
-  const chosen = explicit ?? env.CODEX_HOME ?? path.join(os.homedir(), ".codex");
-  return path.resolve(chosen);
-}
+export { resolveCodexHome } from "./handshake.js";
 
 function prepareHome(env: Record<string, string | undefined>, explicit: string | undefined): string {
   const codexHome = resolveCodexHome(env, explicit);

@@ -15,17 +15,15 @@ import type { z } from "zod";
 import { prepareForPersistence, reconstructThread, shouldPersistRolloutItem } from "@codex-ts/rollout";
 import type { Channel } from "./channel.js";
 import { invalidParams, invalidRequest, methodNotFound } from "./errors.js";
+import { initializeResult } from "./handshake.js";
 import type { Logger } from "./log.js";
 import { itemEventToV2 } from "./mapping.js";
 import { JsonRpcConnection, type ServerRequestOutcome } from "./transport.js";
 import { InitializeParams } from "./wire.js";
 
-export const SERVER_NAME = "codex_ts_app_server";
+export { SERVER_NAME, SERVER_VERSION, userAgent } from "./handshake.js";
 
 let prewarmStarted = false;
-// The Codex release whose protocol this server implements: clients gate features on it (>= 0.153).
-// The CLI reports the same (apps/cli/src/version.ts; its tests check both agree).
-export const SERVER_VERSION = "0.169.0";
 
 /** Per-request context a method handler receives. */
 export interface MethodContext {
@@ -211,12 +209,7 @@ export class AppServerConnection {
       experimentalApi: capabilities?.experimentalApi ?? false,
       optOut: new Set(capabilities?.optOutNotificationMethods ?? []),
     };
-    return {
-      userAgent: userAgent(clientInfo.name, clientInfo.version),
-      codexHome: this.codexHome,
-      platformFamily: process.platform === "win32" ? "windows" : "unix",
-      platformOs: platformOs(),
-    };
+    return initializeResult(clientInfo, this.codexHome);
   }
 
   /**
@@ -293,24 +286,5 @@ export function installationId(codexHome: string): string {
     }
   }
   return id;
-}
-
-function platformOs(): string {
-  switch (process.platform) {
-    case "darwin":
-      return "macos";
-    case "win32":
-      return "windows";
-    default:
-      return process.platform;
-  }
-}
-
-/** `originator/version (OS release; arch) (client; version)`, the shape Codex presents upstream. */
-export function userAgent(clientName: string, clientVersion: string): string {
-  const sanitize = (s: string) => s.replace(/[^\x20-\x7e]/g, "_");
-  return sanitize(
-    `${SERVER_NAME}/${SERVER_VERSION} (${os.type()} ${os.release()}; ${os.arch()}) (${clientName}; ${clientVersion})`,
-  );
 }
 
