@@ -67,14 +67,16 @@ export function isApprovalGranted(decision: ReviewDecision): boolean {
 
 const LEGACY_DEFAULT_MODES = new Set(["code", "pair_programming", "execute", "custom"]);
 
+/** Reads a legacy collaboration mode name (`code`, `pair_programming`, `execute`, `custom`) as `default`. */
+export function coerceLegacyModeKind(value: unknown): unknown {
+  return typeof value === "string" && LEGACY_DEFAULT_MODES.has(value) ? "default" : value;
+}
+
 /**
  * Collaboration mode kind. Legacy kinds (`code`, `pair_programming`, `execute`, `custom`) read
  * as `default`.
  */
-export const ModeKind = z.preprocess(
-  (value) => (typeof value === "string" && LEGACY_DEFAULT_MODES.has(value) ? "default" : value),
-  z.enum(["plan", "default"]),
-);
+export const ModeKind = z.preprocess(coerceLegacyModeKind, z.enum(["plan", "default"]));
 export type ModeKind = z.infer<typeof ModeKind>;
 
 /** Reasoning effort; Codex accepts any non-empty value a model advertises. */

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { coerceLegacyModeKind } from "../core/policy.js";
 import { rejectRestrictedReadAccess } from "../permissions.js";
 import { AbsolutePathBuf, named } from "./common.js";
 
@@ -60,5 +61,9 @@ export type Personality = z.infer<typeof Personality>;
 export const ReasoningSummary = named("ReasoningSummary", z.enum(["auto", "concise", "detailed", "none"]));
 export type ReasoningSummary = z.infer<typeof ReasoningSummary>;
 
-export const ModeKind = named("ModeKind", z.enum(["plan", "default"]));
+/**
+ * Collaboration mode kind. Incoming legacy names (`code`, `pair_programming`, `execute`, `custom`)
+ * are coerced to `default`; the schema and everything sent expose only `plan | default`.
+ */
+export const ModeKind = named("ModeKind", z.preprocess(coerceLegacyModeKind, z.enum(["plan", "default"])));
 export type ModeKind = z.infer<typeof ModeKind>;
