@@ -50,7 +50,40 @@ export const TOP_LEVEL_ROOTS = [
   "JSONRPCResponse",
   "JSONRPCError",
   "RequestId",
+  "InitializeParams",
+  "InitializeResponse",
 ] as const;
+
+/** The definitions `root` references, directly or through others (the root itself excluded). */
+export function reachableDefinitions(
+  root: string,
+  definitions: Record<string, JsonSchema>,
+): Record<string, JsonSchema> {
+  const seen = new Set<string>([root]);
+  const pending: unknown[] = [definitions[root]];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (Array.isArray(value)) {
+      pending.push(...value);
+    } else if (typeof value === "object" && value !== null) {
+      for (const [key, entry] of Object.entries(value)) {
+        if (key === "$ref" && typeof entry === "string") {
+          const name = entry.slice(entry.lastIndexOf("/") + 1);
+          if (!seen.has(name) && definitions[name]) {
+            seen.add(name);
+            pending.push(definitions[name]);
+          }
+        } else {
+          pending.push(entry);
+        }
+      }
+    }
+  }
+  seen.delete(root);
+  const out: Record<string, JsonSchema> = {};
+  for (const name of [...seen].sort()) out[name] = definitions[name] as JsonSchema;
+  return out;
+}
 
 /** What the app-server protocol generator starts from: the message unions, every response, JSON-RPC framing. */
 export function defaultRoots(): Record<string, z.ZodType> {
@@ -144,7 +177,9 @@ export async function generateJsonSchemaBundle(
       const definition = bundle.definitions[root];
       if (!definition) continue;
       const file = `${root}.json`;
-      const standalone = { $schema: DRAFT_07, title: root, ...definition, definitions: bundle.definitions };
+      // As Codex writes them: each file carries only the definitions its root reaches.
+      const definitions = reachableDefinitions(root, bundle.definitions);
+      const standalone = { $schema: DRAFT_07, title: root, ...definition, definitions };
       await writeFile(join(outDir, file), `${JSON.stringify(standalone, null, 2)}\n`);
       written.push(file);
     }
