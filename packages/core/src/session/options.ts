@@ -1,4 +1,5 @@
 // What a session is made of: its options, and how a loaded Config becomes them.
+import path from "node:path";
 import { defaultRulesPath } from "@codex-ts/execpolicy";
 import { HookEngine, type SessionStartSource, standardLayers } from "@codex-ts/hooks";
 import type { LookupFn, NetworkPolicySpec } from "@codex-ts/network-proxy";
@@ -67,6 +68,11 @@ export interface SessionOptions {
   env?: Env;
   /** Which variables commands get (config `shell_environment_policy`). */
   shellEnvironmentPolicy?: ShellEnvironmentPolicy;
+  /**
+   * Where login-shell snapshots are kept (CODEX_HOME/shell_snapshots; see ../shell-snapshot). Set,
+   * unsandboxed `bash -lc` commands run from a snapshot instead of re-running the profile.
+   */
+  shellSnapshotDir?: string;
   threadId?: string;
   /** Shared by a root thread and its subagents; defaults to the thread id. */
   sessionId?: string;
@@ -233,6 +239,10 @@ export function sessionOptionsFromConfig(
       rulesPath: defaultRulesPath(config.codexHome),
     };
   }
+  // Shell snapshots (../shell-snapshot), on by default; `features.shell_snapshot = false` or
+  // CODEX_TS_SHELL_SNAPSHOT=0 turns them off.
+  if (config.features.shell_snapshot !== false && process.env.CODEX_TS_SHELL_SNAPSHOT !== "0")
+    options.shellSnapshotDir = path.join(config.codexHome, "shell_snapshots");
   // Sub-agents (`multi_agent_v1`), on by default as in Codex 0.169; `features.multi_agent = false` turns them off.
   if (config.features.multi_agent !== false) {
     options.toolProviders = [

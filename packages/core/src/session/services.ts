@@ -10,6 +10,8 @@ import {
 } from "@codex-ts/network-proxy";
 import { v7 as uuidv7 } from "uuid";
 import type { RateLimitSnapshot } from "../client/rate-limits.js";
+import { shellSnapshotsIn } from "../shell-snapshot/index.js";
+import { prewarmShellSnapshot } from "../shell-snapshot/session.js";
 import { createLocalRunner } from "../tools/exec/runner.js";
 import { ExecSessionStore } from "../tools/exec/sessions.js";
 import type { CommandRunner, ReviewDecision, SandboxPolicy } from "../tools/index.js";
@@ -50,7 +52,9 @@ export class SessionServices {
   private networkProxyState: NetworkProxyState | undefined;
 
   constructor(private readonly s: SessionState) {
-    this.runner = s.options.runner ?? createLocalRunner();
+    const dir = s.options.shellSnapshotDir;
+    this.runner = s.options.runner ?? createLocalRunner(dir ? { shellSnapshots: shellSnapshotsIn(dir) } : {});
+    prewarmShellSnapshot(s.options, s.env);
   }
 
   /** The proxy address sandboxed commands get now (only while the network is restricted). */

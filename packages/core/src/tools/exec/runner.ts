@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { sandboxPolicyToPermissionProfile } from "@codex-ts/protocol";
 import { createSandboxWrapper, removeMountPoints } from "@codex-ts/sandboxing";
 import { profileRunsUnsandboxed } from "../../permissions/effective.js";
+import type { ShellSnapshots } from "../../shell-snapshot/index.js";
 import { type CommandRunner, type CommandSpec, type RunningProcess, runsUnsandboxed, type SpawnResult } from "../types.js";
 
 /** Turns a command into its sandboxed form, or explains why it cannot. */
@@ -28,6 +29,8 @@ export interface LocalRunnerOptions {
    * so every sandboxed mode fails closed.
    */
   sandbox?: SandboxWrapper | null;
+  /** Runs unsandboxed `bash -lc` commands from a snapshot of the login shell (../../shell-snapshot). */
+  shellSnapshots?: ShellSnapshots;
 }
 
 /**
@@ -215,6 +218,7 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): CommandRunn
       const unsandboxed =
         (spec.permissions ? profileRunsUnsandboxed(spec.permissions.profile) : runsUnsandboxed(spec.sandbox)) ||
         spec.escalated === true;
+      if (unsandboxed && options.shellSnapshots) argv = await options.shellSnapshots.wrap(argv, env, spec.cwd);
       if (!unsandboxed) {
         if (!sandbox) {
           return {
