@@ -12,7 +12,6 @@ import {
   type v2,
 } from "@codex-ts/protocol";
 import { reconstructThread } from "@codex-ts/rollout";
-import { collabItemToV2, isCollabTurnItem } from "@codex-ts/core";
 
 type CoreThreadSettings = Extract<EventMsg, { type: "thread_settings_applied" }>["thread_settings"];
 type CoreUserInput = Extract<EventMsg, { type: "item_started" }>["item"] extends infer I
@@ -98,8 +97,6 @@ export function toV2ThreadSettings(settings: CoreThreadSettings): Record<string,
  * notifications and `thread/read` agree. `null` when the item has no v2 form.
  */
 export function itemEventToV2(event: Extract<EventMsg, { type: "item_started" | "item_completed" }>): v2.ThreadItem | null {
-  // multi_agent_v1 calls (core's CollabAgentToolCall; the rollout reconstruction does not know it yet).
-  if (isCollabTurnItem(event.item as { type: string })) return collabItemToV2(event.item as never) as v2.ThreadItem;
   const timestamp = new Date().toISOString();
   const lines = [
     { timestamp, type: "event_msg", payload: { type: "task_started", turn_id: event.turn_id, model_context_window: null, collaboration_mode_kind: "default" } },

@@ -70,6 +70,24 @@ export const ExecTodoListItem = z.object({
   items: z.array(z.object({ text: z.string(), completed: z.boolean() })),
 });
 
+/** A `multi_agent_v1` tool call (spawn_agent, send_input, wait, …) as `exec --json` prints it. */
+export const ExecCollabToolCallItem = z.object({
+  id: z.string(),
+  type: z.literal("collab_tool_call"),
+  tool: z.enum(["spawn_agent", "send_input", "resume_agent", "wait", "close_agent"]),
+  sender_thread_id: z.string(),
+  receiver_thread_ids: z.array(z.string()),
+  prompt: z.string().nullable(),
+  agents_states: z.record(
+    z.string(),
+    z.object({
+      status: z.enum(["pending_init", "running", "interrupted", "completed", "errored", "shutdown", "not_found"]),
+      message: z.string().nullable(),
+    }),
+  ),
+  status: z.enum(["in_progress", "completed", "failed"]),
+});
+
 export const ExecThreadItem = z.discriminatedUnion("type", [
   ExecAgentMessageItem,
   ExecReasoningItem,
@@ -79,6 +97,7 @@ export const ExecThreadItem = z.discriminatedUnion("type", [
   ExecWebSearchItem,
   ExecTodoListItem,
   ExecErrorItem,
+  ExecCollabToolCallItem,
 ]);
 export type ExecThreadItem = z.infer<typeof ExecThreadItem>;
 

@@ -11,6 +11,7 @@ import {
   type UserInput,
   v2,
 } from "@codex-ts/protocol";
+import { collabItemToV2 } from "./collab.js";
 
 /**
  * Rebuilds what a rollout describes:
@@ -268,6 +269,8 @@ function turnItemToV2(item: TurnItem, startedAtMs: number | null, completedAtMs:
       };
     case "ContextCompaction":
       return { type: "contextCompaction", id: item.id, ...times };
+    case "CollabAgentToolCall":
+      return collabItemToV2(item, startedAtMs, completedAtMs);
     case "Other":
       return null;
   }

@@ -16,7 +16,7 @@ export {
   DEFAULT_AGENT_TYPE,
 } from "./config.js";
 export { AgentControl, type AgentRecord } from "./control.js";
-export { type CollabTurnItem, collabItemToExec, collabItemToV2, isCollabTurnItem } from "./items.js";
+export { type CollabTurnItem, collabItemToExec, isCollabTurnItem } from "./items.js";
 export { type AgentStatus, isFinal, statusMessage, statusName, subagentNotification } from "./status.js";
 export {
   DEFAULT_WAIT_TIMEOUT_MS,

@@ -221,6 +221,32 @@ export const HookPromptTurnItem = z.object({
 
 export const ContextCompactionTurnItem = z.object({ type: z.literal("ContextCompaction"), id: z.string() });
 
+/** Codex's AgentStatus: a string (`pending_init`, `running`, …) or `{completed: msg}` / `{errored: reason}`. */
+export const CoreAgentStatus = z.union([
+  z.enum(["pending_init", "running", "interrupted", "shutdown", "not_found"]),
+  z.object({ completed: z.string().nullable() }),
+  z.object({ errored: z.string() }),
+]);
+export type CoreAgentStatus = z.infer<typeof CoreAgentStatus>;
+
+/** One `multi_agent_v1` tool call (spawn_agent, send_input, wait, …) as Codex 0.169 records it. */
+export const CollabAgentToolCallTurnItem = z.object({
+  type: z.literal("CollabAgentToolCall"),
+  id: z.string(),
+  tool: z.enum(["spawn_agent", "send_input", "resume_agent", "wait", "close_agent"]),
+  status: ToolCallStatus,
+  sender_thread_id: z.string(),
+  receiver_thread_ids: z.array(z.string()),
+  receiver_agents: omittableField(
+    z.array(z.object({ thread_id: z.string(), agent_nickname: omittableField(z.string()), agent_role: omittableField(z.string()) })),
+  ),
+  prompt: omittableField(z.string()),
+  model: omittableField(z.string()),
+  reasoning_effort: omittableField(z.string()),
+  agents_states: z.record(z.string(), CoreAgentStatus),
+});
+export type CollabAgentToolCallTurnItem = z.infer<typeof CollabAgentToolCallTurnItem>;
+
 /** A turn item this version does not model; the carrying event is still usable. */
 export const OtherTurnItem = z.object({ type: z.literal("Other") });
 
@@ -238,6 +264,7 @@ const TURN_ITEM_TYPES = [
   "ImageGeneration",
   "HookPrompt",
   "ContextCompaction",
+  "CollabAgentToolCall",
   "Other",
 ] as const;
 
@@ -259,6 +286,7 @@ export const TurnItem = withUnknownTypeFallback(
     ImageGenerationTurnItem,
     HookPromptTurnItem,
     ContextCompactionTurnItem,
+    CollabAgentToolCallTurnItem,
     OtherTurnItem,
   ]),
 );
