@@ -55,13 +55,15 @@ describe("MCP servers of a thread", () => {
       tool: "echo",
       status: "completed",
       arguments: { text: "hi" },
+      // Filled from the tool's annotations, as Codex 0.169 does (never a constant null).
+      readOnlyHint: true,
       result: { content: [{ type: "text", text: "echo: hi" }] },
       error: null,
     });
     // Codex records MCP's camelCase result; the v2 item carries the structured content.
     expect(done.find((i) => i.id === "c3")?.result).toMatchObject({ structuredContent: { key: "ab", value: 2 } });
     const started = s.notifications("item/started").map((n) => n.params.item as Row).find((i) => i.id === "c1");
-    expect(started).toMatchObject({ type: "mcpToolCall", status: "inProgress", result: null });
+    expect(started).toMatchObject({ type: "mcpToolCall", status: "inProgress", readOnlyHint: true, result: null });
     const progress = await s.waitForNotification("item/mcpToolCall/progress");
     expect(progress.params).toMatchObject({ threadId, itemId: "c2", message: "started sleeping" });
     expect(fx.toolOutputText("c1")).toContain("echo: hi");

@@ -218,6 +218,7 @@ function turnItemToV2(item: TurnItem, startedAtMs: number | null, completedAtMs:
         status: camelStatus(item.status),
         arguments: item.arguments ?? null,
         ...MCP_EXTRAS,
+        readOnlyHint: item.readOnlyHint ?? null,
         result:
           item.result === undefined
             ? null

@@ -176,6 +176,8 @@ export const McpToolCallTurnItem = z.object({
   server: z.string(),
   tool: z.string(),
   arguments: z.unknown(),
+  /** The tool's `readOnlyHint` annotation, as Codex records it when the server declares one. */
+  readOnlyHint: omittableField(z.boolean()),
   status: ToolCallStatus,
   result: omittableField(CallToolResult),
   error: omittableField(z.object({ message: z.string() })),
