@@ -243,11 +243,14 @@ export class LiveThread {
   }
 
   toV2(includeTurns: boolean): v2.Thread {
-    return toV2Thread(this.stored, {
+    const thread = toV2Thread(this.stored, {
       status: this.status(),
       turns: includeTurns ? this.turns() : [],
       ephemeral: this.ephemeral,
     });
+    if (!this.#experimentalApi()) return thread;
+    const settings = this.session.settings();
+    return withEnvironment(thread, settings.cwd, settings.runtime_workspace_roots ?? [settings.cwd]);
   }
 
   /* -------------------------------------------------------------- notifications */
@@ -628,3 +631,12 @@ export class LiveThread {
   }
 }
 
+
+/**
+ * The experimental `environments` of a v2 Thread, as Codex 0.169 answers an experimentalApi client:
+ * the one local environment with its cwd and runtime workspace roots.
+ */
+export function withEnvironment(thread: v2.Thread, cwd: string, runtimeWorkspaceRoots: readonly string[]): v2.Thread {
+  const environments = [{ environmentId: "local", cwd, runtimeWorkspaceRoots: [...runtimeWorkspaceRoots] }];
+  return { ...thread, environments } as v2.Thread;
+}

@@ -39,7 +39,7 @@ import { profileToV2SandboxPolicy, toV2ApprovalPolicy } from "./mapping.js";
 import { projectTrustTarget, sandboxTrustsProject } from "./project-trust.js";
 import { type PermissionsSelection, permissionProfilesTable, sandboxPolicyForPermissions } from "./permission-profiles.js";
 import { assertRolloutPathLookup, openConfiguredThreadStore, rolloutFileOf, storeEventNotification } from "./store-select.js";
-import { LiveThread, type ThreadOutlet } from "./thread.js";
+import { LiveThread, type ThreadOutlet, withEnvironment } from "./thread.js";
 import { restoreThreadGoal, threadGoalProvider } from "./methods/goals.js";
 import { threadMcpProvider } from "./methods/mcp.js";
 import type { DynamicToolSpec, ThreadForkParams, ThreadResumeParams, ThreadStartParams } from "./wire.js";
@@ -557,12 +557,21 @@ export class ThreadManager {
     const live = this.threads.get(threadId);
     if (live) return live.toV2(includeTurns);
     const store = await this.store();
-    if (!includeTurns) return toV2Thread(unwrap(await store.read(threadId), "cannot read the thread"));
+    const experimental = this.#options.experimentalApi();
+    if (!includeTurns && !experimental) return toV2Thread(unwrap(await store.read(threadId), "cannot read the thread"));
     const { stored, lines } = await this.#loadLines(threadId);
-    const { turns } = reconstructThread(lines);
-    return toV2Thread(stored, {
-      turns: this.#options.experimentalApi() ? (withHookRuns(turns, readHookRuns(this.#options.codexHome, threadId)) as v2.Turn[]) : turns,
+    const turns = includeTurns ? reconstructThread(lines).turns : [];
+    const thread = toV2Thread(stored, {
+      turns: experimental ? (withHookRuns(turns, readHookRuns(this.#options.codexHome, threadId)) as v2.Turn[]) : turns,
     });
+    if (!experimental) return thread;
+    // The roots the thread last ran with: the newest turn_context that records them.
+    let roots: string[] | undefined;
+    for (const line of lines) {
+      if (line.type === "turn_context" && Array.isArray(line.payload.runtime_workspace_roots))
+        roots = line.payload.runtime_workspace_roots as string[];
+    }
+    return withEnvironment(thread, thread.cwd, roots?.length ? roots : [thread.cwd]);
   }
 
   /** Waits until every loaded thread's recorded lines are in the store (list/read see them). */

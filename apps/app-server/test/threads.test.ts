@@ -179,6 +179,33 @@ describe("thread lifecycle", () => {
     }
   });
 
+  it("thread/read reports the runtime workspace roots (experimental environments), loaded or not, and survives a restart", async () => {
+    fx.fake.enqueue(turn([sse.message("ok")]));
+    const extraRoot = makeTempDir("codex-root-");
+    try {
+      const s = await fx.boot();
+      const { thread } = await s.call("thread/start", { cwd: fx.workDir, runtimeWorkspaceRoots: [extraRoot] });
+      await runTurn(s, thread.id, "go");
+      const expected = [{ environmentId: "local", cwd: fx.workDir, runtimeWorkspaceRoots: [extraRoot] }];
+      const loaded = await s.call("thread/read", { threadId: thread.id });
+      expect(loaded.thread.environments).toEqual(expected);
+      await s.close();
+
+      const again = await fx.boot();
+      const unloaded = await again.call("thread/read", { threadId: thread.id });
+      expect(unloaded.thread.environments).toEqual(expected);
+      const withTurns = await again.call("thread/read", { threadId: thread.id, includeTurns: true });
+      expect(withTurns.thread.environments).toEqual(expected);
+      await again.close();
+
+      const plain = await fx.boot({ capabilities: {} });
+      const stable = await plain.call("thread/read", { threadId: thread.id });
+      expect(stable.thread).not.toHaveProperty("environments");
+    } finally {
+      rmSync(extraRoot, { recursive: true, force: true });
+    }
+  });
+
   it("passes a turn's outputSchema to the model request", async () => {
     fx.fake.enqueue(turn([sse.message('{"ok":true}')]));
     const s = await fx.boot();
