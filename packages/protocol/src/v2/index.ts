@@ -1,5 +1,6 @@
 export * from "./approvals.js";
 export * from "./common.js";
+export * from "./mcp.js";
 export * from "./notifications.js";
 export * from "./notifications-more.js";
 export * from "./policy.js";

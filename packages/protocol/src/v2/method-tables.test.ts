@@ -31,7 +31,6 @@ const WITHOUT_ZOD = {
     "account/gatewayOAuth/read", "account/gatewayOAuth/login", "account/gatewayOAuth/cancel", "modelProvider/list",
     "modelProvider/config/write", "modelProvider/capabilities/read", "experimentalFeature/list",
     "permissionProfile/list", "experimentalFeature/enablement/set", "mcpServer/oauth/login",
-    "config/mcpServer/reload", "mcpServerStatus/list", "mcpServer/resource/read", "mcpServer/tool/call",
     "windowsSandbox/setupStart", "windowsSandbox/readiness", "account/login/start", "account/login/cancel",
     "account/logout", "account/securitySetup/read", "account/rateLimits/read", "account/rateLimitResetCredit/consume",
     "account/usage/read", "account/workspaceMessages/read", "account/sendAddCreditsNudgeEmail", "feedback/upload",

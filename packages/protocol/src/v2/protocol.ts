@@ -3,6 +3,7 @@ import { JSONRPCErrorCode, type JSONRPCErrorError, RequestId, describeZodError }
 import { named } from "./common.js";
 import * as N from "./notifications.js";
 import * as M from "./notifications-more.js";
+import * as Mcp from "./mcp.js";
 import * as R from "./requests.js";
 import * as S from "./server-requests.js";
 import * as T from "./tools.js";
@@ -51,6 +52,10 @@ export const clientRequestMethods = {
   "command/exec/terminate": spec(T.CommandExecTerminateParams, T.CommandExecTerminateResponse),
   "command/exec/resize": spec(T.CommandExecResizeParams, T.CommandExecResizeResponse),
   fuzzyFileSearch: spec(M.FuzzyFileSearchParams, M.FuzzyFileSearchResponse),
+  "mcpServerStatus/list": spec(Mcp.ListMcpServerStatusParams, Mcp.ListMcpServerStatusResponse),
+  "mcpServer/tool/call": spec(Mcp.McpServerToolCallParams, Mcp.McpServerToolCallResponse),
+  "mcpServer/resource/read": spec(Mcp.McpResourceReadParams, Mcp.McpResourceReadResponse),
+  "config/mcpServer/reload": spec(Mcp.McpServerRefreshParams, Mcp.McpServerRefreshResponse),
 } satisfies Record<string, MethodSpec>;
 export type ClientRequestMethod = keyof typeof clientRequestMethods;
 
