@@ -196,17 +196,24 @@ describe("RolloutWriter", () => {
     expect(Buffer.byteLength(command.aggregatedOutput ?? "", "utf8")).toBe(EXTENDED_OUTPUT_CAP_BYTES);
   });
 
-  it("a crash loses only the unflushed tail; a torn last line is ignored and cut on resume", async () => {
+  it("a crash keeps the killed turn's lines written so far; a torn last line is ignored and cut on resume", async () => {
     const writer = await create();
     writer.record(turnItems("t1", "one"));
     await writer.flush();
-    writer.record(turnItems("t2", "two").slice(0, 4)); // buffered, never flushed: the "crash"
+    // The "crash": turn t2 recorded part-way (those lines are appended at once, without waiting
+    // for the turn to end), then the process dies in the middle of writing a line.
+    writer.record(turnItems("t2", "two").slice(0, 4));
+    await writer.flush();
     appendFileSync(writer.path, '{"timestamp":"2026-01-02T03:04:06.000Z","type":"event_msg","payload":{"type":"age');
 
     const afterCrash = await readBack(writer.path);
     expect(afterCrash.truncatedTail).toBe(true);
     expect(afterCrash.skipped).toEqual([]);
-    expect(reconstructThread(afterCrash.lines).turns.map((turn) => turn.id)).toEqual(["t1"]);
+    // The killed turn is kept (with its prompt) and reads back as interrupted.
+    expect(reconstructThread(afterCrash.lines).turns.map((turn) => [turn.id, turn.status])).toEqual([
+      ["t1", "completed"],
+      ["t2", "interrupted"],
+    ]);
 
     const resumed = await RolloutWriter.resume(writer.path);
     if (!resumed.ok) throw new Error(resumed.error.message);
@@ -220,6 +227,7 @@ describe("RolloutWriter", () => {
     expect(ordinals).toEqual(ordinals.map((_, index) => index));
     expect(reconstructThread(after.lines).turns.map((turn) => [turn.id, turn.status])).toEqual([
       ["t1", "completed"],
+      ["t2", "interrupted"],
       ["t3", "completed"],
     ]);
   });

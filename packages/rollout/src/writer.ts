@@ -54,10 +54,12 @@ function isTurnEnd(item: RolloutItem): boolean {
 
 /**
  * Appends rollout lines to one file, in order. `record()` buffers (after applying the
- * persistence policy); the buffer is written with a single append when a turn ends
- * (`task_complete` / `turn_aborted`), on `flush()` and on `close()`. Lines are only ever
- * appended, each write ends with a newline, so a crash loses at most the unflushed tail and a
- * torn last line — which readers ignore and `resume` cuts off — never earlier lines.
+ * persistence policy) and schedules an append of the buffer right away (coalesced: one pending
+ * write at a time), so a process killed mid-turn keeps what the turn recorded so far (its prompt
+ * above all), as Codex does. Turn ends (`task_complete` / `turn_aborted`), `flush()` and `close()`
+ * also `datasync` the file. Lines are only ever appended, each write ends with a newline, so a
+ * crash loses at most the unwritten tail and a torn last line — which readers ignore and `resume`
+ * cuts off — never earlier lines.
  */
 export class RolloutWriter {
   readonly path: string;
@@ -69,6 +71,8 @@ export class RolloutWriter {
   private queue: Promise<RolloutResult<void>> = Promise.resolve(ok(undefined));
   /** A failed automatic (turn-end) flush, reported by the next `flush()` / `close()`. */
   private pendingFailure: RolloutResult<void> | null = null;
+  /** An append (without datasync) is queued and has not started yet. */
+  private writeQueued = false;
   private readonly now: () => Date;
 
   private constructor(filePath: string, threadId: string, handle: FileHandle, mode: PersistenceMode, nextOrdinal: number, now: () => Date) {
@@ -172,6 +176,15 @@ export class RolloutWriter {
       void this.flush().then((result) => {
         if (!result.ok) this.pendingFailure = result;
       });
+    } else if (kept > 0 && !this.writeQueued) {
+      this.writeQueued = true;
+      this.queue = this.queue.then(() => {
+        this.writeQueued = false;
+        return this.writeBuffered(false);
+      });
+      void this.queue.then((result) => {
+        if (!result.ok) this.pendingFailure = result;
+      });
     }
     return kept;
   }
@@ -182,7 +195,7 @@ export class RolloutWriter {
     return this.queue;
   }
 
-  private async writeBuffered(): Promise<RolloutResult<void>> {
+  private async writeBuffered(sync = true): Promise<RolloutResult<void>> {
     const failure = this.pendingFailure;
     if (failure !== null) {
       this.pendingFailure = null;
@@ -195,7 +208,7 @@ export class RolloutWriter {
     this.buffer = [];
     try {
       await handle.appendFile(data, "utf8");
-      await handle.datasync();
+      if (sync) await handle.datasync();
       return ok(undefined);
     } catch (cause) {
       return ioError("appending to rollout", this.path, cause);
