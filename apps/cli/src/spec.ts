@@ -20,11 +20,24 @@ export { type ArgumentSpec, type CommandSpec, CONFIG_OPTIONS, HELP, type OptionS
 
 const OUT: CommandSpec["options"][number] = { name: "out", short: "o", type: "string", value: "DIR", description: "Output directory" };
 
+/** The app-server's transport flags (parsed by the app-server package; listed here for help and completion). */
+const APP_SERVER_TRANSPORT: CommandSpec["options"] = [
+  { name: "listen", type: "string", value: "URL", description: "Where to serve: stdio:// (default), unix://, unix://PATH, ws://IP:PORT or off" },
+  { name: "stdio", type: "boolean", description: "Serve over stdio (same as --listen stdio://)" },
+  { name: "ws-auth", type: "string", value: "MODE", choices: ["capability-token", "signed-bearer-token"], description: "How WebSocket clients authenticate" },
+  { name: "ws-token-file", type: "string", value: "PATH", description: "Absolute path of the capability-token file" },
+  { name: "ws-token-sha256", type: "string", value: "HEX", description: "SHA-256 of the capability token, in hex" },
+  { name: "ws-shared-secret-file", type: "string", value: "PATH", description: "Absolute path of the shared secret for signed JWT bearer tokens" },
+  { name: "ws-issuer", type: "string", value: "ISSUER", description: "Issuer signed JWT bearer tokens must carry" },
+  { name: "ws-audience", type: "string", value: "AUDIENCE", description: "Audience signed JWT bearer tokens must carry" },
+  { name: "ws-max-clock-skew-seconds", type: "string", value: "SECONDS", description: "Clock skew allowed when checking signed JWT bearer tokens" },
+];
+
 export const APP_SERVER: CommandSpec = {
   name: "app-server",
-  summary: "Run the app-server (JSON-RPC v2 over stdio) or write its protocol schema",
+  summary: "Run the app-server (JSON-RPC v2 over stdio, a unix socket or WebSocket) or write its protocol schema",
   usage: "codex-ts app-server [OPTIONS]\ncodex-ts app-server generate-json-schema|generate-ts --out DIR",
-  options: [...CONFIG_OPTIONS, HELP],
+  options: [...CONFIG_OPTIONS, ...APP_SERVER_TRANSPORT, HELP],
   subcommands: [
     {
       name: "generate-json-schema",

@@ -27,6 +27,14 @@ describe("codex-ts app-server", () => {
     expect(existsSync(dir)).toBe(true);
   });
 
+  it("--help lists the transport flags (--listen, --stdio, --ws-*) as Codex's does", async () => {
+    const r = await runInProcess(["app-server", "--help"]);
+    expect(r.code).toBe(0);
+    for (const flag of ["--listen <URL>", "--stdio", "--ws-auth <MODE>", "--ws-token-file <PATH>", "--ws-token-sha256 <HEX>", "--ws-shared-secret-file <PATH>", "--ws-issuer", "--ws-audience", "--ws-max-clock-skew-seconds"])
+      expect(r.stdout).toContain(flag);
+    expect(r.stdout).toContain("ws://IP:PORT");
+  });
+
   it("generate-* without --out is a usage error", async () => {
     const r = await runInProcess(["app-server", "generate-ts"]);
     expect(r.code).toBe(2);
