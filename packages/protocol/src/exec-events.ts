@@ -33,10 +33,12 @@ export const ExecMcpToolCallItem = z.object({
   server: z.string(),
   tool: z.string(),
   arguments: z.unknown(),
+  // Codex prints both keys on every item: null until the call ends, then the one that applies.
   result: z
     .object({ content: z.array(z.unknown()), structured_content: z.unknown().optional() })
+    .nullable()
     .optional(),
-  error: z.object({ message: z.string() }).optional(),
+  error: z.object({ message: z.string() }).nullable().optional(),
   status: z.enum(["in_progress", "completed", "failed"]),
 });
 

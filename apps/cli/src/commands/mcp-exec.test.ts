@@ -56,6 +56,9 @@ describe("exec --json with MCP servers", () => {
     });
     expect(completed[2]).toMatchObject({ tool: "ask_name", status: "completed", result: { content: [{ type: "text", text: "elicitation decline" }] } });
     const started = events.find((e) => e.type === "item.started" && e.item.type === "mcp_tool_call");
-    expect(started?.item).toMatchObject({ tool: "lookup", status: "in_progress" });
+    // Real exec prints `result: null, error: null` on a started item, and `error: null` beside a result.
+    expect(started?.item).toMatchObject({ tool: "lookup", status: "in_progress", result: null, error: null });
+    expect(completed[0].error).toBeNull();
+    expect(completed[1].result).toBeNull();
   });
 });

@@ -137,6 +137,9 @@ export class ExecEventMapper {
           server: item.server,
           tool: item.tool,
           arguments: item.arguments,
+          // As Codex prints them: both keys always, null while the call runs or when they do not apply.
+          result: null,
+          error: null,
           status: starting ? "in_progress" : item.status === "failed" ? "failed" : "completed",
         };
         // Core records MCP's camelCase `structuredContent` (as Codex); older items have `structured_content`.
