@@ -1,6 +1,8 @@
 /**
  * Seed behaviours driven through the built app-server (issue 28).
  */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { sse, turn } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
 import { useAppServerFixture } from "./harness.js";
@@ -32,4 +34,29 @@ describe("seed behaviours over the app-server", () => {
       expect(input).toContain("<collaboration_mode>default</collaboration_mode>");
     },
   );
+
+  it("sends user images without a detail as detail high (local and remote), keeps an explicit detail", async () => {
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    writeFileSync(path.join(fx.workDir, "a.png"), png);
+    fx.fake.enqueue(turn([sse.message("seen")]));
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
+    const { turn: t } = await server.call("turn/start", {
+      threadId: thread.id,
+      input: [
+        { type: "localImage", path: path.join(fx.workDir, "a.png") },
+        { type: "image", url: "https://example.com/b.png" },
+        { type: "image", url: "https://example.com/c.png", detail: "low" },
+        { type: "text", text: "look" },
+      ],
+    });
+    await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
+    const input = fx.fake.responsesRequests()[0]?.body.input as Array<{ role?: string; content?: Array<Record<string, unknown>> }>;
+    const user = input.filter((item) => item.role === "user").at(-1);
+    const images = (user?.content ?? []).filter((c) => c.type === "input_image");
+    expect(images.map((c) => c.detail)).toEqual(["high", "high", "low"]);
+  });
 });

@@ -217,7 +217,8 @@ export function userInputMessage(items: readonly UserInput[], cwd: string): Resp
       case "image": {
         n++;
         images.push({ type: "input_text", text: `<image name=[Image #${n}]>` });
-        images.push({ type: "input_image", image_url: item.image_url, ...(item.detail ? { detail: item.detail } : {}) });
+        // Omitted detail is sent as `high`, as Codex does.
+        images.push({ type: "input_image", image_url: item.image_url, detail: item.detail ?? "high" });
         images.push({ type: "input_text", text: "</image>" });
         break;
       }
@@ -236,7 +237,7 @@ export function userInputMessage(items: readonly UserInput[], cwd: string): Resp
           break;
         }
         images.push({ type: "input_text", text: `<image name=[Image #${n}]>` });
-        images.push({ type: "input_image", image_url: `data:${mime};base64,${bytes.toString("base64")}`, ...(item.detail ? { detail: item.detail } : {}) });
+        images.push({ type: "input_image", image_url: `data:${mime};base64,${bytes.toString("base64")}`, detail: item.detail ?? "high" });
         images.push({ type: "input_text", text: "</image>" });
         break;
       }
