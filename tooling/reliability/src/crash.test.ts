@@ -75,6 +75,8 @@ async function checkAfterCrash(home: string, work: string, threadId: string, lab
   expect(events(next.stdout).find((e) => e.type === "item.completed")?.item?.text).toBe("back again");
   const input = JSON.stringify(server.responsesRequests().at(-1)?.body.input);
   if (!input.includes("first prompt")) promptsLost.push(label);
+  // exec's RolloutWriter appends each recorded line at once: the killed turn's prompt survives.
+  if (label.startsWith("exec")) expect(input, "the killed turn's prompt is missing").toContain("first prompt");
   expect(input).toContain("continue please");
   const after = await loadRollout(files[0] as string);
   expect(after.skipped).toEqual([]);
@@ -136,9 +138,6 @@ describe("SIGKILL of the app-server mid-turn", () => {
   }
 });
 
-// Finding: RolloutWriter buffers a turn's lines until the turn ends, so a SIGKILL mid-turn loses
-// the killed turn's user prompt (and what streamed before the kill); Codex writes each item as it
-// comes. Fixing it changes packages/rollout's flush policy (not this suite's file): see RELIABILITY.md.
 // Finding: a shell command started by exec_command outlives a SIGKILLed exec / app-server (no
 // parent-death signal; Codex sets PR_SET_PDEATHSIG on its children on Linux). The suite kills the
 // survivor itself. The spawn lives in core/sandboxing: see RELIABILITY.md.
@@ -149,8 +148,11 @@ describe("finding: processes of a killed binary", () => {
   });
 });
 
+// Finding: the app-server's thread (apps/app-server/src/thread.ts) keeps a turn's lines in memory
+// until the turn ends, so a SIGKILL mid-turn loses the killed turn's prompt (and what streamed
+// before the kill); Codex writes each item as it comes. exec was fixed (packages/rollout writer).
 describe("finding: the killed turn's prompt", () => {
-  it.fails("is in the history `exec resume` sends (fails today: lost in every crash above)", () => {
+  it.fails("survives an app-server SIGKILL (fails today: lost in both app-server crashes)", () => {
     expect(crashes).toBeGreaterThan(0);
     expect(promptsLost).toEqual([]);
   });
