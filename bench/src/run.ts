@@ -33,6 +33,7 @@ const files = readdirSync(dir)
 function byOrder(a: string, b: string): number {
   const order = [
     "exec-cli",
+    "app-server-startup",
     "app-server-turns",
     "thread-list",
     "execpolicy",
