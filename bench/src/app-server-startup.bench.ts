@@ -6,19 +6,18 @@
  * CODEX_REFERENCE_BIN set, real Codex (`<bin> app-server`) runs the same script in the same
  * repetition, alternating, and ours/theirs ratios are recorded (goals: ≤ 0.5× and ≤ 0.6×, realistic HOME).
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
 import { type Benchmark, note, record } from "./harness.js";
 import {
   AppServerClient,
+  BenchHomes,
   expectShape,
   missingBuild,
   removeDir,
   Shapes,
-  tempDir,
   writeFakeProviderConfig,
-  writeSlowShellProfile,
 } from "./support.js";
 
 interface Startup {
@@ -33,22 +32,11 @@ interface Variant {
   slowProfile: boolean;
 }
 
-/** The realistic HOME of each variant, kept for the whole benchmark as a user's is. */
-const realisticHomes = new Map<string, string>();
-function homeFor(variant: Variant): { home: string; keep: boolean } {
-  const known = variant.slowProfile ? realisticHomes.get(variant.name) : undefined;
-  if (known) return { home: known, keep: true };
-  const home = tempDir("startup-home");
-  mkdirSync(path.join(home, "work"));
-  if (!variant.slowProfile) return { home, keep: false };
-  writeSlowShellProfile(home);
-  realisticHomes.set(variant.name, home);
-  return { home, keep: true };
-}
+const homes = new BenchHomes();
 
 /** One fresh server: times spawn → initialize answered and spawn → first turn completed. */
 async function runOnce(variant: Variant, fake: FakeResponsesServer): Promise<Startup> {
-  const { home, keep } = homeFor(variant);
+  const { home, keep } = homes.get(variant.name, variant.slowProfile);
   const work = path.join(home, "work");
   writeFakeProviderConfig(home, fake.url);
   fake.enqueue(
@@ -156,8 +144,7 @@ const benchmark: Benchmark = {
       }
     }
     if (repetition === repeats - 1) {
-      for (const home of realisticHomes.values()) removeDir(home);
-      realisticHomes.clear();
+      homes.removeAll();
       await fake.close();
       fake = undefined;
     }

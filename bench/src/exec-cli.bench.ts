@@ -5,18 +5,11 @@
  * same run, alternating, and our/their ratios are recorded (goal ≤ 0.45× wall, ≤ 0.6× peak RSS).
  */
 import { execFileSync, spawn } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
 import { type Benchmark, note, record } from "./harness.js";
-import {
-  CLI_BIN,
-  missingBuild,
-  procMemoryMiB,
-  removeDir,
-  tempDir,
-  writeSlowShellProfile,
-} from "./support.js";
+import { BenchHomes, CLI_BIN, missingBuild, procMemoryMiB, removeDir } from "./support.js";
 
 const TIME_BIN = "/usr/bin/time";
 const hasGnuTime = (() => {
@@ -72,23 +65,7 @@ interface Variant {
   realistic?: boolean;
 }
 
-/** The persistent realistic HOME of each variant (by name). */
-const realisticHomes = new Map<string, string>();
-function homeFor(variant: Variant): { home: string; keep: boolean } {
-  if (!variant.realistic) {
-    const home = tempDir("exec-home");
-    mkdirSync(path.join(home, "work"));
-    return { home, keep: false };
-  }
-  let home = realisticHomes.get(variant.name);
-  if (!home) {
-    home = tempDir("exec-real-home");
-    mkdirSync(path.join(home, "work"));
-    writeSlowShellProfile(home);
-    realisticHomes.set(variant.name, home);
-  }
-  return { home, keep: true };
-}
+const homes = new BenchHomes();
 
 async function runOnce(variant: Variant, fake: FakeResponsesServer): Promise<Measured> {
   const { launcher, cmd = "echo bench-output" } = variant;
@@ -97,7 +74,7 @@ async function runOnce(variant: Variant, fake: FakeResponsesServer): Promise<Mea
     turn(sse.functionCall("exec_command", { cmd }, { callId: "call_bench" })),
     turn(sse.message("The command printed bench-output.", { phase: "final_answer" })),
   );
-  const { home, keep } = homeFor(variant);
+  const { home, keep } = homes.get(variant.name, variant.realistic === true);
   const work = path.join(home, "work");
   const timeFile = path.join(home, "time.txt");
   const args = [
@@ -275,8 +252,7 @@ const benchmark: Benchmark = {
       }
     }
     if (repetition === repeats - 1) {
-      for (const home of realisticHomes.values()) removeDir(home);
-      realisticHomes.clear();
+      homes.removeAll();
       await server.close();
       server = undefined;
     }

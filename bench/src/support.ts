@@ -47,6 +47,31 @@ export function writeSlowShellProfile(home: string): void {
   writeFileSync(path.join(home, ".bashrc"), "# bench\nexport BENCH_BASHRC_LOADED=1\nalias ll='ls -l'\n");
 }
 
+/**
+ * HOMEs (= CODEX_HOME, with a `work` directory) for the start-up benchmarks: a fresh bare one per
+ * run, or one realistic HOME (`writeSlowShellProfile`) per variant, kept across runs as a user's
+ * is, until `removeAll`. `keep` says whether the caller must leave the directory in place.
+ */
+export class BenchHomes {
+  readonly #kept = new Map<string, string>();
+
+  get(variant: string, realistic: boolean): { home: string; keep: boolean } {
+    const known = realistic ? this.#kept.get(variant) : undefined;
+    if (known) return { home: known, keep: true };
+    const home = tempDir(realistic ? "real-home" : "home");
+    mkdirSync(path.join(home, "work"));
+    if (!realistic) return { home, keep: false };
+    writeSlowShellProfile(home);
+    this.#kept.set(variant, home);
+    return { home, keep: true };
+  }
+
+  removeAll(): void {
+    for (const home of this.#kept.values()) removeDir(home);
+    this.#kept.clear();
+  }
+}
+
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
