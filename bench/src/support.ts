@@ -55,6 +55,11 @@ export function writeSlowShellProfile(home: string): void {
 export class BenchHomes {
   readonly #kept = new Map<string, string>();
 
+  constructor() {
+    // A benchmark that fails midway never reaches its last repetition's `removeAll`.
+    process.once("exit", () => this.removeAll());
+  }
+
   get(variant: string, realistic: boolean): { home: string; keep: boolean } {
     const known = realistic ? this.#kept.get(variant) : undefined;
     if (known) return { home: known, keep: true };
