@@ -76,7 +76,8 @@ async function checkAfterCrash(home: string, work: string, threadId: string, lab
   const input = JSON.stringify(server.responsesRequests().at(-1)?.body.input);
   if (!input.includes("first prompt")) promptsLost.push(label);
   // exec's RolloutWriter appends each recorded line at once: the killed turn's prompt survives.
-  if (label.startsWith("exec")) expect(input, "the killed turn's prompt is missing").toContain("first prompt");
+  if (label.startsWith("exec"))
+    expect(input, "the killed turn's prompt is missing").toContain("first prompt");
   expect(input).toContain("continue please");
   const after = await loadRollout(files[0] as string);
   expect(after.skipped).toEqual([]);
@@ -96,7 +97,7 @@ async function noOrphan(mark: string | undefined, label: string): Promise<boolea
 
 describe("SIGKILL of codex-ts exec mid-turn", () => {
   for (const [when, make] of Object.entries(WHILE)) {
-    it(`while ${when}`, { timeout: 40_000 }, async () => {
+    it(`while ${when}`, { timeout: 90_000 }, async () => {
       const { script, mark } = make();
       server = await startFakeResponsesServer({ script });
       const { home, work } = makeHome(server.url);
@@ -104,8 +105,8 @@ describe("SIGKILL of codex-ts exec mid-turn", () => {
         cwd: work,
         env: binEnv(home),
       });
-      await server.waitForResponsesRequests(1, 15_000);
-      if (mark) expect(await eventually(() => processesWith(mark).length > 0, 10_000)).toBe(true);
+      await server.waitForResponsesRequests(1, 30_000);
+      if (mark) expect(await eventually(() => processesWith(mark).length > 0, 20_000)).toBe(true);
       else await eventually(() => run.stdout().includes("turn.started"), 5_000);
       const threadId = events(run.stdout()).find((e) => e.type === "thread.started")?.thread_id as string;
       expect(threadId).toBeTruthy();
@@ -119,7 +120,7 @@ describe("SIGKILL of codex-ts exec mid-turn", () => {
 
 describe("SIGKILL of the app-server mid-turn", () => {
   for (const [when, make] of Object.entries(WHILE)) {
-    it(`while ${when}`, { timeout: 40_000 }, async () => {
+    it(`while ${when}`, { timeout: 90_000 }, async () => {
       const { script, mark } = make();
       server = await startFakeResponsesServer({ script });
       const { home, work } = makeHome(server.url);
@@ -127,8 +128,8 @@ describe("SIGKILL of the app-server mid-turn", () => {
       await app.initialize();
       const threadId = await app.startThread(work);
       await app.startTurn(threadId, "first prompt");
-      await server.waitForResponsesRequests(1, 15_000);
-      if (mark) expect(await eventually(() => processesWith(mark).length > 0, 10_000)).toBe(true);
+      await server.waitForResponsesRequests(1, 30_000);
+      if (mark) expect(await eventually(() => processesWith(mark).length > 0, 20_000)).toBe(true);
       else await app.notification("item/agentMessage/delta", () => true, 10_000).catch(() => undefined);
       app.child.kill("SIGKILL");
       await app.exited;

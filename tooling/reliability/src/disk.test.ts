@@ -208,7 +208,7 @@ describe("disk faults on CODEX_HOME (codex-ts exec)", () => {
       const [file] = rolloutFiles(home);
       const before = readFileSync(file as string);
       const second = runExec(["resume", id, "second prompt"], home, work);
-      await server.waitForResponsesRequests(2, 15_000);
+      await server.waitForResponsesRequests(2, 30_000);
       fill(home);
       release();
       const r = await second;

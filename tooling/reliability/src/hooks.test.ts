@@ -77,7 +77,7 @@ describe("hook faults (codex-ts exec)", () => {
   afterAll(() => figure("hook faults survived", `${survived}/${CASES.length}`));
 
   for (const c of CASES) {
-    it(c.name, { timeout: 40_000 }, async () => {
+    it(c.name, { timeout: 90_000 }, async () => {
       server = await startFakeResponsesServer({
         script: [turn(sse.message("answered", { phase: "final_answer" }))],
       });

@@ -101,8 +101,12 @@ describe("load on one app-server", () => {
       firstHalfMean: Math.round(rssFirst),
       secondHalfMean: Math.round(rssSecond),
     });
-    // Flat enough: the second half of the run does not keep growing past 1.5× the first.
-    expect(rssSecond).toBeLessThan(rssFirst * 1.5);
+    // Threads keep their history in memory, so RSS grows with the turns run; bound the growth per
+    // turn and the peak rather than asking for a flat line.
+    const kibPerTurn = (((rss.at(-1) ?? 0) - (rss[0] ?? 0)) * 1024) / Math.max(1, loaded.length);
+    figure("load: RSS growth KiB per turn", Math.round(kibPerTurn));
+    expect(kibPerTurn).toBeLessThan(256);
+    expect(Math.max(...rss)).toBeLessThan(768);
 
     for (const c of clients) c.close();
     server.child.kill("SIGTERM");

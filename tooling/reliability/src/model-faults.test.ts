@@ -109,7 +109,7 @@ describe("model server faults (codex-ts exec)", () => {
   afterAll(() => figure("model faults survived", `${survived}/${CASES.length}`));
 
   for (const c of CASES) {
-    it(c.name, { timeout: 40_000 }, async () => {
+    it(c.name, { timeout: 90_000 }, async () => {
       server = await startFakeResponsesServer({ script: c.script() });
       const { home, work } = makeHome(server.url, c.config);
       const first = await runExec(["do the thing"], home, work);
