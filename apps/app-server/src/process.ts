@@ -15,7 +15,7 @@ type RunAppServer = (options: RunAppServerOptions) => Promise<number>;
  * A bad option exits 2 (1 for an unusable auth setup) with one readable line on stderr.
  */
 export async function serveProcessStdio(
-  load: () => RunAppServer,
+  load: () => RunAppServer | Promise<RunAppServer>,
   argv: readonly string[] = process.argv.slice(2),
 ): Promise<void> {
   const parsed = parseAppServerArgs(argv);
@@ -43,7 +43,7 @@ export async function serveProcessStdio(
     options.stdin = early.input;
     options.stdout = early.output;
   }
-  const code = await load()(options);
+  const code = await (await load())(options);
   process.exitCode = code;
   // Handles such as idle child processes must not keep a disconnected server alive.
   setTimeout(() => process.exit(code), 2_000).unref();
