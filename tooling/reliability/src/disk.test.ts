@@ -73,6 +73,23 @@ function fill(dir: string): void {
   }
 }
 
+/**
+ * A CODEX_HOME on a 2 MiB tmpfs where one exec turn ("first prompt") already ran: its thread id,
+ * rollout file and bytes. Undefined when tmpfs cannot be mounted here.
+ */
+async function firstTurnOnTmpfs(baseUrl: string) {
+  const { home, work } = makeHome(baseUrl);
+  const config = readFileSync(path.join(home, "config.toml"));
+  const unmount = smallTmpfs(home, "2m");
+  if (!unmount) return undefined;
+  writeFileSync(path.join(home, "config.toml"), config);
+  const first = await runExec(["first prompt"], home, work);
+  expect(first.code, first.stderr).toBe(0);
+  const id = threadIdOf(first.stdout) as string;
+  const file = rolloutFiles(home)[0] as string;
+  return { home, work, id, file, before: readFileSync(file), unmount };
+}
+
 describe("disk faults on CODEX_HOME (codex-ts exec)", () => {
   let server: FakeResponsesServer;
   const results: Record<string, string> = {};
@@ -122,18 +139,18 @@ describe("disk faults on CODEX_HOME (codex-ts exec)", () => {
     const first = await runExec(["first prompt"], home, work, { prefix: AS_NOBODY });
     expect(first.code, first.stderr).toBe(0);
     const id = threadIdOf(first.stdout) as string;
-    const [file] = rolloutFiles(home);
-    const before = readFileSync(file as string);
-    chmodSync(file as string, 0o444);
-    chmodSync(path.dirname(file as string), 0o555);
+    const file = rolloutFiles(home)[0] as string;
+    const before = readFileSync(file);
+    chmodSync(file, 0o444);
+    chmodSync(path.dirname(file), 0o555);
     const second = await runExec(["resume", id, "second prompt"], home, work, { prefix: AS_NOBODY });
     const error = reportedError(second);
     expect(second.code).not.toBe(0);
     expect(error).toMatch(/EACCES|permission denied|read-only/i);
     // Nothing earlier lost: the file is byte for byte what the first turn wrote, and loads.
-    expect(readFileSync(file as string).equals(before)).toBe(true);
-    expect(statSync(file as string).size).toBe(before.length);
-    const rollout = await loadRollout(file as string);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(statSync(file).size).toBe(before.length);
+    const rollout = await loadRollout(file);
     expect(rollout.skipped).toEqual([]);
     expect(JSON.stringify(rollout.lines)).toContain("first answer");
     results["rollout read-only on resume"] = `${error.slice(0, 160)} | lost 0`;
@@ -146,21 +163,14 @@ describe("disk faults on CODEX_HOME (codex-ts exec)", () => {
         turn(sse.message("y".repeat(300_000), { phase: "final_answer" })),
       ],
     });
-    const { home, work } = makeHome(server.url);
-    const config = readFileSync(path.join(home, "config.toml"));
-    const unmount = smallTmpfs(home, "2m");
-    if (!unmount) {
+    const fx = await firstTurnOnTmpfs(server.url);
+    if (!fx) {
       results.ENOSPC = "not run: cannot mount a tmpfs here";
       ctx.skip();
       return;
     }
+    const { home, work, id, file, before, unmount } = fx;
     try {
-      writeFileSync(path.join(home, "config.toml"), config);
-      const first = await runExec(["first prompt"], home, work);
-      expect(first.code, first.stderr).toBe(0);
-      const id = threadIdOf(first.stdout) as string;
-      const [file] = rolloutFiles(home);
-      const before = readFileSync(file as string);
       fill(home);
       const second = await runExec(["resume", id, "second prompt"], home, work);
       const error = reportedError(second);
@@ -168,12 +178,8 @@ describe("disk faults on CODEX_HOME (codex-ts exec)", () => {
       expect(second.code).not.toBe(0);
       expect(error).toMatch(/ENOSPC|no space|disk is full/i);
       // Nothing earlier lost: the first turn's bytes are still the file's prefix, and it loads.
-      expect(
-        readFileSync(file as string)
-          .subarray(0, before.length)
-          .equals(before),
-      ).toBe(true);
-      const rollout = await loadRollout(file as string);
+      expect(readFileSync(file).subarray(0, before.length).equals(before)).toBe(true);
+      const rollout = await loadRollout(file);
       expect(JSON.stringify(rollout.lines)).toContain("first answer");
       results.ENOSPC += " | lost 0";
     } finally {
@@ -192,21 +198,14 @@ describe("disk faults on CODEX_HOME (codex-ts exec)", () => {
         turn(sse.message("z".repeat(300_000), { phase: "final_answer" }), { gate }),
       ],
     });
-    const { home, work } = makeHome(server.url);
-    const config = readFileSync(path.join(home, "config.toml"));
-    const unmount = smallTmpfs(home, "2m");
-    if (!unmount) {
+    const fx = await firstTurnOnTmpfs(server.url);
+    if (!fx) {
       results["ENOSPC mid-turn"] = "not run: cannot mount a tmpfs here";
       ctx.skip();
       return;
     }
+    const { home, work, id, file, before, unmount } = fx;
     try {
-      writeFileSync(path.join(home, "config.toml"), config);
-      const first = await runExec(["first prompt"], home, work);
-      expect(first.code, first.stderr).toBe(0);
-      const id = threadIdOf(first.stdout) as string;
-      const [file] = rolloutFiles(home);
-      const before = readFileSync(file as string);
       const second = runExec(["resume", id, "second prompt"], home, work);
       await server.waitForResponsesRequests(2, 30_000);
       fill(home);
@@ -217,12 +216,8 @@ describe("disk faults on CODEX_HOME (codex-ts exec)", () => {
       // The answer was already shown, so exec keeps exit 0 but warns on stderr that the session
       // file could not be written (Codex also keeps the turn and logs the failed write).
       expect(r.stderr).toMatch(/could not write the session file.*(ENOSPC|no space)/i);
-      expect(
-        readFileSync(file as string)
-          .subarray(0, before.length)
-          .equals(before),
-      ).toBe(true);
-      const rollout = await loadRollout(file as string);
+      expect(readFileSync(file).subarray(0, before.length).equals(before)).toBe(true);
+      const rollout = await loadRollout(file);
       expect(JSON.stringify(rollout.lines)).toContain("first answer");
       results["ENOSPC mid-turn"] += " | lost 0";
     } finally {
