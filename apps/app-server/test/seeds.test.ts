@@ -1,7 +1,7 @@
 /**
  * Seed behaviours driven through the built app-server (issue 28).
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sse, turn } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
@@ -58,5 +58,21 @@ describe("seed behaviours over the app-server", () => {
     const user = input.filter((item) => item.role === "user").at(-1);
     const images = (user?.content ?? []).filter((c) => c.type === "input_image");
     expect(images.map((c) => c.detail)).toEqual(["high", "high", "low"]);
+  });
+
+  it("reads agents/openai.yaml whose permissions use the nested network.enabled form", async () => {
+    const dir = path.join(fx.workDir, ".codex", "skills", "netty");
+    mkdirSync(path.join(dir, "agents"), { recursive: true });
+    mkdirSync(path.join(fx.workDir, ".git"), { recursive: true });
+    writeFileSync(path.join(dir, "SKILL.md"), "---\nname: netty\ndescription: needs the network\n---\nbody\n");
+    writeFileSync(
+      path.join(dir, "agents", "openai.yaml"),
+      "interface:\n  display_name: Netty Skill\npermissions:\n  network:\n    enabled: true\n",
+    );
+    const server = await fx.boot();
+    const result = await server.call("skills/list", { cwds: [fx.workDir] });
+    const skill = result.data[0]?.skills.find((k) => k.name === "netty");
+    expect(skill?.interface?.displayName).toBe("Netty Skill");
+    expect(result.data[0]?.errors ?? []).toEqual([]);
   });
 });

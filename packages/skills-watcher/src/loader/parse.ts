@@ -176,7 +176,11 @@ const MetadataFile = z
       .nullish(),
     permissions: z
       .object({
-        network: z.boolean().nullish(),
+        // `network: true` or, as Codex writes it now, `network: { enabled: true }`.
+        network: z
+          .union([z.boolean(), z.object({ enabled: z.boolean().nullish() }).loose()])
+          .nullish()
+          .transform((value) => (typeof value === "object" && value !== null ? value.enabled : value)),
         file_system: z
           .object({ read: z.array(z.string()).nullish(), write: z.array(z.string()).nullish() })
           .loose()
