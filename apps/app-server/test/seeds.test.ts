@@ -54,7 +54,10 @@ describe("seed behaviours over the app-server", () => {
       ],
     });
     await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
-    const input = fx.fake.responsesRequests()[0]?.body.input as Array<{ role?: string; content?: Array<Record<string, unknown>> }>;
+    const input = fx.fake.responsesRequests()[0]?.body.input as Array<{
+      role?: string;
+      content?: Array<Record<string, unknown>>;
+    }>;
     const user = input.filter((item) => item.role === "user").at(-1);
     const images = (user?.content ?? []).filter((c) => c.type === "input_image");
     expect(images.map((c) => c.detail)).toEqual(["high", "high", "low"]);
@@ -64,7 +67,10 @@ describe("seed behaviours over the app-server", () => {
     const dir = path.join(fx.workDir, ".codex", "skills", "netty");
     mkdirSync(path.join(dir, "agents"), { recursive: true });
     mkdirSync(path.join(fx.workDir, ".git"), { recursive: true });
-    writeFileSync(path.join(dir, "SKILL.md"), "---\nname: netty\ndescription: needs the network\n---\nbody\n");
+    writeFileSync(
+      path.join(dir, "SKILL.md"),
+      "---\nname: netty\ndescription: needs the network\n---\nbody\n",
+    );
     writeFileSync(
       path.join(dir, "agents", "openai.yaml"),
       "interface:\n  display_name: Netty Skill\npermissions:\n  network:\n    enabled: true\n",

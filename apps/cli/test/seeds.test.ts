@@ -32,7 +32,9 @@ describe("app-server generate-json-schema", () => {
     expect(paramDefs).not.toContain("ThreadStartParams");
     const ajv = new Ajv({ strict: false });
     const validParams = ajv.compile(params);
-    expect(validParams({ clientInfo: { name: "t", version: "1" }, capabilities: { experimentalApi: true } })).toBe(true);
+    expect(
+      validParams({ clientInfo: { name: "t", version: "1" }, capabilities: { experimentalApi: true } }),
+    ).toBe(true);
     expect(validParams({ capabilities: {} })).toBe(false);
     const validResponse = new Ajv({ strict: false }).compile(response);
     expect(validResponse({})).toBe(false);
