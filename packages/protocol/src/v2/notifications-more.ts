@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { Int, UInt, named, nul } from "./common.js";
+import { Int, UInt, named, nul, opt } from "./common.js";
 
 /**
  * More server notifications of the official 0.169 schema: account, remote control, read state,
@@ -29,7 +29,7 @@ export const AccountLoginCompletedNotification = named(
     loginId: nul(z.string()),
     success: z.boolean(),
     error: nul(z.string()),
-    onboardingEntrypoint: nul(z.enum(["life_sciences"])).optional(),
+    onboardingEntrypoint: opt(z.enum(["life_sciences"])),
   }),
 );
 export const RateLimitWindow = named(
@@ -131,7 +131,7 @@ export const WindowsSandboxSetupCompletedNotification = named(
 
 export const FuzzyFileSearchParams = named(
   "FuzzyFileSearchParams",
-  z.object({ query: z.string(), roots: z.array(z.string()), cancellationToken: z.string().nullish() }),
+  z.object({ query: z.string(), roots: z.array(z.string()), cancellationToken: opt(z.string()) }),
 );
 export const FuzzyFileSearchResponse = named(
   "FuzzyFileSearchResponse",
