@@ -85,7 +85,7 @@ describe("EventMsg", () => {
 
 describe("TurnItem", () => {
   it("reads unknown variants as Other and keeps phase on agent messages", () => {
-    expect(TurnItem.parse({ type: "CollabAgentToolCall", id: "x" })).toEqual({ type: "Other" });
+    expect(TurnItem.parse({ type: "SomeFutureItem", id: "x" })).toEqual({ type: "Other" });
     expect(
       TurnItem.parse({ type: "AgentMessage", id: "m", content: [{ type: "Text", text: "hi" }], phase: "commentary" }),
     ).toMatchObject({ phase: "commentary" });
