@@ -43,12 +43,16 @@ const EXTENDED_EVENTS: ReadonlySet<EventMsg["type"]> = new Set<EventMsg["type"]>
   "warning",
 ]);
 
-/** Turn items kept in limited mode: the conversation itself (no raw ResponseItem twin for Plan). */
+/**
+ * Turn items kept in limited mode: the conversation itself (no raw ResponseItem twin for Plan), and
+ * sub-agent calls (Codex 0.169 writes CollabAgentToolCall items so thread/read shows them).
+ */
 const LIMITED_TURN_ITEMS: ReadonlySet<TurnItem["type"]> = new Set<TurnItem["type"]>([
   "UserMessage",
   "AgentMessage",
   "Reasoning",
   "Plan",
+  "CollabAgentToolCall",
 ]);
 
 function shouldPersistResponseItem(item: ResponseItem): boolean {
