@@ -10,11 +10,19 @@ const fx = useAppServerFixture();
 const isChild = (r: RecordedRequest) => r.headers["x-codex-parent-thread-id"] !== undefined;
 const outputs = (r: RecordedRequest): Record<string, string> => {
   const out: Record<string, string> = {};
-  for (const i of r.body.input as any[]) if (i.type === "function_call_output") out[i.call_id] = String(i.output);
+  for (const i of r.body.input as any[])
+    if (i.type === "function_call_output") out[i.call_id] = String(i.output);
   return out;
 };
 const agentCall = (name: string, args: unknown, callId: string) =>
-  sse.item({ type: "function_call", id: `fc_${callId}`, call_id: callId, namespace: "multi_agent_v1", name, arguments: JSON.stringify(args) });
+  sse.item({
+    type: "function_call",
+    id: `fc_${callId}`,
+    call_id: callId,
+    namespace: "multi_agent_v1",
+    name,
+    arguments: JSON.stringify(args),
+  });
 
 /** The parent spawns a child, waits for it, then answers; the child answers at once. */
 function delegating(): ScriptEntry {
@@ -24,7 +32,10 @@ function delegating(): ScriptEntry {
       if (isChild(r)) return turn([sse.message("child says 42", { phase: "final_answer" })]);
       const out = outputs(r);
       if (!out.c1) return turn([agentCall("spawn_agent", { message: "count the files" }, "c1")]);
-      if (!out.c2) return turn([agentCall("wait_agent", { targets: [JSON.parse(out.c1).agent_id], timeout_ms: 20_000 }, "c2")]);
+      if (!out.c2)
+        return turn([
+          agentCall("wait_agent", { targets: [JSON.parse(out.c1).agent_id], timeout_ms: 20_000 }, "c2"),
+        ]);
       return turn([sse.message("parent done", { phase: "final_answer" })]);
     },
   };
@@ -70,7 +81,9 @@ describe("sub-agents", () => {
 
     // thread/read rebuilds the same items from the parent's rollout.
     const read = await s.call("thread/read", { threadId: thread.id, includeTurns: true });
-    const items = read.thread.turns.find((t) => t.id === turnId)!.items.filter((i) => i.type === "collabAgentToolCall");
+    const items = read.thread.turns
+      .find((t) => t.id === turnId)!
+      .items.filter((i) => i.type === "collabAgentToolCall");
     expect(items.map((i) => ({ ...i, startedAtMs: null, completedAtMs: null }))).toEqual(
       completed.map((i) => ({ ...i, startedAtMs: null, completedAtMs: null })),
     );

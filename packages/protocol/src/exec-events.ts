@@ -83,7 +83,15 @@ export const ExecCollabToolCallItem = z.object({
   agents_states: z.record(
     z.string(),
     z.object({
-      status: z.enum(["pending_init", "running", "interrupted", "completed", "errored", "shutdown", "not_found"]),
+      status: z.enum([
+        "pending_init",
+        "running",
+        "interrupted",
+        "completed",
+        "errored",
+        "shutdown",
+        "not_found",
+      ]),
       message: z.string().nullable(),
     }),
   ),

@@ -6,14 +6,24 @@ const official = v2.createOfficialSchemaValidator();
 
 function lines(...payloads: Record<string, unknown>[]): RolloutLine[] {
   return payloads.map((payload, i) => {
-    const parsed = parseRolloutLine({ timestamp: new Date(1000 * (i + 1)).toISOString(), type: "event_msg", payload });
+    const parsed = parseRolloutLine({
+      timestamp: new Date(1000 * (i + 1)).toISOString(),
+      type: "event_msg",
+      payload,
+    });
     if (parsed.kind !== "line") throw new Error(`bad test line ${JSON.stringify(payload)}`);
     return parsed.line;
   });
 }
 
 /** A CollabAgentToolCall as Codex 0.169 writes it in a parent's rollout. */
-function collab(id: string, tool: string, status: string, states: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+function collab(
+  id: string,
+  tool: string,
+  status: string,
+  states: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) {
   return {
     type: "CollabAgentToolCall",
     id,
@@ -36,10 +46,22 @@ describe("reconstructThread: multi-agent calls", () => {
           type: "item_completed",
           thread_id: "parent-thread",
           turn_id: "t1",
-          item: collab("c1", "spawn_agent", "completed", { "child-thread": "pending_init" }, { prompt: "count files", model: "gpt-5", reasoning_effort: "low" }),
+          item: collab(
+            "c1",
+            "spawn_agent",
+            "completed",
+            { "child-thread": "pending_init" },
+            { prompt: "count files", model: "gpt-5", reasoning_effort: "low" },
+          ),
           completed_at_ms: 2000,
         },
-        { type: "item_started", thread_id: "parent-thread", turn_id: "t1", item: collab("c2", "wait", "in_progress", {}), started_at_ms: 2500 },
+        {
+          type: "item_started",
+          thread_id: "parent-thread",
+          turn_id: "t1",
+          item: collab("c2", "wait", "in_progress", {}),
+          started_at_ms: 2500,
+        },
         {
           type: "item_completed",
           thread_id: "parent-thread",
@@ -72,7 +94,10 @@ describe("reconstructThread: multi-agent calls", () => {
     });
     for (const item of items) {
       expect(v2.ThreadItem.safeParse(item).success).toBe(true);
-      const checked = official.validateMessage({ method: "item/completed", params: { threadId: "parent-thread", turnId: "t1", item, completedAtMs: 3000 } });
+      const checked = official.validateMessage({
+        method: "item/completed",
+        params: { threadId: "parent-thread", turnId: "t1", item, completedAtMs: 3000 },
+      });
       expect(checked).toMatchObject({ valid: true, definition: expect.any(String) });
     }
   });
@@ -85,14 +110,20 @@ describe("reconstructThread: multi-agent calls", () => {
           type: "item_completed",
           thread_id: "parent-thread",
           turn_id: "t1",
-          item: collab("c1", "close_agent", "failed", { "child-thread": { errored: "boom" }, other: "not_found" }),
+          item: collab("c1", "close_agent", "failed", {
+            "child-thread": { errored: "boom" },
+            other: "not_found",
+          }),
         },
       ),
     );
     expect(turns[0]!.items[0]).toMatchObject({
       tool: "closeAgent",
       status: "failed",
-      agentsStates: { "child-thread": { status: "errored", message: "boom" }, other: { status: "notFound", message: null } },
+      agentsStates: {
+        "child-thread": { status: "errored", message: "boom" },
+        other: { status: "notFound", message: null },
+      },
     });
   });
 });

@@ -23,13 +23,20 @@ const V2_STATUS: Record<Extract<CoreAgentStatus, string>, AgentStateV2["status"]
 /** One core AgentStatus (`"running"`, `{completed: msg}`, `{errored: reason}`) as a v2 CollabAgentState. */
 export function agentStateToV2(status: CoreAgentStatus): AgentStateV2 {
   if (typeof status === "string") return { status: V2_STATUS[status], message: null };
-  return "completed" in status ? { status: "completed", message: status.completed } : { status: "errored", message: status.errored };
+  return "completed" in status
+    ? { status: "completed", message: status.completed }
+    : { status: "errored", message: status.errored };
 }
 
 /** The v2 item (every field, schema key order); the times are the carrying event's. */
-export function collabItemToV2(item: CollabAgentToolCallTurnItem, startedAtMs: number | null, completedAtMs: number | null): CollabV2 {
+export function collabItemToV2(
+  item: CollabAgentToolCallTurnItem,
+  startedAtMs: number | null,
+  completedAtMs: number | null,
+): CollabV2 {
   const agentsStates: CollabV2["agentsStates"] = {};
-  for (const [thread, status] of Object.entries(item.agents_states)) agentsStates[thread] = agentStateToV2(status);
+  for (const [thread, status] of Object.entries(item.agents_states))
+    agentsStates[thread] = agentStateToV2(status);
   return {
     type: "collabAgentToolCall",
     id: item.id,

@@ -3,18 +3,11 @@
 import { ExecThreadItem, TurnItem } from "@codex-ts/protocol";
 import { sse } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
-import { say } from "../session/test-harness.js";
-import {
-  agentCall,
-  callOutputs,
-  isChild,
-  json,
-  lastUserText,
-  useAgentTree,
-} from "./test-model.js";
 import type { SessionEvent } from "../session/events.js";
 import type { Session } from "../session/session.js";
+import { say } from "../session/test-harness.js";
 import { type CollabTurnItem, collabItemToExec } from "./items.js";
+import { agentCall, callOutputs, isChild, json, lastUserText, useAgentTree } from "./test-model.js";
 
 const t = useAgentTree();
 
@@ -100,7 +93,8 @@ describe("multi_agent_v1", () => {
     expect(started.map((e) => (e.msg as any).item.status)).toEqual(["in_progress", "in_progress"]);
     // The recorded item is the protocol's core TurnItem (not `Other`); the exec view is Codex's.
     for (const item of collab) expect(TurnItem.parse(item)).toEqual(item);
-    for (const item of collab) expect(ExecThreadItem.safeParse(collabItemToExec(item, "item_0")).success).toBe(true);
+    for (const item of collab)
+      expect(ExecThreadItem.safeParse(collabItemToExec(item, "item_0")).success).toBe(true);
     expect(collabItemToExec(collab[0]!, "item_1")).toEqual({
       id: "item_1",
       type: "collab_tool_call",

@@ -19,7 +19,10 @@ export function collabTurnItem(item: CollabToolItem): CollabTurnItem {
     status: item.status,
     sender_thread_id: item.senderThreadId,
     receiver_thread_ids: item.receivers.map((r) => r.threadId),
-    receiver_agents: item.receivers.map((r) => ({ thread_id: r.threadId, agent_nickname: r.nickname ?? undefined })),
+    receiver_agents: item.receivers.map((r) => ({
+      thread_id: r.threadId,
+      agent_nickname: r.nickname ?? undefined,
+    })),
     agents_states: item.agentsStates as Record<string, AgentStatus>,
   };
   if (item.prompt != null) out.prompt = item.prompt;
@@ -33,10 +36,16 @@ export function isCollabTurnItem(item: { type: string }): item is CollabTurnItem
 }
 
 /** An `exec --json` `collab_tool_call` item (as Codex 0.169 prints it). */
-export function collabItemToExec(item: CollabTurnItem, id: string): Extract<ExecThreadItem, { type: "collab_tool_call" }> {
+export function collabItemToExec(
+  item: CollabTurnItem,
+  id: string,
+): Extract<ExecThreadItem, { type: "collab_tool_call" }> {
   const agentsStates: CollabExecItem["agents_states"] = {};
   for (const [thread, status] of Object.entries(item.agents_states))
-    agentsStates[thread] = { status: statusName(status) as CollabExecItem["agents_states"][string]["status"], message: statusMessage(status) };
+    agentsStates[thread] = {
+      status: statusName(status) as CollabExecItem["agents_states"][string]["status"],
+      message: statusMessage(status),
+    };
   return {
     id,
     type: "collab_tool_call",
