@@ -188,14 +188,14 @@ describe("thread lifecycle", () => {
       await runTurn(s, thread.id, "go");
       const expected = [{ environmentId: "local", cwd: fx.workDir, runtimeWorkspaceRoots: [extraRoot] }];
       const loaded = await s.call("thread/read", { threadId: thread.id });
-      expect(loaded.thread.environments).toEqual(expected);
+      expect((loaded.thread as Record<string, unknown>).environments).toEqual(expected);
       await s.close();
 
       const again = await fx.boot();
       const unloaded = await again.call("thread/read", { threadId: thread.id });
-      expect(unloaded.thread.environments).toEqual(expected);
+      expect((unloaded.thread as Record<string, unknown>).environments).toEqual(expected);
       const withTurns = await again.call("thread/read", { threadId: thread.id, includeTurns: true });
-      expect(withTurns.thread.environments).toEqual(expected);
+      expect((withTurns.thread as Record<string, unknown>).environments).toEqual(expected);
       await again.close();
 
       const plain = await fx.boot({ capabilities: {} });
