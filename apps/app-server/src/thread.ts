@@ -94,7 +94,6 @@ export class LiveThread {
   readonly #log: Logger;
   readonly #lines: RolloutLine[];
   #unflushed: RolloutLine[] = [];
-  #flushSoon: NodeJS.Immediate | undefined;
   #writes: Promise<void> = Promise.resolve();
   #session: Session | undefined;
   #turn: TurnState | null = null;
@@ -204,17 +203,11 @@ export class LiveThread {
     const prepared = prepareForPersistence(item);
     const line = { timestamp: new Date().toISOString(), ...prepared } as RolloutLine;
     this.#lines.push(line);
-    if (this.ephemeral) return;
-    this.#unflushed.push(line);
-    // Lines reach the store as they are recorded (those of one tick written together, not held to
-    // the turn's end), so a crash mid-turn keeps the turn's prompt and what streamed before it.
-    this.#flushSoon ??= setImmediate(() => void this.flush());
+    if (!this.ephemeral) this.#unflushed.push(line);
   }
 
   /** Writes recorded lines to the store (in order); resolves when they are on disk. */
   flush(): Promise<void> {
-    if (this.#flushSoon) clearImmediate(this.#flushSoon);
-    this.#flushSoon = undefined;
     if (this.ephemeral || !this.#store) return Promise.resolve();
     const batch = this.#unflushed;
     this.#unflushed = [];

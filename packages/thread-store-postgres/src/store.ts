@@ -96,7 +96,15 @@ export class PostgresThreadStore implements ThreadStore {
         types: { bigint: { to: 20, from: [20], serialize: (n: number) => String(n), parse: (s: string) => Number(s) } },
         connection: { application_name: "codex-ts", ...(options.schema ? { search_path: options.schema } : {}) },
       });
-      if (options.schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql(options.schema)}`;
+      const schema = options.schema;
+      if (schema) {
+        // Servers starting together would race on CREATE SCHEMA IF NOT EXISTS (a unique-key error
+        // from pg_namespace): the first creates it under a lock keyed by the schema's name.
+        await sql.begin(async (tx) => {
+          await tx`SELECT pg_advisory_xact_lock(hashtext(${schema}))`;
+          await tx`CREATE SCHEMA IF NOT EXISTS ${tx(schema)}`;
+        });
+      }
       await migrate(sql);
       return ok(new PostgresThreadStore(sql, options));
     } catch (error) {

@@ -149,15 +149,15 @@ describe("finding: processes of a killed binary", () => {
   });
 });
 
-// Found by this suite: the app-server's thread kept a turn's lines in memory until the turn ended,
-// so a SIGKILL mid-turn lost the killed turn's prompt. It now writes lines as they are recorded
-// (apps/app-server/src/thread.ts; exec: packages/rollout's writer), so a kill while a command runs
-// keeps the prompt. A kill within the first streamed response can still beat the first write: that
-// case is printed as a figure, not asserted (RELIABILITY.md).
-describe("the killed turn's prompt", () => {
-  it("survives an app-server SIGKILL while a command runs", () => {
+// Finding: the app-server's thread (apps/app-server/src/thread.ts) keeps a turn's lines in memory
+// until the turn ends, so a SIGKILL mid-turn loses the killed turn's prompt (and what streamed
+// before the kill); Codex writes each item as it comes. exec was fixed (packages/rollout writer).
+// Writing each tick's lines at once fixed the "while a command runs" case but let another server
+// read a half-written turn right after turn/completed (postgres fleet test), so it was reverted:
+// the turn's end must stay one write, or turn/completed must wait for the last write.
+describe("finding: the killed turn's prompt", () => {
+  it.fails("survives an app-server SIGKILL (fails today: lost in both app-server crashes)", () => {
     expect(crashes).toBeGreaterThan(0);
-    expect(promptsLost.filter((label) => label.startsWith("app-server while a command"))).toEqual([]);
-    expect(promptsLost.filter((label) => label.startsWith("exec"))).toEqual([]);
+    expect(promptsLost).toEqual([]);
   });
 });
