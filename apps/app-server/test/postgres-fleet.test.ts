@@ -100,7 +100,14 @@ describe("app-servers sharing a PostgreSQL thread store", () => {
     await Promise.all(threads.map((t) => runTurn(t.server, t.id, t.text)));
     const other = (t: (typeof threads)[number]) => servers.find((s) => s !== t.server)!;
     for (const t of threads) {
-      const read = await other(t).call("thread/read", { threadId: t.id, includeTurns: true });
+      // turn/completed goes out while the turn's lines are still being written to the store, so the
+      // other server sees the turn shortly after, not at that instant (bounded wait).
+      const deadline = Date.now() + 10_000;
+      let read = await other(t).call("thread/read", { threadId: t.id, includeTurns: true });
+      while (read.thread.turns[0]?.status !== "completed" && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        read = await other(t).call("thread/read", { threadId: t.id, includeTurns: true });
+      }
       expect(userTexts(read.thread.turns as never)).toEqual([t.text]);
       expect(read.thread.turns[0]?.status).toBe("completed");
     }
