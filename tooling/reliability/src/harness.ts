@@ -18,6 +18,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readRollout } from "@codex-ts/rollout";
+import { type FakeResponsesServer, startFakeResponsesServer } from "@codex-ts/test-support";
+import { afterAll, afterEach, beforeAll } from "vitest";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 export const CLI_BIN = path.join(REPO, "apps", "cli", "bin", "codex-ts.js");
@@ -220,4 +222,27 @@ export function figure(name: string, value: unknown): void {
   process.stdout.write(
     `[reliability] ${name}: ${typeof value === "string" ? value : JSON.stringify(value)}\n`,
   );
+}
+
+/**
+ * The setup of a fault suite over the built binaries: one fake model server per test (closed, with
+ * the test's temp dirs, after it), and a tally of faults survived printed as a figure after the file.
+ */
+export function useFaultSuite(figureName: string, total: number) {
+  const suite = {
+    survived: 0,
+    server: undefined as FakeResponsesServer | undefined,
+    async start(options: Parameters<typeof startFakeResponsesServer>[0]): Promise<FakeResponsesServer> {
+      suite.server = await startFakeResponsesServer(options);
+      return suite.server;
+    },
+  };
+  beforeAll(assertBuilt);
+  afterEach(async () => {
+    await suite.server?.close();
+    suite.server = undefined;
+    cleanupDirs();
+  });
+  afterAll(() => figure(figureName, `${suite.survived}/${total}`));
+  return suite;
 }

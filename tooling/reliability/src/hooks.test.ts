@@ -6,18 +6,9 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { hookHash, hookKey } from "@codex-ts/hooks";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  assertBuilt,
-  cleanupDirs,
-  events,
-  eventually,
-  figure,
-  makeHome,
-  processesWith,
-  runExec,
-} from "./harness.js";
+import { sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { events, eventually, makeHome, processesWith, runExec, useFaultSuite } from "./harness.js";
 
 /** Writes `script` as a trusted UserPromptSubmit hook with `timeoutSec`. */
 function trustedPromptHook(home: string, body: string, timeoutSec: number): void {
@@ -67,18 +58,11 @@ const CASES = [
 ];
 
 describe("hook faults (codex-ts exec)", () => {
-  let server: FakeResponsesServer;
-  let survived = 0;
-  beforeAll(assertBuilt);
-  afterEach(async () => {
-    await server?.close();
-    cleanupDirs();
-  });
-  afterAll(() => figure("hook faults survived", `${survived}/${CASES.length}`));
+  const suite = useFaultSuite("hook faults survived", CASES.length);
 
   for (const c of CASES) {
     it(c.name, { timeout: 90_000 }, async () => {
-      server = await startFakeResponsesServer({
+      const server = await suite.start({
         script: [turn(sse.message("answered", { phase: "final_answer" }))],
       });
       const { home, work } = makeHome(server.url);
@@ -94,7 +78,7 @@ describe("hook faults (codex-ts exec)", () => {
         for (const pid of processesWith(c.mark)) process.kill(pid, "SIGKILL");
         expect(gone, "the timed-out hook's process survived").toBe(true);
       }
-      survived++;
+      suite.survived++;
     });
   }
 });

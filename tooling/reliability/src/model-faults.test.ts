@@ -3,19 +3,17 @@
  * configured bound and the turn succeeds, or the turn fails with a clear error; either way the
  * thread stays usable (`exec resume` runs a next turn that succeeds) and its rollout loads.
  */
-import { type FakeResponsesServer, fail, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type FakeResponsesServer, fail, sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
 import {
-  assertBuilt,
-  cleanupDirs,
   events,
-  figure,
   type HomeOptions,
   loadRollout,
   makeHome,
   rolloutFiles,
   runExec,
   threadIdOf,
+  useFaultSuite,
 } from "./harness.js";
 
 type Entry = Parameters<FakeResponsesServer["enqueue"]>[0];
@@ -99,18 +97,11 @@ const CASES: FaultCase[] = [
 ];
 
 describe("model server faults (codex-ts exec)", () => {
-  let server: FakeResponsesServer;
-  let survived = 0;
-  beforeAll(assertBuilt);
-  afterEach(async () => {
-    await server?.close();
-    cleanupDirs();
-  });
-  afterAll(() => figure("model faults survived", `${survived}/${CASES.length}`));
+  const suite = useFaultSuite("model faults survived", CASES.length);
 
   for (const c of CASES) {
     it(c.name, { timeout: 90_000 }, async () => {
-      server = await startFakeResponsesServer({ script: c.script() });
+      const server = await suite.start({ script: c.script() });
       const { home, work } = makeHome(server.url, c.config);
       const first = await runExec(["do the thing"], home, work);
       expect(server.responsesRequests()).toHaveLength(c.requests);
@@ -142,7 +133,7 @@ describe("model server faults (codex-ts exec)", () => {
       const rollout = await loadRollout(files[0] as string);
       expect(rollout.truncatedTail).toBe(false);
       expect(rollout.meta?.id).toBe(id);
-      survived++;
+      suite.survived++;
     });
   }
 });
