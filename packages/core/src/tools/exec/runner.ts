@@ -13,6 +13,7 @@ import { createSandboxWrapper, removeMountPoints } from "@codex-ts/sandboxing";
 import { profileRunsUnsandboxed } from "../../permissions/effective.js";
 import type { ShellSnapshots } from "../../shell-snapshot/index.js";
 import { type CommandRunner, type CommandSpec, type RunningProcess, runsUnsandboxed, type SpawnResult } from "../types.js";
+import { guardSession, releaseSession } from "./reaper.js";
 
 /** Turns a command into its sandboxed form, or explains why it cannot. */
 export type SandboxWrapper = (
@@ -113,7 +114,10 @@ function pipeProcess(argv: string[], spec: CommandSpec, env: Record<string, stri
     child.stdout?.on("data", (d: string) => out.emit(d, "stdout"));
     child.stderr?.on("data", (d: string) => out.emit(d, "stderr"));
     child.stdin?.on("error", () => {}); // EPIPE when the process is gone
+    // Its own session (detached): if this process dies, the reaper kills the whole tree.
+    guardSession(child.pid);
     child.once("exit", () => {
+      releaseSession(child.pid);
       // A background grandchild may keep the pipes open; stop waiting for it after a grace period.
       setTimeout(() => {
         child.stdout?.destroy();
@@ -175,10 +179,13 @@ async function ptyProcess(argv: string[], spec: CommandSpec, env: Record<string,
   if (file === undefined) return { ok: false, kind: "spawn_failed", error: "empty command" };
   try {
     const term = pty.spawn(file, args, { cwd: spec.cwd, env, cols: 80, rows: 24, name: "xterm-256color" });
+    // The pty child leads its own session: guarded like a pipe command's.
+    guardSession(term.pid);
     const out = new Emitter();
     term.onData((d) => out.emit(d, "stdout"));
     const exited = new Promise<{ exitCode: number; signal?: string }>((res) => {
       term.onExit(({ exitCode, signal }) => {
+        releaseSession(term.pid);
         res(signal ? { exitCode: exitCode || 128 + signal, signal: String(signal) } : { exitCode });
       });
     });
