@@ -6,3 +6,6 @@ export * from "./tools/index.js";
 export * from "./goals/index.js";
 export * from "./mcp/index.js";
 export * from "./permissions/index.js";
+export * from "./review/index.js";
+export * from "./plugins/index.js";
+export * from "./requirements/index.js";

@@ -8,6 +8,7 @@ import {
   type Policy,
 } from "@codex-ts/execpolicy";
 import { standardLayers } from "@codex-ts/hooks";
+import { loadRequirements } from "../requirements/index.js";
 
 export interface SessionExecPolicyOptions {
   /** CODEX_HOME: `<codexHome>/rules/*.rules` are read, and accepted amendments go to `rules/default.rules`. */
@@ -16,7 +17,7 @@ export interface SessionExecPolicyOptions {
   cwd: string;
   /** Read project `.codex/rules` (default true; pass false for an untrusted project). */
   includeProjectRules?: boolean;
-  /** Rules from managed requirements (always applied). */
+  /** Rules from managed requirements (always applied); default: requirements.toml's `[rules]` and network domains. */
   requirements?: Policy;
   /** Managed `ignore_user_and_project_rules`: only `requirements` apply. */
   ignoreUserAndProjectRules?: boolean;
@@ -49,10 +50,14 @@ export async function loadSessionExecPolicy(options: SessionExecPolicyOptions): 
       : standardLayers({ codexHome: options.codexHome, cwd: options.cwd })
           .filter((layer) => layer.source === "project")
           .map((layer) => layer.dir);
+  // Managed requirements: given, or read from requirements.toml (a bad file refuses the session).
+  const required = options.requirements ? undefined : loadRequirements();
+  if (required && !required.ok) return { ok: false, error: required.error };
+  const requirements = options.requirements ?? required?.value?.execPolicy;
   const loaded = await loadExecPolicy({
     codexHome: options.codexHome,
     projectConfigFolders,
-    ...(options.requirements ? { requirements: options.requirements } : {}),
+    ...(requirements ? { requirements } : {}),
     ...(options.ignoreUserAndProjectRules ? { ignoreUserAndProjectRules: true } : {}),
   });
   if (!loaded.ok) return { ok: false, error: formatLoadError(loaded.error) };

@@ -14,6 +14,8 @@ import { SkillsCache } from "@codex-ts/skills-watcher";
 import { type Env, type ModelProviderInfo, readStoredApiKey } from "../client/provider.js";
 import { agentsConfigFromToml, multiAgentTools } from "../agents/index.js";
 import { mergeConfigLayers } from "../config/layers.js";
+import { loadInstalledPlugins, pluginsEnabled } from "../plugins/index.js";
+import { loadRequirements } from "../requirements/index.js";
 import type { Config } from "../config/load.js";
 import type { ShellEnvironmentPolicy } from "../config/schema.js";
 import type {
@@ -180,11 +182,16 @@ export function hookEngineFromConfig(
     plugins?: ConstructorParameters<typeof HookEngine>[0]["plugins"];
   } = {},
 ): HookEngine {
+  // Managed hooks from requirements.toml and the installed plugins' hooks, as Codex 0.169 loads them
+  // (plugin hooks ride on `features.plugins`; a bad requirements file fails the session's exec policy).
+  const required = opts.managed === undefined ? loadRequirements() : undefined;
+  const managed = required?.ok && required.value?.hooks ? { sourcePath: required.value.sourcePath, hooks: required.value.hooks } : undefined;
   return new HookEngine({
     layers: standardLayers({ codexHome: config.codexHome, cwd }),
-    features: { plugin_hooks: config.features.plugin_hooks === true },
-    ...(opts.managed !== undefined ? { managed: opts.managed } : {}),
-    ...(opts.plugins !== undefined ? { plugins: opts.plugins } : {}),
+    features: { plugin_hooks: pluginsEnabled(config) || config.features.plugin_hooks === true },
+    ...(opts.managed !== undefined ? { managed: opts.managed } : managed ? { managed } : {}),
+    ...(required?.ok && required.value?.allowManagedHooksOnly ? { allowManagedHooksOnly: true } : {}),
+    plugins: opts.plugins ?? loadInstalledPlugins(config).plugins,
     bypassHookTrust: opts.bypassHookTrust === true,
   });
 }
@@ -219,6 +226,7 @@ export function sessionOptionsFromConfig(
     tools: {
       webSearch: config.webSearch !== "disabled",
       ...(config.features.request_permissions_tool === true ? { requestPermissions: true } : {}),
+      ...(config.features.exec_permission_approvals === true ? { execPermissionApprovals: true } : {}),
     },
     shellEnvironmentPolicy: config.shellEnvironmentPolicy,
   };
