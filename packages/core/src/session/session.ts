@@ -14,7 +14,7 @@ import {
 } from "@codex-ts/protocol";
 import type { RateLimitSnapshot } from "../client/rate-limits.js";
 import { RegularTask } from "../tasks/regular.js";
-import { TaskRunner } from "../tasks/task.js";
+import { type SessionTask, TaskRunner } from "../tasks/task.js";
 import type { ToolProvider } from "../tools/registry.js";
 import { ChildSessions, type SessionSpawner } from "./children.js";
 import type { SessionEvent } from "./events.js";
@@ -70,6 +70,11 @@ export interface Session {
    * `origin` names the feature (e.g. `goal`).
    */
   startTurn(start: TurnStart, options: { origin: string }): StartTurnResult;
+  /**
+   * Seam (review mode): run a task of its own kind (e.g. core's `ReviewTask`) as the next turn;
+   * refused while a task runs (queued behind one that is just ending).
+   */
+  startTask(task: SessionTask): StartTurnResult;
   /**
    * Seam: called each time the session becomes idle after a task (a tick later, if nothing was
    * submitted meanwhile). The goal feature calls `startTurn` from here. Returns an unsubscribe.
@@ -137,6 +142,15 @@ class SessionImpl implements Session {
     if (!this.tasks.isIdle()) return { ok: false, reason: "busy" };
     const subId = this.s.nextSubId();
     this.tasks.spawn(subId, new RegularTask(start, options.origin));
+    return { ok: true, subId };
+  }
+
+  startTask(task: SessionTask): StartTurnResult {
+    if (this.s.shuttingDown) return { ok: false, reason: "shut_down" };
+    // Busy only while a task runs: one that just ended may still be leaving the queue.
+    if (this.s.active) return { ok: false, reason: "busy" };
+    const subId = this.s.nextSubId();
+    this.tasks.spawn(subId, task);
     return { ok: true, subId };
   }
 

@@ -55,9 +55,9 @@ export interface Settings {
   serviceTier?: string;
 }
 
-/** The task running now (a turn or a compaction; see tasks/task.ts). */
+/** The task running now (a turn, a compaction or a review; see tasks/task.ts). */
 export interface ActiveTask {
-  kind: "turn" | "compact";
+  kind: "turn" | "compact" | "review";
   /** `user`, or the feature that started the turn by itself (see `Session.startTurn`). */
   origin: string;
   turnId: string;
