@@ -6,6 +6,7 @@
  *  2. `commitPlan` writes the planned changes; if a write fails midway it restores what it had
  *     already changed.
  */
+import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { OMIT_HEADERS, formatPatch, structuredPatch } from "diff";
@@ -237,6 +238,35 @@ async function snapshot(p: string): Promise<string | null> {
 }
 
 /**
+ * Replace `file`'s contents so that a crash at any instant leaves it either old or new, never
+ * truncated: write a sibling temp file, then rename it over the file. A symlink is followed (its
+ * target is replaced); mode and, when allowed, owner are kept. When the directory does not let us
+ * create the temp file (a writable file in a read-only directory), it is written in place.
+ */
+export async function replaceFile(file: string, contents: string): Promise<void> {
+  const target = await fs.realpath(file).catch(() => file);
+  const before = await fs.stat(target).catch(() => undefined);
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    await fs.writeFile(tmp, contents, { flag: "wx", mode: before ? before.mode & 0o7777 : 0o666 });
+  } catch (err) {
+    if ((err as { code?: string }).code !== "EACCES" && (err as { code?: string }).code !== "EPERM") throw err;
+    await fs.writeFile(target, contents);
+    return;
+  }
+  try {
+    if (before) {
+      await fs.chmod(tmp, before.mode & 0o7777);
+      await fs.chown(tmp, before.uid, before.gid).catch(() => undefined);
+    }
+    await fs.rename(tmp, target);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
  * Write the planned changes in order. On an I/O failure, the paths already written are restored
  * to their earlier contents and the error is returned.
  */
@@ -249,7 +279,7 @@ export async function commitPlan(
   };
   const writeFile = async (p: string, contents: string) => {
     await fs.mkdir(path.dirname(p), { recursive: true });
-    await fs.writeFile(p, contents);
+    await replaceFile(p, contents);
   };
   const added: string[] = [];
   const modified: string[] = [];
