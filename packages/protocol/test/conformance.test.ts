@@ -5,7 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateJsonSchemaBundle } from "../src/generate/bundle.js";
 import { type OfficialSchemaValidator, createOfficialSchemaValidator } from "../src/v2/conformance.js";
-import { clientRequestMethods, serverNotificationMethods, serverRequestMethods } from "../src/v2/protocol.js";
+import {
+  handwrittenClientRequestMethods as clientRequestMethods,
+  handwrittenServerNotificationMethods as serverNotificationMethods,
+  handwrittenServerRequestMethods as serverRequestMethods,
+} from "../src/v2/tables.js";
 import { ThreadItem } from "../src/v2/thread.js";
 import { OFFICIAL_SCHEMA_DIR, type TranscriptEntry, classify, readTranscript } from "./harness.js";
 
@@ -57,7 +61,9 @@ describe("conformance with the official Codex 0.169 schema", () => {
     expect(covered).toContain("response:item/permissions/requestApproval");
   });
 
-  it("every method we cover appears in some fixture, and every ThreadItem kind too", () => {
+  // The generated schemas (src/v2/generated) are checked against the official schema by
+  // src/v2/codegen/agreement.test.ts, on examples generated from it for every method.
+  it("every hand-written method appears in some fixture, and every ThreadItem kind too", () => {
     const covered = new Set<string>();
     const itemTypes = new Set<string>();
     for (const fixture of FIXTURES) {
@@ -123,6 +129,8 @@ describe("conformance with the official Codex 0.169 schema", () => {
     expect(covered).toContain("serverRequest:item/commandExecution/requestApproval");
     expect(covered).toContain("response:item/commandExecution/requestApproval");
     expect(covered).toContain("serverNotification:item/completed");
+    for (const method of ["remoteControl/status/changed", "account/rateLimits/updated", "thread/readState/changed"])
+      expect(covered, method).toContain(`serverNotification:${method}`);
   });
 
   it("second real session: approvals declined, user input, dynamic tool, steer/interrupt, goals, compaction, config, command/exec", () => {

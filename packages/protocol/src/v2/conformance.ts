@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import * as z from "zod";
+import { officialResponseName } from "./official-names.js";
 import { officialSchemaDir } from "./official-schema.js";
 import {
   clientRequestMethods,
@@ -95,16 +96,6 @@ function definitionName(schema: z.ZodType): string | undefined {
  * Loads the official schema from `schemaDir` (throws only if the directory is not a Codex schema
  * directory — a setup error, not a message error). Validation itself never throws.
  */
-/** Methods without params whose response is not named after their path. */
-const IRREGULAR_RESPONSES: Readonly<Record<string, string>> = {
-  "account/logout": "LogoutAccountResponse",
-  "account/securitySetup/read": "GetAccountSecuritySetupResponse",
-  "account/workspaceMessages/read": "GetWorkspaceMessagesResponse",
-  "account/gatewayOAuth/cancel": "GatewayOAuthCancelResponse",
-  "config/mcpServer/reload": "McpServerRefreshResponse",
-  "externalAgentConfig/import/readHistories": "ExternalAgentConfigImportHistoriesReadResponse",
-};
-
 export function createOfficialSchemaValidator(schemaDir: string = officialSchemaDir()): OfficialSchemaValidator {
   const bundle = readJson(join(schemaDir, BUNDLE));
   const definitions: Record<string, unknown> = { ...(bundle.definitions ?? {}) };
@@ -207,27 +198,15 @@ export function createOfficialSchemaValidator(schemaDir: string = officialSchema
    * the method's request branch, possibly nullable) with `XResponse`; a method without params is
    * named after its path (`configRequirements/read` → `ConfigRequirementsReadResponse`).
    */
+  /** For a method our zod tables do not cover: the official pairing (see ./official-names.ts). */
   function officialResponseDefinition(method: string): string | undefined {
-    const irregular = IRREGULAR_RESPONSES[method];
-    if (irregular !== undefined && names.has(irregular)) return irregular;
-    type Params = { $ref?: string; anyOf?: Array<{ $ref?: string }> };
     for (const union of ["ClientRequest", "ServerRequest"]) {
       const branch = branchOf(union, method);
       if (branch === undefined) continue;
       const variant = ((definitions[union] as Record<string, unknown[]>)[branch.keyword] ?? [])[branch.index] as
-        | { properties?: { params?: Params } }
+        | { properties?: { params?: unknown } }
         | undefined;
-      const params = variant?.properties?.params;
-      const ref = params?.$ref ?? params?.anyOf?.find((option) => option.$ref)?.$ref;
-      const name = ref?.startsWith("#/definitions/") ? ref.slice("#/definitions/".length) : undefined;
-      const candidates = [
-        ...(name?.endsWith("Params") ? [`${name.slice(0, -"Params".length)}Response`] : []),
-        `${method
-          .split("/")
-          .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-          .join("")}Response`,
-      ];
-      return candidates.find((candidate) => names.has(candidate));
+      return officialResponseName(method, variant?.properties?.params, (name) => names.has(name));
     }
     return undefined;
   }

@@ -11,3 +11,5 @@ export * from "./thread.js";
 export * from "./tools.js";
 export * from "./conformance.js";
 export * from "./official-schema.js";
+export * from "./legacy-server-responses.js";
+export * from "./generated/schemas.js";
