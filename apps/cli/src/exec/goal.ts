@@ -18,24 +18,11 @@ import {
 import type { RolloutLine } from "@codex-ts/protocol";
 import type { CliIO } from "../io.js";
 
-export interface ExecGoalRequest {
-  objective: string;
-  tokenBudget: number | null;
-}
+export { type ExecGoalRequest, parseGoalBudget } from "./goal-budget.js";
+
+import type { ExecGoalRequest } from "./goal-budget.js";
 
 export const EXEC_GOAL_TURNS_WITHOUT_TOOL_CALLS = 3;
-
-/** `--goal-budget` as a positive integer, or the error to report. */
-export function parseGoalBudget(
-  raw: string | undefined,
-): { ok: true; value: number | null } | { ok: false; error: string } {
-  if (raw === undefined) return { ok: true, value: null };
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value <= 0) {
-    return { ok: false, error: `--goal-budget: expected a positive number of tokens, got '${raw}'` };
-  }
-  return { ok: true, value };
-}
 
 /** One exec run's goal: its runtime (recorded in the rollout), and whether another turn follows each one. */
 export class ExecGoal {

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { GlobalOverrides } from "../cli.js";
-import { configOverrides } from "../config.js";
 import { type CliIO, readAll } from "../io.js";
+import { configOverrides } from "../overrides.js";
 import { type OptionValues, stringList, stringValue } from "../parse.js";
 import type { SANDBOX_MODES } from "../spec.js";
-import { type ExecGoalRequest, parseGoalBudget } from "./goal.js";
+import { type ExecGoalRequest, parseGoalBudget } from "./goal-budget.js";
 
 /** Everything `exec` was asked to do, normalised from argv and stdin. */
 export interface ExecRequest {
@@ -71,7 +71,8 @@ export async function buildExecRequest(
       promptArg = second;
     }
   } else {
-    if (positionals.length > 1) return { ok: false, usage: true, error: `unexpected argument '${positionals[1]}'` };
+    if (positionals.length > 1)
+      return { ok: false, usage: true, error: `unexpected argument '${positionals[1]}'` };
     if (values.last || values.all) {
       return { ok: false, usage: true, error: "--last and --all only apply to `exec resume`" };
     }
@@ -80,13 +81,16 @@ export async function buildExecRequest(
 
   const cwdArg = stringValue(values, "cd");
   const cwd = cwdArg ? path.resolve(io.cwd, cwdArg) : io.cwd;
-  if (cwdArg && !isDirectory(cwd)) return { ok: false, usage: false, error: `--cd: no such directory: ${cwd}` };
+  if (cwdArg && !isDirectory(cwd))
+    return { ok: false, usage: false, error: `--cd: no such directory: ${cwd}` };
 
   const goalObjective = stringValue(values, "goal");
   const goalBudget = parseGoalBudget(stringValue(values, "goal-budget"));
   if (!goalBudget.ok) return { ok: false, usage: true, error: goalBudget.error };
-  if (goalObjective === undefined && goalBudget.value !== null) return { ok: false, usage: true, error: "--goal-budget needs --goal" };
-  if (goalObjective !== undefined && goalObjective.trim() === "") return { ok: false, usage: true, error: "--goal: the objective must not be empty" };
+  if (goalObjective === undefined && goalBudget.value !== null)
+    return { ok: false, usage: true, error: "--goal-budget needs --goal" };
+  if (goalObjective !== undefined && goalObjective.trim() === "")
+    return { ok: false, usage: true, error: "--goal: the objective must not be empty" };
   // With --goal the prompt is optional: the goal alone starts the work.
   const prompt =
     fixedPrompt !== undefined
@@ -107,7 +111,11 @@ export async function buildExecRequest(
       return { ok: false, usage: false, error: `--output-schema ${schemaPath}: ${reason}` };
     }
     if (typeof outputSchema !== "object" || outputSchema === null || Array.isArray(outputSchema)) {
-      return { ok: false, usage: false, error: `--output-schema ${schemaPath}: a JSON Schema must be an object` };
+      return {
+        ok: false,
+        usage: false,
+        error: `--output-schema ${schemaPath}: a JSON Schema must be an object`,
+      };
     }
   }
 
@@ -146,7 +154,11 @@ export async function buildExecRequest(
   if (profile) request.profile = profile;
   const sandbox = stringValue(values, "sandbox");
   if (sandbox && values["full-auto"] === true && sandbox !== "workspace-write") {
-    return { ok: false, usage: true, error: `--full-auto (workspace-write) conflicts with --sandbox ${sandbox}` };
+    return {
+      ok: false,
+      usage: true,
+      error: `--full-auto (workspace-write) conflicts with --sandbox ${sandbox}`,
+    };
   }
   if (sandbox) request.sandbox = sandbox as ExecRequest["sandbox"];
   else if (values["full-auto"] === true) request.sandbox = "workspace-write";
@@ -157,7 +169,8 @@ export async function buildExecRequest(
     return {
       ok: false,
       usage: false,
-      error: "--approve-for-me is not available in codex-ts: it needs Codex's automatic approval reviewer; use -s workspace-write or -c approval_policy=…",
+      error:
+        "--approve-for-me is not available in codex-ts: it needs Codex's automatic approval reviewer; use -s workspace-write or -c approval_policy=…",
     };
   }
   const localProvider = stringValue(values, "local-provider") as ExecRequest["localProvider"];
@@ -198,7 +211,6 @@ async function resolvePrompt(
   }
   return { ok: true, text };
 }
-
 
 function isDirectory(p: string): boolean {
   try {
