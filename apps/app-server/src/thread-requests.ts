@@ -50,6 +50,7 @@ export function clientCallbacks(port: RequestPort) {
         networkApprovalContext: request.networkApprovalContext ? networkApprovalContextToV2(request.networkApprovalContext) : null,
         proposedExecpolicyAmendment: request.proposedExecpolicyAmendment ?? null,
         proposedNetworkPolicyAmendments: request.proposedNetworkPolicyAmendments ?? null,
+        ...(request.additionalPermissions ? { additionalPermissions: additionalPermissionsToV2(request.additionalPermissions) } : {}),
         availableDecisions: request.availableDecisions.map((d) => v2.reviewDecisionToCommandDecision(d)),
       };
       const outcome = await port.ask("approval", "item/commandExecution/requestApproval", params);

@@ -259,7 +259,7 @@ async function runCase(c: EscapeCase): Promise<World> {
   h = startSession(dirs.server, w.work, {
     sandboxPolicy: { type: "workspace-write" },
     approvalPolicy: "never",
-    tools: { shellTool: "unified_exec" },
+    tools: { shellTool: "unified_exec", execPermissionApprovals: true },
     env: { FAKE_KEY: "k", PATH: process.env.PATH, SHELL: "/bin/bash", HOME: dirs.home, TMPDIR: os.tmpdir() },
   });
   const profile = c.profile?.(w);

@@ -121,11 +121,17 @@ export class Approvals {
     request: PermissionsRequest,
     signal: AbortSignal,
   ): Promise<PermissionsOutcome> {
-    if (this.s.settingsState.approvalPolicy === "never") {
+    const policy = this.s.settingsState.approvalPolicy;
+    if (policy === "never") {
       return {
         ok: false,
         message: "permissions request denied: the approval policy is never, so nothing can be granted",
       };
+    }
+    // A granular policy without `request_permissions`: nobody is asked and nothing is granted;
+    // the model gets the empty grant, as real Codex answers.
+    if (typeof policy === "object" && !policy.granular.request_permissions) {
+      return { ok: true, granted: { network: null, file_system: null }, scope: "turn" };
     }
     if (signal.aborted) return { ok: false, message: PERMISSIONS_DENIED_MESSAGE };
     const grant = await new Promise<PermissionsGrant>((resolve) => {
@@ -193,6 +199,8 @@ function approvalRequestEvent(turnId: string, request: ApprovalRequest): EventMs
       msg.proposed_execpolicy_amendment = request.proposedExecpolicyAmendment;
     if (request.proposedNetworkPolicyAmendments)
       msg.proposed_network_policy_amendments = request.proposedNetworkPolicyAmendments;
+    // Codex's `additional_permissions` (the protocol schema does not list it yet).
+    if (request.additionalPermissions) Object.assign(msg, { additional_permissions: request.additionalPermissions });
     return msg;
   }
   const changes = coreFileChanges(request.changes);

@@ -180,56 +180,69 @@ describe("request_permissions (real bwrap)", () => {
 });
 
 describe("inline with_additional_permissions (real bwrap)", () => {
-  it("relative paths resolve against workdir; without a handler: event, then the op answers it", async () => {
+  const inline = (target: string, extra: Record<string, unknown> = {}) =>
+    shell(`echo inline > ${target}`, "c1", {
+      sandbox_permissions: "with_additional_permissions",
+      additional_permissions: { file_system: { write: [outA] } },
+      ...extra,
+    });
+  const startInline = (approvalPolicy: "on-request" | "never" = "on-request", execPermissionApprovals = true) => {
+    const h = startSession(server, work, {
+      approvalPolicy,
+      sandboxPolicy,
+      tools: { shellTool: "shell_command", execPermissionApprovals },
+    });
+    session = h.session;
+    return h;
+  };
+
+  it("is one command approval carrying the permissions (relative paths resolved against workdir); approved, the command runs with them", async () => {
     const target = path.join(outA, "inline.txt");
     server.enqueue(
-      turn(
-        shell(`echo inline > ${target}`, "c1", {
-          workdir: work,
-          sandbox_permissions: "with_additional_permissions",
-          additional_permissions: { file_system: { write: ["../outA"] } },
-          justification: "write the shared cache",
-        }),
-      ),
+      turn(inline(target, { workdir: work, additional_permissions: { file_system: { write: ["../outA"] } }, justification: "write the shared cache" })),
       turn(sse.message("written")),
     );
-    const h = start();
+    const h = startInline();
     h.session.submit(say("inline"));
-    const ev = await h.waitFor((e) => e.msg.type === "request_permissions");
+    const ev = await h.waitFor((e) => e.msg.type === "exec_approval_request");
     expect(ev.msg).toMatchObject({
-      type: "request_permissions",
       call_id: "c1",
       reason: "write the shared cache",
       cwd: work,
-      permissions: { file_system: { entries: [writeEntry(outA)] } },
+      available_decisions: ["approved", "abort"],
+      additional_permissions: { file_system: { entries: [writeEntry(outA)] } },
     });
-    h.session.submit({
-      type: "request_permissions_response",
-      id: "c1",
-      response: { permissions: (ev.msg as any).permissions, scope: "turn" },
-    });
+    h.session.submit({ type: "exec_approval", id: (ev.msg as any).approval_id, decision: "approved" });
     await h.turnEnd();
     expect(readFileSync(target, "utf8")).toBe("inline\n");
     expect(commandStatuses(h.events)).toEqual(["c1:completed"]);
+    expect(h.events.some((e) => e.msg.type === "request_permissions")).toBe(false);
   });
 
-  it("a denied inline request does not run the command", async () => {
+  it("a declined approval does not run the command", async () => {
     const target = path.join(outA, "inline.txt");
-    server.enqueue(
-      turn(
-        shell(`echo inline > ${target}`, "c1", {
-          sandbox_permissions: "with_additional_permissions",
-          additional_permissions: { file_system: { write: [outA] } },
-        }),
-      ),
-      turn(sse.message("ok")),
-    );
-    const h = start(() => ({ permissions: { network: null, file_system: { entries: [] } } }));
+    server.enqueue(turn(inline(target)), turn(sse.message("ok")));
+    const h = startInline();
     h.session.submit(say("inline"));
+    const ev = await h.waitFor((e) => e.msg.type === "exec_approval_request");
+    h.session.submit({ type: "exec_approval", id: (ev.msg as any).approval_id, decision: "denied" });
     await h.turnEnd();
-    expect(outputOf(1, "c1")).toBe("additional permissions denied by the user; the command was not run");
+    expect(outputOf(1, "c1")).toBe("exec command rejected by user");
     expect(existsSync(target)).toBe(false);
     expect(commandStatuses(h.events)).toEqual(["c1:declined"]);
+  });
+
+  it("without the exec_permission_approvals feature the call is refused as Codex does", async () => {
+    const target = path.join(outA, "inline.txt");
+    server.enqueue(turn(inline(target)), turn(sse.message("ok")));
+    const h = startInline("on-request", false);
+    h.session.submit(say("inline"));
+    await h.turnEnd();
+    expect(outputOf(1, "c1")).toBe(
+      "additional permissions are disabled; enable `features.exec_permission_approvals` before using `with_additional_permissions`",
+    );
+    expect(h.events.some((e) => e.msg.type === "exec_approval_request")).toBe(false);
+    expect(existsSync(target)).toBe(false);
   });
 });
 

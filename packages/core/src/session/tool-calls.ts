@@ -97,5 +97,6 @@ export function toolContext(
   if (s.options.userInputHandler) ctx.requestUserInput = s.options.userInputHandler;
   ctx.requestPermissions = (request) => s.approvals.requestPermissions(subId, turnId, request, signal);
   ctx.grantedPermissions = () => s.approvals.granted(turnId);
+  if (s.options.tools?.execPermissionApprovals) ctx.execPermissionApprovals = true;
   return ctx;
 }

@@ -8,7 +8,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import * as z from "zod";
 import { prepareShellParsing } from "@codex-ts/execpolicy";
-import { AdditionalPermissionProfile } from "@codex-ts/protocol";
+import { AdditionalPermissionProfile, materializeAdditionalPermissions } from "@codex-ts/protocol";
 import { detectSandboxDenial } from "@codex-ts/sandboxing";
 import { effectivePermissions, turnUnsandboxed } from "../permissions/effective.js";
 import { runApplyPatch } from "./apply-patch/handler.js";
@@ -18,13 +18,12 @@ import {
   coveredBySessionPrefix,
   execDecisions,
   execSessionKeys,
+  isGranular,
   prefixKey,
   requestApproval,
 } from "./approval.js";
 import {
-  askPermissions,
   isEmptyPermissions,
-  PERMISSIONS_DENIED_MESSAGE,
   permissionsCovered,
   permissionsParameterSchema,
 } from "./permissions.js";
@@ -261,15 +260,18 @@ export async function startCommand(req: StartRequest): Promise<Started> {
     emitCompleted(req, "declined");
     return { ok: false, result: { output: assessment.reason, success: false } };
   }
+  let asked = false;
   if (req.additionalPermissions) {
-    const inline = await resolveInlinePermissions(req);
+    const inline = await resolveInlinePermissions(req, assessment.action === "ask" ? assessment.proposedAmendment : undefined);
     if (!inline.ok) {
+      if (inline.outcome) return { ok: false, result: declined(req, inline.outcome) };
       emitCompleted(req, "declined");
       return { ok: false, result: { output: inline.message, success: false } };
     }
+    asked = inline.asked;
   }
   let escalated = assessment.escalated;
-  if (assessment.action === "ask") {
+  if (assessment.action === "ask" && !asked) {
     const outcome = await askExecApproval(req, assessment.reason, assessment.proposedAmendment);
     if (outcome.kind !== "approved") return { ok: false, result: declined(req, outcome.kind) };
   }
@@ -288,14 +290,26 @@ export async function startCommand(req: StartRequest): Promise<Started> {
   return { ok: true, process: spawned.process, startedAt: Date.now(), escalated };
 }
 
+type InlineOutcome =
+  | { ok: true; asked: boolean }
+  | { ok: false; message: string; outcome?: "denied" | "abort" };
+
 /**
- * A command's inline `with_additional_permissions`: already covered by the grants → nothing to
- * ask; otherwise the client is asked (through the same seam as request_permissions) and what it
- * grants applies to this command (and to its scope). Nothing granted → the command does not run.
+ * A command's inline `with_additional_permissions` (feature `exec_permission_approvals`, as in
+ * Codex): already covered by the grants → nothing to ask; otherwise one command approval carries
+ * the permissions (`additionalPermissions`, paths made absolute against the workdir) and, approved,
+ * they apply to this command only. Declined → the command does not run.
  */
-async function resolveInlinePermissions(req: StartRequest): Promise<{ ok: true } | { ok: false; message: string }> {
+async function resolveInlinePermissions(req: StartRequest, proposed: string[] | undefined): Promise<InlineOutcome> {
   const { ctx } = req;
   const requested = req.additionalPermissions;
+  if (!ctx.execPermissionApprovals) {
+    return {
+      ok: false,
+      message:
+        "additional permissions are disabled; enable `features.exec_permission_approvals` before using `with_additional_permissions`",
+    };
+  }
   if (!requested || isEmptyPermissions(requested)) {
     return {
       ok: false,
@@ -303,15 +317,30 @@ async function resolveInlinePermissions(req: StartRequest): Promise<{ ok: true }
         'sandbox_permissions "with_additional_permissions" needs additional_permissions (file_system read/write paths or network.enabled = true); the command was not run',
     };
   }
-  if (turnUnsandboxed(ctx)) return { ok: true };
-  if (permissionsCovered(requested, ctx.grantedPermissions?.() ?? null, req.cwd)) return { ok: true };
-  const outcome = await askPermissions(ctx, req.call.callId, requested, req.cwd, req.justification);
-  if (!outcome.ok) {
-    const denied = outcome.message === PERMISSIONS_DENIED_MESSAGE;
-    return { ok: false, message: `${denied ? "additional permissions denied by the user" : outcome.message}; the command was not run` };
+  if (turnUnsandboxed(ctx)) return { ok: true, asked: false };
+  if (permissionsCovered(requested, ctx.grantedPermissions?.() ?? null, req.cwd)) return { ok: true, asked: false };
+  if (ctx.approvalPolicy === "never" || (isGranular(ctx.approvalPolicy) && !ctx.approvalPolicy.granular.sandbox_approval)) {
+    return { ok: false, message: "additional permissions need approval, which the approval policy does not allow; the command was not run" };
   }
-  req.grantedForCommand = outcome.granted;
-  return { ok: true };
+  const permissions = materializeAdditionalPermissions(requested, req.cwd);
+  const outcome = await requestApproval(
+    ctx,
+    {
+      kind: "exec",
+      callId: req.call.callId,
+      turnId: ctx.turnId,
+      command: req.argv,
+      cwd: req.cwd,
+      ...(req.justification !== undefined ? { reason: req.justification } : {}),
+      ...(proposed ? { proposedExecpolicyAmendment: proposed } : {}),
+      additionalPermissions: permissions,
+    },
+    [],
+    ["approved", "abort"],
+  );
+  if (outcome.kind !== "approved") return { ok: false, message: "exec command rejected by user", outcome: outcome.kind };
+  req.grantedForCommand = permissions;
+  return { ok: true, asked: true };
 }
 /**
  * Whether a failed sandboxed run may be retried outside the sandbox after approval: under

@@ -147,6 +147,11 @@ export type ApprovalRequest =
       networkApprovalContext?: NetworkApprovalContext;
       /** Allow/deny rules for that host the user may persist (`network_policy_amendment`). */
       proposedNetworkPolicyAmendments?: NetworkPolicyAmendment[];
+      /**
+       * The command asks to run with more permissions (`with_additional_permissions`), every path
+       * absolute: approving grants them to this command (Codex `additional_permissions`).
+       */
+      additionalPermissions?: AdditionalPermissionProfile;
       availableDecisions: ReviewDecision[];
     }
   | {
@@ -322,6 +327,11 @@ export interface ToolContext {
   requestPermissions?(request: PermissionsRequest): Promise<PermissionsOutcome>;
   /** The additional permissions granted so far (session + this turn), or null. */
   grantedPermissions?(): AdditionalPermissionProfile | null;
+  /**
+   * Commands may ask for `with_additional_permissions` (Codex feature `exec_permission_approvals`);
+   * the request becomes a command approval carrying the permissions. Off: such a call is refused.
+   */
+  execPermissionApprovals?: boolean;
   /** Plan mode: request_user_input. */
   requestUserInput?(request: UserInputRequest): Promise<UserInputResponse>;
   runner: CommandRunner;
@@ -437,6 +447,8 @@ export interface ToolRegistryOptions {
   applyPatchToolType?: "freeform" | "function" | false;
   /** Include request_permissions (Codex feature `request_permissions_tool`). */
   requestPermissions?: boolean;
+  /** Commands may use `with_additional_permissions` (Codex feature `exec_permission_approvals`). */
+  execPermissionApprovals?: boolean;
   /** Client dynamic tools (routed to ctx.runDynamicTool). */
   dynamicTools?: DynamicToolSpec[];
 }
