@@ -24,6 +24,7 @@ const LIMITED_EVENTS: ReadonlySet<EventMsg["type"]> = new Set<EventMsg["type"]>(
   "context_compacted",
   "entered_review_mode",
   "exited_review_mode",
+  "thread_rolled_back",
   "turn_aborted",
   "task_started",
   "task_complete",

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import {
+  dropLastUserTurns,
   type EventMsg,
   type FileChange,
   type ParsedCommand,
@@ -527,6 +528,12 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
         current = null;
         return;
       }
+      case "thread_rolled_back":
+        // The last N turns were dropped (thread/revert): they leave the thread's turns.
+        finish(current);
+        current = null;
+        turns.splice(Math.max(0, turns.length - event.num_turns));
+        return;
       case "error":
         if (current !== null) {
           current.error = { message: event.message, codexErrorInfo: null, additionalDetails: null, misalignment: null };
@@ -560,12 +567,15 @@ export function reconstructThread(lines: readonly RolloutLine[], options: Recons
 /**
  * The model-visible history a rollout ends with: its response items in order, with each
  * compaction's `replacement_history` replacing everything before it. A legacy compaction
- * without one keeps the user messages so far and adds the summary as a user message.
+ * without one keeps the user messages so far and adds the summary as a user message. A
+ * `thread_rolled_back` event drops the last N user turns.
  */
 export function reconstructHistory(lines: readonly RolloutLine[]): ResponseItem[] {
   let history: ResponseItem[] = [];
   for (const line of lines) {
     if (line.type === "response_item") history.push(line.payload);
+    else if (line.type === "event_msg" && line.payload.type === "thread_rolled_back")
+      history = dropLastUserTurns(history, line.payload.num_turns);
     else if (line.type === "compacted") {
       if (line.payload.replacement_history !== undefined) history = [...line.payload.replacement_history];
       else {

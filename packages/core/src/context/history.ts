@@ -47,6 +47,16 @@ export class ContextHistory {
     this.push(...items);
   }
 
+  /**
+   * Keep the first `length` items (a rollback; the caller records why). What the model was told
+   * is forgotten, so the next turn tells the context again.
+   */
+  truncate(length: number): void {
+    if (length >= this.list.length) return;
+    this.list = this.list.slice(0, length);
+    this.told = {};
+  }
+
   snapshot(): ResponseItem[] {
     return [...this.list];
   }

@@ -4,6 +4,7 @@ import type { Op } from "@codex-ts/protocol";
 import { CompactTask } from "../tasks/compact.js";
 import { RegularTask } from "../tasks/regular.js";
 import type { TaskRunner } from "../tasks/task.js";
+import { rollbackTurns } from "./rollback.js";
 import type { SessionState } from "./state.js";
 
 /** What the op handlers reach: the state, the task runner, and the session's own lifecycle. */
@@ -76,6 +77,8 @@ export function handleOp(c: OpContext, subId: string, op: Op): void {
       void c.shutdown(subId);
       break;
     case "thread_rollback":
+      rollbackTurns(c.s, subId, op.num_turns);
+      break;
     case "set_thread_name":
     case "add_to_history":
       c.s.emit(subId, { type: "warning", message: `op ${op.type} is not supported by this session` });

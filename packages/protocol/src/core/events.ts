@@ -277,6 +277,8 @@ export const EnteredReviewModeEvent = ev("entered_review_mode", {
   user_facing_hint: omittableField(z.string()),
 });
 export const ExitedReviewModeEvent = ev("exited_review_mode", { review_output: omittableField(z.unknown()) });
+/** The last `num_turns` user turns were dropped from the thread (codex-rs `ThreadRolledBackEvent`). */
+export const ThreadRolledBackEvent = ev("thread_rolled_back", { num_turns: z.number().int().nonnegative() });
 export const SessionConfiguredEvent = ev("session_configured", {
   session_id: z.string(),
   thread_id: omittableField(z.string()),
@@ -362,6 +364,7 @@ const EventMsgUnion = z.discriminatedUnion("type", [
   RequestPermissionsEvent,
   EnteredReviewModeEvent,
   ExitedReviewModeEvent,
+  ThreadRolledBackEvent,
   SessionConfiguredEvent,
   ShutdownCompleteEvent,
   HookStartedEvent,
