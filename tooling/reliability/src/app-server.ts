@@ -10,9 +10,9 @@ export class AppServer extends Rpc {
   stderr = "";
   readonly exited: Promise<number | null>;
 
-  constructor(home: string, cwd: string, options: { env?: NodeJS.ProcessEnv; args?: string[] } = {}) {
+  constructor(home: string, cwd: string, options: { env?: NodeJS.ProcessEnv; args?: string[]; nodeArgs?: string[] } = {}) {
     super();
-    this.child = spawn(process.execPath, [APP_SERVER_BIN, ...(options.args ?? [])], {
+    this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), APP_SERVER_BIN, ...(options.args ?? [])], {
       cwd,
       env: binEnv(home, options.env),
       stdio: ["pipe", "pipe", "pipe"],
