@@ -9,3 +9,4 @@ export * from "./permissions/index.js";
 export * from "./review/index.js";
 export * from "./plugins/index.js";
 export * from "./requirements/index.js";
+export * from "./realtime/index.js";

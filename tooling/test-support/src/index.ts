@@ -20,3 +20,10 @@ export { startFakeResponsesServer, type FakeResponsesServer, type FakeResponsesS
 export { seededRandom } from "./random.js";
 export { type FakeProviderConfigOptions, writeFakeProviderConfig } from "./config.js";
 export { MCP_TEST_TOOLS, type McpHttpTestServer, type McpTestServerEnv, mcpStdioTestServer, mcpToolCall, mcpStdioTestServerToml, mcpTestServerScript, startMcpHttpTestServer, TEST_PNG_BASE64 } from "./mcp/index.js";
+export {
+  type FakeRealtimeServer,
+  type RealtimeConnectionRecord,
+  type RealtimeReply,
+  type RealtimeServerClass,
+  startFakeRealtimeServer,
+} from "./realtime.js";

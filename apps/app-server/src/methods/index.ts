@@ -9,6 +9,7 @@ import { fsMethods } from "./fs.js";
 import { goalMethods } from "./goals.js";
 import { mcpMethods } from "./mcp.js";
 import { offlineMethods } from "./offline.js";
+import { realtimeMethods } from "./realtime.js";
 import { threadHistoryMethods } from "./thread-history.js";
 import { threadOrganizeMethods } from "./thread-organize.js";
 import { threadMethods } from "./threads.js";
@@ -25,7 +26,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
     const experimentalFields = EXPERIMENTAL_FIELDS[name];
     methods.set(name, experimentalFields ? { ...spec, experimentalFields } : spec);
   };
-  for (const group of [threadMethods, turnMethods, configMethods, commandMethods, fsMethods, accountMethods, catalogMethods, goalMethods, mcpMethods, offlineMethods, threadHistoryMethods, threadOrganizeMethods, workspaceMethods]) {
+  for (const group of [threadMethods, turnMethods, configMethods, commandMethods, fsMethods, accountMethods, catalogMethods, goalMethods, mcpMethods, offlineMethods, threadHistoryMethods, threadOrganizeMethods, workspaceMethods, realtimeMethods]) {
     for (const [name, spec] of group(runtime)) add(name, spec);
   }
   return methods;

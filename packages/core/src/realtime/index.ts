@@ -1,0 +1,16 @@
+export {
+  audioAppend,
+  BACKGROUND_AGENT_TOOL,
+  DEFAULT_REALTIME_MODEL,
+  DEFAULT_REALTIME_WS_BASE_URL,
+  handoffOutput,
+  parseRealtimeEvent,
+  REALTIME_SAMPLE_RATE,
+  type RealtimeAudioFrame,
+  type RealtimeEvent,
+  type RealtimeSettings,
+  realtimeSettings,
+  realtimeWebsocketUrl,
+  sessionUpdate,
+  textItem,
+} from "./protocol.js";
