@@ -86,7 +86,7 @@ export function toV2ThreadSettings(settings: CoreThreadSettings): Record<string,
         },
     effort: settings.reasoning_effort ?? null,
     summary: (settings.reasoning_summary as string) ?? null,
-    personality: null,
+    personality: settings.personality ?? null,
     disabledPluginIds: settings.disabled_plugin_ids ?? [],
     activePermissionProfile: null,
   };

@@ -85,3 +85,107 @@ describe("approvals and permissions", () => {
     },
   );
 });
+
+describe("what the model is told", () => {
+  const developerTexts = (index: number): string[] => {
+    const input = fx.fake.responsesRequests()[index]?.body.input as Array<{ role?: string; content?: Array<{ text?: string }> }>;
+    return input.filter((item) => item.role === "developer").flatMap((item) => (item.content ?? []).map((c) => c.text ?? ""));
+  };
+
+  it("lists the exec policy's allow prefixes in the permissions message, shortest first, only when escalation can be requested", async () => {
+    const { mkdirSync, writeFileSync } = await import("node:fs");
+    mkdirSync(path.join(fx.home, "rules"), { recursive: true });
+    writeFileSync(
+      path.join(fx.home, "rules", "default.rules"),
+      [
+        'prefix_rule(pattern=["git", "status", "--short"], decision="allow")',
+        'prefix_rule(pattern=["npm", "test"], decision="allow")',
+        'prefix_rule(pattern=["ls"], decision="allow")',
+        'prefix_rule(pattern=["rm"], decision="forbidden")',
+        'prefix_rule(pattern=["curl"], decision="prompt")',
+        'prefix_rule(pattern=["git", ["push", "pull"]], decision="allow")',
+        "",
+      ].join("\n"),
+    );
+    fx.fake.enqueue(turn([sse.message("a")]), turn([sse.message("b")]));
+    const server = await fx.boot();
+    for (const approvalPolicy of ["on-request", "never"] as const) {
+      const { thread } = await server.call("thread/start", { cwd: fx.workDir, approvalPolicy, sandbox: "workspace-write" });
+      const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "go" }] });
+      await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
+    }
+    // Real Codex 0.169's section, byte for byte (same rules file).
+    const expected =
+      '## Approved command prefixes\nThe following prefix rules have already been approved: - ["ls"]\n- ["npm", "test"]\n- ["git", "[push|pull]"]\n- ["git", "status", "--short"]';
+    const onRequest = developerTexts(0).find((text) => text.startsWith("<permissions instructions>"));
+    expect(onRequest).toContain(expected);
+    const never = developerTexts(1).find((text) => text.startsWith("<permissions instructions>"));
+    expect(never).toBeDefined();
+    expect(never).not.toContain("Approved command prefixes");
+  });
+
+  it("keeps the session's base instructions after a model switch and on resume with another model", async () => {
+    fx.fake.enqueue(turn([sse.message("1")]), turn([sse.message("2")]), turn([sse.message("3")]));
+    const first = await fx.boot();
+    const { thread } = await first.call("thread/start", { cwd: fx.workDir, baseInstructions: "You are the session's own base." });
+    const { turn: t1 } = await first.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "one" }] });
+    await first.waitForNotification("turn/completed", (p) => p.turn.id === t1.id);
+    const { turn: t2 } = await first.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "two" }], model: "gpt-other" });
+    await first.waitForNotification("turn/completed", (p) => p.turn.id === t2.id);
+    await first.dispose();
+    const second = await fx.boot();
+    await second.call("thread/resume", { threadId: thread.id, model: "gpt-third" });
+    const { turn: t3 } = await second.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "three" }] });
+    await second.waitForNotification("turn/completed", (p) => p.turn.id === t3.id);
+    const requests = fx.fake.responsesRequests();
+    expect(requests.map((r) => r.body.model)).toEqual(["gpt-test", "gpt-other", "gpt-third"]);
+    expect(requests.map((r) => r.body.instructions)).toEqual(Array(3).fill("You are the session's own base."));
+  });
+});
+
+describe("service tier and personality", () => {
+  it("sends the thread's service tier as real Codex does: fast means priority, priority only for models that offer it, flex as given", async () => {
+    for (let i = 0; i < 4; i++) fx.fake.enqueue(turn([sse.message(`r${i}`)]));
+    const server = await fx.boot({ extraConfig: "" });
+    const cases = [
+      { model: "gpt-5.5", serviceTier: "fast", expected: "priority" },
+      { model: "gpt-test", serviceTier: "priority", expected: undefined },
+      { model: "gpt-test", serviceTier: "flex", expected: "flex" },
+    ];
+    for (const c of cases) {
+      const started = await server.call("thread/start", { cwd: fx.workDir, model: c.model, serviceTier: c.serviceTier });
+      expect(started.serviceTier).toBe(c.expected ?? null);
+      const { turn: t } = await server.call("turn/start", { threadId: started.thread.id, input: [{ type: "text", text: "go" }] });
+      await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
+    }
+    expect(fx.fake.responsesRequests().map((r) => r.body.service_tier)).toEqual(cases.map((c) => c.expected));
+  });
+
+  it("takes service_tier from config.toml", async () => {
+    fx.fake.enqueue(turn([sse.message("ok")]));
+    const server = await fx.boot();
+    const { writeFileSync } = await import("node:fs");
+    const config = readFileSync(path.join(fx.home, "config.toml"), "utf8");
+    writeFileSync(path.join(fx.home, "config.toml"), `service_tier = "fast"\n${config}`);
+    const started = await server.call("thread/start", { cwd: fx.workDir, model: "gpt-5.5" });
+    expect(started.serviceTier).toBe("priority");
+    const { turn: t } = await server.call("turn/start", { threadId: started.thread.id, input: [{ type: "text", text: "go" }] });
+    await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
+    expect(fx.fake.responsesRequests()[0]?.body.service_tier).toBe("priority");
+  });
+
+  it("reports personality in the thread settings without changing the instructions (deprecated in 0.169)", async () => {
+    fx.fake.enqueue(turn([sse.message("1")]), turn([sse.message("2")]));
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir, personality: "friendly" });
+    const { turn: t1 } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "one" }] });
+    await server.waitForNotification("turn/completed", (p) => p.turn.id === t1.id);
+    const { turn: t2 } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "two" }], personality: "pragmatic" });
+    const updated = await server.waitForNotification("thread/settings/updated", (p) => p.threadId === thread.id);
+    expect(updated.params.threadSettings.personality).toBe("pragmatic");
+    await server.waitForNotification("turn/completed", (p) => p.turn.id === t2.id);
+    const [a, b] = fx.fake.responsesRequests();
+    expect(b?.body.instructions).toBe(a?.body.instructions);
+    expect(JSON.stringify(b?.body.input)).not.toMatch(/pragmatic|friendly/);
+  });
+});

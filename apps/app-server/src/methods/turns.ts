@@ -47,6 +47,7 @@ export function turnMethods(runtime: Runtime): Array<[string, MethodSpec]> {
         if (p.effort) settings.reasoning_effort = p.effort;
         if (p.summary) settings.reasoning_summary = p.summary;
         if (p.serviceTier) settings.service_tier = p.serviceTier;
+        if (p.personality) settings.personality = p.personality;
         if (p.runtimeWorkspaceRoots) settings.runtime_workspace_roots = p.runtimeWorkspaceRoots;
         if (p.collaborationMode) settings.collaboration_mode = p.collaborationMode;
         if (cwd && cwd !== thread.session.settings().cwd) await threads.watchSkills(thread.id, cwd);

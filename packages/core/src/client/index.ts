@@ -1,3 +1,4 @@
+export { effectiveServiceTier } from "./service-tier.js";
 export { ModelClient, ModelError, backoffMs, type ModelClientOptions, type ModelErrorKind, type ModelEvent, type ResponsesRequest } from "./model-client.js";
 export {
   DEFAULT_OPENAI_BASE_URL,

@@ -27,6 +27,8 @@ export interface ResponsesRequest {
   include: string[];
   prompt_cache_key?: string;
   text?: unknown;
+  /** `priority` / `flex` …, only when the thread has an effective tier (see service-tier.ts). */
+  service_tier?: string;
 }
 
 /** What a streaming request yields, in order. */

@@ -25,7 +25,11 @@ export function contextUpdates(s: SessionState): ResponseItem[] {
   const told = s.history.told;
   const items: ResponseItem[] = [];
   const fresh = told.permissions === undefined && told.environment === undefined;
-  const permissions = permissionsMessage(settings.sandboxPolicy, settings.approvalPolicy);
+  const permissions = permissionsMessage(
+    settings.sandboxPolicy,
+    settings.approvalPolicy,
+    s.options.execPolicy?.allowPrefixes() ?? [],
+  );
   const permissionsKey = JSON.stringify(permissions);
   if (permissionsKey !== told.permissions) {
     items.push(permissions);

@@ -2,6 +2,7 @@
 // AGENTS.md project docs, user input → Responses input items.
 import { existsSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
+import { formatAllowPrefixes } from "@codex-ts/execpolicy";
 import type { AskForApproval, ResponseItem, UserInput } from "@codex-ts/protocol";
 import type { SandboxPolicy } from "../tools/index.js";
 
@@ -58,10 +59,35 @@ function describeSandbox(policy: SandboxPolicy): string {
   }
 }
 
-/** The developer message describing sandbox + approval policy (re-sent when either changes). */
-export function permissionsMessage(sandbox: SandboxPolicy, approval: AskForApproval): ResponseItem {
+/** Whether the model may ask to run a command outside the sandbox under this policy. */
+function mayRequestEscalation(approval: AskForApproval): boolean {
+  if (typeof approval === "object") return approval.granular.sandbox_approval;
+  return approval === "on-request" || approval === "on-failure";
+}
+
+/**
+ * Codex's "Approved command prefixes" section: the exec policy's allow rules, shortest/broadest
+ * first, capped (100 prefixes, 5,000 characters) — only when the model may request escalation.
+ */
+function approvedPrefixesSection(approval: AskForApproval, allowPrefixes: readonly (readonly string[])[]): string {
+  if (!mayRequestEscalation(approval)) return "";
+  const rendered = formatAllowPrefixes(allowPrefixes);
+  if (!rendered) return "";
+  return `\n## Approved command prefixes\nThe following prefix rules have already been approved: ${rendered.text}`;
+}
+
+/**
+ * The developer message describing sandbox + approval policy and the approved command prefixes
+ * (re-sent when any of them changes).
+ */
+export function permissionsMessage(
+  sandbox: SandboxPolicy,
+  approval: AskForApproval,
+  allowPrefixes: readonly (readonly string[])[] = [],
+): ResponseItem {
+  const prefixes = approvedPrefixesSection(approval, allowPrefixes);
   return developerMessage(
-    `<permissions instructions>\n${describeSandbox(sandbox)}\n${describeApproval(approval)}\n</permissions instructions>`,
+    `<permissions instructions>\n${describeSandbox(sandbox)}\n${describeApproval(approval)}${prefixes}\n</permissions instructions>`,
   );
 }
 

@@ -59,6 +59,10 @@ export interface SessionOptions {
   modelInstructions?: (model: string) => string | undefined;
   reasoningEffort?: string;
   reasoningSummary?: "auto" | "concise" | "detailed" | "none";
+  /** Config `service_tier` / thread/start `serviceTier` (`fast`, `priority`, `flex`, …). */
+  serviceTier?: string;
+  /** Config `personality` / thread/start `personality`: reported in the thread settings only (as in 0.169). */
+  personality?: string;
   collaborationMode?: CollaborationMode;
   modelContextWindow?: number;
   /** Compact automatically once a response's total tokens reach this. Default 90% of the window. */
@@ -237,6 +241,8 @@ export function sessionOptionsFromConfig(
     options.developerInstructions = config.developerInstructions;
   if (config.modelReasoningEffort) options.reasoningEffort = config.modelReasoningEffort;
   if (config.modelReasoningSummary) options.reasoningSummary = config.modelReasoningSummary;
+  if (config.toml.service_tier) options.serviceTier = config.toml.service_tier;
+  if (config.toml.personality) options.personality = config.toml.personality;
   if (config.modelContextWindow) options.modelContextWindow = config.modelContextWindow;
   if (config.modelAutoCompactTokenLimit) options.autoCompactTokenLimit = config.modelAutoCompactTokenLimit;
   options.skillsCache = new SkillsCache({ codexHome: config.codexHome, config: config.skills });

@@ -9,6 +9,7 @@ import {
   type ResponsesRequest,
 } from "../client/model-client.js";
 import { providerRequestRetries, providerStreamRetries } from "../client/provider.js";
+import { effectiveServiceTier } from "../client/service-tier.js";
 import { Aborted, type SessionState } from "./state.js";
 import { sampleOnce } from "./stream.js";
 
@@ -83,6 +84,8 @@ export function buildRequest(
     // The session id (a root thread's own id; sub-agents share their root's cache key, as in Codex).
     prompt_cache_key: s.sessionId,
   };
+  const tier = effectiveServiceTier(settings.serviceTier, settings.model);
+  if (tier) request.service_tier = tier;
   if (outputSchema !== undefined) {
     request.text = {
       format: { type: "json_schema", name: "codex_output_schema", schema: outputSchema, strict: true },

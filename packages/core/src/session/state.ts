@@ -21,6 +21,7 @@ import {
 import type { Skill } from "@codex-ts/skills-watcher";
 import { v7 as uuidv7 } from "uuid";
 import type { Env, ModelProviderInfo } from "../client/provider.js";
+import { effectiveServiceTier } from "../client/service-tier.js";
 import { ContextHistory } from "../context/history.js";
 import type { SandboxPolicy } from "../tools/index.js";
 import type { ToolProvider } from "../tools/registry.js";
@@ -129,6 +130,8 @@ export class SessionState {
     if (options.collaborationMode) this.settingsState.collaborationMode = options.collaborationMode;
     if (options.reasoningEffort) this.settingsState.reasoningEffort = options.reasoningEffort;
     if (options.reasoningSummary) this.settingsState.reasoningSummary = options.reasoningSummary;
+    if (options.serviceTier) this.settingsState.serviceTier = options.serviceTier;
+    if (options.personality) this.settingsState.personality = options.personality;
     this.approvals = new Approvals(this);
     this.hooks = new HookRuntime(this);
     this.services = new SessionServices(this);
@@ -222,7 +225,8 @@ export class SessionState {
     if (s.reasoningEffort) snapshot.reasoning_effort = s.reasoningEffort;
     if (s.reasoningSummary) snapshot.reasoning_summary = s.reasoningSummary;
     if (s.personality) snapshot.personality = s.personality;
-    if (s.serviceTier) snapshot.service_tier = s.serviceTier;
+    const tier = effectiveServiceTier(s.serviceTier, s.model);
+    if (tier) snapshot.service_tier = tier;
     return snapshot;
   }
 
