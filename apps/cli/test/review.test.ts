@@ -39,15 +39,19 @@ function requestText(): string {
 }
 
 describe("codex-ts review", () => {
-  it("--uncommitted: one read-only turn with the reviewer's instructions; the answer printed as review comments", async () => {
+  it("--uncommitted: a review sub-agent with the reviewer's instructions; the answer printed as review comments", async () => {
     writeFileSync(path.join(fx.work, "a.txt"), "one\ntwo\n");
     fx.server.enqueue(turn(sse.message(JSON.stringify(REVIEW))));
     const r = await runBin(["review", "--uncommitted", ...fx.providerArgs()], { cwd: fx.work, env: fx.env() });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("One bug.\n\nReview comment:\n\n- [P1] Wrong constant — /repo/a.txt:2-3\n  two is not one.\n  It breaks callers.\n");
-    expect(r.stderr).toContain("sandbox: read-only");
-    expect(requestText()).toContain("# Code review");
-    expect(requestText()).toContain("staged, unstaged and untracked");
+    expect(r.stderr).toContain("user\ncurrent changes");
+    expect(JSON.stringify(fx.server.responsesRequests()[0]!.body)).toContain("# Code review");
+    expect(requestText()).toContain("Review the current code changes (staged, unstaged, and untracked files)");
+    const headers = fx.server.responsesRequests()[0]!.headers;
+    expect(headers["x-openai-subagent"]).toBe("review");
+    const tools = (fx.server.responsesRequests()[0]!.body.tools as Array<{ name?: string }>).map((t) => t.name);
+    expect(tools).not.toContain("apply_patch");
   });
 
   it("--base names the merge base; --commit names the commit and its title; PROMPT is used as is", async () => {
@@ -67,7 +71,7 @@ describe("codex-ts review", () => {
 
     fx.server.enqueue(turn(sse.message("{\"findings\":[]}")));
     const custom = await runBin(["review", "-", ...fx.providerArgs()], { cwd: fx.work, env: fx.env(), stdin: "check the README only" });
-    expect(custom).toMatchObject({ code: 0, stdout: "The review found no problems.\n" });
+    expect(custom).toMatchObject({ code: 0, stdout: "The reviewer found no problems to report.\n" });
     expect(JSON.stringify(fx.server.responsesRequests()[2]!.body.input)).toContain("check the README only");
   });
 
@@ -76,9 +80,12 @@ describe("codex-ts review", () => {
     expect(none).toMatchObject({ code: 1, stderr: "Error: Specify --uncommitted, --base, --commit, or provide custom review instructions\n" });
     expect((await runBin(["review", "--uncommitted", "also this"], { cwd: fx.work, env: fx.env() })).code).toBe(2);
     expect((await runBin(["review", "--base", "main", "--commit", "HEAD"], { cwd: fx.work, env: fx.env() })).code).toBe(2);
-    const badBase = await runBin(["review", "--base", "no-such-branch", ...fx.providerArgs()], { cwd: fx.work, env: fx.env() });
-    expect(badBase.code).toBe(1);
-    expect(badBase.stderr).toMatch(/^Error: cannot find the merge base of HEAD and no-such-branch/);
+    expect((await runBin(["review", "--base", " "], { cwd: fx.work, env: fx.env() })).stderr).toBe("Error: review: branch must not be empty\n");
     expect(fx.server.responsesRequests()).toHaveLength(0);
+    // A base git cannot resolve: the reviewer is asked to find the merge base itself, as Codex does.
+    fx.server.enqueue(turn(sse.message("{\"findings\":[],\"overall_explanation\":\"ok\"}")));
+    const badBase = await runBin(["review", "--base", "no-such-branch", ...fx.providerArgs()], { cwd: fx.work, env: fx.env() });
+    expect(badBase).toMatchObject({ code: 0, stdout: "ok\n" });
+    expect(requestText()).toContain("First find the merge base of HEAD and no-such-branch");
   });
 });

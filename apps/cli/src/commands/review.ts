@@ -1,18 +1,18 @@
+import { type ReviewTarget, reviewRequest } from "@codex-ts/core";
 import type { GlobalOverrides } from "../cli.js";
 import { runRequest } from "../exec/command.js";
 import { buildExecRequest } from "../exec/request.js";
 import { type CliIO, failure, readAll, usageError } from "../io.js";
 import { stringValue } from "../parse.js";
-import { REVIEW_INSTRUCTIONS, type ReviewTarget, reviewPrompt } from "../review/prompt.js";
 import { REVIEW } from "../specs/review.js";
 import { parseLeaf } from "./common.js";
 
 const COMMAND = "codex-ts review";
 
 /**
- * `codex-ts review [PROMPT|-] [--uncommitted | --base BRANCH | --commit SHA]`: one read-only exec
- * turn with the reviewer's instructions; output and exit codes as `exec`, the final answer printed
- * as review comments.
+ * `codex-ts review [PROMPT|-] [--uncommitted | --base BRANCH | --commit SHA [--title T]]`: one
+ * review turn as the app-server's `review/start` runs it (core's review mode: a read-only review
+ * sub-agent, the findings printed as Codex prints them); output and exit codes as `exec`.
  */
 export async function runReviewCommand(argv: readonly string[], io: CliIO, globals: GlobalOverrides): Promise<number> {
   const parsed = parseLeaf(REVIEW, argv, io, COMMAND);
@@ -25,27 +25,22 @@ export async function runReviewCommand(argv: readonly string[], io: CliIO, globa
   if (values.title !== undefined && values.commit === undefined) return usageError(io, "--title needs --commit", COMMAND);
 
   let target: ReviewTarget;
-  if (values.uncommitted) target = { kind: "uncommitted" };
-  else if (values.base !== undefined) target = { kind: "base", branch: stringValue(values, "base")! };
-  else if (values.commit !== undefined) {
-    const title = stringValue(values, "title");
-    target = { kind: "commit", sha: stringValue(values, "commit")!, ...(title ? { title } : {}) };
-  } else if (prompt !== undefined) {
+  if (values.uncommitted) target = { type: "uncommittedChanges" };
+  else if (values.base !== undefined) target = { type: "baseBranch", branch: stringValue(values, "base")! };
+  else if (values.commit !== undefined) target = { type: "commit", sha: stringValue(values, "commit")!, title: stringValue(values, "title") ?? null };
+  else if (prompt !== undefined) {
     const instructions = prompt === "-" ? (await readAll(io.stdin)).trim() : prompt;
     if (!instructions) return failure(io, "no review instructions provided via stdin");
-    target = { kind: "custom", instructions };
+    target = { type: "custom", instructions };
   } else {
     return failure(io, "Specify --uncommitted, --base, --commit, or provide custom review instructions");
   }
-  const text = reviewPrompt(target, io.cwd);
-  if (!text.ok) return failure(io, text.error);
+  const request = reviewRequest(target, io.cwd);
+  if (!request.ok) return failure(io, `review: ${request.error}`);
 
-  const built = await buildExecRequest(values, [], io, globals, text.text);
+  // The header shows what is reviewed (Codex's hint), as the review turn's user message.
+  const built = await buildExecRequest(values, [], io, globals, request.request.userFacingHint);
   if (!built.ok) return built.usage ? usageError(io, built.error, COMMAND) : failure(io, built.error);
-  const request = built.request;
-  request.review = true;
-  // The reviewer reads and runs read-only commands; it never edits the tree.
-  request.sandbox = "read-only";
-  request.configOverrides.push(`developer_instructions=${JSON.stringify(REVIEW_INSTRUCTIONS)}`);
-  return runRequest(request, io);
+  built.request.review = request.request.target;
+  return runRequest(built.request, io);
 }

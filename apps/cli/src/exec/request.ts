@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import type { ReviewTarget } from "@codex-ts/core";
 import type { GlobalOverrides } from "../cli.js";
 import { type CliIO, readAll } from "../io.js";
 import { configOverrides } from "../overrides.js";
@@ -33,8 +34,8 @@ export interface ExecRequest {
   trust: boolean;
   /** Run in a new git worktree (CODEX_HOME/worktrees/…) instead of `cwd`. */
   worktree: boolean;
-  /** A code review (`codex-ts review`): the final message is the reviewer's JSON, printed as text. */
-  review?: boolean;
+  /** A code review (`codex-ts review`): the turn is core's review of this target, not the prompt. */
+  review?: ReviewTarget;
   /** `--oss`: the local provider to use (model_provider), with gpt-oss:20b unless -m. */
   localProvider?: "ollama" | "lmstudio";
   threadSource?: string;

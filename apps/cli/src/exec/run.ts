@@ -10,11 +10,11 @@ import {
   resolveApiKey,
   rolloutRecorder,
   sessionOptionsFromConfig,
+  startReview,
 } from "@codex-ts/core";
 import type { ResponseItem, RolloutLine, UserInput } from "@codex-ts/protocol";
 import { readRollout, reconstructHistory, RolloutWriter, newThreadId } from "@codex-ts/rollout";
 import { resolveCodexHome } from "../home.js";
-import { formatReview } from "../review/format.js";
 import { findSession, isUuid } from "../sessions/find.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK, failure, usageError } from "../io.js";
 import { VERSION } from "../version.js";
@@ -151,14 +151,22 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
 
   let succeeded = false;
   let sawTurnEnd = false;
-  if (items.length === 0 && !goal) {
+  if (items.length === 0 && !goal && !request.review) {
     await session.shutdown();
     await writer?.close();
     return failure(io, "nothing to send: give a prompt or an image");
   }
   const op: Record<string, unknown> = { type: "user_input", items };
   if (request.outputSchema !== undefined) op.final_output_json_schema = request.outputSchema;
-  if (items.length > 0) session.submit(op);
+  if (request.review) {
+    // A review turn (core's review mode, as the app-server's review/start): its last message is the formatted review.
+    const started = startReview(session, request.review, config.reviewModel ? { model: config.reviewModel } : {});
+    if (!started.ok) {
+      await session.shutdown();
+      await writer?.close();
+      return failure(io, started.reason === "invalid" ? `review: ${started.error}` : `the review could not start (${started.reason})`);
+    }
+  } else if (items.length > 0) session.submit(op);
   // The goal comes after the prompt, so the user's turn goes first.
   const goalError = request.goal ? goal?.start(request.goal) : undefined;
   if (goalError) {
@@ -195,7 +203,7 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   const flushed = await writer?.close();
   if (flushed && !flushed.ok) io.stderr.write(`warning: could not write the session file: ${flushed.error.message}\n`);
 
-  const last = request.review && mapper.lastAgentMessage !== null ? formatReview(mapper.lastAgentMessage) : mapper.lastAgentMessage;
+  const last = mapper.lastAgentMessage;
   if (request.outputLastMessage) {
     try {
       writeFileSync(request.outputLastMessage, last ?? "");
