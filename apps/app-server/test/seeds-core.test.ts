@@ -189,3 +189,54 @@ describe("service tier and personality", () => {
     expect(JSON.stringify(b?.body.input)).not.toMatch(/pragmatic|friendly/);
   });
 });
+
+describe("what is recorded", () => {
+  const rolloutLines = (file: string) =>
+    readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { type: string; payload: Record<string, unknown> });
+
+  it("writes turn_context lines as Codex 0.169: no developer instructions or personality, summary a fixed compatibility value", async () => {
+    fx.fake.enqueue(turn([sse.message("ok")]));
+    const server = await fx.boot({
+      extraConfig: "",
+    });
+    const { writeFileSync } = await import("node:fs");
+    const config = readFileSync(path.join(fx.home, "config.toml"), "utf8");
+    writeFileSync(
+      path.join(fx.home, "config.toml"),
+      `model_reasoning_summary = "detailed"\nmodel_reasoning_effort = "high"\ndeveloper_instructions = "DEV-X"\npersonality = "friendly"\n${config}`,
+    );
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
+    const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "go" }] });
+    await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
+    expect(fx.fake.responsesRequests()[0]?.body.reasoning).toMatchObject({ effort: "high", summary: "detailed" });
+    const read = await server.call("thread/read", { threadId: thread.id });
+    const contexts = rolloutLines(read.thread.path as string).filter((line) => line.type === "turn_context");
+    expect(contexts).toHaveLength(1);
+    expect(contexts[0]?.payload).toMatchObject({ effort: "high", summary: "none" });
+    expect(contexts[0]?.payload).not.toHaveProperty("developer_instructions");
+    expect(contexts[0]?.payload).not.toHaveProperty("personality");
+  });
+
+  // Known gap (thread-store): real Codex 0.169 appends names to CODEX_HOME/session_index.jsonl
+  // ({"id","thread_name","updated_at"}) and reads them back; ours keeps them only in the sqlite
+  // index, so a rebuild loses them. Flip to `it` once the thread-store writes and reads that file.
+  it.fails("keeps a thread's name when the thread index is rebuilt from the files", async () => {
+    const { rmSync } = await import("node:fs");
+    fx.fake.enqueue(turn([sse.message("ok")]));
+    const first = await fx.boot();
+    const { thread } = await first.call("thread/start", { cwd: fx.workDir });
+    const { turn: t } = await first.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "go" }] });
+    await first.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
+    await first.call("thread/name/set", { threadId: thread.id, name: "Kept name" });
+    await first.dispose();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(path.join(fx.home, `codex-ts-threads.sqlite${suffix}`), { force: true });
+    const second = await fx.boot();
+    const read = await second.call("thread/read", { threadId: thread.id });
+    expect(read.thread.name).toBe("Kept name");
+    const listed = await second.call("thread/list", {});
+    expect(listed.data.find((entry) => entry.id === thread.id)?.name).toBe("Kept name");
+  });
+});

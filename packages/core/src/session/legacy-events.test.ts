@@ -1,6 +1,6 @@
 // The session emits (and so records) Codex's legacy per-kind events alongside item_* events, so
 // real Codex reading our (legacy-mode) rollouts shows every message, patch and search.
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { EventMsg, type RolloutItem } from "@codex-ts/protocol";
@@ -51,5 +51,18 @@ describe("legacy events", () => {
     });
     expect(events.find((e) => e.type === "plan_update")).toMatchObject({ plan: [{ step: "write file", status: "completed" }] });
     expect(events.find((e) => e.type === "agent_message")).toMatchObject({ message: "all done", phase: "final_answer" });
+  });
+  it("fans a legacy view_image_tool_call out of a finished ImageView item", async () => {
+    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+    writeFileSync(path.join(dir, "a.png"), Buffer.from(png, "base64"));
+    server.enqueue(turn(sse.functionCall("view_image", { path: path.join(dir, "a.png") }, { callId: "v1" })), turn(sse.message("seen")));
+    const h = startSession(server, dir);
+    session = h.session;
+    h.session.submit(say("look"));
+    await h.turnEnd();
+    const types = h.events.map((e) => e.msg.type);
+    const legacy = h.events.find((e) => e.msg.type === "view_image_tool_call");
+    expect(legacy?.msg).toEqual({ type: "view_image_tool_call", call_id: "v1", path: path.join(dir, "a.png") });
+    expect(types.indexOf("view_image_tool_call")).toBeGreaterThan(types.findIndex((t, i) => t === "item_started" && (h.events[i]?.msg as any).item?.type === "ImageView"));
   });
 });

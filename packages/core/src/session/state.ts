@@ -263,11 +263,10 @@ export class SessionState {
       model: s.model,
     };
     if (s.reasoningEffort) context.effort = s.reasoningEffort;
-    if (s.reasoningSummary) context.summary = s.reasoningSummary;
     if (s.collaborationMode) context.collaboration_mode = s.collaborationMode;
-    if (s.personality) context.personality = s.personality;
-    if (this.options.developerInstructions)
-      context.developer_instructions = this.options.developerInstructions;
+    // As Codex 0.169 writes it: no developer instructions or personality (nothing reads them back);
+    // `summary` is a fixed compatibility value older readers need, not the live setting.
+    context.summary = "none";
     return context;
   }
 

@@ -75,6 +75,8 @@ export function forwardToolEvent(s: SessionState, subId: string, turnId: string,
           status: item.status,
         });
       }
+      // Legacy twin of a finished ImageView item, for clients of the old event stream.
+      if (item.type === "ImageView") s.emit(subId, { type: "view_image_tool_call", call_id: item.id, path: item.path });
       s.emit(subId, {
         type: "item_completed",
         thread_id: s.threadId,
