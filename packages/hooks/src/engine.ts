@@ -1,4 +1,4 @@
-import type { HookCommandInput, v2 } from "@codex-ts/protocol";
+import type { v2 } from "@codex-ts/protocol";
 import type { HookState } from "./config.js";
 import {
   applyHookStates,
@@ -8,6 +8,7 @@ import {
   type HookRegistry,
 } from "./discovery.js";
 import { EVENT_TRAITS, type HookEvent, matcherMatches } from "./events.js";
+import { hookInput, type SubagentIdentity } from "./input.js";
 import { excerpt, interpretRun } from "./output.js";
 import { runCommand } from "./runner.js";
 
@@ -124,68 +125,6 @@ function matcherInputs(request: HookRequest): string[] | null {
   }
 }
 
-/** The JSON a hook reads on stdin (snake_case, as Codex and Claude Code write it). */
-export function hookInput(request: HookRequest): HookCommandInput {
-  const base = {
-    session_id: request.sessionId,
-    turn_id: request.turnId,
-    transcript_path: request.transcriptPath,
-    cwd: request.cwd,
-    model: request.model,
-  };
-  const withMode = { ...base, permission_mode: request.permissionMode };
-  switch (request.event) {
-    case "SessionStart":
-      return { ...withMode, hook_event_name: request.event, source: request.source };
-    case "UserPromptSubmit":
-      return { ...withMode, hook_event_name: request.event, prompt: request.prompt };
-    case "PreToolUse":
-      return {
-        ...withMode,
-        hook_event_name: request.event,
-        tool_name: request.toolName,
-        tool_input: request.toolInput,
-        tool_use_id: request.toolUseId,
-      };
-    case "PostToolUse":
-      return {
-        ...withMode,
-        hook_event_name: request.event,
-        tool_name: request.toolName,
-        tool_input: request.toolInput,
-        tool_use_id: request.toolUseId,
-        tool_response: request.toolResponse,
-      };
-    case "Stop":
-      return {
-        ...withMode,
-        hook_event_name: request.event,
-        stop_hook_active: request.stopHookActive,
-        last_assistant_message: request.lastAssistantMessage,
-      };
-    case "SubagentStart":
-      return {
-        ...withMode,
-        hook_event_name: request.event,
-        agent_id: request.agentId,
-        agent_type: request.agentType,
-      };
-    case "SubagentStop":
-      return {
-        ...withMode,
-        hook_event_name: request.event,
-        agent_id: request.agentId,
-        agent_type: request.agentType,
-        agent_transcript_path: request.agentTranscriptPath,
-        stop_hook_active: request.stopHookActive,
-        last_assistant_message: request.lastAssistantMessage,
-      };
-    case "PreCompact":
-    case "PostCompact":
-      return { ...base, hook_event_name: request.event, trigger: request.trigger };
-  }
-}
-
 function runId(hook: ConfiguredHook, request: HookRequest): string {
   return request.event === "PreToolUse" || request.event === "PostToolUse"
     ? `${hook.key}:${request.toolUseId}`
@@ -234,10 +173,25 @@ export class HookEngine {
   private registry: HookRegistry;
   private readonly shell: string | undefined;
   private readonly pending = new Set<Promise<unknown>>();
+  /** Set on a subagent's view (`forSubagent`): its identity goes into every input. */
+  private subagent: SubagentIdentity | null = null;
+  /** The engine views share their state with (itself, for an engine made with `new`). */
+  private readonly root: HookEngine = this;
 
   constructor(input: HookDiscoveryInput, opts: { shell?: string } = {}) {
     this.registry = discoverHooks(input);
     this.shell = opts.shell;
+  }
+
+  /**
+   * The same engine for a thread-spawned subagent: the same hooks, trust and live `hooks.state`
+   * (changes made on this engine apply to the view too), but every input carries the subagent's
+   * `agent_id` / `agent_type`, as Codex 0.169 writes them in a child's hook inputs.
+   */
+  forSubagent(identity: SubagentIdentity): HookEngine {
+    const view = Object.create(this) as HookEngine;
+    view.subagent = { ...identity };
+    return view;
   }
 
   /** Every discovered hook with its enablement and trust, for hooks/list. */
@@ -258,7 +212,7 @@ export class HookEngine {
    * re-reading hook files. Takes effect for the next event.
    */
   setHookStates(states: Record<string, HookState>): void {
-    this.registry = {
+    this.root.registry = {
       ...this.registry,
       states,
       hooks: applyHookStates(this.registry.hooks, states, this.registry.bypassHookTrust),
@@ -292,7 +246,7 @@ export class HookEngine {
     outcome.skippedUntrusted = untrusted;
     if (runnable.length === 0) return outcome;
 
-    const input = `${JSON.stringify(hookInput(request))}\n`;
+    const input = `${JSON.stringify(hookInput(request, this.subagent))}\n`;
     type Ran = { handler: HandlerResult; interpreted: ReturnType<typeof interpretRun> };
     const runOne = async (hook: ConfiguredHook): Promise<Ran> => {
       const id = runId(hook, request);

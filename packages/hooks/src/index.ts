@@ -28,10 +28,10 @@ export {
   type HookEventOutcome,
   type HookRequest,
   type HookRunObserver,
-  hookInput,
   type RunOptions,
   type SessionStartSource,
 } from "./engine.js";
+export { type HookInput, hookInput, type SubagentIdentity } from "./input.js";
 export {
   EVENT_TRAITS,
   HOOK_EVENTS,

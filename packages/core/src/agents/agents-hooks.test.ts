@@ -93,6 +93,65 @@ describe("sub-agents and the embedder", () => {
     expect(inputs.find((i) => i.hook_event_name === "SessionStart").session_id).toBe(h.session.sessionId);
   });
 
+  it("a child's other hook inputs carry agent_id / agent_type (the parent's do not); SubagentStop reads the parent's transcript", async () => {
+    const home = path.join(t.dir(), "home");
+    mkdirSync(home);
+    const log = path.join(t.dir(), "hooks.log");
+    const rec = path.join(t.dir(), "rec.sh");
+    writeFileSync(rec, `#!/bin/sh\ncat >> ${log}; echo >> ${log}\n`);
+    chmodSync(rec, 0o755);
+    const group = [{ hooks: [{ type: "command", command: rec, timeout: 30 }] }];
+    writeFileSync(
+      path.join(home, "hooks.json"),
+      JSON.stringify({ hooks: { UserPromptSubmit: group, PreToolUse: group, PostToolUse: group, SubagentStop: group } }),
+    );
+    const hooks = new HookEngine({ layers: [{ source: "user", dir: home }], bypassHookTrust: true });
+    const h = await t.start(
+      (r) => {
+        const out = callOutputs(r.body);
+        if (isChild(r)) {
+          if (!out.k1) return [sse.functionCall("shell_command", { command: "echo hi" }, { callId: "k1" })];
+          return [sse.message("child done")];
+        }
+        if (!out.c1) return [agentCall("spawn_agent", { message: "run it" }, "c1")];
+        if (!out.c2) return [agentCall("wait_agent", { targets: [json(out.c1).agent_id] }, "c2")];
+        return [sse.message("done")];
+      },
+      undefined,
+      {
+        hooks,
+        transcriptPath: "/rollouts/parent.jsonl",
+        onChildSpawn: (info) => ({ transcriptPath: `/rollouts/${info.threadId}.jsonl` }),
+      },
+    );
+    h.session.submit(say("go"));
+    await h.waitFor((e) => e.msg.type === "task_complete");
+    const childId = json(callOutputs(t.model().requests.filter((r) => !isChild(r)).at(-1)!.body).c1).agent_id;
+    const inputs = readFileSync(log, "utf8")
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l));
+    const ofChild = inputs.filter((i) => i.transcript_path === `/rollouts/${childId}.jsonl`);
+    expect(ofChild.map((i) => i.hook_event_name).sort()).toEqual(["PostToolUse", "PreToolUse", "UserPromptSubmit"]);
+    for (const input of ofChild) {
+      expect(input).toMatchObject({ agent_id: childId, agent_type: "default", session_id: h.session.sessionId });
+      expect(Object.keys(input).slice(0, 4)).toEqual(["session_id", "turn_id", "agent_id", "agent_type"]);
+    }
+    expect(ofChild.find((i) => i.hook_event_name === "PreToolUse")).toMatchObject({
+      tool_name: "Bash",
+      tool_input: { command: "echo hi" },
+    });
+    const ofParent = inputs.filter((i) => i.transcript_path === "/rollouts/parent.jsonl" && i.hook_event_name !== "SubagentStop");
+    expect(ofParent.length).toBeGreaterThanOrEqual(3);
+    for (const input of ofParent) expect(input).not.toHaveProperty("agent_id");
+    expect(inputs.find((i) => i.hook_event_name === "SubagentStop")).toMatchObject({
+      transcript_path: "/rollouts/parent.jsonl",
+      agent_transcript_path: `/rollouts/${childId}.jsonl`,
+      agent_id: childId,
+      last_assistant_message: "child done",
+    });
+  });
+
   it("onChildSpawn: the embedder gets each child's thread info (for its own rollout) before it runs", async () => {
     const spawned: ChildSpawnInfo[] = [];
     const recorded: SessionEventMsg[] = [];

@@ -22,7 +22,7 @@ const SANDBOX_RANK: Record<string, number> = {
 export type ChildSessionOptions = Partial<SessionOptions> & {
   /** The sub-agent identity: SubagentStart / SubagentStop hooks instead of SessionStart / Stop. */
   subagent: NonNullable<SessionOptions["subagent"]>;
-  /** Where the child sits in its tree (for `onChildSpawn` and its thread's source). Default depth 1. */
+  /** Set for a thread-spawned child (a thread of its own, `onChildSpawn`): where it sits in its tree. */
   spawn?: { depth: number; nickname: string | null };
 };
 
@@ -125,15 +125,25 @@ export class ChildSessions implements SessionSpawner {
     // The embedder's part (a recorder for the child's own rollout, its transcript path, an event sink…).
     const threadId = childOptions.threadId ?? uuidv7();
     childOptions.threadId = threadId;
-    const embedded = p.onChildSpawn?.({
-      threadId,
-      parentThreadId: this.parent.threadId,
-      sessionId: this.parent.sessionId,
-      depth: options.spawn?.depth ?? 1,
-      agentNickname: options.spawn?.nickname ?? null,
-      agentRole: options.subagent.agentType,
-    });
+    // Only thread-spawned children (`spawn` set) are threads of their own; internal ones (review) are not.
+    const embedded = options.spawn
+      ? p.onChildSpawn?.({
+          threadId,
+          parentThreadId: this.parent.threadId,
+          sessionId: this.parent.sessionId,
+          depth: options.spawn.depth,
+          agentNickname: options.spawn.nickname,
+          agentRole: options.subagent.agentType,
+        })
+      : undefined;
     if (embedded) Object.assign(childOptions, embedded, { threadId });
+    // A thread-spawned child's hooks: the parent's engine, with the subagent's identity in every input.
+    if (options.spawn && childOptions.hooks && childOptions.hooks === p.hooks)
+      childOptions.hooks = p.hooks.forSubagent({
+        agentId: options.subagent.agentId,
+        agentType: options.subagent.agentType,
+        parentTranscriptPath: p.transcriptPath ?? null,
+      });
     delete (childOptions as Partial<ChildSessionOptions>).spawn;
     const child = this.create(childOptions);
     this.open.set(child.threadId, child);
