@@ -125,7 +125,7 @@ export const McpServerToolCallResponse = named(
 
 export const McpResourceReadTarget = named(
   "McpResourceReadTarget",
-  z.object({ connectorId: z.string(), linkId: z.string().nullable() }),
+  z.object({ connectorId: z.string(), linkId: nul(z.string()) }),
 );
 
 export const McpResourceReadParams = named(

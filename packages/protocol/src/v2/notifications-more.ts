@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { Int, UInt, named, nul, opt } from "./common.js";
+import { UInt, named, nul, opt } from "./common.js";
 
 /**
  * More server notifications of the official 0.169 schema: account, remote control, read state,
@@ -32,32 +32,8 @@ export const AccountLoginCompletedNotification = named(
     onboardingEntrypoint: opt(z.enum(["life_sciences"])),
   }),
 );
-export const RateLimitWindow = named(
-  "RateLimitWindow",
-  z.object({ usedPercent: Int, windowDurationMins: nul(Int), resetsAt: nul(Int) }),
-);
-export const CreditsSnapshot = named(
-  "CreditsSnapshot",
-  z.object({ hasCredits: z.boolean(), unlimited: z.boolean(), balance: nul(z.string()) }),
-);
-/** Rolling rate-limit state (the fields codex-ts reads; others pass through untouched). */
-export const RateLimitSnapshot = named(
-  "RateLimitSnapshot",
-  z
-    .object({
-      limitId: nul(z.string()),
-      limitName: nul(z.string()),
-      primary: nul(RateLimitWindow),
-      secondary: nul(RateLimitWindow),
-      credits: nul(CreditsSnapshot),
-      planType: nul(PlanType),
-    })
-    .passthrough(),
-);
-export const AccountRateLimitsUpdatedNotification = named(
-  "AccountRateLimitsUpdatedNotification",
-  z.object({ rateLimits: RateLimitSnapshot }),
-);
+// RateLimitWindow, CreditsSnapshot, RateLimitSnapshot and account/rateLimits/updated are generated
+// from the official schema (./generated): the full 0.169 shape, individual limits included.
 export const RemoteControlStatusChangedNotification = named(
   "RemoteControlStatusChangedNotification",
   z.object({
@@ -67,19 +43,12 @@ export const RemoteControlStatusChangedNotification = named(
     environmentId: nul(z.string()),
   }),
 );
-export const ThreadReadState = named(
-  "ThreadReadState",
-  z.object({ firstUnread: nul(z.unknown()), revision: z.string() }),
-);
-export const ThreadReadStateChangedNotification = named(
-  "ThreadReadStateChangedNotification",
-  z.object({ threadId: z.string(), readState: ThreadReadState }),
-);
+// ThreadReadState and thread/readState/changed are generated (./generated).
 export const ThreadDeletedNotification = named("ThreadDeletedNotification", z.object({ threadId: z.string() }));
 export const ThreadRevertedNotification = named("ThreadRevertedNotification", z.object({ threadId: z.string() }));
 export const ThreadSectionChangedNotification = named(
   "ThreadSectionChangedNotification",
-  z.object({ threadId: z.string(), sectionId: z.string().nullable() }),
+  z.object({ threadId: z.string(), sectionId: nul(z.string()) }),
 );
 export const ThreadAttachmentUpdatedNotification = named(
   "ThreadAttachmentUpdatedNotification",

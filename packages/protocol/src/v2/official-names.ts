@@ -6,8 +6,10 @@
  * the zod generator.
  */
 
-/** Methods without params whose response is not named after their path. */
+/** Methods whose response is named neither after their params nor after their path. */
 const IRREGULAR_RESPONSES: Readonly<Record<string, string>> = {
+  "config/value/write": "ConfigWriteResponse",
+  "config/batchWrite": "ConfigWriteResponse",
   "account/logout": "LogoutAccountResponse",
   "account/securitySetup/read": "GetAccountSecuritySetupResponse",
   "account/workspaceMessages/read": "GetWorkspaceMessagesResponse",

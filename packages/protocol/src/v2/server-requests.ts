@@ -58,7 +58,7 @@ export const AdditionalFileSystemPermissions = named(
     read: nul(z.array(LegacyAppPathString)),
     write: nul(z.array(LegacyAppPathString)),
     entries: nul(z.array(FileSystemSandboxEntry)),
-    globScanMaxDepth: nul(UInt),
+    globScanMaxDepth: nul(UInt.min(1)),
   }),
 );
 export const AdditionalNetworkPermissions = named(

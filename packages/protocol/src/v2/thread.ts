@@ -434,6 +434,9 @@ export const CodexErrorInfo = named(
     z.object({ responseStreamDisconnected: httpStatus }),
     z.object({ responseTooManyFailedAttempts: httpStatus }),
     z.object({ activeTurnNotSteerable: z.object({ turnKind: z.enum(["review", "compact"]) }) }),
+    // Codex keeps the union open: a code or variant from a newer release still reads.
+    z.string(),
+    z.record(z.string(), JsonValue),
   ]),
 );
 export type CodexErrorInfo = z.infer<typeof CodexErrorInfo>;

@@ -141,6 +141,11 @@ export function emit(schema: JsonSchema, ctx: EmitContext, indent = ""): string 
     return parts.reduce((left, right) => `z.intersection(${left}, ${right})`);
   }
   const options = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
+  if (Array.isArray(options) && schema.properties !== undefined) {
+    // Fields shared by every variant (a tagged enum flattened into a struct): both must hold.
+    const { anyOf: _any, oneOf: _one, ...fields } = schema;
+    return `z.intersection(${emitObject(fields, ctx, indent)}, ${emitUnion(options, ctx, indent)})`;
+  }
   if (Array.isArray(options)) return emitUnion(options, ctx, indent);
   if (Array.isArray(schema.enum)) {
     const values = schema.enum as unknown[];
@@ -160,7 +165,8 @@ export function emit(schema: JsonSchema, ctx: EmitContext, indent = ""): string 
     case "integer": {
       const format = typeof schema.format === "string" ? schema.format : "";
       const unsigned = format.startsWith("u") || (typeof schema.minimum === "number" && schema.minimum >= 0);
-      return unsigned ? "UInt" : "Int";
+      const base = unsigned ? "UInt" : "Int";
+      return typeof schema.minimum === "number" && schema.minimum > 0 ? `${base}.min(${schema.minimum})` : base;
     }
     case "number":
       return "z.number()";

@@ -24,6 +24,7 @@ import {
 } from "../tables.js";
 import * as thread from "../thread.js";
 import * as tools from "../tools.js";
+import type { JsonSchema } from "./emit.js";
 import type { GenerateInput, JsonSchemaMap, KnownSchema, OfficialSchema, UnionName } from "./generate.js";
 
 /**
@@ -64,8 +65,12 @@ function registryId(value: unknown): string | undefined {
 export function loadOfficialSchema(dir: string = officialSchemaDir()): OfficialSchema {
   const read = (file: string) => JSON.parse(readFileSync(join(dir, file), "utf8")) as Record<string, unknown>;
   const definitions: JsonSchemaMap = { ...(read("codex_app_server_protocol.v2.schemas.json").definitions as JsonSchemaMap) };
-  for (const [name, definition] of Object.entries(read("ServerRequest.json").definitions as JsonSchemaMap)) {
-    if (!(name in definitions)) definitions[name] = definition;
+  // As the conformance validator does: the top-level files' definitions, and each file's root by its name.
+  for (const file of ["ServerRequest.json", "ClientNotification.json", "InitializeParams.json", "InitializeResponse.json"]) {
+    const { definitions: extra = {}, $schema: _schema, ...root } = read(file) as { definitions?: JsonSchemaMap; $schema?: unknown };
+    for (const [name, definition] of Object.entries(extra)) if (!(name in definitions)) definitions[name] = definition;
+    const rootName = file.replace(/\.json$/, "");
+    if (!(rootName in definitions)) definitions[rootName] = root as JsonSchema;
   }
   const union = (file: string) =>
     (read(file).oneOf as { properties: { method: { enum: string[] }; params?: unknown } }[]).map((variant) => ({

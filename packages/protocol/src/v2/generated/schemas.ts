@@ -4,7 +4,7 @@
 import * as z from "zod";
 import { Int, JsonValue, UInt, named, nul, opt } from "../common.js";
 import { AbsolutePathBuf, LegacyAppPathString } from "../common.js";
-import { PlanType, RateLimitSnapshot } from "../notifications-more.js";
+import { PlanType } from "../notifications-more.js";
 import { ApprovalsReviewer, AskForApproval, Personality, ReasoningSummary, SandboxMode, SandboxPolicy } from "../policy.js";
 import { CollaborationMode, SortDirection } from "../requests.js";
 import { RequestPermissionProfile } from "../server-requests.js";
@@ -1594,6 +1594,47 @@ export const RateLimitResetCreditsSummary = named("RateLimitResetCreditsSummary"
 }));
 export type RateLimitResetCreditsSummary = z.infer<typeof RateLimitResetCreditsSummary>;
 
+export const CreditsSnapshot = named("CreditsSnapshot", z.object({
+  balance: z.string().nullish(),
+  hasCredits: z.boolean(),
+  unlimited: z.boolean(),
+}));
+export type CreditsSnapshot = z.infer<typeof CreditsSnapshot>;
+
+export const SpendControlLimitSnapshot = named("SpendControlLimitSnapshot", z.object({
+  limit: z.string(),
+  remainingPercent: Int,
+  resetsAt: Int,
+  used: z.string(),
+}));
+export type SpendControlLimitSnapshot = z.infer<typeof SpendControlLimitSnapshot>;
+
+export const RateLimitWindow = named("RateLimitWindow", z.object({
+  resetsAt: Int.nullish(),
+  usedPercent: Int,
+  windowDurationMins: Int.nullish(),
+}));
+export type RateLimitWindow = z.infer<typeof RateLimitWindow>;
+
+export const RateLimitReachedType = named("RateLimitReachedType", z.enum(["rate_limit_reached", "workspace_owner_credits_depleted", "workspace_member_credits_depleted", "workspace_owner_usage_limit_reached", "workspace_member_usage_limit_reached"]));
+export type RateLimitReachedType = z.infer<typeof RateLimitReachedType>;
+
+export const RateLimitSnapshot = named("RateLimitSnapshot", z.object({
+  credits: CreditsSnapshot.nullish(),
+  individualLimit: SpendControlLimitSnapshot.nullish(),
+  limitId: z.string().nullish(),
+  limitName: z.string().nullish(),
+  /** Normal model whose display name and reasoning options describe this quota alias. */
+  normalModelSlug: z.string().nullish(),
+  planType: PlanType.nullish(),
+  primary: RateLimitWindow.nullish(),
+  rateLimitReachedType: RateLimitReachedType.nullish(),
+  secondary: RateLimitWindow.nullish(),
+  /** Backend-reported spend-control state. `None` is unavailable, not a sparse-update recovery. */
+  spendControlReached: z.boolean().nullish(),
+}));
+export type RateLimitSnapshot = z.infer<typeof RateLimitSnapshot>;
+
 export const GetAccountRateLimitsResponse = named("GetAccountRateLimitsResponse", z.object({
   /** Account associated with this usage snapshot, when supplied by the backend. */
   accountId: z.string().nullish(),
@@ -2275,6 +2316,32 @@ export const ExecCommandApprovalParams = named("ExecCommandApprovalParams", z.ob
 }));
 export type ExecCommandApprovalParams = z.infer<typeof ExecCommandApprovalParams>;
 
+export const ThreadUnreadPosition = named("ThreadUnreadPosition", z.discriminatedUnion("type", [
+  /** Explicitly marked unread, including when the thread has no turns. */
+  z.object({
+    type: z.literal("threadStart"),
+  }),
+  /** The earliest completed result needing attention. */
+  z.object({
+    turnId: z.string(),
+    type: z.literal("turn"),
+  }),
+]));
+export type ThreadUnreadPosition = z.infer<typeof ThreadUnreadPosition>;
+
+/** The first unread position in a durable local thread. A null position means read. The opaque revision guards edits against activity or marks the caller has not seen. */
+export const ThreadReadState = named("ThreadReadState", z.object({
+  firstUnread: ThreadUnreadPosition.nullish(),
+  revision: z.string(),
+}));
+export type ThreadReadState = z.infer<typeof ThreadReadState>;
+
+export const ThreadReadStateChangedNotification = named("ThreadReadStateChangedNotification", z.object({
+  readState: ThreadReadState,
+  threadId: z.string(),
+}));
+export type ThreadReadStateChangedNotification = z.infer<typeof ThreadReadStateChangedNotification>;
+
 export const ThreadPredictionResult = named("ThreadPredictionResult", z.discriminatedUnion("type", [
   z.object({
     text: z.string().nullish(),
@@ -2586,6 +2653,16 @@ export const GatewayOAuthChangedNotification = named("GatewayOAuthChangedNotific
 }));
 export type GatewayOAuthChangedNotification = z.infer<typeof GatewayOAuthChangedNotification>;
 
+/**
+ * Sparse rolling rate-limit update.
+ *
+ * Clients should merge available values into the most recent `account/rateLimits/read` response or refetch that snapshot. Nullable account metadata may be unavailable in a rolling update and does not clear a previously observed value.
+ */
+export const AccountRateLimitsUpdatedNotification = named("AccountRateLimitsUpdatedNotification", z.object({
+  rateLimits: RateLimitSnapshot,
+}));
+export type AccountRateLimitsUpdatedNotification = z.infer<typeof AccountRateLimitsUpdatedNotification>;
+
 /** EXPERIMENTAL - notification emitted when the app list changes. */
 export const AppListUpdatedNotification = named("AppListUpdatedNotification", z.object({
   data: z.array(AppInfo),
@@ -2687,7 +2764,10 @@ export const ThreadRealtimeSessionOutcome = named("ThreadRealtimeSessionOutcome"
 export type ThreadRealtimeSessionOutcome = z.infer<typeof ThreadRealtimeSessionOutcome>;
 
 /** EXPERIMENTAL - a thread-scoped realtime item in the canonical timeline. */
-export const ThreadRealtimeItem = named("ThreadRealtimeItem", z.discriminatedUnion("type", [
+export const ThreadRealtimeItem = named("ThreadRealtimeItem", z.intersection(z.object({
+  id: z.string(),
+  realtimeSessionId: z.string(),
+}), z.discriminatedUnion("type", [
   z.object({
     type: z.literal("realtimeSessionStarted"),
   }),
@@ -2706,7 +2786,7 @@ export const ThreadRealtimeItem = named("ThreadRealtimeItem", z.discriminatedUni
     outcome: ThreadRealtimeSessionOutcome,
     type: z.literal("realtimeSessionClosed"),
   }),
-]));
+])));
 export type ThreadRealtimeItem = z.infer<typeof ThreadRealtimeItem>;
 
 /** EXPERIMENTAL - a realtime timeline item started before its content streams. */
