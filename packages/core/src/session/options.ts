@@ -16,6 +16,7 @@ import { agentsConfigFromToml, multiAgentTools } from "../agents/index.js";
 import { mergeConfigLayers } from "../config/layers.js";
 import { loadInstalledPlugins, pluginsEnabled } from "../plugins/index.js";
 import { loadRequirements } from "../requirements/index.js";
+import { jsReplTools } from "../tools/js-repl/index.js";
 import type { Config } from "../config/load.js";
 import type { ShellEnvironmentPolicy } from "../config/schema.js";
 import type {
@@ -263,6 +264,8 @@ export function sessionOptionsFromConfig(
       multiAgentTools(agentsConfigFromToml(mergeConfigLayers(config.layers).agents).config),
     ];
   }
+  // js_repl (`features.js_repl`, off by default as in Codex): a persistent JavaScript REPL tool.
+  if (config.features.js_repl === true) options.toolProviders = [...(options.toolProviders ?? []), jsReplTools()];
   // `extra.toolProviders` come after the config's own (sub-agents), not instead of them.
   const providers = [...(options.toolProviders ?? []), ...(extra.toolProviders ?? [])];
   return { ...options, ...extra, ...(providers.length ? { toolProviders: providers } : {}) };

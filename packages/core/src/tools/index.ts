@@ -85,3 +85,10 @@ export {
   requestPermissionsHandler,
   requestPermissionsSpec,
 } from "./permissions.js";
+export {
+  DEFAULT_JS_REPL_TIMEOUT_MS,
+  JS_REPL_RESET_TOOL,
+  JS_REPL_TOOL,
+  jsReplTools,
+  parseJsReplInput,
+} from "./js-repl/index.js";
