@@ -5,6 +5,7 @@ export {
   configOrigins,
   DEFAULT_PROJECT_ROOT_MARKERS,
   findProjectRoot,
+  isPlainProfileName,
   type LoadConfigLayersOptions,
   type LoadConfigLayersResult,
   loadConfigLayers,

@@ -14,7 +14,7 @@ export const DEFAULT_PROJECT_ROOT_MARKERS: readonly string[] = [".git"];
 /** Where a layer comes from (the app-server v2 `ConfigLayerSource` variants codex-ts produces). */
 export type ConfigLayerSource =
   | { type: "system"; file: string }
-  | { type: "user"; file: string }
+  | { type: "user"; file: string; profile?: string }
   | { type: "project"; dotCodexFolder: string }
   | { type: "sessionFlags" };
 
@@ -44,6 +44,18 @@ export interface LoadConfigLayersOptions {
   systemConfigFile?: string | null;
   /** The `-c` overrides as a table; a session-flags layer is added when given. */
   sessionFlags?: Record<string, unknown>;
+  /** Skip `$CODEX_HOME/config.toml` (`--ignore-user-config`); auth still lives in CODEX_HOME. */
+  ignoreUserConfig?: boolean;
+  /**
+   * A profile (`-p NAME`, as Codex 0.169): `$CODEX_HOME/NAME.config.toml` layered on top of the
+   * user config (a missing file is an empty layer). NAME must be a plain name.
+   */
+  profile?: string;
+}
+
+/** Whether `name` is a plain profile name (`work`, `ci-2`): no path, no leading dot. */
+export function isPlainProfileName(name: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) && !name.includes("..");
 }
 
 export type LoadConfigLayersResult =
@@ -235,6 +247,29 @@ function trustTable(merged: Record<string, unknown>): Map<string, TrustLevel> {
   return out;
 }
 
+/**
+ * The profile layer `NAME.config.toml` above the user layer. As Codex, a user config that still
+ * selects or defines the same profile the legacy way (`profile = "NAME"`, `[profiles.NAME]`) is an
+ * error rather than two competing definitions.
+ */
+function profileLayer(
+  name: string,
+  codexHome: string,
+  userFile: string,
+  userLayer: ConfigLayer | undefined,
+  fileLayer: (source: ConfigLayerSource, file: string, baseDir: string) => string | undefined,
+): string | undefined {
+  if (!isPlainProfileName(name)) return `invalid --profile value \`${name}\`; pass a plain name such as \`work\``;
+  const user = userLayer?.source.type === "user" ? userLayer.config : {};
+  const legacyTable = isTable(user.profiles) && name in user.profiles;
+  if (user.profile === name || legacyTable) {
+    const file = path.join(codexHome, `${name}.config.toml`);
+    return `--profile \`${name}\` cannot be used while ${userFile} contains legacy \`profile = "${name}"\` or \`[profiles.${name}]\` config; move those settings into ${file} and remove the legacy profile selector/table.`;
+  }
+  const file = path.join(codexHome, `${name}.config.toml`);
+  return fileLayer({ type: "user", file, profile: name }, file, codexHome);
+}
+
 /** Loads the layers, lowest precedence first. Never throws. */
 export function loadConfigLayers(options: LoadConfigLayersOptions): LoadConfigLayersResult {
   const warnings: string[] = [];
@@ -264,8 +299,14 @@ export function loadConfigLayers(options: LoadConfigLayersOptions): LoadConfigLa
     }
   }
   const userFile = path.join(codexHome, "config.toml");
-  const userError = fileLayer({ type: "user", file: userFile }, userFile, codexHome);
-  if (userError) return { ok: false, error: userError, warnings };
+  if (!options.ignoreUserConfig) {
+    const userError = fileLayer({ type: "user", file: userFile }, userFile, codexHome);
+    if (userError) return { ok: false, error: userError, warnings };
+  }
+  if (options.profile !== undefined) {
+    const error = profileLayer(options.profile, codexHome, userFile, layers.at(-1), fileLayer);
+    if (error) return { ok: false, error, warnings };
+  }
 
   if (options.cwd !== undefined) {
     const cwd = path.resolve(options.cwd);

@@ -3,11 +3,11 @@
 import { readFileSync, realpathSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parse as parseToml } from "smol-toml";
 import { type McpServerConfig, parseMcpServers } from "@codex-ts/mcp";
 import type { z } from "zod";
 import { builtinProviders, type ModelProviderInfo } from "../client/provider.js";
-import { type ConfigLayer, configOrigins, isTable, loadConfigLayers, mergeConfigLayers } from "./layers.js";
+import { type ConfigLayer, configOrigins, loadConfigLayers, mergeConfigLayers } from "./layers.js";
+import { type ConfigOverride, deletePath, describeValue, dotted, getPath, parseOverride, setPath } from "./overrides.js";
 import {
   type AskForApproval,
   type ConfigToml,
@@ -19,22 +19,22 @@ import {
   type ShellEnvironmentPolicy,
 } from "./schema.js";
 
+export { type ConfigOverride, parseOverride } from "./overrides.js";
+
 export const DEFAULT_MODEL = "gpt-5.1-codex";
 export const DEFAULT_PROJECT_DOC_MAX_BYTES = 32 * 1024;
-
-/** A `-c key=value` override: a dotted key path and its raw value text. */
-export interface ConfigOverride {
-  key: string;
-  value: string;
-}
 
 export interface LoadConfigOptions {
   /** Defaults to $CODEX_HOME, else ~/.codex. */
   codexHome?: string;
   /** `-c key=value` strings or parsed pairs, applied in order on top of config.toml. */
   overrides?: (string | ConfigOverride)[];
-  /** Profile name (beats the file's `profile = …`). */
+  /** Legacy profile: a `[profiles.NAME]` table of config.toml (beats the file's `profile = …`). */
   profile?: string;
+  /** `-p NAME` as Codex 0.169: the layer `$CODEX_HOME/NAME.config.toml` over the user config. */
+  profileFile?: string;
+  /** `--ignore-user-config`: `$CODEX_HOME/config.toml` is not read (auth still uses CODEX_HOME). */
+  ignoreUserConfig?: boolean;
   /** Unknown keys are errors instead of warnings. */
   strict?: boolean;
   /** Working directory: project trust and the project `.codex/config.toml` layers. */
@@ -92,77 +92,6 @@ export type LoadConfigResult =
   | { ok: true; config: Config; warnings: string[] }
   | { ok: false; error: string; warnings: string[] };
 
-/** Split `key=value`; the value is TOML when it parses as a TOML value, else a literal string. */
-export function parseOverride(
-  text: string | ConfigOverride,
-): { key: string[]; value: unknown } | { error: string } {
-  let key: string;
-  let raw: string;
-  if (typeof text === "string") {
-    const eq = text.indexOf("=");
-    if (eq <= 0) return { error: `invalid override "${text}": expected key=value` };
-    key = text.slice(0, eq).trim();
-    raw = text.slice(eq + 1).trim();
-  } else {
-    key = text.key.trim();
-    raw = text.value;
-  }
-  const parts = splitDottedKey(key);
-  if (!parts || parts.some((p) => p.length === 0)) return { error: `invalid override key "${key}"` };
-  let value: unknown = raw;
-  try {
-    value = (parseToml(`value = ${raw}`) as { value: unknown }).value;
-  } catch {
-    value = raw;
-  }
-  return { key: parts, value };
-}
-
-/** `a.b."c.d"` → ["a", "b", "c.d"]; undefined when a quote is unterminated. */
-function splitDottedKey(key: string): string[] | undefined {
-  const parts: string[] = [];
-  let current = "";
-  let quote: string | undefined;
-  for (const ch of key) {
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else current += ch;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === ".") {
-      parts.push(current.trim());
-      current = "";
-    } else current += ch;
-  }
-  if (quote) return undefined;
-  parts.push(current.trim());
-  return parts;
-}
-
-function setPath(root: Record<string, unknown>, keys: string[], value: unknown): void {
-  let node = root;
-  for (const key of keys.slice(0, -1)) {
-    const next = node[key];
-    if (!isTable(next)) node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[keys[keys.length - 1]!] = value;
-}
-
-function deletePath(root: unknown, keys: (string | number | symbol)[]): void {
-  let node = root;
-  for (const key of keys.slice(0, -1)) {
-    if (!isTable(node) && !Array.isArray(node)) return;
-    node = (node as Record<string | number | symbol, unknown>)[key];
-  }
-  if (isTable(node)) delete node[keys[keys.length - 1] as string];
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const json = JSON.stringify(value);
-  return json && json.length > 60 ? `${json.slice(0, 57)}...` : String(json);
-}
-
 function realpathOr(p: string): string {
   try {
     return realpathSync(p);
@@ -170,17 +99,6 @@ function realpathOr(p: string): string {
     return p;
   }
 }
-
-function getPath(root: unknown, keys: PropertyKey[]): unknown {
-  let node = root;
-  for (const key of keys) {
-    if (!isTable(node) && !Array.isArray(node)) return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key];
-  }
-  return node;
-}
-
-const dotted = (keys: PropertyKey[]) => keys.map(String).join(".");
 
 export function defaultCodexHome(env: Readonly<Record<string, string | undefined>> = process.env): string {
   const fromEnv = env.CODEX_HOME?.trim();
@@ -214,6 +132,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     ...(options.systemConfigFile !== undefined ? { systemConfigFile: options.systemConfigFile } : {}),
     ...(sessionFlags ? { sessionFlags } : {}),
+    ...(options.ignoreUserConfig ? { ignoreUserConfig: true } : {}),
+    ...(options.profileFile !== undefined ? { profile: options.profileFile } : {}),
   });
   warnings.push(...loaded.warnings);
   if (!loaded.ok) return { ok: false, error: loaded.error, warnings };
