@@ -86,6 +86,49 @@ describe("approvals and permissions", () => {
   );
 });
 
+describe.skipIf(!sandboxed)("skill scripts", () => {
+  it("asks once for a skill script with the skill's permissions (network kept); approved for the session, later runs get them without asking", async () => {
+    const { chmodSync, mkdirSync, writeFileSync } = await import("node:fs");
+    const outside = fx.tempDir("codex-skill-out-");
+    const dir = path.join(fx.home, "skills", "writer");
+    mkdirSync(path.join(dir, "agents"), { recursive: true });
+    mkdirSync(path.join(dir, "scripts"), { recursive: true });
+    writeFileSync(path.join(dir, "SKILL.md"), "---\nname: writer\ndescription: writes reports\n---\nRun scripts/write.sh NAME.\n");
+    writeFileSync(
+      path.join(dir, "agents", "openai.yaml"),
+      `permissions:\n  network:\n    enabled: true\n  file_system:\n    write:\n      - ${outside}\n`,
+    );
+    const script = path.join(dir, "scripts", "write.sh");
+    writeFileSync(script, `#!/bin/sh\necho "$1" > '${outside}'/"$1".txt\n`);
+    chmodSync(script, 0o755);
+    const run = (name: string) =>
+      turn([sse.functionCall("exec_command", { cmd: `${script} ${name}`, yield_time_ms: 10_000 }, { callId: name })]);
+    fx.fake.enqueue(run("first"), run("second"), turn([sse.message("done")]));
+    const server = await fx.boot();
+    server.autoRespond = (m) => (m.method === "item/commandExecution/requestApproval" ? { decision: "acceptForSession" } : undefined);
+    const { thread } = await server.call("thread/start", {
+      cwd: fx.workDir,
+      approvalPolicy: "on-request",
+      sandbox: "workspace-write",
+      config: { "sandbox_workspace_write.exclude_slash_tmp": true, "sandbox_workspace_write.exclude_tmpdir_env_var": true },
+    });
+    const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "write" }] });
+    await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id, 60_000);
+    const approvals = server.messages.filter((m) => m.method === "item/commandExecution/requestApproval");
+    expect(approvals).toHaveLength(1);
+    expect(approvals[0]?.params).toMatchObject({
+      itemId: "first",
+      availableDecisions: ["accept", "acceptForSession", "cancel"],
+      additionalPermissions: {
+        network: { enabled: true },
+        fileSystem: { entries: [{ path: { type: "path", path: outside }, access: "write" }] },
+      },
+    });
+    expect(readFileSync(path.join(outside, "first.txt"), "utf8")).toBe("first\n");
+    expect(readFileSync(path.join(outside, "second.txt"), "utf8")).toBe("second\n");
+  });
+});
+
 describe("what the model is told", () => {
   const developerTexts = (index: number): string[] => {
     const input = fx.fake.responsesRequests()[index]?.body.input as Array<{ role?: string; content?: Array<{ text?: string }> }>;

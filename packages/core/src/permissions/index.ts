@@ -12,3 +12,4 @@ export {
   resolveEffective,
   turnUnsandboxed,
 } from "./effective.js";
+export { compileSkillPermissions, type SkillScript, skillScriptOf } from "./skills.js";

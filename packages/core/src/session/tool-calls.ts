@@ -1,6 +1,7 @@
 // One tool call of a turn: the call item becomes a ToolCall, runs through the registry's dispatch
 // (hooks around it) with the session's ToolContext, and comes back as the output item.
 import type { ResponseItem } from "@codex-ts/protocol";
+import { skillScriptOf } from "../permissions/skills.js";
 import { dispatchToolCall } from "../tools/registry.js";
 import type { ToolCall, ToolContext, ToolRegistry, ToolResult } from "../tools/index.js";
 import { applyShellEnvironmentPolicy } from "./env.js";
@@ -98,5 +99,6 @@ export function toolContext(
   ctx.requestPermissions = (request) => s.approvals.requestPermissions(subId, turnId, request, signal);
   ctx.grantedPermissions = () => s.approvals.granted(turnId);
   if (s.options.tools?.execPermissionApprovals) ctx.execPermissionApprovals = true;
+  if (s.skills.length > 0) ctx.skillScript = (argv, cwd) => skillScriptOf(argv, cwd, s.skills);
   return ctx;
 }

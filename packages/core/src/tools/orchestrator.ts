@@ -269,6 +269,13 @@ export async function startCommand(req: StartRequest): Promise<Started> {
       return { ok: false, result: { output: inline.message, success: false } };
     }
     asked = inline.asked;
+  } else {
+    const skill = ctx.skillScript?.(req.argv, req.cwd);
+    if (skill) {
+      const outcome = await resolveSkillScript(req, skill, assessment.action === "ask" ? assessment.proposedAmendment : undefined);
+      if (outcome === "denied" || outcome === "abort") return { ok: false, result: declined(req, outcome) };
+      asked = outcome === "asked";
+    }
   }
   let escalated = assessment.escalated;
   if (assessment.action === "ask" && !asked) {
@@ -342,6 +349,40 @@ async function resolveInlinePermissions(req: StartRequest, proposed: string[] | 
   req.grantedForCommand = permissions;
   return { ok: true, asked: true };
 }
+/**
+ * A skill script (a program inside the folder of a skill that declares permissions): one command
+ * approval carrying the skill's permissions, approvable for the session (then later runs of the
+ * script get them without asking). A policy that may not ask runs it with the turn's sandbox only.
+ */
+async function resolveSkillScript(
+  req: StartRequest,
+  skill: { skill: string; script: string; permissions: AdditionalPermissionProfile },
+  proposed: string[] | undefined,
+): Promise<"asked" | "not_asked" | "denied" | "abort"> {
+  const { ctx } = req;
+  if (turnUnsandboxed(ctx)) return "not_asked";
+  const policy = ctx.approvalPolicy;
+  if (policy === "never" || (isGranular(policy) && !policy.granular.skill_approval)) return "not_asked";
+  const outcome = await requestApproval(
+    ctx,
+    {
+      kind: "exec",
+      callId: req.call.callId,
+      turnId: ctx.turnId,
+      command: req.argv,
+      cwd: req.cwd,
+      reason: `runs a script of the skill \`${skill.skill}\` with the skill's permissions`,
+      ...(proposed ? { proposedExecpolicyAmendment: proposed } : {}),
+      additionalPermissions: skill.permissions,
+    },
+    [`skill-script:${skill.script}`],
+    ["approved", "approved_for_session", "abort"],
+  );
+  if (outcome.kind !== "approved") return outcome.kind;
+  req.grantedForCommand = skill.permissions;
+  return "asked";
+}
+
 /**
  * Whether a failed sandboxed run may be retried outside the sandbox after approval: under
  * on-request and on-failure, when the sandbox (not the command) caused the failure.

@@ -332,6 +332,11 @@ export interface ToolContext {
    * the request becomes a command approval carrying the permissions. Off: such a call is refused.
    */
   execPermissionApprovals?: boolean;
+  /**
+   * The skill script a command runs directly (its program is a file in the folder of a skill that
+   * declares permissions), with the skill's compiled permissions; see permissions/skills.ts.
+   */
+  skillScript?(argv: readonly string[], cwd: string): { skill: string; script: string; permissions: AdditionalPermissionProfile } | undefined;
   /** Plan mode: request_user_input. */
   requestUserInput?(request: UserInputRequest): Promise<UserInputResponse>;
   runner: CommandRunner;
