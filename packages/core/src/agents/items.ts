@@ -12,7 +12,8 @@ export type CollabTurnItem = CollabAgentToolCallTurnItem;
 
 /** Core shape (snake_case, AgentStatus values), as Codex writes it in `item_completed`. */
 export function collabTurnItem(item: CollabToolItem): CollabTurnItem {
-  const out: CollabTurnItem = {
+  // Codex's key order; prompt, model and reasoning_effort only when set.
+  return {
     type: "CollabAgentToolCall",
     id: item.id,
     tool: item.tool,
@@ -23,12 +24,11 @@ export function collabTurnItem(item: CollabToolItem): CollabTurnItem {
       thread_id: r.threadId,
       agent_nickname: r.nickname ?? undefined,
     })),
+    ...(item.prompt != null ? { prompt: item.prompt } : {}),
+    ...(item.model != null ? { model: item.model } : {}),
+    ...(item.reasoningEffort != null ? { reasoning_effort: item.reasoningEffort } : {}),
     agents_states: item.agentsStates as Record<string, AgentStatus>,
   };
-  if (item.prompt != null) out.prompt = item.prompt;
-  if (item.model != null) out.model = item.model;
-  if (item.reasoningEffort != null) out.reasoning_effort = item.reasoningEffort;
-  return out;
 }
 
 export function isCollabTurnItem(item: { type: string }): item is CollabTurnItem {
