@@ -10,6 +10,7 @@ import { type CliIO, EXIT_FAILURE, EXIT_OK, usageError } from "../io.js";
 import { type OptionValues, parseCommandArgs, stringList, stringValue } from "../parse.js";
 import { type CommandSpec, renderHelp } from "../spec.js";
 import type { ThreadSettings } from "./controller.js";
+import { type FirstFrameTerminal, paintFirstFrame } from "./first-frame.js";
 import type { TuiLaunch, TuiTarget } from "./run.js";
 
 export async function runTuiCommand(
@@ -41,20 +42,40 @@ export async function runTuiCommand(
     );
     return EXIT_FAILURE;
   }
+  // Draw the composer now; the rest of the TUI loads behind it.
+  const firstFrameRows = paintFirstFrame(io as FirstFrameTerminal);
   const cd = stringValue(values, "cd");
   const launch: TuiLaunch = {
     target,
     cwd: cd ? path.resolve(io.cwd, cd) : io.cwd,
     settings: built.settings,
     explicitPolicy: built.explicit,
+    firstFrameRows,
     ...(words.length > 0 ? { prompt: words.join(" ") } : {}),
   };
-  const { runTui } = await import("./run.js");
+  const { runTui } = await withoutFetch(() => import("./run.js"));
   const code = await runTui(launch, io);
   // In the real terminal the session is over: leave even if a library left a handle open
   // (a watcher, a keep-alive socket), once what was written reached the terminal.
   if (io.stdout === process.stdout) process.stdout.write("", () => process.exit(code));
   return code;
+}
+
+/**
+ * Loads `load` with the global `fetch` hidden. Ink's layout engine (yoga, emscripten) reads
+ * `typeof fetch` while it instantiates its inlined wasm; in Node that first read loads the whole
+ * built-in HTTP client (undici), a third of the TUI's start-up. Hidden, yoga decodes the inlined
+ * bytes directly. `fetch` is put back as it was (still unloaded) once the chunk is evaluated.
+ */
+export async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
+  const original = Object.getOwnPropertyDescriptor(globalThis, "fetch");
+  if (!original?.configurable) return load();
+  Object.defineProperty(globalThis, "fetch", { value: undefined, configurable: true, writable: true });
+  try {
+    return await load();
+  } finally {
+    Object.defineProperty(globalThis, "fetch", original);
+  }
 }
 
 type Built = { ok: true; settings: ThreadSettings; explicit: boolean } | { ok: false; error: string };

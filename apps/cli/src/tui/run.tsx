@@ -11,11 +11,11 @@ import type { AppClient } from "./client.js";
 import { App } from "./components/App.js";
 import type { Connected } from "./connect.js";
 import { DeferredClient } from "./deferred-client.js";
+import { eraseFirstFrame } from "./first-frame.js";
 import { Controller, errorText, type ThreadSettings } from "./controller.js";
 import { reduce } from "./state/reducer.js";
 import { createStore } from "./state/store.js";
 import { initialState } from "./state/types.js";
-import { openPromptHistory } from "./history.js";
 import { trustDecided } from "./trust.js";
 
 export type TuiTarget =
@@ -29,6 +29,8 @@ export interface TuiLaunch {
   settings: ThreadSettings;
   /** The user chose the sandbox or approvals on the command line: no trust prompt. */
   explicitPolicy: boolean;
+  /** Rows of the first frame painted before Ink loaded (first-frame.ts), erased by Ink's first write. */
+  firstFrameRows?: number;
 }
 
 const BRACKETED_PASTE_ON = "\x1b[?2004h";
@@ -55,6 +57,7 @@ export async function runTui(
 
   // Paint first: the composer takes input while the app-server loads (it waits for the thread).
   io.stdout.write(BRACKETED_PASTE_ON);
+  eraseFirstFrame(io.stdout, launch.firstFrameRows ?? 0);
   const instance = render(<App controller={controller} />, {
     stdin: io.stdin as NodeJS.ReadStream,
     stdout: io.stdout as NodeJS.WriteStream,
@@ -81,6 +84,8 @@ export async function runTui(
     } catch {
       // The thread start reports a broken config; the TUI still opens.
     }
+    // Loaded after the first frame (message-history brings zod).
+    const { openPromptHistory } = await import("./history.js");
     const history = await openPromptHistory(connected.codexHome, config.history);
     if (history) controller.adoptHistory(history.entries, history.record);
     const begin = async (extra: ThreadSettings) => {

@@ -103,7 +103,7 @@ export function MainScreen({ controller }: { controller: Controller }) {
         ) : (
           <>
             {state.turn ? <WorkingIndicator since={state.turn.startedAt} /> : null}
-            <Composer composer={composer} />
+            <Composer composer={composer} glyph={state.session ? "›" : ">"} />
             {popup.length > 0 ? (
               <SlashPopup commands={popup} selected={Math.min(popupIndex, popup.length - 1)} />
             ) : null}

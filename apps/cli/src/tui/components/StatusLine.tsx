@@ -7,7 +7,7 @@ import type { TuiState } from "../state/types.js";
 export function StatusLine({ state }: { state: TuiState }) {
   if (state.quitArmed) return <Text dimColor>{"  ctrl + c again to quit"}</Text>;
   const session = state.session;
-  if (!session) return <Text dimColor>{"  starting…"}</Text>;
+  if (!session) return <Text dimColor>{"  starting..."}</Text>;
   const left = contextLeftPercent(state.tokenUsage);
   const parts = [
     `${session.model}${session.reasoningEffort ? ` ${session.reasoningEffort}` : ""}`,
