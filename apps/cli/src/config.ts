@@ -1,7 +1,7 @@
 import { type Config, loadConfig } from "@codex-ts/core";
 import type { GlobalOverrides } from "./cli.js";
 import { resolveCodexHome } from "./home.js";
-import { configOverrides } from "./overrides.js";
+import { configOverrides, profileError } from "./overrides.js";
 import { type OptionValues, stringValue } from "./parse.js";
 
 export type CliConfigResult =
@@ -20,12 +20,14 @@ export function loadCliConfig(
   const overrides = configOverrides(values, globals);
   if (!overrides.ok) return { ok: false, usage: true, error: overrides.error };
   const profile = stringValue(values, "profile");
+  const invalid = profile !== undefined ? profileError(profile) : undefined;
+  if (invalid) return { ok: false, usage: true, error: invalid };
   const loaded = loadConfig({
     codexHome: home.path,
     overrides: overrides.overrides,
     cwd,
     env,
-    ...(profile ? { profile } : {}),
+    ...(profile ? { profileFile: profile } : {}),
     ...(values["strict-config"] === true ? { strict: true } : {}),
   });
   if (!loaded.ok) return { ok: false, usage: false, error: loaded.error };

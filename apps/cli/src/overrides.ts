@@ -24,3 +24,13 @@ export function configOverrides(
   }
   return { ok: true, overrides };
 }
+
+/**
+ * `-p NAME` takes a plain name (Codex 0.169 reads `$CODEX_HOME/NAME.config.toml`; core's
+ * `isPlainProfileName` is the rule, repeated here to keep core out of the start path): the usage
+ * error otherwise.
+ */
+export function profileError(name: string): string | undefined {
+  if (/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) && !name.includes("..")) return undefined;
+  return `invalid value '${name}' for '--profile <PROFILE>': invalid --profile value \`${name}\`; pass a plain name such as \`work\``;
+}

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { ReviewTarget } from "@codex-ts/core";
 import type { GlobalOverrides } from "../cli.js";
 import { type CliIO, readAll } from "../io.js";
-import { configOverrides } from "../overrides.js";
+import { configOverrides, profileError } from "../overrides.js";
 import { type OptionValues, stringList, stringValue } from "../parse.js";
 import type { SANDBOX_MODES } from "../spec.js";
 import { type ExecGoalRequest, parseGoalBudget } from "./goal-budget.js";
@@ -26,6 +26,8 @@ export interface ExecRequest {
   skipGitRepoCheck: boolean;
   ephemeral: boolean;
   ignoreRules: boolean;
+  /** `--ignore-user-config`: CODEX_HOME/config.toml is not read (auth still is). */
+  ignoreUserConfig: boolean;
   bypassApprovalsAndSandbox: boolean;
   bypassHookTrust: boolean;
   /** Unknown config keys are errors, not warnings. */
@@ -142,6 +144,7 @@ export async function buildExecRequest(
     skipGitRepoCheck: values["skip-git-repo-check"] === true,
     ephemeral: values.ephemeral === true,
     ignoreRules: values["ignore-rules"] === true,
+    ignoreUserConfig: values["ignore-user-config"] === true,
     bypassApprovalsAndSandbox: values["dangerously-bypass-approvals-and-sandbox"] === true,
     bypassHookTrust: values["dangerously-bypass-hook-trust"] === true,
     strictConfig: values["strict-config"] === true,
@@ -152,7 +155,11 @@ export async function buildExecRequest(
   const model = stringValue(values, "model");
   if (model) request.model = model;
   const profile = stringValue(values, "profile");
-  if (profile) request.profile = profile;
+  if (profile !== undefined) {
+    const invalid = profileError(profile);
+    if (invalid) return { ok: false, usage: true, error: invalid };
+    request.profile = profile;
+  }
   const sandbox = stringValue(values, "sandbox");
   if (sandbox && values["full-auto"] === true && sandbox !== "workspace-write") {
     return {

@@ -44,7 +44,15 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   if (request.bypassApprovalsAndSandbox) overrides.push('approval_policy="never"', 'sandbox_mode="danger-full-access"');
   if (request.addDirs.length) overrides.push(`sandbox_workspace_write.writable_roots=${JSON.stringify(request.addDirs)}`);
 
-  const loaded = loadConfig({ codexHome, overrides, cwd: request.cwd, env: io.env, strict: request.strictConfig, ...(request.profile ? { profile: request.profile } : {}) });
+  const loaded = loadConfig({
+    codexHome,
+    overrides,
+    cwd: request.cwd,
+    env: io.env,
+    strict: request.strictConfig,
+    ...(request.profile ? { profileFile: request.profile } : {}),
+    ...(request.ignoreUserConfig ? { ignoreUserConfig: true } : {}),
+  });
   for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
   if (!loaded.ok) return failure(io, loaded.error);
   const config = loaded.config;

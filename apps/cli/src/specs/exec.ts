@@ -44,6 +44,7 @@ const SHARED: readonly OptionSpec[] = [
   { name: "skip-git-repo-check", type: "boolean", description: "Allow running outside a Git repository" },
   TRUST,
   { name: "ephemeral", type: "boolean", description: "Do not persist session files to disk" },
+  { name: "ignore-user-config", type: "boolean", description: "Do not load $CODEX_HOME/config.toml; auth still uses CODEX_HOME" },
   { name: "ignore-rules", type: "boolean", description: "Do not load user or project execpolicy .rules files" },
   { name: "output-schema", type: "string", value: "FILE", description: "JSON Schema file the final response must match" },
   { name: "color", type: "string", value: "WHEN", choices: ["always", "never", "auto"], description: "Color in the human-readable output (default auto)" },

@@ -56,7 +56,7 @@ export const PROFILE: OptionSpec = {
   short: "p",
   type: "string",
   value: "PROFILE",
-  description: "Use the [profiles.PROFILE] settings of config.toml",
+  description: "Layer $CODEX_HOME/<PROFILE>.config.toml on top of the user config",
 };
 
 export const STRICT_CONFIG: OptionSpec = {
