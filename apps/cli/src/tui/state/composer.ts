@@ -2,8 +2,18 @@
  * The composer's text buffer: multi-line editing with a cursor, and prompt recall. Pure.
  *
  * Recall walks `history` (oldest first) from the newest entry; the text being typed is kept as
- * the draft and comes back when walking past the newest entry.
+ * the draft and comes back when walking past the newest entry. Images and large pastes are
+ * attachments shown as placeholders in the text (attachments.ts).
  */
+import {
+  type Attachment,
+  imagePlaceholder,
+  LARGE_PASTE_CHARS,
+  nextImageNumber,
+  pastePlaceholder,
+  placeholderEndingAt,
+  reconcile,
+} from "./attachments.js";
 
 export interface ComposerState {
   text: string;
@@ -13,9 +23,11 @@ export interface ComposerState {
   recall: number | null;
   /** What was typed before browsing started. */
   draft: string;
+  /** Images and collapsed pastes whose placeholders are in `text`. */
+  attachments: Attachment[];
 }
 
-export const emptyComposer: ComposerState = { text: "", cursor: 0, recall: null, draft: "" };
+export const emptyComposer: ComposerState = { text: "", cursor: 0, recall: null, draft: "", attachments: [] };
 
 export type ComposerAction =
   | { type: "insert"; text: string }
@@ -29,7 +41,11 @@ export type ComposerAction =
   | { type: "killLine" }
   | { type: "up"; history: readonly string[] }
   | { type: "down"; history: readonly string[] }
-  | { type: "set"; text: string }
+  | { type: "set"; text: string; attachments?: Attachment[] }
+  /** An image file: its `[Image #N]` placeholder at the cursor. */
+  | { type: "attachImage"; path: string }
+  /** A paste: collapsed into a placeholder when large, else inserted as text. */
+  | { type: "paste"; text: string }
   | { type: "clear" };
 
 export function composerReduce(state: ComposerState, action: ComposerAction): ComposerState {
@@ -39,8 +55,24 @@ export function composerReduce(state: ComposerState, action: ComposerAction): Co
       const clean = action.text.replace(/\r\n?/g, "\n");
       return edit(state, text.slice(0, cursor) + clean + text.slice(cursor), cursor + clean.length);
     }
-    case "backspace":
-      return cursor === 0 ? state : edit(state, text.slice(0, cursor - 1) + text.slice(cursor), cursor - 1);
+    case "backspace": {
+      if (cursor === 0) return state;
+      // A placeholder goes as a whole.
+      const whole = placeholderEndingAt(text, cursor, state.attachments)?.placeholder.length ?? 1;
+      return edit(state, text.slice(0, cursor - whole) + text.slice(cursor), cursor - whole);
+    }
+    case "attachImage": {
+      const placeholder = imagePlaceholder(nextImageNumber(state.attachments));
+      const withImage = { ...state, attachments: [...state.attachments, { kind: "image" as const, placeholder, path: action.path }] };
+      return edit(withImage, text.slice(0, cursor) + placeholder + text.slice(cursor), cursor + placeholder.length);
+    }
+    case "paste": {
+      const clean = action.text.replace(/\r\n?/g, "\n");
+      if (clean.length <= LARGE_PASTE_CHARS) return composerReduce(state, { type: "insert", text: clean });
+      const placeholder = pastePlaceholder(clean, state.attachments);
+      const withPaste = { ...state, attachments: [...state.attachments, { kind: "paste" as const, placeholder, text: clean }] };
+      return edit(withPaste, text.slice(0, cursor) + placeholder + text.slice(cursor), cursor + placeholder.length);
+    }
     case "delete":
       return cursor >= text.length
         ? state
@@ -84,14 +116,17 @@ export function composerReduce(state: ComposerState, action: ComposerAction): Co
       return recallNewer(state, action.history);
     }
     case "set":
-      return { text: action.text, cursor: action.text.length, recall: null, draft: "" };
+      return {
+        ...emptyComposer,
+        ...reconcile({ text: action.text, cursor: action.text.length, attachments: action.attachments ?? [] }),
+      };
     case "clear":
       return emptyComposer;
   }
 }
 
 function edit(state: ComposerState, text: string, cursor: number): ComposerState {
-  return { ...state, text, cursor, recall: null };
+  return { ...state, ...reconcile({ text, cursor, attachments: state.attachments }), recall: null };
 }
 
 function recallOlder(state: ComposerState, history: readonly string[]): ComposerState {
@@ -106,6 +141,7 @@ function recallOlder(state: ComposerState, history: readonly string[]): Composer
     cursor: text.length,
     recall: index,
     draft: state.recall === null ? state.text : state.draft,
+    attachments: [],
   };
 }
 
@@ -113,7 +149,7 @@ function recallNewer(state: ComposerState, history: readonly string[]): Composer
   if (state.recall === null) return state;
   const index = state.recall + 1;
   if (index >= history.length)
-    return { text: state.draft, cursor: state.draft.length, recall: null, draft: "" };
+    return { text: state.draft, cursor: state.draft.length, recall: null, draft: "", attachments: [] };
   const text = history[index] ?? "";
   return { ...state, text, cursor: text.length, recall: index };
 }
