@@ -28,28 +28,10 @@ describe("hook inputs of a subagent", () => {
 
   it("ordinary events carry agent_id / agent_type after turn_id, in Codex's key order", () => {
     const keys = (request: HookRequest) => Object.keys(hookInput(request, child));
-    expect(keys({ ...ctx, event: "UserPromptSubmit", prompt: "count" })).toEqual([
-      "session_id",
-      "turn_id",
-      "agent_id",
-      "agent_type",
-      "transcript_path",
-      "cwd",
-      "hook_event_name",
-      "model",
-      "permission_mode",
-      "prompt",
-    ]);
+    const head = ["session_id", "turn_id", "agent_id", "agent_type", "transcript_path", "cwd", "hook_event_name", "model", "permission_mode"];
+    expect(keys({ ...ctx, event: "UserPromptSubmit", prompt: "count" })).toEqual([...head, "prompt"]);
     expect(keys({ ...ctx, event: "PostToolUse", ...tool, toolResponse: "hi\n" })).toEqual([
-      "session_id",
-      "turn_id",
-      "agent_id",
-      "agent_type",
-      "transcript_path",
-      "cwd",
-      "hook_event_name",
-      "model",
-      "permission_mode",
+      ...head,
       "tool_name",
       "tool_input",
       "tool_response",

@@ -17,34 +17,43 @@ import type { SessionEventMsg } from "../session/events.js";
 
 const t = useAgentTree();
 
+/** One hooks.json group running `command` (optionally on a matcher). */
+const group = (command: string, matcher?: string) => [
+  { ...(matcher ? { matcher } : {}), hooks: [{ type: "command", command, timeout: 30 }] },
+];
+
+/** A hook engine whose `events(rec)` hooks may use `rec`, a script appending each input it reads to a log. */
+function recordingHooks(dir: string, events: (rec: string) => Record<string, unknown>) {
+  const home = path.join(dir, "home");
+  mkdirSync(home);
+  const log = path.join(dir, "hooks.log");
+  const rec = path.join(dir, "rec.sh");
+  writeFileSync(rec, `#!/bin/sh\ncat >> ${log}; echo >> ${log}\n`);
+  chmodSync(rec, 0o755);
+  writeFileSync(path.join(home, "hooks.json"), JSON.stringify({ hooks: events(rec) }));
+  return {
+    hooks: new HookEngine({ layers: [{ source: "user", dir: home }], bypassHookTrust: true }),
+    inputs: (): any[] =>
+      readFileSync(log, "utf8")
+        .split("\n")
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l)),
+  };
+}
+
 describe("sub-agents and the embedder", () => {
   it("SubagentStart (matched on agent_type) adds its context before the child's first request; SessionStart fires for the parent only; SubagentStop for the child", async () => {
-    const home = path.join(t.dir(), "home");
-    mkdirSync(home);
-    const log = path.join(t.dir(), "hooks.log");
-    const rec = path.join(t.dir(), "rec.sh");
-    writeFileSync(rec, `#!/bin/sh\ncat >> ${log}; echo >> ${log}\n`);
     const ctx = path.join(t.dir(), "ctx.sh");
     writeFileSync(
       ctx,
       `#!/bin/sh\ncat > /dev/null; echo '{"hookSpecificOutput":{"hookEventName":"SubagentStart","additionalContext":"CHILD-CONTEXT"}}'\n`,
     );
-    chmodSync(rec, 0o755);
     chmodSync(ctx, 0o755);
-    const group = (command: string, matcher?: string) => [
-      { ...(matcher ? { matcher } : {}), hooks: [{ type: "command", command, timeout: 30 }] },
-    ];
-    writeFileSync(
-      path.join(home, "hooks.json"),
-      JSON.stringify({
-        hooks: {
-          SessionStart: group(rec),
-          SubagentStart: [...group(rec), ...group(ctx, "^researcher$"), ...group(ctx, "^other$")],
-          SubagentStop: group(rec),
-        },
-      }),
-    );
-    const hooks = new HookEngine({ layers: [{ source: "user", dir: home }], bypassHookTrust: true });
+    const { hooks, inputs } = recordingHooks(t.dir(), (rec) => ({
+      SessionStart: group(rec),
+      SubagentStart: [...group(rec), ...group(ctx, "^researcher$"), ...group(ctx, "^other$")],
+      SubagentStop: group(rec),
+    }));
     const h = await t.start(
       (r) => {
         if (isChild(r)) return [sse.message("researched")];
@@ -68,10 +77,7 @@ describe("sub-agents and the embedder", () => {
     expect(
       ns.tools.find((t: any) => t.name === "spawn_agent").parameters.properties.agent_type,
     ).toBeDefined();
-    const inputs = readFileSync(log, "utf8")
-      .split("\n")
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l));
+    const recorded = inputs();
     const spawned = json(
       callOutputs(
         t
@@ -80,32 +86,26 @@ describe("sub-agents and the embedder", () => {
           .at(-1)!.body,
       ).c1,
     ).agent_id;
-    expect(inputs.map((i) => i.hook_event_name).sort()).toEqual([
+    expect(recorded.map((i) => i.hook_event_name).sort()).toEqual([
       "SessionStart",
       "SubagentStart",
       "SubagentStop",
     ]);
-    expect(inputs.find((i) => i.hook_event_name === "SubagentStart")).toMatchObject({
+    expect(recorded.find((i) => i.hook_event_name === "SubagentStart")).toMatchObject({
       agent_id: spawned,
       agent_type: "researcher",
       session_id: h.session.sessionId,
     });
-    expect(inputs.find((i) => i.hook_event_name === "SessionStart").session_id).toBe(h.session.sessionId);
+    expect(recorded.find((i) => i.hook_event_name === "SessionStart").session_id).toBe(h.session.sessionId);
   });
 
   it("a child's other hook inputs carry agent_id / agent_type (the parent's do not); SubagentStop reads the parent's transcript", async () => {
-    const home = path.join(t.dir(), "home");
-    mkdirSync(home);
-    const log = path.join(t.dir(), "hooks.log");
-    const rec = path.join(t.dir(), "rec.sh");
-    writeFileSync(rec, `#!/bin/sh\ncat >> ${log}; echo >> ${log}\n`);
-    chmodSync(rec, 0o755);
-    const group = [{ hooks: [{ type: "command", command: rec, timeout: 30 }] }];
-    writeFileSync(
-      path.join(home, "hooks.json"),
-      JSON.stringify({ hooks: { UserPromptSubmit: group, PreToolUse: group, PostToolUse: group, SubagentStop: group } }),
-    );
-    const hooks = new HookEngine({ layers: [{ source: "user", dir: home }], bypassHookTrust: true });
+    const { hooks, inputs } = recordingHooks(t.dir(), (rec) => ({
+      UserPromptSubmit: group(rec),
+      PreToolUse: group(rec),
+      PostToolUse: group(rec),
+      SubagentStop: group(rec),
+    }));
     const h = await t.start(
       (r) => {
         const out = callOutputs(r.body);
@@ -127,11 +127,8 @@ describe("sub-agents and the embedder", () => {
     h.session.submit(say("go"));
     await h.waitFor((e) => e.msg.type === "task_complete");
     const childId = json(callOutputs(t.model().requests.filter((r) => !isChild(r)).at(-1)!.body).c1).agent_id;
-    const inputs = readFileSync(log, "utf8")
-      .split("\n")
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l));
-    const ofChild = inputs.filter((i) => i.transcript_path === `/rollouts/${childId}.jsonl`);
+    const recorded = inputs();
+    const ofChild = recorded.filter((i) => i.transcript_path === `/rollouts/${childId}.jsonl`);
     expect(ofChild.map((i) => i.hook_event_name).sort()).toEqual(["PostToolUse", "PreToolUse", "UserPromptSubmit"]);
     for (const input of ofChild) {
       expect(input).toMatchObject({ agent_id: childId, agent_type: "default", session_id: h.session.sessionId });
@@ -141,10 +138,10 @@ describe("sub-agents and the embedder", () => {
       tool_name: "Bash",
       tool_input: { command: "echo hi" },
     });
-    const ofParent = inputs.filter((i) => i.transcript_path === "/rollouts/parent.jsonl" && i.hook_event_name !== "SubagentStop");
+    const ofParent = recorded.filter((i) => i.transcript_path === "/rollouts/parent.jsonl" && i.hook_event_name !== "SubagentStop");
     expect(ofParent.length).toBeGreaterThanOrEqual(3);
     for (const input of ofParent) expect(input).not.toHaveProperty("agent_id");
-    expect(inputs.find((i) => i.hook_event_name === "SubagentStop")).toMatchObject({
+    expect(recorded.find((i) => i.hook_event_name === "SubagentStop")).toMatchObject({
       transcript_path: "/rollouts/parent.jsonl",
       agent_transcript_path: `/rollouts/${childId}.jsonl`,
       agent_id: childId,
