@@ -62,6 +62,15 @@ export function appendHookRuns(codexHome: string, threadId: string, entries: { t
   }
 }
 
+/**
+ * A completed hook run of a loaded thread: kept in `runs` and appended to the sidecar in `codexHome`
+ * (null: an ephemeral thread, nothing written). Returns an error message instead of throwing.
+ */
+export function recordHookRun(runs: HookRunsByTurn, codexHome: string | null, threadId: string, turnId: string, run: v2.HookRunSummary): string | undefined {
+  addRun(runs, turnId, run);
+  return codexHome ? appendHookRuns(codexHome, threadId, [{ turnId, run }]) : undefined;
+}
+
 /** Turns with their hook runs attached (`hookRuns`, an experimental field). */
 export function withHookRuns<T extends { id: string }>(turns: T[], runs: HookRunsByTurn): (T & { hookRuns: v2.HookRunSummary[] })[] {
   return turns.map((turn) => ({ ...turn, hookRuns: runs.get(turn.id) ?? [] }));

@@ -9,6 +9,9 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { v2 } from "@codex-ts/protocol";
+import { writeConfigEdits } from "./config.js";
+import { errorMessage } from "./errors.js";
+import type { Logger } from "./log.js";
 
 /** Whether a sandbox lets commands write the project (so starting a thread with it trusts the project). */
 export function sandboxTrustsProject(
@@ -64,4 +67,28 @@ function worktreeMainRoot(dotGitFile: string): string | undefined {
   const marker = `${path.sep}.git${path.sep}worktrees${path.sep}`;
   const at = gitdir.lastIndexOf(marker);
   return at > 0 ? canonical(gitdir.slice(0, at)) : undefined;
+}
+
+/**
+ * Records the project of `cwd` as trusted in the user's config.toml (comments kept); false (and a
+ * warning) when that fails.
+ */
+export function recordProjectTrust(options: { codexHome: string; env: Record<string, string | undefined>; log: Logger }, cwd: string): boolean {
+  const target = projectTrustTarget(cwd);
+  if (target.includes('"')) {
+    options.log.warn(`cannot record trust for ${target}: the path contains a double quote`);
+    return false;
+  }
+  try {
+    writeConfigEdits({
+      codexHome: options.codexHome,
+      env: options.env,
+      edits: [{ keyPath: `projects."${target}".trust_level`, value: "trusted", mergeStrategy: "replace" }],
+    });
+    options.log.info(`marked ${target} as a trusted project`);
+    return true;
+  } catch (error) {
+    options.log.warn(`cannot record trust for ${target}: ${errorMessage(error)}`);
+    return false;
+  }
 }

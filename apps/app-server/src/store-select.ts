@@ -6,8 +6,11 @@
  * users need no driver.
  * Also here: what the server does with a remote store's news (changes made by other servers).
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
-import { rolloutFileName } from "@codex-ts/rollout";
+import type { RolloutLine } from "@codex-ts/protocol";
+import { forkRollout, readRollout, rolloutFileName } from "@codex-ts/rollout";
 import {
   fail,
   openThreadStore,
@@ -19,7 +22,7 @@ import {
   writeRolloutLines,
 } from "@codex-ts/thread-store";
 import { loadEffectiveConfig } from "./config.js";
-import { errorMessage, invalidRequest } from "./errors.js";
+import { ErrorCode, errorMessage, invalidRequest, RpcError } from "./errors.js";
 import type { Logger } from "./log.js";
 
 export const THREAD_STORE_URL_ENV = "CODEX_THREAD_STORE_URL";
@@ -100,4 +103,54 @@ export async function rolloutFileOf(store: ThreadStore, thread: StoredThread, di
   const file = path.join(dir, rolloutFileName(thread.id, new Date(thread.createdAtMs)));
   await writeRolloutLines(file, exported.value.lines);
   return file;
+}
+
+/** A store result's value; its error as the JSON-RPC error a client gets (`what` says what failed). */
+export function unwrap<T>(result: StoreResult<T>, what: string): T {
+  if (result.ok) return result.value;
+  switch (result.error.code) {
+    case "not_found":
+      throw invalidRequest(result.error.message);
+    case "invalid_argument":
+    case "already_exists":
+    case "conflict":
+    case "unsupported":
+      throw invalidRequest(`${what}: ${result.error.message}`);
+    default:
+      throw new RpcError(ErrorCode.InternalError, `${what}: ${result.error.message}`);
+  }
+}
+
+/**
+ * An ephemeral fork of `source`: the same cut as a persisted fork, written to a scratch home and
+ * read back into memory only (nothing stays on disk).
+ */
+export async function ephemeralFork(
+  store: ThreadStore,
+  source: StoredThread,
+  upTo: { upTo?: { throughTurnId: string } },
+): Promise<{ stored: StoredThread; lines: RolloutLine[] }> {
+  const scratch = await mkdtemp(path.join(os.tmpdir(), "codex-ts-fork-"));
+  try {
+    const forked = await forkRollout({ sourcePath: await rolloutFileOf(store, source, scratch), codexHome: scratch, ...upTo });
+    if (!forked.ok) throw invalidRequest(`cannot fork thread ${source.id}: ${forked.error.message}`);
+    const contents = await readRollout(forked.value.path);
+    if (!contents.ok) throw invalidRequest(`cannot fork thread ${source.id}: ${contents.error.message}`);
+    const now = Date.now();
+    const stored: StoredThread = {
+      ...source,
+      id: forked.value.threadId,
+      sessionId: forked.value.threadId,
+      forkedFromId: source.id,
+      name: null,
+      path: null,
+      archived: false,
+      archivedAtMs: null,
+      createdAtMs: now,
+      updatedAtMs: now,
+    };
+    return { stored, lines: contents.value.lines.filter((line) => line.type !== "session_meta") };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }

@@ -2,138 +2,35 @@
  * The thread registry: creates, loads, forks, lists and archives threads through the thread
  * store and rollout packages, and owns every loaded thread's core session.
  */
-import { statSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { type Config, type ConfigOverride, createSession, hookEngineFromConfig, loadSessionExecPolicy, sessionOptionsFromConfig } from "@codex-ts/core";
-import {
-  type PermissionProfile,
-  type RolloutLine,
-  sandboxPolicyToPermissionProfileForCwd,
-  type TurnContextItem,
-  type v2,
-  v2SandboxPolicyToCore,
-} from "@codex-ts/protocol";
-import type { SkillsService } from "@codex-ts/skills-watcher";
-import {
-  forkRollout,
-  newThreadId,
-  parseRolloutFileName,
-  readRollout,
-  reconstructHistory,
-  reconstructThread,
-} from "@codex-ts/rollout";
-import {
-  type StoredThread,
-  type StoreResult,
-  type ThreadStore,
-  toV2Thread,
-
-} from "@codex-ts/thread-store";
-import { loadEffectiveConfig, overridesFromJson, writeConfigEdits } from "./config.js";
+import type { RolloutLine, v2 } from "@codex-ts/protocol";
+import { newThreadId, parseRolloutFileName, reconstructHistory, reconstructThread } from "@codex-ts/rollout";
+import { type StoredThread, type ThreadStore, toV2Thread } from "@codex-ts/thread-store";
 import { ErrorCode, RpcError, errorMessage, invalidParams, invalidRequest, threadNotFound } from "./errors.js";
 import { appendHookRuns, readHookRuns, withHookRuns } from "./hook-runs.js";
-import type { Logger } from "./log.js";
-import { profileToV2SandboxPolicy, toV2ApprovalPolicy } from "./mapping.js";
-import { projectTrustTarget, sandboxTrustsProject } from "./project-trust.js";
+import { restoreThreadGoal } from "./methods/goals.js";
 import { type PermissionsSelection, permissionProfilesTable, sandboxPolicyForPermissions } from "./permission-profiles.js";
-import { assertRolloutPathLookup, openConfiguredThreadStore, rolloutFileOf, storeEventNotification } from "./store-select.js";
-import { LiveThread, type ThreadOutlet, withEnvironment } from "./thread.js";
-import { restoreThreadGoal, threadGoalProvider } from "./methods/goals.js";
-import { threadMcpProvider } from "./methods/mcp.js";
-import type { DynamicToolSpec, ThreadForkParams, ThreadResumeParams, ThreadStartParams } from "./wire.js";
+import { recordProjectTrust, sandboxTrustsProject } from "./project-trust.js";
+import { assertRolloutPathLookup, ephemeralFork, openConfiguredThreadStore, storeEventNotification, unwrap } from "./store-select.js";
+import { LiveThread, withEnvironment } from "./thread.js";
+import {
+  CLI_VERSION,
+  createThreadSession,
+  ephemeralStoredThread,
+  lastTurnContext,
+  resolveCwd,
+  resumedSettings,
+  type SessionSettingsParams,
+  sessionConfig,
+  sessionResponse,
+  type ThreadManagerOptions,
+  type ThreadSessionResponse,
+} from "./thread-session.js";
+import type { ThreadForkParams, ThreadResumeParams, ThreadStartParams } from "./wire.js";
 
-/** Reported as a thread's `cliVersion`: the Codex release this server implements (as SERVER_VERSION). */
-export const CLI_VERSION = "0.169.0";
+export { assertDirectory, CLI_VERSION, type ThreadManagerOptions, type ThreadSessionResponse } from "./thread-session.js";
 
 /** Codex lists only these source kinds unless `thread/list` asks for others. */
 export const INTERACTIVE_SOURCE_KINDS = ["cli", "vscode"] as const;
-
-export interface ThreadManagerOptions {
-  codexHome: string;
-  env: Record<string, string | undefined>;
-  log: Logger;
-  outlet: () => ThreadOutlet;
-  /** Reports config warnings to the client (`configWarning`). */
-  configWarning: (summary: string) => void;
-  /** Name recorded as `originator` in new rollouts. */
-  originator: () => string;
-  /** Whether the client opted into experimental fields (`Turn.hookRuns`). */
-  experimentalApi: () => boolean;
-  /** The server's skills service: its cache goes into every session, its watcher follows loaded threads. */
-  skills: SkillsService;
-  /** A notification for every client: changes other servers made to shared (remote-store) threads. */
-  broadcast?: (method: string, params: unknown) => void;
-}
-
-type SessionSettingsParams = {
-  cwd?: string | null | undefined;
-  model?: string | null | undefined;
-  modelProvider?: string | null | undefined;
-  approvalPolicy?: unknown;
-  sandbox?: string | null | undefined;
-  config?: Record<string, unknown> | null | undefined;
-  baseInstructions?: string | null | undefined;
-  developerInstructions?: string | null | undefined;
-  dynamicTools?: DynamicToolSpec[] | null | undefined;
-  runtimeWorkspaceRoots?: string[] | null | undefined;
-  /** Resolved from `permissions` (a profile id): replaces config's sandbox for the session. */
-  sandboxPolicy?: v2.SandboxPolicy | undefined;
-  /** A resumed thread's recorded permission profile (kept whole: deny globs, restricted reads). */
-  permissionProfile?: PermissionProfile | undefined;
-};
-
-/** The v2 response fields shared by thread/start, thread/resume and thread/fork. */
-export interface ThreadSessionResponse {
-  thread: v2.Thread;
-  model: string;
-  modelProvider: string;
-  serviceTier: string | null;
-  cwd: string;
-  instructionSources: string[];
-  approvalPolicy: v2.AskForApproval;
-  approvalsReviewer: "user";
-  sandbox: v2.SandboxPolicy;
-  reasoningEffort: string | null;
-  disabledPluginIds: string[];
-  /** The thread's runtime workspace roots (the writable workspace; the cwd unless configured). */
-  runtimeWorkspaceRoots: string[];
-}
-
-/** The profile a turn_context recorded, unless it is only the projection of its legacy policy. */
-function recordedProfile(context: TurnContextItem | undefined): PermissionProfile | undefined {
-  const profile = context?.permission_profile;
-  if (!profile || !context) return undefined;
-  const projection = context.sandbox_policy ? sandboxPolicyToPermissionProfileForCwd(context.sandbox_policy, context.cwd) : undefined;
-  return JSON.stringify(projection) === JSON.stringify(profile) ? undefined : profile;
-}
-
-function unwrap<T>(result: StoreResult<T>, what: string): T {
-  if (result.ok) return result.value;
-  switch (result.error.code) {
-    case "not_found":
-      throw invalidRequest(result.error.message);
-    case "invalid_argument":
-    case "already_exists":
-    case "conflict":
-    case "unsupported":
-      throw invalidRequest(`${what}: ${result.error.message}`);
-    default:
-      throw new RpcError(ErrorCode.InternalError, `${what}: ${result.error.message}`);
-  }
-}
-
-/** Throws an invalid-request error unless `dir` is an existing directory. */
-export function assertDirectory(dir: string): void {
-  let ok = false;
-  try {
-    ok = statSync(dir).isDirectory();
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw invalidRequest(`cwd is not an existing directory: ${dir}`);
-}
 
 export class ThreadManager {
   readonly #options: ThreadManagerOptions;
@@ -173,98 +70,20 @@ export class ThreadManager {
 
   /* ------------------------------------------------------------------ sessions */
 
-  #resolveCwd(cwd: string | null | undefined, fallback?: string): string {
-    const resolved = path.resolve(cwd ?? fallback ?? process.cwd());
-    if (cwd) assertDirectory(resolved);
-    return resolved;
+  #config(params: SessionSettingsParams, cwd: string) {
+    return sessionConfig(this.#options, params, cwd);
   }
 
-  #config(params: SessionSettingsParams, cwd: string): Config {
-    const overrides: ConfigOverride[] = overridesFromJson(params.config ?? null);
-    const add = (key: string, value: unknown) => {
-      if (value !== undefined && value !== null) overrides.push({ key, value: JSON.stringify(value) });
-    };
-    add("model", params.model);
-    add("model_provider", params.modelProvider);
-    if (typeof params.approvalPolicy === "string") add("approval_policy", params.approvalPolicy);
-    add("sandbox_mode", params.sandbox);
-    const { config, warnings } = loadEffectiveConfig({ codexHome: this.#options.codexHome, env: this.#options.env, cwd, overrides });
-    for (const warning of warnings) this.#options.configWarning(warning);
-    return config;
-  }
-
-  async #createSession(
+  #createSession(
     thread: LiveThread,
-    config: Config,
+    config: ReturnType<typeof sessionConfig>,
     cwd: string,
     params: SessionSettingsParams,
     initialHistory: ReturnType<typeof reconstructHistory> | undefined,
     baseInstructions: string | undefined,
   ): Promise<void> {
-    // `.rules` enforcement: the user's rules, plus the project's own only for a trusted project.
-    const rules = await loadSessionExecPolicy({
-      codexHome: config.codexHome,
-      cwd,
-      includeProjectRules: config.projectTrust === "trusted",
-      onWarning: (warning: string) => this.#options.configWarning(warning),
-    } as Parameters<typeof loadSessionExecPolicy>[0]);
-    if (!rules.ok) throw invalidRequest(`cannot load exec policy rules: ${rules.error}`);
-    for (const warning of rules.warnings) this.#options.configWarning(warning);
-    const hooks = hookEngineFromConfig(config, cwd);
-    thread.hookEngine = hooks;
-    const extra: Parameters<typeof sessionOptionsFromConfig>[2] = {
-      threadId: thread.id,
-      hooks,
-      transcriptPath: thread.stored.path ?? null,
-      skillsCache: this.#options.skills.cache,
-      env: this.#options.env,
-      recorder: thread.recorder,
-      approvalHandler: thread.approvalHandler,
-      dynamicToolHandler: thread.dynamicToolHandler,
-      userInputHandler: thread.userInputHandler,
-      permissionsHandler: thread.permissionsHandler,
-      execPolicy: rules.execPolicy,
-      onExecpolicyAmendment: rules.onExecpolicyAmendment,
-    };
-    if (typeof params.approvalPolicy === "object" && params.approvalPolicy !== null) {
-      extra.approvalPolicy = params.approvalPolicy as never;
-    }
-    const base = params.baseInstructions ?? baseInstructions;
-    if (base) extra.baseInstructions = base;
-    if (params.developerInstructions) extra.developerInstructions = params.developerInstructions;
-    if (params.dynamicTools?.length) {
-      extra.dynamicTools = params.dynamicTools.map((tool) => ({
-        name: tool.name,
-        description: tool.description,
-        inputSchema: tool.inputSchema as never,
-      }));
-    }
-    if (params.sandboxPolicy) extra.sandboxPolicy = v2SandboxPolicyToCore(params.sandboxPolicy);
-    if (params.runtimeWorkspaceRoots?.length) extra.workspaceRoots = params.runtimeWorkspaceRoots.map((root) => path.resolve(cwd, root));
-    if (params.permissionProfile) extra.permissionProfile = params.permissionProfile;
-    if (initialHistory?.length) extra.initialHistory = initialHistory;
-    extra.toolProviders = [threadGoalProvider(thread, () => this.store(), this.#options.log), threadMcpProvider(thread, config, this.#options.env)];
-    thread.attach(createSession(sessionOptionsFromConfig(config, cwd, extra)));
-  }
-
-  #sessionResponse(thread: LiveThread, includeTurns: boolean): ThreadSessionResponse {
-    const settings = thread.session.settings();
-    const sandbox = settings.permission_profile;
-    const sandboxPolicy = profileToV2SandboxPolicy(sandbox, settings.cwd);
-    return {
-      thread: thread.toV2(includeTurns),
-      model: settings.model,
-      modelProvider: settings.model_provider_id,
-      serviceTier: settings.service_tier ?? null,
-      cwd: settings.cwd,
-      instructionSources: [],
-      approvalPolicy: toV2ApprovalPolicy(settings.approval_policy),
-      approvalsReviewer: "user",
-      sandbox: sandboxPolicy,
-      reasoningEffort: settings.reasoning_effort ?? null,
-      disabledPluginIds: [],
-      runtimeWorkspaceRoots: settings.runtime_workspace_roots ?? [settings.cwd],
-    };
+    const options = this.#options;
+    return createThreadSession({ options, store: () => this.store(), thread, config, cwd, params, initialHistory, baseInstructions });
   }
 
   async #register(thread: LiveThread): Promise<void> {
@@ -293,7 +112,7 @@ export class ThreadManager {
   /* ------------------------------------------------------------------ thread/start */
 
   async start(params: ThreadStartParams): Promise<{ response: ThreadSessionResponse; thread: LiveThread }> {
-    const cwd = this.#resolveCwd(params.cwd);
+    const cwd = resolveCwd(params.cwd);
     let sandboxPolicy: v2.SandboxPolicy | undefined;
     if (params.permissions) {
       if (params.sandbox) throw invalidRequest("`permissions` cannot be combined with `sandbox`");
@@ -302,7 +121,7 @@ export class ThreadManager {
     let config = this.#config(params, cwd);
     const requestedTrust = sandboxPolicy ? sandboxTrustsProject(sandboxPolicy) : !!params.sandbox && sandboxTrustsProject(params.sandbox);
     const effectiveTrust = sandboxTrustsProject(sandboxPolicy ?? config.sandboxMode);
-    if (params.cwd && config.projectTrust === undefined && (requestedTrust || effectiveTrust) && this.#trustProject(cwd)) {
+    if (params.cwd && config.projectTrust === undefined && (requestedTrust || effectiveTrust) && recordProjectTrust(this.#options, cwd)) {
       config = this.#config(params, cwd);
     }
     const ephemeral = params.ephemeral ?? false;
@@ -311,32 +130,7 @@ export class ThreadManager {
     let store: ThreadStore | null = null;
     const base = params.baseInstructions ?? config.baseInstructions;
     if (ephemeral) {
-      const now = Date.now();
-      stored = {
-        id,
-        sessionId: id,
-        forkedFromId: null,
-        parentThreadId: null,
-        preview: "",
-        modelProvider: config.modelProviderId,
-        model: config.model,
-        reasoningEffort: config.modelReasoningEffort ?? null,
-        createdAtMs: now,
-        updatedAtMs: now,
-        path: null,
-        cwd,
-        cliVersion: CLI_VERSION,
-        source: "vscode",
-        sourceKind: "vscode",
-        threadSource: params.threadSource ?? null,
-        originator: this.#options.originator(),
-        agentNickname: null,
-        agentRole: null,
-        gitInfo: null,
-        name: null,
-        archived: false,
-        archivedAtMs: null,
-      };
+      stored = ephemeralStoredThread({ id, cwd, config, threadSource: params.threadSource ?? null, originator: this.#options.originator() });
     } else {
       store = await this.store();
       stored = unwrap(
@@ -370,28 +164,7 @@ export class ThreadManager {
     });
     await this.#createSession(thread, config, cwd, { ...params, sandboxPolicy }, undefined, base);
     await this.#register(thread);
-    return { response: this.#sessionResponse(thread, false), thread };
-  }
-
-  /** Records the project of `cwd` as trusted in the user's config.toml (comments kept); false when that fails. */
-  #trustProject(cwd: string): boolean {
-    const target = projectTrustTarget(cwd);
-    if (target.includes('"')) {
-      this.#options.log.warn(`cannot record trust for ${target}: the path contains a double quote`);
-      return false;
-    }
-    try {
-      writeConfigEdits({
-        codexHome: this.#options.codexHome,
-        env: this.#options.env,
-        edits: [{ keyPath: `projects."${target}".trust_level`, value: "trusted", mergeStrategy: "replace" }],
-      });
-      this.#options.log.info(`marked ${target} as a trusted project`);
-      return true;
-    } catch (error) {
-      this.#options.log.warn(`cannot record trust for ${target}: ${errorMessage(error)}`);
-      return false;
-    }
+    return { response: sessionResponse(thread, false), thread };
   }
 
   /** The sandbox policy of a permission profile id (built-in or `[permissions.<name>]`); -32602 when unknown. */
@@ -420,7 +193,7 @@ export class ThreadManager {
     if (existing) {
       // The requesting connection subscribes once the response is ready (methods/threads.ts).
       if (!existing.subscribed) await this.watchSkills(existing.id, existing.session.settings().cwd);
-      return { response: this.#sessionResponse(existing, !params.excludeTurns), thread: existing };
+      return { response: sessionResponse(existing, !params.excludeTurns), thread: existing };
     }
     // One live writer per thread across servers sharing a store: claimed before the history is read,
     // given up again when the thread does not get loaded.
@@ -451,25 +224,9 @@ export class ThreadManager {
       if (params.sandbox) throw invalidRequest("`permissions` cannot be combined with `sandbox`");
       sandboxPolicy = this.permissionsPolicy(params.permissions, params.config);
     }
-    // The last turn's settings (per-turn overrides persist onto the thread), unless the caller overrides them.
-    const lastContext = [...lines].reverse().find((line) => line.type === "turn_context");
-    const context = lastContext?.type === "turn_context" ? lastContext.payload : undefined;
-    const cwd = this.#resolveCwd(params.cwd, context?.cwd ?? stored.cwd);
-    const sandboxMode = context?.sandbox_policy?.type;
-    const settings: SessionSettingsParams = {
-      ...params,
-      model: params.model ?? context?.model ?? stored.model,
-      modelProvider: params.modelProvider ?? stored.modelProvider,
-      approvalPolicy: params.approvalPolicy ?? context?.approval_policy,
-      sandbox:
-        params.sandbox ??
-        (sandboxMode === "danger-full-access" || sandboxMode === "read-only" || sandboxMode === "workspace-write" ? sandboxMode : undefined),
-      config: context?.effort && !params.config?.model_reasoning_effort ? { ...params.config, model_reasoning_effort: context.effort } : params.config,
-      sandboxPolicy,
-      // Configured roots and a real profile (not the legacy policy's projection) survive the resume.
-      runtimeWorkspaceRoots: params.runtimeWorkspaceRoots ?? (context?.runtime_workspace_roots as string[] | undefined),
-      permissionProfile: params.sandbox || params.permissions ? undefined : recordedProfile(context),
-    };
+    const context = lastTurnContext(lines);
+    const cwd = resolveCwd(params.cwd, context?.cwd ?? stored.cwd);
+    const settings = resumedSettings(params, stored, context, sandboxPolicy);
     const config = this.#config(settings, cwd);
     const meta = lines.find((line) => line.type === "session_meta");
     const recordedBase =
@@ -496,7 +253,7 @@ export class ThreadManager {
     await this.#createSession(thread, config, cwd, settings, reconstructHistory(lines), recordedBase ?? config.baseInstructions);
     await restoreThreadGoal(thread, store, lines);
     await this.#register(thread);
-    return { response: this.#sessionResponse(thread, includeTurns), thread };
+    return { response: sessionResponse(thread, includeTurns), thread };
   }
 
   async fork(params: ThreadForkParams): Promise<{ response: ThreadSessionResponse; thread: LiveThread }> {
@@ -507,31 +264,8 @@ export class ThreadManager {
     const source = unwrap(await store.read(sourceId), "cannot fork the thread");
     const upTo = params.lastTurnId ? { upTo: { throughTurnId: params.lastTurnId } } : {};
     if (params.ephemeral) {
-      // Same cut as a persisted fork, written to a scratch home and read back into memory only.
-      const scratch = await mkdtemp(path.join(os.tmpdir(), "codex-ts-fork-"));
-      try {
-        const forked = await forkRollout({ sourcePath: await rolloutFileOf(store, source, scratch), codexHome: scratch, ...upTo });
-        if (!forked.ok) throw invalidRequest(`cannot fork thread ${sourceId}: ${forked.error.message}`);
-        const contents = await readRollout(forked.value.path);
-        if (!contents.ok) throw invalidRequest(`cannot fork thread ${sourceId}: ${contents.error.message}`);
-        const now = Date.now();
-        const stored: StoredThread = {
-          ...source,
-          id: forked.value.threadId,
-          sessionId: forked.value.threadId,
-          forkedFromId: sourceId,
-          name: null,
-          path: null,
-          archived: false,
-          archivedAtMs: null,
-          createdAtMs: now,
-          updatedAtMs: now,
-        };
-        const lines = contents.value.lines.filter((line) => line.type !== "session_meta");
-        return await this.#open(stored, lines, params, !params.excludeTurns, true);
-      } finally {
-        await rm(scratch, { recursive: true, force: true });
-      }
+      const { stored, lines } = await ephemeralFork(store, source, upTo);
+      return this.#open(stored, lines, params, !params.excludeTurns, true);
     }
     const forked = unwrap(await store.fork(sourceId, upTo), `cannot fork thread ${sourceId}`);
     unwrap(await store.claim(forked.id), "cannot fork the thread");

@@ -1,0 +1,196 @@
+/**
+ * The running turn's state and the pure mapping of core turn events to v2 notifications: no I/O,
+ * no session, so it is tested alone (turn-events.test.ts). `LiveThread` (thread.ts) owns the turn's
+ * lifecycle (task_started / task_complete / turn_aborted), server requests and persistence, and
+ * hands every other event to `turnEventNotifications`.
+ */
+import type { SessionEventMsg } from "@codex-ts/core";
+import type { RequestId, v2 } from "@codex-ts/protocol";
+import { withCommandActions } from "./command-actions.js";
+import { itemEventToV2, planStatus, toV2RateLimits, toV2TokenBreakdown } from "./mapping.js";
+
+/** A server request of the turn that is still open. */
+export interface PendingServerRequest {
+  id: RequestId;
+  kind: "approval" | "userInput" | "tool";
+  /** Set once `serverRequest/resolved` was sent (an answer, or an interrupt). */
+  resolved: boolean;
+}
+
+export interface TurnState {
+  id: string;
+  kind: "regular" | "compact";
+  items: v2.ThreadItem[];
+  startedAt: number;
+  startedAtMs: number;
+  error: v2.TurnError | null;
+  agentItemId: string | null;
+  reasoningItemId: string | null;
+  summaryIndex: number;
+  pending: Map<RequestId, PendingServerRequest>;
+}
+
+/** One notification: method and params. */
+export type Notification = [method: string, params: unknown];
+
+export function newTurnState(id: string, kind: TurnState["kind"], nowMs = Date.now()): TurnState {
+  return {
+    id,
+    kind,
+    items: [],
+    startedAt: Math.floor(nowMs / 1000),
+    startedAtMs: nowMs,
+    error: null,
+    agentItemId: null,
+    reasoningItemId: null,
+    summaryIndex: 0,
+    pending: new Map(),
+  };
+}
+
+/** The v2 `Turn` of `turn` in `status` (items only once it ended; `hookRuns` only when given). */
+export function turnView(turn: TurnState, status: v2.TurnStatus, hookRuns?: readonly v2.HookRunSummary[]): v2.Turn {
+  return {
+    ...(hookRuns ? { hookRuns: [...hookRuns] } : {}),
+    id: turn.id,
+    items: status === "inProgress" ? [] : [...turn.items],
+    status,
+    error: status === "failed" ? turn.error : null,
+    startedAt: turn.startedAt,
+    completedAt: null,
+    durationMs: null,
+    rootTurnId: null,
+  } as v2.Turn;
+}
+
+/** What the running turn waits for: the thread's `activeFlags`. */
+export function activeFlags(turn: TurnState): ("waitingOnApproval" | "waitingOnUserInput")[] {
+  const flags: ("waitingOnApproval" | "waitingOnUserInput")[] = [];
+  for (const pending of turn.pending.values()) {
+    if (pending.kind === "approval" && !flags.includes("waitingOnApproval")) flags.push("waitingOnApproval");
+    if (pending.kind === "userInput" && !flags.includes("waitingOnUserInput")) flags.push("waitingOnUserInput");
+  }
+  return flags;
+}
+
+/** The status a turn ends with. */
+export function endStatus(turn: TurnState, aborted: boolean): v2.TurnStatus {
+  return aborted ? "interrupted" : turn.error ? "failed" : "completed";
+}
+
+/** The finished view: `turn/completed`'s turn (completedAt, durationMs set). */
+export function completedTurnView(turn: TurnState, status: v2.TurnStatus, hookRuns?: readonly v2.HookRunSummary[], nowMs = Date.now()): v2.Turn {
+  return { ...turnView(turn, status, hookRuns), completedAt: Math.floor(nowMs / 1000), durationMs: nowMs - turn.startedAtMs };
+}
+
+export interface TurnEventContext {
+  threadId: string;
+  /** The running turn (updated in place: items, streaming item ids, error); null between turns. */
+  turn: TurnState | null;
+  /** The thread's token totals (core's session total plus what the thread had before a resume). */
+  threadTotal: <T extends object | null | undefined>(sessionTotal: T) => T;
+  nowMs?: () => number;
+}
+
+/**
+ * The notifications one core event becomes while `ctx.turn` runs (or between turns: warnings).
+ * `null` when the event is not a turn event (lifecycle, hooks, names, settings: thread.ts).
+ */
+export function turnEventNotifications(msg: SessionEventMsg, ctx: TurnEventContext): Notification[] | null {
+  const { threadId, turn } = ctx;
+  const now = ctx.nowMs ?? Date.now;
+  const base = turn ? { threadId, turnId: turn.id } : null;
+  switch (msg.type) {
+    case "item_started":
+    case "item_completed": {
+      const mapped = itemEventToV2(msg);
+      if (!mapped) return [];
+      const item = withCommandActions(mapped);
+      const turnId = msg.turn_id;
+      if (msg.type === "item_started") {
+        if (turn && item.type === "agentMessage") turn.agentItemId = item.id;
+        if (turn && item.type === "reasoning") {
+          turn.reasoningItemId = item.id;
+          turn.summaryIndex = 0;
+        }
+        return [["item/started", { threadId, turnId, item, startedAtMs: msg.started_at_ms ?? now() }]];
+      }
+      if (turn) {
+        const index = turn.items.findIndex((existing) => existing.id === item.id && existing.type === item.type);
+        if (index >= 0) turn.items[index] = item;
+        else turn.items.push(item);
+      }
+      return [["item/completed", { threadId, turnId, item, completedAtMs: msg.completed_at_ms ?? now() }]];
+    }
+    case "agent_message_delta":
+      return base && turn?.agentItemId ? [["item/agentMessage/delta", { ...base, itemId: turn.agentItemId, delta: msg.delta }]] : [];
+    case "agent_reasoning_delta":
+      return base && turn?.reasoningItemId
+        ? [["item/reasoning/summaryTextDelta", { ...base, itemId: turn.reasoningItemId, delta: msg.delta, summaryIndex: turn.summaryIndex }]]
+        : [];
+    case "agent_reasoning_raw_content_delta":
+      return base && turn?.reasoningItemId
+        ? [["item/reasoning/textDelta", { ...base, itemId: turn.reasoningItemId, delta: msg.delta, contentIndex: 0 }]]
+        : [];
+    case "agent_reasoning_section_break":
+      if (turn) turn.summaryIndex += 1;
+      return [];
+    case "exec_command_output_delta":
+      return base
+        ? [["item/commandExecution/outputDelta", { ...base, itemId: msg.call_id, delta: Buffer.from(msg.chunk, "base64").toString("utf8") }]]
+        : [];
+    case "turn_diff":
+      return base ? [["turn/diff/updated", { ...base, diff: msg.unified_diff }]] : [];
+    case "plan_update":
+      return base
+        ? [
+            [
+              "turn/plan/updated",
+              {
+                ...base,
+                explanation: msg.explanation ?? null,
+                plan: msg.plan.map((step) => ({ step: step.step, status: planStatus(step.status) })),
+              },
+            ],
+          ]
+        : [];
+    case "token_count": {
+      const out: Notification[] = [];
+      if (msg.info && base) {
+        out.push([
+          "thread/tokenUsage/updated",
+          {
+            ...base,
+            tokenUsage: {
+              total: toV2TokenBreakdown(ctx.threadTotal(msg.info.total_token_usage)),
+              last: toV2TokenBreakdown(msg.info.last_token_usage),
+              modelContextWindow: msg.info.model_context_window ?? null,
+            },
+          },
+        ]);
+      }
+      if (msg.rate_limits) out.push(["account/rateLimits/updated", { rateLimits: toV2RateLimits(msg.rate_limits) }]);
+      return out;
+    }
+    case "model_reroute":
+      return base ? [["model/rerouted", { ...base, fromModel: msg.from_model, toModel: msg.to_model, reason: "highRiskCyberActivity" }]] : [];
+    case "context_compacted":
+      return base ? [["thread/compacted", base]] : [];
+    case "warning":
+      return [["warning", { threadId, message: msg.message }]];
+    case "error":
+    case "stream_error": {
+      if (!base || !turn) return [["warning", { threadId, message: msg.message }]];
+      const error = {
+        message: msg.message,
+        codexErrorInfo: null,
+        additionalDetails: msg.type === "stream_error" ? (msg.additional_details ?? null) : null,
+      } as v2.TurnError;
+      const willRetry = msg.type === "stream_error";
+      if (!willRetry) turn.error = error;
+      return [["error", { ...base, error, willRetry }]];
+    }
+    default:
+      return null;
+  }
+}
