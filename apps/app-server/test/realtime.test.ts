@@ -8,9 +8,16 @@
 import { sse, startFakeRealtimeServer, turn } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
-import { useAppServerFixture } from "./harness.js";
+import { type AppServerProcess, useAppServerFixture } from "./harness.js";
 
 const fx = useAppServerFixture();
+
+/** Calls an experimental realtime method (not in the stable method table); fails on an error. */
+async function realtimeCall(server: AppServerProcess, method: string, params: Record<string, unknown>): Promise<unknown> {
+  const response = await server.request(method, params);
+  if (response.error) throw new Error(`${method} failed: ${JSON.stringify(response.error)}`);
+  return response.result;
+}
 
 async function boot(realtimeUrl: string, extra = "") {
   const server = await fx.bootWithConfig(`experimental_realtime_ws_base_url = "${realtimeUrl}"\n${extra}\n${fx.fake.configToml({ model: "gpt-test" })}`);
@@ -57,7 +64,7 @@ describe("thread/realtime", () => {
       const s = await boot(rt.url);
       const { thread } = await s.call("thread/start", { cwd: fx.workDir });
 
-      await s.call("thread/realtime/start", { threadId: thread.id, outputModality: "text" });
+      await realtimeCall(s, "thread/realtime/start", { threadId: thread.id, outputModality: "text" });
       const started = await s.waitForNotification("thread/realtime/started");
       expect(started.params).toEqual({ threadId: thread.id, realtimeSessionId: thread.id, version: "v2" });
       const connection = rt.connections[0]!;
@@ -68,8 +75,8 @@ describe("thread/realtime", () => {
       expect(update).toMatchObject({ type: "session.update", session: { type: "realtime", output_modalities: ["text"] } });
       expect(JSON.stringify(update)).toContain("background_agent");
 
-      await s.call("thread/realtime/appendText", { threadId: thread.id, text: "hello" });
-      await s.call("thread/realtime/appendAudio", { threadId: thread.id, audio: { data: "UklGRg==", sampleRate: 24000, numChannels: 1 } });
+      await realtimeCall(s, "thread/realtime/appendText", { threadId: thread.id, text: "hello" });
+      await realtimeCall(s, "thread/realtime/appendAudio", { threadId: thread.id, audio: { data: "UklGRg==", sampleRate: 24000, numChannels: 1 } });
       const messages = await rt.waitForMessages(3);
       expect(messages[1]).toEqual({
         type: "conversation.item.create",
@@ -99,7 +106,7 @@ describe("thread/realtime", () => {
       expect(handed[4]).toEqual({ type: "response.create" });
       expect(JSON.stringify(fx.fake.responsesRequests()[0]?.body)).toContain("list the files");
 
-      await s.call("thread/realtime/stop", { threadId: thread.id });
+      await realtimeCall(s, "thread/realtime/stop", { threadId: thread.id });
       const closed = await s.waitForNotification("thread/realtime/closed");
       expect(closed.params).toEqual({ threadId: thread.id, reason: "requested" });
       const items = s.notifications("thread/realtime/item/completed").map((n) => n.params.item);
@@ -119,7 +126,7 @@ describe("thread/realtime", () => {
       const early = await s.request("thread/realtime/appendText", { threadId: thread.id, text: "x" });
       expect(early.error?.message).toContain("no realtime conversation");
 
-      await s.call("thread/realtime/start", { threadId: thread.id, outputModality: "audio", voice: "marin" });
+      await realtimeCall(s, "thread/realtime/start", { threadId: thread.id, outputModality: "audio", voice: "marin" });
       expect(rt.connections[0]!.url).toBe("/v1/realtime?model=my-realtime");
       const [update] = await rt.waitForMessages(1);
       expect(update).toMatchObject({ session: { output_modalities: ["audio"], audio: { output: { voice: "marin" } } } });

@@ -1,3 +1,4 @@
+import { withMemoriesTrigger } from "../memories.js";
 import type { Runtime } from "../runtime.js";
 import type { MethodSpec } from "../server.js";
 import { EXPERIMENTAL_FIELDS } from "../wire.js";
@@ -29,5 +30,6 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
   for (const group of [threadMethods, turnMethods, configMethods, commandMethods, fsMethods, accountMethods, catalogMethods, goalMethods, mcpMethods, offlineMethods, threadHistoryMethods, threadOrganizeMethods, workspaceMethods, realtimeMethods]) {
     for (const [name, spec] of group(runtime)) add(name, spec);
   }
+  withMemoriesTrigger(methods, runtime);
   return methods;
 }
