@@ -186,6 +186,70 @@ describe("what the model is told", () => {
   });
 });
 
+describe("tools as 0.169 sets them up", () => {
+  const zlibPng = async (width: number, height: number): Promise<Buffer> => {
+    const zlib = await import("node:zlib");
+    const chunk = (type: string, body: Buffer) => {
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(body.length, 0);
+      head.write(type, 4, "latin1");
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), body])) >>> 0, 0);
+      return Buffer.concat([head, body, crc]);
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(width, 0);
+    ihdr.writeUInt32BE(height, 4);
+    ihdr[8] = 8;
+    ihdr[9] = 2;
+    const raw = Buffer.alloc((width * 3 + 1) * height, 90);
+    for (let y = 0; y < height; y++) raw[y * (width * 3 + 1)] = 0;
+    const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    return Buffer.concat([sig, chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  };
+
+  it("view_image: original bytes at detail original for a catalog model, a 2048-fitted PNG at detail high otherwise; no detail parameter", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const big = await zlibPng(3000, 1000);
+    writeFileSync(path.join(fx.workDir, "big.png"), big);
+    for (const model of ["gpt-5.5", "gpt-test"]) {
+      fx.fake.enqueue(turn([sse.functionCall("view_image", { path: path.join(fx.workDir, "big.png") }, { callId: `v-${model}` })]), turn([sse.message("seen")]));
+    }
+    const server = await fx.boot();
+    for (const model of ["gpt-5.5", "gpt-test"]) {
+      const { thread } = await server.call("thread/start", { cwd: fx.workDir, model });
+      const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "look" }] });
+      await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
+    }
+    const image = (callId: string) => {
+      const output = fx.toolOutput(callId) as Array<{ image_url: string; detail: string }>;
+      const bytes = Buffer.from(output[0]?.image_url.split(",")[1] ?? "", "base64");
+      return { detail: output[0]?.detail, width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), same: bytes.equals(big) };
+    };
+    expect(image("v-gpt-5.5")).toEqual({ detail: "original", width: 3000, height: 1000, same: true });
+    expect(image("v-gpt-test")).toEqual({ detail: "high", width: 2048, height: 683, same: false });
+    const spec = (fx.fake.responsesRequests()[0]?.body.tools as Array<{ name?: string; parameters?: { properties?: object } }>).find(
+      (tool) => tool.name === "view_image",
+    );
+    expect(Object.keys(spec?.parameters?.properties ?? {})).toEqual(["path"]);
+  });
+
+  it("features.shell_tool = false leaves the model without command tools; unified_exec = false keeps exec_command", async () => {
+    fx.fake.enqueue(turn([sse.message("a")]), turn([sse.message("b")]));
+    const server = await fx.boot();
+    for (const feature of ["features.shell_tool", "features.unified_exec"]) {
+      const { thread } = await server.call("thread/start", { cwd: fx.workDir, config: { [feature]: false } });
+      const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "go" }] });
+      await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
+    }
+    const names = (index: number) =>
+      (fx.fake.responsesRequests()[index]?.body.tools as Array<{ name?: string }>).map((tool) => tool.name);
+    for (const name of ["exec_command", "write_stdin", "shell_command"]) expect(names(0)).not.toContain(name);
+    expect(names(1)).toEqual(expect.arrayContaining(["exec_command", "write_stdin"]));
+    expect(names(1)).not.toContain("shell_command");
+  });
+});
+
 describe("service tier and personality", () => {
   it("sends the thread's service tier as real Codex does: fast means priority, priority only for models that offer it, flex as given", async () => {
     for (let i = 0; i < 4; i++) fx.fake.enqueue(turn([sse.message(`r${i}`)]));

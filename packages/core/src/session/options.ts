@@ -232,6 +232,9 @@ export function sessionOptionsFromConfig(
       webSearch: config.webSearch !== "disabled",
       ...(config.features.request_permissions_tool === true ? { requestPermissions: true } : {}),
       ...(config.features.exec_permission_approvals === true ? { execPermissionApprovals: true } : {}),
+      // As 0.169: `features.shell_tool = false` takes every command tool away (`unified_exec = false`
+      // changes nothing there: exec_command stays).
+      ...(config.features.shell_tool === false ? { shellTool: false as const } : {}),
     },
     shellEnvironmentPolicy: config.shellEnvironmentPolicy,
   };

@@ -69,6 +69,7 @@ export function toolContext(
   const ctx: ToolContext = {
     threadId: s.threadId,
     turnId,
+    model: settings.model,
     cwd: settings.cwd,
     sandboxPolicy: settings.sandboxPolicy,
     approvalPolicy: settings.approvalPolicy,

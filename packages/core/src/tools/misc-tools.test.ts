@@ -64,10 +64,11 @@ describe("view_image", () => {
       output: [{ type: "input_image", image_url: `data:image/png;base64,${PNG.toString("base64")}`, detail: "high" }],
       success: true,
     });
-    const original = await viewImageHandler().handle(
-      fnCall("view_image", { path: path.join(t.dir, "shot.txt"), detail: "original" }),
-      t.ctx,
-    );
+    // A model whose catalog entry supports it gets `detail: "original"` (Codex 0.169).
+    const original = await viewImageHandler().handle(fnCall("view_image", { path: path.join(t.dir, "shot.txt") }), {
+      ...t.ctx,
+      model: "gpt-5.5",
+    });
     expect(Array.isArray(original.output) && original.output[0]).toMatchObject({ detail: "original" });
     expect(t.events.filter((e) => e.type === "item_completed")[0]).toMatchObject({
       item: { type: "image_view", path: path.join(t.dir, "shot.txt") },

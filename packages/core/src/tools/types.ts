@@ -310,6 +310,8 @@ export interface CommandRunner {
 export interface ToolContext {
   threadId: string;
   turnId: string;
+  /** The turn's model (some tools depend on what its catalog entry supports). */
+  model?: string;
   cwd: string;
   sandboxPolicy: SandboxPolicy;
   approvalPolicy: AskForApproval;

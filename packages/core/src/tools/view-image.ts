@@ -8,7 +8,9 @@ import path from "node:path";
 import * as z from "zod";
 import { parseArguments } from "./args.js";
 import type { FunctionToolSpec, ToolHandler } from "./types.js";
+import { modelSupportsOriginalImageDetail } from "../client/catalog.js";
 import { checkReadable, effectivePermissions } from "../permissions/effective.js";
+import { fitPngWithin, LEGACY_MAX_IMAGE_SIDE } from "./png-resize.js";
 
 /** The real path of an open file (Linux: through /proc; elsewhere: the path's realpath). */
 async function openedPath(handle: fs.FileHandle, fallback: string): Promise<string> {
@@ -69,12 +71,7 @@ export function viewImageSpec(): FunctionToolSpec {
     parameters: {
       type: "object",
       properties: {
-        path: { type: "string", description: "Local filesystem path to an image file" },
-        detail: {
-          type: "string",
-          enum: ["high", "original"],
-          description: "Defaults to high; original keeps the exact resolution.",
-        },
+        path: { type: "string", description: "Local filesystem path to an image file." },
       },
       required: ["path"],
       additionalProperties: false,
@@ -128,6 +125,10 @@ export function viewImageHandler(): ToolHandler {
           success: false,
         };
       }
+      // As Codex 0.169: models whose catalog entry supports it get the original bytes at
+      // `detail: "original"`; the others get `high`, large PNGs scaled down to fit 2048×2048.
+      const original = args.value.detail !== "high" && modelSupportsOriginalImageDetail(ctx.model ?? "");
+      if (!original) bytes = fitPngWithin(bytes, LEGACY_MAX_IMAGE_SIDE);
       const id = call.callId;
       ctx.emit({ type: "item_started", item: { type: "image_view", id, path: abs }, started_at_ms: Date.now() });
       ctx.emit({ type: "item_completed", item: { type: "image_view", id, path: abs }, completed_at_ms: Date.now() });
@@ -136,7 +137,7 @@ export function viewImageHandler(): ToolHandler {
           {
             type: "input_image",
             image_url: `data:${sniffed.mime};base64,${bytes.toString("base64")}`,
-            detail: args.value.detail ?? "high",
+            detail: original ? "original" : "high",
           },
         ],
         success: true,
