@@ -18,6 +18,8 @@ import {
   type ServerCapabilities,
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
+import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { type McpServerConfig, toolAllowed } from "./config.js";
 
 export const CLIENT_INFO: Implementation = { name: "codex-ts", version: "0.0.0" };
@@ -53,6 +55,23 @@ export interface ConnectionOptions {
   onElicitation?: ElicitationHandler;
   /** Lines a stdio server writes to stderr (for logs). */
   onStderr?: (server: string, line: string) => void;
+  /**
+   * Guards a stdio server's process tree against this process dying. When given (and `setsid` is
+   * on PATH), each stdio server starts in its own session and `guardServer(pid)` is called with its
+   * pid (= the session id); the function it returns is called once the server is gone. Core
+   * registers the session with its reaper, which kills it if this process is SIGKILLed.
+   */
+  guardServer?: (pid: number) => () => void;
+}
+
+/** `setsid` on PATH (util-linux), or null. */
+function findSetsid(pathVar: string | undefined): string | null {
+  for (const dir of (pathVar ?? "").split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, "setsid");
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
 }
 
 function errorText(error: unknown): string {
@@ -126,9 +145,12 @@ export class McpConnection {
         if (value !== undefined) childEnv[name] = value;
       }
       Object.assign(childEnv, config.env);
+      // Its own session (so the guard can kill everything it starts, and a terminal's Ctrl-C
+      // aimed at us does not reach it): `setsid` execs the server in place, keeping its pid.
+      const setsid = this.#options.guardServer ? findSetsid(process.env.PATH) : null;
       const transport = new StdioClientTransport({
-        command: config.command,
-        args: config.args,
+        command: setsid ?? config.command,
+        args: setsid ? [config.command, ...config.args] : config.args,
         env: childEnv,
         stderr: "pipe",
         ...(config.cwd !== null || this.#options.cwd ? { cwd: config.cwd ?? this.#options.cwd } : {}),
@@ -194,6 +216,7 @@ export class McpConnection {
     } catch (error) {
       throw new Error(`MCP server ${this.name} failed to start: ${errorText(error)}`);
     }
+    const release = this.#guard(transport);
     try {
       await withTimeout(client.connect(transport, { timeout: timeoutMs }), timeoutMs, timeoutMessage);
       const tools: Tool[] = [];
@@ -206,15 +229,39 @@ export class McpConnection {
       this.#tools = tools.filter((tool) => toolAllowed(this.config, tool.name));
     } catch (error) {
       await client.close().catch(() => {});
+      release();
       const message = errorText(error);
       throw new Error(message.startsWith("MCP server") ? message : `MCP server ${this.name} failed to start: ${message}`);
     }
     client.onclose = () => {
+      release();
       if (this.#client !== client) return;
       this.#client = null;
       this.#lostReason = `MCP server ${this.name} closed the connection`;
     };
     return client;
+  }
+
+  /**
+   * Hands a stdio server's pid to `guardServer` as soon as it runs (the SDK spawns inside
+   * `connect`, in the transport's `start`); returns the release, idempotent.
+   */
+  #guard(transport: Transport): () => void {
+    const guard = this.#options.guardServer;
+    if (!guard || !(transport instanceof StdioClientTransport)) return () => {};
+    let release: (() => void) | undefined;
+    let done = false;
+    const start = transport.start.bind(transport);
+    transport.start = async () => {
+      await start();
+      const pid = transport.pid;
+      if (!done && pid !== null) release = guard(pid);
+    };
+    return () => {
+      done = true;
+      release?.();
+      release = undefined;
+    };
   }
 
   /** A connected client, reconnecting after a crash. Throws with a readable message. */

@@ -4,7 +4,16 @@
  * broken line), `exec resume` continues the thread, and no child process of the killed one survives.
  */
 import { randomInt } from "node:crypto";
-import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
+import { appendFileSync } from "node:fs";
+import path from "node:path";
+import {
+  type FakeResponsesServer,
+  mcpStdioTestServer,
+  mcpToolCall,
+  sse,
+  startFakeResponsesServer,
+  turn,
+} from "@codex-ts/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AppServer } from "./app-server.js";
 import {
@@ -25,6 +34,19 @@ import {
 
 type Entry = Parameters<FakeResponsesServer["enqueue"]>[0];
 
+/** What runs when the binary is killed: the model's script, and the processes to find in /proc. */
+interface Scenario {
+  script: Entry[];
+  /** A string in the command lines of the processes that must not survive. */
+  mark?: string;
+  /** How many such processes run before the kill. */
+  processes?: number;
+  /** More config.toml (MCP servers). */
+  config?: string;
+  /** Kill only once this item started (exec's JSONL type, the app-server's v2 type). */
+  started?: { exec: string; v2: string };
+}
+
 /**
  * A shell command that runs long and is recognisable in /proc by its unique duration: a sleep and
  * a background one that ignores SIGHUP (a terminal's hangup must not be what kills the tree).
@@ -35,21 +57,46 @@ function marker(): { command: string; mark: string } {
 }
 
 /** exec_command running the marked command, on pipes or on a pty (unified exec's tty sessions). */
-function commandRuns(tty: boolean): () => { script: Entry[]; mark?: string } {
+function commandRuns(tty: boolean): () => Scenario {
   return () => {
     const m = marker();
     const args = { cmd: m.command, yield_time_ms: 30_000, ...(tty ? { tty: true } : {}) };
-    return { script: [turn(sse.functionCall("exec_command", args, { callId: "long" }))], mark: m.mark };
+    return { script: [turn(sse.functionCall("exec_command", args, { callId: "long" }))], mark: m.mark, processes: 2 };
   };
 }
 
-const WHILE = {
-  streaming: (): { script: Entry[]; mark?: string } => ({
-    script: [turn([sse.message("streaming and streaming")], { hold: true })],
-  }),
+/** An MCP tool call that hangs: the SDK test server, marked by an argument it ignores. */
+function mcpCallHangs(): Scenario {
+  const mark = `mcp-crash-${randomInt(1e9)}`;
+  const server = mcpStdioTestServer();
+  return {
+    script: [turn(mcpToolCall("probe", "slow", { ms: 600_000 }, "hang"))],
+    mark,
+    processes: 1,
+    started: { exec: "mcp_tool_call", v2: "mcpToolCall" },
+    config: [
+      "",
+      "[mcp_servers.probe]",
+      `command = ${JSON.stringify(server.command)}`,
+      `args = ${JSON.stringify([...server.args, `--marker=${mark}`])}`,
+      "",
+    ].join("\n"),
+  };
+}
+
+const WHILE: Record<string, () => Scenario> = {
+  streaming: () => ({ script: [turn([sse.message("streaming and streaming")], { hold: true })] }),
   "a command runs": commandRuns(false),
   "a pty command runs": commandRuns(true),
+  "an MCP tool call hangs": mcpCallHangs,
 };
+
+/** A home for the scenario (its MCP servers added to the config). */
+function homeFor(scenario: Scenario): { home: string; work: string } {
+  const dirs = makeHome(server.url);
+  if (scenario.config) appendFileSync(path.join(dirs.home, "config.toml"), scenario.config);
+  return dirs;
+}
 
 let server: FakeResponsesServer;
 let crashes = 0;
@@ -103,16 +150,22 @@ async function noOrphan(mark: string | undefined, label: string): Promise<boolea
 describe("SIGKILL of codex-ts exec mid-turn", () => {
   for (const [when, make] of Object.entries(WHILE)) {
     it(`while ${when}`, { timeout: 90_000 }, async () => {
-      const { script, mark } = make();
+      const scenario = make();
+      const { script, mark } = scenario;
       server = await startFakeResponsesServer({ script });
-      const { home, work } = makeHome(server.url);
+      const { home, work } = homeFor(scenario);
       const run = startBin(CLI_BIN, ["exec", "--json", "--skip-git-repo-check", "first prompt"], {
         cwd: work,
         env: binEnv(home),
       });
       await server.waitForResponsesRequests(1, 30_000);
-      if (mark) expect(await eventually(() => processesWith(mark).length >= 2, 20_000)).toBe(true);
+      if (mark) expect(await eventually(() => processesWith(mark).length >= (scenario.processes ?? 1), 20_000)).toBe(true);
       else await eventually(() => run.stdout().includes("turn.started"), 5_000);
+      const started = scenario.started?.exec;
+      if (started) {
+        const inFlight = () => events(run.stdout()).some((e) => e.type === "item.started" && e.item?.type === started);
+        expect(await eventually(inFlight, 20_000)).toBe(true);
+      }
       const threadId = events(run.stdout()).find((e) => e.type === "thread.started")?.thread_id as string;
       expect(threadId).toBeTruthy();
       run.child.kill("SIGKILL");
@@ -126,16 +179,19 @@ describe("SIGKILL of codex-ts exec mid-turn", () => {
 describe("SIGKILL of the app-server mid-turn", () => {
   for (const [when, make] of Object.entries(WHILE)) {
     it(`while ${when}`, { timeout: 90_000 }, async () => {
-      const { script, mark } = make();
+      const scenario = make();
+      const { script, mark } = scenario;
       server = await startFakeResponsesServer({ script });
-      const { home, work } = makeHome(server.url);
+      const { home, work } = homeFor(scenario);
       const app = new AppServer(home, work);
       await app.initialize();
       const threadId = await app.startThread(work);
       await app.startTurn(threadId, "first prompt");
       await server.waitForResponsesRequests(1, 30_000);
-      if (mark) expect(await eventually(() => processesWith(mark).length >= 2, 20_000)).toBe(true);
+      if (mark) expect(await eventually(() => processesWith(mark).length >= (scenario.processes ?? 1), 20_000)).toBe(true);
       else await app.notification("item/agentMessage/delta", () => true, 10_000).catch(() => undefined);
+      const started = scenario.started?.v2;
+      if (started) await app.notification("item/started", (p: any) => p?.item?.type === started, 20_000);
       app.child.kill("SIGKILL");
       await app.exited;
       await noOrphan(mark, `app-server while ${when}`);

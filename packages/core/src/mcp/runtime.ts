@@ -10,6 +10,7 @@ import {
   type ServerStatus,
   type StartResult,
 } from "@codex-ts/mcp";
+import { guardSession, releaseSession } from "../tools/exec/reaper.js";
 import type { ToolProvider, ToolProviderTurn } from "../tools/registry.js";
 import type { ToolHandler } from "../tools/types.js";
 import { type McpCallDeps, mcpToolHandler } from "./call.js";
@@ -76,6 +77,11 @@ export class McpRuntime implements ToolProvider {
         this.#options.onStatus?.(status);
       },
       onElicitation: (server, params, signal) => this.#elicit(server, params, signal),
+      // A stdio server's tree dies with this process, as the commands' do (tools/exec/reaper).
+      guardServer: (pid) => {
+        guardSession(pid);
+        return () => releaseSession(pid);
+      },
     });
   }
 
