@@ -10,6 +10,7 @@ import {
   handwrittenServerNotificationMethods as serverNotificationMethods,
   handwrittenServerRequestMethods as serverRequestMethods,
 } from "../src/v2/tables.js";
+import { generatedClientRequestMethods } from "../src/v2/generated/methods.js";
 import { ThreadItem } from "../src/v2/thread.js";
 import { OFFICIAL_SCHEMA_DIR, type TranscriptEntry, classify, readTranscript } from "./harness.js";
 
@@ -51,6 +52,7 @@ const FIXTURES = [
   "codex-0.169/app-server-session.jsonl",
   "codex-0.169/app-server-session-2.jsonl",
   "handwritten/messages.jsonl",
+  "codex-0.169/app-server-methods-walk.jsonl",
 ];
 
 describe("conformance with the official Codex 0.169 schema", () => {
@@ -157,6 +159,17 @@ describe("conformance with the official Codex 0.169 schema", () => {
     expect(covered).toContain("serverRequest:item/tool/call");
     expect(covered).toContain("serverRequest:item/tool/requestUserInput");
     expect(covered).toContain("response:item/tool/requestUserInput");
+  });
+
+  it("third real session: every official client method once (minimal params), generated schemas included", () => {
+    const entries = readTranscript("codex-0.169/app-server-methods-walk.jsonl");
+    const { covered, problems } = check(entries);
+    expect(problems).toEqual([]);
+    const generated = Object.keys(generatedClientRequestMethods).filter((method) => covered.has(`response:${method}`));
+    // Real Codex answered these with a result offline; each result read by our generated zod.
+    expect(generated.length).toBeGreaterThanOrEqual(45);
+    for (const method of ["thread/turns/list", "thread/metadata/update", "threadSection/create", "fs/readFile", "experimentalFeature/list", "permissionProfile/list", "account/read", "configRequirements/read"])
+      expect(covered, method).toContain(`response:${method}`);
   });
 
   it("the bundle we generate accepts the canonical form of every fixture", async () => {
