@@ -25,6 +25,17 @@ export {
   type SeatbeltCommand,
 } from "./macos.js";
 export {
+  DEFAULT_MACOS_EXTENSIONS,
+  intersectMacOsExtensions,
+  type MacOsAutomationPermission,
+  type MacOsPreferencesPermission,
+  type MacOsSeatbeltExtensions,
+  parseMacOsAutomation,
+  parseMacOsExtensions,
+  seatbeltExtensionClauses,
+  withSeatbeltExtensions,
+} from "./seatbelt-extensions.js";
+export {
   detectSandboxDenial,
   prepareSandboxedCommand,
   type PrepareRequest,
