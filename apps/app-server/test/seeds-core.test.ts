@@ -250,6 +250,37 @@ describe("tools as 0.169 sets them up", () => {
   });
 });
 
+describe("mentions", () => {
+  it("structured skill and plugin mentions are not text for the model; a plugin link never selects a same-named skill", async () => {
+    const { mkdirSync, writeFileSync } = await import("node:fs");
+    for (const name of ["demo", "gmail"]) {
+      mkdirSync(path.join(fx.home, "skills", name), { recursive: true });
+      writeFileSync(path.join(fx.home, "skills", name, "SKILL.md"), `---\nname: ${name}\ndescription: ${name} skill\n---\n${name.toUpperCase()} BODY\n`);
+    }
+    fx.fake.enqueue(turn([sse.message("ok")]));
+    const server = await fx.boot();
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
+    const text = "use [$gmail](plugin://gmail@openai-curated) with @gmail";
+    const { turn: t } = await server.call("turn/start", {
+      threadId: thread.id,
+      input: [
+        { type: "skill", name: "demo", path: path.join(fx.home, "skills", "demo", "SKILL.md") },
+        { type: "mention", name: "gmail", path: "plugin://gmail@openai-curated" },
+        { type: "text", text },
+      ],
+    });
+    await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
+    const input = fx.fake.responsesRequests()[0]?.body.input as Array<{ role?: string; content?: Array<{ text?: string }> }>;
+    const users = input.filter((item) => item.role === "user").map((item) => (item.content ?? []).map((c) => c.text ?? "").join(""));
+    expect(users).toContain(text);
+    const injected = users.filter((u) => u.startsWith("<skill>"));
+    expect(injected).toHaveLength(1);
+    expect(injected[0]).toContain("DEMO BODY");
+    expect(users.join("\n")).not.toContain("[mention");
+    expect(users.join("\n")).not.toContain("[skill");
+  });
+});
+
 describe("service tier and personality", () => {
   it("sends the thread's service tier as real Codex does: fast means priority, priority only for models that offer it, flex as given", async () => {
     for (let i = 0; i < 4; i++) fx.fake.enqueue(turn([sse.message(`r${i}`)]));

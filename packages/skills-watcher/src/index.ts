@@ -20,6 +20,7 @@ export {
   skillInstructionsText,
 } from "./loader/inject.js";
 export { type LoadSkillsOptions, loadSkills } from "./loader/load.js";
+export { extractMentions, type Mentions, pluginMentions } from "./loader/mentions.js";
 export type {
   PluginSkillRoot,
   Skill,

@@ -269,7 +269,8 @@ export function userInputMessage(items: readonly UserInput[], cwd: string): Resp
       }
       case "skill":
       case "mention":
-        texts.push({ type: "input_text", text: `[${item.type} ${item.name}: ${item.path}]` });
+        // Structured selections are not text for the model (as real Codex 0.169): a skill's
+        // SKILL.md follows the message instead (see prompt.ts); a plugin mention is metadata.
         break;
     }
   }

@@ -1,93 +1,18 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { MessageItem } from "@codex-ts/protocol";
+import { extractMentions, type MentionInput, type Mentions } from "./mentions.js";
 import type { Skill } from "./model.js";
 
-const SKILL_PATH_PREFIX = "skill://";
-const APP_PATH_PREFIX = "app://";
-const MCP_PATH_PREFIX = "mcp://";
+/** Mentions found in one text (see ./mentions.ts): skill names, plain names, skill paths, plugins. */
+export type SkillMentions = Mentions;
 
-/** `$NAME`s that are shell variables, not skill mentions. */
-const COMMON_ENV_VARS = new Set([
-  "PATH",
-  "HOME",
-  "USER",
-  "SHELL",
-  "PWD",
-  "TMPDIR",
-  "TEMP",
-  "TMP",
-  "LANG",
-  "TERM",
-  "XDG_CONFIG_HOME",
-]);
-
-const isNameChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_-]/.test(c);
-const isEnvVar = (name: string) => COMMON_ENV_VARS.has(name.toUpperCase());
-
-/** Mentions found in one text: `$name` (plain) and `[$name](path)` (linked). */
-export interface SkillMentions {
-  /** Every mentioned name (plain and linked). */
-  names: Set<string>;
-  /** Names mentioned as plain `$name`. */
-  plainNames: Set<string>;
-  /** Paths of linked mentions (a leading `skill://` stripped), excluding app/MCP links. */
-  paths: Set<string>;
-}
-
-function readName(text: string, start: number): number {
-  let end = start;
-  while (isNameChar(text[end])) end++;
-  return end;
-}
-
-/** Finds `$name` and `[$name](path)` mentions; common env vars (`$PATH`, `$HOME`, …) are not mentions. */
+/** Finds `$name` and `[$name](path)` mentions (the `$` sigil); see `extractMentions`. */
 export function extractSkillMentions(text: string): SkillMentions {
-  const out: SkillMentions = { names: new Set(), plainNames: new Set(), paths: new Set() };
-  let i = 0;
-  while (i < text.length) {
-    if (text[i] === "[" && text[i + 1] === "$" && isNameChar(text[i + 2])) {
-      const nameEnd = readName(text, i + 2);
-      let p = nameEnd + 1;
-      if (text[nameEnd] === "]") {
-        while (p < text.length && /\s/.test(text[p] as string)) p++;
-        if (text[p] === "(") {
-          const close = text.indexOf(")", p + 1);
-          const target = close === -1 ? "" : text.slice(p + 1, close).trim();
-          if (target !== "") {
-            const name = text.slice(i + 2, nameEnd);
-            if (!isEnvVar(name)) {
-              const isTool = target.startsWith(APP_PATH_PREFIX) || target.startsWith(MCP_PATH_PREFIX);
-              if (!isTool) {
-                out.names.add(name);
-                out.paths.add(
-                  target.startsWith(SKILL_PATH_PREFIX) ? target.slice(SKILL_PATH_PREFIX.length) : target,
-                );
-              }
-            }
-            i = close + 1;
-            continue;
-          }
-        }
-      }
-    }
-    if (text[i] === "$" && isNameChar(text[i + 1])) {
-      const end = readName(text, i + 1);
-      const name = text.slice(i + 1, end);
-      if (!isEnvVar(name)) {
-        out.names.add(name);
-        out.plainNames.add(name);
-      }
-      i = end;
-      continue;
-    }
-    i++;
-  }
-  return out;
+  return extractMentions(text);
 }
 
-/** The input items this module looks at: text items and structured skill selections. */
-export type MentionInput = { type: string; text?: string; name?: string; path?: string };
+export type { MentionInput };
 
 /**
  * The skills a user explicitly selected, in order: structured `skill` inputs first (matched by
