@@ -5,6 +5,9 @@
 import type { v2 } from "@codex-ts/protocol";
 import { VERSION } from "../version.js";
 import type { AppClient, ServerRequestAnswer } from "./client.js";
+import { type Attachment, composerInput } from "./state/attachments.js";
+import { formDismissed } from "./state/form.js";
+import { filePathInsert, type MentionEntry, mentionedSkills, type SkillInfo } from "./state/mentions.js";
 import type { Store } from "./state/store.js";
 import type { Action, NewCell, PendingRequest, SessionInfo, TuiState } from "./state/types.js";
 
@@ -42,6 +45,9 @@ export class Controller {
   readonly ready = new Promise<void>((resolve) => {
     this.#markReady = resolve;
   });
+  #skills: Promise<SkillInfo[]> | undefined;
+  /** Whether the user picked a collaboration mode (then every turn names it). */
+  #modeChosen = false;
   /** Settings changed by /model or /permissions, sent with every following turn. */
   #turnOverrides: Partial<Pick<v2.TurnStartParams, "model" | "approvalPolicy" | "sandboxPolicy">> = {};
 
@@ -63,6 +69,11 @@ export class Controller {
   adoptHistory(entries: readonly string[], record: (threadId: string, text: string) => void): void {
     this.history.unshift(...entries);
     this.options.recordPrompt = record;
+  }
+
+  /** The folder the TUI works in. */
+  get cwd(): string {
+    return this.options.cwd;
   }
 
   get state(): TuiState {
@@ -161,13 +172,20 @@ export class Controller {
     }
   }
 
-  /** Sends a prompt: a new turn, or input for the running one (as Codex steers). */
-  async sendPrompt(text: string): Promise<void> {
+  /**
+   * Sends a prompt: a new turn, or input for the running one (as Codex steers). Attachments
+   * (images, collapsed pastes) and `$skill` mentions become their own inputs.
+   */
+  async sendPrompt(text: string, attachments: readonly Attachment[] = []): Promise<void> {
     const session = this.state.session;
-    if (!session || text.trim() === "") return;
+    if (!session || (text.trim() === "" && attachments.length === 0)) return;
     this.history.push(text);
     this.options.recordPrompt?.(session.threadId, text);
-    const input: v2.UserInput[] = [{ type: "text", text, text_elements: [] }];
+    const skills = /(^|\s)\$\w/.test(text) ? mentionedSkills(text, await this.skills()) : [];
+    const input: v2.UserInput[] = [
+      ...composerInput(text, attachments),
+      ...skills.map((s): v2.UserInput => ({ type: "skill", name: s.name, path: s.path })),
+    ];
     const running = this.state.turn?.id;
     if (running) {
       try {
@@ -187,10 +205,83 @@ export class Controller {
         threadId: session.threadId,
         input,
         ...this.#turnOverrides,
+        ...(this.#modeChosen ? { collaborationMode: this.#collaborationMode(session) } : {}),
       } as v2.TurnStartParams);
     } catch (error) {
       this.store.dispatch({ type: "turnRequestFailed", message: errorText(error) });
     }
+  }
+
+  /** Shift+Tab: Default ⇄ Plan, for the following turns. */
+  cycleMode(): void {
+    this.#modeChosen = true;
+    this.store.dispatch({ type: "mode", mode: this.state.mode === "plan" ? "default" : "plan" });
+  }
+
+  #collaborationMode(session: SessionInfo): v2.CollaborationMode {
+    return {
+      mode: this.state.mode,
+      settings: {
+        model: session.model,
+        reasoning_effort: session.reasoningEffort as v2.CollaborationMode["settings"]["reasoning_effort"],
+        developer_instructions: null,
+      },
+    };
+  }
+
+  /** `@` popup: files under the working folder matching `query` (the app-server's fuzzy search). */
+  async searchFiles(query: string): Promise<MentionEntry[]> {
+    const found = await this.client.request("fuzzyFileSearch", { query, roots: [this.options.cwd] });
+    return found.files.map((f) => ({ label: f.path, insert: filePathInsert(f.path) }));
+  }
+
+  /** `$` popup: the enabled skills for the working folder (listed once per session). */
+  skills(): Promise<SkillInfo[]> {
+    this.#skills ??= this.client
+      .request("skills/list", { cwds: [this.options.cwd] })
+      .then((listed) =>
+        listed.data.flatMap((entry) =>
+          entry.skills
+            .filter((s) => s.enabled)
+            .map((s) => ({ name: s.name, description: s.shortDescription ?? s.description, path: s.path })),
+        ),
+      )
+      .catch(() => {
+        this.#skills = undefined;
+        return [];
+      });
+    return this.#skills;
+  }
+
+  /** The user messages of the thread shown, oldest first, with the turn each started. */
+  userMessages(): { turnId: string; text: string; images: string[] }[] {
+    return this.state.cells.flatMap((cell) => {
+      if (cell.kind !== "item" || cell.item.type !== "userMessage" || !cell.turnId) return [];
+      const text = cell.item.content.map((c) => (c.type === "text" ? c.text : "")).join("");
+      const images = cell.item.content.flatMap((c) => (c.type === "localImage" ? [c.path] : []));
+      return [{ turnId: cell.turnId, text, images }];
+    });
+  }
+
+  /**
+   * Backtrack: rolls the thread back to before `turnId` (`thread/revert`), so the message can be
+   * edited and sent again. Returns whether the thread was rolled back; when the server cannot,
+   * a warning says so and the thread keeps its turns.
+   */
+  async revertTo(turnId: string, text: string): Promise<boolean> {
+    const session = this.state.session;
+    if (!session) return false;
+    try {
+      await this.client.request("thread/revert", { threadId: session.threadId, beforeTurnId: turnId });
+    } catch (error) {
+      this.cell({
+        kind: "warning",
+        text: `The thread could not be rolled back (${errorText(error)}); the message is in the composer and sending it starts a new turn after the others.`,
+      });
+      return false;
+    }
+    this.store.dispatch({ type: "reverted", turnId, text });
+    return true;
   }
 
   /** Interrupts the running turn, if any. */
@@ -235,11 +326,11 @@ export class Controller {
         pending = { kind: "permissions", requestId: request.id, params: request.params };
         break;
       case "mcpServer/elicitation/request":
-        this.cell({
-          kind: "warning",
-          text: "An MCP server asked for input; this terminal declined (not supported yet).",
-        });
-        return Promise.resolve({ result: { action: "decline", content: null } });
+        pending = { kind: "elicitation", requestId: request.id, params: request.params };
+        break;
+      case "item/tool/requestUserInput":
+        pending = { kind: "userInput", requestId: request.id, params: request.params };
+        break;
       default:
         return Promise.resolve({
           error: { code: -32601, message: `${request.method} is not supported by the codex-ts TUI yet` },
@@ -255,6 +346,7 @@ export class Controller {
 /** The answer that cancels a request (Esc / Ctrl-C on the overlay, or an interrupt). */
 export function cancelAnswer(pending: PendingRequest): unknown {
   if (pending.kind === "permissions") return { permissions: {}, scope: "turn" };
+  if (pending.kind === "userInput" || pending.kind === "elicitation") return formDismissed(pending);
   return { decision: "cancel" };
 }
 

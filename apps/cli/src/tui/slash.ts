@@ -2,9 +2,12 @@
  * Slash commands: the popup's list and what each one does. Each runs through v2 requests on the
  * controller; a command whose backend this app-server lacks says so in the transcript.
  */
+import type { v2 } from "@codex-ts/protocol";
 import type { Controller } from "./controller.js";
 import { errorText } from "./controller.js";
-import { contextLeftPercent } from "./state/reducer.js";
+import { openHooks } from "./hooks-browser.js";
+import type { Attachment } from "./state/attachments.js";
+import { statusLines } from "./status.js";
 
 export interface SlashCommand {
   name: string;
@@ -26,14 +29,14 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     description: "summarize conversation to prevent hitting the context limit",
     available: true,
   },
-  { name: "review", description: "review my current changes and find issues", available: false },
-  { name: "mcp", description: "list configured MCP tools", available: false },
-  { name: "hooks", description: "list lifecycle hooks", available: true },
+  { name: "review", description: "review my current changes and find issues", available: true },
+  { name: "mcp", description: "list configured MCP tools", available: true },
+  { name: "hooks", description: "view and manage lifecycle hooks", available: true },
   { name: "skills", description: "list skills", available: true },
   { name: "goal", description: "set or show the thread goal", available: true },
   { name: "init", description: "create an AGENTS.md file with instructions for Codex", available: true },
   { name: "mention", description: "mention a file", available: true },
-  { name: "logout", description: "log out of Codex", available: false },
+  { name: "logout", description: "log out of Codex", available: true },
   { name: "quit", description: "exit Codex", available: true },
 ];
 
@@ -65,11 +68,15 @@ const WITHOUT_SESSION = new Set(["quit", "exit", "resume", "new"]);
  * What Enter does with the composer's text: a slash command, or a prompt. Text submitted while
  * the thread is still opening waits for it, in order.
  */
-export async function submitText(controller: Controller, text: string): Promise<void> {
+export async function submitText(
+  controller: Controller,
+  text: string,
+  attachments: readonly Attachment[] = [],
+): Promise<void> {
   const slash = parseSlash(text);
   if (!controller.state.session && !(slash && WITHOUT_SESSION.has(slash.name))) await controller.ready;
   if (slash) await runSlash(controller, slash.name, slash.args);
-  else await controller.sendPrompt(text);
+  else await controller.sendPrompt(text, attachments);
 }
 
 /** Runs one slash command. The composer is already cleared. */
@@ -88,7 +95,18 @@ export async function runSlash(controller: Controller, name: string, args: strin
         if (session) await controller.openThread({ kind: "fork", threadId: session.threadId });
         return;
       case "status":
-        controller.cell({ kind: "lines", title: "/status", lines: statusLines(controller) });
+        await statusCommand(controller);
+        return;
+      case "review":
+        await reviewCommand(controller, args);
+        return;
+      case "mcp":
+        await mcpCommand(controller);
+        return;
+      case "logout":
+        await controller.client.request("account/logout", undefined);
+        controller.cell({ kind: "info", text: "Logged out." });
+        controller.quit();
         return;
       case "diff": {
         const diff = controller.state.diff;
@@ -112,7 +130,7 @@ export async function runSlash(controller: Controller, name: string, args: strin
         await permissionsCommand(controller, args);
         return;
       case "hooks":
-        await hooksCommand(controller);
+        await openHooks(controller);
         return;
       case "skills":
         await skillsCommand(controller);
@@ -131,25 +149,53 @@ export async function runSlash(controller: Controller, name: string, args: strin
   }
 }
 
-export function statusLines(controller: Controller): string[] {
-  const { session, tokenUsage } = controller.state;
-  if (!session) return ["No session."];
-  const left = contextLeftPercent(tokenUsage);
-  const lines = [
-    `Model:        ${session.model}${session.reasoningEffort ? ` (reasoning ${session.reasoningEffort})` : ""}`,
-    `Directory:    ${session.cwd}`,
-    `Approval:     ${session.approvalPolicy}`,
-    `Sandbox:      ${session.sandbox}`,
-    `Session:      ${session.threadId}`,
-  ];
-  if (tokenUsage) {
-    const t = tokenUsage.total;
-    lines.push(`Token usage:  ${t.totalTokens} total (${t.inputTokens} input + ${t.outputTokens} output)`);
-  } else {
-    lines.push("Token usage:  0 total");
+/** /status: the session card, with the rate limits read fresh when the account has them. */
+async function statusCommand(controller: Controller): Promise<void> {
+  try {
+    const read = await controller.client.request("account/rateLimits/read", undefined);
+    controller.store.dispatch({ type: "rateLimits", rateLimits: read.rateLimits });
+  } catch {
+    // No account limits (an API key, an offline server): the last ones a turn reported, if any.
   }
-  lines.push(`Context:      ${left === null ? 100 : left}% left`);
-  return lines;
+  controller.cell({ kind: "lines", title: "/status", lines: statusLines(controller.state) });
+}
+
+/** `/review` (uncommitted changes), `/review base BRANCH`, `/review commit SHA`, or instructions. */
+async function reviewCommand(controller: Controller, args: string): Promise<void> {
+  const session = controller.state.session;
+  if (!session) return;
+  const [word, rest] = [args.split(/\s+/)[0] ?? "", args.split(/\s+/).slice(1).join(" ")];
+  let target: v2.ReviewTarget;
+  if (args === "") target = { type: "uncommittedChanges" };
+  else if (word === "base" && rest) target = { type: "baseBranch", branch: rest };
+  else if (word === "commit" && rest) target = { type: "commit", sha: rest, title: null };
+  else target = { type: "custom", instructions: args };
+  controller.store.dispatch({ type: "turnRequested", at: Date.now() });
+  try {
+    await controller.client.request("review/start", { threadId: session.threadId, target });
+  } catch (error) {
+    controller.store.dispatch({ type: "turnRequestFailed", message: `/review: ${errorText(error)}` });
+  }
+}
+
+/** /mcp: each configured MCP server, its state and tools. */
+async function mcpCommand(controller: Controller): Promise<void> {
+  const session = controller.state.session;
+  const listed = await controller.client.request("mcpServerStatus/list", session ? { threadId: session.threadId } : {});
+  const lines = listed.data.flatMap((server) => {
+    const tools = Object.keys(server.tools).sort();
+    const state = server.runtimeStatus ? ` (${typeof server.runtimeStatus === "string" ? server.runtimeStatus : JSON.stringify(server.runtimeStatus)})` : "";
+    return [
+      `• ${server.name}${state}`,
+      `    tools: ${tools.length > 0 ? tools.join(", ") : "(none)"}`,
+      ...(server.toolsError ? [`    error: ${server.toolsError}`] : []),
+    ];
+  });
+  controller.cell({
+    kind: "lines",
+    title: "/mcp",
+    lines: lines.length > 0 ? lines : ["No MCP servers configured. Add one with `codex-ts mcp add`."],
+  });
 }
 
 async function modelCommand(controller: Controller, args: string): Promise<void> {
@@ -195,23 +241,6 @@ async function permissionsCommand(controller: Controller, args: string): Promise
     return;
   }
   await controller.reopenWith(preset);
-}
-
-async function hooksCommand(controller: Controller): Promise<void> {
-  const cwd = controller.state.session?.cwd;
-  const listed = await controller.client.request("hooks/list", cwd ? { cwds: [cwd] } : {});
-  const lines = listed.data.flatMap((entry) => [
-    ...entry.hooks.map(
-      (h) => `${h.eventName.padEnd(18)} ${h.handlerType === "command" ? h.command : h.handlerType}`,
-    ),
-    ...entry.warnings.map((w) => `warning: ${w}`),
-    ...entry.errors.map((e) => `error: ${e.path}: ${e.message}`),
-  ]);
-  controller.cell({
-    kind: "lines",
-    title: "/hooks",
-    lines: lines.length > 0 ? lines : ["No hooks configured."],
-  });
 }
 
 async function skillsCommand(controller: Controller): Promise<void> {

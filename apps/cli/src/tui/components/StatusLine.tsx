@@ -6,6 +6,7 @@ import type { TuiState } from "../state/types.js";
 /** The line under the composer: model and effort, cwd, context left, or the quit hint. */
 export function StatusLine({ state }: { state: TuiState }) {
   if (state.quitArmed) return <Text dimColor>{"  ctrl + c again to quit"}</Text>;
+  if (state.backtrackArmed) return <Text dimColor>{"  esc again to edit previous message"}</Text>;
   const session = state.session;
   if (!session) return <Text dimColor>{"  starting..."}</Text>;
   const left = contextLeftPercent(state.tokenUsage);
@@ -14,7 +15,13 @@ export function StatusLine({ state }: { state: TuiState }) {
     shortPath(session.cwd),
     left === null ? "100% context left" : `${left}% context left`,
   ];
-  return <Text dimColor>{`  ${parts.join(" · ")}`}</Text>;
+  return (
+    <Text dimColor>
+      {"  "}
+      {state.mode === "plan" ? <Text color="magenta">{"Plan mode (shift+tab to cycle) · "}</Text> : null}
+      {parts.join(" · ")}
+    </Text>
+  );
 }
 
 /** `~/x` for paths under the home directory. */

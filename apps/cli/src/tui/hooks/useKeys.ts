@@ -5,20 +5,25 @@ import { type Key, parseInput } from "../input/keys.js";
 /**
  * Calls `handler` for every key while `active`. Reads Ink's input events (one escape sequence or
  * one run of text each, what `useInput` reads) and parses them with our own key table, which
- * knows Shift+Enter, Ctrl-J and bracketed paste.
+ * knows Shift+Enter, Ctrl-J and bracketed paste. A bracketed paste arrives as one text key marked
+ * `pasted`, however many input events it took.
  */
 export function useKeys(handler: (key: Key) => void, active = true): void {
   const { internal_eventEmitter: emitter, setRawMode, isRawModeSupported } = useStdin();
   const latest = useRef(handler);
   latest.current = handler;
-  const pasting = useRef(false);
+  const pasting = useRef<string | null>(null);
   useEffect(() => {
     if (!active) return;
     if (isRawModeSupported) setRawMode(true);
     const onInput = (raw: string) => {
-      for (const key of parseInput(raw, pasting.current)) {
-        if (key.kind === "pasteStart") pasting.current = true;
-        else if (key.kind === "pasteEnd") pasting.current = false;
+      for (const key of parseInput(raw, pasting.current !== null)) {
+        if (key.kind === "pasteStart") pasting.current = "";
+        else if (key.kind === "pasteEnd") {
+          const text = pasting.current ?? "";
+          pasting.current = null;
+          if (text !== "") latest.current({ kind: "text", text, pasted: true });
+        } else if (pasting.current !== null && key.kind === "text") pasting.current += key.text;
         else latest.current(key);
       }
     };

@@ -4,7 +4,8 @@
  */
 
 export type Key =
-  | { kind: "text"; text: string }
+  /** Typed text, or (with `pasted`) a whole bracketed paste, delivered once it ended. */
+  | { kind: "text"; text: string; pasted?: boolean }
   | { kind: "enter" }
   /** Shift+Enter (kitty / modifyOtherKeys), Alt+Enter, Ctrl-J. */
   | { kind: "newline" }

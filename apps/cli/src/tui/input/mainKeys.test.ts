@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type KeyContext, mainKeyEffect } from "./mainKeys.js";
 
-const idle: KeyContext = { text: "", turnRunning: false, quitArmed: false, history: [], popupOpen: false };
+const idle: KeyContext = { text: "", turnRunning: false, quitArmed: false, history: [], popup: null };
 
 describe("mainKeyEffect", () => {
   it("Ctrl-C interrupts a running turn, clears typed text, then arms and quits", () => {
@@ -23,11 +23,11 @@ describe("mainKeyEffect", () => {
   it("Enter submits non-blank text, runs the popup's command when it is open", () => {
     expect(mainKeyEffect({ kind: "enter" }, { ...idle, text: "  " })).toEqual({ type: "none" });
     expect(mainKeyEffect({ kind: "enter" }, { ...idle, text: "hi" })).toEqual({ type: "submit", text: "hi" });
-    expect(mainKeyEffect({ kind: "enter" }, { ...idle, text: "/st", popupOpen: true })).toEqual({
+    expect(mainKeyEffect({ kind: "enter" }, { ...idle, text: "/st", popup: "slash" })).toEqual({
       type: "complete",
       run: true,
     });
-    expect(mainKeyEffect({ kind: "tab" }, { ...idle, text: "/st", popupOpen: true })).toEqual({
+    expect(mainKeyEffect({ kind: "tab" }, { ...idle, text: "/st", popup: "slash" })).toEqual({
       type: "complete",
       run: false,
     });
@@ -35,14 +35,32 @@ describe("mainKeyEffect", () => {
 
   it("Esc interrupts only while a turn runs; arrows walk the popup when open", () => {
     expect(mainKeyEffect({ kind: "escape" }, { ...idle, turnRunning: true })).toEqual({ type: "interrupt" });
-    expect(mainKeyEffect({ kind: "escape" }, idle)).toEqual({ type: "none" });
-    expect(mainKeyEffect({ kind: "down" }, { ...idle, popupOpen: true })).toEqual({
+    expect(mainKeyEffect({ kind: "escape" }, { ...idle, text: "typed" })).toEqual({ type: "none" });
+    expect(mainKeyEffect({ kind: "escape" }, { ...idle, popup: "mention" })).toEqual({ type: "dismissPopup" });
+    expect(mainKeyEffect({ kind: "down" }, { ...idle, popup: "slash" })).toEqual({
       type: "popupMove",
       delta: 1,
     });
     expect(mainKeyEffect({ kind: "up" }, idle)).toEqual({
       type: "composer",
       action: { type: "up", history: [] },
+    });
+  });
+
+  it("Esc Esc on an idle empty composer edits a previous message; Shift+Tab cycles the mode", () => {
+    expect(mainKeyEffect({ kind: "escape" }, idle)).toEqual({ type: "armBacktrack" });
+    expect(mainKeyEffect({ kind: "escape" }, { ...idle, backtrackArmed: true })).toEqual({ type: "backtrack" });
+    expect(mainKeyEffect({ kind: "backTab" }, idle)).toEqual({ type: "cycleMode" });
+  });
+
+  it("a bracketed paste is one paste effect; Enter on a mention popup completes without running", () => {
+    expect(mainKeyEffect({ kind: "text", text: "a.png", pasted: true }, idle)).toEqual({
+      type: "paste",
+      text: "a.png",
+    });
+    expect(mainKeyEffect({ kind: "enter" }, { ...idle, text: "@src", popup: "mention" })).toEqual({
+      type: "complete",
+      run: false,
     });
   });
 });

@@ -8,12 +8,20 @@ import type { Key } from "./keys.js";
 export type Effect =
   | { type: "composer"; action: ComposerAction }
   | { type: "submit"; text: string }
-  /** Take the popup's selected command: run it (Enter) or put it in the composer (Tab). */
+  /** A bracketed paste: an image path becomes a chip, a large paste a placeholder. */
+  | { type: "paste"; text: string }
+  /** Take the popup's selected entry: run it (Enter on a command) or put it in the composer. */
   | { type: "complete"; run: boolean }
   | { type: "popupMove"; delta: number }
+  | { type: "dismissPopup" }
   | { type: "interrupt" }
   | { type: "armQuit" }
   | { type: "quit" }
+  /** Shift+Tab: the next collaboration mode (Default ⇄ Plan). */
+  | { type: "cycleMode" }
+  /** Esc on an idle, empty composer: the next Esc edits a previous message. */
+  | { type: "armBacktrack" }
+  | { type: "backtrack" }
   | { type: "none" };
 
 export interface KeyContext {
@@ -21,22 +29,26 @@ export interface KeyContext {
   turnRunning: boolean;
   quitArmed: boolean;
   history: readonly string[];
-  /** The slash popup is open with a selectable entry. */
-  popupOpen: boolean;
+  /** The popup under the composer, when it has a selectable entry: `/` commands or mentions. */
+  popup: "slash" | "mention" | null;
+  /** Esc was pressed once on an idle, empty composer. */
+  backtrackArmed?: boolean;
 }
 
 export function mainKeyEffect(key: Key, ctx: KeyContext): Effect {
   const composer = (action: ComposerAction): Effect => ({ type: "composer", action });
   switch (key.kind) {
     case "text":
-      return composer({ type: "insert", text: key.text });
+      return key.pasted ? { type: "paste", text: key.text } : composer({ type: "insert", text: key.text });
     case "newline":
       return composer({ type: "insert", text: "\n" });
     case "enter":
-      if (ctx.popupOpen) return { type: "complete", run: true };
+      if (ctx.popup) return { type: "complete", run: ctx.popup === "slash" };
       return ctx.text.trim() === "" ? { type: "none" } : { type: "submit", text: ctx.text };
     case "tab":
-      return ctx.popupOpen ? { type: "complete", run: false } : { type: "none" };
+      return ctx.popup ? { type: "complete", run: false } : { type: "none" };
+    case "backTab":
+      return { type: "cycleMode" };
     case "backspace":
       return composer({ type: "backspace" });
     case "wordBackspace":
@@ -52,15 +64,14 @@ export function mainKeyEffect(key: Key, ctx: KeyContext): Effect {
     case "end":
       return composer({ type: "end" });
     case "up":
-      return ctx.popupOpen
-        ? { type: "popupMove", delta: -1 }
-        : composer({ type: "up", history: ctx.history });
+      return ctx.popup ? { type: "popupMove", delta: -1 } : composer({ type: "up", history: ctx.history });
     case "down":
-      return ctx.popupOpen
-        ? { type: "popupMove", delta: 1 }
-        : composer({ type: "down", history: ctx.history });
+      return ctx.popup ? { type: "popupMove", delta: 1 } : composer({ type: "down", history: ctx.history });
     case "escape":
-      return ctx.turnRunning ? { type: "interrupt" } : { type: "none" };
+      if (ctx.turnRunning) return { type: "interrupt" };
+      if (ctx.popup) return { type: "dismissPopup" };
+      if (ctx.text !== "") return { type: "none" };
+      return ctx.backtrackArmed ? { type: "backtrack" } : { type: "armBacktrack" };
     case "ctrl":
       return ctrlEffect(key.letter, ctx);
     default:

@@ -51,6 +51,9 @@ export function approvalOptions(pending: PendingRequest): ApprovalOption[] {
         { label: "No, continue without them", shortcut: "n", result: { permissions: {}, scope: "turn" } },
       ];
     }
+    default:
+      // Questions and MCP forms have their own overlay (FormOverlay).
+      return [];
   }
 }
 
@@ -122,5 +125,7 @@ export function approvalPrompt(pending: PendingRequest): { title: string; lines:
       if (pending.params.reason) lines.push(pending.params.reason);
       return { title: "Would you like to grant these permissions?", lines };
     }
+    default:
+      return { title: "", lines: [] };
   }
 }

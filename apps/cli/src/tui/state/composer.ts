@@ -42,6 +42,8 @@ export type ComposerAction =
   | { type: "up"; history: readonly string[] }
   | { type: "down"; history: readonly string[] }
   | { type: "set"; text: string; attachments?: Attachment[] }
+  /** Replaces `text[start, end)` (a completed mention); the cursor goes to `cursor` or after it. */
+  | { type: "splice"; start: number; end: number; text: string; cursor?: number }
   /** An image file: its `[Image #N]` placeholder at the cursor. */
   | { type: "attachImage"; path: string }
   /** A paste: collapsed into a placeholder when large, else inserted as text. */
@@ -60,6 +62,10 @@ export function composerReduce(state: ComposerState, action: ComposerAction): Co
       // A placeholder goes as a whole.
       const whole = placeholderEndingAt(text, cursor, state.attachments)?.placeholder.length ?? 1;
       return edit(state, text.slice(0, cursor - whole) + text.slice(cursor), cursor - whole);
+    }
+    case "splice": {
+      const next = text.slice(0, action.start) + action.text + text.slice(action.end);
+      return edit(state, next, action.cursor ?? action.start + action.text.length);
     }
     case "attachImage": {
       const placeholder = imagePlaceholder(nextImageNumber(state.attachments));

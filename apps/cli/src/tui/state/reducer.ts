@@ -21,7 +21,7 @@ export function reduce(state: TuiState, action: Action): TuiState {
       };
       next = addCell(next, { kind: "header", session: action.session, version: action.version });
       for (const turn of action.history ?? []) {
-        for (const item of turn.items) next = addCell(next, { kind: "item", item });
+        for (const item of turn.items) next = addCell(next, { kind: "item", item, turnId: turn.id });
       }
       return next;
     }
@@ -39,6 +39,24 @@ export function reduce(state: TuiState, action: Action): TuiState {
       return addCell(state, action.cell);
     case "quitArmed":
       return state.quitArmed === action.armed ? state : { ...state, quitArmed: action.armed };
+    case "backtrackArmed":
+      return state.backtrackArmed === action.armed ? state : { ...state, backtrackArmed: action.armed };
+    case "mode":
+      return { ...state, mode: action.mode };
+    case "hooks":
+      return { ...state, hooks: action.hooks };
+    case "rateLimits":
+      return { ...state, rateLimits: action.rateLimits };
+    case "reverted": {
+      // The terminal keeps what it printed; the thread no longer has those turns, so the cells
+      // (what backtracking and /status read) drop them.
+      const at = state.cells.findIndex((c) => c.kind === "item" && c.turnId === action.turnId);
+      const cells = at === -1 ? state.cells : state.cells.slice(0, at);
+      return addCell({ ...state, cells, backtrackArmed: false, diff: null }, {
+        kind: "info",
+        text: `Rewound to before “${oneLine(action.text)}”: edit it and send it again.`,
+      });
+    }
     case "sessionUpdate":
       return state.session ? { ...state, session: { ...state.session, ...action.patch } } : state;
     case "picker":
@@ -67,8 +85,10 @@ function onNotification(state: TuiState, n: v2.ServerNotification): TuiState {
       return { ...state, live: [...state.live.filter((i) => i.id !== n.params.item.id), n.params.item] };
     case "item/completed": {
       const live = state.live.filter((i) => i.id !== n.params.item.id);
-      return addCell({ ...state, live }, { kind: "item", item: n.params.item });
+      return addCell({ ...state, live }, { kind: "item", item: n.params.item, turnId: n.params.turnId });
     }
+    case "account/rateLimits/updated":
+      return { ...state, rateLimits: n.params.rateLimits };
     case "item/agentMessage/delta":
       return updateLive(state, n.params.itemId, (item) =>
         item.type === "agentMessage" ? { ...item, text: item.text + n.params.delta } : item,
@@ -145,6 +165,11 @@ function onTurnCompleted(state: TuiState, turn: v2.Turn): TuiState {
     if (ms !== null) next = addCell(next, { kind: "separator", text: `Worked for ${formatDuration(ms)}` });
   }
   return next;
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }
 
 function updateLive(state: TuiState, id: string, update: (item: v2.ThreadItem) => v2.ThreadItem): TuiState {

@@ -16,7 +16,7 @@ export interface SessionInfo {
  */
 export type Cell =
   | { kind: "header"; id: string; session: SessionInfo; version: string }
-  | { kind: "item"; id: string; item: v2.ThreadItem }
+  | { kind: "item"; id: string; item: v2.ThreadItem; turnId?: string }
   | {
       kind: "plan";
       id: string;
@@ -39,7 +39,19 @@ export type PendingRequest =
       params: v2.FileChangeRequestApprovalParams;
       changes: v2.FileUpdateChange[];
     }
-  | { kind: "permissions"; requestId: string | number; params: v2.PermissionsRequestApprovalParams };
+  | { kind: "permissions"; requestId: string | number; params: v2.PermissionsRequestApprovalParams }
+  | { kind: "userInput"; requestId: string | number; params: v2.ToolRequestUserInputParams }
+  | { kind: "elicitation"; requestId: string | number; params: v2.McpServerElicitationRequestParams };
+
+/** What the /hooks browser shows (`hooks/list` for the working folder). */
+export interface HooksView {
+  hooks: v2.HookMetadata[];
+  warnings: string[];
+  errors: string[];
+}
+
+/** Default or Plan (Shift+Tab cycles), sent with each turn once chosen. */
+export type ModeKind = "default" | "plan";
 
 export interface TuiState {
   session: SessionInfo | null;
@@ -54,6 +66,13 @@ export interface TuiState {
   diff: string | null;
   /** Ctrl-C pressed once on an idle composer: the next one quits. */
   quitArmed: boolean;
+  /** Esc pressed once on an idle, empty composer: the next one edits a previous message. */
+  backtrackArmed: boolean;
+  mode: ModeKind;
+  /** The latest rate limits (`account/rateLimits/updated`, or read for /status). */
+  rateLimits: v2.RateLimitSnapshot | null;
+  /** The /hooks browser, when open. */
+  hooks: HooksView | null;
   /** The resume picker, when open: the threads it lists (newest first). */
   picker: { threads: v2.Thread[]; mode: "resume" | "fork" } | null;
   nextId: number;
@@ -68,6 +87,10 @@ export const initialState: TuiState = {
   tokenUsage: null,
   diff: null,
   quitArmed: false,
+  backtrackArmed: false,
+  mode: "default",
+  rateLimits: null,
+  hooks: null,
   picker: null,
   nextId: 1,
 };
@@ -81,6 +104,12 @@ export type Action =
   | { type: "turnRequestFailed"; message: string }
   | { type: "cell"; cell: DistributiveOmit<Cell, "id"> }
   | { type: "quitArmed"; armed: boolean }
+  | { type: "backtrackArmed"; armed: boolean }
+  | { type: "mode"; mode: ModeKind }
+  | { type: "hooks"; hooks: HooksView | null }
+  | { type: "rateLimits"; rateLimits: v2.RateLimitSnapshot | null }
+  /** The thread was rolled back to before `turnId`: its cells and later ones are gone from the thread. */
+  | { type: "reverted"; turnId: string; text: string }
   | { type: "sessionUpdate"; patch: Partial<SessionInfo> }
   | { type: "picker"; picker: { threads: v2.Thread[]; mode: "resume" | "fork" } | null };
 

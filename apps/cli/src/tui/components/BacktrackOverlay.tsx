@@ -1,0 +1,41 @@
+import { Box, Text } from "ink";
+import { useState } from "react";
+import { useKeys } from "../hooks/useKeys.js";
+
+export interface BacktrackMessage {
+  turnId: string;
+  text: string;
+  images: string[];
+}
+
+export interface BacktrackOverlayProps {
+  messages: BacktrackMessage[];
+  onPick: (message: BacktrackMessage) => void;
+  onCancel: () => void;
+}
+
+/**
+ * Esc Esc: choose an earlier message to edit (the newest first; Esc or Up goes further back,
+ * Down comes forward, Enter edits, Ctrl-C or q closes). Editing rolls the thread back to before it.
+ */
+export function BacktrackOverlay({ messages, onPick, onCancel }: BacktrackOverlayProps) {
+  const [selected, setSelected] = useState(messages.length - 1);
+  useKeys((key) => {
+    if (key.kind === "escape" || key.kind === "up") setSelected((s) => Math.max(0, s - 1));
+    else if (key.kind === "down") setSelected((s) => Math.min(messages.length - 1, s + 1));
+    else if (key.kind === "enter") onPick(messages[selected]!);
+    else if ((key.kind === "ctrl" && key.letter === "c") || (key.kind === "text" && key.text === "q")) onCancel();
+  });
+  const shown = messages.slice(Math.max(0, selected - 4), selected + 1);
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold>{`Edit a previous message (${selected + 1}/${messages.length})`}</Text>
+      {shown.map((m) => (
+        <Text key={m.turnId} color={m === messages[selected] ? "cyan" : undefined} wrap="truncate-end">
+          {`${m === messages[selected] ? "›" : " "} ${m.text.replace(/\s+/g, " ")}`}
+        </Text>
+      ))}
+      <Text dimColor>esc/↑ earlier · ↓ later · enter to edit · ctrl+c to close</Text>
+    </Box>
+  );
+}
