@@ -14,6 +14,7 @@ import * as z from "zod";
 import { type FileFacts, type IndexedFile, ThreadIndex } from "./index-db.js";
 import { applyLines, type RolloutSummary, summarizeRolloutFile, summarizeRolloutText } from "./rollout-scan.js";
 import { LocalGoals, readRolloutLines, validGoal, writeRolloutLines } from "./local-extras.js";
+import { OpenWriters } from "./open-writers.js";
 import {
   errorMessage as message,
   guarded,
@@ -93,6 +94,8 @@ export class LocalThreadStore implements ThreadStore {
   private readonly fullRestatIntervalMs: number;
   private lastFullRestat = 0;
   private readonly goals = new LocalGoals(() => this.index.db);
+  /** Writers kept open between appends (./open-writers.ts). */
+  private readonly writers = new OpenWriters();
 
   private constructor(options: LocalThreadStoreOptions, index: ThreadIndex) {
     this.codexHome = options.codexHome;
@@ -131,6 +134,7 @@ export class LocalThreadStore implements ThreadStore {
     await this.syncing?.catch(() => undefined);
     await this.restatting;
     await this.checking;
+    await this.writers.closeAll();
     this.index.close();
   }
 
@@ -184,11 +188,16 @@ export class LocalThreadStore implements ThreadStore {
       if (t.archived || !t.path)
         return fail("invalid_argument", `thread ${threadId} is archived; unarchive it first`);
       if (valid.length === 0) return ok(t);
-      const resumed = await RolloutWriter.resume(t.path, { mode: options.mode ?? "limited" });
+      const mode = options.mode ?? "limited";
+      const resumed = await this.writers.acquire(t.id, t.path, mode);
       if (!resumed.ok) return fail("io", resumed.error.message);
       resumed.value.record(valid);
-      const closed = await resumed.value.close();
-      if (!closed.ok) return fail("io", closed.error.message);
+      const flushed = await resumed.value.flush();
+      if (!flushed.ok) {
+        await resumed.value.close();
+        return fail("io", flushed.error.message);
+      }
+      await this.writers.keep(t.id, t.path, mode, resumed.value);
       const st = await stat(t.path);
       const fields = { preview: "", model: null as string | null, reasoningEffort: null as string | null };
       applyLines(fields, valid);
@@ -237,6 +246,7 @@ export class LocalThreadStore implements ThreadStore {
       if (!thread.ok) return thread;
       const t = thread.value;
       if (t.archived) return ok(t);
+      await this.writers.drop(t.id);
       await mkdir(this.archivedDir, { recursive: true });
       const target = path.join(this.archivedDir, path.basename(t.path!));
       await rename(t.path!, target);
@@ -252,6 +262,7 @@ export class LocalThreadStore implements ThreadStore {
       if (!thread.ok) return thread;
       const t = thread.value;
       if (!t.archived) return ok(t);
+      await this.writers.drop(t.id);
       const name = parseRolloutFileName(t.path!);
       const target = name
         ? rolloutPath(this.codexHome, name.threadId, name.createdAt)
@@ -269,6 +280,7 @@ export class LocalThreadStore implements ThreadStore {
     return this.guard(async () => {
       const thread = await this.resolve(threadId);
       if (!thread.ok) return thread;
+      await this.writers.drop(thread.value.id);
       if (thread.value.path) await unlink(thread.value.path).catch(ignoreMissing);
       this.index.deleteThread(thread.value.id);
       return ok(undefined);
