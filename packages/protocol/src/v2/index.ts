@@ -12,4 +12,4 @@ export * from "./tools.js";
 export * from "./conformance.js";
 export * from "./official-schema.js";
 export * from "./legacy-server-responses.js";
-export * from "./generated/schemas.js";
+export * from "./generated/index.js";

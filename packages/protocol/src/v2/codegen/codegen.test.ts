@@ -3,7 +3,7 @@
  * official schema and today's hand-written modules. `UPDATE_GENERATED_ZOD=1` rewrites it instead
  * (that is what `pnpm --filter @codex-ts/protocol generate:zod` runs).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as z from "zod";
@@ -30,11 +30,37 @@ describe("generated zod from the official schema", () => {
     });
   }
 
+  it("src/v2/generated holds exactly the generated files", () => {
+    if (process.env.UPDATE_GENERATED_ZOD === "1") {
+      for (const file of readdirSync(GENERATED_DIR)) if (!(file in files)) rmSync(join(GENERATED_DIR, file));
+    }
+    expect(readdirSync(GENERATED_DIR).sort()).toEqual(Object.keys(files).sort());
+  });
+
   it("imports a definition a hand-written module exports instead of generating it again", () => {
-    const schemas = files["schemas.ts"] as string;
-    expect(schemas).toMatch(/import \{[^}]*\bThread\b[^}]*\} from "\.\.\/thread\.js";/);
-    expect(schemas).not.toMatch(/export const Thread = /);
-    expect(schemas).toMatch(/export const ThreadDeleteParams = named\("ThreadDeleteParams"/);
+    const threads = files["threads.ts"] as string;
+    expect(threads).toMatch(/import \{[^}]*\bThread\b[^}]*\} from "\.\.\/thread\.js";/);
+    expect(Object.values(files).join("\n")).not.toMatch(/export const Thread = /);
+    expect(threads).toMatch(/export const ThreadDeleteParams = named\("ThreadDeleteParams"/);
+  });
+
+  it("splits by method family; the files import each other without a cycle", () => {
+    expect(files["realtime.ts"]).toMatch(/export const ThreadRealtimeStartedNotification = /);
+    const imports = new Map(
+      Object.entries(files).map(([file, source]) => [
+        file,
+        [...source.matchAll(/from "\.\/([a-z-]+)\.js"/g)].map((match) => `${match[1]}.ts`),
+      ]),
+    );
+    const done = new Set<string>();
+    const visit = (file: string, stack: string[]): void => {
+      if (stack.includes(file)) expect.fail(`import cycle: ${[...stack, file].join(" → ")}`);
+      if (done.has(file)) return;
+      for (const next of imports.get(file) ?? []) visit(next, [...stack, file]);
+      done.add(file);
+    };
+    for (const file of imports.keys()) visit(file, []);
+    expect(done.size).toBe(Object.keys(files).length);
   });
 
   it("fails on a reference the official schema lacks, naming both ends", () => {

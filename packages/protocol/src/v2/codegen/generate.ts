@@ -36,6 +36,52 @@ export interface GenerateInput {
   reserved: ReadonlySet<string>;
 }
 
+/**
+ * Which generated file a method's definitions go to (the family that reaches a definition first
+ * owns it). Checked in order; the first prefix that matches wins.
+ */
+const FAMILIES: [prefix: string, file: string][] = [
+  ["thread/realtime/", "realtime.ts"],
+  ["thread/section/", "sections.ts"],
+  ["thread/attachment", "sections.ts"],
+  ["threadSection/", "sections.ts"],
+  ["thread/", "threads.ts"],
+  ["review/", "threads.ts"],
+  ["turn/", "threads.ts"],
+  ["item/", "threads.ts"],
+  ["plugin/", "plugins.ts"],
+  ["marketplace/", "plugins.ts"],
+  ["app/", "apps.ts"],
+  ["fs/", "fs.ts"],
+  ["process/", "fs.ts"],
+  ["windows", "fs.ts"],
+  ["account/rateLimits", "usage.ts"],
+  ["account/usage", "usage.ts"],
+  ["account/", "account.ts"],
+  ["feedback/", "account.ts"],
+  ["attestation/", "account.ts"],
+  ["model", "models.ts"],
+  ["experimentalFeature/", "models.ts"],
+  ["permissionProfile/", "models.ts"],
+  ["configRequirements/", "models.ts"],
+];
+const FILE_ORDER = [
+  "threads.ts",
+  "sections.ts",
+  "realtime.ts",
+  "models.ts",
+  "usage.ts",
+  "account.ts",
+  "apps.ts",
+  "plugins.ts",
+  "fs.ts",
+  "misc.ts",
+];
+
+function fileFor(method: string): string {
+  return FAMILIES.find(([prefix]) => method.startsWith(prefix))?.[1] ?? "misc.ts";
+}
+
 /** Output files, relative to src/v2/generated/. */
 export type GeneratedFiles = Record<string, string>;
 
@@ -77,22 +123,19 @@ export function generateZodSources(input: GenerateInput): GeneratedFiles {
     }
   }
 
-  // Definitions to generate, in dependency order (depth-first post-order from the roots).
+  // Definitions to generate, in dependency order (depth-first post-order from the roots). Roots are
+  // taken family by family, and a definition lives in the file of the family that reached it
+  // first, so a file only imports from files before it.
+  methods.sort((x, y) => FILE_ORDER.indexOf(fileFor(x.method)) - FILE_ORDER.indexOf(fileFor(y.method)));
   const order: string[] = [];
   const state = new Map<string, "visiting" | "done">();
   const lazyEdges = new Set<string>();
   const bodies = new Map<string, string>();
-  const knownUsed = new Map<string, Set<string>>();
-  const useKnown = (name: string, into: Map<string, Set<string>>) => {
-    const schema = known.get(name) as KnownSchema;
-    const imports = into.get(schema.module) ?? new Set<string>();
-    imports.add(schema.exportName === name ? name : `${schema.exportName} as ${name}`);
-    into.set(schema.module, imports);
-    return name;
-  };
-  const commonUsed = new Set<string>();
+  const fileOf = new Map<string, string>();
+  const generatedDeps = new Map<string, Set<string>>();
+  const knownDeps = new Map<string, Set<string>>();
 
-  function visit(name: string, from: string): void {
+  function visit(name: string, from: string, file: string): void {
     if (known.has(name)) return;
     if (!(name in definitions)) throw new Error(`${from} refers to "${name}", which the official schema lacks`);
     if (reserved.has(name)) throw new Error(`generated "${name}" would shadow a hand-written v2 export of that name`);
@@ -103,50 +146,89 @@ export function generateZodSources(input: GenerateInput): GeneratedFiles {
       return;
     }
     state.set(name, "visiting");
+    const deps = new Set<string>();
+    const knownHere = new Set<string>();
     const ctx: EmitContext = {
       ref(target) {
-        if (known.has(target)) return useKnown(target, knownUsed);
-        visit(target, name);
+        if (known.has(target)) {
+          knownHere.add(target);
+          return target;
+        }
+        visit(target, name, file);
+        deps.add(target);
         return lazyEdges.has(`${name}->${target}`) ? `z.lazy(() => ${target})` : target;
       },
       resolve: (target) => definitions[target],
     };
     const definition = definitions[name] as JsonSchema;
     // A named object without fields is an empty message (`{}`), not an open map.
-    const body = isEmptyObject(definition) ? "z.object({})" : emit(definition, ctx);
-    bodies.set(name, body);
+    bodies.set(name, isEmptyObject(definition) ? "z.object({})" : emit(definition, ctx));
+    generatedDeps.set(name, deps);
+    knownDeps.set(name, knownHere);
+    fileOf.set(name, file);
     state.set(name, "done");
     order.push(name);
   }
   for (const entry of methods) {
+    const file = fileFor(entry.method);
     const params = paramsDefinitionName(entry.params);
-    if (params !== undefined) visit(params, entry.method);
-    if (entry.response !== undefined) visit(entry.response, entry.method);
+    if (params !== undefined) visit(params, entry.method, file);
+    if (entry.response !== undefined) visit(entry.response, entry.method, file);
   }
   if (lazyEdges.size > 0) throw new Error(`cyclic definitions need hand-written types: ${[...lazyEdges].join(", ")}`);
 
-  const schemaLines: string[] = [];
-  for (const name of order) {
-    const body = bodies.get(name) as string;
-    for (const helper of ["Int", "UInt", "JsonValue", "nul", "opt"]) {
-      if (new RegExp(`\\b${helper}\\b`).test(body)) commonUsed.add(helper);
+  const files: GeneratedFiles = {};
+  for (const file of FILE_ORDER) {
+    const names = order.filter((name) => fileOf.get(name) === file);
+    if (names.length === 0) continue;
+    const commonUsed = new Set<string>(["named"]);
+    const knownUsed = new Map<string, Set<string>>();
+    const siblings = new Map<string, Set<string>>();
+    const lines: string[] = [];
+    for (const name of names) {
+      const body = bodies.get(name) as string;
+      for (const helper of ["Int", "UInt", "JsonValue", "nul", "opt"])
+        if (new RegExp(`\\b${helper}\\b`).test(body)) commonUsed.add(helper);
+      for (const target of knownDeps.get(name) ?? []) addImport(knownUsed, known, target);
+      for (const target of generatedDeps.get(name) ?? []) {
+        const home = fileOf.get(target) as string;
+        if (home === file) continue;
+        if (FILE_ORDER.indexOf(home) > FILE_ORDER.indexOf(file)) throw new Error(`${file} would import ${target} from a later file`);
+        const set = siblings.get(home) ?? new Set<string>();
+        set.add(target);
+        siblings.set(home, set);
+      }
+      lines.push(
+        `${docComment(definitions[name] as JsonSchema, "")}export const ${name} = named(${JSON.stringify(name)}, ${body});`,
+        `export type ${name} = z.infer<typeof ${name}>;`,
+        "",
+      );
     }
-    schemaLines.push(
-      `${docComment(definitions[name] as JsonSchema, "")}export const ${name} = named(${JSON.stringify(name)}, ${body});`,
-      `export type ${name} = z.infer<typeof ${name}>;`,
+    files[file] = [
+      BANNER,
+      'import * as z from "zod";',
+      `import { ${[...commonUsed].sort().join(", ")} } from "../common.js";`,
+      ...importLines(knownUsed),
+      ...[...siblings.entries()]
+        .sort(([x], [y]) => x.localeCompare(y))
+        .map(([home, set]) => `import { ${[...set].sort().join(", ")} } from "./${home.replace(/\.ts$/, ".js")}";`),
       "",
-    );
+      ...lines,
+    ].join("\n");
   }
-  const schemas = [
-    BANNER,
-    'import * as z from "zod";',
-    `import { ${["named", ...commonUsed].sort().join(", ")} } from "../common.js";`,
-    ...importLines(knownUsed),
-    "",
-    ...schemaLines,
-  ].join("\n");
+  const schemaFiles = Object.keys(files);
+  files["methods.ts"] = renderMethods(methods, known, fileOf);
+  files["index.ts"] = [BANNER, ...schemaFiles.map((file) => `export * from "./${file.replace(/\.ts$/, ".js")}";`), ""].join(
+    "\n",
+  );
+  return files;
+}
 
-  return { "schemas.ts": schemas, "methods.ts": renderMethods(methods, known) };
+function addImport(into: Map<string, Set<string>>, known: ReadonlyMap<string, KnownSchema>, name: string): void {
+  const schema = known.get(name) as KnownSchema;
+  const imports = into.get(schema.module) ?? new Set<string>();
+  imports.add(schema.exportName === name ? name : `${schema.exportName} as ${name}`);
+  into.set(schema.module, imports);
 }
 
 function isEmptyObject(schema: JsonSchema): boolean {
@@ -169,16 +251,21 @@ function relative(module: string): string {
   return module.startsWith("./") ? `.${module}` : `../${module}`;
 }
 
-function renderMethods(methods: Method[], known: ReadonlyMap<string, KnownSchema>): string {
-  const generated = new Set<string>();
+function renderMethods(
+  methods: Method[],
+  known: ReadonlyMap<string, KnownSchema>,
+  fileOf: ReadonlyMap<string, string>,
+): string {
+  const generated = new Map<string, Set<string>>();
   const knownUsed = new Map<string, Set<string>>();
   const ref = (name: string) => {
-    if (known.has(name)) {
-      const schema = known.get(name) as KnownSchema;
-      const imports = knownUsed.get(schema.module) ?? new Set<string>();
-      imports.add(schema.exportName === name ? name : `${schema.exportName} as ${name}`);
-      knownUsed.set(schema.module, imports);
-    } else generated.add(name);
+    if (known.has(name)) addImport(knownUsed, known, name);
+    else {
+      const home = fileOf.get(name) as string;
+      const set = generated.get(home) ?? new Set<string>();
+      set.add(name);
+      generated.set(home, set);
+    }
     return name;
   };
   const table = (union: UnionName) =>
@@ -200,7 +287,9 @@ function renderMethods(methods: Method[], known: ReadonlyMap<string, KnownSchema
     'import * as z from "zod";',
     `import { type MethodSpec, spec } from "../tables.js";`,
     ...importLines(knownUsed),
-    `import { ${[...generated].sort().join(", ")} } from "./schemas.js";`,
+    ...[...generated.entries()]
+      .sort(([x], [y]) => x.localeCompare(y))
+      .map(([home, set]) => `import { ${[...set].sort().join(", ")} } from "./${home.replace(/\.ts$/, ".js")}";`),
     "",
     "/** Client → server requests without a hand-written schema. */",
     `export const generatedClientRequestMethods = {\n${client}\n} satisfies Record<string, MethodSpec>;`,
