@@ -1,11 +1,42 @@
 import { Box, Text } from "ink";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useKeys } from "../hooks/useKeys.js";
-import { type FormRequest, formAnswer, formDismissed, formFields, typedValue } from "../state/form.js";
+import {
+  type FieldOption,
+  type FormField,
+  type FormRequest,
+  formAnswer,
+  formDismissed,
+  formFields,
+  typedValue,
+} from "../state/form.js";
 
 export interface FormOverlayProps {
   request: FormRequest;
   onAnswer: (result: unknown) => void;
+}
+
+interface FormProgress {
+  index: number;
+  values: Record<string, unknown>;
+  selected: number;
+  /** The text being typed (a free-text field, or "Other"); null on a choice list. */
+  typing: string | null;
+  error: string | null;
+}
+
+const OTHER = Symbol("other");
+const START: FormProgress = { index: 0, values: {}, selected: 0, typing: null, error: null };
+
+/** The choices shown for `field` (a form without fields: Accept / Decline). */
+function choicesFor(field: FormField | undefined): FieldOption[] {
+  if (!field)
+    return [
+      { label: "Accept", value: "accept" },
+      { label: "Decline", value: "decline" },
+    ];
+  const other = field.options && field.allowOther ? [{ label: "Other (type an answer)", value: OTHER }] : [];
+  return [...(field.options ?? []), ...other];
 }
 
 /**
@@ -15,66 +46,58 @@ export interface FormOverlayProps {
  */
 export function FormOverlay({ request, onAnswer }: FormOverlayProps) {
   const fields = formFields(request);
-  const [index, setIndex] = useState(0);
-  const [values, setValues] = useState<Record<string, unknown>>({});
-  const [selected, setSelected] = useState(0);
-  const [typing, setTyping] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const field = fields[index];
-  // A form without fields: Accept / Decline.
-  const choices = field
-    ? [...(field.options ?? []), ...(field.options && field.allowOther ? [{ label: "Other (type an answer)", value: OTHER }] : [])]
-    : [
-        { label: "Accept", value: "accept" },
-        { label: "Decline", value: "decline" },
-      ];
-  const textMode = field !== undefined && (field.options === null || typing !== null);
-
-  const next = (value: unknown) => {
-    if (!field) {
-      onAnswer(value === "accept" ? formAnswer(request, {}) : formDismissed(request, "decline"));
-      return;
-    }
-    const all = { ...values, [field.id]: value };
-    setValues(all);
-    setSelected(0);
-    setTyping(null);
-    setError(null);
-    if (index + 1 < fields.length) setIndex(index + 1);
-    else onAnswer(formAnswer(request, all));
+  // Read by the key handler synchronously (several keys can come in one input event).
+  const ref = useRef<FormProgress>(START);
+  const [, setVersion] = useState(0);
+  const update = (patch: Partial<FormProgress>) => {
+    ref.current = { ...ref.current, ...patch };
+    setVersion((v) => v + 1);
   };
 
   useKeys((key) => {
+    const p = ref.current;
+    const field = fields[p.index];
+    const choices = choicesFor(field);
+    const next = (value: unknown) => {
+      if (!field) {
+        onAnswer(value === "accept" ? formAnswer(request, {}) : formDismissed(request, "decline"));
+        return;
+      }
+      const values = { ...p.values, [field.id]: value };
+      update({ ...START, values, index: p.index + 1 });
+      if (p.index + 1 >= fields.length) onAnswer(formAnswer(request, values));
+    };
     if (key.kind === "escape" || (key.kind === "ctrl" && key.letter === "c")) {
       onAnswer(formDismissed(request));
       return;
     }
-    if (textMode) {
-      const current = typing ?? "";
+    if (field && (field.options === null || p.typing !== null)) {
+      const typing = p.typing ?? "";
       if (key.kind === "enter") {
-        const parsed = typedValue(field!, current);
+        const parsed = typedValue(field, typing);
         if (parsed.ok) next(parsed.value);
-        else setError(parsed.error);
-      } else if (key.kind === "backspace") setTyping(current.slice(0, -1));
-      else if (key.kind === "text") setTyping(current + key.text.replace(/\r?\n/g, " "));
+        else update({ error: parsed.error });
+      } else if (key.kind === "backspace") update({ typing: typing.slice(0, -1) });
+      else if (key.kind === "text") update({ typing: typing + key.text.replace(/\r?\n/g, " ") });
       return;
     }
     const choose = (at: number) => {
       const choice = choices[at];
       if (!choice) return;
-      if (choice.value === OTHER) setTyping("");
+      if (choice.value === OTHER) update({ typing: "" });
       else next(choice.value);
     };
-    if (key.kind === "up") setSelected((s) => (s + choices.length - 1) % choices.length);
-    else if (key.kind === "down" || key.kind === "tab") setSelected((s) => (s + 1) % choices.length);
-    else if (key.kind === "enter") choose(selected);
+    if (key.kind === "up") update({ selected: (p.selected + choices.length - 1) % choices.length });
+    else if (key.kind === "down" || key.kind === "tab") update({ selected: (p.selected + 1) % choices.length });
+    else if (key.kind === "enter") choose(p.selected);
     else if (key.kind === "text" && /^[1-9]$/.test(key.text)) choose(Number(key.text) - 1);
-    else if (key.kind === "text" && !field) {
-      if (key.text.toLowerCase() === "y") choose(0);
-      if (key.text.toLowerCase() === "n") choose(1);
-    }
+    else if (key.kind === "text" && !field && /^[yn]$/i.test(key.text)) choose(key.text.toLowerCase() === "y" ? 0 : 1);
   });
 
+  const { index, selected, typing, error } = ref.current;
+  const field = fields[index];
+  const choices = choicesFor(field);
+  const textMode = field !== undefined && (field.options === null || typing !== null);
   const heading =
     request.kind === "userInput" ? "Codex has a question" : `${request.params.serverName} asks for input`;
   const message = request.kind === "elicitation" ? request.params.message : null;
@@ -103,7 +126,7 @@ export function FormOverlay({ request, onAnswer }: FormOverlayProps) {
         choices.map((choice, i) => (
           <Text key={`${i}-${choice.label}`} color={i === selected ? "cyan" : undefined}>
             {`${i === selected ? "›" : " "} ${i + 1}. ${choice.label}`}
-            {"description" in choice && choice.description ? <Text dimColor>{`  ${choice.description}`}</Text> : null}
+            {choice.description ? <Text dimColor>{`  ${choice.description}`}</Text> : null}
           </Text>
         ))
       )}
@@ -112,5 +135,3 @@ export function FormOverlay({ request, onAnswer }: FormOverlayProps) {
     </Box>
   );
 }
-
-const OTHER = Symbol("other");
