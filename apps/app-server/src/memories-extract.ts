@@ -33,7 +33,8 @@ const INSTRUCTIONS = [
 ].join("\n");
 
 const MAX_TEXT = 4000;
-const clip = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}… [${text.length - MAX_TEXT} more characters]` : text);
+const clip = (text: string) =>
+  text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}… [${text.length - MAX_TEXT} more characters]` : text;
 
 /** Context the harness injects into user messages, not something the user said. */
 function injectedFragment(text: string): boolean {
@@ -61,9 +62,17 @@ export function memoryItems(lines: readonly RolloutLine[]): unknown[] {
         (c) => (c.type === "input_text" || c.type === "output_text") && !injectedFragment(c.text ?? ""),
       );
       if (content.length === 0) continue;
-      out.push({ type: "message", role: item.role, content: content.map((c) => ({ type: c.type, text: clip(c.text ?? "") })) });
+      out.push({
+        type: "message",
+        role: item.role,
+        content: content.map((c) => ({ type: c.type, text: clip(c.text ?? "") })),
+      });
     } else if (item.type === "function_call" || item.type === "custom_tool_call") {
-      out.push({ type: item.type, name: item.name, arguments: clip(String(item.arguments ?? item.input ?? "")) });
+      out.push({
+        type: item.type,
+        name: item.name,
+        arguments: clip(String(item.arguments ?? item.input ?? "")),
+      });
     } else if (item.type === "function_call_output" || item.type === "custom_tool_call_output") {
       const output = typeof item.output === "string" ? item.output : JSON.stringify(item.output);
       out.push({ type: item.type, output: clip(output) });
@@ -78,7 +87,10 @@ export function redactSecrets(text: string): string {
     .replace(/\b(sk|rk|pk)-[A-Za-z0-9_-]{16,}/g, "[REDACTED]")
     .replace(/\b(gh[pousr]_[A-Za-z0-9]{20,})/g, "[REDACTED]")
     .replace(/(authorization:\s*bearer\s+)[^\s"']+/gi, "$1[REDACTED]")
-    .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, "[REDACTED PRIVATE KEY]");
+    .replace(
+      /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+      "[REDACTED PRIVATE KEY]",
+    );
 }
 
 export function extractionRequest(model: string, cwd: string, items: unknown[]): ResponsesRequest {
@@ -90,7 +102,12 @@ export function extractionRequest(model: string, cwd: string, items: unknown[]):
       {
         type: "message",
         role: "user",
-        content: [{ type: "input_text", text: `Session working directory: ${cwd}\n\nSession items (JSON):\n${session}` }],
+        content: [
+          {
+            type: "input_text",
+            text: `Session working directory: ${cwd}\n\nSession items (JSON):\n${session}`,
+          },
+        ],
       },
     ],
     tools: [],
@@ -113,7 +130,10 @@ export function parseExtraction(text: string): Extraction {
     throw new Error(`the memory extraction answer is not JSON: ${text.slice(0, 200)}`);
   }
   const parsed = Extraction.safeParse(value);
-  if (!parsed.success) throw new Error(`the memory extraction answer has the wrong shape: ${parsed.error.issues[0]?.message ?? ""}`);
+  if (!parsed.success)
+    throw new Error(
+      `the memory extraction answer has the wrong shape: ${parsed.error.issues[0]?.message ?? ""}`,
+    );
   return {
     rollout_summary: redactSecrets(parsed.data.rollout_summary),
     rollout_slug: parsed.data.rollout_slug === null ? null : redactSecrets(parsed.data.rollout_slug),

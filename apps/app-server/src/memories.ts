@@ -32,7 +32,8 @@ export function memoriesSettings(config: Pick<Config, "features" | "layers">): M
   const table = mergeConfigLayers(config.layers).memories;
   const m = (typeof table === "object" && table !== null ? table : {}) as Record<string, unknown>;
   if (m.generate_memories === false) return null;
-  const num = (key: string, fallback: number) => (typeof m[key] === "number" && (m[key] as number) >= 0 ? (m[key] as number) : fallback);
+  const num = (key: string, fallback: number) =>
+    typeof m[key] === "number" && (m[key] as number) >= 0 ? (m[key] as number) : fallback;
   return {
     maxRolloutsPerStartup: num("max_rollouts_per_startup", 8),
     maxRolloutAgeDays: num("max_rollout_age_days", 30),
@@ -83,7 +84,11 @@ async function runOnce(options: Parameters<typeof runMemoriesStartup>[0]): Promi
   const result: MemoriesRun = { candidates: 0, extracted: 0, empty: 0, failed: 0, errors: [] };
   const now = options.now ?? Date.now();
   const state = await readState(dir);
-  const listed = await store.list({ limit: 200, sortKey: "updated_at", sourceKinds: ["cli", "vscode", "exec", "appServer"] });
+  const listed = await store.list({
+    limit: 200,
+    sortKey: "updated_at",
+    sourceKinds: ["cli", "vscode", "exec", "appServer"],
+  });
   if (!listed.ok) {
     result.errors.push(listed.error.message);
     await finish(dir, result);
@@ -113,7 +118,13 @@ async function runOnce(options: Parameters<typeof runMemoriesStartup>[0]): Promi
     if (!items.some((i) => (i as { role?: string }).role === "user")) {
       // nothing the user said: nothing to remember, no request
       result.empty += 1;
-      state[thread.id] = { updatedAtMs: thread.updatedAtMs, slug: null, summary: null, rawMemory: null, cwd: thread.cwd };
+      state[thread.id] = {
+        updatedAtMs: thread.updatedAtMs,
+        slug: null,
+        summary: null,
+        rawMemory: null,
+        cwd: thread.cwd,
+      };
       continue;
     }
     try {
@@ -139,12 +150,19 @@ async function runOnce(options: Parameters<typeof runMemoriesStartup>[0]): Promi
   return result;
 }
 
-async function extract(client: ModelClient, model: string, cwd: string, items: unknown[]): Promise<Extraction> {
+async function extract(
+  client: ModelClient,
+  model: string,
+  cwd: string,
+  items: unknown[],
+): Promise<Extraction> {
   let text = "";
   for await (const event of client.stream(extractionRequest(model, cwd, items))) {
     if (event.type === "output_text_delta") text += event.delta;
     if (event.type === "output_item_done" && event.item.type === "message") {
-      const parts = (event.item.content as Array<{ type: string; text?: string }>).filter((c) => c.type === "output_text");
+      const parts = (event.item.content as Array<{ type: string; text?: string }>).filter(
+        (c) => c.type === "output_text",
+      );
       if (parts.length > 0) text = parts.map((c) => c.text ?? "").join("");
     }
   }
@@ -160,7 +178,11 @@ async function readState(dir: string): Promise<Stage1State> {
 }
 
 const slugOf = (entry: Stage1Entry, threadId: string) =>
-  (entry.slug ?? "").toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || threadId;
+  (entry.slug ?? "")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60) || threadId;
 
 async function writeArtifacts(dir: string, state: Stage1State): Promise<void> {
   await fs.mkdir(path.join(dir, "rollout_summaries"), { recursive: true });
@@ -187,7 +209,10 @@ async function writeArtifacts(dir: string, state: Stage1State): Promise<void> {
 
 async function finish(dir: string, result: MemoriesRun): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(path.join(dir, "last_run.json"), `${JSON.stringify({ ...result, finishedAt: new Date().toISOString() }, null, 2)}\n`);
+  await fs.writeFile(
+    path.join(dir, "last_run.json"),
+    `${JSON.stringify({ ...result, finishedAt: new Date().toISOString() }, null, 2)}\n`,
+  );
 }
 
 /**
@@ -200,8 +225,12 @@ export function withMemoriesTrigger(methods: Map<string, MethodSpec>, runtime: R
   methods.set("thread/start", {
     ...start,
     handler: async (params, ctx) => {
-      const response = (await start.handler(params, ctx)) as { thread: { id: string; ephemeral: boolean }; cwd: string };
-      if (!response.thread.ephemeral) ctx.afterResponse(() => void trigger(runtime, response.thread.id, response.cwd));
+      const response = (await start.handler(params, ctx)) as {
+        thread: { id: string; ephemeral: boolean };
+        cwd: string;
+      };
+      if (!response.thread.ephemeral)
+        ctx.afterResponse(() => void trigger(runtime, response.thread.id, response.cwd));
       return response;
     },
   });

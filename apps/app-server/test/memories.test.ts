@@ -17,7 +17,9 @@ const memoriesDir = () => path.join(fx.home, "memories");
 const lastRun = () => path.join(memoriesDir(), "last_run.json");
 
 /** Starts a thread and waits for the memories run it triggers to finish. */
-async function startAndWaitForMemories(s: AppServerProcess): Promise<{ threadId: string; run: Record<string, unknown> }> {
+async function startAndWaitForMemories(
+  s: AppServerProcess,
+): Promise<{ threadId: string; run: Record<string, unknown> }> {
   rmSync(lastRun(), { force: true });
   const { thread } = await s.call("thread/start", { cwd: fx.workDir });
   await expect.poll(() => existsSync(lastRun()), { timeout: 20_000 }).toBe(true);
@@ -33,12 +35,18 @@ describe("memories", () => {
     expect(first.run).toMatchObject({ candidates: 0, extracted: 0 });
     await runTurn(s, first.threadId, `Remember: I prefer tabs over spaces. My key is ${SECRET}.`);
 
-    const answer = { rollout_summary: "Set the user's indentation preference", rollout_slug: "Tabs Preference", raw_memory: `- prefers tabs over spaces\n- key ${SECRET}` };
+    const answer = {
+      rollout_summary: "Set the user's indentation preference",
+      rollout_slug: "Tabs Preference",
+      raw_memory: `- prefers tabs over spaces\n- key ${SECRET}`,
+    };
     fx.fake.enqueue(turn([sse.message(JSON.stringify(answer))]));
     const second = await startAndWaitForMemories(s);
     expect(second.run).toMatchObject({ candidates: 1, extracted: 1, failed: 0 });
     const request = fx.fake.responsesRequests()[1]!.body as Record<string, unknown>;
-    expect(request.text).toMatchObject({ format: { type: "json_schema", strict: true, name: "memory_extraction" } });
+    expect(request.text).toMatchObject({
+      format: { type: "json_schema", strict: true, name: "memory_extraction" },
+    });
     const sent = JSON.stringify(request.input);
     expect(sent).toContain("I prefer tabs over spaces");
     expect(sent).not.toContain(SECRET);
@@ -48,10 +56,12 @@ describe("memories", () => {
     expect(raw).toContain("prefers tabs over spaces");
     expect(raw).toContain(first.threadId);
     expect(raw).not.toContain(SECRET);
-    expect(readFileSync(path.join(memoriesDir(), "rollout_summaries", "tabs-preference.md"), "utf8")).toContain(
-      "Set the user's indentation preference",
+    expect(
+      readFileSync(path.join(memoriesDir(), "rollout_summaries", "tabs-preference.md"), "utf8"),
+    ).toContain("Set the user's indentation preference");
+    expect(readFileSync(path.join(memoriesDir(), "memory_summary.md"), "utf8")).toContain(
+      "rollout_summaries/tabs-preference.md",
     );
-    expect(readFileSync(path.join(memoriesDir(), "memory_summary.md"), "utf8")).toContain("rollout_summaries/tabs-preference.md");
 
     // Nothing changed since: the next start sends no new extraction request.
     const third = await startAndWaitForMemories(s);

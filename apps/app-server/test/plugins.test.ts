@@ -37,7 +37,12 @@ function installPlugin(name: string, version: string, tag: string): string {
   mkdirSync(path.join(root, "hooks"), { recursive: true });
   writeFileSync(
     path.join(root, "hooks", "hooks.json"),
-    JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: "command", command: "${PLUGIN_ROOT}/hooks/context.sh" }] }] } }),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the hook command holds Codex's ${PLUGIN_ROOT} placeholder
+    JSON.stringify({
+      hooks: {
+        UserPromptSubmit: [{ hooks: [{ type: "command", command: "${PLUGIN_ROOT}/hooks/context.sh" }] }],
+      },
+    }),
   );
   contextHook(path.join(root, "hooks"), tag);
   return root;
@@ -52,7 +57,8 @@ describe("plugins", () => {
     installPlugin("off", "1.0.0", "DISABLED-PLUGIN-HOOK");
     fx.fake.enqueue(turn([sse.message("one")]), turn([sse.message("two")]));
     const s = await fx.boot({
-      extraConfig: '\n[plugins."demo@mkt"]\nenabled = true\n\n[plugins."off@mkt"]\nenabled = false\n\n[plugins."missing@mkt"]\n',
+      extraConfig:
+        '\n[plugins."demo@mkt"]\nenabled = true\n\n[plugins."off@mkt"]\nenabled = false\n\n[plugins."missing@mkt"]\n',
     });
     const { thread } = await s.call("thread/start", { cwd: fx.workDir });
 
@@ -72,21 +78,35 @@ describe("plugins", () => {
     expect(requestText(0)).not.toContain("DEMO-PLUGIN-7781");
 
     await s.call("config/batchWrite", {
-      edits: [{ keyPath: `hooks.state."${hooks[0]!.key}"`, value: { trusted_hash: hooks[0]!.currentHash }, mergeStrategy: "upsert" }],
+      edits: [
+        {
+          keyPath: `hooks.state."${hooks[0]!.key}"`,
+          value: { trusted_hash: hooks[0]!.currentHash },
+          mergeStrategy: "upsert",
+        },
+      ],
     });
     const second = await runTurn(s, thread.id, "second");
     const body = requestText(1);
-    expect(body).toContain(`DEMO-PLUGIN-7781 root=${root} data=${path.join(fx.home, "plugins", "data", "demo-mkt")}`);
+    expect(body).toContain(
+      `DEMO-PLUGIN-7781 root=${root} data=${path.join(fx.home, "plugins", "data", "demo-mkt")}`,
+    );
     expect(body).not.toContain("OLD-VERSION-HOOK");
     expect(body).not.toContain("DISABLED-PLUGIN-HOOK");
     const completed = s.notifications("hook/completed");
     expect(completed).toHaveLength(1);
-    expect(completed[0]!.params).toMatchObject({ threadId: thread.id, turnId: second.turnId, run: { status: "completed", source: "plugin" } });
+    expect(completed[0]!.params).toMatchObject({
+      threadId: thread.id,
+      turnId: second.turnId,
+      run: { status: "completed", source: "plugin" },
+    });
   });
 
   it("features.plugins = false loads no plugin", async () => {
     installPlugin("demo", "local", "DEMO-PLUGIN-7781");
-    const s = await fx.boot({ extraConfig: '\n[features]\nplugins = false\n\n[plugins."demo@mkt"]\nenabled = true\n' });
+    const s = await fx.boot({
+      extraConfig: '\n[features]\nplugins = false\n\n[plugins."demo@mkt"]\nenabled = true\n',
+    });
     const listed = await s.call("hooks/list", { cwds: [fx.workDir] });
     expect(listed.data[0]!.hooks).toEqual([]);
   });
@@ -114,56 +134,83 @@ describe("managed requirements (requirements.toml)", () => {
       ].join("\n"),
     );
     fx.fake.enqueue(
-      turn([sse.functionCall("exec_command", { cmd: "touch managed.txt", yield_time_ms: 10_000 }, { callId: "t1" })]),
+      turn([
+        sse.functionCall(
+          "exec_command",
+          { cmd: "touch managed.txt", yield_time_ms: 10_000 },
+          { callId: "t1" },
+        ),
+      ]),
       turn([sse.message("done")]),
     );
     const s = await fx.boot({ env });
     const { thread } = await s.call("thread/start", { cwd: fx.workDir, sandbox: "danger-full-access" });
     const listed = await s.call("hooks/list", { cwds: [fx.workDir] });
     const hook = listed.data[0]!.hooks[0]!;
-    expect(hook).toMatchObject({ isManaged: true, trustStatus: "managed", sourcePath: env.CODEX_TS_REQUIREMENTS_FILE });
+    expect(hook).toMatchObject({
+      isManaged: true,
+      trustStatus: "managed",
+      sourcePath: env.CODEX_TS_REQUIREMENTS_FILE,
+    });
 
     // Turning it off in the user's config does nothing to a managed hook.
-    await s.call("config/value/write", { keyPath: `hooks.state."${hook.key}".enabled`, value: false, mergeStrategy: "replace" });
+    await s.call("config/value/write", {
+      keyPath: `hooks.state."${hook.key}".enabled`,
+      value: false,
+      mergeStrategy: "replace",
+    });
     await runTurn(s, thread.id, "go");
     expect(requestText(0)).toContain("MANAGED-HOOK-3141");
     expect(fx.toolOutputText("t1")).toContain("the admin says no");
     expect(existsSync(path.join(fx.workDir, "managed.txt"))).toBe(false);
   });
 
-  it.skipIf(!sandboxed)("requirements network domains are managed network rules: a denied host stays blocked though config allows it", async () => {
-    let hits = 0;
-    const origin = http.createServer((_req, res) => {
-      hits += 1;
-      res.end("ORIGIN-REPLY");
-    });
-    await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
-    try {
-      const port = (origin.address() as AddressInfo).port;
-      const cmd = `curl -s --noproxy '' -x "$HTTP_PROXY" http://localhost:${port}/ ; echo CURL-DONE`;
-      const config = '\n[network]\nenabled = true\nallow_local_binding = true\nallowed_domains = ["localhost"]\n';
-      const fetchOnce = async (env: Record<string, string>, callId: string) => {
-        fx.fake.enqueue(turn([sse.functionCall("exec_command", { cmd, yield_time_ms: 30_000 }, { callId })]), turn([sse.message("done")]));
-        const s = await fx.boot({ env, extraConfig: config });
-        const { thread } = await s.call("thread/start", { cwd: fx.workDir, sandbox: "workspace-write", approvalPolicy: "never" });
-        await runTurn(s, thread.id, "fetch");
-        await s.dispose();
-        return fx.toolOutputText(callId);
-      };
-      // Control: the user's allow list lets it through.
-      expect(await fetchOnce({ CODEX_TS_REQUIREMENTS_FILE: "" }, "n1")).toContain("ORIGIN-REPLY");
-      expect(hits).toBe(1);
-      const env = writeRequirements('[experimental_network]\ndomains = { "localhost" = "deny" }\n');
-      expect(await fetchOnce(env, "n2")).toContain("CURL-DONE");
-      expect(hits).toBe(1);
-      expect(fx.toolOutputText("n2")).not.toContain("ORIGIN-REPLY");
-    } finally {
-      await new Promise<void>((resolve) => origin.close(() => resolve()));
-    }
-  });
+  it.skipIf(!sandboxed)(
+    "requirements network domains are managed network rules: a denied host stays blocked though config allows it",
+    async () => {
+      let hits = 0;
+      const origin = http.createServer((_req, res) => {
+        hits += 1;
+        res.end("ORIGIN-REPLY");
+      });
+      await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
+      try {
+        const port = (origin.address() as AddressInfo).port;
+        const cmd = `curl -s --noproxy '' -x "$HTTP_PROXY" http://localhost:${port}/ ; echo CURL-DONE`;
+        const config =
+          '\n[network]\nenabled = true\nallow_local_binding = true\nallowed_domains = ["localhost"]\n';
+        const fetchOnce = async (env: Record<string, string>, callId: string) => {
+          fx.fake.enqueue(
+            turn([sse.functionCall("exec_command", { cmd, yield_time_ms: 30_000 }, { callId })]),
+            turn([sse.message("done")]),
+          );
+          const s = await fx.boot({ env, extraConfig: config });
+          const { thread } = await s.call("thread/start", {
+            cwd: fx.workDir,
+            sandbox: "workspace-write",
+            approvalPolicy: "never",
+          });
+          await runTurn(s, thread.id, "fetch");
+          await s.dispose();
+          return fx.toolOutputText(callId);
+        };
+        // Control: the user's allow list lets it through.
+        expect(await fetchOnce({ CODEX_TS_REQUIREMENTS_FILE: "" }, "n1")).toContain("ORIGIN-REPLY");
+        expect(hits).toBe(1);
+        const env = writeRequirements('[experimental_network]\ndomains = { "localhost" = "deny" }\n');
+        expect(await fetchOnce(env, "n2")).toContain("CURL-DONE");
+        expect(hits).toBe(1);
+        expect(fx.toolOutputText("n2")).not.toContain("ORIGIN-REPLY");
+      } finally {
+        await new Promise<void>((resolve) => origin.close(() => resolve()));
+      }
+    },
+  );
 
   it("a requirements file that does not parse refuses thread/start with a message naming it", async () => {
-    const env = writeRequirements('[rules]\nprefix_rules = [{ pattern = [{ token = "rm" }], decision = "allow" }]\n');
+    const env = writeRequirements(
+      '[rules]\nprefix_rules = [{ pattern = [{ token = "rm" }], decision = "allow" }]\n',
+    );
     const s = await fx.boot({ env });
     const { error } = await s.request("thread/start", { cwd: fx.workDir });
     expect(error?.message).toContain(env.CODEX_TS_REQUIREMENTS_FILE);

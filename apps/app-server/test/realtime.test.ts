@@ -13,14 +13,20 @@ import { type AppServerProcess, useAppServerFixture } from "./harness.js";
 const fx = useAppServerFixture();
 
 /** Calls an experimental realtime method (not in the stable method table); fails on an error. */
-async function realtimeCall(server: AppServerProcess, method: string, params: Record<string, unknown>): Promise<unknown> {
+async function realtimeCall(
+  server: AppServerProcess,
+  method: string,
+  params: Record<string, unknown>,
+): Promise<unknown> {
   const response = await server.request(method, params);
   if (response.error) throw new Error(`${method} failed: ${JSON.stringify(response.error)}`);
   return response.result;
 }
 
 async function boot(realtimeUrl: string, extra = "") {
-  const server = await fx.bootWithConfig(`experimental_realtime_ws_base_url = "${realtimeUrl}"\n${extra}\n${fx.fake.configToml({ model: "gpt-test" })}`);
+  const server = await fx.bootWithConfig(
+    `experimental_realtime_ws_base_url = "${realtimeUrl}"\n${extra}\n${fx.fake.configToml({ model: "gpt-test" })}`,
+  );
   experimentalResponsesOnly(server);
   return server;
 }
@@ -35,7 +41,9 @@ function experimentalResponsesOnly(server: { schemaProblems: string[] }): void {
   const push = problems.push.bind(problems);
   problems.push = (...items: string[]) => {
     for (const item of items) {
-      const match = /^unchecked: no known response definition for thread\/realtime\/\w+\n {2}in (.*)$/s.exec(item);
+      const match = /^unchecked: no known response definition for thread\/realtime\/\w+\n {2}in (.*)$/s.exec(
+        item,
+      );
       const response = match ? (JSON.parse(match[1]!) as { result?: unknown }) : undefined;
       if (response && JSON.stringify(response.result) === "{}") continue;
       push(item);
@@ -72,11 +80,17 @@ describe("thread/realtime", () => {
       expect(connection.headers.authorization).toBe("Bearer test-key");
       expect(connection.headers["thread-id"]).toBe(thread.id);
       const [update] = await rt.waitForMessages(1);
-      expect(update).toMatchObject({ type: "session.update", session: { type: "realtime", output_modalities: ["text"] } });
+      expect(update).toMatchObject({
+        type: "session.update",
+        session: { type: "realtime", output_modalities: ["text"] },
+      });
       expect(JSON.stringify(update)).toContain("background_agent");
 
       await realtimeCall(s, "thread/realtime/appendText", { threadId: thread.id, text: "hello" });
-      await realtimeCall(s, "thread/realtime/appendAudio", { threadId: thread.id, audio: { data: "UklGRg==", sampleRate: 24000, numChannels: 1 } });
+      await realtimeCall(s, "thread/realtime/appendAudio", {
+        threadId: thread.id,
+        audio: { data: "UklGRg==", sampleRate: 24000, numChannels: 1 },
+      });
       const messages = await rt.waitForMessages(3);
       expect(messages[1]).toEqual({
         type: "conversation.item.create",
@@ -86,17 +100,39 @@ describe("thread/realtime", () => {
 
       const done = await s.waitForNotification("thread/realtime/transcript/done");
       expect(done.params).toEqual({ threadId: thread.id, role: "assistant", text: "Hello" });
-      expect(s.notifications("thread/realtime/transcript/delta").map((n) => n.params.delta)).toEqual(["Hel", "lo"]);
-      const segment = s.notifications("thread/realtime/item/completed").find((n) => n.params.item.type === "transcriptSegment");
-      expect(segment?.params.item).toMatchObject({ type: "transcriptSegment", role: "assistant", text: "Hello" });
+      expect(s.notifications("thread/realtime/transcript/delta").map((n) => n.params.delta)).toEqual([
+        "Hel",
+        "lo",
+      ]);
+      const segment = s
+        .notifications("thread/realtime/item/completed")
+        .find((n) => n.params.item.type === "transcriptSegment");
+      expect(segment?.params.item).toMatchObject({
+        type: "transcriptSegment",
+        role: "assistant",
+        text: "Hello",
+      });
       const audio = await s.waitForNotification("thread/realtime/outputAudio/delta");
-      expect(audio.params.audio).toMatchObject({ data: "AAAA", sampleRate: 24000, numChannels: 1, itemId: "it-a" });
-      expect((await s.waitForNotification("thread/realtime/itemAdded")).params.item).toMatchObject({ id: "it-user" });
+      expect(audio.params.audio).toMatchObject({
+        data: "AAAA",
+        sampleRate: 24000,
+        numChannels: 1,
+        itemId: "it-a",
+      });
+      expect((await s.waitForNotification("thread/realtime/itemAdded")).params.item).toMatchObject({
+        id: "it-user",
+      });
 
       // The realtime model delegates: a Codex turn runs and its answer is the call's output.
       rt.send({
         type: "conversation.item.done",
-        item: { id: "it-call", type: "function_call", name: "background_agent", call_id: "call-7", arguments: '{"prompt":"list the files"}' },
+        item: {
+          id: "it-call",
+          type: "function_call",
+          name: "background_agent",
+          call_id: "call-7",
+          arguments: '{"prompt":"list the files"}',
+        },
       });
       const handed = await rt.waitForMessages(5, 30_000);
       expect(handed[3]).toEqual({
@@ -126,10 +162,16 @@ describe("thread/realtime", () => {
       const early = await s.request("thread/realtime/appendText", { threadId: thread.id, text: "x" });
       expect(early.error?.message).toContain("no realtime conversation");
 
-      await realtimeCall(s, "thread/realtime/start", { threadId: thread.id, outputModality: "audio", voice: "marin" });
+      await realtimeCall(s, "thread/realtime/start", {
+        threadId: thread.id,
+        outputModality: "audio",
+        voice: "marin",
+      });
       expect(rt.connections[0]!.url).toBe("/v1/realtime?model=my-realtime");
       const [update] = await rt.waitForMessages(1);
-      expect(update).toMatchObject({ session: { output_modalities: ["audio"], audio: { output: { voice: "marin" } } } });
+      expect(update).toMatchObject({
+        session: { output_modalities: ["audio"], audio: { output: { voice: "marin" } } },
+      });
       const again = await s.request("thread/realtime/start", { threadId: thread.id, outputModality: "text" });
       expect(again.error?.message).toContain("already has a realtime conversation");
 
@@ -141,7 +183,10 @@ describe("thread/realtime", () => {
 
       // A new conversation after the drop works; one to a server that is gone fails with a message.
       await rt.close();
-      const refused = await s.request("thread/realtime/start", { threadId: thread.id, outputModality: "text" });
+      const refused = await s.request("thread/realtime/start", {
+        threadId: thread.id,
+        outputModality: "text",
+      });
       expect(refused.error?.message).toContain("cannot connect to the realtime model");
     } finally {
       await rt.close().catch(() => {});
@@ -155,7 +200,10 @@ describe("thread/realtime", () => {
       const stable = await fx.spawn({ codexHome: fx.home });
       await stable.initialize({});
       const { thread } = await stable.call("thread/start", { cwd: fx.workDir });
-      const refused = await stable.request("thread/realtime/start", { threadId: thread.id, outputModality: "text" });
+      const refused = await stable.request("thread/realtime/start", {
+        threadId: thread.id,
+        outputModality: "text",
+      });
       expect(refused.error?.message).toContain("requires experimentalApi");
       expect(rt.connections).toHaveLength(0);
     } finally {

@@ -25,13 +25,22 @@ function golden(name: string, text: string): void {
   expect(text).toBe(readFileSync(file, "utf8"));
 }
 
-const ext = (over: Partial<MacOsSeatbeltExtensions>): MacOsSeatbeltExtensions => ({ ...DEFAULT_MACOS_EXTENSIONS, ...over });
+const ext = (over: Partial<MacOsSeatbeltExtensions>): MacOsSeatbeltExtensions => ({
+  ...DEFAULT_MACOS_EXTENSIONS,
+  ...over,
+});
 
 describe("macOS automation permission", () => {
   it("accepts none, all, a list and { bundle_ids } (trimmed, invalid dropped, empty → none)", () => {
     expect(parseMacOsAutomation("none")).toEqual({ ok: true, value: "none" });
     expect(parseMacOsAutomation("all")).toEqual({ ok: true, value: "all" });
-    const list = [" com.apple.Notes ", "com.apple.Calendar", "bad bundle", "com.apple.Notes", 'x.y") (allow default)'];
+    const list = [
+      " com.apple.Notes ",
+      "com.apple.Calendar",
+      "bad bundle",
+      "com.apple.Notes",
+      'x.y") (allow default)',
+    ];
     const expected = { ok: true, value: { bundleIds: ["com.apple.Calendar", "com.apple.Notes"] } };
     expect(parseMacOsAutomation(list)).toEqual(expected);
     expect(parseMacOsAutomation({ bundle_ids: list })).toEqual(expected);
@@ -42,45 +51,85 @@ describe("macOS automation permission", () => {
 
   it("parses a profile's macos table with safe defaults and clear errors", () => {
     expect(parseMacOsExtensions(undefined)).toEqual({ ok: true, value: DEFAULT_MACOS_EXTENSIONS });
-    expect(parseMacOsExtensions({ automations: { bundle_ids: ["com.apple.Music"] }, calendar: true })).toEqual({
+    expect(
+      parseMacOsExtensions({ automations: { bundle_ids: ["com.apple.Music"] }, calendar: true }),
+    ).toEqual({
       ok: true,
       value: ext({ automation: { bundleIds: ["com.apple.Music"] }, calendar: true }),
     });
-    expect(parseMacOsExtensions({ camera: true })).toEqual({ ok: false, error: "unknown macos permission `camera`" });
+    expect(parseMacOsExtensions({ camera: true })).toEqual({
+      ok: false,
+      error: "unknown macos permission `camera`",
+    });
     expect(parseMacOsExtensions({ preferences: "all" }).ok).toBe(false);
     expect(parseMacOsExtensions({ accessibility: "yes" }).ok).toBe(false);
   });
 
   it("intersects two grants: lower preferences, common targets, and-ed flags", () => {
-    const a = ext({ preferences: "read_only", automation: { bundleIds: ["com.apple.Calendar", "com.apple.Notes"] }, calendar: true });
-    const b = ext({ preferences: "read_write", automation: { bundleIds: ["com.apple.Calendar", "com.apple.Reminders"] }, accessibility: true });
+    const a = ext({
+      preferences: "read_only",
+      automation: { bundleIds: ["com.apple.Calendar", "com.apple.Notes"] },
+      calendar: true,
+    });
+    const b = ext({
+      preferences: "read_write",
+      automation: { bundleIds: ["com.apple.Calendar", "com.apple.Reminders"] },
+      accessibility: true,
+    });
     expect(intersectMacOsExtensions(a, b)).toEqual(
-      ext({ preferences: "read_only", automation: { bundleIds: ["com.apple.Calendar"] }, accessibility: false, calendar: false }),
+      ext({
+        preferences: "read_only",
+        automation: { bundleIds: ["com.apple.Calendar"] },
+        accessibility: false,
+        calendar: false,
+      }),
     );
-    expect(intersectMacOsExtensions(ext({ automation: "all" }), ext({ automation: { bundleIds: ["com.apple.Notes"] } })).automation).toEqual({
+    expect(
+      intersectMacOsExtensions(
+        ext({ automation: "all" }),
+        ext({ automation: { bundleIds: ["com.apple.Notes"] } }),
+      ).automation,
+    ).toEqual({
       bundleIds: ["com.apple.Notes"],
     });
-    expect(intersectMacOsExtensions(ext({ automation: "all" }), ext({ automation: "none" })).automation).toBe("none");
-    expect(intersectMacOsExtensions(ext({ automation: { bundleIds: ["a.b"] } }), ext({ automation: { bundleIds: ["c.d"] } })).automation).toBe("none");
+    expect(intersectMacOsExtensions(ext({ automation: "all" }), ext({ automation: "none" })).automation).toBe(
+      "none",
+    );
+    expect(
+      intersectMacOsExtensions(
+        ext({ automation: { bundleIds: ["a.b"] } }),
+        ext({ automation: { bundleIds: ["c.d"] } }),
+      ).automation,
+    ).toBe("none");
   });
 });
 
 describe("Seatbelt extension clauses (golden)", () => {
-  it("default: read-only preferences only", () => golden("default", seatbeltExtensionClauses(DEFAULT_MACOS_EXTENSIONS)));
+  it("default: read-only preferences only", () =>
+    golden("default", seatbeltExtensionClauses(DEFAULT_MACOS_EXTENSIONS)));
   it("nothing at all", () => expect(seatbeltExtensionClauses(ext({ preferences: "none" }))).toBe(""));
-  it("automation all", () => golden("automation-all", seatbeltExtensionClauses(ext({ preferences: "none", automation: "all" }))));
+  it("automation all", () =>
+    golden("automation-all", seatbeltExtensionClauses(ext({ preferences: "none", automation: "all" }))));
   it("automation by bundle id, read-write preferences, accessibility, calendar", () =>
     golden(
       "automation-bundle-ids",
       seatbeltExtensionClauses(
-        ext({ preferences: "read_write", automation: { bundleIds: ["com.apple.Notes", "com.apple.Calendar"] }, accessibility: true, calendar: true }),
+        ext({
+          preferences: "read_write",
+          automation: { bundleIds: ["com.apple.Notes", "com.apple.Calendar"] },
+          accessibility: true,
+          calendar: true,
+        }),
       ),
     ));
 
   it("extends a full command's profile and keeps its parameters and command", () => {
     const policy = resolvePolicy(readOnlyPermissionProfile(), { cwd: "/Users/dev/proj" });
     const base = buildSeatbeltCommand(policy, ["osascript", "-e", "1"]);
-    const cmd = withSeatbeltExtensions(base, ext({ preferences: "none", automation: { bundleIds: ["com.apple.Notes"] } }));
+    const cmd = withSeatbeltExtensions(
+      base,
+      ext({ preferences: "none", automation: { bundleIds: ["com.apple.Notes"] } }),
+    );
     golden("read-only-with-notes-automation", cmd.profile);
     expect(cmd.argv[0]).toBe(SANDBOX_EXEC_PATH);
     expect(cmd.argv[2]).toBe(cmd.profile);

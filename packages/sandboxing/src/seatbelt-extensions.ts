@@ -29,7 +29,9 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 const BUNDLE_ID = /^[A-Za-z0-9._-]+$/;
 
 function normalizeBundleIds(ids: readonly string[]): MacOsAutomationPermission {
-  const valid = new Set(ids.map((id) => id.trim()).filter((id) => id.length >= 3 && id.includes(".") && BUNDLE_ID.test(id)));
+  const valid = new Set(
+    ids.map((id) => id.trim()).filter((id) => id.length >= 3 && id.includes(".") && BUNDLE_ID.test(id)),
+  );
   return valid.size === 0 ? "none" : { bundleIds: [...valid].sort() };
 }
 
@@ -42,11 +44,16 @@ export function parseMacOsAutomation(value: unknown): Parsed<MacOsAutomationPerm
   if (value === "none" || value === "all") return { ok: true, value };
   const list = Array.isArray(value)
     ? value
-    : typeof value === "object" && value !== null && Array.isArray((value as { bundle_ids?: unknown }).bundle_ids)
+    : typeof value === "object" &&
+        value !== null &&
+        Array.isArray((value as { bundle_ids?: unknown }).bundle_ids)
       ? (value as { bundle_ids: unknown[] }).bundle_ids
       : null;
   if (list === null || list.some((id) => typeof id !== "string"))
-    return { ok: false, error: 'macos.automations must be "none", "all", a list of bundle ids or { bundle_ids: [...] }' };
+    return {
+      ok: false,
+      error: 'macos.automations must be "none", "all", a list of bundle ids or { bundle_ids: [...] }',
+    };
   return { ok: true, value: normalizeBundleIds(list as string[]) };
 }
 
@@ -80,7 +87,10 @@ export function parseMacOsExtensions(value: unknown): Parsed<MacOsSeatbeltExtens
 
 const PREF_RANK: Record<MacOsPreferencesPermission, number> = { none: 0, read_only: 1, read_write: 2 };
 
-function intersectAutomation(a: MacOsAutomationPermission, b: MacOsAutomationPermission): MacOsAutomationPermission {
+function intersectAutomation(
+  a: MacOsAutomationPermission,
+  b: MacOsAutomationPermission,
+): MacOsAutomationPermission {
   if (a === "none" || b === "none") return "none";
   if (a === "all") return b;
   if (b === "all") return a;
@@ -89,7 +99,10 @@ function intersectAutomation(a: MacOsAutomationPermission, b: MacOsAutomationPer
 }
 
 /** Both sides must allow it: the lower preferences level, the common automation targets, and-ed flags. */
-export function intersectMacOsExtensions(a: MacOsSeatbeltExtensions, b: MacOsSeatbeltExtensions): MacOsSeatbeltExtensions {
+export function intersectMacOsExtensions(
+  a: MacOsSeatbeltExtensions,
+  b: MacOsSeatbeltExtensions,
+): MacOsSeatbeltExtensions {
   return {
     preferences: PREF_RANK[a.preferences] <= PREF_RANK[b.preferences] ? a.preferences : b.preferences,
     automation: intersectAutomation(a.automation, b.automation),
@@ -122,7 +135,10 @@ export function seatbeltExtensionClauses(extensions: MacOsSeatbeltExtensions): s
   } else if (automation !== "none") {
     const ids = normalizeBundleIds(automation.bundleIds);
     if (ids !== "none" && ids !== "all") {
-      lines.push('(allow mach-lookup (global-name "com.apple.coreservices.appleevents"))', "(allow appleevent-send");
+      lines.push(
+        '(allow mach-lookup (global-name "com.apple.coreservices.appleevents"))',
+        "(allow appleevent-send",
+      );
       for (const id of ids.bundleIds) lines.push(`  (appleevent-destination "${id}")`);
       lines.push(")");
     }
@@ -133,11 +149,20 @@ export function seatbeltExtensionClauses(extensions: MacOsSeatbeltExtensions): s
 }
 
 /** `command` with the extension clauses appended to its profile (argv rebuilt around the new profile). */
-export function withSeatbeltExtensions(command: SeatbeltCommand, extensions: MacOsSeatbeltExtensions): SeatbeltCommand {
+export function withSeatbeltExtensions(
+  command: SeatbeltCommand,
+  extensions: MacOsSeatbeltExtensions,
+): SeatbeltCommand {
   const clauses = seatbeltExtensionClauses(extensions);
   if (clauses === "") return command;
   const profile = `${command.profile}\n${clauses}`;
   const separator = command.argv.indexOf("--");
-  const argv = [SANDBOX_EXEC_PATH, "-p", profile, ...command.params.map(([k, v]) => `-D${k}=${v}`), ...command.argv.slice(separator)];
+  const argv = [
+    SANDBOX_EXEC_PATH,
+    "-p",
+    profile,
+    ...command.params.map(([k, v]) => `-D${k}=${v}`),
+    ...command.argv.slice(separator),
+  ];
   return { profile, params: command.params, argv };
 }

@@ -13,7 +13,13 @@ export interface RealtimeSocketLike {
 
 /** The parts of `ws`'s WebSocketServer the fake uses (pass `WebSocketServer` from "ws"). */
 export interface RealtimeServerLike {
-  on(event: "connection", listener: (socket: RealtimeSocketLike, request: { url?: string; headers: Record<string, string | string[] | undefined> }) => void): unknown;
+  on(
+    event: "connection",
+    listener: (
+      socket: RealtimeSocketLike,
+      request: { url?: string; headers: Record<string, string | string[] | undefined> },
+    ) => void,
+  ): unknown;
   on(event: "listening", listener: () => void): unknown;
   address(): unknown;
   close(callback?: () => void): void;
@@ -31,7 +37,10 @@ export interface RealtimeConnectionRecord {
 }
 
 /** Server events to send back for a client message (by its `type`), or nothing. */
-export type RealtimeReply = (message: Record<string, unknown>, connection: RealtimeConnectionRecord) => Array<Record<string, unknown>> | undefined;
+export type RealtimeReply = (
+  message: Record<string, unknown>,
+  connection: RealtimeConnectionRecord,
+) => Array<Record<string, unknown>> | undefined;
 
 export interface FakeRealtimeServer {
   /** `ws://127.0.0.1:<port>` (use it as `experimental_realtime_ws_base_url`). */
@@ -80,7 +89,10 @@ export async function startFakeRealtimeServer(options: {
       record.messages.push(message);
       const replies: Array<Record<string, unknown>> = [];
       if (message.type === "session.update")
-        replies.push({ type: "session.updated", session: { id: options.sessionId ?? "sess_fake", type: "realtime" } });
+        replies.push({
+          type: "session.updated",
+          session: { id: options.sessionId ?? "sess_fake", type: "realtime" },
+        });
       replies.push(...(options.reply?.(message, record) ?? []));
       for (const reply of replies) socket.send(JSON.stringify(reply));
       wake();
@@ -114,7 +126,11 @@ export async function startFakeRealtimeServer(options: {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`the realtime server got ${connections[connections.length - 1]?.messages.length ?? 0} of ${n} messages`));
+          reject(
+            new Error(
+              `the realtime server got ${connections[connections.length - 1]?.messages.length ?? 0} of ${n} messages`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

@@ -40,15 +40,43 @@ const StartParams = ThreadId.extend({
   transport: z.object({ type: z.string() }).passthrough().nullish(),
 }).passthrough();
 const AppendAudioParams = ThreadId.extend({ audio: v2.ThreadRealtimeAudioChunk });
-const AppendTextParams = ThreadId.extend({ text: z.string(), role: z.enum(["user", "developer", "assistant"]).default("user") });
+const AppendTextParams = ThreadId.extend({
+  text: z.string(),
+  role: z.enum(["user", "developer", "assistant"]).default("user"),
+});
 const AppendSpeechParams = ThreadId.extend({ text: z.string() });
 
 /** thread/realtime/listVoices, as Codex 0.169 answers it. */
 const VOICES = {
   v1: ["juniper", "maple", "spruce", "ember", "vale", "breeze", "arbor", "sol", "cove"],
   v2: ["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"],
-  v3: ["juniper", "maple", "spruce", "ember", "vale", "breeze", "arbor", "sol", "cove", "aube", "bubbie", "haetsal", "hanul",
-    "himari", "leher", "miko", "neer", "porto", "rindo", "rio", "rivage", "selva", "sonna", "tinta", "viola"],
+  v3: [
+    "juniper",
+    "maple",
+    "spruce",
+    "ember",
+    "vale",
+    "breeze",
+    "arbor",
+    "sol",
+    "cove",
+    "aube",
+    "bubbie",
+    "haetsal",
+    "hanul",
+    "himari",
+    "leher",
+    "miko",
+    "neer",
+    "porto",
+    "rindo",
+    "rio",
+    "rivage",
+    "selva",
+    "sonna",
+    "tinta",
+    "viola",
+  ],
   defaultV1: "cove",
   defaultV2: "marin",
 };
@@ -66,7 +94,8 @@ class RealtimeRun {
   ) {}
 
   send(message: Record<string, unknown>): void {
-    if (this.socket.readyState !== WebSocket.OPEN) throw invalidRequest(`realtime for thread ${this.thread.id} is not connected`);
+    if (this.socket.readyState !== WebSocket.OPEN)
+      throw invalidRequest(`realtime for thread ${this.thread.id} is not connected`);
     this.socket.send(JSON.stringify(message));
   }
 
@@ -84,28 +113,40 @@ class RealtimeRun {
   handle(event: RealtimeEvent): void {
     switch (event.type) {
       case "audio_out":
-        return this.#notify("outputAudio/delta", { audio: event.frame });
+        this.#notify("outputAudio/delta", { audio: event.frame });
+        break;
       case "item_added":
-        return this.#notify("itemAdded", { item: event.item });
+        this.#notify("itemAdded", { item: event.item });
+        break;
       case "transcript_delta": {
         const segment = this.#segment(event.role, event.itemId);
         segment.text += event.delta;
         this.#notify("item/transcript/delta", { itemId: segment.id, delta: event.delta });
-        return this.#notify("transcript/delta", { role: event.role, delta: event.delta });
+        this.#notify("transcript/delta", { role: event.role, delta: event.delta });
+        break;
       }
       case "transcript_done": {
         const segment = this.#segment(event.role, event.itemId);
         this.#segments.delete(`${event.role}:${event.itemId ?? ""}`);
-        const item = { id: segment.id, realtimeSessionId: this.sessionId, type: "transcriptSegment", role: event.role, text: event.text };
+        const item = {
+          id: segment.id,
+          realtimeSessionId: this.sessionId,
+          type: "transcriptSegment",
+          role: event.role,
+          text: event.text,
+        };
         this.#notify("item/completed", { item });
-        return this.#notify("transcript/done", { role: event.role, text: event.text });
+        this.#notify("transcript/done", { role: event.role, text: event.text });
+        break;
       }
       case "handoff_requested":
-        return void this.#handoff(event.callId, event.prompt);
+        void this.#handoff(event.callId, event.prompt);
+        break;
       case "error":
-        return this.#notify("error", { message: event.message });
+        this.#notify("error", { message: event.message });
+        break;
       default:
-        return;
+        break;
     }
   }
 
@@ -116,7 +157,13 @@ class RealtimeRun {
     if (!segment) {
       segment = { id: randomUUID(), role, text: "" };
       this.#segments.set(key, segment);
-      const item = { id: segment.id, realtimeSessionId: this.sessionId, type: "transcriptSegment", role, text: "" };
+      const item = {
+        id: segment.id,
+        realtimeSessionId: this.sessionId,
+        type: "transcriptSegment",
+        role,
+        text: "",
+      };
       this.#notify("item/started", { item });
     }
     return segment;
@@ -126,7 +173,10 @@ class RealtimeRun {
   async #handoff(callId: string, prompt: string): Promise<void> {
     let output: string;
     try {
-      const turn = await this.thread.startTurn({ type: "user_input", items: [{ type: "text", text: prompt }] });
+      const turn = await this.thread.startTurn({
+        type: "user_input",
+        items: [{ type: "text", text: prompt }],
+      });
       output = await new Promise<string>((resolve) => {
         const stop = this.thread.session.subscribe((event) => {
           if (event.msg.type !== "task_complete" && event.msg.type !== "turn_aborted") return;
@@ -150,7 +200,8 @@ class RealtimeRun {
     this.onGone();
     this.item({ type: "realtimeSessionClosed", outcome });
     this.#notify("closed", { reason });
-    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) this.socket.close(1000);
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING)
+      this.socket.close(1000);
   }
 }
 
@@ -160,7 +211,10 @@ export function realtimeMethods(runtime: Runtime): Array<[string, MethodSpec]> {
   const threads = runtime.threads;
   const running = (threadId: string): RealtimeRun => {
     const run = runs.get(threads.loaded(threadId));
-    if (!run) throw invalidRequest(`thread ${threadId} has no realtime conversation; call thread/realtime/start first`);
+    if (!run)
+      throw invalidRequest(
+        `thread ${threadId} has no realtime conversation; call thread/realtime/start first`,
+      );
     return run;
   };
   return [
@@ -171,11 +225,19 @@ export function realtimeMethods(runtime: Runtime): Array<[string, MethodSpec]> {
         experimental: true,
         handler: async (p, ctx): Promise<Record<string, never>> => {
           const thread = threads.loaded(p.threadId);
-          if (runs.has(thread)) throw invalidRequest(`thread ${p.threadId} already has a realtime conversation`);
+          if (runs.has(thread))
+            throw invalidRequest(`thread ${p.threadId} already has a realtime conversation`);
           if (p.transport && p.transport.type !== "websocket")
-            throw invalidRequest(`realtime transport ${p.transport.type} is not supported here (websocket only)`);
-          if (p.version && p.version !== "v2") throw invalidRequest(`realtime version ${p.version} is not supported here (v2 only)`);
-          const { config } = loadEffectiveConfig({ codexHome: runtime.codexHome, env: runtime.env, cwd: thread.cwd() });
+            throw invalidRequest(
+              `realtime transport ${p.transport.type} is not supported here (websocket only)`,
+            );
+          if (p.version && p.version !== "v2")
+            throw invalidRequest(`realtime version ${p.version} is not supported here (v2 only)`);
+          const { config } = loadEffectiveConfig({
+            codexHome: runtime.codexHome,
+            env: runtime.env,
+            cwd: thread.cwd(),
+          });
           const settings = realtimeSettings(mergeConfigLayers(config.layers));
           // API-key auth: the provider's key, else OPENAI_API_KEY or the stored login key.
           const stored = readStoredApiKey(config.codexHome);
@@ -191,7 +253,10 @@ export function realtimeMethods(runtime: Runtime): Array<[string, MethodSpec]> {
           const sessionId = p.realtimeSessionId ?? thread.id;
           const socket = new WebSocket(url, {
             headers: {
-              "user-agent": userAgent(ctx.server.client?.name ?? "codex_ts", ctx.server.client?.version ?? "0"),
+              "user-agent": userAgent(
+                ctx.server.client?.name ?? "codex_ts",
+                ctx.server.client?.version ?? "0",
+              ),
               originator: ctx.server.client?.name ?? "codex_ts",
               "thread-id": thread.id,
               "session-id": thread.id,
@@ -201,9 +266,15 @@ export function realtimeMethods(runtime: Runtime): Array<[string, MethodSpec]> {
           });
           await new Promise<void>((resolve, reject) => {
             socket.once("open", () => resolve());
-            socket.once("error", (error) => reject(invalidRequest(`cannot connect to the realtime model at ${url}: ${error.message}`)));
+            socket.once("error", (error) =>
+              reject(invalidRequest(`cannot connect to the realtime model at ${url}: ${error.message}`)),
+            );
             socket.once("unexpected-response", (_req, res) =>
-              reject(invalidRequest(`the realtime model at ${url} refused the connection (HTTP ${res.statusCode})`)),
+              reject(
+                invalidRequest(
+                  `the realtime model at ${url} refused the connection (HTTP ${res.statusCode})`,
+                ),
+              ),
             );
           });
           const run = new RealtimeRun(thread, socket, sessionId, () => runs.delete(thread));
@@ -212,12 +283,24 @@ export function realtimeMethods(runtime: Runtime): Array<[string, MethodSpec]> {
             const event = parseRealtimeEvent(data.toString());
             if (event) run.handle(event);
           });
-          socket.on("error", (error) => thread.notify("thread/realtime/error", { threadId: thread.id, message: error.message }));
+          socket.on("error", (error) =>
+            thread.notify("thread/realtime/error", { threadId: thread.id, message: error.message }),
+          );
           socket.on("close", () => run.finish("transport closed", "failed"));
           const instructions = [settings.instructions, p.prompt].filter((x): x is string => !!x).join("\n\n");
-          run.send(sessionUpdate({ outputModality: p.outputModality, voice: p.voice ?? null, ...(instructions ? { instructions } : {}) }));
+          run.send(
+            sessionUpdate({
+              outputModality: p.outputModality,
+              voice: p.voice ?? null,
+              ...(instructions ? { instructions } : {}),
+            }),
+          );
           run.item({ type: "realtimeSessionStarted" });
-          thread.notify("thread/realtime/started", { threadId: thread.id, realtimeSessionId: sessionId, version: "v2" });
+          thread.notify("thread/realtime/started", {
+            threadId: thread.id,
+            realtimeSessionId: sessionId,
+            version: "v2",
+          });
           return {};
         },
       }),

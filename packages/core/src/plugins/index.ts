@@ -1,4 +1,9 @@
-export { type InstalledPlugins, type LoadedPlugin, loadInstalledPlugins, pluginsEnabled } from "./installed.js";
+export {
+  type InstalledPlugins,
+  type LoadedPlugin,
+  loadInstalledPlugins,
+  pluginsEnabled,
+} from "./installed.js";
 export {
   activePluginRoot,
   compareVersions,

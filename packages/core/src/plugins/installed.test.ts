@@ -22,7 +22,9 @@ const install = (name: string, version: string, hooks = true) => {
     mkdirSync(path.join(root, "hooks"));
     writeFileSync(
       path.join(root, "hooks", "hooks.json"),
-      JSON.stringify({ hooks: { Stop: [{ hooks: [{ type: "command", command: `echo ${name}-${version}` }] }] } }),
+      JSON.stringify({
+        hooks: { Stop: [{ hooks: [{ type: "command", command: `echo ${name}-${version}` }] }] },
+      }),
     );
   }
   return root;
@@ -37,7 +39,8 @@ const config = (toml: string) => {
 describe("plugin store layout", () => {
   it("parses name@marketplace keys and refuses bad ones", () => {
     expect(parsePluginId("demo@mkt")).toEqual({ ok: true, value: { name: "demo", marketplace: "mkt" } });
-    for (const bad of ["demo", "@mkt", "demo@", "../x@mkt", "a b@mkt"]) expect(parsePluginId(bad).ok).toBe(false);
+    for (const bad of ["demo", "@mkt", "demo@", "../x@mkt", "a b@mkt"])
+      expect(parsePluginId(bad).ok).toBe(false);
   });
 
   it("picks `local` first, else the highest version (semver order)", () => {
@@ -56,7 +59,9 @@ describe("loadInstalledPlugins", () => {
     const demo = install("demo", "local");
     install("off", "local");
     const result = loadInstalledPlugins(
-      config('[plugins."demo@mkt"]\n\n[plugins."off@mkt"]\nenabled = false\n\n[plugins."gone@mkt"]\nenabled = true\n\n[plugins.bad]\n'),
+      config(
+        '[plugins."demo@mkt"]\n\n[plugins."off@mkt"]\nenabled = false\n\n[plugins."gone@mkt"]\nenabled = true\n\n[plugins.bad]\n',
+      ),
     );
     expect(result.plugins).toEqual([
       { id: "demo@mkt", root: demo, dataRoot: path.join(home, "plugins", "data", "demo-mkt") },
@@ -69,7 +74,9 @@ describe("loadInstalledPlugins", () => {
 
   it("loads nothing with features.plugins = false", () => {
     install("demo", "local");
-    expect(loadInstalledPlugins(config('[features]\nplugins = false\n\n[plugins."demo@mkt"]\n')).plugins).toEqual([]);
+    expect(
+      loadInstalledPlugins(config('[features]\nplugins = false\n\n[plugins."demo@mkt"]\n')).plugins,
+    ).toEqual([]);
   });
 
   it("feeds plugin hooks to the session's hook engine (on by default, as plugins are)", () => {

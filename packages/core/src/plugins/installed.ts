@@ -29,10 +29,14 @@ export function pluginsEnabled(config: Pick<Config, "features">): boolean {
  * The enabled plugins of the user layer, sorted by key. A disabled plugin is skipped quietly; a bad
  * key or a plugin that is not installed becomes a warning (as Codex logs it), never an error.
  */
-export function loadInstalledPlugins(config: Pick<Config, "codexHome" | "layers" | "features">): InstalledPlugins {
+export function loadInstalledPlugins(
+  config: Pick<Config, "codexHome" | "layers" | "features">,
+): InstalledPlugins {
   const out: InstalledPlugins = { plugins: [], warnings: [] };
   if (!pluginsEnabled(config)) return out;
-  const user = config.layers.find((layer) => layer.source.type === "user" && layer.disabledReason === undefined);
+  const user = config.layers.find(
+    (layer) => layer.source.type === "user" && layer.disabledReason === undefined,
+  );
   const table = user?.config.plugins;
   if (!isTable(table)) return out;
   for (const key of Object.keys(table).sort()) {

@@ -51,7 +51,10 @@ export function activePluginRoot(codexHome: string, id: PluginId): string | null
   let versions: string[];
   try {
     versions = readdirSync(base, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && VERSION.test(entry.name) && entry.name !== "." && entry.name !== "..")
+      .filter(
+        (entry) =>
+          entry.isDirectory() && VERSION.test(entry.name) && entry.name !== "." && entry.name !== "..",
+      )
       .map((entry) => entry.name);
   } catch {
     return null;

@@ -35,7 +35,8 @@ export function realtimeWebsocketUrl(baseUrl: string, model: string): string {
   const url = new URL(baseUrl);
   if (url.protocol === "http:") url.protocol = "ws:";
   if (url.protocol === "https:") url.protocol = "wss:";
-  if (url.protocol !== "ws:" && url.protocol !== "wss:") throw new Error(`unsupported realtime URL ${baseUrl}`);
+  if (url.protocol !== "ws:" && url.protocol !== "wss:")
+    throw new Error(`unsupported realtime URL ${baseUrl}`);
   const path = url.pathname.replace(/\/+$/, "");
   url.pathname = path.endsWith("/v1") ? `${path}/realtime` : `${path}/v1/realtime`;
   url.searchParams.set("model", model);
@@ -67,7 +68,12 @@ export function sessionUpdate(options: {
           format: pcm,
           noise_reduction: { type: "near_field" },
           transcription: { model: "gpt-4o-mini-transcribe" },
-          turn_detection: { type: "server_vad", interrupt_response: true, create_response: true, silence_duration_ms: 500 },
+          turn_detection: {
+            type: "server_vad",
+            interrupt_response: true,
+            create_response: true,
+            silence_duration_ms: 500,
+          },
         },
         output: { format: pcm, ...(options.voice ? { voice: options.voice } : {}) },
       },
@@ -75,7 +81,8 @@ export function sessionUpdate(options: {
         {
           type: "function",
           name: BACKGROUND_AGENT_TOOL,
-          description: "Hand the user's request, in their own words, to the Codex agent that works in the workspace.",
+          description:
+            "Hand the user's request, in their own words, to the Codex agent that works in the workspace.",
           parameters: {
             type: "object",
             properties: { prompt: { type: "string", description: "The user's request, unchanged." } },
@@ -161,7 +168,10 @@ export function parseRealtimeEvent(payload: string): RealtimeEvent | null {
   switch (m.type) {
     case "session.updated":
     case "session.created":
-      return { type: "session_updated", sessionId: str((m.session as Record<string, unknown> | undefined)?.id) };
+      return {
+        type: "session_updated",
+        sessionId: str((m.session as Record<string, unknown> | undefined)?.id),
+      };
     case "response.output_audio.delta":
     case "response.audio.delta": {
       const data = str(m.delta);
@@ -224,7 +234,12 @@ function itemDone(item: unknown): RealtimeEvent | null {
   if (it.type === "function_call" && it.name === BACKGROUND_AGENT_TOOL) {
     const callId = str(it.call_id) ?? id;
     if (callId === null) return null;
-    return { type: "handoff_requested", callId, itemId: id ?? callId, prompt: handoffPrompt(str(it.arguments) ?? "") };
+    return {
+      type: "handoff_requested",
+      callId,
+      itemId: id ?? callId,
+      prompt: handoffPrompt(str(it.arguments) ?? ""),
+    };
   }
   return id === null ? null : { type: "item_done", itemId: id };
 }

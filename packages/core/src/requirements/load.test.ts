@@ -43,7 +43,10 @@ describe("parseRequirements", () => {
     if (!result.ok) throw new Error(result.error);
     const value = result.value!;
     expect(value.allowManagedHooksOnly).toBe(true);
-    expect(value.hooks).toMatchObject({ managed_dir: "/etc/codex/hooks", Stop: [{ hooks: [{ command: "true" }] }] });
+    expect(value.hooks).toMatchObject({
+      managed_dir: "/etc/codex/hooks",
+      Stop: [{ hooks: [{ command: "true" }] }],
+    });
     expect(value.execPolicy.prefixRules.map((r) => [r.program, r.rest, r.decision])).toEqual([
       ["rm", ["-rf"], "forbidden"],
       ["shred", ["-rf"], "forbidden"],
@@ -56,11 +59,20 @@ describe("parseRequirements", () => {
 
   it("refuses what Codex refuses, naming the file", () => {
     const cases: [string, string][] = [
-      ['[rules]\nprefix_rules = [{ pattern = [{ token = "ls" }], decision = "allow" }]', "not permitted in requirements.toml"],
+      [
+        '[rules]\nprefix_rules = [{ pattern = [{ token = "ls" }], decision = "allow" }]',
+        "not permitted in requirements.toml",
+      ],
       ['[rules]\nprefix_rules = [{ pattern = [{ token = "ls" }] }]', "missing a decision"],
       ["[rules]\nprefix_rules = []", "cannot be empty"],
-      ['[rules]\nprefix_rules = [{ pattern = [{ token = "ls", any_of = ["a"] }], decision = "prompt" }]', "not both"],
-      ['[experimental_network]\ndomains = { "a.example" = "allow" }\nallowed_domains = ["b"]', "cannot be combined"],
+      [
+        '[rules]\nprefix_rules = [{ pattern = [{ token = "ls", any_of = ["a"] }], decision = "prompt" }]',
+        "not both",
+      ],
+      [
+        '[experimental_network]\ndomains = { "a.example" = "allow" }\nallowed_domains = ["b"]',
+        "cannot be combined",
+      ],
       ['[experimental_network]\ndomains = { "a.example" = "maybe" }', 'expected "allow" or "deny"'],
       ["hooks = 3", "`hooks` must be a table"],
       ["not toml =", "failed to parse"],
@@ -79,14 +91,20 @@ describe("parseRequirements", () => {
 describe("the session's exec policy", () => {
   it("merges requirements rules over the user's rules, and a bad requirements file refuses the session", async () => {
     const file = path.join(dir, "requirements.toml");
-    writeFileSync(file, '[rules]\nprefix_rules = [{ pattern = [{ token = "curl" }], decision = "prompt" }]\n');
+    writeFileSync(
+      file,
+      '[rules]\nprefix_rules = [{ pattern = [{ token = "curl" }], decision = "prompt" }]\n',
+    );
     const previous = process.env.CODEX_TS_REQUIREMENTS_FILE;
     process.env.CODEX_TS_REQUIREMENTS_FILE = file;
     try {
       const loaded = await loadSessionExecPolicy({ codexHome: dir, cwd: dir });
       if (!loaded.ok) throw new Error(loaded.error);
       expect(loaded.execPolicy.prefixRules.map((r) => [r.program, r.decision])).toEqual([["curl", "prompt"]]);
-      writeFileSync(file, '[rules]\nprefix_rules = [{ pattern = [{ token = "curl" }], decision = "allow" }]\n');
+      writeFileSync(
+        file,
+        '[rules]\nprefix_rules = [{ pattern = [{ token = "curl" }], decision = "allow" }]\n',
+      );
       const refused = await loadSessionExecPolicy({ codexHome: dir, cwd: dir });
       expect(refused.ok).toBe(false);
       if (!refused.ok) expect(refused.error).toContain(file);

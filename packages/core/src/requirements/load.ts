@@ -26,7 +26,9 @@ export interface ManagedRequirements {
   execPolicy: Policy;
 }
 
-export type RequirementsResult = { ok: true; value: ManagedRequirements | null } | { ok: false; error: string };
+export type RequirementsResult =
+  | { ok: true; value: ManagedRequirements | null }
+  | { ok: false; error: string };
 
 /** The requirements file in effect: CODEX_TS_REQUIREMENTS_FILE when set (empty: none), else the default. */
 export function requirementsFile(env: Record<string, string | undefined> = process.env): string | null {
@@ -60,7 +62,8 @@ export function parseRequirements(text: string, sourcePath: string): Requirement
   const hooks = root.hooks;
   if (hooks !== undefined && !isTable(hooks)) return fail("`hooks` must be a table");
   const only = root.allow_managed_hooks_only;
-  if (only !== undefined && typeof only !== "boolean") return fail("`allow_managed_hooks_only` must be a boolean");
+  if (only !== undefined && typeof only !== "boolean")
+    return fail("`allow_managed_hooks_only` must be a boolean");
   const prefix = prefixRules(root.rules);
   if (!prefix.ok) return fail(prefix.error);
   const network = networkRules(root.experimental_network);
@@ -80,7 +83,8 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 function prefixRules(rules: unknown): Parsed<PrefixRule[]> {
   if (rules === undefined) return { ok: true, value: [] };
-  if (!isTable(rules) || !Array.isArray(rules.prefix_rules)) return { ok: false, error: "`rules.prefix_rules` must be an array" };
+  if (!isTable(rules) || !Array.isArray(rules.prefix_rules))
+    return { ok: false, error: "`rules.prefix_rules` must be an array" };
   if (rules.prefix_rules.length === 0) return { ok: false, error: "rules prefix_rules cannot be empty" };
   const out: PrefixRule[] = [];
   for (const [i, rule] of rules.prefix_rules.entries()) {
@@ -121,7 +125,8 @@ function patternToken(token: unknown): string | string[] | { error: string } {
   if (typeof single === "string") return single.trim() === "" ? { error: "token cannot be empty" } : single;
   if (Array.isArray(anyOf)) {
     if (anyOf.length === 0) return { error: "any_of cannot be empty" };
-    if (anyOf.some((alt) => typeof alt !== "string" || alt.trim() === "")) return { error: "any_of cannot include empty tokens" };
+    if (anyOf.some((alt) => typeof alt !== "string" || alt.trim() === ""))
+      return { error: "any_of cannot include empty tokens" };
     return anyOf as string[];
   }
   return { error: "set either token or any_of" };
@@ -134,7 +139,8 @@ function networkRules(network: unknown): Parsed<NetworkRule[]> {
   if (domains !== undefined && (allowed !== undefined || denied !== undefined))
     return {
       ok: false,
-      error: "`experimental_network.domains` cannot be combined with legacy `allowed_domains` or `denied_domains`",
+      error:
+        "`experimental_network.domains` cannot be combined with legacy `allowed_domains` or `denied_domains`",
     };
   const entries: [string, unknown][] = [];
   if (domains !== undefined) {
@@ -147,13 +153,19 @@ function networkRules(network: unknown): Parsed<NetworkRule[]> {
   ] as const) {
     if (list === undefined) continue;
     if (!Array.isArray(list) || list.some((d) => typeof d !== "string"))
-      return { ok: false, error: `\`experimental_network.${permission}ed_domains\` must be a list of strings` };
+      return {
+        ok: false,
+        error: `\`experimental_network.${permission}ed_domains\` must be a list of strings`,
+      };
     for (const host of list) entries.push([host, permission]);
   }
   const out: NetworkRule[] = [];
   for (const [host, permission] of entries) {
     if (permission !== "allow" && permission !== "deny")
-      return { ok: false, error: `network domain ${host}: expected "allow" or "deny", got ${JSON.stringify(permission)}` };
+      return {
+        ok: false,
+        error: `network domain ${host}: expected "allow" or "deny", got ${JSON.stringify(permission)}`,
+      };
     out.push({
       host,
       protocol: "https",

@@ -18,23 +18,38 @@ let registry: ToolRegistry;
 let ctx: ToolContext;
 let t: TestContext;
 beforeEach(() => {
-  registry = buildToolRegistry({ shellTool: false }, jsReplTools().handlers({ threadId: "t", planMode: false }));
+  registry = buildToolRegistry(
+    { shellTool: false },
+    jsReplTools().handlers({ threadId: "t", planMode: false }),
+  );
   t = makeContext({ sandboxPolicy: { type: "danger-full-access" }, runner: createLocalRunner() });
   ctx = t.ctx;
   dir = t.dir;
 });
 afterEach(async () => {
-  await dispatchToolCall(registry, { callId: "r", name: "js_repl_reset", payload: { type: "function", arguments: "{}" } }, ctx);
+  await dispatchToolCall(
+    registry,
+    { callId: "r", name: "js_repl_reset", payload: { type: "function", arguments: "{}" } },
+    ctx,
+  );
   t.cleanup();
 });
 
 let n = 0;
-const js = (input: string): ToolCall => ({ callId: `c${++n}`, name: "js_repl", payload: { type: "custom", input } });
+const js = (input: string): ToolCall => ({
+  callId: `c${++n}`,
+  name: "js_repl",
+  payload: { type: "custom", input },
+});
 
 describe("js_repl input", () => {
   it("takes raw source with an optional timeout pragma and refuses JSON, quotes and fences", () => {
     expect(parseJsReplInput(js("1 + 1"))).toEqual({ ok: true, code: "1 + 1", timeoutMs: 30_000 });
-    expect(parseJsReplInput(js("// codex-js-repl: timeout_ms=500\nawait 1"))).toEqual({ ok: true, code: "await 1", timeoutMs: 500 });
+    expect(parseJsReplInput(js("// codex-js-repl: timeout_ms=500\nawait 1"))).toEqual({
+      ok: true,
+      code: "await 1",
+      timeoutMs: 500,
+    });
     for (const [input, message] of [
       ['{"code":"1"}', "not JSON"],
       ['"1 + 1"', "not JSON"],
@@ -55,7 +70,9 @@ describe("js_repl input", () => {
 describe("js_repl kernel", () => {
   it("keeps bindings across calls, awaits at top level, reports errors, and resets", async () => {
     const run = (input: string) => dispatchToolCall(registry, js(input), ctx);
-    expect(await run("const x = await Promise.resolve(40); console.log('x =', x); function f() { return 2 }")).toMatchObject({
+    expect(
+      await run("const x = await Promise.resolve(40); console.log('x =', x); function f() { return 2 }"),
+    ).toMatchObject({
       output: "x = 40\n",
       success: true,
     });
@@ -64,7 +81,11 @@ describe("js_repl kernel", () => {
     expect(failed.success).toBe(false);
     expect(failed.output).toContain("TypeError");
     expect(await run("x")).toEqual({ output: "40", success: true });
-    await dispatchToolCall(registry, { callId: "r1", name: "js_repl_reset", payload: { type: "function", arguments: "{}" } }, ctx);
+    await dispatchToolCall(
+      registry,
+      { callId: "r1", name: "js_repl_reset", payload: { type: "function", arguments: "{}" } },
+      ctx,
+    );
     expect((await run("typeof x")).output).toBe("undefined");
   });
 
@@ -80,13 +101,18 @@ describe("js_repl kernel", () => {
     writeFileSync(path.join(dir, "dot.png"), PNG);
     const result = await dispatchToolCall(
       registry,
-      js('const seen = await codex.tool("view_image", { path: "dot.png" }); console.log("images:", seen.images)'),
+      js(
+        'const seen = await codex.tool("view_image", { path: "dot.png" }); console.log("images:", seen.images)',
+      ),
       ctx,
     );
     expect(result.success).toBe(true);
     expect(result.output).toEqual([
       { type: "input_text", text: "images: 1\n" },
-      expect.objectContaining({ type: "input_image", image_url: expect.stringMatching(/^data:image\/png;base64,/) }),
+      expect.objectContaining({
+        type: "input_image",
+        image_url: expect.stringMatching(/^data:image\/png;base64,/),
+      }),
     ]);
     const self = await dispatchToolCall(registry, js('await codex.tool("js_repl", { code: "1" })'), ctx);
     expect(self.success).toBe(false);

@@ -7,7 +7,15 @@
 import { effectivePermissions } from "../../permissions/effective.js";
 import { commandEnv } from "../orchestrator.js";
 import { buildToolRegistry, dispatchToolCall, type ToolProvider } from "../registry.js";
-import type { ContentItem, FreeformToolSpec, FunctionToolSpec, ToolCall, ToolContext, ToolHandler, ToolResult } from "../types.js";
+import type {
+  ContentItem,
+  FreeformToolSpec,
+  FunctionToolSpec,
+  ToolCall,
+  ToolContext,
+  ToolHandler,
+  ToolResult,
+} from "../types.js";
 import { JsReplKernel } from "./manager.js";
 
 export const JS_REPL_TOOL = "js_repl";
@@ -27,7 +35,7 @@ const jsReplSpec: FreeformToolSpec = {
   type: "custom",
   name: JS_REPL_TOOL,
   description:
-    "Run JavaScript in a persistent Node REPL (top-level await; variables and functions stay defined between calls). Send raw JavaScript, not JSON or markdown; an optional first line `// codex-js-repl: timeout_ms=15000` sets the time limit. Printed output and the value of the last expression come back. `await codex.tool(name, args)` calls another tool (e.g. `codex.tool(\"view_image\", { path })`; images are attached to the result).",
+    'Run JavaScript in a persistent Node REPL (top-level await; variables and functions stay defined between calls). Send raw JavaScript, not JSON or markdown; an optional first line `// codex-js-repl: timeout_ms=15000` sets the time limit. Printed output and the value of the last expression come back. `await codex.tool(name, args)` calls another tool (e.g. `codex.tool("view_image", { path })`; images are attached to the result).',
   format: { type: "grammar", syntax: "lark", definition: GRAMMAR },
 };
 
@@ -54,28 +62,42 @@ export function parseJsReplInput(call: ToolCall): Parsed {
       return { ok: false, error: "js_repl arguments must be JSON with a `code` string" };
     }
     const a = args as { code?: unknown; timeout_ms?: unknown };
-    if (typeof a.code !== "string") return { ok: false, error: "js_repl arguments must be JSON with a `code` string" };
+    if (typeof a.code !== "string")
+      return { ok: false, error: "js_repl arguments must be JSON with a `code` string" };
     input = a.code;
     if (typeof a.timeout_ms === "number") timeout = a.timeout_ms;
   }
   if (input.trim() === "")
-    return { ok: false, error: "js_repl expects raw JavaScript source (non-empty), optionally with a first line `// codex-js-repl: timeout_ms=N`" };
+    return {
+      ok: false,
+      error:
+        "js_repl expects raw JavaScript source (non-empty), optionally with a first line `// codex-js-repl: timeout_ms=N`",
+    };
   const newline = input.indexOf("\n");
   const first = (newline < 0 ? input : input.slice(0, newline)).trimStart();
   let code = input;
   if (first.startsWith(JS_REPL_PRAGMA)) {
     code = newline < 0 ? "" : input.slice(newline + 1);
-    if (code.trim() === "") return { ok: false, error: "the js_repl pragma must be followed by JavaScript source on the next lines" };
-    for (const token of first.slice(JS_REPL_PRAGMA.length).split(/[\s,]+/).filter(Boolean)) {
+    if (code.trim() === "")
+      return {
+        ok: false,
+        error: "the js_repl pragma must be followed by JavaScript source on the next lines",
+      };
+    for (const token of first
+      .slice(JS_REPL_PRAGMA.length)
+      .split(/[\s,]+/)
+      .filter(Boolean)) {
       const [key, value] = token.split("=", 2);
       if (key !== "timeout_ms" || value === undefined)
         return { ok: false, error: `js_repl pragma expects timeout_ms=<milliseconds>; got \`${token}\`` };
-      if (!/^\d+$/.test(value)) return { ok: false, error: `js_repl pragma timeout_ms must be an integer; got \`${value}\`` };
+      if (!/^\d+$/.test(value))
+        return { ok: false, error: `js_repl pragma timeout_ms must be an integer; got \`${value}\`` };
       timeout = Number(value);
     }
   }
   const lead = code.trimStart();
-  if (lead.startsWith("```")) return { ok: false, error: "js_repl takes raw JavaScript, not a markdown code fence" };
+  if (lead.startsWith("```"))
+    return { ok: false, error: "js_repl takes raw JavaScript, not a markdown code fence" };
   if (lead.startsWith("{") || lead.startsWith('"')) {
     try {
       JSON.parse(lead);
@@ -90,16 +112,28 @@ export function parseJsReplInput(call: ToolCall): Parsed {
 /** The js_repl tools of one session (one kernel, started on first use). */
 export function jsReplTools(): ToolProvider {
   let kernel: JsReplKernel | null = null;
-  const nested = buildToolRegistry({ shellTool: "unified_exec", applyPatchToolType: "function", viewImage: true });
+  const nested = buildToolRegistry({
+    shellTool: "unified_exec",
+    applyPatchToolType: "function",
+    viewImage: true,
+  });
 
-  const ensureKernel = async (ctx: ToolContext): Promise<{ ok: true; kernel: JsReplKernel } | { ok: false; error: string }> => {
+  const ensureKernel = async (
+    ctx: ToolContext,
+  ): Promise<{ ok: true; kernel: JsReplKernel } | { ok: false; error: string }> => {
     const key = JSON.stringify([ctx.cwd, ctx.sandboxPolicy]);
     if (kernel?.alive && kernel.key === key) return { ok: true, kernel };
     kernel?.kill();
     kernel = null;
     const started = await JsReplKernel.start(
       (argv) =>
-        ctx.runner.spawn({ argv, cwd: ctx.cwd, env: commandEnv(ctx, false), sandbox: ctx.sandboxPolicy, permissions: effectivePermissions(ctx) }),
+        ctx.runner.spawn({
+          argv,
+          cwd: ctx.cwd,
+          env: commandEnv(ctx, false),
+          sandbox: ctx.sandboxPolicy,
+          permissions: effectivePermissions(ctx),
+        }),
       key,
     );
     if (started.ok) kernel = started.kernel;
@@ -116,15 +150,22 @@ export function jsReplTools(): ToolProvider {
       const images: ContentItem[] = [];
       let nestedCount = 0;
       const runTool = async (name: string, args: unknown) => {
-        if (name === JS_REPL_TOOL || name === JS_REPL_RESET_TOOL) return { ok: false, output: "js_repl cannot call itself" };
+        if (name === JS_REPL_TOOL || name === JS_REPL_RESET_TOOL)
+          return { ok: false, output: "js_repl cannot call itself" };
         if (!nested.get(name)) return { ok: false, output: `unknown tool for codex.tool: ${name}` };
         const result = await dispatchToolCall(
           nested,
-          { callId: `${call.callId}-js-${++nestedCount}`, name, payload: { type: "function", arguments: JSON.stringify(args ?? {}) } },
+          {
+            callId: `${call.callId}-js-${++nestedCount}`,
+            name,
+            payload: { type: "function", arguments: JSON.stringify(args ?? {}) },
+          },
           ctx,
         );
         if (typeof result.output === "string") return { ok: result.success, output: result.output };
-        const texts = result.output.filter((c) => c.type === "input_text").map((c) => (c as { text: string }).text);
+        const texts = result.output
+          .filter((c) => c.type === "input_text")
+          .map((c) => (c as { text: string }).text);
         const attached = result.output.filter((c) => c.type === "input_image");
         images.push(...attached);
         return { ok: result.success, output: { text: texts.join("\n"), images: attached.length } };
@@ -140,11 +181,20 @@ export function jsReplTools(): ToolProvider {
         started.kernel.kill();
         kernel = null;
         const why = outcome === "timeout" ? `timed out after ${parsed.timeoutMs} ms` : "was interrupted";
-        return { output: `js_repl execution ${why}; the kernel was reset (bindings are gone)`, success: false };
+        return {
+          output: `js_repl execution ${why}; the kernel was reset (bindings are gone)`,
+          success: false,
+        };
       }
-      const text = outcome.error === null ? outcome.output : `${outcome.output}${outcome.output && !outcome.output.endsWith("\n") ? "\n" : ""}${outcome.error}`;
+      const text =
+        outcome.error === null
+          ? outcome.output
+          : `${outcome.output}${outcome.output && !outcome.output.endsWith("\n") ? "\n" : ""}${outcome.error}`;
       if (images.length === 0) return { output: text, success: outcome.error === null };
-      return { output: [...(text ? [{ type: "input_text" as const, text }] : []), ...images], success: outcome.error === null };
+      return {
+        output: [...(text ? [{ type: "input_text" as const, text }] : []), ...images],
+        success: outcome.error === null,
+      };
     },
   };
 

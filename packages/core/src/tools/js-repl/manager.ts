@@ -54,7 +54,8 @@ export class JsReplKernel {
       this.#exited = true;
       const why = signal ? `signal ${signal}` : `exit code ${exitCode}`;
       const detail = this.#stderr.trim() ? `: ${this.#stderr.trim().split("\n").slice(-5).join("\n")}` : "";
-      for (const exec of this.#execs.values()) exec.resolve({ output: exec.stray.join(""), error: `js_repl kernel exited (${why})${detail}` });
+      for (const exec of this.#execs.values())
+        exec.resolve({ output: exec.stray.join(""), error: `js_repl kernel exited (${why})${detail}` });
       this.#execs.clear();
     });
   }
@@ -93,7 +94,10 @@ export class JsReplKernel {
       const exec = [...this.#execs.values()][0];
       const reply = (ok: boolean, output: unknown) =>
         this.#send({ type: "tool_result", id: message.id, ok, output });
-      if (!exec) return reply(false, "no js_repl call is running");
+      if (!exec) {
+        reply(false, "no js_repl call is running");
+        return;
+      }
       exec
         .runTool(message.name, message.args)
         .then((result) => reply(result.ok, result.output))
