@@ -228,7 +228,8 @@ describe("tools as 0.169 sets them up", () => {
     };
     expect(image("v-gpt-5.5")).toEqual({ detail: "original", width: 3000, height: 1000, same: true });
     expect(image("v-gpt-test")).toEqual({ detail: "high", width: 2048, height: 683, same: false });
-    const spec = (fx.fake.responsesRequests()[0]?.body.tools as Array<{ name?: string; parameters?: { properties?: object } }>).find(
+    const tools = (fx.fake.responsesRequests()[0]?.body.tools ?? []) as Array<{ name?: string; parameters?: { properties?: object } }>;
+    const spec = tools.find(
       (tool) => tool.name === "view_image",
     );
     expect(Object.keys(spec?.parameters?.properties ?? {})).toEqual(["path"]);
@@ -243,7 +244,7 @@ describe("tools as 0.169 sets them up", () => {
       await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
     }
     const names = (index: number) =>
-      (fx.fake.responsesRequests()[index]?.body.tools as Array<{ name?: string }>).map((tool) => tool.name);
+      ((fx.fake.responsesRequests()[index]?.body.tools ?? []) as Array<{ name?: string }>).map((tool) => tool.name);
     for (const name of ["exec_command", "write_stdin", "shell_command"]) expect(names(0)).not.toContain(name);
     expect(names(1)).toEqual(expect.arrayContaining(["exec_command", "write_stdin"]));
     expect(names(1)).not.toContain("shell_command");

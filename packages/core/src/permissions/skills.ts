@@ -43,7 +43,7 @@ export function skillScriptOf(argv: readonly string[], cwd: string, skills: read
   if (candidates.length === 0) return undefined;
   for (const command of commandsForExecPolicy([...argv]).commands) {
     const program = command[0];
-    if (!program || !program.includes("/")) continue;
+    if (!program?.includes("/")) continue;
     const script = path.resolve(cwd, program);
     const owner = candidates.find((c) => script.startsWith(`${c.dir}${path.sep}`));
     if (owner && existsSync(script)) return { skill: owner.skill.name, script, permissions: owner.permissions };
