@@ -3,9 +3,7 @@
 // This server authenticates with API keys only: one from the environment (OPENAI_API_KEY /
 // CODEX_API_KEY, or the provider's `env_key`) or one stored in `<CODEX_HOME>/auth.json` by
 // `account/login/start` (`type: "apiKey"`). ChatGPT and other managed logins are refused.
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import path from "node:path";
-import { readStoredApiKey, resolveApiKey } from "@codex-ts/core";
+import { authFilePath, readStoredApiKey, removeStoredAuth, resolveApiKey, writeStoredApiKey } from "@codex-ts/core";
 import * as z from "zod";
 import { loadEffectiveConfig } from "../config.js";
 import { errorMessage, internalError, invalidParams, invalidRequest } from "../errors.js";
@@ -23,11 +21,6 @@ const ManagedLogin = z.looseObject({
 const LoginAccountParams = z.discriminatedUnion("type", [ApiKeyLogin, ManagedLogin]);
 const CancelLoginAccountParams = z.object({ loginId: z.string() });
 const NoParams = z.object({}).loose();
-
-/** `<CODEX_HOME>/auth.json`, where Codex keeps its credentials. */
-function authFilePath(codexHome: string): string {
-  return path.join(codexHome, "auth.json");
-}
 
 interface AuthState {
   /** The configured provider needs OpenAI credentials. */
@@ -53,22 +46,6 @@ function accountUpdated(runtime: Runtime): { authMode: "apikey" | null; planType
     runtime.log.warn(`account state unknown: ${errorMessage(error)}`);
   }
   return { authMode: hasApiKey ? "apikey" : null, planType: null };
-}
-
-/** Writes auth.json as `codex login --with-api-key` does: `auth_mode` + `OPENAI_API_KEY`, mode 0600. */
-function storeApiKey(codexHome: string, apiKey: string): void {
-  mkdirSync(codexHome, { recursive: true });
-  const file = authFilePath(codexHome);
-  const temp = `${file}.${process.pid}.tmp`;
-  const body = `${JSON.stringify({ auth_mode: "apikey", OPENAI_API_KEY: apiKey }, null, 2)}\n`;
-  try {
-    writeFileSync(temp, body, { mode: 0o600 });
-    chmodSync(temp, 0o600);
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
 }
 
 /** The latest rate-limit snapshots core saw on any live thread, keyed by limit id. */
@@ -114,7 +91,7 @@ export function accountMethods(runtime: Runtime): Array<[string, MethodSpec]> {
           const apiKey = p.apiKey.trim();
           if (apiKey === "") throw invalidParams("apiKey: must not be empty");
           try {
-            storeApiKey(runtime.codexHome, apiKey);
+            writeStoredApiKey(runtime.codexHome, apiKey);
           } catch (error) {
             throw internalError(`cannot store the API key in ${authFilePath(runtime.codexHome)}: ${errorMessage(error)}`);
           }
@@ -137,7 +114,7 @@ export function accountMethods(runtime: Runtime): Array<[string, MethodSpec]> {
         params: NoParams,
         handler: (_p, ctx) => {
           try {
-            rmSync(authFilePath(runtime.codexHome), { force: true });
+            removeStoredAuth(runtime.codexHome);
           } catch (error) {
             throw internalError(`cannot remove ${authFilePath(runtime.codexHome)}: ${errorMessage(error)}`);
           }

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
+import { authFilePath, removeStoredAuth, writeStoredApiKey } from "@codex-ts/core";
 import { resolveCodexHome } from "../home.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK, failure, readAll } from "../io.js";
 import { LOGIN, LOGIN_STATUS, LOGOUT } from "../specs/auth.js";
@@ -30,9 +30,9 @@ export async function runLoginCommand(argv: readonly string[], io: CliIO): Promi
     return EXIT_FAILURE;
   }
   try {
-    writeAuthFile(home.path, key);
+    writeStoredApiKey(home.path, key);
   } catch (error) {
-    return failure(io, `could not write ${path.join(home.path, "auth.json")}: ${(error as Error).message}`);
+    return failure(io, `could not write ${authFilePath(home.path)}: ${(error as Error).message}`);
   }
   io.stderr.write("API key saved. Authentication is checked when you send a request.\n");
   return EXIT_OK;
@@ -44,15 +44,13 @@ export async function runLogoutCommand(argv: readonly string[], io: CliIO): Prom
   if ("exit" in parsed) return parsed.exit;
   const home = resolveCodexHome(io.env);
   if (!home.ok) return failure(io, home.error);
-  const file = path.join(home.path, "auth.json");
-  if (!existsSync(file)) {
-    io.stderr.write("Not logged in\n");
-    return EXIT_OK;
-  }
   try {
-    rmSync(file);
+    if (!removeStoredAuth(home.path)) {
+      io.stderr.write("Not logged in\n");
+      return EXIT_OK;
+    }
   } catch (error) {
-    return failure(io, `could not remove ${file}: ${(error as Error).message}`);
+    return failure(io, `could not remove ${authFilePath(home.path)}: ${(error as Error).message}`);
   }
   io.stderr.write("Successfully logged out\n");
   return EXIT_OK;
@@ -61,7 +59,7 @@ export async function runLogoutCommand(argv: readonly string[], io: CliIO): Prom
 function loginStatus(io: CliIO): number {
   const home = resolveCodexHome(io.env);
   if (!home.ok) return failure(io, home.error);
-  const file = path.join(home.path, "auth.json");
+  const file = authFilePath(home.path);
   let auth: { auth_mode?: unknown; OPENAI_API_KEY?: unknown; tokens?: unknown } | null = null;
   try {
     auth = JSON.parse(readFileSync(file, "utf8"));
@@ -83,16 +81,4 @@ function loginStatus(io: CliIO): number {
 /** As Codex shows a key: its first 8 and last 5 characters, or only `***` when it is short. */
 export function maskKey(key: string): string {
   return key.length <= 13 ? "***" : `${key.slice(0, 8)}***${key.slice(-5)}`;
-}
-
-/** auth.json exactly as `codex login --with-api-key` writes it: mode 0600, replaced atomically. */
-function writeAuthFile(codexHome: string, key: string): void {
-  const file = path.join(codexHome, "auth.json");
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, JSON.stringify({ auth_mode: "apikey", OPENAI_API_KEY: key }, null, 2), { mode: 0o600 });
-    renameSync(temp, file);
-  } finally {
-    rmSync(temp, { force: true });
-  }
 }
