@@ -1,5 +1,4 @@
 export { authFilePath, removeStoredAuth, writeStoredApiKey } from "./auth.js";
-export { authFilePath, removeStoredAuth, writeStoredApiKey } from "./auth.js";
 export { effectiveServiceTier } from "./service-tier.js";
 export { modelOffersPriorityTier, modelSupportsOriginalImageDetail } from "./catalog.js";
 export { ModelClient, ModelError, backoffMs, type ModelClientOptions, type ModelErrorKind, type ModelEvent, type ResponsesRequest } from "./model-client.js";
