@@ -1,21 +1,16 @@
 /**
- * SIGKILL mid-turn, against the built `codex-ts exec` and app-server: while the model streams and
- * while a shell command runs. Afterwards the rollout loads with @codex-ts/rollout's reader (no
- * broken line), `exec resume` continues the thread, and no child process of the killed one survives.
+ * SIGKILL mid-turn, against the built `codex-ts exec` and app-server: while the model streams,
+ * while a command runs (pipes, pty), while an MCP tool call hangs, while a patch applies
+ * (./crash-scenarios.ts). Afterwards the rollout loads with @codex-ts/rollout's reader (no broken
+ * line), `exec resume` continues the thread, no process of the killed one survives, and each
+ * patched file is old or new.
  */
-import { randomInt } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import path from "node:path";
-import {
-  type FakeResponsesServer,
-  mcpStdioTestServer,
-  mcpToolCall,
-  sse,
-  startFakeResponsesServer,
-  turn,
-} from "@codex-ts/test-support";
+import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AppServer } from "./app-server.js";
+import { type Scenario, WHILE } from "./crash-scenarios.js";
 import {
   assertBuilt,
   binEnv,
@@ -32,65 +27,6 @@ import {
   startBin,
 } from "./harness.js";
 
-type Entry = Parameters<FakeResponsesServer["enqueue"]>[0];
-
-/** What runs when the binary is killed: the model's script, and the processes to find in /proc. */
-interface Scenario {
-  script: Entry[];
-  /** A string in the command lines of the processes that must not survive. */
-  mark?: string;
-  /** How many such processes run before the kill. */
-  processes?: number;
-  /** More config.toml (MCP servers). */
-  config?: string;
-  /** Kill only once this item started (exec's JSONL type, the app-server's v2 type). */
-  started?: { exec: string; v2: string };
-}
-
-/**
- * A shell command that runs long and is recognisable in /proc by its unique duration: a sleep and
- * a background one that ignores SIGHUP (a terminal's hangup must not be what kills the tree).
- */
-function marker(): { command: string; mark: string } {
-  const mark = `${40 + randomInt(50)}.${randomInt(100_000, 999_999)}`;
-  return { command: `(trap '' HUP; exec sleep ${mark}) & sleep ${mark}`, mark };
-}
-
-/** exec_command running the marked command, on pipes or on a pty (unified exec's tty sessions). */
-function commandRuns(tty: boolean): () => Scenario {
-  return () => {
-    const m = marker();
-    const args = { cmd: m.command, yield_time_ms: 30_000, ...(tty ? { tty: true } : {}) };
-    return { script: [turn(sse.functionCall("exec_command", args, { callId: "long" }))], mark: m.mark, processes: 2 };
-  };
-}
-
-/** An MCP tool call that hangs: the SDK test server, marked by an argument it ignores. */
-function mcpCallHangs(): Scenario {
-  const mark = `mcp-crash-${randomInt(1e9)}`;
-  const server = mcpStdioTestServer();
-  return {
-    script: [turn(mcpToolCall("probe", "slow", { ms: 600_000 }, "hang"))],
-    mark,
-    processes: 1,
-    started: { exec: "mcp_tool_call", v2: "mcpToolCall" },
-    config: [
-      "",
-      "[mcp_servers.probe]",
-      `command = ${JSON.stringify(server.command)}`,
-      `args = ${JSON.stringify([...server.args, `--marker=${mark}`])}`,
-      "",
-    ].join("\n"),
-  };
-}
-
-const WHILE: Record<string, () => Scenario> = {
-  streaming: () => ({ script: [turn([sse.message("streaming and streaming")], { hold: true })] }),
-  "a command runs": commandRuns(false),
-  "a pty command runs": commandRuns(true),
-  "an MCP tool call hangs": mcpCallHangs,
-};
-
 /** A home for the scenario (its MCP servers added to the config). */
 function homeFor(scenario: Scenario): { home: string; work: string } {
   const dirs = makeHome(server.url);
@@ -103,6 +39,8 @@ let crashes = 0;
 const orphansSeen: string[] = [];
 /** Crashes after which the killed turn's prompt was missing from the resumed history. */
 const promptsLost: string[] = [];
+/** What a kill mid-patch left (files new / old / torn). */
+const patched: string[] = [];
 beforeAll(assertBuilt);
 afterEach(async () => {
   await server?.close();
@@ -112,6 +50,7 @@ afterAll(() => {
   figure("SIGKILL crashes survived (rollout loads, resume works)", crashes);
   figure("orphan processes after SIGKILL", orphansSeen.length ? orphansSeen : 0);
   figure("prompts of killed turns lost", promptsLost.length ? promptsLost : 0);
+  figure("SIGKILL while a patch applies", patched);
 });
 
 /** After the crash: the rollout loads cleanly and `exec resume` continues the thread. */
@@ -154,6 +93,7 @@ describe("SIGKILL of codex-ts exec mid-turn", () => {
       const { script, mark } = scenario;
       server = await startFakeResponsesServer({ script });
       const { home, work } = homeFor(scenario);
+      const files = scenario.files?.(work);
       const run = startBin(CLI_BIN, ["exec", "--json", "--skip-git-repo-check", "first prompt"], {
         cwd: work,
         env: binEnv(home),
@@ -168,8 +108,10 @@ describe("SIGKILL of codex-ts exec mid-turn", () => {
       }
       const threadId = events(run.stdout()).find((e) => e.type === "thread.started")?.thread_id as string;
       expect(threadId).toBeTruthy();
+      if (files) expect(await eventually(files.ready, 30_000, 1)).toBe(true);
       run.child.kill("SIGKILL");
       await run.done;
+      if (files) patched.push(`exec: ${files.after()}`);
       await noOrphan(mark, `exec while ${when}`);
       await checkAfterCrash(home, work, threadId, `exec while ${when}`);
     });
@@ -183,6 +125,7 @@ describe("SIGKILL of the app-server mid-turn", () => {
       const { script, mark } = scenario;
       server = await startFakeResponsesServer({ script });
       const { home, work } = homeFor(scenario);
+      const files = scenario.files?.(work);
       const app = new AppServer(home, work);
       await app.initialize();
       const threadId = await app.startThread(work);
@@ -191,9 +134,11 @@ describe("SIGKILL of the app-server mid-turn", () => {
       if (mark) expect(await eventually(() => processesWith(mark).length >= (scenario.processes ?? 1), 20_000)).toBe(true);
       else await app.notification("item/agentMessage/delta", () => true, 10_000).catch(() => undefined);
       const started = scenario.started?.v2;
-      if (started) await app.notification("item/started", (p: any) => p?.item?.type === started, 20_000);
+      if (started) await app.notification("item/started", (p: { item?: { type?: string } }) => p?.item?.type === started, 20_000);
+      if (files) expect(await eventually(files.ready, 30_000, 1)).toBe(true);
       app.child.kill("SIGKILL");
       await app.exited;
+      if (files) patched.push(`app-server: ${files.after()}`);
       await noOrphan(mark, `app-server while ${when}`);
       await checkAfterCrash(home, work, threadId, `app-server while ${when}`);
     });

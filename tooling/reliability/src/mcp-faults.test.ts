@@ -23,7 +23,7 @@ import {
 } from "./harness.js";
 
 type Entry = Parameters<FakeResponsesServer["enqueue"]>[0];
-type Item = Record<string, any>;
+type Item = ReturnType<typeof events>[number];
 
 const GARBAGE_WRAPPER = path.join(REPO, "tooling", "reliability", "fixtures", "garbage-stdout.mjs");
 
