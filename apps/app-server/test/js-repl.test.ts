@@ -72,6 +72,9 @@ describe("js_repl", () => {
       expect(tools).toContain('"js_repl"');
       expect(tools).toContain('"js_repl_reset"');
       expect(customOutput("j1")).toBe("wrote\n");
+    // Shown to clients as a command named js_repl (Codex's exec begin/end for js_repl).
+    const shown = s.notifications("item/completed").find((n) => n.params.item.id === "j1")?.params.item;
+    expect(shown).toMatchObject({ type: "commandExecution", command: "js_repl", status: "completed", aggregatedOutput: "wrote\n" });
       expect(existsSync(path.join(fx.workDir, "inside.txt"))).toBe(true);
 
       await runTurn(s, thread.id, "second");

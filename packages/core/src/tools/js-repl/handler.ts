@@ -145,8 +145,34 @@ export function jsReplTools(): ToolProvider {
     async handle(call, ctx): Promise<ToolResult> {
       const parsed = parseJsReplInput(call);
       if (!parsed.ok) return { output: parsed.error, success: false };
+      // Shown as a command named `js_repl`, as Codex shows it (exec begin/end).
+      const startedAt = Date.now();
+      const item = {
+        type: "command_execution" as const,
+        id: call.callId,
+        command: JS_REPL_TOOL,
+        argv: [JS_REPL_TOOL],
+        cwd: ctx.cwd,
+      };
+      ctx.emit({ type: "item_started", item: { ...item, status: "in_progress" }, started_at_ms: startedAt });
+      const end = (result: ToolResult, text: string): ToolResult => {
+        const now = Date.now();
+        const status = result.success ? ("completed" as const) : ("failed" as const);
+        const done = {
+          ...item,
+          status,
+          aggregatedOutput: text,
+          exitCode: result.success ? 0 : 1,
+          durationMs: now - startedAt,
+        };
+        ctx.emit({ type: "item_completed", item: done, completed_at_ms: now, started_at_ms: startedAt });
+        return result;
+      };
       const started = await ensureKernel(ctx);
-      if (!started.ok) return { output: `js_repl kernel could not start: ${started.error}`, success: false };
+      if (!started.ok) {
+        const message = `js_repl kernel could not start: ${started.error}`;
+        return end({ output: message, success: false }, message);
+      }
       const images: ContentItem[] = [];
       let nestedCount = 0;
       const runTool = async (name: string, args: unknown) => {
@@ -181,20 +207,19 @@ export function jsReplTools(): ToolProvider {
         started.kernel.kill();
         kernel = null;
         const why = outcome === "timeout" ? `timed out after ${parsed.timeoutMs} ms` : "was interrupted";
-        return {
-          output: `js_repl execution ${why}; the kernel was reset (bindings are gone)`,
-          success: false,
-        };
+        const message = `js_repl execution ${why}; the kernel was reset (bindings are gone)`;
+        return end({ output: message, success: false }, message);
       }
       const text =
         outcome.error === null
           ? outcome.output
           : `${outcome.output}${outcome.output && !outcome.output.endsWith("\n") ? "\n" : ""}${outcome.error}`;
-      if (images.length === 0) return { output: text, success: outcome.error === null };
-      return {
-        output: [...(text ? [{ type: "input_text" as const, text }] : []), ...images],
-        success: outcome.error === null,
-      };
+      const success = outcome.error === null;
+      if (images.length === 0) return end({ output: text, success }, text);
+      return end(
+        { output: [...(text ? [{ type: "input_text" as const, text }] : []), ...images], success },
+        text,
+      );
     },
   };
 
