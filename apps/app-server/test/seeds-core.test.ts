@@ -4,12 +4,30 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { encodePng } from "@codex-ts/core";
 import { sse, turn } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
-import { bwrapWorks, useAppServerFixture } from "./harness.js";
+import { type AppServerProcess, bwrapWorks, useAppServerFixture } from "./harness.js";
 
 const fx = useAppServerFixture();
 const sandboxed = bwrapWorks();
+
+/**
+ * One turn on a workspace-write thread whose sandbox excludes /tmp and $TMPDIR, answering every
+ * command approval with `decision`; resolves with the approval requests it saw.
+ */
+async function sandboxedTurnApprovals(server: AppServerProcess, decision: string) {
+  server.autoRespond = (m) => (m.method === "item/commandExecution/requestApproval" ? { decision } : undefined);
+  const { thread } = await server.call("thread/start", {
+    cwd: fx.workDir,
+    approvalPolicy: "on-request",
+    sandbox: "workspace-write",
+    config: { "sandbox_workspace_write.exclude_slash_tmp": true, "sandbox_workspace_write.exclude_tmpdir_env_var": true },
+  });
+  const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "go" }] });
+  await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id, 60_000);
+  return server.messages.filter((m) => m.method === "item/commandExecution/requestApproval");
+}
 
 describe("approvals and permissions", () => {
   it("a granular policy without request_permissions answers the tool with the empty grant and asks nobody", async () => {
@@ -59,16 +77,7 @@ describe("approvals and permissions", () => {
         turn([sse.message("done")]),
       );
       const server = await fx.boot({ extraConfig: "\n[features]\nexec_permission_approvals = true\n" });
-      server.autoRespond = (m) => (m.method === "item/commandExecution/requestApproval" ? { decision: "accept" } : undefined);
-      const { thread } = await server.call("thread/start", {
-        cwd: fx.workDir,
-        approvalPolicy: "on-request",
-        sandbox: "workspace-write",
-        config: { "sandbox_workspace_write.exclude_slash_tmp": true, "sandbox_workspace_write.exclude_tmpdir_env_var": true },
-      });
-      const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "go" }] });
-      await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id, 60_000);
-      const approvals = server.messages.filter((m) => m.method === "item/commandExecution/requestApproval");
+      const approvals = await sandboxedTurnApprovals(server, "accept");
       expect(approvals).toHaveLength(1);
       const params = approvals[0]?.params as Record<string, unknown>;
       expect(params).toMatchObject({
@@ -105,16 +114,7 @@ describe.skipIf(!sandboxed)("skill scripts", () => {
       turn([sse.functionCall("exec_command", { cmd: `${script} ${name}`, yield_time_ms: 10_000 }, { callId: name })]);
     fx.fake.enqueue(run("first"), run("second"), turn([sse.message("done")]));
     const server = await fx.boot();
-    server.autoRespond = (m) => (m.method === "item/commandExecution/requestApproval" ? { decision: "acceptForSession" } : undefined);
-    const { thread } = await server.call("thread/start", {
-      cwd: fx.workDir,
-      approvalPolicy: "on-request",
-      sandbox: "workspace-write",
-      config: { "sandbox_workspace_write.exclude_slash_tmp": true, "sandbox_workspace_write.exclude_tmpdir_env_var": true },
-    });
-    const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "write" }] });
-    await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id, 60_000);
-    const approvals = server.messages.filter((m) => m.method === "item/commandExecution/requestApproval");
+    const approvals = await sandboxedTurnApprovals(server, "acceptForSession");
     expect(approvals).toHaveLength(1);
     expect(approvals[0]?.params).toMatchObject({
       itemId: "first",
@@ -187,30 +187,12 @@ describe("what the model is told", () => {
 });
 
 describe("tools as 0.169 sets them up", () => {
-  const zlibPng = async (width: number, height: number): Promise<Buffer> => {
-    const zlib = await import("node:zlib");
-    const chunk = (type: string, body: Buffer) => {
-      const head = Buffer.alloc(8);
-      head.writeUInt32BE(body.length, 0);
-      head.write(type, 4, "latin1");
-      const crc = Buffer.alloc(4);
-      crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), body])) >>> 0, 0);
-      return Buffer.concat([head, body, crc]);
-    };
-    const ihdr = Buffer.alloc(13);
-    ihdr.writeUInt32BE(width, 0);
-    ihdr.writeUInt32BE(height, 4);
-    ihdr[8] = 8;
-    ihdr[9] = 2;
-    const raw = Buffer.alloc((width * 3 + 1) * height, 90);
-    for (let y = 0; y < height; y++) raw[y * (width * 3 + 1)] = 0;
-    const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    return Buffer.concat([sig, chunk("IHDR", ihdr), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
-  };
+  const solidPng = (width: number, height: number): Buffer =>
+    encodePng({ width, height, colorType: 2, channels: 3, pixels: new Uint8Array(width * height * 3).fill(90) });
 
   it("view_image: original bytes at detail original for a catalog model, a 2048-fitted PNG at detail high otherwise; no detail parameter", async () => {
     const { writeFileSync } = await import("node:fs");
-    const big = await zlibPng(3000, 1000);
+    const big = solidPng(3000, 1000);
     writeFileSync(path.join(fx.workDir, "big.png"), big);
     for (const model of ["gpt-5.5", "gpt-test"]) {
       fx.fake.enqueue(turn([sse.functionCall("view_image", { path: path.join(fx.workDir, "big.png") }, { callId: `v-${model}` })]), turn([sse.message("seen")]));

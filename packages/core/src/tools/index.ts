@@ -76,6 +76,7 @@ export { ExecSession, ExecSessionStore, HeadTailBuffer, sessionStoreFor } from "
 // The other built-in tools.
 export { updatePlanHandler, updatePlanSpec } from "./plan.js";
 export { MAX_IMAGE_BYTES, sniffImage, viewImageHandler, viewImageSpec, type SniffedImage } from "./view-image.js";
+export { encodePng, fitPngWithin, LEGACY_MAX_IMAGE_SIDE, type Raster } from "./png-resize.js";
 export { requestUserInputHandler, requestUserInputSpec } from "./user-input.js";
 export { dynamicToolHandler, dynamicToolSpec } from "./dynamic.js";
 export {

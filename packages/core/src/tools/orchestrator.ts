@@ -177,24 +177,30 @@ export function emitCompleted(
 
 export type AskOutcome = { kind: "approved" } | { kind: "denied" } | { kind: "abort" };
 
+/** A command approval request for `req` (every approval of a command starts from this). */
+function execApprovalBody(
+  req: StartRequest,
+  reason: string | undefined,
+  proposed: string[] | undefined,
+  additionalPermissions?: AdditionalPermissionProfile,
+) {
+  return {
+    kind: "exec" as const,
+    callId: req.call.callId,
+    turnId: req.ctx.turnId,
+    command: req.argv,
+    cwd: req.cwd,
+    ...(reason !== undefined ? { reason } : {}),
+    ...(proposed ? { proposedExecpolicyAmendment: proposed } : {}),
+    ...(additionalPermissions ? { additionalPermissions } : {}),
+  };
+}
+
 /** Ask the user about a command (unless a session approval covers it). */
 export async function askExecApproval(req: StartRequest, reason: string | undefined, proposed: string[] | undefined): Promise<AskOutcome> {
   const { ctx } = req;
   if (coveredBySessionPrefix(req.argv, ctx.approvedForSession)) return { kind: "approved" };
-  const outcome = await requestApproval(
-    ctx,
-    {
-      kind: "exec",
-      callId: req.call.callId,
-      turnId: ctx.turnId,
-      command: req.argv,
-      cwd: req.cwd,
-      ...(reason !== undefined ? { reason } : {}),
-      ...(proposed ? { proposedExecpolicyAmendment: proposed } : {}),
-    },
-    execSessionKeys(req.argv),
-    execDecisions(proposed),
-  );
+  const outcome = await requestApproval(ctx, execApprovalBody(req, reason, proposed), execSessionKeys(req.argv), execDecisions(proposed));
   if (outcome.kind === "approved" && outcome.amendment) {
     ctx.approvedForSession.add(prefixKey(outcome.amendment));
     await ctx.onExecpolicyAmendment?.(outcome.amendment);
@@ -330,21 +336,7 @@ async function resolveInlinePermissions(req: StartRequest, proposed: string[] | 
     return { ok: false, message: "additional permissions need approval, which the approval policy does not allow; the command was not run" };
   }
   const permissions = materializeAdditionalPermissions(requested, req.cwd);
-  const outcome = await requestApproval(
-    ctx,
-    {
-      kind: "exec",
-      callId: req.call.callId,
-      turnId: ctx.turnId,
-      command: req.argv,
-      cwd: req.cwd,
-      ...(req.justification !== undefined ? { reason: req.justification } : {}),
-      ...(proposed ? { proposedExecpolicyAmendment: proposed } : {}),
-      additionalPermissions: permissions,
-    },
-    [],
-    ["approved", "abort"],
-  );
+  const outcome = await requestApproval(ctx, execApprovalBody(req, req.justification, proposed, permissions), [], ["approved", "abort"]);
   if (outcome.kind !== "approved") return { ok: false, message: "exec command rejected by user", outcome: outcome.kind };
   req.grantedForCommand = permissions;
   return { ok: true, asked: true };
@@ -363,18 +355,10 @@ async function resolveSkillScript(
   if (turnUnsandboxed(ctx)) return "not_asked";
   const policy = ctx.approvalPolicy;
   if (policy === "never" || (isGranular(policy) && !policy.granular.skill_approval)) return "not_asked";
+  const reason = `runs a script of the skill \`${skill.skill}\` with the skill's permissions`;
   const outcome = await requestApproval(
     ctx,
-    {
-      kind: "exec",
-      callId: req.call.callId,
-      turnId: ctx.turnId,
-      command: req.argv,
-      cwd: req.cwd,
-      reason: `runs a script of the skill \`${skill.skill}\` with the skill's permissions`,
-      ...(proposed ? { proposedExecpolicyAmendment: proposed } : {}),
-      additionalPermissions: skill.permissions,
-    },
+    execApprovalBody(req, reason, proposed, skill.permissions),
     [`skill-script:${skill.script}`],
     ["approved", "approved_for_session", "abort"],
   );

@@ -13,7 +13,8 @@ const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** Channels per colour type (0 grey, 2 RGB, 4 grey+alpha, 6 RGBA). */
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 
-interface Raster {
+/** An 8-bit raster: `pixels` row after row, `channels` bytes per pixel (see CHANNELS). */
+export interface Raster {
   width: number;
   height: number;
   colorType: number;
@@ -81,7 +82,8 @@ function chunk(type: string, body: Buffer): Buffer {
   return Buffer.concat([head, body, crc]);
 }
 
-function encode(r: Raster): Buffer {
+/** A PNG of the raster (rows unfiltered, one IDAT). */
+export function encodePng(r: Raster): Buffer {
   const stride = r.width * r.channels;
   const raw = Buffer.alloc((stride + 1) * r.height);
   for (let y = 0; y < r.height; y++) raw.set(r.pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
@@ -128,5 +130,5 @@ export function fitPngWithin(bytes: Buffer, maxSide: number): Buffer {
   const raster = decode(bytes);
   if (!raster) return bytes;
   const factor = Math.min(maxSide / width, maxSide / height);
-  return encode(scale(raster, Math.max(1, Math.round(width * factor)), Math.max(1, Math.round(height * factor))));
+  return encodePng(scale(raster, Math.max(1, Math.round(width * factor)), Math.max(1, Math.round(height * factor))));
 }
