@@ -19,11 +19,17 @@ export function opt<T extends z.ZodType>(schema: T) {
 
 /**
  * Gives a schema its definition name in the generated JSON Schema / TS bindings. The name lives in
- * zod's global registry (`.meta({ id })`), so schemas named by any module of this package are seen
- * by the generator; two different schemas with one name make generation fail.
+ * zod's global registry, so schemas named by any module of this package are seen by the generator;
+ * two different schemas with one name make generation fail. The schema itself is registered and
+ * returned (`.meta({ id })` would register a clone: a second construction of every named schema,
+ * ~25 ms of CPU when the package is imported).
  */
 export function named<T extends z.ZodType>(id: string, schema: T): T {
-  return schema.meta({ id }) as T;
+  const existing = z.globalRegistry.get(schema) as { id?: unknown } | undefined;
+  if (existing?.id !== undefined && existing.id !== id)
+    throw new Error(`schema "${String(existing.id)}" cannot also be named "${id}"`);
+  z.globalRegistry.add(schema, { id });
+  return schema;
 }
 
 /** Signed 64-bit integer on the wire (JSON numbers; safe-integer range in practice). */
