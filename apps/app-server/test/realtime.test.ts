@@ -193,6 +193,24 @@ describe("thread/realtime", () => {
     }
   });
 
+  it("ends with its thread (archived)", async () => {
+    const rt = await startFakeRealtimeServer({ WebSocketServer });
+    try {
+      fx.fake.enqueue(turn([sse.message("hi")]));
+      const s = await boot(rt.url);
+      const { thread } = await s.call("thread/start", { cwd: fx.workDir });
+      await s.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "hi" }] });
+      await s.waitForNotification("turn/completed");
+      await realtimeCall(s, "thread/realtime/start", { threadId: thread.id, outputModality: "text" });
+      await s.call("thread/archive", { threadId: thread.id });
+      const closed = await s.waitForNotification("thread/realtime/closed");
+      expect(closed.params).toEqual({ threadId: thread.id, reason: "thread closed" });
+      await expect.poll(() => rt.connections[0]?.closed).toBe(true);
+    } finally {
+      await rt.close();
+    }
+  });
+
   it("needs the experimental API", async () => {
     const rt = await startFakeRealtimeServer({ WebSocketServer });
     try {

@@ -287,6 +287,12 @@ export function realtimeMethods(runtime: Runtime): Array<[string, MethodSpec]> {
             thread.notify("thread/realtime/error", { threadId: thread.id, message: error.message }),
           );
           socket.on("close", () => run.finish("transport closed", "failed"));
+          // The thread's session ends (unload, archive, server shutdown): so does the conversation.
+          const unsubscribe = thread.session.subscribe((event) => {
+            if (event.msg.type !== "shutdown_complete") return;
+            unsubscribe();
+            run.finish("thread closed", "ended");
+          });
           const instructions = [settings.instructions, p.prompt].filter((x): x is string => !!x).join("\n\n");
           run.send(
             sessionUpdate({
