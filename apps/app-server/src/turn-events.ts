@@ -4,7 +4,8 @@
  * lifecycle (task_started / task_complete / turn_aborted), server requests and persistence, and
  * hands every other event to `turnEventNotifications`.
  */
-import type { SessionEventMsg } from "@codex-ts/core";
+import { randomUUID } from "node:crypto";
+import { formatReviewOutput, ReviewOutput, type SessionEventMsg } from "@codex-ts/core";
 import type { RequestId, v2 } from "@codex-ts/protocol";
 import { withCommandActions } from "./command-actions.js";
 import { itemEventToV2, planStatus, toV2RateLimits, toV2TokenBreakdown } from "./mapping.js";
@@ -19,7 +20,7 @@ export interface PendingServerRequest {
 
 export interface TurnState {
   id: string;
-  kind: "regular" | "compact";
+  kind: "regular" | "compact" | "review";
   items: v2.ThreadItem[];
   startedAt: number;
   startedAtMs: number;
@@ -176,6 +177,26 @@ export function turnEventNotifications(msg: SessionEventMsg, ctx: TurnEventConte
       return base ? [["model/rerouted", { ...base, fromModel: msg.from_model, toModel: msg.to_model, reason: "highRiskCyberActivity" }]] : [];
     case "context_compacted":
       return base ? [["thread/compacted", base]] : [];
+    case "entered_review_mode":
+    case "exited_review_mode": {
+      // Review mode (core's review task): one item each, started and completed at once, as Codex.
+      if (!base || !turn) return [];
+      const review =
+        msg.type === "entered_review_mode"
+          ? (msg.user_facing_hint ?? "")
+          : msg.review_output
+            ? formatReviewOutput(ReviewOutput.parse(msg.review_output))
+            : "";
+      const at = now();
+      const type = msg.type === "entered_review_mode" ? "enteredReviewMode" : "exitedReviewMode";
+      const item = { type, id: randomUUID(), review, startedAtMs: at, completedAtMs: null } as unknown as v2.ThreadItem;
+      const done = { ...item, completedAtMs: at } as v2.ThreadItem;
+      turn.items.push(done);
+      return [
+        ["item/started", { ...base, item, startedAtMs: at }],
+        ["item/completed", { ...base, item: done, completedAtMs: at }],
+      ];
+    }
     case "warning":
       return [["warning", { threadId, message: msg.message }]];
     case "error":

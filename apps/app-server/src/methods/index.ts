@@ -11,6 +11,8 @@ import { goalMethods } from "./goals.js";
 import { mcpMethods } from "./mcp.js";
 import { offlineMethods } from "./offline.js";
 import { realtimeMethods } from "./realtime.js";
+import { revertMethods } from "./revert.js";
+import { reviewMethods } from "./review.js";
 import { threadHistoryMethods } from "./thread-history.js";
 import { threadOrganizeMethods } from "./thread-organize.js";
 import { threadMethods } from "./threads.js";
@@ -27,7 +29,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
     const experimentalFields = EXPERIMENTAL_FIELDS[name];
     methods.set(name, experimentalFields ? { ...spec, experimentalFields } : spec);
   };
-  for (const group of [threadMethods, turnMethods, configMethods, commandMethods, fsMethods, accountMethods, catalogMethods, goalMethods, mcpMethods, offlineMethods, threadHistoryMethods, threadOrganizeMethods, workspaceMethods, realtimeMethods]) {
+  for (const group of [threadMethods, turnMethods, configMethods, commandMethods, fsMethods, accountMethods, catalogMethods, goalMethods, mcpMethods, offlineMethods, threadHistoryMethods, threadOrganizeMethods, workspaceMethods, realtimeMethods, reviewMethods, revertMethods]) {
     for (const [name, spec] of group(runtime)) add(name, spec);
   }
   withMemoriesTrigger(methods, runtime);

@@ -1,5 +1,5 @@
 // Methods on a thread's stored history: thread/delete, thread/metadata/update, thread/turns/list,
-// thread/items/list (paginated), thread/inject_items, thread/revert,
+// thread/items/list (paginated), thread/inject_items,
 // thread/approveGuardianDeniedAction — with Codex 0.169's validation errors.
 import type { v2 } from "@codex-ts/protocol";
 import * as z from "zod";
@@ -111,21 +111,6 @@ export function threadHistoryMethods(runtime: Runtime): Array<[string, MethodSpe
           // Core takes the items into the thread's history with the next model request.
           threads.loaded(p.threadId).session.inject(p.items as never);
           return {};
-        },
-      }),
-    ],
-    [
-      "thread/revert",
-      method({
-        params: z.object({ threadId: z.string(), beforeTurnId: z.string() }),
-        handler: async (p) => {
-          const thread = threads.loaded(p.threadId);
-          const turns = thread.turns();
-          const index = turns.findIndex((turn) => turn.id === p.beforeTurnId);
-          if (index < 0) throw invalidRequest(`turn not found: ${p.beforeTurnId}`);
-          if (thread.activeTurnId) throw invalidRequest(`thread ${p.threadId} has a turn in progress; interrupt it before reverting`);
-          // Core sessions cannot drop turns from their history yet (thread_rollback is unsupported).
-          throw invalidRequest(`thread/revert is not supported by this server yet (would drop ${turns.length - index} turn(s))`);
         },
       }),
     ],

@@ -1,5 +1,5 @@
 // Methods: fuzzyFileSearch, feedback/save, externalAgentConfig/*, modelProvider/config/write, local
-// plugin/* and marketplace/*, review/start, thread/shellCommand — as Codex 0.169 answers them here.
+// plugin/* and marketplace/*, thread/shellCommand — as Codex 0.169 answers them here.
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -148,16 +148,6 @@ export function workspaceMethods(runtime: Runtime): Array<[string, MethodSpec]> 
       }),
     ],
     ["marketplace/upgrade", method({ params: AnyParams, handler: () => ({ selectedMarketplaces: [], upgradedRoots: [], errors: [] }) })],
-    [
-      "review/start",
-      method({
-        params: z.object({ threadId: z.string(), target: z.record(z.string(), z.unknown()), delivery: z.string().nullish() }),
-        handler: (p) => {
-          runtime.threads.loaded(p.threadId);
-          throw invalidRequest("review mode is not supported by this server yet");
-        },
-      }),
-    ],
     [
       "thread/shellCommand",
       method({

@@ -1,5 +1,5 @@
 // The conversation as the model sees it, and what the model has been told about the settings.
-import type { ModeKind, ResponseItem } from "@codex-ts/protocol";
+import { type ModeKind, type ResponseItem, startsUserTurn } from "@codex-ts/protocol";
 import type { SessionRecorder } from "../session/recorder.js";
 
 /** What the model has been told (serialized keys), so only changes are sent. */
@@ -48,13 +48,16 @@ export class ContextHistory {
   }
 
   /**
-   * Keep the first `length` items (a rollback; the caller records why). What the model was told
-   * is forgotten, so the next turn tells the context again.
+   * Keep the first `length` items (a rollback; the caller records why). When context messages
+   * (developer messages, environment context) go with them, what the model was told is
+   * forgotten, so the next turn tells it again.
    */
   truncate(length: number): void {
     if (length >= this.list.length) return;
+    const removed = this.list.slice(length);
     this.list = this.list.slice(0, length);
-    this.told = {};
+    const contextRemoved = removed.some((item) => item.type === "message" && item.role !== "assistant" && !startsUserTurn(item));
+    if (contextRemoved) this.told = {};
   }
 
   snapshot(): ResponseItem[] {

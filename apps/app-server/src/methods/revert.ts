@@ -1,0 +1,57 @@
+// thread/revert: drop a thread's turns from a given one on (its durable history and what the model
+// sees next), as Codex 0.169 answers it. Files in the workspace are left as they are. Core does
+// the dropping (the `thread_rollback` op, recorded as `thread_rolled_back`).
+import type { SessionEvent } from "@codex-ts/core";
+import * as z from "zod";
+import { invalidRequest } from "../errors.js";
+import type { Runtime } from "../runtime.js";
+import { type MethodSpec, method } from "../server.js";
+import type { LiveThread } from "../thread.js";
+
+const ThreadRevertParams = z.object({ threadId: z.string(), beforeTurnId: z.string() });
+
+/** Submit the rollback and wait for core's answer: `thread_rolled_back`, or its error. */
+function rollback(thread: LiveThread, numTurns: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let subId: string | undefined;
+    const early: SessionEvent[] = [];
+    const settle = (event: SessionEvent) => {
+      if (event.id !== subId) return;
+      if (event.msg.type === "thread_rolled_back") {
+        stop();
+        resolve();
+      } else if (event.msg.type === "error") {
+        stop();
+        reject(invalidRequest(event.msg.message));
+      }
+    };
+    const stop = thread.session.subscribe((event) => (subId === undefined ? early.push(event) : settle(event)));
+    subId = thread.session.submit({ type: "thread_rollback", num_turns: numTurns });
+    for (const event of early) settle(event);
+  });
+}
+
+/** [method name, spec] pairs, registered by buildMethods (methods/index.ts). */
+export function revertMethods(runtime: Runtime): Array<[string, MethodSpec]> {
+  return [
+    [
+      "thread/revert",
+      method({
+        params: ThreadRevertParams,
+        handler: async (p, ctx) => {
+          const thread = runtime.threads.loaded(p.threadId);
+          const turns = thread.turns();
+          const index = turns.findIndex((turn) => turn.id === p.beforeTurnId);
+          if (index < 0) throw invalidRequest(`turn not found: ${p.beforeTurnId}`);
+          if (thread.activeTurnId) throw invalidRequest(`thread ${p.threadId} has a turn in progress; interrupt it before reverting`);
+          await rollback(thread, turns.length - index);
+          // Durable before the answer: a client reading the thread right away sees the shorter history.
+          await thread.flush();
+          ctx.afterResponse(() => thread.notify("thread/reverted", { threadId: thread.id }));
+          // As Codex: the thread without its turns (page them with thread/turns/list).
+          return { thread: thread.toV2(false), turnsBackwardsCursor: null, itemsBackwardsCursor: null };
+        },
+      }),
+    ],
+  ];
+}

@@ -1,0 +1,99 @@
+// review/start: a code review as a turn of the thread (core's review mode, `startReview`): the
+// response carries the turn (its user message is what is reviewed), then `enteredReviewMode`, the
+// reviewer's commands, `exitedReviewMode` with the formatted findings and an agent message with
+// them, as Codex 0.169 answers it. Codex 0.169 only delivers reviews inline; a separate review
+// thread is a thread the client starts first.
+import { type ReviewTarget, type SessionEvent, startReview } from "@codex-ts/core";
+import type { v2 } from "@codex-ts/protocol";
+import * as z from "zod";
+import { loadEffectiveConfig } from "../config.js";
+import { invalidParams, invalidRequest } from "../errors.js";
+import type { Runtime } from "../runtime.js";
+import { type MethodSpec, concurrently } from "../server.js";
+import type { LiveThread } from "../thread.js";
+
+const ReviewTargetParams = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("uncommittedChanges") }),
+  z.object({ type: z.literal("baseBranch"), branch: z.string() }),
+  z.object({ type: z.literal("commit"), sha: z.string(), title: z.string().nullish() }),
+  z.object({ type: z.literal("custom"), instructions: z.string() }),
+]);
+
+const ReviewStartParams = z.object({
+  threadId: z.string(),
+  target: ReviewTargetParams,
+  delivery: z.enum(["inline"]).nullish(),
+});
+
+/** How long review/start waits for core to begin the review turn. */
+const START_TIMEOUT_MS = 60_000;
+
+/** Start the review and resolve with its turn id once core began it. */
+function beginReview(thread: LiveThread, target: ReviewTarget, model: string | undefined): Promise<{ turnId: string; hint: string }> {
+  return new Promise((resolve, reject) => {
+    let subId: string | undefined;
+    let hint = "";
+    const early: SessionEvent[] = [];
+    const timer = setTimeout(() => {
+      stop();
+      reject(invalidRequest("the review did not start in time"));
+    }, START_TIMEOUT_MS);
+    const settle = (event: SessionEvent) => {
+      if (event.id !== subId || event.msg.type !== "task_started") return;
+      stop();
+      clearTimeout(timer);
+      resolve({ turnId: event.msg.turn_id, hint });
+    };
+    const stop = thread.session.subscribe((event) => (subId === undefined ? early.push(event) : settle(event)));
+    const started = startReview(thread.session, target, model ? { model } : {});
+    if (!started.ok) {
+      stop();
+      clearTimeout(timer);
+      reject(
+        started.reason === "invalid"
+          ? invalidParams(`target: ${started.error}`)
+          : invalidRequest(`thread ${thread.id} ${started.reason === "busy" ? "already has a turn in progress" : "is closed"}`),
+      );
+      return;
+    }
+    subId = started.subId;
+    hint = started.request.userFacingHint;
+    for (const event of early) settle(event);
+  });
+}
+
+/** [method name, spec] pairs, registered by buildMethods (methods/index.ts). */
+export function reviewMethods(runtime: Runtime): Array<[string, MethodSpec]> {
+  return [
+    [
+      "review/start",
+      // In the background, as turn/start: waiting for core must not hold up other threads' requests.
+      concurrently({
+        params: ReviewStartParams,
+        handler: async (p, ctx) => {
+          const thread = runtime.threads.loaded(p.threadId);
+          if (thread.activeTurnId) throw invalidRequest(`thread ${thread.id} already has a turn in progress (${thread.activeTurnId})`);
+          const cwd = thread.session.settings().cwd;
+          const model = loadEffectiveConfig({ codexHome: runtime.codexHome, env: runtime.env, cwd }).config.reviewModel;
+          // The turn's notifications follow the response.
+          thread.hold();
+          ctx.afterResponse(() => thread.release());
+          const target = p.target as ReviewTarget;
+          const { turnId, hint } = await beginReview(thread, target, model);
+          const turn = {
+            id: turnId,
+            rootTurnId: null,
+            items: [{ type: "userMessage", id: turnId, clientId: null, content: [{ type: "text", text: hint, text_elements: [] }], startedAtMs: null, completedAtMs: null }],
+            itemsView: "notLoaded",
+            status: "inProgress",
+            error: null,
+            startedAt: null,
+            completedAt: null,
+            durationMs: null,
+          } as unknown as v2.Turn;
+          return { turn, reviewThreadId: thread.id };
+        },
+      }),
+    ],
+  ];
+}
