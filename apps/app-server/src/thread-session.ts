@@ -6,7 +6,7 @@
  */
 import { statSync } from "node:fs";
 import path from "node:path";
-import { type Config, type ConfigOverride, createSession, hookEngineFromConfig, loadSessionExecPolicy, sessionOptionsFromConfig } from "@codex-ts/core";
+import { type Config, type ConfigOverride, createSession, hookEngineFromConfig, loadSessionExecPolicy, type SessionOptions, sessionOptionsFromConfig } from "@codex-ts/core";
 import { type PermissionProfile, type RolloutLine, sandboxPolicyToPermissionProfileForCwd, type TurnContextItem, type v2, v2SandboxPolicyToCore } from "@codex-ts/protocol";
 import type { reconstructHistory } from "@codex-ts/rollout";
 import type { SkillsService } from "@codex-ts/skills-watcher";
@@ -157,6 +157,8 @@ export interface CreateSessionArgs {
   params: SessionSettingsParams;
   initialHistory: ReturnType<typeof reconstructHistory> | undefined;
   baseInstructions: string | undefined;
+  /** Makes each sub-agent the session spawns a thread of its own (agents.ts). */
+  onChildSpawn?: SessionOptions["onChildSpawn"];
 }
 
 /** Builds the thread's core session and attaches it to the thread. */
@@ -184,6 +186,7 @@ export async function createThreadSession(args: CreateSessionArgs): Promise<void
     dynamicToolHandler: thread.callbacks.dynamicToolHandler,
     userInputHandler: thread.callbacks.userInputHandler,
     permissionsHandler: thread.callbacks.permissionsHandler,
+    ...(args.onChildSpawn ? { onChildSpawn: args.onChildSpawn } : {}),
     execPolicy: rules.execPolicy,
     onExecpolicyAmendment: rules.onExecpolicyAmendment,
   };

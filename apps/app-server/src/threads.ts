@@ -5,6 +5,7 @@
 import type { RolloutLine, v2 } from "@codex-ts/protocol";
 import { newThreadId, parseRolloutFileName, reconstructHistory, reconstructThread } from "@codex-ts/rollout";
 import { type StoredThread, type ThreadStore, toV2Thread } from "@codex-ts/thread-store";
+import { childThreads, expandSourceKinds, forkWithThreadSource } from "./agents.js";
 import { ErrorCode, RpcError, errorMessage, invalidParams, invalidRequest, threadNotFound } from "./errors.js";
 import { appendHookRuns, readHookRuns, withHookRuns } from "./hook-runs.js";
 import { restoreThreadGoal } from "./methods/goals.js";
@@ -74,7 +75,7 @@ export class ThreadManager {
     return sessionConfig(this.#options, params, cwd);
   }
 
-  #createSession(
+  async #createSession(
     thread: LiveThread,
     config: ReturnType<typeof sessionConfig>,
     cwd: string,
@@ -83,7 +84,10 @@ export class ThreadManager {
     baseInstructions: string | undefined,
   ): Promise<void> {
     const options = this.#options;
-    return createThreadSession({ options, store: () => this.store(), thread, config, cwd, params, initialHistory, baseInstructions });
+    // Sub-agents the session spawns become threads of their own (agents.ts).
+    const children = childThreads({ options, threads: this.threads, store: thread.ephemeral ? null : await this.store() }, thread);
+    await createThreadSession({ options, store: () => this.store(), thread, config, cwd, params, initialHistory, baseInstructions, onChildSpawn: children.onChildSpawn });
+    children.watch(thread.session);
   }
 
   async #register(thread: LiveThread): Promise<void> {
@@ -267,7 +271,9 @@ export class ThreadManager {
       const { stored, lines } = await ephemeralFork(store, source, upTo);
       return this.#open(stored, lines, params, !params.excludeTurns, true);
     }
-    const forked = unwrap(await store.fork(sourceId, upTo), `cannot fork thread ${sourceId}`);
+    const forked = params.threadSource
+      ? { id: await forkWithThreadSource(store, source, upTo, params.threadSource) }
+      : unwrap(await store.fork(sourceId, upTo), `cannot fork thread ${sourceId}`);
     unwrap(await store.claim(forked.id), "cannot fork the thread");
     const { stored, lines } = await this.#loadLines(forked.id);
     this.#copyHookRuns(sourceId, stored.id, lines);
@@ -328,7 +334,7 @@ export class ThreadManager {
         searchTerm: params.searchTerm ?? null,
         modelProviders: params.modelProviders ?? null,
         // As Codex: omitted or empty means the interactive sources only.
-        sourceKinds: (params.sourceKinds?.length ? params.sourceKinds : INTERACTIVE_SOURCE_KINDS) as never,
+        sourceKinds: expandSourceKinds(params.sourceKinds?.length ? params.sourceKinds : INTERACTIVE_SOURCE_KINDS) as never,
         excludedThreadIds: params.excludedThreadIds ?? null,
       }),
       "cannot list threads",

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { RolloutItem } from "@codex-ts/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readRollout, reconstructHistory, reconstructThread, RolloutWriter } from "./index.js";
+import { forkRollout, readRollout, readSessionMeta, reconstructHistory, reconstructThread, RolloutWriter } from "./index.js";
 
 const P = "parent-thread";
 const C = "child-thread";
@@ -118,5 +118,29 @@ describe("a parent's rollout and its sub-agents", () => {
     const history = reconstructHistory(read.value.lines) as { type: string; role?: string; phase?: string; content?: { text: string }[] }[];
     const notification = history.find((i) => i.type === "message" && i.content?.[0]?.text === NOTIFICATION);
     expect(notification).toEqual({ type: "message", role: "user", content: [{ type: "input_text", text: NOTIFICATION }] });
+  });
+
+  it("a fork of a sub-agent's thread is nobody's sub-agent: no thread_source, parent, nickname or role; source vscode (as Codex 0.169)", async () => {
+    const created = await RolloutWriter.create({
+      codexHome: home,
+      meta: {
+        cwd: "/w",
+        session_id: P,
+        parent_thread_id: P,
+        source: { subagent: { thread_spawn: { parent_thread_id: P, depth: 1, agent_path: null, agent_nickname: "Zeno", agent_role: null } } },
+        thread_source: "subagent",
+        agent_nickname: "Zeno",
+        agent_role: "researcher",
+      } as never,
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    created.value.record(recorded);
+    await created.value.close();
+    const forked = await forkRollout({ sourcePath: created.value.path, codexHome: home });
+    if (!forked.ok) throw new Error(forked.error.message);
+    const meta = await readSessionMeta(forked.value.path);
+    if (!meta.ok) throw new Error(meta.error.message);
+    expect(meta.value).toMatchObject({ id: forked.value.threadId, session_id: forked.value.threadId, forked_from_id: created.value.threadId, cwd: "/w", source: "vscode" });
+    for (const field of ["thread_source", "parent_thread_id", "agent_nickname", "agent_role"]) expect(meta.value).not.toHaveProperty(field);
   });
 });

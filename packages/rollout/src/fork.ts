@@ -75,8 +75,8 @@ function cutIndex(entries: readonly RolloutEntry[], upTo: ForkPoint | undefined)
 
 /**
  * Copies a rollout's history up to `upTo` into a new thread's rollout. The new file starts with
- * the source's `session_meta` (unknown fields kept) under the new id, with `forked_from_id` set
- * to the source thread; then the copied lines (lines this version does not know included), with
+ * the source's `session_meta` (unknown fields kept, its origin fields not) under the new id, with
+ * `forked_from_id` set to the source thread; then the copied lines (lines this version does not know included), with
  * `ordinal`s renumbered.
  */
 export async function forkRollout(options: ForkRolloutOptions): Promise<RolloutResult<ForkedRollout>> {
@@ -91,12 +91,23 @@ export async function forkRollout(options: ForkRolloutOptions): Promise<RolloutR
   const threadId = options.newThreadId ?? newThreadId(createdAt);
   const firstMeta = entries.find((entry) => entry.line?.type === "session_meta");
   const rawMeta = JSON.parse(firstMeta?.text ?? "{}") as { payload?: Record<string, unknown> };
+  // A fork is a new thread of whoever forks it (as Codex 0.169): the source's origin — its
+  // thread_source, a sub-agent's parent, nickname, role and source — is not copied.
+  const {
+    thread_source: _threadSource,
+    parent_thread_id: _parent,
+    agent_nickname: _nickname,
+    agent_role: _role,
+    ...kept
+  } = rawMeta.payload ?? {};
+  const origin = kept.source;
+  if (origin !== null && typeof origin === "object" && ("subagent" in origin || "subAgent" in origin)) kept.source = "vscode";
   const newMeta = {
     timestamp: formatRolloutTimestamp(createdAt),
     ordinal: 0,
     type: "session_meta",
     payload: {
-      ...rawMeta.payload,
+      ...kept,
       id: threadId,
       session_id: threadId,
       forked_from_id: meta.id,
