@@ -44,7 +44,7 @@ export function paintFirstFrame(terminal: FirstFrameTerminal): number {
 
 /**
  * Makes the next `write` on `stdout` begin by erasing the `rows` rows painted by
- * `paintFirstFrame` (cursor up, to column 1, clear to the end of the screen).
+ * `paintFirstFrame` and the row the cursor is on, leaving the cursor where the frame began.
  */
 export function eraseFirstFrame(stdout: { write: (...args: never[]) => unknown }, rows: number): void {
   if (rows <= 0) return;
@@ -52,7 +52,9 @@ export function eraseFirstFrame(stdout: { write: (...args: never[]) => unknown }
   const original = target.write;
   target.write = function (this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
     target.write = original;
-    const erase = `\x1b[${rows}A\r\x1b[J`;
+    // Line by line (as Ink erases its own frames): clearing to the end of the screen from its
+    // top makes some terminals (tmux) push the screen into the scrollback.
+    const erase = `${"\x1b[2K\x1b[1A".repeat(rows)}\x1b[2K\x1b[G`;
     // Inside Ink's synchronized update when it starts one, so the terminal shows no blank frame.
     const data =
       typeof chunk !== "string"
