@@ -192,11 +192,15 @@ describe("sub-agents", () => {
     const shape = (turns: typeof before) => turns.map((t) => t.items.map((i) => i.type));
     expect(shape(resumed.thread.turns)).toEqual(shape(before));
     expect(shape(resumed.thread.turns)).toEqual([["userMessage", "collabAgentToolCall", "collabAgentToolCall", "agentMessage"]]);
+    // The child is still a thread of its own after the restart (from its rollout).
+    const childId = JSON.parse(fx.toolOutputText("c1")).agent_id as string;
+    const child = (await second.call("thread/read", { threadId: childId, includeTurns: true })).thread;
+    expect(child).toMatchObject({ parentThreadId: thread.id, threadSource: "subagent", source: { subAgent: { thread_spawn: { parent_thread_id: thread.id, depth: 1 } } } });
+    expect(child.turns.flatMap((t) => t.items.map((i) => i.type))).toEqual(["userMessage", "agentMessage"]);
     await runTurn(second, thread.id, "again");
     const messages = (fx.fake.responsesRequests().at(-1)!.body.input as any[]).filter(
       (i) => i.type === "message" && i.role !== "developer" && !String(i.content?.[0]?.text).startsWith("<environment_context>"),
     );
-    const childId = JSON.parse(fx.toolOutputText("c1")).agent_id as string;
     expect(messages.map((m) => [m.role, m.phase ?? null, m.content[0].text])).toEqual([
       ["user", null, "delegate it"],
       [
