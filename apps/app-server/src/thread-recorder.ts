@@ -48,7 +48,13 @@ export class ThreadRecorder {
   readonly #init: ThreadRecorderInit;
   readonly #lines: RolloutLine[];
   #unflushed: RolloutLine[] = [];
+  /** The last write (every earlier one settled before it started). */
   #writes: Promise<void> = Promise.resolve();
+  /** The write that will take the lines recorded since the current one started (not begun yet). */
+  #next: Promise<void> | null = null;
+  /** Writes started or queued and not finished yet. */
+  #writing = 0;
+  #scheduled = false;
   /** The thread's token totals before this session (the last persisted token_count). */
   readonly #tokenBase: Record<string, number> | null;
 
@@ -88,23 +94,53 @@ export class ThreadRecorder {
     const prepared = prepareForPersistence(item);
     const line = { timestamp: new Date().toISOString(), ...prepared } as RolloutLine;
     this.#lines.push(line);
-    if (this.#init.store) this.#unflushed.push(line);
+    if (!this.#init.store) return;
+    this.#unflushed.push(line);
+    // Written as they are recorded (the lines of one synchronous run together), so a crash mid-turn
+    // keeps the turn's prompt and everything recorded before it.
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      void this.flush();
+    });
   }
 
-  /** Writes recorded lines to the store (in order); resolves when they are on disk. */
+  /** True while some recorded line is not written yet (none with an ephemeral thread). */
+  get dirty(): boolean {
+    return this.#unflushed.length > 0 || this.#writing > 0;
+  }
+
+  /**
+   * Writes every line recorded so far to the store, in order; resolves once they are written (a
+   * failed write is logged, never thrown). One write runs at a time: lines recorded meanwhile go
+   * together in the next one, so a busy turn costs a few appends, not one per line.
+   */
   flush(): Promise<void> {
     const store = this.#init.store;
     if (!store) return Promise.resolve();
-    const batch = this.#unflushed;
-    this.#unflushed = [];
-    if (batch.length === 0) return this.#writes;
-    const items = batch.map((line) => ({ type: line.type, payload: line.payload }) as RolloutItem);
+    if (this.#unflushed.length === 0 && !this.#next) return this.#writes;
+    if (this.#next) return this.#next;
     const { threadId, mode, log, onStored } = this.#init;
-    this.#writes = this.#writes.then(async () => {
-      const result = await store.append(threadId, items, { mode });
-      if (result.ok) onStored(result.value);
-      else log.error(`thread ${threadId}: cannot persist history: ${result.error.message}`);
+    this.#writing += 1;
+    const next = this.#writes.then(async () => {
+      this.#next = null;
+      const batch = this.#unflushed;
+      this.#unflushed = [];
+      if (batch.length === 0) return;
+      const items = batch.map((line) => ({ type: line.type, payload: line.payload }) as RolloutItem);
+      try {
+        const result = await store.append(threadId, items, { mode });
+        if (result.ok) onStored(result.value);
+        else log.error(`thread ${threadId}: cannot persist history: ${result.error.message}`);
+      } catch (error) {
+        log.error(`thread ${threadId}: cannot persist history: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        this.#writing -= 1;
+      }
     });
-    return this.#writes;
+    this.#next = next;
+    this.#writes = next;
+    return next;
   }
 }

@@ -189,8 +189,19 @@ export class LiveThread {
 
   /* -------------------------------------------------------------- notifications */
 
+  /**
+   * Write-ahead: a notification goes out only once every line recorded before it is written, so
+   * what a client saw — the turn's prompt on turn/started, the whole turn on turn/completed —
+   * survives a crash and is there for a thread/read on another server sharing the store.
+   */
   #emit(method: string, params: unknown): void {
+    if (!this.#history.dirty) {
+      this.#gate.emit(method, params);
+      return;
+    }
+    const written = this.#gate.pause();
     this.#gate.emit(method, params);
+    void this.#history.flush().finally(written);
   }
 
   /** A notification a feature sends for this thread (MCP statuses, progress): held like the thread's own. */
@@ -377,10 +388,10 @@ export class LiveThread {
         this.#resolvePending(turn);
         this.#turn = null;
         const view = completedTurnView(turn, endStatus(turn, msg.type === "turn_aborted"), this.#hookRunsOf(turn));
-        // As Codex orders them: the thread is idle before its turn is reported completed.
+        // As Codex orders them: the thread is idle before its turn is reported completed (which,
+        // as every notification, waits for the turn's last line to be written: see #emit).
         this.emitStatus();
         this.#emit("turn/completed", { threadId: this.id, turn: view });
-        void this.flush();
         return;
       }
       case "hook_started":

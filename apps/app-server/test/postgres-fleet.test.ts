@@ -97,20 +97,18 @@ describe("app-servers sharing a PostgreSQL thread store", () => {
         return { server, id: thread.id, text: `question ${i}` };
       }),
     );
-    await Promise.all(threads.map((t) => runTurn(t.server, t.id, t.text)));
     const other = (t: (typeof threads)[number]) => servers.find((s) => s !== t.server)!;
-    for (const t of threads) {
-      // turn/completed goes out while the turn's lines are still being written to the store, so the
-      // other server sees the turn shortly after, not at that instant (bounded wait).
-      const deadline = Date.now() + 10_000;
-      let read = await other(t).call("thread/read", { threadId: t.id, includeTurns: true });
-      while (read.thread.turns[0]?.status !== "completed" && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        read = await other(t).call("thread/read", { threadId: t.id, includeTurns: true });
-      }
-      expect(userTexts(read.thread.turns as never)).toEqual([t.text]);
-      expect(read.thread.turns[0]?.status).toBe("completed");
-    }
+    // A strict client: the moment turn/completed arrives it reads the thread on the other server.
+    // turn/completed waits for the turn's last line to be written, so the whole turn is there.
+    await Promise.all(
+      threads.map(async (t) => {
+        await runTurn(t.server, t.id, t.text);
+        const read = await other(t).call("thread/read", { threadId: t.id, includeTurns: true });
+        expect(userTexts(read.thread.turns as never)).toEqual([t.text]);
+        expect(read.thread.turns[0]?.status).toBe("completed");
+        expect(read.thread.turns[0]?.items.map((item) => item.type)).toEqual(["userMessage", "agentMessage"]);
+      }),
+    );
     const listed = await servers[0]!.call("thread/list", { limit: 50 });
     expect(listed.data.map((t) => t.id).sort()).toEqual(threads.map((t) => t.id).sort());
   });

@@ -155,14 +155,12 @@ describe("processes of a killed binary", () => {
   });
 });
 
-// Finding: the app-server's thread (apps/app-server/src/thread.ts) keeps a turn's lines in memory
-// until the turn ends, so a SIGKILL mid-turn loses the killed turn's prompt (and what streamed
-// before the kill); Codex writes each item as it comes. exec was fixed (packages/rollout writer).
-// Writing each tick's lines at once fixed the "while a command runs" case but let another server
-// read a half-written turn right after turn/completed (postgres fleet test), so it was reverted:
-// the turn's end must stay one write, or turn/completed must wait for the last write.
-describe("finding: the killed turn's prompt", () => {
-  it.fails("survives an app-server SIGKILL (fails today: lost in both app-server crashes)", () => {
+// The app-server's thread writes its lines as they are recorded (apps/app-server/src/thread-recorder.ts)
+// and lets no notification out before the lines recorded ahead of it are written (write-ahead,
+// thread.ts #emit): the killed turn's prompt survives, and turn/completed means the whole turn is in
+// the store (the postgres fleet test reads it on another server at that instant).
+describe("the killed turn's prompt", () => {
+  it("survives every app-server SIGKILL scenario above", () => {
     expect(crashes).toBeGreaterThan(0);
     expect(promptsLost).toEqual([]);
   });
