@@ -69,7 +69,9 @@ describe("review/start", () => {
     // thread/read shows the review turn; the next turn's model input carries the review's result.
     const read = await s.call("thread/read", { threadId: thread.id, includeTurns: true });
     expect(read.thread.turns).toHaveLength(2);
-    expect(read.thread.turns[1]!.items.map((i) => i.type)).toEqual(expect.arrayContaining(["enteredReviewMode", "exitedReviewMode"]));
+    const reviewItems = read.thread.turns[1]!.items as Item[];
+    expect(reviewItems.find((i) => i.type === "enteredReviewMode")).toMatchObject({ review: "current changes" });
+    expect(reviewItems.find((i) => i.type === "exitedReviewMode")).toMatchObject({ review: REVIEW_TEXT });
     await runTurn(s, thread.id, "fix the first finding");
     expect(JSON.stringify(fx.fake.responsesRequests()[2]!.body)).toContain("[P1] Bug here");
   });

@@ -2,10 +2,12 @@ import { fileURLToPath } from "node:url";
 import {
   dropLastUserTurns,
   type EventMsg,
+  formatReviewOutput,
   type FileChange,
   type ParsedCommand,
   type ResponseItem,
   type ResponsesApiWebSearchAction,
+  ReviewOutput,
   type RolloutLine,
   type SerdeDuration,
   type TurnItem,
@@ -373,12 +375,10 @@ function legacyEventToV2(event: EventMsg, id: string): v2.ThreadItem | null {
   }
 }
 
+/** The review as Codex shows it (explanation, then the findings); "" when there is none. */
 function reviewText(output: unknown): string {
-  if (typeof output === "object" && output !== null) {
-    const explanation = (output as { overall_explanation?: unknown }).overall_explanation;
-    if (typeof explanation === "string") return explanation;
-  }
-  return "";
+  const parsed = ReviewOutput.safeParse(output);
+  return output !== null && output !== undefined && parsed.success ? formatReviewOutput(parsed.data) : "";
 }
 
 const LEGACY_ITEM_EVENTS: ReadonlySet<string> = new Set([

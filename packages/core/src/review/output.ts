@@ -1,27 +1,9 @@
-// The reviewer's answer: Codex's review output JSON (findings with title, body, confidence,
-// priority and code location; an overall verdict), read leniently from the model's last message,
-// and the text Codex shows for it (`exitedReviewMode.review`, the review turn's agent message).
-import { z } from "zod";
+// The reviewer's answer: Codex's review output JSON (the schema and its text live in
+// @codex-ts/protocol), read leniently from the model's last message, and the message the reviewed
+// thread's history gets.
+import { ReviewOutput } from "@codex-ts/protocol";
 
-const LineRange = z.object({ start: z.number().int(), end: z.number().int() });
-
-export const ReviewFinding = z.object({
-  title: z.string(),
-  body: z.string().default(""),
-  confidence_score: z.number().default(0),
-  priority: z.number().int().nullish(),
-  code_location: z.object({ absolute_file_path: z.string(), line_range: LineRange }),
-});
-export type ReviewFinding = z.infer<typeof ReviewFinding>;
-
-/** Codex's `ReviewOutputEvent` (rollout `exited_review_mode.review_output`). */
-export const ReviewOutput = z.object({
-  findings: z.array(ReviewFinding).default([]),
-  overall_correctness: z.string().default(""),
-  overall_explanation: z.string().default(""),
-  overall_confidence_score: z.number().default(0),
-});
-export type ReviewOutput = z.infer<typeof ReviewOutput>;
+export { formatReviewOutput, ReviewFinding, ReviewOutput } from "@codex-ts/protocol";
 
 function parseJson(text: string): ReviewOutput | null {
   try {
@@ -48,29 +30,6 @@ export function parseReviewOutput(message: string): ReviewOutput {
     if (inner) return inner;
   }
   return { findings: [], overall_correctness: "", overall_explanation: text, overall_confidence_score: 0 };
-}
-
-function findingText(finding: ReviewFinding): string {
-  const at = finding.code_location;
-  const head = `- ${finding.title} — ${at.absolute_file_path}:${at.line_range.start}-${at.line_range.end}`;
-  const body = finding.body.trim();
-  return body ? `${head}\n${body.replace(/^/gm, "  ")}` : head;
-}
-
-/**
- * The review as Codex prints it: the overall explanation, then "Review comment:" (one finding) or
- * "Full review comments:" (several) with one entry per finding — title — file:start-end, the body
- * indented by two spaces.
- */
-export function formatReviewOutput(output: ReviewOutput): string {
-  const parts: string[] = [];
-  const explanation = output.overall_explanation.trim();
-  if (explanation) parts.push(explanation);
-  if (output.findings.length > 0) {
-    const heading = output.findings.length === 1 ? "Review comment:" : "Full review comments:";
-    parts.push(`${heading}\n\n${output.findings.map(findingText).join("\n\n")}`);
-  }
-  return parts.length > 0 ? parts.join("\n\n") : "The reviewer found no problems to report.";
 }
 
 /**
