@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { encodePng } from "@codex-ts/core";
-import { sse, turn } from "@codex-ts/test-support";
+import { sse, turn, usage } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
 import { type AppServerProcess, bwrapWorks, useAppServerFixture } from "./harness.js";
 
@@ -215,6 +215,31 @@ describe("tools as 0.169 sets them up", () => {
       (tool) => tool.name === "view_image",
     );
     expect(Object.keys(spec?.parameters?.properties ?? {})).toEqual(["path"]);
+  });
+
+  it("counts an original-detail image by its patches when deciding to compact before the next request", async () => {
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(path.join(fx.workDir, "big.png"), solidPng(3000, 1000));
+    const look = (model: string) =>
+      turn([sse.functionCall("view_image", { path: path.join(fx.workDir, "big.png") }, { callId: `v-${model}` })], { usage: usage(90, 10) });
+    // gpt-5.5: 100 tokens used + ~3,050 estimated for the image ≥ 3,000 → compaction first.
+    fx.fake.enqueue(look("gpt-5.5"), turn([sse.message("summary of the work")]), turn([sse.message("done")]));
+    // gpt-test: the resized image counts a fixed ~1,850 → no compaction.
+    fx.fake.enqueue(look("gpt-test"), turn([sse.message("done")]));
+    const server = await fx.boot({ extraConfig: "" });
+    const config = readFileSync(path.join(fx.home, "config.toml"), "utf8");
+    writeFileSync(path.join(fx.home, "config.toml"), `model_auto_compact_token_limit = 3000\n${config}`);
+    const compactions: Record<string, number> = {};
+    for (const model of ["gpt-5.5", "gpt-test"]) {
+      const { thread } = await server.call("thread/start", { cwd: fx.workDir, model });
+      const { turn: t } = await server.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "look" }] });
+      await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
+      compactions[model] = server
+        .notifications("item/started")
+        .filter((m) => m.params.threadId === thread.id && m.params.item.type === "contextCompaction").length;
+    }
+    expect(compactions).toEqual({ "gpt-5.5": 1, "gpt-test": 0 });
+    expect(fx.fake.responsesRequests()).toHaveLength(5);
   });
 
   it("features.shell_tool = false leaves the model without command tools; unified_exec = false keeps exec_command", async () => {

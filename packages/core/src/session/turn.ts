@@ -2,6 +2,7 @@
 // without tool calls (and Stop hooks let it stop). Mid-turn auto-compaction and the one
 // compact-and-retry on a context-window overflow happen here too.
 import type { ResponseItem, UserInput } from "@codex-ts/protocol";
+import { estimateTokensAfterLastModelItem } from "../context/estimate.js";
 import { contextUpdates } from "../context/updates.js";
 import { compactHistory } from "../tasks/compact.js";
 import type { TaskContext } from "../tasks/task.js";
@@ -88,7 +89,10 @@ export async function runTurn(s: SessionState, ctx: TaskContext, start: TurnStar
   for (;;) {
     if (signal.aborted) throw new Aborted();
     const limit = s.autoCompactLimit();
-    if (limit !== undefined && s.lastTotalTokens >= limit) {
+    // As Codex: the last response's total plus an estimate of what entered the history since
+    // (tool outputs such as original-resolution images), once a response was counted.
+    const used = s.lastTotalTokens > 0 ? s.lastTotalTokens + estimateTokensAfterLastModelItem(s.history.items) : 0;
+    if (limit !== undefined && used >= limit) {
       const compacted = await compactHistory(s, subId, turnId, signal, "auto");
       if (compacted === "failed") break;
       if (compacted === "done") s.history.push(...contextUpdates(s));
