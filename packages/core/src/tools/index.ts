@@ -72,6 +72,7 @@ export {
 } from "./exec/handlers.js";
 export { createLocalRunner, killProcessGroup, type LocalRunnerOptions, type SandboxWrapper } from "./exec/runner.js";
 export { ExecSession, ExecSessionStore, HeadTailBuffer, sessionStoreFor } from "./exec/sessions.js";
+export { guardSession, releaseSession } from "./exec/reaper.js";
 
 // The other built-in tools.
 export { updatePlanHandler, updatePlanSpec } from "./plan.js";
