@@ -170,7 +170,7 @@ describe("sub-agents", () => {
     // Notifications may trail the request (each waits for the lines recorded before it to be written).
     const childTurn = (await s.waitForNotification("turn/started", (p) => p.threadId === childId)).params.turn.id;
     expect(request.params).toMatchObject({ threadId: childId, turnId: childTurn, itemId: "k1", reason: "the task needs it" });
-    await s.waitForNotification("thread/status/changed", (p) => p.threadId === childId && p.status.activeFlags?.includes("waitingOnApproval"));
+    await s.waitForNotification("thread/status/changed", (p) => p.threadId === childId && p.status.type === "active" && p.status.activeFlags.includes("waitingOnApproval"));
     s.respond(request.id, { decision: "accept" });
     await s.waitForNotification("turn/completed", (p) => p.turn.id === turn.id);
     expect(readFileSync(marker, "utf8")).toBe("");
