@@ -69,8 +69,8 @@ function mcpCallHangs(): Scenario {
  * be whole, old or new (it was written in place, so a kill could leave one truncated).
  */
 function patchApplies(): Scenario {
-  const FILES = 80;
-  const LINES = 20_000;
+  const FILES = 60;
+  const LINES = 8_000;
   const name = (i: number) => `f${i}.txt`;
   const body = (i: number, first: string) =>
     `${first}\n${Array.from({ length: LINES - 1 }, (_, n) => `file ${i} line ${n + 1}`).join("\n")}\n`;
