@@ -7,6 +7,8 @@ export { REVIEW_INSTRUCTIONS } from "./prompt.js";
 export { formatReviewOutput, parseReviewOutput, ReviewFinding, ReviewOutput, reviewResultMessage } from "./output.js";
 export { mergeBase, type ReviewRequest, type ReviewRequestResult, type ReviewTarget, reviewRequest } from "./target.js";
 export { ReviewTask, type ReviewOptions } from "./task.js";
+export { autoApprovalReviewer, GUARDIAN_INSTRUCTIONS, GUARDIAN_OUTPUT_SCHEMA, type GuardianAssessment, type GuardianReport, guardianMessage, parseAssessment } from "./guardian.js";
+export { type HelperResult, type HelperTurn, runHelperTurn } from "./child.js";
 
 /** `startReview`'s answer: the submission id of the review turn and what it reviews, or why none was started. */
 export type StartReviewResult =

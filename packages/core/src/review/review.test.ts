@@ -93,7 +93,7 @@ describe("startReview", () => {
     expect(messageTexts(body.input).join("\n")).not.toContain("first answer");
     const tools = body.tools.map((t) => t.name);
     expect(tools).not.toContain("apply_patch");
-    expect(tools).toContain("shell_command");
+    expect(tools).toContain("exec_command");
 
     // The next turn of the thread sees the review's result.
     h.session.submit(say("fix it"));

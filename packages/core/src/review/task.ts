@@ -4,12 +4,12 @@
 // JSON answer, exits review mode with it and leaves the result in the thread's history, as Codex.
 import type { EventMsg, ResponseItem, TurnItem } from "@codex-ts/protocol";
 import { v7 as uuidv7 } from "uuid";
-import { SUBAGENT_HEADER } from "../session/children.js";
 import type { SessionEvent } from "../session/events.js";
 import type { Session } from "../session/session.js";
 import { Aborted, type SessionState } from "../session/state.js";
 import type { SessionTask, TaskContext } from "../tasks/task.js";
 import { formatReviewOutput, parseReviewOutput, type ReviewOutput, reviewResultMessage } from "./output.js";
+import { runHelperTurn } from "./child.js";
 import { REVIEW_INSTRUCTIONS } from "./prompt.js";
 import type { ReviewRequest, ReviewTarget } from "./target.js";
 
@@ -77,43 +77,17 @@ export class ReviewTask implements SessionTask {
 
   /** Run the reviewer to its end; its last message, or null. Throws `Aborted` when interrupted. */
   private async runReviewer(s: SessionState, ctx: TaskContext): Promise<string | null> {
-    if (ctx.signal.aborted) throw new Aborted();
-    const parentTools = s.options.tools ?? {};
-    const child = this.session.children.spawn({
-      subagent: { agentId: "review", agentType: "review" },
-      baseInstructions: REVIEW_INSTRUCTIONS,
-      developerInstructions: undefined,
+    const result = await runHelperTurn(this.session, {
+      kind: "review",
+      instructions: REVIEW_INSTRUCTIONS,
+      message: this.request.prompt,
       ...(this.options.model ? { model: this.options.model } : {}),
-      approvalPolicy: "never",
-      sandboxPolicy: { type: "read-only", network_access: false },
-      tools: { ...parentTools, applyPatchToolType: false, webSearch: false, requestPermissions: false },
-      toolProviders: [],
-      headers: { ...(s.options.headers ?? {}), [SUBAGENT_HEADER]: "review", "x-codex-parent-thread-id": s.threadId },
+      signal: ctx.signal,
+      onEvent: (event) => this.forward(s, ctx, event),
     });
-    const forward = child.subscribe((event: SessionEvent) => this.forward(s, ctx, event));
-    try {
-      const outcome = new Promise<{ last: string | null; aborted: boolean; error?: string }>((resolve) => {
-        let error: string | undefined;
-        child.subscribe((event) => {
-          const msg = event.msg;
-          if (msg.type === "error") error = msg.message;
-          if (msg.type === "task_complete") resolve({ last: msg.last_agent_message ?? null, aborted: false, ...(error ? { error } : {}) });
-          if (msg.type === "turn_aborted") resolve({ last: null, aborted: true });
-          if (msg.type === "shutdown_complete") resolve({ last: null, aborted: true });
-        });
-      });
-      const onAbort = () => child.submit({ type: "interrupt" });
-      ctx.signal.addEventListener("abort", onAbort, { once: true });
-      child.submit({ type: "user_input", items: [{ type: "text", text: this.request.prompt, text_elements: [] }] });
-      const result = await outcome;
-      ctx.signal.removeEventListener("abort", onAbort);
-      if (result.aborted || ctx.signal.aborted) throw new Aborted();
-      if (result.error && result.last === null) s.emit(ctx.subId, { type: "warning", message: `review failed: ${result.error}` });
-      return result.last;
-    } finally {
-      forward();
-      await child.shutdown();
-    }
+    if (result.aborted) throw new Aborted();
+    if (result.error && result.lastMessage === null) s.emit(ctx.subId, { type: "warning", message: `review failed: ${result.error}` });
+    return result.lastMessage;
   }
 
   /** The reviewer's items and command output appear in the reviewed thread's turn (not recorded there). */
