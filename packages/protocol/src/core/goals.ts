@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { omittableField } from "../responses.js";
-import { ThreadGoalStatus } from "../v2/requests.js";
+import { ThreadGoalStatus } from "../v2/turn-requests.js";
 
 /**
  * Thread goals as core events and rollout lines (`event_msg`). Codex 0.169 writes

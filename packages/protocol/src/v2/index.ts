@@ -6,6 +6,7 @@ export * from "./notifications-more.js";
 export * from "./policy.js";
 export * from "./protocol.js";
 export * from "./requests.js";
+export * from "./turn-requests.js";
 export * from "./server-requests.js";
 export * from "./thread.js";
 export * from "./tools.js";

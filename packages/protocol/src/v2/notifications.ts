@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { Int, UInt, named, nul } from "./common.js";
 import { RequestId } from "../jsonrpc.js";
-import { ThreadGoal } from "./requests.js";
+import { ThreadGoal } from "./turn-requests.js";
 import { HookEventName, HookSource } from "./tools.js";
 import { FileUpdateChange, Thread, ThreadItem, ThreadStatus, Turn, TurnError } from "./thread.js";
 

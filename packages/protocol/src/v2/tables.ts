@@ -5,6 +5,7 @@ import * as M from "./notifications-more.js";
 import * as R from "./requests.js";
 import * as S from "./server-requests.js";
 import * as T from "./tools.js";
+import * as TR from "./turn-requests.js";
 
 /**
  * The hand-written part of the v2 method tables: the methods codex-ts modelled by hand, with the
@@ -29,13 +30,13 @@ export const handwrittenClientRequestMethods = {
   "thread/name/set": spec(R.ThreadSetNameParams, R.ThreadSetNameResponse),
   "thread/unsubscribe": spec(R.ThreadUnsubscribeParams, R.ThreadUnsubscribeResponse),
   "thread/compact/start": spec(R.ThreadCompactStartParams, R.ThreadCompactStartResponse),
-  "thread/goal/get": spec(R.ThreadGoalGetParams, R.ThreadGoalGetResponse),
-  "thread/goal/set": spec(R.ThreadGoalSetParams, R.ThreadGoalSetResponse),
-  "thread/goal/clear": spec(R.ThreadGoalClearParams, R.ThreadGoalClearResponse),
-  "turn/start": spec(R.TurnStartParams, R.TurnStartResponse),
-  "turn/interrupt": spec(R.TurnInterruptParams, R.TurnInterruptResponse),
-  "turn/steer": spec(R.TurnSteerParams, R.TurnSteerResponse),
-  "model/list": spec(R.ModelListParams, R.ModelListResponse),
+  "thread/goal/get": spec(TR.ThreadGoalGetParams, TR.ThreadGoalGetResponse),
+  "thread/goal/set": spec(TR.ThreadGoalSetParams, TR.ThreadGoalSetResponse),
+  "thread/goal/clear": spec(TR.ThreadGoalClearParams, TR.ThreadGoalClearResponse),
+  "turn/start": spec(TR.TurnStartParams, TR.TurnStartResponse),
+  "turn/interrupt": spec(TR.TurnInterruptParams, TR.TurnInterruptResponse),
+  "turn/steer": spec(TR.TurnSteerParams, TR.TurnSteerResponse),
+  "model/list": spec(TR.ModelListParams, TR.ModelListResponse),
   "config/read": spec(T.ConfigReadParams, T.ConfigReadResponse),
   "config/value/write": spec(T.ConfigValueWriteParams, T.ConfigWriteResponse),
   "config/batchWrite": spec(T.ConfigBatchWriteParams, T.ConfigWriteResponse),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeZodError } from "../jsonrpc.js";
-import { ThreadStartParams, TurnStartParams } from "./requests.js";
+import { ThreadStartParams } from "./requests.js";
+import { TurnStartParams } from "./turn-requests.js";
 import { Thread, ThreadItem, UserInput } from "./thread.js";
 
 const baseThread = {
@@ -85,7 +86,8 @@ describe("v2 params", () => {
 
 describe("experimental params the app-server needs", () => {
   it("keeps dynamicTools and collaborationMode", async () => {
-    const { TurnStartParams: Turn, ThreadStartParams: Start } = await import("./requests.js");
+    const { ThreadStartParams: Start } = await import("./requests.js");
+    const { TurnStartParams: Turn } = await import("./turn-requests.js");
     const start = Start.parse({
       dynamicTools: [{ type: "function", name: "lookup", description: "d", inputSchema: { type: "object" } }],
     });

@@ -24,6 +24,7 @@ import {
 } from "../tables.js";
 import * as thread from "../thread.js";
 import * as tools from "../tools.js";
+import * as turnRequests from "../turn-requests.js";
 import type { JsonSchema } from "./emit.js";
 import type { GenerateInput, JsonSchemaMap, KnownSchema, OfficialSchema, UnionName } from "./generate.js";
 
@@ -46,6 +47,7 @@ const V2_MODULES: Record<string, Record<string, unknown>> = {
   "./server-requests.js": serverRequests,
   "./thread.js": thread,
   "./tools.js": tools,
+  "./turn-requests.js": turnRequests,
 };
 const TOP_LEVEL_MODULES: Record<string, Record<string, unknown>> = {
   "../core/index.js": coreModule,
