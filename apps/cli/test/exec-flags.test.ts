@@ -116,10 +116,33 @@ describe("exec --worktree", () => {
 });
 
 describe("exec --approve-for-me", () => {
-  it("says it is not available instead of running without the reviewer", async () => {
-    const r = await runBin(["exec", "--approve-for-me", ...fx.providerArgs(), "hi"], { cwd: fx.work, env: fx.env() });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: --approve-for-me is not available in codex-ts/);
+  const escalated = (file: string) =>
+    turn(sse.functionCall("exec_command", { cmd: `touch ${file}`, sandbox_permissions: "require_escalated", justification: "write outside" }, { callId: "c1" }));
+
+  it("runs on-request in workspace-write; a guardian sub-agent answers the approval (allow runs it, deny does not)", async () => {
+    const allowed = path.join(fx.home, "allowed.txt");
+    fx.server.enqueue(escalated(allowed), turn(sse.message('{"risk_level":"low","user_authorization":"high","outcome":"allow","rationale":"the user asked"}')), turn(sse.message("done")));
+    const r = await runBin(["exec", "--approve-for-me", ...fx.providerArgs(), "touch the file"], { cwd: fx.work, env: fx.env() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("approval: on-request");
+    expect(r.stderr).toContain("sandbox: workspace-write");
+    expect(r.stderr).toContain("auto-review: approved (the user asked)");
+    expect(existsSync(allowed)).toBe(true);
+    const guardian = fx.server.responsesRequests()[1]!;
+    expect(guardian.headers["x-openai-subagent"]).toBe("guardian");
+    expect(JSON.stringify(guardian.body.input)).toContain(`touch ${allowed}`);
+
+    const denied = path.join(fx.home, "denied.txt");
+    fx.server.enqueue(escalated(denied), turn(sse.message('{"outcome":"deny","rationale":"not asked"}')), turn(sse.message("not done")));
+    const d = await runBin(["exec", "--approve-for-me", ...fx.providerArgs(), "hi"], { cwd: fx.work, env: fx.env() });
+    expect(d.code).toBe(0);
+    expect(d.stderr).toContain("auto-review: denied (not asked)");
+    expect(existsSync(denied)).toBe(false);
+  });
+
+  it("cannot be combined with bypassing approvals (usage error)", async () => {
+    const r = await runBin(["exec", "--approve-for-me", "--yolo", "hi"], { cwd: fx.work, env: fx.env() });
+    expect(r.code).toBe(2);
     expect(fx.server.responsesRequests()).toHaveLength(0);
   });
 });

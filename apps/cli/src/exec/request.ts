@@ -38,6 +38,8 @@ export interface ExecRequest {
   worktree: boolean;
   /** A code review (`codex-ts review`): the turn is core's review of this target, not the prompt. */
   review?: ReviewTarget;
+  /** `--approve-for-me`: approvals go to core's automatic reviewer (a guardian sub-agent), workspace-write. */
+  approveForMe?: boolean;
   /** `--oss`: the local provider to use (model_provider), with gpt-oss:20b unless -m. */
   localProvider?: "ollama" | "lmstudio";
   threadSource?: string;
@@ -174,12 +176,9 @@ export async function buildExecRequest(
   const last = stringValue(values, "output-last-message");
   if (last) request.outputLastMessage = path.resolve(io.cwd, last);
   if (values["approve-for-me"] === true) {
-    return {
-      ok: false,
-      usage: false,
-      error:
-        "--approve-for-me is not available in codex-ts: it needs Codex's automatic approval reviewer; use -s workspace-write or -c approval_policy=…",
-    };
+    if (request.bypassApprovalsAndSandbox)
+      return { ok: false, usage: true, error: "--approve-for-me cannot be used with --dangerously-bypass-approvals-and-sandbox" };
+    request.approveForMe = true;
   }
   const localProvider = stringValue(values, "local-provider") as ExecRequest["localProvider"];
   if (values.oss === true && !localProvider) {

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import {
+  autoApprovalReviewer,
   createSession,
   hookEngineFromConfig,
   loadConfig,
@@ -42,6 +43,8 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   if (request.model) overrides.push(`model=${JSON.stringify(request.model)}`);
   if (request.sandbox) overrides.push(`sandbox_mode=${JSON.stringify(request.sandbox)}`);
   if (request.bypassApprovalsAndSandbox) overrides.push('approval_policy="never"', 'sandbox_mode="danger-full-access"');
+  // --approve-for-me: ask for approvals (on-request) in the workspace-write sandbox; a guardian answers them.
+  if (request.approveForMe) overrides.push('approval_policy="on-request"', ...(request.sandbox ? [] : ['sandbox_mode="workspace-write"']));
   if (request.addDirs.length) overrides.push(`sandbox_workspace_write.writable_roots=${JSON.stringify(request.addDirs)}`);
 
   const loaded = loadConfig({
@@ -130,6 +133,13 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   const goal = request.goal ? new ExecGoal(threadId, options.recorder, resumedLines) : null;
   if (goal) options.toolProviders = [...(options.toolProviders ?? []), goal.toolProvider()];
 
+  if (request.approveForMe) {
+    options.approvalHandler = autoApprovalReviewer(() => session, {
+      onDecision: ({ decision, assessment }) => {
+        if (!request.json) io.stderr.write(`auto-review: ${decision}${assessment?.rationale ? ` (${assessment.rationale})` : ""}\n`);
+      },
+    });
+  }
   const session = createSession(options);
   const mapper = new ExecEventMapper();
   const color = request.color === "always" || (request.color === "auto" && io.stderr === process.stderr && process.stderr.isTTY === true);

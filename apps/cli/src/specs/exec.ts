@@ -27,7 +27,7 @@ const SHARED: readonly OptionSpec[] = [
   {
     name: "approve-for-me",
     type: "boolean",
-    description: "Codex's automatic approval review (on-request, workspace-write): not available in codex-ts yet",
+    description: "Route approval requests through automatic review (a guardian sub-agent) using the workspace-write sandbox",
   },
   {
     name: "dangerously-bypass-approvals-and-sandbox",
