@@ -213,6 +213,29 @@ describe("sub-agents", () => {
     ]);
   });
 
+  it("a child closed with close_agent answers a client's turn/start with an error at once (its session is shut down)", async () => {
+    const closing: ScriptEntry = {
+      kind: "dynamic",
+      respond: (r) => {
+        const out = outputs(r);
+        if (isChild(r)) return turn([sse.message("child says 42", { phase: "final_answer" })]);
+        if (!out.c1) return turn([agentCall("spawn_agent", { message: "count the files" }, "c1")]);
+        const id = JSON.parse(out.c1).agent_id;
+        if (!out.c2) return turn([agentCall("wait_agent", { targets: [id], timeout_ms: 60_000 }, "c2")]);
+        if (!out.c3) return turn([agentCall("close_agent", { target: id }, "c3")]);
+        return turn([sse.message("parent done", { phase: "final_answer" })]);
+      },
+    };
+    fx.fake.enqueue(closing, closing, closing, closing, closing);
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
+    await runTurn(s, thread.id, "delegate it");
+    const childId = JSON.parse(fx.toolOutputText("c1")).agent_id as string;
+    expect(JSON.parse(fx.toolOutputText("c3"))).toEqual({ previous_status: { completed: "child says 42" } });
+    const answer = await s.request("turn/start", { threadId: childId, input: [{ type: "text", text: "more" }] }, 10_000);
+    expect(answer.error?.message).toBe("session is shut down");
+  });
+
   it("thread/fork honours threadSource (recorded in the fork's session_meta); without it the fork has none", async () => {
     fx.fake.enqueue(turn([sse.message("hello", { phase: "final_answer" })]));
     const s = await fx.boot();
