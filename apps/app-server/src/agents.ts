@@ -4,7 +4,9 @@
  * parent's session id, `source: {subagent: {thread_spawn: …}}`, `thread_source: "subagent"` and its
  * nickname; it is a loaded thread (thread/read, turn/interrupt) whose turn, item and status
  * notifications go to the parent's subscribers, and its approvals are server requests carrying
- * the child's own thread id. Like Codex, no `thread/started` is sent for it.
+ * the child's own thread id. Like Codex, no `thread/started` is sent for it. A tree shares one
+ * set of subscribers: whoever hears the parent hears its sub-agents (and unsubscribing from one
+ * unsubscribes from the tree).
  */
 import {
   type ChildSpawnInfo,

@@ -3,7 +3,8 @@
 // items, a child is a thread of its own (rollout, thread-store entry, notifications, approvals), and
 // everything the server sends is checked by the harness against the official schema. The expected
 // shapes are what real Codex 0.169 did with the same script.
-import { readFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { type RecordedRequest, type ScriptEntry, sse, turn } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
 import { runTurn, useAppServerFixture } from "./harness.js";
@@ -234,6 +235,36 @@ describe("sub-agents", () => {
     expect(JSON.parse(fx.toolOutputText("c3"))).toEqual({ previous_status: { completed: "child says 42" } });
     const answer = await s.request("turn/start", { threadId: childId, input: [{ type: "text", text: "more" }] }, 10_000);
     expect(answer.error?.message).toBe("session is shut down");
+  });
+
+  it("hooks of a child: SubagentStart/Stop and its tool hooks carry its identity and the right transcripts; their runs are reported on the child's thread", async () => {
+    const log = path.join(fx.home, "hooks.log");
+    const rec = path.join(fx.home, "rec.sh");
+    writeFileSync(rec, `#!/bin/sh\ncat >> ${log}; echo >> ${log}\n`);
+    chmodSync(rec, 0o755);
+    const group = [{ hooks: [{ type: "command", command: rec, timeout: 30 }] }];
+    writeFileSync(path.join(fx.home, "hooks.json"), JSON.stringify({ hooks: { SubagentStart: group, PreToolUse: group, SubagentStop: group } }));
+    script(5, "echo hi");
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
+    const listed = (await s.call("hooks/list", { cwds: [fx.workDir] })).data[0]!.hooks;
+    await s.call("config/batchWrite", {
+      edits: listed.map((h) => ({ keyPath: `hooks.state."${h.key}"`, value: { trusted_hash: h.currentHash }, mergeStrategy: "upsert" })),
+    });
+    await runTurn(s, thread.id, "delegate it");
+    const childId = JSON.parse(fx.toolOutputText("c1")).agent_id as string;
+    const childPath = (await s.call("thread/list", { sourceKinds: ["subAgent"] })).data[0]!.path;
+    const inputs = readFileSync(log, "utf8")
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l));
+    const of = (event: string, tool?: string) => inputs.find((i) => i.hook_event_name === event && (!tool || i.tool_name === tool));
+    expect(of("SubagentStart")).toMatchObject({ session_id: thread.id, agent_id: childId, agent_type: "default", transcript_path: childPath });
+    expect(of("PreToolUse", "Bash")).toMatchObject({ agent_id: childId, agent_type: "default", transcript_path: childPath, tool_input: { command: "echo hi" } });
+    expect(of("PreToolUse", "spawn_agent") ?? of("PreToolUse")).not.toHaveProperty("agent_id");
+    expect(of("SubagentStop")).toMatchObject({ agent_id: childId, transcript_path: thread.path, agent_transcript_path: childPath, last_assistant_message: "child says 42" });
+    const childRuns = s.notifications("hook/completed").filter((m) => m.params.threadId === childId).map((m) => m.params.run.eventName);
+    expect(childRuns.sort()).toEqual(["preToolUse", "subagentStart", "subagentStop"]);
   });
 
   it("thread/fork honours threadSource (recorded in the fork's session_meta); without it the fork has none", async () => {
