@@ -289,6 +289,41 @@ describe("mentions", () => {
   });
 });
 
+describe("plugin mentions", () => {
+  it("a mentioned installed plugin is described after the user's message, and its skills are listed under its namespace", async () => {
+    const { mkdirSync, writeFileSync } = await import("node:fs");
+    const root = path.join(fx.home, "plugins", "cache", "local-mkt", "demo", "local");
+    mkdirSync(path.join(root, ".codex-plugin"), { recursive: true });
+    mkdirSync(path.join(root, "skills", "greet"), { recursive: true });
+    writeFileSync(path.join(root, ".codex-plugin", "plugin.json"), JSON.stringify({ name: "demo", version: "1.0.0", skills: "./skills/" }));
+    writeFileSync(path.join(root, "skills", "greet", "SKILL.md"), "---\nname: greet\ndescription: greets people\n---\nGREET BODY\n");
+    fx.fake.enqueue(turn([sse.message("ok")]), turn([sse.message("ok")]));
+    const server = await fx.boot({ extraConfig: '\n[plugins."demo@local-mkt"]\nenabled = true\n' });
+    const { thread } = await server.call("thread/start", { cwd: fx.workDir });
+    const text = "use [$demo](plugin://demo@local-mkt) please";
+    for (const input of [
+      [{ type: "mention", name: "demo", path: "plugin://demo@local-mkt" }, { type: "text", text }],
+      [{ type: "text", text: "no plugin this time" }],
+    ]) {
+      const { turn: t } = await server.call("turn/start", { threadId: thread.id, input });
+      await server.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
+    }
+    const texts = (index: number) =>
+      ((fx.fake.responsesRequests()[index]?.body.input ?? []) as Array<{ role?: string; content?: Array<{ text?: string }> }>).map((item) => ({
+        role: item.role,
+        text: (item.content ?? []).map((c) => c.text ?? "").join(""),
+      }));
+    const first = texts(0);
+    const described =
+      "Capabilities from the `demo` plugin:\n- Skills from this plugin are prefixed with `demo:`.\nUse these plugin-associated capabilities to help solve the task.";
+    const at = first.findIndex((m) => m.role === "user" && m.text === text);
+    expect(first[at + 1]).toEqual({ role: "developer", text: described });
+    expect(first.filter((m) => m.text === described)).toHaveLength(1);
+    expect(first.some((m) => m.role === "developer" && m.text.includes("- demo:greet: greets people"))).toBe(true);
+    expect(texts(1).filter((m) => m.text === described)).toHaveLength(1);
+  });
+});
+
 describe("service tier and personality", () => {
   it("sends the thread's service tier as real Codex does: fast means priority, priority only for models that offer it, flex as given", async () => {
     for (let i = 0; i < 4; i++) fx.fake.enqueue(turn([sse.message(`r${i}`)]));

@@ -14,7 +14,8 @@ import { SkillsCache } from "@codex-ts/skills-watcher";
 import { type Env, type ModelProviderInfo, readStoredApiKey } from "../client/provider.js";
 import { agentsConfigFromToml, multiAgentTools } from "../agents/index.js";
 import { mergeConfigLayers } from "../config/layers.js";
-import { loadInstalledPlugins, pluginsEnabled } from "../plugins/index.js";
+import { pluginSkillRoots } from "../context/plugins.js";
+import { type LoadedPlugin, loadInstalledPlugins, pluginsEnabled } from "../plugins/index.js";
 import { loadRequirements } from "../requirements/index.js";
 import { jsReplTools } from "../tools/js-repl/index.js";
 import type { Config } from "../config/load.js";
@@ -142,6 +143,8 @@ export interface SessionOptions {
    * skills. `sessionOptionsFromConfig` creates one from `codexHome` and the `[skills]` table.
    */
   skillsCache?: SkillsCache | null;
+  /** Installed, enabled plugins (their skills join the skill list; mentions describe them). */
+  plugins?: LoadedPlugin[];
   /**
    * How many times blocking Stop (SubagentStop) hooks may send the model back to work within one
    * turn (default `DEFAULT_MAX_STOP_HOOK_CONTINUATIONS`); past it the turn ends with a warning.
@@ -269,6 +272,13 @@ export function sessionOptionsFromConfig(
   }
   // js_repl (`features.js_repl`, off by default as in Codex): a persistent JavaScript REPL tool.
   if (config.features.js_repl === true) options.toolProviders = [...(options.toolProviders ?? []), jsReplTools()];
+  // Installed plugins: their skills join the skill list (namespaced), mentions describe them.
+  const plugins = extra.plugins ?? loadInstalledPlugins(config).plugins;
+  if (plugins.length > 0) {
+    options.plugins = plugins;
+    const cache = extra.skillsCache === undefined ? options.skillsCache : extra.skillsCache;
+    cache?.ensurePluginRoots(pluginSkillRoots(plugins));
+  }
   // `extra.toolProviders` come after the config's own (sub-agents), not instead of them.
   const providers = [...(options.toolProviders ?? []), ...(extra.toolProviders ?? [])];
   return { ...options, ...extra, ...(providers.length ? { toolProviders: providers } : {}) };

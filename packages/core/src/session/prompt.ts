@@ -3,6 +3,7 @@
 import { type EventMsg, type TurnItem, type UserInput, userInputText } from "@codex-ts/protocol";
 import { skillInjectionsForTurn } from "@codex-ts/skills-watcher";
 import { v7 as uuidv7 } from "uuid";
+import { pluginMentionMessages } from "../context/plugins.js";
 import { userInputMessage } from "./context.js";
 import { Aborted, type SessionState } from "./state.js";
 
@@ -70,6 +71,8 @@ export async function submitPrompt(
     if (injected.items.length > 0) s.history.push(...injected.items);
     for (const message of injected.warnings) s.emit(subId, { type: "warning", message });
   }
+  // Mentioned plugins: what each brings, as a developer message after the user's (Codex 0.169).
+  s.history.push(...pluginMentionMessages(input, s.options.plugins ?? []));
   s.hooks.pushContexts(prompt);
   return true;
 }

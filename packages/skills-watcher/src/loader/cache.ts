@@ -87,6 +87,11 @@ export class SkillsCache {
     this.invalidate();
   }
 
+  /** `setPluginRoots` only when they differ (a shared cache is not invalidated by every session). */
+  ensurePluginRoots(pluginRoots: readonly PluginSkillRoot[]): void {
+    if (JSON.stringify(this.#options.pluginRoots ?? []) !== JSON.stringify(pluginRoots)) this.setPluginRoots(pluginRoots);
+  }
+
   /** Replaces the `[skills]` config table (after `skills/config/write`) and invalidates every cwd. */
   setConfig(config: unknown): void {
     this.#options = { ...this.#options, config };
