@@ -9,7 +9,7 @@
  *    official schema rejects it, zod rejects it too — except a required nullable field, which zod
  *    reads as `null` (tolerant reading) and writes back.
  */
-import type * as z from "zod";
+import * as z from "zod";
 import { describe, expect, it } from "vitest";
 import { describeZodError } from "../../jsonrpc.js";
 import { createOfficialSchemaValidator } from "../conformance.js";
@@ -140,5 +140,22 @@ describe("zod agrees with the official JSON Schema on generated examples", () =>
     const mutationsChecked = [...results.values()].reduce((sum, r) => sum + r.mutationsChecked, 0);
     expect([...new Set(problems.map((p) => p.replace(/ seed \d+:/, ":")))]).toEqual([]);
     expect(mutationsChecked).toBeGreaterThan(1000);
+  });
+
+  it("catches a schema that drifts from the official one", () => {
+    const optional = check({
+      label: "drift optional",
+      definition: "ThreadDeleteParams",
+      schema: z.object({ threadId: z.string().optional() }),
+    });
+    expect(optional.problems.join("\n")).toMatch(/drift optional\.threadId removed: the official schema rejects it, zod accepts it/);
+    const wrongType = check({ label: "drift type", definition: "ThreadDeleteParams", schema: z.object({ threadId: z.number() }) });
+    expect(wrongType.problems.join("\n")).toMatch(/drift type seed \d+: zod rejects a valid example/);
+    const loose = check({
+      label: "drift enum",
+      definition: "ThreadUnsubscribeResponse",
+      schema: z.object({ status: z.string() }),
+    });
+    expect(loose.problems.join("\n")).toMatch(/drift enum\.status = "__not_listed__": the official schema rejects it, zod accepts it/);
   });
 });
