@@ -87,7 +87,7 @@ describe("startReview", () => {
     const review = dirs.server.responsesRequests()[1]!;
     expect(review.headers["x-openai-subagent"]).toBe("review");
     expect(review.headers["x-codex-parent-thread-id"]).toBe(h.session.threadId);
-    const body = review.body as { instructions?: string; input: any[]; tools: Array<{ name?: string }> };
+    const body = review.body as { instructions?: string; input: unknown[]; tools: Array<{ name?: string }> };
     expect(JSON.stringify(body)).toContain("# Code review");
     expect(messageTexts(body.input).at(-1)).toBe("user:Check the loop");
     expect(messageTexts(body.input).join("\n")).not.toContain("first answer");
@@ -98,7 +98,7 @@ describe("startReview", () => {
     // The next turn of the thread sees the review's result.
     h.session.submit(say("fix it"));
     await h.waitFor((e) => e.msg.type === "task_complete" && h!.events.filter((x) => x.msg.type === "task_complete").length === 3);
-    const next = messageTexts((dirs.server.responsesRequests()[2]!.body as { input: any[] }).input);
+    const next = messageTexts((dirs.server.responsesRequests()[2]!.body as { input: unknown[] }).input);
     expect(next.some((t) => t.startsWith("user:<user_action>") && t.includes("[P1] Off-by-one in the loop"))).toBe(true);
     expect(next).toContain("user:fix it");
     expect(dirs.server.unscripted).toEqual([]);

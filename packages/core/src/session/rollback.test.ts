@@ -51,7 +51,7 @@ describe("thread_rollback", () => {
 
     h.session.submit(say("four"));
     await h.waitFor(() => completions() === 4);
-    const texts = messageTexts((dirs.server.responsesRequests()[4]!.body as { input: any[] }).input);
+    const texts = messageTexts((dirs.server.responsesRequests()[4]!.body as { input: unknown[] }).input);
     expect(texts).toContain("user:one");
     expect(texts).toContain("assistant:a1");
     expect(texts.join("\n")).not.toMatch(/user:two|user:three|a2|a3/);
