@@ -46,6 +46,10 @@ export class Controller {
     this.#markReady = resolve;
   });
   #skills: Promise<SkillInfo[]> | undefined;
+  /** Ctrl-C / Esc came after `turn/start` was sent but before its turn id was known. */
+  #interruptWanted = false;
+  /** The id `turn/start` answered for the latest prompt. */
+  #requestedTurnId: string | null = null;
   /** Whether the user picked a collaboration mode (then every turn names it). */
   #modeChosen = false;
   /** Settings changed by /model or /permissions, sent with every following turn. */
@@ -199,9 +203,12 @@ export class Controller {
         // The turn ended meanwhile: the prompt starts the next one.
       }
     }
+    this.#interruptWanted = false;
+    this.#requestedTurnId = null;
     this.store.dispatch({ type: "turnRequested", at: Date.now() });
+    let started: v2.TurnStartResponse;
     try {
-      await this.client.request("turn/start", {
+      started = await this.client.request("turn/start", {
         threadId: session.threadId,
         input,
         ...this.#turnOverrides,
@@ -209,7 +216,11 @@ export class Controller {
       } as v2.TurnStartParams);
     } catch (error) {
       this.store.dispatch({ type: "turnRequestFailed", message: errorText(error) });
+      return;
     }
+    this.#requestedTurnId = started.turn.id;
+    // Interrupted before the server said which turn started: interrupt it now.
+    if (this.#interruptWanted) await this.#interruptTurn(session.threadId, started.turn.id);
   }
 
   /** Shift+Tab: Default ⇄ Plan, for the following turns. */
@@ -253,46 +264,25 @@ export class Controller {
     return this.#skills;
   }
 
-  /** The user messages of the thread shown, oldest first, with the turn each started. */
-  userMessages(): { turnId: string; text: string; images: string[] }[] {
-    return this.state.cells.flatMap((cell) => {
-      if (cell.kind !== "item" || cell.item.type !== "userMessage" || !cell.turnId) return [];
-      const text = cell.item.content.map((c) => (c.type === "text" ? c.text : "")).join("");
-      const images = cell.item.content.flatMap((c) => (c.type === "localImage" ? [c.path] : []));
-      return [{ turnId: cell.turnId, text, images }];
-    });
-  }
-
-  /**
-   * Backtrack: rolls the thread back to before `turnId` (`thread/revert`), so the message can be
-   * edited and sent again. Returns whether the thread was rolled back; when the server cannot,
-   * a warning says so and the thread keeps its turns.
-   */
-  async revertTo(turnId: string, text: string): Promise<boolean> {
-    const session = this.state.session;
-    if (!session) return false;
-    try {
-      await this.client.request("thread/revert", { threadId: session.threadId, beforeTurnId: turnId });
-    } catch (error) {
-      this.cell({
-        kind: "warning",
-        text: `The thread could not be rolled back (${errorText(error)}); the message is in the composer and sending it starts a new turn after the others.`,
-      });
-      return false;
-    }
-    this.store.dispatch({ type: "reverted", turnId, text });
-    return true;
-  }
-
   /** Interrupts the running turn, if any. */
   async interrupt(): Promise<void> {
     const { session, turn } = this.state;
     if (!session || !turn) return;
     // Waiting approvals are cancelled with the turn.
     for (const pending of this.state.pending) this.answer(pending, cancelAnswer(pending));
-    if (!turn.id) return;
+    // The turn/start answer can name the turn before its turn/started notification arrives.
+    const turnId = turn.id ?? this.#requestedTurnId;
+    if (!turnId) {
+      this.#interruptWanted = true;
+      return;
+    }
+    await this.#interruptTurn(session.threadId, turnId);
+  }
+
+  async #interruptTurn(threadId: string, turnId: string): Promise<void> {
+    this.#interruptWanted = false;
     try {
-      await this.client.request("turn/interrupt", { threadId: session.threadId, turnId: turn.id });
+      await this.client.request("turn/interrupt", { threadId, turnId });
     } catch (error) {
       this.cell({ kind: "error", text: errorText(error) });
     }

@@ -4,7 +4,7 @@
  * the trust prompt; resume --last.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -188,5 +188,106 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }
     const history = JSON.stringify(server.responsesRequests()[1]!.body);
     expect(history).toContain("first question");
     expect(await quit(again)).toBe(0);
+  });
+
+  it("recalls a prompt from an earlier session with Up (history.jsonl)", async () => {
+    configure();
+    server.enqueue(turn(sse.message("noted", { phase: "final_answer" })));
+    const first = launch();
+    await first.waitFor("Ask Codex to do anything");
+    await first.type("remember the blue whale");
+    await first.type("\r");
+    await first.waitFor("noted");
+    await first.waitFor("Worked for");
+    expect(await quit(first)).toBe(0);
+    const second = launch();
+    await second.waitFor("Ask Codex to do anything");
+    // The history loads with the app-server, after the first frame.
+    await second.waitFor(/context left/);
+    const mark = second.raw.length;
+    await second.type("\x1b[A");
+    await second.waitFor("› remember the blue whale", 15_000, mark);
+    await second.type("\x15"); // Ctrl-U clears the composer; then Ctrl-C twice quits.
+    expect(await quit(second)).toBe(0);
+  });
+
+  it("the resume picker finds a session by its text and continues it", async () => {
+    configure();
+    server.enqueue(
+      turn(sse.message("apples answer", { phase: "final_answer" })),
+      turn(sse.message("pears answer", { phase: "final_answer" })),
+      turn(sse.message("apples again", { phase: "final_answer" })),
+    );
+    for (const prompt of ["tell me about apples", "tell me about pears"]) {
+      const s = launch();
+      await s.waitFor("Ask Codex to do anything");
+      await s.type(prompt);
+      await s.type("\r");
+      await s.waitFor("Worked for");
+      expect(await quit(s)).toBe(0);
+    }
+    const picker = launch(["resume"]);
+    await picker.waitFor("Resume a previous session");
+    await picker.type("apples");
+    let mark = picker.raw.length;
+    await picker.type("\r");
+    await picker.waitFor("apples answer", 15_000, mark);
+    mark = picker.raw.length;
+    await picker.type("more please");
+    await picker.type("\r");
+    await picker.waitFor("apples again", 15_000, mark);
+    const body = JSON.stringify(server.responsesRequests()[2]!.body);
+    expect(body).toContain("tell me about apples");
+    expect(body).not.toContain("tell me about pears");
+    expect(await quit(picker)).toBe(0);
+  });
+
+  it("/hooks turns a hook off: it stops running and config.toml records it", async () => {
+    configure();
+    const marker = path.join(root, "hook-ran");
+    const hook = [
+      "",
+      "[[hooks.UserPromptSubmit]]",
+      "[[hooks.UserPromptSubmit.hooks]]",
+      'type = "command"',
+      `command = "echo run >> ${marker}"`,
+      "",
+    ].join("\n");
+    writeFileSync(path.join(home, "config.toml"), readFileSync(path.join(home, "config.toml"), "utf8") + hook);
+    server.enqueue(
+      turn(sse.message("first", { phase: "final_answer" })),
+      turn(sse.message("second", { phase: "final_answer" })),
+    );
+    const tui = launch();
+    await tui.waitFor("Ask Codex to do anything");
+    await tui.type("/hooks");
+    await tui.type("\r");
+    await tui.waitFor("1 installed · 0 active");
+    await tui.type("\r");
+    let mark = tui.raw.length;
+    await tui.type("t");
+    await tui.waitFor("· trusted", 15_000, mark);
+    await tui.type("\x1b");
+    await tui.waitFor("1 installed · 1 active");
+    await tui.type("\x1b");
+    await tui.type("one");
+    await tui.type("\r");
+    await tui.waitFor("first");
+    expect(readFileSync(marker, "utf8").trim().split("\n")).toHaveLength(1);
+    await tui.type("/hooks");
+    await tui.type("\r");
+    await tui.type("\r");
+    mark = tui.raw.length;
+    await tui.type(" ");
+    await tui.waitFor("[ ] echo run", 15_000, mark);
+    await tui.type("\x1b");
+    await tui.type("\x1b");
+    mark = tui.raw.length;
+    await tui.type("two");
+    await tui.type("\r");
+    await tui.waitFor("second", 15_000, mark);
+    expect(readFileSync(marker, "utf8").trim().split("\n")).toHaveLength(1);
+    expect(readFileSync(path.join(home, "config.toml"), "utf8")).toMatch(/enabled = false/);
+    expect(await quit(tui)).toBe(0);
   });
 });

@@ -1,16 +1,11 @@
 import { Box, Text } from "ink";
 import { useState } from "react";
+import type { EarlierMessage } from "../backtrack.js";
 import { useKeys } from "../hooks/useKeys.js";
 
-export interface BacktrackMessage {
-  turnId: string;
-  text: string;
-  images: string[];
-}
-
 export interface BacktrackOverlayProps {
-  messages: BacktrackMessage[];
-  onPick: (message: BacktrackMessage) => void;
+  messages: EarlierMessage[];
+  onPick: (message: EarlierMessage) => void;
   onCancel: () => void;
 }
 

@@ -1,5 +1,6 @@
 import { Box } from "ink";
 import { type ReactNode, useRef, useState } from "react";
+import { type EarlierMessage, revertTo, userMessages } from "../backtrack.js";
 import { cancelAnswer, type Controller } from "../controller.js";
 import { useKeys } from "../hooks/useKeys.js";
 import { type MentionPopup as Popup, useMentionPopup } from "../hooks/useMentionPopup.js";
@@ -11,7 +12,7 @@ import { imagePlaceholder } from "../state/attachments.js";
 import { type ComposerAction, composerReduce, emptyComposer } from "../state/composer.js";
 import { completeToken } from "../state/mentions.js";
 import { ApprovalOverlay } from "./ApprovalOverlay.js";
-import { type BacktrackMessage, BacktrackOverlay } from "./BacktrackOverlay.js";
+import { BacktrackOverlay } from "./BacktrackOverlay.js";
 import { Composer } from "./Composer.js";
 import { FormOverlay } from "./FormOverlay.js";
 import { HooksBrowser } from "./HooksBrowser.js";
@@ -35,7 +36,7 @@ export function MainScreen({ controller }: { controller: Controller }) {
   };
   const [popupIndex, setPopupIndex] = useState(0);
   const [dismissed, setDismissed] = useState(false);
-  const [backtrack, setBacktrack] = useState<BacktrackMessage[] | null>(null);
+  const [backtrack, setBacktrack] = useState<EarlierMessage[] | null>(null);
   const overlay = state.pending[0];
   const slash = matchSlashCommands(composer.text);
   const mention = useMentionPopup(controller, composer.text, composer.cursor, dismissed || slash.length > 0);
@@ -107,7 +108,7 @@ export function MainScreen({ controller }: { controller: Controller }) {
         controller.store.dispatch({ type: "backtrackArmed", armed: true });
         return;
       case "backtrack": {
-        const messages = controller.userMessages();
+        const messages = userMessages(controller);
         if (messages.length === 0) controller.cell({ kind: "info", text: "No earlier message to edit." });
         else setBacktrack(messages);
         return;
@@ -140,14 +141,14 @@ export function MainScreen({ controller }: { controller: Controller }) {
     overlay === undefined && state.picker === null && backtrack === null && state.hooks === null,
   );
 
-  const editMessage = (message: BacktrackMessage) => {
+  const editMessage = (message: EarlierMessage) => {
     setBacktrack(null);
     const attachments = message.images.map((path, i) => ({
       kind: "image" as const,
       placeholder: imagePlaceholder(i + 1),
       path,
     }));
-    void controller.revertTo(message.turnId, message.text).then(() => {
+    void revertTo(controller, message).then(() => {
       edit({ type: "set", text: message.text, attachments });
     });
   };
