@@ -30,20 +30,22 @@ async function sandboxedTurnApprovals(server: AppServerProcess, decision: string
 }
 
 describe("approvals and permissions", () => {
-  it("a granular policy without request_permissions answers the tool with the empty grant and asks nobody", async () => {
+  it("never, or a granular policy without request_permissions, answers the tool with the empty grant and asks nobody", async () => {
     const dir = fx.tempDir("codex-perm-");
     const ask = (callId: string) =>
       turn([sse.functionCall("request_permissions", { reason: "need", permissions: { file_system: { write: [dir] } } }, { callId })]);
-    fx.fake.enqueue(ask("p-off"), turn([sse.message("ok")]), ask("p-on"), turn([sse.message("ok")]));
+    fx.fake.enqueue(ask("p-never"), turn([sse.message("ok")]), ask("p-off"), turn([sse.message("ok")]), ask("p-on"), turn([sse.message("ok")]));
     const server = await fx.boot({ extraConfig: "\n[features]\nrequest_permissions_tool = true\n" });
     const granular = (requestPermissions: boolean) => ({
       granular: { sandbox_approval: true, rules: true, mcp_elicitations: true, request_permissions: requestPermissions },
     });
-    const off = await server.call("thread/start", { cwd: fx.workDir, approvalPolicy: granular(false), sandbox: "workspace-write" });
-    const { turn: t1 } = await server.call("turn/start", { threadId: off.thread.id, input: [{ type: "text", text: "go" }] });
-    await server.waitForNotification("turn/completed", (p) => p.turn.id === t1.id);
-    expect(server.messages.some((m) => m.method === "item/permissions/requestApproval")).toBe(false);
-    expect(JSON.parse(fx.toolOutputText("p-off"))).toEqual({ permissions: { network: null, file_system: null }, scope: "turn" });
+    for (const [policy, callId] of [["never", "p-never"], [granular(false), "p-off"]] as const) {
+      const off = await server.call("thread/start", { cwd: fx.workDir, approvalPolicy: policy, sandbox: "workspace-write" });
+      const { turn: t1 } = await server.call("turn/start", { threadId: off.thread.id, input: [{ type: "text", text: "go" }] });
+      await server.waitForNotification("turn/completed", (p) => p.turn.id === t1.id);
+      expect(server.messages.some((m) => m.method === "item/permissions/requestApproval")).toBe(false);
+      expect(JSON.parse(fx.toolOutputText(callId))).toEqual({ permissions: { network: null, file_system: null }, scope: "turn" });
+    }
 
     // The same call under a granular policy that allows it reaches the client.
     server.autoRespond = (m) =>

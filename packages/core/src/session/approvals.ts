@@ -121,16 +121,10 @@ export class Approvals {
     request: PermissionsRequest,
     signal: AbortSignal,
   ): Promise<PermissionsOutcome> {
+    // `never`, or a granular policy without `request_permissions`: nobody is asked and nothing is
+    // granted; the model gets the empty grant, as real Codex 0.169 answers.
     const policy = this.s.settingsState.approvalPolicy;
-    if (policy === "never") {
-      return {
-        ok: false,
-        message: "permissions request denied: the approval policy is never, so nothing can be granted",
-      };
-    }
-    // A granular policy without `request_permissions`: nobody is asked and nothing is granted;
-    // the model gets the empty grant, as real Codex answers.
-    if (typeof policy === "object" && !policy.granular.request_permissions) {
+    if (policy === "never" || (typeof policy === "object" && !policy.granular.request_permissions)) {
       return { ok: true, granted: { network: null, file_system: null }, scope: "turn" };
     }
     if (signal.aborted) return { ok: false, message: PERMISSIONS_DENIED_MESSAGE };

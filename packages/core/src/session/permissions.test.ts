@@ -263,7 +263,8 @@ describe("request_permissions under approval policy never", () => {
     h.session.submit(say("ask"));
     await h.turnEnd();
     expect(asked).toHaveLength(0);
-    expect(outputOf(1, "r1")).toBe("permissions request denied: the approval policy is never, so nothing can be granted");
+    // As real Codex 0.169: the empty grant, nobody asked.
+    expect(JSON.parse(outputOf(1, "r1"))).toEqual({ permissions: { network: null, file_system: null }, scope: "turn" });
     // The tool is advertised only when enabled.
     const tools = (server.responsesRequests()[0]!.body.tools as any[]).map((t) => t.name);
     expect(tools).toContain("request_permissions");
