@@ -135,11 +135,12 @@ describe("MainScreen composer", () => {
     ui.unmount();
   });
 
-  it("Esc Esc opens the earlier messages; Enter puts the chosen one back in the composer", async () => {
+  it("Esc Esc opens the earlier messages; Enter rolls the thread back and puts the message in the composer", async () => {
     rig = await startRig({
       script: [
         turn(sse.message("first reply", { phase: "final_answer" })),
         turn(sse.message("second reply", { phase: "final_answer" })),
+        turn(sse.message("third reply", { phase: "final_answer" })),
       ],
     });
     await rig.controller.openThread({ kind: "new" });
@@ -160,8 +161,15 @@ describe("MainScreen composer", () => {
     expect(ui.lastFrame()).toContain("Edit a previous message (1/2)");
     await type(ui.stdin, "\r");
     await until(() => composerLine(ui.lastFrame()!).includes("first question"), 5_000, "the message to edit");
-    // Rolled back, or (a server without thread/revert) told so.
-    expect(ui.lastFrame()).toMatch(/Rewound to before|could not be rolled back/);
+    // The thread was rolled back (thread/revert): the edited message replaces both turns.
+    expect(ui.lastFrame()).toContain("Rewound to before “first question”");
+    await type(ui.stdin, ", edited");
+    await type(ui.stdin, "\r");
+    await until(() => ui.lastFrame()?.includes("third reply"), 10_000, "the answer to the edit");
+    const sent = body(rig, 2);
+    expect(sent).toContain("first question, edited");
+    expect(sent).not.toContain("second question");
+    expect(sent).not.toContain("first reply");
     ui.unmount();
   });
 });

@@ -74,6 +74,24 @@ describe("MainScreen overlays", () => {
     ui.unmount();
   });
 
+  it("/review runs a review turn (review/start) and shows its verdict", async () => {
+    const verdict = {
+      findings: [],
+      overall_correctness: "patch is correct",
+      overall_explanation: "REVIEW-VERDICT-5521: nothing to fix.",
+      overall_confidence_score: 0.9,
+    };
+    rig = await startRig({ script: [turn(sse.message(JSON.stringify(verdict), { phase: "final_answer" }))] });
+    await rig.controller.openThread({ kind: "new" });
+    const ui = render(<MainScreen controller={rig.controller} />);
+    await type(ui.stdin, "/review");
+    await type(ui.stdin, "\r");
+    await until(() => ui.lastFrame()?.includes("REVIEW-VERDICT-5521"), 20_000, "the review's verdict");
+    await until(() => rig!.controller.state.turn === null, 10_000, "the review turn to end");
+    expect(JSON.stringify(rig.server.responsesRequests()[0]!.body).toLowerCase()).toContain("review");
+    ui.unmount();
+  });
+
   it("/mcp lists the configured servers and their tools", async () => {
     rig = await startRig({ extraConfig: mcpStdioTestServerToml("probe") });
     await rig.controller.openThread({ kind: "new" });

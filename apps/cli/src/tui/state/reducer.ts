@@ -48,10 +48,13 @@ export function reduce(state: TuiState, action: Action): TuiState {
     case "rateLimits":
       return { ...state, rateLimits: action.rateLimits };
     case "reverted": {
-      // The terminal keeps what it printed; the thread no longer has those turns, so the cells
-      // (what backtracking and /status read) drop them.
+      // The terminal keeps what it printed (and <Static> only appends), so the cells stay; those of
+      // the dropped turns lose their turn, so backtracking no longer offers them.
       const at = state.cells.findIndex((c) => c.kind === "item" && c.turnId === action.turnId);
-      const cells = at === -1 ? state.cells : state.cells.slice(0, at);
+      const cells =
+        at === -1
+          ? state.cells
+          : state.cells.map((c, i) => (i >= at && c.kind === "item" && c.turnId ? { ...c, turnId: undefined } : c));
       return addCell({ ...state, cells, backtrackArmed: false, diff: null }, {
         kind: "info",
         text: `Rewound to before “${oneLine(action.text)}”: edit it and send it again.`,
