@@ -210,6 +210,19 @@ describe("managed requirements (requirements.toml)", () => {
     },
   );
 
+  it("the legacy managed_config.toml is the top config layer (CODEX_TS_MANAGED_CONFIG_FILE here)", async () => {
+    const managed = path.join(fx.tempDir("codex-etc-"), "managed_config.toml");
+    writeFileSync(managed, 'model = "managed-model"\n');
+    const s = await fx.boot({ env: { CODEX_TS_MANAGED_CONFIG_FILE: managed } });
+    const read = await s.call("config/read", { includeLayers: true });
+    expect(read.config.model).toBe("managed-model");
+    expect(read.layers?.[0]?.name).toEqual({ type: "legacyManagedConfigTomlFromFile", file: managed });
+    expect(read.origins.model?.name).toEqual({ type: "legacyManagedConfigTomlFromFile", file: managed });
+    const { thread, model } = await s.call("thread/start", { cwd: fx.workDir });
+    expect(thread.id).toBeTruthy();
+    expect(model).toBe("managed-model");
+  });
+
   it("a requirements file that does not parse refuses thread/start with a message naming it", async () => {
     const env = writeRequirements(
       '[rules]\nprefix_rules = [{ pattern = [{ token = "rm" }], decision = "allow" }]\n',

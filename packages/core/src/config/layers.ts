@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
+import { managedConfigFile } from "../requirements/managed-config.js";
 
 export const SYSTEM_CONFIG_FILE = "/etc/codex/config.toml";
 /** What marks a project root when `project_root_markers` is not set. */
@@ -16,7 +17,8 @@ export type ConfigLayerSource =
   | { type: "system"; file: string }
   | { type: "user"; file: string; profile?: string }
   | { type: "project"; dotCodexFolder: string }
-  | { type: "sessionFlags" };
+  | { type: "sessionFlags" }
+  | { type: "legacyManagedConfigTomlFromFile"; file: string };
 
 export interface ConfigLayer {
   source: ConfigLayerSource;
@@ -46,6 +48,11 @@ export interface LoadConfigLayersOptions {
   sessionFlags?: Record<string, unknown>;
   /** Skip `$CODEX_HOME/config.toml` (`--ignore-user-config`); auth still lives in CODEX_HOME. */
   ignoreUserConfig?: boolean;
+  /**
+   * The legacy managed config (highest precedence, over session flags): default
+   * `managedConfigFile()` (/etc/codex/managed_config.toml, CODEX_TS_MANAGED_CONFIG_FILE); `null` skips it.
+   */
+  managedConfigFile?: string | null;
   /**
    * A profile (`-p NAME`, as Codex 0.169): `$CODEX_HOME/NAME.config.toml` layered on top of the
    * user config (a missing file is an empty layer). NAME must be a plain name.
@@ -371,6 +378,14 @@ export function loadConfigLayers(options: LoadConfigLayersOptions): LoadConfigLa
       config,
       version: sha256(JSON.stringify(canonicalJson(config))),
     });
+  }
+  // Legacy managed config (../requirements): above everything, listed only when the file exists.
+  const managedFile =
+    options.managedConfigFile === undefined ? managedConfigFile() : options.managedConfigFile;
+  if (managedFile !== null && exists(path.resolve(managedFile))) {
+    const file = path.resolve(managedFile);
+    const error = fileLayer({ type: "legacyManagedConfigTomlFromFile", file }, file, path.dirname(file));
+    if (error) return { ok: false, error, warnings };
   }
   return { ok: true, layers, warnings };
 }

@@ -7,6 +7,7 @@ import { type McpServerConfig, parseMcpServers } from "@codex-ts/mcp";
 import type { z } from "zod";
 import { builtinProviders, type ModelProviderInfo } from "../client/provider.js";
 import { type ConfigLayer, configOrigins, loadConfigLayers, mergeConfigLayers } from "./layers.js";
+import { managedConfigFile } from "../requirements/managed-config.js";
 import { type ConfigOverride, deletePath, describeValue, dotted, getPath, parseOverride, setPath } from "./overrides.js";
 import {
   type AskForApproval,
@@ -41,6 +42,8 @@ export interface LoadConfigOptions {
   cwd?: string;
   /** The system layer's file: defaults to /etc/codex/config.toml; `null` skips it. */
   systemConfigFile?: string | null;
+  /** Legacy managed config (top layer): defaults to /etc/codex/managed_config.toml or CODEX_TS_MANAGED_CONFIG_FILE; `null` skips it. */
+  managedConfigFile?: string | null;
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -134,6 +137,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
     ...(sessionFlags ? { sessionFlags } : {}),
     ...(options.ignoreUserConfig ? { ignoreUserConfig: true } : {}),
     ...(options.profileFile !== undefined ? { profile: options.profileFile } : {}),
+    managedConfigFile:
+      options.managedConfigFile !== undefined ? options.managedConfigFile : managedConfigFile(env),
   });
   warnings.push(...loaded.warnings);
   if (!loaded.ok) return { ok: false, error: loaded.error, warnings };

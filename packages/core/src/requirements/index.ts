@@ -7,3 +7,4 @@ export {
   type RequirementsResult,
   requirementsFile,
 } from "./load.js";
+export { DEFAULT_MANAGED_CONFIG_FILE, MANAGED_CONFIG_FILE_ENV, managedConfigFile } from "./managed-config.js";
