@@ -52,6 +52,14 @@ export class AppServer extends Rpc {
     return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   }
 
+  /** CPU time (user + system) the server process has used, in ms. */
+  cpuMs(): number {
+    const stat = readFileSync(`/proc/${this.child.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of the stat line, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+
   async close(timeoutMs = 10_000): Promise<number | null> {
     this.child.stdin.end();
     const timer = setTimeout(() => this.child.kill("SIGKILL"), timeoutMs);
