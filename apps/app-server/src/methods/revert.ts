@@ -7,28 +7,21 @@ import { invalidRequest } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { type MethodSpec, method } from "../server.js";
 import type { LiveThread } from "../thread.js";
+import { awaitSubmission } from "./submission.js";
 
 const ThreadRevertParams = z.object({ threadId: z.string(), beforeTurnId: z.string() });
 
+/** How long thread/revert waits for core to drop the turns. */
+const ROLLBACK_TIMEOUT_MS = 30_000;
+
 /** Submit the rollback and wait for core's answer: `thread_rolled_back`, or its error. */
-function rollback(thread: LiveThread, numTurns: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let subId: string | undefined;
-    const early: SessionEvent[] = [];
-    const settle = (event: SessionEvent) => {
-      if (event.id !== subId) return;
-      if (event.msg.type === "thread_rolled_back") {
-        stop();
-        resolve();
-      } else if (event.msg.type === "error") {
-        stop();
-        reject(invalidRequest(event.msg.message));
-      }
-    };
-    const stop = thread.session.subscribe((event) => (subId === undefined ? early.push(event) : settle(event)));
-    subId = thread.session.submit({ type: "thread_rollback", num_turns: numTurns });
-    for (const event of early) settle(event);
-  });
+function rollback(thread: LiveThread, numTurns: number): Promise<true> {
+  const answer = (event: SessionEvent): true | undefined => {
+    if (event.msg.type === "error") throw invalidRequest(event.msg.message);
+    return event.msg.type === "thread_rolled_back" ? true : undefined;
+  };
+  const submit = () => thread.session.submit({ type: "thread_rollback", num_turns: numTurns });
+  return awaitSubmission(thread.session, submit, answer, { ms: ROLLBACK_TIMEOUT_MS, message: "the turns were not dropped in time" });
 }
 
 /** [method name, spec] pairs, registered by buildMethods (methods/index.ts). */

@@ -11,6 +11,7 @@ import { invalidParams, invalidRequest } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { type MethodSpec, concurrently } from "../server.js";
 import type { LiveThread } from "../thread.js";
+import { awaitSubmission } from "./submission.js";
 
 const ReviewTargetParams = z.discriminatedUnion("type", [
   z.object({ type: z.literal("uncommittedChanges") }),
@@ -30,36 +31,18 @@ const START_TIMEOUT_MS = 60_000;
 
 /** Start the review and resolve with its turn id once core began it. */
 function beginReview(thread: LiveThread, target: ReviewTarget, model: string | undefined): Promise<{ turnId: string; hint: string }> {
-  return new Promise((resolve, reject) => {
-    let subId: string | undefined;
-    let hint = "";
-    const early: SessionEvent[] = [];
-    const timer = setTimeout(() => {
-      stop();
-      reject(invalidRequest("the review did not start in time"));
-    }, START_TIMEOUT_MS);
-    const settle = (event: SessionEvent) => {
-      if (event.id !== subId || event.msg.type !== "task_started") return;
-      stop();
-      clearTimeout(timer);
-      resolve({ turnId: event.msg.turn_id, hint });
-    };
-    const stop = thread.session.subscribe((event) => (subId === undefined ? early.push(event) : settle(event)));
+  let hint = "";
+  const submit = () => {
     const started = startReview(thread.session, target, model ? { model } : {});
-    if (!started.ok) {
-      stop();
-      clearTimeout(timer);
-      reject(
-        started.reason === "invalid"
-          ? invalidParams(`target: ${started.error}`)
-          : invalidRequest(`thread ${thread.id} ${started.reason === "busy" ? "already has a turn in progress" : "is closed"}`),
-      );
-      return;
+    if (started.ok) {
+      hint = started.request.userFacingHint;
+      return started.subId;
     }
-    subId = started.subId;
-    hint = started.request.userFacingHint;
-    for (const event of early) settle(event);
-  });
+    if (started.reason === "invalid") throw invalidParams(`target: ${started.error}`);
+    throw invalidRequest(`thread ${thread.id} ${started.reason === "busy" ? "already has a turn in progress" : "is closed"}`);
+  };
+  const answer = (event: SessionEvent) => (event.msg.type === "task_started" ? { turnId: event.msg.turn_id, hint } : undefined);
+  return awaitSubmission(thread.session, submit, answer, { ms: START_TIMEOUT_MS, message: "the review did not start in time" });
 }
 
 /** [method name, spec] pairs, registered by buildMethods (methods/index.ts). */
