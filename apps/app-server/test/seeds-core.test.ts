@@ -93,6 +93,8 @@ describe("approvals and permissions", () => {
       });
       expect(server.messages.some((m) => m.method === "item/permissions/requestApproval")).toBe(false);
       expect(existsSync(target) && readFileSync(target, "utf8")).toBe("hi\n");
+      const tools = (fx.fake.responsesRequests()[0]?.body.tools ?? []) as Array<{ name?: string; parameters?: { properties?: object } }>;
+      expect(tools.find((tool) => tool.name === "exec_command")?.parameters?.properties).toHaveProperty("additional_permissions");
     },
   );
 });
@@ -257,6 +259,12 @@ describe("tools as 0.169 sets them up", () => {
     for (const name of ["exec_command", "write_stdin", "shell_command"]) expect(names(0)).not.toContain(name);
     expect(names(1)).toEqual(expect.arrayContaining(["exec_command", "write_stdin"]));
     expect(names(1)).not.toContain("shell_command");
+    // Without exec_permission_approvals, exec_command offers no inline permission request (as 0.169).
+    const exec = ((fx.fake.responsesRequests()[1]?.body.tools ?? []) as Array<{ name?: string; parameters?: { properties?: Record<string, { enum?: unknown }> } }>).find(
+      (tool) => tool.name === "exec_command",
+    );
+    expect(exec?.parameters?.properties?.sandbox_permissions?.enum).toEqual(["use_default", "require_escalated"]);
+    expect(exec?.parameters?.properties).not.toHaveProperty("additional_permissions");
   });
 });
 

@@ -27,7 +27,17 @@ import {
   permissionsCovered,
   permissionsParameterSchema,
 } from "./permissions.js";
-import type { ItemStatus, RunningProcess, SpawnResult, ToolCall, ToolContext, ToolItem, ToolResult } from "./types.js";
+import type {
+  FunctionToolSpec,
+  ItemStatus,
+  JsonSchema,
+  RunningProcess,
+  SpawnResult,
+  ToolCall,
+  ToolContext,
+  ToolItem,
+  ToolResult,
+} from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
 // Specs
@@ -413,6 +423,24 @@ export const commandPermissionProps = {
   justification: justificationProp,
   prefix_rule: prefixRuleProp,
 };
+
+/**
+ * A command tool's spec without the inline permission request (feature
+ * `exec_permission_approvals` off), as Codex 0.169 shows it: `sandbox_permissions` is one of
+ * `use_default` / `require_escalated` and there is no `additional_permissions`.
+ */
+export function withoutInlinePermissions(spec: FunctionToolSpec): FunctionToolSpec {
+  const properties = spec.parameters.properties;
+  if (!properties || !("additional_permissions" in properties)) return spec;
+  const { additional_permissions: _dropped, ...rest } = properties;
+  const sandbox_permissions: JsonSchema = {
+    type: "string",
+    enum: ["use_default", "require_escalated"],
+    description:
+      'Sandbox permissions for the command: "require_escalated" asks to run it without sandbox restrictions (needs approval); the default is "use_default".',
+  };
+  return { ...spec, parameters: { ...spec.parameters, properties: { ...rest, sandbox_permissions } } };
+}
 
 /** The argument fields behind those properties. */
 export const commandPermissionArgs = {

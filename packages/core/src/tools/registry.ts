@@ -2,6 +2,7 @@ import type { ResponseItem } from "@codex-ts/protocol";
 import { applyPatchHandler } from "./apply-patch/handler.js";
 import { dynamicToolHandler } from "./dynamic.js";
 import { execCommandHandler, shellCommandHandler, writeStdinHandler } from "./exec/handlers.js";
+import { withoutInlinePermissions } from "./orchestrator.js";
 import { updatePlanHandler } from "./plan.js";
 import type {
   FunctionToolSpec,
@@ -94,11 +95,16 @@ export function buildToolRegistry(
   };
 
   const shell = options.shellTool ?? "unified_exec";
+  // Without `exec_permission_approvals` the command tools do not offer inline permission requests.
+  const command = (handler: ToolHandler): ToolHandler =>
+    options.execPermissionApprovals || handler.spec.type !== "function"
+      ? handler
+      : { ...handler, spec: withoutInlinePermissions(handler.spec) };
   if (shell === "unified_exec") {
-    add(execCommandHandler());
+    add(command(execCommandHandler()));
     add(writeStdinHandler());
   } else if (shell === "shell_command") {
-    add(shellCommandHandler());
+    add(command(shellCommandHandler()));
   }
   if (!options.planMode) add(updatePlanHandler());
   if (options.planMode) add(requestUserInputHandler());
