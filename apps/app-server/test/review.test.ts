@@ -81,9 +81,12 @@ describe("review/start", () => {
     const s = await fx.boot();
     const { thread } = await s.call("thread/start", { cwd: fx.workDir });
     const empty = await s.request("review/start", { threadId: thread.id, target: { type: "custom", instructions: "  " } });
-    expect(empty).toMatchObject({ error: { code: -32602, message: "target: instructions must not be empty" } });
+    // The errors real Codex 0.169 answers.
+    expect(empty).toMatchObject({ error: { code: -32600, message: "instructions must not be empty" } });
+    const noSha = await s.request("review/start", { threadId: thread.id, target: { type: "commit", sha: "" } });
+    expect(noSha).toMatchObject({ error: { code: -32600, message: "sha must not be empty" } });
     const detached = await s.request("review/start", { threadId: thread.id, target: { type: "uncommittedChanges" }, delivery: "detached" });
-    expect((detached as { error: { code: number } }).error.code).toBe(-32602);
+    expect(detached).toMatchObject({ error: { code: -32600, message: "Invalid request: unknown variant `detached`, expected `inline`" } });
     const unknown = await s.request("review/start", { threadId: "nope", target: { type: "uncommittedChanges" } });
     expect((unknown as { error: { message: string } }).error.message).toMatch(/nope/);
     const { turn: t } = await s.call("turn/start", { threadId: thread.id, input: [{ type: "text", text: "long" }] });

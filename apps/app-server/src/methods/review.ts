@@ -7,7 +7,7 @@ import { type ReviewTarget, type SessionEvent, startReview } from "@codex-ts/cor
 import type { v2 } from "@codex-ts/protocol";
 import * as z from "zod";
 import { loadEffectiveConfig } from "../config.js";
-import { invalidParams, invalidRequest } from "../errors.js";
+import { invalidRequest } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { type MethodSpec, concurrently } from "../server.js";
 import type { LiveThread } from "../thread.js";
@@ -23,7 +23,7 @@ const ReviewTargetParams = z.discriminatedUnion("type", [
 const ReviewStartParams = z.object({
   threadId: z.string(),
   target: ReviewTargetParams,
-  delivery: z.enum(["inline"]).nullish(),
+  delivery: z.string().nullish(),
 });
 
 /** How long review/start waits for core to begin the review turn. */
@@ -38,7 +38,7 @@ function beginReview(thread: LiveThread, target: ReviewTarget, model: string | u
       hint = started.request.userFacingHint;
       return started.subId;
     }
-    if (started.reason === "invalid") throw invalidParams(`target: ${started.error}`);
+    if (started.reason === "invalid") throw invalidRequest(started.error);
     throw invalidRequest(`thread ${thread.id} ${started.reason === "busy" ? "already has a turn in progress" : "is closed"}`);
   };
   const answer = (event: SessionEvent) => (event.msg.type === "task_started" ? { turnId: event.msg.turn_id, hint } : undefined);
@@ -54,6 +54,8 @@ export function reviewMethods(runtime: Runtime): Array<[string, MethodSpec]> {
       concurrently({
         params: ReviewStartParams,
         handler: async (p, ctx) => {
+          // As Codex 0.169: only inline delivery exists.
+          if (p.delivery && p.delivery !== "inline") throw invalidRequest(`Invalid request: unknown variant \`${p.delivery}\`, expected \`inline\``);
           const thread = runtime.threads.loaded(p.threadId);
           if (thread.activeTurnId) throw invalidRequest(`thread ${thread.id} already has a turn in progress (${thread.activeTurnId})`);
           const cwd = thread.session.settings().cwd;
