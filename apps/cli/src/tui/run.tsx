@@ -69,6 +69,10 @@ export async function runTui(
   });
   let failure: string | undefined;
   void (async () => {
+    // Loading the app-server keeps the thread busy for a while: first let Ink start reading the
+    // terminal, so keys typed at the first frame are drawn before that.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 10));
     let connected: Connected;
     try {
       connected = await connect();
