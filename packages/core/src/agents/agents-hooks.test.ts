@@ -14,6 +14,7 @@ import {
 } from "./test-model.js";
 import { type ChildSpawnInfo, threadSpawnSource } from "../session/children.js";
 import type { SessionEventMsg } from "../session/events.js";
+import { runHelperTurn } from "../review/child.js";
 
 const t = useAgentTree();
 
@@ -208,5 +209,26 @@ describe("sub-agents and the embedder", () => {
       session_id: h.session.sessionId,
     });
     expect(recorded.some((m) => m.type === "task_complete")).toBe(true);
+  });
+
+  it("an internal child (review, the approval guardian) fires no lifecycle hooks: no SubagentStart / SubagentStop, no SessionStart / Stop", async () => {
+    const { hooks, inputs } = recordingHooks(t.dir(), (rec) => ({
+      SessionStart: group(rec),
+      SubagentStart: group(rec),
+      SubagentStop: group(rec),
+      Stop: group(rec),
+    }));
+    const h = await t.start(
+      (r) => (r.headers["x-openai-subagent"] === "review" ? [sse.message("reviewed")] : [sse.message("done")]),
+      undefined,
+      { hooks },
+    );
+    h.session.submit(say("go"));
+    await h.waitFor((e) => e.msg.type === "task_complete");
+    const result = await runHelperTurn(h.session, { kind: "review", instructions: "Review.", message: "look" });
+    expect(result).toEqual({ aborted: false, lastMessage: "reviewed" });
+    expect(t.model().requests.some((r) => r.headers["x-openai-subagent"] === "review")).toBe(true);
+    // Only the parent's own SessionStart and Stop ran.
+    expect(inputs().map((i) => i.hook_event_name)).toEqual(["SessionStart", "Stop"]);
   });
 });

@@ -144,6 +144,9 @@ export class ChildSessions implements SessionSpawner {
         agentType: options.subagent.agentType,
         parentTranscriptPath: p.transcriptPath ?? null,
       });
+    // An internal child (review, the approval guardian) runs no lifecycle hooks of its own: no
+    // SessionStart / SubagentStart, no Stop / SubagentStop (Codex 0.169 keeps those for thread-spawned ones).
+    if (!options.spawn) childOptions.subagent = { ...options.subagent, internal: true };
     delete (childOptions as Partial<ChildSessionOptions>).spawn;
     const child = this.create(childOptions);
     this.open.set(child.threadId, child);

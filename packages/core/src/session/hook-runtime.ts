@@ -104,6 +104,8 @@ export class HookRuntime {
   /** SessionStart, or SubagentStart for a thread-spawned subagent (first turn, before the first request). */
   sessionStart(subId: string, turnId: string, signal: AbortSignal): Promise<HookEventOutcome | undefined> {
     const sub = this.s.options.subagent;
+    // Internal sub-agents (review, guardian) fire neither: no synthetic agent types reach matchers.
+    if (sub?.internal) return Promise.resolve(undefined);
     if (sub)
       return this.fire(
         subId,
@@ -125,6 +127,7 @@ export class HookRuntime {
     signal: AbortSignal,
   ): Promise<HookEventOutcome | undefined> {
     const sub = this.s.options.subagent;
+    if (sub?.internal) return Promise.resolve(undefined);
     if (!sub)
       return this.fire(subId, turnId, { event: "Stop", stopHookActive, lastAssistantMessage }, signal);
     const agentTranscriptPath = sub.transcriptPath ?? this.s.options.transcriptPath ?? null;

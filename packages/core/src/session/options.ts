@@ -134,7 +134,7 @@ export interface SessionOptions {
    * Set for a thread-spawned subagent: SubagentStart / SubagentStop run instead of SessionStart /
    * Stop.
    */
-  subagent?: { agentId: string; agentType: string; transcriptPath?: string | null };
+  subagent?: { agentId: string; agentType: string; transcriptPath?: string | null; internal?: boolean };
   /** The rollout path hooks get as `transcript_path`. */
   transcriptPath?: string | null;
   /**
