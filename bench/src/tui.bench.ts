@@ -173,7 +173,12 @@ async function launchToFirstKey(pty: Pty, variant: Variant, fake: FakeResponsesS
     await term.waitFor(() => term.text().includes(READY), 0, 30_000, `${variant.name}'s composer`);
     const from = term.out.length;
     term.pty.write(FIRST_KEY);
-    await term.waitFor((at) => term.text(at).includes(FIRST_KEY), from, 30_000, `${variant.name}'s echo of the first key`);
+    await term.waitFor(
+      (at) => term.text(at).includes(FIRST_KEY),
+      from,
+      30_000,
+      `${variant.name}'s echo of the first key`,
+    );
     return performance.now() - t0;
   } finally {
     await term.close();
@@ -274,7 +279,10 @@ const benchmark: Benchmark = {
     for (const v of variants) {
       const label = v.name === "reference" ? referenceLabel : v.name;
       record(`launch → composer ready, ${label}`, ready.get(v.name) as number, { unit: "ms", digits: 0 });
-      record(`launch → first typed key shown, ${label}`, firstKey.get(v.name) as number, { unit: "ms", digits: 0 });
+      record(`launch → first typed key shown, ${label}`, firstKey.get(v.name) as number, {
+        unit: "ms",
+        digits: 0,
+      });
       const typed = await typingLatency(pty, v, fake);
       // Lines counted by line feeds: meaningful for codex-ts (scrollback), not for a TUI that
       // positions its cursor instead; the bytes written are comparable.

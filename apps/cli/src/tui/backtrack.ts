@@ -29,7 +29,10 @@ export async function revertTo(controller: Controller, message: EarlierMessage):
   const session = controller.state.session;
   if (!session) return false;
   try {
-    await controller.client.request("thread/revert", { threadId: session.threadId, beforeTurnId: message.turnId });
+    await controller.client.request("thread/revert", {
+      threadId: session.threadId,
+      beforeTurnId: message.turnId,
+    });
   } catch (error) {
     controller.cell({
       kind: "warning",

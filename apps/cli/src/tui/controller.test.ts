@@ -18,8 +18,10 @@ describe("Controller", () => {
     await rig.controller.interrupt();
     await sending;
     await until(() => rig!.controller.state.turn === null, 10_000, "the interrupted turn to end");
-    expect(rig.controller.state.cells.some((c) => c.kind === "error" && c.text.startsWith("Conversation interrupted"))).toBe(
-      true,
-    );
+    expect(
+      rig.controller.state.cells.some(
+        (c) => c.kind === "error" && c.text.startsWith("Conversation interrupted"),
+      ),
+    ).toBe(true);
   });
 });

@@ -25,7 +25,11 @@ export function closeHooks(controller: Controller): void {
 }
 
 /** Turns a hook on or off (user-level state); managed hooks cannot be changed. */
-export function setHookEnabled(controller: Controller, hook: v2.HookMetadata, enabled: boolean): Promise<void> {
+export function setHookEnabled(
+  controller: Controller,
+  hook: v2.HookMetadata,
+  enabled: boolean,
+): Promise<void> {
   return writeHookState(controller, hook, "enabled", enabled);
 }
 
@@ -41,12 +45,17 @@ async function writeHookState(
   value: boolean | string,
 ): Promise<void> {
   if (hook.isManaged) {
-    controller.cell({ kind: "warning", text: "This hook is managed by your administrator and cannot be changed." });
+    controller.cell({
+      kind: "warning",
+      text: "This hook is managed by your administrator and cannot be changed.",
+    });
     return;
   }
   try {
     await controller.client.request("config/batchWrite", {
-      edits: [{ keyPath: `hooks.state.${JSON.stringify(hook.key)}.${field}`, value, mergeStrategy: "upsert" }],
+      edits: [
+        { keyPath: `hooks.state.${JSON.stringify(hook.key)}.${field}`, value, mergeStrategy: "upsert" },
+      ],
       reloadUserConfig: true,
     });
   } catch (error) {

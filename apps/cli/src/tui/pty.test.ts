@@ -4,7 +4,15 @@
  * the trust prompt; resume --last.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -253,7 +261,10 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }
       `command = "echo run >> ${marker}"`,
       "",
     ].join("\n");
-    writeFileSync(path.join(home, "config.toml"), readFileSync(path.join(home, "config.toml"), "utf8") + hook);
+    writeFileSync(
+      path.join(home, "config.toml"),
+      readFileSync(path.join(home, "config.toml"), "utf8") + hook,
+    );
     server.enqueue(
       turn(sse.message("first", { phase: "final_answer" })),
       turn(sse.message("second", { phase: "final_answer" })),

@@ -181,10 +181,15 @@ async function reviewCommand(controller: Controller, args: string): Promise<void
 /** /mcp: each configured MCP server, its state and tools. */
 async function mcpCommand(controller: Controller): Promise<void> {
   const session = controller.state.session;
-  const listed = await controller.client.request("mcpServerStatus/list", session ? { threadId: session.threadId } : {});
+  const listed = await controller.client.request(
+    "mcpServerStatus/list",
+    session ? { threadId: session.threadId } : {},
+  );
   const lines = listed.data.flatMap((server) => {
     const tools = Object.keys(server.tools).sort();
-    const state = server.runtimeStatus ? ` (${typeof server.runtimeStatus === "string" ? server.runtimeStatus : JSON.stringify(server.runtimeStatus)})` : "";
+    const state = server.runtimeStatus
+      ? ` (${typeof server.runtimeStatus === "string" ? server.runtimeStatus : JSON.stringify(server.runtimeStatus)})`
+      : "";
     return [
       `• ${server.name}${state}`,
       `    tools: ${tools.length > 0 ? tools.join(", ") : "(none)"}`,

@@ -19,12 +19,26 @@ export class TmuxSession {
   readonly #socket = `codex-ts-test-${randomUUID()}`;
   readonly #env: NodeJS.ProcessEnv;
 
-  constructor(command: string[], options: { cwd: string; env: NodeJS.ProcessEnv; cols: number; rows: number }) {
+  constructor(
+    command: string[],
+    options: { cwd: string; env: NodeJS.ProcessEnv; cols: number; rows: number },
+  ) {
     this.#env = options.env;
     const quoted = command.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
     this.#tmux(
-      "-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", String(options.cols), "-y", String(options.rows),
-      "-c", options.cwd, quoted,
+      "-f",
+      "/dev/null",
+      "new-session",
+      "-d",
+      "-s",
+      "t",
+      "-x",
+      String(options.cols),
+      "-y",
+      String(options.rows),
+      "-c",
+      options.cwd,
+      quoted,
     );
     this.#tmux("set-option", "-g", "history-limit", "50000");
     this.#tmux("set-option", "-g", "remain-on-exit", "on");
@@ -36,12 +50,18 @@ export class TmuxSession {
 
   /** The visible screen, one string per row (trailing blanks trimmed). */
   screen(): string[] {
-    return this.#tmux("capture-pane", "-p", "-t", "t").replace(/\n$/, "").split("\n").map((l) => l.trimEnd());
+    return this.#tmux("capture-pane", "-p", "-t", "t")
+      .replace(/\n$/, "")
+      .split("\n")
+      .map((l) => l.trimEnd());
   }
 
   /** Scrollback and screen together, oldest first. */
   history(): string[] {
-    return this.#tmux("capture-pane", "-p", "-S", "-", "-t", "t").replace(/\n$/, "").split("\n").map((l) => l.trimEnd());
+    return this.#tmux("capture-pane", "-p", "-S", "-", "-t", "t")
+      .replace(/\n$/, "")
+      .split("\n")
+      .map((l) => l.trimEnd());
   }
 
   /** Types keys as literal text (`send-keys -l`). */
@@ -68,7 +88,8 @@ export class TmuxSession {
     for (;;) {
       const screen = this.screen();
       if (check(screen)) return screen;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen.join("\n")}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; screen:\n${screen.join("\n")}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

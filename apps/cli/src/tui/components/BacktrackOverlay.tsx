@@ -19,7 +19,8 @@ export function BacktrackOverlay({ messages, onPick, onCancel }: BacktrackOverla
     if (key.kind === "escape" || key.kind === "up") setSelected((s) => Math.max(0, s - 1));
     else if (key.kind === "down") setSelected((s) => Math.min(messages.length - 1, s + 1));
     else if (key.kind === "enter") onPick(messages[selected]!);
-    else if ((key.kind === "ctrl" && key.letter === "c") || (key.kind === "text" && key.text === "q")) onCancel();
+    else if ((key.kind === "ctrl" && key.letter === "c") || (key.kind === "text" && key.text === "q"))
+      onCancel();
   });
   const shown = messages.slice(Math.max(0, selected - 4), selected + 1);
   return (

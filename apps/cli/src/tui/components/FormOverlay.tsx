@@ -88,10 +88,12 @@ export function FormOverlay({ request, onAnswer }: FormOverlayProps) {
       else next(choice.value);
     };
     if (key.kind === "up") update({ selected: (p.selected + choices.length - 1) % choices.length });
-    else if (key.kind === "down" || key.kind === "tab") update({ selected: (p.selected + 1) % choices.length });
+    else if (key.kind === "down" || key.kind === "tab")
+      update({ selected: (p.selected + 1) % choices.length });
     else if (key.kind === "enter") choose(p.selected);
     else if (key.kind === "text" && /^[1-9]$/.test(key.text)) choose(Number(key.text) - 1);
-    else if (key.kind === "text" && !field && /^[yn]$/i.test(key.text)) choose(key.text.toLowerCase() === "y" ? 0 : 1);
+    else if (key.kind === "text" && !field && /^[yn]$/i.test(key.text))
+      choose(key.text.toLowerCase() === "y" ? 0 : 1);
   });
 
   const { index, selected, typing, error } = ref.current;
@@ -124,14 +126,16 @@ export function FormOverlay({ request, onAnswer }: FormOverlayProps) {
         </Text>
       ) : (
         choices.map((choice, i) => (
-          <Text key={`${i}-${choice.label}`} color={i === selected ? "cyan" : undefined}>
+          <Text key={choice.label} color={i === selected ? "cyan" : undefined}>
             {`${i === selected ? "›" : " "} ${i + 1}. ${choice.label}`}
             {choice.description ? <Text dimColor>{`  ${choice.description}`}</Text> : null}
           </Text>
         ))
       )}
       {error ? <Text color="red">{error}</Text> : null}
-      <Text dimColor>{textMode ? "enter to confirm · esc to dismiss" : "enter to choose · esc to dismiss"}</Text>
+      <Text dimColor>
+        {textMode ? "enter to confirm · esc to dismiss" : "enter to choose · esc to dismiss"}
+      </Text>
     </Box>
   );
 }

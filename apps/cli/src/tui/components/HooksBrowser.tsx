@@ -75,7 +75,9 @@ export function HooksBrowser({ controller, hooks }: { controller: Controller; ho
         handlers.map((hook, i) => (
           <Text key={hook.key} color={i === selected ? "cyan" : undefined} wrap="truncate-end">
             {`${i === selected ? "›" : " "} ${hook.isManaged ? "[managed]" : hook.enabled ? "[x]" : "[ ]"} ${handlerText(hook)}`}
-            <Text dimColor>{`  ${hook.source}${hook.matcher ? ` · matcher ${hook.matcher}` : ""} · ${hook.trustStatus}`}</Text>
+            <Text
+              dimColor
+            >{`  ${hook.source}${hook.matcher ? ` · matcher ${hook.matcher}` : ""} · ${hook.trustStatus}`}</Text>
           </Text>
         ))
       )}

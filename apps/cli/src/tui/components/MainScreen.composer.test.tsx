@@ -20,7 +20,11 @@ const type = async (stdin: { write(s: string): void }, text: string, ms = 40) =>
 };
 const paste = (text: string) => `\x1b[200~${text}\x1b[201~`;
 /** The composer's line (the last line starting with the prompt glyph). */
-const composerLine = (frame: string) => frame.split("\n").filter((l) => l.startsWith("› ")).at(-1) ?? "";
+const composerLine = (frame: string) =>
+  frame
+    .split("\n")
+    .filter((l) => l.startsWith("› "))
+    .at(-1) ?? "";
 const body = (r: Rig, i: number) => JSON.stringify(r.server.responsesRequests()[i]!.body);
 
 // A 1×1 PNG.
@@ -81,7 +85,9 @@ describe("MainScreen composer", () => {
     await type(ui.stdin, " and ");
     const big = `LONG-PASTE-${"z".repeat(1200)}`;
     await type(ui.stdin, paste(big));
-    expect(composerLine(ui.lastFrame()!)).toContain(`what is [Image #1] and [Pasted Content ${big.length} chars]`);
+    expect(composerLine(ui.lastFrame()!)).toContain(
+      `what is [Image #1] and [Pasted Content ${big.length} chars]`,
+    );
     await type(ui.stdin, "\r");
     await until(() => ui.lastFrame()?.includes("a tiny image"), 10_000, "the answer");
     const sent = body(rig, 0);
@@ -121,7 +127,11 @@ describe("MainScreen composer", () => {
     expect(ui.lastFrame()).toContain("Plan mode");
     await type(ui.stdin, "plan it");
     await type(ui.stdin, "\r");
-    await until(() => ui.lastFrame()?.includes("Which database should the plan use?"), 10_000, "the question");
+    await until(
+      () => ui.lastFrame()?.includes("Which database should the plan use?"),
+      10_000,
+      "the question",
+    );
     expect(ui.lastFrame()).toContain("1. Postgres (Recommended)");
     expect(ui.lastFrame()).toContain("3. Other (type an answer)");
     await type(ui.stdin, "2");
@@ -151,12 +161,20 @@ describe("MainScreen composer", () => {
     ]) {
       await type(ui.stdin, prompt!);
       await type(ui.stdin, "\r");
-      await until(() => ui.lastFrame()?.includes(reply!) && rig!.controller.state.turn === null, 10_000, reply);
+      await until(
+        () => ui.lastFrame()?.includes(reply!) && rig!.controller.state.turn === null,
+        10_000,
+        reply,
+      );
     }
     await type(ui.stdin, "\x1b");
     expect(ui.lastFrame()).toContain("esc again to edit previous message");
     await type(ui.stdin, "\x1b");
-    await until(() => ui.lastFrame()?.includes("Edit a previous message (2/2)"), 5_000, "the backtrack overlay");
+    await until(
+      () => ui.lastFrame()?.includes("Edit a previous message (2/2)"),
+      5_000,
+      "the backtrack overlay",
+    );
     await type(ui.stdin, "\x1b");
     expect(ui.lastFrame()).toContain("Edit a previous message (1/2)");
     await type(ui.stdin, "\r");

@@ -23,7 +23,10 @@ describe("MainScreen overlays", () => {
   it("an MCP server's form (elicitation) is filled in the overlay and its answer reaches the tool", async () => {
     rig = await startRig({
       extraConfig: mcpStdioTestServerToml("probe"),
-      script: [turn(mcpToolCall("probe", "ask_name", {}, "a1")), turn(sse.message("greeted", { phase: "final_answer" }))],
+      script: [
+        turn(mcpToolCall("probe", "ask_name", {}, "a1")),
+        turn(sse.message("greeted", { phase: "final_answer" })),
+      ],
     });
     await rig.controller.openThread({ kind: "new" });
     const ui = render(<MainScreen controller={rig.controller} />);
@@ -154,7 +157,9 @@ describe("FormOverlay", () => {
             itemId: "i",
             isBlocking: true,
             autoResolutionMs: null,
-            questions: [{ id: "q", header: "H", question: "Q?", isOther: false, isSecret: false, options: null }],
+            questions: [
+              { id: "q", header: "H", question: "Q?", isOther: false, isSecret: false, options: null },
+            ],
           },
         }}
         onAnswer={(a) => answers.push(a)}

@@ -177,7 +177,13 @@ describe("MainScreen", () => {
     for (const prompt of ["tell me about apples", "tell me about pears"]) {
       await rig.controller.openThread({ kind: "new" });
       await rig.controller.sendPrompt(prompt);
-      await until(() => rig!.controller.state.turn === null && rig!.controller.state.cells.some((c) => c.kind === "separator"), 10_000, "turn end");
+      await until(
+        () =>
+          rig!.controller.state.turn === null &&
+          rig!.controller.state.cells.some((c) => c.kind === "separator"),
+        10_000,
+        "turn end",
+      );
     }
     const ui = render(<MainScreen controller={rig.controller} />);
     await rig.controller.openPicker();
@@ -188,7 +194,11 @@ describe("MainScreen", () => {
     expect(picker()).toContain("tell me about apples");
     expect(picker()).not.toContain("tell me about pears");
     await type(ui.stdin, "\r");
-    await until(() => ui.lastFrame()?.includes("about apples") && rig!.controller.state.picker === null, 10_000, "the resumed thread");
+    await until(
+      () => ui.lastFrame()?.includes("about apples") && rig!.controller.state.picker === null,
+      10_000,
+      "the resumed thread",
+    );
     await type(ui.stdin, "again");
     await type(ui.stdin, "\r");
     await until(() => ui.lastFrame()?.includes("more on apples"), 10_000, "the continued thread's answer");

@@ -79,7 +79,13 @@ export function MainScreen({ controller }: { controller: Controller }) {
         } else if (mentioned && mentioned.entries.length > 0) {
           const entry = mentioned.entries[Math.min(popupIndex, mentioned.entries.length - 1)]!;
           const done = completeToken(composerRef.current.text, mentioned.token, entry);
-          edit({ type: "splice", start: 0, end: composerRef.current.text.length, text: done.text, cursor: done.cursor });
+          edit({
+            type: "splice",
+            start: 0,
+            end: composerRef.current.text.length,
+            text: done.text,
+            cursor: done.cursor,
+          });
         }
         setPopupIndex(0);
         return;
@@ -124,7 +130,11 @@ export function MainScreen({ controller }: { controller: Controller }) {
       const current = controller.state;
       const mentioned = mentionRef.current;
       const popup =
-        matchSlashCommands(text).length > 0 ? "slash" : mentioned && mentioned.entries.length > 0 ? "mention" : null;
+        matchSlashCommands(text).length > 0
+          ? "slash"
+          : mentioned && mentioned.entries.length > 0
+            ? "mention"
+            : null;
       const effect = mainKeyEffect(key, {
         text,
         turnRunning: current.turn !== null,
@@ -166,10 +176,16 @@ export function MainScreen({ controller }: { controller: Controller }) {
   } else if (state.hooks) {
     bottom = <HooksBrowser controller={controller} hooks={state.hooks} />;
   } else if (backtrack) {
-    bottom = <BacktrackOverlay messages={backtrack} onPick={editMessage} onCancel={() => setBacktrack(null)} />;
+    bottom = (
+      <BacktrackOverlay messages={backtrack} onPick={editMessage} onCancel={() => setBacktrack(null)} />
+    );
   } else if (overlay && (overlay.kind === "userInput" || overlay.kind === "elicitation")) {
     bottom = (
-      <FormOverlay key={String(overlay.requestId)} request={overlay} onAnswer={(r) => controller.answer(overlay, r)} />
+      <FormOverlay
+        key={String(overlay.requestId)}
+        request={overlay}
+        onAnswer={(r) => controller.answer(overlay, r)}
+      />
     );
   } else if (overlay) {
     bottom = (
@@ -188,7 +204,10 @@ export function MainScreen({ controller }: { controller: Controller }) {
         {slash.length > 0 ? (
           <SlashPopup commands={slash} selected={Math.min(popupIndex, slash.length - 1)} />
         ) : mention ? (
-          <MentionPopup popup={mention} selected={Math.min(popupIndex, Math.max(0, mention.entries.length - 1))} />
+          <MentionPopup
+            popup={mention}
+            selected={Math.min(popupIndex, Math.max(0, mention.entries.length - 1))}
+          />
         ) : null}
       </>
     );

@@ -15,27 +15,28 @@ export interface MentionPopup {
  */
 export function useMentionPopup(controller: Controller, text: string, cursor: number, dismissed: boolean) {
   const token = dismissed ? null : activeToken(text, cursor);
-  const key = token ? `${token.sigil}${token.query}` : null;
+  const sigil = token?.sigil ?? null;
+  const query = token?.query ?? "";
+  const key = sigil ? `${sigil}${query}` : null;
   const [found, setFound] = useState<{ key: string; entries: MentionEntry[]; failed?: string } | null>(null);
   useEffect(() => {
-    if (!token || key === null) return;
+    if (!sigil) return;
+    const searched = `${sigil}${query}`;
     let current = true;
     const search =
-      token.sigil === "@"
-        ? token.query === ""
+      sigil === "@"
+        ? query === ""
           ? Promise.resolve([])
-          : controller.searchFiles(token.query)
-        : controller.skills().then((skills) => skillEntries(skills, token.query));
+          : controller.searchFiles(query)
+        : controller.skills().then((skills) => skillEntries(skills, query));
     search.then(
-      (entries) => current && setFound({ key, entries }),
-      (error: unknown) => current && setFound({ key, entries: [], failed: String(error) }),
+      (entries) => current && setFound({ key: searched, entries }),
+      (error: unknown) => current && setFound({ key: searched, entries: [], failed: String(error) }),
     );
     return () => {
       current = false;
     };
-    // The token's identity is its key.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: token is derived from key
-  }, [key, controller]);
+  }, [sigil, query, controller]);
   if (!token) return null;
   const fresh = found?.key === key ? found : null;
   const entries = fresh?.entries ?? [];

@@ -36,7 +36,9 @@ describe("mainKeyEffect", () => {
   it("Esc interrupts only while a turn runs; arrows walk the popup when open", () => {
     expect(mainKeyEffect({ kind: "escape" }, { ...idle, turnRunning: true })).toEqual({ type: "interrupt" });
     expect(mainKeyEffect({ kind: "escape" }, { ...idle, text: "typed" })).toEqual({ type: "none" });
-    expect(mainKeyEffect({ kind: "escape" }, { ...idle, popup: "mention" })).toEqual({ type: "dismissPopup" });
+    expect(mainKeyEffect({ kind: "escape" }, { ...idle, popup: "mention" })).toEqual({
+      type: "dismissPopup",
+    });
     expect(mainKeyEffect({ kind: "down" }, { ...idle, popup: "slash" })).toEqual({
       type: "popupMove",
       delta: 1,
@@ -49,7 +51,9 @@ describe("mainKeyEffect", () => {
 
   it("Esc Esc on an idle empty composer edits a previous message; Shift+Tab cycles the mode", () => {
     expect(mainKeyEffect({ kind: "escape" }, idle)).toEqual({ type: "armBacktrack" });
-    expect(mainKeyEffect({ kind: "escape" }, { ...idle, backtrackArmed: true })).toEqual({ type: "backtrack" });
+    expect(mainKeyEffect({ kind: "escape" }, { ...idle, backtrackArmed: true })).toEqual({
+      type: "backtrack",
+    });
     expect(mainKeyEffect({ kind: "backTab" }, idle)).toEqual({ type: "cycleMode" });
   });
 

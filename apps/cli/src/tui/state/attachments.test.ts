@@ -42,7 +42,10 @@ describe("composer attachments", () => {
   });
 
   it("marks image placeholders as text elements (UTF-8 byte ranges) followed by the images", () => {
-    const s = run([{ type: "insert", text: "é " }, { type: "attachImage", path: "/p/one.png" }]);
+    const s = run([
+      { type: "insert", text: "é " },
+      { type: "attachImage", path: "/p/one.png" },
+    ]);
     expect(composerInput(s.text, s.attachments)).toEqual([
       {
         type: "text",

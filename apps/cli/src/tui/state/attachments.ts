@@ -44,7 +44,9 @@ export function reconcile({ text, cursor, attachments }: Placed): Placed {
     .map((a) => ({ a, at: text.indexOf(a.placeholder) }))
     .sort((x, y) => x.at - y.at);
   if (images.every(({ a }, i) => a.placeholder === imagePlaceholder(i + 1))) {
-    return kept.length === attachments.length ? { text, cursor, attachments } : { text, cursor, attachments: kept };
+    return kept.length === attachments.length
+      ? { text, cursor, attachments }
+      : { text, cursor, attachments: kept };
   }
   const renamed = new Map<Attachment, Attachment>();
   // From the last placeholder to the first, so earlier positions stay valid.
@@ -62,7 +64,8 @@ export function reconcile({ text, cursor, attachments }: Placed): Placed {
 /** The attachment whose placeholder ends right at `cursor` (Backspace removes it whole). */
 export function placeholderEndingAt(text: string, cursor: number, attachments: readonly Attachment[]) {
   return attachments.find(
-    (a) => cursor >= a.placeholder.length && text.slice(cursor - a.placeholder.length, cursor) === a.placeholder,
+    (a) =>
+      cursor >= a.placeholder.length && text.slice(cursor - a.placeholder.length, cursor) === a.placeholder,
   );
 }
 
@@ -85,7 +88,10 @@ export function composerInput(text: string, attachments: readonly Attachment[]):
     .sort((x, y) => x.at - y.at);
   const textElements: v2.TextElement[] = images.map(({ a, at }) => {
     const start = Buffer.byteLength(expanded.slice(0, at));
-    return { byteRange: { start, end: start + Buffer.byteLength(a.placeholder) }, placeholder: a.placeholder };
+    return {
+      byteRange: { start, end: start + Buffer.byteLength(a.placeholder) },
+      placeholder: a.placeholder,
+    };
   });
   return [
     { type: "text", text: expanded, text_elements: textElements },

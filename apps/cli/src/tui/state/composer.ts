@@ -69,15 +69,29 @@ export function composerReduce(state: ComposerState, action: ComposerAction): Co
     }
     case "attachImage": {
       const placeholder = imagePlaceholder(nextImageNumber(state.attachments));
-      const withImage = { ...state, attachments: [...state.attachments, { kind: "image" as const, placeholder, path: action.path }] };
-      return edit(withImage, text.slice(0, cursor) + placeholder + text.slice(cursor), cursor + placeholder.length);
+      const withImage = {
+        ...state,
+        attachments: [...state.attachments, { kind: "image" as const, placeholder, path: action.path }],
+      };
+      return edit(
+        withImage,
+        text.slice(0, cursor) + placeholder + text.slice(cursor),
+        cursor + placeholder.length,
+      );
     }
     case "paste": {
       const clean = action.text.replace(/\r\n?/g, "\n");
       if (clean.length <= LARGE_PASTE_CHARS) return composerReduce(state, { type: "insert", text: clean });
       const placeholder = pastePlaceholder(clean, state.attachments);
-      const withPaste = { ...state, attachments: [...state.attachments, { kind: "paste" as const, placeholder, text: clean }] };
-      return edit(withPaste, text.slice(0, cursor) + placeholder + text.slice(cursor), cursor + placeholder.length);
+      const withPaste = {
+        ...state,
+        attachments: [...state.attachments, { kind: "paste" as const, placeholder, text: clean }],
+      };
+      return edit(
+        withPaste,
+        text.slice(0, cursor) + placeholder + text.slice(cursor),
+        cursor + placeholder.length,
+      );
     }
     case "delete":
       return cursor >= text.length
@@ -124,7 +138,11 @@ export function composerReduce(state: ComposerState, action: ComposerAction): Co
     case "set":
       return {
         ...emptyComposer,
-        ...reconcile({ text: action.text, cursor: action.text.length, attachments: action.attachments ?? [] }),
+        ...reconcile({
+          text: action.text,
+          cursor: action.text.length,
+          attachments: action.attachments ?? [],
+        }),
       };
     case "clear":
       return emptyComposer;

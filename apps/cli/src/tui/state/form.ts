@@ -36,7 +36,8 @@ export function formFields(request: FormRequest): FormField[] {
       id: q.id,
       title: q.header,
       prompt: q.question,
-      options: q.options?.map((o) => ({ label: o.label, description: o.description, value: o.label })) ?? null,
+      options:
+        q.options?.map((o) => ({ label: o.label, description: o.description, value: o.label })) ?? null,
       allowOther: q.isOther || !q.options?.length,
       secret: q.isSecret,
       required: false,
@@ -45,7 +46,10 @@ export function formFields(request: FormRequest): FormField[] {
   }
   const params = request.params;
   if (params.mode === "url") return [];
-  const schema = params.requestedSchema as { properties?: Record<string, unknown>; required?: string[] } | null;
+  const schema = params.requestedSchema as {
+    properties?: Record<string, unknown>;
+    required?: string[];
+  } | null;
   const properties = schema && typeof schema === "object" ? (schema.properties ?? {}) : {};
   const required = new Set(Array.isArray(schema?.required) ? schema.required : []);
   return Object.entries(properties).map(([id, raw]) => schemaField(id, raw, required.has(id)));
@@ -86,8 +90,12 @@ function schemaField(id: string, raw: unknown, required: boolean): FormField {
 }
 
 /** Typed text as a field's value, or an error to show under the field. */
-export function typedValue(field: FormField, text: string): { ok: true; value: unknown } | { ok: false; error: string } {
-  if (text === "") return field.required ? { ok: false, error: "This field is required." } : { ok: true, value: undefined };
+export function typedValue(
+  field: FormField,
+  text: string,
+): { ok: true; value: unknown } | { ok: false; error: string } {
+  if (text === "")
+    return field.required ? { ok: false, error: "This field is required." } : { ok: true, value: undefined };
   if (field.type === "string") return { ok: true, value: text };
   const n = Number(text);
   if (!Number.isFinite(n) || (field.type === "integer" && !Number.isInteger(n)))

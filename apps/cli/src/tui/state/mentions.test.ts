@@ -22,7 +22,10 @@ describe("mentions", () => {
       cursor: 17,
     });
     const atEnd = activeToken("$re", 3)!;
-    expect(completeToken("$re", atEnd, { label: "", insert: "$review" })).toEqual({ text: "$review ", cursor: 8 });
+    expect(completeToken("$re", atEnd, { label: "", insert: "$review" })).toEqual({
+      text: "$review ",
+      cursor: 8,
+    });
   });
 
   it("lists skills by prefix then substring, and finds the ones a prompt names", () => {
@@ -32,7 +35,9 @@ describe("mentions", () => {
       { name: "pre-review", description: "lint first", path: "/s/pre/SKILL.md" },
     ];
     expect(skillEntries(skills, "rev").map((e) => e.label)).toEqual(["$review", "$pre-review"]);
-    expect(mentionedSkills("please $review this, not $nothing", skills).map((s) => s.name)).toEqual(["review"]);
+    expect(mentionedSkills("please $review this, not $nothing", skills).map((s) => s.name)).toEqual([
+      "review",
+    ]);
   });
 
   it("a pasted path to an existing image file is an image; anything else is text", () => {

@@ -34,7 +34,11 @@ export interface MentionEntry {
 }
 
 /** The text after choosing `entry` for `token`: the token replaced, a space after, the cursor past it. */
-export function completeToken(text: string, token: ActiveToken, entry: MentionEntry): { text: string; cursor: number } {
+export function completeToken(
+  text: string,
+  token: ActiveToken,
+  entry: MentionEntry,
+): { text: string; cursor: number } {
   const after = text.slice(token.end);
   const spaced = after.startsWith(" ") ? after : ` ${after}`;
   const next = text.slice(0, token.start) + entry.insert + spaced;
@@ -52,7 +56,11 @@ export function skillEntries(skills: readonly SkillInfo[], query: string): Menti
   const q = query.toLowerCase();
   const prefix = skills.filter((s) => s.name.toLowerCase().startsWith(q));
   const inner = skills.filter((s) => !s.name.toLowerCase().startsWith(q) && s.name.toLowerCase().includes(q));
-  return [...prefix, ...inner].map((s) => ({ label: `$${s.name}`, detail: s.description, insert: `$${s.name}` }));
+  return [...prefix, ...inner].map((s) => ({
+    label: `$${s.name}`,
+    detail: s.description,
+    insert: `$${s.name}`,
+  }));
 }
 
 /** A path as it is inserted after `@`: quoted when it has spaces. */

@@ -54,11 +54,16 @@ export function reduce(state: TuiState, action: Action): TuiState {
       const cells =
         at === -1
           ? state.cells
-          : state.cells.map((c, i) => (i >= at && c.kind === "item" && c.turnId ? { ...c, turnId: undefined } : c));
-      return addCell({ ...state, cells, backtrackArmed: false, diff: null }, {
-        kind: "info",
-        text: `Rewound to before “${oneLine(action.text)}”: edit it and send it again.`,
-      });
+          : state.cells.map((c, i) =>
+              i >= at && c.kind === "item" && c.turnId ? { ...c, turnId: undefined } : c,
+            );
+      return addCell(
+        { ...state, cells, backtrackArmed: false, diff: null },
+        {
+          kind: "info",
+          text: `Rewound to before “${oneLine(action.text)}”: edit it and send it again.`,
+        },
+      );
     }
     case "sessionUpdate":
       return state.session ? { ...state, session: { ...state.session, ...action.patch } } : state;
