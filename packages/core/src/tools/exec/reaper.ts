@@ -76,7 +76,3 @@ export function releaseSession(sid: number | undefined): void {
   reaper?.stdin?.write(`- ${sid}\n`);
 }
 
-/** Pid of the running reaper (tests). */
-export function reaperPid(): number | undefined {
-  return reaper?.pid;
-}
