@@ -3,74 +3,25 @@
  * server: type a prompt → streamed answer; approve and decline a command; interrupt; /status;
  * the trust prompt; resume --last.
  */
-import { execFileSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import {
-  type FakeResponsesServer,
-  sse,
-  startFakeResponsesServer,
-  turn,
-  writeFakeProviderConfig,
-} from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { BUILT_BIN, builtCli, builtTuiFixture } from "./e2e-fixture.js";
 import { PtySession } from "./pty-session.js";
 
-// CODEX_TS_TUI_TEST_MAIN: another build's main.js to drive (e.g. one built to a scratch folder).
-const BIN =
-  process.env.CODEX_TS_TUI_TEST_MAIN ?? fileURLToPath(new URL("../../bin/codex-ts.js", import.meta.url));
-const built = existsSync(
-  process.env.CODEX_TS_TUI_TEST_MAIN ?? fileURLToPath(new URL("../../dist/main.js", import.meta.url)),
-);
-
-let root: string;
-let home: string;
-let work: string;
-let server: FakeResponsesServer;
 const sessions: PtySession[] = [];
-
-beforeEach(async () => {
-  root = realpathSync(mkdtempSync(path.join(tmpdir(), "tui-pty-")));
-  home = path.join(root, "home");
-  work = path.join(root, "work");
-  mkdirSync(home);
-  mkdirSync(work);
-  // Its own repository: the project whose trust is recorded is the work folder, wherever tmp is.
-  execFileSync("git", ["init", "-q", work]);
-  server = await startFakeResponsesServer();
-});
-
-afterEach(async () => {
+const fx = builtTuiFixture("tui-pty-", () => {
   for (const s of sessions.splice(0)) s.kill();
-  await server.close();
-  rmSync(root, { recursive: true, force: true });
 });
-
-function configure(trusted = true): void {
-  writeFakeProviderConfig(home, server.url, {
-    extra: trusted ? `\n[projects."${work}"]\ntrust_level = "trusted"\n` : "",
-  });
-}
+const configure = (trusted = true) => fx.configure(trusted);
 
 function launch(args: string[] = [], size: { cols?: number; rows?: number } = {}): PtySession {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: root,
-    CODEX_HOME: home,
-    TERM: "xterm-256color",
-    CODEX_TS_APP_SERVER_PREWARM: "0",
-  };
-  const session = PtySession.spawn(process.execPath, [BIN, ...args], { cwd: work, env, ...size });
+  const session = PtySession.spawn(process.execPath, [BUILT_BIN, ...args], {
+    cwd: fx.work,
+    env: fx.env(),
+    ...size,
+  });
   sessions.push(session);
   return session;
 }
@@ -81,10 +32,10 @@ async function quit(session: PtySession): Promise<number> {
   return session.exited;
 }
 
-describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }, () => {
+describe.skipIf(!builtCli)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }, () => {
   it("types a prompt and shows the streamed answer; Ctrl-C twice quits with a resume hint", async () => {
     configure();
-    server.enqueue(
+    fx.server.enqueue(
       turn(
         sse.message("Streamed answer from the fake model", {
           phase: "final_answer",
@@ -97,7 +48,7 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }
     await tui.type("say hello");
     await tui.type("\r");
     await tui.waitFor("Streamed answer from the fake model");
-    expect(JSON.stringify(server.responsesRequests()[0]!.body)).toContain("say hello");
+    expect(JSON.stringify(fx.server.responsesRequests()[0]!.body)).toContain("say hello");
     expect(await quit(tui)).toBe(0);
     expect(tui.text).toMatch(/To continue this session, run codex-ts resume [0-9a-f-]{36}/);
   });
@@ -106,7 +57,7 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }
     configure();
     const call = (cmd: string, id: string) =>
       turn(sse.functionCall("exec_command", { cmd, yield_time_ms: 10_000 }, { callId: id }));
-    server.enqueue(call("touch yes.txt", "c1"), turn(sse.message("made yes")), call("touch no.txt", "c2"));
+    fx.server.enqueue(call("touch yes.txt", "c1"), turn(sse.message("made yes")), call("touch no.txt", "c2"));
     const tui = launch(["-a", "untrusted"]);
     await tui.waitFor("Ask Codex to do anything");
     await tui.type("make yes");
@@ -116,7 +67,7 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }
     await tui.type("y");
     await tui.waitFor("made yes", 15_000, mark);
     await tui.waitFor("Worked for", 15_000, mark);
-    expect(existsSync(path.join(work, "yes.txt"))).toBe(true);
+    expect(existsSync(path.join(fx.work, "yes.txt"))).toBe(true);
     mark = tui.raw.length;
     await tui.type("make no");
     await tui.type("\r");
@@ -124,13 +75,13 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }
     mark = tui.raw.length;
     await tui.type("n");
     await tui.waitFor("interrupted", 15_000, mark);
-    expect(existsSync(path.join(work, "no.txt"))).toBe(false);
+    expect(existsSync(path.join(fx.work, "no.txt"))).toBe(false);
     expect(await quit(tui)).toBe(0);
   });
 
   it("Ctrl-C interrupts a running turn and the composer stays open", async () => {
     configure();
-    server.enqueue(turn(sse.message("still going"), { hold: true }));
+    fx.server.enqueue(turn(sse.message("still going"), { hold: true }));
     const tui = launch();
     await tui.waitFor("Ask Codex to do anything");
     await tui.type("work forever");
@@ -162,8 +113,8 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }
     await tui.type("1");
     await tui.waitFor("Ask Codex to do anything");
     expect(await quit(tui)).toBe(0);
-    const config = readFileSync(path.join(home, "config.toml"), "utf8");
-    expect(config).toContain(`[projects."${work}"]`);
+    const config = readFileSync(path.join(fx.home, "config.toml"), "utf8");
+    expect(config).toContain(`[projects."${fx.work}"]`);
     expect(config).toMatch(/trust_level = "trusted"/);
   });
 
@@ -173,12 +124,12 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }
     await tui.waitFor("Do you trust the files in this folder?");
     await tui.type("2");
     expect(await tui.exited).toBe(0);
-    expect(readFileSync(path.join(home, "config.toml"), "utf8")).not.toContain("trust_level");
+    expect(readFileSync(path.join(fx.home, "config.toml"), "utf8")).not.toContain("trust_level");
   });
 
   it("resume --last shows the earlier conversation and continues it", async () => {
     configure();
-    server.enqueue(
+    fx.server.enqueue(
       turn(sse.message("first answer", { phase: "final_answer" })),
       turn(sse.message("second answer", { phase: "final_answer" })),
     );
@@ -187,20 +138,21 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }
     await first.type("first question");
     await first.type("\r");
     await first.waitFor("first answer");
+    await first.waitFor("Worked for");
     expect(await quit(first)).toBe(0);
     const again = launch(["resume", "--last"]);
     await again.waitFor("first answer");
     await again.type("second question");
     await again.type("\r");
     await again.waitFor("second answer");
-    const history = JSON.stringify(server.responsesRequests()[1]!.body);
+    const history = JSON.stringify(fx.server.responsesRequests()[1]!.body);
     expect(history).toContain("first question");
     expect(await quit(again)).toBe(0);
   });
 
   it("recalls a prompt from an earlier session with Up (history.jsonl)", async () => {
     configure();
-    server.enqueue(turn(sse.message("noted", { phase: "final_answer" })));
+    fx.server.enqueue(turn(sse.message("noted", { phase: "final_answer" })));
     const first = launch();
     await first.waitFor("Ask Codex to do anything");
     await first.type("remember the blue whale");
@@ -221,7 +173,7 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }
 
   it("the resume picker finds a session by its text and continues it", async () => {
     configure();
-    server.enqueue(
+    fx.server.enqueue(
       turn(sse.message("apples answer", { phase: "final_answer" })),
       turn(sse.message("pears answer", { phase: "final_answer" })),
       turn(sse.message("apples again", { phase: "final_answer" })),
@@ -244,7 +196,7 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }
     await picker.type("more please");
     await picker.type("\r");
     await picker.waitFor("apples again", 15_000, mark);
-    const body = JSON.stringify(server.responsesRequests()[2]!.body);
+    const body = JSON.stringify(fx.server.responsesRequests()[2]!.body);
     expect(body).toContain("tell me about apples");
     expect(body).not.toContain("tell me about pears");
     expect(await quit(picker)).toBe(0);
@@ -252,7 +204,7 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }
 
   it("/hooks turns a hook off: it stops running and config.toml records it", async () => {
     configure();
-    const marker = path.join(root, "hook-ran");
+    const marker = path.join(fx.root, "hook-ran");
     const hook = [
       "",
       "[[hooks.UserPromptSubmit]]",
@@ -262,10 +214,10 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }
       "",
     ].join("\n");
     writeFileSync(
-      path.join(home, "config.toml"),
-      readFileSync(path.join(home, "config.toml"), "utf8") + hook,
+      path.join(fx.home, "config.toml"),
+      readFileSync(path.join(fx.home, "config.toml"), "utf8") + hook,
     );
-    server.enqueue(
+    fx.server.enqueue(
       turn(sse.message("first", { phase: "final_answer" })),
       turn(sse.message("second", { phase: "final_answer" })),
     );
@@ -298,7 +250,7 @@ describe.skipIf(!built)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }
     await tui.type("\r");
     await tui.waitFor("second", 15_000, mark);
     expect(readFileSync(marker, "utf8").trim().split("\n")).toHaveLength(1);
-    expect(readFileSync(path.join(home, "config.toml"), "utf8")).toMatch(/enabled = false/);
+    expect(readFileSync(path.join(fx.home, "config.toml"), "utf8")).toMatch(/enabled = false/);
     expect(await quit(tui)).toBe(0);
   });
 });

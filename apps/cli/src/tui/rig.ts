@@ -12,6 +12,7 @@ import {
   startFakeResponsesServer,
   writeFakeProviderConfig,
 } from "@codex-ts/test-support";
+import { afterEach } from "vitest";
 import type { ChannelClient } from "./client.js";
 import { connectInProcess } from "./connect.js";
 import { Controller, type ThreadSettings } from "./controller.js";
@@ -85,4 +86,27 @@ export async function until<T>(check: () => T, timeoutMs = 10_000, what = "condi
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Registers an afterEach that closes the rigs a test started; returns the starter. */
+export function rigsPerTest(): (options?: RigOptions) => Promise<Rig> {
+  const started: Rig[] = [];
+  afterEach(async () => {
+    for (const rig of started.splice(0)) await rig.close();
+  });
+  return async (options) => {
+    const rig = await startRig(options);
+    started.push(rig);
+    return rig;
+  };
+}
+
+/** Writes `text` to an Ink test stdin, then lets the screen catch up. */
+export async function typeKeys(
+  stdin: { write(s: string): void },
+  text: string,
+  settleMs = 40,
+): Promise<void> {
+  stdin.write(text);
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
 }

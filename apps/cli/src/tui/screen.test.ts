@@ -4,64 +4,27 @@
  * for corruption (rows wider than the terminal, a transcript line drawn twice, ghost composers),
  * and after a resize the composer reflows to the new width.
  */
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import {
-  type FakeResponsesServer,
-  sse,
-  startFakeResponsesServer,
-  turn,
-  writeFakeProviderConfig,
-} from "@codex-ts/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { BUILT_BIN, builtCli, builtTuiFixture } from "./e2e-fixture.js";
 import { TmuxSession, tmuxAvailable } from "./tmux-session.js";
 
-const MAIN =
-  process.env.CODEX_TS_TUI_TEST_MAIN ?? fileURLToPath(new URL("../../dist/main.js", import.meta.url));
-const BIN =
-  process.env.CODEX_TS_TUI_TEST_MAIN ?? fileURLToPath(new URL("../../bin/codex-ts.js", import.meta.url));
 const PLACEHOLDER = "Ask Codex to do anything";
-
-let root: string;
-let home: string;
-let work: string;
-let server: FakeResponsesServer;
 let tmux: TmuxSession | undefined;
-
-beforeEach(async () => {
-  root = realpathSync(mkdtempSync(path.join(tmpdir(), "tui-screen-")));
-  home = path.join(root, "home");
-  work = path.join(root, "work");
-  mkdirSync(home);
-  mkdirSync(work);
-  server = await startFakeResponsesServer();
-  writeFakeProviderConfig(home, server.url, { extra: `\n[projects."${work}"]\ntrust_level = "trusted"\n` });
-});
-
-afterEach(async () => {
+const fx = builtTuiFixture("tui-screen-", () => {
   tmux?.kill();
   tmux = undefined;
-  await server.close();
-  rmSync(root, { recursive: true, force: true });
 });
 
 function launch(cols: number, rows: number): TmuxSession {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: root,
-    CODEX_HOME: home,
-    TERM: "xterm-256color",
-    CODEX_TS_APP_SERVER_PREWARM: "0",
-  };
-  tmux = new TmuxSession([process.execPath, BIN], { cwd: work, env, cols, rows });
+  fx.configure();
+  tmux = new TmuxSession([process.execPath, BUILT_BIN], { cwd: fx.work, env: fx.env(), cols, rows });
   return tmux;
 }
 
 const count = (rows: string[], text: string) => rows.filter((r) => r.includes(text)).length;
 
-describe.skipIf(!existsSync(MAIN) || !tmuxAvailable())(
+describe.skipIf(!builtCli || !tmuxAvailable())(
   "codex-ts TUI on a real screen (tmux)",
   { timeout: 90_000 },
   () => {
@@ -72,7 +35,7 @@ describe.skipIf(!existsSync(MAIN) || !tmuxAvailable())(
           `Line ${String(i + 1).padStart(2, "0")} of the answer${i % 7 === 0 ? `, long enough to wrap past the eighty columns of this terminal (${i})` : ""}.`,
       );
       const text = `${lines.join("\n\n")}\n\n\`\`\`ts\nconst done = "END-OF-ANSWER";\n\`\`\``;
-      server.enqueue(turn(sse.message(text, { phase: "final_answer", deltas: 40 })));
+      fx.server.enqueue(turn(sse.message(text, { phase: "final_answer", deltas: 40 })));
       const t = launch(80, 24);
       await t.waitFor((s) => count(s, PLACEHOLDER) === 1 && count(s, "context left") === 1, "the composer");
       t.type("print sixty lines");

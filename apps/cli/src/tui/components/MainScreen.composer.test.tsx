@@ -3,21 +3,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sse, turn } from "@codex-ts/test-support";
 import { render } from "ink-testing-library";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Rig, startRig, until } from "../rig.js";
+import { describe, expect, it } from "vitest";
+import { type Rig, typeKeys, until, rigsPerTest } from "../rig.js";
 import { MainScreen } from "./MainScreen.js";
 
 // The composer's popups, chips and modes on a real in-process app-server and the fake model.
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
-
-const type = async (stdin: { write(s: string): void }, text: string, ms = 40) => {
-  stdin.write(text);
-  await new Promise((resolve) => setTimeout(resolve, ms));
-};
+const startRig = rigsPerTest();
+const type = typeKeys;
 const paste = (text: string) => `\x1b[200~${text}\x1b[201~`;
 /** The composer's line (the last line starting with the prompt glyph). */
 const composerLine = (frame: string) =>
@@ -35,7 +27,7 @@ const PNG = Buffer.from(
 
 describe("MainScreen composer", () => {
   it("@ lists files from the app-server's fuzzy search (.gitignore respected); Tab inserts the path", async () => {
-    rig = await startRig();
+    const rig = await startRig();
     execFileSync("git", ["init", "-q", rig.cwd]);
     mkdirSync(path.join(rig.cwd, "src"));
     mkdirSync(path.join(rig.cwd, "build"));
@@ -55,7 +47,7 @@ describe("MainScreen composer", () => {
   });
 
   it("$ lists skills from skills/list; a mentioned skill is sent as a skill input", async () => {
-    rig = await startRig({ script: [turn(sse.message("deployed", { phase: "final_answer" }))] });
+    const rig = await startRig({ script: [turn(sse.message("deployed", { phase: "final_answer" }))] });
     const skill = path.join(rig.codexHome, "skills", "deploy");
     mkdirSync(skill, { recursive: true });
     writeFileSync(
@@ -76,7 +68,7 @@ describe("MainScreen composer", () => {
   });
 
   it("a pasted image path becomes [Image #1] and is sent as an image; a large paste is collapsed", async () => {
-    rig = await startRig({ script: [turn(sse.message("a tiny image", { phase: "final_answer" }))] });
+    const rig = await startRig({ script: [turn(sse.message("a tiny image", { phase: "final_answer" }))] });
     writeFileSync(path.join(rig.cwd, "shot one.png"), PNG);
     await rig.controller.openThread({ kind: "new" });
     const ui = render(<MainScreen controller={rig.controller} />);
@@ -97,7 +89,7 @@ describe("MainScreen composer", () => {
   });
 
   it("Shift+Tab switches to Plan mode: the model can ask questions, answered in the overlay", async () => {
-    rig = await startRig({
+    const rig = await startRig({
       script: [
         turn(
           sse.functionCall(
@@ -146,7 +138,7 @@ describe("MainScreen composer", () => {
   });
 
   it("Esc Esc opens the earlier messages; Enter rolls the thread back and puts the message in the composer", async () => {
-    rig = await startRig({
+    const rig = await startRig({
       script: [
         turn(sse.message("first reply", { phase: "final_answer" })),
         turn(sse.message("second reply", { phase: "final_answer" })),
@@ -162,7 +154,7 @@ describe("MainScreen composer", () => {
       await type(ui.stdin, prompt!);
       await type(ui.stdin, "\r");
       await until(
-        () => ui.lastFrame()?.includes(reply!) && rig!.controller.state.turn === null,
+        () => ui.lastFrame()?.includes(reply!) && rig.controller.state.turn === null,
         10_000,
         reply,
       );

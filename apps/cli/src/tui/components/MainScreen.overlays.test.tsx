@@ -2,26 +2,18 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { mcpStdioTestServerToml, mcpToolCall, sse, turn } from "@codex-ts/test-support";
 import { render } from "ink-testing-library";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Rig, startRig, until } from "../rig.js";
+import { describe, expect, it } from "vitest";
+import { rigsPerTest, typeKeys, until } from "../rig.js";
 import { FormOverlay } from "./FormOverlay.js";
 import { MainScreen } from "./MainScreen.js";
 
 // MCP forms, /hooks and /mcp on a real in-process app-server (real MCP server, fake model).
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
-
-const type = async (stdin: { write(s: string): void }, text: string, ms = 40) => {
-  stdin.write(text);
-  await new Promise((resolve) => setTimeout(resolve, ms));
-};
+const startRig = rigsPerTest();
+const type = typeKeys;
 
 describe("MainScreen overlays", () => {
   it("an MCP server's form (elicitation) is filled in the overlay and its answer reaches the tool", async () => {
-    rig = await startRig({
+    const rig = await startRig({
       extraConfig: mcpStdioTestServerToml("probe"),
       script: [
         turn(mcpToolCall("probe", "ask_name", {}, "a1")),
@@ -44,7 +36,7 @@ describe("MainScreen overlays", () => {
   });
 
   it("/hooks lists events, toggles a hook off and trusts it (hooks.state in config.toml)", async () => {
-    rig = await startRig({
+    const rig = await startRig({
       extraConfig: [
         "[[hooks.UserPromptSubmit]]",
         "[[hooks.UserPromptSubmit.hooks]]",
@@ -84,19 +76,21 @@ describe("MainScreen overlays", () => {
       overall_explanation: "REVIEW-VERDICT-5521: nothing to fix.",
       overall_confidence_score: 0.9,
     };
-    rig = await startRig({ script: [turn(sse.message(JSON.stringify(verdict), { phase: "final_answer" }))] });
+    const rig = await startRig({
+      script: [turn(sse.message(JSON.stringify(verdict), { phase: "final_answer" }))],
+    });
     await rig.controller.openThread({ kind: "new" });
     const ui = render(<MainScreen controller={rig.controller} />);
     await type(ui.stdin, "/review");
     await type(ui.stdin, "\r");
     await until(() => ui.lastFrame()?.includes("REVIEW-VERDICT-5521"), 20_000, "the review's verdict");
-    await until(() => rig!.controller.state.turn === null, 10_000, "the review turn to end");
+    await until(() => rig.controller.state.turn === null, 10_000, "the review turn to end");
     expect(JSON.stringify(rig.server.responsesRequests()[0]!.body).toLowerCase()).toContain("review");
     ui.unmount();
   });
 
   it("/mcp lists the configured servers and their tools", async () => {
-    rig = await startRig({ extraConfig: mcpStdioTestServerToml("probe") });
+    const rig = await startRig({ extraConfig: mcpStdioTestServerToml("probe") });
     await rig.controller.openThread({ kind: "new" });
     const ui = render(<MainScreen controller={rig.controller} />);
     await type(ui.stdin, "/mcp");
