@@ -1,23 +1,19 @@
 /** `exec_command`: run a command (optionally in a PTY); a process still running after the yield becomes a session for write_stdin. */
 import * as z from "zod";
-import { parseArguments } from "../args.js";
 import { type ExecSession, sessionStoreFor } from "../exec/sessions.js";
 import {
   commandPermissionArgs,
-  commandPermissionProps,
   emitCompleted,
   maxOutputTokensProp,
-  maybeInterceptApplyPatch,
   PositiveNumber,
   retryEscalated,
   sandboxDenialRetryable,
-  shellStartRequest,
-  startCommand,
   type StartRequest,
   userShell,
   yieldTimeProp,
 } from "../orchestrator.js";
 import { BYTES_PER_TOKEN, DEFAULT_OUTPUT_BYTES, truncateMiddle } from "../truncate.js";
+import { commandToolSpec, startCommandTool } from "./command-tool.js";
 import type { FunctionToolSpec, ToolCall, ToolContext, ToolHandler, ToolResult } from "../types.js";
 
 export const DEFAULT_EXEC_YIELD_MS = 10_000;
@@ -27,37 +23,25 @@ export const MAX_YIELD_MS = 30_000;
 export const DEFAULT_MAX_OUTPUT_TOKENS = 10_000;
 
 export function execCommandSpec(): FunctionToolSpec {
-  return {
-    type: "function",
-    name: "exec_command",
-    description:
-      "Runs a command, optionally in a PTY, and returns its output; if it is still running after the yield time, returns a session ID to continue with write_stdin.",
-    strict: false,
-    parameters: {
-      type: "object",
-      properties: {
-        cmd: { type: "string", description: "The shell command to run." },
-        workdir: {
-          type: "string",
-          description: "Working directory for the command; defaults to the turn's cwd.",
-        },
-        shell: { type: "string", description: "Shell binary to launch; defaults to the user's shell." },
-        login: { type: "boolean", description: "Run the shell with login (-l) semantics. Defaults to true." },
-        tty: {
-          type: "boolean",
-          description:
-            "Allocate a pseudo-terminal for the command. Defaults to false (plain pipes); use true for interactive programs.",
-        },
-        yield_time_ms: yieldTimeProp,
-        max_output_tokens: maxOutputTokensProp,
-        ...commandPermissionProps,
+  return commandToolSpec(
+    "exec_command",
+    "Runs a command, optionally in a PTY, and returns its output; if it is still running after the yield time, returns a session ID to continue with write_stdin.",
+    {
+      cmd: { type: "string", description: "The shell command to run." },
+      workdir: { type: "string", description: "Working directory for the command; defaults to the turn's cwd." },
+      shell: { type: "string", description: "Shell binary to launch; defaults to the user's shell." },
+      login: { type: "boolean", description: "Run the shell with login (-l) semantics. Defaults to true." },
+      tty: {
+        type: "boolean",
+        description:
+          "Allocate a pseudo-terminal for the command. Defaults to false (plain pipes); use true for interactive programs.",
       },
-      required: ["cmd"],
-      additionalProperties: false,
+      yield_time_ms: yieldTimeProp,
+      max_output_tokens: maxOutputTokensProp,
     },
-  };
+    "cmd",
+  );
 }
-
 
 const ExecArgs = z.object({
   cmd: z.string().min(1, "cmd must not be empty"),
@@ -147,14 +131,14 @@ function watchExit(
 
 
 async function handleExecCommand(call: ToolCall, ctx: ToolContext): Promise<ToolResult> {
-  const args = parseArguments(call, ExecArgs);
-  if (!args.ok) return { output: args.error, success: false };
-  const a = args.value;
-  const intercepted = await maybeInterceptApplyPatch(call, ctx, a.cmd, a.workdir);
-  if (intercepted) return intercepted;
-  const req = shellStartRequest(call, ctx, { ...a, command: a.cmd, shell: userShell(ctx, a.shell), tty: a.tty ?? false });
-  const started = await startCommand(req);
-  if (!started.ok) return started.result;
+  const start = await startCommandTool(call, ctx, ExecArgs, (a) => ({
+    ...a,
+    command: a.cmd,
+    shell: userShell(ctx, a.shell),
+    tty: a.tty ?? false,
+  }));
+  if (!start.ok) return start.result;
+  const { args: a, req, started } = start;
   const store = sessionStoreFor(ctx);
   let proc = started.process;
   let escalated = started.escalated;

@@ -1,43 +1,31 @@
 /** `shell_command`: run a shell script to completion (or its timeout) and return its output. */
 import * as z from "zod";
-import { parseArguments } from "../args.js";
 import {
   commandPermissionArgs,
-  commandPermissionProps,
   emitCompleted,
-  maybeInterceptApplyPatch,
   PositiveNumber,
   retryEscalated,
   sandboxDenialRetryable,
-  shellStartRequest,
-  startCommand,
   userShell,
 } from "../orchestrator.js";
 import { truncateMiddle } from "../truncate.js";
+import { commandToolSpec, startCommandTool } from "./command-tool.js";
 import type { FunctionToolSpec, RunningProcess, ToolCall, ToolContext, ToolHandler, ToolResult } from "../types.js";
 
 export const DEFAULT_SHELL_TIMEOUT_MS = 10_000;
 
 export function shellCommandSpec(): FunctionToolSpec {
-  return {
-    type: "function",
-    name: "shell_command",
-    description:
-      "Runs a shell script in the user's default shell and returns its output.\n- Always set `workdir`; avoid `cd` unless necessary.",
-    strict: false,
-    parameters: {
-      type: "object",
-      properties: {
-        command: { type: "string", description: "The shell script to run in the user's default shell." },
-        workdir: { type: "string", description: "The working directory to run the command in." },
-        login: { type: "boolean", description: "Run the shell with login shell semantics. Defaults to true." },
-        timeout_ms: { type: "number", description: "Timeout for the command in milliseconds." },
-        ...commandPermissionProps,
-      },
-      required: ["command"],
-      additionalProperties: false,
+  return commandToolSpec(
+    "shell_command",
+    "Runs a shell script in the user's default shell and returns its output.\n- Always set `workdir`; avoid `cd` unless necessary.",
+    {
+      command: { type: "string", description: "The shell script to run in the user's default shell." },
+      workdir: { type: "string", description: "The working directory to run the command in." },
+      login: { type: "boolean", description: "Run the shell with login shell semantics. Defaults to true." },
+      timeout_ms: { type: "number", description: "Timeout for the command in milliseconds." },
     },
-  };
+    "command",
+  );
 }
 
 const ShellCommandArgs = z.object({
@@ -78,14 +66,9 @@ async function waitForCommand(
 }
 
 async function handleShellCommand(call: ToolCall, ctx: ToolContext): Promise<ToolResult> {
-  const args = parseArguments(call, ShellCommandArgs);
-  if (!args.ok) return { output: args.error, success: false };
-  const a = args.value;
-  const intercepted = await maybeInterceptApplyPatch(call, ctx, a.command, a.workdir);
-  if (intercepted) return intercepted;
-  const req = shellStartRequest(call, ctx, { ...a, shell: userShell(ctx), tty: false });
-  const started = await startCommand(req);
-  if (!started.ok) return started.result;
+  const start = await startCommandTool(call, ctx, ShellCommandArgs, (a) => ({ ...a, shell: userShell(ctx), tty: false }));
+  if (!start.ok) return start.result;
+  const { args: a, req, started } = start;
   const timeoutMs = a.timeout_ms ?? DEFAULT_SHELL_TIMEOUT_MS;
   let run = await waitForCommand(started.process, timeoutMs, ctx.signal);
   if (!run.timedOut && !run.interrupted && sandboxDenialRetryable(ctx, started.escalated, run.exit, run.output)) {
