@@ -3,7 +3,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type McpServerConfig, parseMcpServers } from "@codex-ts/mcp";
+import { type McpServerConfig, parseMcpServers } from "@codex-ts/mcp/config";
 import type { z } from "zod";
 import { builtinProviders, type ModelProviderInfo } from "../client/provider.js";
 import { type ConfigLayer, configOrigins, loadConfigLayers, mergeConfigLayers } from "./layers.js";

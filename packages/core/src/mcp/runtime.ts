@@ -1,14 +1,14 @@
 // A session's MCP runtime: the connections (@codex-ts/mcp), their tools as the model's tools (a
 // ToolProvider for the tool registry), and the seams the app fills: start-up statuses,
 // elicitations (answered by the client, declined when there is none) and call progress.
-import {
-  type CallOutcome,
-  type ElicitationParams,
-  type ElicitResult,
+import type {
+  CallOutcome,
+  ElicitationParams,
+  ElicitResult,
   McpConnectionManager,
-  type McpServerConfig,
-  type ServerStatus,
-  type StartResult,
+  McpServerConfig,
+  ServerStatus,
+  StartResult,
 } from "@codex-ts/mcp";
 import { guardSession, releaseSession } from "../tools/exec/reaper.js";
 import type { ToolProvider, ToolProviderTurn } from "../tools/registry.js";
@@ -55,21 +55,37 @@ interface ActiveCall {
   signal: AbortSignal;
 }
 
+type McpModule = typeof import("@codex-ts/mcp");
+let mcpModule: Promise<McpModule> | null = null;
+/**
+ * @codex-ts/mcp, loaded on first use: the MCP SDK builds hundreds of zod schemas when it loads, so
+ * a session without MCP servers (and a process that never creates one) never loads it.
+ */
+function loadMcp(): Promise<McpModule> {
+  mcpModule ??= import("@codex-ts/mcp");
+  return mcpModule;
+}
+
 export class McpRuntime implements ToolProvider {
   readonly name = "mcp";
   readonly #options: McpSessionOptions;
-  #manager: McpConnectionManager;
+  /** Null until @codex-ts/mcp has loaded (`start()` and every async method wait for it). */
+  #manager: McpConnectionManager | null = null;
+  readonly #loaded: Promise<McpConnectionManager>;
   readonly #active = new Map<string, ActiveCall>();
   /** Start-up failures not told to the user yet. */
   #warnings: string[] = [];
 
   constructor(options: McpSessionOptions) {
     this.#options = options;
-    this.#manager = this.#createManager(options.servers);
+    this.#loaded = loadMcp().then((mcp) => {
+      this.#manager ??= this.#createManager(mcp, options.servers);
+      return this.#manager;
+    });
   }
 
-  #createManager(servers: McpServerConfig[]): McpConnectionManager {
-    return new McpConnectionManager(servers, {
+  #createManager(mcp: McpModule, servers: McpServerConfig[]): McpConnectionManager {
+    return new mcp.McpConnectionManager(servers, {
       ...(this.#options.env ? { env: this.#options.env } : {}),
       ...(this.#options.cwd ? { cwd: this.#options.cwd } : {}),
       onStatus: (status) => {
@@ -85,13 +101,15 @@ export class McpRuntime implements ToolProvider {
     });
   }
 
+  /** The connections; available once `start()` (or any async method) has been awaited. */
   get manager(): McpConnectionManager {
+    if (!this.#manager) throw new Error("the MCP runtime is still loading: await start() first");
     return this.#manager;
   }
 
   /** Starts every server (idempotent); `ok: false` only for a `required` server that failed. */
-  start(): Promise<StartResult> {
-    return this.#manager.start();
+  async start(): Promise<StartResult> {
+    return (await this.#loaded).start();
   }
 
   /** The start-up failures since the last call (each told once). */
@@ -100,31 +118,35 @@ export class McpRuntime implements ToolProvider {
   }
 
   statuses(): ServerStatus[] {
-    return this.#manager.statuses();
+    if (this.#manager) return this.#manager.statuses();
+    return this.#options.servers.filter((s) => s.enabled).map((s) => ({ name: s.name, state: "starting", error: null }));
   }
 
   /** Replaces the servers (config/mcpServer/reload): the old connections close, the new ones start. */
   async reload(servers: McpServerConfig[]): Promise<StartResult> {
-    const old = this.#manager;
-    this.#manager = this.#createManager(servers);
+    const old = await this.#loaded;
+    const manager = this.#createManager(await loadMcp(), servers);
+    this.#manager = manager;
     await old.close();
-    return this.#manager.start();
+    return manager.start();
   }
 
   async close(): Promise<void> {
-    await this.#manager.close();
+    await this.#loaded;
+    await this.#manager?.close();
   }
 
   /** Calls a server tool outside a turn (app-server `mcpServer/tool/call`). */
-  callTool(server: string, tool: string, args: Record<string, unknown> | undefined, meta?: Record<string, unknown>): Promise<CallOutcome> {
-    return this.#manager.callTool(server, tool, args, meta ? { _meta: meta } : {});
+  async callTool(server: string, tool: string, args: Record<string, unknown> | undefined, meta?: Record<string, unknown>): Promise<CallOutcome> {
+    await this.#loaded;
+    return this.manager.callTool(server, tool, args, meta ? { _meta: meta } : {});
   }
 
   handlers(_turn: ToolProviderTurn): ToolHandler[] {
     const manager = this.#manager;
-    if (manager.size === 0) return [];
+    if (!manager || manager.size === 0) return [];
     const deps: McpCallDeps = {
-      tool: (server, name) => this.#manager.tool(server, name),
+      tool: (server, name) => this.manager.tool(server, name),
       callTool: (server, tool, args, call) => this.#call(server, tool, args, call),
       output: this.#options.originalImageDetail ? { originalImageDetail: true } : ({} satisfies OutputOptions),
     };
@@ -154,7 +176,7 @@ export class McpRuntime implements ToolProvider {
   ): Promise<CallOutcome> {
     this.#active.set(call.callId, { server, ...call });
     try {
-      return await this.#manager.callTool(server, tool, args, {
+      return await this.manager.callTool(server, tool, args, {
         signal: call.signal,
         onProgress: (progress) => {
           if (progress.message) this.#options.onProgress?.({ turnId: call.turnId, callId: call.callId, server, message: progress.message });
