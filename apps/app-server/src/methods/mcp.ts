@@ -10,13 +10,7 @@ import {
   mcpRuntimeOf,
   type ToolProviderSource,
 } from "@codex-ts/core";
-import {
-  type ElicitResult,
-  McpConnectionManager,
-  type McpConnection,
-  type McpServerConfig,
-  type ServerStatus,
-} from "@codex-ts/mcp";
+import type { ElicitResult, McpConnection, McpConnectionManager, McpServerConfig, ServerStatus } from "@codex-ts/mcp";
 import { v2 } from "@codex-ts/protocol";
 import * as z from "zod";
 import { loadEffectiveConfig } from "../config.js";
@@ -162,6 +156,12 @@ export function threadMcpProvider(thread: LiveThread, config: Config, env: Recor
 
 /* ---------------------------------------------------------------- methods */
 
+/** Connections outside a thread; @codex-ts/mcp (the MCP SDK) loads only when a request needs one. */
+async function newManager(servers: McpServerConfig[], env: Record<string, string | undefined>): Promise<McpConnectionManager> {
+  const { McpConnectionManager } = await import("@codex-ts/mcp");
+  return new McpConnectionManager(servers, { env });
+}
+
 export function mcpMethods(runtime: Runtime): Array<[string, MethodSpec]> {
   const threads = runtime.threads;
   const config = (cwd?: string) =>
@@ -176,7 +176,7 @@ export function mcpMethods(runtime: Runtime): Array<[string, MethodSpec]> {
   const withServer = async <T>(name: string, work: (connection: McpConnection) => Promise<T>): Promise<T> => {
     const server = config().mcpServerConfigs.find((s) => s.name === name && s.enabled);
     if (!server) throw invalidParams(`unknown MCP server: ${name}`);
-    const manager = new McpConnectionManager([server], { env: runtime.env });
+    const manager = await newManager([server], runtime.env);
     try {
       await manager.start();
       const connection = manager.connection(name);
@@ -206,7 +206,7 @@ export function mcpMethods(runtime: Runtime): Array<[string, MethodSpec]> {
             return { data, nextCursor: page.nextCursor };
           }
           // No thread: connect to the listed servers for the inventory, then close them.
-          const manager = new McpConnectionManager(page.data, { env: runtime.env });
+          const manager = await newManager(page.data, runtime.env);
           try {
             await manager.start();
             const data = await Promise.all(page.data.map((s) => serverStatus(s, manager.connection(s.name), full)));
