@@ -35,6 +35,51 @@ describe("MainScreen overlays", () => {
     ui.unmount();
   });
 
+  it("a permissions request shows what is asked; granting it for the turn answers the tool", async () => {
+    const rig = await startRig({
+      extraConfig: "[features]\nrequest_permissions_tool = true\n",
+      settings: { approvalPolicy: "on-request", sandbox: "workspace-write" },
+      script: [
+        turn(
+          sse.functionCall(
+            "request_permissions",
+            {
+              reason: "PERM-REASON-88: the build writes there",
+              permissions: { file_system: { write: ["/opt/out"] } },
+            },
+            { callId: "p1" },
+          ),
+        ),
+        turn(sse.message("thanks", { phase: "final_answer" })),
+      ],
+    });
+    await rig.controller.openThread({ kind: "new" });
+    const ui = render(<MainScreen controller={rig.controller} />);
+    await type(ui.stdin, "need access");
+    await type(ui.stdin, "\r");
+    await until(
+      () => ui.lastFrame()?.includes("Would you like to grant these permissions?"),
+      10_000,
+      "the overlay",
+    );
+    expect(ui.lastFrame()).toContain("write /opt/out");
+    expect(ui.lastFrame()).toContain("PERM-REASON-88");
+    await type(ui.stdin, "y");
+    await until(() => ui.lastFrame()?.includes("thanks"), 10_000, "the turn end");
+    const input = (
+      rig.server.responsesRequests()[1]!.body as {
+        input: { type: string; call_id?: string; output?: unknown }[];
+      }
+    ).input;
+    const output = JSON.stringify(
+      input.find((i) => i.type === "function_call_output" && i.call_id === "p1")?.output,
+    );
+    // The tool's output names what was granted, for the turn.
+    expect(output).toContain('\\"path\\":\\"/opt/out\\"},\\"access\\":\\"write\\"');
+    expect(output).toContain('\\"scope\\":\\"turn\\"');
+    ui.unmount();
+  });
+
   it("/hooks lists events, toggles a hook off and trusts it (hooks.state in config.toml)", async () => {
     const rig = await startRig({
       extraConfig: [

@@ -120,6 +120,8 @@ export function approvalPrompt(pending: PendingRequest): { title: string; lines:
       const lines = [
         ...(fs?.write ?? []).map((p) => `write ${p}`),
         ...(fs?.read ?? []).map((p) => `read ${p}`),
+        // The entries form (what current servers send): an access mode per path, glob or special root.
+        ...(fs?.entries ?? []).map((e) => `${e.access} ${entryPath(e.path)}`),
         ...(pending.params.permissions.network?.enabled ? ["network access"] : []),
       ];
       if (pending.params.reason) lines.push(pending.params.reason);
@@ -127,5 +129,18 @@ export function approvalPrompt(pending: PendingRequest): { title: string; lines:
     }
     default:
       return { title: "", lines: [] };
+  }
+}
+
+function entryPath(path: v2.FileSystemSandboxEntry["path"]): string {
+  switch (path.type) {
+    case "path":
+      return path.path;
+    case "glob_pattern":
+      return path.pattern;
+    case "special":
+      return typeof path.value === "object" && path.value && "kind" in path.value
+        ? String(path.value.kind)
+        : "special";
   }
 }
