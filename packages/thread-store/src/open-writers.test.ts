@@ -3,7 +3,7 @@
  * someone else: a torn tail written by another process is repaired before the next append, and
  * archive / delete / close let go of the file.
  */
-import { readdirSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -72,5 +72,22 @@ describe.runIf(process.platform === "linux")("appends with a kept writer", () =>
     expect(openHandles(otherFile)).toBe(0);
     await store.close();
     expect(openHandles(file)).toBe(0);
+  });
+
+  it("an append does not read the rollout again (it re-read the whole file each time)", async () => {
+    const store = unwrap(await LocalThreadStore.open({ codexHome: home }));
+    const t = unwrap(await store.create({ cwd: "/w", modelProvider: "openai", cliVersion: "1", source: "cli" }));
+    /** Bytes this process has read through read(2) and friends (/proc/self/io). */
+    const bytesRead = () => Number(/rchar:\s+(\d+)/.exec(readFileSync("/proc/self/io", "utf8"))?.[1]);
+    const append = async (i: number) =>
+      unwrap(await store.append(t.id, [said(`turn ${i}: ${"words of a prompt ".repeat(20)}`), said("an answer")]));
+    for (let i = 0; i < 250; i++) await append(i);
+    const before = bytesRead();
+    for (let i = 250; i < 300; i++) await append(i);
+    const read = bytesRead() - before;
+    const size = statSync(unwrap(await store.read(t.id)).path as string).size;
+    await store.close();
+    // 50 appends read less than the file once (resuming each time read it 50 times).
+    expect(read).toBeLessThan(size);
   });
 });
