@@ -15,6 +15,7 @@ import { type FileFacts, type IndexedFile, ThreadIndex } from "./index-db.js";
 import { applyLines, type RolloutSummary, summarizeRolloutFile, summarizeRolloutText } from "./rollout-scan.js";
 import { LocalGoals, readRolloutLines, validGoal, writeRolloutLines } from "./local-extras.js";
 import { OpenWriters } from "./open-writers.js";
+import { appendThreadName, SessionIndexReader } from "./session-index.js";
 import {
   errorMessage as message,
   guarded,
@@ -96,6 +97,8 @@ export class LocalThreadStore implements ThreadStore {
   private readonly goals = new LocalGoals(() => this.index.db);
   /** Writers kept open between appends (./open-writers.ts). */
   private readonly writers = new OpenWriters();
+  /** Names in `session_index.jsonl` (./session-index.ts), applied to the index when the file changes. */
+  private readonly sessionIndex: SessionIndexReader;
 
   private constructor(options: LocalThreadStoreOptions, index: ThreadIndex) {
     this.codexHome = options.codexHome;
@@ -104,6 +107,7 @@ export class LocalThreadStore implements ThreadStore {
     this.indexPath = options.indexPath ?? path.join(options.codexHome, INDEX_FILENAME);
     this.index = index;
     this.fullRestatIntervalMs = options.fullRestatIntervalMs ?? 60_000;
+    this.sessionIndex = new SessionIndexReader(options.codexHome);
   }
 
   /**
@@ -235,6 +239,7 @@ export class LocalThreadStore implements ThreadStore {
       if (!thread.ok) return thread;
       const overrides = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
       if (typeof overrides.name === "string") overrides.name = overrides.name.trim();
+      if (parsed.data.name !== undefined) await appendThreadName(this.codexHome, thread.value.id, parsed.data.name?.trim() ?? null);
       this.index.setMeta(thread.value.id, overrides);
       return this.found(thread.value.id);
     });
@@ -350,6 +355,7 @@ export class LocalThreadStore implements ThreadStore {
     if (this.damaged) {
       this.damaged = false;
       this.index = ThreadIndex.replace(this.index, this.indexPath);
+      this.sessionIndex.reset();
     }
     this.checking ??= this.checkIndexLater();
     const scanned = this.index.scannedDirs();
@@ -366,6 +372,7 @@ export class LocalThreadStore implements ThreadStore {
       }
     }
     for (const dir of scanned.keys()) if (!seen.has(dir)) this.index.forgetDir(dir);
+    await this.applySessionIndexNames();
 
     // Appends do not change a directory's mtime: re-stat the recently active files every time and
     // all files now and then (in the background).
@@ -489,6 +496,16 @@ export class LocalThreadStore implements ThreadStore {
   }
 
   /** The indexed thread, after a reconcile if it is unknown or its file moved (another process). */
+  /** Names renamed in `session_index.jsonl` (by us or by Codex) since the last read; the last entry wins. */
+  private async applySessionIndexNames(): Promise<void> {
+    const names = await this.sessionIndex.changedNames();
+    if (!names) return;
+    for (const [id, name] of names) {
+      const thread = this.index.get(id);
+      if (thread && thread.name !== name) this.index.setMeta(id, { name });
+    }
+  }
+
   private async resolve(threadId: string): Promise<StoreResult<StoredThread>> {
     if (typeof threadId !== "string" || threadId === "")
       return fail("invalid_argument", "threadId is required");
@@ -568,7 +585,10 @@ export class LocalThreadStore implements ThreadStore {
       await writeRolloutLines(file, lines);
       await this.indexFile(file, path.dirname(file), false);
       if (!this.index.get(thread.id)) return fail("invalid_argument", `thread ${thread.id}: not a readable rollout`);
-      if (thread.name) this.index.setMeta(thread.id, { name: thread.name });
+      if (thread.name) {
+        await appendThreadName(this.codexHome, thread.id, thread.name);
+        this.index.setMeta(thread.id, { name: thread.name });
+      }
       if (exported.goal) this.goals.set(thread.id, exported.goal);
       if (thread.archived) {
         const archived = await this.archive(thread.id);
