@@ -12,7 +12,7 @@ import {
   type ChildSpawnInfo,
   type Session,
   type SessionOptions,
-  threadSpawnSource,
+  threadSpawnMeta,
 } from "@codex-ts/core";
 import type { RolloutItem, v2 } from "@codex-ts/protocol";
 import { rolloutPath } from "@codex-ts/rollout";
@@ -30,9 +30,6 @@ export interface ChildThreadHost {
   /** The server's store; null when the tree is ephemeral (nothing written). */
   store: ThreadStore | null;
 }
-
-/** The `threadSource` Codex records for a thread-spawned sub-agent. */
-export const SUBAGENT_THREAD_SOURCE = "subagent";
 
 /** Every source kind `subAgent` stands for in a `thread/list` filter (Codex lists all sub-agents for it). */
 const SUB_AGENT_KINDS: v2.ThreadSourceKind[] = ["subAgent", "subAgentReview", "subAgentCompact", "subAgentThreadSpawn", "subAgentOther"];
@@ -92,6 +89,7 @@ function afterCreate(store: ThreadStore, created: () => Promise<unknown>): Threa
 function childStored(host: ChildThreadHost, info: ChildSpawnInfo, parent: LiveThread, createdAtMs: number): StoredThread {
   const settings = parent.session.settings();
   const local = host.store?.location === "local";
+  const meta = threadSpawnMeta(info);
   return {
     id: info.threadId,
     sessionId: info.sessionId,
@@ -106,9 +104,9 @@ function childStored(host: ChildThreadHost, info: ChildSpawnInfo, parent: LiveTh
     path: local ? rolloutPath(host.options.codexHome, info.threadId, new Date(createdAtMs)) : null,
     cwd: settings.cwd,
     cliVersion: CLI_VERSION,
-    source: threadSpawnSource(info),
+    source: meta.source,
     sourceKind: "subAgentThreadSpawn",
-    threadSource: SUBAGENT_THREAD_SOURCE,
+    threadSource: meta.thread_source,
     originator: parent.stored.originator,
     agentNickname: info.agentNickname,
     agentRole: info.agentRole === "default" ? null : info.agentRole,
@@ -120,7 +118,7 @@ function childStored(host: ChildThreadHost, info: ChildSpawnInfo, parent: LiveTh
 }
 
 /** Creates the child's store entry (and claims it); the thread's `stored` follows the store's answer. */
-async function createEntry(host: ChildThreadHost, store: ThreadStore, thread: LiveThread): Promise<void> {
+async function createEntry(store: ThreadStore, thread: LiveThread, info: ChildSpawnInfo): Promise<void> {
   const s = thread.stored;
   const created = await store.create({
     id: s.id,
@@ -137,7 +135,7 @@ async function createEntry(host: ChildThreadHost, store: ThreadStore, thread: Li
     agentNickname: s.agentNickname,
     agentRole: s.agentRole,
     createdAtMs: s.createdAtMs,
-    extraMeta: { multi_agent_version: "v1" },
+    extraMeta: { multi_agent_version: threadSpawnMeta(info).multi_agent_version },
   });
   if (!created.ok) throw new Error(created.error.message);
   thread.stored = created.value;
@@ -198,7 +196,7 @@ export function childThreads(host: ChildThreadHost, root: LiveThread) {
       experimentalApi: host.options.experimentalApi,
     });
     if (store)
-      pending.created = createEntry(host, store, thread).catch((error) => {
+      pending.created = createEntry(store, thread, info).catch((error) => {
         log.error(`sub-agent thread ${info.threadId}: cannot create its rollout: ${errorMessage(error)}`);
       });
     thread.release();

@@ -1,7 +1,11 @@
 // exec --json with sub-agents, through the built binary and the fake model (answering parent and
 // child by their headers): the parent's spawn_agent / wait_agent calls print as `collab_tool_call`
-// items, as real Codex 0.169 prints them, and every line is an exec event of the protocol.
+// items, as real Codex 0.169 prints them, and every line is an exec event of the protocol; each
+// child writes a rollout of its own, as real `codex exec` does.
+import { readdirSync } from "node:fs";
+import path from "node:path";
 import { ExecThreadEvent } from "@codex-ts/protocol";
+import { readRollout } from "@codex-ts/rollout";
 import { type RecordedRequest, type ScriptEntry, sse, turn } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
 import { runBin, useBinFixture } from "./bin.js";
@@ -60,5 +64,41 @@ describe("exec --json with sub-agents", () => {
     });
     expect(collab[3].item.agents_states).toEqual({ [childId]: { status: "completed", message: "child says 42" } });
     expect(events.filter((e) => e.item?.type === "agent_message").map((e) => e.item.text)).toEqual(["parent done"]);
+  });
+
+  it("each spawned child writes its own rollout: the tree's session id, the thread_spawn source, its nickname (as real codex exec)", async () => {
+    fx.server.enqueue(delegating, delegating, delegating, delegating);
+    const r = await runBin(["exec", "--json", ...fx.providerArgs(), "delegate it"], { cwd: fx.work, env: fx.env() });
+    expect(r.code).toBe(0);
+    const threadId = JSON.parse(r.stdout.split("\n")[0]!).thread_id as string;
+    const child = fx.server.responsesRequests().find(isChild)!;
+    const childId = child.headers["thread-id"]!;
+    const files = (readdirSync(path.join(fx.home, "sessions"), { recursive: true }) as string[])
+      .filter((f) => f.endsWith(".jsonl"))
+      .map((f) => path.join(fx.home, "sessions", f));
+    expect(files).toHaveLength(2);
+    const childFile = files.find((f) => f.includes(childId));
+    expect(childFile, files.join(", ")).toBeDefined();
+    const read = await readRollout(childFile!);
+    if (!read.ok) throw new Error(read.error.message);
+    const spawned = JSON.parse(outputs(fx.server.responsesRequests().filter((q) => !isChild(q)).at(-1)!).c1!);
+    // What real Codex 0.169 exec wrote for its child (session_meta), less what varies by run.
+    expect(read.value.meta).toMatchObject({
+      session_id: threadId,
+      id: childId,
+      parent_thread_id: threadId,
+      cwd: fx.work,
+      originator: "codex_exec",
+      source: { subagent: { thread_spawn: { parent_thread_id: threadId, depth: 1, agent_path: null, agent_nickname: spawned.nickname, agent_role: null } } },
+      thread_source: "subagent",
+      agent_nickname: spawned.nickname,
+      model_provider: "fake",
+      multi_agent_version: "v1",
+    });
+    // The child's own conversation: its task and its answer.
+    const lines = JSON.stringify(read.value.lines);
+    expect(lines).toContain("count the files");
+    expect(lines).toContain("child says 42");
+    expect(read.value.lines.some((l) => l.type === "event_msg" && l.payload.type === "task_complete")).toBe(true);
   });
 });

@@ -26,6 +26,7 @@ export { agentStateToV2, collabItemToV2 } from "./collab.js";
 export { type ReconstructedThread, type ReconstructOptions, reconstructHistory, reconstructThread, shellJoin } from "./reconstruct.js";
 export { type ForkedRollout, type ForkPoint, type ForkRolloutOptions, forkRollout } from "./fork.js";
 export type { RolloutError, RolloutResult } from "./result.js";
+export { createRolloutLater, type PendingRollout } from "./pending.js";
 export {
   type CreateRolloutOptions,
   newThreadId,

@@ -12,9 +12,10 @@ import {
   rolloutRecorder,
   sessionOptionsFromConfig,
   startReview,
+  threadSpawnMeta,
 } from "@codex-ts/core";
 import type { ResponseItem, RolloutLine, UserInput } from "@codex-ts/protocol";
-import { readRollout, reconstructHistory, RolloutWriter, newThreadId } from "@codex-ts/rollout";
+import { createRolloutLater, type PendingRollout, readRollout, reconstructHistory, RolloutWriter, newThreadId } from "@codex-ts/rollout";
 import { resolveCodexHome } from "../home.js";
 import { findSession, isUuid } from "../sessions/find.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK, failure, usageError } from "../io.js";
@@ -126,6 +127,29 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
     options.recorder = rolloutRecorder(writer);
     options.transcriptPath = writer.path;
   }
+  // Each thread-spawned sub-agent gets its own rollout (as Codex exec); resume_agent reopens the same one.
+  const childRollouts = new Map<string, PendingRollout>();
+  if (!request.ephemeral) {
+    options.onChildSpawn = (info) => {
+      let child = childRollouts.get(info.threadId);
+      if (!child) {
+        child = createRolloutLater({
+          codexHome,
+          threadId: info.threadId,
+          meta: {
+            cwd: request.cwd,
+            originator: "codex_exec",
+            cli_version: VERSION,
+            model_provider: config.modelProviderId,
+            ...(options.baseInstructions ? { base_instructions: { text: options.baseInstructions } } : {}),
+            ...threadSpawnMeta(info),
+          },
+        });
+        childRollouts.set(info.threadId, child);
+      }
+      return { recorder: rolloutRecorder(child), transcriptPath: child.path };
+    };
+  }
   // Lifecycle hooks (user + project layers); untrusted ones are reported, not run.
   const hooks = hookEngineFromConfig(config, request.cwd, { bypassHookTrust: request.bypassHookTrust });
   for (const warning of hooks.warnings) io.stderr.write(`warning: ${warning}\n`);
@@ -220,6 +244,8 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   await session.shutdown();
   const flushed = await writer?.close();
   if (flushed && !flushed.ok) io.stderr.write(`warning: could not write the session file: ${flushed.error.message}\n`);
+  for (const closed of await Promise.all([...childRollouts.values()].map((child) => child.close())))
+    if (!closed.ok) io.stderr.write(`warning: could not write a sub-agent's session file: ${closed.error.message}\n`);
 
   const last = mapper.lastAgentMessage;
   if (request.outputLastMessage) {

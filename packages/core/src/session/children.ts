@@ -52,6 +52,27 @@ export function threadSpawnSource(info: ChildSpawnInfo): Record<string, unknown>
   };
 }
 
+/** The `thread_source` Codex 0.169 records for a thread-spawned sub-agent. */
+export const SUBAGENT_THREAD_SOURCE = "subagent";
+
+/**
+ * The `session_meta` fields that make a rollout a thread-spawned sub-agent's, as Codex 0.169
+ * writes them (app-server and `exec` alike): the tree's session id, the parent, the
+ * `thread_spawn` source, `thread_source: "subagent"`, the nickname, the role when not the
+ * default, and `multi_agent_version: "v1"`. The embedder adds the rest (cwd, provider, originator…).
+ */
+export function threadSpawnMeta(info: ChildSpawnInfo) {
+  return {
+    session_id: info.sessionId,
+    parent_thread_id: info.parentThreadId,
+    source: threadSpawnSource(info),
+    thread_source: SUBAGENT_THREAD_SOURCE,
+    ...(info.agentNickname !== null ? { agent_nickname: info.agentNickname } : {}),
+    ...(info.agentRole !== "default" ? { agent_role: info.agentRole } : {}),
+    multi_agent_version: "v1",
+  };
+}
+
 /**
  * `session.children`: start a child session and keep track of it. Used by the sub-agent tools;
  * the app-server never needs to know how a child was made.

@@ -22,6 +22,8 @@ export {
   PARENT_THREAD_HEADER,
   type SessionSpawner,
   SUBAGENT_HEADER,
+  SUBAGENT_THREAD_SOURCE,
+  threadSpawnMeta,
   threadSpawnSource,
 } from "./children.js";
 export { EventHub, type ModelRerouteEventMsg, type SessionEvent, type SessionEventMsg } from "./events.js";
