@@ -91,6 +91,9 @@ describe("multi_agent_v1", () => {
       (e) => e.msg.type === "item_started" && (e.msg as any).item.type === "CollabAgentToolCall",
     );
     expect(started.map((e) => (e.msg as any).item.status)).toEqual(["in_progress", "in_progress"]);
+    // No effort set anywhere: the spawn shows "medium" (started and completed), the model once known — as Codex 0.169.
+    expect((started[0]!.msg as any).item).toMatchObject({ model: "", reasoning_effort: "medium" });
+    expect(collab[0]).toMatchObject({ model: h.session.settings().model, reasoning_effort: "medium" });
     // The recorded item is the protocol's core TurnItem (not `Other`); the exec view is Codex's.
     for (const item of collab) expect(TurnItem.parse(item)).toEqual(item);
     for (const item of collab)

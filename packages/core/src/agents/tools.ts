@@ -144,6 +144,9 @@ function collabItem(ctx: ToolContext, id: string, senderThreadId: string): Colla
   };
 }
 
+/** The effort a spawn item shows when neither the call, the agent type nor the parent set one (Codex: the model's default). */
+const DEFAULT_REASONING_EFFORT = "medium";
+
 const stateOf = (record: AgentRecord | undefined): Record<string, AgentStatus> =>
   record ? { [record.id]: record.status } : {};
 const receiver = (record: AgentRecord) => ({ threadId: record.id, nickname: record.nickname });
@@ -193,7 +196,15 @@ export function multiAgentHandlers(
       },
     ),
     handle: withArgs(SpawnArgs, async (args, _ctx, item) => {
-      item.start({ tool: "spawn_agent", receivers: [], prompt: args.message ?? null, agentsStates: {} });
+      // As Codex 0.169: before the spawn, the model asked for ("" when none) and the effort ("medium" when unset).
+      item.start({
+        tool: "spawn_agent",
+        receivers: [],
+        prompt: args.message ?? null,
+        model: args.model ?? "",
+        reasoningEffort: args.reasoning_effort ?? DEFAULT_REASONING_EFFORT,
+        agentsStates: {},
+      });
       const input = inputOf(args);
       if (typeof input === "string") return item.failed(input);
       const type = types[args.agent_type ?? DEFAULT_AGENT_TYPE];
@@ -240,7 +251,7 @@ export function multiAgentHandlers(
         receivers: [receiver(record)],
         agentsStates: stateOf(record),
         model: settings.model,
-        reasoningEffort: settings.reasoning_effort ?? null,
+        reasoningEffort: settings.reasoning_effort ?? DEFAULT_REASONING_EFFORT,
       });
       return ok({ agent_id: id, nickname: record.nickname });
     }),
