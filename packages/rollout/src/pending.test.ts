@@ -16,11 +16,19 @@ afterEach(() => {
 const THREAD = "01a1fe48-0000-7000-8000-0000000000aa";
 const createdAt = new Date(2026, 0, 2, 3, 4, 5);
 const say = (text: string): RolloutItem =>
-  ({ type: "response_item", payload: { type: "message", role: "user", content: [{ type: "input_text", text }] } }) as RolloutItem;
+  ({
+    type: "response_item",
+    payload: { type: "message", role: "user", content: [{ type: "input_text", text }] },
+  }) as RolloutItem;
 
 describe("createRolloutLater", () => {
   it("keeps what is recorded before the file exists and writes it after session_meta, in order", async () => {
-    const pending = createRolloutLater({ codexHome: home, threadId: THREAD, createdAt, meta: { cwd: "/w", session_id: "s-1" } });
+    const pending = createRolloutLater({
+      codexHome: home,
+      threadId: THREAD,
+      createdAt,
+      meta: { cwd: "/w", session_id: "s-1" },
+    });
     // Recorded synchronously, before the file could have been created.
     pending.record(say("one"));
     pending.record([say("two"), say("three")]);
@@ -29,16 +37,20 @@ describe("createRolloutLater", () => {
     const read = await readRollout(pending.path);
     if (!read.ok) throw new Error(read.error.message);
     expect(read.value.meta).toMatchObject({ id: THREAD, session_id: "s-1", cwd: "/w" });
-    expect(read.value.lines.map((l) => (l.type === "response_item" ? JSON.stringify(l.payload).match(/"text":"(\w+)"/)?.[1] : l.type))).toEqual([
-      "session_meta",
-      "one",
-      "two",
-      "three",
-    ]);
+    expect(
+      read.value.lines.map((l) =>
+        l.type === "response_item" ? JSON.stringify(l.payload).match(/"text":"(\w+)"/)?.[1] : l.type,
+      ),
+    ).toEqual(["session_meta", "one", "two", "three"]);
   });
 
   it("close() answers the creation's error (the file already exists)", async () => {
-    const first = await RolloutWriter.create({ codexHome: home, threadId: THREAD, createdAt, meta: { cwd: "/w" } });
+    const first = await RolloutWriter.create({
+      codexHome: home,
+      threadId: THREAD,
+      createdAt,
+      meta: { cwd: "/w" },
+    });
     if (!first.ok) throw new Error(first.error.message);
     await first.value.close();
     const pending = createRolloutLater({ codexHome: home, threadId: THREAD, createdAt, meta: { cwd: "/w" } });
