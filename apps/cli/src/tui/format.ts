@@ -26,3 +26,9 @@ export function displayCommand(command: string): string {
   if (match[1] !== undefined) return match[1].replace(/'\\''/g, "'");
   return (match[2] ?? "").replace(/\\(.)/g, "$1");
 }
+
+/** `text` on one line (whitespace runs collapsed), cut to `max` characters with an ellipsis. */
+export function oneLine(text: string, max: number): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

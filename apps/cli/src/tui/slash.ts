@@ -7,6 +7,7 @@ import type { Controller } from "./controller.js";
 import { errorText } from "./controller.js";
 import { openHooks } from "./hooks-browser.js";
 import type { Attachment } from "./state/attachments.js";
+import { backgroundLines } from "./state/background.js";
 import { statusLines } from "./status.js";
 
 export interface SlashCommand {
@@ -36,6 +37,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: "goal", description: "set or show the thread goal", available: true },
   { name: "init", description: "create an AGENTS.md file with instructions for Codex", available: true },
   { name: "mention", description: "mention a file", available: true },
+  { name: "ps", description: "list background terminals", available: true },
   { name: "logout", description: "log out of Codex", available: true },
   { name: "quit", description: "exit Codex", available: true },
 ];
@@ -117,6 +119,9 @@ export async function runSlash(controller: Controller, name: string, args: strin
         );
         return;
       }
+      case "ps":
+        controller.cell({ kind: "lines", title: "/ps", lines: backgroundLines(controller.state.background) });
+        return;
       case "compact":
         if (session) await controller.client.request("thread/compact/start", { threadId: session.threadId });
         return;

@@ -2,8 +2,8 @@ import type { v2 } from "@codex-ts/protocol";
 import { Box, Text } from "ink";
 import { useState } from "react";
 import type { Controller } from "../controller.js";
-import { closeHooks, setHookEnabled, trustHook } from "../hooks-browser.js";
 import { useKeys } from "../hooks/useKeys.js";
+import { closeHooks, setHookEnabled, trustHook } from "../hooks-browser.js";
 import type { HooksView } from "../state/types.js";
 
 /** A hook runs when it is enabled and its definition is trusted (or managed). */

@@ -4,7 +4,7 @@ import path from "node:path";
 import { sse, turn } from "@codex-ts/test-support";
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
-import { type Rig, typeKeys, until, rigsPerTest } from "../rig.js";
+import { type Rig, rigsPerTest, typeKeys, until } from "../rig.js";
 import { MainScreen } from "./MainScreen.js";
 
 // The composer's popups, chips and modes on a real in-process app-server and the fake model.

@@ -1,7 +1,7 @@
 import { Box } from "ink";
 import { type ReactNode, useRef, useState } from "react";
 import { type EarlierMessage, revertTo, userMessages } from "../backtrack.js";
-import { cancelAnswer, type Controller } from "../controller.js";
+import { type Controller, cancelAnswer } from "../controller.js";
 import { useKeys } from "../hooks/useKeys.js";
 import { type MentionPopup as Popup, useMentionPopup } from "../hooks/useMentionPopup.js";
 import { useTuiState } from "../hooks/useTuiState.js";
@@ -9,6 +9,7 @@ import { type Effect, mainKeyEffect } from "../input/mainKeys.js";
 import { pastedImagePath } from "../input/paste.js";
 import { matchSlashCommands, parseSlash, submitText } from "../slash.js";
 import { imagePlaceholder } from "../state/attachments.js";
+import { backgroundSummary } from "../state/background.js";
 import { type ComposerAction, composerReduce, emptyComposer } from "../state/composer.js";
 import { completeToken } from "../state/mentions.js";
 import { ApprovalOverlay } from "./ApprovalOverlay.js";
@@ -199,7 +200,9 @@ export function MainScreen({ controller }: { controller: Controller }) {
   } else {
     bottom = (
       <>
-        {state.turn ? <WorkingIndicator since={state.turn.startedAt} /> : null}
+        {state.turn ? (
+          <WorkingIndicator since={state.turn.startedAt} summary={backgroundSummary(state.background)} />
+        ) : null}
         <Composer composer={composer} glyph={state.session ? "›" : ">"} />
         {slash.length > 0 ? (
           <SlashPopup commands={slash} selected={Math.min(popupIndex, slash.length - 1)} />

@@ -1,9 +1,13 @@
 import os from "node:os";
 import { Text } from "ink";
+import { backgroundSummary } from "../state/background.js";
 import { contextLeftPercent } from "../state/reducer.js";
 import type { TuiState } from "../state/types.js";
 
-/** The line under the composer: model and effort, cwd, context left, or the quit hint. */
+/**
+ * The line under the composer: model and effort, cwd, context left, the background terminals
+ * while no turn runs (the working row shows them during a turn), or the quit hint.
+ */
 export function StatusLine({ state }: { state: TuiState }) {
   if (state.quitArmed) return <Text dimColor>{"  ctrl + c again to quit"}</Text>;
   if (state.backtrackArmed) return <Text dimColor>{"  esc again to edit previous message"}</Text>;
@@ -15,8 +19,11 @@ export function StatusLine({ state }: { state: TuiState }) {
     shortPath(session.cwd),
     left === null ? "100% context left" : `${left}% context left`,
   ];
+  const background = state.turn ? null : backgroundSummary(state.background);
+  if (background) parts.push(background);
+  // One row whatever the width (Codex truncates its status rows rather than grow the pane).
   return (
-    <Text dimColor>
+    <Text dimColor wrap="truncate-end">
       {"  "}
       {state.mode === "plan" ? <Text color="magenta">{"Plan mode (shift+tab to cycle) · "}</Text> : null}
       {parts.join(" · ")}

@@ -1,8 +1,19 @@
 import { Text } from "ink";
 import { useEffect, useState } from "react";
 
-/** "Working (12s • esc to interrupt)" while a turn runs; ticks once a second. */
-export function WorkingIndicator({ since, now = Date.now }: { since: number; now?: () => number }) {
+/**
+ * "Working (12s • esc to interrupt)" while a turn runs; ticks once a second. The background
+ * terminals' summary, when any run, follows on the same row (Codex keeps the row count stable).
+ */
+export function WorkingIndicator({
+  since,
+  summary = null,
+  now = Date.now,
+}: {
+  since: number;
+  summary?: string | null;
+  now?: () => number;
+}) {
   const [, setTick] = useState(0);
   useEffect(() => {
     const timer = setInterval(() => setTick((t) => t + 1), 1000);
@@ -10,10 +21,11 @@ export function WorkingIndicator({ since, now = Date.now }: { since: number; now
   }, []);
   const seconds = Math.max(0, Math.floor((now() - since) / 1000));
   return (
-    <Text>
+    <Text wrap="truncate-end">
       <Text color="cyan">{"• "}</Text>
       <Text bold>Working</Text>
       <Text dimColor>{` (${seconds}s • esc to interrupt)`}</Text>
+      {summary ? <Text dimColor>{` · ${summary}`}</Text> : null}
     </Text>
   );
 }

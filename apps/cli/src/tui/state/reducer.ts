@@ -3,7 +3,8 @@
  * Pure (no I/O, no clock): tested without rendering.
  */
 import type { v2 } from "@codex-ts/protocol";
-import { formatDuration } from "../format.js";
+import { formatDuration, oneLine } from "../format.js";
+import { backgroundOnComplete, backgroundOnStart, backgroundOnTurnEnd } from "./background.js";
 import type { Action, Cell, NewCell, TuiState } from "./types.js";
 
 export function reduce(state: TuiState, action: Action): TuiState {
@@ -18,6 +19,7 @@ export function reduce(state: TuiState, action: Action): TuiState {
         tokenUsage: null,
         diff: null,
         picker: null,
+        background: [],
       };
       next = addCell(next, { kind: "header", session: action.session, version: action.version });
       for (const turn of action.history ?? []) {
@@ -61,7 +63,7 @@ export function reduce(state: TuiState, action: Action): TuiState {
         { ...state, cells, backtrackArmed: false, diff: null },
         {
           kind: "info",
-          text: `Rewound to before “${oneLine(action.text)}”: edit it and send it again.`,
+          text: `Rewound to before “${oneLine(action.text, 60)}”: edit it and send it again.`,
         },
       );
     }
@@ -90,10 +92,23 @@ function onNotification(state: TuiState, n: v2.ServerNotification): TuiState {
     case "turn/completed":
       return onTurnCompleted(state, n.params.turn);
     case "item/started":
-      return { ...state, live: [...state.live.filter((i) => i.id !== n.params.item.id), n.params.item] };
+      return {
+        ...state,
+        live: [...state.live.filter((i) => i.id !== n.params.item.id), n.params.item],
+        background: backgroundOnStart(state.background, n.params.item),
+      };
     case "item/completed": {
-      const live = state.live.filter((i) => i.id !== n.params.item.id);
-      return addCell({ ...state, live }, { kind: "item", item: n.params.item, turnId: n.params.turnId });
+      const id = n.params.item.id;
+      const wasLive = state.live.some((i) => i.id === id);
+      const background = backgroundOnComplete(state.background, id);
+      // A background command outliving its turn was written when the turn ended: its exit only
+      // leaves the summary (as in Codex).
+      if (!wasLive && background !== state.background) return { ...state, background };
+      const live = state.live.filter((i) => i.id !== id);
+      return addCell(
+        { ...state, live, background },
+        { kind: "item", item: n.params.item, turnId: n.params.turnId },
+      );
     }
     case "account/rateLimits/updated":
       return { ...state, rateLimits: n.params.rateLimits };
@@ -157,7 +172,8 @@ function onNotification(state: TuiState, n: v2.ServerNotification): TuiState {
 
 function onTurnCompleted(state: TuiState, turn: v2.Turn): TuiState {
   // Items the server never completed (an interrupt) are written as they stand.
-  let next: TuiState = { ...state, turn: null, live: [], pending: [] };
+  const background = backgroundOnTurnEnd(state.background, state.live);
+  let next: TuiState = { ...state, turn: null, live: [], pending: [], background };
   for (const item of state.live) next = addCell(next, { kind: "item", item });
   if (turn.status === "interrupted") {
     next = addCell(next, {
@@ -173,11 +189,6 @@ function onTurnCompleted(state: TuiState, turn: v2.Turn): TuiState {
     if (ms !== null) next = addCell(next, { kind: "separator", text: `Worked for ${formatDuration(ms)}` });
   }
   return next;
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }
 
 function updateLive(state: TuiState, id: string, update: (item: v2.ThreadItem) => v2.ThreadItem): TuiState {

@@ -1,4 +1,5 @@
 import type { v2 } from "@codex-ts/protocol";
+import type { BackgroundCommand } from "./background.js";
 
 /** What the status line and /status show about the running thread. */
 export interface SessionInfo {
@@ -75,6 +76,8 @@ export interface TuiState {
   hooks: HooksView | null;
   /** The resume picker, when open: the threads it lists (newest first). */
   picker: { threads: v2.Thread[]; mode: "resume" | "fork" } | null;
+  /** Commands still running in the background (status line summary, /ps). */
+  background: readonly BackgroundCommand[];
   nextId: number;
 }
 
@@ -92,6 +95,7 @@ export const initialState: TuiState = {
   rateLimits: null,
   hooks: null,
   picker: null,
+  background: [],
   nextId: 1,
 };
 
