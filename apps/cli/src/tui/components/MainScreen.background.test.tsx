@@ -1,24 +1,15 @@
 import { sse, turn } from "@codex-ts/test-support";
 import { render } from "ink-testing-library";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Rig, startRig, until } from "../rig.js";
+import { describe, expect, it } from "vitest";
+import { rigsPerTest, typeKeys as type, until } from "../rig.js";
 import { MainScreen } from "./MainScreen.js";
 
 // Background terminals on a real in-process app-server: a unified-exec command outlives its turn.
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
-
-const type = async (stdin: { write(s: string): void }, text: string) => {
-  stdin.write(text);
-  await new Promise((resolve) => setTimeout(resolve, 30));
-};
+const startRig = rigsPerTest();
 
 describe("MainScreen background terminals", () => {
   it("shows a command still running after its turn in the status line and /ps, until it exits", async () => {
-    rig = await startRig({
+    const rig = await startRig({
       script: [
         turn(
           sse.functionCall(
@@ -35,7 +26,7 @@ describe("MainScreen background terminals", () => {
     const ui = render(<MainScreen controller={rig.controller} />);
     await type(ui.stdin, "start a server");
     await type(ui.stdin, "\r");
-    await until(() => rig!.controller.state.turn === null, 10_000, "turn end");
+    await until(() => rig.controller.state.turn === null, 10_000, "turn end");
     expect(ui.lastFrame()).toContain("left it running");
     const statusRow = () => ui.lastFrame()!.split("\n").at(-1)!;
     await until(() => statusRow().includes("1 background terminal running"), 2_000, "summary");
@@ -48,7 +39,7 @@ describe("MainScreen background terminals", () => {
     expect(ui.lastFrame()).toContain("• sleep 2; echo bg-done");
 
     // The process exits: the summary goes, and /ps says nothing runs.
-    await until(() => rig!.controller.state.background.length === 0, 10_000, "the process exit");
+    await until(() => rig.controller.state.background.length === 0, 10_000, "the process exit");
     await until(() => !statusRow().includes("background terminal"), 2_000, "summary gone");
     await type(ui.stdin, "/ps\r");
     await until(() => ui.lastFrame()?.includes("No background terminals running."), 5_000, "/ps empty");
