@@ -24,7 +24,7 @@ import { replaceFile } from "./apply.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** tsx from the workspace root (vite/tsup bring it): runs apply.ts's source in a plain subprocess. */
-const TSX = path.resolve(here, "../../../../../node_modules/.bin/tsx");
+const TSX = path.resolve(here, "../../../node_modules/.bin/tsx");
 
 const dirs: string[] = [];
 const tempDir = () => {

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** tsx from the workspace root (vite/tsup bring it): runs the runner's TypeScript source in a plain subprocess. */
-const TSX = path.resolve(here, "../../../../../node_modules/.bin/tsx");
+const TSX = path.resolve(here, "../../../node_modules/.bin/tsx");
 
 /** Live (non-zombie) pids whose command line contains `mark`. */
 function processesWith(mark: string): number[] {
