@@ -193,8 +193,7 @@ function approvalRequestEvent(turnId: string, request: ApprovalRequest): EventMs
       msg.proposed_execpolicy_amendment = request.proposedExecpolicyAmendment;
     if (request.proposedNetworkPolicyAmendments)
       msg.proposed_network_policy_amendments = request.proposedNetworkPolicyAmendments;
-    // Codex's `additional_permissions` (the protocol schema does not list it yet).
-    if (request.additionalPermissions) Object.assign(msg, { additional_permissions: request.additionalPermissions });
+    if (request.additionalPermissions) msg.additional_permissions = request.additionalPermissions;
     return msg;
   }
   const changes = coreFileChanges(request.changes);

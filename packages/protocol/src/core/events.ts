@@ -195,6 +195,8 @@ export const ExecApprovalRequestEvent = ev("exec_approval_request", {
   proposed_network_policy_amendments: omittableField(z.array(NetworkPolicyAmendment)),
   available_decisions: omittableField(z.array(ReviewDecision)),
   parsed_cmd: z.array(ParsedCommand).default([]),
+  /** The command asks to run with more permissions (`with_additional_permissions`); approving grants them. */
+  additional_permissions: omittableField(AdditionalPermissionProfile),
 });
 export const ApplyPatchApprovalRequestEvent = ev("apply_patch_approval_request", {
   call_id: z.string(),

@@ -31,3 +31,31 @@ describe("additional permissions v2 <-> core", () => {
     expect(additionalPermissionsFromV2({ network: { enabled: "yes" } }).ok).toBe(false);
   });
 });
+
+describe("additional permissions on command approvals (typed fields)", () => {
+  const core = {
+    network: { enabled: true },
+    file_system: { entries: [{ path: { type: "path" as const, path: "/srv/out" }, access: "write" as const }] },
+  };
+
+  it("ExecApprovalRequestEvent keeps additional_permissions", async () => {
+    const { ExecApprovalRequestEvent } = await import("./index.js");
+    const parsed = ExecApprovalRequestEvent.parse({
+      type: "exec_approval_request",
+      call_id: "c1",
+      command: ["touch", "/srv/out/x"],
+      cwd: "/w",
+      additional_permissions: core,
+    });
+    expect(parsed.additional_permissions).toEqual(core);
+    expect(ExecApprovalRequestEvent.safeParse({ type: "exec_approval_request", call_id: "c", command: [], cwd: "/w", additional_permissions: { network: { enabled: "yes" } } }).success).toBe(false);
+  });
+
+  it("v2 CommandExecutionRequestApprovalParams keeps additionalPermissions and omits it when absent", async () => {
+    const { v2 } = await import("../index.js");
+    const base = { threadId: "t", turnId: "u", itemId: "i", startedAtMs: 1 };
+    const wire = additionalPermissionsToV2(core);
+    expect(v2.CommandExecutionRequestApprovalParams.parse({ ...base, additionalPermissions: wire }).additionalPermissions).toEqual(wire);
+    expect(v2.CommandExecutionRequestApprovalParams.parse(base)).not.toHaveProperty("additionalPermissions");
+  });
+});

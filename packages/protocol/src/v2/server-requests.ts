@@ -128,6 +128,12 @@ export const CommandExecutionRequestApprovalParams = named(
     proposedNetworkPolicyAmendments: nul(z.array(NetworkPolicyAmendment)),
     /** The decisions the client may offer; `null` means the classic accept/decline/cancel set. */
     availableDecisions: nul(z.array(CommandExecutionApprovalDecision)),
+    /**
+     * The extra permissions the command asks to run with (`with_additional_permissions`), paths
+     * absolute; omitted otherwise. Experimental in Codex (not in the stable 0.169 schema, whose
+     * params allow it as an extra property).
+     */
+    additionalPermissions: opt(RequestPermissionProfile),
   }),
 );
 export type CommandExecutionRequestApprovalParams = z.infer<typeof CommandExecutionRequestApprovalParams>;
