@@ -1,0 +1,48 @@
+/**
+ * End to end: the BUILT `codex-ts` in a real pseudo-terminal: a command the model leaves running
+ * shows as a background terminal on the status line and in /ps, until it exits.
+ */
+import { sse, turn } from "@codex-ts/test-support";
+import { describe, expect, it } from "vitest";
+import { BUILT_BIN, builtCli, builtTuiFixture } from "./e2e-fixture.js";
+import { PtySession } from "./pty-session.js";
+
+const sessions: PtySession[] = [];
+const fx = builtTuiFixture("tui-pty-bg-", () => {
+  for (const s of sessions.splice(0)) s.kill();
+});
+
+describe.skipIf(!builtCli)("codex-ts TUI background terminals", { timeout: 60_000 }, () => {
+  it("a command left running after its turn is summarised on the status line and listed by /ps", async () => {
+    fx.configure(true);
+    fx.server.enqueue(
+      turn(
+        sse.functionCall(
+          "exec_command",
+          { cmd: "sleep 3; echo bg-done", yield_time_ms: 250 },
+          { callId: "bg1" },
+        ),
+      ),
+      turn(sse.message("left it running", { phase: "final_answer" })),
+    );
+    const tui = PtySession.spawn(process.execPath, [BUILT_BIN, "--yolo"], { cwd: fx.work, env: fx.env() });
+    sessions.push(tui);
+    await tui.waitFor("Ask Codex to do anything");
+    await tui.type("start it\r");
+    await tui.waitFor("left it running", 15_000);
+    await tui.waitFor("1 background terminal running", 10_000);
+    let mark = tui.raw.length;
+    await tui.type("/ps\r");
+    await tui.waitFor("Background terminals (1)", 10_000, mark);
+    await tui.waitFor("sleep 3; echo bg-done", 10_000, mark);
+    // Once the process exits, nothing is left running.
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    mark = tui.raw.length;
+    await tui.type("/ps\r");
+    await tui.waitFor("No background terminals running.", 10_000, mark);
+    expect(tui.raw.slice(mark)).not.toContain("background terminal running");
+    await tui.type("\x03");
+    await tui.type("\x03");
+    expect(await tui.exited).toBe(0);
+  });
+});
