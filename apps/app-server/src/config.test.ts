@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { configVersion, splitKeyPath, tomlLiteral, writeConfigEdits } from "./config.js";
+import { layerVersion, splitKeyPath, tomlLiteral, writeConfigEdits } from "./config.js";
+import { parse as parseToml } from "smol-toml";
 import { RpcError } from "./errors.js";
 
 const dirs: string[] = [];
@@ -43,7 +44,8 @@ describe("config helpers", () => {
       ],
     });
     const text = readFileSync(file, "utf8");
-    expect(result.version).toBe(configVersion(text));
+    // As Codex 0.169: the hash of the table as compact JSON, keys sorted.
+    expect(result.version).toBe(layerVersion(parseToml(text)));
     expect(text).toContain("# top");
     expect(text).toContain('model = "b"');
     expect(text).toContain("animations = false");

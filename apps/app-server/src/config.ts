@@ -7,8 +7,10 @@ import {
   type ConfigOverride,
   configOrigins,
   loadConfig,
+  SYSTEM_CONFIG_FILE,
 } from "@codex-ts/core";
 import { parse as parseTomlPreserving, patch as patchToml } from "@decimalturn/toml-patch";
+import { parse as parseToml } from "smol-toml";
 import * as z from "zod";
 import { ErrorCode, errorMessage, invalidParams, invalidRequest, RpcError } from "./errors.js";
 
@@ -38,6 +40,25 @@ export interface EffectiveConfig {
   warnings: string[];
 }
 
+/** Where the server's `-c key=value` flags travel (JSON `[{key, value}]`), so every config load sees them. */
+export const SESSION_FLAGS_ENV = "CODEX_TS_APP_SERVER_CONFIG_OVERRIDES";
+
+/** `env` carrying `overrides` as the server's session flags (see SESSION_FLAGS_ENV). */
+export function withSessionFlags(env: Record<string, string | undefined>, overrides: ConfigOverride[]): Record<string, string | undefined> {
+  return { ...env, [SESSION_FLAGS_ENV]: JSON.stringify(overrides) };
+}
+
+function sessionFlags(env: Record<string, string | undefined>): ConfigOverride[] {
+  const raw = env[SESSION_FLAGS_ENV];
+  if (!raw) return [];
+  try {
+    const parsed = z.array(z.object({ key: z.string(), value: z.string() })).safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Loads config.toml plus overrides; a broken config is an invalid-request error naming the problem. */
 export function loadEffectiveConfig(options: {
   codexHome: string;
@@ -49,7 +70,7 @@ export function loadEffectiveConfig(options: {
     codexHome: options.codexHome,
     env: options.env,
     ...(options.cwd ? { cwd: options.cwd } : {}),
-    overrides: options.overrides ?? [],
+    overrides: [...sessionFlags(options.env), ...(options.overrides ?? [])],
   });
   if (!result.ok) throw invalidRequest(`invalid configuration: ${result.error}`);
   return { config: result.config, warnings: result.warnings };
@@ -175,7 +196,7 @@ export function writeConfigEdits(options: {
 }): WriteResult {
   const file = path.resolve(options.filePath ?? userConfigPath(options.codexHome));
   const original = readText(file);
-  const currentVersion = configVersion(original);
+  const currentVersion = textVersion(original);
   if (options.expectedVersion && options.expectedVersion !== currentVersion) {
     throw invalidRequest(
       `config version conflict: expected ${options.expectedVersion}, found ${currentVersion}`,
@@ -206,7 +227,7 @@ export function writeConfigEdits(options: {
   } catch (error) {
     throw new RpcError(ErrorCode.InternalError, `cannot write ${file}: ${errorMessage(error)}`);
   }
-  return { status: "ok", version: configVersion(updated), filePath: file };
+  return { status: "ok", version: textVersion(updated), filePath: file };
 }
 
 /** A parse-level check of the new text (core's loader checks keys/values when the config is used). */
@@ -219,9 +240,9 @@ function validateConfigText(text: string): string | undefined {
   }
 }
 
-/** A core layer source as the v2 `ConfigLayerSource` (they share the shape). */
+/** A core layer source as the v2 `ConfigLayerSource` (they share the shape; the user layer names its profile, null when none). */
 function layerName(source: ConfigLayerSource): Table {
-  return { ...source };
+  return source.type === "user" ? { ...source, profile: source.profile ?? null } : { ...source };
 }
 
 /**
@@ -235,26 +256,62 @@ export function readConfig(options: {
   env: Record<string, string | undefined>;
   cwd?: string | null;
   includeLayers?: boolean | null;
-}): { config: unknown; origins: Record<string, unknown>; layers: unknown[] | null; warnings: string[] } {
+}): { config: unknown; origins: Record<string, unknown>; layers?: unknown[]; warnings: string[] } {
   const { config, warnings } = loadEffectiveConfig({
     codexHome: options.codexHome,
     env: options.env,
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   const merged = jsonSafe(config.toml) as Table;
+  // As Codex 0.169: the system layer is listed even when its file is missing.
+  const all = config.layers.some((layer) => layer.source.type === "system")
+    ? config.layers
+    : [{ source: { type: "system" as const, file: SYSTEM_CONFIG_FILE }, config: {} }, ...config.layers];
+  // A file layer's version is its text's (what config writes check); others hash their table.
+  const versionOf = new Map(
+    all.map((layer) => [layer.source, "file" in layer.source ? fileVersion(layer.source.file, layer.config) : layerVersion(layer.config)]),
+  );
   const origins: Record<string, unknown> = {};
   for (const [key, meta] of Object.entries(configOrigins(config.layers))) {
-    origins[key] = { name: layerName(meta.source), version: meta.version };
+    origins[key] = { name: layerName(meta.source), version: versionOf.get(meta.source) ?? meta.version };
   }
-  const layers = options.includeLayers
-    ? [...config.layers].reverse().map((layer) => ({
-        name: layerName(layer.source),
-        version: layer.version,
-        config: jsonSafe(layer.config),
-        disabledReason: layer.disabledReason ?? null,
-      }))
-    : null;
+  if (!options.includeLayers) return { config: merged, origins, warnings };
+  const layers = [...all].reverse().map((layer) => ({
+    name: layerName(layer.source),
+    version: versionOf.get(layer.source),
+    config: jsonSafe(layer.config),
+    ...("disabledReason" in layer && layer.disabledReason ? { disabledReason: layer.disabledReason } : {}),
+  }));
   return { config: merged, origins, layers, warnings };
+}
+
+/** Keys sorted at every level (Codex serializes a layer's table in key order). */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (isTable(value)) return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys(value[key])]));
+  return value;
+}
+
+function fileVersion(file: string, fallback: unknown): string {
+  try {
+    return textVersion(readFileSync(file, "utf8"));
+  } catch {
+    return layerVersion(fallback);
+  }
+}
+
+/** The version of a config file's text (its table's; the text's own hash when it does not parse). */
+function textVersion(text: string): string {
+  try {
+    return layerVersion(parseToml(text));
+  } catch {
+    return configVersion(text);
+  }
+}
+
+/** A layer's version as Codex 0.169 reports it: `sha256:` of its table as compact JSON, keys sorted. */
+export function layerVersion(table: unknown): string {
+  return configVersion(JSON.stringify(sortedKeys(jsonSafe(table ?? {}))));
 }
 
 /** TOML dates and bigints as JSON-friendly values. */

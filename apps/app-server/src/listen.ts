@@ -25,6 +25,8 @@ export type WsAuthConfig =
 export interface AppServerArgs {
   listen: ListenTarget[];
   wsAuth: WsAuthConfig;
+  /** `-c key=value` / `--config key=value` (as Codex's global flag): the session-flags config layer. */
+  configOverrides: { key: string; value: string }[];
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string; usage: boolean };
@@ -81,12 +83,24 @@ export function parseAppServerArgs(argv: readonly string[], cwd = process.cwd())
   const fail = (error: string): ParseResult<AppServerArgs> => ({ ok: false, usage: false, error });
   const listen: ListenTarget[] = [];
   let stdioFlag = false;
+  const configOverrides: AppServerArgs["configOverrides"] = [];
   const ws: Record<string, string> = {};
   const valued = new Set(["listen", "ws-auth", "ws-token-file", "ws-token-sha256", "ws-shared-secret-file", "ws-issuer", "ws-audience", "ws-max-clock-skew-seconds"]);
-  for (let i = 0; i < argv.length; i++) {
+  // `codex-ts-app-server app-server …` is accepted as `codex app-server …`, so a client that runs
+  // `<codexPath> app-server --listen stdio://` (the AI SDK's Codex provider) can point at this bin.
+  const start = argv[0] === "app-server" ? 1 : 0;
+  for (let i = start; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === "--stdio") {
       stdioFlag = true;
+      continue;
+    }
+    if (arg === "-c" || arg === "--config" || arg.startsWith("--config=")) {
+      const override = arg.startsWith("--config=") ? arg.slice("--config=".length) : argv[++i];
+      if (override === undefined) return usage(`a value is required for '--config <key=value>' but none was supplied`);
+      const at = override.indexOf("=");
+      if (at <= 0) return usage(`invalid value '${override}' for '--config <key=value>': expected key=value`);
+      configOverrides.push({ key: override.slice(0, at).trim(), value: override.slice(at + 1) });
       continue;
     }
     const eq = arg.indexOf("=");
@@ -113,7 +127,7 @@ export function parseAppServerArgs(argv: readonly string[], cwd = process.cwd())
       );
     }
   }
-  return { ok: true, value: { listen, wsAuth: auth.value } };
+  return { ok: true, value: { listen, wsAuth: auth.value, configOverrides } };
 }
 
 function parseWsAuth(ws: Record<string, string>, cwd: string): ParseResult<WsAuthConfig> {

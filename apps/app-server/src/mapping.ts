@@ -120,7 +120,11 @@ export function toV2TokenBreakdown(usage: Partial<TokenUsage> | undefined | null
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
-/** A core rate-limit snapshot (snake_case) → v2 `RateLimitSnapshot` (camelCase keys, recursively). */
+/**
+ * A core rate-limit snapshot (snake_case) → v2 `RateLimitSnapshot` (camelCase keys, recursively).
+ * Every field is there, null when unknown; the limit id defaults to Codex's own ("codex"), as real
+ * 0.169 reports a response that carried no rate-limit headers (`{}` gives that sparse snapshot).
+ */
 export function toV2RateLimits(snapshot: unknown): Record<string, unknown> {
   const convert = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(convert);
@@ -141,12 +145,16 @@ export function toV2RateLimits(snapshot: unknown): Record<string, unknown> {
     };
   };
   return {
-    limitId: out.limitId ?? null,
+    limitId: out.limitId ?? "codex",
     limitName: out.limitName ?? null,
+    normalModelSlug: out.normalModelSlug ?? null,
     primary: window(out.primary),
     secondary: window(out.secondary),
     credits: out.credits ?? null,
+    individualLimit: out.individualLimit ?? null,
+    spendControlReached: out.spendControlReached ?? null,
     planType: out.planType ?? null,
+    rateLimitReachedType: out.rateLimitReachedType ?? null,
   };
 }
 

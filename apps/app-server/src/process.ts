@@ -1,4 +1,5 @@
 import { answerInitializeEarly } from "./early-initialize.js";
+import { withSessionFlags } from "./config.js";
 import { resolveCodexHome } from "./handshake.js";
 import { type AppServerArgs, parseAppServerArgs } from "./listen.js";
 import type { RunAppServerOptions } from "./run.js";
@@ -60,5 +61,6 @@ export function processOptions(args: AppServerArgs): RunAppServerOptions {
     listen: args.listen,
     wsAuth: args.wsAuth,
     signal: stop.signal,
+    ...(args.configOverrides.length > 0 ? { env: withSessionFlags(process.env, args.configOverrides) } : {}),
   };
 }

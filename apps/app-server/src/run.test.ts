@@ -74,7 +74,8 @@ describe("runAppServer (in-process, as the CLI embeds it)", () => {
   });
 
   it("parses app-server options as Codex does (stdio by default; several --listen at once)", () => {
-    expect(parseAppServerArgs([])).toEqual({ ok: true, value: { listen: [{ kind: "stdio" }], wsAuth: { mode: "none" } } });
+    expect(parseAppServerArgs([])).toEqual({ ok: true, value: { listen: [{ kind: "stdio" }], wsAuth: { mode: "none" }, configOverrides: [] } });
+    expect(parseAppServerArgs(["-c", "a.b=1", "--config=model=\"m\""])).toMatchObject({ ok: true, value: { configOverrides: [{ key: "a.b", value: "1" }, { key: "model", value: "\"m\"" }] } });
     expect(parseAppServerArgs(["--stdio"])).toMatchObject({ ok: true, value: { listen: [{ kind: "stdio" }] } });
     const many = parseAppServerArgs(["--listen", "unix://", "--listen=ws://[::1]:8080", "--listen", "off"], "/work");
     expect(many).toMatchObject({ ok: true, value: { listen: [{ kind: "unix", path: null }, { kind: "ws", host: "::1", port: 8080 }, { kind: "off" }] } });

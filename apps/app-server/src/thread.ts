@@ -14,6 +14,7 @@ import { errorMessage, invalidRequest } from "./errors.js";
 import { type HookRunsByTurn, recordHookRun, withHookRuns } from "./hook-runs.js";
 import type { Logger } from "./log.js";
 import { NotificationGate } from "./notification-gate.js";
+import { publishCompletedTurn } from "./read-state.js";
 import { toV2ThreadSettings } from "./mapping.js";
 import type { ThreadSubscribers } from "./subscriptions.js";
 import { ThreadRecorder } from "./thread-recorder.js";
@@ -251,15 +252,33 @@ export class LiveThread {
 
   /* -------------------------------------------------------------- turns */
 
-  /** Submits user input as a new turn; resolves with the turn once core started it. */
-  startTurn(op: Record<string, unknown>): Promise<v2.Turn> {
-    if (this.#closed) return Promise.reject(invalidRequest(`thread ${this.id} is closed`));
-    if (this.#turn || this.#startWaiter || this.#shellTurn) {
-      return Promise.reject(
-        invalidRequest(`thread ${this.id} already has a turn in progress (${this.#turn?.id ?? this.#shellTurn ?? "starting"}); use turn/steer or turn/interrupt`),
-      );
+  /** The regular turn being started (submitted, task_started not seen yet). */
+  #starting: Promise<v2.Turn> | null = null;
+
+  /**
+   * Submits user input. On an idle thread it starts a turn (resolves once core started it); while
+   * a regular turn runs — or is starting — the input joins that turn, as real Codex 0.169 answers
+   * turn/start then (steering: taken before the turn's next model request, its settings applied),
+   * and the answer is the running turn, in progress, `startedAt` null.
+   */
+  async startTurn(op: Record<string, unknown>): Promise<v2.Turn> {
+    if (this.#closed) throw invalidRequest(`thread ${this.id} is closed`);
+    if (!this.#turn && this.#starting) await this.#starting.catch(() => undefined);
+    const running = this.#turn;
+    if (running?.kind === "regular" && !this.#shellTurn) {
+      this.session.submit(op);
+      return { ...turnView(running, "inProgress"), startedAt: null } as unknown as v2.Turn;
     }
-    return new Promise((resolve, reject) => this.#submitWaiting(op, { kind: "regular", resolve, reject }));
+    if (running || this.#startWaiter || this.#shellTurn) {
+      throw invalidRequest(`thread ${this.id} already has a turn in progress (${running?.id ?? this.#shellTurn ?? "starting"}); use turn/steer or turn/interrupt`);
+    }
+    const starting = new Promise<v2.Turn>((resolve, reject) => this.#submitWaiting(op, { kind: "regular", resolve, reject }));
+    this.#starting = starting;
+    try {
+      return await starting;
+    } finally {
+      if (this.#starting === starting) this.#starting = null;
+    }
   }
 
   /**
@@ -388,6 +407,15 @@ export class LiveThread {
         this.#resolvePending(turn);
         this.#turn = null;
         const view = completedTurnView(turn, endStatus(turn, msg.type === "turn_aborted"), this.#hookRunsOf(turn));
+        // A durable thread's read state now points at its first unread turn (experimental clients).
+        if (!this.ephemeral && this.#experimentalApi()) {
+          try {
+            const readState = publishCompletedTurn(this.#codexHome, this.id, turn.id);
+            this.#emit("thread/readState/changed", { threadId: this.id, readState });
+          } catch (error) {
+            this.#log.warn(`thread ${this.id}: cannot record the read state: ${errorMessage(error)}`);
+          }
+        }
         // As Codex orders them: the thread is idle before its turn is reported completed (which,
         // as every notification, waits for the turn's last line to be written: see #emit).
         this.emitStatus();

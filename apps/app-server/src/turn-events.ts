@@ -170,7 +170,8 @@ export function turnEventNotifications(msg: SessionEventMsg, ctx: TurnEventConte
           },
         ]);
       }
-      if (msg.rate_limits) out.push(["account/rateLimits/updated", { rateLimits: toV2RateLimits(msg.rate_limits) }]);
+      // As real Codex 0.169: a (sparse) rate-limit update after every model response, headers or not.
+      if (msg.rate_limits || (msg.info && base)) out.push(["account/rateLimits/updated", { rateLimits: toV2RateLimits(msg.rate_limits ?? {}) }]);
       return out;
     }
     case "model_reroute":

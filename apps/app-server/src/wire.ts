@@ -53,6 +53,13 @@ export const TurnStartParams = v2.TurnStartParams.extend({
 });
 
 /** Params fields that need `capabilities.experimentalApi`, per method. */
+/** `thread/readState/update` (experimental in Codex 0.169; not in the stable schema). */
+export const ThreadReadStateUpdateParams = z.object({
+  threadId: z.string(),
+  operation: z.discriminatedUnion("type", [z.object({ type: z.literal("read") }), z.object({ type: z.literal("unread") })]),
+  expectedRevision: z.string(),
+});
+
 export const EXPERIMENTAL_FIELDS: Record<string, readonly string[]> = {
   "thread/start": ["dynamicTools", "persistExtendedHistory", "runtimeWorkspaceRoots", "permissions"],
   "thread/resume": ["dynamicTools", "persistExtendedHistory", "runtimeWorkspaceRoots", "path", "permissions"],

@@ -56,7 +56,7 @@ export function threadGoalProvider(
     if (!thread.activeTurnId) void thread.flush();
     const note = notification(event);
     if (entry.held) entry.held.push(note);
-    else thread.subscribers.notify(...note);
+    else thread.notify(...note);
     if (thread.ephemeral) return;
     writes = writes
       .then(async () => {
@@ -165,7 +165,7 @@ export function goalMethods(runtime: Runtime): Array<[string, MethodSpec]> {
             const release = () => {
               const held = entry.held ?? [];
               entry.held = null;
-              for (const note of held) thread.subscribers.notify(...note);
+              for (const note of held) thread.notify(...note);
             };
             if (!result.ok) {
               release();

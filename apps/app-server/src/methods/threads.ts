@@ -2,11 +2,12 @@
 // unarchive|name/set|unsubscribe|compact/start.
 import { v2 } from "@codex-ts/protocol";
 import * as z from "zod";
-import { invalidParams } from "../errors.js";
+import { invalidParams, invalidRequest } from "../errors.js";
+import { updateReadState } from "../read-state.js";
 import type { Runtime } from "../runtime.js";
 import { type MethodContext, type MethodSpec, method } from "../server.js";
 import type { LiveThread } from "../thread.js";
-import { ThreadForkParams, ThreadResumeParams, ThreadStartParams } from "../wire.js";
+import { ThreadForkParams, ThreadReadStateUpdateParams, ThreadResumeParams, ThreadStartParams } from "../wire.js";
 import { announceThreadGoal } from "./goals.js";
 
 /**
@@ -157,6 +158,23 @@ export function threadMethods(runtime: Runtime): Array<[string, MethodSpec]> {
         if (!thread.subscribers.remove(ctx.server)) return { status: "notSubscribed" };
         if (!thread.subscribed) await threads.unwatchSkills(p.threadId);
         return { status: "unsubscribed" };
+      },
+    }),
+  );
+
+  // Experimental: marks a durable thread read or unread (read-state.ts); every client hears the change.
+  add(
+    "thread/readState/update",
+    method({
+      params: ThreadReadStateUpdateParams,
+      experimental: true,
+      handler: async (p) => {
+        const live = threads.threads.get(p.threadId);
+        if (live?.ephemeral) throw invalidRequest("durable thread read state unavailable");
+        if (!live) await threads.read(p.threadId, false);
+        const readState = updateReadState(runtime.codexHome, p.threadId, p.operation.type, p.expectedRevision);
+        runtime.broadcast("thread/readState/changed", { threadId: p.threadId, readState });
+        return { readState };
       },
     }),
   );
