@@ -91,8 +91,12 @@ describe("sub-agents", () => {
       senderThreadId: thread.id,
       receiverThreadIds: [childId],
       prompt: "count the files",
+      model: "gpt-test",
+      reasoningEffort: "medium",
       agentsStates: { [childId]: { status: "pendingInit", message: null } },
     });
+    // As real Codex 0.169 when the call sets neither: no model yet (""), effort "medium".
+    expect(started[0]).toMatchObject({ model: "", reasoningEffort: "medium" });
     expect(completed[1]).toMatchObject({
       receiverThreadIds: [childId],
       agentsStates: { [childId]: { status: "completed", message: "child says 42" } },
