@@ -411,10 +411,9 @@ describe("what is recorded", () => {
     expect(contexts[0]?.payload).not.toHaveProperty("personality");
   });
 
-  // Known gap (thread-store): real Codex 0.169 appends names to CODEX_HOME/session_index.jsonl
-  // ({"id","thread_name","updated_at"}) and reads them back; ours keeps them only in the sqlite
-  // index, so a rebuild loses them. Flip to `it` once the thread-store writes and reads that file.
-  it.fails("keeps a thread's name when the thread index is rebuilt from the files", async () => {
+  // Real Codex 0.169 appends names to CODEX_HOME/session_index.jsonl ({"id","thread_name","updated_at"})
+  // and reads them back, so they outlive our sqlite index.
+  it("keeps a thread's name when the thread index is rebuilt from the files", async () => {
     const { rmSync } = await import("node:fs");
     fx.fake.enqueue(turn([sse.message("ok")]));
     const first = await fx.boot();
