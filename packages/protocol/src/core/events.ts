@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { describeZodError } from "../jsonrpc.js";
-import { AdditionalPermissionProfile, PermissionProfile } from "../permissions.js";
+import { AdditionalPermissionProfile, CoreSandboxPolicy, PermissionProfile, sandboxPolicyToPermissionProfile } from "../permissions.js";
 import { MessagePhase, omittableField, ResponsesApiWebSearchAction } from "../responses.js";
 import {
   CallToolResult,
@@ -290,12 +290,18 @@ export const SessionConfiguredEvent = ev("session_configured", {
   model_provider_id: z.string(),
   approval_policy: AskForApproval,
   permission_profile: omittableField(PermissionProfile),
+  /** Older payloads carry only the legacy policy: it is upgraded to `permission_profile` when read. */
+  sandbox_policy: omittableField(CoreSandboxPolicy),
   cwd: z.string(),
   reasoning_effort: omittableField(z.string()),
   history_log_id: z.number().int().default(0),
   history_entry_count: z.number().int().default(0),
   rollout_path: omittableField(z.string()),
-});
+}).transform(({ sandbox_policy, ...event }) =>
+  event.permission_profile || !sandbox_policy
+    ? event
+    : { ...event, permission_profile: sandboxPolicyToPermissionProfile(sandbox_policy) },
+);
 export const ShutdownCompleteEvent = ev("shutdown_complete", {});
 
 /**
@@ -387,7 +393,7 @@ export type EventMsg = z.infer<typeof EventMsg>;
 export type EventMsgType = EventMsg["type"];
 
 export const KNOWN_EVENT_MSG_TYPES: ReadonlySet<string> = new Set([
-  ...EventMsgUnion.options.map((option) => option.shape.type.value),
+  ...EventMsgUnion.options.map((option) => ("shape" in option ? option : option.in).shape.type.value),
   ...Object.keys(EVENT_ALIASES),
 ]);
 

@@ -59,3 +59,23 @@ describe("additional permissions on command approvals (typed fields)", () => {
     expect(v2.CommandExecutionRequestApprovalParams.parse(base)).not.toHaveProperty("additionalPermissions");
   });
 });
+
+describe("SessionConfigured with only a legacy sandbox_policy", () => {
+  const base = { type: "session_configured", session_id: "s", model: "m", model_provider_id: "openai", approval_policy: "never", cwd: "/w" };
+
+  it("is upgraded to a permission profile when read (EventMsg and parseEventMsg)", async () => {
+    const { EventMsg, parseEventMsg, sandboxPolicyToPermissionProfile } = await import("../index.js");
+    const legacy = { type: "workspace-write" as const, writable_roots: ["/data"], network_access: true, exclude_tmpdir_env_var: false, exclude_slash_tmp: false };
+    const parsed = EventMsg.parse({ ...base, sandbox_policy: legacy });
+    expect(parsed).toMatchObject({ type: "session_configured", permission_profile: sandboxPolicyToPermissionProfile(legacy) });
+    expect(parsed).not.toHaveProperty("sandbox_policy");
+    const viaReader = parseEventMsg({ ...base, sandbox_policy: { type: "danger-full-access" } });
+    expect(viaReader.kind === "event" && viaReader.event.type === "session_configured" && viaReader.event.permission_profile).toEqual({ type: "disabled" });
+  });
+
+  it("keeps an explicit permission_profile over the legacy policy", async () => {
+    const { EventMsg } = await import("../index.js");
+    const parsed = EventMsg.parse({ ...base, permission_profile: { type: "disabled" }, sandbox_policy: { type: "read-only" } });
+    expect(parsed).toMatchObject({ permission_profile: { type: "disabled" } });
+  });
+});
