@@ -1,5 +1,4 @@
 import { answerInitializeEarly } from "./early-initialize.js";
-import { withSessionFlags } from "./config.js";
 import { resolveCodexHome } from "./handshake.js";
 import { type AppServerArgs, parseAppServerArgs } from "./listen.js";
 import type { RunAppServerOptions } from "./run.js";
@@ -37,7 +36,7 @@ export async function serveProcessStdio(
     console.error("codex-ts-app-server: unhandled rejection:", reason);
   });
 
-  const options = processOptions(parsed.value);
+  const options = await processOptions(parsed.value);
   const stdioOnly = parsed.value.listen.length === 1 && parsed.value.listen[0]?.kind === "stdio";
   if (stdioOnly && process.env.CODEX_TS_APP_SERVER_EARLY_INITIALIZE !== "0") {
     const early = await answerInitializeEarly(process.stdin, process.stdout, resolveCodexHome(process.env));
@@ -50,8 +49,12 @@ export async function serveProcessStdio(
   setTimeout(() => process.exit(code), 2_000).unref();
 }
 
-/** Options for serving from this process: its stdio, and SIGINT/SIGTERM stop a listening server. */
-export function processOptions(args: AppServerArgs): RunAppServerOptions {
+/**
+ * Options for serving from this process: its stdio, and SIGINT/SIGTERM stop a listening server.
+ * `./config.js` (zod, TOML, all of protocol) loads only for `-c` overrides: this module runs
+ * before `initialize` is answered.
+ */
+export async function processOptions(args: AppServerArgs): Promise<RunAppServerOptions> {
   const stop = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
   return {
@@ -61,6 +64,8 @@ export function processOptions(args: AppServerArgs): RunAppServerOptions {
     listen: args.listen,
     wsAuth: args.wsAuth,
     signal: stop.signal,
-    ...(args.configOverrides.length > 0 ? { env: withSessionFlags(process.env, args.configOverrides) } : {}),
+    ...(args.configOverrides.length > 0
+      ? { env: (await import("./config.js")).withSessionFlags(process.env, args.configOverrides) }
+      : {}),
   };
 }
