@@ -80,7 +80,6 @@ export function handleOp(c: OpContext, subId: string, op: Op): void {
       rollbackTurns(c.s, subId, op.num_turns);
       break;
     case "set_thread_name":
-    case "add_to_history":
       c.s.emit(subId, { type: "warning", message: `op ${op.type} is not supported by this session` });
       break;
   }

@@ -241,8 +241,6 @@ export class SessionState {
       approval_policy: this.settingsState.approvalPolicy,
       permission_profile: this.settings().permission_profile,
       cwd: this.settingsState.cwd,
-      history_log_id: 0,
-      history_entry_count: 0,
     };
     if (this.settingsState.reasoningEffort) configured.reasoning_effort = this.settingsState.reasoningEffort;
     return configured;

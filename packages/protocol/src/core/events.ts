@@ -294,8 +294,6 @@ export const SessionConfiguredEvent = ev("session_configured", {
   sandbox_policy: omittableField(CoreSandboxPolicy),
   cwd: z.string(),
   reasoning_effort: omittableField(z.string()),
-  history_log_id: z.number().int().default(0),
-  history_entry_count: z.number().int().default(0),
   rollout_path: omittableField(z.string()),
 }).transform(({ sandbox_policy, ...event }) =>
   event.permission_profile || !sandbox_policy

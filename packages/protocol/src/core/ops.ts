@@ -80,7 +80,6 @@ export const CompactOp = op("compact", {});
 export const ShutdownOp = op("shutdown", {});
 export const ThreadRollbackOp = op("thread_rollback", { num_turns: z.number().int().positive() });
 export const SetThreadNameOp = op("set_thread_name", { name: z.string() });
-export const AddToHistoryOp = op("add_to_history", { text: z.string() });
 
 export const Op = z.discriminatedUnion("type", [
   UserInputOp,
@@ -93,7 +92,6 @@ export const Op = z.discriminatedUnion("type", [
   ShutdownOp,
   ThreadRollbackOp,
   SetThreadNameOp,
-  AddToHistoryOp,
 ]);
 export type Op = z.infer<typeof Op>;
 export type OpType = Op["type"];

@@ -79,3 +79,13 @@ describe("SessionConfigured with only a legacy sandbox_policy", () => {
     expect(parsed).toMatchObject({ permission_profile: { type: "disabled" } });
   });
 });
+
+describe("0.169 removals", () => {
+  it("session_configured has no history_log_id / history_entry_count; add_to_history is not an op", async () => {
+    const { EventMsg, Op } = await import("../index.js");
+    const parsed = EventMsg.parse({ type: "session_configured", session_id: "s", model: "m", model_provider_id: "openai", approval_policy: "never", cwd: "/w", history_log_id: 3, history_entry_count: 4 });
+    expect(parsed).not.toHaveProperty("history_log_id");
+    expect(parsed).not.toHaveProperty("history_entry_count");
+    expect(Op.safeParse({ type: "add_to_history", text: "x" }).success).toBe(false);
+  });
+});
