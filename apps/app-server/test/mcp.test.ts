@@ -178,6 +178,11 @@ describe("MCP methods", () => {
     expect(page.data.map((m) => m.name)).toEqual(["broken"]);
     expect(page.nextCursor).toBe("1");
     expect((await s.request("mcpServerStatus/list", { detail: "everything" })).error?.code).toBe(-32602);
+    // Params validated with the protocol's v2 MCP schemas, the failing field named.
+    const badArgs = await s.request("mcpServer/tool/call", { threadId: "t", server: "probe", tool: "x", arguments: "text" } as never);
+    expect(badArgs.error).toMatchObject({ code: -32602, message: expect.stringContaining("arguments") });
+    const noUri = await s.request("mcpServer/resource/read", { server: "probe" } as never);
+    expect(noUri.error).toMatchObject({ code: -32602, message: expect.stringContaining("uri") });
   });
 
   it("mcpServer/tool/call and mcpServer/resource/read", async () => {

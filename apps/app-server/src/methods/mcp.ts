@@ -22,25 +22,14 @@ import { paginate } from "./catalog.js";
 
 /* ---------------------------------------------------------------- params */
 
-const ListMcpServerStatusParams = z.object({
-  cursor: z.string().nullish(),
-  limit: z.number().int().min(0).max(0xffff_ffff).nullish(),
-  detail: z.enum(["full", "toolsAndAuthOnly"]).nullish(),
-  serverName: z.string().nullish(),
-  threadId: z.string().nullish(),
-});
-const McpServerToolCallParams = z.object({
-  threadId: z.string(),
-  server: z.string(),
-  tool: z.string(),
+// The protocol's v2 schemas; a tool call's `arguments` and `_meta` must be objects (the MCP call
+// takes a JSON object), which the official schema leaves as any JSON value.
+const ListMcpServerStatusParams = v2.ListMcpServerStatusParams;
+const McpServerToolCallParams = v2.McpServerToolCallParams.extend({
   arguments: z.record(z.string(), z.unknown()).nullish(),
   _meta: z.record(z.string(), z.unknown()).nullish(),
 });
-const McpResourceReadParams = z.object({
-  threadId: z.string().nullish(),
-  server: z.string(),
-  uri: z.string(),
-});
+const McpResourceReadParams = v2.McpResourceReadParams;
 const EmptyParams = z.object({});
 
 /* ---------------------------------------------------------------- statuses */
