@@ -2,10 +2,10 @@
  * End to end: the BUILT `codex-ts` in a real pseudo-terminal: a command the model leaves running
  * shows as a background terminal on the status line and in /ps, until it exits.
  */
-import { sse, turn } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
 import { BUILT_BIN, builtCli, builtTuiFixture } from "./e2e-fixture.js";
 import { PtySession } from "./pty-session.js";
+import { leaveRunningScript } from "./rig.js";
 
 const sessions: PtySession[] = [];
 const fx = builtTuiFixture("tui-pty-bg-", () => {
@@ -15,16 +15,7 @@ const fx = builtTuiFixture("tui-pty-bg-", () => {
 describe.skipIf(!builtCli)("codex-ts TUI background terminals", { timeout: 60_000 }, () => {
   it("a command left running after its turn is summarised on the status line and listed by /ps", async () => {
     fx.configure(true);
-    fx.server.enqueue(
-      turn(
-        sse.functionCall(
-          "exec_command",
-          { cmd: "sleep 3; echo bg-done", yield_time_ms: 250 },
-          { callId: "bg1" },
-        ),
-      ),
-      turn(sse.message("left it running", { phase: "final_answer" })),
-    );
+    fx.server.enqueue(...leaveRunningScript("sleep 3; echo bg-done"));
     const tui = PtySession.spawn(process.execPath, [BUILT_BIN, "--yolo"], { cwd: fx.work, env: fx.env() });
     sessions.push(tui);
     await tui.waitFor("Ask Codex to do anything");

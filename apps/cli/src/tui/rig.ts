@@ -9,7 +9,9 @@ import path from "node:path";
 import {
   type FakeResponsesServer,
   type ScriptEntry,
+  sse,
   startFakeResponsesServer,
+  turn,
   writeFakeProviderConfig,
 } from "@codex-ts/test-support";
 import { afterEach } from "vitest";
@@ -109,4 +111,22 @@ export async function typeKeys(
 ): Promise<void> {
   stdin.write(text);
   await new Promise((resolve) => setTimeout(resolve, settleMs));
+}
+
+/** The composer's line in an Ink frame (the last line starting with the prompt glyph). */
+export function composerLine(frame: string): string {
+  return (
+    frame
+      .split("\n")
+      .filter((l) => l.startsWith("› "))
+      .at(-1) ?? ""
+  );
+}
+
+/** The model starts `cmd` with a short yield (so it outlives its tool call), then ends the turn. */
+export function leaveRunningScript(cmd: string, answer = "left it running"): ScriptEntry[] {
+  return [
+    turn(sse.functionCall("exec_command", { cmd, yield_time_ms: 250 }, { callId: "bg1" })),
+    turn(sse.message(answer, { phase: "final_answer" })),
+  ];
 }

@@ -1,7 +1,6 @@
-import { sse, turn } from "@codex-ts/test-support";
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
-import { rigsPerTest, typeKeys as type, until } from "../rig.js";
+import { leaveRunningScript, rigsPerTest, typeKeys as type, until } from "../rig.js";
 import { MainScreen } from "./MainScreen.js";
 
 // Background terminals on a real in-process app-server: a unified-exec command outlives its turn.
@@ -10,16 +9,7 @@ const startRig = rigsPerTest();
 describe("MainScreen background terminals", () => {
   it("shows a command still running after its turn in the status line and /ps, until it exits", async () => {
     const rig = await startRig({
-      script: [
-        turn(
-          sse.functionCall(
-            "exec_command",
-            { cmd: "sleep 2; echo bg-done", yield_time_ms: 250 },
-            { callId: "bg1" },
-          ),
-        ),
-        turn(sse.message("left it running", { phase: "final_answer" })),
-      ],
+      script: leaveRunningScript("sleep 2; echo bg-done"),
       settings: { approvalPolicy: "never", sandbox: "danger-full-access" },
     });
     await rig.controller.openThread({ kind: "new" });

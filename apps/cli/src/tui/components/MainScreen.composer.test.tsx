@@ -4,19 +4,13 @@ import path from "node:path";
 import { sse, turn } from "@codex-ts/test-support";
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
-import { type Rig, rigsPerTest, typeKeys, until } from "../rig.js";
+import { composerLine, type Rig, rigsPerTest, typeKeys, until } from "../rig.js";
 import { MainScreen } from "./MainScreen.js";
 
 // The composer's popups, chips and modes on a real in-process app-server and the fake model.
 const startRig = rigsPerTest();
 const type = typeKeys;
 const paste = (text: string) => `\x1b[200~${text}\x1b[201~`;
-/** The composer's line (the last line starting with the prompt glyph). */
-const composerLine = (frame: string) =>
-  frame
-    .split("\n")
-    .filter((l) => l.startsWith("› "))
-    .at(-1) ?? "";
 const body = (r: Rig, i: number) => JSON.stringify(r.server.responsesRequests()[i]!.body);
 
 // A 1×1 PNG.

@@ -2,16 +2,11 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
-import { rigsPerTest, typeKeys as type, until } from "../rig.js";
+import { composerLine, rigsPerTest, typeKeys as type, until } from "../rig.js";
 import { MainScreen } from "./MainScreen.js";
 
 // /logout and /mention on a real in-process app-server.
 const startRig = rigsPerTest();
-const composerLine = (frame: string) =>
-  frame
-    .split("\n")
-    .filter((l) => l.startsWith("› "))
-    .at(-1) ?? "";
 
 describe("MainScreen slash commands", () => {
   it("/logout removes auth.json through account/logout, says so and quits", async () => {
