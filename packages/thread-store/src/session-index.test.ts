@@ -1,41 +1,21 @@
 import { appendFileSync, readFileSync, rmSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { INDEX_FILENAME, LocalThreadStore, type StoreResult } from "./index.js";
+import { describe, expect, it } from "vitest";
+import { INDEX_FILENAME, type LocalThreadStore } from "./index.js";
 import { parseSessionIndex, SESSION_INDEX_FILENAME } from "./session-index.js";
-import { idFor, writeRollout } from "./test-helpers.js";
+import { idFor, tempStoreHome, unwrap, writeRollout } from "./test-helpers.js";
 
-let home: string;
-const open: LocalThreadStore[] = [];
-beforeEach(async () => {
-  home = await mkdtemp(path.join(os.tmpdir(), "codex-ts-session-index-"));
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close();
-  await rm(home, { recursive: true, force: true });
-});
-
-function unwrap<T>(result: StoreResult<T>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
-
-async function openStore(): Promise<LocalThreadStore> {
-  const store = unwrap(await LocalThreadStore.open({ codexHome: home }));
-  open.push(store);
-  return store;
-}
+const fx = tempStoreHome("codex-ts-session-index-");
+const openStore = () => fx.open();
 
 async function dropIndex(store: LocalThreadStore): Promise<void> {
   await store.close();
-  open.splice(open.indexOf(store), 1);
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(path.join(home, `${INDEX_FILENAME}${suffix}`), { force: true });
+  fx.forget(store);
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(path.join(fx.home, `${INDEX_FILENAME}${suffix}`), { force: true });
 }
 
 const lines = () =>
-  readFileSync(path.join(home, SESSION_INDEX_FILENAME), "utf8")
+  readFileSync(path.join(fx.home, SESSION_INDEX_FILENAME), "utf8")
     .trim()
     .split("\n")
     .map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -73,11 +53,11 @@ describe("session_index.jsonl (thread names as Codex keeps them)", () => {
 
   it("reads a name real Codex appended to a thread it did not create here", async () => {
     const id = idFor(7);
-    writeRollout(home, { id, createdMs: Date.parse("2026-01-02T03:04:05Z"), preview: "hi" });
+    writeRollout(fx.home, { id, createdMs: Date.parse("2026-01-02T03:04:05Z"), preview: "hi" });
     const store = await openStore();
     expect(unwrap(await store.read(id)).name).toBeNull();
     appendFileSync(
-      path.join(home, SESSION_INDEX_FILENAME),
+      path.join(fx.home, SESSION_INDEX_FILENAME),
       `${JSON.stringify({ id, thread_name: "From Codex", updated_at: "2026-01-02T03:05:00Z" })}\n`,
     );
     expect(unwrap(await store.list({})).data[0]?.name).toBe("From Codex");

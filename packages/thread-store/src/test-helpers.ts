@@ -1,7 +1,12 @@
 // Test helpers: write rollout files the way another process (or real Codex) would.
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { rolloutPath } from "@codex-ts/rollout";
+import { afterEach, beforeEach } from "vitest";
+import { LocalThreadStore } from "./local-store.js";
+import type { StoreResult } from "./types.js";
 
 export interface FakeRollout {
   id: string;
@@ -62,4 +67,35 @@ export function appendRaw(file: string, text: string): void {
 export function idFor(n: number): string {
   const hex = n.toString(16).padStart(12, "0");
   return `0199aaaa-0000-7000-8000-${hex}`;
+}
+
+export function unwrap<T>(result: StoreResult<T>): T {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.value;
+}
+
+/** A fresh CODEX_HOME per test (removed after it) and the stores opened on it (closed after it). */
+export function tempStoreHome(prefix: string): { readonly home: string; open(): Promise<LocalThreadStore>; forget(store: LocalThreadStore): void } {
+  let home = "";
+  const stores: LocalThreadStore[] = [];
+  beforeEach(async () => {
+    home = await mkdtemp(path.join(os.tmpdir(), prefix));
+  });
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close();
+    await rm(home, { recursive: true, force: true });
+  });
+  return {
+    get home() {
+      return home;
+    },
+    async open() {
+      const store = unwrap(await LocalThreadStore.open({ codexHome: home }));
+      stores.push(store);
+      return store;
+    },
+    forget(store) {
+      stores.splice(stores.indexOf(store), 1);
+    },
+  };
 }
