@@ -115,6 +115,13 @@ describe("create / append / read / load", () => {
     expect(thread).toMatchObject({ createdAt: Math.floor(created.createdAtMs / 1000), status: { type: "notLoaded" }, source: "cli" });
   });
 
+  it("gives a v2 thread its own id as sessionId, also when it shares its session (a sub-agent, a fork) as Codex 0.169", async () => {
+    const store = await openStore();
+    const created = unwrap(await store.create({ cwd: "/w", modelProvider: "openai", cliVersion: "1", source: "cli" }));
+    const child: StoredThread = { ...created, sessionId: "019a0000-0000-7000-8000-000000000001" };
+    expect(toV2Thread(child).sessionId).toBe(created.id);
+  });
+
   it("forks a thread up to a turn into a new indexed thread", async () => {
     const store = await openStore();
     const source = unwrap(await store.create({ cwd: "/w", modelProvider: "openai", cliVersion: "1", source: "cli" }));

@@ -15,7 +15,8 @@ export interface V2ThreadOverrides {
 export function toV2Thread(thread: StoredThread, overrides: V2ThreadOverrides = {}): v2.Thread {
   return {
     id: thread.id,
-    sessionId: thread.sessionId,
+    // Codex 0.169 shows every thread's own id here (a sub-agent's rollout keeps its parent's session id).
+    sessionId: thread.id,
     forkedFromId: thread.forkedFromId,
     parentThreadId: thread.parentThreadId,
     preview: thread.preview,
