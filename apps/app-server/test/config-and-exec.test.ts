@@ -24,8 +24,9 @@ describe("config", () => {
     const result = await server.call("config/read", { includeLayers: true });
     expect(result.config.model).toBe("gpt-5.1-codex");
     expect(result.config.sandbox_mode).toBe("danger-full-access");
-    expect(result.origins.model!.name).toEqual({ type: "user", file: path.join(server.codexHome, "config.toml") });
-    expect(result.layers).toHaveLength(1);
+    expect(result.origins.model!.name).toEqual({ type: "user", file: path.join(server.codexHome, "config.toml"), profile: null });
+    // The user layer, then the (missing) system layer, as Codex 0.169 lists them.
+    expect(result.layers!.map((layer) => (layer.name as { type: string }).type)).toEqual(["user", "system"]);
   });
 
   it("writes values and batches atomically, keeping comments and formatting", async () => {
