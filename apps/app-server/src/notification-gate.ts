@@ -7,7 +7,7 @@ export type Deliver = (method: string, params: unknown) => void;
 
 export class NotificationGate {
   readonly #deliver: Deliver;
-  readonly #queue: [string, unknown][] = [];
+  readonly #queue: (() => void)[] = [];
   #pauses = 0;
 
   constructor(deliver: Deliver) {
@@ -19,8 +19,17 @@ export class NotificationGate {
   }
 
   emit(method: string, params: unknown): void {
-    if (this.#pauses > 0) this.#queue.push([method, params]);
-    else this.#deliver(method, params);
+    this.run(() => this.#deliver(method, params));
+  }
+
+  /**
+   * Runs `action` in line with the notifications: at once when nothing is held, otherwise after
+   * every notification emitted before it went out (a server request must not overtake the
+   * item/started of the item it asks about).
+   */
+  run(action: () => void): void {
+    if (this.#pauses > 0) this.#queue.push(action);
+    else action();
   }
 
   /** Holds notifications back until the returned function is called (calling it again does nothing). */
@@ -32,8 +41,8 @@ export class NotificationGate {
       lifted = true;
       this.#pauses -= 1;
       while (this.#pauses === 0 && this.#queue.length > 0) {
-        const [method, params] = this.#queue.shift() as [string, unknown];
-        this.#deliver(method, params);
+        const next = this.#queue.shift() as () => void;
+        next();
       }
     };
   }

@@ -3,21 +3,22 @@
  * thread store), the running turn, and the mapping of core events to v2 notifications and server
  * requests.
  */
-import type { ResponseItem, RolloutLine, v2 } from "@codex-ts/protocol";
+
 import type { Session, SessionEvent } from "@codex-ts/core";
+import type { HookEngine } from "@codex-ts/hooks";
+import type { ResponseItem, RolloutLine, v2 } from "@codex-ts/protocol";
 import { type PersistenceMode, reconstructThread } from "@codex-ts/rollout";
 import { type StoredThread, type ThreadStore, toV2Thread } from "@codex-ts/thread-store";
-import type { HookEngine } from "@codex-ts/hooks";
 import { withCommandActions } from "./command-actions.js";
-import { clientCallbacks } from "./thread-requests.js";
 import { errorMessage, invalidRequest } from "./errors.js";
 import { type HookRunsByTurn, recordHookRun, withHookRuns } from "./hook-runs.js";
 import type { Logger } from "./log.js";
+import { toV2ThreadSettings } from "./mapping.js";
 import { NotificationGate } from "./notification-gate.js";
 import { publishCompletedTurn } from "./read-state.js";
-import { toV2ThreadSettings } from "./mapping.js";
 import type { ThreadSubscribers } from "./subscriptions.js";
 import { ThreadRecorder } from "./thread-recorder.js";
+import { clientCallbacks } from "./thread-requests.js";
 import type { ServerRequestOutcome } from "./transport.js";
 import {
   activeFlags,
@@ -166,12 +167,15 @@ export class LiveThread {
 
   status(): v2.ThreadStatus {
     const turn = this.#turn;
-    if (!turn) return this.#startWaiter || this.#shellTurn ? { type: "active", activeFlags: [] } : { type: "idle" };
+    if (!turn)
+      return this.#startWaiter || this.#shellTurn ? { type: "active", activeFlags: [] } : { type: "idle" };
     return { type: "active", activeFlags: activeFlags(turn) };
   }
 
   turns(): v2.Turn[] {
-    const { turns: rebuilt, warnings } = reconstructThread(this.#history.lines, { activeTurnId: this.#turn?.id ?? null });
+    const { turns: rebuilt, warnings } = reconstructThread(this.#history.lines, {
+      activeTurnId: this.#turn?.id ?? null,
+    });
     for (const warning of warnings) this.#log.debug(`thread ${this.id}: ${warning}`);
     const turns = rebuilt.map((turn) => ({ ...turn, items: turn.items.map(withCommandActions) }));
     return this.#experimentalApi() ? (withHookRuns(turns, this.hookRuns) as v2.Turn[]) : turns;
@@ -270,9 +274,13 @@ export class LiveThread {
       return { ...turnView(running, "inProgress"), startedAt: null } as unknown as v2.Turn;
     }
     if (running || this.#startWaiter || this.#shellTurn) {
-      throw invalidRequest(`thread ${this.id} already has a turn in progress (${running?.id ?? this.#shellTurn ?? "starting"}); use turn/steer or turn/interrupt`);
+      throw invalidRequest(
+        `thread ${this.id} already has a turn in progress (${running?.id ?? this.#shellTurn ?? "starting"}); use turn/steer or turn/interrupt`,
+      );
     }
-    const starting = new Promise<v2.Turn>((resolve, reject) => this.#submitWaiting(op, { kind: "regular", resolve, reject }));
+    const starting = new Promise<v2.Turn>((resolve, reject) =>
+      this.#submitWaiting(op, { kind: "regular", resolve, reject }),
+    );
     this.#starting = starting;
     try {
       return await starting;
@@ -302,15 +310,18 @@ export class LiveThread {
   /** Starts a manual compaction turn. */
   compact(): void {
     if (this.#closed) throw invalidRequest(`thread ${this.id} is closed`);
-    if (this.#turn || this.#startWaiter) throw invalidRequest(`thread ${this.id} already has a turn in progress`);
+    if (this.#turn || this.#startWaiter)
+      throw invalidRequest(`thread ${this.id} already has a turn in progress`);
     this.#submitWaiting({ type: "compact" }, { kind: "compact", resolve: () => {}, reject: () => {} });
   }
 
   steer(expectedTurnId: string, items: unknown[]): string {
     const turn = this.#turn;
     if (!turn) throw invalidRequest("no active turn to steer");
-    if (turn.id !== expectedTurnId) throw invalidRequest(`expected active turn id \`${expectedTurnId}\` but found \`${turn.id}\``);
-    if (turn.kind === "compact") throw invalidRequest(`turn ${turn.id} is a manual compaction and cannot be steered`);
+    if (turn.id !== expectedTurnId)
+      throw invalidRequest(`expected active turn id \`${expectedTurnId}\` but found \`${turn.id}\``);
+    if (turn.kind === "compact")
+      throw invalidRequest(`turn ${turn.id} is a manual compaction and cannot be steered`);
     this.session.submit({ type: "user_input", items });
     return turn.id;
   }
@@ -319,7 +330,8 @@ export class LiveThread {
   interrupt(turnId: string): void {
     const turn = this.#turn;
     if (!turn) throw invalidRequest(`no active turn to interrupt in thread ${this.id}`);
-    if (turn.id !== turnId) throw invalidRequest(`expected active turn id \`${turnId}\` but found \`${turn.id}\``);
+    if (turn.id !== turnId)
+      throw invalidRequest(`expected active turn id \`${turnId}\` but found \`${turn.id}\``);
     this.#resolvePending(turn);
     this.session.submit({ type: "interrupt" });
   }
@@ -355,6 +367,8 @@ export class LiveThread {
     params: unknown,
   ): Promise<ServerRequestOutcome> {
     const turn = this.#turn;
+    // After the notifications emitted before it (they may still wait for their rollout lines).
+    await new Promise<void>((resolve) => this.#gate.run(resolve));
     const { id, outcome } = this.#outlet.request(method, params);
     const pending: PendingServerRequest = { id, kind, resolved: false };
     turn?.pending.set(id, pending);
@@ -390,7 +404,10 @@ export class LiveThread {
     const turn = this.#turn;
     switch (msg.type) {
       case "task_started": {
-        const state = newTurnState(msg.turn_id, waiter && event.id === waiter.subId ? waiter.kind : "regular");
+        const state = newTurnState(
+          msg.turn_id,
+          waiter && event.id === waiter.subId ? waiter.kind : "regular",
+        );
         this.#turn = state;
         const v2turn = this.#turnView(state, "inProgress");
         if (waiter && event.id === waiter.subId) {
@@ -406,7 +423,11 @@ export class LiveThread {
         if (!turn) return;
         this.#resolvePending(turn);
         this.#turn = null;
-        const view = completedTurnView(turn, endStatus(turn, msg.type === "turn_aborted"), this.#hookRunsOf(turn));
+        const view = completedTurnView(
+          turn,
+          endStatus(turn, msg.type === "turn_aborted"),
+          this.#hookRunsOf(turn),
+        );
         // A durable thread's read state now points at its first unread turn (experimental clients).
         if (!this.ephemeral && this.#experimentalApi()) {
           try {
@@ -426,10 +447,20 @@ export class LiveThread {
       case "hook_completed": {
         const turnId = msg.turn_id ?? turn?.id ?? null;
         if (msg.type === "hook_completed" && turnId) {
-          const problem = recordHookRun(this.hookRuns, this.ephemeral ? null : this.#codexHome, this.id, turnId, msg.run as v2.HookRunSummary);
+          const problem = recordHookRun(
+            this.hookRuns,
+            this.ephemeral ? null : this.#codexHome,
+            this.id,
+            turnId,
+            msg.run as v2.HookRunSummary,
+          );
           if (problem) this.#log.warn(`thread ${this.id}: ${problem}`);
         }
-        this.#emit(msg.type === "hook_started" ? "hook/started" : "hook/completed", { threadId: this.id, turnId, run: msg.run });
+        this.#emit(msg.type === "hook_started" ? "hook/started" : "hook/completed", {
+          threadId: this.id,
+          turnId,
+          run: msg.run,
+        });
         return;
       }
       case "thread_name_updated":
@@ -437,7 +468,10 @@ export class LiveThread {
         this.notifyNameUpdated();
         return;
       case "thread_settings_applied":
-        this.#emit("thread/settings/updated", { threadId: this.id, threadSettings: toV2ThreadSettings(msg.thread_settings) });
+        this.#emit("thread/settings/updated", {
+          threadId: this.id,
+          threadSettings: toV2ThreadSettings(msg.thread_settings),
+        });
         return;
       default: {
         const notifications = turnEventNotifications(msg, {
@@ -464,7 +498,11 @@ export class LiveThread {
  * The experimental `environments` of a v2 Thread, as Codex 0.169 answers an experimentalApi client:
  * the one local environment with its cwd and runtime workspace roots.
  */
-export function withEnvironment(thread: v2.Thread, cwd: string, runtimeWorkspaceRoots: readonly string[]): v2.Thread {
+export function withEnvironment(
+  thread: v2.Thread,
+  cwd: string,
+  runtimeWorkspaceRoots: readonly string[],
+): v2.Thread {
   const environments = [{ environmentId: "local", cwd, runtimeWorkspaceRoots: [...runtimeWorkspaceRoots] }];
   return { ...thread, environments } as v2.Thread;
 }
