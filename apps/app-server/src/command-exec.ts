@@ -5,8 +5,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { effectivePermissions, guardSession, releaseSession, resolveEffective } from "@codex-ts/core";
 import { v2, v2SandboxPolicyToCore } from "@codex-ts/protocol";
-import { effectivePermissions, resolveEffective } from "@codex-ts/core";
 import { prepareSandboxedCommand, removeMountPoints } from "@codex-ts/sandboxing";
 import * as z from "zod";
 import { errorMessage, internalError, invalidParams, invalidRequest } from "./errors.js";
@@ -221,12 +221,17 @@ export class CommandExecManager {
     } catch (error) {
       throw internalError(`failed to spawn command in a PTY: ${errorMessage(error)}`);
     }
+    // Killed with its whole session if this server dies (SIGKILL included), as model-run commands are.
+    guardSession(term.pid);
     term.onData((data: string | Buffer) =>
       collect("stdout", typeof data === "string" ? Buffer.from(data, "utf8") : data),
     );
     // node-pty reports the exit once the terminal's output has been read to its end.
     const exited = new Promise<number>((resolve) => {
-      term.onExit(({ exitCode, signal }) => resolve(signal ? 128 + signal : exitCode));
+      term.onExit(({ exitCode, signal }) => {
+        releaseSession(term.pid);
+        resolve(signal ? 128 + signal : exitCode);
+      });
     });
     return {
       write: (data) => term.write(data),
@@ -299,12 +304,16 @@ function spawnPiped(
   } catch (error) {
     throw invalidRequest(`cannot start ${file}: ${errorMessage(error)}`);
   }
+  guardSession(child.pid);
   child.stdin?.on("error", () => {});
   child.stdout?.on("data", (chunk: Buffer) => collect("stdout", chunk));
   child.stderr?.on("data", (chunk: Buffer) => collect("stderr", chunk));
   const exited = new Promise<number>((resolve, reject) => {
     child.once("error", (error) => reject(invalidRequest(`cannot start ${file}: ${errorMessage(error)}`)));
-    child.once("close", (code, signal) => resolve(code ?? 128 + signalNumber(signal)));
+    child.once("close", (code, signal) => {
+      releaseSession(child.pid);
+      resolve(code ?? 128 + signalNumber(signal));
+    });
   });
   return {
     write: (data) => {

@@ -8,6 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { guardSession, releaseSession } from "@codex-ts/core";
 import type { ResponseItem } from "@codex-ts/protocol";
 import { parseCommandActions } from "./command-actions.js";
 
@@ -63,7 +64,13 @@ export function runUserShellCommand(thread: ShellThread, command: string, timeou
   }
   thread.emit("item/started", { ...base, item: item("inProgress", {}), startedAtMs });
   let output = "";
-  const child = spawn(argv[0] as string, argv.slice(1), { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  // Its own session, guarded by core's reaper: it dies with this server (SIGKILL included).
+  const child = spawn(argv[0] as string, argv.slice(1), {
+    cwd,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  guardSession(child.pid);
   const onData = (chunk: Buffer) => {
     const text = chunk.toString("utf8");
     if (output.length < MAX_OUTPUT) output += text;
@@ -79,20 +86,35 @@ export function runUserShellCommand(thread: ShellThread, command: string, timeou
     finished = true;
     if (timer) clearTimeout(timer);
     const aggregatedOutput = failure ?? output;
-    const done = item(exitCode === 0 ? "completed" : "failed", { aggregatedOutput, exitCode, durationMs: Date.now() - startedAtMs });
+    const done = item(exitCode === 0 ? "completed" : "failed", {
+      aggregatedOutput,
+      exitCode,
+      durationMs: Date.now() - startedAtMs,
+    });
     thread.emit("item/completed", { ...base, item: done, completedAtMs: Date.now() });
     thread.inject([
       {
         type: "message",
         role: "user",
-        content: [{ type: "input_text", text: `<user_shell_command>\n<command>${command}</command>\n<exit_code>${exitCode}</exit_code>\n<output>\n${aggregatedOutput}\n</output>\n</user_shell_command>` }],
+        content: [
+          {
+            type: "input_text",
+            text: `<user_shell_command>\n<command>${command}</command>\n<exit_code>${exitCode}</exit_code>\n<output>\n${aggregatedOutput}\n</output>\n</user_shell_command>`,
+          },
+        ],
       } as ResponseItem,
     ]);
     if (ownTurn) {
       thread.setUserShellTurn(null);
-      thread.emit("turn/completed", { threadId: thread.id, turn: turnView("completed", [done], Math.floor(Date.now() / 1000)) });
+      thread.emit("turn/completed", {
+        threadId: thread.id,
+        turn: turnView("completed", [done], Math.floor(Date.now() / 1000)),
+      });
     }
   };
   child.on("error", (error) => finish(-1, `failed to start the command: ${error.message}`));
-  child.on("close", (code, signal) => finish(code ?? (signal ? 128 + 9 : -1), null));
+  child.on("close", (code, signal) => {
+    releaseSession(child.pid);
+    finish(code ?? (signal ? 128 + 9 : -1), null);
+  });
 }

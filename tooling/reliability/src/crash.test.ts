@@ -99,11 +99,15 @@ describe("SIGKILL of codex-ts exec mid-turn", () => {
         env: binEnv(home),
       });
       await server.waitForResponsesRequests(1, 30_000);
-      if (mark) expect(await eventually(() => processesWith(mark).length >= (scenario.processes ?? 1), 20_000)).toBe(true);
+      if (mark)
+        expect(await eventually(() => processesWith(mark).length >= (scenario.processes ?? 1), 20_000)).toBe(
+          true,
+        );
       else await eventually(() => run.stdout().includes("turn.started"), 5_000);
       const started = scenario.started?.exec;
       if (started) {
-        const inFlight = () => events(run.stdout()).some((e) => e.type === "item.started" && e.item?.type === started);
+        const inFlight = () =>
+          events(run.stdout()).some((e) => e.type === "item.started" && e.item?.type === started);
         expect(await eventually(inFlight, 20_000)).toBe(true);
       }
       const threadId = events(run.stdout()).find((e) => e.type === "thread.started")?.thread_id as string;
@@ -131,10 +135,19 @@ describe("SIGKILL of the app-server mid-turn", () => {
       const threadId = await app.startThread(work);
       await app.startTurn(threadId, "first prompt");
       await server.waitForResponsesRequests(1, 30_000);
-      if (mark) expect(await eventually(() => processesWith(mark).length >= (scenario.processes ?? 1), 20_000)).toBe(true);
-      else if (!files) await app.notification("item/agentMessage/delta", () => true, 10_000).catch(() => undefined);
+      if (mark)
+        expect(await eventually(() => processesWith(mark).length >= (scenario.processes ?? 1), 20_000)).toBe(
+          true,
+        );
+      else if (!files)
+        await app.notification("item/agentMessage/delta", () => true, 10_000).catch(() => undefined);
       const started = scenario.started?.v2;
-      if (started) await app.notification("item/started", (p: { item?: { type?: string } }) => p?.item?.type === started, 20_000);
+      if (started)
+        await app.notification(
+          "item/started",
+          (p: { item?: { type?: string } }) => p?.item?.type === started,
+          20_000,
+        );
       if (files) expect(await eventually(files.ready, 30_000, 1)).toBe(true);
       app.child.kill("SIGKILL");
       await app.exited;
@@ -152,6 +165,40 @@ describe("processes of a killed binary", () => {
   it("none survive the SIGKILL (pipe and pty commands, a background job ignoring SIGHUP)", () => {
     expect(crashes).toBeGreaterThanOrEqual(6);
     expect(orphansSeen).toEqual([]);
+  });
+});
+
+// The client's own commands (command/exec pipe and tty, thread/shellCommand) are guarded by the same
+// reaper (apps/app-server/src/command-exec.ts, user-shell.ts).
+describe("SIGKILL of the app-server while a client's own commands run", () => {
+  it("leaves no command/exec (pipe, tty) or thread/shellCommand process behind", {
+    timeout: 90_000,
+  }, async () => {
+    server = await startFakeResponsesServer();
+    const { home, work } = makeHome(server.url);
+    const app = new AppServer(home, work);
+    await app.initialize();
+    const threadId = await app.startThread(work);
+    const mark = `reliability-client-${process.pid}-${Date.now()}`;
+    const script = (kind: string) => ["sh", "-c", "sleep 120; true", `${mark}-${kind}`];
+    const ignore = () => undefined;
+    app
+      .request("command/exec", { command: script("pipe"), cwd: work, timeoutMs: 120_000 }, 120_000)
+      .catch(ignore);
+    app
+      .request(
+        "command/exec",
+        { command: script("tty"), cwd: work, tty: true, processId: "tty-1", size: { rows: 24, cols: 80 } },
+        120_000,
+      )
+      .catch(ignore);
+    app
+      .request("thread/shellCommand", { threadId, command: `sleep 120; true ${mark}-shell` }, 120_000)
+      .catch(ignore);
+    expect(await eventually(() => processesWith(mark).length >= 3, 20_000)).toBe(true);
+    app.child.kill("SIGKILL");
+    await app.exited;
+    expect(await noOrphan(mark, "app-server while its client's commands run")).toBe(true);
   });
 });
 
