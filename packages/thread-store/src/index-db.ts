@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
-import Database from "better-sqlite3";
+import { createRequire } from "node:module";
+import type Database from "better-sqlite3";
 import * as z from "zod";
 import type { RolloutSummary } from "./rollout-scan.js";
 import type { ListQuery } from "./store-common.js";
@@ -119,7 +120,7 @@ export class ThreadIndex {
   }
 
   private static openOrThrow(file: string): ThreadIndex {
-    const db = new Database(file);
+    const db = new (openSqlite())(file);
     try {
       db.pragma("busy_timeout = 10000");
       db.pragma("journal_mode = WAL");
@@ -446,4 +447,14 @@ function safeJson(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+/**
+ * better-sqlite3, loaded on the first open: importing the store (exec does, to resume) costs no
+ * native module load until an index is actually opened.
+ */
+let sqlite: typeof Database | undefined;
+function openSqlite(): typeof Database {
+  sqlite ??= createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+  return sqlite;
 }

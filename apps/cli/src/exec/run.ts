@@ -16,6 +16,7 @@ import {
 } from "@codex-ts/core";
 import type { ResponseItem, RolloutLine, UserInput } from "@codex-ts/protocol";
 import { createRolloutLater, type PendingRollout, readRollout, reconstructHistory, RolloutWriter, newThreadId } from "@codex-ts/rollout";
+import { LocalThreadStore } from "@codex-ts/thread-store";
 import { resolveCodexHome } from "../home.js";
 import { findSession, isUuid } from "../sessions/find.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK, failure, usageError } from "../io.js";
@@ -269,8 +270,9 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
 type Found = { ok: true; path: string; threadId: string } | { ok: true; path: null } | { ok: false; error: string };
 
 async function findRollout(codexHome: string, resume: NonNullable<ExecRequest["resume"]>, cwd: string): Promise<Found> {
-  // Loaded only to resume: a new thread never touches the sqlite index.
-  const { LocalThreadStore } = await import("@codex-ts/thread-store");
+  // A new thread never gets here: the sqlite index is opened (and better-sqlite3 loaded) only to
+  // resume. A static import on purpose — a dynamic one made esbuild load every protocol module lazily
+  // and whole, ~14 MiB more at every exec start.
   const opened = await LocalThreadStore.open({ codexHome });
   if (!opened.ok) return { ok: false, error: opened.error.message };
   const store = opened.value;
