@@ -78,7 +78,8 @@ async function checkAfterCrash(home: string, work: string, threadId: string, lab
 /** True when no process carrying `mark` is left (waits a little for the kernel to reap). */
 async function noOrphan(mark: string | undefined, label: string): Promise<boolean> {
   if (!mark) return true;
-  const gone = await eventually(() => processesWith(mark).length === 0, 3_000);
+  // The reaper acts when it reads EOF from the dead parent; on a loaded 2-core machine that took > 3 s once.
+  const gone = await eventually(() => processesWith(mark).length === 0, 10_000);
   if (!gone) {
     orphansSeen.push(label);
     for (const pid of processesWith(mark)) process.kill(pid, "SIGKILL");
