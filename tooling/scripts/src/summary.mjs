@@ -28,12 +28,13 @@ export function testedPackages(root) {
 /** Reads one package's report: its counts and, when the package must count as failed, why. */
 export function readReport(dir) {
   const file = path.join(dir, ".vitest", "results.json");
-  if (!existsSync(file)) return { passed: 0, failed: 0, skipped: 0, problems: ["no test report (the suite did not run)"] };
+  if (!existsSync(file))
+    return { passed: 0, failed: 0, skipped: 0, problems: ["no test report (the suite did not run)"], failures: [] };
   let report;
   try {
     report = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    return { passed: 0, failed: 0, skipped: 0, problems: [`unreadable test report (${error.message})`] };
+    return { passed: 0, failed: 0, skipped: 0, problems: [`unreadable test report (${error.message})`], failures: [] };
   }
   const passed = report.numPassedTests ?? 0;
   const failed = report.numFailedTests ?? 0;
@@ -46,7 +47,24 @@ export function readReport(dir) {
   if ((report.numTotalTests ?? passed + failed + skipped) === 0) problems.push("ran zero tests");
   if (report.success === false && failed === 0 && problems.length === 0)
     problems.push("the run failed outside any test (global setup or an unhandled error)");
-  return { passed, failed, skipped, problems };
+  return { passed, failed, skipped, problems, failures: failedTests(dir, report) };
+}
+
+/**
+ * Each failed test as `file > name: first line of its message`, so a CI log that keeps only its
+ * tail still says which test failed and why.
+ */
+function failedTests(dir, report) {
+  const out = [];
+  for (const file of report.testResults ?? []) {
+    const where = file.name ? path.relative(dir, file.name) : "?";
+    for (const test of file.assertionResults ?? []) {
+      if (test.status !== "failed") continue;
+      const message = String(test.failureMessages?.[0] ?? "").split("\n").find((line) => line.trim()) ?? "";
+      out.push(`${where} > ${test.fullName ?? test.title ?? "?"}: ${message.trim().slice(0, 300)}`);
+    }
+  }
+  return out;
 }
 
 /**
@@ -66,6 +84,7 @@ export function summarize(root, otherFailures = []) {
         report.problems.length ? ` — FAILED: ${report.problems.join("; ")}` : ""
       }`,
     );
+    for (const failure of report.failures ?? []) lines.push(`  ✗ ${failure}`);
     passed += report.passed;
     failed += report.failed + report.problems.length;
     skipped += report.skipped;

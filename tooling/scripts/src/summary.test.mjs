@@ -69,4 +69,27 @@ describe("summarize", () => {
     expect(nothing.lines).toContain("no test was executed");
     expect(nothing.ok).toBe(false);
   });
+
+  it("names each failed test with the first line of its message", () => {
+    const failing = {
+      ...ok(1),
+      success: false,
+      numPassedTests: 1,
+      numFailedTests: 1,
+      testResults: [
+        {
+          name: "/x/packages/b/src/load.test.ts",
+          status: "failed",
+          assertionResults: [
+            { status: "passed", fullName: "fine" },
+            { status: "failed", fullName: "load > stays flat", failureMessages: ["\nAssertionError: expected 9 to be less than 4\n    at x"] },
+          ],
+        },
+      ],
+    };
+    const summary = summarize(workspace({ b: failing }));
+    const line = summary.lines.find((l) => l.includes("✗"));
+    expect(line).toContain("load > stays flat: AssertionError: expected 9 to be less than 4");
+    expect(summary.lines.at(-1)).toBe("1 passed, 1 failed, 0 skipped");
+  });
 });
