@@ -89,18 +89,6 @@ describe("config warnings", () => {
   });
 });
 
-describe("model/list", () => {
-  it("lists the configured model as default", async () => {
-    const server = await bootWithConfig();
-    const result = await server.call("model/list", {});
-    const def = result.data.find((m) => m.isDefault);
-    expect(def!.model).toBe("gpt-5.1-codex");
-    const page = await server.call("model/list", { limit: 1 });
-    expect(page.data).toHaveLength(1);
-    expect(page.nextCursor).toBe("1");
-  });
-});
-
 describe("command/exec", () => {
   it("runs a buffered command", async () => {
     const server = await bootWithConfig();

@@ -1,4 +1,4 @@
-// Methods: model/list, config/read|value/write|batchWrite, skills/list|extraRoots/set|config/write, hooks/list.
+// Methods: config/read|value/write|batchWrite, skills/list|extraRoots/set|config/write, hooks/list.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { hookEngineFromConfig } from "@codex-ts/core";
@@ -7,7 +7,7 @@ import { v2 } from "@codex-ts/protocol";
 import { parse as parseToml } from "smol-toml";
 import * as z from "zod";
 import { ConfigEdit, MergeStrategy, type WriteResult, loadEffectiveConfig, readConfig, splitKeyPath, writeConfigEdits } from "../config.js";
-import { RpcError, invalidParams } from "../errors.js";
+import { RpcError } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import { type MethodSpec, method } from "../server.js";
 import { assertDirectory } from "../threads.js";
@@ -41,34 +41,6 @@ export function configMethods(runtime: Runtime): Array<[string, MethodSpec]> {
   const out: Array<[string, MethodSpec]> = [];
   const add = (method: string, spec: MethodSpec) => out.push([method, spec]);
   const threads = runtime.threads;
-
-  /* ---------------------------------------------------------------- models */
-
-  add(
-    "model/list",
-    method({
-      params: v2.ModelListParams,
-      handler: (p) => {
-        const { config } = loadEffectiveConfig({ codexHome: runtime.codexHome, env: runtime.env });
-        const efforts = ["low", "medium", "high"].map((effort) => ({ reasoningEffort: effort, description: `${effort} reasoning effort` }));
-        const catalog = [...new Set([config.model, "gpt-5.1-codex", "gpt-5.1-codex-mini", "gpt-5.1"])].map((model) => ({
-          id: model,
-          model,
-          displayName: model,
-          description: model === config.model ? "The configured default model" : `OpenAI ${model}`,
-          hidden: false,
-          isDefault: model === config.model,
-          supportedReasoningEfforts: efforts,
-          defaultReasoningEffort: config.modelReasoningEffort ?? "medium",
-          inputModalities: ["text", "image"],
-        }));
-        const start = p.cursor ? Number.parseInt(p.cursor, 10) : 0;
-        if (!Number.isSafeInteger(start) || start < 0) throw invalidParams("cursor: invalid cursor");
-        const end = p.limit ? start + p.limit : catalog.length;
-        return { data: catalog.slice(start, end), nextCursor: end < catalog.length ? String(end) : null };
-      },
-    }),
-  );
 
   /* ---------------------------------------------------------------- config */
 

@@ -9,6 +9,7 @@ import { configMethods } from "./config.js";
 import { fsMethods } from "./fs.js";
 import { goalMethods } from "./goals.js";
 import { mcpMethods } from "./mcp.js";
+import { modelMethods } from "./models.js";
 import { offlineMethods } from "./offline.js";
 import { realtimeMethods } from "./realtime.js";
 import { revertMethods } from "./revert.js";
@@ -29,7 +30,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
     const experimentalFields = EXPERIMENTAL_FIELDS[name];
     methods.set(name, experimentalFields ? { ...spec, experimentalFields } : spec);
   };
-  for (const group of [threadMethods, turnMethods, configMethods, commandMethods, fsMethods, accountMethods, catalogMethods, goalMethods, mcpMethods, offlineMethods, threadHistoryMethods, threadOrganizeMethods, workspaceMethods, realtimeMethods, reviewMethods, revertMethods]) {
+  for (const group of [threadMethods, turnMethods, configMethods, modelMethods, commandMethods, fsMethods, accountMethods, catalogMethods, goalMethods, mcpMethods, offlineMethods, threadHistoryMethods, threadOrganizeMethods, workspaceMethods, realtimeMethods, reviewMethods, revertMethods]) {
     for (const [name, spec] of group(runtime)) add(name, spec);
   }
   withMemoriesTrigger(methods, runtime);

@@ -1,6 +1,19 @@
 export { authFilePath, removeStoredAuth, writeStoredApiKey } from "./auth.js";
 export { effectiveServiceTier } from "./service-tier.js";
-export { modelOffersPriorityTier, modelSupportsOriginalImageDetail } from "./catalog.js";
+export {
+  type CatalogModel,
+  type CatalogReasoningEffort,
+  type CatalogServiceTier,
+  DEFAULT_CATALOG_MODEL,
+  MODEL_CATALOG,
+  REASONING_EFFORT_DESCRIPTIONS,
+  catalogContextWindow,
+  catalogModel,
+  listedModels,
+  modelCatalogJson,
+  modelOffersPriorityTier,
+  modelSupportsOriginalImageDetail,
+} from "./catalog.js";
 export { ModelClient, ModelError, backoffMs, type ModelClientOptions, type ModelErrorKind, type ModelEvent, type ResponsesRequest } from "./model-client.js";
 export {
   DEFAULT_OPENAI_BASE_URL,

@@ -19,7 +19,7 @@ describe("loadConfig", () => {
     const result = loadConfig({ codexHome: home, env: {} });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.model).toBe("gpt-5.1-codex");
+    expect(result.config.model).toBe("gpt-6.1-sol");
     expect(result.config.modelProviderId).toBe("openai");
     expect(result.config.modelProvider.base_url).toBe("https://api.openai.com/v1");
     expect(result.config.approvalPolicy).toBe("on-request");

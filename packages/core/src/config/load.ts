@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { type McpServerConfig, parseMcpServers } from "@codex-ts/mcp/config";
 import type { z } from "zod";
+import { DEFAULT_CATALOG_MODEL } from "../client/catalog.js";
 import { builtinProviders, type ModelProviderInfo } from "../client/provider.js";
 import { type ConfigLayer, configOrigins, loadConfigLayers, mergeConfigLayers } from "./layers.js";
 import { managedConfigFile } from "../requirements/managed-config.js";
@@ -22,7 +23,8 @@ import {
 
 export { type ConfigOverride, parseOverride } from "./overrides.js";
 
-export const DEFAULT_MODEL = "gpt-5.1-codex";
+/** The bundled catalog's default (Codex 0.169: gpt-6.1-sol). */
+export const DEFAULT_MODEL: string = DEFAULT_CATALOG_MODEL;
 export const DEFAULT_PROJECT_DOC_MAX_BYTES = 32 * 1024;
 
 export interface LoadConfigOptions {

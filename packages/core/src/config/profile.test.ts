@@ -49,7 +49,7 @@ describe("ignoreUserConfig (--ignore-user-config)", () => {
   it("does not read config.toml, so neither its settings nor its trust apply", () => {
     write("config.toml", 'model = "user"\nsandbox_mode = "danger-full-access"\n');
     const loaded = load({ ignoreUserConfig: true });
-    expect(loaded.ok && loaded.config.model).toBe("gpt-5.1-codex");
+    expect(loaded.ok && loaded.config.model).toBe("gpt-6.1-sol");
     expect(loaded.ok && loaded.config.sandboxMode).toBe("read-only");
     expect(loaded.ok && loaded.config.layers).toEqual([]);
     // Broken user TOML is not read either.

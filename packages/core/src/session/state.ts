@@ -21,6 +21,7 @@ import {
 import type { Skill } from "@codex-ts/skills-watcher";
 import { v7 as uuidv7 } from "uuid";
 import type { Env, ModelProviderInfo } from "../client/provider.js";
+import { catalogContextWindow } from "../client/catalog.js";
 import { effectiveServiceTier } from "../client/service-tier.js";
 import { ContextHistory } from "../context/history.js";
 import type { SandboxPolicy } from "../tools/index.js";
@@ -337,8 +338,10 @@ export class SessionState {
   }
 }
 
-/** Context windows (tokens) of well-known OpenAI model families; undefined when unknown. */
+/** Context window (tokens): the bundled catalog's, else a guess by model family; undefined when unknown. */
 export function knownContextWindow(model: string): number | undefined {
+  const listed = catalogContextWindow(model);
+  if (listed !== undefined) return listed;
   const m = model.toLowerCase();
   if (m.startsWith("gpt-5")) return 272_000;
   if (m.startsWith("gpt-4.1")) return 1_047_576;
