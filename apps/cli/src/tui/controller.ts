@@ -33,6 +33,8 @@ export interface ControllerOptions {
   history?: string[];
   /** Where submitted prompts are also recorded (e.g. history.jsonl); settable later. */
   recordPrompt?: (threadId: string, text: string) => void;
+  /** The environment the TUI runs in (the clipboard tools' PATH and display); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 type Resolver = (answer: ServerRequestAnswer) => void;
@@ -78,6 +80,11 @@ export class Controller {
   /** The folder the TUI works in. */
   get cwd(): string {
     return this.options.cwd;
+  }
+
+  /** The environment the TUI runs in. */
+  get env(): NodeJS.ProcessEnv {
+    return this.options.env ?? process.env;
   }
 
   get state(): TuiState {

@@ -59,6 +59,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const controller = new Controller(client, createStore(reduce, initialState), {
     cwd,
     settings: options.settings ?? {},
+    env,
     exit: () => {
       exited = true;
     },

@@ -52,6 +52,7 @@ export async function runTui(
     cwd,
     settings: launch.settings,
     exit: () => finish(EXIT_OK),
+    env: io.env,
   });
   io.signal?.addEventListener("abort", () => finish(EXIT_OK), { once: true });
 

@@ -1,10 +1,11 @@
 import { Box } from "ink";
 import { type ReactNode, useRef, useState } from "react";
 import { type EarlierMessage, revertTo, userMessages } from "../backtrack.js";
-import { type Controller, cancelAnswer } from "../controller.js";
+import { type Controller, cancelAnswer, errorText } from "../controller.js";
 import { useKeys } from "../hooks/useKeys.js";
 import { type MentionPopup as Popup, useMentionPopup } from "../hooks/useMentionPopup.js";
 import { useTuiState } from "../hooks/useTuiState.js";
+import { clipboardImageFile } from "../input/clipboard.js";
 import { type Effect, mainKeyEffect } from "../input/mainKeys.js";
 import { pastedImagePath } from "../input/paste.js";
 import { matchSlashCommands, parseSlash, submitText } from "../slash.js";
@@ -69,6 +70,12 @@ export function MainScreen({ controller }: { controller: Controller }) {
         edit(image ? { type: "attachImage", path: image } : { type: "paste", text: effect.text });
         return;
       }
+      case "pasteImage":
+        clipboardImageFile({ env: controller.env, cwd: controller.cwd }).then(
+          (file) => edit({ type: "attachImage", path: file }),
+          (error) => controller.cell({ kind: "error", text: `Failed to paste image: ${errorText(error)}` }),
+        );
+        return;
       case "submit":
         submit(effect.text);
         return;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseInput } from "./keys.js";
 import { type KeyContext, mainKeyEffect } from "./mainKeys.js";
 
 const idle: KeyContext = { text: "", turnRunning: false, quitArmed: false, history: [], popup: null };
@@ -66,5 +67,12 @@ describe("mainKeyEffect", () => {
       type: "complete",
       run: false,
     });
+  });
+
+  it("Ctrl-V (\\x16 from the terminal) pastes the clipboard's image, typed text or not", () => {
+    const [key] = parseInput("\x16");
+    expect(key).toEqual({ kind: "ctrl", letter: "v" });
+    expect(mainKeyEffect(key!, idle)).toEqual({ type: "pasteImage" });
+    expect(mainKeyEffect(key!, { ...idle, text: "look at " })).toEqual({ type: "pasteImage" });
   });
 });

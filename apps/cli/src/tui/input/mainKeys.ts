@@ -10,6 +10,8 @@ export type Effect =
   | { type: "submit"; text: string }
   /** A bracketed paste: an image path becomes a chip, a large paste a placeholder. */
   | { type: "paste"; text: string }
+  /** Ctrl-V: the clipboard's image becomes an `[Image #N]` chip (as Codex). */
+  | { type: "pasteImage" }
   /** Take the popup's selected entry: run it (Enter on a command) or put it in the composer. */
   | { type: "complete"; run: boolean }
   | { type: "popupMove"; delta: number }
@@ -101,6 +103,8 @@ function ctrlEffect(letter: string, ctx: KeyContext): Effect {
       return { type: "composer", action: { type: "wordBackspace" } };
     case "u":
       return { type: "composer", action: { type: "clear" } };
+    case "v":
+      return { type: "pasteImage" };
     case "p":
       return { type: "composer", action: { type: "up", history: ctx.history } };
     case "n":
