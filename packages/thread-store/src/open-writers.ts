@@ -6,7 +6,8 @@
  * other writer's change, a rewrite or a move means a fresh resume. At most `cap` stay open (LRU).
  */
 import { stat } from "node:fs/promises";
-import { type PersistenceMode, RolloutWriter } from "@codex-ts/rollout";
+import type { RolloutItem } from "@codex-ts/protocol";
+import { type PersistenceMode, type RolloutResult, RolloutWriter } from "@codex-ts/rollout";
 
 interface OpenWriter {
   writer: RolloutWriter;
@@ -23,13 +24,22 @@ export class OpenWriters {
   constructor(private readonly cap = 32) {}
 
   /** A writer appending to `file`: the kept one when the file is unchanged, else a resumed one. */
-  async acquire(threadId: string, file: string, mode: PersistenceMode): ReturnType<typeof RolloutWriter.resume> {
+  async acquire(
+    threadId: string,
+    file: string,
+    mode: PersistenceMode,
+  ): ReturnType<typeof RolloutWriter.resume> {
     const kept = this.#open.get(threadId);
     if (kept) {
       this.#open.delete(threadId);
       const st = await stat(file).catch(() => null);
       const unchanged =
-        st !== null && kept.path === file && kept.mode === mode && st.ino === kept.ino && st.size === kept.size && st.mtimeMs === kept.mtimeMs;
+        st !== null &&
+        kept.path === file &&
+        kept.mode === mode &&
+        st.ino === kept.ino &&
+        st.size === kept.size &&
+        st.mtimeMs === kept.mtimeMs;
       if (unchanged) return { ok: true, value: kept.writer };
       await kept.writer.close();
     }
@@ -49,6 +59,25 @@ export class OpenWriters {
       this.#open.delete(id);
       await entry.writer.close();
     }
+  }
+
+  /** Appends `items` to the thread's file and flushes, keeping the writer open for the next append. */
+  async append(
+    threadId: string,
+    file: string,
+    mode: PersistenceMode,
+    items: RolloutItem[],
+  ): Promise<RolloutResult<void>> {
+    const resumed = await this.acquire(threadId, file, mode);
+    if (!resumed.ok) return resumed;
+    resumed.value.record(items);
+    const flushed = await resumed.value.flush();
+    if (!flushed.ok) {
+      await resumed.value.close();
+      return flushed;
+    }
+    await this.keep(threadId, file, mode, resumed.value);
+    return flushed;
   }
 
   /** Closes the thread's writer (before its file moves or goes). */
