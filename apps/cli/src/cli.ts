@@ -103,6 +103,7 @@ const LAZY_COMMANDS: Record<string, Runner> = {
   archive: async (argv, io) => (await import("./commands/sessions.js")).runSessionCommand("archive", argv, io),
   unarchive: async (argv, io) => (await import("./commands/sessions.js")).runSessionCommand("unarchive", argv, io),
   delete: async (argv, io) => (await import("./commands/sessions.js")).runSessionCommand("delete", argv, io),
+  queue: async (argv, io) => (await import("./commands/queue.js")).runQueueCommand(argv, io),
   apply: async (argv, io) => (await import("./commands/apply.js")).runApplyCommand(argv, io),
   review: async (argv, io, globals) => (await import("./commands/review.js")).runReviewCommand(argv, io, globals),
   features: async (argv, io, globals) => (await import("./commands/features.js")).runFeaturesCommand(argv, io, globals),

@@ -22,6 +22,7 @@ import { findSession, isUuid } from "../sessions/find.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK, failure, usageError } from "../io.js";
 import { VERSION } from "../version.js";
 import { HumanRenderer } from "./human.js";
+import { takeQueuedMessage } from "./queued.js";
 import { ExecGoal } from "./goal.js";
 import { ExecEventMapper } from "./jsonl.js";
 import type { ExecRequest } from "./request.js";
@@ -199,6 +200,8 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
     await writer?.close();
     return failure(io, "nothing to send: give a prompt or an image");
   }
+  // A message queued for this thread (`codex queue`) runs first, in its own turn; the prompt follows.
+  const queued = found?.ok && found.path !== null && !request.review && items.length > 0 ? takeQueuedMessage(codexHome, threadId, io) : undefined;
   const op: Record<string, unknown> = { type: "user_input", items };
   if (request.outputSchema !== undefined) op.final_output_json_schema = request.outputSchema;
   if (request.review) {
@@ -209,7 +212,9 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
       await writer?.close();
       return failure(io, started.reason === "invalid" ? `review: ${started.error}` : `the review could not start (${started.reason})`);
     }
-  } else if (items.length > 0) session.submit(op);
+  } else if (queued) session.submit({ type: "user_input", items: queued.input!, client_id: queued.clientId });
+  else if (items.length > 0) session.submit(op);
+  let promptPending = queued !== undefined;
   // The goal comes after the prompt, so the user's turn goes first.
   const goalError = request.goal ? goal?.start(request.goal) : undefined;
   if (goalError) {
@@ -231,6 +236,11 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
     else {
       mapper.map(msg);
       human!.event(msg);
+    }
+    if (msg.type === "task_complete" && promptPending) {
+      promptPending = false;
+      session.submit(op);
+      continue;
     }
     if (msg.type === "task_complete" || msg.type === "turn_aborted") {
       sawTurnEnd = true;
