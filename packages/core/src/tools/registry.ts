@@ -2,7 +2,7 @@ import type { ResponseItem } from "@codex-ts/protocol";
 import { applyPatchHandler } from "./apply-patch/handler.js";
 import { dynamicToolHandler } from "./dynamic.js";
 import { execCommandHandler, shellCommandHandler, writeStdinHandler } from "./exec/handlers.js";
-import { withoutInlinePermissions } from "./orchestrator.js";
+import { withoutInlinePermissions } from "./command-spec.js";
 import { updatePlanHandler } from "./plan.js";
 import type {
   FunctionToolSpec,

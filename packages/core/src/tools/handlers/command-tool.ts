@@ -2,15 +2,9 @@
 // before each waits in its own way (parse the arguments, route an apply_patch heredoc, start).
 import type * as z from "zod";
 import { parseArguments } from "../args.js";
-import {
-  commandPermissionProps,
-  maybeInterceptApplyPatch,
-  type ShellCommandRequestArgs,
-  type Started,
-  type StartRequest,
-  shellStartRequest,
-  startCommand,
-} from "../orchestrator.js";
+import { type ShellCommandRequestArgs, type StartRequest, shellStartRequest } from "../command-request.js";
+import { commandPermissionProps } from "../command-spec.js";
+import { maybeInterceptApplyPatch, type Started, startCommand } from "../orchestrator.js";
 import type { FunctionToolSpec, JsonSchema, ToolCall, ToolContext, ToolResult } from "../types.js";
 
 /** A command tool's spec: its own properties, then the permission properties both tools take. */

@@ -1,17 +1,9 @@
 /** `exec_command`: run a command (optionally in a PTY); a process still running after the yield becomes a session for write_stdin. */
 import * as z from "zod";
 import { type ExecSession, sessionStoreFor } from "../exec/sessions.js";
-import {
-  commandPermissionArgs,
-  emitCompleted,
-  maxOutputTokensProp,
-  PositiveNumber,
-  retryEscalated,
-  sandboxDenialRetryable,
-  type StartRequest,
-  userShell,
-  yieldTimeProp,
-} from "../orchestrator.js";
+import { emitCompleted, type StartRequest } from "../command-request.js";
+import { commandPermissionArgs, maxOutputTokensProp, PositiveNumber, yieldTimeProp } from "../command-spec.js";
+import { retryEscalated, sandboxDenialRetryable, userShell } from "../orchestrator.js";
 import { BYTES_PER_TOKEN, DEFAULT_OUTPUT_BYTES, truncateMiddle } from "../truncate.js";
 import { commandToolSpec, startCommandTool } from "./command-tool.js";
 import type { FunctionToolSpec, ToolCall, ToolContext, ToolHandler, ToolResult } from "../types.js";

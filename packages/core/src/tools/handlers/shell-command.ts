@@ -1,13 +1,8 @@
 /** `shell_command`: run a shell script to completion (or its timeout) and return its output. */
 import * as z from "zod";
-import {
-  commandPermissionArgs,
-  emitCompleted,
-  PositiveNumber,
-  retryEscalated,
-  sandboxDenialRetryable,
-  userShell,
-} from "../orchestrator.js";
+import { emitCompleted } from "../command-request.js";
+import { commandPermissionArgs, PositiveNumber } from "../command-spec.js";
+import { retryEscalated, sandboxDenialRetryable, userShell } from "../orchestrator.js";
 import { truncateMiddle } from "../truncate.js";
 import { commandToolSpec, startCommandTool } from "./command-tool.js";
 import type { FunctionToolSpec, RunningProcess, ToolCall, ToolContext, ToolHandler, ToolResult } from "../types.js";

@@ -2,7 +2,7 @@
 import * as z from "zod";
 import { parseArguments } from "../args.js";
 import { sessionStoreFor } from "../exec/sessions.js";
-import { maxOutputTokensProp, PositiveNumber, yieldTimeProp } from "../orchestrator.js";
+import { maxOutputTokensProp, PositiveNumber, yieldTimeProp } from "../command-spec.js";
 import type { FunctionToolSpec, ToolCall, ToolContext, ToolHandler, ToolResult } from "../types.js";
 import { clampYield, DEFAULT_WRITE_STDIN_YIELD_MS, formatUnifiedOutput, outputBudget } from "./exec-command.js";
 
