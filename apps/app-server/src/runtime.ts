@@ -5,6 +5,7 @@ import { errorMessage } from "./errors.js";
 import type { Logger } from "./log.js";
 import type { AppServerConnection } from "./server.js";
 import { ThreadSubscribers } from "./subscriptions.js";
+import { installSystemSkills } from "./system-skills/index.js";
 import { ThreadManager } from "./threads.js";
 
 export interface RuntimeOptions {
@@ -37,6 +38,11 @@ export class Runtime {
     this.codexHome = options.codexHome;
     this.env = options.env;
     this.log = options.log;
+    try {
+      installSystemSkills(this.codexHome);
+    } catch (error) {
+      this.log.warn(`system skills not installed: ${errorMessage(error)}`);
+    }
     let skillsTable: unknown;
     try {
       skillsTable = loadEffectiveConfig({ codexHome: this.codexHome, env: this.env }).config.skills;

@@ -26,10 +26,12 @@ const skillMd = (name: string, description: string, body = "") => `---\nname: ${
 
 type SkillsListEntry = v2.ClientRequestResponse<"skills/list">["data"][number];
 
+/** The cwd's entry, without the bundled system skills (system-skills.test.ts covers those). */
 async function list(s: AppServerProcess, cwd: string): Promise<SkillsListEntry> {
   const result = await s.call("skills/list", { cwds: [cwd] });
   expect(result.data).toHaveLength(1);
-  return result.data[0]!;
+  const entry = result.data[0]!;
+  return { ...entry, skills: entry.skills.filter((skill) => skill.scope !== "system") };
 }
 
 /** Waits until the `n`-th skills/changed notification arrived. */
