@@ -20,7 +20,7 @@ export function mcpFor(options: McpSessionOptions): ToolProviderSource {
   return (session: Session): ToolProvider => {
     const runtime = new McpRuntime({ cwd: session.settings().cwd, ...options });
     runtimes.set(session, runtime);
-    void runtime.start();
+    void runtime.startIfAny();
     const unsubscribe = session.subscribe((event) => {
       if (event.msg.type !== "shutdown_complete") return;
       unsubscribe();
@@ -30,7 +30,7 @@ export function mcpFor(options: McpSessionOptions): ToolProviderSource {
       name: "mcp",
       handlers: (turn) => runtime.handlers(turn),
       ready: async () => {
-        const result = await runtime.start();
+        const result = await runtime.startIfAny();
         return result.ok ? null : result.error;
       },
       takeWarnings: () => runtime.takeWarnings(),

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { SessionOptions } from "../session/options.js";
 import type { Session } from "../session/session.js";
 import { type Harness, type SessionDirs, say, startSession, useSessionDirs } from "../session/test-harness.js";
-import { mcpFor } from "./feature.js";
+import { mcpFor, mcpRuntimeOf } from "./feature.js";
 import type { McpSessionOptions } from "./runtime.js";
 
 let d: SessionDirs;
@@ -91,6 +91,15 @@ describe("MCP tools in a turn", () => {
     await runTurn(h);
     const names = (body(0).tools as any[]).map((t) => t.name ?? t.type);
     expect(names.some((n) => String(n).includes("mcp"))).toBe(false);
+  });
+
+  it("a session with no enabled server does not load the MCP SDK until a request needs the connections", async () => {
+    const h = start({ servers: probe({ enabled: false }) });
+    await runTurn(h);
+    const runtime = mcpRuntimeOf(h.session)!;
+    expect(() => runtime.manager).toThrow(/still loading/);
+    expect(await runtime.start()).toEqual({ ok: true, statuses: [] });
+    expect(runtime.manager.size).toBe(0);
   });
 
   it("returns text, structured content, images and errors to the model as Codex does", async () => {

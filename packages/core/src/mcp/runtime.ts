@@ -71,17 +71,27 @@ export class McpRuntime implements ToolProvider {
   readonly #options: McpSessionOptions;
   /** Null until @codex-ts/mcp has loaded (`start()` and every async method wait for it). */
   #manager: McpConnectionManager | null = null;
-  readonly #loaded: Promise<McpConnectionManager>;
+  /** Null until something needs the connections: with no enabled server, nothing loads the SDK. */
+  #loaded: Promise<McpConnectionManager> | null = null;
   readonly #active = new Map<string, ActiveCall>();
   /** Start-up failures not told to the user yet. */
   #warnings: string[] = [];
 
   constructor(options: McpSessionOptions) {
     this.#options = options;
-    this.#loaded = loadMcp().then((mcp) => {
-      this.#manager ??= this.#createManager(mcp, options.servers);
+    if (this.#hasServers()) void this.#load();
+  }
+
+  #hasServers(): boolean {
+    return this.#options.servers.some((s) => s.enabled);
+  }
+
+  #load(): Promise<McpConnectionManager> {
+    this.#loaded ??= loadMcp().then((mcp) => {
+      this.#manager ??= this.#createManager(mcp, this.#options.servers);
       return this.#manager;
     });
+    return this.#loaded;
   }
 
   #createManager(mcp: McpModule, servers: McpServerConfig[]): McpConnectionManager {
@@ -109,7 +119,16 @@ export class McpRuntime implements ToolProvider {
 
   /** Starts every server (idempotent); `ok: false` only for a `required` server that failed. */
   async start(): Promise<StartResult> {
-    return (await this.#loaded).start();
+    return (await this.#load()).start();
+  }
+
+  /**
+   * `start()` for the session's own start-up and turns: with no enabled server (and no reload
+   * since), done at once without loading the SDK (its schemas cost ~100 ms of a first turn).
+   */
+  async startIfAny(): Promise<StartResult> {
+    if (!this.#loaded && !this.#hasServers()) return { ok: true, statuses: [] };
+    return this.start();
   }
 
   /** The start-up failures since the last call (each told once). */
@@ -124,7 +143,7 @@ export class McpRuntime implements ToolProvider {
 
   /** Replaces the servers (config/mcpServer/reload): the old connections close, the new ones start. */
   async reload(servers: McpServerConfig[]): Promise<StartResult> {
-    const old = await this.#loaded;
+    const old = await this.#load();
     const manager = this.#createManager(await loadMcp(), servers);
     this.#manager = manager;
     await old.close();
@@ -132,13 +151,14 @@ export class McpRuntime implements ToolProvider {
   }
 
   async close(): Promise<void> {
+    if (!this.#loaded) return;
     await this.#loaded;
     await this.#manager?.close();
   }
 
   /** Calls a server tool outside a turn (app-server `mcpServer/tool/call`). */
   async callTool(server: string, tool: string, args: Record<string, unknown> | undefined, meta?: Record<string, unknown>): Promise<CallOutcome> {
-    await this.#loaded;
+    await this.#load();
     return this.manager.callTool(server, tool, args, meta ? { _meta: meta } : {});
   }
 
