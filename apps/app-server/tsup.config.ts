@@ -14,5 +14,6 @@ export default defineConfig([
   // What the `codex-ts-app-server` bin runs: `runAppServer` and everything it reaches in one
   // CommonJS file, loaded through V8's code cache (@codex-ts/compile-cache), so that a fresh
   // server neither resolves hundreds of modules nor compiles them again (tooling/build/).
-  commonJsBundle({ server: "src/run.ts" }),
+  // Whitespace and syntax minified, names kept (see apps/cli/tsup.config.ts).
+  { ...commonJsBundle({ server: "src/run.ts" }), minifyWhitespace: true, minifySyntax: true },
 ]);
