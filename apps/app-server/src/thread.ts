@@ -10,7 +10,7 @@ import type { ResponseItem, RolloutLine, v2 } from "@codex-ts/protocol";
 import { type PersistenceMode, reconstructThread } from "@codex-ts/rollout";
 import { type StoredThread, type ThreadStore, toV2Thread } from "@codex-ts/thread-store";
 import { withCommandActions } from "./command-actions.js";
-import { errorMessage, invalidRequest } from "./errors.js";
+import { errorMessage, internalError, invalidRequest } from "./errors.js";
 import { type HookRunsByTurn, recordHookRun, withHookRuns } from "./hook-runs.js";
 import type { Logger } from "./log.js";
 import { toV2ThreadSettings } from "./mapping.js";
@@ -269,6 +269,9 @@ export class LiveThread {
     if (this.#closed) throw invalidRequest(`thread ${this.id} is closed`);
     if (!this.#turn && this.#starting) await this.#starting.catch(() => undefined);
     const running = this.#turn;
+    // As Codex 0.169: input cannot join a review turn (core refuses it as not steerable).
+    if (running?.kind === "review" || (!running && this.#reviewStarting))
+      throw internalError("failed to submit turn input: ActiveTurnNotSteerable { turn_kind: Review }");
     if (running?.kind === "regular" && !this.#shellTurn) {
       this.session.submit(op);
       return { ...turnView(running, "inProgress"), startedAt: null } as unknown as v2.Turn;
@@ -307,6 +310,21 @@ export class LiveThread {
     for (const event of early) this.#dispatch(event);
   }
 
+  /** Set from `beginReview` until the review turn's `task_started`: that turn is a review turn. */
+  #reviewStarting = false;
+
+  /** Runs `start` (core's startReview) so that the turn it begins is known as a review turn. */
+  beginReview<T extends { ok: boolean }>(start: () => T): T {
+    this.#reviewStarting = true;
+    let started: T | undefined;
+    try {
+      started = start();
+      return started;
+    } finally {
+      if (!started?.ok) this.#reviewStarting = false;
+    }
+  }
+
   /** Starts a manual compaction turn. */
   compact(): void {
     if (this.#closed) throw invalidRequest(`thread ${this.id} is closed`);
@@ -322,6 +340,13 @@ export class LiveThread {
       throw invalidRequest(`expected active turn id \`${expectedTurnId}\` but found \`${turn.id}\``);
     if (turn.kind === "compact")
       throw invalidRequest(`turn ${turn.id} is a manual compaction and cannot be steered`);
+    if (turn.kind === "review")
+      throw invalidRequest("cannot steer a review turn", {
+        message: "cannot steer a review turn",
+        codexErrorInfo: { activeTurnNotSteerable: { turnKind: "review" } },
+        additionalDetails: null,
+        misalignment: null,
+      });
     this.session.submit({ type: "user_input", items });
     return turn.id;
   }
@@ -406,8 +431,9 @@ export class LiveThread {
       case "task_started": {
         const state = newTurnState(
           msg.turn_id,
-          waiter && event.id === waiter.subId ? waiter.kind : "regular",
+          waiter && event.id === waiter.subId ? waiter.kind : this.#reviewStarting ? "review" : "regular",
         );
+        this.#reviewStarting = false;
         this.#turn = state;
         const v2turn = this.#turnView(state, "inProgress");
         if (waiter && event.id === waiter.subId) {

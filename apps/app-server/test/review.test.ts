@@ -96,6 +96,35 @@ describe("review/start", () => {
     await s.call("turn/interrupt", { threadId: thread.id, turnId: t.id });
     await s.waitForNotification("turn/completed", (p) => p.turn.id === t.id);
   });
+
+  it("refuses turn/start and turn/steer into a running review turn with Codex 0.169's errors", async () => {
+    git("init", "-q");
+    writeFileSync(path.join(fx.workDir, "a.txt"), "a\n");
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    fx.fake.enqueue(turn([sse.message(ANSWER)], { gate }), turn([sse.message("after")]));
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
+    const started = await s.call("review/start", { threadId: thread.id, target: { type: "uncommittedChanges" } });
+    await fx.fake.waitForResponsesRequests(1);
+    const input = [{ type: "text" as const, text: "also look at b", text_elements: [] }];
+    const joined = await s.request("turn/start", { threadId: thread.id, input });
+    expect(joined).toMatchObject({ error: { code: -32603, message: "failed to submit turn input: ActiveTurnNotSteerable { turn_kind: Review }" } });
+    const steered = await s.request("turn/steer", { threadId: thread.id, expectedTurnId: started.turn.id, input });
+    expect(steered).toMatchObject({
+      error: {
+        code: -32600,
+        message: "cannot steer a review turn",
+        data: { message: "cannot steer a review turn", codexErrorInfo: { activeTurnNotSteerable: { turnKind: "review" } }, additionalDetails: null, misalignment: null },
+      },
+    });
+    release();
+    await s.waitForNotification("turn/completed", (p) => p.turn.id === started.turn.id);
+    // Nothing of the refused input reached the model; the thread takes turns again.
+    expect(JSON.stringify(fx.fake.responsesRequests())).not.toContain("also look at b");
+    await runTurn(s, thread.id, "next");
+    expect(fx.fake.responsesRequests()).toHaveLength(2);
+  });
 });
 
 describe("thread/revert", () => {

@@ -33,7 +33,7 @@ const START_TIMEOUT_MS = 60_000;
 function beginReview(thread: LiveThread, target: ReviewTarget, model: string | undefined): Promise<{ turnId: string; hint: string }> {
   let hint = "";
   const submit = () => {
-    const started = startReview(thread.session, target, model ? { model } : {});
+    const started = thread.beginReview(() => startReview(thread.session, target, model ? { model } : {}));
     if (started.ok) {
       hint = started.request.userFacingHint;
       return started.subId;
