@@ -18,8 +18,8 @@ describe("turnEventNotifications", () => {
     const started = turnEventNotifications(msg({ type: "item_started", thread_id: "t1", turn_id: "turn-1", item }), ctx(turn));
     expect(started?.[0]?.[0]).toBe("item/started");
     expect(started?.[0]?.[1]).toMatchObject({ threadId: "t1", turnId: "turn-1", item: { type: "agentMessage", id: "msg-1" }, startedAtMs: 42 });
-    expect(turn.agentItemId).toBe("msg-1");
-    expect(turnEventNotifications(msg({ type: "agent_message_delta", delta: "h" }), ctx(turn))).toEqual([
+    const delta = { type: "agent_message_content_delta", thread_id: "t1", turn_id: "turn-1", item_id: "msg-1", delta: "h" };
+    expect(turnEventNotifications(msg(delta), ctx(turn))).toEqual([
       ["item/agentMessage/delta", { threadId: "t1", turnId: "turn-1", itemId: "msg-1", delta: "h" }],
     ]);
     const done = turnEventNotifications(msg({ type: "item_completed", thread_id: "t1", turn_id: "turn-1", item }), ctx(turn));
@@ -29,11 +29,17 @@ describe("turnEventNotifications", () => {
     expect(turn.items, "a repeated completion replaces the item").toHaveLength(1);
   });
 
-  it("numbers reasoning summary sections and decodes command output", () => {
+  it("announces reasoning summary parts, passes the event's indexes and decodes command output", () => {
     const turn = newTurnState("turn-1", "regular");
-    turn.reasoningItemId = "r1";
-    turnEventNotifications(msg({ type: "agent_reasoning_section_break" }), ctx(turn));
-    expect(turnEventNotifications(msg({ type: "agent_reasoning_delta", delta: "x" }), ctx(turn))?.[0]?.[1]).toMatchObject({ summaryIndex: 1, itemId: "r1" });
+    expect(turnEventNotifications(msg({ type: "agent_reasoning_section_break", item_id: "r1", summary_index: 1 }), ctx(turn))).toEqual([
+      ["item/reasoning/summaryPartAdded", { threadId: "t1", turnId: "turn-1", itemId: "r1", summaryIndex: 1 }],
+    ]);
+    const ids = { thread_id: "t1", turn_id: "turn-1", item_id: "r1", delta: "x" };
+    expect(turnEventNotifications(msg({ type: "reasoning_content_delta", ...ids, summary_index: 1 }), ctx(turn))?.[0]?.[1]).toMatchObject({ summaryIndex: 1, itemId: "r1" });
+    expect(turnEventNotifications(msg({ type: "reasoning_raw_content_delta", ...ids, content_index: 2 }), ctx(turn))?.[0]).toEqual([
+      "item/reasoning/textDelta",
+      { threadId: "t1", turnId: "turn-1", itemId: "r1", delta: "x", contentIndex: 2 },
+    ]);
     const chunk = Buffer.from("out\n").toString("base64");
     expect(turnEventNotifications(msg({ type: "exec_command_output_delta", call_id: "c1", chunk }), ctx(turn))).toEqual([
       ["item/commandExecution/outputDelta", { threadId: "t1", turnId: "turn-1", itemId: "c1", delta: "out\n" }],

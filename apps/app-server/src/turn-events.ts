@@ -25,9 +25,6 @@ export interface TurnState {
   startedAt: number;
   startedAtMs: number;
   error: v2.TurnError | null;
-  agentItemId: string | null;
-  reasoningItemId: string | null;
-  summaryIndex: number;
   pending: Map<RequestId, PendingServerRequest>;
 }
 
@@ -42,9 +39,6 @@ export function newTurnState(id: string, kind: TurnState["kind"], nowMs = Date.n
     startedAt: Math.floor(nowMs / 1000),
     startedAtMs: nowMs,
     error: null,
-    agentItemId: null,
-    reasoningItemId: null,
-    summaryIndex: 0,
     pending: new Map(),
   };
 }
@@ -86,7 +80,7 @@ export function completedTurnView(turn: TurnState, status: v2.TurnStatus, hookRu
 
 export interface TurnEventContext {
   threadId: string;
-  /** The running turn (updated in place: items, streaming item ids, error); null between turns. */
+  /** The running turn (updated in place: items, error); null between turns. */
   turn: TurnState | null;
   /** The thread's token totals (core's session total plus what the thread had before a resume). */
   threadTotal: <T extends object | null | undefined>(sessionTotal: T) => T;
@@ -109,11 +103,6 @@ export function turnEventNotifications(msg: SessionEventMsg, ctx: TurnEventConte
       const item = withCommandActions(mapped);
       const turnId = msg.turn_id;
       if (msg.type === "item_started") {
-        if (turn && item.type === "agentMessage") turn.agentItemId = item.id;
-        if (turn && item.type === "reasoning") {
-          turn.reasoningItemId = item.id;
-          turn.summaryIndex = 0;
-        }
         return [["item/started", { threadId, turnId, item, startedAtMs: msg.started_at_ms ?? now() }]];
       }
       if (turn) {
@@ -123,19 +112,19 @@ export function turnEventNotifications(msg: SessionEventMsg, ctx: TurnEventConte
       }
       return [["item/completed", { threadId, turnId, item, completedAtMs: msg.completed_at_ms ?? now() }]];
     }
-    case "agent_message_delta":
-      return base && turn?.agentItemId ? [["item/agentMessage/delta", { ...base, itemId: turn.agentItemId, delta: msg.delta }]] : [];
-    case "agent_reasoning_delta":
-      return base && turn?.reasoningItemId
-        ? [["item/reasoning/summaryTextDelta", { ...base, itemId: turn.reasoningItemId, delta: msg.delta, summaryIndex: turn.summaryIndex }]]
+    // Streamed text names its item (core's item-tied deltas, as Codex 0.169).
+    case "agent_message_content_delta":
+      return base ? [["item/agentMessage/delta", { ...base, itemId: msg.item_id, delta: msg.delta }]] : [];
+    case "reasoning_content_delta":
+      return base
+        ? [["item/reasoning/summaryTextDelta", { ...base, itemId: msg.item_id, delta: msg.delta, summaryIndex: msg.summary_index }]]
         : [];
-    case "agent_reasoning_raw_content_delta":
-      return base && turn?.reasoningItemId
-        ? [["item/reasoning/textDelta", { ...base, itemId: turn.reasoningItemId, delta: msg.delta, contentIndex: 0 }]]
-        : [];
+    case "reasoning_raw_content_delta":
+      return base ? [["item/reasoning/textDelta", { ...base, itemId: msg.item_id, delta: msg.delta, contentIndex: msg.content_index }]] : [];
     case "agent_reasoning_section_break":
-      if (turn) turn.summaryIndex += 1;
-      return [];
+      return base && msg.item_id !== undefined
+        ? [["item/reasoning/summaryPartAdded", { ...base, itemId: msg.item_id, summaryIndex: msg.summary_index ?? 0 }]]
+        : [];
     case "exec_command_output_delta":
       return base
         ? [["item/commandExecution/outputDelta", { ...base, itemId: msg.call_id, delta: Buffer.from(msg.chunk, "base64").toString("utf8") }]]

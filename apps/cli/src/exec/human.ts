@@ -54,7 +54,7 @@ export class HumanRenderer {
       case "task_started":
         this.startSpinner();
         break;
-      case "agent_message_delta":
+      case "agent_message_content_delta":
         this.streamed = true;
         break;
       case "item_started":

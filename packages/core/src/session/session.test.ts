@@ -64,13 +64,15 @@ describe("session turn loop against the fake Responses server", () => {
     const end = await h.turnEnd();
     expect(end.msg).toMatchObject({ type: "task_complete", last_agent_message: "Hello there" });
     expect(types(h.events)).toEqual(
-      expect.arrayContaining(["task_started", "user_message", "agent_message_delta", "agent_reasoning", "agent_message", "token_count"]),
+      expect.arrayContaining(["task_started", "user_message", "agent_message_content_delta", "agent_reasoning", "agent_message", "token_count"]),
     );
     const agentItem = h.events.find((e) => e.msg.type === "item_completed" && (e.msg as any).item.type === "AgentMessage");
     expect(agentItem?.msg).toMatchObject({ item: { content: [{ type: "Text", text: "Hello there" }], phase: "final_answer" } });
     expect((agentItem as any).msg.completed_at_ms).toBeGreaterThanOrEqual((agentItem as any).msg.started_at_ms);
-    const deltas = h.events.flatMap((e) => (e.msg.type === "agent_message_delta" ? [e.msg.delta] : []));
-    expect(deltas.join("")).toBe("Hello there");
+    const deltas = h.events.flatMap((e) => (e.msg.type === "agent_message_content_delta" ? [e.msg] : []));
+    expect(deltas.map((d) => d.delta).join("")).toBe("Hello there");
+    expect(new Set(deltas.map((d) => d.item_id))).toEqual(new Set([(agentItem as any).msg.item.id]));
+    expect(types(h.events), "Codex 0.169 has no item-less deltas").not.toContain("agent_message_delta");
     expect(h.session.tokenUsage()).toMatchObject({ input_tokens: 100, output_tokens: 20, total_tokens: 120 });
 
     const body = server.responsesRequests()[0]!.body;

@@ -1,5 +1,6 @@
-// One streamed model response: Responses events become output items, turn items and the legacy
-// per-kind events (agent_message, agent_reasoning, web_search_*), as codex-rs emits them.
+// One streamed model response: Responses events become output items, turn items, item-tied text
+// deltas (agent_message_content_delta, reasoning_*_delta) and the per-kind events Codex 0.169 still
+// emits (agent_message, agent_reasoning, web_search_*).
 import type { EventMsg, ResponseItem, TurnItem } from "@codex-ts/protocol";
 import { v7 as uuidv7 } from "uuid";
 import { ModelError, type ModelEvent, type ResponsesRequest } from "../client/model-client.js";
@@ -21,6 +22,7 @@ export async function sampleOnce(
   const keyOf = (item: ResponseItem, fallback: string) =>
     "id" in item && typeof item.id === "string" ? item.id : fallback;
   let lastKey: string | undefined;
+  const ids = (itemId: string) => ({ thread_id: s.threadId, turn_id: turnId, item_id: itemId });
   let rerouted = false;
 
   const startItem = (key: string, item: TurnItem) => {
@@ -76,23 +78,31 @@ export async function sampleOnce(
         return;
       }
       case "output_text_delta": {
-        const entry = open.get(event.itemId ?? lastKey ?? "");
-        entry?.text.push(event.delta);
-        if (emitItems) s.emit(subId, { type: "agent_message_delta", delta: event.delta });
+        const itemId = event.itemId ?? lastKey ?? "";
+        open.get(itemId)?.text.push(event.delta);
+        if (emitItems) s.emit(subId, { type: "agent_message_content_delta", ...ids(itemId), delta: event.delta });
         return;
       }
       case "reasoning_summary_delta":
-        if (emitItems) s.emit(subId, { type: "agent_reasoning_delta", delta: event.delta });
+        if (emitItems) {
+          const at = ids(event.itemId ?? lastKey ?? "");
+          s.emit(subId, { type: "reasoning_content_delta", ...at, delta: event.delta, summary_index: event.summaryIndex });
+        }
         return;
       case "reasoning_summary_part_added":
-        if (emitItems && event.summaryIndex > 0) {
+        // Every part, the first included (Codex 0.169's app-server announces part 0 too).
+        if (emitItems) {
+          const itemId = event.itemId ?? lastKey;
           const msg: EventMsg = { type: "agent_reasoning_section_break", summary_index: event.summaryIndex };
-          if (event.itemId) msg.item_id = event.itemId;
+          if (itemId) msg.item_id = itemId;
           s.emit(subId, msg);
         }
         return;
       case "reasoning_content_delta":
-        if (emitItems) s.emit(subId, { type: "agent_reasoning_raw_content_delta", delta: event.delta });
+        if (emitItems) {
+          const at = ids(event.itemId ?? lastKey ?? "");
+          s.emit(subId, { type: "reasoning_raw_content_delta", ...at, delta: event.delta, content_index: event.contentIndex });
+        }
         return;
       case "output_item_done": {
         const item = event.item;

@@ -122,11 +122,20 @@ export const UserMessageEvent = ev("user_message", {
   text_elements: z.array(TextElement).default([]),
 });
 export const AgentMessageEvent = ev("agent_message", { message: z.string(), phase: omittableField(MessagePhase) });
-export const AgentMessageDeltaEvent = ev("agent_message_delta", { delta: z.string() });
 export const AgentReasoningEvent = ev("agent_reasoning", { text: z.string() });
-export const AgentReasoningDeltaEvent = ev("agent_reasoning_delta", { delta: z.string() });
 export const AgentReasoningRawContentEvent = ev("agent_reasoning_raw_content", { text: z.string() });
-export const AgentReasoningRawContentDeltaEvent = ev("agent_reasoning_raw_content_delta", { delta: z.string() });
+// Streamed text, tied to its item (Codex 0.169 has no item-less `agent_message_delta`,
+// `agent_reasoning_delta` or `agent_reasoning_raw_content_delta` any more: they read as unknown).
+const contentDelta = { thread_id: z.string(), turn_id: z.string(), item_id: z.string(), delta: z.string() };
+export const AgentMessageContentDeltaEvent = ev("agent_message_content_delta", contentDelta);
+export const ReasoningContentDeltaEvent = ev("reasoning_content_delta", {
+  ...contentDelta,
+  summary_index: z.number().int().default(0),
+});
+export const ReasoningRawContentDeltaEvent = ev("reasoning_raw_content_delta", {
+  ...contentDelta,
+  content_index: z.number().int().default(0),
+});
 export const AgentReasoningSectionBreakEvent = ev("agent_reasoning_section_break", {
   item_id: omittableField(z.string()),
   summary_index: omittableField(z.number().int()),
@@ -338,11 +347,11 @@ const EventMsgUnion = z.discriminatedUnion("type", [
   TurnAbortedEvent,
   UserMessageEvent,
   AgentMessageEvent,
-  AgentMessageDeltaEvent,
+  AgentMessageContentDeltaEvent,
   AgentReasoningEvent,
-  AgentReasoningDeltaEvent,
+  ReasoningContentDeltaEvent,
   AgentReasoningRawContentEvent,
-  AgentReasoningRawContentDeltaEvent,
+  ReasoningRawContentDeltaEvent,
   AgentReasoningSectionBreakEvent,
   TokenCountEvent,
   ExecCommandBeginEvent,
