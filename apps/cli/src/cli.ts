@@ -107,6 +107,7 @@ const LAZY_COMMANDS: Record<string, Runner> = {
   apply: async (argv, io) => (await import("./commands/apply.js")).runApplyCommand(argv, io),
   review: async (argv, io, globals) => (await import("./commands/review.js")).runReviewCommand(argv, io, globals),
   features: async (argv, io, globals) => (await import("./commands/features.js")).runFeaturesCommand(argv, io, globals),
+  debug: async (argv, io, globals) => (await import("./commands/debug.js")).runDebugCommand(argv, io, globals),
   doctor: async (argv, io, globals) => (await import("./commands/doctor.js")).runDoctorCommand(argv, io, globals),
 };
 
