@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { sse, turn } from "@codex-ts/test-support";
+import { sse, turn, usage } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
 import { runTurn, useAppServerFixture } from "./harness.js";
 
@@ -168,5 +168,43 @@ describe("thread/revert", () => {
     await again.call("thread/resume", { threadId: thread.id });
     const reread = await again.call("thread/read", { threadId: thread.id, includeTurns: true });
     expect(reread.thread.turns).toHaveLength(2);
+  });
+
+  it("drops goal turns that have no user message, counted as Codex 0.169 counts them", async () => {
+    const u = { usage: usage(100, 20) };
+    fx.fake.enqueue(
+      turn([sse.message("a1", { phase: "final_answer" })], u),
+      // The goal's continuation turns: no user message of their own.
+      turn([sse.message("looking", { phase: "final_answer" })], u),
+      turn([sse.functionCall("update_goal", { status: "complete" }, { callId: "g1" })], u),
+      turn([sse.message("done", { phase: "final_answer" })], u),
+      turn([sse.message("a3", { phase: "final_answer" })], u),
+      turn([sse.message("a4", { phase: "final_answer" })], u),
+    );
+    const s = await fx.boot();
+    const { thread } = await s.call("thread/start", { cwd: fx.workDir });
+    await runTurn(s, thread.id, "one");
+    await s.call("thread/goal/set", { threadId: thread.id, objective: "job" });
+    await s.waitForNotification("thread/goal/updated", (p) => p.goal.status === "complete");
+    await s.waitFor(() => s.notifications("turn/completed").length === 3, 30_000, "both goal turns");
+    await runTurn(s, thread.id, "three");
+    const before = (await s.call("thread/read", { threadId: thread.id, includeTurns: true })).thread.turns;
+    const shape = (turns: typeof before) => turns.map((t) => t.items.map((i) => i.type).join(","));
+    expect(shape(before)).toEqual(["userMessage,agentMessage", "agentMessage", "agentMessage", "userMessage,agentMessage"]);
+
+    // Before the first goal turn: both goal turns and "three" go, as with real 0.169.
+    await s.call("thread/revert", { threadId: thread.id, beforeTurnId: before[1]!.id });
+    const after = (await s.call("thread/read", { threadId: thread.id, includeTurns: true })).thread.turns;
+    expect(after.map((t) => t.id)).toEqual([before[0]!.id]);
+    await runTurn(s, thread.id, "four");
+    const input = (fx.fake.responsesRequests().at(-1)!.body as { input: Array<{ type: string; content?: Array<{ text?: string }> }> }).input;
+    const texts = input.filter((i) => i.type === "message").map((i) => i.content?.map((c) => c.text).join("") ?? "");
+    expect(texts.filter((t) => !t.startsWith("<"))).toEqual(["one", "a1", "four"]);
+
+    await s.dispose();
+    const again = await fx.boot();
+    await again.call("thread/resume", { threadId: thread.id });
+    const reread = await again.call("thread/read", { threadId: thread.id, includeTurns: true });
+    expect(shape(reread.thread.turns)).toEqual(["userMessage,agentMessage", "userMessage,agentMessage"]);
   });
 });

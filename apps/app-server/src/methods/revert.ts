@@ -1,6 +1,12 @@
 // thread/revert: drop a thread's turns from a given one on (its durable history and what the model
 // sees next), as Codex 0.169 answers it. Files in the workspace are left as they are. Core does
-// the dropping (the `thread_rollback` op, recorded as `thread_rolled_back`).
+// the dropping (the `thread_rollback` op, recorded as `thread_rolled_back`); it counts every turn,
+// goal continuation turns without a user message included, as Codex 0.169 does.
+// Known difference: real 0.169 starts a new rollout file on revert (`rollout-…-<thread>_<uuid>.jsonl`
+// whose session_meta has `history_base: {thread_id, end_ordinal_exclusive, end_byte_offset}`, a
+// pointer to the kept prefix of the old file). Our rollout readers (@codex-ts/rollout, thread-store)
+// do not follow `history_base`, so the thread keeps one file with a `thread_rolled_back` line, which
+// Codex's readers understand as well.
 import type { SessionEvent } from "@codex-ts/core";
 import * as z from "zod";
 import { invalidRequest } from "../errors.js";
