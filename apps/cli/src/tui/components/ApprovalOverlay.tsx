@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
-import { useState } from "react";
 import { useKeys } from "../hooks/useKeys.js";
+import { useSyncState } from "../hooks/useSyncState.js";
 import { approvalOptions, approvalPrompt } from "../state/approvals.js";
 import type { PendingRequest } from "../state/types.js";
 import { FileChangeEntry } from "./items/FileChange.js";
@@ -16,11 +16,11 @@ export interface ApprovalOverlayProps {
 export function ApprovalOverlay({ pending, onAnswer, onCancel }: ApprovalOverlayProps) {
   const options = approvalOptions(pending);
   const { title, lines } = approvalPrompt(pending);
-  const [selected, setSelected] = useState(0);
+  const [selected, setSelected, selectedRef] = useSyncState(0);
   useKeys((key) => {
     if (key.kind === "up") setSelected((s) => (s + options.length - 1) % options.length);
     else if (key.kind === "down" || key.kind === "tab") setSelected((s) => (s + 1) % options.length);
-    else if (key.kind === "enter") onAnswer(options[selected]!.result);
+    else if (key.kind === "enter") onAnswer(options[selectedRef.current]!.result);
     else if (key.kind === "escape" || (key.kind === "ctrl" && key.letter === "c")) onCancel();
     else if (key.kind === "text") {
       const byKey = options.find((o) => o.shortcut === key.text.toLowerCase());

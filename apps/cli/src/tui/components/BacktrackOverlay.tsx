@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
-import { useState } from "react";
 import type { EarlierMessage } from "../backtrack.js";
 import { useKeys } from "../hooks/useKeys.js";
+import { useSyncState } from "../hooks/useSyncState.js";
 
 export interface BacktrackOverlayProps {
   messages: EarlierMessage[];
@@ -14,11 +14,11 @@ export interface BacktrackOverlayProps {
  * Down comes forward, Enter edits, Ctrl-C or q closes). Editing rolls the thread back to before it.
  */
 export function BacktrackOverlay({ messages, onPick, onCancel }: BacktrackOverlayProps) {
-  const [selected, setSelected] = useState(messages.length - 1);
+  const [selected, setSelected, selectedRef] = useSyncState(messages.length - 1);
   useKeys((key) => {
     if (key.kind === "escape" || key.kind === "up") setSelected((s) => Math.max(0, s - 1));
     else if (key.kind === "down") setSelected((s) => Math.min(messages.length - 1, s + 1));
-    else if (key.kind === "enter") onPick(messages[selected]!);
+    else if (key.kind === "enter") onPick(messages[selectedRef.current]!);
     else if ((key.kind === "ctrl" && key.letter === "c") || (key.kind === "text" && key.text === "q"))
       onCancel();
   });

@@ -1,8 +1,8 @@
 import type { v2 } from "@codex-ts/protocol";
 import { Box, Text } from "ink";
-import { useState } from "react";
 import type { Controller } from "../controller.js";
 import { useKeys } from "../hooks/useKeys.js";
+import { useSyncState } from "../hooks/useSyncState.js";
 import { closeHooks, setHookEnabled, trustHook } from "../hooks-browser.js";
 import type { HooksView } from "../state/types.js";
 
@@ -29,11 +29,14 @@ function handlerText(hook: v2.HookMetadata): string {
  */
 export function HooksBrowser({ controller, hooks }: { controller: Controller; hooks: HooksView }) {
   const events = [...new Set(hooks.hooks.map((h) => h.eventName))];
-  const [event, setEvent] = useState<v2.HookMetadata["eventName"] | null>(null);
-  const [selected, setSelected] = useState(0);
+  const [event, setEvent, eventRef] = useSyncState<v2.HookMetadata["eventName"] | null>(null);
+  const [selected, setSelected, selectedRef] = useSyncState(0);
   const handlers = hooks.hooks.filter((h) => h.eventName === event);
-  const rows = event === null ? events.length : handlers.length;
   useKeys((key) => {
+    const event = eventRef.current;
+    const selected = selectedRef.current;
+    const handlers = hooks.hooks.filter((h) => h.eventName === event);
+    const rows = event === null ? events.length : handlers.length;
     if (key.kind === "escape" || (key.kind === "ctrl" && key.letter === "c")) {
       if (event !== null) {
         setSelected(Math.max(0, events.indexOf(event)));

@@ -1,7 +1,7 @@
 import type { v2 } from "@codex-ts/protocol";
 import { Box, Text } from "ink";
-import { useState } from "react";
 import { useKeys } from "../hooks/useKeys.js";
+import { useSyncState } from "../hooks/useSyncState.js";
 
 export interface ResumePickerProps {
   threads: v2.Thread[];
@@ -20,13 +20,14 @@ export function ResumePicker({
   onCancel,
   rows = 10,
 }: ResumePickerProps) {
-  const [query, setQuery] = useState("");
-  const [selected, setSelected] = useState(0);
+  const [query, setQuery, queryRef] = useSyncState("");
+  const [selected, setSelected, selectedRef] = useSyncState(0);
   const matches = filterThreads(threads, query);
   useKeys((key) => {
+    const matches = filterThreads(threads, queryRef.current);
     if (key.kind === "escape" || (key.kind === "ctrl" && key.letter === "c")) onCancel();
     else if (key.kind === "enter") {
-      const thread = matches[selected];
+      const thread = matches[selectedRef.current];
       if (thread) onPick(thread);
     } else if (key.kind === "up") setSelected((s) => Math.max(0, s - 1));
     else if (key.kind === "down") setSelected((s) => Math.min(matches.length - 1, s + 1));

@@ -1,15 +1,15 @@
 import { Box, Text } from "ink";
-import { useState } from "react";
 import { useKeys } from "../hooks/useKeys.js";
+import { useSyncState } from "../hooks/useSyncState.js";
 import { shortPath } from "./StatusLine.js";
 
 /** First run in an undecided folder: trust it (and work in it) or quit. */
 export function TrustPrompt({ cwd, onChoice }: { cwd: string; onChoice: (trusted: boolean) => void }) {
-  const [selected, setSelected] = useState(0);
+  const [selected, setSelected, selectedRef] = useSyncState(0);
   const options = ["Yes, continue", "No, quit"];
   useKeys((key) => {
     if (key.kind === "up" || key.kind === "down") setSelected((s) => 1 - s);
-    else if (key.kind === "enter") onChoice(selected === 0);
+    else if (key.kind === "enter") onChoice(selectedRef.current === 0);
     else if (key.kind === "text" && (key.text === "1" || key.text.toLowerCase() === "y")) onChoice(true);
     else if (key.kind === "text" && (key.text === "2" || key.text.toLowerCase() === "n")) onChoice(false);
     else if (key.kind === "escape" || (key.kind === "ctrl" && (key.letter === "c" || key.letter === "d")))
