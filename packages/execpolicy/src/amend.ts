@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { normalizeNetworkHost } from "./rules.js";
+import { normalizeNetworkHost } from "./rule-model.js";
 
 export type AmendError =
   | { kind: "empty-prefix"; message: string }

@@ -6,7 +6,7 @@
 import { join as shlexJoin } from "shlex";
 import * as z from "zod";
 import type { Evaluation, Policy } from "./policy.js";
-import type { Decision } from "./rules.js";
+import type { Decision } from "./rule-model.js";
 import { commandMightBeDangerous, isKnownSafeCommand } from "./safety.js";
 import { parseShellLcPlainCommands, parseShellLcSingleCommandPrefix } from "./shell.js";
 

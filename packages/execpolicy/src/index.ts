@@ -12,10 +12,10 @@ export {
   normalizeNetworkHost,
   parseDecision,
   parseNetworkProtocol,
-  parseRulesFile,
   renderPrefixRule,
   stricterDecision,
-} from "./rules.js";
+} from "./rule-model.js";
+export { parseRulesFile } from "./rules.js";
 export { type ParseResult, type Position, type SyntaxFailure, parseSyntax } from "./syntax.js";
 export {
   type CheckOptions,

@@ -7,7 +7,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { Policy, type RulesSource, policyFromSources } from "./policy.js";
-import { type RulesError, formatRulesError } from "./rules.js";
+import { type RulesError, formatRulesError } from "./rule-model.js";
 
 export type ExecPolicyLoadError =
   | { kind: "read"; path: string; message: string }

@@ -12,10 +12,10 @@ import {
   type PrefixRule,
   type RulesError,
   normalizeNetworkHost,
-  parseRulesFile,
   renderPrefixRule,
   stricterDecision,
-} from "./rules.js";
+} from "./rule-model.js";
+import { parseRulesFile } from "./rules.js";
 import { isKnownSafeCommand } from "./safety.js";
 import { parseShellLcPlainCommands } from "./shell.js";
 
