@@ -66,23 +66,43 @@ export class PtySession {
     this.#pty.resize(cols, rows);
   }
 
-  /** Waits until `pattern` appears in the text written after character `from` of the raw output. */
-  async waitFor(pattern: string | RegExp, timeoutMs = 15_000, from = 0): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+  /**
+   * Waits until `pattern` appears in the text written after character `from` of the raw output:
+   * checked on every write from the program (no polling), failing after `timeoutMs` with the
+   * screen's text.
+   */
+  waitFor(pattern: string | RegExp, timeoutMs = 15_000, from = 0): Promise<void> {
+    const found = () => {
       const text = stripAnsi(this.#raw.slice(from));
-      if (typeof pattern === "string" ? text.includes(pattern) : pattern.test(text)) return;
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${String(pattern)}; screen text:\n${text.slice(-3000)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 15));
-    }
+      return typeof pattern === "string" ? text.includes(pattern) : pattern.test(text);
+    };
+    if (found()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const listener = this.#pty.onData(() => {
+        // onData listeners run in order: this one sees #raw with the new data appended.
+        if (!found()) return;
+        clearTimeout(timer);
+        listener.dispose();
+        resolve();
+      });
+      const timer = setTimeout(() => {
+        listener.dispose();
+        const text = stripAnsi(this.#raw.slice(from));
+        reject(new Error(`timed out waiting for ${String(pattern)}; screen text:\n${text.slice(-3000)}`));
+      }, timeoutMs);
+    });
   }
 
-  /** Types `text` (one write, like a fast typist), then waits a moment for the echo. */
-  async type(text: string, settleMs = 60): Promise<void> {
+  /** Writes keys (one write, like a fast typist). Wait for what they should show with `step`. */
+  async type(text: string): Promise<void> {
     this.#pty.write(text);
-    await new Promise((resolve) => setTimeout(resolve, settleMs));
+  }
+
+  /** Writes keys, then waits for `pattern` in what the program writes after them. */
+  async step(keys: string, pattern: string | RegExp, timeoutMs = 15_000): Promise<void> {
+    const mark = this.#raw.length;
+    this.#pty.write(keys);
+    await this.waitFor(pattern, timeoutMs, mark);
   }
 
   kill(): void {

@@ -26,8 +26,8 @@ describe.skipIf(!builtCli)("codex-ts TUI background terminals", { timeout: 60_00
     await tui.type("/ps\r");
     await tui.waitFor("Background terminals (1)", 10_000, mark);
     await tui.waitFor("sleep 3; echo bg-done", 10_000, mark);
-    // Once the process exits, nothing is left running.
-    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    // Once the process exits (its item completes), the status line drops the summary.
+    await tui.waitFor(/context left(?! ·)/, 15_000, tui.raw.length);
     mark = tui.raw.length;
     await tui.type("/ps\r");
     await tui.waitFor("No background terminals running.", 10_000, mark);
