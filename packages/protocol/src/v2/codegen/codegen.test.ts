@@ -10,7 +10,7 @@ import * as z from "zod";
 import { describe, expect, it } from "vitest";
 import { Int, JsonValue, UInt, nul, opt } from "../common.js";
 import { type EmitContext, type JsonSchema, emit } from "./emit.js";
-import { generateZodSources } from "./generate.js";
+import { generateZodSources, MAX_GENERATED_FILE_LINES } from "./generate.js";
 import { generatorInput, loadOfficialSchema } from "./inputs.js";
 
 const GENERATED_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "generated");
@@ -61,6 +61,17 @@ describe("generated zod from the official schema", () => {
     };
     for (const file of imports.keys()) visit(file, []);
     expect(done.size).toBe(Object.keys(files).length);
+  });
+
+  it("keeps every generated file under the line limit, and fails naming a file that outgrows it", () => {
+    for (const [file, source] of Object.entries(files)) {
+      expect(source.split("\n").length, file).toBeLessThanOrEqual(MAX_GENERATED_FILE_LINES);
+    }
+    expect(files["plugin-shares.ts"]).toMatch(/export const PluginShareSaveParams = /);
+    expect(files["turns.ts"]).toMatch(/export const ThreadTurnsListParams = /);
+    expect(() => generateZodSources({ ...generatorInput(), maxFileLines: 300 })).toThrow(
+      /generated (models|plugins|account|misc)\.ts would have \d+ lines \(limit 300\): split its family in FAMILIES/,
+    );
   });
 
   it("fails on a reference the official schema lacks, naming both ends", () => {

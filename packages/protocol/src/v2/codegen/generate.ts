@@ -34,23 +34,32 @@ export interface GenerateInput {
   known: ReadonlyMap<string, KnownSchema>;
   /** Names exported by hand-written v2 modules (a generated export must not shadow one). */
   reserved: ReadonlySet<string>;
+  /** Longest generated file allowed, in lines (default {@link MAX_GENERATED_FILE_LINES}). */
+  maxFileLines?: number;
 }
+
+/** A generated file is read like a hand-written one: a family that outgrows this gets split. */
+export const MAX_GENERATED_FILE_LINES = 400;
 
 /**
  * Which generated file a method's definitions go to (the family that reaches a definition first
- * owns it). Checked in order; the first prefix that matches wins.
+ * owns it). Checked in order; the first prefix that matches wins. A file over the line limit makes
+ * generation fail: give part of its methods a family (file) of their own here.
  */
 const FAMILIES: [prefix: string, file: string][] = [
   ["thread/realtime/", "realtime.ts"],
   ["thread/section/", "sections.ts"],
   ["thread/attachment", "sections.ts"],
   ["threadSection/", "sections.ts"],
+  ["thread/items/", "turns.ts"],
+  ["thread/turns/", "turns.ts"],
   ["thread/", "threads.ts"],
-  ["review/", "threads.ts"],
-  ["turn/", "threads.ts"],
-  ["item/", "threads.ts"],
+  ["review/", "turns.ts"],
+  ["turn/", "turns.ts"],
+  ["item/", "turns.ts"],
+  ["plugin/share/", "plugin-shares.ts"],
   ["plugin/", "plugins.ts"],
-  ["marketplace/", "plugins.ts"],
+  ["marketplace/", "marketplaces.ts"],
   ["app/", "apps.ts"],
   ["fs/", "fs.ts"],
   ["process/", "fs.ts"],
@@ -60,6 +69,7 @@ const FAMILIES: [prefix: string, file: string][] = [
   ["account/", "account.ts"],
   ["feedback/", "account.ts"],
   ["attestation/", "account.ts"],
+  ["modelProvider/", "model-providers.ts"],
   ["model", "models.ts"],
   ["experimentalFeature/", "models.ts"],
   ["permissionProfile/", "models.ts"],
@@ -67,13 +77,17 @@ const FAMILIES: [prefix: string, file: string][] = [
 ];
 const FILE_ORDER = [
   "threads.ts",
+  "turns.ts",
   "sections.ts",
   "realtime.ts",
   "models.ts",
+  "model-providers.ts",
   "usage.ts",
   "account.ts",
   "apps.ts",
   "plugins.ts",
+  "plugin-shares.ts",
+  "marketplaces.ts",
   "fs.ts",
   "misc.ts",
 ];
@@ -221,6 +235,12 @@ export function generateZodSources(input: GenerateInput): GeneratedFiles {
   files["index.ts"] = [BANNER, ...schemaFiles.map((file) => `export * from "./${file.replace(/\.ts$/, ".js")}";`), ""].join(
     "\n",
   );
+  const limit = input.maxFileLines ?? MAX_GENERATED_FILE_LINES;
+  for (const [file, source] of Object.entries(files)) {
+    const lines = source.split("\n").length;
+    if (lines > limit)
+      throw new Error(`generated ${file} would have ${lines} lines (limit ${limit}): split its family in FAMILIES`);
+  }
   return files;
 }
 

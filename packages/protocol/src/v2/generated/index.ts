@@ -2,12 +2,16 @@
 // Regenerate with `pnpm --filter @codex-ts/protocol generate:zod`.
 
 export * from "./threads.js";
+export * from "./turns.js";
 export * from "./sections.js";
 export * from "./realtime.js";
 export * from "./models.js";
+export * from "./model-providers.js";
 export * from "./usage.js";
 export * from "./account.js";
 export * from "./apps.js";
 export * from "./plugins.js";
+export * from "./plugin-shares.js";
+export * from "./marketplaces.js";
 export * from "./fs.js";
 export * from "./misc.js";

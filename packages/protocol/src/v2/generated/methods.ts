@@ -7,12 +7,16 @@ import { ApplyPatchApprovalResponse, AttestationGenerateResponse, ChatgptAuthTok
 import { AttestationGenerateParams, CancelLoginAccountParams, CancelLoginAccountResponse, ChatgptAuthTokensRefreshParams, ConsumeAccountRateLimitResetCreditParams, ConsumeAccountRateLimitResetCreditResponse, FeedbackSaveParams, FeedbackSaveResponse, FeedbackUploadParams, FeedbackUploadResponse, GatewayOAuthCancelResponse, GatewayOAuthChangedNotification, GatewayOAuthLoginParams, GatewayOAuthLoginResponse, GatewayOAuthReadParams, GatewayOAuthReadResponse, GetAccountParams, GetAccountResponse, GetAccountSecuritySetupResponse, GetWorkspaceMessagesResponse, LoginAccountParams, LoginAccountResponse, LogoutAccountResponse, SendAddCreditsNudgeEmailParams, SendAddCreditsNudgeEmailResponse } from "./account.js";
 import { AppListUpdatedNotification, AppsInstalledParams, AppsInstalledResponse, AppsListParams, AppsListResponse, AppsReadParams, AppsReadResponse } from "./apps.js";
 import { FsCopyParams, FsCopyResponse, FsCreateDirectoryParams, FsCreateDirectoryResponse, FsGetMetadataParams, FsGetMetadataResponse, FsReadDirectoryParams, FsReadDirectoryResponse, FsReadFileParams, FsReadFileResponse, FsRemoveParams, FsRemoveResponse, FsUnwatchParams, FsUnwatchResponse, FsWatchParams, FsWatchResponse, FsWriteFileParams, FsWriteFileResponse, ProcessExitedNotification, ProcessOutputDeltaNotification, WindowsSandboxReadinessResponse, WindowsSandboxSetupStartParams, WindowsSandboxSetupStartResponse, WindowsWorldWritableWarningNotification } from "./fs.js";
+import { MarketplaceAddParams, MarketplaceAddResponse, MarketplaceRemoveParams, MarketplaceRemoveResponse, MarketplaceUpgradeParams, MarketplaceUpgradeResponse } from "./marketplaces.js";
 import { ApplyPatchApprovalParams, ExecCommandApprovalParams, ExternalAgentConfigDetectParams, ExternalAgentConfigDetectResponse, ExternalAgentConfigImportCompletedNotification, ExternalAgentConfigImportHistoriesReadResponse, ExternalAgentConfigImportHistoryRecordParams, ExternalAgentConfigImportHistoryRecordResponse, ExternalAgentConfigImportParams, ExternalAgentConfigImportProgressNotification, ExternalAgentConfigImportResponse, McpServerEventStreamNotification, McpServerOauthLoginCompletedNotification, McpServerOauthLoginParams, McpServerOauthLoginResponse, McpServerStatusUpdatedNotification, ProjectChangedNotification, StrictReviewRequiredNotification } from "./misc.js";
-import { AuthRecoveryNotification, ConfigRequirementsReadResponse, ExperimentalFeatureEnablementSetParams, ExperimentalFeatureEnablementSetResponse, ExperimentalFeatureListParams, ExperimentalFeatureListResponse, ModelProviderCapabilitiesReadParams, ModelProviderCapabilitiesReadResponse, ModelProviderConfigWriteParams, ModelProviderConfigWriteResponse, ModelProviderListParams, ModelProviderListResponse, ModelSafetyBufferingUpdatedNotification, ModelVerificationNotification, PermissionProfileListParams, PermissionProfileListResponse } from "./models.js";
-import { MarketplaceAddParams, MarketplaceAddResponse, MarketplaceRemoveParams, MarketplaceRemoveResponse, MarketplaceUpgradeParams, MarketplaceUpgradeResponse, PluginInstallParams, PluginInstallResponse, PluginInstalledParams, PluginInstalledResponse, PluginListParams, PluginListResponse, PluginReadParams, PluginReadResponse, PluginReconcileParams, PluginReconcileResponse, PluginShareCheckoutParams, PluginShareCheckoutResponse, PluginShareDeleteParams, PluginShareDeleteResponse, PluginShareListParams, PluginShareListResponse, PluginShareSaveParams, PluginShareSaveResponse, PluginShareUpdateTargetsParams, PluginShareUpdateTargetsResponse, PluginSkillReadParams, PluginSkillReadResponse, PluginUninstallParams, PluginUninstallResponse } from "./plugins.js";
+import { AuthRecoveryNotification, ModelProviderCapabilitiesReadParams, ModelProviderCapabilitiesReadResponse, ModelProviderConfigWriteParams, ModelProviderConfigWriteResponse, ModelProviderListParams, ModelProviderListResponse } from "./model-providers.js";
+import { ConfigRequirementsReadResponse, ExperimentalFeatureEnablementSetParams, ExperimentalFeatureEnablementSetResponse, ExperimentalFeatureListParams, ExperimentalFeatureListResponse, ModelSafetyBufferingUpdatedNotification, ModelVerificationNotification, PermissionProfileListParams, PermissionProfileListResponse } from "./models.js";
+import { PluginShareCheckoutParams, PluginShareCheckoutResponse, PluginShareDeleteParams, PluginShareDeleteResponse, PluginShareListParams, PluginShareListResponse, PluginShareSaveParams, PluginShareSaveResponse, PluginShareUpdateTargetsParams, PluginShareUpdateTargetsResponse } from "./plugin-shares.js";
+import { PluginInstallParams, PluginInstallResponse, PluginInstalledParams, PluginInstalledResponse, PluginListParams, PluginListResponse, PluginReadParams, PluginReadResponse, PluginReconcileParams, PluginReconcileResponse, PluginSkillReadParams, PluginSkillReadResponse, PluginUninstallParams, PluginUninstallResponse } from "./plugins.js";
 import { ThreadRealtimeClosedNotification, ThreadRealtimeErrorNotification, ThreadRealtimeItemAddedNotification, ThreadRealtimeItemCompletedNotification, ThreadRealtimeItemStartedNotification, ThreadRealtimeItemTranscriptDeltaNotification, ThreadRealtimeOutputAudioDeltaNotification, ThreadRealtimeSdpNotification, ThreadRealtimeStartedNotification, ThreadRealtimeTranscriptDeltaNotification, ThreadRealtimeTranscriptDoneNotification } from "./realtime.js";
 import { ThreadAttachmentAddParams, ThreadAttachmentAddResponse, ThreadAttachmentListParams, ThreadAttachmentListResponse, ThreadAttachmentOwnerListParams, ThreadAttachmentOwnerListResponse, ThreadAttachmentRemoveParams, ThreadAttachmentRemoveResponse, ThreadSectionCreateParams, ThreadSectionCreateResponse, ThreadSectionDeleteParams, ThreadSectionDeleteResponse, ThreadSectionListParams, ThreadSectionListResponse, ThreadSectionMoveParams, ThreadSectionMoveResponse, ThreadSectionUpdateParams, ThreadSectionUpdateResponse } from "./sections.js";
-import { EnvironmentConnectionNotification, ItemGuardianApprovalReviewCompletedNotification, ItemGuardianApprovalReviewStartedNotification, ReviewStartParams, ReviewStartResponse, ThreadApproveGuardianDeniedActionParams, ThreadApproveGuardianDeniedActionResponse, ThreadDeleteParams, ThreadDeleteResponse, ThreadInjectItemsParams, ThreadInjectItemsResponse, ThreadItemsListParams, ThreadItemsListResponse, ThreadMetadataUpdateParams, ThreadMetadataUpdateResponse, ThreadPredictionUpdatedNotification, ThreadProjectUpdatedNotification, ThreadQueueChangedNotification, ThreadReadStateChangedNotification, ThreadRevertParams, ThreadRevertResponse, ThreadSettingsUpdatedNotification, ThreadShellCommandParams, ThreadShellCommandResponse, ThreadTurnsListParams, ThreadTurnsListResponse, TurnModerationMetadataNotification } from "./threads.js";
+import { EnvironmentConnectionNotification, ThreadApproveGuardianDeniedActionParams, ThreadApproveGuardianDeniedActionResponse, ThreadDeleteParams, ThreadDeleteResponse, ThreadInjectItemsParams, ThreadInjectItemsResponse, ThreadMetadataUpdateParams, ThreadMetadataUpdateResponse, ThreadPredictionUpdatedNotification, ThreadProjectUpdatedNotification, ThreadQueueChangedNotification, ThreadReadStateChangedNotification, ThreadRevertParams, ThreadRevertResponse, ThreadSettingsUpdatedNotification, ThreadShellCommandParams, ThreadShellCommandResponse } from "./threads.js";
+import { ItemGuardianApprovalReviewCompletedNotification, ItemGuardianApprovalReviewStartedNotification, ReviewStartParams, ReviewStartResponse, ThreadItemsListParams, ThreadItemsListResponse, ThreadTurnsListParams, ThreadTurnsListResponse, TurnModerationMetadataNotification } from "./turns.js";
 import { AccountRateLimitsUpdatedNotification, GetAccountRateLimitsParams, GetAccountRateLimitsResponse, GetAccountTokenUsageParams, GetAccountTokenUsageResponse } from "./usage.js";
 
 /** Client → server requests without a hand-written schema. */
@@ -22,9 +26,9 @@ export const generatedClientRequestMethods = {
   "thread/shellCommand": spec(ThreadShellCommandParams, ThreadShellCommandResponse),
   "thread/approveGuardianDeniedAction": spec(ThreadApproveGuardianDeniedActionParams, ThreadApproveGuardianDeniedActionResponse),
   "thread/revert": spec(ThreadRevertParams, ThreadRevertResponse),
+  "thread/inject_items": spec(ThreadInjectItemsParams, ThreadInjectItemsResponse),
   "thread/turns/list": spec(ThreadTurnsListParams, ThreadTurnsListResponse),
   "thread/items/list": spec(ThreadItemsListParams, ThreadItemsListResponse),
-  "thread/inject_items": spec(ThreadInjectItemsParams, ThreadInjectItemsResponse),
   "review/start": spec(ReviewStartParams, ReviewStartResponse),
   "thread/attachment/add": spec(ThreadAttachmentAddParams, ThreadAttachmentAddResponse),
   "thread/attachment/list": spec(ThreadAttachmentListParams, ThreadAttachmentListResponse),
@@ -35,13 +39,13 @@ export const generatedClientRequestMethods = {
   "threadSection/create": spec(ThreadSectionCreateParams, ThreadSectionCreateResponse),
   "threadSection/update": spec(ThreadSectionUpdateParams, ThreadSectionUpdateResponse),
   "threadSection/delete": spec(ThreadSectionDeleteParams, ThreadSectionDeleteResponse),
-  "modelProvider/list": spec(ModelProviderListParams, ModelProviderListResponse),
-  "modelProvider/config/write": spec(ModelProviderConfigWriteParams, ModelProviderConfigWriteResponse),
-  "modelProvider/capabilities/read": spec(ModelProviderCapabilitiesReadParams, ModelProviderCapabilitiesReadResponse),
   "experimentalFeature/list": spec(ExperimentalFeatureListParams, ExperimentalFeatureListResponse),
   "permissionProfile/list": spec(PermissionProfileListParams, PermissionProfileListResponse),
   "experimentalFeature/enablement/set": spec(ExperimentalFeatureEnablementSetParams, ExperimentalFeatureEnablementSetResponse),
   "configRequirements/read": spec(z.null().optional(), ConfigRequirementsReadResponse),
+  "modelProvider/list": spec(ModelProviderListParams, ModelProviderListResponse),
+  "modelProvider/config/write": spec(ModelProviderConfigWriteParams, ModelProviderConfigWriteResponse),
+  "modelProvider/capabilities/read": spec(ModelProviderCapabilitiesReadParams, ModelProviderCapabilitiesReadResponse),
   "account/rateLimits/read": spec(GetAccountRateLimitsParams.nullish(), GetAccountRateLimitsResponse),
   "account/usage/read": spec(GetAccountTokenUsageParams.nullish(), GetAccountTokenUsageResponse),
   "account/gatewayOAuth/read": spec(GatewayOAuthReadParams.nullish(), GatewayOAuthReadResponse),
@@ -60,21 +64,21 @@ export const generatedClientRequestMethods = {
   "app/read": spec(AppsReadParams, AppsReadResponse),
   "app/list": spec(AppsListParams, AppsListResponse),
   "app/installed": spec(AppsInstalledParams, AppsInstalledResponse),
-  "marketplace/add": spec(MarketplaceAddParams, MarketplaceAddResponse),
-  "marketplace/remove": spec(MarketplaceRemoveParams, MarketplaceRemoveResponse),
-  "marketplace/upgrade": spec(MarketplaceUpgradeParams, MarketplaceUpgradeResponse),
   "plugin/list": spec(PluginListParams, PluginListResponse),
   "plugin/installed": spec(PluginInstalledParams, PluginInstalledResponse),
   "plugin/reconcile": spec(PluginReconcileParams, PluginReconcileResponse),
   "plugin/read": spec(PluginReadParams, PluginReadResponse),
   "plugin/skill/read": spec(PluginSkillReadParams, PluginSkillReadResponse),
+  "plugin/install": spec(PluginInstallParams, PluginInstallResponse),
+  "plugin/uninstall": spec(PluginUninstallParams, PluginUninstallResponse),
   "plugin/share/save": spec(PluginShareSaveParams, PluginShareSaveResponse),
   "plugin/share/updateTargets": spec(PluginShareUpdateTargetsParams, PluginShareUpdateTargetsResponse),
   "plugin/share/list": spec(PluginShareListParams, PluginShareListResponse),
   "plugin/share/checkout": spec(PluginShareCheckoutParams, PluginShareCheckoutResponse),
   "plugin/share/delete": spec(PluginShareDeleteParams, PluginShareDeleteResponse),
-  "plugin/install": spec(PluginInstallParams, PluginInstallResponse),
-  "plugin/uninstall": spec(PluginUninstallParams, PluginUninstallResponse),
+  "marketplace/add": spec(MarketplaceAddParams, MarketplaceAddResponse),
+  "marketplace/remove": spec(MarketplaceRemoveParams, MarketplaceRemoveResponse),
+  "marketplace/upgrade": spec(MarketplaceUpgradeParams, MarketplaceUpgradeResponse),
   "fs/readFile": spec(FsReadFileParams, FsReadFileResponse),
   "fs/writeFile": spec(FsWriteFileParams, FsWriteFileResponse),
   "fs/createDirectory": spec(FsCreateDirectoryParams, FsCreateDirectoryResponse),
@@ -125,9 +129,9 @@ export const generatedServerNotificationMethods = {
   "thread/realtime/error": ThreadRealtimeErrorNotification,
   "thread/realtime/closed": ThreadRealtimeClosedNotification,
   "model/verification": ModelVerificationNotification,
+  "model/safetyBuffering/updated": ModelSafetyBufferingUpdatedNotification,
   "modelProvider/authRecoveryStarted": AuthRecoveryNotification,
   "modelProvider/authRecoveryCompleted": AuthRecoveryNotification,
-  "model/safetyBuffering/updated": ModelSafetyBufferingUpdatedNotification,
   "account/rateLimits/updated": AccountRateLimitsUpdatedNotification,
   "account/gatewayOAuth/changed": GatewayOAuthChangedNotification,
   "app/list/updated": AppListUpdatedNotification,

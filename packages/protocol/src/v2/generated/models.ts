@@ -2,122 +2,9 @@
 // Regenerate with `pnpm --filter @codex-ts/protocol generate:zod`.
 
 import * as z from "zod";
-import { JsonValue, UInt, named, opt } from "../common.js";
+import { JsonValue, UInt, named } from "../common.js";
 import { AskForApproval, SandboxMode } from "../policy.js";
 import { ReasoningEffort } from "../thread.js";
-
-export const ModelProviderListParams = named("ModelProviderListParams", z.object({}));
-export type ModelProviderListParams = z.infer<typeof ModelProviderListParams>;
-
-export const GatewayAuth = named("GatewayAuth", z.discriminatedUnion("mode", [
-  z.object({
-    mode: z.literal("none"),
-  }),
-  z.object({
-    envKey: z.string(),
-    mode: z.literal("environmentVariable"),
-  }),
-  /** Authentication is configured outside the gateway form. Preserve it on edits. */
-  z.object({
-    envKey: z.string().nullish(),
-    mode: z.literal("externallyConfigured"),
-  }),
-]));
-export type GatewayAuth = z.infer<typeof GatewayAuth>;
-
-export const ProviderSettings = named("ProviderSettings", z.discriminatedUnion("type", [
-  z.object({
-    type: z.literal("openai"),
-  }),
-  z.object({
-    auth: GatewayAuth,
-    type: z.literal("customGateway"),
-  }),
-  z.object({
-    profile: z.string().nullish(),
-    region: z.string().nullish(),
-    type: z.literal("bedrock"),
-  }),
-  z.object({
-    /** Path on the app-server host, without credential-file contents. */
-    credentialFile: z.string().nullish(),
-    location: z.string().nullish(),
-    projectId: z.string().nullish(),
-    type: z.literal("gcp"),
-  }),
-]));
-export type ProviderSettings = z.infer<typeof ProviderSettings>;
-
-export const ModelProviderSummary = named("ModelProviderSummary", z.object({
-  /** Null when the endpoint is absent or cannot be safely displayed. */
-  baseUrl: z.string().nullish(),
-  /** Whether a supported configuration field can be edited in the active user layer. */
-  canEdit: z.boolean(),
-  id: z.string(),
-  name: z.string(),
-  settings: ProviderSettings,
-}));
-export type ModelProviderSummary = z.infer<typeof ModelProviderSummary>;
-
-export const ModelProviderListResponse = named("ModelProviderListResponse", z.object({
-  canChangeDefault: z.boolean(),
-  data: z.array(ModelProviderSummary),
-  defaultProviderId: z.string(),
-}));
-export type ModelProviderListResponse = z.infer<typeof ModelProviderListResponse>;
-
-export const BedrockProviderId = named("BedrockProviderId", z.enum(["amazon-bedrock", "amazon-bedrock-runtime"]));
-export type BedrockProviderId = z.infer<typeof BedrockProviderId>;
-
-export const GcpProviderId = named("GcpProviderId", z.literal("gcp"));
-export type GcpProviderId = z.infer<typeof GcpProviderId>;
-
-/** Omitted patch fields preserve their values. Explicit null clears a nullable field. */
-export const ProviderSettingsPatch = named("ProviderSettingsPatch", z.discriminatedUnion("type", [
-  z.object({
-    baseUrl: z.string().nullish(),
-    envKey: z.string().nullish(),
-    name: opt(z.string()),
-    /** Omit or pass null to allocate a new custom provider ID. */
-    providerId: z.string().nullish(),
-    type: z.literal("customGateway"),
-  }),
-  /** AWS configuration fields for built-in Bedrock providers. */
-  z.object({
-    profile: z.string().nullish(),
-    providerId: BedrockProviderId,
-    region: z.string().nullish(),
-    type: z.literal("bedrock"),
-  }),
-  /** GCP configuration fields. Credential-file paths refer to the app-server host. */
-  z.object({
-    credentialFile: z.string().nullish(),
-    location: z.string().nullish(),
-    projectId: z.string().nullish(),
-    providerId: GcpProviderId,
-    type: z.literal("gcp"),
-  }),
-]));
-export type ProviderSettingsPatch = z.infer<typeof ProviderSettingsPatch>;
-
-export const ModelProviderConfigWriteParams = named("ModelProviderConfigWriteParams", z.object({
-  settings: ProviderSettingsPatch,
-}));
-export type ModelProviderConfigWriteParams = z.infer<typeof ModelProviderConfigWriteParams>;
-
-export const ModelProviderConfigWriteResponse = named("ModelProviderConfigWriteResponse", z.object({
-  provider: ModelProviderSummary,
-}));
-export type ModelProviderConfigWriteResponse = z.infer<typeof ModelProviderConfigWriteResponse>;
-
-export const ModelProviderCapabilitiesReadParams = named("ModelProviderCapabilitiesReadParams", z.object({}));
-export type ModelProviderCapabilitiesReadParams = z.infer<typeof ModelProviderCapabilitiesReadParams>;
-
-export const ModelProviderCapabilitiesReadResponse = named("ModelProviderCapabilitiesReadResponse", z.object({
-  imageGeneration: z.boolean(),
-  webSearch: z.boolean(),
-}));
-export type ModelProviderCapabilitiesReadResponse = z.infer<typeof ModelProviderCapabilitiesReadResponse>;
 
 export const ExperimentalFeatureListParams = named("ExperimentalFeatureListParams", z.object({
   /** Opaque pagination cursor returned by a previous call. */
@@ -416,14 +303,6 @@ export const ModelVerificationNotification = named("ModelVerificationNotificatio
   verifications: z.array(ModelVerification),
 }));
 export type ModelVerificationNotification = z.infer<typeof ModelVerificationNotification>;
-
-export const AuthRecoveryNotification = named("AuthRecoveryNotification", z.object({
-  message: z.string(),
-  provider: z.string(),
-  threadId: z.string(),
-  turnId: z.string(),
-}));
-export type AuthRecoveryNotification = z.infer<typeof AuthRecoveryNotification>;
 
 export const ModelSafetyBufferingUpdatedNotification = named("ModelSafetyBufferingUpdatedNotification", z.object({
   fasterModel: z.string().nullish(),

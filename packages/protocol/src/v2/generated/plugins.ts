@@ -6,49 +6,6 @@ import { Int, UInt, named, opt } from "../common.js";
 import { AbsolutePathBuf, LegacyAppPathString } from "../common.js";
 import { HookEventName, SkillInterface } from "../tools.js";
 
-export const MarketplaceAddParams = named("MarketplaceAddParams", z.object({
-  refName: z.string().nullish(),
-  source: z.string(),
-  sparsePaths: z.array(z.string()).nullish(),
-}));
-export type MarketplaceAddParams = z.infer<typeof MarketplaceAddParams>;
-
-export const MarketplaceAddResponse = named("MarketplaceAddResponse", z.object({
-  alreadyAdded: z.boolean(),
-  installedRoot: AbsolutePathBuf,
-  marketplaceName: z.string(),
-}));
-export type MarketplaceAddResponse = z.infer<typeof MarketplaceAddResponse>;
-
-export const MarketplaceRemoveParams = named("MarketplaceRemoveParams", z.object({
-  marketplaceName: z.string(),
-}));
-export type MarketplaceRemoveParams = z.infer<typeof MarketplaceRemoveParams>;
-
-export const MarketplaceRemoveResponse = named("MarketplaceRemoveResponse", z.object({
-  installedRoot: AbsolutePathBuf.nullish(),
-  marketplaceName: z.string(),
-}));
-export type MarketplaceRemoveResponse = z.infer<typeof MarketplaceRemoveResponse>;
-
-export const MarketplaceUpgradeParams = named("MarketplaceUpgradeParams", z.object({
-  marketplaceName: z.string().nullish(),
-}));
-export type MarketplaceUpgradeParams = z.infer<typeof MarketplaceUpgradeParams>;
-
-export const MarketplaceUpgradeErrorInfo = named("MarketplaceUpgradeErrorInfo", z.object({
-  marketplaceName: z.string(),
-  message: z.string(),
-}));
-export type MarketplaceUpgradeErrorInfo = z.infer<typeof MarketplaceUpgradeErrorInfo>;
-
-export const MarketplaceUpgradeResponse = named("MarketplaceUpgradeResponse", z.object({
-  errors: z.array(MarketplaceUpgradeErrorInfo),
-  selectedMarketplaces: z.array(z.string()),
-  upgradedRoots: z.array(AbsolutePathBuf),
-}));
-export type MarketplaceUpgradeResponse = z.infer<typeof MarketplaceUpgradeResponse>;
-
 export const PluginListMarketplaceKind = named("PluginListMarketplaceKind", z.enum(["local", "vertical", "workspace-directory", "shared-with-me", "created-by-me-remote"]));
 export type PluginListMarketplaceKind = z.infer<typeof PluginListMarketplaceKind>;
 
@@ -382,85 +339,6 @@ export const PluginSkillReadResponse = named("PluginSkillReadResponse", z.object
   contents: z.string().nullish(),
 }));
 export type PluginSkillReadResponse = z.infer<typeof PluginSkillReadResponse>;
-
-export const PluginShareTargetRole = named("PluginShareTargetRole", z.enum(["reader", "editor"]));
-export type PluginShareTargetRole = z.infer<typeof PluginShareTargetRole>;
-
-export const PluginShareTarget = named("PluginShareTarget", z.object({
-  principalId: z.string(),
-  principalType: PluginSharePrincipalType,
-  role: PluginShareTargetRole,
-}));
-export type PluginShareTarget = z.infer<typeof PluginShareTarget>;
-
-export const PluginShareSaveParams = named("PluginShareSaveParams", z.object({
-  discoverability: PluginShareDiscoverability.nullish(),
-  pluginPath: AbsolutePathBuf,
-  remotePluginId: z.string().nullish(),
-  shareTargets: z.array(PluginShareTarget).nullish(),
-}));
-export type PluginShareSaveParams = z.infer<typeof PluginShareSaveParams>;
-
-export const PluginShareSaveResponse = named("PluginShareSaveResponse", z.object({
-  canPublishToWorkspace: z.boolean().nullish(),
-  remotePluginId: z.string(),
-  shareUrl: z.string(),
-}));
-export type PluginShareSaveResponse = z.infer<typeof PluginShareSaveResponse>;
-
-export const PluginShareUpdateDiscoverability = named("PluginShareUpdateDiscoverability", z.enum(["UNLISTED", "PRIVATE", "LISTED"]));
-export type PluginShareUpdateDiscoverability = z.infer<typeof PluginShareUpdateDiscoverability>;
-
-export const PluginShareUpdateTargetsParams = named("PluginShareUpdateTargetsParams", z.object({
-  discoverability: PluginShareUpdateDiscoverability,
-  remotePluginId: z.string(),
-  shareTargets: z.array(PluginShareTarget),
-}));
-export type PluginShareUpdateTargetsParams = z.infer<typeof PluginShareUpdateTargetsParams>;
-
-export const PluginShareUpdateTargetsResponse = named("PluginShareUpdateTargetsResponse", z.object({
-  discoverability: PluginShareDiscoverability,
-  principals: z.array(PluginSharePrincipal),
-}));
-export type PluginShareUpdateTargetsResponse = z.infer<typeof PluginShareUpdateTargetsResponse>;
-
-export const PluginShareListParams = named("PluginShareListParams", z.object({}));
-export type PluginShareListParams = z.infer<typeof PluginShareListParams>;
-
-export const PluginShareListItem = named("PluginShareListItem", z.object({
-  localPluginPath: AbsolutePathBuf.nullish(),
-  plugin: PluginSummary,
-}));
-export type PluginShareListItem = z.infer<typeof PluginShareListItem>;
-
-export const PluginShareListResponse = named("PluginShareListResponse", z.object({
-  data: z.array(PluginShareListItem),
-}));
-export type PluginShareListResponse = z.infer<typeof PluginShareListResponse>;
-
-export const PluginShareCheckoutParams = named("PluginShareCheckoutParams", z.object({
-  remotePluginId: z.string(),
-}));
-export type PluginShareCheckoutParams = z.infer<typeof PluginShareCheckoutParams>;
-
-export const PluginShareCheckoutResponse = named("PluginShareCheckoutResponse", z.object({
-  marketplaceName: z.string(),
-  marketplacePath: AbsolutePathBuf,
-  pluginId: z.string(),
-  pluginName: z.string(),
-  pluginPath: AbsolutePathBuf,
-  remotePluginId: z.string(),
-  remoteVersion: z.string().nullish(),
-}));
-export type PluginShareCheckoutResponse = z.infer<typeof PluginShareCheckoutResponse>;
-
-export const PluginShareDeleteParams = named("PluginShareDeleteParams", z.object({
-  remotePluginId: z.string(),
-}));
-export type PluginShareDeleteParams = z.infer<typeof PluginShareDeleteParams>;
-
-export const PluginShareDeleteResponse = named("PluginShareDeleteResponse", z.object({}));
-export type PluginShareDeleteResponse = z.infer<typeof PluginShareDeleteResponse>;
 
 export const PluginInstallParams = named("PluginInstallParams", z.object({
   /** Client-generated identifier used to correlate one installation attempt. */

@@ -2,12 +2,11 @@
 // Regenerate with `pnpm --filter @codex-ts/protocol generate:zod`.
 
 import * as z from "zod";
-import { Int, JsonValue, UInt, named, nul, opt } from "../common.js";
-import { AbsolutePathBuf, LegacyAppPathString } from "../common.js";
+import { Int, JsonValue, named, nul, opt } from "../common.js";
+import { AbsolutePathBuf } from "../common.js";
 import { ApprovalsReviewer, AskForApproval, Personality, ReasoningSummary, SandboxPolicy } from "../policy.js";
-import { CollaborationMode, SortDirection } from "../requests.js";
-import { RequestPermissionProfile } from "../server-requests.js";
-import { ReasoningEffort, Thread, ThreadItem, Turn, TurnItemsView } from "../thread.js";
+import { CollaborationMode } from "../requests.js";
+import { ReasoningEffort, Thread } from "../thread.js";
 
 export const ThreadDeleteParams = named("ThreadDeleteParams", z.object({
   threadId: z.string(),
@@ -91,80 +90,6 @@ export const ThreadRevertResponse = named("ThreadRevertResponse", z.object({
 }));
 export type ThreadRevertResponse = z.infer<typeof ThreadRevertResponse>;
 
-export const ThreadTurnsListParams = named("ThreadTurnsListParams", z.object({
-  /** Opaque cursor to pass to the next call to continue after the last turn. */
-  cursor: z.string().nullish(),
-  /** How much item detail to include for each returned turn; defaults to summary. */
-  itemsView: TurnItemsView.nullish(),
-  /** Optional turn page size. */
-  limit: UInt.nullish(),
-  /** Optional turn pagination direction; defaults to descending. */
-  sortDirection: SortDirection.nullish(),
-  threadId: z.string(),
-}));
-export type ThreadTurnsListParams = z.infer<typeof ThreadTurnsListParams>;
-
-export const ThreadTurnsListResponse = named("ThreadTurnsListResponse", z.object({
-  /** Opaque cursor to pass as `cursor` when reversing `sortDirection`. This is only populated when the page contains at least one turn. Use it with the opposite `sortDirection` to include the anchor turn again and catch updates to that turn. */
-  backwardsCursor: z.string().nullish(),
-  data: z.array(Turn),
-  /** Opaque cursor to pass to the next call to continue after the last turn. if None, there are no more turns to return. */
-  nextCursor: z.string().nullish(),
-}));
-export type ThreadTurnsListResponse = z.infer<typeof ThreadTurnsListResponse>;
-
-/** An exclusive item position within the requested visible turn. */
-export const ThreadItemsListAnchor = named("ThreadItemsListAnchor", z.object({
-  itemId: z.string(),
-  type: z.literal("item"),
-}));
-export type ThreadItemsListAnchor = z.infer<typeof ThreadItemsListAnchor>;
-
-/** Starting position for an item-history page. */
-export const ThreadItemsListCursor = named("ThreadItemsListCursor", z.union([
-  z.string(),
-  ThreadItemsListAnchor,
-]));
-export type ThreadItemsListCursor = z.infer<typeof ThreadItemsListCursor>;
-
-export const ThreadItemOutputDeferral = named("ThreadItemOutputDeferral", z.record(z.string(), JsonValue));
-export type ThreadItemOutputDeferral = z.infer<typeof ThreadItemOutputDeferral>;
-
-export const ThreadItemsListParams = named("ThreadItemsListParams", z.object({
-  /** Opaque continuation cursor or an exclusive item anchor in the requested visible turn. An item anchor requires a non-empty `turnId`; ascending (the default) returns items after it, and descending returns items before it. Continue with the returned string cursor. */
-  cursor: ThreadItemsListCursor.nullish(),
-  /** For a single turn, choose which saved outputs to fetch separately by item ID. */
-  deferOutput: ThreadItemOutputDeferral.nullish(),
-  /** Optional item page size. */
-  limit: UInt.nullish(),
-  /** Optional item pagination direction; defaults to ascending. */
-  sortDirection: SortDirection.nullish(),
-  threadId: z.string(),
-  /** Optional turn id to filter by. When omitted, returns items across the thread. */
-  turnId: z.string().nullish(),
-}));
-export type ThreadItemsListParams = z.infer<typeof ThreadItemsListParams>;
-
-export const ThreadItemEntry = named("ThreadItemEntry", z.object({
-  /** Unix timestamp (milliseconds) when the item completed, if recorded by the producer. */
-  completedAtMs: Int.nullish(),
-  item: ThreadItem,
-  /** Unix timestamp (milliseconds) when the item started, if recorded by the producer. */
-  startedAtMs: Int.nullish(),
-  /** Turn containing this item. */
-  turnId: z.string(),
-}));
-export type ThreadItemEntry = z.infer<typeof ThreadItemEntry>;
-
-export const ThreadItemsListResponse = named("ThreadItemsListResponse", z.object({
-  /** Opaque cursor to pass as `cursor` when reversing `sortDirection`. This is only populated when the page contains at least one item. */
-  backwardsCursor: z.string().nullish(),
-  data: z.array(ThreadItemEntry),
-  /** Opaque cursor to pass to the next call to continue after the last item. if None, there are no more items to return. */
-  nextCursor: z.string().nullish(),
-}));
-export type ThreadItemsListResponse = z.infer<typeof ThreadItemsListResponse>;
-
 export const ThreadInjectItemsParams = named("ThreadInjectItemsParams", z.object({
   /** Raw Responses API items to append to the thread's model-visible history. */
   items: z.array(JsonValue),
@@ -174,49 +99,6 @@ export type ThreadInjectItemsParams = z.infer<typeof ThreadInjectItemsParams>;
 
 export const ThreadInjectItemsResponse = named("ThreadInjectItemsResponse", z.object({}));
 export type ThreadInjectItemsResponse = z.infer<typeof ThreadInjectItemsResponse>;
-
-export const ReviewDelivery = named("ReviewDelivery", z.literal("inline"));
-export type ReviewDelivery = z.infer<typeof ReviewDelivery>;
-
-export const ReviewTarget = named("ReviewTarget", z.discriminatedUnion("type", [
-  /** Review the working tree: staged, unstaged, and untracked files. */
-  z.object({
-    type: z.literal("uncommittedChanges"),
-  }),
-  /** Review changes between the current branch and the given base branch. */
-  z.object({
-    branch: z.string(),
-    type: z.literal("baseBranch"),
-  }),
-  /** Review the changes introduced by a specific commit. */
-  z.object({
-    sha: z.string(),
-    /** Optional human-readable label (e.g., commit subject) for UIs. */
-    title: z.string().nullish(),
-    type: z.literal("commit"),
-  }),
-  /** Arbitrary instructions, equivalent to the old free-form prompt. */
-  z.object({
-    instructions: z.string(),
-    type: z.literal("custom"),
-  }),
-]));
-export type ReviewTarget = z.infer<typeof ReviewTarget>;
-
-export const ReviewStartParams = named("ReviewStartParams", z.object({
-  /** Reviews run inline on the supplied thread. Omit this field or pass `inline`. To review on a separate thread, start a thread first and use its id. */
-  delivery: ReviewDelivery.nullish(),
-  target: ReviewTarget,
-  threadId: z.string(),
-}));
-export type ReviewStartParams = z.infer<typeof ReviewStartParams>;
-
-export const ReviewStartResponse = named("ReviewStartResponse", z.object({
-  /** The thread id supplied to `review/start`. */
-  reviewThreadId: z.string(),
-  turn: Turn,
-}));
-export type ReviewStartResponse = z.infer<typeof ReviewStartResponse>;
 
 export const ThreadUnreadPosition = named("ThreadUnreadPosition", z.discriminatedUnion("type", [
   /** Explicitly marked unread, including when the thread has no turns. */
@@ -311,136 +193,3 @@ export const ThreadSettingsUpdatedNotification = named("ThreadSettingsUpdatedNot
   threadSettings: ThreadSettings,
 }));
 export type ThreadSettingsUpdatedNotification = z.infer<typeof ThreadSettingsUpdatedNotification>;
-
-export const GuardianCommandSource = named("GuardianCommandSource", z.enum(["shell", "unifiedExec"]));
-export type GuardianCommandSource = z.infer<typeof GuardianCommandSource>;
-
-export const NetworkApprovalProtocol = named("NetworkApprovalProtocol", z.enum(["http", "https", "socks5Tcp", "socks5Udp"]));
-export type NetworkApprovalProtocol = z.infer<typeof NetworkApprovalProtocol>;
-
-export const GuardianApprovalReviewAction = named("GuardianApprovalReviewAction", z.discriminatedUnion("type", [
-  z.object({
-    command: z.string(),
-    cwd: LegacyAppPathString,
-    source: GuardianCommandSource,
-    type: z.literal("command"),
-  }),
-  z.object({
-    argv: z.array(z.string()),
-    cwd: AbsolutePathBuf,
-    program: z.string(),
-    source: GuardianCommandSource,
-    type: z.literal("execve"),
-  }),
-  /** A child approval for input to an existing command execution item. */
-  z.object({
-    approvalId: z.string(),
-    cwd: LegacyAppPathString,
-    processId: z.string(),
-    stdin: z.string(),
-    type: z.literal("writeStdin"),
-  }),
-  z.object({
-    cwd: LegacyAppPathString,
-    files: z.array(LegacyAppPathString),
-    type: z.literal("applyPatch"),
-  }),
-  z.object({
-    host: z.string(),
-    port: UInt,
-    protocol: NetworkApprovalProtocol,
-    target: z.string(),
-    type: z.literal("networkAccess"),
-  }),
-  z.object({
-    connectorId: z.string().nullish(),
-    connectorName: z.string().nullish(),
-    server: z.string(),
-    toolName: z.string(),
-    toolTitle: z.string().nullish(),
-    type: z.literal("mcpToolCall"),
-  }),
-  z.object({
-    permissions: RequestPermissionProfile,
-    reason: z.string().nullish(),
-    type: z.literal("requestPermissions"),
-  }),
-]));
-export type GuardianApprovalReviewAction = z.infer<typeof GuardianApprovalReviewAction>;
-
-/** [UNSTABLE] Risk level assigned by approval auto-review. */
-export const GuardianRiskLevel = named("GuardianRiskLevel", z.enum(["low", "medium", "high", "critical"]));
-export type GuardianRiskLevel = z.infer<typeof GuardianRiskLevel>;
-
-/** [UNSTABLE] Lifecycle state for an approval auto-review. */
-export const GuardianApprovalReviewStatus = named("GuardianApprovalReviewStatus", z.enum(["inProgress", "approved", "denied", "timedOut", "aborted"]));
-export type GuardianApprovalReviewStatus = z.infer<typeof GuardianApprovalReviewStatus>;
-
-/** [UNSTABLE] Authorization level assigned by approval auto-review. */
-export const GuardianUserAuthorization = named("GuardianUserAuthorization", z.enum(["unknown", "low", "medium", "high"]));
-export type GuardianUserAuthorization = z.infer<typeof GuardianUserAuthorization>;
-
-/** [UNSTABLE] Temporary approval auto-review payload used by `item/autoApprovalReview/*` notifications. This shape is expected to change soon. */
-export const GuardianApprovalReview = named("GuardianApprovalReview", z.object({
-  rationale: z.string().nullish(),
-  riskLevel: GuardianRiskLevel.nullish(),
-  status: GuardianApprovalReviewStatus,
-  userAuthorization: GuardianUserAuthorization.nullish(),
-}));
-export type GuardianApprovalReview = z.infer<typeof GuardianApprovalReview>;
-
-/** [UNSTABLE] Temporary notification payload for approval auto-review. This shape is expected to change soon. */
-export const ItemGuardianApprovalReviewStartedNotification = named("ItemGuardianApprovalReviewStartedNotification", z.object({
-  action: GuardianApprovalReviewAction,
-  review: GuardianApprovalReview,
-  /** Stable identifier for this review. */
-  reviewId: z.string(),
-  /** Unix timestamp (in milliseconds) when this review started. */
-  startedAtMs: Int,
-  /**
-   * Identifier for the reviewed item or tool call when one exists.
-   *
-   * In most cases, one review maps to one target item. The exceptions are - execve reviews, where a single command may contain multiple execve calls to review (only possible when using the shell_zsh_fork feature) - stdin reviews, which refer to the existing parent command item and have a separate approval ID in the action payload - network policy reviews, where there is no target item
-   *
-   * A network call is triggered by a CommandExecution item, so having a target_item_id set to the CommandExecution item would be misleading because the review is about the network call, not the command execution. Therefore, target_item_id is set to None for network policy reviews.
-   */
-  targetItemId: z.string().nullish(),
-  threadId: z.string(),
-  turnId: z.string(),
-}));
-export type ItemGuardianApprovalReviewStartedNotification = z.infer<typeof ItemGuardianApprovalReviewStartedNotification>;
-
-/** [UNSTABLE] Source that produced a terminal approval auto-review decision. */
-export const AutoReviewDecisionSource = named("AutoReviewDecisionSource", z.literal("agent"));
-export type AutoReviewDecisionSource = z.infer<typeof AutoReviewDecisionSource>;
-
-/** [UNSTABLE] Temporary notification payload for approval auto-review. This shape is expected to change soon. */
-export const ItemGuardianApprovalReviewCompletedNotification = named("ItemGuardianApprovalReviewCompletedNotification", z.object({
-  action: GuardianApprovalReviewAction,
-  /** Unix timestamp (in milliseconds) when this review completed. */
-  completedAtMs: Int,
-  decisionSource: AutoReviewDecisionSource,
-  review: GuardianApprovalReview,
-  /** Stable identifier for this review. */
-  reviewId: z.string(),
-  /** Unix timestamp (in milliseconds) when this review started. */
-  startedAtMs: Int,
-  /**
-   * Identifier for the reviewed item or tool call when one exists.
-   *
-   * In most cases, one review maps to one target item. The exceptions are - execve reviews, where a single command may contain multiple execve calls to review (only possible when using the shell_zsh_fork feature) - stdin reviews, which refer to the existing parent command item and have a separate approval ID in the action payload - network policy reviews, where there is no target item
-   *
-   * A network call is triggered by a CommandExecution item, so having a target_item_id set to the CommandExecution item would be misleading because the review is about the network call, not the command execution. Therefore, target_item_id is set to None for network policy reviews.
-   */
-  targetItemId: z.string().nullish(),
-  threadId: z.string(),
-  turnId: z.string(),
-}));
-export type ItemGuardianApprovalReviewCompletedNotification = z.infer<typeof ItemGuardianApprovalReviewCompletedNotification>;
-
-export const TurnModerationMetadataNotification = named("TurnModerationMetadataNotification", z.object({
-  metadata: JsonValue,
-  threadId: z.string(),
-  turnId: z.string(),
-}));
-export type TurnModerationMetadataNotification = z.infer<typeof TurnModerationMetadataNotification>;
