@@ -10,7 +10,14 @@ import {
   mcpRuntimeOf,
   type ToolProviderSource,
 } from "@codex-ts/core";
-import type { ElicitResult, McpConnection, McpConnectionManager, McpServerConfig, ServerStatus } from "@codex-ts/mcp";
+import {
+  type ElicitResult,
+  loadMcpConnections,
+  type McpConnection,
+  type McpConnectionManager,
+  type McpServerConfig,
+  type ServerStatus,
+} from "@codex-ts/mcp";
 import { v2 } from "@codex-ts/protocol";
 import * as z from "zod";
 import { loadEffectiveConfig } from "../config.js";
@@ -147,7 +154,7 @@ export function threadMcpProvider(thread: LiveThread, config: Config, env: Recor
 
 /** Connections outside a thread; @codex-ts/mcp (the MCP SDK) loads only when a request needs one. */
 async function newManager(servers: McpServerConfig[], env: Record<string, string | undefined>): Promise<McpConnectionManager> {
-  const { McpConnectionManager } = await import("@codex-ts/mcp");
+  const { McpConnectionManager } = await loadMcpConnections();
   return new McpConnectionManager(servers, { env });
 }
 

@@ -3,7 +3,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type McpServerConfig, parseMcpServers } from "@codex-ts/mcp/config";
+import { type McpServerConfig, parseMcpServers } from "@codex-ts/mcp";
 import type { z } from "zod";
 import { DEFAULT_CATALOG_MODEL } from "../client/catalog.js";
 import { builtinProviders, type ModelProviderInfo } from "../client/provider.js";

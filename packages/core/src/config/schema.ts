@@ -1,6 +1,6 @@
 // The config.toml schema (snake_case, as Codex writes it). Objects are strict so unknown keys
 // surface as `unrecognized_keys` issues, which the loader turns into warnings (errors in strict mode).
-import { McpServersTableSchema } from "@codex-ts/mcp/config";
+import { McpServersTableSchema } from "@codex-ts/mcp";
 import * as z from "zod";
 
 /** Sections other packages own (hooks, skills, MCP, TUI, …): accepted as-is and passed through. */

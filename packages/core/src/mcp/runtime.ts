@@ -1,14 +1,15 @@
 // A session's MCP runtime: the connections (@codex-ts/mcp), their tools as the model's tools (a
 // ToolProvider for the tool registry), and the seams the app fills: start-up statuses,
 // elicitations (answered by the client, declined when there is none) and call progress.
-import type {
-  CallOutcome,
-  ElicitationParams,
-  ElicitResult,
-  McpConnectionManager,
-  McpServerConfig,
-  ServerStatus,
-  StartResult,
+import {
+  type CallOutcome,
+  type ElicitationParams,
+  type ElicitResult,
+  loadMcpConnections,
+  type McpConnectionManager,
+  type McpServerConfig,
+  type ServerStatus,
+  type StartResult,
 } from "@codex-ts/mcp";
 import { guardSession, releaseSession } from "../tools/exec/reaper.js";
 import type { ToolProvider, ToolProviderTurn } from "../tools/registry.js";
@@ -55,14 +56,16 @@ interface ActiveCall {
   signal: AbortSignal;
 }
 
-type McpModule = typeof import("@codex-ts/mcp");
+type McpModule = Awaited<ReturnType<typeof loadMcpConnections>>;
 let mcpModule: Promise<McpModule> | null = null;
 /**
- * @codex-ts/mcp, loaded on first use: the MCP SDK builds hundreds of zod schemas when it loads, so
- * a session without MCP servers (and a process that never creates one) never loads it.
+ * The connection manager, loaded on first use: the MCP SDK builds hundreds of zod schemas when it
+ * loads, so a session without MCP servers (and a process that never creates one) never loads it.
+ * Through `loadMcpConnections`, not `import("@codex-ts/mcp")`: config parsing imports that package
+ * statically, and a bundled dynamic import of it would make that static import load the SDK.
  */
 function loadMcp(): Promise<McpModule> {
-  mcpModule ??= import("@codex-ts/mcp");
+  mcpModule ??= loadMcpConnections();
   return mcpModule;
 }
 
