@@ -108,6 +108,7 @@ const LAZY_COMMANDS: Record<string, Runner> = {
   review: async (argv, io, globals) => (await import("./commands/review.js")).runReviewCommand(argv, io, globals),
   features: async (argv, io, globals) => (await import("./commands/features.js")).runFeaturesCommand(argv, io, globals),
   debug: async (argv, io, globals) => (await import("./commands/debug.js")).runDebugCommand(argv, io, globals),
+  plugin: async (argv, io, globals) => (await import("./commands/plugin.js")).runPluginCommand(argv, io, globals),
   doctor: async (argv, io, globals) => (await import("./commands/doctor.js")).runDoctorCommand(argv, io, globals),
 };
 

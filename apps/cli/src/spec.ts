@@ -13,6 +13,7 @@ import { FEATURES } from "./specs/features.js";
 import { ARCHIVE, DELETE, UNARCHIVE } from "./specs/sessions.js";
 import { QUEUE } from "./specs/queue.js";
 import { DEBUG } from "./specs/debug.js";
+import { PLUGIN } from "./specs/plugin.js";
 import { FORK, RESUME, TUI_OPTIONS } from "./tui/spec.js";
 import { CONFIG_OPTIONS, type CommandSpec, FULL_AUTO, HELP } from "./specs/options.js";
 
@@ -131,7 +132,7 @@ export const ROOT: CommandSpec = {
   summary: "codex-ts: a TypeScript implementation of the Codex agent harness",
   usage: "codex-ts [OPTIONS] [PROMPT]\ncodex-ts [OPTIONS] <COMMAND> [ARGS]",
   options: [...TUI_OPTIONS, { name: "version", short: "V", type: "boolean", description: "Print version" }, HELP],
-  subcommands: [EXEC, REVIEW, RESUME, FORK, LOGIN, LOGOUT, ARCHIVE, UNARCHIVE, DELETE, QUEUE, APPLY, FEATURES, DOCTOR, DEBUG, MCP, MCP_SERVER, APP_SERVER, EXECPOLICY, SANDBOX, NETWORK_PROXY, THREADS, COMPLETION],
+  subcommands: [EXEC, REVIEW, RESUME, FORK, LOGIN, LOGOUT, ARCHIVE, UNARCHIVE, DELETE, QUEUE, APPLY, FEATURES, DOCTOR, DEBUG, MCP, PLUGIN, MCP_SERVER, APP_SERVER, EXECPOLICY, SANDBOX, NETWORK_PROXY, THREADS, COMPLETION],
 };
 
 export function findSubcommand(spec: CommandSpec, token: string): CommandSpec | undefined {
