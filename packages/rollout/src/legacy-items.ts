@@ -7,14 +7,11 @@
 import { type EventMsg, formatReviewOutput, ReviewOutput, type v2 } from "@codex-ts/protocol";
 import {
   AGENT_MESSAGE_EXTRAS,
-  commandAction,
+  commandExecutionItem,
   durationMs,
   fileChanges,
   MCP_EXTRAS,
   mcpResult,
-  pathFromUriOrPath,
-  SOURCE_NAMES,
-  shellJoin,
   textElements,
   webSearchAction,
 } from "./v2-items.js";
@@ -55,22 +52,16 @@ export function legacyEventToV2(event: EventMsg, id: string): v2.ThreadItem | nu
         ...times,
       };
     case "exec_command_end":
-      return {
-        type: "commandExecution",
-        id: event.call_id,
-        command: shellJoin(event.command),
-        cwd: pathFromUriOrPath(event.cwd),
-        processId: event.process_id ?? null,
-        source: SOURCE_NAMES[event.source] ?? "agent",
-        status: event.status ?? (event.exit_code === 0 ? "completed" : "failed"),
-        commandActions: event.parsed_cmd.map(commandAction),
-        aggregatedOutput: event.aggregated_output,
-        exitCode: event.exit_code,
-        durationMs: durationMs(event.duration),
-        pluginId: null,
-        scriptPath: null,
-        ...times,
-      };
+      return commandExecutionItem(
+        event.call_id,
+        event,
+        {
+          status: event.status ?? (event.exit_code === 0 ? "completed" : "failed"),
+          aggregatedOutput: event.aggregated_output,
+          exitCode: event.exit_code,
+        },
+        times,
+      );
     case "patch_apply_end":
       return {
         type: "fileChange",

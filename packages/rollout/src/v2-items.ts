@@ -146,6 +146,43 @@ export function mcpResult(result: CallToolResult): v2.McpToolCallResult {
   };
 }
 
+/** What a command's start and end both tell: its argv, cwd, process, source, parsed commands, duration. */
+interface CommandFacts {
+  command: readonly string[];
+  cwd: string;
+  process_id?: string | null | undefined;
+  source: string;
+  parsed_cmd: readonly ParsedCommand[];
+  duration?: SerdeDuration | undefined;
+}
+
+type CommandExecutionItem = Extract<v2.ThreadItem, { type: "commandExecution" }>;
+
+/** A command execution item (from a `CommandExecution` turn item or an `exec_command_end` event). */
+export function commandExecutionItem(
+  id: string,
+  facts: CommandFacts,
+  outcome: Pick<CommandExecutionItem, "status" | "aggregatedOutput" | "exitCode">,
+  times: { startedAtMs: number | null; completedAtMs: number | null },
+): CommandExecutionItem {
+  return {
+    type: "commandExecution",
+    id,
+    command: shellJoin(facts.command),
+    cwd: pathFromUriOrPath(facts.cwd),
+    processId: facts.process_id ?? null,
+    source: SOURCE_NAMES[facts.source] ?? "agent",
+    status: outcome.status,
+    commandActions: facts.parsed_cmd.map(commandAction),
+    aggregatedOutput: outcome.aggregatedOutput,
+    exitCode: outcome.exitCode,
+    durationMs: durationMs(facts.duration),
+    pluginId: null,
+    scriptPath: null,
+    ...times,
+  };
+}
+
 /** A core TurnItem as its v2 item, or `null` when it has no v2 form. */
 export function turnItemToV2(
   item: TurnItem,
@@ -182,22 +219,16 @@ export function turnItemToV2(
         ...times,
       };
     case "CommandExecution":
-      return {
-        type: "commandExecution",
-        id: item.id,
-        command: shellJoin(item.command),
-        cwd: pathFromUriOrPath(item.cwd),
-        processId: item.process_id ?? null,
-        source: SOURCE_NAMES[item.source] ?? "agent",
-        status: camelStatus(item.status),
-        commandActions: item.parsed_cmd.map(commandAction),
-        aggregatedOutput: item.aggregated_output ?? null,
-        exitCode: item.exit_code ?? null,
-        durationMs: durationMs(item.duration),
-        pluginId: null,
-        scriptPath: null,
-        ...times,
-      };
+      return commandExecutionItem(
+        item.id,
+        item,
+        {
+          status: camelStatus(item.status),
+          aggregatedOutput: item.aggregated_output ?? null,
+          exitCode: item.exit_code ?? null,
+        },
+        times,
+      );
     case "FileChange":
       return {
         type: "fileChange",
