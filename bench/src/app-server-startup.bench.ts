@@ -38,7 +38,9 @@ const homes = new BenchHomes();
 async function runOnce(variant: Variant, fake: FakeResponsesServer): Promise<Startup> {
   const { home, keep } = homes.get(variant.name, variant.slowProfile);
   const work = path.join(home, "work");
-  writeFakeProviderConfig(home, fake.url);
+  // A kept (realistic) HOME keeps its config.toml as its earlier session left it: the project
+  // trust that session's thread/start recorded stays, as a user's does.
+  if (!keep || !existsSync(path.join(home, "config.toml"))) writeFakeProviderConfig(home, fake.url);
   fake.enqueue(
     turn(sse.functionCall("exec_command", { cmd: "echo bench-output" }, { callId: "call_startup" })),
     turn(sse.message("The command printed bench-output.", { phase: "final_answer" })),
@@ -94,7 +96,7 @@ const benchmark: Benchmark = {
         "each sample is a fresh server process (fresh CODEX_HOME = HOME, SHELL=/bin/bash, approvals off, `danger-full-access`) driven over stdio as an IDE does: `initialize` at once, then `initialized`, `thread/start`, `turn/start`; the fake server answers exec_command `echo bench-output`, then a final message; times run from spawn",
       );
       note(
-        "“realistic HOME”: `~/.profile` runs `sleep 0.1` and sources `~/.bashrc` (a user's login profile with a version manager or two), which a login shell (`bash -lc`) pays per command unless the profile's environment is reused; that HOME (= CODEX_HOME) is kept for all runs of a server, as a user's is (the unrecorded warm-up run is their earlier session), while the bare HOME is fresh per run",
+        "“realistic HOME”: `~/.profile` runs `sleep 0.1` and sources `~/.bashrc` (a user's login profile with a version manager or two), which a login shell (`bash -lc`) pays per command unless the profile's environment is reused; that HOME (= CODEX_HOME) is kept for all runs of a server, as a user's is (the unrecorded warm-up run is their earlier session; its config.toml keeps the project trust that session's thread/start recorded), while the bare HOME is fresh per run",
       );
       if (reference === undefined)
         note("CODEX_REFERENCE_BIN is not set: no comparison with real Codex in this run");
