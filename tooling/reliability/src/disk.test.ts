@@ -22,6 +22,7 @@ import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   assertBuilt,
+  CLI_BIN,
   cleanupDirs,
   events,
   figure,
@@ -90,10 +91,41 @@ async function firstTurnOnTmpfs(baseUrl: string) {
   return { home, work, id, file, before: readFileSync(file), unmount };
 }
 
+/**
+ * The cases that drop to `nobody` need the checkout readable by it: a clone under a 0700 folder
+ * (e.g. `mktemp -d`) fails them with "Cannot find module", which says nothing about why.
+ */
+function assertNobodyCanRun(): void {
+  try {
+    execFileSync(
+      AS_NOBODY[0] as string,
+      [
+        ...AS_NOBODY.slice(1),
+        process.execPath,
+        "-e",
+        `require("fs").accessSync(${JSON.stringify(CLI_BIN)}, 4)`,
+      ],
+      {
+        stdio: "pipe",
+      },
+    );
+  } catch (cause) {
+    const why = String((cause as { stderr?: Buffer }).stderr ?? cause)
+      .split("\n")
+      .find((l) => /Error|denied|not found/i.test(l));
+    throw new Error(
+      `user nobody cannot read ${CLI_BIN} (${why?.trim() ?? "setpriv failed"}): the disk-fault cases run the binary as nobody; give the checkout's parent folders o+rx`,
+    );
+  }
+}
+
 describe("disk faults on CODEX_HOME (codex-ts exec)", () => {
   let server: FakeResponsesServer;
   const results: Record<string, string> = {};
-  beforeAll(assertBuilt);
+  beforeAll(() => {
+    assertBuilt();
+    assertNobodyCanRun();
+  });
   afterEach(async () => {
     await server?.close();
     cleanupDirs();
