@@ -60,10 +60,13 @@ const ANSI =
 class Terminal {
   out = "";
   readonly pty: IPty;
+  /** Called after each output (see `whenOutput`). */
+  #onOutput: (() => void) | null = null;
   constructor(pty: Pty, file: string, args: string[], cwd: string, env: Record<string, string>) {
     this.pty = pty.spawn(file, args, { name: "xterm-256color", cols: COLS, rows: ROWS, cwd, env });
     this.pty.onData((data) => {
       this.out += data;
+      this.#onOutput?.();
       if (data.includes("\x1b[6n")) this.pty.write("\x1b[1;1R");
       if (data.includes("\x1b[c")) this.pty.write("\x1b[?62;22c");
       if (data.includes("\x1b]10;?")) this.pty.write("\x1b]10;rgb:ffff/ffff/ffff\x1b\\");
@@ -89,6 +92,27 @@ class Terminal {
         );
       await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+  /**
+   * Resolves once `test` holds, checked on each output of the program (no polling: a spinning
+   * wait takes a core from the TUI being timed, which on a busy machine is most of the latency).
+   */
+  whenOutput(test: (from: number) => boolean, from: number, timeoutMs: number, what: string): Promise<void> {
+    if (test(from)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#onOutput = null;
+        reject(
+          new Error(`timed out (${timeoutMs} ms) waiting for ${what}; screen: ${this.text().slice(-600)}`),
+        );
+      }, timeoutMs);
+      this.#onOutput = () => {
+        if (!test(from)) return;
+        clearTimeout(timer);
+        this.#onOutput = null;
+        resolve();
+      };
+    });
   }
   close(): Promise<void> {
     return new Promise((resolve) => {
@@ -197,7 +221,7 @@ async function typingLatency(
   const term = new Terminal(pty, variant.file, [...variant.args, "resume", id], work, env(root, home));
   try {
     // The composer may paint before the transcript: wait for the resumed turns, then for quiet.
-    await term.waitFor(
+    await term.whenOutput(
       () => term.text().includes(READY) && term.text().includes("summarise the failures"),
       0,
       60_000,
@@ -218,7 +242,7 @@ async function typingLatency(
       const from = term.out.length;
       const t0 = performance.now();
       term.pty.write(key);
-      await term.waitFor((at) => term.text(at).includes(key), from, 10_000, `the echo of '${key}'`);
+      await term.whenOutput((at) => term.text(at).includes(key), from, 10_000, `the echo of '${key}'`);
       latencies.push(performance.now() - t0);
       await new Promise((resolve) => setTimeout(resolve, 30));
     }
