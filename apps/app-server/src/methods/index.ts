@@ -11,6 +11,7 @@ import { goalMethods } from "./goals.js";
 import { mcpMethods } from "./mcp.js";
 import { modelMethods } from "./models.js";
 import { offlineMethods } from "./offline.js";
+import { queueMethods } from "../queue-service.js";
 import { realtimeMethods } from "./realtime.js";
 import { revertMethods } from "./revert.js";
 import { reviewMethods } from "./review.js";
@@ -30,7 +31,7 @@ export function buildMethods(runtime: Runtime): Map<string, MethodSpec> {
     const experimentalFields = EXPERIMENTAL_FIELDS[name];
     methods.set(name, experimentalFields ? { ...spec, experimentalFields } : spec);
   };
-  for (const group of [threadMethods, turnMethods, configMethods, modelMethods, commandMethods, fsMethods, accountMethods, catalogMethods, goalMethods, mcpMethods, offlineMethods, threadHistoryMethods, threadOrganizeMethods, workspaceMethods, realtimeMethods, reviewMethods, revertMethods]) {
+  for (const group of [threadMethods, turnMethods, configMethods, modelMethods, commandMethods, fsMethods, accountMethods, catalogMethods, goalMethods, mcpMethods, offlineMethods, threadHistoryMethods, threadOrganizeMethods, workspaceMethods, realtimeMethods, reviewMethods, revertMethods, queueMethods]) {
     for (const [name, spec] of group(runtime)) add(name, spec);
   }
   withMemoriesTrigger(methods, runtime);
