@@ -97,6 +97,20 @@ describe("every subcommand", () => {
     }
   });
 
+  it("completes nested subcommands and their flags (plugin marketplace add --ref, queue --thread, debug models --bundled)", () => {
+    const bash = completionScript("bash");
+    const line = (cmd: string) => bash.split("\n").find((l) => l.trimStart().startsWith(`${cmd})`)) ?? "";
+    for (const word of ["add", "list", "remove", "marketplace", "upgrade", "--ref", "--sparse", "--available", "--json", "--marketplace"]) {
+      expect(line("plugin").split(/[\s"]/), word).toContain(word);
+    }
+    for (const word of ["--thread", "--message", "--resume", "--remote", "--remote-auth-token-env"]) expect(line("queue").split(/[\s"]/)).toContain(word);
+    for (const word of ["models", "prompt-input", "app-server", "send-message-v2", "--bundled", "--image"]) expect(line("debug").split(/[\s"]/)).toContain(word);
+    const fish = completionScript("fish");
+    expect(fish).toContain("__fish_seen_subcommand_from marketplace' -a 'upgrade'");
+    expect(fish).toContain("__fish_seen_subcommand_from plugin' -l available");
+    expect(completionScript("zsh")).toContain("'send-message-v2'");
+  });
+
   it("refuses an unknown flag with exit 2, naming it on the first line", async () => {
     for (const argv of leaves(COMMANDS)) {
       const r = await runInProcess([...argv, "--no-such-flag-x"], { env: {} });

@@ -1,15 +1,22 @@
 import { type CommandSpec, ROOT } from "./spec.js";
 
 function flags(spec: CommandSpec): string[] {
-  return spec.options
+  const own = spec.options
     .filter((o) => !o.hidden)
     .flatMap((o) => [`--${o.name}`, ...(o.short ? [`-${o.short}`] : []), ...(o.aliases ?? []).map((a) => `--${a}`)]);
+  // A group's completions offer its subcommands' flags too (`plugin add --json`, `plugin marketplace add --ref`).
+  return [...new Set([...own, ...(spec.subcommands ?? []).flatMap((s) => flags(s))])];
+}
+
+/** Every subcommand name below `spec`, nested ones included (`plugin` → add, list, marketplace, upgrade, …). */
+function subcommandNames(spec: CommandSpec): string[] {
+  return [...new Set((spec.subcommands ?? []).flatMap((s) => [s.name, ...subcommandNames(s)]))];
 }
 
 function bash(root: CommandSpec): string {
   const cases = (root.subcommands ?? [])
     .map((c) => {
-      const subs = (c.subcommands ?? []).map((s) => s.name).join(" ");
+      const subs = subcommandNames(c).join(" ");
       return `    ${c.name}) words="${[subs, ...flags(c)].filter(Boolean).join(" ")}" ;;`;
     })
     .join("\n");
@@ -35,7 +42,7 @@ complete -o default -F _codex_ts codex-ts
 function zsh(root: CommandSpec): string {
   const subs = (root.subcommands ?? []).map((c) => `'${c.name}:${c.summary.replace(/'/g, "")}'`).join(" ");
   const cases = (root.subcommands ?? [])
-    .map((c) => `    ${c.name}) _values 'option' ${[...(c.subcommands ?? []).map((s) => s.name), ...flags(c)].map((f) => `'${f}'`).join(" ")} ;;`)
+    .map((c) => `    ${c.name}) _values 'option' ${[...subcommandNames(c), ...flags(c)].map((f) => `'${f}'`).join(" ")} ;;`)
     .join("\n");
   return `#compdef codex-ts
 _codex_ts() {
@@ -61,13 +68,22 @@ function fish(root: CommandSpec): string {
     for (const s of c.subcommands ?? []) {
       lines.push(`complete -c codex-ts -n '__fish_seen_subcommand_from ${c.name}' -a '${s.name}' -d '${s.summary.replace(/'/g, "")}'`);
     }
-    for (const o of c.options.filter((x) => !x.hidden)) {
+    for (const s of (c.subcommands ?? []).flatMap((g) => (g.subcommands ?? []).map((leaf) => [g.name, leaf] as const))) {
+      lines.push(`complete -c codex-ts -n '__fish_seen_subcommand_from ${s[0]}' -a '${s[1].name}' -d '${s[1].summary.replace(/'/g, "")}'`);
+    }
+    for (const o of uniqueOptions(c)) {
       const short = o.short ? ` -s ${o.short}` : "";
       const arg = o.type === "string" ? " -r" : "";
       lines.push(`complete -c codex-ts -n '__fish_seen_subcommand_from ${c.name}' -l ${o.name}${short}${arg} -d '${o.description.replace(/'/g, "")}'`);
     }
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** The options of a command and of every command below it, each name once (the first spec wins). */
+function uniqueOptions(spec: CommandSpec): CommandSpec["options"] {
+  const all = [...spec.options, ...(spec.subcommands ?? []).flatMap((s) => uniqueOptions(s))].filter((o) => !o.hidden);
+  return all.filter((o, i) => all.findIndex((x) => x.name === o.name) === i);
 }
 
 export const SHELLS = ["bash", "zsh", "fish"] as const;
