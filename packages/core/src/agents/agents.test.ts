@@ -1,9 +1,9 @@
 // Sub-agents end to end: a real parent session, real child sessions, and a fake model server that
 // answers each request by who sent it (headers) and what it carries.
-import { ExecThreadItem, TurnItem } from "@codex-ts/protocol";
+import { ExecThreadItem, TurnItem, type TurnContextItem } from "@codex-ts/protocol";
 import { sse } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
-import type { SessionEvent } from "../session/events.js";
+import type { SessionEvent, SessionEventMsg } from "../session/events.js";
 import type { Session } from "../session/session.js";
 import { say } from "../session/test-harness.js";
 import { type CollabTurnItem, collabItemToExec } from "./items.js";
@@ -108,6 +108,41 @@ describe("multi_agent_v1", () => {
       agents_states: { [spawned.agent_id]: { status: "pending_init", message: null } },
       status: "completed",
     });
+  });
+
+  it("a child's turns belong to the parent's root turn: task_started and turn_context carry its root_turn_id (as Codex 0.169)", async () => {
+    type Recorded = { events: SessionEventMsg[]; contexts: TurnContextItem[] };
+    const recorderOf = (into: Recorded) => ({
+      recordItems: () => {},
+      recordEvent: (msg: SessionEventMsg) => into.events.push(msg),
+      recordTurnContext: (context: TurnContextItem) => into.contexts.push(context),
+    });
+    const parent: Recorded = { events: [], contexts: [] };
+    const child: Recorded = { events: [], contexts: [] };
+    const h = await t.start(
+      (r) => {
+        if (isChild(r)) return [sse.message("ok")];
+        const out = callOutputs(r.body);
+        if (!out.c1) return [agentCall("spawn_agent", { message: "go" }, "c1")];
+        if (!out.c2) return [agentCall("wait_agent", { targets: [json(out.c1).agent_id] }, "c2")];
+        return [sse.message("done")];
+      },
+      undefined,
+      { recorder: recorderOf(parent), onChildSpawn: () => ({ recorder: recorderOf(child) }) },
+    );
+    h.session.submit(say("go"));
+    await h.waitFor((e) => e.msg.type === "task_complete");
+    const started = (r: Recorded) => r.events.filter((m) => m.type === "task_started") as any[];
+    // A root turn is its own root.
+    const parentTurn = started(parent)[0].turn_id as string;
+    expect(started(parent)[0].root_turn_id).toBe(parentTurn);
+    expect(parent.contexts.map((c) => [c.turn_id, c.root_turn_id])).toEqual([[parentTurn, parentTurn]]);
+    // The child's turn (spawned during the parent's turn) is attributed to the parent's root turn.
+    expect(started(child)).toHaveLength(1);
+    const childTurn = started(child)[0].turn_id as string;
+    expect(childTurn).not.toBe(parentTurn);
+    expect(started(child)[0].root_turn_id).toBe(parentTurn);
+    expect(child.contexts.map((c) => [c.turn_id, c.root_turn_id])).toEqual([[childTurn, parentTurn]]);
   });
 
   it("send_input queues a follow-up; with interrupt it stops the running turn first", async () => {

@@ -127,6 +127,7 @@ export class ChildSessions implements SessionSpawner {
       approvalPolicy: settings.approvalPolicy,
       sandboxPolicy: settings.sandboxPolicy,
       sessionId: this.parent.sessionId,
+      parentTurn: () => this.parent.currentTurn(),
       headers: {
         ...(p.headers ?? {}),
         [PARENT_THREAD_HEADER]: this.parent.threadId,

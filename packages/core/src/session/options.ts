@@ -135,6 +135,11 @@ export interface SessionOptions {
    * Stop.
    */
   subagent?: { agentId: string; agentType: string; transcriptPath?: string | null; internal?: boolean };
+  /**
+   * Set by `session.children` for every child: the parent's running turn (if any), asked when a
+   * child's turn starts; that turn's root becomes the child turn's `root_turn_id`.
+   */
+  parentTurn?: () => { turnId: string; rootTurnId: string } | undefined;
   /** The rollout path hooks get as `transcript_path`. */
   transcriptPath?: string | null;
   /**

@@ -63,6 +63,11 @@ export interface ActiveTask {
   /** `user`, or the feature that started the turn by itself (see `Session.startTurn`). */
   origin: string;
   turnId: string;
+  /**
+   * The first turn of the chain of work this one belongs to: its own id, or for a sub-agent's turn
+   * the root turn of the parent's turn that was running when it started (as Codex 0.169 records).
+   */
+  rootTurnId: string;
   subId: string;
   controller: AbortController;
   /** Steered input (user_input while the turn runs), taken before the next model request. */
@@ -247,11 +252,12 @@ export class SessionState {
     return configured;
   }
 
-  turnContext(turnId: string): TurnContextItem {
+  turnContext(turnId: string, rootTurnId: string = turnId): TurnContextItem {
     const s = this.settingsState;
     const sandbox = s.sandboxPolicy;
     const context: TurnContextItem = {
       turn_id: turnId,
+      root_turn_id: rootTurnId,
       cwd: s.cwd,
       approval_policy: s.approvalPolicy,
       sandbox_policy: sandbox,
@@ -271,6 +277,12 @@ export class SessionState {
 
   modeKind(): ModeKind {
     return this.settingsState.collaborationMode?.mode ?? "default";
+  }
+
+  /** The running task's turn and root turn, if a task runs (what a child's turns descend from). */
+  currentTurn(): { turnId: string; rootTurnId: string } | undefined {
+    const active = this.active;
+    return active ? { turnId: active.turnId, rootTurnId: active.rootTurnId } : undefined;
   }
 
   /** The configured context window, else the known window of the current model. */

@@ -51,7 +51,7 @@ export async function runTurn(s: SessionState, ctx: TaskContext, start: TurnStar
   let compactedForOverflow = false;
   let stopHookActive = false;
   let stopContinuations = 0;
-  s.record((r) => r.recordTurnContext?.(s.turnContext(turnId)));
+  s.record((r) => r.recordTurnContext?.(s.turnContext(turnId, active.rootTurnId)));
   await loadSkills(s, subId);
   if (networkRestricted(s.settingsState.sandboxPolicy)) await s.services.startNetworkProxy(subId);
   s.history.push(...contextUpdates(s));

@@ -64,6 +64,8 @@ export class TaskRunner {
   private async runOne(subId: string, task: SessionTask): Promise<void> {
     const s = this.s;
     const turnId = uuidv7();
+    // A sub-agent's turn belongs to the chain of work of its parent's running turn.
+    const rootTurnId = s.options.parentTurn?.()?.rootTurnId ?? turnId;
     const controller = new AbortController();
     let finish!: () => void;
     const done = new Promise<void>((resolve) => {
@@ -73,6 +75,7 @@ export class TaskRunner {
       kind: task.kind,
       origin: task.origin,
       turnId,
+      rootTurnId,
       subId,
       controller,
       pendingInput: [],
@@ -84,6 +87,7 @@ export class TaskRunner {
       s.emit(subId, {
         type: "task_started",
         turn_id: turnId,
+        root_turn_id: rootTurnId,
         model_context_window: s.contextWindow() ?? null,
         collaboration_mode_kind: s.modeKind(),
       });
