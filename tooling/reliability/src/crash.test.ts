@@ -87,6 +87,13 @@ async function noOrphan(mark: string | undefined, label: string): Promise<boolea
   return gone;
 }
 
+/** Waits until the processes the scenario marks all run (the kill must find them). */
+async function scenarioProcessesRun(scenario: Scenario): Promise<void> {
+  const { mark, processes = 1 } = scenario;
+  const running = await eventually(() => processesWith(mark as string).length >= processes, 20_000);
+  expect(running, `${processes} process(es) marked ${mark} never ran`).toBe(true);
+}
+
 describe("SIGKILL of codex-ts exec mid-turn", () => {
   for (const [when, make] of Object.entries(WHILE)) {
     it(`while ${when}`, { timeout: 90_000 }, async () => {
@@ -100,10 +107,7 @@ describe("SIGKILL of codex-ts exec mid-turn", () => {
         env: binEnv(home),
       });
       await server.waitForResponsesRequests(1, 30_000);
-      if (mark)
-        expect(await eventually(() => processesWith(mark).length >= (scenario.processes ?? 1), 20_000)).toBe(
-          true,
-        );
+      if (mark) await scenarioProcessesRun(scenario);
       else await eventually(() => run.stdout().includes("turn.started"), 5_000);
       const started = scenario.started?.exec;
       if (started) {
@@ -136,10 +140,7 @@ describe("SIGKILL of the app-server mid-turn", () => {
       const threadId = await app.startThread(work);
       await app.startTurn(threadId, "first prompt");
       await server.waitForResponsesRequests(1, 30_000);
-      if (mark)
-        expect(await eventually(() => processesWith(mark).length >= (scenario.processes ?? 1), 20_000)).toBe(
-          true,
-        );
+      if (mark) await scenarioProcessesRun(scenario);
       else if (!files)
         await app.notification("item/agentMessage/delta", () => true, 10_000).catch(() => undefined);
       const started = scenario.started?.v2;
