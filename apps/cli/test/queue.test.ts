@@ -92,6 +92,12 @@ describe("codex-ts queue", () => {
     expect(badRemote).toMatchObject({ code: 1, stderr: expect.stringContaining("invalid remote address `bad://x`") });
     const refused = await runBin(["queue", "--thread", id, "--message", "x", "--remote", "ws://127.0.0.1:1"], { env: fx.env() });
     expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining("failed to connect to remote app server at `ws://127.0.0.1:1`") });
+    const badOverride = await runBin(["queue", "--thread", id, "--message", "x", "-c", "novalue"], { env: fx.env() });
+    expect(badOverride.code).toBe(2);
+    expect(badOverride.stderr.split("\n")[0]).toContain("invalid --config value 'novalue'");
+    const strict = await runBin(["queue", "--thread", id, "--message", "x", "--strict-config", "-c", "no_such_key=1"], { env: fx.env() });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain("no_such_key");
     // Only the one by name was queued.
     expect(query("SELECT COUNT(*) AS n FROM queued_items")).toEqual([{ n: 1 }]);
   });

@@ -3,6 +3,8 @@ import path from "node:path";
 import { AppServerClient, QueueStore, RemoteRpcError } from "@codex-ts/app-server";
 import { newThreadId } from "@codex-ts/rollout";
 import { LocalThreadStore } from "@codex-ts/thread-store";
+import type { GlobalOverrides } from "../cli.js";
+import { loadCliConfig } from "../config.js";
 import { resolveCodexHome } from "../home.js";
 import { type CliIO, EXIT_OK, failure, usageError } from "../io.js";
 import { stringValue } from "../parse.js";
@@ -19,7 +21,7 @@ const COMMAND = "codex-ts queue";
  * that server's `thread/queue/add`; otherwise straight into CODEX_HOME/queue_1.sqlite, where the
  * thread's next `exec resume` or an app-server that has it loaded picks it up.
  */
-export async function runQueueCommand(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runQueueCommand(argv: readonly string[], io: CliIO, globals: GlobalOverrides): Promise<number> {
   const parsed = parseLeaf(QUEUE, argv, io, COMMAND);
   if ("exit" in parsed) return parsed.exit;
   const target = stringValue(parsed.values, "thread");
@@ -30,6 +32,10 @@ export async function runQueueCommand(argv: readonly string[], io: CliIO): Promi
   if (message!.trim() === "") return usageError(io, "a value is required for '--message <TEXT>' but none was supplied", COMMAND);
   const home = resolveCodexHome(io.env);
   if (!home.ok) return failure(io, home.error);
+  // The config is checked as Codex checks it at start-up (-c syntax, -p, --strict-config); the
+  // queued message itself runs with the thread's own settings.
+  const loaded = loadCliConfig(parsed.values, globals, io.env, io.cwd);
+  if (!loaded.ok) return loaded.usage ? usageError(io, loaded.error, COMMAND) : failure(io, loaded.error);
 
   const remote = stringValue(parsed.values, "remote");
   const tokenEnv = stringValue(parsed.values, "remote-auth-token-env");
