@@ -14,6 +14,7 @@ export {
   modelOffersPriorityTier,
   modelSupportsOriginalImageDetail,
 } from "./catalog.js";
+export { clientMetadata, type RequestMetadata } from "./metadata.js";
 export { ModelClient, ModelError, backoffMs, type ModelClientOptions, type ModelErrorKind, type ModelEvent, type ResponsesRequest } from "./model-client.js";
 export {
   DEFAULT_OPENAI_BASE_URL,

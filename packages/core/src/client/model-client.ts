@@ -13,22 +13,28 @@ import {
 } from "./provider.js";
 import { parseRateLimitHeaders, type RateLimitSnapshot } from "./rate-limits.js";
 
-/** The JSON body of a Responses request (only what Codex sends). */
+/**
+ * The JSON body of a Responses request (only what Codex sends, in Codex 0.169's key order). There
+ * is no `instructions` field: the base instructions are the first developer message of `input`.
+ */
 export interface ResponsesRequest {
   model: string;
-  instructions: string;
+  /** Never set by a session's requests; left for one-off requests of other features (memories). */
+  instructions?: string;
+  stream: true;
   input: unknown[];
   tools: unknown[];
   tool_choice: "auto";
   parallel_tool_calls: boolean;
   reasoning: { effort?: string; summary?: string } | null;
   store: boolean;
-  stream: true;
   include: string[];
   prompt_cache_key?: string;
   text?: unknown;
   /** `priority` / `flex` …, only when the thread has an effective tier (see service-tier.ts). */
   service_tier?: string;
+  /** Ids of the session, thread, turn and context window (see metadata.ts). */
+  client_metadata?: Record<string, string>;
 }
 
 /** What a streaming request yields, in order. */

@@ -2,12 +2,17 @@
 import { type ModeKind, type ResponseItem, startsUserTurn } from "@codex-ts/protocol";
 import type { SessionRecorder } from "../session/recorder.js";
 
-/** What the model has been told (serialized keys), so only changes are sent. */
+/** What the model has been told (the texts it was sent), so only changes are sent. */
 export interface Told {
+  /** The permissions text. */
   permissions?: string;
+  /** The environment context text without its date (see told.ts `environmentKey`). */
   environment?: string;
+  /** The cwd AGENTS.md was last read for. */
+  cwd?: string;
   model?: string;
   mode?: ModeKind;
+  /** The skills section text ("" when none was shown). */
   skills?: string;
 }
 
@@ -18,6 +23,8 @@ export interface Told {
 export class ContextHistory {
   private list: ResponseItem[];
   told: Told = {};
+  /** How many times the history was replaced by a compaction (Codex's context window number). */
+  windowNumber = 0;
 
   constructor(
     initial: readonly ResponseItem[],
@@ -40,17 +47,18 @@ export class ContextHistory {
     }
   }
 
-  /** After compaction: a new history; everything about the context must be told again. */
+  /** After compaction: a new history (a new context window); what it still holds of the context is read back from it. */
   replace(items: ResponseItem[]): void {
     this.list = [];
     this.told = {};
+    this.windowNumber++;
     this.push(...items);
   }
 
   /**
    * Keep the first `length` items (a rollback; the caller records why). When context messages
-   * (developer messages, environment context) go with them, what the model was told is
-   * forgotten, so the next turn tells it again.
+   * (developer messages, environment context) go with them, what the model was told is read
+   * back from what is left on the next turn (see context/told.ts).
    */
   truncate(length: number): void {
     if (length >= this.list.length) return;

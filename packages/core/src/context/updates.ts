@@ -1,73 +1,102 @@
-// Context assembly: the context messages the model has not seen yet for the current settings.
-import type { ResponseItem } from "@codex-ts/protocol";
-import { skillsSectionMessage } from "@codex-ts/skills-watcher";
+// Context assembly: the context messages the model has not seen yet for the current settings, laid
+// out as Codex 0.169 sends them (checked against the real binary): one developer message whose parts
+// are the developer instructions, collaboration mode, skills section and permissions; one user
+// message whose parts are AGENTS.md and <environment_context>; a model switch is a developer
+// message of its own. The base instructions are not here: they open every request (see sampling).
+import { type ModeKind, type ResponseItem, sandboxPolicyToPermissionProfileForCwd } from "@codex-ts/protocol";
+import { renderSkillsSection } from "@codex-ts/skills-watcher";
 import {
   currentEnvironment,
   DEFAULT_MODE_INSTRUCTIONS,
-  developerMessage,
   environmentContextText,
   loadProjectDocs,
   modelSwitchMessage,
   PLAN_MODE_INSTRUCTIONS,
-  permissionsMessage,
-  projectDocsMessage,
-  userTextMessage,
+  permissionsText,
+  projectDocsText,
 } from "../session/context.js";
 import type { SessionState } from "../session/state.js";
+import { environmentKey, toldFromHistory } from "./told.js";
+
+type InputText = { type: "input_text"; text: string };
+
+function message(role: "developer" | "user", texts: readonly string[]): ResponseItem[] {
+  if (texts.length === 0) return [];
+  return [{ type: "message", role, content: texts.map((text): InputText => ({ type: "input_text", text })) }];
+}
 
 /**
- * Permissions, developer instructions, skills section, collaboration mode, model switch,
- * AGENTS.md and environment context — each only when it changed since the model was last told
- * (everything on a fresh or compacted history). Updates `history.told`.
+ * Model switch, then the developer message (developer instructions, collaboration mode, skills,
+ * permissions), then the user message (AGENTS.md, environment context) — each part only when it
+ * changed since the model was last told (everything on a fresh or compacted history; on a resumed
+ * one, what the history last told it counts). Updates `history.told`.
  */
 export function contextUpdates(s: SessionState): ResponseItem[] {
   const settings = s.settingsState;
-  const told = s.history.told;
-  const items: ResponseItem[] = [];
+  const history = s.history;
+  if (history.told.permissions === undefined && history.told.environment === undefined) {
+    // A resumed (or rolled back) history already told the model something: start from that.
+    history.told = { ...toldFromHistory(history.items), ...(history.told.model ? { model: history.told.model } : {}) };
+  }
+  const told = history.told;
   const fresh = told.permissions === undefined && told.environment === undefined;
-  const permissions = permissionsMessage(
-    settings.sandboxPolicy,
-    settings.approvalPolicy,
-    s.options.execPolicy?.allowPrefixes() ?? [],
-  );
-  const permissionsKey = JSON.stringify(permissions);
-  if (permissionsKey !== told.permissions) {
-    items.push(permissions);
-    told.permissions = permissionsKey;
-  }
-  if (fresh && s.options.developerInstructions) items.push(developerMessage(s.options.developerInstructions));
-  const skillsSection = skillsSectionMessage(s.skills);
-  const skillsKey = skillsSection ? JSON.stringify(skillsSection) : "";
-  if (skillsSection && skillsKey !== told.skills) items.push(skillsSection);
-  told.skills = skillsKey;
-  const mode = s.modeKind();
-  if (mode !== (told.mode ?? "default") || (fresh && mode === "plan")) {
-    const custom = settings.collaborationMode?.settings.developer_instructions;
-    items.push(
-      developerMessage(custom ?? (mode === "plan" ? PLAN_MODE_INSTRUCTIONS : DEFAULT_MODE_INSTRUCTIONS)),
-    );
-  }
-  told.mode = mode;
+  const items: ResponseItem[] = [];
+
   if (told.model !== undefined && told.model !== settings.model) {
     items.push(modelSwitchMessage(s.options.modelInstructions?.(settings.model) ?? s.baseInstructions));
   }
   told.model = settings.model;
-  const environmentKey = JSON.stringify([settings.cwd, settings.workspaceRoots]);
-  if (environmentKey !== told.environment) {
-    if (fresh || told.environment === undefined || JSON.parse(told.environment)[0] !== settings.cwd) {
+
+  const developer: string[] = [];
+  if (fresh && s.options.developerInstructions) developer.push(s.options.developerInstructions);
+  const mode: ModeKind = s.modeKind();
+  if (mode !== (told.mode ?? "default") || (fresh && mode === "plan")) {
+    const custom = settings.collaborationMode?.settings.developer_instructions;
+    developer.push(custom ?? (mode === "plan" ? PLAN_MODE_INSTRUCTIONS : DEFAULT_MODE_INSTRUCTIONS));
+  }
+  told.mode = mode;
+  const skills = renderSkillsSection(s.skills) ?? "";
+  if (skills && skills !== told.skills) developer.push(skills);
+  told.skills = skills;
+  const permissions = permissionsText(
+    settings.sandboxPolicy,
+    settings.approvalPolicy,
+    s.options.execPolicy?.allowPrefixes() ?? [],
+  );
+  if (permissions !== told.permissions) developer.push(permissions);
+  told.permissions = permissions;
+  items.push(...message("developer", developer));
+
+  const user: string[] = [];
+  const profile =
+    settings.permissionProfile ?? sandboxPolicyToPermissionProfileForCwd(settings.sandboxPolicy, settings.cwd);
+  const environment = environmentContextText(
+    currentEnvironment(settings.cwd, shownWorkspaceRoots(s), s.env, profile),
+  );
+  const key = environmentKey(environment);
+  if (key !== told.environment) {
+    if (fresh || told.cwd !== settings.cwd) {
       const docs = loadProjectDocs(
         settings.cwd,
         s.options.projectDocMaxBytes ?? 32 * 1024,
         s.options.projectDocFallbackFilenames,
       );
-      if (docs) items.push(projectDocsMessage(settings.cwd, docs));
+      if (docs) user.push(projectDocsText(settings.cwd, docs));
     }
-    items.push(
-      userTextMessage(
-        environmentContextText(currentEnvironment(settings.cwd, settings.workspaceRoots, s.env)),
-      ),
-    );
-    told.environment = environmentKey;
+    user.push(environment);
+    told.environment = key;
+    told.cwd = settings.cwd;
   }
+  items.push(...message("user", user));
   return items;
+}
+
+/**
+ * The roots shown in `<workspace_roots>`: the thread's workspace roots, then a workspace-write
+ * sandbox's extra writable roots (Codex 0.169 lists `writable_roots` there too).
+ */
+function shownWorkspaceRoots(s: SessionState): string[] {
+  const settings = s.settingsState;
+  const extra = settings.sandboxPolicy.type === "workspace-write" ? settings.sandboxPolicy.writable_roots : [];
+  return [...new Set([...settings.workspaceRoots, ...extra])];
 }

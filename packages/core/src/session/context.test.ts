@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sandboxPolicyToPermissionProfileForCwd } from "@codex-ts/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { environmentContextText, loadProjectDocs, permissionsMessage, systemTimezone, userInputMessage } from "./context.js";
 
@@ -50,7 +51,24 @@ describe("context assembly", () => {
   it("renders environment context and permissions", () => {
     const text = environmentContextText({ cwd: "/w<x>", shell: "zsh", currentDate: "2026-01-02", timezone: "UTC", workspaceRoots: ["/w"] });
     expect(text).toContain("<cwd>/w&lt;x&gt;</cwd>");
-    expect(text).toContain("<root>/w</root>");
+    // Without a permission profile there is no <filesystem> line.
+    expect(text).not.toContain("<filesystem>");
+    const profile = sandboxPolicyToPermissionProfileForCwd({ type: "read-only", network_access: false }, "/w");
+    const withProfile = environmentContextText({ cwd: "/w", shell: "bash", currentDate: "2026-01-02", timezone: "Etc/UTC", workspaceRoots: ["/w"], permissionProfile: profile });
+    // Byte for byte what Codex 0.169 sends for a read-only thread in /w.
+    expect(withProfile).toBe(
+      [
+        "<environment_context>",
+        "  <cwd>/w</cwd>",
+        "  <shell>bash</shell>",
+        "  <current_date>2026-01-02</current_date>",
+        "  <timezone>Etc/UTC</timezone>",
+        '  <filesystem><workspace_roots><root>/w</root></workspace_roots><permission_profile type="managed"><file_system type="restricted"><entry access="read"><special>:root</special></entry></file_system></permission_profile></filesystem>',
+        "</environment_context>",
+      ].join("\n"),
+    );
+    const full = environmentContextText({ cwd: "/w", shell: "bash", currentDate: "2026-01-02", timezone: "Etc/UTC", workspaceRoots: ["/w"], permissionProfile: { type: "disabled" } });
+    expect(full).toContain('<filesystem><workspace_roots><root>/w</root></workspace_roots><permission_profile type="disabled"><file_system type="unrestricted" /></permission_profile></filesystem>');
     const msg = permissionsMessage({ type: "read-only", network_access: false }, "never");
     expect(JSON.stringify(msg)).toContain("read-only");
     expect(JSON.stringify(msg)).toContain("`never`");

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import { formatAllowPrefixes } from "@codex-ts/execpolicy";
-import type { AskForApproval, ResponseItem, UserInput } from "@codex-ts/protocol";
+import type { AskForApproval, PermissionProfile, ResponseItem, UserInput } from "@codex-ts/protocol";
+import { escapeXml, filesystemXml } from "../context/filesystem.js";
 import type { SandboxPolicy } from "../tools/index.js";
 
 export const DEFAULT_BASE_INSTRUCTIONS = `You are Codex, a coding agent running in a terminal-based harness on the user's computer.
@@ -18,6 +19,14 @@ produce a plan. Do not change files or run commands that modify state until the 
 
 export const DEFAULT_MODE_INSTRUCTIONS = `<collaboration_mode>default</collaboration_mode>
 You are in default mode: carry out the task directly.`;
+
+/**
+ * The session's base instructions as the model gets them: the first developer message of every
+ * request (Codex 0.169 sends no `instructions` field). Built per request, never recorded.
+ */
+export function baseInstructionsMessage(text: string): ResponseItem {
+  return developerMessage(text);
+}
 
 export function developerMessage(text: string): ResponseItem {
   return { type: "message", role: "developer", content: [{ type: "input_text", text }] };
@@ -85,10 +94,17 @@ export function permissionsMessage(
   approval: AskForApproval,
   allowPrefixes: readonly (readonly string[])[] = [],
 ): ResponseItem {
+  return developerMessage(permissionsText(sandbox, approval, allowPrefixes));
+}
+
+/** The `<permissions instructions>` text (a part of the context developer message). */
+export function permissionsText(
+  sandbox: SandboxPolicy,
+  approval: AskForApproval,
+  allowPrefixes: readonly (readonly string[])[] = [],
+): string {
   const prefixes = approvedPrefixesSection(approval, allowPrefixes);
-  return developerMessage(
-    `<permissions instructions>\n${describeSandbox(sandbox)}\n${describeApproval(approval)}${prefixes}\n</permissions instructions>`,
-  );
+  return `<permissions instructions>\n${describeSandbox(sandbox)}\n${describeApproval(approval)}${prefixes}\n</permissions instructions>`;
 }
 
 export interface EnvironmentContext {
@@ -97,9 +113,9 @@ export interface EnvironmentContext {
   currentDate: string;
   timezone: string;
   workspaceRoots: string[];
+  /** The profile commands run under: rendered with the roots as the `<filesystem>` line. */
+  permissionProfile?: PermissionProfile;
 }
-
-const escapeXml = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 
 /**
  * The system's IANA zone the way Codex reads it on Unix: the target of the `/etc/localtime` link
@@ -134,26 +150,30 @@ export function localTimezone(): string {
   return cachedTimezone;
 }
 
-export function currentEnvironment(cwd: string, workspaceRoots: string[], env: Readonly<Record<string, string | undefined>>): EnvironmentContext {
+export function currentEnvironment(
+  cwd: string,
+  workspaceRoots: string[],
+  env: Readonly<Record<string, string | undefined>>,
+  permissionProfile?: PermissionProfile,
+): EnvironmentContext {
   const now = new Date();
   const pad = (n: number) => String(n).padStart(2, "0");
-  return {
+  const ctx: EnvironmentContext = {
     cwd,
     shell: path.basename(env.SHELL || "/bin/bash"),
     currentDate: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`,
     timezone: localTimezone(),
     workspaceRoots,
   };
+  if (permissionProfile) ctx.permissionProfile = permissionProfile;
+  return ctx;
 }
 
 export function environmentContextText(ctx: EnvironmentContext): string {
   const lines = ["<environment_context>", `  <cwd>${escapeXml(ctx.cwd)}</cwd>`, `  <shell>${escapeXml(ctx.shell)}</shell>`];
   lines.push(`  <current_date>${ctx.currentDate}</current_date>`, `  <timezone>${escapeXml(ctx.timezone)}</timezone>`);
-  if (ctx.workspaceRoots.length > 0) {
-    lines.push("  <workspace_roots>");
-    for (const root of ctx.workspaceRoots) lines.push(`    <root>${escapeXml(root)}</root>`);
-    lines.push("  </workspace_roots>");
-  }
+  // Codex 0.169: roots and permission profile on one `<filesystem>` line.
+  if (ctx.permissionProfile) lines.push(`  ${filesystemXml(ctx.workspaceRoots, ctx.permissionProfile)}`);
   lines.push("</environment_context>");
   return lines.join("\n");
 }
@@ -204,8 +224,9 @@ export function loadProjectDocs(cwd: string, maxBytes: number, fallbackNames: st
   return parts.length > 0 ? parts.join("\n\n") : undefined;
 }
 
-export function projectDocsMessage(cwd: string, docs: string): ResponseItem {
-  return userTextMessage(`# AGENTS.md instructions for ${cwd}\n\n<INSTRUCTIONS>\n${docs}\n</INSTRUCTIONS>`);
+/** The AGENTS.md text (a part of the context user message). */
+export function projectDocsText(cwd: string, docs: string): string {
+  return `# AGENTS.md instructions for ${cwd}\n\n<INSTRUCTIONS>\n${docs}\n</INSTRUCTIONS>`;
 }
 
 export function modelSwitchMessage(instructions: string): ResponseItem {

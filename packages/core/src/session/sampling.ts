@@ -10,6 +10,7 @@ import {
 } from "../client/model-client.js";
 import { providerRequestRetries, providerStreamRetries } from "../client/provider.js";
 import { effectiveServiceTier } from "../client/service-tier.js";
+import { requestInput, requestMetadata } from "../context/request.js";
 import { Aborted, type SessionState } from "./state.js";
 import { sampleOnce } from "./stream.js";
 
@@ -71,15 +72,15 @@ export function buildRequest(
       : null;
   const request: ResponsesRequest = {
     model: settings.model,
-    instructions: s.baseInstructions,
-    // Item ids are not sent back (with store: false the server does not know them).
-    input: input.map(withoutId),
+    stream: true,
+    // As Codex 0.169: no `instructions` field; the base instructions open the input as a developer
+    // message. Item ids are not sent back (with store: false the server does not know them).
+    input: requestInput(s, input).map(withoutId),
     tools,
     tool_choice: "auto",
     parallel_tool_calls: false,
     reasoning,
     store: false,
-    stream: true,
     include: reasoning ? ["reasoning.encrypted_content"] : [],
     // The session id (a root thread's own id; sub-agents share their root's cache key, as in Codex).
     prompt_cache_key: s.sessionId,
@@ -91,6 +92,7 @@ export function buildRequest(
       format: { type: "json_schema", name: "codex_output_schema", schema: outputSchema, strict: true },
     };
   }
+  request.client_metadata = requestMetadata(s);
   return request;
 }
 

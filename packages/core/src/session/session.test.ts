@@ -10,6 +10,7 @@ import { createLocalRunner } from "../tools/exec/runner.js";
 import type { ApprovalRequest, ReviewDecision } from "../tools/index.js";
 import type { SessionEvent } from "./events.js";
 import { loadConfig } from "../config/load.js";
+import { DEFAULT_BASE_INSTRUCTIONS } from "./context.js";
 import { fakeProvider, type Harness, say, startSession } from "./test-harness.js";
 import { rolloutRecorder, sessionOptionsFromConfig, type Session, type SessionOptions, SUMMARY_PREFIX } from "./session.js";
 
@@ -77,16 +78,41 @@ describe("session turn loop against the fake Responses server", () => {
 
     const body = server.responsesRequests()[0]!.body;
     expect(body).toMatchObject({ model: "gpt-test", stream: true, store: false, tool_choice: "auto" });
-    expect(typeof body.instructions).toBe("string");
-    const texts = (body.input as any[]).map((i) => `${i.role}:${i.content?.[0]?.text ?? ""}`);
-    expect(texts.some((t) => t.startsWith("developer:<permissions instructions>") && t.includes("workspace-write") && t.includes("on-request"))).toBe(true);
-    expect(texts.some((t) => t.startsWith("user:# AGENTS.md instructions") && t.includes("Always run the tests."))).toBe(true);
-    const env = texts.find((t) => t.startsWith("user:<environment_context>"))!;
+    // Codex 0.169's body: these keys in this order, no `instructions`.
+    expect(Object.keys(body)).toEqual([
+      "model", "stream", "input", "tools", "tool_choice", "parallel_tool_calls", "reasoning", "store", "include",
+      "prompt_cache_key", "client_metadata",
+    ]);
+    // The layout: base instructions; one developer message of context parts; one user message of
+    // context parts (AGENTS.md, environment); the user's message.
+    const layout = (body.input as any[]).map((i) => ({ role: i.role, parts: i.content.map((c: any) => c.text) }));
+    expect(layout.map((m) => m.role)).toEqual(["developer", "developer", "user", "user"]);
+    expect(layout[0]!.parts).toEqual([DEFAULT_BASE_INSTRUCTIONS]);
+    expect(layout[1]!.parts).toHaveLength(1);
+    expect(layout[1]!.parts[0]).toMatch(/^<permissions instructions>[\s\S]*workspace-write[\s\S]*on-request/);
+    expect(layout[2]!.parts).toHaveLength(2);
+    expect(layout[2]!.parts[0]).toMatch(/^# AGENTS.md instructions[\s\S]*Always run the tests\./);
+    const env: string = layout[2]!.parts[1];
+    expect(env).toMatch(/^<environment_context>\n/);
     expect(env).toContain(`<cwd>${dir}</cwd>`);
     expect(env).toContain("<shell>bash</shell>");
     expect(env).toMatch(/<current_date>\d{4}-\d{2}-\d{2}<\/current_date>/);
     expect(env).toContain("<timezone>");
-    expect(texts.at(-1)).toBe("user:hi");
+    // Roots and permission profile on one <filesystem> line, as 0.169.
+    expect(env).toContain(
+      `\n  <filesystem><workspace_roots><root>${dir}</root></workspace_roots><permission_profile type="managed"><file_system type="restricted"><entry access="read"><special>:root</special></entry><entry access="write"><path>${dir}</path></entry>`,
+    );
+    expect(env).toMatch(/<\/permission_profile><\/filesystem>\n<\/environment_context>$/);
+    expect(layout[3]!.parts).toEqual(["hi"]);
+    const started = h.events.find((e) => e.msg.type === "task_started")!.msg as any;
+    expect(body.client_metadata).toMatchObject({
+      session_id: h.session.threadId,
+      thread_id: h.session.threadId,
+      turn_id: started.turn_id,
+      root_turn_id: started.turn_id,
+      "x-codex-window-id": `${h.session.threadId}:0`,
+    });
+    expect(JSON.parse(body.client_metadata["x-codex-turn-metadata"])).toMatchObject({ turn_id: started.turn_id, request_kind: "turn", model: "gpt-test" });
     const toolNames = (body.tools as any[]).map((t) => t.name ?? t.type);
     expect(toolNames).toEqual(expect.arrayContaining(["shell_command", "apply_patch"]));
     expectWellFormed(h.events);
@@ -263,7 +289,11 @@ describe("session turn loop against the fake Responses server", () => {
     h.session.submit(say("next"));
     await h.turnEnd();
     const next = server.responsesRequests()[2]!.body;
-    expect(next.instructions).toBe(server.responsesRequests()[0]!.body.instructions);
+    // The base instructions still open the request; the context is told again after the summary.
+    expect(next).not.toHaveProperty("instructions");
+    expect(next.input[0]).toEqual(server.responsesRequests()[0]!.body.input[0]);
+    expect(next.input[0].content[0].text).toBe(DEFAULT_BASE_INSTRUCTIONS);
+    expect(next.client_metadata["x-codex-window-id"]).toBe(`${h.session.threadId}:1`);
     const texts = next.input.map((i: any) => i.content?.[0]?.text ?? "");
     expect(texts.some((t: string) => t.startsWith(SUMMARY_PREFIX))).toBe(true);
     expect(texts.some((t: string) => t.startsWith("<permissions instructions>"))).toBe(true);
