@@ -129,6 +129,10 @@ export function turnEventNotifications(msg: SessionEventMsg, ctx: TurnEventConte
       return base
         ? [["item/commandExecution/outputDelta", { ...base, itemId: msg.call_id, delta: Buffer.from(msg.chunk, "base64").toString("utf8") }]]
         : [];
+    case "terminal_interaction":
+      return base
+        ? [["item/commandExecution/terminalInteraction", { ...base, itemId: msg.call_id, processId: msg.process_id, stdin: msg.stdin }]]
+        : [];
     case "turn_diff":
       return base ? [["turn/diff/updated", { ...base, diff: msg.unified_diff }]] : [];
     case "plan_update":

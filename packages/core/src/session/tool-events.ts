@@ -99,6 +99,9 @@ export function forwardToolEvent(s: SessionState, subId: string, turnId: string,
         chunk: Buffer.from(event.chunk, "utf8").toString("base64"),
       });
       return;
+    case "terminal_interaction":
+      s.emit(subId, { type: "terminal_interaction", call_id: event.call_id, process_id: event.process_id, stdin: event.stdin });
+      return;
     case "plan_update": {
       const msg: EventMsg = { type: "plan_update", plan: event.plan };
       if (event.explanation) msg.explanation = event.explanation;
@@ -121,7 +124,7 @@ function toTurnItem(item: ToolItem): TurnItem {
         command: item.argv ?? [item.command],
         cwd: item.cwd,
         parsed_cmd: [],
-        source: "agent",
+        source: item.source ?? "agent",
         status: item.status,
       };
       if (item.processId) out.process_id = item.processId;

@@ -64,6 +64,8 @@ function commandItem(req: StartRequest, status: ItemStatus, extra: Partial<Extra
     command: req.display,
     argv: req.argv,
     cwd: req.cwd,
+    // As Codex: a unified-exec command (exec_command) is `unified_exec_startup`, shell_command `agent`.
+    ...(req.call.name === "exec_command" ? { source: "unified_exec_startup" } : {}),
     status,
     ...extra,
   };

@@ -84,6 +84,8 @@ export type ToolItem =
       argv?: string[];
       cwd: string;
       processId?: string;
+      /** Codex's ExecCommandSource (`unified_exec_startup` for exec_command); default `agent`. */
+      source?: string;
       status: ItemStatus;
       aggregatedOutput?: string;
       exitCode?: number;
@@ -150,5 +152,6 @@ export type ToolEvent =
       stream: "stdout" | "stderr";
       chunk: string;
     }
+  | { type: "terminal_interaction"; call_id: string; process_id: string; stdin: string }
   | { type: "plan_update"; explanation?: string; plan: PlanStep[] }
   | { type: "warning"; message: string };

@@ -163,6 +163,12 @@ export const ExecCommandOutputDeltaEvent = ev("exec_command_output_delta", {
   /** Base64 of the raw bytes, as Codex sends it. */
   chunk: z.string(),
 });
+/** The model wrote to a running unified-exec process (`write_stdin`), as Codex's TerminalInteractionEvent. */
+export const TerminalInteractionEvent = ev("terminal_interaction", {
+  call_id: z.string(),
+  process_id: z.string(),
+  stdin: z.string(),
+});
 export const ExecCommandEndEvent = ev("exec_command_end", {
   ...execCommon,
   stdout: z.string().default(""),
@@ -356,6 +362,7 @@ const EventMsgUnion = z.discriminatedUnion("type", [
   TokenCountEvent,
   ExecCommandBeginEvent,
   ExecCommandOutputDeltaEvent,
+  TerminalInteractionEvent,
   ExecCommandEndEvent,
   PatchApplyBeginEvent,
   PatchApplyEndEvent,

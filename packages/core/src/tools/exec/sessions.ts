@@ -50,6 +50,8 @@ export class ExecSession {
   private unread = new HeadTailBuffer(BUFFER_CAP);
   readonly aggregated = new HeadTailBuffer(BUFFER_CAP);
   exit: { exitCode: number; signal?: string } | undefined;
+  /** The exec_command call that started it (its item id), for write_stdin's terminal_interaction. */
+  callId: string | undefined;
   private wake: (() => void)[] = [];
 
   constructor(

@@ -137,6 +137,7 @@ async function handleExecCommand(call: ToolCall, ctx: ToolContext): Promise<Tool
   const maxBytes = outputBudget(a.max_output_tokens);
   for (;;) {
     const session = store.add(proc, a.cmd);
+    session.callId = call.callId;
     let detached = false;
     const attemptEscalated = escalated;
     // While the handler still waits on the process, a sandbox denial is the handler's to report.

@@ -53,6 +53,9 @@ async function handleWriteStdin(call: ToolCall, ctx: ToolContext): Promise<ToolR
     }
   }
   const { output, exit } = await session.collect(clampYield(a.yield_time_ms, DEFAULT_WRITE_STDIN_YIELD_MS), ctx.signal);
+  // As Codex: every write_stdin (a poll with no chars too) is a terminal interaction of the command's item.
+  if (session.callId !== undefined)
+    ctx.emit({ type: "terminal_interaction", call_id: session.callId, process_id: String(session.id), stdin: a.chars ?? "" });
   const wallMs = Date.now() - startedAt;
   const maxBytes = outputBudget(a.max_output_tokens);
   if (exit !== undefined) {
