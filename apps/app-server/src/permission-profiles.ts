@@ -12,6 +12,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { v2 } from "@codex-ts/protocol";
+import { type MacOsSeatbeltExtensions, parseMacOsExtensions } from "@codex-ts/sandboxing";
 import { parse as parseToml } from "smol-toml";
 import * as z from "zod";
 import { invalidParams } from "./errors.js";
@@ -37,6 +38,8 @@ interface Resolved {
   base: Builtin;
   network: boolean | undefined;
   writableRoots: string[];
+  /** The `macos` table, merged down the `extends` chain (a child's keys win). */
+  macos: Record<string, unknown> | undefined;
 }
 
 const NamedProfile = z
@@ -45,6 +48,8 @@ const NamedProfile = z
     description: z.string().optional(),
     network: z.object({ enabled: z.boolean().optional() }).strict().optional(),
     workspace_roots: z.record(z.string(), z.boolean()).optional(),
+    // macOS extensions (preferences, automations, accessibility, calendar): checked by sandboxing.
+    macos: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
@@ -52,7 +57,7 @@ const isBuiltin = (id: string): id is Builtin =>
   (BUILTIN_PERMISSION_PROFILES as readonly string[]).includes(id);
 
 function resolveId(id: string, profiles: Record<string, unknown>, seen: string[] = []): Resolved {
-  if (isBuiltin(id)) return { base: id, network: undefined, writableRoots: [] };
+  if (isBuiltin(id)) return { base: id, network: undefined, writableRoots: [], macos: undefined };
   if (seen.includes(id))
     throw invalidParams(`permission profile \`${id}\` extends itself: ${[...seen, id].join(" → ")}`);
   const raw = Object.hasOwn(profiles, id) ? profiles[id] : undefined;
@@ -81,17 +86,31 @@ function resolveId(id: string, profiles: Record<string, unknown>, seen: string[]
     base: parent.base,
     network: profile.network?.enabled ?? parent.network,
     writableRoots: [...parent.writableRoots, ...roots],
+    macos: profile.macos || parent.macos ? { ...parent.macos, ...profile.macos } : undefined,
   };
 }
 
 /**
- * The v2 sandbox policy for a selection. `profiles` is config's `permissions` table (user
- * profiles by name). Unknown ids and unsupported rules → -32602 naming the profile.
+ * The v2 sandbox policy for a selection, and the profile's macOS extensions when it names any
+ * (`[permissions.<name>.macos]`: Seatbelt clauses on macOS; on other platforms they grant nothing,
+ * as in Codex). `profiles` is config's `permissions` table (user profiles by name). Unknown ids,
+ * unsupported rules and malformed macOS values → -32602 naming the profile.
  */
 export function sandboxPolicyForPermissions(
   selection: PermissionsSelection,
   profiles: Record<string, unknown>,
-): { id: string; policy: v2.SandboxPolicy } {
+): { id: string; policy: v2.SandboxPolicy; macos?: MacOsSeatbeltExtensions } {
+  const { id, policy, resolved } = resolveSelection(selection, profiles);
+  if (resolved.macos === undefined) return { id, policy };
+  const macos = parseMacOsExtensions(resolved.macos);
+  if (!macos.ok) throw invalidParams(`permission profile \`${id}\`: ${macos.error}`);
+  return { id, policy, macos: macos.value };
+}
+
+function resolveSelection(
+  selection: PermissionsSelection,
+  profiles: Record<string, unknown>,
+): { id: string; policy: v2.SandboxPolicy; resolved: Resolved } {
   const id = typeof selection === "string" ? selection : selection.id;
   const extra = typeof selection === "string" ? [] : (selection.modifications ?? []).map((m) => m.path);
   for (const root of extra) {
@@ -102,17 +121,18 @@ export function sandboxPolicyForPermissions(
   const writableRoots = [...resolved.writableRoots, ...extra];
   switch (resolved.base) {
     case ":danger-full-access":
-      return { id, policy: { type: "dangerFullAccess" } };
+      return { id, resolved, policy: { type: "dangerFullAccess" } };
     case ":read-only":
       if (writableRoots.length > 0) {
         throw invalidParams(
           `permission profile \`${id}\`: writable roots need a profile based on :workspace`,
         );
       }
-      return { id, policy: { type: "readOnly", networkAccess: resolved.network ?? false } };
+      return { id, resolved, policy: { type: "readOnly", networkAccess: resolved.network ?? false } };
     case ":workspace":
       return {
         id,
+        resolved,
         policy: {
           type: "workspaceWrite",
           writableRoots,

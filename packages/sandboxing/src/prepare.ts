@@ -1,6 +1,7 @@
 import { buildBwrapArgv, denyFilePath, findOnPath, probeBwrap } from "./linux.js";
 import { buildSeatbeltCommand } from "./macos.js";
 import { ensureHostBridge } from "./proxy-bridge.js";
+import { type MacOsSeatbeltExtensions, withSeatbeltExtensions } from "./seatbelt-extensions.js";
 import { networkSeccompProgram, SECCOMP_FD, withSeccompFd } from "./seccomp.js";
 import { type ResolvedPolicy, unenforceableReason } from "./policy.js";
 
@@ -33,6 +34,12 @@ export interface PrepareRequest {
   platform?: SandboxPlatform;
   /** Explicit bwrap binary (default: `bwrap` looked up on `env.PATH`). */
   bwrapPath?: string;
+  /**
+   * The permission profile's macOS extensions (preferences, Apple Events automation,
+   * accessibility, calendar). On macOS they add Seatbelt clauses; elsewhere they grant nothing
+   * (those services do not exist there), so they are ignored, as Codex does.
+   */
+  macos?: MacOsSeatbeltExtensions;
 }
 
 export type PrepareResult =
@@ -144,7 +151,8 @@ async function prepare(req: PrepareRequest): Promise<PrepareResult> {
     return { ok: true, argv, cwd, env, sandbox: "bwrap", mountPoints: built.mountPoints };
   }
   if (platform === "macos" || platform === "darwin") {
-    const built = buildSeatbeltCommand(policy, req.command);
+    const plain = buildSeatbeltCommand(policy, req.command);
+    const built = req.macos ? withSeatbeltExtensions(plain, req.macos) : plain;
     env.CODEX_SANDBOX = "seatbelt";
     return { ok: true, argv: built.argv, cwd, env, sandbox: "seatbelt", mountPoints: [] };
   }

@@ -5,6 +5,7 @@ import { readOnlyPermissionProfile } from "@codex-ts/protocol";
 import { describe, expect, it } from "vitest";
 import { buildSeatbeltCommand, SANDBOX_EXEC_PATH } from "./macos.js";
 import { resolvePolicy } from "./policy.js";
+import { prepareSandboxedCommand } from "./prepare.js";
 import {
   DEFAULT_MACOS_EXTENSIONS,
   intersectMacOsExtensions,
@@ -14,6 +15,7 @@ import {
   seatbeltExtensionClauses,
   withSeatbeltExtensions,
 } from "./seatbelt-extensions.js";
+import { createSandboxWrapper } from "./wrapper.js";
 
 const GOLDEN = path.join(path.dirname(fileURLToPath(import.meta.url)), "seatbelt-golden");
 
@@ -136,5 +138,27 @@ describe("Seatbelt extension clauses (golden)", () => {
     expect(cmd.argv.slice(cmd.argv.indexOf("--"))).toEqual(["--", "osascript", "-e", "1"]);
     expect(cmd.params).toEqual(base.params);
     expect(withSeatbeltExtensions(base, ext({ preferences: "none" }))).toBe(base);
+  });
+});
+
+describe("a profile's macOS extensions through prepare and the wrapper", () => {
+  const notes = ext({ preferences: "none", automation: { bundleIds: ["com.apple.Notes"] } });
+  const policy = () => resolvePolicy(readOnlyPermissionProfile(), { cwd: process.cwd(), platform: "darwin" });
+
+  it("macOS: the Seatbelt profile gets the automation clauses; without extensions it is unchanged", async () => {
+    const withExt = await prepareSandboxedCommand({ policy: policy(), command: ["osascript"], platform: "macos", macos: notes });
+    const without = await prepareSandboxedCommand({ policy: policy(), command: ["osascript"], platform: "macos" });
+    if (!withExt.ok || !without.ok) throw new Error("prepare failed");
+    expect(withExt.argv[2]).toContain('(appleevent-destination "com.apple.Notes")');
+    expect(without.argv[2]).not.toContain("appleevent");
+    expect(withExt.argv.slice(-2)).toEqual(["--", "osascript"]);
+  });
+
+  it("the wrapper passes the spec's extensions to Seatbelt", async () => {
+    const wrap = createSandboxWrapper({ platform: "macos" });
+    const spec = { argv: ["osascript"], cwd: process.cwd(), env: {}, sandbox: { mode: "read-only" as const }, macos: notes };
+    const wrapped = await wrap(spec);
+    if (!wrapped.ok) throw new Error(wrapped.error);
+    expect(wrapped.argv[2]).toContain('(appleevent-destination "com.apple.Notes")');
   });
 });

@@ -5,6 +5,7 @@ import {
   sandboxPolicyToPermissionProfile,
 } from "@codex-ts/protocol";
 import { resolvePolicy } from "./policy.js";
+import type { MacOsSeatbeltExtensions } from "./seatbelt-extensions.js";
 import { prepareSandboxedCommand, type SandboxPlatform } from "./prepare.js";
 
 /** The legacy sandbox settings as core's tool context carries them (camelCase, cwd implied). */
@@ -37,6 +38,8 @@ export interface SandboxWrapperSpec {
   workspaceRoots?: string[];
   /** Where relative profile entries resolve (the turn's cwd; default: `cwd`). */
   policyCwd?: string;
+  /** The profile's macOS extensions (`[permissions.<name>.macos]`): Seatbelt clauses on macOS. */
+  macos?: MacOsSeatbeltExtensions;
 }
 
 export interface SandboxWrapperOptions {
@@ -97,6 +100,7 @@ export function createSandboxWrapper(options: SandboxWrapperOptions = {}) {
       env: spec.env ?? process.env,
       platform: options.platform,
       bwrapPath: options.bwrapPath,
+      ...(spec.macos ? { macos: spec.macos } : {}),
     });
     return prepared.ok
       ? { ok: true, argv: prepared.argv, env: prepared.env, mountPoints: prepared.mountPoints }
