@@ -49,6 +49,8 @@ const LONG_THREAD_ITEMS = 14_000;
 const KEYSTROKES = 20;
 /** A key that no part of either TUI's first screens contains. */
 const FIRST_KEY = "Z";
+/** Typed (and erased) before the timed keys, to see that the TUI reads its input again. */
+const SENTINEL_KEY = "X";
 const ANSI =
   /\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78cDEHM]/g;
 
@@ -186,8 +188,8 @@ async function launchToReady(pty: Pty, variant: Variant, fake: FakeResponsesServ
 
 /**
  * Launch → the first key typed once the composer shows is drawn in it: the time until typing
- * works, whatever is painted before (codex-ts paints its first frame before its UI code loads;
- * keys typed meanwhile wait in the terminal's input queue).
+ * shows, whatever is painted before (codex-ts paints its first frame before its UI code loads and
+ * draws plain keys typed meanwhile in it, src/tui/early-keys.ts).
  */
 async function launchToFirstKey(pty: Pty, variant: Variant, fake: FakeResponsesServer): Promise<number> {
   const { root, home, work } = setUpHome(fake);
@@ -227,6 +229,14 @@ async function typingLatency(
       60_000,
       `${variant.name}'s resumed transcript`,
     );
+    // A TUI still replaying may be silent for seconds on a busy machine: a key typed and erased
+    // (each seen on screen) shows it has caught up with its input before the timed keys.
+    let from = term.out.length;
+    term.pty.write(SENTINEL_KEY);
+    await term.whenOutput((at) => term.text(at).includes(SENTINEL_KEY), from, 60_000, "the sentinel key");
+    from = term.out.length;
+    term.pty.write("\x7f");
+    await term.whenOutput((at) => term.text(at).includes(READY), from, 60_000, "the sentinel's erasure");
     let last = term.out.length;
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -274,7 +284,7 @@ const benchmark: Benchmark = {
       );
       note(`ready = spawn → the composer placeholder (“${READY}”) is on screen`);
       note(
-        `first key = spawn → a key (“${FIRST_KEY}”) typed as soon as the placeholder shows is drawn: codex-ts paints its first frame before its UI code has loaded (keys typed meanwhile wait in the terminal), so this is when typing works`,
+        `first key = spawn → a key (“${FIRST_KEY}”) typed as soon as the placeholder shows is drawn: codex-ts paints its first frame before its UI code (Ink, React) has loaded and draws plain keys typed meanwhile in that frame's composer, handing them to Ink when it starts; editing keys and Enter take effect once Ink runs (for codex-ts that is later than this figure)`,
       );
       note(
         `typing = a thread of ${LONG_THREAD_ITEMS} rollout lines is resumed (its transcript replayed into the terminal's scrollback), then ${KEYSTROKES} keys are typed one at a time; each sample is the ms from writing a key to the first output that contains it (the median of a run's keys is recorded)`,
