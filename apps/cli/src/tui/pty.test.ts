@@ -45,7 +45,10 @@ async function quit(session: PtySession): Promise<number> {
   await session.type("\x03");
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the TUI did not exit; screen text:\n${session.text.slice(-2000)}`)), 15_000);
+    timer = setTimeout(
+      () => reject(new Error(`the TUI did not exit; screen text:\n${session.text.slice(-2000)}`)),
+      15_000,
+    );
   });
   return Promise.race([session.exited, timeout]).finally(() => clearTimeout(timer));
 }
@@ -163,9 +166,10 @@ describe.skipIf(!builtCli)("codex-ts TUI in a pseudo-terminal", { timeout: 90_00
     expect(await quit(first)).toBe(0);
     const again = launch(["resume", "--last"]);
     await again.waitFor("first answer");
-    await again.type("second question");
-    await again.type("\r");
-    await again.waitFor("second answer");
+    const mark = again.raw.length;
+    await again.step("second question\r", "second answer");
+    // The turn's end (a Ctrl-C before it would interrupt it rather than arm the quit).
+    await again.waitFor("Worked for", 15_000, mark);
     const history = JSON.stringify(fx.server.responsesRequests()[1]!.body);
     expect(history).toContain("first question");
     expect(await quit(again)).toBe(0);
@@ -217,6 +221,7 @@ describe.skipIf(!builtCli)("codex-ts TUI in a pseudo-terminal", { timeout: 90_00
     await picker.type("more please");
     await picker.type("\r");
     await picker.waitFor("apples again", 15_000, mark);
+    await picker.waitFor("Worked for", 15_000, mark);
     const body = JSON.stringify(fx.server.responsesRequests()[2]!.body);
     expect(body).toContain("tell me about apples");
     expect(body).not.toContain("tell me about pears");
