@@ -150,12 +150,8 @@ export class LocalThreadStore implements ThreadStore {
       const id = writer.threadId;
       await this.indexFile(writer.path, path.dirname(writer.path), false);
       if (p.model != null || p.reasoningEffort != null) {
-        const st = await stat(writer.path);
-        this.index.touchFile(id, st.mtimeMs, st.size, {
-          preview: "",
-          model: p.model ?? null,
-          reasoningEffort: p.reasoningEffort ?? null,
-        });
+        const fields = { preview: "", model: p.model ?? null, reasoningEffort: p.reasoningEffort ?? null };
+        await this.reconciler.noteWrite(id, writer.path, fields);
       }
       return this.found(id);
     });
@@ -176,10 +172,9 @@ export class LocalThreadStore implements ThreadStore {
       const mode = options.mode ?? "limited";
       const appended = await this.writers.append(t.id, t.path, mode, valid);
       if (!appended.ok) return fail("io", appended.error.message);
-      const st = await stat(t.path);
       const fields = { preview: "", model: null as string | null, reasoningEffort: null as string | null };
       applyLines(fields, valid);
-      this.index.touchFile(t.id, st.mtimeMs, st.size, fields);
+      await this.reconciler.noteWrite(t.id, t.path, fields);
       return this.found(t.id);
     });
   }

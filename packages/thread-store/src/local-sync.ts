@@ -201,6 +201,12 @@ export class IndexSync {
     this.index.upsertFromFile(summary, fileFacts(file, dir, archived, info), archived ? info.mtimeMs : null);
   }
 
+  /** After this process wrote to a thread's file: its new size and mtime, and what the write told. */
+  async noteWrite(id: string, file: string, fields: Parameters<ThreadIndex["touchFile"]>[3]): Promise<void> {
+    const st = await stat(file);
+    this.index.touchFile(id, st.mtimeMs, st.size, fields);
+  }
+
   /** Names renamed in `session_index.jsonl` (by us or by Codex) since the last read; the last entry wins. */
   async #applySessionIndexNames(): Promise<void> {
     const names = await this.#options.sessionIndex.changedNames();
