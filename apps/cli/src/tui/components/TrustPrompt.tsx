@@ -7,13 +7,21 @@ import { shortPath } from "./StatusLine.js";
 export function TrustPrompt({ cwd, onChoice }: { cwd: string; onChoice: (trusted: boolean) => void }) {
   const [selected, setSelected, selectedRef] = useSyncState(0);
   const options = ["Yes, continue", "No, quit"];
+  // Answered once: keys arriving before the prompt goes away (a Ctrl-C right after "1") must not
+  // answer again.
+  const [, setAnswered, answered] = useSyncState(false);
+  const choose = (trusted: boolean) => {
+    if (answered.current) return;
+    setAnswered(true);
+    onChoice(trusted);
+  };
   useKeys((key) => {
     if (key.kind === "up" || key.kind === "down") setSelected((s) => 1 - s);
-    else if (key.kind === "enter") onChoice(selectedRef.current === 0);
-    else if (key.kind === "text" && (key.text === "1" || key.text.toLowerCase() === "y")) onChoice(true);
-    else if (key.kind === "text" && (key.text === "2" || key.text.toLowerCase() === "n")) onChoice(false);
+    else if (key.kind === "enter") choose(selectedRef.current === 0);
+    else if (key.kind === "text" && (key.text === "1" || key.text.toLowerCase() === "y")) choose(true);
+    else if (key.kind === "text" && (key.text === "2" || key.text.toLowerCase() === "n")) choose(false);
     else if (key.kind === "escape" || (key.kind === "ctrl" && (key.letter === "c" || key.letter === "d")))
-      onChoice(false);
+      choose(false);
   });
   return (
     <Box flexDirection="column" paddingX={1}>

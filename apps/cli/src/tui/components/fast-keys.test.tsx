@@ -33,6 +33,12 @@ describe("overlays read keys that arrive together", () => {
     trust.stdin.write("\x1b[B\r");
     expect(onChoice).toHaveBeenCalledWith(false);
     trust.unmount();
+    // Answered: a Ctrl-C that follows at once does not answer again (it would quit).
+    const once = vi.fn();
+    const again = render(<TrustPrompt cwd="/w" onChoice={once} />);
+    again.stdin.write("1\x03");
+    expect(once.mock.calls).toEqual([[true]]);
+    again.unmount();
     const messages = ["one", "two", "three"].map((text, i) => ({ text, turnId: `t${i}`, images: [] }));
     const onPick = vi.fn();
     const back = render(
