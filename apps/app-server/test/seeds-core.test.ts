@@ -186,7 +186,9 @@ describe("what the model is told", () => {
     await second.waitForNotification("turn/completed", (p) => p.turn.id === t3.id);
     const requests = fx.fake.responsesRequests();
     expect(requests.map((r) => r.body.model)).toEqual(["gpt-test", "gpt-other", "gpt-third"]);
-    expect(requests.map((r) => r.body.instructions)).toEqual(Array(3).fill("You are the session's own base."));
+    // The first developer message of every request (Codex 0.169 sends no `instructions` field).
+    expect(requests.map((r) => r.body.instructions)).toEqual([undefined, undefined, undefined]);
+    expect(requests.map((r) => r.body.input[0].content[0].text)).toEqual(Array(3).fill("You are the session's own base."));
   });
 });
 
@@ -376,7 +378,7 @@ describe("service tier and personality", () => {
     expect(updated.params.threadSettings.personality).toBe("pragmatic");
     await server.waitForNotification("turn/completed", (p) => p.turn.id === t2.id);
     const [a, b] = fx.fake.responsesRequests();
-    expect(b?.body.instructions).toBe(a?.body.instructions);
+    expect(b?.body.input[0]).toEqual(a?.body.input[0]);
     expect(JSON.stringify(b?.body.input)).not.toMatch(/pragmatic|friendly/);
   });
 });

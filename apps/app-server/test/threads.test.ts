@@ -161,8 +161,12 @@ describe("thread lifecycle", () => {
     expect(started.sandbox).toEqual({ type: "dangerFullAccess" });
     await runTurn(s, started.thread.id, "go");
     const body = fx.fake.responsesRequests()[0]?.body;
-    expect(body.instructions).toContain("BASE INSTRUCTIONS FOR TEST");
-    expect(JSON.stringify(body.input)).toContain("DEVELOPER NOTE FOR TEST");
+    // As Codex 0.169: no `instructions` field; the base instructions open the input, the developer
+    // instructions are the first part of the context developer message after it.
+    expect(body).not.toHaveProperty("instructions");
+    expect(body.input[0]).toEqual({ type: "message", role: "developer", content: [{ type: "input_text", text: "BASE INSTRUCTIONS FOR TEST" }] });
+    expect(body.input[1].role).toBe("developer");
+    expect(body.input[1].content[0].text).toBe("DEVELOPER NOTE FOR TEST");
     expect(body.reasoning?.effort).toBe("high");
   });
 
