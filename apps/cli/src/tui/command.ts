@@ -10,6 +10,7 @@ import { type CliIO, EXIT_FAILURE, EXIT_OK, usageError } from "../io.js";
 import { type OptionValues, parseCommandArgs, stringList, stringValue } from "../parse.js";
 import { type CommandSpec, renderHelp } from "../spec.js";
 import type { ThreadSettings } from "./controller.js";
+import { type EarlyKeysTerminal, echoEarlyKeys } from "./early-keys.js";
 import { type FirstFrameTerminal, paintFirstFrame } from "./first-frame.js";
 import type { TuiLaunch, TuiTarget } from "./run.js";
 
@@ -44,6 +45,8 @@ export async function runTuiCommand(
   }
   // Draw the composer now; the rest of the TUI loads behind it.
   const firstFrameRows = paintFirstFrame(io as FirstFrameTerminal);
+  // Keys typed meanwhile are drawn in that frame's composer, then handed to Ink.
+  const earlyKeys = echoEarlyKeys(io as EarlyKeysTerminal, firstFrameRows);
   const cd = stringValue(values, "cd");
   const launch: TuiLaunch = {
     target,
@@ -51,6 +54,7 @@ export async function runTuiCommand(
     settings: built.settings,
     explicitPolicy: built.explicit,
     firstFrameRows,
+    earlyKeys,
     ...(words.length > 0 ? { prompt: words.join(" ") } : {}),
   };
   const { runTui } = await withoutFetch(() => import("./run.js"));

@@ -1,9 +1,10 @@
 /**
  * The first frame, painted with plain escape codes before Ink and React load (they are most of a
  * start's cost): the composer's placeholder and the status line, exactly the bytes Ink's own first
- * frame writes. The terminal is put in raw mode at once, so keys typed meanwhile are neither echoed
- * nor lost: they wait in the terminal's input queue for Ink. When Ink draws, its first write starts
- * by erasing this frame (`eraseFirstFrame`), so the same frame is redrawn in place.
+ * frame writes. The terminal is put in raw mode at once, so keys typed meanwhile are not echoed by
+ * the terminal nor lost: early-keys.ts draws plain text in this composer and hands every key to
+ * Ink. When Ink draws, its first write starts by erasing this frame (`eraseFirstFrame`), so the
+ * same frame is redrawn in place.
  */
 
 const SYNC_START = "\x1b[?2026h";
@@ -17,6 +18,13 @@ export const FIRST_FRAME_LINES = [
   `${BOLD("> ")}${INVERSE("A")}${DIM("sk Codex to do anything")}`,
   DIM("  starting..."),
 ];
+/** The composer's row in `FIRST_FRAME_LINES`. */
+export const FIRST_FRAME_COMPOSER_ROW = 1;
+
+/** The first frame's composer holding `typed` (keys typed before Ink loads, early-keys.ts). */
+export function firstFrameComposer(typed: string): string {
+  return `${BOLD("> ")}${typed}${INVERSE(" ")}`;
+}
 /** The narrowest terminal whose first frame takes exactly one row per line. */
 const MIN_COLUMNS = 40;
 

@@ -12,6 +12,7 @@ import { App } from "./components/App.js";
 import type { Connected } from "./connect.js";
 import { Controller, errorText, type ThreadSettings } from "./controller.js";
 import { DeferredClient } from "./deferred-client.js";
+import type { EarlyKeys } from "./early-keys.js";
 import { eraseFirstFrame } from "./first-frame.js";
 import { reduce } from "./state/reducer.js";
 import { createStore } from "./state/store.js";
@@ -31,6 +32,8 @@ export interface TuiLaunch {
   explicitPolicy: boolean;
   /** Rows of the first frame painted before Ink loaded (first-frame.ts), erased by Ink's first write. */
   firstFrameRows?: number;
+  /** Keys read under the first frame (early-keys.ts): handed back to stdin before Ink reads it. */
+  earlyKeys?: EarlyKeys;
 }
 
 const BRACKETED_PASTE_ON = "\x1b[?2004h";
@@ -59,6 +62,7 @@ export async function runTui(
   // Paint first: the composer takes input while the app-server loads (it waits for the thread).
   io.stdout.write(BRACKETED_PASTE_ON);
   eraseFirstFrame(io.stdout, launch.firstFrameRows ?? 0);
+  launch.earlyKeys?.handOff();
   const instance = render(<App controller={controller} />, {
     stdin: io.stdin as NodeJS.ReadStream,
     stdout: io.stdout as NodeJS.WriteStream,
