@@ -3,7 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { sandboxPolicyToPermissionProfileForCwd } from "@codex-ts/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { environmentContextText, loadProjectDocs, permissionsMessage, systemTimezone, userInputMessage } from "./context.js";
+import {
+  environmentContextText,
+  loadProjectDocs,
+  permissionsMessage,
+  systemTimezone,
+  userInputMessage,
+  workspaceRootsFor,
+} from "./context.js";
 
 let root: string;
 beforeEach(() => {
@@ -24,6 +31,8 @@ describe("context assembly", () => {
     expect(loadProjectDocs(path.join(root, "a", "b"), 0)).toBeUndefined();
     // Outside the git root nothing above is read.
     expect(loadProjectDocs(os.tmpdir(), 1000)).toBeUndefined();
+    // The workspace root is the cwd, not the git root above it (Codex 0.169).
+    expect(workspaceRootsFor(path.join(root, "a", "b"), ["/extra"])).toEqual([path.join(root, "a", "b"), "/extra"]);
   });
 
   it("reads the system time zone like Codex: the /etc/localtime link, else /etc/timezone", () => {

@@ -298,8 +298,10 @@ export function userInputMessage(items: readonly UserInput[], cwd: string): Resp
   return { type: "message", role: "user", content: [...images, ...texts] };
 }
 
-/** Workspace roots: the git root containing `cwd` (else `cwd`) plus extra roots. */
+/**
+ * Workspace roots: `cwd` itself (not the git root above it, as Codex 0.169 reports them), then
+ * extra roots.
+ */
 export function workspaceRootsFor(cwd: string, extra: string[] = []): string[] {
-  const root = gitRoot(cwd);
-  return [...new Set([root ?? cwd, ...extra])];
+  return [...new Set([cwd, ...extra])];
 }
