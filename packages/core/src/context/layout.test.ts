@@ -107,24 +107,30 @@ describe("what the model is sent", () => {
     expect(input.at(-2).content[0].text).toContain("INSTRUCTIONS OF gpt-other");
   });
 
-  it("after a compaction the context is told again after the summary, in a new window", async () => {
-    dirs.server.enqueue(turn(sse.message("a")), turn(sse.message("SUMMARY")), turn(sse.message("c")));
+  it("a compaction keeps the user messages with the whole context before the last of them, then the summary", async () => {
+    dirs.server.enqueue(turn(sse.message("a")), turn(sse.message("b")), turn(sse.message("SUMMARY")), turn(sse.message("d")));
     const h = start();
     await run(h, "one");
+    await run(h, "two");
     h.events.length = 0;
     h.session.submit({ type: "compact" });
     await h.waitFor((e) => e.msg.type === "context_compacted");
     await h.turnEnd();
-    await run(h, "two");
+    await run(h, "three");
     const requests = dirs.server.responsesRequests();
-    // The summarization request itself opens with the base instructions too.
-    expect(layout(1)[0]).toBe("developer[BASE]");
-    expect(layout(2)[0]).toBe("developer[BASE]");
-    expect(layout(2).slice(-3)).toEqual([
+    // The summarization request: base instructions, the history, the summarization prompt.
+    expect(layout(2).slice(0, -1)).toEqual([...layout(1), "assistant[b]"]);
+    expect(layout(2).at(-1)).toMatch(/^user\[You are performing a CONTEXT/);
+    // As Codex 0.169: [one, context, two, summary], and the next turn tells nothing again.
+    expect(layout(3)).toEqual([
+      "developer[BASE]",
+      "user[one]",
       "developer[Be terse. | <permissions instructions>]",
       "user[<environment_context>]",
       "user[two]",
+      expect.stringMatching(/^user\[Another language model/),
+      "user[three]",
     ]);
-    expect(requests[2]!.body.client_metadata["x-codex-window-id"]).toBe(`${h.session.threadId}:1`);
+    expect(requests[3]!.body.client_metadata["x-codex-window-id"]).toBe(`${h.session.threadId}:1`);
   });
 });

@@ -1,6 +1,6 @@
 // Context assembly: the context messages the model has not seen yet for the current settings, laid
 // out as Codex 0.169 sends them (checked against the real binary): one developer message whose parts
-// are the developer instructions, collaboration mode, skills section and permissions; one user
+// are the developer instructions, skills section, permissions and collaboration mode; one user
 // message whose parts are AGENTS.md and <environment_context>; a model switch is a developer
 // message of its own. The base instructions are not here: they open every request (see sampling).
 import { type ModeKind, type ResponseItem, sandboxPolicyToPermissionProfileForCwd } from "@codex-ts/protocol";
@@ -16,6 +16,7 @@ import {
   projectDocsText,
 } from "../session/context.js";
 import type { SessionState } from "../session/state.js";
+import type { Told } from "./history.js";
 import { environmentKey, toldFromHistory } from "./told.js";
 
 type InputText = { type: "input_text"; text: string };
@@ -26,19 +27,32 @@ function message(role: "developer" | "user", texts: readonly string[]): Response
 }
 
 /**
- * Model switch, then the developer message (developer instructions, collaboration mode, skills,
- * permissions), then the user message (AGENTS.md, environment context) — each part only when it
- * changed since the model was last told (everything on a fresh or compacted history; on a resumed
- * one, what the history last told it counts). Updates `history.told`.
+ * Model switch, then the developer message (developer instructions, skills, permissions,
+ * collaboration mode), then the user message (AGENTS.md, environment context) — each part only
+ * when it changed since the model was last told (everything on a fresh history; on a resumed or
+ * rolled-back one, what the history last told it counts). Updates `history.told`.
  */
 export function contextUpdates(s: SessionState): ResponseItem[] {
-  const settings = s.settingsState;
   const history = s.history;
   if (history.told.permissions === undefined && history.told.environment === undefined) {
     // A resumed (or rolled back) history already told the model something: start from that.
     history.told = { ...toldFromHistory(history.items), ...(history.told.model ? { model: history.told.model } : {}) };
   }
-  const told = history.told;
+  return contextItems(s, history.told);
+}
+
+/**
+ * The history a compaction leaves, laid out as Codex 0.169 does: the user messages kept, with the
+ * whole context (as on a fresh history) inserted before the last of them, then the summary.
+ */
+export function compactedHistory(s: SessionState, kept: readonly ResponseItem[], summary: ResponseItem): ResponseItem[] {
+  const context = contextItems(s, { model: s.settingsState.model });
+  const last = kept.length > 0 ? [kept[kept.length - 1]!] : [];
+  return [...kept.slice(0, kept.length - last.length), ...context, ...last, summary];
+}
+
+function contextItems(s: SessionState, told: Told): ResponseItem[] {
+  const settings = s.settingsState;
   const fresh = told.permissions === undefined && told.environment === undefined;
   const items: ResponseItem[] = [];
 
@@ -49,12 +63,6 @@ export function contextUpdates(s: SessionState): ResponseItem[] {
 
   const developer: string[] = [];
   if (fresh && s.options.developerInstructions) developer.push(s.options.developerInstructions);
-  const mode: ModeKind = s.modeKind();
-  if (mode !== (told.mode ?? "default") || (fresh && mode === "plan")) {
-    const custom = settings.collaborationMode?.settings.developer_instructions;
-    developer.push(custom ?? (mode === "plan" ? PLAN_MODE_INSTRUCTIONS : DEFAULT_MODE_INSTRUCTIONS));
-  }
-  told.mode = mode;
   const skills = renderSkillsSection(s.skills) ?? "";
   if (skills && skills !== told.skills) developer.push(skills);
   told.skills = skills;
@@ -65,6 +73,12 @@ export function contextUpdates(s: SessionState): ResponseItem[] {
   );
   if (permissions !== told.permissions) developer.push(permissions);
   told.permissions = permissions;
+  const mode: ModeKind = s.modeKind();
+  if (mode !== (told.mode ?? "default") || (fresh && mode === "plan")) {
+    const custom = settings.collaborationMode?.settings.developer_instructions;
+    developer.push(custom ?? (mode === "plan" ? PLAN_MODE_INSTRUCTIONS : DEFAULT_MODE_INSTRUCTIONS));
+  }
+  told.mode = mode;
   items.push(...message("developer", developer));
 
   const user: string[] = [];

@@ -2,6 +2,7 @@
 // (auto-compaction, context-window overflow). PreCompact / PostCompact hooks around it.
 import type { ResponseItem, TurnItem } from "@codex-ts/protocol";
 import { v7 as uuidv7 } from "uuid";
+import { compactedHistory } from "../context/updates.js";
 import { userTextMessage } from "../session/context.js";
 import { buildRequest, emitTurnError, type SampleResult, sample } from "../session/sampling.js";
 import { Aborted, type SessionState } from "../session/state.js";
@@ -38,7 +39,7 @@ function isContextMessage(item: ResponseItem): boolean {
 }
 
 /**
- * Replace the history by a summary (base instructions stay in `instructions`). PreCompact hooks
+ * Replace the history by a summary (the base instructions still open every request). PreCompact hooks
  * run first (`continue:false` cancels), PostCompact hooks after a successful compaction.
  */
 export async function compactHistory(
@@ -94,7 +95,7 @@ export async function compactHistory(
     if (budget >= 0) kept.unshift(message);
   }
   s.lastTotalTokens = 0;
-  s.history.replace([...kept, userTextMessage(`${SUMMARY_PREFIX}\n${summary}`)]);
+  s.history.replace(compactedHistory(s, kept, userTextMessage(`${SUMMARY_PREFIX}\n${summary}`)));
   s.record((r) => r.recordCompacted?.({ message: summary, replacement_history: s.history.snapshot() }));
   s.emitItem(subId, turnId, "completed", item, started);
   s.emit(subId, { type: "context_compacted" });
