@@ -78,7 +78,8 @@ export function buildRequest(
     input: requestInput(s, input).map(withoutId),
     tools,
     tool_choice: "auto",
-    parallel_tool_calls: false,
+    // As Codex 0.169: true whenever tools are offered (the turn runs the calls one after another).
+    parallel_tool_calls: tools.length > 0,
     reasoning,
     store: false,
     include: reasoning ? ["reasoning.encrypted_content"] : [],

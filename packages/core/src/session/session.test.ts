@@ -77,7 +77,7 @@ describe("session turn loop against the fake Responses server", () => {
     expect(h.session.tokenUsage()).toMatchObject({ input_tokens: 100, output_tokens: 20, total_tokens: 120 });
 
     const body = server.responsesRequests()[0]!.body;
-    expect(body).toMatchObject({ model: "gpt-test", stream: true, store: false, tool_choice: "auto" });
+    expect(body).toMatchObject({ model: "gpt-test", stream: true, store: false, tool_choice: "auto", parallel_tool_calls: true });
     // Codex 0.169's body: these keys in this order, no `instructions`.
     expect(Object.keys(body)).toEqual([
       "model", "stream", "input", "tools", "tool_choice", "parallel_tool_calls", "reasoning", "store", "include",
@@ -279,6 +279,7 @@ describe("session turn loop against the fake Responses server", () => {
     const compactBody = server.responsesRequests()[1]!.body;
     expect(JSON.stringify(compactBody.input.at(-1))).toContain("CONTEXT CHECKPOINT COMPACTION");
     expect(compactBody.tools).toEqual([]);
+    expect(compactBody.parallel_tool_calls).toBe(false);
     const history = h.session.history();
     expect(history.some((i) => i.type === "message" && i.role === "assistant")).toBe(false);
     expect(JSON.stringify(history)).toContain("first question");
