@@ -189,6 +189,17 @@ describe("what the model is told", () => {
     // The first developer message of every request (Codex 0.169 sends no `instructions` field).
     expect(requests.map((r) => r.body.instructions)).toEqual([undefined, undefined, undefined]);
     expect(requests.map((r) => r.body.input[0].content[0].text)).toEqual(Array(3).fill("You are the session's own base."));
+    // The resumed thread is not told its context again (Codex 0.169): one permissions part, one
+    // environment context, the in-session switch a developer message of its own. (Codex also tells
+    // a switch made by the resume itself; we cannot yet: the session does not get the previous model.)
+    const parts = (r: (typeof requests)[number]) =>
+      (r.body.input as Array<{ role: string; content: Array<{ text?: string }> }>).flatMap((m) =>
+        m.content.map((c) => `${m.role}:${(c.text ?? "").split("\n")[0]}`),
+      );
+    const resumed = parts(requests[2]!);
+    expect(resumed.filter((p) => p.startsWith("developer:<permissions instructions>"))).toHaveLength(1);
+    expect(resumed.filter((p) => p === "user:<environment_context>")).toHaveLength(1);
+    expect(resumed.filter((p) => p === "developer:<model_switch>")).toHaveLength(1);
   });
 });
 
