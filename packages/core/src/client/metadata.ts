@@ -39,3 +39,18 @@ export function clientMetadata(m: RequestMetadata): Record<string, string> {
     turn_id: m.turnId,
   };
 }
+
+/**
+ * The headers that repeat a request's metadata (Codex 0.169 sends both): `x-codex-turn-metadata`,
+ * `x-codex-window-id` and `x-client-request-id` (the thread id).
+ */
+export function metadataHeaders(metadata: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  if (!metadata) return {};
+  const headers: Record<string, string> = {};
+  const turn = metadata["x-codex-turn-metadata"];
+  if (turn) headers["x-codex-turn-metadata"] = turn;
+  const window = metadata["x-codex-window-id"];
+  if (window) headers["x-codex-window-id"] = window;
+  if (metadata.thread_id) headers["x-client-request-id"] = metadata.thread_id;
+  return headers;
+}

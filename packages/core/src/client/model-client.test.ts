@@ -1,5 +1,6 @@
 import { fail, sse, startFakeResponsesServer, turn, usage, type FakeResponsesServer } from "@codex-ts/test-support";
 import { afterEach, describe, expect, it } from "vitest";
+import { clientMetadata } from "./metadata.js";
 import { ModelClient, ModelError, type ModelEvent, type ResponsesRequest } from "./model-client.js";
 import type { ModelProviderInfo } from "./provider.js";
 import { resolveApiKey } from "./provider.js";
@@ -39,6 +40,41 @@ async function collect(client: ModelClient, signal?: AbortSignal): Promise<{ eve
 }
 
 describe("ModelClient", () => {
+  it("repeats the request's client metadata in headers, as Codex 0.169", async () => {
+    server = await startFakeResponsesServer({ script: [turn([sse.message("ok")])] });
+    const client = new ModelClient({ provider: provider(server.url), env: { FAKE_KEY: "k" } });
+    const metadata = clientMetadata({
+      sessionId: "s-1",
+      threadId: "t-1",
+      turnId: "turn-1",
+      rootTurnId: "turn-0",
+      windowNumber: 2,
+      model: "gpt-test",
+      sandboxMode: "read-only",
+      requestKind: "turn",
+    });
+    for await (const _ of client.stream({ ...request, client_metadata: metadata })) {
+      // drain
+    }
+    const sent = server.responsesRequests()[0]!;
+    expect(sent.body.client_metadata).toEqual(metadata);
+    expect(metadata).toMatchObject({ session_id: "s-1", thread_id: "t-1", turn_id: "turn-1", root_turn_id: "turn-0", "x-codex-window-id": "t-1:2" });
+    expect(JSON.parse(metadata["x-codex-turn-metadata"]!)).toEqual({
+      session_id: "s-1",
+      thread_id: "t-1",
+      turn_id: "turn-1",
+      window_id: "t-1:2",
+      window_number: 2,
+      request_kind: "turn",
+      root_turn_id: "turn-0",
+      sandbox_mode: "read-only",
+      model: "gpt-test",
+    });
+    expect(sent.headers["x-codex-turn-metadata"]).toBe(metadata["x-codex-turn-metadata"]);
+    expect(sent.headers["x-codex-window-id"]).toBe("t-1:2");
+    expect(sent.headers["x-client-request-id"]).toBe("t-1");
+  });
+
   it("posts the request with auth, provider headers and query params, and yields parsed events", async () => {
     server = await startFakeResponsesServer({
       script: [
@@ -71,6 +107,7 @@ describe("ModelClient", () => {
     expect(sent.headers["x-from-env"]).toBe("e");
     expect(sent.headers.session_id).toBe("abc");
     expect(sent.body).toMatchObject({ model: "gpt-test", stream: true, instructions: "be brief" });
+    expect(sent.headers["x-codex-window-id"]).toBeUndefined();
 
     const rateLimits = events.find((e) => e.type === "rate_limits");
     expect(rateLimits).toEqual({

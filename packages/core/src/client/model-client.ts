@@ -2,6 +2,7 @@
 import { parseResponsesStreamEvent, type ResponseItem, type ResponseUsage } from "@codex-ts/protocol";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { invalidHeader } from "./headers.js";
+import { metadataHeaders } from "./metadata.js";
 import { fetchTransport, nodeTransport, type StreamingResponse, type Transport } from "./http.js";
 import {
   DEFAULT_STREAM_IDLE_TIMEOUT_MS,
@@ -150,6 +151,7 @@ export class ModelClient {
       "content-type": "application/json",
       accept: "text/event-stream",
       ...providerHeaders(this.provider, this.env),
+      ...metadataHeaders(request.client_metadata),
       ...this.headers,
     };
     if (auth.apiKey) headers.authorization = `Bearer ${auth.apiKey}`;
