@@ -76,9 +76,11 @@ export class QueueService {
 
   async #dispatchIfIdle(thread: LiveThread, only?: string, force = false): Promise<v2.Turn | undefined> {
     if (this.#dispatching.has(thread.id) || thread.status().type !== "idle") return undefined;
-    if (!force && thread.turns().at(-1)?.status === "interrupted") return undefined;
     const store = this.#open(false);
     const next = store?.list(thread.id).find((item) => item.input && (only === undefined || item.id === only));
+    if (!next) return undefined;
+    // Looked at only with something queued: building the turns' views costs on a long thread.
+    if (!force && thread.turns().at(-1)?.status === "interrupted") return undefined;
     // Taken off the queue first: with several processes watching one file, only one gets it.
     if (!store || !next || !store.remove(thread.id, next.id)) return undefined;
     this.#changed(thread.id);

@@ -104,6 +104,35 @@ describe("codex-ts queue with a running app server", () => {
     }
   });
 
+  it("a message queued during a turn waits for it; an interrupted turn pauses the queue until thread/queue/start", async () => {
+    const id = await newSession();
+    const url = await appServer("ws://127.0.0.1:0");
+    const client = await AppServerClient.connect(url);
+    const text = (t: string) => [{ type: "text", text: t, text_elements: [] }];
+    try {
+      await client.request("thread/resume", { threadId: id });
+      fx.server.enqueue(turn(sse.message("working…"), { hold: true }));
+      const started = (await client.request("turn/start", { threadId: id, input: text("long job") })) as { turn: { id: string } };
+      await fx.server.waitForResponsesRequests(2, 10_000);
+      await client.request("thread/queue/add", { threadId: id, input: text("after the job"), clientUserMessageId: "c-1" });
+      await client.request("turn/interrupt", { threadId: id, turnId: started.turn.id });
+      // Idle now, but its last turn was interrupted: the queue holds (watcher ticks every second).
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(fx.server.responsesRequests()).toHaveLength(2);
+      expect(((await client.request("thread/queue/list", { threadId: id })) as { data: unknown[] }).data).toHaveLength(1);
+
+      fx.server.enqueue(turn(sse.message("done")));
+      const resumed = (await client.request("thread/queue/start", { threadId: id })) as { turn: { id: string } };
+      expect(resumed.turn.id).not.toBe(started.turn.id);
+      const requests = await fx.server.waitForResponsesRequests(3, 10_000);
+      expect(lastUserText(requests[2]!.body)).toBe("after the job");
+      expect(((await client.request("thread/queue/list", { threadId: id })) as { data: unknown[] }).data).toEqual([]);
+      await expect(client.request("thread/queue/start", { threadId: id })).rejects.toThrow(/running a turn|nothing queued/);
+    } finally {
+      client.close();
+    }
+  });
+
   it("thread/queue/add, list, reorder, update, delete on the server: QueuedSubmission shapes, Codex's queue_1.sqlite underneath", async () => {
     const id = await newSession();
     const url = await appServer("ws://127.0.0.1:0");
