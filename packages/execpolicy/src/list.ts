@@ -22,7 +22,8 @@ function combinedLength(prefix: readonly string[]): number {
   return n;
 }
 
-function compareLex(a: readonly string[], b: readonly string[]): number {
+/** Token by token (code unit order), a prefix before its extensions. */
+export function compareLex(a: readonly string[], b: readonly string[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a[i] as string;

@@ -15,6 +15,7 @@ import {
   renderPrefixRule,
   stricterDecision,
 } from "./rule-model.js";
+import { compareLex } from "./list.js";
 import { parseRulesFile } from "./rules.js";
 import { isKnownSafeCommand } from "./safety.js";
 import { parseShellLcPlainCommands } from "./shell.js";
@@ -236,18 +237,8 @@ export class Policy {
       seen.add(key);
       out.push(prefix);
     }
-    return out.sort(comparePrefixes);
+    return out.sort(compareLex);
   }
-}
-
-function comparePrefixes(a: readonly string[], b: readonly string[]): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i] as string;
-    const y = b[i] as string;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
 }
 
 export interface RulesSource {
