@@ -32,10 +32,16 @@ function start(extra: Partial<SessionOptions> = {}): Harness {
   return h;
 }
 
+type Message = { role: string; content: Array<{ text: string }> };
+
+/** Request `n`'s input messages. */
+function inputOf(n: number): Message[] {
+  return dirs.server.responsesRequests()[n]!.body.input as Message[];
+}
+
 /** A request's input as `role[part heads]`: each part's first line, cut at 29 characters. */
 function layout(n: number): string[] {
-  const input = dirs.server.responsesRequests()[n]!.body.input as any[];
-  return input.map((i) => `${i.role}[${i.content.map((c: any) => (c.text as string).split("\n")[0]!.slice(0, 29)).join(" | ")}]`);
+  return inputOf(n).map((i) => `${i.role}[${i.content.map((c) => c.text.split("\n")[0]!.slice(0, 29)).join(" | ")}]`);
 }
 
 const FIRST = [
@@ -90,8 +96,7 @@ describe("what the model is sent", () => {
       "user[<environment_context>]",
       "user[three]",
     ]);
-    const input = dirs.server.responsesRequests()[2]!.body.input as any[];
-    expect(input.at(-2).content[0].text).toContain('<permission_profile type="managed"><file_system type="restricted"><entry access="read"><special>:root</special></entry></file_system>');
+    expect(inputOf(2).at(-2)!.content[0]!.text).toContain('<permission_profile type="managed"><file_system type="restricted"><entry access="read"><special>:root</special></entry></file_system>');
   });
 
   it("a model switch is a developer message of its own; the base instructions stay the session's", async () => {
@@ -103,8 +108,7 @@ describe("what the model is sent", () => {
     await run(h, "two");
     expect(layout(1).slice(0, 1)).toEqual(["developer[BASE]"]);
     expect(layout(1).slice(-3)).toEqual(["assistant[a]", "developer[<model_switch>]", "user[two]"]);
-    const input = dirs.server.responsesRequests()[1]!.body.input as any[];
-    expect(input.at(-2).content[0].text).toContain("INSTRUCTIONS OF gpt-other");
+    expect(inputOf(1).at(-2)!.content[0]!.text).toContain("INSTRUCTIONS OF gpt-other");
   });
 
   it("a compaction keeps the user messages with the whole context before the last of them, then the summary", async () => {
