@@ -9,6 +9,7 @@ import {
   type ResponsesRequest,
 } from "../client/model-client.js";
 import { providerRequestRetries, providerStreamRetries } from "../client/provider.js";
+import { requestReasoning } from "../client/reasoning.js";
 import { effectiveServiceTier } from "../client/service-tier.js";
 import { requestInput, requestMetadata } from "../context/request.js";
 import { Aborted, type SessionState } from "./state.js";
@@ -61,15 +62,11 @@ export function buildRequest(
   outputSchema?: unknown,
 ): ResponsesRequest {
   const settings = s.settingsState;
-  const reasoning =
-    settings.reasoningEffort || settings.reasoningSummary
-      ? {
-          ...(settings.reasoningEffort ? { effort: settings.reasoningEffort } : {}),
-          ...(settings.reasoningSummary && settings.reasoningSummary !== "none"
-            ? { summary: settings.reasoningSummary }
-            : {}),
-        }
-      : null;
+  const { reasoning, include, verbosity } = requestReasoning(
+    settings.model,
+    settings.reasoningEffort,
+    settings.reasoningSummary,
+  );
   const request: ResponsesRequest = {
     model: settings.model,
     stream: true,
@@ -82,15 +79,18 @@ export function buildRequest(
     parallel_tool_calls: tools.length > 0,
     reasoning,
     store: false,
-    include: reasoning ? ["reasoning.encrypted_content"] : [],
+    include,
     // The session id (a root thread's own id; sub-agents share their root's cache key, as in Codex).
     prompt_cache_key: s.sessionId,
   };
   const tier = effectiveServiceTier(settings.serviceTier, settings.model);
   if (tier) request.service_tier = tier;
-  if (outputSchema !== undefined) {
+  if (outputSchema !== undefined || verbosity) {
     request.text = {
-      format: { type: "json_schema", name: "codex_output_schema", schema: outputSchema, strict: true },
+      ...(verbosity ? { verbosity } : {}),
+      ...(outputSchema !== undefined
+        ? { format: { type: "json_schema", name: "codex_output_schema", schema: outputSchema, strict: true } }
+        : {}),
     };
   }
   request.client_metadata = requestMetadata(s);

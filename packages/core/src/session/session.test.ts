@@ -78,6 +78,9 @@ describe("session turn loop against the fake Responses server", () => {
 
     const body = server.responsesRequests()[0]!.body;
     expect(body).toMatchObject({ model: "gpt-test", stream: true, store: false, tool_choice: "auto", parallel_tool_calls: true });
+    // A model outside the catalog: Codex 0.169's reasoning defaults.
+    expect(body.reasoning).toEqual({ summary: "auto" });
+    expect(body.include).toEqual(["reasoning.encrypted_content"]);
     // Codex 0.169's body: these keys in this order, no `instructions`.
     expect(Object.keys(body)).toEqual([
       "model", "stream", "input", "tools", "tool_choice", "parallel_tool_calls", "reasoning", "store", "include",
