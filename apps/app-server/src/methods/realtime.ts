@@ -3,6 +3,7 @@
 // runs it (realtime v2): `<experimental_realtime_ws_base_url>/v1/realtime?model=<model>` with the
 // provider's key; server events become thread/realtime/* notifications; a `background_agent` call
 // from the realtime model starts a Codex turn on the thread and its final answer goes back.
+// Params: @codex-ts/protocol's zod of Codex 0.169's experimental schema (-32602 naming the field).
 import { randomUUID } from "node:crypto";
 import {
   audioAppend,
@@ -19,32 +20,12 @@ import {
 } from "@codex-ts/core";
 import { v2 } from "@codex-ts/protocol";
 import WebSocket from "ws";
-import { z } from "zod";
 import { loadEffectiveConfig } from "../config.js";
 import { errorMessage, invalidRequest } from "../errors.js";
 import { userAgent } from "../handshake.js";
 import type { Runtime } from "../runtime.js";
 import { type MethodSpec, method } from "../server.js";
 import type { LiveThread } from "../thread.js";
-
-// The request params are experimental, so @codex-ts/protocol (the stable 0.169 schema) has none:
-// these follow Codex 0.169's experimental schema (`generate-json-schema --experimental`).
-const ThreadId = z.object({ threadId: z.string() });
-const StartParams = ThreadId.extend({
-  outputModality: z.enum(["text", "audio"]),
-  model: z.string().nullish(),
-  voice: z.string().nullish(),
-  prompt: z.string().nullish(),
-  realtimeSessionId: z.string().nullish(),
-  version: v2.RealtimeConversationVersion.nullish(),
-  transport: z.object({ type: z.string() }).passthrough().nullish(),
-}).passthrough();
-const AppendAudioParams = ThreadId.extend({ audio: v2.ThreadRealtimeAudioChunk });
-const AppendTextParams = ThreadId.extend({
-  text: z.string(),
-  role: z.enum(["user", "developer", "assistant"]).default("user"),
-});
-const AppendSpeechParams = ThreadId.extend({ text: z.string() });
 
 /** thread/realtime/listVoices, as Codex 0.169 answers it. */
 const VOICES = {
@@ -221,7 +202,7 @@ export function realtimeMethods(runtime: Runtime): Array<[string, MethodSpec]> {
     [
       "thread/realtime/start",
       method({
-        params: StartParams,
+        params: v2.ThreadRealtimeStartParams,
         experimental: true,
         handler: async (p, ctx): Promise<Record<string, never>> => {
           const thread = threads.loaded(p.threadId);
@@ -314,7 +295,7 @@ export function realtimeMethods(runtime: Runtime): Array<[string, MethodSpec]> {
     [
       "thread/realtime/appendAudio",
       method({
-        params: AppendAudioParams,
+        params: v2.ThreadRealtimeAppendAudioParams,
         experimental: true,
         handler: (p) => {
           running(p.threadId).send(audioAppend(p.audio.data));
@@ -325,7 +306,7 @@ export function realtimeMethods(runtime: Runtime): Array<[string, MethodSpec]> {
     [
       "thread/realtime/appendText",
       method({
-        params: AppendTextParams,
+        params: v2.ThreadRealtimeAppendTextParams,
         experimental: true,
         handler: (p) => {
           running(p.threadId).send(textItem(p.role, p.text));
@@ -336,7 +317,7 @@ export function realtimeMethods(runtime: Runtime): Array<[string, MethodSpec]> {
     [
       "thread/realtime/appendSpeech",
       method({
-        params: AppendSpeechParams,
+        params: v2.ThreadRealtimeAppendSpeechParams,
         experimental: true,
         handler: (p) => {
           const run = running(p.threadId);
@@ -349,7 +330,7 @@ export function realtimeMethods(runtime: Runtime): Array<[string, MethodSpec]> {
     [
       "thread/realtime/stop",
       method({
-        params: ThreadId,
+        params: v2.ThreadRealtimeStopParams,
         experimental: true,
         handler: (p) => {
           running(p.threadId).finish("requested", "ended");
@@ -359,7 +340,7 @@ export function realtimeMethods(runtime: Runtime): Array<[string, MethodSpec]> {
     ],
     [
       "thread/realtime/listVoices",
-      method({ params: z.object({}).passthrough(), experimental: true, handler: () => ({ voices: VOICES }) }),
+      method({ params: v2.ThreadRealtimeListVoicesParams, experimental: true, handler: () => ({ voices: VOICES }) }),
     ],
   ];
 }

@@ -14,3 +14,4 @@ export * from "./conformance.js";
 export * from "./official-schema.js";
 export * from "./legacy-server-responses.js";
 export * from "./generated/index.js";
+export * from "./realtime-requests.js";
