@@ -12,6 +12,7 @@ import {
 } from "./config.js";
 import { EVENT_TRAITS, type HookEvent, validateMatcher } from "./events.js";
 import { DEFAULT_TIMEOUT_SEC, hookHash, hookKey } from "./identity.js";
+import { pluginContentHash } from "./plugin-fingerprint.js";
 
 /** A config layer that may declare hooks: the user's CODEX_HOME or a project's `.codex/` folder. */
 export interface HookLayerInput {
@@ -100,6 +101,8 @@ interface SourceInfo {
   isManaged: boolean;
   pluginId: string | null;
   env: Record<string, string>;
+  /** Plugins: the fingerprint of the plugin's files, appended to each handler's hash. */
+  contentHash?: string;
 }
 
 function readJson(path: string, warnings: string[], errors: HookRegistry["errors"]): unknown {
@@ -152,14 +155,8 @@ function declare(parsed: ParsedHandler[], info: SourceInfo, out: DeclaredHook[],
     const timeoutSec = Math.max(1, item.handler.timeout ?? item.handler.timeoutSec ?? DEFAULT_TIMEOUT_SEC);
     const async = item.handler.async ?? false;
     const statusMessage = item.handler.statusMessage ?? null;
-    const currentHash = hookHash({
-      event: item.event,
-      matcher,
-      command: rawCommand,
-      timeoutSec,
-      async,
-      statusMessage,
-    });
+    const handlerHash = hookHash({ event: item.event, matcher, command: rawCommand, timeoutSec, async, statusMessage });
+    const currentHash = info.contentHash ? `${handlerHash}/${info.contentHash}` : handlerHash;
     let command = rawCommand;
     for (const [name, value] of Object.entries(info.env)) command = command.replaceAll(`\${${name}}`, value);
     out.push({
@@ -219,14 +216,15 @@ function pluginHookSources(
     ];
   };
   if (typeof manifestHooks === "string") return fromFile(manifestHooks);
-  if (Array.isArray(manifestHooks))
-    return manifestHooks.filter((x) => typeof x === "string").flatMap(fromFile);
-  if (manifestHooks !== undefined && manifestHooks !== null && manifestRel !== undefined) {
+  // Inline hooks are keyed `plugin.json#hooks[<index>]` whatever the manifest's folder (as 0.169).
+  const inline = (value: unknown, index: number) => {
+    if (manifestRel === undefined || value === null || typeof value !== "object") return [];
     const sourcePath = join(root, manifestRel);
-    return [
-      { relativePath: manifestRel, sourcePath, parsed: parseHooksFile(manifestHooks, sourcePath, warnings) },
-    ];
-  }
+    return [{ relativePath: `plugin.json#hooks[${index}]`, sourcePath, parsed: parseHooksFile(value, sourcePath, warnings) }];
+  };
+  if (Array.isArray(manifestHooks))
+    return manifestHooks.flatMap((x, index) => (typeof x === "string" ? fromFile(x) : inline(x, index)));
+  if (manifestHooks !== undefined && manifestHooks !== null) return inline(manifestHooks, 0);
   if (isFile(join(root, "hooks/hooks.json"))) return fromFile("hooks/hooks.json");
   return [];
 }
@@ -305,7 +303,9 @@ export function declareHooks(input: HookDiscoveryInput): {
         PLUGIN_DATA: dataRoot,
         CLAUDE_PLUGIN_DATA: dataRoot,
       };
-      for (const found of pluginHookSources(plugin, warnings, errors)) {
+      const sources = pluginHookSources(plugin, warnings, errors);
+      const contentHash = sources.length > 0 ? pluginContentHash(root) : undefined;
+      for (const found of sources) {
         declare(
           found.parsed,
           {
@@ -315,6 +315,7 @@ export function declareHooks(input: HookDiscoveryInput): {
             isManaged: false,
             pluginId: plugin.id,
             env,
+            contentHash,
           },
           hooks,
           warnings,
