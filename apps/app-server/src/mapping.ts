@@ -159,3 +159,16 @@ export function toV2RateLimits(snapshot: unknown): Record<string, unknown> {
 }
 
 export const planStatus = (status: string): string => (status === "in_progress" ? "inProgress" : status);
+
+/**
+ * The experimental `environments` of a v2 Thread, as Codex 0.169 answers an experimentalApi client:
+ * the one local environment with its cwd and runtime workspace roots.
+ */
+export function withEnvironment(
+  thread: v2.Thread,
+  cwd: string,
+  runtimeWorkspaceRoots: readonly string[],
+): v2.Thread {
+  const environments = [{ environmentId: "local", cwd, runtimeWorkspaceRoots: [...runtimeWorkspaceRoots] }];
+  return { ...thread, environments } as v2.Thread;
+}

@@ -10,36 +10,22 @@ import type { ResponseItem, RolloutLine, v2 } from "@codex-ts/protocol";
 import { type PersistenceMode, reconstructThread } from "@codex-ts/rollout";
 import { type StoredThread, type ThreadStore, toV2Thread } from "@codex-ts/thread-store";
 import { withCommandActions } from "./command-actions.js";
-import { errorMessage, internalError, invalidRequest } from "./errors.js";
+import { errorMessage } from "./errors.js";
 import { type HookRunsByTurn, recordHookRun, withHookRuns } from "./hook-runs.js";
 import type { Logger } from "./log.js";
-import { toV2ThreadSettings } from "./mapping.js";
+import { toV2ThreadSettings, withEnvironment } from "./mapping.js";
 import { NotificationGate } from "./notification-gate.js";
 import { publishCompletedTurn } from "./read-state.js";
 import type { ThreadSubscribers } from "./subscriptions.js";
 import { ThreadRecorder } from "./thread-recorder.js";
 import { clientCallbacks } from "./thread-requests.js";
+import { ThreadServerRequests } from "./thread-server-requests.js";
+import { ThreadTurns } from "./thread-turns.js";
 import type { ServerRequestOutcome } from "./transport.js";
-import {
-  activeFlags,
-  completedTurnView,
-  endStatus,
-  newTurnState,
-  type PendingServerRequest,
-  type TurnState,
-  turnEventNotifications,
-  turnView,
-} from "./turn-events.js";
+import { activeFlags, completedTurnView, endStatus, type TurnState, turnEventNotifications, turnView } from "./turn-events.js";
 
 /** What a thread needs from its clients: its subscribers (see subscriptions.ts). */
 export type ThreadOutlet = ThreadSubscribers;
-
-interface StartWaiter {
-  subId: string;
-  kind: TurnState["kind"];
-  resolve: (turn: v2.Turn) => void;
-  reject: (error: Error) => void;
-}
 
 export interface LiveThreadInit {
   id: string;
@@ -68,8 +54,10 @@ export class LiveThread {
   /** The thread's rollout lines: kept for thread/read, written through the store (thread-recorder.ts). */
   readonly #history: ThreadRecorder;
   #session: Session | undefined;
-  #turn: TurnState | null = null;
-  #startWaiter: StartWaiter | null = null;
+  /** The turn lifecycle: start, join, compact, review, steer, interrupt (thread-turns.ts). */
+  readonly #turns: ThreadTurns;
+  /** Approvals and other server requests of the active turn (thread-server-requests.ts). */
+  readonly #requests: ThreadServerRequests;
   /** Collects events emitted synchronously while an op is being submitted. */
   #capture: SessionEvent[] | null = null;
   /** The thread's notifications, in order; paused while a response or a turn's last write is pending. */
@@ -105,10 +93,35 @@ export class LiveThread {
     this.#codexHome = init.codexHome;
     this.#experimentalApi = init.experimentalApi;
     this.hookRuns = init.hookRuns ?? new Map();
+    const thread = this;
+    this.#requests = new ThreadServerRequests({
+      id: this.id,
+      outlet: this.#outlet,
+      activeTurn: () => this.#turns.turn,
+      // After the notifications emitted before it (they may still wait for their rollout lines).
+      afterEmitted: () => new Promise<void>((resolve) => this.#gate.run(resolve)),
+      emit: (method, params) => this.#emit(method, params),
+      emitStatus: () => this.emitStatus(),
+    });
+    this.#turns = new ThreadTurns({
+      id: this.id,
+      get session() {
+        return thread.session;
+      },
+      get closed() {
+        return thread.#closed;
+      },
+      get shellTurn() {
+        return thread.#shellTurn;
+      },
+      submitCapturing: (op, registered) => this.#submitCapturing(op, registered),
+      resolvePending: (turn) => this.#requests.resolvePending(turn),
+      view: (turn, status) => this.#turnView(turn, status),
+    });
     this.callbacks = clientCallbacks({
       id: this.id,
       log: this.#log,
-      ask: (kind, method, params) => this.#serverRequest(kind, method, params),
+      ask: (kind, method, params) => this.#requests.ask(kind, method, params),
       warn: (message) => {
         this.#log.warn(`thread ${this.id}: ${message}`);
         this.#emit("warning", { threadId: this.id, message });
@@ -148,7 +161,7 @@ export class LiveThread {
   }
 
   get activeTurnId(): string | null {
-    return this.#turn?.id ?? null;
+    return this.#turns.turn?.id ?? null;
   }
 
   /* -------------------------------------------------------------- recorder (core → rollout lines) */
@@ -166,15 +179,14 @@ export class LiveThread {
   /* -------------------------------------------------------------- v2 views */
 
   status(): v2.ThreadStatus {
-    const turn = this.#turn;
-    if (!turn)
-      return this.#startWaiter || this.#shellTurn ? { type: "active", activeFlags: [] } : { type: "idle" };
+    const turn = this.#turns.turn;
+    if (!turn) return this.#turns.starting || this.#shellTurn ? { type: "active", activeFlags: [] } : { type: "idle" };
     return { type: "active", activeFlags: activeFlags(turn) };
   }
 
   turns(): v2.Turn[] {
     const { turns: rebuilt, warnings } = reconstructThread(this.#history.lines, {
-      activeTurnId: this.#turn?.id ?? null,
+      activeTurnId: this.#turns.turn?.id ?? null,
     });
     for (const warning of warnings) this.#log.debug(`thread ${this.id}: ${warning}`);
     const turns = rebuilt.map((turn) => ({ ...turn, items: turn.items.map(withCommandActions) }));
@@ -254,50 +266,36 @@ export class LiveThread {
     this.#emit("thread/name/updated", { threadId: this.id, threadName: this.stored.name ?? null });
   }
 
-  /* -------------------------------------------------------------- turns */
+  /* -------------------------------------------------------------- turns (thread-turns.ts) */
 
-  /** The regular turn being started (submitted, task_started not seen yet). */
-  #starting: Promise<v2.Turn> | null = null;
+  /** User input: starts a turn on an idle thread, joins a running regular one (see ThreadTurns.start). */
+  startTurn(op: Record<string, unknown>): Promise<v2.Turn> {
+    return this.#turns.start(op);
+  }
 
-  /**
-   * Submits user input. On an idle thread it starts a turn (resolves once core started it); while
-   * a regular turn runs — or is starting — the input joins that turn, as real Codex 0.169 answers
-   * turn/start then (steering: taken before the turn's next model request, its settings applied),
-   * and the answer is the running turn, in progress, `startedAt` null.
-   */
-  async startTurn(op: Record<string, unknown>): Promise<v2.Turn> {
-    if (this.#closed) throw invalidRequest(`thread ${this.id} is closed`);
-    if (!this.#turn && this.#starting) await this.#starting.catch(() => undefined);
-    const running = this.#turn;
-    // As Codex 0.169: input cannot join a review turn (core refuses it as not steerable).
-    if (running?.kind === "review" || (!running && this.#reviewStarting))
-      throw internalError("failed to submit turn input: ActiveTurnNotSteerable { turn_kind: Review }");
-    if (running?.kind === "regular" && !this.#shellTurn) {
-      this.session.submit(op);
-      return { ...turnView(running, "inProgress"), startedAt: null } as unknown as v2.Turn;
-    }
-    if (running || this.#startWaiter || this.#shellTurn) {
-      throw invalidRequest(
-        `thread ${this.id} already has a turn in progress (${running?.id ?? this.#shellTurn ?? "starting"}); use turn/steer or turn/interrupt`,
-      );
-    }
-    const starting = new Promise<v2.Turn>((resolve, reject) =>
-      this.#submitWaiting(op, { kind: "regular", resolve, reject }),
-    );
-    this.#starting = starting;
-    try {
-      return await starting;
-    } finally {
-      if (this.#starting === starting) this.#starting = null;
-    }
+  /** Runs `start` (core's startReview) so that the turn it begins is known as a review turn. */
+  beginReview<T extends { ok: boolean }>(start: () => T): T {
+    return this.#turns.beginReview(start);
+  }
+
+  /** Starts a manual compaction turn. */
+  compact(): void {
+    this.#turns.compact();
+  }
+
+  steer(expectedTurnId: string, items: unknown[]): string {
+    return this.#turns.steer(expectedTurnId, items);
+  }
+
+  interrupt(turnId: string): void {
+    this.#turns.interrupt(turnId);
   }
 
   /**
-   * Submits an op that starts a turn and registers the waiter for its `task_started`. Events core
-   * emits synchronously inside `submit` (an invalid-op error, settings applied) are replayed once
-   * the submission id is known, so none is attributed to the wrong submission.
+   * Submits an op with the events core emits synchronously inside `submit` (an invalid-op error,
+   * settings applied) held back until `registered(subId)` ran, then dispatched.
    */
-  #submitWaiting(op: Record<string, unknown>, waiter: Omit<StartWaiter, "subId">): void {
+  #submitCapturing(op: Record<string, unknown>, registered: (subId: string) => void): void {
     const early: SessionEvent[] = [];
     this.#capture = early;
     let subId: string;
@@ -306,76 +304,16 @@ export class LiveThread {
     } finally {
       this.#capture = null;
     }
-    this.#startWaiter = { ...waiter, subId };
+    registered(subId);
     for (const event of early) this.#dispatch(event);
-  }
-
-  /** Set from `beginReview` until the review turn's `task_started`: that turn is a review turn. */
-  #reviewStarting = false;
-
-  /** Runs `start` (core's startReview) so that the turn it begins is known as a review turn. */
-  beginReview<T extends { ok: boolean }>(start: () => T): T {
-    this.#reviewStarting = true;
-    let started: T | undefined;
-    try {
-      started = start();
-      return started;
-    } finally {
-      if (!started?.ok) this.#reviewStarting = false;
-    }
-  }
-
-  /** Starts a manual compaction turn. */
-  compact(): void {
-    if (this.#closed) throw invalidRequest(`thread ${this.id} is closed`);
-    if (this.#turn || this.#startWaiter)
-      throw invalidRequest(`thread ${this.id} already has a turn in progress`);
-    this.#submitWaiting({ type: "compact" }, { kind: "compact", resolve: () => {}, reject: () => {} });
-  }
-
-  steer(expectedTurnId: string, items: unknown[]): string {
-    const turn = this.#turn;
-    if (!turn) throw invalidRequest("no active turn to steer");
-    if (turn.id !== expectedTurnId)
-      throw invalidRequest(`expected active turn id \`${expectedTurnId}\` but found \`${turn.id}\``);
-    if (turn.kind === "compact")
-      throw invalidRequest(`turn ${turn.id} is a manual compaction and cannot be steered`);
-    if (turn.kind === "review")
-      throw invalidRequest("cannot steer a review turn", {
-        message: "cannot steer a review turn",
-        codexErrorInfo: { activeTurnNotSteerable: { turnKind: "review" } },
-        additionalDetails: null,
-        misalignment: null,
-      });
-    this.session.submit({ type: "user_input", items });
-    return turn.id;
-  }
-
-  /** Resolves pending server requests of the turn (each with `serverRequest/resolved`), then interrupts it. */
-  interrupt(turnId: string): void {
-    const turn = this.#turn;
-    if (!turn) throw invalidRequest(`no active turn to interrupt in thread ${this.id}`);
-    if (turn.id !== turnId)
-      throw invalidRequest(`expected active turn id \`${turnId}\` but found \`${turn.id}\``);
-    this.#resolvePending(turn);
-    this.session.submit({ type: "interrupt" });
-  }
-
-  #resolvePending(turn: TurnState): void {
-    for (const pending of turn.pending.values()) {
-      if (pending.resolved) continue;
-      pending.resolved = true;
-      this.#emit("serverRequest/resolved", { threadId: this.id, requestId: pending.id });
-      this.#outlet.cancelRequest(pending.id);
-    }
   }
 
   /** Stops the session and writes everything recorded. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const turn = this.#turn;
-    if (turn) this.#resolvePending(turn);
+    const turn = this.#turns.turn;
+    if (turn) this.#requests.resolvePending(turn);
     try {
       await this.#session?.shutdown();
     } catch (error) {
@@ -384,33 +322,11 @@ export class LiveThread {
     await this.flush();
   }
 
-  /* -------------------------------------------------------------- server requests (core callbacks) */
-
-  async #serverRequest(
-    kind: PendingServerRequest["kind"],
-    method: string,
-    params: unknown,
-  ): Promise<ServerRequestOutcome> {
-    const turn = this.#turn;
-    // After the notifications emitted before it (they may still wait for their rollout lines).
-    await new Promise<void>((resolve) => this.#gate.run(resolve));
-    const { id, outcome } = this.#outlet.request(method, params);
-    const pending: PendingServerRequest = { id, kind, resolved: false };
-    turn?.pending.set(id, pending);
-    if (turn && kind !== "tool") this.emitStatus();
-    const result = await outcome;
-    turn?.pending.delete(id);
-    if (!pending.resolved) {
-      pending.resolved = true;
-      this.#emit("serverRequest/resolved", { threadId: this.id, requestId: id });
-      if (turn && kind !== "tool" && this.#turn === turn) this.emitStatus();
-    }
-    return result;
-  }
+  /* -------------------------------------------------------------- server requests (thread-server-requests.ts) */
 
   /** A server request a feature sends for the active turn (MCP elicitations): resolved on interrupt like approvals. */
   serverRequest(method: string, params: unknown): Promise<ServerRequestOutcome> {
-    return this.#serverRequest("userInput", method, params);
+    return this.#requests.ask("userInput", method, params);
   }
 
   /** Core's callbacks for approvals, permissions, dynamic tools and user input (thread-requests.ts). */
@@ -420,40 +336,20 @@ export class LiveThread {
 
   #onEvent(event: SessionEvent): void {
     const msg = event.msg;
-    const waiter = this.#startWaiter;
-    if (waiter && event.id === waiter.subId && msg.type === "error" && !this.#turn) {
-      this.#startWaiter = null;
-      waiter.reject(invalidRequest(msg.message));
-      return;
-    }
-    const turn = this.#turn;
+    if (msg.type === "error" && this.#turns.onStartError(event, msg.message)) return;
+    const turn = this.#turns.turn;
     switch (msg.type) {
       case "task_started": {
-        const state = newTurnState(
-          msg.turn_id,
-          waiter && event.id === waiter.subId ? waiter.kind : this.#reviewStarting ? "review" : "regular",
-        );
-        this.#reviewStarting = false;
-        this.#turn = state;
-        const v2turn = this.#turnView(state, "inProgress");
-        if (waiter && event.id === waiter.subId) {
-          this.#startWaiter = null;
-          waiter.resolve(v2turn);
-        }
+        const state = this.#turns.onStarted(event, msg.turn_id);
         this.emitStatus();
-        this.#emit("turn/started", { threadId: this.id, turn: v2turn });
+        this.#emit("turn/started", { threadId: this.id, turn: this.#turnView(state, "inProgress") });
         return;
       }
       case "task_complete":
       case "turn_aborted": {
+        const turn = this.#turns.onEnded();
         if (!turn) return;
-        this.#resolvePending(turn);
-        this.#turn = null;
-        const view = completedTurnView(
-          turn,
-          endStatus(turn, msg.type === "turn_aborted"),
-          this.#hookRunsOf(turn),
-        );
+        const view = completedTurnView(turn, endStatus(turn, msg.type === "turn_aborted"), this.#hookRunsOf(turn));
         // A durable thread's read state now points at its first unread turn (experimental clients).
         if (!this.ephemeral && this.#experimentalApi()) {
           try {
@@ -472,21 +368,9 @@ export class LiveThread {
       case "hook_started":
       case "hook_completed": {
         const turnId = msg.turn_id ?? turn?.id ?? null;
-        if (msg.type === "hook_completed" && turnId) {
-          const problem = recordHookRun(
-            this.hookRuns,
-            this.ephemeral ? null : this.#codexHome,
-            this.id,
-            turnId,
-            msg.run as v2.HookRunSummary,
-          );
-          if (problem) this.#log.warn(`thread ${this.id}: ${problem}`);
-        }
-        this.#emit(msg.type === "hook_started" ? "hook/started" : "hook/completed", {
-          threadId: this.id,
-          turnId,
-          run: msg.run,
-        });
+        const problem = msg.type === "hook_completed" && turnId ? recordHookRun(this.hookRuns, this.ephemeral ? null : this.#codexHome, this.id, turnId, msg.run as v2.HookRunSummary) : undefined;
+        if (problem) this.#log.warn(`thread ${this.id}: ${problem}`);
+        this.#emit(msg.type === "hook_started" ? "hook/started" : "hook/completed", { threadId: this.id, turnId, run: msg.run });
         return;
       }
       case "thread_name_updated":
@@ -494,17 +378,10 @@ export class LiveThread {
         this.notifyNameUpdated();
         return;
       case "thread_settings_applied":
-        this.#emit("thread/settings/updated", {
-          threadId: this.id,
-          threadSettings: toV2ThreadSettings(msg.thread_settings),
-        });
+        this.#emit("thread/settings/updated", { threadId: this.id, threadSettings: toV2ThreadSettings(msg.thread_settings) });
         return;
       default: {
-        const notifications = turnEventNotifications(msg, {
-          threadId: this.id,
-          turn,
-          threadTotal: (total) => this.#history.threadTotal(total),
-        });
+        const notifications = turnEventNotifications(msg, { threadId: this.id, turn, threadTotal: (total) => this.#history.threadTotal(total) });
         for (const [method, params] of notifications ?? []) this.#emit(method, params);
       }
     }
@@ -518,17 +395,4 @@ export class LiveThread {
   #turnView(turn: TurnState, status: v2.TurnStatus): v2.Turn {
     return turnView(turn, status, this.#hookRunsOf(turn));
   }
-}
-
-/**
- * The experimental `environments` of a v2 Thread, as Codex 0.169 answers an experimentalApi client:
- * the one local environment with its cwd and runtime workspace roots.
- */
-export function withEnvironment(
-  thread: v2.Thread,
-  cwd: string,
-  runtimeWorkspaceRoots: readonly string[],
-): v2.Thread {
-  const environments = [{ environmentId: "local", cwd, runtimeWorkspaceRoots: [...runtimeWorkspaceRoots] }];
-  return { ...thread, environments } as v2.Thread;
 }

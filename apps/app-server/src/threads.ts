@@ -12,7 +12,8 @@ import { restoreThreadGoal } from "./methods/goals.js";
 import { type PermissionsSelection, permissionProfilesTable, sandboxPolicyForPermissions } from "./permission-profiles.js";
 import { recordProjectTrust, sandboxTrustsProject } from "./project-trust.js";
 import { assertRolloutPathLookup, ephemeralFork, openConfiguredThreadStore, storeEventNotification, unwrap } from "./store-select.js";
-import { LiveThread, withEnvironment } from "./thread.js";
+import { withEnvironment } from "./mapping.js";
+import { LiveThread } from "./thread.js";
 import {
   CLI_VERSION,
   createThreadSession,
