@@ -10,7 +10,9 @@ const execRunIsExternal = {
   name: "exec-run-is-external",
   setup(build: { onResolve: (o: { filter: RegExp }, f: (a: { importer: string }) => unknown) => void }) {
     build.onResolve({ filter: /^\.\/run\.js$/ }, (args) =>
-      args.importer.endsWith(`${path.sep}exec${path.sep}load.ts`) ? { path: "./run.js", external: true } : undefined,
+      args.importer.endsWith(`${path.sep}exec${path.sep}load.ts`)
+        ? { path: "./run.js", external: true }
+        : undefined,
     );
   },
 };

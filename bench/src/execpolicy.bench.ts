@@ -1,7 +1,7 @@
 /**
  * execpolicy: checks per second against a 1,000-rule policy (goal ≥ 100,000/s for plain argv).
  */
-import { Policy, evaluateExecApproval, formatRulesError, policyFromSources } from "@codex-ts/execpolicy";
+import { evaluateExecApproval, formatRulesError, type Policy, policyFromSources } from "@codex-ts/execpolicy";
 import { type Benchmark, note, opsPerSecond, record, report } from "./harness.js";
 import { seededRandom } from "@codex-ts/test-support";
 

@@ -66,7 +66,8 @@ const benchmark: Benchmark = {
   name: "message-history: 100 MB history.jsonl",
   repeats: 3,
   async run({ repetition, repeats }) {
-    const current = (fixture ??= makeHistory());
+    fixture ??= makeHistory();
+    const current = fixture;
     const { home } = current;
     const writer = new MessageHistory({ codexHome: home });
     if (repetition === 0) {

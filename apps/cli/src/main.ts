@@ -3,7 +3,7 @@ import { runCli } from "./cli.js";
 // zod's objects compile a specialised parser (`new Function`) on their first parse. A CLI process
 // parses each schema a few times, so the compile costs more than it saves, and the V8 code cache
 // cannot keep it: parse without it (zod's own `jitless` setting, read from this global by every
-// copy of zod when its schemas are built — all of them load after this line, lazily).
+// copy of zod when its schemas are built — all of them load lazily, after this line runs).
 const zodConfig = globalThis as { __zod_globalConfig?: Record<string, unknown> };
 zodConfig.__zod_globalConfig = { ...zodConfig.__zod_globalConfig, jitless: true };
 
