@@ -17,7 +17,7 @@ const PLACEHOLDER = "codex-ts debug prompt-input: no prompt";
  * a new session with this config (permissions, developer instructions, skills, AGENTS.md,
  * environment context, then the prompt), printed as pretty JSON as Codex does. It is exactly what
  * exec sends: exec runs one ephemeral turn whose model is a loopback server that records the
- * request and ends the turn without an answer.
+ * request and ends the turn without an answer. Hooks do not run and MCP servers do not start.
  */
 export async function debugPromptInput(parsed: Parsed, io: CliIO, globals: GlobalOverrides): Promise<number> {
   if (parsed.positionals.length > 1) return usageError(io, `unexpected argument '${parsed.positionals[1]}'`, COMMAND);
@@ -57,6 +57,7 @@ export async function debugPromptInput(parsed: Parsed, io: CliIO, globals: Globa
     const stdin = Object.assign(new PassThrough(), { isTTY: true });
     const built = await buildExecRequest(values, [prompt ?? PLACEHOLDER], { ...io, stdin }, globals);
     if (!built.ok) return built.usage ? usageError(io, built.error, COMMAND) : failure(io, built.error);
+    built.request.inspectOnly = true;
     let diagnostics = "";
     const sink = new Writable({ write: (_c, _e, done) => done() });
     const stderr = new Writable({

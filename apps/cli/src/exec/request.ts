@@ -44,6 +44,8 @@ export interface ExecRequest {
   localProvider?: "ollama" | "lmstudio";
   threadSource?: string;
   color: "always" | "never" | "auto";
+  /** `debug prompt-input`: build the model's input only — no hooks run, no MCP servers start. */
+  inspectOnly?: boolean;
   /** `--goal` / `--goal-budget`: keep working on a thread goal (see goal.ts). */
   goal?: ExecGoalRequest;
 }

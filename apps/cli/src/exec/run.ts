@@ -108,7 +108,7 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
   extra.onExecpolicyAmendment = rules.onExecpolicyAmendment;
   const options = sessionOptionsFromConfig(config, request.cwd, extra);
   // MCP servers; no client to answer their elicitations, so those are declined (as Codex exec).
-  if (config.mcpServerConfigs.length > 0) options.toolProviders = [...(options.toolProviders ?? []), mcpFor({ servers: config.mcpServerConfigs, env: io.env })];
+  if (config.mcpServerConfigs.length > 0 && !request.inspectOnly) options.toolProviders = [...(options.toolProviders ?? []), mcpFor({ servers: config.mcpServerConfigs, env: io.env })];
   if (request.addDirs.length) options.workspaceRoots = [request.cwd, ...request.addDirs];
 
   if (!writer && !request.ephemeral) {
@@ -119,7 +119,8 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
       source: "exec",
       model_provider: config.modelProviderId,
     };
-    if (request.threadSource) meta.thread_source = request.threadSource;
+    // As Codex 0.169: a thread exec creates is the user's unless `--thread-source` says otherwise.
+    meta.thread_source = request.threadSource ?? "user";
     if (options.baseInstructions) meta.base_instructions = { text: options.baseInstructions };
     const created = await RolloutWriter.create({ codexHome, threadId, meta });
     if (!created.ok) return failure(io, created.error.message);
@@ -153,9 +154,11 @@ export async function runExec(request: ExecRequest, io: CliIO): Promise<number> 
     };
   }
   // Lifecycle hooks (user + project layers); untrusted ones are reported, not run.
-  const hooks = hookEngineFromConfig(config, request.cwd, { bypassHookTrust: request.bypassHookTrust });
-  for (const warning of hooks.warnings) io.stderr.write(`warning: ${warning}\n`);
-  options.hooks = hooks;
+  if (!request.inspectOnly) {
+    const hooks = hookEngineFromConfig(config, request.cwd, { bypassHookTrust: request.bypassHookTrust });
+    for (const warning of hooks.warnings) io.stderr.write(`warning: ${warning}\n`);
+    options.hooks = hooks;
+  }
   const goal = request.goal ? new ExecGoal(threadId, options.recorder, resumedLines) : null;
   if (goal) options.toolProviders = [...(options.toolProviders ?? []), goal.toolProvider()];
 
