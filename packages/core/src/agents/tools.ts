@@ -6,8 +6,8 @@ import { z } from "zod";
 import type { ChildSessionOptions } from "../session/children.js";
 import type { Session } from "../session/session.js";
 import { parseArguments } from "../tools/args.js";
+import { functionToolSpec } from "../tools/function-spec.js";
 import type {
-  FunctionToolSpec,
   JsonSchema,
   ToolCall,
   ToolContext,
@@ -40,20 +40,6 @@ const inputItemSchema: JsonSchema = {
   },
 };
 
-function spec(
-  name: string,
-  description: string,
-  properties: Record<string, JsonSchema>,
-  required?: string[],
-): FunctionToolSpec {
-  const parameters: JsonSchema = {
-    type: "object",
-    properties,
-    ...(required ? { required } : {}),
-    additionalProperties: false,
-  };
-  return { type: "function", name, description, strict: false, parameters };
-}
 
 const Items = z.array(z.record(z.string(), z.unknown())).optional();
 const SpawnArgs = z.object({
@@ -178,7 +164,7 @@ export function multiAgentHandlers(
 
   const spawn: ToolHandler = {
     namespace: MULTI_AGENT_NAMESPACE,
-    spec: spec(
+    spec: functionToolSpec(
       "spawn_agent",
       "Start a sub-agent on a well-scoped task; it runs in parallel with you. Returns its agent id and nickname. Omit `model` to use your own.",
       {
@@ -259,7 +245,7 @@ export function multiAgentHandlers(
 
   const sendInput: ToolHandler = {
     namespace: MULTI_AGENT_NAMESPACE,
-    spec: spec(
+    spec: functionToolSpec(
       "send_input",
       "Send a message to an agent you spawned. interrupt=true stops its current work and handles this message now; otherwise it is queued.",
       {
@@ -293,7 +279,7 @@ export function multiAgentHandlers(
 
   const wait: ToolHandler = {
     namespace: MULTI_AGENT_NAMESPACE,
-    spec: spec(
+    spec: functionToolSpec(
       "wait_agent",
       "Wait until at least one of the agents reaches a final status; returns the final statuses (with a completed agent's last message). Empty status when timed out.",
       {
@@ -320,7 +306,7 @@ export function multiAgentHandlers(
 
   const close: ToolHandler = {
     namespace: MULTI_AGENT_NAMESPACE,
-    spec: spec(
+    spec: functionToolSpec(
       "close_agent",
       "Close an agent (and the agents it opened) once you no longer need it; returns its status before closing. Open agents count toward the limit.",
       { target: { type: "string", description: "Agent id" } },
@@ -340,7 +326,7 @@ export function multiAgentHandlers(
 
   const resume: ToolHandler = {
     namespace: MULTI_AGENT_NAMESPACE,
-    spec: spec(
+    spec: functionToolSpec(
       "resume_agent",
       "Reopen an agent closed with close_agent, with its conversation, so it can get send_input and wait_agent calls.",
       { id: { type: "string", description: "Agent id" } },

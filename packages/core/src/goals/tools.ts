@@ -1,34 +1,20 @@
 // The model's goal tools as Codex 0.169 offers them: get_goal, create_goal, update_goal.
 import * as z from "zod";
 import { parseArguments } from "../tools/args.js";
-import type { FunctionToolSpec, JsonSchema, ToolHandler, ToolResult } from "../tools/types.js";
+import { functionToolSpec } from "../tools/function-spec.js";
+import type { ToolHandler, ToolResult } from "../tools/types.js";
 import { type Goal, type GoalResult, remainingTokens, toSnapshot } from "./model.js";
 import { COMPLETION_REPORT } from "./prompts.js";
 import type { GoalRuntime } from "./runtime.js";
 
-function spec(
-  name: string,
-  description: string,
-  properties: Record<string, JsonSchema>,
-  required: string[],
-): FunctionToolSpec {
-  return {
-    type: "function",
-    name,
-    description,
-    strict: false,
-    parameters: { type: "object", properties, required, additionalProperties: false },
-  };
-}
-
-export const GET_GOAL_SPEC = spec(
+export const GET_GOAL_SPEC = functionToolSpec(
   "get_goal",
   "Read this thread's goal: objective, status, token budget, tokens and time used so far, and the tokens left in the budget.",
   {},
   [],
 );
 
-export const CREATE_GOAL_SPEC = spec(
+export const CREATE_GOAL_SPEC = functionToolSpec(
   "create_goal",
   "Start a goal for this thread, only when the user (or system/developer instructions) explicitly asks for one; never turn an ordinary task into a goal on your own.\nGive token_budget only when the user asked for a token budget. Fails while the thread has a goal that is not complete; change a goal's status with update_goal.",
   {
@@ -45,7 +31,7 @@ export const CREATE_GOAL_SPEC = spec(
   ["objective"],
 );
 
-export const UPDATE_GOAL_SPEC = spec(
+export const UPDATE_GOAL_SPEC = functionToolSpec(
   "update_goal",
   [
     "Change the status of this thread's goal.",

@@ -4,6 +4,7 @@ import type * as z from "zod";
 import { parseArguments } from "../args.js";
 import { type ShellCommandRequestArgs, type StartRequest, shellStartRequest } from "../command-request.js";
 import { commandPermissionProps } from "../command-spec.js";
+import { functionToolSpec } from "../function-spec.js";
 import { maybeInterceptApplyPatch, type Started, startCommand } from "../orchestrator.js";
 import type { FunctionToolSpec, JsonSchema, ToolCall, ToolContext, ToolResult } from "../types.js";
 
@@ -14,18 +15,7 @@ export function commandToolSpec(
   properties: Record<string, JsonSchema>,
   required: string,
 ): FunctionToolSpec {
-  return {
-    type: "function",
-    name,
-    description,
-    strict: false,
-    parameters: {
-      type: "object",
-      properties: { ...properties, ...commandPermissionProps },
-      required: [required],
-      additionalProperties: false,
-    },
-  };
+  return functionToolSpec(name, description, { ...properties, ...commandPermissionProps }, [required]);
 }
 
 export type CommandToolStart<A> =
