@@ -5,28 +5,18 @@
 // shapes are what real Codex 0.169 did with the same script.
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { type RecordedRequest, type ScriptEntry, sse, turn } from "@codex-ts/test-support";
+import {
+  agentCall,
+  callOutputs as outputs,
+  isSubagentRequest as isChild,
+  type ScriptEntry,
+  sse,
+  turn,
+} from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
 import { runTurn, useAppServerFixture } from "./harness.js";
 
 const fx = useAppServerFixture();
-
-const isChild = (r: RecordedRequest) => r.headers["x-codex-parent-thread-id"] !== undefined;
-const outputs = (r: RecordedRequest): Record<string, string> => {
-  const out: Record<string, string> = {};
-  for (const i of r.body.input as any[])
-    if (i.type === "function_call_output") out[i.call_id] = String(i.output);
-  return out;
-};
-const agentCall = (name: string, args: unknown, callId: string) =>
-  sse.item({
-    type: "function_call",
-    id: `fc_${callId}`,
-    call_id: callId,
-    namespace: "multi_agent_v1",
-    name,
-    arguments: JSON.stringify(args),
-  });
 
 /**
  * The parent spawns a child, waits for it, then answers; the child answers at once, or first runs

@@ -5,13 +5,7 @@ import { HookEngine } from "@codex-ts/hooks";
 import { sse } from "@codex-ts/test-support";
 import { describe, expect, it } from "vitest";
 import { say } from "../session/test-harness.js";
-import {
-  agentCall,
-  callOutputs,
-  isChild,
-  json,
-  useAgentTree,
-} from "./test-model.js";
+import { agentCall, callOutputs, isChild, json, spawnAndWait, useAgentTree } from "./test-model.js";
 import { type ChildSpawnInfo, threadSpawnSource } from "../session/children.js";
 import type { SessionEventMsg } from "../session/events.js";
 import { runHelperTurn } from "../review/child.js";
@@ -57,14 +51,7 @@ describe("sub-agents and the embedder", () => {
       SubagentStop: group(rec),
     }));
     const h = await t.start(
-      (r) => {
-        if (isChild(r)) return [sse.message("researched")];
-        const out = callOutputs(r.body);
-        if (!out.c1)
-          return [agentCall("spawn_agent", { message: "look it up", agent_type: "researcher" }, "c1")];
-        if (!out.c2) return [agentCall("wait_agent", { targets: [json(out.c1).agent_id] }, "c2")];
-        return [sse.message("done")];
-      },
+      spawnAndWait("researched", { message: "look it up", agent_type: "researcher" }),
       { researcher: { instructions: "You research." } },
       { hooks },
     );
@@ -80,14 +67,7 @@ describe("sub-agents and the embedder", () => {
       ns.tools.find((t: any) => t.name === "spawn_agent").parameters.properties.agent_type,
     ).toBeDefined();
     const recorded = inputs();
-    const spawned = json(
-      callOutputs(
-        t
-          .model()
-          .requests.filter((r) => !isChild(r))
-          .at(-1)!.body,
-      ).c1,
-    ).agent_id;
+    const spawned = json(t.parentOutputs().c1).agent_id;
     expect(recorded.map((i) => i.hook_event_name).sort()).toEqual([
       "SessionStart",
       "SubagentStart",
@@ -110,7 +90,7 @@ describe("sub-agents and the embedder", () => {
     }));
     const h = await t.start(
       (r) => {
-        const out = callOutputs(r.body);
+        const out = callOutputs(r);
         if (isChild(r)) {
           if (!out.k1) return [sse.functionCall("shell_command", { command: "echo hi" }, { callId: "k1" })];
           return [sse.message("child done")];
@@ -128,7 +108,7 @@ describe("sub-agents and the embedder", () => {
     );
     h.session.submit(say("go"));
     await h.waitFor((e) => e.msg.type === "task_complete");
-    const childId = json(callOutputs(t.model().requests.filter((r) => !isChild(r)).at(-1)!.body).c1).agent_id;
+    const childId = json(t.parentOutputs().c1).agent_id;
     const recorded = inputs();
     const ofChild = recorded.filter((i) => i.transcript_path === `/rollouts/${childId}.jsonl`);
     expect(ofChild.map((i) => i.hook_event_name).sort()).toEqual(["PostToolUse", "PreToolUse", "UserPromptSubmit"]);
@@ -155,13 +135,7 @@ describe("sub-agents and the embedder", () => {
     const spawned: ChildSpawnInfo[] = [];
     const recorded: SessionEventMsg[] = [];
     const h = await t.start(
-      (r) => {
-        if (isChild(r)) return [sse.message("ok")];
-        const out = callOutputs(r.body);
-        if (!out.c1) return [agentCall("spawn_agent", { message: "go" }, "c1")];
-        if (!out.c2) return [agentCall("wait_agent", { targets: [json(out.c1).agent_id] }, "c2")];
-        return [sse.message("done")];
-      },
+      spawnAndWait(),
       undefined,
       {
         onChildSpawn: (info) => {
@@ -175,12 +149,7 @@ describe("sub-agents and the embedder", () => {
     );
     h.session.submit(say("go"));
     await h.waitFor((e) => e.msg.type === "task_complete");
-    const out = callOutputs(
-      t
-        .model()
-        .requests.filter((r) => !isChild(r))
-        .at(-1)!.body,
-    );
+    const out = t.parentOutputs();
     const spawnedOut = json(out.c1);
     expect(spawned).toEqual([
       {

@@ -7,7 +7,7 @@ import type { SessionEvent, SessionEventMsg } from "../session/events.js";
 import type { Session } from "../session/session.js";
 import { say } from "../session/test-harness.js";
 import { type CollabTurnItem, collabItemToExec } from "./items.js";
-import { agentCall, callOutputs, isChild, json, lastUserText, useAgentTree } from "./test-model.js";
+import { agentCall, callOutputs, isChild, json, lastUserText, spawnAndWait, useAgentTree } from "./test-model.js";
 
 const t = useAgentTree();
 
@@ -26,8 +26,8 @@ function next(session: Session, predicate: (e: SessionEvent) => boolean): Promis
 describe("multi_agent_v1", () => {
   it("spawn → the child's request (headers, own thread) → wait_agent returns its answer → notification in the parent's next request", async () => {
     const h = await t.start((r) => {
-      if (isChild(r)) return [sse.message(`child answer to: ${lastUserText(r.body)}`)];
-      const out = callOutputs(r.body);
+      if (isChild(r)) return [sse.message(`child answer to: ${lastUserText(r)}`)];
+      const out = callOutputs(r);
       if (!out.c1) return [agentCall("spawn_agent", { message: "count the files" }, "c1")];
       if (!out.c2)
         return [agentCall("wait_agent", { targets: [json(out.c1).agent_id], timeout_ms: 20_000 }, "c2")];
@@ -39,7 +39,7 @@ describe("multi_agent_v1", () => {
     const parentRequests = requests.filter((r) => !isChild(r));
     const child = requests.find(isChild)!;
     expect(parentRequests).toHaveLength(3);
-    const spawned = json(callOutputs(parentRequests[1]!.body).c1);
+    const spawned = json(callOutputs(parentRequests[1]!).c1);
     expect(spawned).toEqual({ agent_id: expect.any(String), nickname: expect.any(String) });
     // Headers: the shared session id, the child's own thread id, its parent.
     expect(child.headers["session-id"]).toBe(h.session.sessionId);
@@ -47,7 +47,7 @@ describe("multi_agent_v1", () => {
     expect(child.headers["x-codex-parent-thread-id"]).toBe(h.session.threadId);
     expect(parentRequests[0]!.headers["thread-id"]).toBe(h.session.threadId);
     expect(parentRequests[0]!.headers["x-codex-parent-thread-id"]).toBeUndefined();
-    expect(lastUserText(child.body)).toBe("count the files");
+    expect(lastUserText(child)).toBe("count the files");
     // The parent sees the namespace; the child (at max_depth 1) does not.
     const ns = (parentRequests[0]!.body.tools as any[]).find((t) => t.type === "namespace");
     expect(ns.name).toBe("multi_agent_v1");
@@ -59,7 +59,7 @@ describe("multi_agent_v1", () => {
       "wait_agent",
     ]);
     expect((child.body.tools as any[]).some((t) => t.type === "namespace")).toBe(false);
-    const waited = json(callOutputs(parentRequests[2]!.body).c2);
+    const waited = json(callOutputs(parentRequests[2]!).c2);
     expect(waited).toEqual({
       status: { [spawned.agent_id]: { completed: "child answer to: count the files" } },
       timed_out: false,
@@ -120,13 +120,7 @@ describe("multi_agent_v1", () => {
     const parent: Recorded = { events: [], contexts: [] };
     const child: Recorded = { events: [], contexts: [] };
     const h = await t.start(
-      (r) => {
-        if (isChild(r)) return [sse.message("ok")];
-        const out = callOutputs(r.body);
-        if (!out.c1) return [agentCall("spawn_agent", { message: "go" }, "c1")];
-        if (!out.c2) return [agentCall("wait_agent", { targets: [json(out.c1).agent_id] }, "c2")];
-        return [sse.message("done")];
-      },
+      spawnAndWait(),
       undefined,
       { recorder: recorderOf(parent), onChildSpawn: () => ({ recorder: recorderOf(child) }) },
     );
@@ -150,11 +144,11 @@ describe("multi_agent_v1", () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     const h = await t.start(async (r) => {
       if (isChild(r)) {
-        const text = lastUserText(r.body);
+        const text = lastUserText(r);
         if (text === "long job") await held;
         return [sse.message(`did: ${text}`)];
       }
-      const out = callOutputs(r.body);
+      const out = callOutputs(r);
       if (!out.c1) return [agentCall("spawn_agent", { message: "long job" }, "c1")];
       const id = json(out.c1).agent_id;
       if (!out.c2)
@@ -168,7 +162,7 @@ describe("multi_agent_v1", () => {
     await h.waitFor((e) => e.msg.type === "task_complete");
     release();
     const parent = t.model().requests.filter((r) => !isChild(r));
-    const last = callOutputs(parent.at(-1)!.body);
+    const last = callOutputs(parent.at(-1)!);
     expect(json(last.c2)).toEqual({ submission_id: expect.any(String) });
     const id = json(last.c1).agent_id;
     // The interrupted "long job" never completed; the redirected input did.
@@ -180,7 +174,7 @@ describe("multi_agent_v1", () => {
     const h = await t.start((r) => {
       if (isChild(r))
         return [sse.message(`answer ${(r.body.input as any[]).filter((i) => i.role === "user").length}`)];
-      const out = callOutputs(r.body);
+      const out = callOutputs(r);
       if (!out.c1) return [agentCall("spawn_agent", { message: "first" }, "c1")];
       const id = json(out.c1).agent_id;
       if (!out.c2) return [agentCall("wait_agent", { targets: [id] }, "c2")];
@@ -194,12 +188,7 @@ describe("multi_agent_v1", () => {
     });
     h.session.submit(say("go"));
     await h.waitFor((e) => e.msg.type === "task_complete");
-    const out = callOutputs(
-      t
-        .model()
-        .requests.filter((r) => !isChild(r))
-        .at(-1)!.body,
-    );
+    const out = t.parentOutputs();
     const id = json(out.c1).agent_id;
     expect(json(out.c3)).toEqual({ previous_status: { completed: expect.stringMatching(/^answer /) } });
     expect(out.c4).toMatch(/is closed; resume it/);
@@ -218,15 +207,15 @@ describe("multi_agent_v1", () => {
     const h = await t.start(
       (r) => {
         if (isChild(r)) {
-          const out = callOutputs(r.body);
+          const out = callOutputs(r);
           // The child (depth 1 of max 2) may spawn; its child (depth 2) may not.
-          if (lastUserText(r.body) === "spawn again" && !out.g1)
+          if (lastUserText(r) === "spawn again" && !out.g1)
             return [agentCall("spawn_agent", { message: "grandchild" }, "g1")];
           return [
             sse.message(`child sees tools: ${(r.body.tools as any[]).some((t) => t.type === "namespace")}`),
           ];
         }
-        const out = callOutputs(r.body);
+        const out = callOutputs(r);
         if (!out.c1) return [agentCall("spawn_agent", { message: "spawn again" }, "c1")];
         if (!out.c2) return [agentCall("wait_agent", { targets: [json(out.c1).agent_id] }, "c2")];
         if (!out.c3) return [agentCall("spawn_agent", { message: "third" }, "c3")];
@@ -238,19 +227,14 @@ describe("multi_agent_v1", () => {
     );
     h.session.submit(say("go"));
     await h.waitFor((e) => e.msg.type === "task_complete");
-    const out = callOutputs(
-      t
-        .model()
-        .requests.filter((r) => !isChild(r))
-        .at(-1)!.body,
-    );
+    const out = t.parentOutputs();
     // child + grandchild are open: a third agent is over max_threads.
     expect(out.c3).toBe(
       "agent thread limit reached (max_threads = 2); close an agent you no longer need first",
     );
     expect(out.c4).toBe("targets must be non-empty");
     expect(out.c5).toBe("Provide one of: message or items.");
-    const grandchild = t.model().requests.find((r) => isChild(r) && lastUserText(r.body) === "grandchild")!;
+    const grandchild = t.model().requests.find((r) => isChild(r) && lastUserText(r) === "grandchild")!;
     expect((grandchild.body.tools as any[]).some((t) => t.type === "namespace")).toBe(false);
     expect(grandchild.headers["session-id"]).toBe(h.session.sessionId);
   });
@@ -263,7 +247,7 @@ describe("multi_agent_v1", () => {
         childStarted();
         await new Promise(() => {}); // never answers: only an interrupt ends this turn
       }
-      const out = callOutputs(r.body);
+      const out = callOutputs(r);
       if (!out.c1) return [agentCall("spawn_agent", { message: "forever" }, "c1")];
       return [agentCall("wait_agent", { targets: [json(out.c1).agent_id], timeout_ms: 3_600_000 }, "c2")];
     });
