@@ -169,7 +169,7 @@ export class HttpFront {
     url: URL,
     address: string,
     port: number,
-    fail: (status: number, message: string) => void,
+    fail: Fail,
   ): Promise<void> {
     let dialled: Upstream;
     try {
