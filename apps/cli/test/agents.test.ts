@@ -82,6 +82,11 @@ describe("exec --json with sub-agents", () => {
     const read = await readRollout(childFile!);
     if (!read.ok) throw new Error(read.error.message);
     const spawned = JSON.parse(outputs(fx.server.responsesRequests().filter((q) => !isChild(q)).at(-1)!).c1!);
+    // The parent's rollout is the user's thread (real 0.169 writes `thread_source: "user"`).
+    const parentFile = files.find((f) => f.includes(threadId));
+    const parentRead = await readRollout(parentFile!);
+    if (!parentRead.ok) throw new Error(parentRead.error.message);
+    expect(parentRead.value.meta).toMatchObject({ id: threadId, source: "exec", thread_source: "user" });
     // What real Codex 0.169 exec wrote for its child (session_meta), less what varies by run.
     expect(read.value.meta).toMatchObject({
       session_id: threadId,
