@@ -24,7 +24,7 @@ export class OpenWriters {
   constructor(private readonly cap = 32) {}
 
   /** A writer appending to `file`: the kept one when the file is unchanged, else a resumed one. */
-  async acquire(
+  async #acquire(
     threadId: string,
     file: string,
     mode: PersistenceMode,
@@ -47,7 +47,7 @@ export class OpenWriters {
   }
 
   /** Keeps `writer` open after a successful append (closing the least recently used beyond the cap). */
-  async keep(threadId: string, file: string, mode: PersistenceMode, writer: RolloutWriter): Promise<void> {
+  async #keep(threadId: string, file: string, mode: PersistenceMode, writer: RolloutWriter): Promise<void> {
     const st = await stat(file).catch(() => null);
     if (st === null) {
       await writer.close();
@@ -68,7 +68,7 @@ export class OpenWriters {
     mode: PersistenceMode,
     items: RolloutItem[],
   ): Promise<RolloutResult<void>> {
-    const resumed = await this.acquire(threadId, file, mode);
+    const resumed = await this.#acquire(threadId, file, mode);
     if (!resumed.ok) return resumed;
     resumed.value.record(items);
     const flushed = await resumed.value.flush();
@@ -76,7 +76,7 @@ export class OpenWriters {
       await resumed.value.close();
       return flushed;
     }
-    await this.keep(threadId, file, mode, resumed.value);
+    await this.#keep(threadId, file, mode, resumed.value);
     return flushed;
   }
 
