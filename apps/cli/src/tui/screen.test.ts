@@ -67,7 +67,12 @@ describe.skipIf(!builtCli || !tmuxAvailable())(
 
     it("a resize reflows the composer to the new width", async () => {
       const t = launch(80, 24);
-      await t.waitFor((s) => count(s, PLACEHOLDER) === 1 && count(s, "context left") === 1, "the composer");
+      // The open thread's composer (the first frame, painted before the TUI loads, has a ">").
+      await t.waitFor(
+        (s) =>
+          count(s, PLACEHOLDER) === 1 && s.some((r) => r.startsWith("› ")) && count(s, "context left") === 1,
+        "the composer",
+      );
       const typed = Array.from({ length: 15 }, (_, i) => `word${String(i).padStart(2, "0")}x`).join(" ");
       t.type(typed);
       await t.waitFor((s) => s.join(" ").includes("word14x"), "the typed text");

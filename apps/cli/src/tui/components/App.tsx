@@ -1,4 +1,5 @@
 import type { Controller } from "../controller.js";
+import { useRawModeHold } from "../hooks/useKeys.js";
 import { MainScreen } from "./MainScreen.js";
 import { TrustPrompt } from "./TrustPrompt.js";
 
@@ -10,6 +11,7 @@ export interface AppProps {
 
 /** The root: the trust prompt, or the conversation. */
 export function App({ controller, trust }: AppProps) {
+  useRawModeHold();
   return trust ? (
     <TrustPrompt cwd={trust.cwd} onChoice={trust.onChoice} />
   ) : (

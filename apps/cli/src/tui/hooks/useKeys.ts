@@ -34,3 +34,18 @@ export function useKeys(handler: (key: Key) => void, active = true): void {
     };
   }, [active, emitter, setRawMode, isRawModeSupported]);
 }
+
+/**
+ * Keeps the terminal in raw mode while mounted. The root holds it, so the count Ink keeps never
+ * drops to zero when one key handler goes and the next comes (an overlay closing): Ink would
+ * switch raw mode off and on again, and a key arriving meanwhile is echoed by the terminal and
+ * its Enter becomes a newline (seen in the pty test: "one⏎" typed as the /hooks browser closed).
+ */
+export function useRawModeHold(): void {
+  const { setRawMode, isRawModeSupported } = useStdin();
+  useEffect(() => {
+    if (!isRawModeSupported) return;
+    setRawMode(true);
+    return () => setRawMode(false);
+  }, [setRawMode, isRawModeSupported]);
+}
