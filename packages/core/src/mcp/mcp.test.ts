@@ -282,6 +282,8 @@ describe("resources", () => {
       turn(sse.functionCall("list_mcp_resource_templates", { server: "probe" }, { callId: "r2" })),
       turn(sse.functionCall("read_mcp_resource", { server: "probe", uri: "memo://notes/x" }, { callId: "r3" })),
       turn(sse.functionCall("read_mcp_resource", { server: "nope", uri: "memo://one" }, { callId: "r4" })),
+      turn(sse.functionCall("read_mcp_resource", { server: "probe" }, { callId: "r5" })),
+      turn(sse.functionCall("list_mcp_resources", "{not json", { callId: "r6" })),
     );
     const last = d.server.responsesRequests().length - 1;
     expect(JSON.parse(outputOf(last, "r1"))).toEqual({
@@ -297,6 +299,9 @@ describe("resources", () => {
       contents: [{ uri: "memo://notes/x", mimeType: "text/plain", text: "memo x" }],
     });
     expect(outputOf(last, "r4")).toBe("unknown MCP server 'nope'");
+    // Bad arguments: one readable line naming the field, and nothing is called.
+    expect(outputOf(last, "r5")).toMatch(/^failed to parse function arguments: uri: /);
+    expect(outputOf(last, "r6")).toMatch(/^failed to parse function arguments for list_mcp_resources: /);
     const items = h.events.filter((e) => e.msg.type === "item_completed" && (e.msg.item as any).type === "McpToolCall").map((e) => (e.msg as any).item);
     expect(items.map((i) => [i.server, i.tool])).toEqual([
       ["codex", "list_mcp_resources"],

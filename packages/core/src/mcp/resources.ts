@@ -3,6 +3,7 @@
 // server is the one asked (or "codex" when the call spans every server).
 import type { CallOutcome, McpConnectionManager } from "@codex-ts/mcp";
 import * as z from "zod";
+import { parseArguments } from "../tools/args.js";
 import type { ToolHandler, ToolResult } from "../tools/types.js";
 import { runMcpItem } from "./call.js";
 import { LIST_MCP_RESOURCE_TEMPLATES, LIST_MCP_RESOURCES, READ_MCP_RESOURCE, RESOURCE_TOOL_SPECS } from "./specs.js";
@@ -28,21 +29,6 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function parseArgs<T>(schema: z.ZodType<T>, raw: string): { ok: true; value: T } | { ok: false; error: string } {
-  let json: unknown;
-  try {
-    json = raw.trim() === "" ? {} : JSON.parse(raw);
-  } catch (error) {
-    return { ok: false, error: `failed to parse function arguments: ${errorText(error)}` };
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, error: `invalid arguments: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}` };
-  }
-  return { ok: true, value: parsed.data };
-}
-
 type Listing = "resources" | "resourceTemplates";
 
 function listHandler(manager: McpConnectionManager, kind: Listing): ToolHandler {
@@ -51,7 +37,7 @@ function listHandler(manager: McpConnectionManager, kind: Listing): ToolHandler 
   return {
     spec,
     async handle(call, ctx) {
-      const args = parseArgs(ListArgs, call.payload.type === "function" ? call.payload.arguments : "");
+      const args = parseArguments(call, ListArgs);
       if (!args.ok) return { output: args.error, success: false };
       const { server, cursor } = args.value;
       if (server !== undefined && !manager.connection(server)) return { output: `unknown MCP server '${server}'`, success: false };
@@ -87,7 +73,7 @@ function readHandler(manager: McpConnectionManager): ToolHandler {
   return {
     spec,
     async handle(call, ctx) {
-      const args = parseArgs(ReadArgs, call.payload.type === "function" ? call.payload.arguments : "");
+      const args = parseArguments(call, ReadArgs);
       if (!args.ok) return { output: args.error, success: false };
       const { server, uri } = args.value;
       if (!manager.connection(server)) return { output: `unknown MCP server '${server}'`, success: false };
