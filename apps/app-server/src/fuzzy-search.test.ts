@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { fuzzyFileSearch, fuzzyScore } from "./fuzzy-search.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { fuzzyFileSearch, fuzzyScore, listFiles } from "./fuzzy-search.js";
 
 const dirs: string[] = [];
 function tree(files: string[], git: boolean): string {
@@ -35,6 +35,29 @@ describe("fuzzyFileSearch", () => {
     const root = tree(["a/readme.md", "node_modules/x/readme.md", ".cache/readme.md"], false);
     expect((await fuzzyFileSearch("readme", [root])).map((f) => f.path)).toEqual(["a/readme.md"]);
     expect(await fuzzyFileSearch("  ", [root])).toEqual([]);
+  });
+
+  it("walks a deep, wide tree completely (many directories at once)", async () => {
+    const files = Array.from({ length: 40 }, (_, d) => Array.from({ length: 12 }, (_, f) => `d${d}/e${d % 7}/f${f}.txt`)).flat();
+    const root = tree(files, false);
+    expect((await listFiles(root)).sort()).toEqual([...files].sort());
+  });
+
+  it("answers a stale listing at once and refreshes it in the background", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const root = tree(["one.txt"], false);
+      expect((await fuzzyFileSearch("one", [root])).map((f) => f.path)).toEqual(["one.txt"]);
+      writeFileSync(path.join(root, "two.txt"), "");
+      // Fresh (under 5 s): the cached listing.
+      expect(await fuzzyFileSearch("two", [root])).toEqual([]);
+      // Stale: still the old listing for this query, the new file once the refresh finished.
+      vi.setSystemTime(Date.now() + 6_000);
+      expect(await fuzzyFileSearch("two", [root])).toEqual([]);
+      await vi.waitFor(async () => expect((await fuzzyFileSearch("two", [root])).map((f) => f.path)).toEqual(["two.txt"]));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("scores contiguous and boundary matches higher, with the matched indices", () => {

@@ -2,8 +2,10 @@
  * `fuzzyFileSearch`: file paths under the given roots that contain the query's characters in
  * order, best first. Files are listed with `git ls-files` (tracked + untracked, .gitignore
  * respected) when a root is in a git work tree, else by walking it (skipping `.git`,
- * `node_modules` and dot-directories). Listings are cached per root for a few seconds, so a
- * client typing a query character by character pays the listing once.
+ * `node_modules` and dot-directories, many directories read at once). Listings are cached per
+ * root: a client typing a query character by character pays the listing once, and a listing older
+ * than a few seconds is still answered from at once while a fresh one is made in the background
+ * (stale-while-revalidate), so only the first query of a root waits for the tree.
  */
 import { execFile } from "node:child_process";
 import { readdir } from "node:fs/promises";
@@ -21,12 +23,23 @@ export interface FuzzyMatch {
 const LIST_TTL_MS = 5_000;
 const MAX_RESULTS = 50;
 const MAX_FILES = 500_000;
+/** Directories read at once by the walk. */
+const WALK_CONCURRENCY = 16;
+/** Roots whose listing is kept. */
+const MAX_CACHED_ROOTS = 16;
 interface Listing {
   files: string[];
   /** `files`, lower-cased once for matching. */
   lower: string[];
 }
-const cache = new Map<string, { at: number; listing: Promise<Listing> }>();
+interface CacheEntry {
+  at: number;
+  listing: Promise<Listing>;
+  /** The last listing that finished, answered from while a newer one is made. */
+  ready?: Listing;
+  refreshing?: boolean;
+}
+const cache = new Map<string, CacheEntry>();
 
 function gitFiles(root: string): Promise<string[] | null> {
   return new Promise((resolve) => {
@@ -39,34 +52,81 @@ function gitFiles(root: string): Promise<string[] | null> {
   });
 }
 
+/** Every file under `root` (relative paths), `WALK_CONCURRENCY` directories read at a time. */
 async function walk(root: string): Promise<string[]> {
   const out: string[] = [];
   const queue = [""];
-  while (queue.length > 0 && out.length < MAX_FILES) {
-    const rel = queue.shift() as string;
+  const readOne = async (rel: string) => {
     let entries: import("node:fs").Dirent[];
     try {
       entries = await readdir(path.join(root, rel), { withFileTypes: true });
     } catch {
-      continue;
+      return;
     }
     for (const entry of entries) {
       const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) {
         if (!entry.name.startsWith(".") && entry.name !== "node_modules") queue.push(child);
-      } else out.push(child);
+      } else if (out.length < MAX_FILES) out.push(child);
     }
-  }
+  };
+  const worker = async () => {
+    // A worker stops when the queue is empty and no read it could wait on is running.
+    for (;;) {
+      const rel = queue.shift();
+      if (rel === undefined) {
+        if (running === 0) return;
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      running++;
+      try {
+        await readOne(rel);
+      } finally {
+        running--;
+      }
+      if (out.length >= MAX_FILES) return;
+    }
+  };
+  let running = 0;
+  await Promise.all(Array.from({ length: WALK_CONCURRENCY }, worker));
   return out;
+}
+
+function makeListing(root: string): Promise<Listing> {
+  return gitFiles(root)
+    .then((tracked) => tracked ?? walk(root))
+    .then((files) => ({ files, lower: files.map((f) => f.toLowerCase()) }));
 }
 
 function listing(root: string): Promise<Listing> {
   const hit = cache.get(root);
-  if (hit && Date.now() - hit.at < LIST_TTL_MS) return hit.listing;
-  const made = gitFiles(root)
-    .then((tracked) => tracked ?? walk(root))
-    .then((files) => ({ files, lower: files.map((f) => f.toLowerCase()) }));
-  cache.set(root, { at: Date.now(), listing: made });
+  if (hit) {
+    if (Date.now() - hit.at < LIST_TTL_MS || !hit.ready) return hit.listing;
+    // Stale: answer from the last listing, make a fresh one in the background.
+    if (!hit.refreshing) {
+      hit.refreshing = true;
+      const fresh = makeListing(root);
+      fresh.then(
+        (made) => cache.set(root, { at: Date.now(), listing: fresh, ready: made }),
+        () => {
+          hit.refreshing = false;
+        },
+      );
+    }
+    return Promise.resolve(hit.ready);
+  }
+  const made = makeListing(root);
+  const entry: CacheEntry = { at: Date.now(), listing: made };
+  made.then(
+    (ready) => {
+      entry.ready = ready;
+      entry.at = Date.now();
+    },
+    () => cache.delete(root),
+  );
+  cache.set(root, entry);
+  while (cache.size > MAX_CACHED_ROOTS) cache.delete(cache.keys().next().value as string);
   return made;
 }
 
