@@ -193,8 +193,9 @@ describe("sub-agents and the embedder", () => {
       undefined,
       { hooks },
     );
-    // As real Codex 0.169 (`codex exec review --uncommitted` with all four hooks configured): a
-    // review before any turn of the parent runs no hook at all, neither in the reviewer nor in the parent.
+    // As real Codex 0.169 with all four hooks configured: `codex exec review --uncommitted` ran no
+    // hook at all (reviewer nor parent); `exec --approve-for-me` ran only the parent's SessionStart
+    // and Stop around its guardian's assessment.
     const result = await runHelperTurn(h.session, { kind: "review", instructions: "Review.", message: "look" });
     expect(result).toEqual({ aborted: false, lastMessage: "reviewed" });
     expect(t.model().requests.some((r) => r.headers["x-openai-subagent"] === "review")).toBe(true);
