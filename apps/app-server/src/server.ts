@@ -24,6 +24,9 @@ import { InitializeParams } from "./wire.js";
 export { SERVER_NAME, SERVER_VERSION, userAgent } from "./handshake.js";
 
 let prewarmStarted = false;
+/** The warm-up waits this long after thread/start's answer; a turn started meanwhile cancels it. */
+const PREWARM_IDLE_MS = 250;
+let prewarmTimer: NodeJS.Timeout | undefined;
 
 /** Per-request context a method handler receives. */
 export interface MethodContext {
@@ -169,6 +172,7 @@ export class AppServerConnection {
       return result;
     }
     if (!this.#client) throw invalidRequest("Not initialized");
+    if (request.method === "turn/start") this.#skipPrewarm();
     const spec = this.#methods.get(request.method);
     if (!spec) throw methodNotFound(request.method);
     if (spec.experimental && !this.experimentalApi) {
@@ -213,16 +217,31 @@ export class AppServerConnection {
   }
 
   /**
-   * Pays the first turn's one-time costs (they are per process, so once per process) alongside the
-   * request that calls it: thread/start, whose client is about to run turns, or thread/resume and
-   * thread/fork after their response. Not at `initialized`, so that a client that only lists or
-   * reads threads never competes with it.
+   * Pays the first turn's one-time costs (they are per process, so once per process) after a
+   * thread/start, thread/resume or thread/fork response, while the client is idle. Not at
+   * `initialized`, so that a client that only lists or reads threads never competes with it.
    */
   prewarm(): void {
-    if (prewarmStarted || !this.#prewarmEnabled) return;
+    if (prewarmStarted || prewarmTimer || !this.#prewarmEnabled) return;
+    // Only while the client is idle (a person typing the first prompt): a client that starts a
+    // turn at once is better served by that turn alone than by a warm-up competing with it for
+    // the CPU (`#skipPrewarm`).
+    prewarmTimer = setTimeout(() => {
+      prewarmTimer = undefined;
+      if (prewarmStarted) return;
+      prewarmStarted = true;
+      this.#log.debug("prewarm: started");
+      void this.#prewarm();
+    }, PREWARM_IDLE_MS);
+    prewarmTimer.unref();
+  }
+
+  /** A real turn is starting: it pays the first-turn costs itself; no warm-up in this process. */
+  #skipPrewarm(): void {
+    if (prewarmStarted) return;
     prewarmStarted = true;
-    this.#log.debug("prewarm: started");
-    setImmediate(() => void this.#prewarm());
+    clearTimeout(prewarmTimer);
+    prewarmTimer = undefined;
   }
 
   /** Warms the first turn's code paths; never throws, logs what it took. */

@@ -24,7 +24,8 @@ function announce(ctx: MethodContext, thread: LiveThread, thread_v2: v2.Thread, 
 
 /**
  * Starts the server's warm-up for this thread's first turn once the response has been handed to
- * the OS: a resumed or forked thread's response can be large, and its flush must not wait for it.
+ * the OS (a resumed or forked thread's response can be large, and its flush must not wait for
+ * it); the warm-up itself waits for the client to stay idle (server.ts `prewarm`).
  */
 function warmAfterResponse(ctx: MethodContext): void {
   ctx.afterResponse(() => void ctx.server.flush().then(() => ctx.server.prewarm()));
@@ -43,9 +44,9 @@ export function threadMethods(runtime: Runtime): Array<[string, MethodSpec]> {
     method({
       params: ThreadStartParams,
       handler: async (p, ctx) => {
-        ctx.server.prewarm();
         const { response, thread } = await threads.start(p);
         announce(ctx, thread, response.thread, true);
+        warmAfterResponse(ctx);
         return response;
       },
     }),
