@@ -134,63 +134,85 @@ export async function listFiles(root: string): Promise<string[]> {
   return (await listing(root)).files;
 }
 
-/** Whether `query` is a subsequence of `lower` (no allocation: the hot path over every file). */
-function isSubsequence(lower: string, query: string): boolean {
+const SLASH = 47;
+/** Characters after which a match starts a word: `/`, `_`, `-`, `.`. */
+const isBoundary = (code: number) => code === SLASH || code === 95 || code === 45 || code === 46;
+
+/**
+ * The score of `query` as a subsequence of `lower` (a lower-cased path), higher is better; null
+ * when it is not one. No allocation: this runs over every file for every query. Each matched
+ * character counts, more when it follows the previous one, lies in the file name, or starts a word;
+ * long paths lose a little.
+ */
+function matchScore(lower: string, query: string): number | null {
+  const baseStart = lower.lastIndexOf("/") + 1;
+  let score = 0;
+  let previous = -2;
   let from = 0;
   for (let i = 0; i < query.length; i++) {
-    from = lower.indexOf(query[i] as string, from);
-    if (from < 0) return false;
-    from++;
+    const at = lower.indexOf(query[i] as string, from);
+    if (at < 0) return null;
+    score += 10;
+    if (at === previous + 1) score += 15;
+    if (at >= baseStart) score += 5;
+    if (at === 0 || at === baseStart || isBoundary(lower.charCodeAt(at - 1))) score += 10;
+    previous = at;
+    from = at + 1;
   }
-  return true;
+  return score - Math.floor(lower.length / 4);
 }
 
-/** Subsequence match of `query` (lower-cased) in `candidate`: a score (higher is better) and the matched indices. */
-export function fuzzyScore(candidate: string, query: string, lower = candidate.toLowerCase()): { score: number; indices: number[] } | null {
+/** Where each character of `query` matched in `lower` (the same greedy walk as matchScore). */
+function matchIndices(lower: string, query: string): number[] {
   const indices: number[] = [];
   let from = 0;
   for (const ch of query) {
     const at = lower.indexOf(ch, from);
-    if (at < 0) return null;
+    if (at < 0) break;
     indices.push(at);
     from = at + 1;
   }
-  const baseStart = lower.lastIndexOf("/") + 1;
-  let score = 0;
-  for (let i = 0; i < indices.length; i++) {
-    const at = indices[i] as number;
-    score += 10;
-    if (i > 0 && at === (indices[i - 1] as number) + 1) score += 15;
-    if (at >= baseStart) score += 5;
-    if (at === baseStart || "/_-.".includes(lower[at - 1] ?? "/")) score += 10;
-  }
-  return { score: score - Math.floor(candidate.length / 4), indices };
+  return indices;
 }
+
+/** Subsequence match of `query` (lower-cased) in `candidate`: a score (higher is better) and the matched indices. */
+export function fuzzyScore(candidate: string, query: string, lower = candidate.toLowerCase()): { score: number; indices: number[] } | null {
+  const score = matchScore(lower, query);
+  return score === null ? null : { score, indices: matchIndices(lower, query) };
+}
+
+interface Ranked {
+  root: string;
+  path: string;
+  lower: string;
+  score: number;
+}
+
+/** Better first: higher score, then the shorter path, then by path. */
+const worse = (a: Ranked, b: Ranked) => b.score - a.score || a.path.length - b.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 export async function fuzzyFileSearch(query: string, roots: readonly string[]): Promise<FuzzyMatch[]> {
   const needle = query.toLowerCase().replace(/\s+/g, "");
   if (needle === "") return [];
-  // Keeps the best MAX_RESULTS while scanning, so most candidates cost one subsequence test.
-  const best: FuzzyMatch[] = [];
-  const worse = (a: FuzzyMatch, b: FuzzyMatch) => b.score - a.score || a.path.length - b.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  // Keeps the best MAX_RESULTS while scanning: most candidates cost one allocation-free scoring pass.
+  const best: Ranked[] = [];
   for (const root of roots) {
     const { files, lower } = await listing(root);
     for (let i = 0; i < files.length; i++) {
       const low = lower[i] as string;
-      if (!isSubsequence(low, needle)) continue;
+      const raw = matchScore(low, needle);
+      if (raw === null) continue;
+      const score = Math.max(0, raw);
       const file = files[i] as string;
-      const scored = fuzzyScore(file, needle, low);
-      if (!scored) continue;
-      const score = Math.max(0, scored.score);
-      const floor = best.length === MAX_RESULTS ? (best[MAX_RESULTS - 1] as FuzzyMatch) : undefined;
+      const floor = best.length === MAX_RESULTS ? (best[MAX_RESULTS - 1] as Ranked) : undefined;
       if (floor && (score < floor.score || (score === floor.score && file.length > floor.path.length))) continue;
-      const match: FuzzyMatch = { root, path: file, file_name: path.basename(file), match_type: "file", score, indices: scored.indices };
-      if (floor && worse(match, floor) >= 0) continue;
+      const ranked: Ranked = { root, path: file, lower: low, score };
+      if (floor && worse(ranked, floor) >= 0) continue;
       let at = best.length;
-      while (at > 0 && worse(match, best[at - 1] as FuzzyMatch) < 0) at--;
-      best.splice(at, 0, match);
+      while (at > 0 && worse(ranked, best[at - 1] as Ranked) < 0) at--;
+      best.splice(at, 0, ranked);
       if (best.length > MAX_RESULTS) best.pop();
     }
   }
-  return best;
+  return best.map((r) => ({ root: r.root, path: r.path, file_name: path.basename(r.path), match_type: "file", score: r.score, indices: matchIndices(r.lower, needle) }));
 }
