@@ -1,5 +1,5 @@
 import { useStdin } from "ink";
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef } from "react";
 import { type Key, parseInput } from "../input/keys.js";
 
 /**
@@ -7,13 +7,17 @@ import { type Key, parseInput } from "../input/keys.js";
  * one run of text each, what `useInput` reads) and parses them with our own key table, which
  * knows Shift+Enter, Ctrl-J and bracketed paste. A bracketed paste arrives as one text key marked
  * `pasted`, however many input events it took.
+ *
+ * The listener changes hands in the commit that draws the change (a layout effect): with a passive
+ * effect, a key arriving after an overlay was drawn but before the effects ran still went to the
+ * screen below it (a "y" meant for an approval typed into the composer).
  */
 export function useKeys(handler: (key: Key) => void, active = true): void {
   const { internal_eventEmitter: emitter, setRawMode, isRawModeSupported } = useStdin();
   const latest = useRef(handler);
   latest.current = handler;
   const pasting = useRef<string | null>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!active) return;
     if (isRawModeSupported) setRawMode(true);
     const onInput = (raw: string) => {
