@@ -111,6 +111,9 @@ describe("codex-ts plugin", () => {
     writeFileSync(path.join(fx.home, "config.toml"), config().replace('[plugins."hello@debug"]\nenabled = true', '[plugins."hello@debug"]\nenabled = false'));
     expect((await plugin("list", "-m", "debug")).stdout).toContain(`hello@debug  installed, disabled  1.2.0    ${root}/plugins/hello\n`);
 
+    // With features.plugins off no marketplace is in scope (as Codex).
+    expect(await plugin("list", "--disable", "plugins")).toMatchObject({ code: 0, stdout: "No marketplace plugins found.\n" });
+    expect((await plugin("add", "hello@debug", "--disable", "plugins")).stderr).toBe("Error: plugin `hello` was not found in marketplace `debug`\n");
     expect(await plugin("remove", "hello@debug")).toMatchObject({ code: 0, stdout: "Removed plugin `hello` from marketplace `debug`.\n" });
     expect(existsSync(path.join(fx.home, "plugins", "cache", "debug", "hello"))).toBe(false);
     expect(config()).not.toContain("hello@debug");

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { activePluginRoot } from "@codex-ts/core";
+import { activePluginRoot, pluginsEnabled } from "@codex-ts/core";
 import type { GlobalOverrides } from "../cli.js";
 import { loadCliConfig } from "../config.js";
 import { type CliIO, EXIT_OK, failure, usageError } from "../io.js";
@@ -16,6 +16,8 @@ export interface PluginContext {
   codexHome: string;
   userConfig: Record<string, unknown>;
   json: boolean;
+  /** `features.plugins` (on by default): off, no marketplace is in scope (as Codex). */
+  pluginsOn: boolean;
 }
 
 /** `codex-ts plugin list|add|remove|marketplace …` for local marketplaces, with Codex 0.169's output. */
@@ -26,7 +28,13 @@ export async function runPluginCommand(argv: readonly string[], io: CliIO, globa
   const loaded = loadCliConfig(leaf.parsed.values, globals, io.env, io.cwd);
   if (!loaded.ok) return loaded.usage ? usageError(io, loaded.error, command) : failure(io, loaded.error);
   const user = loaded.config.layers.find((l) => l.source.type === "user" && !l.disabledReason)?.config ?? {};
-  const ctx: PluginContext = { io, codexHome: loaded.config.codexHome, userConfig: user, json: leaf.parsed.values.json === true };
+  const ctx: PluginContext = {
+    io,
+    codexHome: loaded.config.codexHome,
+    userConfig: user,
+    json: leaf.parsed.values.json === true,
+    pluginsOn: pluginsEnabled(loaded.config),
+  };
   const values = leaf.parsed.values;
   const arg = leaf.parsed.positionals[0];
   switch (leaf.path[0]) {
@@ -49,7 +57,7 @@ export async function runPluginCommand(argv: readonly string[], io: CliIO, globa
 /** The configured local marketplaces that load (a broken one is a warning line, as Codex skips it). */
 export function loadedMarketplaces(ctx: PluginContext): { config: ReturnType<typeof configuredMarketplaces>[number]; market: Marketplace }[] {
   return configuredMarketplaces(ctx.userConfig).flatMap((config) => {
-    if (config.sourceType !== "local") return [];
+    if (!ctx.pluginsOn || config.sourceType !== "local") return [];
     const market = loadMarketplace(config.source);
     if (!market.ok) {
       ctx.io.stderr.write(`warning: skipping marketplace \`${config.name}\`: ${market.error}\n`);

@@ -25,7 +25,7 @@ const PROMPT_INPUT: CommandSpec = {
 
 const SEND_MESSAGE_V2: CommandSpec = {
   name: "send-message-v2",
-  summary: "Start a thread on an in-process app server, send one message and print every JSON-RPC message until the turn ends",
+  summary: "Send one message on an in-process app server, printing every JSON-RPC message of the turn",
   usage: "codex-ts debug app-server send-message-v2 [OPTIONS] <USER_MESSAGE>",
   arguments: [{ name: "<USER_MESSAGE>", description: "The message the turn starts with" }],
   options: [...CONFIG_OPTIONS, HELP],
