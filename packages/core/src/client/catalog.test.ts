@@ -65,6 +65,6 @@ describe("bundled model catalog", () => {
     expect(json.models).toHaveLength(12);
     const terra = json.models.find((m) => m.slug === "gpt-6.1-terra");
     expect(terra).toMatchObject({ display_name: "GPT-6.1 Terra", context_window: 500_000, visibility: "list", priority: 7 });
-    expect((terra?.supported_reasoning_levels as { effort: string }[]).map((l) => l.effort)).toContain("ultra");
+    expect(((terra?.supported_reasoning_levels ?? []) as { effort: string }[]).map((l) => l.effort)).toContain("ultra");
   });
 });
