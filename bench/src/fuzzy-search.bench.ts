@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { type Benchmark, median, note, progress, record } from "./harness.js";
-import { AppServerClient, missingBuild, tempDir } from "./support.js";
+import { AppServerClient, missingBuild, removeDir, tempDir } from "./support.js";
 
 const FILES = 100_000;
 const WORDS = ["src", "lib", "app", "core", "utils", "components", "server", "client", "models", "views", "tests", "api", "handlers", "config", "docs"];
@@ -63,7 +63,7 @@ const benchmark: Benchmark = {
   name: "app-server: fuzzyFileSearch over 100k files",
   repeats: 3,
   precondition: () => missingBuild("app-server"),
-  async run({ repetition }) {
+  async run({ repetition, repeats }) {
     fixture ??= makeFixture();
     const f = fixture;
     if (repetition === 0) {
@@ -88,6 +88,10 @@ const benchmark: Benchmark = {
       } finally {
         await client.close();
       }
+    }
+    if (repetition === repeats - 1) {
+      for (const dir of [f.plain, f.git, f.home]) removeDir(dir);
+      fixture = undefined;
     }
   },
 };
