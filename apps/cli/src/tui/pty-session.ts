@@ -105,6 +105,31 @@ export class PtySession {
     await this.waitFor(pattern, timeoutMs, mark);
   }
 
+  /**
+   * Quits as a user does: Ctrl-C until the idle composer arms the quit (a Ctrl-C while a turn still
+   * ends interrupts it instead, and two blind Ctrl-Cs then left the TUI open), then Ctrl-C once
+   * more; the exit is bounded too. Resolves with the exit code.
+   */
+  async quit(timeoutMs = 15_000): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.step("\x03", "ctrl + c again to quit", 5_000);
+        break;
+      } catch (error) {
+        if (attempt === 2) throw error;
+      }
+    }
+    this.#pty.write("\x03");
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the TUI did not exit; screen text:\n${this.text.slice(-2000)}`)),
+        timeoutMs,
+      );
+    });
+    return Promise.race([this.exited, timeout]).finally(() => clearTimeout(timer));
+  }
+
   kill(): void {
     try {
       this.#pty.kill();

@@ -32,8 +32,6 @@ describe.skipIf(!builtCli)("codex-ts TUI background terminals", { timeout: 60_00
     await tui.type("/ps\r");
     await tui.waitFor("No background terminals running.", 10_000, mark);
     expect(tui.raw.slice(mark)).not.toContain("background terminal running");
-    await tui.type("\x03");
-    await tui.type("\x03");
-    expect(await tui.exited).toBe(0);
+    expect(await tui.quit()).toBe(0);
   });
 });

@@ -43,9 +43,7 @@ describe.skipIf(!builtCli)("codex-ts TUI: Ctrl-V pastes the clipboard's image", 
     const body = JSON.stringify(fx.server.responsesRequests()[0]!.body);
     expect(body).toContain("what is [Image #1]");
     expect(body).toContain(`data:image/png;base64,${TINY_PNG.toString("base64")}`);
-    await tui.type("\x03");
-    await tui.type("\x03");
-    expect(await tui.exited).toBe(0);
+    expect(await tui.quit()).toBe(0);
   });
 
   it("no clipboard tool: one readable line, and the TUI goes on", async () => {
@@ -57,8 +55,6 @@ describe.skipIf(!builtCli)("codex-ts TUI: Ctrl-V pastes the clipboard's image", 
     await tui.type("still here");
     await tui.waitFor("› still here");
     await tui.type("\x15");
-    await tui.type("\x03");
-    await tui.type("\x03");
-    expect(await tui.exited).toBe(0);
+    expect(await tui.quit()).toBe(0);
   });
 });

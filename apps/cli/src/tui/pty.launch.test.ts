@@ -20,9 +20,7 @@ function launch(args: string[]): PtySession {
 
 /** Ctrl-C on the idle composer arms the quit, the second quits; the exit code and the hint's id. */
 async function quit(session: PtySession): Promise<{ code: number; threadId: string | undefined }> {
-  await session.step("\x03", "ctrl + c again to quit");
-  await session.type("\x03");
-  const code = await session.exited;
+  const code = await session.quit();
   return { code, threadId: /codex-ts resume ([0-9a-f-]{36})/.exec(session.text)?.[1] };
 }
 

@@ -26,32 +26,7 @@ function launch(args: string[] = [], size: { cols?: number; rows?: number } = {}
   return session;
 }
 
-/**
- * Ctrl-C until the idle composer arms the quit (a Ctrl-C while a turn still ends interrupts it
- * instead: two blind Ctrl-Cs then left the TUI open and hung the test under load), then the second
- * Ctrl-C; the exit itself is bounded too.
- */
-async function quit(session: PtySession): Promise<number> {
-  for (let attempt = 0; ; attempt++) {
-    const mark = session.raw.length;
-    await session.type("\x03");
-    try {
-      await session.waitFor("ctrl + c again to quit", 5_000, mark);
-      break;
-    } catch (error) {
-      if (attempt === 2) throw error;
-    }
-  }
-  await session.type("\x03");
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`the TUI did not exit; screen text:\n${session.text.slice(-2000)}`)),
-      15_000,
-    );
-  });
-  return Promise.race([session.exited, timeout]).finally(() => clearTimeout(timer));
-}
+const quit = (session: PtySession): Promise<number> => session.quit();
 
 describe.skipIf(!builtCli)("codex-ts TUI in a pseudo-terminal", { timeout: 90_000 }, () => {
   it("types a prompt and shows the streamed answer; Ctrl-C twice quits with a resume hint", async () => {
