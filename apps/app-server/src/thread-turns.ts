@@ -144,9 +144,10 @@ export class ThreadTurns {
   }
 
   /** `task_started`: the turn now running (its kind from the submission that began it); a waiting start resolves. */
-  onStarted(event: SessionEvent, turnId: string): TurnState {
+  onStarted(event: SessionEvent, turnId: string, rootTurnId: string | null): TurnState {
     const waiter = this.#startWaiter && event.id === this.#startWaiter.subId ? this.#startWaiter : null;
-    const state = newTurnState(turnId, waiter ? waiter.kind : this.#reviewStarting ? "review" : "regular");
+    const kind = waiter ? waiter.kind : this.#reviewStarting ? "review" : "regular";
+    const state = newTurnState(turnId, kind, Date.now(), rootTurnId);
     this.#reviewStarting = false;
     this.turn = state;
     if (waiter) {

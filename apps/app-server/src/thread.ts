@@ -340,7 +340,7 @@ export class LiveThread {
     const turn = this.#turns.turn;
     switch (msg.type) {
       case "task_started": {
-        const state = this.#turns.onStarted(event, msg.turn_id);
+        const state = this.#turns.onStarted(event, msg.turn_id, msg.root_turn_id ?? null);
         this.emitStatus();
         this.#emit("turn/started", { threadId: this.id, turn: this.#turnView(state, "inProgress") });
         return;

@@ -26,15 +26,23 @@ export interface TurnState {
   startedAtMs: number;
   error: v2.TurnError | null;
   pending: Map<RequestId, PendingServerRequest>;
+  /** The first turn of the chain of work this turn belongs to (its own id for a turn a client started). */
+  rootTurnId: string | null;
 }
 
 /** One notification: method and params. */
 export type Notification = [method: string, params: unknown];
 
-export function newTurnState(id: string, kind: TurnState["kind"], nowMs = Date.now()): TurnState {
+export function newTurnState(
+  id: string,
+  kind: TurnState["kind"],
+  nowMs = Date.now(),
+  rootTurnId: string | null = null,
+): TurnState {
   return {
     id,
     kind,
+    rootTurnId,
     items: [],
     startedAt: Math.floor(nowMs / 1000),
     startedAtMs: nowMs,
@@ -54,7 +62,7 @@ export function turnView(turn: TurnState, status: v2.TurnStatus, hookRuns?: read
     startedAt: turn.startedAt,
     completedAt: null,
     durationMs: null,
-    rootTurnId: null,
+    rootTurnId: turn.rootTurnId,
   } as v2.Turn;
 }
 

@@ -106,12 +106,16 @@ describe("sub-agents", () => {
     script(4);
     const s = await fx.boot();
     const { thread } = await s.call("thread/start", { cwd: fx.workDir });
-    await runTurn(s, thread.id, "delegate it");
+    const { turnId } = await runTurn(s, thread.id, "delegate it");
     const { agent_id: childId, nickname } = JSON.parse(fx.toolOutputText("c1"));
 
     // The child's turn reached the client under the child's thread id (as Codex 0.169: no thread/started for it).
     const childTurn = await s.waitForNotification("turn/completed", (p) => p.threadId === childId);
     expect(childTurn.params.turn.status).toBe("completed");
+    // Both turns name the chain's first turn, as Codex 0.169: the parent's own id, for the child the parent's.
+    const parentDone = s.notifications("turn/completed").find((m) => m.params.turn.id === turnId);
+    expect(parentDone?.params.turn.rootTurnId).toBe(turnId);
+    expect(childTurn.params.turn.rootTurnId).toBe(turnId);
     expect(s.notifications("turn/started").some((m) => m.params.threadId === childId)).toBe(true);
     expect(
       s.notifications("item/completed").some((m) => m.params.threadId === childId && m.params.item.type === "agentMessage" && m.params.item.text === "child says 42"),
