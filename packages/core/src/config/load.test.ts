@@ -117,6 +117,15 @@ persistence = "none"
     expect(strict.error).toContain(path.join(home, "config.toml"));
   });
 
+  it("knows the tables `plugin add` and `plugin marketplace add` write, and model_catalog_json (no warning, strict passes)", () => {
+    write(
+      `model_catalog_json = "/x/catalog.json"\n[marketplaces.local]\nsource_type = "local"\nsource = "/m"\n[plugins."demo@local"]\nenabled = true\n`,
+    );
+    const strict = loadConfig({ codexHome: home, env: {}, strict: true });
+    expect(strict.ok).toBe(true);
+    if (strict.ok) expect(strict.warnings).toEqual([]);
+  });
+
   it("names file, key and expectation for invalid values", () => {
     write(`approval_policy = "sometimes"\n`);
     const result = loadConfig({ codexHome: home, env: {} });

@@ -172,6 +172,11 @@ export const ConfigTomlSchema = z.strictObject({
   ghost_snapshot: passthrough,
   // `[thread_store] url`: which thread store the app-server uses (read by apps/app-server store-select.ts).
   thread_store: passthrough,
+  // What `codex-ts plugin add` / `plugin marketplace add` record (read by the plugin loader and the CLI).
+  plugins: passthrough,
+  marketplaces: passthrough,
+  // A model catalog file replacing the bundled one (`codex-ts debug models` prints it).
+  model_catalog_json: z.string().optional(),
 });
 
 export type ConfigToml = z.infer<typeof ConfigTomlSchema>;
