@@ -113,8 +113,24 @@ export function parseHookEvents(
       });
     });
   }
-  return out;
+  // Codex reads a source into fixed per-event fields, so its handlers come out in that order
+  // whatever the file's key order (hooks/list's displayOrder shows it).
+  const rank = (event: HookEvent) => CODEX_EVENT_ORDER.indexOf(event);
+  return out.sort((a, b) => rank(a.event) - rank(b.event));
 }
+
+/** The event order of Codex 0.169's hook config (PermissionRequest, not supported here, sits second). */
+const CODEX_EVENT_ORDER: readonly HookEvent[] = [
+  "PreToolUse",
+  "PostToolUse",
+  "PreCompact",
+  "PostCompact",
+  "SessionStart",
+  "UserPromptSubmit",
+  "SubagentStart",
+  "SubagentStop",
+  "Stop",
+];
 
 /**
  * A hooks.json file: `{ "hooks": { … } }` (Claude Code / Codex). A bare event table is accepted
