@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import Ajv from "ajv";
+import AjvModule from "ajv";
 import { describe, expect, it } from "vitest";
 import { realtimeRequestParams } from "./realtime-requests.js";
 
@@ -9,6 +9,7 @@ import { realtimeRequestParams } from "./realtime-requests.js";
 const schema = JSON.parse(
   readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "realtime-requests.schema.json"), "utf8"),
 ) as { definitions: Record<string, unknown> };
+const Ajv = AjvModule as unknown as typeof AjvModule.default;
 const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
 ajv.addSchema({ $id: "realtime", definitions: schema.definitions });
 const official = (name: string) => ajv.getSchema(`realtime#/definitions/${name}`)!;
