@@ -5,7 +5,7 @@
  * line), `exec resume` continues the thread, no process of the killed one survives, and each
  * patched file is old or new.
  */
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { type FakeResponsesServer, sse, startFakeResponsesServer, turn } from "@codex-ts/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -75,13 +75,31 @@ async function checkAfterCrash(home: string, work: string, threadId: string, lab
   crashes++;
 }
 
+/** pid, parent, group, session and command of each process: what a surviving orphan was. */
+function describeProcesses(pids: number[]): string {
+  return pids
+    .map((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const [, ppid, pgid, sid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim().slice(0, 80);
+        return `pid ${pid} ppid ${ppid} pgid ${pgid} sid ${sid} [${cmd}]`;
+      } catch {
+        return `pid ${pid} (gone)`;
+      }
+    })
+    .join(", ");
+}
+
 /** True when no process carrying `mark` is left (waits a little for the kernel to reap). */
 async function noOrphan(mark: string | undefined, label: string): Promise<boolean> {
   if (!mark) return true;
   // The reaper acts when it reads EOF from the dead parent; on a loaded 2-core machine that took > 3 s once.
   const gone = await eventually(() => processesWith(mark).length === 0, 10_000);
   if (!gone) {
-    orphansSeen.push(label);
+    orphansSeen.push(
+      `${label}: ${describeProcesses(processesWith(mark))}; reapers alive: ${processesWith("codex-reaper").length}`,
+    );
     for (const pid of processesWith(mark)) process.kill(pid, "SIGKILL");
   }
   return gone;
