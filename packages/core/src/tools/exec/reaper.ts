@@ -19,10 +19,25 @@ import { existsSync } from "node:fs";
 
 const SHELL = "/bin/sh";
 
-/** The reaper's program (POSIX sh; `set -f` so ids are never globbed). */
+/**
+ * The reaper's program (POSIX sh; `set -f` so ids are never globbed). `$1` is our pid: besides the
+ * end-of-file on its stdin, a watcher checks once a second that we are alive and signals the
+ * reaper (USR1 interrupts its `read`) when we are not — an end-of-file that never comes (a process
+ * that kept the pipe's write end) must not let a dead parent's commands live on.
+ */
 const SCRIPT = `set -f
 trap '' HUP INT QUIT TERM PIPE
+parent=$1
 live=" "
+reap() {
+  for id in $live; do kill -KILL -- "-$id" 2>/dev/null; done
+  for id in $live; do pkill -KILL -s "$id" 2>/dev/null; done
+  kill "$watcher" 2>/dev/null
+  exit 0
+}
+trap reap USR1
+(while kill -0 "$parent" 2>/dev/null; do sleep 1; done; kill -USR1 $$) &
+watcher=$!
 while IFS=' ' read -r op id; do
   case $id in ''|*[!0-9]*) continue ;; esac
   case $op in
@@ -30,9 +45,7 @@ while IFS=' ' read -r op id; do
     -) case $live in *" $id "*) live="\${live%% $id *} \${live#* $id }" ;; esac ;;
   esac
 done
-for id in $live; do kill -KILL -- "-$id" 2>/dev/null; done
-for id in $live; do pkill -KILL -s "$id" 2>/dev/null; done
-exit 0
+reap
 `;
 
 let reaper: ChildProcess | undefined;
@@ -43,7 +56,7 @@ function start(): ChildProcess | undefined {
   let child: ChildProcess;
   try {
     // Its own session, so a terminal's Ctrl-C (aimed at our foreground group) does not reach it.
-    child = spawn(SHELL, ["-c", SCRIPT, "codex-reaper"], { cwd: "/", stdio: ["pipe", "ignore", "ignore"], detached: true });
+    child = spawn(SHELL, ["-c", SCRIPT, "codex-reaper", String(process.pid)], { cwd: "/", stdio: ["pipe", "ignore", "ignore"], detached: true });
   } catch {
     return undefined;
   }
